@@ -1,0 +1,29 @@
+//! httpc-ws: a drop-in replacement for the WebSocket part of the Micrium µC/HTTP-client.
+//!
+//! Two layers, kept apart on purpose:
+//! - [`proto`]: a pure, sans-I/O RFC 6455 client engine. `no_std`, no heap, no `unsafe`, no
+//!   callbacks. Bytes in, events and bytes out; the caller supplies time and randomness.
+//! - `capi`: the legacy `HTTPc_*` C API over that engine, with the user-supplied port. It is the
+//!   only module that may use `unsafe`, and every block carries a `// SAFETY:` note.
+//!
+//! MSRV: 1.85.
+#![no_std]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
+#[cfg(any(test, not(target_os = "none")))]
+extern crate std;
+
+pub mod proto;
+pub mod capi;
