@@ -25,5 +25,29 @@
 #[cfg(any(test, not(target_os = "none")))]
 extern crate std;
 
-pub mod proto;
 pub mod capi;
+pub mod proto;
+
+/// Bare-metal panic handler. Nothing in the library is meant to panic (the lints above deny
+/// the usual sources); this only exists because `no_std` targets need one. With the
+/// `panic-link-check` feature it calls a symbol that is defined nowhere, so a firmware link
+/// fails if any panic path survived optimisation.
+#[cfg(all(target_os = "none", not(test)))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    #[cfg(feature = "panic-link-check")]
+    {
+        extern "C" {
+            fn httpc_ws_panic_path_is_linked() -> !;
+        }
+        // SAFETY: deliberately undefined; the link fails before this can run.
+        #[allow(unsafe_code)]
+        unsafe {
+            httpc_ws_panic_path_is_linked()
+        }
+    }
+    #[cfg(not(feature = "panic-link-check"))]
+    loop {
+        core::hint::spin_loop();
+    }
+}

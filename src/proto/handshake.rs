@@ -1,1 +1,1645 @@
-//! TODO
+//! The client side of the RFC 6455 opening handshake (§4.1, §4.2.2).
+//!
+//! This module owns:
+//! - [`Key`]: the `Sec-WebSocket-Key` nonce and the `Sec-WebSocket-Accept` value it implies;
+//! - [`RequestWriter`]: writes the HTTP/1.1 upgrade request into a caller buffer;
+//! - [`OfferedProtocols`]: a borrow-free record of the subprotocols the request offered;
+//! - [`ResponseParser`]: an incremental, line-at-a-time parser and validator of the server's
+//!   response head.
+//!
+//! No I/O, no heap, no panics: every length is checked and every error is a value.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use core::fmt;
+
+/// The GUID that RFC 6455 §1.3 appends to the key before hashing.
+pub const GUID: &[u8; 36] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// A `Sec-WebSocket-Key`: base64 of 16 caller-supplied random bytes (24 ASCII chars).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Key([u8; 24]);
+
+impl Key {
+    /// Encodes 16 random bytes (the caller's RNG; RFC 6455 §4.1 wants them fresh per
+    /// connection) as a key.
+    pub fn from_random(bytes: [u8; 16]) -> Key {
+        let mut out = [0u8; 24];
+        // Cannot fail: base64 of 16 bytes with padding is exactly 24 bytes.
+        let _ = STANDARD.encode_slice(bytes, &mut out);
+        Key(out)
+    }
+
+    /// The 24 ASCII characters sent in `Sec-WebSocket-Key`.
+    pub fn as_bytes(&self) -> &[u8; 24] {
+        &self.0
+    }
+
+    /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.
+    pub fn expected_accept(&self) -> [u8; 28] {
+        let mut sha = sha1_smol::Sha1::new();
+        sha.update(&self.0);
+        sha.update(GUID);
+        let digest = sha.digest().bytes();
+        let mut out = [0u8; 28];
+        // Cannot fail: base64 of 20 bytes with padding is exactly 28 bytes.
+        let _ = STANDARD.encode_slice(digest, &mut out);
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared byte helpers
+// ---------------------------------------------------------------------------------------------
+
+/// RFC 9110 `tchar`.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
+}
+
+fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Trims optional whitespace (SP / HTAB) on both sides.
+fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let Some((&first, rest)) = s.split_first() {
+        if !is_ows(first) {
+            break;
+        }
+        s = rest;
+    }
+    while let Some((&last, rest)) = s.split_last() {
+        if !is_ows(last) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// The non-empty, OWS-trimmed elements of a comma-separated list.
+fn list_elements(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    list.split(|&b| b == b',')
+        .map(trim_ows)
+        .filter(|e| !e.is_empty())
+}
+
+fn list_contains_ci(list: &[u8], token: &[u8]) -> bool {
+    list_elements(list).any(|e| e.eq_ignore_ascii_case(token))
+}
+
+/// 32-bit FNV-1a.
+fn fnv1a(data: &[u8]) -> u32 {
+    data.iter().fold(0x811c_9dc5_u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offered subprotocols
+// ---------------------------------------------------------------------------------------------
+
+/// Maximum number of distinct subprotocol tokens remembered exactly.
+const MAX_OFFERED: usize = 8;
+
+/// Subprotocols offered in the request (from caller `Sec-WebSocket-Protocol` headers),
+/// remembered without borrowing so the session can keep them for the whole handshake.
+///
+/// Stores a 32-bit FNV-1a hash of each OWS-trimmed token (compared case-sensitively, as
+/// RFC 6455 §4.1 requires), up to 8 distinct tokens; beyond that an overflow flag is set and
+/// [`contains`](Self::contains) accepts any token. A hash collision can make an unoffered
+/// token look offered; that only weakens a server-misbehaviour check, never memory safety.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OfferedProtocols {
+    hashes: [u32; MAX_OFFERED],
+    count: u8,
+    overflow: bool,
+}
+
+impl OfferedProtocols {
+    /// No protocols offered.
+    pub const fn new() -> Self {
+        OfferedProtocols {
+            hashes: [0; MAX_OFFERED],
+            count: 0,
+            overflow: false,
+        }
+    }
+
+    /// Records every non-empty element of a comma-separated `Sec-WebSocket-Protocol` value.
+    /// Duplicates are stored once.
+    pub fn add_list(&mut self, comma_list: &[u8]) {
+        for token in list_elements(comma_list) {
+            if self.stored_contains(token) {
+                continue;
+            }
+            match self.hashes.get_mut(usize::from(self.count)) {
+                Some(slot) => {
+                    *slot = fnv1a(token);
+                    self.count = self.count.saturating_add(1);
+                }
+                None => self.overflow = true,
+            }
+        }
+    }
+
+    /// True when nothing was offered (a server must then not select a protocol).
+    pub fn is_empty(&self) -> bool {
+        self.count == 0 && !self.overflow
+    }
+
+    /// True when `token` (OWS-trimmed, case-sensitive) was offered, or when more tokens were
+    /// offered than can be remembered (then any non-empty token is accepted).
+    pub fn contains(&self, token: &[u8]) -> bool {
+        let token = trim_ows(token);
+        if token.is_empty() {
+            return false;
+        }
+        self.overflow || self.stored_contains(token)
+    }
+
+    fn stored_contains(&self, token: &[u8]) -> bool {
+        let h = fnv1a(token);
+        self.hashes
+            .iter()
+            .take(usize::from(self.count))
+            .any(|&x| x == h)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request writer
+// ---------------------------------------------------------------------------------------------
+
+/// Errors writing the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteError {
+    /// The caller's buffer cannot hold the request.
+    BufferFull,
+    /// Empty host or path, or a path/query/host with bytes not allowed in a request line (CR,
+    /// LF, SP, NUL, other CTLs; path must start with '/'). Also returned for calls out of
+    /// order (see [`RequestWriter`]).
+    InvalidTarget,
+    /// A caller header with an invalid name (empty, not an HTTP token) or value (CR, LF, NUL).
+    InvalidHeader,
+    /// A caller header the library writes itself or forbids: `Host`, `Connection`, `Upgrade`,
+    /// `Sec-WebSocket-Key`, `Sec-WebSocket-Version`, `Sec-WebSocket-Accept`,
+    /// `Sec-WebSocket-Extensions` (no extension is implemented, so none may be offered), and
+    /// `Content-Length` / `Transfer-Encoding` (a request body would swallow the first frames).
+    /// Case-insensitive.
+    ForbiddenHeader,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WriteError::BufferFull => "request buffer too small",
+            WriteError::InvalidTarget => "invalid host, path or query",
+            WriteError::InvalidHeader => "invalid header name or value",
+            WriteError::ForbiddenHeader => "header is written by the library or forbidden",
+        })
+    }
+}
+
+/// Header names a caller may not supply (compared case-insensitively).
+const FORBIDDEN_HEADERS: [&[u8]; 9] = [
+    b"Host",
+    b"Connection",
+    b"Upgrade",
+    b"Sec-WebSocket-Key",
+    b"Sec-WebSocket-Version",
+    b"Sec-WebSocket-Accept",
+    b"Sec-WebSocket-Extensions",
+    b"Content-Length",
+    b"Transfer-Encoding",
+];
+
+/// A byte that may never appear in a request line or Host value: CTLs, SP, DEL.
+fn is_ctl_or_sp(b: u8) -> bool {
+    b <= b' ' || b == 0x7f
+}
+
+/// Path and query: no CTL/SP/DEL (request splitting) and no '#' (RFC 6455 §3 forbids
+/// fragments). Bytes >= 0x80 pass: percent-encoding is the caller's job and they cannot
+/// break the request framing.
+fn target_part_ok(s: &[u8]) -> bool {
+    s.iter().all(|&b| !is_ctl_or_sp(b) && b != b'#')
+}
+
+/// Host: a reg-name / IPv4 (visible ASCII without the URI delimiters that would change the
+/// authority), or a bracketed IPv6 literal. The port is passed separately, so a bare ':' is
+/// refused; it would otherwise yield two ports.
+fn host_ok(host: &[u8]) -> bool {
+    if host.is_empty() || !host.iter().all(|&b| b.is_ascii() && !is_ctl_or_sp(b)) {
+        return false;
+    }
+    if let Some(inner) = host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")) {
+        return !inner.is_empty()
+            && inner
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    }
+    !host
+        .iter()
+        .any(|&b| matches!(b, b'/' | b'?' | b'#' | b'@' | b':' | b'[' | b']' | b'\\'))
+}
+
+/// Appends into a buffer from a tentative position; the writer commits the position only
+/// once a whole line (or block of lines) fitted.
+struct Cursor<'c> {
+    buf: &'c mut [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        let end = self
+            .pos
+            .checked_add(bytes.len())
+            .ok_or(WriteError::BufferFull)?;
+        let dst = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(WriteError::BufferFull)?;
+        dst.copy_from_slice(bytes);
+        self.pos = end;
+        Ok(())
+    }
+
+    fn put_u16(&mut self, v: u16) -> Result<(), WriteError> {
+        let mut digits = [0u8; 5];
+        let mut n = v;
+        let mut used = 0;
+        // Least significant digit first, then written reversed.
+        for d in digits.iter_mut() {
+            // `n % 10 < 10`, so the cast cannot truncate.
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+            used += 1;
+            if n == 0 {
+                break;
+            }
+        }
+        for &d in digits.iter().take(used).rev() {
+            self.put(&[d])?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the upgrade request into a caller buffer.
+///
+/// Call [`start`](Self::start) once, then [`header`](Self::header) any number of times, then
+/// [`finish`](Self::finish) (which consumes the writer; read [`offered`](Self::offered)
+/// first). `header` or `finish` before a successful `start`, or a second `start`, returns
+/// [`WriteError::InvalidTarget`].
+///
+/// Every call is all-or-nothing: on error nothing of that call is counted in
+/// [`len`](Self::len) (bytes past `len()` in the buffer are scratch), so the first `len()`
+/// bytes are always whole CRLF-terminated lines.
+#[derive(Debug)]
+pub struct RequestWriter<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+    offered: OfferedProtocols,
+}
+
+impl<'b> RequestWriter<'b> {
+    /// A writer over `buf`, nothing written yet.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        RequestWriter {
+            buf,
+            len: 0,
+            offered: OfferedProtocols::new(),
+        }
+    }
+
+    /// Writes `GET path[?query] HTTP/1.1`, `Host: host[:port]` (the port is omitted when it is
+    /// the scheme default: 80 for `!secure`, 443 for `secure`), `Connection: Upgrade`,
+    /// `Upgrade: websocket`, `Sec-WebSocket-Key: …` and `Sec-WebSocket-Version: 13`, each line
+    /// ending in CRLF.
+    ///
+    /// `query` is given without its '?'; empty means no '?'. `host` is a name, IPv4 address or
+    /// bracketed IPv6 literal, without port.
+    pub fn start(
+        &mut self,
+        host: &[u8],
+        port: u16,
+        secure: bool,
+        path: &[u8],
+        query: &[u8],
+        key: &Key,
+    ) -> Result<(), WriteError> {
+        if self.len != 0
+            || !host_ok(host)
+            || !path.starts_with(b"/")
+            || !target_part_ok(path)
+            || !target_part_ok(query)
+        {
+            return Err(WriteError::InvalidTarget);
+        }
+        let mut c = Cursor {
+            buf: &mut *self.buf,
+            pos: self.len,
+        };
+        c.put(b"GET ")?;
+        c.put(path)?;
+        if !query.is_empty() {
+            c.put(b"?")?;
+            c.put(query)?;
+        }
+        c.put(b" HTTP/1.1\r\nHost: ")?;
+        c.put(host)?;
+        let default_port = if secure { 443 } else { 80 };
+        if port != default_port {
+            c.put(b":")?;
+            c.put_u16(port)?;
+        }
+        c.put(b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ")?;
+        c.put(key.as_bytes())?;
+        c.put(b"\r\nSec-WebSocket-Version: 13\r\n")?;
+        self.len = c.pos;
+        Ok(())
+    }
+
+    /// Writes one caller header `name: value` (Origin, Sec-WebSocket-Protocol, Authorization,
+    /// …). The tokens of a `Sec-WebSocket-Protocol` header are recorded in
+    /// [`offered`](Self::offered). `value` is written as given.
+    pub fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), WriteError> {
+        if self.len == 0 {
+            return Err(WriteError::InvalidTarget);
+        }
+        if !is_token(name) || value.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(WriteError::InvalidHeader);
+        }
+        if FORBIDDEN_HEADERS
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(name))
+        {
+            return Err(WriteError::ForbiddenHeader);
+        }
+        let mut c = Cursor {
+            buf: &mut *self.buf,
+            pos: self.len,
+        };
+        c.put(name)?;
+        c.put(b": ")?;
+        c.put(value)?;
+        c.put(b"\r\n")?;
+        self.len = c.pos;
+        // Recorded only once the header is really part of the request.
+        if name.eq_ignore_ascii_case(b"Sec-WebSocket-Protocol") {
+            self.offered.add_list(value);
+        }
+        Ok(())
+    }
+
+    /// Writes the terminating empty line and returns the total request length (the request is
+    /// the first that many bytes of the buffer). Consumes the writer.
+    pub fn finish(self) -> Result<usize, WriteError> {
+        if self.len == 0 {
+            return Err(WriteError::InvalidTarget);
+        }
+        let mut c = Cursor {
+            buf: self.buf,
+            pos: self.len,
+        };
+        c.put(b"\r\n")?;
+        Ok(c.pos)
+    }
+
+    /// The subprotocols offered so far; pass them to [`ResponseParser::new`].
+    pub fn offered(&self) -> OfferedProtocols {
+        self.offered
+    }
+
+    /// Bytes of complete lines written so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when nothing has been written yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response parser
+// ---------------------------------------------------------------------------------------------
+
+/// Why the server's response head was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeError {
+    /// The status line is not shaped `HTTP/x.y SP code [SP reason] CRLF`.
+    StatusLineMalformed,
+    /// The version is not HTTP/1.1 (HTTP/1.0 cannot upgrade).
+    VersionInvalid,
+    /// The status code is not 3 digits in 100..=599.
+    StatusCodeInvalid,
+    /// A header line without colon, with an empty or non-token name, an obs-fold (line starting
+    /// with SP/HT), a bare LF, a NUL, or a CR not followed by LF.
+    HeaderMalformed,
+    /// One line longer than `max_line`, or the head longer than `max_head`.
+    HeaderTooLarge,
+    /// A 101 without `Upgrade: websocket`.
+    UpgradeMissing,
+    /// A 101 without a `Connection` header listing `upgrade`.
+    ConnectionMissing,
+    /// A 101 without `Sec-WebSocket-Accept`.
+    AcceptMissing,
+    /// `Sec-WebSocket-Accept` differs from the expected value, or appears twice.
+    AcceptMismatch,
+    /// A non-empty `Sec-WebSocket-Extensions` header: no extension was offered.
+    ExtensionNotOffered,
+    /// `Sec-WebSocket-Protocol` when none was offered, with a token not offered, with more
+    /// (or fewer) than one token, or appearing twice.
+    ProtocolNotOffered,
+}
+
+impl fmt::Display for HandshakeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HandshakeError::StatusLineMalformed => "malformed status line",
+            HandshakeError::VersionInvalid => "response is not HTTP/1.1",
+            HandshakeError::StatusCodeInvalid => "invalid status code",
+            HandshakeError::HeaderMalformed => "malformed header line",
+            HandshakeError::HeaderTooLarge => "response head too large",
+            HandshakeError::UpgradeMissing => "missing Upgrade: websocket",
+            HandshakeError::ConnectionMissing => "missing Connection: upgrade",
+            HandshakeError::AcceptMissing => "missing Sec-WebSocket-Accept",
+            HandshakeError::AcceptMismatch => "wrong Sec-WebSocket-Accept",
+            HandshakeError::ExtensionNotOffered => "server selected an extension not offered",
+            HandshakeError::ProtocolNotOffered => "server selected a subprotocol not offered",
+        })
+    }
+}
+
+/// One step of the response head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseEvent<'a> {
+    /// The status line. `reason` is the reason phrase (may be empty).
+    Status {
+        /// Status code, 100..=599.
+        code: u16,
+        /// Reason phrase as received.
+        reason: &'a [u8],
+    },
+    /// A header line (name and OWS-trimmed value as received), for the caller's header hook.
+    /// Every header is reported, including the ones the parser checks itself.
+    Header {
+        /// Field name as received (compare case-insensitively).
+        name: &'a [u8],
+        /// Field value, OWS-trimmed.
+        value: &'a [u8],
+    },
+    /// The empty line ending the head. `code == 101`: the upgrade is accepted (every check
+    /// passed; otherwise the parser returned an error instead). Any other code: the server
+    /// refused the upgrade; the head's syntax was still validated. Bytes after the head are
+    /// not consumed (they are frames or body for the caller).
+    Done {
+        /// The status code of the response.
+        code: u16,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Status,
+    Headers,
+    Done,
+    Failed(HandshakeError),
+}
+
+/// Incremental parser and validator of the handshake response head.
+///
+/// Feed it the unconsumed bytes each time; it consumes at most one line per call. The events
+/// and the error (if any) depend only on the byte stream, not on how it was split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseParser {
+    expected_accept: [u8; 28],
+    offered: OfferedProtocols,
+    max_line: usize,
+    max_head: usize,
+    /// Head bytes consumed so far.
+    consumed: usize,
+    state: State,
+    code: u16,
+    seen_upgrade: bool,
+    seen_connection: bool,
+    seen_accept: bool,
+    seen_protocol: bool,
+}
+
+impl ResponseParser {
+    /// A parser for the response to a request carrying `key` and offering `offered`.
+    /// `max_line` bounds one line (status or header) without its CRLF, `max_head` bounds the
+    /// whole head including every CRLF; e.g. 1024 / 8192.
+    pub fn new(key: &Key, offered: OfferedProtocols, max_line: usize, max_head: usize) -> Self {
+        ResponseParser {
+            expected_accept: key.expected_accept(),
+            offered,
+            max_line,
+            max_head,
+            consumed: 0,
+            state: State::Status,
+            code: 0,
+            seen_upgrade: false,
+            seen_connection: false,
+            seen_accept: false,
+            seen_protocol: false,
+        }
+    }
+
+    /// True once [`ParseEvent::Done`] has been returned.
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// Consumes at most one complete line from `input` (which starts at the first byte not
+    /// yet consumed) and returns `(bytes consumed, event)`.
+    ///
+    /// `Ok((0, None))` means no complete line is in `input` yet: call again with more bytes
+    /// appended. When the line in progress can no longer fit the limits (`input` holds
+    /// `max_line + 2` bytes, or the rest of the `max_head` budget, without a LF), the result is
+    /// [`HandshakeError::HeaderTooLarge`], so a caller buffer of `max_line + 2` bytes always
+    /// suffices.
+    ///
+    /// After `Done`, every call returns `Ok((0, None))` and consumes nothing (check
+    /// [`is_done`](Self::is_done)). After an error, every call returns the same error.
+    pub fn feed<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
+        match self.state {
+            State::Done => return Ok((0, None)),
+            State::Failed(e) => return Err(e),
+            State::Status | State::Headers => {}
+        }
+        match self.step(input) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                self.state = State::Failed(e);
+                Err(e)
+            }
+        }
+    }
+
+    fn step<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
+        let in_status = self.state == State::Status;
+        let malformed = if in_status {
+            HandshakeError::StatusLineMalformed
+        } else {
+            HandshakeError::HeaderMalformed
+        };
+        // A LF past this window would make the line or the head too long; deciding from the
+        // window alone keeps the result independent of how the input was split.
+        let window = self
+            .max_line
+            .saturating_add(2)
+            .min(self.max_head.saturating_sub(self.consumed));
+        let searched = input.get(..window).unwrap_or(input);
+        let Some(lf) = searched.iter().position(|&b| b == b'\n') else {
+            if input.len() >= window {
+                return Err(HandshakeError::HeaderTooLarge);
+            }
+            return Ok((0, None));
+        };
+        let line = searched
+            .get(..lf)
+            .and_then(|l| l.strip_suffix(b"\r"))
+            .ok_or(malformed)?;
+        if line.iter().any(|&b| b == b'\r' || b == 0) {
+            return Err(malformed);
+        }
+        let used = lf.saturating_add(1);
+        let event = if in_status {
+            let (code, reason) = parse_status(line)?;
+            self.code = code;
+            self.state = State::Headers;
+            ParseEvent::Status { code, reason }
+        } else if line.is_empty() {
+            if self.code == 101 {
+                self.final_checks()?;
+            }
+            self.state = State::Done;
+            ParseEvent::Done { code: self.code }
+        } else {
+            let (name, value) = parse_header(line)?;
+            if self.code == 101 {
+                self.check_header(name, value)?;
+            }
+            ParseEvent::Header { name, value }
+        };
+        self.consumed = self.consumed.saturating_add(used);
+        Ok((used, Some(event)))
+    }
+
+    /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
+    fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
+        if name.eq_ignore_ascii_case(b"Upgrade") {
+            self.seen_upgrade |= list_contains_ci(value, b"websocket");
+        } else if name.eq_ignore_ascii_case(b"Connection") {
+            self.seen_connection |= list_contains_ci(value, b"upgrade");
+        } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Accept") {
+            if self.seen_accept || value != self.expected_accept.as_slice() {
+                return Err(HandshakeError::AcceptMismatch);
+            }
+            self.seen_accept = true;
+        } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Extensions") {
+            if !value.is_empty() {
+                return Err(HandshakeError::ExtensionNotOffered);
+            }
+        } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Protocol") {
+            let mut tokens = list_elements(value);
+            let selected = tokens.next();
+            let ok = !self.seen_protocol
+                && tokens.next().is_none()
+                && selected.is_some_and(|t| self.offered.contains(t));
+            if !ok {
+                return Err(HandshakeError::ProtocolNotOffered);
+            }
+            self.seen_protocol = true;
+        }
+        Ok(())
+    }
+
+    fn final_checks(&self) -> Result<(), HandshakeError> {
+        if !self.seen_upgrade {
+            Err(HandshakeError::UpgradeMissing)
+        } else if !self.seen_connection {
+            Err(HandshakeError::ConnectionMissing)
+        } else if !self.seen_accept {
+            Err(HandshakeError::AcceptMissing)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Parses `HTTP/1.1 SP 3DIGIT [SP reason]` (CRLF already removed). Leniency: the SP before an
+/// empty reason may be missing (`HTTP/1.1 101`), as some servers omit it.
+fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
+    let rest = line
+        .strip_prefix(b"HTTP/")
+        .ok_or(HandshakeError::StatusLineMalformed)?;
+    let (version, rest) = rest
+        .split_at_checked(3)
+        .ok_or(HandshakeError::StatusLineMalformed)?;
+    let rest = rest
+        .strip_prefix(b" ")
+        .ok_or(HandshakeError::StatusLineMalformed)?;
+    match version {
+        [major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {}
+        _ => return Err(HandshakeError::StatusLineMalformed),
+    }
+    if version != b"1.1" {
+        return Err(HandshakeError::VersionInvalid);
+    }
+    let (code, reason) = match rest.iter().position(|&b| b == b' ') {
+        Some(sp) => (
+            rest.get(..sp).unwrap_or_default(),
+            rest.get(sp.saturating_add(1)..).unwrap_or_default(),
+        ),
+        None => (rest, &[][..]),
+    };
+    let code = match code {
+        [] => return Err(HandshakeError::StatusLineMalformed),
+        &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_digit) => {
+            u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0')
+        }
+        _ => return Err(HandshakeError::StatusCodeInvalid),
+    };
+    if !(100..=599).contains(&code) {
+        return Err(HandshakeError::StatusCodeInvalid);
+    }
+    // reason-phrase = *( HTAB / SP / VCHAR / obs-text )
+    if reason
+        .iter()
+        .any(|&b| (b < b' ' && b != b'\t') || b == 0x7f)
+    {
+        return Err(HandshakeError::StatusLineMalformed);
+    }
+    Ok((code, reason))
+}
+
+/// Splits `name: value` (CRLF already removed), trimming the value's OWS.
+fn parse_header(line: &[u8]) -> Result<(&[u8], &[u8]), HandshakeError> {
+    // obs-fold (RFC 9112 §5.2): refused rather than unfolded.
+    if line.first().is_some_and(|&b| is_ows(b)) {
+        return Err(HandshakeError::HeaderMalformed);
+    }
+    let colon = line
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or(HandshakeError::HeaderMalformed)?;
+    let name = line.get(..colon).unwrap_or_default();
+    let value = line.get(colon.saturating_add(1)..).unwrap_or_default();
+    if !is_token(name) {
+        return Err(HandshakeError::HeaderMalformed);
+    }
+    Ok((name, trim_ows(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::vec::Vec;
+
+    const NONCE: [u8; 16] = *b"the sample nonce";
+
+    fn sample_key() -> Key {
+        Key::from_random(NONCE)
+    }
+
+    // ---- Key ------------------------------------------------------------------------------
+
+    #[test]
+    fn rfc6455_sample_key_and_accept() {
+        let key = sample_key();
+        assert_eq!(key.as_bytes(), b"dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(&key.expected_accept(), b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+
+    #[test]
+    fn key_of_zero_bytes() {
+        let key = Key::from_random([0; 16]);
+        assert_eq!(key.as_bytes(), b"AAAAAAAAAAAAAAAAAAAAAA==");
+    }
+
+    // ---- OfferedProtocols -----------------------------------------------------------------
+
+    #[test]
+    fn offered_protocols_basics() {
+        let mut o = OfferedProtocols::new();
+        assert!(o.is_empty());
+        assert_eq!(o, OfferedProtocols::default());
+        o.add_list(b" chat ,\tsuperchat, ,,");
+        assert!(!o.is_empty());
+        assert!(o.contains(b"chat"));
+        assert!(o.contains(b"superchat"));
+        assert!(o.contains(b" chat "));
+        assert!(!o.contains(b"Chat"), "tokens are case-sensitive");
+        assert!(!o.contains(b"mqtt"));
+        assert!(!o.contains(b""));
+    }
+
+    #[test]
+    fn offered_protocols_empty_list_stays_empty() {
+        let mut o = OfferedProtocols::new();
+        o.add_list(b" , ,");
+        assert!(o.is_empty());
+    }
+
+    #[test]
+    fn offered_protocols_dedup_and_overflow() {
+        let mut o = OfferedProtocols::new();
+        for _ in 0..20 {
+            o.add_list(b"a,b,c,d,e,f,g,h");
+        }
+        assert!(!o.contains(b"z"), "8 distinct tokens fit exactly");
+        o.add_list(b"i");
+        assert!(o.contains(b"z"), "overflow accepts any token");
+        assert!(!o.contains(b""));
+        assert!(!o.is_empty());
+    }
+
+    // ---- RequestWriter --------------------------------------------------------------------
+
+    fn write_request(
+        buf: &mut [u8],
+        host: &[u8],
+        port: u16,
+        secure: bool,
+        path: &[u8],
+        query: &[u8],
+    ) -> Result<usize, WriteError> {
+        let mut w = RequestWriter::new(buf);
+        w.start(host, port, secure, path, query, &sample_key())?;
+        w.finish()
+    }
+
+    fn request_str(host: &[u8], port: u16, secure: bool, path: &[u8], query: &[u8]) -> Vec<u8> {
+        let mut buf = [0u8; 512];
+        let n = write_request(&mut buf, host, port, secure, path, query).unwrap();
+        buf[..n].to_vec()
+    }
+
+    #[test]
+    fn typical_request() {
+        let mut buf = [0u8; 512];
+        let mut w = RequestWriter::new(&mut buf);
+        assert!(w.is_empty());
+        w.start(
+            b"server.example.com",
+            80,
+            false,
+            b"/chat",
+            b"",
+            &sample_key(),
+        )
+        .unwrap();
+        w.header(b"Origin", b"http://example.com").unwrap();
+        w.header(b"Sec-WebSocket-Protocol", b"chat, superchat")
+            .unwrap();
+        let offered = w.offered();
+        let n = w.finish().unwrap();
+        let expected: &[u8] = b"GET /chat HTTP/1.1\r\n\
+Host: server.example.com\r\n\
+Connection: Upgrade\r\n\
+Upgrade: websocket\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+Sec-WebSocket-Version: 13\r\n\
+Origin: http://example.com\r\n\
+Sec-WebSocket-Protocol: chat, superchat\r\n\
+\r\n";
+        assert_eq!(&buf[..n], expected);
+        assert!(offered.contains(b"chat") && offered.contains(b"superchat"));
+    }
+
+    #[test]
+    fn port_elision() {
+        let host_line = |port, secure| {
+            let req = request_str(b"h", port, secure, b"/", b"");
+            let s = std::string::String::from_utf8(req).unwrap();
+            std::string::String::from(s.lines().nth(1).unwrap())
+        };
+        assert_eq!(host_line(80, false), "Host: h");
+        assert_eq!(host_line(443, true), "Host: h");
+        assert_eq!(host_line(443, false), "Host: h:443");
+        assert_eq!(host_line(80, true), "Host: h:80");
+        assert_eq!(host_line(8080, false), "Host: h:8080");
+        assert_eq!(host_line(0, false), "Host: h:0");
+        assert_eq!(host_line(65535, true), "Host: h:65535");
+    }
+
+    #[test]
+    fn ipv6_host() {
+        let req = request_str(b"[::1]", 9001, false, b"/", b"");
+        assert!(req.starts_with(b"GET / HTTP/1.1\r\nHost: [::1]:9001\r\n"));
+    }
+
+    #[test]
+    fn query_appended() {
+        let req = request_str(b"h", 80, false, b"/ws/x", b"a=1&b=%20");
+        assert!(req.starts_with(b"GET /ws/x?a=1&b=%20 HTTP/1.1\r\n"));
+        let req = request_str(b"h", 80, false, b"/ws", b"");
+        assert!(req.starts_with(b"GET /ws HTTP/1.1\r\n"));
+    }
+
+    #[test]
+    fn invalid_targets() {
+        let mut buf = [0u8; 512];
+        let bad: &[(&[u8], &[u8], &[u8])] = &[
+            (b"", b"/", b""),
+            (b"h", b"", b""),
+            (b"h", b"chat", b""),
+            (b"h", b"/a b", b""),
+            (b"h", b"/a\r\nX: y", b""),
+            (b"h", b"/a\n", b""),
+            (b"h", b"/a\0", b""),
+            (b"h", b"/a\x7f", b""),
+            (b"h", b"/a\t", b""),
+            (b"h", b"/a#frag", b""),
+            (b"h", b"/", b"a b"),
+            (b"h", b"/", b"a\r"),
+            (b"h", b"/", b"a\n"),
+            (b"h", b"/", b"#x"),
+            (b"h h", b"/", b""),
+            (b"h\r\nX: y", b"/", b""),
+            (b"h\0", b"/", b""),
+            (b"h:80", b"/", b""),
+            (b"u@h", b"/", b""),
+            (b"h/x", b"/", b""),
+            (b"[]", b"/", b""),
+            (b"[::1", b"/", b""),
+            (b"[zz]", b"/", b""),
+            (b"h\xc3\xa9", b"/", b""),
+        ];
+        for &(host, path, query) in bad {
+            let mut w = RequestWriter::new(&mut buf);
+            assert_eq!(
+                w.start(host, 80, false, path, query, &sample_key()),
+                Err(WriteError::InvalidTarget),
+                "{host:?} {path:?} {query:?}"
+            );
+            assert_eq!(w.len(), 0);
+        }
+    }
+
+    #[test]
+    fn out_of_order_calls() {
+        let mut buf = [0u8; 512];
+        let mut w = RequestWriter::new(&mut buf);
+        assert_eq!(w.header(b"Origin", b"x"), Err(WriteError::InvalidTarget));
+        w.start(b"h", 80, false, b"/", b"", &sample_key()).unwrap();
+        let len = w.len();
+        assert_eq!(
+            w.start(b"h", 80, false, b"/", b"", &sample_key()),
+            Err(WriteError::InvalidTarget)
+        );
+        assert_eq!(w.len(), len);
+        let w = RequestWriter::new(&mut buf);
+        assert_eq!(w.finish(), Err(WriteError::InvalidTarget));
+    }
+
+    #[test]
+    fn forbidden_headers() {
+        let mut buf = [0u8; 512];
+        let mut w = RequestWriter::new(&mut buf);
+        w.start(b"h", 80, false, b"/", b"", &sample_key()).unwrap();
+        let len = w.len();
+        for name in [
+            &b"Host"[..],
+            b"host",
+            b"CONNECTION",
+            b"upgrade",
+            b"Sec-WebSocket-Key",
+            b"sec-websocket-version",
+            b"Sec-WebSocket-Accept",
+            b"SEC-WEBSOCKET-EXTENSIONS",
+            b"Content-Length",
+            b"transfer-encoding",
+        ] {
+            assert_eq!(
+                w.header(name, b"x"),
+                Err(WriteError::ForbiddenHeader),
+                "{name:?}"
+            );
+        }
+        assert_eq!(w.len(), len);
+        // Near misses are fine.
+        w.header(b"Hosts", b"x").unwrap();
+        w.header(b"Sec-WebSocket-Protocol", b"chat").unwrap();
+    }
+
+    #[test]
+    fn invalid_headers() {
+        let mut buf = [0u8; 512];
+        let mut w = RequestWriter::new(&mut buf);
+        w.start(b"h", 80, false, b"/", b"", &sample_key()).unwrap();
+        let len = w.len();
+        let bad: &[(&[u8], &[u8])] = &[
+            (b"", b"x"),
+            (b"Na me", b"x"),
+            (b"Name:", b"x"),
+            (b"Na\rme", b"x"),
+            (b"N\xc3\xa9", b"x"),
+            (b"(x)", b"x"),
+            (b"X", b"a\r\nHost: evil"),
+            (b"X", b"a\rb"),
+            (b"X", b"a\nb"),
+            (b"X", b"a\0b"),
+        ];
+        for &(name, value) in bad {
+            assert_eq!(
+                w.header(name, value),
+                Err(WriteError::InvalidHeader),
+                "{name:?} {value:?}"
+            );
+        }
+        assert_eq!(w.len(), len);
+        // Empty value, HTAB and obs-text in values are allowed.
+        w.header(b"X-Empty", b"").unwrap();
+        w.header(b"X-Tab", b"a\tb\xc3\xa9").unwrap();
+        // A rejected protocol header is not recorded.
+        assert_eq!(
+            w.header(b"Sec-WebSocket-Protocol", b"a\rb"),
+            Err(WriteError::InvalidHeader)
+        );
+        assert!(w.offered().is_empty());
+    }
+
+    /// Writes the full typical request into a buffer of exactly `cap` bytes.
+    fn full_request_in(cap: usize) -> (Result<usize, WriteError>, Vec<u8>) {
+        let mut buf = std::vec![0xAAu8; cap];
+        let mut committed = 0;
+        let result = (|| {
+            let mut w = RequestWriter::new(&mut buf);
+            let r = (|| {
+                w.start(b"example.com", 8443, true, b"/chat", b"v=1", &sample_key())?;
+                w.header(b"Origin", b"https://example.com")?;
+                w.header(b"Sec-WebSocket-Protocol", b"chat")?;
+                Ok(())
+            })();
+            committed = w.len();
+            r?;
+            w.finish()
+        })();
+        let n = match result {
+            Ok(n) => n,
+            Err(_) => committed,
+        };
+        let out = buf[..n].to_vec();
+        (result, out)
+    }
+
+    #[test]
+    fn buffer_too_small_at_every_length() {
+        let (full, bytes) = full_request_in(1024);
+        let full = full.unwrap();
+        assert_eq!(bytes.len(), full);
+        for cap in 0..full {
+            let (r, written) = full_request_in(cap);
+            assert_eq!(r, Err(WriteError::BufferFull), "cap {cap}");
+            // Only whole lines are counted, and they are a prefix of the real request.
+            assert!(written.len() <= cap);
+            assert!(bytes.starts_with(&written), "cap {cap}");
+            assert!(
+                written.is_empty() || written.ends_with(b"\r\n"),
+                "cap {cap}"
+            );
+        }
+        let (r, written) = full_request_in(full);
+        assert_eq!(r, Ok(full));
+        assert_eq!(written, bytes);
+    }
+
+    #[test]
+    fn write_error_display() {
+        for e in [
+            WriteError::BufferFull,
+            WriteError::InvalidTarget,
+            WriteError::InvalidHeader,
+            WriteError::ForbiddenHeader,
+        ] {
+            assert!(!std::format!("{e}").is_empty());
+        }
+    }
+
+    // ---- ResponseParser -------------------------------------------------------------------
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Ev {
+        Status(u16, Vec<u8>),
+        Header(Vec<u8>, Vec<u8>),
+        Done(u16),
+    }
+
+    fn own(e: ParseEvent<'_>) -> Ev {
+        match e {
+            ParseEvent::Status { code, reason } => Ev::Status(code, reason.to_vec()),
+            ParseEvent::Header { name, value } => Ev::Header(name.to_vec(), value.to_vec()),
+            ParseEvent::Done { code } => Ev::Done(code),
+        }
+    }
+
+    /// Events, final error (if any) and the bytes never consumed (frames after `Done`; the
+    /// offending line and everything after it on error).
+    type Outcome = (Vec<Ev>, Option<HandshakeError>, Vec<u8>);
+
+    fn parser(offered: &[u8]) -> ResponseParser {
+        let mut o = OfferedProtocols::new();
+        o.add_list(offered);
+        ResponseParser::new(&sample_key(), o, 1024, 8192)
+    }
+
+    /// Feeds `chunks` in order through an accumulating buffer, as a real caller would.
+    fn run_chunks(mut p: ResponseParser, chunks: &[&[u8]]) -> Outcome {
+        let all: Vec<u8> = chunks.concat();
+        let mut pending: Vec<u8> = Vec::new();
+        let mut consumed = 0;
+        let mut events = Vec::new();
+        let mut error = None;
+        'outer: for chunk in chunks {
+            pending.extend_from_slice(chunk);
+            while !p.is_done() {
+                match p.feed(&pending) {
+                    Ok((0, None)) => break,
+                    Ok((n, ev)) => {
+                        assert!(n > 0 && n <= pending.len());
+                        events.push(own(ev.unwrap()));
+                        pending.drain(..n);
+                        consumed += n;
+                    }
+                    Err(e) => {
+                        // Errors are sticky.
+                        assert_eq!(p.feed(&pending), Err(e));
+                        error = Some(e);
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        if p.is_done() {
+            assert_eq!(
+                p.feed(&pending),
+                Ok((0, None)),
+                "nothing consumed after Done"
+            );
+        }
+        (events, error, all[consumed..].to_vec())
+    }
+
+    fn run(p: ResponseParser, input: &[u8]) -> Outcome {
+        run_chunks(p, &[input])
+    }
+
+    fn run_bytewise(p: ResponseParser, input: &[u8]) -> Outcome {
+        let chunks: Vec<&[u8]> = input.chunks(1).collect();
+        run_chunks(p, &chunks)
+    }
+
+    /// Runs every feeding strategy and checks they agree; returns the common outcome.
+    fn run_all_ways(p: ResponseParser, input: &[u8]) -> Outcome {
+        let whole = run(p, input);
+        assert_eq!(run_bytewise(p, input), whole, "byte at a time");
+        for split in 0..=input.len() {
+            let (a, b) = input.split_at(split);
+            assert_eq!(run_chunks(p, &[a, b]), whole, "split at {split}");
+        }
+        whole
+    }
+
+    fn err_of(offered: &[u8], input: &[u8]) -> Option<HandshakeError> {
+        run_all_ways(parser(offered), input).1
+    }
+
+    const FRAME: &[u8] = b"\x81\x05hello";
+
+    fn good_101() -> Vec<u8> {
+        let mut r = b"HTTP/1.1 101 Switching Protocols\r\n\
+Upgrade: websocket\r\n\
+Connection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
+Sec-WebSocket-Protocol: chat\r\n\
+\r\n"
+            .to_vec();
+        r.extend_from_slice(FRAME);
+        r
+    }
+
+    #[test]
+    fn full_response_all_feeding_strategies() {
+        let (events, err, leftover) = run_all_ways(parser(b"chat, superchat"), &good_101());
+        assert_eq!(err, None);
+        assert_eq!(
+            leftover, FRAME,
+            "frame bytes after the head are not consumed"
+        );
+        let h = |n: &[u8], v: &[u8]| Ev::Header(n.to_vec(), v.to_vec());
+        assert_eq!(
+            events,
+            std::vec![
+                Ev::Status(101, b"Switching Protocols".to_vec()),
+                h(b"Upgrade", b"websocket"),
+                h(b"Connection", b"Upgrade"),
+                h(b"Sec-WebSocket-Accept", b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+                h(b"Sec-WebSocket-Protocol", b"chat"),
+                Ev::Done(101),
+            ]
+        );
+    }
+
+    #[test]
+    fn feed_consumes_one_line_and_reports_incomplete() {
+        let mut p = parser(b"");
+        assert_eq!(p.feed(b""), Ok((0, None)));
+        assert_eq!(p.feed(b"HTTP/1.1 101 OK\r"), Ok((0, None)));
+        assert_eq!(
+            p.feed(b"HTTP/1.1 101 OK\r\nUpg"),
+            Ok((
+                17,
+                Some(ParseEvent::Status {
+                    code: 101,
+                    reason: b"OK"
+                })
+            ))
+        );
+        assert!(!p.is_done());
+    }
+
+    #[test]
+    fn lowercase_names_keep_alive_and_ows() {
+        let input = b"HTTP/1.1 101 \r\n\
+upgrade: \t WebSocket \r\n\
+connection: keep-alive, Upgrade\r\n\
+sec-websocket-accept:s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\t\r\n\
+sec-websocket-extensions:\r\n\
+Sec-WebSocket-Version: 13\r\n\
+\r\n";
+        let (events, err, leftover) = run_all_ways(parser(b""), input);
+        assert_eq!(err, None);
+        assert!(leftover.is_empty());
+        assert_eq!(events.first(), Some(&Ev::Status(101, Vec::new())));
+        assert!(events.contains(&Ev::Header(b"upgrade".to_vec(), b"WebSocket".to_vec())));
+        assert_eq!(events.last(), Some(&Ev::Done(101)));
+    }
+
+    #[test]
+    fn status_line_without_reason_or_trailing_space() {
+        let base = good_101();
+        let body = &base[base.iter().position(|&b| b == b'\n').unwrap() + 1..];
+        for status in [&b"HTTP/1.1 101\r\n"[..], b"HTTP/1.1 101 \r\n"] {
+            let mut input = status.to_vec();
+            input.extend_from_slice(body);
+            let (events, err, _) = run_all_ways(parser(b"chat"), &input);
+            assert_eq!(err, None);
+            assert_eq!(events.first(), Some(&Ev::Status(101, Vec::new())));
+            assert_eq!(events.last(), Some(&Ev::Done(101)));
+        }
+    }
+
+    #[test]
+    fn refused_403_skips_upgrade_checks() {
+        let input = b"HTTP/1.1 403 Forbidden\r\n\
+Content-Length: 3\r\n\
+Sec-WebSocket-Version: 13\r\n\
+Sec-WebSocket-Extensions: permessage-deflate\r\n\
+Sec-WebSocket-Protocol: x, y\r\n\
+\r\nno!";
+        let (events, err, leftover) = run_all_ways(parser(b""), input);
+        assert_eq!(err, None);
+        assert_eq!(
+            events.first(),
+            Some(&Ev::Status(403, b"Forbidden".to_vec()))
+        );
+        assert_eq!(events.last(), Some(&Ev::Done(403)));
+        assert_eq!(leftover, b"no!");
+    }
+
+    #[test]
+    fn informational_and_redirect_are_refusals() {
+        let (events, err, _) = run_all_ways(parser(b""), b"HTTP/1.1 100 Continue\r\n\r\n");
+        assert_eq!(err, None);
+        assert_eq!(events.last(), Some(&Ev::Done(100)));
+        let (events, err, _) =
+            run_all_ways(parser(b""), b"HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n");
+        assert_eq!(err, None);
+        assert_eq!(events.last(), Some(&Ev::Done(302)));
+    }
+
+    #[test]
+    fn status_line_errors() {
+        use HandshakeError::*;
+        let cases: &[(&[u8], HandshakeError)] = &[
+            (b"\r\n", StatusLineMalformed),
+            (b" HTTP/1.1 101 OK\r\n", StatusLineMalformed),
+            (b"HTTP/1.1  101 OK\r\n", StatusLineMalformed),
+            (b"HTTP/1.1\t101 OK\r\n", StatusLineMalformed),
+            (b"http/1.1 101 OK\r\n", StatusLineMalformed),
+            (b"HTTP/11 101 OK\r\n", StatusLineMalformed),
+            (b"HTTP/1.1\r\n", StatusLineMalformed),
+            (b"HTTP/1.1 \r\n", StatusLineMalformed),
+            (b"ICY 200 OK\r\n", StatusLineMalformed),
+            (b"HTTP/1.1 101 OK\n", StatusLineMalformed),
+            (b"HTTP/1.1 101 O\rK\r\n", StatusLineMalformed),
+            (b"HTTP/1.1 101 O\0K\r\n", StatusLineMalformed),
+            (b"HTTP/1.1 101 O\x01K\r\n", StatusLineMalformed),
+            (b"HTTP/1.0 101 OK\r\n", VersionInvalid),
+            (b"HTTP/2.0 101 OK\r\n", VersionInvalid),
+            (b"HTTP/1.1 10 OK\r\n", StatusCodeInvalid),
+            (b"HTTP/1.1 1011 OK\r\n", StatusCodeInvalid),
+            (b"HTTP/1.1 1x1 OK\r\n", StatusCodeInvalid),
+            (b"HTTP/1.1 101x\r\n", StatusCodeInvalid),
+            (b"HTTP/1.1 099 OK\r\n", StatusCodeInvalid),
+            (b"HTTP/1.1 600 OK\r\n", StatusCodeInvalid),
+        ];
+        for &(input, e) in cases {
+            assert_eq!(
+                err_of(b"", input),
+                Some(e),
+                "{:?}",
+                std::string::String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    /// A 101 head with `extra` header lines inserted before the final empty line.
+    fn resp_101(lines: &[&[u8]]) -> Vec<u8> {
+        let mut r = b"HTTP/1.1 101 Switching Protocols\r\n".to_vec();
+        for l in lines {
+            r.extend_from_slice(l);
+            r.extend_from_slice(b"\r\n");
+        }
+        r.extend_from_slice(b"\r\n");
+        r
+    }
+
+    const UPG: &[u8] = b"Upgrade: websocket";
+    const CONN: &[u8] = b"Connection: Upgrade";
+    const ACC: &[u8] = b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+    #[test]
+    fn header_line_errors() {
+        use HandshakeError::HeaderMalformed;
+        let cases: &[&[u8]] = &[
+            b"HTTP/1.1 101 OK\r\nNoColon\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\n: empty-name\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nBad Name: x\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nName : x\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nN\xc3\xa9: x\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nX: a\r\n folded\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nX: a\r\n\tfolded\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nX: a\n\r\n",
+            b"HTTP/1.1 101 OK\r\nX: a\r\n\n",
+            b"HTTP/1.1 101 OK\r\nX: a\0b\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nX: a\rb\r\n\r\n",
+            b"HTTP/1.1 101 OK\r\nX: a\r\r\n\r\n",
+            b"HTTP/1.1 403 No\r\nBad Name: x\r\n\r\n",
+        ];
+        for &input in cases {
+            assert_eq!(
+                err_of(b"", input),
+                Some(HeaderMalformed),
+                "{:?}",
+                std::string::String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn upgrade_checks() {
+        use HandshakeError::*;
+        assert_eq!(err_of(b"", &resp_101(&[UPG, CONN, ACC])), None);
+        assert_eq!(err_of(b"", &resp_101(&[CONN, ACC])), Some(UpgradeMissing));
+        assert_eq!(
+            err_of(b"", &resp_101(&[b"Upgrade: h2c", CONN, ACC])),
+            Some(UpgradeMissing)
+        );
+        assert_eq!(
+            err_of(b"", &resp_101(&[b"Upgrade: websocket2", CONN, ACC])),
+            Some(UpgradeMissing)
+        );
+        assert_eq!(err_of(b"", &resp_101(&[UPG, ACC])), Some(ConnectionMissing));
+        assert_eq!(
+            err_of(b"", &resp_101(&[UPG, b"Connection: keep-alive", ACC])),
+            Some(ConnectionMissing)
+        );
+        assert_eq!(
+            err_of(b"", &resp_101(&[UPG, b"Connection: upgrades", ACC])),
+            Some(ConnectionMissing)
+        );
+        assert_eq!(
+            err_of(
+                b"",
+                &resp_101(&[UPG, b"Connection: keep-alive, Upgrade", ACC])
+            ),
+            None
+        );
+        assert_eq!(
+            err_of(
+                b"",
+                &resp_101(&[UPG, b"Connection: ,keep-alive ,, UPGRADE ,", ACC])
+            ),
+            None
+        );
+        assert_eq!(err_of(b"", &resp_101(&[UPG, CONN])), Some(AcceptMissing));
+    }
+
+    #[test]
+    fn accept_checks() {
+        use HandshakeError::AcceptMismatch;
+        let wrong: &[&[u8]] = &[
+            b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo",
+            b"Sec-WebSocket-Accept: S3PPLMBiTxaQ9kYGzzhZRbK+xOo=",
+            b"Sec-WebSocket-Accept: dGhlIHNhbXBsZSBub25jZQ==",
+            b"Sec-WebSocket-Accept:",
+            b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=x",
+        ];
+        for &a in wrong {
+            assert_eq!(
+                err_of(b"", &resp_101(&[UPG, CONN, a])),
+                Some(AcceptMismatch)
+            );
+        }
+        assert_eq!(
+            err_of(b"", &resp_101(&[UPG, CONN, ACC, ACC])),
+            Some(AcceptMismatch),
+            "a second Accept header"
+        );
+    }
+
+    #[test]
+    fn extension_checks() {
+        assert_eq!(
+            err_of(
+                b"",
+                &resp_101(&[
+                    UPG,
+                    CONN,
+                    ACC,
+                    b"Sec-WebSocket-Extensions: permessage-deflate"
+                ])
+            ),
+            Some(HandshakeError::ExtensionNotOffered)
+        );
+        assert_eq!(
+            err_of(
+                b"",
+                &resp_101(&[UPG, CONN, ACC, b"Sec-WebSocket-Extensions:  "])
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn protocol_checks() {
+        use HandshakeError::ProtocolNotOffered;
+        let p = |v: &'static [u8]| -> Vec<u8> {
+            let mut l = b"Sec-WebSocket-Protocol: ".to_vec();
+            l.extend_from_slice(v);
+            l
+        };
+        let with = |offered: &[u8], lines: &[&[u8]]| {
+            let mut all: Vec<&[u8]> = std::vec![UPG, CONN, ACC];
+            all.extend_from_slice(lines);
+            err_of(offered, &resp_101(&all))
+        };
+        assert_eq!(with(b"", &[&p(b"chat")]), Some(ProtocolNotOffered));
+        assert_eq!(with(b"chat", &[&p(b"mqtt")]), Some(ProtocolNotOffered));
+        assert_eq!(with(b"chat", &[&p(b"Chat")]), Some(ProtocolNotOffered));
+        assert_eq!(
+            with(b"chat,mqtt", &[&p(b"chat, mqtt")]),
+            Some(ProtocolNotOffered)
+        );
+        assert_eq!(with(b"chat", &[&p(b"")]), Some(ProtocolNotOffered));
+        assert_eq!(
+            with(b"chat", &[&p(b"chat"), &p(b"chat")]),
+            Some(ProtocolNotOffered)
+        );
+        assert_eq!(with(b"chat,mqtt", &[&p(b" mqtt ")]), None);
+        assert_eq!(with(b"chat", &[&p(b"chat,")]), None);
+        // Not selecting any offered protocol is allowed.
+        assert_eq!(with(b"chat", &[]), None);
+    }
+
+    #[test]
+    fn header_too_large_line() {
+        let mut input = b"HTTP/1.1 101 OK\r\nX: ".to_vec();
+        input.extend(core::iter::repeat_n(b'a', 100));
+        input.extend_from_slice(b"\r\n\r\n");
+        let small =
+            |max_line| ResponseParser::new(&sample_key(), OfferedProtocols::new(), max_line, 8192);
+        // "X: " + 100 = 103 bytes of content.
+        let out = run_all_ways(small(102), &input);
+        assert_eq!(out.1, Some(HandshakeError::HeaderTooLarge));
+        assert_eq!(out.0.len(), 1, "status line reported before the error");
+        let out = run_all_ways(small(103), &input);
+        assert_eq!(
+            out.1,
+            Some(HandshakeError::UpgradeMissing),
+            "exactly max_line fits"
+        );
+        // A never-ending line errors once max_line + 2 bytes are buffered.
+        let mut p = small(10);
+        assert_eq!(p.feed(b"HTTP/1.1 1"), Ok((0, None)));
+        assert_eq!(p.feed(b"HTTP/1.1 10"), Ok((0, None)));
+        assert_eq!(p.feed(b"HTTP/1.1 101"), Err(HandshakeError::HeaderTooLarge));
+        // The error is sticky.
+        assert_eq!(p.feed(b"\r\n"), Err(HandshakeError::HeaderTooLarge));
+    }
+
+    #[test]
+    fn header_too_large_head() {
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        for i in 0..40 {
+            lines.push(std::format!("X-Filler-{i}: some value here").into_bytes());
+        }
+        let refs: Vec<&[u8]> = lines.iter().map(|l| l.as_slice()).collect();
+        let input = resp_101(&refs);
+        let with_head =
+            |max_head| ResponseParser::new(&sample_key(), OfferedProtocols::new(), 1024, max_head);
+        let out = run_all_ways(with_head(500), &input);
+        assert_eq!(out.1, Some(HandshakeError::HeaderTooLarge));
+        // Exactly the head size is enough (then the 101 checks fail, as there are none).
+        let out = run_all_ways(with_head(input.len()), &input);
+        assert_eq!(out.1, Some(HandshakeError::UpgradeMissing));
+        let out = run_all_ways(with_head(input.len() - 1), &input);
+        assert_eq!(out.1, Some(HandshakeError::HeaderTooLarge));
+    }
+
+    #[test]
+    fn after_done_nothing_is_consumed() {
+        let mut p = parser(b"chat");
+        let input = good_101();
+        let mut rest: &[u8] = &input;
+        loop {
+            let (n, ev) = p.feed(rest).unwrap();
+            rest = &rest[n..];
+            if let Some(ParseEvent::Done { code }) = ev {
+                assert_eq!(code, 101);
+                break;
+            }
+        }
+        assert!(p.is_done());
+        assert_eq!(rest, FRAME);
+        assert_eq!(p.feed(rest), Ok((0, None)));
+        assert_eq!(p.feed(b"HTTP/1.1 101 OK\r\n"), Ok((0, None)));
+    }
+
+    #[test]
+    fn writer_output_round_trip_through_parser_key() {
+        // The key the writer sends is the one the parser checks against.
+        let key = Key::from_random([7; 16]);
+        let mut buf = [0u8; 256];
+        let mut w = RequestWriter::new(&mut buf);
+        w.start(b"h", 80, false, b"/", b"", &key).unwrap();
+        let n = w.finish().unwrap();
+        let req = &buf[..n];
+        let pos = req
+            .windows(key.as_bytes().len())
+            .position(|w| w == key.as_bytes());
+        assert!(pos.is_some());
+        let mut resp = b"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Accept: ".to_vec();
+        resp.extend_from_slice(&key.expected_accept());
+        resp.extend_from_slice(b"\r\n\r\n");
+        let p = ResponseParser::new(&key, OfferedProtocols::new(), 1024, 8192);
+        let (events, err, _) = run_all_ways(p, &resp);
+        assert_eq!(err, None);
+        assert_eq!(events.last(), Some(&Ev::Done(101)));
+    }
+
+    #[test]
+    fn handshake_error_display() {
+        use HandshakeError::*;
+        for e in [
+            StatusLineMalformed,
+            VersionInvalid,
+            StatusCodeInvalid,
+            HeaderMalformed,
+            HeaderTooLarge,
+            UpgradeMissing,
+            ConnectionMissing,
+            AcceptMissing,
+            AcceptMismatch,
+            ExtensionNotOffered,
+            ProtocolNotOffered,
+        ] {
+            assert!(!std::format!("{e}").is_empty());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn garbage_never_panics_or_upgrades(data in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let (events, _, _) = run(parser(b"chat"), &data);
+            prop_assert!(!events.contains(&Ev::Done(101)));
+            let mut prefixed = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n".to_vec();
+            prefixed.extend_from_slice(&data);
+            let (events, _, _) = run_bytewise(parser(b"chat"), &prefixed);
+            prop_assert!(!events.contains(&Ev::Done(101)));
+        }
+
+        #[test]
+        fn split_independence(data in proptest::collection::vec(
+            prop_oneof![Just(b'\r'), Just(b'\n'), Just(b':'), Just(b' '), Just(b'a')], 0..80),
+            cut in 0usize..200) {
+            let mut input = b"HTTP/1.1 101 OK\r\n".to_vec();
+            input.extend_from_slice(&data);
+            let p = ResponseParser::new(&sample_key(), OfferedProtocols::new(), 16, 64);
+            let whole = run(p, &input);
+            let cut = cut.min(input.len());
+            let (a, b) = input.split_at(cut);
+            prop_assert_eq!(run_chunks(p, &[a, b]), whole.clone());
+            prop_assert_eq!(run_bytewise(p, &input), whole);
+        }
+
+        #[test]
+        fn writer_never_panics(
+            host in proptest::collection::vec(any::<u8>(), 0..20),
+            path in proptest::collection::vec(any::<u8>(), 0..20),
+            name in proptest::collection::vec(any::<u8>(), 0..10),
+            value in proptest::collection::vec(any::<u8>(), 0..20),
+            port in any::<u16>(),
+            cap in 0usize..300,
+        ) {
+            let mut buf = std::vec![0u8; cap];
+            let mut w = RequestWriter::new(&mut buf);
+            let _ = w.start(&host, port, port % 2 == 0, &path, b"", &sample_key());
+            let _ = w.header(&name, &value);
+            let len = w.len();
+            prop_assert!(len <= cap);
+            if let Ok(n) = w.finish() {
+                prop_assert!(n <= cap);
+                prop_assert!(buf[..n].ends_with(b"\r\n\r\n"));
+            }
+        }
+    }
+}

@@ -1,1 +1,806 @@
-//! TODO
+//! The session state machine of one client connection: Idle → Handshaking → Open → Closing →
+//! Closed.
+//!
+//! Sans-I/O. The caller moves bytes: it feeds what the socket delivered to [`Session::read`]
+//! (payload comes back as slices of the caller's own buffer, zero-copy) and writes what the
+//! session encodes ([`Session::encode_frame`], [`Session::poll_control`]) to the socket. Time
+//! (`now`, wrapping milliseconds) and masking keys come from the caller.
+//!
+//! Peer violations are not API errors: they become [`RxEvent::Failed`] with the close code to
+//! send, a queued Close frame and a session that ignores any further input (§7.1.7).
+
+use heapless::Vec;
+
+use super::close::{self, CloseError};
+use super::frame::{FrameError, FrameHeader, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
+use super::handshake::{HandshakeError, Key, OfferedProtocols, ParseEvent, ResponseParser};
+use super::mask::apply_mask;
+use super::utf8::Utf8Validator;
+
+/// Bytes a complete control frame from [`Session::poll_control`] may take: header with mask
+/// (6 bytes) and 125 bytes of payload.
+pub const MAX_CONTROL_FRAME: usize = 6 + MAX_CONTROL_PAYLOAD;
+
+/// Limits and timers of a session. Zero disables a timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Largest message accepted (sum of its fragments); a larger one fails with 1009.
+    pub max_message_len: u32,
+    /// Send a keep-alive ping after this long without receiving anything (0: never).
+    pub ping_interval_ms: u32,
+    /// Fail when no pong arrives this long after a keep-alive ping (0: never).
+    pub pong_timeout_ms: u32,
+    /// After our Close went out, drop the transport if it is still up this much later (0: never).
+    pub close_timeout_ms: u32,
+    /// Longest line of the handshake response.
+    pub max_handshake_line: u16,
+    /// Longest handshake response head.
+    pub max_handshake_head: u16,
+}
+
+impl Config {
+    /// Defaults: messages up to 2^32-1 bytes (the legacy limit), no keep-alive, a 5 s close
+    /// timeout, 1 KiB response lines and an 8 KiB response head.
+    pub const DEFAULT: Config = Config {
+        max_message_len: u32::MAX,
+        ping_interval_ms: 0,
+        pong_timeout_ms: 0,
+        close_timeout_ms: 5000,
+        max_handshake_line: 1024,
+        max_handshake_head: 8192,
+    };
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::DEFAULT
+    }
+}
+
+/// Where the session is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Nothing sent yet.
+    Idle,
+    /// Upgrade request sent; reading the response.
+    Handshaking,
+    /// Messages flow both ways.
+    Open,
+    /// A Close went one way (or the connection failed); waiting for the other.
+    Closing,
+    /// Close frames went both ways, or the handshake failed: the transport should go.
+    Closed,
+}
+
+/// The type of a data message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// UTF-8 text.
+    Text,
+    /// Binary data.
+    Binary,
+}
+
+impl MessageKind {
+    /// The opcode of a message's first frame.
+    pub const fn opcode(self) -> Opcode {
+        match self {
+            MessageKind::Text => Opcode::Text,
+            MessageKind::Binary => Opcode::Binary,
+        }
+    }
+}
+
+/// A peer violation; the connection is failed with [`ProtocolError::close_code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// A header that breaks §5 on its own.
+    Frame(FrameError),
+    /// A continuation frame with no fragmented message open.
+    UnexpectedContinuation,
+    /// A new text or binary frame while a fragmented message is open.
+    ExpectedContinuation,
+    /// A malformed Close payload.
+    Close(CloseError),
+    /// A text message that is not UTF-8 (checked as each byte arrives).
+    InvalidUtf8,
+    /// A message larger than [`Config::max_message_len`].
+    MessageTooBig,
+}
+
+impl ProtocolError {
+    /// The close code we send: 1002, 1007 or 1009.
+    pub const fn close_code(self) -> u16 {
+        match self {
+            ProtocolError::InvalidUtf8 => close::INVALID_PAYLOAD,
+            ProtocolError::MessageTooBig => close::MESSAGE_TOO_BIG,
+            ProtocolError::Close(e) => e.close_code(),
+            _ => close::PROTOCOL_ERROR,
+        }
+    }
+}
+
+impl core::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ProtocolError::Frame(e) => e.fmt(f),
+            ProtocolError::UnexpectedContinuation => f.write_str("continuation without a message"),
+            ProtocolError::ExpectedContinuation => {
+                f.write_str("new message inside a fragmented one")
+            }
+            ProtocolError::Close(e) => e.fmt(f),
+            ProtocolError::InvalidUtf8 => f.write_str("text message is not valid UTF-8"),
+            ProtocolError::MessageTooBig => f.write_str("message exceeds the size limit"),
+        }
+    }
+}
+
+/// What one [`Session::read`] call found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RxEvent<'s, 'a> {
+    /// Nothing complete yet: feed more bytes.
+    None,
+    /// The first frame of a data message. `len` is its length when that frame is also the last.
+    MessageStart {
+        /// Text or binary.
+        kind: MessageKind,
+        /// Whole-message length, when known (a single-frame message).
+        len: Option<u32>,
+    },
+    /// Payload of the current message: these bytes sit in the caller's input right after the
+    /// bytes reported consumed. Text is already validated. The caller must report with
+    /// [`Session::consume_data`] how many it took, and present the rest again later.
+    Data {
+        /// Text or binary.
+        kind: MessageKind,
+        /// The payload bytes (a slice of the caller's input).
+        bytes: &'a [u8],
+    },
+    /// The current message is complete.
+    MessageEnd,
+    /// A ping arrived; a pong with the same payload is queued (the latest ping wins).
+    Ping(&'s [u8]),
+    /// A pong arrived.
+    Pong(&'s [u8]),
+    /// The server's Close arrived (code 1005 when it had no payload). Our reply is queued unless
+    /// we had already sent our Close. Further input is ignored.
+    Close {
+        /// The code received, or 1005.
+        code: u16,
+        /// The UTF-8 reason.
+        reason: &'s [u8],
+    },
+    /// The server broke the protocol: our Close with `error.close_code()` is queued and further
+    /// input is ignored.
+    Failed(ProtocolError),
+}
+
+/// A call the session cannot accept in its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendError {
+    /// The handshake was already started (or the session is past it).
+    AlreadyStarted,
+    /// The session is not open.
+    NotOpen,
+    /// Our Close went out, or the server's Close arrived: no more data or pings.
+    Closing,
+    /// A control frame payload over 125 bytes.
+    ControlTooLong,
+    /// A continuation frame with no message started, or a new message inside a fragmented one.
+    FragmentSequence,
+    /// A Close payload that is not a valid code plus UTF-8 reason.
+    InvalidClose(CloseError),
+}
+
+impl core::fmt::Display for SendError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SendError::AlreadyStarted => f.write_str("handshake already started"),
+            SendError::NotOpen => f.write_str("session is not open"),
+            SendError::Closing => f.write_str("session is closing"),
+            SendError::ControlTooLong => f.write_str("control payload over 125 bytes"),
+            SendError::FragmentSequence => f.write_str("invalid fragment sequence"),
+            SendError::InvalidClose(e) => e.fmt(f),
+        }
+    }
+}
+
+/// A timer that ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerEvent {
+    /// No pong came within [`Config::pong_timeout_ms`] of a keep-alive ping.
+    PongTimeout,
+    /// Our Close went out [`Config::close_timeout_ms`] ago and the transport is still up. If the
+    /// close handshake is complete this is just the end of the wait; otherwise it is an error.
+    CloseTimeout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RxFrame {
+    opcode: Opcode,
+    fin: bool,
+    remaining: u32,
+}
+
+/// One client connection's protocol state. About 500 bytes; no heap, no borrows.
+#[derive(Debug, Clone)]
+pub struct Session {
+    cfg: Config,
+    state: State,
+    parser: Option<ResponseParser>,
+    // Receive side.
+    decoder: HeaderDecoder,
+    rx_frame: Option<RxFrame>,
+    rx_msg: Option<MessageKind>,
+    rx_msg_len: u32,
+    utf8: Utf8Validator,
+    /// Payload bytes past the consumed point that were already validated and offered.
+    validated_ahead: u32,
+    /// The control frame being received; after a Close, its payload stays here.
+    ctrl: Vec<u8, MAX_CONTROL_PAYLOAD>,
+    rx_stopped: bool,
+    close_received: Option<u16>,
+    failure: Option<ProtocolError>,
+    last_rx_ms: u32,
+    // Send side.
+    tx_fragmented: bool,
+    close_sent: bool,
+    pending_pong: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
+    pending_close: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
+    pending_ping: bool,
+    ping_sent_ms: Option<u32>,
+    close_sent_ms: Option<u32>,
+}
+
+impl Session {
+    /// A new, idle session.
+    pub const fn new(cfg: Config) -> Self {
+        Session {
+            cfg,
+            state: State::Idle,
+            parser: None,
+            decoder: HeaderDecoder::new(),
+            rx_frame: None,
+            rx_msg: None,
+            rx_msg_len: 0,
+            utf8: Utf8Validator::new(),
+            validated_ahead: 0,
+            ctrl: Vec::new(),
+            rx_stopped: false,
+            close_received: None,
+            failure: None,
+            last_rx_ms: 0,
+            tx_fragmented: false,
+            close_sent: false,
+            pending_pong: None,
+            pending_close: None,
+            pending_ping: false,
+            ping_sent_ms: None,
+            close_sent_ms: None,
+        }
+    }
+
+    /// The current state.
+    pub const fn state(&self) -> State {
+        self.state
+    }
+
+    /// The configuration.
+    pub const fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The protocol error that failed the connection, if any.
+    pub const fn failure(&self) -> Option<ProtocolError> {
+        self.failure
+    }
+
+    /// The server's Close code and reason, once received.
+    pub fn close_received(&self) -> Option<(u16, &[u8])> {
+        self.close_received.map(|code| (code, self.ctrl.as_slice()))
+    }
+
+    /// True once our Close went out.
+    pub const fn close_sent(&self) -> bool {
+        self.close_sent
+    }
+
+    /// True once Close frames went both ways.
+    pub const fn close_handshake_done(&self) -> bool {
+        self.close_sent && self.close_received.is_some()
+    }
+
+    /// True while a data message we send has gone out with FIN=0 and is not finished.
+    pub const fn sending_fragmented(&self) -> bool {
+        self.tx_fragmented
+    }
+
+    // ----- Opening handshake -------------------------------------------------------------
+
+    /// The upgrade request carrying `key` (and offering `offered`) has been written: read the
+    /// response next.
+    pub fn begin_handshake(
+        &mut self,
+        key: &Key,
+        offered: OfferedProtocols,
+    ) -> Result<(), SendError> {
+        if self.state != State::Idle {
+            return Err(SendError::AlreadyStarted);
+        }
+        self.parser = Some(ResponseParser::new(
+            key,
+            offered,
+            usize::from(self.cfg.max_handshake_line),
+            usize::from(self.cfg.max_handshake_head),
+        ));
+        self.state = State::Handshaking;
+        Ok(())
+    }
+
+    /// Feeds handshake response bytes (see [`ResponseParser::feed`]: one line per call; keep
+    /// unconsumed bytes and present them again). `Done { code: 101 }` opens the session;
+    /// bytes after the head are frames for [`Session::read`]. Any other outcome closes it.
+    pub fn read_handshake<'a>(
+        &mut self,
+        input: &'a [u8],
+        now_ms: u32,
+    ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
+        let Some(parser) = self.parser.as_mut() else {
+            return Ok((0, None));
+        };
+        let result = parser.feed(input);
+        match result {
+            Ok((_, Some(ParseEvent::Done { code }))) => {
+                self.parser = None;
+                if code == 101 {
+                    self.state = State::Open;
+                    self.last_rx_ms = now_ms;
+                } else {
+                    self.state = State::Closed;
+                }
+            }
+            Err(_) => {
+                self.parser = None;
+                self.state = State::Closed;
+            }
+            Ok(_) => {}
+        }
+        result
+    }
+
+    // ----- Receiving ---------------------------------------------------------------------
+
+    fn fail(&mut self, error: ProtocolError) -> ProtocolError {
+        self.failure = Some(error);
+        self.rx_stopped = true;
+        self.pending_pong = None;
+        if !self.close_sent && self.pending_close.is_none() {
+            let mut payload = Vec::new();
+            // Cannot fail: two bytes into a 125-byte vector.
+            let _ = payload.extend_from_slice(&error.close_code().to_be_bytes());
+            self.pending_close = Some(payload);
+        }
+        if self.state == State::Open {
+            self.state = State::Closing;
+        }
+        error
+    }
+
+    /// Starts receiving a frame whose header just completed.
+    fn start_frame(&mut self, h: FrameHeader) -> Result<Option<MessageKind>, ProtocolError> {
+        // Above u32::MAX is above any configurable limit.
+        let len = u32::try_from(h.len).map_err(|_| ProtocolError::MessageTooBig)?;
+        let started = match h.opcode {
+            Opcode::Text | Opcode::Binary => {
+                if self.rx_msg.is_some() {
+                    return Err(ProtocolError::ExpectedContinuation);
+                }
+                if len > self.cfg.max_message_len {
+                    return Err(ProtocolError::MessageTooBig);
+                }
+                let kind = if h.opcode == Opcode::Text {
+                    MessageKind::Text
+                } else {
+                    MessageKind::Binary
+                };
+                self.rx_msg = Some(kind);
+                self.rx_msg_len = len;
+                self.utf8.reset();
+                Some(kind)
+            }
+            Opcode::Continuation => {
+                if self.rx_msg.is_none() {
+                    return Err(ProtocolError::UnexpectedContinuation);
+                }
+                let total = self.rx_msg_len.checked_add(len);
+                match total {
+                    Some(t) if t <= self.cfg.max_message_len => self.rx_msg_len = t,
+                    _ => return Err(ProtocolError::MessageTooBig),
+                }
+                None
+            }
+            _ => {
+                self.ctrl.clear();
+                None
+            }
+        };
+        self.validated_ahead = 0;
+        self.rx_frame = Some(RxFrame {
+            opcode: h.opcode,
+            fin: h.fin,
+            remaining: len,
+        });
+        Ok(started)
+    }
+
+    /// Handles a control frame whose payload is complete in `self.ctrl`.
+    fn finish_control(&mut self, opcode: Opcode) -> Result<RxEvent<'_, 'static>, ProtocolError> {
+        match opcode {
+            Opcode::Ping => {
+                if !self.close_sent && self.pending_close.is_none() {
+                    self.pending_pong = Some(self.ctrl.clone());
+                }
+                Ok(RxEvent::Ping(&self.ctrl))
+            }
+            Opcode::Pong => {
+                self.ping_sent_ms = None;
+                Ok(RxEvent::Pong(&self.ctrl))
+            }
+            _ => {
+                let (code, reason_len) = match close::parse_payload(&self.ctrl) {
+                    Ok((code, reason)) => (code, reason.len()),
+                    Err(e) => return Err(ProtocolError::Close(e)),
+                };
+                // Keep only the reason in `ctrl`, for close_received().
+                let start = self.ctrl.len().saturating_sub(reason_len);
+                let mut reason: Vec<u8, MAX_CONTROL_PAYLOAD> = Vec::new();
+                let _ = reason.extend_from_slice(self.ctrl.get(start..).unwrap_or(&[]));
+                self.ctrl = reason;
+                self.close_received = Some(code);
+                self.rx_stopped = true;
+                self.pending_pong = None;
+                if !self.close_sent && self.pending_close.is_none() {
+                    // Echo the code (§5.5.1); an empty Close is answered with an empty one.
+                    let mut payload = Vec::new();
+                    if code != close::NO_STATUS {
+                        let _ = payload.extend_from_slice(&code.to_be_bytes());
+                    }
+                    self.pending_close = Some(payload);
+                }
+                self.state = if self.close_sent {
+                    State::Closed
+                } else {
+                    State::Closing
+                };
+                Ok(RxEvent::Close {
+                    code,
+                    reason: &self.ctrl,
+                })
+            }
+        }
+    }
+
+    /// Parses received bytes. Returns how many bytes of `input` were consumed and at most one
+    /// event; call again with the unconsumed rest (after acting on the event) until it returns
+    /// `(_, RxEvent::None)`. For [`RxEvent::Data`] the payload is not counted as consumed: report
+    /// with [`Session::consume_data`] how much of it was taken.
+    pub fn read<'s, 'a>(&'s mut self, input: &'a [u8], now_ms: u32) -> (usize, RxEvent<'s, 'a>) {
+        if !matches!(self.state, State::Open | State::Closing) || self.rx_stopped {
+            return (input.len(), RxEvent::None);
+        }
+        if !input.is_empty() {
+            self.last_rx_ms = now_ms;
+        }
+        let mut pos = 0usize;
+        loop {
+            let rest = input.get(pos..).unwrap_or(&[]);
+            let Some(frame) = self.rx_frame else {
+                match self.decoder.feed(rest) {
+                    Err(e) => {
+                        return (
+                            input.len(),
+                            RxEvent::Failed(self.fail(ProtocolError::Frame(e))),
+                        )
+                    }
+                    Ok((used, None)) => return (pos + used, RxEvent::None),
+                    Ok((used, Some(h))) => {
+                        pos += used;
+                        let fin = h.fin;
+                        match self.start_frame(h) {
+                            Err(e) => return (input.len(), RxEvent::Failed(self.fail(e))),
+                            Ok(Some(kind)) => {
+                                let len = if fin { u32::try_from(h.len).ok() } else { None };
+                                return (pos, RxEvent::MessageStart { kind, len });
+                            }
+                            Ok(None) => continue,
+                        }
+                    }
+                }
+            };
+            if frame.opcode.is_control() {
+                let want = usize::try_from(frame.remaining).unwrap_or(usize::MAX);
+                let take = want.min(rest.len());
+                let chunk = rest.get(..take).unwrap_or(&[]);
+                // Cannot overflow: the header check bounds control payloads to 125 bytes.
+                let _ = self.ctrl.extend_from_slice(chunk);
+                pos += take;
+                let remaining = frame.remaining.saturating_sub(take as u32);
+                if remaining > 0 {
+                    self.rx_frame = Some(RxFrame { remaining, ..frame });
+                    return (pos, RxEvent::None);
+                }
+                self.rx_frame = None;
+                // Re-borrow dance: decide first, then build the event from `self`.
+                return match self.finish_control(frame.opcode) {
+                    Ok(_) => (pos, self.control_event(frame.opcode)),
+                    Err(e) => (input.len(), RxEvent::Failed(self.fail(e))),
+                };
+            }
+            // Data frame (text, binary or continuation).
+            let Some(kind) = self.rx_msg else {
+                return (
+                    input.len(),
+                    RxEvent::Failed(self.fail(ProtocolError::UnexpectedContinuation)),
+                );
+            };
+            if frame.remaining == 0 {
+                self.rx_frame = None;
+                if !frame.fin {
+                    continue;
+                }
+                if kind == MessageKind::Text && self.utf8.finish().is_err() {
+                    return (
+                        input.len(),
+                        RxEvent::Failed(self.fail(ProtocolError::InvalidUtf8)),
+                    );
+                }
+                self.rx_msg = None;
+                return (pos, RxEvent::MessageEnd);
+            }
+            let avail = usize::try_from(frame.remaining)
+                .unwrap_or(usize::MAX)
+                .min(rest.len());
+            if avail == 0 {
+                return (pos, RxEvent::None);
+            }
+            let bytes = rest.get(..avail).unwrap_or(&[]);
+            if kind == MessageKind::Text {
+                let seen = usize::try_from(self.validated_ahead).unwrap_or(usize::MAX);
+                if let Some(fresh) = bytes.get(seen..) {
+                    if self.utf8.feed(fresh).is_err() {
+                        return (
+                            input.len(),
+                            RxEvent::Failed(self.fail(ProtocolError::InvalidUtf8)),
+                        );
+                    }
+                }
+            }
+            self.validated_ahead = self.validated_ahead.max(avail as u32);
+            return (pos, RxEvent::Data { kind, bytes });
+        }
+    }
+
+    fn control_event(&self, opcode: Opcode) -> RxEvent<'_, 'static> {
+        match opcode {
+            Opcode::Ping => RxEvent::Ping(&self.ctrl),
+            Opcode::Pong => RxEvent::Pong(&self.ctrl),
+            _ => RxEvent::Close {
+                code: self.close_received.unwrap_or(close::NO_STATUS),
+                reason: &self.ctrl,
+            },
+        }
+    }
+
+    /// The caller took `n` bytes of the payload offered by the last [`RxEvent::Data`] (more than
+    /// was offered counts as all of it).
+    pub fn consume_data(&mut self, n: usize) {
+        if let Some(frame) = self.rx_frame.as_mut() {
+            let n = u32::try_from(n)
+                .unwrap_or(u32::MAX)
+                .min(self.validated_ahead)
+                .min(frame.remaining);
+            frame.remaining -= n;
+            self.validated_ahead -= n;
+        }
+    }
+
+    // ----- Sending -----------------------------------------------------------------------
+
+    /// Encodes the header of one outgoing frame, masked with `key`, into `out` (at least
+    /// [`super::frame::MAX_HEADER_LEN`] bytes), checking that the frame is legal now. Data frames
+    /// start a message with `Some(kind)` and continue it with `None`; FIN ends it.
+    /// The caller then sends `len` payload bytes masked with `key` (see [`super::mask::Masker`]).
+    pub fn encode_frame(
+        &mut self,
+        opcode: Opcode,
+        fin: bool,
+        len: u64,
+        key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, SendError> {
+        self.check_send(opcode, fin, len)?;
+        let header = FrameHeader {
+            fin,
+            rsv: 0,
+            opcode,
+            mask: Some(key),
+            len,
+        };
+        let n = header.encode(out).map_err(|_| SendError::ControlTooLong)?;
+        match opcode {
+            Opcode::Text | Opcode::Binary | Opcode::Continuation => self.tx_fragmented = !fin,
+            _ => {}
+        }
+        Ok(n)
+    }
+
+    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<(), SendError> {
+        match self.state {
+            State::Open | State::Closing => {}
+            _ => return Err(SendError::NotOpen),
+        }
+        if self.close_sent || self.close_received.is_some() || self.pending_close.is_some() {
+            return Err(SendError::Closing);
+        }
+        match opcode {
+            Opcode::Text | Opcode::Binary if self.tx_fragmented => Err(SendError::FragmentSequence),
+            Opcode::Continuation if !self.tx_fragmented => Err(SendError::FragmentSequence),
+            Opcode::Text | Opcode::Binary | Opcode::Continuation => Ok(()),
+            Opcode::Ping | Opcode::Pong | Opcode::Close => {
+                if !fin || len > MAX_CONTROL_PAYLOAD as u64 {
+                    Err(SendError::ControlTooLong)
+                } else {
+                    Ok(())
+                }
+            }
+            Opcode::Reserved(_) => Err(SendError::FragmentSequence),
+        }
+    }
+
+    /// Encodes a whole application control frame (ping, pong or close) with its masked payload
+    /// into `out` (at least [`MAX_CONTROL_FRAME`] bytes). A Close payload must be empty or a
+    /// valid code plus UTF-8 reason; sending it starts the closing handshake.
+    pub fn encode_control(
+        &mut self,
+        opcode: Opcode,
+        payload: &[u8],
+        key: [u8; 4],
+        now_ms: u32,
+        out: &mut [u8],
+    ) -> Result<usize, SendError> {
+        if !opcode.is_control() {
+            return Err(SendError::FragmentSequence);
+        }
+        if opcode == Opcode::Close && !payload.is_empty() {
+            close::parse_payload(payload).map_err(SendError::InvalidClose)?;
+        }
+        self.check_send(opcode, true, payload.len() as u64)?;
+        let n = write_control(opcode, payload, key, out).ok_or(SendError::ControlTooLong)?;
+        if opcode == Opcode::Close {
+            self.mark_close_sent(now_ms);
+        }
+        Ok(n)
+    }
+
+    fn mark_close_sent(&mut self, now_ms: u32) {
+        self.close_sent = true;
+        self.close_sent_ms = Some(now_ms);
+        self.pending_ping = false;
+        self.pending_pong = None;
+        self.state = if self.close_received.is_some() {
+            State::Closed
+        } else {
+            State::Closing
+        };
+    }
+
+    /// True when [`Session::poll_control`] has a frame to send.
+    pub const fn has_pending_control(&self) -> bool {
+        self.pending_close.is_some() || self.pending_pong.is_some() || self.pending_ping
+    }
+
+    /// The next automatic control frame (pong, our Close reply or failure Close, keep-alive
+    /// ping), complete and masked with `key`, written into `out` (at least
+    /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
+    /// further data, even between the fragments of a message.
+    pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
+        if let Some(payload) = self.pending_pong.take() {
+            return write_control(Opcode::Pong, &payload, key, out);
+        }
+        if let Some(payload) = self.pending_close.take() {
+            let n = write_control(Opcode::Close, &payload, key, out);
+            self.mark_close_sent(now_ms);
+            return n;
+        }
+        if self.pending_ping {
+            self.pending_ping = false;
+            self.ping_sent_ms = Some(now_ms);
+            return write_control(Opcode::Ping, b"", key, out);
+        }
+        None
+    }
+
+    /// The transport closed under us: the session is over.
+    pub fn transport_closed(&mut self) {
+        self.state = State::Closed;
+        self.rx_stopped = true;
+        self.pending_close = None;
+        self.pending_pong = None;
+        self.pending_ping = false;
+    }
+
+    // ----- Timers ------------------------------------------------------------------------
+
+    /// Runs the timers: may queue a keep-alive ping, or report a timeout.
+    pub fn poll_timers(&mut self, now_ms: u32) -> Option<TimerEvent> {
+        if let Some(sent) = self.close_sent_ms {
+            if self.cfg.close_timeout_ms != 0
+                && now_ms.wrapping_sub(sent) >= self.cfg.close_timeout_ms
+            {
+                self.close_sent_ms = None;
+                return Some(TimerEvent::CloseTimeout);
+            }
+            return None;
+        }
+        if self.state != State::Open {
+            return None;
+        }
+        if let Some(sent) = self.ping_sent_ms {
+            if self.cfg.pong_timeout_ms != 0
+                && now_ms.wrapping_sub(sent) >= self.cfg.pong_timeout_ms
+            {
+                self.ping_sent_ms = None;
+                return Some(TimerEvent::PongTimeout);
+            }
+        } else if self.cfg.ping_interval_ms != 0
+            && !self.pending_ping
+            && now_ms.wrapping_sub(self.last_rx_ms) >= self.cfg.ping_interval_ms
+        {
+            self.pending_ping = true;
+        }
+        None
+    }
+
+    /// Milliseconds from `now_ms` until the next timer is due (None: no timer runs), so an idle
+    /// caller can sleep that long.
+    pub fn next_timeout(&self, now_ms: u32) -> Option<u32> {
+        let left = |start: u32, span: u32| span.saturating_sub(now_ms.wrapping_sub(start));
+        if let Some(sent) = self.close_sent_ms {
+            return (self.cfg.close_timeout_ms != 0).then(|| left(sent, self.cfg.close_timeout_ms));
+        }
+        if self.state != State::Open {
+            return None;
+        }
+        match self.ping_sent_ms {
+            Some(sent) => {
+                (self.cfg.pong_timeout_ms != 0).then(|| left(sent, self.cfg.pong_timeout_ms))
+            }
+            None if self.pending_ping => Some(0),
+            None => (self.cfg.ping_interval_ms != 0)
+                .then(|| left(self.last_rx_ms, self.cfg.ping_interval_ms)),
+        }
+    }
+}
+
+/// Writes a complete masked control frame; None if `out` is too small or the payload too long.
+fn write_control(opcode: Opcode, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
+    if payload.len() > MAX_CONTROL_PAYLOAD {
+        return None;
+    }
+    let header = FrameHeader {
+        fin: true,
+        rsv: 0,
+        opcode,
+        mask: Some(key),
+        len: payload.len() as u64,
+    };
+    let n = header.encode(out).ok()?;
+    let total = n + payload.len();
+    let body = out.get_mut(n..total)?;
+    body.copy_from_slice(payload);
+    apply_mask(key, 0, body);
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests;

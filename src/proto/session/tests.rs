@@ -1,0 +1,810 @@
+//! Session tests, grouped by state. Server frames are built by hand (unmasked); client frames
+//! are decoded with a server-side decoder and unmasked.
+use super::*;
+use crate::proto::frame::MAX_HEADER_LEN;
+use crate::proto::handshake::RequestWriter;
+use crate::proto::mask::Masker;
+use proptest::prelude::*;
+use std::vec;
+use std::vec::Vec;
+
+const NONCE: [u8; 16] = *b"the sample nonce";
+
+/// An owned copy of an event, so a test can collect a whole run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ev {
+    Start(MessageKind, Option<u32>),
+    Data(Vec<u8>),
+    End,
+    Ping(Vec<u8>),
+    Pong(Vec<u8>),
+    Close(u16, Vec<u8>),
+    Failed(ProtocolError),
+}
+
+fn server_frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let h = FrameHeader {
+        fin,
+        rsv: 0,
+        opcode: Opcode::from_u8(opcode),
+        mask: None,
+        len: payload.len() as u64,
+    };
+    let mut out = [0u8; MAX_HEADER_LEN];
+    let n = h.encode(&mut out).unwrap();
+    let mut v = out[..n].to_vec();
+    v.extend_from_slice(payload);
+    v
+}
+
+fn response_for(key: &Key) -> Vec<u8> {
+    let mut r = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ".to_vec();
+    r.extend_from_slice(&key.expected_accept());
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn open_session(cfg: Config) -> Session {
+    let mut s = Session::new(cfg);
+    let key = Key::from_random(NONCE);
+    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    let resp = response_for(&key);
+    let mut rest: &[u8] = &resp;
+    loop {
+        let (n, ev) = s.read_handshake(rest, 0).unwrap();
+        rest = &rest[n..];
+        if let Some(ParseEvent::Done { code }) = ev {
+            assert_eq!(code, 101);
+            break;
+        }
+    }
+    assert!(rest.is_empty());
+    assert_eq!(s.state(), State::Open);
+    s
+}
+
+/// Feeds `input` in pieces of `chunk` bytes, keeping unconsumed bytes like a real receive
+/// buffer, and takes at most `take` payload bytes per Data event.
+fn run(s: &mut Session, input: &[u8], chunk: usize, take: usize) -> Vec<Ev> {
+    let mut events = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut fed = 0;
+    loop {
+        if fed < input.len() {
+            let end = (fed + chunk).min(input.len());
+            buf.extend_from_slice(&input[fed..end]);
+            fed = end;
+        }
+        loop {
+            let (n, ev) = s.read(&buf, 0);
+            let (owned, data_taken) = match ev {
+                RxEvent::None => (None, 0),
+                RxEvent::MessageStart { kind, len } => (Some(Ev::Start(kind, len)), 0),
+                RxEvent::Data { bytes, .. } => {
+                    let t = take.min(bytes.len());
+                    (Some(Ev::Data(bytes[..t].to_vec())), t)
+                }
+                RxEvent::MessageEnd => (Some(Ev::End), 0),
+                RxEvent::Ping(p) => (Some(Ev::Ping(p.to_vec())), 0),
+                RxEvent::Pong(p) => (Some(Ev::Pong(p.to_vec())), 0),
+                RxEvent::Close { code, reason } => (Some(Ev::Close(code, reason.to_vec())), 0),
+                RxEvent::Failed(e) => (Some(Ev::Failed(e)), 0),
+            };
+            if data_taken > 0 {
+                s.consume_data(data_taken);
+            }
+            buf.drain(..n + data_taken);
+            match owned {
+                Some(e) => events.push(e),
+                None => break,
+            }
+        }
+        if fed >= input.len() {
+            // One more pass in case the last bytes completed something without new input.
+            let (_, ev) = s.read(&buf, 0);
+            assert_eq!(ev, RxEvent::None);
+            break;
+        }
+    }
+    merge_data(events)
+}
+
+/// Joins adjacent Data events, so runs with different chunkings compare equal.
+fn merge_data(events: Vec<Ev>) -> Vec<Ev> {
+    let mut out: Vec<Ev> = Vec::new();
+    for e in events {
+        if let (Some(Ev::Data(prev)), Ev::Data(more)) = (out.last_mut(), &e) {
+            prev.extend_from_slice(more);
+            continue;
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// Decodes the client frames in `wire` (masked), returning (header, unmasked payload).
+fn decode_client(wire: &[u8]) -> Vec<(FrameHeader, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while !rest.is_empty() {
+        let (n, h) = HeaderDecoder::accepting_masked().feed(rest).unwrap();
+        let h = h.expect("complete header");
+        rest = &rest[n..];
+        let len = h.len as usize;
+        let mut payload = rest[..len].to_vec();
+        apply_mask(h.mask.expect("client frames are masked"), 0, &mut payload);
+        rest = &rest[len..];
+        out.push((h, payload));
+    }
+    out
+}
+
+fn control_frames(s: &mut Session, now: u32) -> Vec<(FrameHeader, Vec<u8>)> {
+    let mut wire = Vec::new();
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    while let Some(n) = s.poll_control([1, 2, 3, 4], now, &mut out) {
+        wire.extend_from_slice(&out[..n]);
+    }
+    decode_client(&wire)
+}
+
+fn failed_with(s: &mut Session, input: &[u8], error: ProtocolError, code: u16) {
+    let events = run(s, input, input.len().max(1), usize::MAX);
+    assert_eq!(events.last(), Some(&Ev::Failed(error)), "{events:?}");
+    assert_eq!(error.close_code(), code);
+    let frames = control_frames(s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].0.opcode, Opcode::Close);
+    assert_eq!(frames[0].1, code.to_be_bytes().to_vec());
+    assert_eq!(s.failure(), Some(error));
+    // Anything after the failure is ignored.
+    let late = server_frame(true, 1, b"late");
+    let (n, ev) = s.read(&late, 0);
+    assert_eq!((n, ev), (6, RxEvent::None));
+}
+
+// ===== Idle and Handshaking =====
+
+#[test]
+fn handshake_with_rfc_key_opens() {
+    let s = open_session(Config::DEFAULT);
+    assert_eq!(s.state(), State::Open);
+}
+
+#[test]
+fn second_handshake_is_refused() {
+    let mut s = open_session(Config::DEFAULT);
+    let key = Key::from_random(NONCE);
+    assert_eq!(
+        s.begin_handshake(&key, OfferedProtocols::new()),
+        Err(SendError::AlreadyStarted)
+    );
+}
+
+#[test]
+fn nothing_can_be_sent_before_open() {
+    let mut s = Session::new(Config::DEFAULT);
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    assert_eq!(
+        s.encode_frame(Opcode::Text, true, 1, [0; 4], &mut out),
+        Err(SendError::NotOpen)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Ping, b"", [0; 4], 0, &mut out),
+        Err(SendError::NotOpen)
+    );
+    // And received bytes are ignored.
+    assert_eq!(s.read(b"\x81\x01a", 0), (3, RxEvent::None));
+}
+
+#[test]
+fn frames_in_the_same_read_as_the_response_are_kept() {
+    let mut s = Session::new(Config::DEFAULT);
+    let key = Key::from_random(NONCE);
+    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    let mut input = response_for(&key);
+    let head_len = input.len();
+    input.extend_from_slice(&server_frame(true, 1, b"hi"));
+    let mut pos = 0;
+    loop {
+        let (n, ev) = s.read_handshake(&input[pos..], 0).unwrap();
+        pos += n;
+        if matches!(ev, Some(ParseEvent::Done { .. })) {
+            break;
+        }
+    }
+    assert_eq!(pos, head_len);
+    let events = run(&mut s, &input[pos..], 64, usize::MAX);
+    assert_eq!(
+        events,
+        vec![
+            Ev::Start(MessageKind::Text, Some(2)),
+            Ev::Data(b"hi".to_vec()),
+            Ev::End
+        ]
+    );
+}
+
+#[test]
+fn refused_or_broken_handshake_closes() {
+    let mut s = Session::new(Config::DEFAULT);
+    let key = Key::from_random(NONCE);
+    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    let resp = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+    let mut rest: &[u8] = resp;
+    loop {
+        let (n, ev) = s.read_handshake(rest, 0).unwrap();
+        rest = &rest[n..];
+        if let Some(ParseEvent::Done { code }) = ev {
+            assert_eq!(code, 403);
+            break;
+        }
+    }
+    assert_eq!(s.state(), State::Closed);
+
+    let mut s = Session::new(Config::DEFAULT);
+    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    let bad = b"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n";
+    let mut rest: &[u8] = bad;
+    let err = loop {
+        match s.read_handshake(rest, 0) {
+            Ok((n, _)) => rest = &rest[n..],
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err, HandshakeError::AcceptMismatch);
+    assert_eq!(s.state(), State::Closed);
+}
+
+#[test]
+fn request_and_session_agree_on_the_key() {
+    let key = Key::from_random(NONCE);
+    assert_eq!(key.as_bytes(), b"dGhlIHNhbXBsZSBub25jZQ==");
+    assert_eq!(&key.expected_accept(), b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    let mut buf = [0u8; 256];
+    let mut w = RequestWriter::new(&mut buf);
+    w.start(b"example.com", 80, false, b"/chat", b"", &key)
+        .unwrap();
+    let n = w.finish().unwrap();
+    let text = core::str::from_utf8(&buf[..n]).unwrap();
+    assert!(text.contains("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"));
+}
+
+// ===== Open: receiving =====
+
+#[test]
+fn rfc_examples_received() {
+    let mut s = open_session(Config::DEFAULT);
+    let mut input = Vec::new();
+    input.extend_from_slice(&[0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+    input.extend_from_slice(&[0x01, 0x03, 0x48, 0x65, 0x6c]);
+    input.extend_from_slice(&[0x80, 0x02, 0x6c, 0x6f]);
+    input.extend_from_slice(&[0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+    input.extend_from_slice(&[0x8a, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+    let events = run(&mut s, &input, input.len(), usize::MAX);
+    assert_eq!(
+        events,
+        vec![
+            Ev::Start(MessageKind::Text, Some(5)),
+            Ev::Data(b"Hello".to_vec()),
+            Ev::End,
+            Ev::Start(MessageKind::Text, None),
+            Ev::Data(b"Hello".to_vec()),
+            Ev::End,
+            Ev::Ping(b"Hello".to_vec()),
+            Ev::Pong(b"Hello".to_vec()),
+        ]
+    );
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].0.opcode, Opcode::Pong);
+    assert_eq!(frames[0].1, b"Hello".to_vec());
+}
+
+fn sample_stream() -> Vec<u8> {
+    let mut input = Vec::new();
+    input.extend(server_frame(true, 2, &[0xAB; 300]));
+    input.extend(server_frame(false, 1, "κόσ".as_bytes()));
+    input.extend(server_frame(true, 9, b"ping-in-the-middle"));
+    input.extend(server_frame(false, 0, "με".as_bytes()));
+    input.extend(server_frame(true, 0, b""));
+    input.extend(server_frame(true, 1, b""));
+    input.extend(server_frame(true, 2, &[7u8; 70000]));
+    input.extend(server_frame(true, 10, b""));
+    input.extend(server_frame(true, 8, b"\x03\xe8done"));
+    input
+}
+
+#[test]
+fn every_split_and_partial_consumption_gives_the_same_events() {
+    let input = sample_stream();
+    let whole = run(
+        &mut open_session(Config::DEFAULT),
+        &input,
+        input.len(),
+        usize::MAX,
+    );
+    assert_eq!(whole.len(), 15, "{whole:?}");
+    assert_eq!(whole.last(), Some(&Ev::Close(1000, b"done".to_vec())));
+    for (chunk, take) in [
+        (1, usize::MAX),
+        (1, 1),
+        (2, 3),
+        (7, 1000),
+        (13, 5),
+        (4096, 17),
+    ] {
+        let got = run(&mut open_session(Config::DEFAULT), &input, chunk, take);
+        assert_eq!(got, whole, "chunk {chunk} take {take}");
+    }
+}
+
+#[test]
+fn every_split_point_of_small_stream() {
+    let mut input = Vec::new();
+    input.extend(server_frame(false, 1, "héllo ".as_bytes()));
+    input.extend(server_frame(true, 9, b"p"));
+    input.extend(server_frame(true, 0, "wörld".as_bytes()));
+    let whole = run(
+        &mut open_session(Config::DEFAULT),
+        &input,
+        input.len(),
+        usize::MAX,
+    );
+    for cut in 0..=input.len() {
+        let mut s = open_session(Config::DEFAULT);
+        let mut got = run(&mut s, &input[..cut], cut.max(1), usize::MAX);
+        got.extend(run(&mut s, &input[cut..], input.len(), usize::MAX));
+        assert_eq!(merge_data(got), whole, "cut {cut}");
+    }
+}
+
+#[test]
+fn empty_close_is_reported_as_1005_and_answered_empty() {
+    let mut s = open_session(Config::DEFAULT);
+    let events = run(&mut s, &server_frame(true, 8, b""), 16, usize::MAX);
+    assert_eq!(events, vec![Ev::Close(1005, Vec::new())]);
+    assert_eq!(s.state(), State::Closing);
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!((frames[0].0.opcode, frames[0].1.len()), (Opcode::Close, 0));
+    assert_eq!(s.state(), State::Closed);
+    assert!(s.close_handshake_done());
+}
+
+#[test]
+fn server_close_is_echoed_and_blocks_sends() {
+    let mut s = open_session(Config::DEFAULT);
+    run(
+        &mut s,
+        &server_frame(true, 8, b"\x0f\xa0app"),
+        64,
+        usize::MAX,
+    );
+    assert_eq!(s.close_received(), Some((4000, &b"app"[..])));
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    assert_eq!(
+        s.encode_frame(Opcode::Text, true, 1, [0; 4], &mut out),
+        Err(SendError::Closing)
+    );
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames[0].1, b"\x0f\xa0".to_vec());
+}
+
+#[test]
+fn valid_and_invalid_received_close_codes() {
+    for code in [
+        1000u16, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999,
+    ] {
+        let mut s = open_session(Config::DEFAULT);
+        let events = run(
+            &mut s,
+            &server_frame(true, 8, &code.to_be_bytes()),
+            8,
+            usize::MAX,
+        );
+        assert_eq!(events, vec![Ev::Close(code, Vec::new())], "{code}");
+    }
+    for code in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535] {
+        let mut s = open_session(Config::DEFAULT);
+        failed_with(
+            &mut s,
+            &server_frame(true, 8, &code.to_be_bytes()),
+            ProtocolError::Close(CloseError::InvalidCode(code)),
+            1002,
+        );
+    }
+}
+
+#[test]
+fn bad_input_classes_fail_with_their_close_code() {
+    use FrameError::*;
+    let cases: Vec<(Vec<u8>, ProtocolError, u16)> = vec![
+        (
+            vec![0xC1, 0x00],
+            ProtocolError::Frame(ReservedBits(4)),
+            1002,
+        ),
+        (
+            vec![0xB1, 0x00],
+            ProtocolError::Frame(ReservedBits(3)),
+            1002,
+        ),
+        (
+            vec![0x83, 0x00],
+            ProtocolError::Frame(ReservedOpcode(3)),
+            1002,
+        ),
+        (
+            vec![0x8F, 0x00],
+            ProtocolError::Frame(ReservedOpcode(15)),
+            1002,
+        ),
+        (
+            vec![0x89, 0x7E, 0x00, 0x7E],
+            ProtocolError::Frame(ControlTooLong),
+            1002,
+        ),
+        (
+            vec![0x09, 0x00],
+            ProtocolError::Frame(ControlFragmented),
+            1002,
+        ),
+        (
+            vec![0x81, 0x81, 1, 2, 3, 4, 0x61],
+            ProtocolError::Frame(MaskedFrame),
+            1002,
+        ),
+        (
+            vec![0x82, 0x7F, 0xFF, 0, 0, 0, 0, 0, 0, 0],
+            ProtocolError::Frame(LengthOverflow),
+            1002,
+        ),
+        (
+            server_frame(true, 0, b"x"),
+            ProtocolError::UnexpectedContinuation,
+            1002,
+        ),
+        (
+            [server_frame(false, 1, b"a"), server_frame(true, 2, b"b")].concat(),
+            ProtocolError::ExpectedContinuation,
+            1002,
+        ),
+        (
+            server_frame(true, 8, b"\x03"),
+            ProtocolError::Close(CloseError::Truncated),
+            1002,
+        ),
+        (
+            server_frame(true, 8, b"\x03\xe8\xff"),
+            ProtocolError::Close(CloseError::InvalidReason),
+            1007,
+        ),
+        (
+            server_frame(true, 1, b"\xce\xba\xff"),
+            ProtocolError::InvalidUtf8,
+            1007,
+        ),
+        (
+            server_frame(true, 1, b"\xce"),
+            ProtocolError::InvalidUtf8,
+            1007,
+        ),
+        (
+            [
+                server_frame(false, 1, b"\xe2\x82"),
+                server_frame(true, 0, b""),
+            ]
+            .concat(),
+            ProtocolError::InvalidUtf8,
+            1007,
+        ),
+    ];
+    for (input, error, code) in cases {
+        let mut s = open_session(Config::DEFAULT);
+        failed_with(&mut s, &input, error, code);
+    }
+}
+
+#[test]
+fn utf8_fails_fast_inside_a_frame_split_across_reads() {
+    // Autobahn 6.4.1: the invalid F4 90 comes in the first piece; the frame is not complete.
+    let payload =
+        b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xf4\x90\x80\x80\x65\x64\x69\x74\x65\x64";
+    let frame = server_frame(true, 1, payload);
+    let mut s = open_session(Config::DEFAULT);
+    let first = &frame[..2 + 13];
+    let events = run(&mut s, first, first.len(), usize::MAX);
+    assert_eq!(events.last(), Some(&Ev::Failed(ProtocolError::InvalidUtf8)));
+}
+
+#[test]
+fn message_too_big_fails_before_the_payload() {
+    let cfg = Config {
+        max_message_len: 100,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(cfg);
+    failed_with(
+        &mut s,
+        &[0x82, 0x7E, 0x00, 0x65],
+        ProtocolError::MessageTooBig,
+        1009,
+    );
+    let mut s = open_session(cfg);
+    let input = [
+        server_frame(false, 2, &[0; 60]),
+        server_frame(true, 0, &[0; 41]),
+    ]
+    .concat();
+    failed_with(&mut s, &input, ProtocolError::MessageTooBig, 1009);
+    let mut s = open_session(cfg);
+    let input = [
+        server_frame(false, 2, &[0; 60]),
+        server_frame(true, 0, &[0; 40]),
+    ]
+    .concat();
+    let events = run(&mut s, &input, 7, usize::MAX);
+    assert_eq!(events.last(), Some(&Ev::End));
+    // Above 2^32-1 fails whatever the limit.
+    let mut s = open_session(Config::DEFAULT);
+    failed_with(
+        &mut s,
+        &[0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0],
+        ProtocolError::MessageTooBig,
+        1009,
+    );
+}
+
+#[test]
+fn latest_ping_wins_when_several_wait() {
+    let mut s = open_session(Config::DEFAULT);
+    let input = [server_frame(true, 9, b"one"), server_frame(true, 9, b"two")].concat();
+    run(&mut s, &input, 64, usize::MAX);
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].1, b"two".to_vec());
+}
+
+// ===== Open: sending =====
+
+#[test]
+fn fragment_sequence_is_enforced_and_control_may_interleave() {
+    let mut s = open_session(Config::DEFAULT);
+    let mut hdr = [0u8; MAX_HEADER_LEN];
+    assert_eq!(
+        s.encode_frame(Opcode::Continuation, true, 0, [0; 4], &mut hdr),
+        Err(SendError::FragmentSequence)
+    );
+    s.encode_frame(Opcode::Text, false, 3, [0; 4], &mut hdr)
+        .unwrap();
+    assert!(s.sending_fragmented());
+    assert_eq!(
+        s.encode_frame(Opcode::Binary, true, 3, [0; 4], &mut hdr),
+        Err(SendError::FragmentSequence)
+    );
+    // A pong owed to the server goes out between the fragments.
+    run(&mut s, &server_frame(true, 9, b"x"), 8, usize::MAX);
+    assert!(s.has_pending_control());
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames[0].0.opcode, Opcode::Pong);
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    s.encode_control(Opcode::Ping, b"app", [9; 4], 0, &mut out)
+        .unwrap();
+    s.encode_frame(Opcode::Continuation, true, 0, [0; 4], &mut hdr)
+        .unwrap();
+    assert!(!s.sending_fragmented());
+}
+
+#[test]
+fn control_frame_limits_when_sending() {
+    let mut s = open_session(Config::DEFAULT);
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    assert_eq!(
+        s.encode_control(Opcode::Ping, &[0; 126], [0; 4], 0, &mut out),
+        Err(SendError::ControlTooLong)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Close, b"\x03\xed", [0; 4], 0, &mut out),
+        Err(SendError::InvalidClose(CloseError::InvalidCode(1005)))
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Close, b"\x03", [0; 4], 0, &mut out),
+        Err(SendError::InvalidClose(CloseError::Truncated))
+    );
+    let n = s
+        .encode_control(Opcode::Ping, &[0x55; 125], [1, 2, 3, 4], 0, &mut out)
+        .unwrap();
+    let frames = decode_client(&out[..n]);
+    assert_eq!(frames[0].1, vec![0x55; 125]);
+}
+
+#[test]
+fn our_close_then_theirs() {
+    let mut s = open_session(Config::DEFAULT);
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    let n = s
+        .encode_control(Opcode::Close, b"\x03\xe8bye", [5; 4], 10, &mut out)
+        .unwrap();
+    assert_eq!(decode_client(&out[..n])[0].1, b"\x03\xe8bye".to_vec());
+    assert_eq!(s.state(), State::Closing);
+    let mut hdr = [0u8; MAX_HEADER_LEN];
+    assert_eq!(
+        s.encode_frame(Opcode::Text, true, 1, [0; 4], &mut hdr),
+        Err(SendError::Closing)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Ping, b"", [0; 4], 0, &mut out),
+        Err(SendError::Closing)
+    );
+    // Data still arriving before the server's Close is delivered.
+    let input = [
+        server_frame(true, 1, b"late"),
+        server_frame(true, 8, b"\x03\xe8"),
+    ]
+    .concat();
+    let events = run(&mut s, &input, 3, usize::MAX);
+    assert_eq!(
+        events,
+        vec![
+            Ev::Start(MessageKind::Text, Some(4)),
+            Ev::Data(b"late".to_vec()),
+            Ev::End,
+            Ev::Close(1000, Vec::new())
+        ]
+    );
+    assert_eq!(s.state(), State::Closed);
+    assert!(!s.has_pending_control());
+}
+
+#[test]
+fn close_timeout_after_our_close() {
+    let cfg = Config {
+        close_timeout_ms: 100,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(cfg);
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    s.encode_control(Opcode::Close, b"", [0; 4], u32::MAX - 10, &mut out)
+        .unwrap();
+    assert_eq!(s.next_timeout(u32::MAX - 10), Some(100));
+    assert_eq!(s.poll_timers(50), None);
+    assert_eq!(s.next_timeout(50), Some(39));
+    assert_eq!(s.poll_timers(89), Some(TimerEvent::CloseTimeout));
+    assert_eq!(s.poll_timers(500), None);
+}
+
+#[test]
+fn keepalive_ping_and_pong_timeout() {
+    let cfg = Config {
+        ping_interval_ms: 1000,
+        pong_timeout_ms: 300,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(cfg);
+    assert_eq!(s.next_timeout(0), Some(1000));
+    assert_eq!(s.poll_timers(999), None);
+    assert!(!s.has_pending_control());
+    assert_eq!(s.poll_timers(1000), None);
+    let frames = control_frames(&mut s, 1000);
+    assert_eq!(frames[0].0.opcode, Opcode::Ping);
+    assert_eq!(s.next_timeout(1100), Some(200));
+    // A pong clears it; then the idle clock runs from the last receive.
+    s.read(&server_frame(true, 10, b""), 1200);
+    assert_eq!(s.poll_timers(1400), None);
+    assert_eq!(s.next_timeout(1400), Some(800));
+    assert_eq!(s.poll_timers(2200), None);
+    control_frames(&mut s, 2200);
+    assert_eq!(s.poll_timers(2499), None);
+    assert_eq!(s.poll_timers(2500), Some(TimerEvent::PongTimeout));
+}
+
+#[test]
+fn transport_loss_ends_the_session() {
+    let mut s = open_session(Config::DEFAULT);
+    run(&mut s, &server_frame(true, 9, b"x"), 8, usize::MAX);
+    s.transport_closed();
+    assert_eq!(s.state(), State::Closed);
+    assert!(!s.has_pending_control());
+    assert_eq!(s.read(b"\x81\x00", 0), (2, RxEvent::None));
+}
+
+/// Sends `msg` as fragments of the given sizes (one frame when empty), masking payload chunks
+/// as a streaming caller would.
+fn encode_message(
+    s: &mut Session,
+    kind: MessageKind,
+    msg: &[u8],
+    frags: &[usize],
+    key: [u8; 4],
+) -> Vec<u8> {
+    let mut wire = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut left = msg.len();
+    for &f in frags {
+        let f = f.min(left);
+        sizes.push(f);
+        left -= f;
+    }
+    sizes.push(left);
+    let mut pos = 0;
+    for (i, &size) in sizes.iter().enumerate() {
+        let opcode = if i == 0 {
+            kind.opcode()
+        } else {
+            Opcode::Continuation
+        };
+        let fin = i + 1 == sizes.len();
+        let mut hdr = [0u8; MAX_HEADER_LEN];
+        let n = s
+            .encode_frame(opcode, fin, size as u64, key, &mut hdr)
+            .unwrap();
+        wire.extend_from_slice(&hdr[..n]);
+        let mut masker = Masker::new(key);
+        for piece in msg[pos..pos + size].chunks(7) {
+            let mut p = piece.to_vec();
+            masker.apply(&mut p);
+            wire.extend_from_slice(&p);
+        }
+        pos += size;
+    }
+    wire
+}
+
+proptest! {
+    #[test]
+    fn encode_decode_round_trip(
+        msg in prop::collection::vec(any::<u8>(), 0..70_000usize),
+        frags in prop::collection::vec(0usize..20_000, 0..4),
+        key in any::<[u8; 4]>(),
+        binary in any::<bool>(),
+    ) {
+        let mut s = open_session(Config::DEFAULT);
+        let kind = if binary { MessageKind::Binary } else { MessageKind::Text };
+        let wire = encode_message(&mut s, kind, &msg, &frags, key);
+        let frames = decode_client(&wire);
+        prop_assert_eq!(frames.len(), frags.len() + 1);
+        let mut back = Vec::new();
+        for (i, (h, p)) in frames.iter().enumerate() {
+            prop_assert_eq!(h.fin, i + 1 == frames.len());
+            prop_assert_eq!(h.opcode, if i == 0 { kind.opcode() } else { Opcode::Continuation });
+            prop_assert_eq!(h.encoded_len(), 2 + 4 + match h.len { 0..=125 => 0, 126..=65535 => 2, _ => 8 });
+            back.extend_from_slice(p);
+        }
+        prop_assert_eq!(back, msg);
+    }
+
+    #[test]
+    fn server_stream_any_chunking(
+        msgs in prop::collection::vec((any::<bool>(), "[a-zé€😀]{0,40}", prop::collection::vec(0usize..30, 0..3)), 1..6),
+        chunk in 1usize..50,
+        take in 1usize..50,
+    ) {
+        let mut input = Vec::new();
+        let mut want = Vec::new();
+        for (binary, text, frags) in &msgs {
+            let bytes = text.as_bytes();
+            let kind = if *binary { MessageKind::Binary } else { MessageKind::Text };
+            let mut cuts: Vec<usize> = frags.iter().map(|f| (*f).min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let mut pos = 0;
+            for (i, c) in cuts.iter().enumerate() {
+                input.extend(server_frame(false, if i == 0 { kind.opcode().to_u8() } else { 0 }, &bytes[pos..*c]));
+                pos = *c;
+            }
+            input.extend(server_frame(true, if cuts.is_empty() { kind.opcode().to_u8() } else { 0 }, &bytes[pos..]));
+            want.push(Ev::Start(kind, if cuts.is_empty() { Some(bytes.len() as u32) } else { None }));
+            if !bytes.is_empty() { want.push(Ev::Data(bytes.to_vec())); }
+            want.push(Ev::End);
+        }
+        let got = run(&mut open_session(Config::DEFAULT), &input, chunk, take);
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn hostile_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400), chunk in 1usize..40) {
+        let mut s = open_session(Config { max_message_len: 1000, ..Config::DEFAULT });
+        let _ = run(&mut s, &bytes, chunk, 3);
+        let _ = control_frames(&mut s, 0);
+    }
+}
