@@ -245,6 +245,8 @@ pub struct Session {
     // Send side.
     tx_fragmented: bool,
     close_sent: bool,
+    /// Our Close went out before the server's arrived.
+    closed_first: bool,
     pending_pong: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
     pending_close: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
     pending_ping: bool,
@@ -272,6 +274,7 @@ impl Session {
             last_rx_ms: 0,
             tx_fragmented: false,
             close_sent: false,
+            closed_first: false,
             pending_pong: None,
             pending_close: None,
             pending_ping: false,
@@ -303,6 +306,20 @@ impl Session {
     /// True once our Close went out.
     pub const fn close_sent(&self) -> bool {
         self.close_sent
+    }
+
+    /// True when we started the closing handshake (our Close went out first, not as a reply and
+    /// not because the server broke the protocol).
+    pub const fn closed_first(&self) -> bool {
+        self.closed_first
+    }
+
+    /// Fails the connection for a local reason (e.g. the application's receive buffer is too
+    /// small: [`ProtocolError::MessageTooBig`]): our Close is queued, further input is ignored.
+    pub fn fail_with(&mut self, error: ProtocolError) {
+        if matches!(self.state, State::Open | State::Closing) && self.failure.is_none() {
+            self.fail(error);
+        }
     }
 
     /// True once Close frames went both ways.
@@ -684,6 +701,7 @@ impl Session {
 
     fn mark_close_sent(&mut self, now_ms: u32) {
         self.close_sent = true;
+        self.closed_first = self.close_received.is_none() && self.failure.is_none();
         self.close_sent_ms = Some(now_ms);
         self.pending_ping = false;
         self.pending_pong = None;

@@ -1,0 +1,1482 @@
+//! The engine: one pass over every open connection — connect, send the upgrade request, read the
+//! response, then move WebSocket frames both ways and run the application's hooks.
+//!
+//! Runs with the library lock held. State references are short-lived: every call into the
+//! application (a hook may call the API on the same objects) happens with no Rust reference to
+//! library state alive, and state is looked up again afterwards.
+
+use core::ffi::c_void;
+use core::ptr::null_mut;
+
+use super::consts::*;
+use super::global::{self, globals};
+use super::objects::*;
+use super::port::{
+    HTTPc_PORT_SECURE_CFG, HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Io, Port,
+};
+use super::state::{self, rx_err, tx_err, ConnState, MsgState, Phase, ReqState, WsState};
+use super::types::*;
+use crate::proto::frame::{Opcode, MAX_HEADER_LEN};
+use crate::proto::handshake::{HandshakeError, ParseEvent};
+use crate::proto::mask::Masker;
+use crate::proto::session::{MessageKind, ProtocolError, RxEvent, TimerEvent};
+use crate::proto::{close, frame::FrameError};
+
+/// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
+const TURNS_PER_PASS: u32 = 64;
+
+// ----- Small accessors (no reference outlives the statement that uses it) --------------------
+
+unsafe fn conn<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut ConnState> {
+    // SAFETY: callers pass listed (live) connections.
+    unsafe { state::get(c) }
+}
+
+unsafe fn ws_of<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut WsState> {
+    // SAFETY: a connection's `ws` is a live object while the connection uses it.
+    let ws = unsafe { conn(c) }?.ws;
+    if ws.is_null() {
+        return None;
+    }
+    // SAFETY: as above.
+    unsafe { state::get(ws) }
+}
+
+unsafe fn req_of<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut ReqState> {
+    // SAFETY: as `ws_of`.
+    let req = unsafe { conn(c) }?.req;
+    if req.is_null() {
+        return None;
+    }
+    // SAFETY: as above.
+    unsafe { state::get(req) }
+}
+
+unsafe fn msg<'a>(m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> Option<&'a mut MsgState> {
+    if m.is_null() {
+        return None;
+    }
+    // SAFETY: queued messages are live until completed.
+    unsafe { state::get(m) }
+}
+
+/// The whole connection buffer as a slice.
+unsafe fn buffer<'a>(c: &ConnState) -> &'a mut [u8] {
+    if c.buf.is_null() {
+        return &mut [];
+    }
+    // SAFETY: `buf`/`buf_len` come from `HTTPc_ConnOpen`, where the application lent us the
+    // buffer for the connection's lifetime; nothing else writes it while we hold the lock.
+    unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) }
+}
+
+fn signal_waiters() {
+    if let Some(p) = global::port() {
+        p.os_signal();
+    }
+}
+
+fn map_handshake_err(e: HandshakeError) -> HTTPc_ERR {
+    match e {
+        HandshakeError::StatusLineMalformed => HTTPc_ERR_RESP_FORMAT_INVALID,
+        HandshakeError::VersionInvalid => HTTPc_ERR_RESP_PROTOCOL_VER_INVALID,
+        HandshakeError::StatusCodeInvalid => HTTPc_ERR_RESP_STATUS_CODE_INVALID,
+        HandshakeError::HeaderMalformed => HTTPc_ERR_RESP_HDR_MALFORMED,
+        HandshakeError::HeaderTooLarge => HTTPc_ERR_RESP_HDR_TOO_LARGE,
+        HandshakeError::UpgradeMissing => HTTPc_ERR_RESP_WEBSOCK_UPGRADE_INVALID,
+        HandshakeError::ConnectionMissing => HTTPc_ERR_RESP_WEBSOCK_CONN_INVALID,
+        HandshakeError::AcceptMissing | HandshakeError::AcceptMismatch => {
+            HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID
+        }
+        HandshakeError::ExtensionNotOffered => HTTPc_ERR_RESP_WEBSOCK_EXT_INVALID,
+        HandshakeError::ProtocolNotOffered => HTTPc_ERR_RESP_WEBSOCK_PROTOCOL_INVALID,
+    }
+}
+
+/// The legacy error for a protocol violation by the server.
+pub(crate) fn map_protocol_err(e: ProtocolError) -> HTTPc_ERR {
+    match e {
+        ProtocolError::Frame(FrameError::ReservedBits(bits)) => {
+            if bits & 0b100 != 0 {
+                HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_1_SET
+            } else if bits & 0b010 != 0 {
+                HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_2_SET
+            } else {
+                HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_3_SET
+            }
+        }
+        ProtocolError::Frame(FrameError::ReservedOpcode(_)) => HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE,
+        ProtocolError::Frame(FrameError::ControlTooLong) => {
+            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_TOO_LONG
+        }
+        ProtocolError::Frame(FrameError::ControlFragmented) => {
+            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_FRAGMENTED
+        }
+        ProtocolError::Frame(FrameError::MaskedFrame) => HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME,
+        ProtocolError::Frame(FrameError::LengthOverflow) | ProtocolError::MessageTooBig => {
+            HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG
+        }
+        ProtocolError::UnexpectedContinuation | ProtocolError::ExpectedContinuation => {
+            HTTPc_ERR_WEBSOCK_RX_FRAG_FRAME_SEQUENCE_INVALID
+        }
+        ProtocolError::Close(close::CloseError::InvalidReason) | ProtocolError::InvalidUtf8 => {
+            HTTPc_ERR_WEBSOCK_RX_UTF8_INVALID
+        }
+        ProtocolError::Close(_) => HTTPc_ERR_WEBSOCK_RX_CLOSE_CODE_INVALID,
+    }
+}
+
+// ----- The pass ------------------------------------------------------------------------------
+
+/// One pass over every connection. Returns how long the caller may sleep (ms) before the next
+/// pass, `u32::MAX` when nothing is timed.
+///
+/// # Safety
+/// Lock held. Not re-entered from a callback (guarded by `in_engine`).
+pub(crate) unsafe fn run_pass() -> u32 {
+    // SAFETY: lock held (caller).
+    let g = unsafe { globals() };
+    let Some(port) = g.port else {
+        return u32::MAX;
+    };
+    if g.in_engine || !g.initialised {
+        return 0;
+    }
+    g.in_engine = true;
+    let now = port.now_ms();
+    let mut sleep = u32::MAX;
+    let mut c = g.conns;
+    while !c.is_null() {
+        // Read `next` first: the connection may leave the list during its turn.
+        // SAFETY: listed connections are live.
+        let next = unsafe { conn(c) }.map_or(null_mut(), |s| s.next);
+        // SAFETY: lock held; `c` is listed.
+        let wait = unsafe { process(&port, c, now) };
+        sleep = sleep.min(wait);
+        c = next;
+    }
+    // SAFETY: lock held.
+    unsafe { globals() }.in_engine = false;
+    sleep
+}
+
+/// Readiness the engine waits for, one entry per connection with a socket.
+///
+/// # Safety
+/// Lock held.
+pub(crate) unsafe fn wait_entries(out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> usize {
+    let mut n = 0;
+    // SAFETY: lock held.
+    let mut c = unsafe { globals() }.conns;
+    while !c.is_null() {
+        // SAFETY: listed.
+        let Some(s) = (unsafe { conn(c) }) else { break };
+        if !s.handle.is_null() {
+            let mut want = 0;
+            match s.phase {
+                Phase::Connecting => want |= HTTPc_PORT_WAIT_WR,
+                Phase::UpgradeRx | Phase::WebSock => want |= HTTPc_PORT_WAIT_RD,
+                _ => {}
+            }
+            if s.tx_end > s.tx_start {
+                want |= HTTPc_PORT_WAIT_WR;
+            }
+            // SAFETY: as above.
+            if let Some(ws) = unsafe { ws_of(c) } {
+                if s.phase == Phase::WebSock
+                    && (!ws.head.is_null() || ws.session.has_pending_control())
+                {
+                    want |= HTTPc_PORT_WAIT_WR;
+                }
+            }
+            if let Some(slot) = out.get_mut(n) {
+                *slot = HTTPc_PORT_WAIT_ENTRY {
+                    Handle: s.handle,
+                    Want: want,
+                };
+                n += 1;
+            }
+        }
+        c = s.next;
+    }
+    n
+}
+
+/// One connection's turn. Returns how long it may wait.
+unsafe fn process(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return u32::MAX;
+    };
+    if s.close_requested {
+        // SAFETY: lock held, listed.
+        unsafe { teardown(port, c, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE) };
+        return u32::MAX;
+    }
+    match s.phase {
+        // SAFETY: lock held, `c` listed (every arm).
+        Phase::OpenQueued => unsafe { start_connect(port, c, now) },
+        // SAFETY: lock held, `c` listed.
+        Phase::Connecting => unsafe { poll_connect(port, c, now) },
+        Phase::Connected | Phase::Idle => u32::MAX,
+        // SAFETY: lock held, `c` listed.
+        Phase::UpgradeTx | Phase::UpgradeRx => unsafe { upgrade_io(port, c, now) },
+        // SAFETY: lock held, `c` listed.
+        Phase::WebSock => unsafe { ws_io(port, c, now) },
+    }
+}
+
+// ----- Connecting ----------------------------------------------------------------------------
+
+unsafe fn start_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return u32::MAX;
+    };
+    s.started_ms = now;
+    let secure_cfg = HTTPc_PORT_SECURE_CFG {
+        CommonNamePtr: if s.secure_cn.is_null() {
+            s.host
+        } else {
+            s.secure_cn
+        },
+        TrustCallback: s.trust,
+    };
+    let secure = (s.trust.is_some() || !s.secure_cn.is_null()).then_some(&secure_cfg);
+    let mut handle: *mut c_void = null_mut();
+    let io = port.connect(
+        s.host,
+        s.port,
+        u32::from(s.connect_timeout_ms),
+        secure,
+        s.inactivity_s,
+        s.keep_alive,
+        &mut handle,
+    );
+    match io {
+        Io::Done(_) => {
+            s.handle = handle;
+            // SAFETY: lock held.
+            unsafe { connected(c, true) };
+            u32::MAX
+        }
+        Io::WouldBlock => {
+            s.handle = handle;
+            s.phase = Phase::Connecting;
+            u32::from(s.connect_timeout_ms)
+        }
+        Io::Closed | Io::Failed => {
+            if !handle.is_null() {
+                port.close(handle);
+            }
+            s.handle = null_mut();
+            s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
+            // SAFETY: lock held.
+            unsafe { connected(c, false) };
+            u32::MAX
+        }
+    }
+}
+
+unsafe fn poll_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return u32::MAX;
+    };
+    let elapsed = now.wrapping_sub(s.started_ms);
+    let timeout = u32::from(s.connect_timeout_ms);
+    match port.connect_poll(s.handle) {
+        Io::Done(_) => {
+            // SAFETY: lock held.
+            unsafe { connected(c, true) };
+            u32::MAX
+        }
+        Io::WouldBlock if elapsed < timeout => timeout - elapsed,
+        _ => {
+            port.close(s.handle);
+            s.handle = null_mut();
+            s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
+            // SAFETY: lock held.
+            unsafe { connected(c, false) };
+            u32::MAX
+        }
+    }
+}
+
+/// The connect finished: report it. A failed connection leaves the list without `OnClose`
+/// (legacy behaviour: it never opened).
+unsafe fn connected(c: *mut HTTPc_CONN_OBJ, ok: bool) {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return;
+    };
+    let notify = if s.no_block { s.on_connect } else { None };
+    s.open_done = true;
+    if ok {
+        s.phase = Phase::Connected;
+    } else {
+        s.phase = Phase::Idle;
+        // SAFETY: lock held.
+        unsafe { global::list_remove(c) };
+    }
+    signal_waiters();
+    if let Some(f) = notify {
+        // SAFETY: application callback with its own connection object.
+        unsafe { f(c, if ok { DEF_OK } else { DEF_FAIL }) };
+    }
+}
+
+// ----- Sending bytes -------------------------------------------------------------------------
+
+/// Sends what waits in `buf[tx_start..tx_end]`. Ok(true) when bytes moved.
+unsafe fn flush(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR> {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    let mut moved = false;
+    while s.tx_end > s.tx_start {
+        // SAFETY: see `buffer`.
+        let buf = unsafe { buffer(s) };
+        let Some(pending) = buf.get(usize::from(s.tx_start)..usize::from(s.tx_end)) else {
+            return Err(HTTPc_ERR_WEBSOCK_FAULT);
+        };
+        match port.send(s.handle, pending) {
+            Io::Done(n) => {
+                s.tx_start += n as u16;
+                moved = true;
+            }
+            Io::WouldBlock => return Ok(moved),
+            io => return Err(tx_err(io)),
+        }
+    }
+    s.tx_start = 0;
+    s.tx_end = 0;
+    Ok(moved)
+}
+
+/// Receives into the free space after `buf[rx_start..rx_end]` (within `limit`), compacting
+/// first. Ok(true) when bytes arrived.
+unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ, limit: u16) -> Result<bool, HTTPc_ERR> {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    // SAFETY: see `buffer`.
+    let buf = unsafe { buffer(s) };
+    if s.rx_start > 0 {
+        buf.copy_within(usize::from(s.rx_start)..usize::from(s.rx_end), 0);
+        s.rx_end -= s.rx_start;
+        s.rx_start = 0;
+    }
+    let Some(space) = buf.get_mut(usize::from(s.rx_end)..usize::from(limit)) else {
+        return Ok(false);
+    };
+    if space.is_empty() {
+        return Ok(false);
+    }
+    match port.recv(s.handle, space) {
+        Io::Done(n) => {
+            s.rx_end += n as u16;
+            Ok(true)
+        }
+        Io::WouldBlock => Ok(false),
+        io => Err(rx_err(io)),
+    }
+}
+
+// ----- The upgrade ---------------------------------------------------------------------------
+
+unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    for _ in 0..TURNS_PER_PASS {
+        // SAFETY: listed.
+        let Some(s) = (unsafe { conn(c) }) else {
+            return u32::MAX;
+        };
+        if s.phase == Phase::UpgradeTx {
+            // SAFETY: lock held.
+            match unsafe { flush(port, c) } {
+                Err(e) => {
+                    // SAFETY: lock held.
+                    unsafe { upgrade_failed(port, c, e) };
+                    return u32::MAX;
+                }
+                Ok(_) => {
+                    // SAFETY: listed.
+                    let Some(s) = (unsafe { conn(c) }) else {
+                        return u32::MAX;
+                    };
+                    if s.tx_end > s.tx_start {
+                        return 0;
+                    }
+                    s.phase = Phase::UpgradeRx;
+                    s.rx_start = 0;
+                    s.rx_end = 0;
+                }
+            }
+            continue;
+        }
+        let limit = s.rx_cap();
+        // SAFETY: lock held.
+        let got = match unsafe { receive(port, c, limit) } {
+            Ok(got) => got,
+            Err(e) => {
+                // SAFETY: lock held.
+                unsafe { upgrade_failed(port, c, e) };
+                return u32::MAX;
+            }
+        };
+        // Parse every complete line we have.
+        loop {
+            // SAFETY: listed.
+            let Some(s) = (unsafe { conn(c) }) else {
+                return u32::MAX;
+            };
+            // SAFETY: see `buffer`.
+            let buf = unsafe { buffer(s) };
+            let input = buf
+                .get(usize::from(s.rx_start)..usize::from(s.rx_end))
+                .unwrap_or(&[]);
+            let base = input.as_ptr();
+            // SAFETY: a connection in the upgrade phases has a live WebSocket object.
+            let Some(ws) = (unsafe { ws_of(c) }) else {
+                return u32::MAX;
+            };
+            let parsed = ws.session.read_handshake(input, now);
+            let (used, event) = match parsed {
+                Err(e) => {
+                    // SAFETY: lock held.
+                    unsafe { upgrade_failed(port, c, map_handshake_err(e)) };
+                    return u32::MAX;
+                }
+                Ok((used, event)) => (used, event),
+            };
+            s.rx_start += used as u16;
+            match event {
+                None => {
+                    if s.rx_end >= limit && s.rx_start == 0 {
+                        // A line longer than the receive region.
+                        // SAFETY: lock held.
+                        unsafe { upgrade_failed(port, c, HTTPc_ERR_RESP_HDR_TOO_LARGE) };
+                        return u32::MAX;
+                    }
+                    break;
+                }
+                Some(ParseEvent::Status { code, .. }) => {
+                    if !s.resp.is_null() {
+                        // SAFETY: the application lent `resp` for this transaction.
+                        unsafe {
+                            (*s.resp).ProtocolVer = HTTP_PROTOCOL_VER_1_1;
+                            (*s.resp).StatusCode = status_code_from_number(code);
+                            (*s.resp).ReasonPhrasePtr = core::ptr::null();
+                            (*s.resp).ContentType = HTTP_CONTENT_TYPE_UNKNOWN;
+                            (*s.resp).ContentLen = 0;
+                        }
+                    }
+                }
+                Some(ParseEvent::Header { name, value }) => {
+                    // SAFETY: the request is live while attached.
+                    let hook = unsafe { req_of(c) }.and_then(|r| r.on_hdr_rx);
+                    if let (Some(f), Some(field)) = (hook, hdr_field_from_name(name)) {
+                        let offset = value.as_ptr() as usize - base as usize;
+                        let len = value.len() as u16;
+                        let req = s.req;
+                        // The value stays where it is in the buffer during the call.
+                        let p = s.buf.wrapping_add(usize::from(s.rx_start) - used + offset);
+                        // SAFETY: application hook; the pointer addresses `len` bytes of the
+                        // connection buffer, valid for the call.
+                        unsafe { f(c, req, field, p.cast(), len) };
+                    }
+                }
+                Some(ParseEvent::Done { code }) => {
+                    // SAFETY: lock held.
+                    unsafe { upgrade_done(port, c, code == 101, now) };
+                    return 0;
+                }
+            }
+        }
+        if !got {
+            break;
+        }
+    }
+    u32::MAX
+}
+
+/// A whole response arrived. 101: the connection becomes a WebSocket. Otherwise the upgrade
+/// was refused: the transaction still succeeds (legacy), the status tells the application.
+unsafe fn upgrade_done(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, now: u32) {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return;
+    };
+    let (req, resp) = (s.req, s.resp);
+    if upgraded {
+        s.is_websocket = true;
+        s.phase = Phase::WebSock;
+        s.tx_start = 0;
+        s.tx_end = 0;
+    } else {
+        s.phase = Phase::Connected;
+        s.rx_start = 0;
+        s.rx_end = 0;
+        // SAFETY: live while attached.
+        if let Some(ws) = unsafe { ws_of(c) } {
+            ws.used = false;
+        }
+        s.ws = null_mut();
+    }
+    // SAFETY: live while attached.
+    let complete = match unsafe { req_of(c) } {
+        Some(r) => {
+            r.used = false;
+            r.done = true;
+            r.ok = true;
+            r.err = HTTPc_ERR_NONE;
+            if r.no_block {
+                r.on_complete
+            } else {
+                None
+            }
+        }
+        None => None,
+    };
+    signal_waiters();
+    if let Some(f) = complete {
+        // SAFETY: application callback with its own objects.
+        unsafe { f(c, req, resp, DEF_OK) };
+    }
+    if upgraded {
+        // SAFETY: live.
+        let on_open = unsafe { ws_of(c) }.and_then(|ws| {
+            ws.open_notified = true;
+            ws.on_open
+        });
+        if let Some(f) = on_open {
+            // SAFETY: application callback.
+            unsafe { f(c) };
+        }
+        let _ = (port, now);
+    }
+}
+
+/// The upgrade failed (socket error or a response that fails the handshake): report it on the
+/// request and close the connection.
+unsafe fn upgrade_failed(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return;
+    };
+    let req = s.req;
+    // SAFETY: live while attached.
+    if let Some(ws) = unsafe { ws_of(c) } {
+        ws.used = false;
+    }
+    s.ws = null_mut();
+    // SAFETY: live while attached.
+    let on_err = match unsafe { req_of(c) } {
+        Some(r) => {
+            r.used = false;
+            r.done = true;
+            r.ok = false;
+            r.err = err;
+            if r.no_block {
+                r.on_err
+            } else {
+                None
+            }
+        }
+        None => None,
+    };
+    if let Some(f) = on_err {
+        // SAFETY: application callback.
+        unsafe { f(c, req, err) };
+    }
+    // SAFETY: lock held, listed.
+    unsafe { teardown(port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err) };
+}
+
+// ----- The WebSocket -------------------------------------------------------------------------
+
+/// A fresh masking key from the port's random source.
+fn mask_key(port: &Port) -> Option<[u8; 4]> {
+    let mut key = [0u8; 4];
+    port.random(&mut key).then_some(key)
+}
+
+unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    for _ in 0..TURNS_PER_PASS {
+        let mut progress = false;
+        // Receive and deliver.
+        // SAFETY: listed.
+        let Some(s) = (unsafe { conn(c) }) else {
+            return u32::MAX;
+        };
+        let limit = s.rx_cap();
+        // SAFETY: lock held.
+        match unsafe { receive(port, c, limit) } {
+            Ok(got) => progress |= got,
+            Err(e) => {
+                // SAFETY: lock held.
+                unsafe { ws_transport_lost(port, c, e) };
+                return u32::MAX;
+            }
+        }
+        // SAFETY: lock held.
+        match unsafe { deliver(port, c, now) } {
+            Ok(moved) => progress |= moved,
+            Err(()) => return u32::MAX,
+        }
+        // Send.
+        // SAFETY: lock held.
+        match unsafe { produce_and_flush(port, c, now) } {
+            Ok(moved) => progress |= moved,
+            Err(e) => {
+                // SAFETY: lock held.
+                unsafe { ws_transport_lost(port, c, e) };
+                return u32::MAX;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    // Timers.
+    // SAFETY: live while the connection is a WebSocket.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return u32::MAX;
+    };
+    match ws.session.poll_timers(now) {
+        Some(TimerEvent::PongTimeout) => {
+            // SAFETY: lock held.
+            unsafe { ws_error(c, HTTPc_ERR_WEBSOCK_PONG_TIMEOUT) };
+            // SAFETY: lock held.
+            unsafe {
+                ws_finish(
+                    port,
+                    c,
+                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                    HTTPc_ERR_WEBSOCK_PONG_TIMEOUT,
+                    close::ABNORMAL,
+                )
+            };
+            return u32::MAX;
+        }
+        Some(TimerEvent::CloseTimeout) => {
+            let done = ws.session.close_handshake_done();
+            let err = if done {
+                HTTPc_ERR_NONE
+            } else {
+                HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
+            };
+            if !done {
+                // SAFETY: lock held.
+                unsafe { ws_error(c, err) };
+            }
+            // SAFETY: lock held.
+            unsafe { ws_finish(port, c, close_status_for(c), err, close::ABNORMAL) };
+            return u32::MAX;
+        }
+        None => {}
+    }
+    // SAFETY: live.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return u32::MAX;
+    };
+    if ws.session.has_pending_control() {
+        return 0;
+    }
+    ws.session.next_timeout(now).unwrap_or(u32::MAX)
+}
+
+/// Who closed: the application when its Close went out first, else the server (or an error).
+unsafe fn close_status_for(c: *mut HTTPc_CONN_OBJ) -> HTTPc_CONN_CLOSE_STATUS {
+    // SAFETY: live.
+    match unsafe { ws_of(c) } {
+        Some(ws) if ws.session.failure().is_some() => HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+        Some(ws) if ws.session.closed_first() => HTTPc_CONN_CLOSE_STATUS_APP,
+        _ => HTTPc_CONN_CLOSE_STATUS_SERVER,
+    }
+}
+
+/// Reports a WebSocket error through `OnErr`.
+unsafe fn ws_error(c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
+    // SAFETY: live.
+    let on_err = unsafe { ws_of(c) }.and_then(|ws| {
+        if ws.err == HTTPc_ERR_NONE {
+            ws.err = err;
+        }
+        ws.on_err
+    });
+    if let Some(f) = on_err {
+        // SAFETY: application callback.
+        unsafe { f(c, err) };
+    }
+}
+
+/// The socket failed or closed under us.
+unsafe fn ws_transport_lost(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
+    // SAFETY: live.
+    let done = unsafe { ws_of(c) }.is_some_and(|ws| {
+        ws.session.close_handshake_done()
+            || ws.session.failure().is_some() && ws.session.close_sent()
+    });
+    if done {
+        // The server closed TCP after the close handshake (or after our failure Close): normal.
+        // SAFETY: lock held.
+        let status = unsafe { close_status_for(c) };
+        // SAFETY: lock held.
+        unsafe { ws_finish(port, c, status, HTTPc_ERR_NONE, close::ABNORMAL) };
+    } else {
+        // SAFETY: lock held.
+        unsafe { ws_error(c, err) };
+        // SAFETY: lock held.
+        unsafe {
+            ws_finish(
+                port,
+                c,
+                HTTPc_CONN_CLOSE_STATUS_SERVER,
+                err,
+                close::ABNORMAL,
+            )
+        };
+    }
+}
+
+/// Ends the WebSocket: socket closed, queued messages failed, `OnClose` hooks called.
+unsafe fn ws_finish(
+    port: &Port,
+    c: *mut HTTPc_CONN_OBJ,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+    fallback_code: u16,
+) {
+    let _ = fallback_code;
+    // SAFETY: live.
+    if let Some(ws) = unsafe { ws_of(c) } {
+        ws.session.transport_closed();
+    }
+    // SAFETY: lock held.
+    unsafe { teardown(port, c, status, err) };
+}
+
+/// Delivers received frames to the hooks. Err(()) when the connection ended.
+unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
+    let mut moved = false;
+    loop {
+        // SAFETY: listed.
+        let Some(s) = (unsafe { conn(c) }) else {
+            return Err(());
+        };
+        // SAFETY: see `buffer`.
+        let buf = unsafe { buffer(s) };
+        let input = buf
+            .get(usize::from(s.rx_start)..usize::from(s.rx_end))
+            .unwrap_or(&[]);
+        // SAFETY: live.
+        let Some(ws) = (unsafe { ws_of(c) }) else {
+            return Err(());
+        };
+        let (used, event) = ws.session.read(input, now);
+        s.rx_start += used as u16;
+        if used > 0 {
+            moved = true;
+        }
+        // Turn the event into plain values, ending every borrow before calling out.
+        enum Act {
+            Nothing,
+            Start(MessageKind, Option<u32>),
+            Data(*mut u8, usize),
+            End,
+            Pong(*mut u8, usize),
+            Close,
+            Failed(ProtocolError),
+        }
+        let act = match event {
+            RxEvent::None => Act::Nothing,
+            RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
+            RxEvent::Data { bytes, .. } => Act::Data(bytes.as_ptr().cast_mut(), bytes.len()),
+            RxEvent::MessageEnd => Act::End,
+            RxEvent::Ping(_) => continue,
+            RxEvent::Pong(p) => Act::Pong(p.as_ptr().cast_mut(), p.len()),
+            RxEvent::Close { .. } => Act::Close,
+            RxEvent::Failed(e) => Act::Failed(e),
+        };
+        match act {
+            Act::Nothing => return Ok(moved),
+            Act::Start(kind, len) => {
+                let msg_type = match kind {
+                    MessageKind::Text => HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                    MessageKind::Binary => HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                };
+                let max = ws.cfg.max_message_len;
+                ws.rx = state::RxDelivery {
+                    msg_type,
+                    buf: null_mut(),
+                    cap: 0,
+                    off: 0,
+                };
+                let hook = ws.on_rx_init;
+                if let Some(f) = hook {
+                    let mut p: *mut c_void = null_mut();
+                    let legacy_len = len.unwrap_or(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED);
+                    // SAFETY: application hook; `p` is a live local.
+                    unsafe { f(c, msg_type, legacy_len, &mut p) };
+                    // SAFETY: live.
+                    if let Some(ws) = unsafe { ws_of(c) } {
+                        if !p.is_null() {
+                            ws.rx.buf = p.cast();
+                            ws.rx.cap = len.unwrap_or(max);
+                        }
+                    }
+                }
+            }
+            Act::Data(ptr, len) => {
+                let rx = ws.rx;
+                let hook = ws.on_rx_data;
+                let taken = if !rx.buf.is_null() {
+                    let room = rx.cap.saturating_sub(rx.off) as usize;
+                    if len > room {
+                        // The application's buffer is too small: fail with 1009.
+                        ws.session.consume_data(0);
+                        // SAFETY: lock held.
+                        unsafe { fail_local(c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW) };
+                        return Ok(true);
+                    }
+                    // SAFETY: `ptr..ptr+len` is in the connection buffer; the destination has
+                    // `room >= len` bytes by the application's promise at OnMsgRxInit.
+                    unsafe {
+                        core::ptr::copy_nonoverlapping(ptr, rx.buf.add(rx.off as usize), len)
+                    };
+                    ws.rx.off += len as u32;
+                    len
+                } else if let Some(f) = hook {
+                    let offered = len.min(usize::from(u16::MAX));
+                    // SAFETY: application hook; the chunk is valid for the call.
+                    let n = unsafe { f(c, rx.msg_type, ptr.cast(), offered as u16) };
+                    (n as usize).min(offered)
+                } else {
+                    len
+                };
+                // SAFETY: live (the hook may not release it; the engine owns teardown).
+                let Some(ws) = (unsafe { ws_of(c) }) else {
+                    return Err(());
+                };
+                ws.session.consume_data(taken);
+                // SAFETY: listed.
+                let Some(s) = (unsafe { conn(c) }) else {
+                    return Err(());
+                };
+                s.rx_start += taken as u16;
+                if taken == 0 {
+                    // Backpressure: the application took nothing; try again next pass.
+                    return Ok(moved);
+                }
+                moved = true;
+            }
+            Act::End => {
+                let hook = ws.on_rx_complete;
+                if let Some(f) = hook {
+                    // SAFETY: application hook.
+                    unsafe { f(c) };
+                }
+            }
+            Act::Pong(ptr, len) => {
+                let hook = ws.on_pong;
+                if let Some(f) = hook {
+                    // SAFETY: application hook; the payload lives in the WebSocket object.
+                    unsafe { f(c, ptr.cast(), len as u16) };
+                }
+            }
+            Act::Close => {
+                // Our reply (if owed) is queued; OnClose comes when the transport goes.
+            }
+            Act::Failed(e) => {
+                // SAFETY: lock held.
+                unsafe { ws_error(c, map_protocol_err(e)) };
+            }
+        }
+        let _ = port;
+    }
+}
+
+/// A local failure (not the server's fault as such): fail the connection with 1009 and report.
+unsafe fn fail_local(c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
+    // SAFETY: live.
+    if let Some(ws) = unsafe { ws_of(c) } {
+        ws.session.fail_with(ProtocolError::MessageTooBig);
+    }
+    // SAFETY: lock held.
+    unsafe { ws_error(c, err) };
+}
+
+/// Fills the send region when empty (control frames first), then sends it.
+unsafe fn produce_and_flush(
+    port: &Port,
+    c: *mut HTTPc_CONN_OBJ,
+    now: u32,
+) -> Result<bool, HTTPc_ERR> {
+    let mut moved = false;
+    for _ in 0..4 {
+        // SAFETY: listed.
+        let Some(s) = (unsafe { conn(c) }) else {
+            return Ok(moved);
+        };
+        if s.tx_end == s.tx_start {
+            // The region drained: the message whose tail it held is sent.
+            // SAFETY: live.
+            let finishing = unsafe { ws_of(c) }.map_or(null_mut(), |ws| {
+                core::mem::replace(&mut ws.finishing, null_mut())
+            });
+            if !finishing.is_null() {
+                // SAFETY: lock held.
+                unsafe { complete_msg(c, finishing, true, HTTPc_ERR_NONE) };
+            }
+            // SAFETY: lock held.
+            if !unsafe { produce(port, c, now)? } {
+                return Ok(moved);
+            }
+        }
+        // SAFETY: lock held.
+        let sent = unsafe { flush(port, c)? };
+        moved |= sent;
+        // SAFETY: listed.
+        let Some(s) = (unsafe { conn(c) }) else {
+            return Ok(moved);
+        };
+        if s.tx_end > s.tx_start {
+            return Ok(moved);
+        }
+    }
+    Ok(moved)
+}
+
+/// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
+unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, HTTPc_ERR> {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    let region_start = usize::from(s.rx_cap());
+    // SAFETY: see `buffer`.
+    let buf = unsafe { buffer(s) };
+    let Some(region) = buf.get_mut(region_start..) else {
+        return Ok(false);
+    };
+    // SAFETY: live.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return Ok(false);
+    };
+
+    // 1. Payload of a frame already started (one-frame messages stream through the region).
+    if ws.frame_left > 0 && !ws.cur.is_null() {
+        let cur = ws.cur;
+        // SAFETY: lock held.
+        return unsafe { produce_payload(c, cur, 0) };
+    }
+    // 2. Automatic control frames: pong, Close reply or failure Close, keep-alive ping.
+    if ws.session.has_pending_control() {
+        let Some(key) = mask_key(port) else {
+            return Err(HTTPc_ERR_WEBSOCK_FAULT);
+        };
+        if let Some(n) = ws.session.poll_control(key, now, region) {
+            s.tx_start = region_start as u16;
+            s.tx_end = (region_start + n) as u16;
+            return Ok(true);
+        }
+    }
+    // 3. Application control messages go ahead of data.
+    let mut m = ws.head;
+    while !m.is_null() {
+        // SAFETY: queued messages are live.
+        let Some(ms) = (unsafe { msg(m) }) else { break };
+        let next = ms.next;
+        if is_control_type(ms.msg_type) {
+            // SAFETY: lock held.
+            unsafe { dequeue(c, m) };
+            // SAFETY: queued → live.
+            let Some(ms) = (unsafe { msg(m) }) else { break };
+            let payload: &[u8] = if ms.data.is_null() || ms.len == 0 {
+                &[]
+            } else {
+                // SAFETY: the application lent `len` bytes at `data` until completion.
+                unsafe { core::slice::from_raw_parts(ms.data, ms.len as usize) }
+            };
+            let opcode = Opcode::from_u8(ms.msg_type as u8);
+            let Some(key) = mask_key(port) else {
+                return Err(HTTPc_ERR_WEBSOCK_FAULT);
+            };
+            // SAFETY: live.
+            let Some(ws) = (unsafe { ws_of(c) }) else {
+                return Ok(false);
+            };
+            match ws.session.encode_control(opcode, payload, key, now, region) {
+                Ok(n) => {
+                    s.tx_start = region_start as u16;
+                    s.tx_end = (region_start + n) as u16;
+                    ws.finishing = m;
+                    return Ok(true);
+                }
+                Err(_) => {
+                    // SAFETY: lock held.
+                    unsafe { complete_msg(c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) };
+                    return Ok(true);
+                }
+            }
+        }
+        m = next;
+    }
+    // 4. The current data message, or the next one.
+    // SAFETY: live.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return Ok(false);
+    };
+    let cur = if ws.cur.is_null() { ws.head } else { ws.cur };
+    if cur.is_null() {
+        return Ok(false);
+    }
+    ws.cur = cur;
+    // SAFETY: lock held.
+    unsafe { start_data_frame(port, c, cur) }
+}
+
+fn is_control_type(t: HTTPc_WEBSOCK_MSG_TYPE) -> bool {
+    matches!(
+        t,
+        HTTPc_WEBSOCK_MSG_TYPE_CLOSE | HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG
+    )
+}
+
+/// Starts the next frame of data message `m` (the first frame, or the next fragment).
+unsafe fn start_data_frame(
+    port: &Port,
+    c: *mut HTTPc_CONN_OBJ,
+    m: *mut HTTPc_WEBSOCK_MSG_OBJ,
+) -> Result<bool, HTTPc_ERR> {
+    // First call: OnMsgTxInit may replace the length.
+    // SAFETY: queued → live.
+    let Some(ms) = (unsafe { msg(m) }) else {
+        return Ok(false);
+    };
+    if !ms.init_called {
+        ms.init_called = true;
+        if let Some(f) = ms.on_tx_init {
+            // SAFETY: application hook with its own objects.
+            let len = unsafe { f(c, m) };
+            // SAFETY: live.
+            if let Some(ms) = unsafe { msg(m) } {
+                ms.len = len;
+            }
+        }
+    }
+    // SAFETY: live.
+    let Some(ms) = (unsafe { msg(m) }) else {
+        return Ok(false);
+    };
+    let opcode = if ms.started {
+        Opcode::Continuation
+    } else if ms.msg_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME {
+        Opcode::Text
+    } else {
+        Opcode::Binary
+    };
+    let Some(key) = mask_key(port) else {
+        return Err(HTTPc_ERR_WEBSOCK_FAULT);
+    };
+    if ms.len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
+        // Fragmented: each OnMsgTxData call is one frame; 0 ends the message.
+        // SAFETY: lock held.
+        return unsafe { produce_fragment(c, m, opcode, key) };
+    }
+    let len = ms.len;
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    let region_start = usize::from(s.rx_cap());
+    // SAFETY: see `buffer`.
+    let buf = unsafe { buffer(s) };
+    let Some(region) = buf.get_mut(region_start..) else {
+        return Ok(false);
+    };
+    // SAFETY: live.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return Ok(false);
+    };
+    match ws
+        .session
+        .encode_frame(opcode, true, u64::from(len), key, region)
+    {
+        Ok(n) => {
+            ws.frame_left = len;
+            ws.masker = Masker::new(key);
+            // SAFETY: live.
+            if let Some(ms) = unsafe { msg(m) } {
+                ms.started = true;
+            }
+            // SAFETY: lock held.
+            unsafe { produce_payload(c, m, n) }
+        }
+        Err(_) => {
+            ws.cur = null_mut();
+            // SAFETY: lock held.
+            unsafe { dequeue(c, m) };
+            // SAFETY: lock held.
+            unsafe { complete_msg(c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) };
+            Ok(true)
+        }
+    }
+}
+
+/// Copies (or asks the hook for) the next payload piece of the current single frame into the
+/// send region after `header_len` bytes of header, masks it, and queues it.
+unsafe fn produce_payload(
+    c: *mut HTTPc_CONN_OBJ,
+    m: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    header_len: usize,
+) -> Result<bool, HTTPc_ERR> {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    let region_start = usize::from(s.rx_cap());
+    let region_len = usize::from(s.buf_len) - region_start;
+    // SAFETY: live.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return Ok(false);
+    };
+    // SAFETY: live.
+    let Some(ms) = (unsafe { msg(m) }) else {
+        return Ok(false);
+    };
+    let room = region_len.saturating_sub(header_len);
+    let want = (ws.frame_left as usize).min(room);
+    let dst_off = region_start + header_len;
+    let produced = if !ms.data.is_null() {
+        // SAFETY: the application lent `len` bytes at `data` until completion; `sent + want`
+        // stays within them.
+        let src = unsafe { core::slice::from_raw_parts(ms.data.add(ms.sent as usize), want) };
+        // SAFETY: see `buffer`.
+        let buf = unsafe { buffer(s) };
+        if let Some(dst) = buf.get_mut(dst_off..dst_off + want) {
+            dst.copy_from_slice(src);
+        }
+        want
+    } else if let Some(f) = ms.on_tx_data {
+        let p = s.buf.wrapping_add(dst_off);
+        // SAFETY: application hook writing at most `want` bytes into the send region.
+        let n = unsafe { f(c, m, p.cast(), want as u32) };
+        (n as usize).min(want)
+    } else {
+        0
+    };
+    // SAFETY: listed / live again after the hook.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    // SAFETY: live while the connection is a WebSocket.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return Ok(false);
+    };
+    // SAFETY: see `buffer`.
+    let buf = unsafe { buffer(s) };
+    if let Some(piece) = buf.get_mut(dst_off..dst_off + produced) {
+        ws.masker.apply(piece);
+    }
+    ws.frame_left -= produced as u32;
+    // SAFETY: live.
+    if let Some(ms) = unsafe { msg(m) } {
+        ms.sent += produced as u32;
+    }
+    s.tx_start = region_start as u16;
+    s.tx_end = (dst_off + produced) as u16;
+    if ws.frame_left == 0 {
+        ws.cur = null_mut();
+        ws.finishing = m;
+        // SAFETY: lock held.
+        unsafe { dequeue(c, m) };
+    }
+    Ok(header_len + produced > 0)
+}
+
+/// One frame of a fragmented message from `OnMsgTxData` (0 bytes: the final, empty frame).
+unsafe fn produce_fragment(
+    c: *mut HTTPc_CONN_OBJ,
+    m: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    opcode: Opcode,
+    key: [u8; 4],
+) -> Result<bool, HTTPc_ERR> {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    let region_start = usize::from(s.rx_cap());
+    let region_len = usize::from(s.buf_len) - region_start;
+    let room = region_len.saturating_sub(MAX_HEADER_LEN);
+    let payload_at = region_start + MAX_HEADER_LEN;
+    // SAFETY: live.
+    let Some(ms) = (unsafe { msg(m) }) else {
+        return Ok(false);
+    };
+    let n = match ms.on_tx_data {
+        Some(f) => {
+            let p = s.buf.wrapping_add(payload_at);
+            // SAFETY: application hook writing at most `room` bytes into the send region.
+            (unsafe { f(c, m, p.cast(), room as u32) } as usize).min(room)
+        }
+        None => 0,
+    };
+    let fin = n == 0;
+    // SAFETY: listed / live again after the hook.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return Ok(false);
+    };
+    // SAFETY: live while the connection is a WebSocket.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return Ok(false);
+    };
+    let mut header = [0u8; MAX_HEADER_LEN];
+    match ws
+        .session
+        .encode_frame(opcode, fin, n as u64, key, &mut header)
+    {
+        Ok(h) => {
+            // SAFETY: see `buffer`.
+            let buf = unsafe { buffer(s) };
+            let start = payload_at - h;
+            if let Some(dst) = buf.get_mut(start..payload_at) {
+                dst.copy_from_slice(header.get(..h).unwrap_or(&[]));
+            }
+            if let Some(piece) = buf.get_mut(payload_at..payload_at + n) {
+                crate::proto::mask::apply_mask(key, 0, piece);
+            }
+            s.tx_start = start as u16;
+            s.tx_end = (payload_at + n) as u16;
+            // SAFETY: live.
+            if let Some(ms) = unsafe { msg(m) } {
+                ms.started = true;
+                ms.sent = ms.sent.saturating_add(n as u32);
+            }
+            if fin {
+                ws.cur = null_mut();
+                ws.finishing = m;
+                // SAFETY: lock held.
+                unsafe { dequeue(c, m) };
+            }
+            Ok(true)
+        }
+        Err(_) => {
+            ws.cur = null_mut();
+            // SAFETY: lock held.
+            unsafe { dequeue(c, m) };
+            // SAFETY: lock held.
+            unsafe { complete_msg(c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) };
+            Ok(true)
+        }
+    }
+}
+
+/// Unlinks `m` from its WebSocket's queue (it stays `used` until completed).
+unsafe fn dequeue(c: *mut HTTPc_CONN_OBJ, m: *mut HTTPc_WEBSOCK_MSG_OBJ) {
+    // SAFETY: live.
+    let Some(ws) = (unsafe { ws_of(c) }) else {
+        return;
+    };
+    let mut prev: *mut HTTPc_WEBSOCK_MSG_OBJ = null_mut();
+    let mut p = ws.head;
+    while !p.is_null() {
+        // SAFETY: queued → live.
+        let Some(ps) = (unsafe { msg(p) }) else {
+            return;
+        };
+        let next = ps.next;
+        if p == m {
+            if prev.is_null() {
+                ws.head = next;
+            } else if let Some(pv) =
+                // SAFETY: queued → live.
+                unsafe { msg(prev) }
+            {
+                pv.next = next;
+            }
+            if ws.tail == m {
+                ws.tail = prev;
+            }
+            ps.next = null_mut();
+            return;
+        }
+        prev = p;
+        p = next;
+    }
+}
+
+/// Finishes one message: exactly one completion per send.
+pub(crate) unsafe fn complete_msg(
+    c: *mut HTTPc_CONN_OBJ,
+    m: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    ok: bool,
+    err: HTTPc_ERR,
+) {
+    // SAFETY: live.
+    let Some(ms) = (unsafe { msg(m) }) else {
+        return;
+    };
+    if !ms.used {
+        return;
+    }
+    ms.used = false;
+    ms.done = true;
+    ms.ok = ok;
+    ms.err = err;
+    ms.next = null_mut();
+    let hook = ms.on_tx_complete;
+    signal_waiters();
+    if let Some(f) = hook {
+        // SAFETY: application hook with its own objects.
+        unsafe { f(c, m, if ok { DEF_OK } else { DEF_FAIL }) };
+    }
+}
+
+/// Closes the connection for good: socket, queued messages, pending transaction, hooks, list.
+///
+/// # Safety
+/// Lock held; `c` is listed.
+pub(crate) unsafe fn teardown(
+    port: &Port,
+    c: *mut HTTPc_CONN_OBJ,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+) {
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return;
+    };
+    if s.phase == Phase::Idle {
+        return;
+    }
+    let was_connecting = matches!(s.phase, Phase::OpenQueued | Phase::Connecting);
+    let had_upgrade = matches!(s.phase, Phase::UpgradeTx | Phase::UpgradeRx);
+    if !s.handle.is_null() {
+        port.close(s.handle);
+        s.handle = null_mut();
+    }
+    s.phase = Phase::Idle;
+    s.close_requested = false;
+    s.err = err;
+    s.close_status = status;
+    s.rx_start = 0;
+    s.rx_end = 0;
+    s.tx_start = 0;
+    s.tx_end = 0;
+    s.open_done = true;
+    let on_close = s.on_close;
+    let no_block = s.no_block;
+    let on_connect = s.on_connect;
+    // SAFETY: lock held.
+    unsafe { global::list_remove(c) };
+
+    if had_upgrade {
+        let req = s.req;
+        // SAFETY: live while attached.
+        let on_err = unsafe { req_of(c) }.and_then(|r| {
+            r.used = false;
+            let notify = !r.done && r.no_block;
+            r.done = true;
+            r.ok = false;
+            r.err = if err == HTTPc_ERR_NONE {
+                HTTPc_ERR_CONN_SOCK_CLOSED
+            } else {
+                err
+            };
+            if notify {
+                r.on_err
+            } else {
+                None
+            }
+        });
+        if let Some(f) = on_err {
+            // SAFETY: application hook.
+            unsafe {
+                f(
+                    c,
+                    req,
+                    if err == HTTPc_ERR_NONE {
+                        HTTPc_ERR_CONN_SOCK_CLOSED
+                    } else {
+                        err
+                    },
+                )
+            };
+        }
+        // SAFETY: live while attached.
+        if let Some(ws) = unsafe { ws_of(c) } {
+            ws.used = false;
+        }
+    }
+
+    // Every message still queued fails, exactly once.
+    // SAFETY: live while attached (re-fetched each turn: hooks run in between).
+    while let Some(ws) = unsafe { ws_of(c) } {
+        let m = if !ws.finishing.is_null() {
+            core::mem::replace(&mut ws.finishing, null_mut())
+        } else if !ws.cur.is_null() {
+            core::mem::replace(&mut ws.cur, null_mut())
+        } else {
+            ws.head
+        };
+        if m.is_null() {
+            break;
+        }
+        // SAFETY: lock held.
+        unsafe { dequeue(c, m) };
+        let fail_err = if err == HTTPc_ERR_NONE {
+            HTTPc_ERR_WEBSOCK_SEND_ERROR
+        } else {
+            err
+        };
+        // SAFETY: lock held.
+        unsafe { complete_msg(c, m, false, fail_err) };
+    }
+
+    // WebSocket OnClose, once per opened WebSocket.
+    // SAFETY: live while attached.
+    let ws_close = unsafe { ws_of(c) }.and_then(|ws| {
+        if !ws.open_notified || ws.close_notified {
+            return None;
+        }
+        ws.close_notified = true;
+        ws.used = false;
+        let (code, reason) = match ws.session.close_received() {
+            Some((code, reason)) => (code, reason),
+            None => match ws.session.failure() {
+                Some(f) => (f.close_code(), &[][..]),
+                None => (close::ABNORMAL, &[][..]),
+            },
+        };
+        Some((ws.on_close, code, reason.as_ptr().cast_mut(), reason.len()))
+    });
+    if let Some((Some(f), code, ptr, len)) = ws_close {
+        {
+            let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {
+                DataPtr: ptr.cast(),
+                Len: len as u8,
+            };
+            // SAFETY: application hook; the reason lives in the WebSocket object.
+            unsafe { f(c, code, &mut reason) };
+        }
+    }
+
+    signal_waiters();
+    if was_connecting {
+        if no_block {
+            if let Some(f) = on_connect {
+                // SAFETY: application hook.
+                unsafe { f(c, DEF_FAIL) };
+            }
+        }
+        return;
+    }
+    if let Some(f) = on_close {
+        // SAFETY: application hook.
+        unsafe { f(c, status, err) };
+    }
+}

@@ -1,0 +1,295 @@
+//! The application-allocated objects, configuration structs and callback typedefs of the
+//! legacy API, with their exact C names.
+//!
+//! Objects are opaque storage the application owns (usually `static`): a writable `UserDataPtr`
+//! and a reserved area sized in pointer-sized words, so one header is right on 32- and 64-bit
+//! targets. The library keeps its state there; `state.rs` asserts at compile time that it fits.
+
+use core::ffi::c_void;
+
+use super::consts::*;
+use super::types::*;
+
+/// Words of library state in a connection object.
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 40;
+/// Words of library state in a request object.
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 16;
+/// Words of library state in a WebSocket object (it holds the protocol session).
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 176;
+/// Words of library state in a WebSocket message object.
+pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 16;
+
+/// A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.
+#[repr(C)]
+pub struct HTTPc_CONN_OBJ {
+    /// Free for the application: the library never reads or writes it.
+    pub UserDataPtr: *mut c_void,
+    /// Library state; do not touch.
+    pub Reserved: [usize; HTTPc_CONN_OBJ_RESERVED_WORDS],
+}
+
+/// A request (here: the WebSocket upgrade request). `HTTPc_ReqClr()` before first use.
+#[repr(C)]
+pub struct HTTPc_REQ_OBJ {
+    /// Free for the application.
+    pub UserDataPtr: *mut c_void,
+    /// Library state; do not touch.
+    pub Reserved: [usize; HTTPc_REQ_OBJ_RESERVED_WORDS],
+}
+
+/// A WebSocket. `HTTPc_WebSockClr()` before first use.
+#[repr(C)]
+pub struct HTTPc_WEBSOCK_OBJ {
+    /// Free for the application.
+    pub UserDataPtr: *mut c_void,
+    /// Library state; do not touch.
+    pub Reserved: [usize; HTTPc_WEBSOCK_OBJ_RESERVED_WORDS],
+}
+
+/// One outgoing WebSocket message. `HTTPc_WebSockMsgClr()` before first use; reusable once its
+/// send has completed.
+#[repr(C)]
+pub struct HTTPc_WEBSOCK_MSG_OBJ {
+    /// Free for the application (also settable with `HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA`).
+    pub UserDataPtr: *mut c_void,
+    /// Library state; do not touch.
+    pub Reserved: [usize; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
+}
+
+/// The response to the upgrade request. Public fields, as in the legacy API.
+#[repr(C)]
+pub struct HTTPc_RESP_OBJ {
+    /// HTTP version of the status line (`HTTP_PROTOCOL_VER_1_1`).
+    pub ProtocolVer: HTTP_PROTOCOL_VER,
+    /// The status as an `HTTP_STATUS_CODE` enum index (101 is `HTTP_STATUS_SWITCHING_PROTOCOLS`).
+    pub StatusCode: HTTP_STATUS_CODE,
+    /// Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
+    /// connection buffer).
+    pub ReasonPhrasePtr: *const CPU_CHAR,
+    /// Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+    pub ContentType: HTTP_CONTENT_TYPE,
+    /// Always 0 for an upgrade.
+    pub ContentLen: CPU_INT32U,
+}
+
+/// Run-time configuration given to `HTTPc_Init()`; field order and types as in the legacy API.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_CFG {
+    /// Delay at the end of each engine-task loop, ms (≤ 20; 0: none).
+    pub TaskDly_ms: CPU_INT08U,
+    /// Legacy queue depth; must be > 0. Also bounds concurrent upgrades, as before.
+    pub MsgQ_Size: CPU_INT08U,
+    /// Default connect timeout of each connection, ms.
+    pub ConnConnectTimeout_ms: CPU_INT16U,
+    /// Default inactivity timeout of each connection, s (passed to the port).
+    pub ConnInactivityTimeout_s: CPU_INT16U,
+    /// Default TCP keep-alive of each connection (passed to the port).
+    pub ConnIsKeepAlive: CPU_BOOLEAN,
+}
+
+/// Engine task configuration: priority, stack size and stack, handed to the port's task hook.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTP_TASK_CFG {
+    /// Task priority, in the RTOS's terms.
+    pub Prio: CPU_INT32U,
+    /// Stack size. The legacy code multiplied it by `sizeof(CPU_STK)`; the port decides.
+    pub StkSizeBytes: CPU_INT32U,
+    /// Stack memory, or NULL to let the port allocate it.
+    pub StkPtr: *mut c_void,
+}
+
+/// An extra request header: a known field and its value.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_HDR {
+    /// Which header (`HTTP_HDR_FIELD_*`).
+    pub HdrField: HTTP_HDR_FIELD,
+    /// Its value (not NUL-terminated).
+    pub ValPtr: *mut CPU_CHAR,
+    /// Value length.
+    pub ValLen: CPU_INT16U,
+}
+
+/// A key/value pair (query strings; kept for source compatibility).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_KEY_VAL {
+    /// Key.
+    pub KeyPtr: *mut CPU_CHAR,
+    /// Key length.
+    pub KeyLen: CPU_INT16U,
+    /// Value.
+    pub ValPtr: *mut CPU_CHAR,
+    /// Value length.
+    pub ValLen: CPU_INT16U,
+}
+
+/// A table given to a `*_TBL` parameter.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_PARAM_TBL {
+    /// First entry.
+    pub TblPtr: *mut c_void,
+    /// Number of entries.
+    pub EntryNbr: CPU_INT16U,
+}
+
+/// A Close reason as delivered to `OnClose`: not NUL-terminated, valid during the call only.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_WEBSOCK_CLOSE_REASON {
+    /// The UTF-8 reason bytes.
+    pub DataPtr: *mut CPU_CHAR,
+    /// Their length (≤ 123).
+    pub Len: CPU_INT08U,
+}
+
+/// Connection opened (`open_status` DEF_OK) or failed (DEF_FAIL).
+pub type HTTPc_CONNECT_CALLBACK =
+    Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, open_status: CPU_BOOLEAN)>;
+/// Connection closed; mandatory on every connection, as in the legacy API.
+pub type HTTPc_CONN_CLOSE_CALLBACK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        close_status: HTTPc_CONN_CLOSE_STATUS,
+        err: HTTPc_ERR,
+    ),
+>;
+/// Declared by the legacy API, never called.
+pub type HTTPc_CONN_ERR_CALLBACK =
+    Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)>;
+/// Transaction (upgrade) complete; `status` DEF_OK when a whole response was received.
+pub type HTTPc_COMPLETE_CALLBACK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        p_resp: *mut HTTPc_RESP_OBJ,
+        status: CPU_BOOLEAN,
+    ),
+>;
+/// Transaction (upgrade) failed.
+pub type HTTPc_TRANS_ERR_CALLBACK = Option<
+    unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, p_req: *mut HTTPc_REQ_OBJ, err: HTTPc_ERR),
+>;
+/// Query-string hook (kept for source compatibility; not called for WebSocket upgrades).
+pub type HTTPc_REQ_QUERY_STR_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        p_key_val: *mut *mut HTTPc_KEY_VAL,
+    ) -> CPU_BOOLEAN,
+>;
+/// Extra request header hook: set `*p_hdr` to a header to add; return DEF_YES when it was the
+/// last one (DEF_NO to be called again).
+pub type HTTPc_REQ_HDR_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        p_hdr: *mut *mut HTTPc_HDR,
+    ) -> CPU_BOOLEAN,
+>;
+/// Request body hook (kept for source compatibility; an upgrade has no body).
+pub type HTTPc_REQ_BODY_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        p_data: *mut *mut c_void,
+        p_buf: *mut CPU_CHAR,
+        buf_len: CPU_INT16U,
+        p_data_len: *mut CPU_INT16U,
+    ) -> CPU_BOOLEAN,
+>;
+/// Response header hook: called for each response header the dictionary knows
+/// (e.g. `HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL`); the value is valid during the call only.
+pub type HTTPc_RESP_HDR_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        hdr_field: HTTP_HDR_FIELD,
+        p_hdr_val: *mut CPU_CHAR,
+        val_len: CPU_INT16U,
+    ),
+>;
+/// Response body hook (kept for source compatibility; a 101 has no body).
+pub type HTTPc_RESP_BODY_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        content_type: HTTP_CONTENT_TYPE,
+        p_data: *mut c_void,
+        data_len: CPU_INT16U,
+        last_chunk: CPU_BOOLEAN,
+    ) -> CPU_INT32U,
+>;
+
+/// The WebSocket is open (called once, after the upgrade completed).
+pub type HTTPc_WEBSOCK_ON_OPEN = Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ)>;
+/// The WebSocket closed: the code received (1005 when the Close was empty, 1006 when the
+/// connection dropped without one, or the code we failed the connection with) and its reason.
+pub type HTTPc_WEBSOCK_ON_CLOSE = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        close_code: HTTPc_WEBSOCK_CLOSE_CODE,
+        p_reason: *mut HTTPc_WEBSOCK_CLOSE_REASON,
+    ),
+>;
+/// A message starts. `msg_len` is its length when it is a single frame, else
+/// `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`. Setting `*p_data` to a buffer selects buffer mode: the
+/// library copies the message there (at most `msg_len` bytes, or the configured maximum message
+/// length for fragmented messages) and does not call `OnMsgRxData`.
+pub type HTTPc_WEBSOCK_ON_RX_INIT = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+        msg_len: CPU_INT32U,
+        p_data: *mut *mut c_void,
+    ),
+>;
+/// Streaming receive: a chunk of the current message (valid during the call). Return how many
+/// bytes were taken; the rest is offered again with the next data. Returning 0 pauses reception
+/// until the next engine pass.
+pub type HTTPc_WEBSOCK_ON_RX_DATA = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+        p_data: *mut c_void,
+        data_len: CPU_INT16U,
+    ) -> CPU_INT32U,
+>;
+/// The current message is complete (and, for text, valid UTF-8).
+pub type HTTPc_WEBSOCK_ON_RX_COMPLETE = Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ)>;
+/// Called once before a message is sent; returns the message length (replacing the one given
+/// to `HTTPc_WebSockSend`), or `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for a fragmented message.
+pub type HTTPc_WEBSOCK_ON_TX_INIT = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_ws_msg: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    ) -> CPU_INT32U,
+>;
+/// Fill `p_buf` (up to `buf_len` bytes) with the next payload bytes; return how many were
+/// written. For a fragmented message each call makes one frame and 0 ends the message.
+pub type HTTPc_WEBSOCK_ON_TX_DATA = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_websock_msg: *mut HTTPc_WEBSOCK_MSG_OBJ,
+        p_buf: *mut CPU_CHAR,
+        buf_len: CPU_INT32U,
+    ) -> CPU_INT32U,
+>;
+/// The message was sent (DEF_OK) or will never be (DEF_FAIL). Called exactly once per send.
+pub type HTTPc_WEBSOCK_ON_TX_COMPLETE = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_websock_msg: *mut HTTPc_WEBSOCK_MSG_OBJ,
+        status: CPU_BOOLEAN,
+    ),
+>;
+/// A WebSocket error (protocol violation by the server, timeout, socket failure).
+pub type HTTPc_WEBSOCK_ON_ERR =
+    Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)>;
+/// A pong arrived (payload valid during the call).
+pub type HTTPc_WEBSOCK_ON_PONG = Option<
+    unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, p_data: *mut CPU_CHAR, data_len: CPU_INT16U),
+>;

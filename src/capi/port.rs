@@ -1,0 +1,380 @@
+//! The user-supplied port: sockets, readiness wait, randomness, clock and optional OS hooks.
+//!
+//! The application fills one `HTTPc_PORT` and registers it with `HTTPc_PortSet()` before
+//! `HTTPc_Init()`. The library copies it and calls nothing else of the platform. TLS lives
+//! inside the socket callbacks. This file is the only place that calls port callbacks.
+
+use core::ffi::c_void;
+
+use super::consts::*;
+use super::objects::HTTP_TASK_CFG;
+use super::types::*;
+
+/// Port result: success (connect done).
+pub const HTTPc_PORT_OK: CPU_INT32S = 0;
+/// Port result: nothing can be done now (would block, connect in progress, transient error).
+pub const HTTPc_PORT_WOULD_BLOCK: CPU_INT32S = -1;
+/// Port result: the peer closed the connection (orderly end of stream, or reset).
+pub const HTTPc_PORT_CLOSED: CPU_INT32S = -2;
+/// Port result: a fatal error on this socket.
+pub const HTTPc_PORT_ERR: CPU_INT32S = -3;
+
+/// Readiness wanted for one socket in a `Wait` call: read.
+pub const HTTPc_PORT_WAIT_RD: CPU_INT08U = 0x01;
+/// Readiness wanted for one socket in a `Wait` call: write (or connect completion).
+pub const HTTPc_PORT_WAIT_WR: CPU_INT08U = 0x02;
+
+/// TLS settings handed to `Connect` when the connection is secure.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_PORT_SECURE_CFG {
+    /// Expected server name (`HTTPc_PARAM_TYPE_SECURE_COMMON_NAME`, else the host name).
+    pub CommonNamePtr: *const CPU_CHAR,
+    /// Called by the port's TLS code for an untrusted certificate.
+    pub TrustCallback: NET_SOCK_SECURE_TRUST_FNCT,
+}
+
+/// One socket in a `Wait` call.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_PORT_WAIT_ENTRY {
+    /// The handle `Connect` returned.
+    pub Handle: *mut c_void,
+    /// `HTTPc_PORT_WAIT_RD` and/or `HTTPc_PORT_WAIT_WR`.
+    pub Want: CPU_INT08U,
+}
+
+/// Open a TCP (or TLS) connection to `p_host` (NUL-terminated) and `port`, without blocking
+/// longer than `timeout_ms`. Store a handle in `*p_handle`. Return `HTTPc_PORT_OK` when
+/// connected, `HTTPc_PORT_WOULD_BLOCK` when the connect is in progress (the library then calls
+/// `ConnectPoll`), or `HTTPc_PORT_ERR`. The socket must be non-blocking afterwards.
+pub type HTTPc_PORT_CONNECT = Option<
+    unsafe extern "C" fn(
+        p_ctx: *mut c_void,
+        p_host: *const CPU_CHAR,
+        port: CPU_INT16U,
+        timeout_ms: CPU_INT32U,
+        p_secure: *const HTTPc_PORT_SECURE_CFG,
+        inactivity_s: CPU_INT16U,
+        keep_alive: CPU_BOOLEAN,
+        p_handle: *mut *mut c_void,
+    ) -> CPU_INT32S,
+>;
+/// Is the connect started by `Connect` done? `HTTPc_PORT_OK`, `HTTPc_PORT_WOULD_BLOCK` (not
+/// yet) or `HTTPc_PORT_ERR`.
+pub type HTTPc_PORT_CONNECT_POLL =
+    Option<unsafe extern "C" fn(p_ctx: *mut c_void, handle: *mut c_void) -> CPU_INT32S>;
+/// Send up to `len` bytes without blocking: return how many were taken (≥ 1), or
+/// `HTTPc_PORT_WOULD_BLOCK`, `HTTPc_PORT_CLOSED` or `HTTPc_PORT_ERR`.
+pub type HTTPc_PORT_SEND = Option<
+    unsafe extern "C" fn(
+        p_ctx: *mut c_void,
+        handle: *mut c_void,
+        p_data: *const CPU_INT08U,
+        len: CPU_INT32U,
+    ) -> CPU_INT32S,
+>;
+/// Receive up to `len` bytes without blocking: return how many arrived (≥ 1), or
+/// `HTTPc_PORT_WOULD_BLOCK`, `HTTPc_PORT_CLOSED` (end of stream) or `HTTPc_PORT_ERR`.
+pub type HTTPc_PORT_RECV = Option<
+    unsafe extern "C" fn(
+        p_ctx: *mut c_void,
+        handle: *mut c_void,
+        p_buf: *mut CPU_INT08U,
+        len: CPU_INT32U,
+    ) -> CPU_INT32S,
+>;
+/// Close the socket and release the handle. Called exactly once per successful `Connect`.
+pub type HTTPc_PORT_CLOSE = Option<unsafe extern "C" fn(p_ctx: *mut c_void, handle: *mut c_void)>;
+/// Fill `len` bytes with cryptographically strong randomness (masks and handshake keys).
+/// Return DEF_OK, or DEF_FAIL when none is available (the operation then fails).
+pub type HTTPc_PORT_RANDOM = Option<
+    unsafe extern "C" fn(
+        p_ctx: *mut c_void,
+        p_buf: *mut CPU_INT08U,
+        len: CPU_INT32U,
+    ) -> CPU_BOOLEAN,
+>;
+/// A monotonic millisecond clock (wrapping at 2^32 is fine).
+pub type HTTPc_PORT_TIME_MS = Option<unsafe extern "C" fn(p_ctx: *mut c_void) -> CPU_INT32U>;
+/// Optional. Sleep until one of the sockets is ready as asked, `Wake` is called, or
+/// `timeout_ms` passes (`HTTPc_PORT_WAIT_FOREVER`: no timeout). Without it the engine polls.
+pub type HTTPc_PORT_WAIT = Option<
+    unsafe extern "C" fn(
+        p_ctx: *mut c_void,
+        p_entries: *const HTTPc_PORT_WAIT_ENTRY,
+        nbr_entries: CPU_INT16U,
+        timeout_ms: CPU_INT32U,
+    ),
+>;
+/// Optional. Make a `Wait` in progress (in another task) return now; remembered if none is.
+pub type HTTPc_PORT_WAKE = Option<unsafe extern "C" fn(p_ctx: *mut c_void)>;
+/// Optional. Create the engine task running `entry(p_arg)` forever, with the legacy task
+/// configuration. Return DEF_OK on success. Without it the application calls
+/// `HTTPc_TaskHandler()` from its own loop.
+pub type HTTPc_PORT_TASK_CREATE = Option<
+    unsafe extern "C" fn(
+        p_ctx: *mut c_void,
+        entry: Option<unsafe extern "C" fn(p_arg: *mut c_void)>,
+        p_arg: *mut c_void,
+        p_task_cfg: *const HTTP_TASK_CFG,
+    ) -> CPU_BOOLEAN,
+>;
+/// Optional (required with a task or several API-calling tasks). Take / release the library
+/// lock. It must be recursive: callbacks run with it held and may call the API.
+pub type HTTPc_PORT_LOCK = Option<unsafe extern "C" fn(p_ctx: *mut c_void)>;
+/// Optional (required for blocking calls with an engine task). Called with the lock held once:
+/// release it, sleep until `OsSignal` or `timeout_ms`, take it again (a condition variable).
+/// Spurious returns are fine.
+pub type HTTPc_PORT_OS_WAIT =
+    Option<unsafe extern "C" fn(p_ctx: *mut c_void, timeout_ms: CPU_INT32U)>;
+/// Optional. Wake every caller blocked in `OsWait`.
+pub type HTTPc_PORT_OS_SIGNAL = Option<unsafe extern "C" fn(p_ctx: *mut c_void)>;
+
+/// `Wait` timeout meaning "until something happens".
+pub const HTTPc_PORT_WAIT_FOREVER: CPU_INT32U = 0xFFFF_FFFF;
+
+/// The port: everything the library needs from the platform. Required: `Connect`, `Send`,
+/// `Recv`, `Close`, `Random`, `TimeGet_ms`. Unused optional members must be NULL.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_PORT {
+    /// Passed as `p_ctx` to every callback.
+    pub Ctx: *mut c_void,
+    /// Required.
+    pub Connect: HTTPc_PORT_CONNECT,
+    /// Required when `Connect` may return `HTTPc_PORT_WOULD_BLOCK`.
+    pub ConnectPoll: HTTPc_PORT_CONNECT_POLL,
+    /// Required.
+    pub Send: HTTPc_PORT_SEND,
+    /// Required.
+    pub Recv: HTTPc_PORT_RECV,
+    /// Required.
+    pub Close: HTTPc_PORT_CLOSE,
+    /// Required: there is no weak fallback.
+    pub Random: HTTPc_PORT_RANDOM,
+    /// Required.
+    pub TimeGet_ms: HTTPc_PORT_TIME_MS,
+    /// Optional readiness wait.
+    pub Wait: HTTPc_PORT_WAIT,
+    /// Optional wake of `Wait`.
+    pub Wake: HTTPc_PORT_WAKE,
+    /// Optional engine-task creation.
+    pub TaskCreate: HTTPc_PORT_TASK_CREATE,
+    /// Optional recursive lock.
+    pub Lock: HTTPc_PORT_LOCK,
+    /// Optional unlock (with `Lock`).
+    pub Unlock: HTTPc_PORT_LOCK,
+    /// Optional blocking-call wait.
+    pub OsWait: HTTPc_PORT_OS_WAIT,
+    /// Optional blocking-call signal (with `OsWait`).
+    pub OsSignal: HTTPc_PORT_OS_SIGNAL,
+}
+
+/// What a socket call came back with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Io {
+    /// Bytes moved (≥ 1), or connect done (0).
+    Done(usize),
+    /// Try again later.
+    WouldBlock,
+    /// The peer closed.
+    Closed,
+    /// Fatal.
+    Failed,
+}
+
+fn io_from(ret: CPU_INT32S) -> Io {
+    match ret {
+        n if n >= 0 => Io::Done(usize::try_from(n).unwrap_or(0)),
+        HTTPc_PORT_WOULD_BLOCK => Io::WouldBlock,
+        HTTPc_PORT_CLOSED => Io::Closed,
+        _ => Io::Failed,
+    }
+}
+
+/// A validated copy of the application's port: the required callbacks are known present.
+#[derive(Clone, Copy)]
+pub(crate) struct Port {
+    raw: HTTPc_PORT,
+}
+
+impl Port {
+    /// Checks the required members.
+    pub(crate) fn new(raw: HTTPc_PORT) -> Result<Port, HTTPc_ERR> {
+        let required = raw.Connect.is_some()
+            && raw.Send.is_some()
+            && raw.Recv.is_some()
+            && raw.Close.is_some()
+            && raw.Random.is_some()
+            && raw.TimeGet_ms.is_some();
+        let pairs_ok = raw.Lock.is_some() == raw.Unlock.is_some()
+            && raw.OsWait.is_some() == raw.OsSignal.is_some();
+        if required && pairs_ok {
+            Ok(Port { raw })
+        } else {
+            Err(HTTPc_ERR_INIT_PORT_INVALID)
+        }
+    }
+
+    pub(crate) fn has_task(&self) -> bool {
+        self.raw.TaskCreate.is_some()
+    }
+
+    pub(crate) fn has_os_wait(&self) -> bool {
+        self.raw.OsWait.is_some()
+    }
+
+    pub(crate) fn has_wait(&self) -> bool {
+        self.raw.Wait.is_some()
+    }
+
+    /// Starts a connection. `host` must be NUL-terminated.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn connect(
+        &self,
+        host: *const CPU_CHAR,
+        port: u16,
+        timeout_ms: u32,
+        secure: Option<&HTTPc_PORT_SECURE_CFG>,
+        inactivity_s: u16,
+        keep_alive: bool,
+        handle: &mut *mut c_void,
+    ) -> Io {
+        let Some(f) = self.raw.Connect else {
+            return Io::Failed;
+        };
+        let p_secure = secure.map_or(core::ptr::null(), |s| s as *const _);
+        // SAFETY: `f` is the application's connect callback, called with its own context, a
+        // host string the application gave us (checked non-NULL), and pointers to live locals.
+        let ret = unsafe {
+            f(
+                self.raw.Ctx,
+                host,
+                port,
+                timeout_ms,
+                p_secure,
+                inactivity_s,
+                CPU_BOOLEAN::from(keep_alive),
+                handle,
+            )
+        };
+        io_from(ret)
+    }
+
+    pub(crate) fn connect_poll(&self, handle: *mut c_void) -> Io {
+        let Some(f) = self.raw.ConnectPoll else {
+            return Io::Failed;
+        };
+        // SAFETY: application callback with its context and the handle it returned.
+        io_from(unsafe { f(self.raw.Ctx, handle) })
+    }
+
+    pub(crate) fn send(&self, handle: *mut c_void, data: &[u8]) -> Io {
+        let Some(f) = self.raw.Send else {
+            return Io::Failed;
+        };
+        let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+        // SAFETY: `data` is a live slice of `len` bytes for the duration of the call.
+        match io_from(unsafe { f(self.raw.Ctx, handle, data.as_ptr(), len) }) {
+            // A port claiming more than it was given is treated as having taken it all.
+            Io::Done(n) => Io::Done(n.min(data.len())),
+            other => other,
+        }
+    }
+
+    pub(crate) fn recv(&self, handle: *mut c_void, buf: &mut [u8]) -> Io {
+        let Some(f) = self.raw.Recv else {
+            return Io::Failed;
+        };
+        let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+        // SAFETY: `buf` is a live, writable slice of `len` bytes for the duration of the call.
+        match io_from(unsafe { f(self.raw.Ctx, handle, buf.as_mut_ptr(), len) }) {
+            Io::Done(0) => Io::WouldBlock,
+            Io::Done(n) if n > buf.len() => Io::Failed,
+            other => other,
+        }
+    }
+
+    pub(crate) fn close(&self, handle: *mut c_void) {
+        if let Some(f) = self.raw.Close {
+            // SAFETY: application callback with the handle it returned, called once.
+            unsafe { f(self.raw.Ctx, handle) }
+        }
+    }
+
+    /// Fills `buf` with randomness; false when the source failed.
+    pub(crate) fn random(&self, buf: &mut [u8]) -> bool {
+        let Some(f) = self.raw.Random else {
+            return false;
+        };
+        let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+        // SAFETY: `buf` is a live, writable slice of `len` bytes.
+        unsafe { f(self.raw.Ctx, buf.as_mut_ptr(), len) == DEF_OK }
+    }
+
+    pub(crate) fn now_ms(&self) -> u32 {
+        match self.raw.TimeGet_ms {
+            // SAFETY: application callback with its context.
+            Some(f) => unsafe { f(self.raw.Ctx) },
+            None => 0,
+        }
+    }
+
+    pub(crate) fn wait(&self, entries: &[HTTPc_PORT_WAIT_ENTRY], timeout_ms: u32) {
+        if let Some(f) = self.raw.Wait {
+            let n = u16::try_from(entries.len()).unwrap_or(u16::MAX);
+            // SAFETY: `entries` is a live slice of at least `n` entries.
+            unsafe { f(self.raw.Ctx, entries.as_ptr(), n, timeout_ms) }
+        }
+    }
+
+    pub(crate) fn wake(&self) {
+        if let Some(f) = self.raw.Wake {
+            // SAFETY: application callback with its context.
+            unsafe { f(self.raw.Ctx) }
+        }
+    }
+
+    pub(crate) fn task_create(
+        &self,
+        entry: unsafe extern "C" fn(*mut c_void),
+        task_cfg: *const HTTP_TASK_CFG,
+    ) -> bool {
+        match self.raw.TaskCreate {
+            // SAFETY: application callback; `task_cfg` is the application's own pointer.
+            Some(f) => unsafe {
+                f(self.raw.Ctx, Some(entry), core::ptr::null_mut(), task_cfg) == DEF_OK
+            },
+            None => false,
+        }
+    }
+
+    pub(crate) fn lock(&self) {
+        if let Some(f) = self.raw.Lock {
+            // SAFETY: application callback with its context.
+            unsafe { f(self.raw.Ctx) }
+        }
+    }
+
+    pub(crate) fn unlock(&self) {
+        if let Some(f) = self.raw.Unlock {
+            // SAFETY: application callback with its context.
+            unsafe { f(self.raw.Ctx) }
+        }
+    }
+
+    pub(crate) fn os_wait(&self, timeout_ms: u32) {
+        if let Some(f) = self.raw.OsWait {
+            // SAFETY: application callback, called with the library lock held once.
+            unsafe { f(self.raw.Ctx, timeout_ms) }
+        }
+    }
+
+    pub(crate) fn os_signal(&self) {
+        if let Some(f) = self.raw.OsSignal {
+            // SAFETY: application callback with its context.
+            unsafe { f(self.raw.Ctx) }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! The library state kept inside the application's objects, and the one place that turns an
+//! object pointer into that state.
+//!
+//! Each `*_OBJ` has a `Reserved` array of pointer-sized words; the matching state struct lives
+//! there. Compile-time asserts below prove it fits (size and alignment) on every target we
+//! build, so the header's sizes hold on 32- and 64-bit alike. A magic number set by the
+//! `*Clr` functions tells a cleared object from garbage.
+
+use core::ffi::c_void;
+use core::mem::{align_of, size_of};
+use core::ptr::null_mut;
+
+use super::consts::*;
+use super::objects::*;
+use super::port::Io;
+use super::types::*;
+use crate::proto::mask::Masker;
+use crate::proto::session::{Config, Session};
+
+pub(crate) const CONN_MAGIC: u32 = 0x4854_4343; // "HTCC"
+pub(crate) const REQ_MAGIC: u32 = 0x4854_4352; // "HTCR"
+pub(crate) const WS_MAGIC: u32 = 0x4854_4357; // "HTCW"
+pub(crate) const MSG_MAGIC: u32 = 0x4854_434D; // "HTCM"
+
+/// Where a connection is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Cleared or released: not in the engine's list.
+    Idle,
+    /// `HTTPc_ConnOpen` queued it; the engine has not called `Connect` yet.
+    OpenQueued,
+    /// `Connect` returned "in progress".
+    Connecting,
+    /// TCP up, no WebSocket yet.
+    Connected,
+    /// Sending the upgrade request.
+    UpgradeTx,
+    /// Reading the upgrade response.
+    UpgradeRx,
+    /// WebSocket open (or closing).
+    WebSock,
+}
+
+/// Connection state, in `HTTPc_CONN_OBJ::Reserved`.
+#[repr(C)]
+pub(crate) struct ConnState {
+    pub magic: u32,
+    pub phase: Phase,
+    pub no_block: bool,
+    pub persistent: bool,
+    pub keep_alive: bool,
+    pub is_websocket: bool,
+    pub close_requested: bool,
+    /// A blocking `HTTPc_ConnOpen` waits for this.
+    pub open_done: bool,
+    pub port: u16,
+    pub connect_timeout_ms: u16,
+    pub inactivity_s: u16,
+    pub buf_len: u16,
+    /// Received bytes not yet consumed: `buf[rx_start..rx_end]`.
+    pub rx_start: u16,
+    pub rx_end: u16,
+    /// Bytes waiting to be sent: `buf[tx_start..tx_end]`.
+    pub tx_start: u16,
+    pub tx_end: u16,
+    pub err: HTTPc_ERR,
+    pub close_status: HTTPc_CONN_CLOSE_STATUS,
+    pub started_ms: u32,
+    pub handle: *mut c_void,
+    pub host: *const CPU_CHAR,
+    pub host_len: u16,
+    pub secure_cn: *const CPU_CHAR,
+    pub trust: NET_SOCK_SECURE_TRUST_FNCT,
+    pub on_connect: HTTPc_CONNECT_CALLBACK,
+    pub on_close: HTTPc_CONN_CLOSE_CALLBACK,
+    pub buf: *mut u8,
+    pub next: *mut HTTPc_CONN_OBJ,
+    pub req: *mut HTTPc_REQ_OBJ,
+    pub resp: *mut HTTPc_RESP_OBJ,
+    pub ws: *mut HTTPc_WEBSOCK_OBJ,
+}
+
+impl ConnState {
+    pub(crate) fn cleared() -> Self {
+        ConnState {
+            magic: CONN_MAGIC,
+            phase: Phase::Idle,
+            no_block: false,
+            persistent: false,
+            keep_alive: false,
+            is_websocket: false,
+            close_requested: false,
+            open_done: false,
+            port: 80,
+            connect_timeout_ms: 2000,
+            inactivity_s: 30,
+            buf_len: 0,
+            rx_start: 0,
+            rx_end: 0,
+            tx_start: 0,
+            tx_end: 0,
+            err: HTTPc_ERR_NONE,
+            close_status: HTTPc_CONN_CLOSE_STATUS_NONE,
+            started_ms: 0,
+            handle: null_mut(),
+            host: core::ptr::null(),
+            host_len: 0,
+            secure_cn: core::ptr::null(),
+            trust: None,
+            on_connect: None,
+            on_close: None,
+            buf: null_mut(),
+            next: null_mut(),
+            req: null_mut(),
+            resp: null_mut(),
+            ws: null_mut(),
+        }
+    }
+
+    /// Bytes of the buffer set aside for sending once the WebSocket is open; the rest receives.
+    pub(crate) fn tx_cap(&self) -> u16 {
+        (self.buf_len / 4).max(64)
+    }
+
+    /// First byte of the receive region (which starts at 0) past its end: the send region.
+    pub(crate) fn rx_cap(&self) -> u16 {
+        self.buf_len.saturating_sub(self.tx_cap())
+    }
+
+    pub(crate) fn is_open(&self) -> bool {
+        self.phase != Phase::Idle
+    }
+}
+
+/// Request state, in `HTTPc_REQ_OBJ::Reserved`.
+#[repr(C)]
+pub(crate) struct ReqState {
+    pub magic: u32,
+    pub used: bool,
+    pub no_block: bool,
+    /// A blocking upgrade waits for this; `ok` says whether a whole response came.
+    pub done: bool,
+    pub ok: bool,
+    pub err: HTTPc_ERR,
+    pub hdr_nbr: u16,
+    pub hdr_tbl: *const HTTPc_HDR,
+    pub on_hdr_tx: HTTPc_REQ_HDR_HOOK,
+    pub on_hdr_rx: HTTPc_RESP_HDR_HOOK,
+    pub on_complete: HTTPc_COMPLETE_CALLBACK,
+    pub on_err: HTTPc_TRANS_ERR_CALLBACK,
+    pub query_nbr: u16,
+    pub query_tbl: *const HTTPc_KEY_VAL,
+}
+
+impl ReqState {
+    pub(crate) fn cleared() -> Self {
+        ReqState {
+            magic: REQ_MAGIC,
+            used: false,
+            no_block: false,
+            done: false,
+            ok: false,
+            err: HTTPc_ERR_NONE,
+            hdr_nbr: 0,
+            hdr_tbl: core::ptr::null(),
+            on_hdr_tx: None,
+            on_hdr_rx: None,
+            on_complete: None,
+            on_err: None,
+            query_nbr: 0,
+            query_tbl: core::ptr::null(),
+        }
+    }
+}
+
+/// Receive-side delivery of the current message.
+#[derive(Clone, Copy)]
+pub(crate) struct RxDelivery {
+    pub msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+    /// Buffer mode: the application's buffer, its capacity and the bytes written so far.
+    pub buf: *mut u8,
+    pub cap: u32,
+    pub off: u32,
+}
+
+/// WebSocket state, in `HTTPc_WEBSOCK_OBJ::Reserved`.
+#[repr(C)]
+pub(crate) struct WsState {
+    pub magic: u32,
+    pub used: bool,
+    pub open_notified: bool,
+    pub close_notified: bool,
+    pub cfg: Config,
+    pub session: Session,
+    pub on_open: HTTPc_WEBSOCK_ON_OPEN,
+    pub on_close: HTTPc_WEBSOCK_ON_CLOSE,
+    pub on_err: HTTPc_WEBSOCK_ON_ERR,
+    pub on_pong: HTTPc_WEBSOCK_ON_PONG,
+    pub on_rx_init: HTTPc_WEBSOCK_ON_RX_INIT,
+    pub on_rx_data: HTTPc_WEBSOCK_ON_RX_DATA,
+    pub on_rx_complete: HTTPc_WEBSOCK_ON_RX_COMPLETE,
+    /// Messages waiting, in order.
+    pub head: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    pub tail: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    /// The data message whose frames are going out.
+    pub cur: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    /// The message whose last bytes sit in the send region: done once they are flushed.
+    pub finishing: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    /// Payload bytes of the current (single) frame still to produce.
+    pub frame_left: u32,
+    pub masker: Masker,
+    pub rx: RxDelivery,
+    /// The error that ended the WebSocket (for OnClose bookkeeping).
+    pub err: HTTPc_ERR,
+}
+
+impl WsState {
+    pub(crate) fn cleared() -> Self {
+        WsState {
+            magic: WS_MAGIC,
+            used: false,
+            open_notified: false,
+            close_notified: false,
+            cfg: Config::DEFAULT,
+            session: Session::new(Config::DEFAULT),
+            on_open: None,
+            on_close: None,
+            on_err: None,
+            on_pong: None,
+            on_rx_init: None,
+            on_rx_data: None,
+            on_rx_complete: None,
+            head: null_mut(),
+            tail: null_mut(),
+            cur: null_mut(),
+            finishing: null_mut(),
+            frame_left: 0,
+            masker: Masker::new([0; 4]),
+            rx: RxDelivery {
+                msg_type: 0,
+                buf: null_mut(),
+                cap: 0,
+                off: 0,
+            },
+            err: HTTPc_ERR_NONE,
+        }
+    }
+}
+
+/// Message state, in `HTTPc_WEBSOCK_MSG_OBJ::Reserved`.
+#[repr(C)]
+pub(crate) struct MsgState {
+    pub magic: u32,
+    /// Queued or being sent (set by `HTTPc_WebSockSend` itself: no race).
+    pub used: bool,
+    pub no_block: bool,
+    /// A blocking send waits for this.
+    pub done: bool,
+    pub ok: bool,
+    pub init_called: bool,
+    /// At least one frame of this message went out (fragmented mode).
+    pub started: bool,
+    pub msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+    pub len: u32,
+    /// Payload bytes produced so far.
+    pub sent: u32,
+    pub err: HTTPc_ERR,
+    pub data: *const u8,
+    pub conn: *mut HTTPc_CONN_OBJ,
+    pub next: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    pub on_tx_init: HTTPc_WEBSOCK_ON_TX_INIT,
+    pub on_tx_data: HTTPc_WEBSOCK_ON_TX_DATA,
+    pub on_tx_complete: HTTPc_WEBSOCK_ON_TX_COMPLETE,
+}
+
+impl MsgState {
+    pub(crate) fn cleared() -> Self {
+        MsgState {
+            magic: MSG_MAGIC,
+            used: false,
+            no_block: false,
+            done: false,
+            ok: false,
+            init_called: false,
+            started: false,
+            msg_type: 0,
+            len: 0,
+            sent: 0,
+            err: HTTPc_ERR_NONE,
+            data: core::ptr::null(),
+            conn: null_mut(),
+            next: null_mut(),
+            on_tx_init: None,
+            on_tx_data: None,
+            on_tx_complete: None,
+        }
+    }
+}
+
+macro_rules! assert_fits {
+    ($state:ty, $obj:ty, $words:expr) => {
+        const _: () = assert!(size_of::<$state>() <= $words * size_of::<usize>());
+        const _: () = assert!(align_of::<$state>() <= align_of::<usize>());
+        const _: () = assert!(size_of::<$obj>() == (1 + $words) * size_of::<usize>());
+    };
+}
+assert_fits!(ConnState, HTTPc_CONN_OBJ, HTTPc_CONN_OBJ_RESERVED_WORDS);
+assert_fits!(ReqState, HTTPc_REQ_OBJ, HTTPc_REQ_OBJ_RESERVED_WORDS);
+assert_fits!(WsState, HTTPc_WEBSOCK_OBJ, HTTPc_WEBSOCK_OBJ_RESERVED_WORDS);
+assert_fits!(
+    MsgState,
+    HTTPc_WEBSOCK_MSG_OBJ,
+    HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS
+);
+
+/// An application object that holds library state of type `State`.
+///
+/// # Safety
+/// Implementors guarantee that `Reserved` is large and aligned enough for `State` (asserted
+/// above) and that `State` is only ever written there by this module.
+pub(crate) unsafe trait Holds<State> {
+    /// Pointer to the reserved area of `obj`.
+    ///
+    /// # Safety
+    /// `obj` points to a live object (its contents may be uninitialised).
+    unsafe fn reserved(obj: *mut Self) -> *mut State;
+    /// The magic a cleared `State` carries.
+    const MAGIC: u32;
+    /// Reads the magic without forming a reference to the state.
+    ///
+    /// # Safety
+    /// `obj` must point to a live object.
+    unsafe fn magic(obj: *mut Self) -> u32 {
+        // SAFETY: every state struct is `repr(C)` with a `u32` magic as its first field.
+        unsafe {
+            core::ptr::addr_of!((*Self::reserved(obj).cast::<MagicFirst>()).magic).read_unaligned()
+        }
+    }
+}
+
+/// The common prefix of every state struct: see `Holds::magic`.
+#[repr(C)]
+struct MagicFirst {
+    magic: u32,
+}
+
+macro_rules! holds {
+    ($obj:ty, $state:ty, $magic:expr) => {
+        // SAFETY: size and alignment are asserted by `assert_fits!` above.
+        unsafe impl Holds<$state> for $obj {
+            unsafe fn reserved(obj: *mut Self) -> *mut $state {
+                // SAFETY: `obj` is live (caller); no reference is formed, so the storage may
+                // be uninitialised.
+                unsafe { core::ptr::addr_of_mut!((*obj).Reserved).cast::<$state>() }
+            }
+            const MAGIC: u32 = $magic;
+        }
+    };
+}
+holds!(HTTPc_CONN_OBJ, ConnState, CONN_MAGIC);
+holds!(HTTPc_REQ_OBJ, ReqState, REQ_MAGIC);
+holds!(HTTPc_WEBSOCK_OBJ, WsState, WS_MAGIC);
+holds!(HTTPc_WEBSOCK_MSG_OBJ, MsgState, MSG_MAGIC);
+
+/// Writes a fresh state into `obj`.
+///
+/// # Safety
+/// `obj` must be non-NULL, valid for writes and not in use by the engine.
+pub(crate) unsafe fn init<O: Holds<S>, S>(obj: *mut O, state: S) {
+    // SAFETY: the caller guarantees a valid object; `reserved` fits `S` (asserted).
+    unsafe { O::reserved(obj).write(state) }
+}
+
+/// The state of a cleared object, or None when `obj` was never cleared (or is garbage).
+///
+/// # Safety
+/// `obj` must be non-NULL and point to a live object. The returned reference must not be held
+/// across a call into application code (a callback may reach the same state through the API).
+pub(crate) unsafe fn get<'a, O: Holds<S>, S>(obj: *mut O) -> Option<&'a mut S> {
+    // SAFETY: the caller guarantees `obj` is live; the magic read touches the first word only.
+    if unsafe { O::magic(obj) } != O::MAGIC {
+        return None;
+    }
+    // SAFETY: the magic says a whole `S` was written there by `init`.
+    Some(unsafe { &mut *O::reserved(obj) })
+}
+
+/// Maps a socket outcome to the legacy error for a receive.
+pub(crate) fn rx_err(io: Io) -> HTTPc_ERR {
+    match io {
+        Io::Closed => HTTPc_ERR_CONN_SOCK_CLOSED,
+        _ => HTTPc_ERR_CONN_SOCK_RX_FATAL,
+    }
+}
+
+/// Maps a socket outcome to the legacy error for a send.
+pub(crate) fn tx_err(io: Io) -> HTTPc_ERR {
+    match io {
+        Io::Closed => HTTPc_ERR_CONN_SOCK_CLOSED,
+        _ => HTTPc_ERR_CONN_SOCK_TX_FATAL,
+    }
+}

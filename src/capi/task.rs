@@ -1,0 +1,234 @@
+//! `HTTPc_PortSet`, `HTTPc_Init`, `HTTPc_TaskHandler`, the engine task and the blocking wait
+//! every blocking API call uses.
+
+use core::ffi::c_void;
+
+use super::consts::*;
+use super::engine;
+use super::global::{self, globals, Lock};
+use super::objects::{HTTPc_CFG, HTTP_TASK_CFG};
+use super::port::{HTTPc_PORT, HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_FOREVER, Port};
+use super::types::*;
+
+/// Connections the engine task waits on at once; with more it polls every millisecond.
+const MAX_WAIT_ENTRIES: usize = 16;
+
+/// Writes `err` through `p_err` when the caller gave one (a NULL `p_err` is tolerated).
+pub(crate) fn set_err(p_err: *mut HTTPc_ERR, err: HTTPc_ERR) {
+    if !p_err.is_null() {
+        // SAFETY: non-NULL `p_err` is the caller's error variable (API contract).
+        unsafe { p_err.write(err) };
+    }
+}
+
+/// Registers the port (copied). Call once, before `HTTPc_Init()`.
+///
+/// Errors: `HTTPc_ERR_NULL_PTR` (p_port), `HTTPc_ERR_INIT` (already initialised),
+/// `HTTPc_ERR_INIT_PORT_INVALID` (a required callback is NULL, or Lock/Unlock or
+/// OsWait/OsSignal given alone, or TaskCreate without Lock and Wait).
+///
+/// # Safety
+/// `p_port` is NULL or points to a valid `HTTPc_PORT`; `p_err` is NULL or writable. Not
+/// thread-safe: call before any other task uses the library.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_PortSet(p_port: *const HTTPc_PORT, p_err: *mut HTTPc_ERR) {
+    if p_port.is_null() {
+        return set_err(p_err, HTTPc_ERR_NULL_PTR);
+    }
+    // SAFETY: single-threaded by contract (before init).
+    let g = unsafe { globals() };
+    if g.initialised {
+        return set_err(p_err, HTTPc_ERR_INIT);
+    }
+    // SAFETY: non-NULL, valid by contract; copied.
+    let raw = unsafe { *p_port };
+    let task_ok = raw.TaskCreate.is_none() || (raw.Lock.is_some() && raw.Wait.is_some());
+    match Port::new(raw) {
+        Ok(port) if task_ok => {
+            g.port = Some(port);
+            set_err(p_err, HTTPc_ERR_NONE);
+        }
+        _ => set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID),
+    }
+}
+
+/// Initialises the library once. With a port `TaskCreate` hook it creates the engine task
+/// (`p_task_cfg` gives its priority and stack); otherwise the application calls
+/// `HTTPc_TaskHandler()` from its own loop. `p_mem_seg` is ignored (no heap is used).
+///
+/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_INIT` (second call), `HTTPc_ERR_INIT_PORT_MISSING`,
+/// `HTTPc_ERR_INIT_PORT_INVALID` (the random source failed), `HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID`,
+/// `HTTPc_ERR_CFG_TASK_DLY_INVALID`, `HTTPc_ERR_CFG_TASK_PTR_NULL`, `HTTPc_ERR_INIT_TASK_CREATE`.
+///
+/// # Safety
+/// `p_cfg` and `p_task_cfg` are NULL or valid; `p_err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_Init(
+    p_cfg: *const HTTPc_CFG,
+    p_task_cfg: *const HTTP_TASK_CFG,
+    p_mem_seg: *mut MEM_SEG,
+    p_err: *mut HTTPc_ERR,
+) {
+    let _ = p_mem_seg;
+    if p_cfg.is_null() {
+        return set_err(p_err, HTTPc_ERR_NULL_PTR);
+    }
+    // SAFETY: single-threaded by contract (init runs before any engine task).
+    let g = unsafe { globals() };
+    if g.initialised {
+        return set_err(p_err, HTTPc_ERR_INIT);
+    }
+    let Some(port) = g.port else {
+        return set_err(p_err, HTTPc_ERR_INIT_PORT_MISSING);
+    };
+    // SAFETY: non-NULL, valid by contract; copied.
+    let cfg = unsafe { *p_cfg };
+    if cfg.MsgQ_Size == 0 {
+        return set_err(p_err, HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID);
+    }
+    if cfg.TaskDly_ms > 20 {
+        return set_err(p_err, HTTPc_ERR_CFG_TASK_DLY_INVALID);
+    }
+    // No weak fallback: a random source that does not deliver stops us here.
+    let mut probe = [0u8; 16];
+    if !port.random(&mut probe) {
+        return set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID);
+    }
+    g.cfg = cfg;
+    if port.has_task() {
+        if p_task_cfg.is_null() {
+            return set_err(p_err, HTTPc_ERR_CFG_TASK_PTR_NULL);
+        }
+        g.task_mode = true;
+        g.initialised = true;
+        if !port.task_create(engine_task, p_task_cfg) {
+            g.task_mode = false;
+            g.initialised = false;
+            return set_err(p_err, HTTPc_ERR_INIT_TASK_CREATE);
+        }
+    } else {
+        g.initialised = true;
+    }
+    set_err(p_err, HTTPc_ERR_NONE);
+}
+
+/// Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
+/// task). All hooks run inside this call. Returns how many milliseconds the caller may sleep
+/// before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets).
+///
+/// # Safety
+/// Call from one task at a time unless the port has a lock.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_TaskHandler() -> CPU_INT32U {
+    let _lock = Lock::take();
+    // SAFETY: lock held.
+    let ready = unsafe { globals() }.initialised;
+    if !ready {
+        return HTTPc_PORT_WAIT_FOREVER;
+    }
+    // SAFETY: lock held.
+    unsafe { engine::run_pass() }
+}
+
+/// The engine task: a pass, then sleep in the port's `Wait` until a socket is ready, an API
+/// call wakes us, or a timer is due.
+unsafe extern "C" fn engine_task(_arg: *mut c_void) {
+    let Some(port) = global::port() else { return };
+    let mut entries = [HTTPc_PORT_WAIT_ENTRY {
+        Handle: core::ptr::null_mut(),
+        Want: 0,
+    }; MAX_WAIT_ENTRIES];
+    loop {
+        let (sleep, n, dly) = {
+            let _lock = Lock::take();
+            // SAFETY: lock held.
+            let sleep = unsafe { engine::run_pass() };
+            // SAFETY: lock held.
+            let n = unsafe { engine::wait_entries(&mut entries) };
+            // SAFETY: lock held.
+            let dly = unsafe { globals() }.cfg.TaskDly_ms;
+            (sleep, n, dly)
+        };
+        let timeout = if n >= MAX_WAIT_ENTRIES {
+            sleep.min(1)
+        } else {
+            sleep
+        };
+        port.wait(entries.get(..n).unwrap_or(&[]), timeout);
+        if dly > 0 {
+            port.wait(&[], u32::from(dly));
+        }
+    }
+}
+
+/// Wakes the engine after an API call queued work.
+pub(crate) fn wake_engine() {
+    if let Some(p) = global::port() {
+        p.wake();
+    }
+}
+
+/// True when a blocking call can wait here: with an engine task the port needs `OsWait`;
+/// inside a hook (the engine is on this stack) nothing can wait.
+///
+/// # Safety
+/// Lock held.
+pub(crate) unsafe fn can_block() -> Result<(), HTTPc_ERR> {
+    // SAFETY: lock held.
+    let g = unsafe { globals() };
+    if g.in_engine {
+        return Err(HTTPc_ERR_CONN_INVALID_STATE);
+    }
+    match g.port {
+        Some(p) if g.task_mode && !p.has_os_wait() => Err(HTTPc_ERR_FEATURE_DIS),
+        Some(_) => Ok(()),
+        None => Err(HTTPc_ERR_INIT_NOT_COMPLETED),
+    }
+}
+
+/// Blocks (lock held) until `done()` or `timeout_ms`. With an engine task it sleeps in the
+/// port's `OsWait`; without one it drives the engine itself. Returns whether `done()` held.
+///
+/// # Safety
+/// Lock held once; `done` must only read library state.
+pub(crate) unsafe fn block_until(timeout_ms: u32, mut done: impl FnMut() -> bool) -> bool {
+    let Some(port) = global::port() else {
+        return false;
+    };
+    // SAFETY: lock held.
+    let task_mode = unsafe { globals() }.task_mode;
+    let start = port.now_ms();
+    let mut entries = [HTTPc_PORT_WAIT_ENTRY {
+        Handle: core::ptr::null_mut(),
+        Want: 0,
+    }; MAX_WAIT_ENTRIES];
+    loop {
+        if done() {
+            return true;
+        }
+        let elapsed = port.now_ms().wrapping_sub(start);
+        if elapsed >= timeout_ms {
+            return false;
+        }
+        let left = timeout_ms - elapsed;
+        if task_mode {
+            port.os_wait(left);
+        } else {
+            // SAFETY: lock held; not inside a hook (checked by `can_block`).
+            let sleep = unsafe { engine::run_pass() };
+            if done() {
+                return true;
+            }
+            if port.has_wait() {
+                // SAFETY: lock held.
+                let n = unsafe { engine::wait_entries(&mut entries) };
+                let t = if n >= MAX_WAIT_ENTRIES {
+                    1
+                } else {
+                    sleep.min(left)
+                };
+                port.wait(entries.get(..n).unwrap_or(&[]), t);
+            }
+        }
+    }
+}

@@ -1,0 +1,693 @@
+//! `HTTPc_WebSockClr/SetParam/Upgrade/Send/FmtCloseMsg` and `HTTPc_WebSockMsgClr/SetParam`.
+
+use core::ffi::c_void;
+use core::ptr::null_mut;
+
+use super::conn::ready;
+use super::consts::*;
+use super::engine;
+use super::global::{self, Lock};
+use super::objects::*;
+use super::param::{fn_param, read_param};
+use super::state::{self, ConnState, MsgState, Phase, ReqState, WsState};
+use super::task::{block_until, can_block, set_err, wake_engine};
+use super::types::*;
+use crate::proto::close;
+use crate::proto::handshake::{Key, RequestWriter, WriteError};
+use crate::proto::session::Session;
+
+/// Blocking upgrade and send wait (legacy value).
+const TRANS_WAIT_MS: u32 = 30_000;
+
+/// Resets a WebSocket object: all hooks NULL, default limits. Keeps `UserDataPtr`.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_IS_USED`.
+///
+/// # Safety
+/// `p_ws_obj` is NULL or a valid WebSocket object; `p_err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_err: *mut HTTPc_ERR) {
+    let _lock = Lock::take();
+    if let Err(e) = ready(p_ws_obj.cast()) {
+        return set_err(p_err, e);
+    }
+    // SAFETY: non-NULL object; lock held.
+    if unsafe { state::get::<_, WsState>(p_ws_obj) }.is_some_and(|w| w.used) {
+        return set_err(p_err, HTTPc_ERR_WEBSOCK_IS_USED);
+    }
+    // SAFETY: valid object, not in use.
+    unsafe { state::init(p_ws_obj, WsState::cleared()) };
+    set_err(p_err, HTTPc_ERR_NONE);
+}
+
+/// Sets one WebSocket hook (`HTTPc_PARAM_TYPE_WEBSOCK_ON_*`, the function pointer itself as
+/// `p_param`) or limit (`HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`, `…_PING_INTERVAL_MS`,
+/// `…_PONG_TIMEOUT_MS`, `…_CLOSE_TIMEOUT_MS`, each a `CPU_INT32U *`). Before the upgrade.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_IS_USED`,
+/// `HTTPc_ERR_PARAM_INVALID`.
+///
+/// # Safety
+/// Valid or NULL pointers; `p_param` of the parameter's type.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_WebSockSetParam(
+    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
+    type_: HTTPc_PARAM_TYPE,
+    p_param: *mut c_void,
+    p_err: *mut HTTPc_ERR,
+) {
+    let _lock = Lock::take();
+    if let Err(e) = ready(p_ws_obj.cast()).and_then(|()| ready(p_param)) {
+        return set_err(p_err, e);
+    }
+    // SAFETY: non-NULL object; lock held.
+    let Some(w) = (unsafe { state::get::<_, WsState>(p_ws_obj) }) else {
+        return set_err(p_err, HTTPc_ERR_PARAM_INVALID);
+    };
+    if w.used {
+        return set_err(p_err, HTTPc_ERR_WEBSOCK_IS_USED);
+    }
+    // SAFETY: in every arm `p_param` is of the parameter's type (API contract).
+    unsafe {
+        match type_ {
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN => w.on_open = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_CLOSE => w.on_close = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_ERR => w.on_err = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_PONG => w.on_pong = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_INIT => w.on_rx_init = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA => w.on_rx_data = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE => w.on_rx_complete = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX => w.cfg.max_message_len = read_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => {
+                w.cfg.ping_interval_ms = read_param(p_param)
+            }
+            HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS => w.cfg.pong_timeout_ms = read_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS => {
+                w.cfg.close_timeout_ms = read_param(p_param)
+            }
+            _ => return set_err(p_err, HTTPc_ERR_PARAM_INVALID),
+        }
+    }
+    set_err(p_err, HTTPc_ERR_NONE);
+}
+
+/// Resets a message object (hooks NULL, `UserDataPtr` NULL).
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_MSG_IS_USED`.
+///
+/// # Safety
+/// `p_msg_obj` is NULL or a valid message object; `p_err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
+    p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    p_err: *mut HTTPc_ERR,
+) {
+    let _lock = Lock::take();
+    if let Err(e) = ready(p_msg_obj.cast()) {
+        return set_err(p_err, e);
+    }
+    // SAFETY: non-NULL object; lock held.
+    if unsafe { state::get::<_, MsgState>(p_msg_obj) }.is_some_and(|m| m.used) {
+        return set_err(p_err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
+    }
+    // SAFETY: valid object, not queued.
+    unsafe {
+        state::init(p_msg_obj, MsgState::cleared());
+        (*p_msg_obj).UserDataPtr = null_mut();
+    }
+    set_err(p_err, HTTPc_ERR_NONE);
+}
+
+/// Sets a message parameter: `HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA` (the pointer itself),
+/// `…_MSG_ON_TX_INIT`, `…_MSG_ON_TX_DATA`, `…_MSG_ON_TX_COMPLETE`.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_MSG_IS_USED`,
+/// `HTTPc_ERR_PARAM_INVALID`.
+///
+/// # Safety
+/// Valid or NULL pointers.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
+    p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    type_: HTTPc_PARAM_TYPE,
+    p_param: *mut c_void,
+    p_err: *mut HTTPc_ERR,
+) {
+    let _lock = Lock::take();
+    if let Err(e) = ready(p_msg_obj.cast()).and_then(|()| ready(p_param)) {
+        return set_err(p_err, e);
+    }
+    // SAFETY: non-NULL object; lock held.
+    let Some(m) = (unsafe { state::get::<_, MsgState>(p_msg_obj) }) else {
+        return set_err(p_err, HTTPc_ERR_PARAM_INVALID);
+    };
+    if m.used {
+        return set_err(p_err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
+    }
+    // SAFETY: in every arm `p_param` is of the parameter's type (API contract).
+    unsafe {
+        match type_ {
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA => (*p_msg_obj).UserDataPtr = p_param,
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_INIT => m.on_tx_init = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA => m.on_tx_data = fn_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE => m.on_tx_complete = fn_param(p_param),
+            _ => return set_err(p_err, HTTPc_ERR_PARAM_INVALID),
+        }
+    }
+    set_err(p_err, HTTPc_ERR_NONE);
+}
+
+fn write_err(e: WriteError) -> HTTPc_ERR {
+    match e {
+        WriteError::BufferFull => HTTPc_ERR_TRANS_TX_BUF_FULL,
+        WriteError::InvalidTarget => HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID,
+        WriteError::InvalidHeader => HTTPc_ERR_REQ_HDR_INVALID,
+        WriteError::ForbiddenHeader => HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED,
+    }
+}
+
+/// Bytes of `len` at `p` (empty for NULL or 0).
+///
+/// # Safety
+/// `p` is NULL or points to `len` readable bytes that outlive the use.
+unsafe fn bytes<'a>(p: *const CPU_CHAR, len: usize) -> &'a [u8] {
+    if p.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: per the caller's contract.
+        unsafe { core::slice::from_raw_parts(p.cast(), len) }
+    }
+}
+
+/// Writes one `HTTPc_HDR` through the writer.
+///
+/// # Safety
+/// `h` points to a valid header whose value has `ValLen` bytes.
+unsafe fn write_hdr(w: &mut RequestWriter<'_>, h: *const HTTPc_HDR) -> Result<(), HTTPc_ERR> {
+    // SAFETY: per the caller's contract.
+    let h = unsafe { *h };
+    let name = hdr_field_name(h.HdrField).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+    // SAFETY: the application's value of `ValLen` bytes.
+    let value = unsafe { bytes(h.ValPtr, usize::from(h.ValLen)) };
+    w.header(name, value).map_err(write_err)
+}
+
+/// Writes the upgrade request into the connection buffer. Returns its length and the key.
+///
+/// # Safety
+/// Lock held; valid objects; `path` valid for `path_len` bytes.
+unsafe fn write_request(
+    c: &ConnState,
+    r: &ReqState,
+    p_conn: *mut HTTPc_CONN_OBJ,
+    p_req: *mut HTTPc_REQ_OBJ,
+    path: &[u8],
+) -> Result<(usize, Key, crate::proto::handshake::OfferedProtocols), HTTPc_ERR> {
+    let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
+    let mut nonce = [0u8; 16];
+    if !port.random(&mut nonce) {
+        return Err(HTTPc_ERR_WEBSOCK_FAULT);
+    }
+    let key = Key::from_random(nonce);
+    // Query string from the table, as given.
+    let mut query: heapless::Vec<u8, 256> = heapless::Vec::new();
+    for i in 0..usize::from(r.query_nbr) {
+        // SAFETY: the table has `query_nbr` entries (API contract).
+        let kv = unsafe { *r.query_tbl.add(i) };
+        // SAFETY: the application's key and value.
+        let (k, v) = unsafe {
+            (
+                bytes(kv.KeyPtr, usize::from(kv.KeyLen)),
+                bytes(kv.ValPtr, usize::from(kv.ValLen)),
+            )
+        };
+        let sep: &[u8] = if i == 0 { b"" } else { b"&" };
+        let eq: &[u8] = if v.is_empty() { b"" } else { b"=" };
+        for part in [sep, k, eq, v] {
+            query
+                .extend_from_slice(part)
+                .map_err(|_| HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
+        }
+    }
+    // SAFETY: the application lent the buffer at `HTTPc_ConnOpen`; it is idle now.
+    let buf = unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) };
+    // SAFETY: host string of `host_len` bytes (ConnOpen contract).
+    let host = unsafe { bytes(c.host, usize::from(c.host_len)) };
+    let secure = c.trust.is_some() || !c.secure_cn.is_null();
+    let mut w = RequestWriter::new(buf);
+    w.start(host, c.port, secure, path, &query, &key)
+        .map_err(write_err)?;
+    for i in 0..usize::from(r.hdr_nbr) {
+        // SAFETY: the table has `hdr_nbr` entries (API contract).
+        unsafe { write_hdr(&mut w, r.hdr_tbl.add(i))? };
+    }
+    if let Some(hook) = r.on_hdr_tx {
+        // The hook is called until it says it gave the last header (bounded).
+        for _ in 0..64 {
+            let mut h: *mut HTTPc_HDR = null_mut();
+            // SAFETY: application hook with its objects and a live out-pointer.
+            let last = unsafe { hook(p_conn, p_req, &mut h) };
+            if !h.is_null() {
+                // SAFETY: the hook's header.
+                unsafe { write_hdr(&mut w, h)? };
+            }
+            if last == DEF_YES {
+                break;
+            }
+        }
+    }
+    let offered = w.offered();
+    let n = w.finish().map_err(write_err)?;
+    Ok((n, key, offered))
+}
+
+/// Upgrades an open connection to a WebSocket (RFC 6455 opening handshake). Always GET.
+/// Blocking: returns DEF_OK when a whole response arrived — check `p_resp_obj->StatusCode ==
+/// HTTP_STATUS_SWITCHING_PROTOCOLS` (a refused upgrade, e.g. 403, also returns DEF_OK, as in
+/// the legacy code). A 101 that fails the handshake checks (Accept, Upgrade, Connection, an
+/// extension or subprotocol we did not offer) returns DEF_FAIL with the `HTTPc_ERR_RESP_*` error
+/// and closes the connection. Non-blocking (`HTTPc_FLAG_WEBSOCK_NO_BLOCK`): returns DEF_FAIL with
+/// `HTTPc_ERR_NONE` once sent to the engine; `OnTransComplete` (or the request `OnErr`) then
+/// `OnOpen` follow. The request headers (table and hook) are written during this call.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR` (any object or the path — the
+/// legacy code crashed), `HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID`,
+/// `HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET`, `HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED`,
+/// `HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID`,
+/// `HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID`, `HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID`,
+/// `HTTPc_ERR_REQ_IS_USED`, `HTTPc_ERR_WEBSOCK_IS_USED`, `HTTPc_ERR_PARAM_INVALID` (an object
+/// never cleared), `HTTPc_ERR_TRANS_TX_BUF_FULL`, `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`,
+/// `HTTPc_ERR_REQ_HDR_INVALID`, `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_WEBSOCK_FAULT` (the
+/// random source failed), `HTTPc_ERR_FEATURE_DIS`, `HTTPc_ERR_CONN_INVALID_STATE`,
+/// `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
+/// `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
+///
+/// # Safety
+/// Valid or NULL pointers; the objects stay valid while the WebSocket lives.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_req_obj: *mut HTTPc_REQ_OBJ,
+    p_resp_obj: *mut HTTPc_RESP_OBJ,
+    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
+    p_resource_path: *mut CPU_CHAR,
+    resource_path_len: CPU_INT16U,
+    flags: HTTPc_FLAGS,
+    p_err: *mut HTTPc_ERR,
+) -> CPU_BOOLEAN {
+    let _lock = Lock::take();
+    let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
+    let checked = ready(p_conn_obj.cast())
+        .and_then(|()| ready(p_req_obj.cast()))
+        .and_then(|()| ready(p_resp_obj.cast()))
+        .and_then(|()| ready(p_ws_obj.cast()))
+        .and_then(|()| ready(p_resource_path as *const c_void))
+        .and_then(|()| {
+            if resource_path_len == 0 {
+                Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID)
+            } else if no_block {
+                Ok(())
+            } else {
+                // SAFETY: lock held.
+                unsafe { can_block() }
+            }
+        });
+    if let Err(e) = checked {
+        set_err(p_err, e);
+        return DEF_FAIL;
+    }
+    // SAFETY: non-NULL objects; lock held. The three states live in distinct objects.
+    let (c, r, w) = unsafe {
+        (
+            state::get::<_, ConnState>(p_conn_obj),
+            state::get::<_, ReqState>(p_req_obj),
+            state::get::<_, WsState>(p_ws_obj),
+        )
+    };
+    let (Some(c), Some(r), Some(w)) = (c, r, w) else {
+        set_err(p_err, HTTPc_ERR_PARAM_INVALID);
+        return DEF_FAIL;
+    };
+    let invalid = if c.is_websocket {
+        Some(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET)
+    } else if c.phase != Phase::Connected {
+        Some(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)
+    } else if r.used {
+        Some(HTTPc_ERR_REQ_IS_USED)
+    } else if w.used {
+        Some(HTTPc_ERR_WEBSOCK_IS_USED)
+    } else if no_block && w.on_open.is_none() {
+        Some(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID)
+    } else if no_block && r.on_complete.is_none() {
+        Some(HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID)
+    } else if no_block && r.on_err.is_none() {
+        Some(HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID)
+    } else {
+        None
+    };
+    if let Some(e) = invalid {
+        set_err(p_err, e);
+        return DEF_FAIL;
+    }
+    // SAFETY: the application's path of `resource_path_len` bytes.
+    let path = unsafe { bytes(p_resource_path, usize::from(resource_path_len)) };
+    // Hooks may run here (the header hook): no state reference is used across it except the
+    // copies the writer needs, which it reads before calling.
+    // SAFETY: lock held; valid objects.
+    let written = unsafe { write_request(c, r, p_conn_obj, p_req_obj, path) };
+    let (len, key, offered) = match written {
+        Ok(v) => v,
+        Err(e) => {
+            set_err(p_err, e);
+            return DEF_FAIL;
+        }
+    };
+    // SAFETY: re-fetch after the hook; valid objects; lock held.
+    let (Some(c), Some(r), Some(w)) = (unsafe {
+        (
+            state::get::<_, ConnState>(p_conn_obj),
+            state::get::<_, ReqState>(p_req_obj),
+            state::get::<_, WsState>(p_ws_obj),
+        )
+    }) else {
+        set_err(p_err, HTTPc_ERR_PARAM_INVALID);
+        return DEF_FAIL;
+    };
+    w.session = Session::new(w.cfg);
+    if w.session.begin_handshake(&key, offered).is_err() {
+        set_err(p_err, HTTPc_ERR_WEBSOCK_FAULT);
+        return DEF_FAIL;
+    }
+    w.used = true;
+    w.open_notified = false;
+    w.close_notified = false;
+    w.err = HTTPc_ERR_NONE;
+    w.head = null_mut();
+    w.tail = null_mut();
+    w.cur = null_mut();
+    w.finishing = null_mut();
+    w.frame_left = 0;
+    r.used = true;
+    r.done = false;
+    r.ok = false;
+    r.no_block = no_block;
+    r.err = HTTPc_ERR_NONE;
+    // SAFETY: the application's response object.
+    unsafe {
+        (*p_resp_obj).ProtocolVer = HTTP_PROTOCOL_VER_UNKNOWN;
+        (*p_resp_obj).StatusCode = HTTP_STATUS_UNKNOWN;
+        (*p_resp_obj).ReasonPhrasePtr = core::ptr::null();
+        (*p_resp_obj).ContentType = HTTP_CONTENT_TYPE_UNKNOWN;
+        (*p_resp_obj).ContentLen = 0;
+    }
+    c.req = p_req_obj;
+    c.resp = p_resp_obj;
+    c.ws = p_ws_obj;
+    c.tx_start = 0;
+    c.tx_end = len as u16;
+    c.rx_start = 0;
+    c.rx_end = 0;
+    c.phase = Phase::UpgradeTx;
+    wake_engine();
+    if no_block {
+        set_err(p_err, HTTPc_ERR_NONE);
+        return DEF_FAIL;
+    }
+    // SAFETY: lock held once; not in a hook (checked).
+    let done = unsafe {
+        block_until(TRANS_WAIT_MS, || {
+            state::get::<_, ReqState>(p_req_obj).is_none_or(|r| r.done)
+        })
+    };
+    if !done {
+        if let Some(port) = global::port() {
+            // SAFETY: lock held; the connection is listed.
+            unsafe {
+                engine::teardown(
+                    &port,
+                    p_conn_obj,
+                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                    HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
+                )
+            };
+        }
+        set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+        return DEF_FAIL;
+    }
+    // SAFETY: valid object.
+    match unsafe { state::get::<_, ReqState>(p_req_obj) } {
+        Some(r) if r.ok => {
+            set_err(p_err, HTTPc_ERR_NONE);
+            DEF_OK
+        }
+        Some(r) => {
+            set_err(p_err, r.err);
+            DEF_FAIL
+        }
+        None => {
+            set_err(p_err, HTTPc_ERR_PARAM_INVALID);
+            DEF_FAIL
+        }
+    }
+}
+
+/// Checks a message's type, length and payload before it is queued.
+fn check_tx(
+    msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+    data: &[u8],
+    len: u32,
+    has_data: bool,
+) -> Result<(), HTTPc_ERR> {
+    match msg_type {
+        HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME | HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME => Ok(()),
+        HTTPc_WEBSOCK_MSG_TYPE_CLOSE
+        | HTTPc_WEBSOCK_MSG_TYPE_PING
+        | HTTPc_WEBSOCK_MSG_TYPE_PONG => {
+            if len as usize > HTTPc_WEBSOCK_MAX_CTRL_FRAME_LEN as usize || (len > 0 && !has_data) {
+                return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
+            }
+            if msg_type == HTTPc_WEBSOCK_MSG_TYPE_CLOSE && !data.is_empty() {
+                close::parse_payload(data).map_err(|_| HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE)?;
+            }
+            Ok(())
+        }
+        _ => Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM),
+    }
+}
+
+/// Queues one message: text or binary data, or a close, ping or pong (≤ 125 bytes; a Close
+/// payload must be a valid code and UTF-8 reason, see `HTTPc_WebSockFmtCloseMsg`). Data comes
+/// from `p_data` (kept by the application until completion), or — when `p_data` is NULL — from
+/// the message's `OnMsgTxData` hook; `payload_len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` sends a
+/// fragmented message, one frame per `OnMsgTxData` call. Control messages go out ahead of
+/// queued data. Non-blocking (`HTTPc_FLAG_WEBSOCK_NO_BLOCK`, needs `OnMsgTxComplete`): returns
+/// DEF_OK once queued. Blocking: returns DEF_OK once the last byte was handed to the socket.
+/// `OnMsgTxComplete`, when set, is called exactly once either way.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_INVALID_CONN`
+/// (not an open WebSocket), `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` (closing),
+/// `HTTPc_ERR_WEBSOCK_MSG_IS_USED`, `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID`,
+/// `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID`, `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM`,
+/// `HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE`, `HTTPc_ERR_PARAM_INVALID` (message never cleared),
+/// `HTTPc_ERR_FEATURE_DIS`, `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a hook),
+/// `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and when the connection ends first `HTTPc_ERR_WEBSOCK_SEND_ERROR`
+/// or the connection's error.
+///
+/// # Safety
+/// Valid or NULL pointers; `p_data` (when given) holds `payload_len` bytes until completion.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_WebSockSend(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+    p_data: *mut CPU_CHAR,
+    payload_len: CPU_INT32U,
+    flags: HTTPc_FLAGS,
+    p_err: *mut HTTPc_ERR,
+) -> CPU_BOOLEAN {
+    let _lock = Lock::take();
+    let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
+    if let Err(e) = ready(p_conn_obj.cast()).and_then(|()| ready(p_msg_obj.cast())) {
+        set_err(p_err, e);
+        return DEF_FAIL;
+    }
+    // SAFETY: non-NULL objects; lock held.
+    let (c, m) = unsafe {
+        (
+            state::get::<_, ConnState>(p_conn_obj),
+            state::get::<_, MsgState>(p_msg_obj),
+        )
+    };
+    let Some(m) = m else {
+        set_err(p_err, HTTPc_ERR_PARAM_INVALID);
+        return DEF_FAIL;
+    };
+    let Some(c) = c.filter(|c| c.is_websocket && c.phase == Phase::WebSock && !c.ws.is_null())
+    else {
+        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CONN);
+        return DEF_FAIL;
+    };
+    let ws_obj = c.ws;
+    let has_data = !p_data.is_null();
+    let defined = payload_len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED;
+    let data: &[u8] = if has_data && defined && payload_len <= 125 {
+        // SAFETY: the application's `payload_len` bytes (only read for control messages).
+        unsafe { bytes(p_data, payload_len as usize) }
+    } else {
+        &[]
+    };
+    let checked = if m.used {
+        Err(HTTPc_ERR_WEBSOCK_MSG_IS_USED)
+    } else if no_block && m.on_tx_complete.is_none() {
+        Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID)
+    } else if (!has_data && payload_len > 0 || !defined) && m.on_tx_data.is_none() {
+        Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID)
+    } else {
+        check_tx(msg_type, data, payload_len, has_data || payload_len == 0)
+    }
+    .and_then(|()| {
+        if no_block {
+            Ok(())
+        } else {
+            // SAFETY: lock held.
+            unsafe { can_block() }
+        }
+    });
+    if let Err(e) = checked {
+        set_err(p_err, e);
+        return DEF_FAIL;
+    }
+    // SAFETY: the connection's WebSocket object is live while it is a WebSocket.
+    let Some(w) = (unsafe { state::get::<_, WsState>(ws_obj) }) else {
+        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CONN);
+        return DEF_FAIL;
+    };
+    if w.session.close_sent()
+        || w.session.close_received().is_some()
+        || w.session.failure().is_some()
+    {
+        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
+        return DEF_FAIL;
+    }
+    m.used = true;
+    m.no_block = no_block;
+    m.done = false;
+    m.ok = false;
+    m.init_called = false;
+    m.started = false;
+    m.msg_type = msg_type;
+    m.len = payload_len;
+    m.sent = 0;
+    m.err = HTTPc_ERR_NONE;
+    m.data = p_data.cast_const().cast();
+    m.conn = p_conn_obj;
+    m.next = null_mut();
+    // Append to the queue.
+    if w.tail.is_null() {
+        w.head = p_msg_obj;
+    } else if let Some(t) =
+        // SAFETY: the tail is a queued, live message.
+        unsafe { state::get::<_, MsgState>(w.tail) }
+    {
+        t.next = p_msg_obj;
+    }
+    w.tail = p_msg_obj;
+    wake_engine();
+    if no_block {
+        set_err(p_err, HTTPc_ERR_NONE);
+        return DEF_OK;
+    }
+    // SAFETY: lock held once; not in a hook (checked).
+    let done = unsafe {
+        block_until(TRANS_WAIT_MS, || {
+            state::get::<_, MsgState>(p_msg_obj).is_none_or(|m| m.done)
+        })
+    };
+    // SAFETY: valid object.
+    match unsafe { state::get::<_, MsgState>(p_msg_obj) } {
+        Some(m) if done && m.ok => {
+            set_err(p_err, HTTPc_ERR_NONE);
+            DEF_OK
+        }
+        Some(m) if done => {
+            set_err(
+                p_err,
+                if m.err == HTTPc_ERR_NONE {
+                    HTTPc_ERR_WEBSOCK_SEND_ERROR
+                } else {
+                    m.err
+                },
+            );
+            DEF_FAIL
+        }
+        _ => {
+            set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+            DEF_FAIL
+        }
+    }
+}
+
+/// Builds a Close payload in `p_buf`: the code in network order, then `p_reason`
+/// (NUL-terminated, NULL for none, at most 123 bytes of UTF-8). Returns its length, 0 on error.
+/// Unlike the legacy code, `*p_err` is set on success too, every RFC 6455 code that may be sent
+/// is accepted (1000–1003, 1007–1014, 3000–4999), and a short buffer is an error, not an
+/// underflow.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`,
+/// `HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE`, `HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN` (reason too
+/// long or buffer too short), `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM` (reason not UTF-8).
+///
+/// # Safety
+/// `p_reason` is NULL or NUL-terminated; `p_buf` is NULL or writable for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
+    close_code: HTTPc_WEBSOCK_CLOSE_CODE,
+    p_reason: *mut CPU_CHAR,
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_err: *mut HTTPc_ERR,
+) -> CPU_INT16U {
+    let _lock = Lock::take();
+    if let Err(e) = ready(p_buf as *const c_void) {
+        set_err(p_err, e);
+        return 0;
+    }
+    // Reason length, bounded: never scan further than one byte past the limit.
+    let mut reason_len = 0usize;
+    if !p_reason.is_null() {
+        // SAFETY: NUL-terminated per contract; we stop at the NUL or at 124 bytes.
+        while reason_len <= close::MAX_REASON_LEN && unsafe { *p_reason.add(reason_len) } != 0 {
+            reason_len += 1;
+        }
+    }
+    if !close::is_valid_wire_code(close_code) {
+        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);
+        return 0;
+    }
+    if reason_len > close::MAX_REASON_LEN || usize::from(buf_len) < 2 + reason_len {
+        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN);
+        return 0;
+    }
+    // SAFETY: `reason_len` bytes were just read; the buffer holds `buf_len` bytes.
+    let (reason, out) = unsafe {
+        (
+            bytes(p_reason, reason_len),
+            core::slice::from_raw_parts_mut(p_buf.cast::<u8>(), usize::from(buf_len)),
+        )
+    };
+    match close::write_payload(close_code, reason, out) {
+        Ok(n) => {
+            set_err(p_err, HTTPc_ERR_NONE);
+            n as CPU_INT16U
+        }
+        Err(close::CloseError::InvalidReason) => {
+            set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
+            0
+        }
+        Err(_) => {
+            set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN);
+            0
+        }
+    }
+}
