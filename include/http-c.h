@@ -514,6 +514,228 @@ typedef uint32_t HTTP_HDR_FIELD;
 #endif
 
 /**
+ * An extra request header: a known field and its value.
+ */
+typedef struct HTTPc_HDR {
+  /**
+   * Which header (`HTTP_HDR_FIELD_*`).
+   */
+  HTTP_HDR_FIELD HdrField;
+  /**
+   * Its value (not NUL-terminated).
+   */
+  CPU_CHAR *ValPtr;
+  /**
+   * Value length.
+   */
+  CPU_INT16U ValLen;
+} HTTPc_HDR;
+
+/**
+ * A key/value pair (query strings; kept for source compatibility).
+ */
+typedef struct HTTPc_KEY_VAL {
+  /**
+   * Key.
+   */
+  CPU_CHAR *KeyPtr;
+  /**
+   * Key length.
+   */
+  CPU_INT16U KeyLen;
+  /**
+   * Value.
+   */
+  CPU_CHAR *ValPtr;
+  /**
+   * Value length.
+   */
+  CPU_INT16U ValLen;
+} HTTPc_KEY_VAL;
+
+/**
+ * A table given to a `*_TBL` parameter.
+ */
+typedef struct HTTPc_PARAM_TBL {
+  /**
+   * First entry.
+   */
+  void *TblPtr;
+  /**
+   * Number of entries.
+   */
+  CPU_INT16U EntryNbr;
+} HTTPc_PARAM_TBL;
+
+/**
+ * A Close reason as delivered to `OnClose`: not NUL-terminated, valid during the call only.
+ */
+typedef struct HTTPc_WEBSOCK_CLOSE_REASON {
+  /**
+   * The UTF-8 reason bytes.
+   */
+  CPU_CHAR *DataPtr;
+  /**
+   * Their length (≤ 123).
+   */
+  CPU_INT08U Len;
+} HTTPc_WEBSOCK_CLOSE_REASON;
+
+/**
+ * Connection opened (`open_status` DEF_OK) or failed (DEF_FAIL).
+ */
+typedef void (*HTTPc_CONNECT_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn, CPU_BOOLEAN open_status);
+
+/**
+ * Connection closed; mandatory on every connection, as in the legacy API.
+ */
+typedef void (*HTTPc_CONN_CLOSE_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
+                                          HTTPc_CONN_CLOSE_STATUS close_status,
+                                          HTTPc_ERR err);
+
+/**
+ * Declared by the legacy API, never called.
+ */
+typedef void (*HTTPc_CONN_ERR_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn, HTTPc_ERR err);
+
+/**
+ * Transaction (upgrade) complete; `status` DEF_OK when a whole response was received.
+ */
+typedef void (*HTTPc_COMPLETE_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
+                                        struct HTTPc_REQ_OBJ *p_req,
+                                        struct HTTPc_RESP_OBJ *p_resp,
+                                        CPU_BOOLEAN status);
+
+/**
+ * Transaction (upgrade) failed.
+ */
+typedef void (*HTTPc_TRANS_ERR_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
+                                         struct HTTPc_REQ_OBJ *p_req,
+                                         HTTPc_ERR err);
+
+/**
+ * Query-string hook (kept for source compatibility; not called for WebSocket upgrades).
+ */
+typedef CPU_BOOLEAN (*HTTPc_REQ_QUERY_STR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                                struct HTTPc_REQ_OBJ *p_req,
+                                                struct HTTPc_KEY_VAL **p_key_val);
+
+/**
+ * Extra request header hook: set `*p_hdr` to a header to add; return DEF_YES when it was the
+ * last one (DEF_NO to be called again).
+ */
+typedef CPU_BOOLEAN (*HTTPc_REQ_HDR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                          struct HTTPc_REQ_OBJ *p_req,
+                                          struct HTTPc_HDR **p_hdr);
+
+/**
+ * Request body hook (kept for source compatibility; an upgrade has no body).
+ */
+typedef CPU_BOOLEAN (*HTTPc_REQ_BODY_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                           struct HTTPc_REQ_OBJ *p_req,
+                                           void **p_data,
+                                           CPU_CHAR *p_buf,
+                                           CPU_INT16U buf_len,
+                                           CPU_INT16U *p_data_len);
+
+/**
+ * Response header hook: called for each response header the dictionary knows
+ * (e.g. `HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL`); the value is valid during the call only.
+ */
+typedef void (*HTTPc_RESP_HDR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                    struct HTTPc_REQ_OBJ *p_req,
+                                    HTTP_HDR_FIELD hdr_field,
+                                    CPU_CHAR *p_hdr_val,
+                                    CPU_INT16U val_len);
+
+/**
+ * Response body hook (kept for source compatibility; a 101 has no body).
+ */
+typedef CPU_INT32U (*HTTPc_RESP_BODY_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                           struct HTTPc_REQ_OBJ *p_req,
+                                           HTTP_CONTENT_TYPE content_type,
+                                           void *p_data,
+                                           CPU_INT16U data_len,
+                                           CPU_BOOLEAN last_chunk);
+
+/**
+ * The WebSocket is open (called once, after the upgrade completed).
+ */
+typedef void (*HTTPc_WEBSOCK_ON_OPEN)(struct HTTPc_CONN_OBJ *p_conn);
+
+/**
+ * The WebSocket closed: the code received (1005 when the Close was empty, 1006 when the
+ * connection dropped without one, or the code we failed the connection with) and its reason.
+ */
+typedef void (*HTTPc_WEBSOCK_ON_CLOSE)(struct HTTPc_CONN_OBJ *p_conn,
+                                       HTTPc_WEBSOCK_CLOSE_CODE close_code,
+                                       struct HTTPc_WEBSOCK_CLOSE_REASON *p_reason);
+
+/**
+ * A message starts. `msg_len` is its length when it is a single frame, else
+ * `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`. Setting `*p_data` to a buffer selects buffer mode: the
+ * library copies the message there (at most `msg_len` bytes, or the configured maximum message
+ * length for fragmented messages) and does not call `OnMsgRxData`.
+ */
+typedef void (*HTTPc_WEBSOCK_ON_RX_INIT)(struct HTTPc_CONN_OBJ *p_conn,
+                                         HTTPc_WEBSOCK_MSG_TYPE msg_type,
+                                         CPU_INT32U msg_len,
+                                         void **p_data);
+
+/**
+ * Streaming receive: a chunk of the current message (valid during the call). Return how many
+ * bytes were taken; the rest is offered again with the next data. Returning 0 pauses reception
+ * until the next engine pass.
+ */
+typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_RX_DATA)(struct HTTPc_CONN_OBJ *p_conn,
+                                               HTTPc_WEBSOCK_MSG_TYPE msg_type,
+                                               void *p_data,
+                                               CPU_INT16U data_len);
+
+/**
+ * The current message is complete (and, for text, valid UTF-8).
+ */
+typedef void (*HTTPc_WEBSOCK_ON_RX_COMPLETE)(struct HTTPc_CONN_OBJ *p_conn);
+
+/**
+ * Called once before a message is sent; returns the message length (replacing the one given
+ * to `HTTPc_WebSockSend`), or `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for a fragmented message.
+ */
+typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_TX_INIT)(struct HTTPc_CONN_OBJ *p_conn,
+                                               struct HTTPc_WEBSOCK_MSG_OBJ *p_ws_msg);
+
+/**
+ * Fill `p_buf` (up to `buf_len` bytes) with the next payload bytes; return how many were
+ * written. For a fragmented message each call makes one frame and 0 ends the message; return
+ * `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again
+ * after the engine next receives data or a send is queued). With a known length, 0 means
+ * "nothing yet" too.
+ */
+typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_TX_DATA)(struct HTTPc_CONN_OBJ *p_conn,
+                                               struct HTTPc_WEBSOCK_MSG_OBJ *p_websock_msg,
+                                               CPU_CHAR *p_buf,
+                                               CPU_INT32U buf_len);
+
+/**
+ * The message was sent (DEF_OK) or will never be (DEF_FAIL). Called exactly once per send.
+ */
+typedef void (*HTTPc_WEBSOCK_ON_TX_COMPLETE)(struct HTTPc_CONN_OBJ *p_conn,
+                                             struct HTTPc_WEBSOCK_MSG_OBJ *p_websock_msg,
+                                             CPU_BOOLEAN status);
+
+/**
+ * A WebSocket error (protocol violation by the server, timeout, socket failure).
+ */
+typedef void (*HTTPc_WEBSOCK_ON_ERR)(struct HTTPc_CONN_OBJ *p_conn, HTTPc_ERR err);
+
+/**
+ * A pong arrived (payload valid during the call).
+ */
+typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
+                                      CPU_CHAR *p_data,
+                                      CPU_INT16U data_len);
+
+/**
  * No option.
  */
 #define HTTPc_FLAG_NONE 0

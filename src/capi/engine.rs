@@ -25,6 +25,9 @@ use crate::proto::{close, frame::FrameError};
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
 const TURNS_PER_PASS: u32 = 64;
 
+/// How soon data an `OnMsgRxData` hook refused is offered again.
+const RX_RETRY_MS: u32 = 5;
+
 // ----- Small accessors (no reference outlives the statement that uses it) --------------------
 
 unsafe fn conn<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut ConnState> {
@@ -183,9 +186,8 @@ pub(crate) unsafe fn wait_entries(out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> usize {
             }
             // SAFETY: as above.
             if let Some(ws) = unsafe { ws_of(c) } {
-                if s.phase == Phase::WebSock
-                    && (!ws.head.is_null() || ws.session.has_pending_control())
-                {
+                let queued = (!ws.head.is_null() || !ws.cur.is_null()) && !ws.tx_stalled;
+                if s.phase == Phase::WebSock && (queued || ws.session.has_pending_control()) {
                     want |= HTTPc_PORT_WAIT_WR;
                 }
             }
@@ -604,6 +606,7 @@ fn mask_key(port: &Port) -> Option<[u8; 4]> {
 }
 
 unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    let mut busy = true;
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         // Receive and deliver.
@@ -637,6 +640,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             }
         }
         if !progress {
+            busy = false;
             break;
         }
     }
@@ -682,8 +686,13 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
     let Some(ws) = (unsafe { ws_of(c) }) else {
         return u32::MAX;
     };
-    if ws.session.has_pending_control() {
+    if busy || ws.session.has_pending_control() {
+        // Work is left in our own buffers: no socket event would wake us for it.
         return 0;
+    }
+    if ws.rx_paused {
+        // The application refused data; offer it again soon (nothing else would wake us).
+        return RX_RETRY_MS;
     }
     ws.session.next_timeout(now).unwrap_or(u32::MAX)
 }
@@ -780,6 +789,7 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
         s.rx_start += used as u16;
         if used > 0 {
             moved = true;
+            ws.tx_stalled = false;
         }
         // Turn the event into plain values, ending every borrow before calling out.
         enum Act {
@@ -796,7 +806,9 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
             RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
             RxEvent::Data { bytes, .. } => Act::Data(bytes.as_ptr().cast_mut(), bytes.len()),
             RxEvent::MessageEnd => Act::End,
-            RxEvent::Ping(_) => continue,
+            // Let the pong go out before the next frame is read: each ping gets its own pong
+            // unless the socket cannot keep up (then the latest wins).
+            RxEvent::Ping(_) => return Ok(true),
             RxEvent::Pong(p) => Act::Pong(p.as_ptr().cast_mut(), p.len()),
             RxEvent::Close { .. } => Act::Close,
             RxEvent::Failed(e) => Act::Failed(e),
@@ -868,9 +880,11 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                 };
                 s.rx_start += taken as u16;
                 if taken == 0 {
-                    // Backpressure: the application took nothing; try again next pass.
+                    // Backpressure: the application took nothing; try again shortly.
+                    ws.rx_paused = true;
                     return Ok(moved);
                 }
+                ws.rx_paused = false;
                 moved = true;
             }
             Act::End => {
@@ -879,6 +893,9 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                     // SAFETY: application hook.
                     unsafe { f(c) };
                 }
+                // Give a reply queued by the hook a chance to leave before later frames (which
+                // may fail the connection) are read.
+                return Ok(true);
             }
             Act::Pong(ptr, len) => {
                 let hook = ws.on_pong;
@@ -1217,14 +1234,23 @@ unsafe fn produce_fragment(
     let Some(ms) = (unsafe { msg(m) }) else {
         return Ok(false);
     };
-    let n = match ms.on_tx_data {
+    let ret = match ms.on_tx_data {
         Some(f) => {
             let p = s.buf.wrapping_add(payload_at);
             // SAFETY: application hook writing at most `room` bytes into the send region.
-            (unsafe { f(c, m, p.cast(), room as u32) } as usize).min(room)
+            unsafe { f(c, m, p.cast(), room as u32) }
         }
         None => 0,
     };
+    if ret == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
+        // "Nothing yet": no frame now; asked again after the next received data.
+        // SAFETY: live.
+        if let Some(ws) = unsafe { ws_of(c) } {
+            ws.tx_stalled = true;
+        }
+        return Ok(false);
+    }
+    let n = (ret as usize).min(room);
     let fin = n == 0;
     // SAFETY: listed / live again after the hook.
     let Some(s) = (unsafe { conn(c) }) else {

@@ -208,6 +208,10 @@ pub(crate) struct WsState {
     pub finishing: *mut HTTPc_WEBSOCK_MSG_OBJ,
     /// Payload bytes of the current (single) frame still to produce.
     pub frame_left: u32,
+    /// The fragment hook said "nothing yet": do not ask the port for write readiness.
+    pub tx_stalled: bool,
+    /// `OnMsgRxData` took nothing last time: retry on a timer.
+    pub rx_paused: bool,
     pub masker: Masker,
     pub rx: RxDelivery,
     /// The error that ended the WebSocket (for OnClose bookkeeping).
@@ -235,6 +239,8 @@ impl WsState {
             cur: null_mut(),
             finishing: null_mut(),
             frame_left: 0,
+            tx_stalled: false,
+            rx_paused: false,
             masker: Masker::new([0; 4]),
             rx: RxDelivery {
                 msg_type: 0,

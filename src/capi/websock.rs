@@ -593,6 +593,7 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
         t.next = p_msg_obj;
     }
     w.tail = p_msg_obj;
+    w.tx_stalled = false;
     wake_engine();
     if no_block {
         set_err(p_err, HTTPc_ERR_NONE);
