@@ -90,6 +90,7 @@ pub unsafe extern "C" fn HTTPc_ConnSetParam(
                 0 => Err(HTTPc_ERR_CONN_PARAM_PORT_INVALID),
                 port => {
                     s.port = port;
+                    s.port_set = true;
                     Ok(())
                 }
             },
@@ -199,6 +200,15 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     if let Some(e) = invalid {
         set_err(p_err, e);
         return DEF_FAIL;
+    }
+    if !s.port_set {
+        // Legacy: the default port follows the TLS settings.
+        let secure = s.trust.is_some() || !s.secure_cn.is_null();
+        s.port = if secure {
+            HTTP_DFLT_PORT_NBR_SECURE
+        } else {
+            HTTP_DFLT_PORT_NBR
+        };
     }
     s.buf = p_buf.cast();
     s.buf_len = buf_len;

@@ -51,6 +51,8 @@ pub(crate) struct ConnState {
     pub keep_alive: bool,
     pub is_websocket: bool,
     pub close_requested: bool,
+    /// `HTTPc_PARAM_TYPE_SERVER_PORT` was set (else 80, or 443 with TLS settings).
+    pub port_set: bool,
     /// A blocking `HTTPc_ConnOpen` waits for this.
     pub open_done: bool,
     pub port: u16,
@@ -90,6 +92,7 @@ impl ConnState {
             keep_alive: false,
             is_websocket: false,
             close_requested: false,
+            port_set: false,
             open_done: false,
             port: 80,
             connect_timeout_ms: 2000,

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs every test of httpc-ws, the same way CI does (.ci/run calls this and nothing else).
+#
+#   scripts/test.sh            everything
+#   scripts/test.sh --quick    skip the slow steps (conformance, fuzzing, Miri, sanitizers)
+#
+# Installs what it needs first (scripts/setup.sh --autobahn: apt packages, rustup targets,
+# cbindgen, the Python venv, the Autobahn suite). Every step runs even when an earlier one
+# failed; the script ends with "N passed, N failed" and exits non-zero if any step failed.
+# Every server a step starts listens on 127.0.0.1 and is stopped by its PID.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+QUICK=0
+case "${1:-}" in
+    --quick) QUICK=1 ;;
+    "") ;;
+    -h | --help)
+        sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        echo "test.sh: unknown argument $1" >&2
+        exit 2
+        ;;
+esac
+
+JOBS=2
+PASSED=0
+FAILED=0
+FAILED_STEPS=()
+LOG_DIR="$ROOT/target/test-logs"
+mkdir -p "$LOG_DIR"
+START_ALL=$SECONDS
+
+# step NAME COMMAND...: runs one check, records pass/fail and its wall time.
+step() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    printf '\n=== %s\n' "$name"
+    if "$@"; then
+        PASSED=$((PASSED + 1))
+        printf '=== %s: PASS (%d s)\n' "$name" $((SECONDS - start))
+    else
+        FAILED=$((FAILED + 1))
+        FAILED_STEPS+=("$name")
+        printf '=== %s: FAIL (%d s)\n' "$name" $((SECONDS - start))
+    fi
+}
+
+cmake_build_and_test() {
+    local dir=$1 compiler=$2 generator=$3
+    cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$compiler" \
+        -DCMAKE_CXX_COMPILER="$([ "$compiler" = clang ] && echo clang++ || echo g++)" >/dev/null &&
+        cmake --build "$dir" --parallel "$JOBS" &&
+        ctest --test-dir "$dir" --output-on-failure -j "$JOBS"
+}
+
+conformance() {
+    local driver="$ROOT/build-ci-gcc/c_examples/autobahn_client"
+    tests/conformance/run.sh --mode blocking="$driver --blocking" --mode nonblocking="$driver --task-handler"
+}
+
+conformance_deflate() {
+    local driver="$ROOT/build-ci-gcc/c_examples/autobahn_client"
+    tests/conformance/run.sh --deflate --mode blocking="$driver --blocking"
+}
+
+step "setup (scripts/setup.sh --autobahn)" scripts/setup.sh --autobahn
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy --all-targets -D warnings" cargo clippy --all-targets -- -D warnings
+step "cargo test" cargo test
+step "headers are up to date (scripts/gen_headers.sh --check)" scripts/gen_headers.sh --check
+step "cargo build --release --target thumbv7em-none-eabihf" cargo build --release --target thumbv7em-none-eabihf
+step "cargo build --release --target thumbv6m-none-eabi" cargo build --release --target thumbv6m-none-eabi
+step "cargo build --release --target thumbv7m-none-eabi" cargo build --release --target thumbv7m-none-eabi
+step "CMake + ctest, gcc, Ninja" cmake_build_and_test build-ci-gcc gcc Ninja
+step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang "Unix Makefiles"
+if [ "$QUICK" = 0 ]; then
+    step "Autobahn conformance, cases 1-10, both modes" conformance
+    step "Autobahn permessage-deflate cases come out UNIMPLEMENTED" conformance_deflate
+fi
+
+printf '\n=== total wall time: %d s\n' $((SECONDS - START_ALL))
+if [ "$FAILED" -gt 0 ]; then
+    printf 'failed steps:\n'
+    printf '  %s\n' "${FAILED_STEPS[@]}"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Run a program against the Python WebSocket echo server (tests/servers/echo_server.py).
+#
+#   tests/c/run_with_echo_server.sh PROGRAM [ARGS...]
+#
+# Starts the echo server on 127.0.0.1 with a free port (scripts/lib/servers.sh), replaces every
+# @PORT@ in ARGS with that port, runs PROGRAM, stops the server by its PID on every exit path
+# (normal end, failure, INT/TERM/HUP), and exits with PROGRAM's status.
+#
+# Exit status: PROGRAM's; 77 (ctest SKIP_RETURN_CODE) when the server cannot run here because
+# the .venv is missing (run scripts/setup.sh); 124/137 when PROGRAM overran its time limit.
+#
+# Environment: HTTPC_WS_TEST_TIMEOUT (seconds, default 60) limits PROGRAM, so that a hung
+# program still ends here, before ctest's own TIMEOUT, and the server is still stopped.
+set -euo pipefail
+
+if [ "$#" -lt 1 ]; then
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+fi
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../../scripts/lib/servers.sh
+. "$ROOT/scripts/lib/servers.sh"
+servers_install_trap
+
+if [ ! -x "$SERVERS_PYTHON" ]; then
+    echo "run_with_echo_server: skipped: no $SERVERS_PYTHON (run scripts/setup.sh)" >&2
+    exit 77
+fi
+
+start_echo_server ECHO_PORT
+
+cmd=()
+for arg in "$@"; do
+    cmd+=("${arg//@PORT@/$ECHO_PORT}")
+done
+
+echo "run_with_echo_server: ${cmd[*]}" >&2
+rc=0
+timeout --kill-after=5 "${HTTPC_WS_TEST_TIMEOUT:-60}" "${cmd[@]}" || rc=$?
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "run_with_echo_server: ${cmd[0]} did not finish within ${HTTPC_WS_TEST_TIMEOUT:-60} s" >&2
+fi
+
+stop_servers
+exit "$rc"
