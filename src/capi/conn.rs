@@ -240,17 +240,14 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     };
     if !done {
         // Give up: the connect is abandoned.
-        if let Some(port) = global::port() {
-            // SAFETY: lock held; the connection is listed.
-            unsafe {
-                engine::teardown(
-                    &port,
-                    p_conn_obj,
-                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-                    HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
-                )
-            };
-        }
+        // SAFETY: lock held once; the connection is listed.
+        unsafe {
+            engine::close_from_api(
+                p_conn_obj,
+                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
+            )
+        };
         set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
         return DEF_FAIL;
     }
@@ -298,21 +295,8 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
     if !s.is_open() {
         return set_err(p_err, HTTPc_ERR_CONN_IS_RELEASED);
     }
-    // SAFETY: lock held.
-    if unsafe { globals() }.in_engine {
-        s.close_requested = true;
-        wake_engine();
-    } else if let Some(port) = global::port() {
-        // SAFETY: lock held; listed connection; the engine is not mid-pass (we hold the lock
-        // and are not inside a hook).
-        unsafe {
-            engine::teardown(
-                &port,
-                p_conn_obj,
-                HTTPc_CONN_CLOSE_STATUS_APP,
-                HTTPc_ERR_NONE,
-            )
-        };
-    }
+    let _ = s;
+    // SAFETY: lock held once; listed connection.
+    unsafe { engine::close_from_api(p_conn_obj, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE) };
     set_err(p_err, HTTPc_ERR_NONE);
 }

@@ -20,7 +20,7 @@ use crate::proto::frame::{Opcode, MAX_HEADER_LEN};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
 use crate::proto::mask::Masker;
 use crate::proto::session::{MessageKind, ProtocolError, RxEvent, TimerEvent};
-use crate::proto::{close, frame::FrameError};
+use crate::proto::{bytes, close, frame::FrameError};
 
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
 const TURNS_PER_PASS: u32 = 64;
@@ -211,8 +211,9 @@ unsafe fn process(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         return u32::MAX;
     };
     if s.close_requested {
+        let (status, err) = (s.close_req_status, s.close_req_err);
         // SAFETY: lock held, listed.
-        unsafe { teardown(port, c, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE) };
+        unsafe { teardown(port, c, status, err) };
         return u32::MAX;
     }
     match s.phase {
@@ -367,8 +368,8 @@ unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ, limit: u16) -> Result<boo
     // SAFETY: see `buffer`.
     let buf = unsafe { buffer(s) };
     if s.rx_start > 0 {
-        buf.copy_within(usize::from(s.rx_start)..usize::from(s.rx_end), 0);
-        s.rx_end -= s.rx_start;
+        let kept = bytes::move_to_front(buf, usize::from(s.rx_start), usize::from(s.rx_end));
+        s.rx_end = kept as u16;
         s.rx_start = 0;
     }
     let Some(space) = buf.get_mut(usize::from(s.rx_end)..usize::from(limit)) else {
@@ -1175,7 +1176,7 @@ unsafe fn produce_payload(
         // SAFETY: see `buffer`.
         let buf = unsafe { buffer(s) };
         if let Some(dst) = buf.get_mut(dst_off..dst_off + want) {
-            dst.copy_from_slice(src);
+            bytes::copy(dst, src);
         }
         want
     } else if let Some(f) = ms.on_tx_data {
@@ -1270,7 +1271,7 @@ unsafe fn produce_fragment(
             let buf = unsafe { buffer(s) };
             let start = payload_at - h;
             if let Some(dst) = buf.get_mut(start..payload_at) {
-                dst.copy_from_slice(header.get(..h).unwrap_or(&[]));
+                bytes::copy(dst, header.get(..h).unwrap_or(&[]));
             }
             if let Some(piece) = buf.get_mut(payload_at..payload_at + n) {
                 crate::proto::mask::apply_mask(key, 0, piece);
@@ -1359,6 +1360,42 @@ pub(crate) unsafe fn complete_msg(
     if let Some(f) = hook {
         // SAFETY: application hook with its own objects.
         unsafe { f(c, m, if ok { DEF_OK } else { DEF_FAIL }) };
+    }
+}
+
+/// Closes a connection on behalf of an API call. Only the engine's thread of control may close
+/// sockets (the engine task waits on them outside the lock), so with an engine task — or from
+/// inside a hook — the close is handed to the engine; with an `OsWait` hook the caller then
+/// waits (up to 1 s) until it is done. Otherwise it happens here and now.
+///
+/// # Safety
+/// Lock held once; `c` is listed.
+pub(crate) unsafe fn close_from_api(
+    c: *mut HTTPc_CONN_OBJ,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+) {
+    // SAFETY: lock held.
+    let g = unsafe { globals() };
+    let (task_mode, in_engine, port) = (g.task_mode, g.in_engine, g.port);
+    let Some(port) = port else { return };
+    if !task_mode && !in_engine {
+        // SAFETY: lock held; the engine is not mid-pass.
+        unsafe { teardown(&port, c, status, err) };
+        return;
+    }
+    // SAFETY: listed.
+    if let Some(s) = unsafe { conn(c) } {
+        s.close_requested = true;
+        s.close_req_status = status;
+        s.close_req_err = err;
+    }
+    port.wake();
+    if task_mode && !in_engine && port.has_os_wait() {
+        // SAFETY: lock held once (caller); the predicate only reads state.
+        unsafe {
+            super::task::block_until(1000, || conn(c).is_none_or(|s| s.phase == Phase::Idle));
+        }
     }
 }
 

@@ -51,6 +51,9 @@ pub(crate) struct ConnState {
     pub keep_alive: bool,
     pub is_websocket: bool,
     pub close_requested: bool,
+    /// Status and error the engine reports when it performs a requested close.
+    pub close_req_status: HTTPc_CONN_CLOSE_STATUS,
+    pub close_req_err: HTTPc_ERR,
     /// `HTTPc_PARAM_TYPE_SERVER_PORT` was set (else 80, or 443 with TLS settings).
     pub port_set: bool,
     /// A blocking `HTTPc_ConnOpen` waits for this.
@@ -92,6 +95,8 @@ impl ConnState {
             keep_alive: false,
             is_websocket: false,
             close_requested: false,
+            close_req_status: HTTPc_CONN_CLOSE_STATUS_APP,
+            close_req_err: HTTPc_ERR_NONE,
             port_set: false,
             open_done: false,
             port: 80,

@@ -421,17 +421,14 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
         })
     };
     if !done {
-        if let Some(port) = global::port() {
-            // SAFETY: lock held; the connection is listed.
-            unsafe {
-                engine::teardown(
-                    &port,
-                    p_conn_obj,
-                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-                    HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
-                )
-            };
-        }
+        // SAFETY: lock held once; the connection is listed.
+        unsafe {
+            engine::close_from_api(
+                p_conn_obj,
+                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
+            )
+        };
         set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
         return DEF_FAIL;
     }

@@ -2,6 +2,7 @@
 //!
 //! Which codes may appear on the wire, how a received payload is judged, and how ours is built.
 
+use super::bytes;
 use super::utf8::Utf8Validator;
 
 /// 1000: normal closure.
@@ -106,9 +107,8 @@ pub fn write_payload(code: u16, reason: &[u8], out: &mut [u8]) -> Result<usize, 
         .map_err(|_| CloseError::InvalidReason)?;
     let n = 2 + reason.len();
     let dst = out.get_mut(..n).ok_or(CloseError::TooLong)?;
-    let (code_dst, reason_dst) = dst.split_at_mut(2);
-    code_dst.copy_from_slice(&code.to_be_bytes());
-    reason_dst.copy_from_slice(reason);
+    let written = bytes::copy(dst, &code.to_be_bytes());
+    bytes::copy(dst.get_mut(written..).unwrap_or(&mut []), reason);
     Ok(n)
 }
 

@@ -157,7 +157,7 @@ impl FrameHeader {
         }
         let dst = out.get_mut(..n).ok_or(BufferTooSmall)?;
         let src = bytes.get(..n).ok_or(BufferTooSmall)?;
-        dst.copy_from_slice(src);
+        super::bytes::copy(dst, src);
         Ok(n)
     }
 }

@@ -9,8 +9,9 @@
 //!
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
+use super::base64;
+use super::bytes::{copy, strip_prefix, strip_suffix};
+use super::sha1::Sha1;
 use core::fmt;
 
 /// The GUID that RFC 6455 §1.3 appends to the key before hashing.
@@ -25,8 +26,8 @@ impl Key {
     /// connection) as a key.
     pub fn from_random(bytes: [u8; 16]) -> Key {
         let mut out = [0u8; 24];
-        // Cannot fail: base64 of 16 bytes with padding is exactly 24 bytes.
-        let _ = STANDARD.encode_slice(bytes, &mut out);
+        // base64 of 16 bytes with padding is exactly 24 bytes.
+        base64::encode(&bytes, &mut out);
         Key(out)
     }
 
@@ -37,13 +38,13 @@ impl Key {
 
     /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.
     pub fn expected_accept(&self) -> [u8; 28] {
-        let mut sha = sha1_smol::Sha1::new();
+        let mut sha = Sha1::new();
         sha.update(&self.0);
         sha.update(GUID);
-        let digest = sha.digest().bytes();
+        let digest = sha.digest();
         let mut out = [0u8; 28];
-        // Cannot fail: base64 of 20 bytes with padding is exactly 28 bytes.
-        let _ = STANDARD.encode_slice(digest, &mut out);
+        // base64 of 20 bytes with padding is exactly 28 bytes.
+        base64::encode(&digest, &mut out);
         out
     }
 }
@@ -255,7 +256,7 @@ fn host_ok(host: &[u8]) -> bool {
     if host.is_empty() || !host.iter().all(|&b| b.is_ascii() && !is_ctl_or_sp(b)) {
         return false;
     }
-    if let Some(inner) = host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")) {
+    if let Some(inner) = strip_prefix(host, b"[").and_then(|h| strip_suffix(h, b"]")) {
         return !inner.is_empty()
             && inner
                 .iter()
@@ -283,7 +284,7 @@ impl Cursor<'_> {
             .buf
             .get_mut(self.pos..end)
             .ok_or(WriteError::BufferFull)?;
-        dst.copy_from_slice(bytes);
+        copy(dst, bytes);
         self.pos = end;
         Ok(())
     }
@@ -354,7 +355,7 @@ impl<'b> RequestWriter<'b> {
     ) -> Result<(), WriteError> {
         if self.len != 0
             || !host_ok(host)
-            || !path.starts_with(b"/")
+            || path.first() != Some(&b'/')
             || !target_part_ok(path)
             || !target_part_ok(query)
         {
@@ -632,7 +633,7 @@ impl ResponseParser {
         };
         let line = searched
             .get(..lf)
-            .and_then(|l| l.strip_suffix(b"\r"))
+            .and_then(|l| strip_suffix(l, b"\r"))
             .ok_or(malformed)?;
         if line.iter().any(|&b| b == b'\r' || b == 0) {
             return Err(malformed);
@@ -705,14 +706,11 @@ impl ResponseParser {
 /// Parses `HTTP/1.1 SP 3DIGIT [SP reason]` (CRLF already removed). Leniency: the SP before an
 /// empty reason may be missing (`HTTP/1.1 101`), as some servers omit it.
 fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
-    let rest = line
-        .strip_prefix(b"HTTP/")
-        .ok_or(HandshakeError::StatusLineMalformed)?;
-    let (version, rest) = rest
-        .split_at_checked(3)
-        .ok_or(HandshakeError::StatusLineMalformed)?;
+    let rest = strip_prefix(line, b"HTTP/").ok_or(HandshakeError::StatusLineMalformed)?;
+    let version = rest.get(..3).ok_or(HandshakeError::StatusLineMalformed)?;
     let rest = rest
-        .strip_prefix(b" ")
+        .get(3..)
+        .and_then(|r| strip_prefix(r, b" "))
         .ok_or(HandshakeError::StatusLineMalformed)?;
     match version {
         [major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {}

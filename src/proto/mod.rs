@@ -6,9 +6,12 @@
 //! randomness are arguments.
 #![forbid(unsafe_code)]
 
+pub mod base64;
+pub mod bytes;
 pub mod close;
 pub mod frame;
 pub mod handshake;
 pub mod mask;
 pub mod session;
+pub mod sha1;
 pub mod utf8;

@@ -815,7 +815,7 @@ fn write_control(opcode: Opcode, payload: &[u8], key: [u8; 4], out: &mut [u8]) -
     let n = header.encode(out).ok()?;
     let total = n + payload.len();
     let body = out.get_mut(n..total)?;
-    body.copy_from_slice(payload);
+    super::bytes::copy(body, payload);
     apply_mask(key, 0, body);
     Some(total)
 }
