@@ -116,9 +116,9 @@ pub(crate) fn map_protocol_err(e: ProtocolError) -> HTTPc_ERR {
             HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_FRAGMENTED
         }
         ProtocolError::Frame(FrameError::MaskedFrame) => HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME,
-        ProtocolError::Frame(FrameError::LengthOverflow) | ProtocolError::MessageTooBig => {
-            HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG
-        }
+        // Legacy name for a 64-bit length it could not represent.
+        ProtocolError::Frame(FrameError::LengthOverflow) => HTTPc_ERR_WEBSOCK_INVALID_RX_LEN,
+        ProtocolError::MessageTooBig => HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG,
         ProtocolError::UnexpectedContinuation | ProtocolError::ExpectedContinuation => {
             HTTPc_ERR_WEBSOCK_RX_FRAG_FRAME_SEQUENCE_INVALID
         }
@@ -178,7 +178,7 @@ pub(crate) unsafe fn wait_entries(out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> usize {
             let mut want = 0;
             match s.phase {
                 Phase::Connecting => want |= HTTPc_PORT_WAIT_WR,
-                Phase::UpgradeRx | Phase::WebSock => want |= HTTPc_PORT_WAIT_RD,
+                Phase::UpgradeRx | Phase::Discard | Phase::WebSock => want |= HTTPc_PORT_WAIT_RD,
                 _ => {}
             }
             if s.tx_end > s.tx_start {
@@ -223,7 +223,7 @@ unsafe fn process(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         Phase::Connecting => unsafe { poll_connect(port, c, now) },
         Phase::Connected | Phase::Idle => u32::MAX,
         // SAFETY: lock held, `c` listed.
-        Phase::UpgradeTx | Phase::UpgradeRx => unsafe { upgrade_io(port, c, now) },
+        Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard => unsafe { upgrade_io(port, c, now) },
         // SAFETY: lock held, `c` listed.
         Phase::WebSock => unsafe { ws_io(port, c, now) },
     }
@@ -420,6 +420,20 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             continue;
         }
         let limit = s.rx_cap();
+        if s.phase == Phase::Discard {
+            // Skip what we have of the refused response's body.
+            let have = u32::from(s.rx_end - s.rx_start);
+            let skip = have.min(s.body_left);
+            s.rx_start += skip as u16;
+            s.body_left -= skip;
+            if s.body_left == 0 {
+                s.rx_start = 0;
+                s.rx_end = 0;
+                // SAFETY: lock held.
+                unsafe { upgrade_done(port, c, false, now) };
+                return u32::MAX;
+            }
+        }
         // SAFETY: lock held.
         let got = match unsafe { receive(port, c, limit) } {
             Ok(got) => got,
@@ -429,6 +443,13 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 return u32::MAX;
             }
         };
+        // SAFETY: listed.
+        if unsafe { conn(c) }.is_some_and(|s| s.phase == Phase::Discard) {
+            if !got {
+                break;
+            }
+            continue;
+        }
         // Parse every complete line we have.
         loop {
             // SAFETY: listed.
@@ -466,6 +487,8 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                     break;
                 }
                 Some(ParseEvent::Status { code, .. }) => {
+                    s.body_left = 0;
+                    s.body_unbounded = false;
                     if !s.resp.is_null() {
                         // SAFETY: the application lent `resp` for this transaction.
                         unsafe {
@@ -478,6 +501,18 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                     }
                 }
                 Some(ParseEvent::Header { name, value }) => {
+                    if name.eq_ignore_ascii_case(b"content-length") {
+                        match parse_len(value) {
+                            Some(len) => s.body_left = len,
+                            None => s.body_unbounded = true,
+                        }
+                        if !s.resp.is_null() {
+                            // SAFETY: the application lent `resp` for this transaction.
+                            unsafe { (*s.resp).ContentLen = s.body_left };
+                        }
+                    } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+                        s.body_unbounded = true;
+                    }
                     // SAFETY: the request is live while attached.
                     let hook = unsafe { req_of(c) }.and_then(|r| r.on_hdr_rx);
                     if let (Some(f), Some(field)) = (hook, hdr_field_from_name(name)) {
@@ -491,10 +526,24 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                         unsafe { f(c, req, field, p.cast(), len) };
                     }
                 }
-                Some(ParseEvent::Done { code }) => {
+                Some(ParseEvent::Done { code: 101 }) => {
                     // SAFETY: lock held.
-                    unsafe { upgrade_done(port, c, code == 101, now) };
+                    unsafe { upgrade_done(port, c, true, now) };
                     return 0;
+                }
+                Some(ParseEvent::Done { .. }) => {
+                    if s.body_unbounded {
+                        // A body we cannot delimit: report the refusal, then close.
+                        // SAFETY: lock held.
+                        unsafe { upgrade_done(port, c, false, now) };
+                        // SAFETY: lock held, listed.
+                        unsafe {
+                            teardown(port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
+                        };
+                        return u32::MAX;
+                    }
+                    s.phase = Phase::Discard;
+                    break;
                 }
             }
         }
@@ -503,6 +552,20 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         }
     }
     u32::MAX
+}
+
+/// A `Content-Length` value: digits only, at most `u32::MAX`.
+fn parse_len(value: &[u8]) -> Option<u32> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u32, |acc, &b| {
+        if b.is_ascii_digit() {
+            acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 /// A whole response arrived. 101: the connection becomes a WebSocket. Otherwise the upgrade
@@ -737,18 +800,16 @@ unsafe fn ws_transport_lost(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)
         // SAFETY: lock held.
         unsafe { ws_finish(port, c, status, HTTPc_ERR_NONE, close::ABNORMAL) };
     } else {
+        // The peer closing is the server's doing; a fatal socket error is ours to report.
+        let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+            HTTPc_CONN_CLOSE_STATUS_SERVER
+        } else {
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
+        };
         // SAFETY: lock held.
         unsafe { ws_error(c, err) };
         // SAFETY: lock held.
-        unsafe {
-            ws_finish(
-                port,
-                c,
-                HTTPc_CONN_CLOSE_STATUS_SERVER,
-                err,
-                close::ABNORMAL,
-            )
-        };
+        unsafe { ws_finish(port, c, status, err, close::ABNORMAL) };
     }
 }
 

@@ -37,6 +37,8 @@ pub(crate) enum Phase {
     UpgradeTx,
     /// Reading the upgrade response.
     UpgradeRx,
+    /// Skipping the body of a refused upgrade's response (`Content-Length` bytes).
+    Discard,
     /// WebSocket open (or closing).
     WebSock,
 }
@@ -71,6 +73,10 @@ pub(crate) struct ConnState {
     pub err: HTTPc_ERR,
     pub close_status: HTTPc_CONN_CLOSE_STATUS,
     pub started_ms: u32,
+    /// Body bytes of a refused upgrade's response still to skip.
+    pub body_left: u32,
+    /// That body has no length (chunked, or until close): the connection cannot be reused.
+    pub body_unbounded: bool,
     pub handle: *mut c_void,
     pub host: *const CPU_CHAR,
     pub host_len: u16,
@@ -110,6 +116,8 @@ impl ConnState {
             err: HTTPc_ERR_NONE,
             close_status: HTTPc_CONN_CLOSE_STATUS_NONE,
             started_ms: 0,
+            body_left: 0,
+            body_unbounded: false,
             handle: null_mut(),
             host: core::ptr::null(),
             host_len: 0,
