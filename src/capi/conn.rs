@@ -229,7 +229,7 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     }
     // SAFETY: lock held once, not in a hook (checked).
     let done = unsafe {
-        block_until(CONNECT_WAIT_MS, || {
+        block_until(CONNECT_WAIT_MS, &mut || {
             state::get::<_, ConnState>(p_conn_obj).is_none_or(|s| s.open_done)
         })
     };

@@ -1455,7 +1455,7 @@ pub(crate) unsafe fn close_from_api(
     if task_mode && !in_engine && port.has_os_wait() {
         // SAFETY: lock held once (caller); the predicate only reads state.
         unsafe {
-            super::task::block_until(1000, || conn(c).is_none_or(|s| s.phase == Phase::Idle));
+            super::task::block_until(1000, &mut || conn(c).is_none_or(|s| s.phase == Phase::Idle));
         }
     }
 }

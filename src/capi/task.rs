@@ -191,7 +191,7 @@ pub(crate) unsafe fn can_block() -> Result<(), HTTPc_ERR> {
 ///
 /// # Safety
 /// Lock held once; `done` must only read library state.
-pub(crate) unsafe fn block_until(timeout_ms: u32, mut done: impl FnMut() -> bool) -> bool {
+pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool) -> bool {
     let Some(port) = global::port() else {
         return false;
     };

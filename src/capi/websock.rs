@@ -416,7 +416,7 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     }
     // SAFETY: lock held once; not in a hook (checked).
     let done = unsafe {
-        block_until(TRANS_WAIT_MS, || {
+        block_until(TRANS_WAIT_MS, &mut || {
             state::get::<_, ReqState>(p_req_obj).is_none_or(|r| r.done)
         })
     };
@@ -598,7 +598,7 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     }
     // SAFETY: lock held once; not in a hook (checked).
     let done = unsafe {
-        block_until(TRANS_WAIT_MS, || {
+        block_until(TRANS_WAIT_MS, &mut || {
             state::get::<_, MsgState>(p_msg_obj).is_none_or(|m| m.done)
         })
     };
