@@ -104,17 +104,17 @@ typedef CPU_BOOLEAN (*NET_SOCK_SECURE_TRUST_FNCT)(void *p_cert, NET_SOCK_SECURE_
 /**
  * Words of library state in a connection object.
  */
-#define HTTPc_CONN_OBJ_RESERVED_WORDS 40
+#define HTTPc_CONN_OBJ_RESERVED_WORDS 32
 
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 16
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 14
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
  */
-#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 176
+#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 144
 
 /**
  * Words of library state in a WebSocket message object.

@@ -11,11 +11,11 @@ use super::consts::*;
 use super::types::*;
 
 /// Words of library state in a connection object.
-pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 40;
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 32;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 16;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 14;
 /// Words of library state in a WebSocket object (it holds the protocol session).
-pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 176;
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 144;
 /// Words of library state in a WebSocket message object.
 pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 16;
 

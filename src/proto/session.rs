@@ -248,7 +248,9 @@ pub struct Session {
     /// Our Close went out before the server's arrived.
     closed_first: bool,
     pending_pong: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
-    pending_close: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
+    /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (we only ever send
+    /// a bare code: the reply echoes the server's, a failure sends 1002/1007/1009).
+    pending_close: Option<u16>,
     pending_ping: bool,
     ping_sent_ms: Option<u32>,
     close_sent_ms: Option<u32>,
@@ -392,10 +394,7 @@ impl Session {
         self.rx_stopped = true;
         self.pending_pong = None;
         if !self.close_sent && self.pending_close.is_none() {
-            let mut payload = Vec::new();
-            // Cannot fail: two bytes into a 125-byte vector.
-            let _ = payload.extend_from_slice(&error.close_code().to_be_bytes());
-            self.pending_close = Some(payload);
+            self.pending_close = Some(error.close_code());
         }
         if self.state == State::Open {
             self.state = State::Closing;
@@ -478,11 +477,7 @@ impl Session {
                 self.pending_pong = None;
                 if !self.close_sent && self.pending_close.is_none() {
                     // Echo the code (§5.5.1); an empty Close is answered with an empty one.
-                    let mut payload = Vec::new();
-                    if code != close::NO_STATUS {
-                        let _ = payload.extend_from_slice(&code.to_be_bytes());
-                    }
-                    self.pending_close = Some(payload);
+                    self.pending_close = Some(code);
                 }
                 self.state = if self.close_sent {
                     State::Closed
@@ -725,8 +720,10 @@ impl Session {
         if let Some(payload) = self.pending_pong.take() {
             return write_control(Opcode::Pong, &payload, key, out);
         }
-        if let Some(payload) = self.pending_close.take() {
-            let n = write_control(Opcode::Close, &payload, key, out);
+        if let Some(code) = self.pending_close.take() {
+            let bytes = code.to_be_bytes();
+            let payload: &[u8] = if code == close::NO_STATUS { &[] } else { &bytes };
+            let n = write_control(Opcode::Close, payload, key, out);
             self.mark_close_sent(now_ms);
             return n;
         }

@@ -93,6 +93,25 @@ static const struct expect constants[] = {
     C(HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_INIT, 33),
     C(HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA, 34),
     C(HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE, 35),
+    C(HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX, 36), /* new */
+    C(HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 37), /* new */
+    C(HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 38), /* new */
+    C(HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 39), /* new */
+
+    /* ---- the port (new API) ---- */
+    C(HTTPc_PORT_OK, 0),
+    C(HTTPc_PORT_WOULD_BLOCK, -1),
+    C(HTTPc_PORT_CLOSED, -2),
+    C(HTTPc_PORT_ERR, -3),
+    C(HTTPc_PORT_WAIT_RD, 0x01),
+    C(HTTPc_PORT_WAIT_WR, 0x02),
+    C(HTTPc_PORT_WAIT_FOREVER, 0xFFFFFFFFu),
+
+    /* ---- object sizes, in pointer-sized words of library state ---- */
+    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 32),
+    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 14),
+    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 144),
+    C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 16),
 
     /* ---- 5.3 HTTPc_ERR: family masks ---- */
     C(HTTPc_ERR_FAMILY_MASK, 0xC0),
@@ -558,6 +577,11 @@ static const struct expect types[] = {
     W(HTTPc_WEBSOCK_OPCODE, 1),
     W(HTTPc_WEBSOCK_MSG_TYPE, 4),
     W(HTTPc_WEBSOCK_CLOSE_CODE, 2),
+    /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
+    W(HTTPc_CONN_OBJ, (1 + 32) * sizeof(void *)),
+    W(HTTPc_REQ_OBJ, (1 + 14) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_OBJ, (1 + 144) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 16) * sizeof(void *)),
     W(HTTP_METHOD, 4),
     W(HTTP_STATUS_CODE, 4),
     W(HTTP_HDR_FIELD, 4),
