@@ -27,7 +27,7 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # Pins
-APT_PACKAGES=(cmake ninja-build clang gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind)
+APT_PACKAGES=(cmake ninja-build clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind)
 RUST_TARGETS=(thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi)
 RUST_COMPONENTS=(clippy rustfmt)
 CBINDGEN_VERSION=0.29.4

@@ -59,6 +59,29 @@ cmake_build_and_test() {
         ctest --test-dir "$dir" --output-on-failure -j "$JOBS"
 }
 
+# ASan + UBSan over every C test and example (clang), and proof the runtime is linked.
+sanitizers() {
+    cmake -S . -B build-ci-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+        -DCMAKE_CXX_COMPILER=clang++ -DHTTPC_WS_SANITIZE=address,undefined >/dev/null &&
+        cmake --build build-ci-asan --parallel "$JOBS" &&
+        nm build-ci-asan/tests/c/test_scripted | grep -q __asan_init &&
+        nm build-ci-asan/tests/c/test_scripted | grep -q __ubsan_handle &&
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            ctest --test-dir build-ci-asan --output-on-failure -j "$JOBS"
+}
+
+# valgrind memcheck over the scripted tests and the live tests in both modes. The engine task
+# is a detached thread that lives until exit, so its stack is "possibly lost" by design: only
+# definite and indirect leaks count.
+valgrind_memcheck() {
+    local vg=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
+    local dir=build-ci-gcc
+    "${vg[@]}" "$dir/tests/c/test_scripted" &&
+        tests/c/run_with_echo_server.sh "${vg[@]}" "$dir/tests/c/test_live" --poll "ws://127.0.0.1:@PORT@" &&
+        tests/c/run_with_echo_server.sh "${vg[@]}" "$dir/tests/c/test_live" --task "ws://127.0.0.1:@PORT@" &&
+        tests/c/run_with_echo_server.sh "${vg[@]}" "$dir/c_examples/echo_client" "ws://127.0.0.1:@PORT@/echo" hello
+}
+
 conformance() {
     local driver="$ROOT/build-ci-gcc/c_examples/autobahn_client"
     tests/conformance/run.sh --mode blocking="$driver --blocking" --mode nonblocking="$driver --task-handler"
@@ -80,6 +103,8 @@ step "cargo build --release --target thumbv7m-none-eabi" cargo build --release -
 step "CMake + ctest, gcc, Ninja" cmake_build_and_test build-ci-gcc gcc Ninja
 step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang "Unix Makefiles"
 if [ "$QUICK" = 0 ]; then
+    step "ASan + UBSan: C tests and examples (clang)" sanitizers
+    step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
     step "Autobahn conformance, cases 1-10, both modes" conformance
     step "Autobahn permessage-deflate cases come out UNIMPLEMENTED" conformance_deflate
 fi
