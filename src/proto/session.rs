@@ -722,7 +722,11 @@ impl Session {
         }
         if let Some(code) = self.pending_close.take() {
             let bytes = code.to_be_bytes();
-            let payload: &[u8] = if code == close::NO_STATUS { &[] } else { &bytes };
+            let payload: &[u8] = if code == close::NO_STATUS {
+                &[]
+            } else {
+                &bytes
+            };
             let n = write_control(Opcode::Close, payload, key, out);
             self.mark_close_sent(now_ms);
             return n;
