@@ -82,6 +82,22 @@ valgrind_memcheck() {
         tests/c/run_with_echo_server.sh "${vg[@]}" "$dir/c_examples/echo_client" "ws://127.0.0.1:@PORT@/echo" hello
 }
 
+# Cortex-M cross build with a toolchain file, then its ctest (the firmware in QEMU talking to
+# the real echo server on 127.0.0.1 through the board's UART).
+firmware() {
+    local core=$1
+    cmake -S . -B "build-ci-$core" -G Ninja -DCMAKE_TOOLCHAIN_FILE="cmake/arm-none-eabi-cortex-$core.cmake" >/dev/null &&
+        cmake --build "build-ci-$core" --parallel "$JOBS" &&
+        ctest --test-dir "build-ci-$core" --output-on-failure
+}
+
+# Autobahn inside the firmware (one QEMU boot per case). Category 9 is left out: its cases move
+# up to 16 MiB within time limits, and QEMU's CMSDK UART carries about 20 KB/s.
+conformance_mcu() {
+    tests/conformance/run.sh --exclude '9.*' --expect 247 \
+        --mode mcu-m4="tests/firmware/autobahn.sh --elf build-ci-m4/c_examples/firmware/httpc_ws_firmware.elf"
+}
+
 conformance() {
     local driver="$ROOT/build-ci-gcc/c_examples/autobahn_client"
     tests/conformance/run.sh --mode blocking="$driver --blocking" --mode nonblocking="$driver --task-handler"
@@ -102,11 +118,16 @@ step "cargo build --release --target thumbv6m-none-eabi" cargo build --release -
 step "cargo build --release --target thumbv7m-none-eabi" cargo build --release --target thumbv7m-none-eabi
 step "CMake + ctest, gcc, Ninja" cmake_build_and_test build-ci-gcc gcc Ninja
 step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang "Unix Makefiles"
+step "Cortex-M4 firmware (mps2-an386 in QEMU) vs the real server" firmware m4
+step "Cortex-M3 firmware (mps2-an385 in QEMU) vs the real server" firmware m3
+step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
+step "footprint: no heap, no panic path, stack <= 1 KB (flash reported)" scripts/footprint.sh --flash-budget-warn
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
     step "Autobahn conformance, cases 1-10, both modes" conformance
     step "Autobahn permessage-deflate cases come out UNIMPLEMENTED" conformance_deflate
+    step "Autobahn inside the Cortex-M4 firmware, categories 1-7 and 10" conformance_mcu
 fi
 
 printf '\n=== total wall time: %d s\n' $((SECONDS - START_ALL))

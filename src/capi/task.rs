@@ -13,6 +13,20 @@ use super::types::*;
 /// Connections the engine task waits on at once; with more it polls every millisecond.
 const MAX_WAIT_ENTRIES: usize = 16;
 
+/// The wait list of a blocking call in poll mode: a static rather than a local, because that
+/// call sits on the deepest stack path (a blocking upgrade driving the engine).
+struct WaitEntries(core::cell::UnsafeCell<[HTTPc_PORT_WAIT_ENTRY; MAX_WAIT_ENTRIES]>);
+
+// SAFETY: only used by `block_until` in poll mode, under the library lock.
+unsafe impl Sync for WaitEntries {}
+
+static POLL_WAIT_ENTRIES: WaitEntries = WaitEntries(core::cell::UnsafeCell::new(
+    [HTTPc_PORT_WAIT_ENTRY {
+        Handle: core::ptr::null_mut(),
+        Want: 0,
+    }; MAX_WAIT_ENTRIES],
+));
+
 /// Writes `err` through `p_err` when the caller gave one (a NULL `p_err` is tolerated).
 pub(crate) fn set_err(p_err: *mut HTTPc_ERR, err: HTTPc_ERR) {
     if !p_err.is_null() {
@@ -198,10 +212,6 @@ pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool
     // SAFETY: lock held.
     let task_mode = unsafe { globals() }.task_mode;
     let start = port.now_ms();
-    let mut entries = [HTTPc_PORT_WAIT_ENTRY {
-        Handle: core::ptr::null_mut(),
-        Want: 0,
-    }; MAX_WAIT_ENTRIES];
     loop {
         if done() {
             return true;
@@ -220,8 +230,11 @@ pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool
                 return true;
             }
             if port.has_wait() {
+                // SAFETY: lock held, and poll mode has a single thread of control, so nothing
+                // else uses the shared array; the port's `Wait` must not call the API (PORTING.md).
+                let entries = unsafe { &mut *POLL_WAIT_ENTRIES.0.get() };
                 // SAFETY: lock held.
-                let n = unsafe { engine::wait_entries(&mut entries) };
+                let n = unsafe { engine::wait_entries(entries) };
                 let t = if n >= MAX_WAIT_ENTRIES {
                     1
                 } else {

@@ -209,33 +209,49 @@ unsafe fn write_request(
         return Err(HTTPc_ERR_WEBSOCK_FAULT);
     }
     let key = Key::from_random(nonce);
-    // Query string from the table, as given.
-    let mut query: heapless::Vec<u8, 256> = heapless::Vec::new();
-    for i in 0..usize::from(r.query_nbr) {
-        // SAFETY: the table has `query_nbr` entries (API contract).
-        let kv = unsafe { *r.query_tbl.add(i) };
-        // SAFETY: the application's key and value.
-        let (k, v) = unsafe {
+    // Query string from the table, as given: assembled at the end of the connection buffer
+    // (not on the stack), then copied into the request line by the writer.
+    let kv_at = |i: usize| {
+        // SAFETY: the table has `query_nbr` entries whose key and value are the application's
+        // (API contract); `i < query_nbr` at every call.
+        unsafe {
+            let kv = *r.query_tbl.add(i);
             (
                 bytes(kv.KeyPtr, usize::from(kv.KeyLen)),
                 bytes(kv.ValPtr, usize::from(kv.ValLen)),
             )
-        };
+        }
+    };
+    let nbr = usize::from(r.query_nbr);
+    let qlen: usize = (0..nbr)
+        .map(|i| {
+            let (k, v) = kv_at(i);
+            usize::from(i > 0) + k.len() + usize::from(!v.is_empty()) + v.len()
+        })
+        .sum();
+    // SAFETY: the application lent the buffer at `HTTPc_ConnOpen`; it is idle now.
+    let buf = unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) };
+    let split = buf
+        .len()
+        .checked_sub(qlen)
+        .ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
+    let (buf, query) = buf
+        .split_at_mut_checked(split)
+        .ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
+    let mut at = 0;
+    for i in 0..nbr {
+        let (k, v) = kv_at(i);
         let sep: &[u8] = if i == 0 { b"" } else { b"&" };
         let eq: &[u8] = if v.is_empty() { b"" } else { b"=" };
         for part in [sep, k, eq, v] {
-            query
-                .extend_from_slice(part)
-                .map_err(|_| HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
+            at += crate::proto::bytes::copy(query.get_mut(at..).unwrap_or(&mut []), part);
         }
     }
-    // SAFETY: the application lent the buffer at `HTTPc_ConnOpen`; it is idle now.
-    let buf = unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) };
     // SAFETY: host string of `host_len` bytes (ConnOpen contract).
     let host = unsafe { bytes(c.host, usize::from(c.host_len)) };
     let secure = c.trust.is_some() || !c.secure_cn.is_null();
     let mut w = RequestWriter::new(buf);
-    w.start(host, c.port, secure, path, &query, &key)
+    w.start(host, c.port, secure, path, query, &key)
         .map_err(write_err)?;
     for i in 0..usize::from(r.hdr_nbr) {
         // SAFETY: the table has `hdr_nbr` entries (API contract).

@@ -71,22 +71,25 @@ impl Sha1 {
     }
 
     fn compress(&mut self) {
-        let mut w = [0u32; 80];
-        for (t, slot) in w.iter_mut().take(16).enumerate() {
+        // A rolling 16-word message schedule: 64 bytes of stack instead of 320.
+        let mut w = [0u32; 16];
+        for (t, slot) in w.iter_mut().enumerate() {
             let byte = |k: usize| self.block.get(t * 4 + k).copied().unwrap_or(0);
             *slot = u32::from_be_bytes([byte(0), byte(1), byte(2), byte(3)]);
         }
-        for t in 16..80 {
-            let x = w.get(t - 3).copied().unwrap_or(0)
-                ^ w.get(t - 8).copied().unwrap_or(0)
-                ^ w.get(t - 14).copied().unwrap_or(0)
-                ^ w.get(t - 16).copied().unwrap_or(0);
-            if let Some(slot) = w.get_mut(t) {
-                *slot = x.rotate_left(1);
-            }
-        }
         let [mut a, mut b, mut c, mut d, mut e] = self.state;
-        for (t, wt) in w.iter().enumerate() {
+        for t in 0..80usize {
+            let wt = if t < 16 {
+                w.get(t).copied().unwrap_or(0)
+            } else {
+                let at = |k: usize| w.get((t + k) & 15).copied().unwrap_or(0);
+                // w[t-3] ^ w[t-8] ^ w[t-14] ^ w[t-16], indices mod 16.
+                let x = (at(13) ^ at(8) ^ at(2) ^ at(0)).rotate_left(1);
+                if let Some(slot) = w.get_mut(t & 15) {
+                    *slot = x;
+                }
+                x
+            };
             let (f, k) = match t {
                 0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
                 20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
@@ -98,7 +101,7 @@ impl Sha1 {
                 .wrapping_add(f)
                 .wrapping_add(e)
                 .wrapping_add(k)
-                .wrapping_add(*wt);
+                .wrapping_add(wt);
             e = d;
             d = c;
             c = b.rotate_left(30);

@@ -1,0 +1,84 @@
+/*
+ * main.c: the httpc-ws firmware example: the library in bare-metal poll mode (no OS, no engine
+ * task: the application calls HTTPc_TaskHandler() and the blocking calls drive the engine
+ * themselves), its port on the board's UART (which QEMU connects to a TCP server on 127.0.0.1),
+ * results through semihosting, and the exit status to the host.
+ *
+ * Arguments come from the semihosting command line (QEMU: -semihosting-config
+ * enable=on,target=native,arg=fw,arg=mode=echo,arg=path=/echo,...), as KEY=VALUE words after the
+ * program name:
+ *
+ *   mode=echo        (default) the echo test sequence (app_echo.c); with path=/server-ping it
+ *                    checks the pong that answers the server's ping
+ *   mode=autobahn    one Autobahn|Testsuite session on `path` (app_autobahn.c)
+ *   path=/PATH       request path (default /echo); '&' and '?' are fine
+ *   host=NAME        Host header (default 127.0.0.1)      port=N  its port (default 80)
+ *   timeout=S        give up after S seconds (default 120)
+ *   stack=1          measure the stack depth of every library call (painting) and print it
+ *
+ * Exit status: 0 pass, 1 a check failed, 2 bad arguments, 3 fault, 4 unexpected exception.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "app.h"
+#include "board.h"
+#include "fwlib.h"
+#include "semihost.h"
+#include "stackmeter.h"
+
+static char CmdLine[512];
+
+int main(void)
+{
+    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u};
+    char *p = CmdLine;
+    int first = 1;
+    int rc;
+
+    board_init();
+    if (sh_cmdline(CmdLine, sizeof CmdLine) != 0) {
+        CmdLine[0] = '\0';
+    }
+    while (*p != '\0') {
+        char *word = p;
+        while (*p != '\0' && *p != ' ') {
+            p++;
+        }
+        if (*p == ' ') {
+            *p++ = '\0';
+        }
+        if (first) { /* argv[0] */
+            first = 0;
+            if (fw_strncmp(word, "mode=", 5) != 0) {
+                continue;
+            }
+        }
+        if (fw_strncmp(word, "mode=", 5) == 0) {
+            args.mode = word + 5;
+        } else if (fw_strncmp(word, "path=", 5) == 0) {
+            args.path = word + 5;
+        } else if (fw_strncmp(word, "host=", 5) == 0) {
+            args.host = word + 5;
+        } else if (fw_strncmp(word, "port=", 5) == 0) {
+            args.port = fw_atou(word + 5);
+        } else if (fw_strncmp(word, "timeout=", 8) == 0) {
+            args.timeout_s = fw_atou(word + 8);
+        } else if (fw_strcmp(word, "stack=1") == 0) {
+            StackMeterOn = 1;
+        } else if (word[0] != '\0') {
+            fw_printf("firmware: unknown argument '%s'\n", word);
+            return 2;
+        }
+    }
+
+    fw_printf("httpc-ws firmware on %s: mode %s, path %s\n", board_name(), args.mode, args.path);
+    if (fw_strcmp(args.mode, "echo") == 0) {
+        rc = app_echo(&args);
+    } else if (fw_strcmp(args.mode, "autobahn") == 0) {
+        rc = app_autobahn(&args);
+    } else {
+        fw_printf("firmware: unknown mode '%s'\n", args.mode);
+        rc = 2;
+    }
+    return rc;
+}
