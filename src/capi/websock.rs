@@ -14,7 +14,6 @@ use super::task::{block_until, can_block, set_err, wake_engine};
 use super::types::*;
 use crate::proto::close;
 use crate::proto::handshake::{Key, RequestWriter, WriteError};
-use crate::proto::session::Session;
 
 /// Blocking upgrade and send wait (legacy value).
 const TRANS_WAIT_MS: u32 = 30_000;
@@ -196,6 +195,7 @@ unsafe fn write_hdr(w: &mut RequestWriter<'_>, h: *const HTTPc_HDR) -> Result<()
 ///
 /// # Safety
 /// Lock held; valid objects; `path` valid for `path_len` bytes.
+#[inline(never)] // its writer and key are off the stack when the handshake state is set up
 unsafe fn write_request(
     c: &ConnState,
     r: &ReqState,
@@ -275,6 +275,86 @@ unsafe fn write_request(
     let offered = w.offered();
     let n = w.finish().map_err(write_err)?;
     Ok((n, key, offered))
+}
+
+/// Writes the upgrade request and arms the connection, request and WebSocket for it. Kept out
+/// of line so its locals (key, writer, parser set-up) are off the stack during the blocking
+/// wait that follows.
+///
+/// # Safety
+/// Lock held; every pointer is a valid, cleared object; the path holds its length in bytes.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn start_upgrade(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_req_obj: *mut HTTPc_REQ_OBJ,
+    p_resp_obj: *mut HTTPc_RESP_OBJ,
+    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
+    p_resource_path: *mut CPU_CHAR,
+    resource_path_len: CPU_INT16U,
+    no_block: bool,
+) -> Result<(), HTTPc_ERR> {
+    // SAFETY: the application's path of `resource_path_len` bytes.
+    let path = unsafe { bytes(p_resource_path, usize::from(resource_path_len)) };
+    // Hooks may run here (the header hook): no state reference is used across it except the
+    // copies the writer needs, which it reads before calling.
+    // SAFETY: lock held; valid objects.
+    let written = unsafe {
+        let (Some(c), Some(r)) = (
+            state::get::<_, ConnState>(p_conn_obj),
+            state::get::<_, ReqState>(p_req_obj),
+        ) else {
+            return Err(HTTPc_ERR_PARAM_INVALID);
+        };
+        write_request(c, r, p_conn_obj, p_req_obj, path)
+    };
+    let (len, key, offered) = written?;
+    // SAFETY: re-fetch after the hook; valid objects; lock held.
+    let (Some(c), Some(r), Some(w)) = (unsafe {
+        (
+            state::get::<_, ConnState>(p_conn_obj),
+            state::get::<_, ReqState>(p_req_obj),
+            state::get::<_, WsState>(p_ws_obj),
+        )
+    }) else {
+        return Err(HTTPc_ERR_PARAM_INVALID);
+    };
+    let cfg = w.cfg;
+    w.session.reset(cfg);
+    if w.session.begin_handshake(&key, offered).is_err() {
+        return Err(HTTPc_ERR_WEBSOCK_FAULT);
+    }
+    w.used = true;
+    w.open_notified = false;
+    w.close_notified = false;
+    w.err = HTTPc_ERR_NONE;
+    w.head = null_mut();
+    w.tail = null_mut();
+    w.cur = null_mut();
+    w.finishing = null_mut();
+    w.frame_left = 0;
+    r.used = true;
+    r.done = false;
+    r.ok = false;
+    r.no_block = no_block;
+    r.err = HTTPc_ERR_NONE;
+    // SAFETY: the application's response object.
+    unsafe {
+        (*p_resp_obj).ProtocolVer = HTTP_PROTOCOL_VER_UNKNOWN;
+        (*p_resp_obj).StatusCode = HTTP_STATUS_UNKNOWN;
+        (*p_resp_obj).ReasonPhrasePtr = core::ptr::null();
+        (*p_resp_obj).ContentType = HTTP_CONTENT_TYPE_UNKNOWN;
+        (*p_resp_obj).ContentLen = 0;
+    }
+    c.req = p_req_obj;
+    c.resp = p_resp_obj;
+    c.ws = p_ws_obj;
+    c.tx_start = 0;
+    c.tx_end = len as u16;
+    c.rx_start = 0;
+    c.rx_end = 0;
+    c.phase = Phase::UpgradeTx;
+    Ok(())
 }
 
 /// Upgrades an open connection to a WebSocket (RFC 6455 opening handshake). Always GET.
@@ -366,65 +446,21 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
         set_err(p_err, e);
         return DEF_FAIL;
     }
-    // SAFETY: the application's path of `resource_path_len` bytes.
-    let path = unsafe { bytes(p_resource_path, usize::from(resource_path_len)) };
-    // Hooks may run here (the header hook): no state reference is used across it except the
-    // copies the writer needs, which it reads before calling.
-    // SAFETY: lock held; valid objects.
-    let written = unsafe { write_request(c, r, p_conn_obj, p_req_obj, path) };
-    let (len, key, offered) = match written {
-        Ok(v) => v,
-        Err(e) => {
-            set_err(p_err, e);
-            return DEF_FAIL;
-        }
-    };
-    // SAFETY: re-fetch after the hook; valid objects; lock held.
-    let (Some(c), Some(r), Some(w)) = (unsafe {
-        (
-            state::get::<_, ConnState>(p_conn_obj),
-            state::get::<_, ReqState>(p_req_obj),
-            state::get::<_, WsState>(p_ws_obj),
+    // SAFETY: lock held; the objects were checked above.
+    if let Err(e) = unsafe {
+        start_upgrade(
+            p_conn_obj,
+            p_req_obj,
+            p_resp_obj,
+            p_ws_obj,
+            p_resource_path,
+            resource_path_len,
+            no_block,
         )
-    }) else {
-        set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-        return DEF_FAIL;
-    };
-    w.session = Session::new(w.cfg);
-    if w.session.begin_handshake(&key, offered).is_err() {
-        set_err(p_err, HTTPc_ERR_WEBSOCK_FAULT);
+    } {
+        set_err(p_err, e);
         return DEF_FAIL;
     }
-    w.used = true;
-    w.open_notified = false;
-    w.close_notified = false;
-    w.err = HTTPc_ERR_NONE;
-    w.head = null_mut();
-    w.tail = null_mut();
-    w.cur = null_mut();
-    w.finishing = null_mut();
-    w.frame_left = 0;
-    r.used = true;
-    r.done = false;
-    r.ok = false;
-    r.no_block = no_block;
-    r.err = HTTPc_ERR_NONE;
-    // SAFETY: the application's response object.
-    unsafe {
-        (*p_resp_obj).ProtocolVer = HTTP_PROTOCOL_VER_UNKNOWN;
-        (*p_resp_obj).StatusCode = HTTP_STATUS_UNKNOWN;
-        (*p_resp_obj).ReasonPhrasePtr = core::ptr::null();
-        (*p_resp_obj).ContentType = HTTP_CONTENT_TYPE_UNKNOWN;
-        (*p_resp_obj).ContentLen = 0;
-    }
-    c.req = p_req_obj;
-    c.resp = p_resp_obj;
-    c.ws = p_ws_obj;
-    c.tx_start = 0;
-    c.tx_end = len as u16;
-    c.rx_start = 0;
-    c.rx_end = 0;
-    c.phase = Phase::UpgradeTx;
     wake_engine();
     if no_block {
         set_err(p_err, HTTPc_ERR_NONE);

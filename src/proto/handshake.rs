@@ -37,6 +37,7 @@ impl Key {
     }
 
     /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.
+    #[inline(never)] // the SHA-1 state lives only here, not in the callers' frames
     pub fn expected_accept(&self) -> [u8; 28] {
         let mut sha = Sha1::new();
         sha.update(&self.0);

@@ -247,7 +247,10 @@ pub struct Session {
     close_sent: bool,
     /// Our Close went out before the server's arrived.
     closed_first: bool,
-    pending_pong: Option<Vec<u8, MAX_CONTROL_PAYLOAD>>,
+    /// Payload of the pong we owe (valid while `pong_owed`): copied in place, never through a
+    /// temporary, to keep the receive path's stack small.
+    pong_payload: Vec<u8, MAX_CONTROL_PAYLOAD>,
+    pong_owed: bool,
     /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (we only ever send
     /// a bare code: the reply echoes the server's, a failure sends 1002/1007/1009).
     pending_close: Option<u16>,
@@ -277,12 +280,41 @@ impl Session {
             tx_fragmented: false,
             close_sent: false,
             closed_first: false,
-            pending_pong: None,
+            pong_payload: Vec::new(),
+            pong_owed: false,
             pending_close: None,
             pending_ping: false,
             ping_sent_ms: None,
             close_sent_ms: None,
         }
+    }
+
+    /// Back to a new, idle session with `cfg`, in place (field by field: no ~450-byte
+    /// temporary on a small stack).
+    pub fn reset(&mut self, cfg: Config) {
+        self.cfg = cfg;
+        self.state = State::Idle;
+        self.parser = None;
+        self.decoder = HeaderDecoder::new();
+        self.rx_frame = None;
+        self.rx_msg = None;
+        self.rx_msg_len = 0;
+        self.utf8 = Utf8Validator::new();
+        self.validated_ahead = 0;
+        self.ctrl.clear();
+        self.rx_stopped = false;
+        self.close_received = None;
+        self.failure = None;
+        self.last_rx_ms = 0;
+        self.tx_fragmented = false;
+        self.close_sent = false;
+        self.closed_first = false;
+        self.pong_payload.clear();
+        self.pong_owed = false;
+        self.pending_close = None;
+        self.pending_ping = false;
+        self.ping_sent_ms = None;
+        self.close_sent_ms = None;
     }
 
     /// The current state.
@@ -392,7 +424,7 @@ impl Session {
     fn fail(&mut self, error: ProtocolError) -> ProtocolError {
         self.failure = Some(error);
         self.rx_stopped = true;
-        self.pending_pong = None;
+        self.pong_owed = false;
         if !self.close_sent && self.pending_close.is_none() {
             self.pending_close = Some(error.close_code());
         }
@@ -454,7 +486,10 @@ impl Session {
         match opcode {
             Opcode::Ping => {
                 if !self.close_sent && self.pending_close.is_none() {
-                    self.pending_pong = Some(self.ctrl.clone());
+                    self.pong_payload.clear();
+                    // Cannot overflow: both hold at most 125 bytes.
+                    let _ = self.pong_payload.extend_from_slice(&self.ctrl);
+                    self.pong_owed = true;
                 }
                 Ok(RxEvent::Ping(&self.ctrl))
             }
@@ -469,12 +504,12 @@ impl Session {
                 };
                 // Keep only the reason in `ctrl`, for close_received().
                 let start = self.ctrl.len().saturating_sub(reason_len);
-                let mut reason: Vec<u8, MAX_CONTROL_PAYLOAD> = Vec::new();
-                let _ = reason.extend_from_slice(self.ctrl.get(start..).unwrap_or(&[]));
-                self.ctrl = reason;
+                let end = self.ctrl.len();
+                let kept = super::bytes::move_to_front(&mut self.ctrl, start, end);
+                self.ctrl.truncate(kept);
                 self.close_received = Some(code);
                 self.rx_stopped = true;
-                self.pending_pong = None;
+                self.pong_owed = false;
                 if !self.close_sent && self.pending_close.is_none() {
                     // Echo the code (§5.5.1); an empty Close is answered with an empty one.
                     self.pending_close = Some(code);
@@ -699,7 +734,7 @@ impl Session {
         self.closed_first = self.close_received.is_none() && self.failure.is_none();
         self.close_sent_ms = Some(now_ms);
         self.pending_ping = false;
-        self.pending_pong = None;
+        self.pong_owed = false;
         self.state = if self.close_received.is_some() {
             State::Closed
         } else {
@@ -709,7 +744,7 @@ impl Session {
 
     /// True when [`Session::poll_control`] has a frame to send.
     pub const fn has_pending_control(&self) -> bool {
-        self.pending_close.is_some() || self.pending_pong.is_some() || self.pending_ping
+        self.pending_close.is_some() || self.pong_owed || self.pending_ping
     }
 
     /// The next automatic control frame (pong, our Close reply or failure Close, keep-alive
@@ -717,8 +752,9 @@ impl Session {
     /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
     /// further data, even between the fragments of a message.
     pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
-        if let Some(payload) = self.pending_pong.take() {
-            return write_control(Opcode::Pong, &payload, key, out);
+        if self.pong_owed {
+            self.pong_owed = false;
+            return write_control(Opcode::Pong, &self.pong_payload, key, out);
         }
         if let Some(code) = self.pending_close.take() {
             let bytes = code.to_be_bytes();
@@ -744,7 +780,7 @@ impl Session {
         self.state = State::Closed;
         self.rx_stopped = true;
         self.pending_close = None;
-        self.pending_pong = None;
+        self.pong_owed = false;
         self.pending_ping = false;
     }
 

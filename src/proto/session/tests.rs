@@ -808,3 +808,19 @@ proptest! {
         let _ = control_frames(&mut s, 0);
     }
 }
+
+#[test]
+fn reset_equals_new() {
+    let cfg = Config {
+        max_message_len: 77,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(Config::DEFAULT);
+    run(&mut s, &server_frame(false, 1, b"abc"), 8, usize::MAX);
+    run(&mut s, &server_frame(true, 9, b"p"), 8, usize::MAX);
+    s.reset(cfg);
+    assert_eq!(
+        std::format!("{s:?}"),
+        std::format!("{:?}", Session::new(cfg))
+    );
+}
