@@ -1036,6 +1036,8 @@ typedef struct {
     unsigned   ConnectPolls;    /* > 0: Connect would-blocks, ConnectPoll this many times.    */
     CPU_INT32U RxMax;           /* 0: default.                                                */
     CPU_INT32U CloseTimeout;    /* 0: default.                                                */
+    CPU_INT32U PingInterval;    /* 0: no keep-alive.                                          */
+    CPU_INT32U PongTimeout;     /* 0: none.                                                   */
 } SESS;
 
 static void state_reset(void)
@@ -1131,6 +1133,16 @@ static void objs_setup(const SESS *o)
     if (o->RxMax != 0u) {
         CPU_INT32U v = o->RxMax;
         HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX, &v, &err);
+        CHECK_ERR(err, HTTPc_ERR_NONE);
+    }
+    if (o->PingInterval != 0u) {
+        CPU_INT32U v = o->PingInterval;
+        HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, &v, &err);
+        CHECK_ERR(err, HTTPc_ERR_NONE);
+    }
+    if (o->PongTimeout != 0u) {
+        CPU_INT32U v = o->PongTimeout;
+        HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, &v, &err);
         CHECK_ERR(err, HTTPc_ERR_NONE);
     }
     if (o->CloseTimeout != 0u) {
@@ -1802,6 +1814,54 @@ static void t_close_timeout(void)
     sess_end();
 }
 
+/* 13. Keep-alive: a ping after the idle interval; a pong keeps the connection, no pong
+ * within the timeout fails it. */
+static void t_keepalive(void)
+{
+    SESS o;
+
+    memset(&o, 0, sizeof o);
+    o.PingInterval = 1000u;
+    o.PongTimeout = 300u;
+    state_reset();
+    port_reset();
+    srv_wait_req();
+    srv_101();
+    srv_wait_frames(1u);                          /* Our first keep-alive ping.              */
+    srv_frame(1, 0u, 10u, NULL, "", 0u);          /* The server's pong.                      */
+    srv_wait_frames(2u);                          /* The second ping: then silence.          */
+    if (!sess_open(&o)) {
+        sess_end();
+        return;
+    }
+    pump(5);
+    cap_decode();
+    CHECK(F_N == 0, "a ping before the interval (%d frames)", F_N);
+    Now_ms += 1000u;
+    pump(5);
+    cap_decode();
+    check_frames_wellformed(__LINE__);
+    CHECK(F_N == 1 && F[0].Op == 9u && F[0].Fin && F[0].Len == 0u,
+          "no keep-alive ping after 1000 ms idle (%d frames)", F_N);
+    pump(5);                                      /* The pong arrives.                       */
+    Now_ms += 400u;                               /* Past the pong timeout: answered, so OK.  */
+    pump(5);
+    CHECK(Conn_Closed == 0, "closed although the pong came");
+    Now_ms += 700u;                               /* 1100 ms since the pong: next ping.       */
+    pump(5);
+    cap_decode();
+    CHECK(F_N == 2 && F[1].Op == 9u, "no second ping (%d frames)", F_N);
+    Now_ms += 299u;
+    pump(5);
+    CHECK(Conn_Closed == 0, "closed before the pong timeout");
+    Now_ms += 2u;
+    pump(5);
+    EXPECT_EVENTS("connect(1)", "trans(1)", "open", "pong()", "ws_err(237)", "ws_close(1006,)",
+                  "conn_close(*,237)");
+    CHECK(P.Closes == 1u, "Close called %u times", P.Closes);
+    sess_end();
+}
+
 /* 9. Socket errors mid-message; objects reusable afterwards. */
 static void t_socket_errors(void)
 {
@@ -2461,6 +2521,7 @@ int main(void)
     begin(10, "protocol violations by the server");    t_violations();       end();
     begin(11, "sending: lengths, fragments, control first"); t_sending();    end();
     begin(12, "hostile callers");                      t_hostile();          end();
+    begin(13, "keep-alive ping, pong timeout");         t_keepalive();        end();
 
     printf("%d passed, %d failed\n", T_Passed_Total, T_Failed_Total);
     return T_Failed_Total == 0 ? 0 : 1;
