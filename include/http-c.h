@@ -102,6 +102,13 @@ typedef CPU_BOOLEAN (*NET_SOCK_SECURE_TRUST_FNCT)(void *p_cert, NET_SOCK_SECURE_
 
 
 /**
+ * httpc-ws (new): `Origin`, for `HTTPc_HDR` tables and the response-header hook. The legacy
+ * `HTTP_HDR_FIELD` enum has no member for it, so a browser-style origin could not be sent; the
+ * value follows the last legacy member and is defined even next to Micrium's `http.h`.
+ */
+#define HTTP_HDR_FIELD_ORIGIN 53
+
+/**
  * Words of library state in a connection object.
  */
 #define HTTPc_CONN_OBJ_RESERVED_WORDS 32

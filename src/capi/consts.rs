@@ -709,6 +709,11 @@ pub const HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT: CPU_INT32U = 30_000;
 #[cfg(not(HTTP_MODULE_PRESENT))]
 pub use http::*;
 
+/// httpc-ws (new): `Origin`, for `HTTPc_HDR` tables and the response-header hook. The legacy
+/// `HTTP_HDR_FIELD` enum has no member for it, so a browser-style origin could not be sent; the
+/// value follows the last legacy member and is defined even next to Micrium's `http.h`.
+pub const HTTP_HDR_FIELD_ORIGIN: u32 = 53;
+
 /// The `http.h` items; see the module docs for the `cfg`.
 #[cfg(not(HTTP_MODULE_PRESENT))]
 pub mod http {
@@ -1087,7 +1092,8 @@ static HDR_NAMES: &[u8] = b"\
     Sec-WebSocket-Accept\0\
     Sec-WebSocket-Version\0\
     Sec-WebSocket-Protocol\0\
-    Sec-WebSocket-Extensions\0";
+    Sec-WebSocket-Extensions\0\
+    Origin\0";
 
 /// The named fields with their enum value.
 fn hdr_names() -> impl Iterator<Item = (HTTP_HDR_FIELD, &'static [u8])> {
@@ -1143,10 +1149,13 @@ mod test {
 
     #[test]
     fn hdr_table_covers_every_named_field_once_in_enum_order() {
+        assert_eq!(hdr_names().count() as u32, HTTP_HDR_FIELD_ORIGIN);
         assert_eq!(
-            hdr_names().count() as u32,
-            HTTP_HDR_FIELD_WEBSOCKET_EXTENSIONS
+            HTTP_HDR_FIELD_ORIGIN,
+            HTTP_HDR_FIELD_WEBSOCKET_EXTENSIONS + 1
         );
+        assert_eq!(hdr_field_name(HTTP_HDR_FIELD_ORIGIN), Some(&b"Origin"[..]));
+        assert_eq!(hdr_field_from_name(b"origin"), Some(HTTP_HDR_FIELD_ORIGIN));
         assert_eq!(
             hdr_field_name(HTTP_HDR_FIELD_WEBSOCKET_EXTENSIONS),
             Some(&b"Sec-WebSocket-Extensions"[..])
@@ -1181,7 +1190,7 @@ mod test {
             Some(&b"Content-Type"[..])
         );
         assert_eq!(hdr_field_name(HTTP_HDR_FIELD_UNKNOWN), None);
-        assert_eq!(hdr_field_name(53), None);
+        assert_eq!(hdr_field_name(54), None);
         assert_eq!(hdr_field_name(u32::MAX), None);
     }
 

@@ -98,6 +98,9 @@ static const struct expect constants[] = {
     C(HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 38), /* new */
     C(HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 39), /* new */
 
+    /* ---- HTTP_HDR_FIELD extension (new) ---- */
+    C(HTTP_HDR_FIELD_ORIGIN, 53),
+
     /* ---- the port (new API) ---- */
     C(HTTPc_PORT_OK, 0),
     C(HTTPc_PORT_WOULD_BLOCK, -1),

@@ -1862,6 +1862,87 @@ static void t_keepalive(void)
     sess_end();
 }
 
+/* 14. Request extras: a query-string table, a header table and the header hook; a
+ * forbidden header is refused before anything is sent. */
+static CPU_BOOLEAN hdr_hook(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTPc_HDR **p_hdr)
+{
+    static HTTPc_HDR auth;
+    static const char val[] = "Bearer t0k3n";
+
+    (void)c;
+    (void)r;
+    auth.HdrField = HTTP_HDR_FIELD_AUTHORIZATION;
+    auth.ValPtr = (CPU_CHAR *)val;
+    auth.ValLen = (CPU_INT16U)(sizeof val - 1u);
+    *p_hdr = &auth;
+    return DEF_YES;
+}
+
+static void t_request_extras(void)
+{
+    SESS            o;
+    HTTPc_ERR       err;
+    CPU_BOOLEAN     ok;
+    char            v[128];
+    static HTTPc_KEY_VAL kv[2];
+    static HTTPc_HDR     hdr[2];
+    HTTPc_PARAM_TBL tbl;
+
+    memset(&o, 0, sizeof o);
+    o.UpgradeBlocking = 1;
+    state_reset();
+    port_reset();
+    srv_wait_req();
+    srv_101();
+    objs_setup(&o);
+    if (!sess_connect(&o)) {
+        return;
+    }
+    kv[0].KeyPtr = (CPU_CHAR *)"a";     kv[0].KeyLen = 1u; kv[0].ValPtr = (CPU_CHAR *)"1"; kv[0].ValLen = 1u;
+    kv[1].KeyPtr = (CPU_CHAR *)"flag";  kv[1].KeyLen = 4u; kv[1].ValPtr = NULL;            kv[1].ValLen = 0u;
+    tbl.TblPtr = kv;
+    tbl.EntryNbr = 2u;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &tbl, &err);
+    CHECK_ERR(err, HTTPc_ERR_NONE);
+    /* First a forbidden header (Connection is the library's): refused, nothing sent. */
+    hdr[0].HdrField = HTTP_HDR_FIELD_CONN;
+    hdr[0].ValPtr = (CPU_CHAR *)"close";
+    hdr[0].ValLen = 5u;
+    tbl.TblPtr = hdr;
+    tbl.EntryNbr = 1u;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &tbl, &err);
+    CHECK_ERR(err, HTTPc_ERR_NONE);
+    ok = sess_upgrade(&o, &err);
+    CHECK(ok == DEF_FAIL && err == HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED,
+          "forbidden header: ret %u err %u", (unsigned)ok, (unsigned)err);
+    CHECK(P.CapLen == 0u, "%u bytes sent for a refused request", (unsigned)P.CapLen);
+    /* Then an Origin and a subprotocol from the table, Authorization from the hook. */
+    hdr[0].HdrField = HTTP_HDR_FIELD_ORIGIN;
+    hdr[0].ValPtr = (CPU_CHAR *)"http://device.local";
+    hdr[0].ValLen = 19u;
+    hdr[1].HdrField = HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL;
+    hdr[1].ValPtr = (CPU_CHAR *)"chat";
+    hdr[1].ValLen = 4u;
+    tbl.EntryNbr = 2u;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &tbl, &err);
+    CHECK_ERR(err, HTTPc_ERR_NONE);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_HDR_HOOK, FN(hdr_hook), &err);
+    CHECK_ERR(err, HTTPc_ERR_NONE);
+    ok = sess_upgrade(&o, &err);
+    CHECK(ok == DEF_OK && err == HTTPc_ERR_NONE, "upgrade: ret %u err %u", (unsigned)ok,
+          (unsigned)err);
+    CHECK(P.CapLen >= 30u && memcmp(P.Cap, "GET /chat?a=1&flag HTTP/1.1\r\n", 29u) == 0,
+          "request line: %.40s", (const char *)P.Cap);
+    CHECK(req_header("Origin", v, sizeof v) == 1 && strcmp(v, "http://device.local") == 0,
+          "Origin: '%s'", v);
+    CHECK(req_header("Sec-WebSocket-Protocol", v, sizeof v) == 1 && strcmp(v, "chat") == 0,
+          "Sec-WebSocket-Protocol: '%s'", v);
+    CHECK(req_header("Authorization", v, sizeof v) == 1 && strcmp(v, "Bearer t0k3n") == 0,
+          "Authorization: '%s'", v);
+    CHECK(Ws_Opened == 1, "OnOpen called %d times", Ws_Opened);
+    sess_end();
+}
+
 /* 9. Socket errors mid-message; objects reusable afterwards. */
 static void t_socket_errors(void)
 {
@@ -2522,6 +2603,7 @@ int main(void)
     begin(11, "sending: lengths, fragments, control first"); t_sending();    end();
     begin(12, "hostile callers");                      t_hostile();          end();
     begin(13, "keep-alive ping, pong timeout");         t_keepalive();        end();
+    begin(14, "query string, header table and hook");   t_request_extras();   end();
 
     printf("%d passed, %d failed\n", T_Passed_Total, T_Failed_Total);
     return T_Failed_Total == 0 ? 0 : 1;
