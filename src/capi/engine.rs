@@ -788,17 +788,19 @@ unsafe fn ws_error(c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
 
 /// The socket failed or closed under us.
 unsafe fn ws_transport_lost(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
+    // The connection was already ending: the server's Close arrived (servers often close TCP
+    // right after it, before our reply could leave), or we failed it (the error was reported).
     // SAFETY: live.
-    let done = unsafe { ws_of(c) }.is_some_and(|ws| {
-        ws.session.close_handshake_done()
-            || ws.session.failure().is_some() && ws.session.close_sent()
+    let ending = unsafe { ws_of(c) }.and_then(|ws| {
+        let s = &ws.session;
+        (s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some())
+            .then_some(ws.err)
     });
-    if done {
-        // The server closed TCP after the close handshake (or after our failure Close): normal.
+    if let Some(reported) = ending {
         // SAFETY: lock held.
         let status = unsafe { close_status_for(c) };
         // SAFETY: lock held.
-        unsafe { ws_finish(port, c, status, HTTPc_ERR_NONE, close::ABNORMAL) };
+        unsafe { ws_finish(port, c, status, reported, close::ABNORMAL) };
     } else {
         // The peer closing is the server's doing; a fatal socket error is ours to report.
         let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {

@@ -1943,6 +1943,35 @@ static void t_request_extras(void)
     sess_end();
 }
 
+/* 15. The server sends its Close and drops TCP at once, before our reply can leave: a normal
+ * end (no OnErr), reported with the server's code. */
+static void t_close_then_drop(void)
+{
+    SESS o;
+
+    memset(&o, 0, sizeof o);
+    state_reset();
+    port_reset();
+    srv_wait_req();
+    srv_101();
+    srv_gate(1u);
+    srv_close_frame(1001u, "going");
+    srv_closed();
+    if (!sess_open(&o)) {
+        sess_end();
+        return;
+    }
+    P.TxBlock = 1;                                /* Our reply cannot leave.                 */
+    P.Gate = 1u;
+    (void)pump_until(&Conn_Closed, 200);
+    pump(3);
+    EXPECT_EVENTS("connect(1)", "trans(1)", "open", "ws_close(1001,going)", "conn_close(2,1)");
+    CHECK(ev_count("ws_err(*)") == 0, "an error was reported for a normal close");
+    CHECK(P.Closes == 1u, "Close called %u times", P.Closes);
+    P.TxBlock = 0;
+    sess_end();
+}
+
 /* 9. Socket errors mid-message; objects reusable afterwards. */
 static void t_socket_errors(void)
 {
@@ -2604,6 +2633,7 @@ int main(void)
     begin(12, "hostile callers");                      t_hostile();          end();
     begin(13, "keep-alive ping, pong timeout");         t_keepalive();        end();
     begin(14, "query string, header table and hook");   t_request_extras();   end();
+    begin(15, "server Close, then TCP dropped at once"); t_close_then_drop(); end();
 
     printf("%d passed, %d failed\n", T_Passed_Total, T_Failed_Total);
     return T_Failed_Total == 0 ? 0 : 1;
