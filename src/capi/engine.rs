@@ -1072,6 +1072,11 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
         let Some(ms) = (unsafe { msg(m) }) else { break };
         let next = ms.next;
         if is_control_type(ms.msg_type) {
+            // The key first: if the random source fails, the message is still queued and the
+            // teardown that follows completes it like every other.
+            let Some(key) = mask_key(port) else {
+                return Err(HTTPc_ERR_WEBSOCK_FAULT);
+            };
             // SAFETY: lock held.
             unsafe { dequeue(c, m) };
             // SAFETY: queued → live.
@@ -1083,9 +1088,6 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                 unsafe { core::slice::from_raw_parts(ms.data, ms.len as usize) }
             };
             let opcode = Opcode::from_u8(ms.msg_type as u8);
-            let Some(key) = mask_key(port) else {
-                return Err(HTTPc_ERR_WEBSOCK_FAULT);
-            };
             // SAFETY: live.
             let Some(ws) = (unsafe { ws_of(c) }) else {
                 return Ok(false);

@@ -277,6 +277,8 @@ impl Port {
         let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
         // SAFETY: `data` is a live slice of `len` bytes for the duration of the call.
         match io_from(unsafe { f(self.raw.Ctx, handle, data.as_ptr(), len) }) {
+            // Nothing taken is "try later", not progress: the engine must not spin on it.
+            Io::Done(0) if !data.is_empty() => Io::WouldBlock,
             // A port claiming more than it was given is treated as having taken it all.
             Io::Done(n) => Io::Done(n.min(data.len())),
             other => other,
