@@ -98,6 +98,21 @@ conformance_mcu() {
         --mode mcu-m4="tests/firmware/autobahn.sh --elf build-ci-m4/c_examples/firmware/httpc_ws_firmware.elf"
 }
 
+# Every cargo-fuzz target for a few seconds on its committed seeds (a long campaign:
+# docs/FUZZING.md).
+fuzz_briefly() {
+    scripts/fuzz.sh 10
+}
+
+# The C-API layer's Rust tests under Miri (Stacked Borrows): casts of application-owned storage,
+# callbacks that re-enter the API, the connection list, queued messages.
+miri_capi() {
+    if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^miri'; then
+        rustup component add miri rust-src --toolchain nightly || return 1
+    fi
+    cargo +nightly miri test --test capi_api
+}
+
 conformance() {
     local driver="$ROOT/build-ci-gcc/c_examples/autobahn_client"
     tests/conformance/run.sh --mode blocking="$driver --blocking" --mode nonblocking="$driver --task-handler"
@@ -125,6 +140,8 @@ step "footprint: no heap, no panic path, stack <= 1 KB (flash reported)" scripts
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
+    step "fuzz: every target briefly (scripts/fuzz.sh 10)" fuzz_briefly
+    step "Miri: C-API tests (tests/capi_api.rs)" miri_capi
     step "Autobahn conformance, cases 1-10, both modes" conformance
     step "Autobahn permessage-deflate cases come out UNIMPLEMENTED" conformance_deflate
     step "Autobahn inside the Cortex-M4 firmware, categories 1-7 and 10" conformance_mcu

@@ -36,23 +36,42 @@ unsafe fn conn<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut ConnState> {
 }
 
 unsafe fn ws_of<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut WsState> {
-    // SAFETY: a connection's `ws` is a live object while the connection uses it.
-    let ws = unsafe { conn(c) }?.ws;
+    // SAFETY: callers pass listed (live) connections; no connection reference is formed.
+    let (_, ws) = unsafe { state::conn_links(c) };
     if ws.is_null() {
         return None;
     }
-    // SAFETY: as above.
+    // SAFETY: a connection's `ws` is a live object while the connection uses it.
     unsafe { state::get(ws) }
 }
 
-unsafe fn req_of<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut ReqState> {
-    // SAFETY: as `ws_of`.
-    let req = unsafe { conn(c) }?.req;
-    if req.is_null() {
+/// The WebSocket state of a connection whose state the caller already holds (deriving it
+/// from `s` keeps `s` valid: looking it up through the connection object would not).
+unsafe fn ws_in<'a>(s: &ConnState) -> Option<&'a mut WsState> {
+    if s.ws.is_null() {
         return None;
     }
-    // SAFETY: as above.
-    unsafe { state::get(req) }
+    // SAFETY: a connection's `ws` is a live object while the connection uses it.
+    unsafe { state::get(s.ws) }
+}
+
+/// The WebSocket state behind a pointer copied from the connection before hooks ran (the
+/// connection state itself may have been re-borrowed by an API call from the hook).
+unsafe fn ws_at<'a>(ws: *mut HTTPc_WEBSOCK_OBJ) -> Option<&'a mut WsState> {
+    if ws.is_null() {
+        return None;
+    }
+    // SAFETY: attached objects stay live while attached (API contract).
+    unsafe { state::get(ws) }
+}
+
+/// As `ws_in`, for the request.
+unsafe fn req_in<'a>(s: &ConnState) -> Option<&'a mut ReqState> {
+    if s.req.is_null() {
+        return None;
+    }
+    // SAFETY: a connection's `req` is a live object while the connection uses it.
+    unsafe { state::get(s.req) }
 }
 
 unsafe fn msg<'a>(m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> Option<&'a mut MsgState> {
@@ -185,7 +204,7 @@ pub(crate) unsafe fn wait_entries(out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> usize {
                 want |= HTTPc_PORT_WAIT_WR;
             }
             // SAFETY: as above.
-            if let Some(ws) = unsafe { ws_of(c) } {
+            if let Some(ws) = unsafe { ws_in(s) } {
                 let queued = (!ws.head.is_null() || !ws.cur.is_null()) && !ws.tx_stalled;
                 if s.phase == Phase::WebSock && (queued || ws.session.has_pending_control()) {
                     want |= HTTPc_PORT_WAIT_WR;
@@ -463,7 +482,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 .unwrap_or(&[]);
             let base = input.as_ptr();
             // SAFETY: a connection in the upgrade phases has a live WebSocket object.
-            let Some(ws) = (unsafe { ws_of(c) }) else {
+            let Some(ws) = (unsafe { ws_in(s) }) else {
                 return u32::MAX;
             };
             let parsed = ws.session.read_handshake(input, now);
@@ -514,7 +533,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                         s.body_unbounded = true;
                     }
                     // SAFETY: the request is live while attached.
-                    let hook = unsafe { req_of(c) }.and_then(|r| r.on_hdr_rx);
+                    let hook = unsafe { req_in(s) }.and_then(|r| r.on_hdr_rx);
                     if let (Some(f), Some(field)) = (hook, hdr_field_from_name(name)) {
                         let offset = value.as_ptr() as usize - base as usize;
                         let len = value.len() as u16;
@@ -586,13 +605,13 @@ unsafe fn upgrade_done(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, now:
         s.rx_start = 0;
         s.rx_end = 0;
         // SAFETY: live while attached.
-        if let Some(ws) = unsafe { ws_of(c) } {
+        if let Some(ws) = unsafe { ws_in(s) } {
             ws.used = false;
         }
         s.ws = null_mut();
     }
     // SAFETY: live while attached.
-    let complete = match unsafe { req_of(c) } {
+    let complete = match unsafe { req_in(s) } {
         Some(r) => {
             r.used = false;
             r.done = true;
@@ -613,7 +632,7 @@ unsafe fn upgrade_done(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, now:
     }
     if upgraded {
         // SAFETY: live.
-        let on_open = unsafe { ws_of(c) }.and_then(|ws| {
+        let on_open = unsafe { ws_in(s) }.and_then(|ws| {
             ws.open_notified = true;
             ws.on_open
         });
@@ -634,12 +653,12 @@ unsafe fn upgrade_failed(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
     };
     let req = s.req;
     // SAFETY: live while attached.
-    if let Some(ws) = unsafe { ws_of(c) } {
+    if let Some(ws) = unsafe { ws_in(s) } {
         ws.used = false;
     }
     s.ws = null_mut();
     // SAFETY: live while attached.
-    let on_err = match unsafe { req_of(c) } {
+    let on_err = match unsafe { req_in(s) } {
         Some(r) => {
             r.used = false;
             r.done = true;
@@ -845,8 +864,9 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
         let input = buf
             .get(usize::from(s.rx_start)..usize::from(s.rx_end))
             .unwrap_or(&[]);
+        let ws_p = s.ws;
         // SAFETY: live.
-        let Some(ws) = (unsafe { ws_of(c) }) else {
+        let Some(ws) = (unsafe { ws_in(s) }) else {
             return Err(());
         };
         let (used, event) = ws.session.read(input, now);
@@ -898,7 +918,7 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                     // SAFETY: application hook; `p` is a live local.
                     unsafe { f(c, msg_type, legacy_len, &mut p) };
                     // SAFETY: live.
-                    if let Some(ws) = unsafe { ws_of(c) } {
+                    if let Some(ws) = unsafe { ws_at(ws_p) } {
                         if !p.is_null() {
                             ws.rx.buf = p.cast();
                             ws.rx.cap = len.unwrap_or(max);
@@ -934,7 +954,7 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                     len
                 };
                 // SAFETY: live (the hook may not release it; the engine owns teardown).
-                let Some(ws) = (unsafe { ws_of(c) }) else {
+                let Some(ws) = (unsafe { ws_at(ws_p) }) else {
                     return Err(());
                 };
                 ws.session.consume_data(taken);
@@ -1005,7 +1025,7 @@ unsafe fn produce_and_flush(
         if s.tx_end == s.tx_start {
             // The region drained: the message whose tail it held is sent.
             // SAFETY: live.
-            let finishing = unsafe { ws_of(c) }.map_or(null_mut(), |ws| {
+            let finishing = unsafe { ws_in(s) }.map_or(null_mut(), |ws| {
                 core::mem::replace(&mut ws.finishing, null_mut())
             });
             if !finishing.is_null() {
@@ -1044,7 +1064,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
         return Ok(false);
     };
     // SAFETY: live.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
+    let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
     };
 
@@ -1078,7 +1098,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                 return Err(HTTPc_ERR_WEBSOCK_FAULT);
             };
             // SAFETY: lock held.
-            unsafe { dequeue(c, m) };
+            unsafe { dequeue(ws, m) };
             // SAFETY: queued → live.
             let Some(ms) = (unsafe { msg(m) }) else { break };
             let payload: &[u8] = if ms.data.is_null() || ms.len == 0 {
@@ -1089,7 +1109,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
             };
             let opcode = Opcode::from_u8(ms.msg_type as u8);
             // SAFETY: live.
-            let Some(ws) = (unsafe { ws_of(c) }) else {
+            let Some(ws) = (unsafe { ws_in(s) }) else {
                 return Ok(false);
             };
             match ws.session.encode_control(opcode, payload, key, now, region) {
@@ -1110,7 +1130,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
     }
     // 4. The current data message, or the next one.
     // SAFETY: live.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
+    let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
     };
     let cur = if ws.cur.is_null() { ws.head } else { ws.cur };
@@ -1182,7 +1202,7 @@ unsafe fn start_data_frame(
         return Ok(false);
     };
     // SAFETY: live.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
+    let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
     };
     match ws
@@ -1202,7 +1222,7 @@ unsafe fn start_data_frame(
         Err(_) => {
             ws.cur = null_mut();
             // SAFETY: lock held.
-            unsafe { dequeue(c, m) };
+            unsafe { dequeue(ws, m) };
             // SAFETY: lock held.
             unsafe { complete_msg(c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) };
             Ok(true)
@@ -1224,7 +1244,7 @@ unsafe fn produce_payload(
     let region_start = usize::from(s.rx_cap());
     let region_len = usize::from(s.buf_len) - region_start;
     // SAFETY: live.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
+    let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
     };
     // SAFETY: live.
@@ -1257,7 +1277,7 @@ unsafe fn produce_payload(
         return Ok(false);
     };
     // SAFETY: live while the connection is a WebSocket.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
+    let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
     };
     // SAFETY: see `buffer`.
@@ -1276,7 +1296,7 @@ unsafe fn produce_payload(
         ws.cur = null_mut();
         ws.finishing = m;
         // SAFETY: lock held.
-        unsafe { dequeue(c, m) };
+        unsafe { dequeue(ws, m) };
     }
     Ok(header_len + produced > 0)
 }
@@ -1311,7 +1331,7 @@ unsafe fn produce_fragment(
     if ret == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
         // "Nothing yet": no frame now; asked again after the next received data.
         // SAFETY: live.
-        if let Some(ws) = unsafe { ws_of(c) } {
+        if let Some(ws) = unsafe { ws_in(s) } {
             ws.tx_stalled = true;
         }
         return Ok(false);
@@ -1323,7 +1343,7 @@ unsafe fn produce_fragment(
         return Ok(false);
     };
     // SAFETY: live while the connection is a WebSocket.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
+    let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
     };
     let mut header = [0u8; MAX_HEADER_LEN];
@@ -1352,14 +1372,14 @@ unsafe fn produce_fragment(
                 ws.cur = null_mut();
                 ws.finishing = m;
                 // SAFETY: lock held.
-                unsafe { dequeue(c, m) };
+                unsafe { dequeue(ws, m) };
             }
             Ok(true)
         }
         Err(_) => {
             ws.cur = null_mut();
             // SAFETY: lock held.
-            unsafe { dequeue(c, m) };
+            unsafe { dequeue(ws, m) };
             // SAFETY: lock held.
             unsafe { complete_msg(c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) };
             Ok(true)
@@ -1368,11 +1388,7 @@ unsafe fn produce_fragment(
 }
 
 /// Unlinks `m` from its WebSocket's queue (it stays `used` until completed).
-unsafe fn dequeue(c: *mut HTTPc_CONN_OBJ, m: *mut HTTPc_WEBSOCK_MSG_OBJ) {
-    // SAFETY: live.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
-        return;
-    };
+unsafe fn dequeue(ws: &mut WsState, m: *mut HTTPc_WEBSOCK_MSG_OBJ) {
     let mut prev: *mut HTTPc_WEBSOCK_MSG_OBJ = null_mut();
     let mut p = ws.head;
     while !p.is_null() {
@@ -1499,13 +1515,30 @@ pub(crate) unsafe fn teardown(
     let on_close = s.on_close;
     let no_block = s.no_block;
     let on_connect = s.on_connect;
+    // From here on hooks run and the list is edited: `s` is not used again, the attached
+    // objects are reached through their own pointers.
+    let (req, ws_p) = (s.req, s.ws);
+    // SAFETY: live while attached (the application keeps attached objects alive).
+    let req_st = || unsafe {
+        if req.is_null() {
+            None
+        } else {
+            state::get::<_, ReqState>(req)
+        }
+    };
+    // SAFETY: as above.
+    let ws_st = || unsafe {
+        if ws_p.is_null() {
+            None
+        } else {
+            state::get::<_, WsState>(ws_p)
+        }
+    };
     // SAFETY: lock held.
     unsafe { global::list_remove(c) };
 
     if had_upgrade {
-        let req = s.req;
-        // SAFETY: live while attached.
-        let on_err = unsafe { req_of(c) }.and_then(|r| {
+        let on_err = req_st().and_then(|r| {
             r.used = false;
             let notify = !r.done && r.no_block;
             r.done = true;
@@ -1536,14 +1569,14 @@ pub(crate) unsafe fn teardown(
             };
         }
         // SAFETY: live while attached.
-        if let Some(ws) = unsafe { ws_of(c) } {
+        if let Some(ws) = ws_st() {
             ws.used = false;
         }
     }
 
     // Every message still queued fails, exactly once.
     // SAFETY: live while attached (re-fetched each turn: hooks run in between).
-    while let Some(ws) = unsafe { ws_of(c) } {
+    while let Some(ws) = ws_st() {
         let m = if !ws.finishing.is_null() {
             core::mem::replace(&mut ws.finishing, null_mut())
         } else if !ws.cur.is_null() {
@@ -1555,7 +1588,7 @@ pub(crate) unsafe fn teardown(
             break;
         }
         // SAFETY: lock held.
-        unsafe { dequeue(c, m) };
+        unsafe { dequeue(ws, m) };
         let fail_err = if err == HTTPc_ERR_NONE {
             HTTPc_ERR_WEBSOCK_SEND_ERROR
         } else {
@@ -1567,7 +1600,7 @@ pub(crate) unsafe fn teardown(
 
     // WebSocket OnClose, once per opened WebSocket.
     // SAFETY: live while attached.
-    let ws_close = unsafe { ws_of(c) }.and_then(|ws| {
+    let ws_close = ws_st().and_then(|ws| {
         if !ws.open_notified || ws.close_notified {
             return None;
         }

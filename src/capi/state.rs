@@ -407,6 +407,29 @@ pub(crate) unsafe fn get<'a, O: Holds<S>, S>(obj: *mut O) -> Option<&'a mut S> {
     Some(unsafe { &mut *O::reserved(obj) })
 }
 
+/// The request and WebSocket objects a connection is attached to, read through raw pointers:
+/// no reference to the connection state is formed, so one the caller holds stays valid.
+///
+/// # Safety
+/// `obj` must be non-NULL and point to a live object.
+pub(crate) unsafe fn conn_links(
+    obj: *mut HTTPc_CONN_OBJ,
+) -> (*mut HTTPc_REQ_OBJ, *mut HTTPc_WEBSOCK_OBJ) {
+    // SAFETY: the caller guarantees `obj` is live; the magic read touches the first word only.
+    if unsafe { <HTTPc_CONN_OBJ as Holds<ConnState>>::magic(obj) } != CONN_MAGIC {
+        return (null_mut(), null_mut());
+    }
+    // SAFETY: the magic says a whole `ConnState` is there; fields are read by value through
+    // raw pointers.
+    unsafe {
+        let st = <HTTPc_CONN_OBJ as Holds<ConnState>>::reserved(obj);
+        (
+            core::ptr::addr_of!((*st).req).read(),
+            core::ptr::addr_of!((*st).ws).read(),
+        )
+    }
+}
+
 /// Maps a socket outcome to the legacy error for a receive.
 pub(crate) fn rx_err(io: Io) -> HTTPc_ERR {
     match io {

@@ -1,0 +1,1598 @@
+//! The C API called from Rust with a scripted Rust port (`tests/support`): objects in
+//! application-owned storage (boxed zeroed memory and statics), every hook, several
+//! connections in the engine's list, queued messages in all three send modes, the close paths,
+//! NULL and invalid arguments. Small on purpose: these also run under Miri
+//! (`scripts/miri.sh`).
+
+mod support;
+
+use std::ffi::c_void;
+use std::ptr::{addr_of_mut, null_mut};
+
+use support::*;
+
+const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
+
+/// Per-test setup: the serial lock, the library initialised once, a fresh world.
+fn setup() -> std::sync::MutexGuard<'static, ()> {
+    let g = serial();
+    ensure_init();
+    world(|w| w.reset());
+    g
+}
+
+/// Opens `o` (non-blocking) on a socket that answers the upgrade with a valid 101 plus
+/// `server` (released once the request went out), and pumps until OnOpen.
+fn open_ws(o: &Objs, host: &str, server: &[u8]) -> std::rc::Rc<Sock> {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    let mut bytes = response_101(b"");
+    bytes.extend_from_slice(server);
+    sock.push(Gate::Request, Item::Bytes(bytes));
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        let mut err = 0;
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
+    sock
+}
+
+/// Whether an event matching `f` was recorded for `o` since its last (re)open.
+fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
+    let id = o.id();
+    world(|w| {
+        let log = w.log.borrow();
+        let start = log
+            .iter()
+            .rposition(|e| matches!(e, Ev::Opened { conn } if *conn == id))
+            .unwrap_or(0);
+        log[start..].iter().any(|e| e.conn() == id && f(e))
+    })
+}
+
+fn summary(o: &Objs, finished: bool) -> Summary {
+    let log = world(|w| w.events());
+    match check_conn(&log, o.id(), finished) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}\nlog: {log:#?}"),
+    }
+}
+
+fn client_frames(sock: &Sock) -> Vec<ClientFrame> {
+    check_client_stream(&sock.tx.borrow()).expect("client stream")
+}
+
+#[test]
+fn init_sequence_reports_each_error() {
+    let _g = setup();
+    let log = INIT_LOG.get().expect("initialised");
+    for (what, got, want) in log {
+        assert_eq!(got, want, "{what}");
+    }
+}
+
+#[test]
+fn echo_session_with_client_close() {
+    let _g = setup();
+    let o = Objs::new(2, 512, 0, b"echo.test");
+    let srv = [frame(true, OP_TEXT, b"hi"), frame(true, OP_PING, b"p")].concat();
+    let sock = open_ws(&o, "echo.test", &srv);
+    sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"ok")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        let hello = b"hello";
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(hello),
+                5,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(o.pump_until(20, 0, || summary(&o, false).completions.len() == 1));
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&CLOSE_1000),
+                5,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    assert!(o.pump_until(40, 0, || o.ended()));
+    let s = summary(&o, true);
+    assert_eq!(
+        s.messages,
+        vec![(HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"hi".to_vec())]
+    );
+    assert_eq!(s.ws_close, Some((1000, b"ok".to_vec())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    assert!(s.completions.iter().all(|(_, ok)| *ok));
+    assert!(s.errs.is_empty());
+    let frames = client_frames(&sock);
+    let ops: Vec<u8> = frames.iter().map(|f| f.opcode).collect();
+    assert_eq!(ops, vec![OP_TEXT, OP_PONG, OP_CLOSE]);
+    assert_eq!(frames[0].payload, b"hello");
+    assert_eq!(frames[1].payload, b"p");
+    assert_eq!(frames[2].payload, CLOSE_1000);
+    drop(o);
+    check_port().unwrap();
+}
+
+/// Pumps until the connection ended, then returns its checked summary.
+fn finish(o: &Objs) -> Summary {
+    assert!(
+        o.pump_until(200, 10, || o.ended()),
+        "connection did not end"
+    );
+    summary(o, true)
+}
+
+#[test]
+fn null_and_invalid_arguments() {
+    let _g = setup();
+    let o = Objs::new(1, 512, 0, b"args.test");
+    let mut err = 0;
+    let mut dummy: u32 = 1;
+    let p = (&mut dummy as *mut u32).cast::<c_void>();
+    unsafe {
+        // NULL objects.
+        HTTPc_ConnClr(null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_ConnSetParam(null_mut(), HTTPc_PARAM_TYPE_SERVER_PORT, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_ReqClr(null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_ReqSetParam(null_mut(), HTTPc_PARAM_TYPE_REQ_HDR_HOOK, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_WebSockClr(null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_WebSockSetParam(null_mut(), HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_WebSockMsgClr(null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_WebSockMsgSetParam(
+            null_mut(),
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA,
+            p,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_ConnClose(null_mut(), 0, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        let host = o.host.as_ptr().cast_mut().cast();
+        assert_eq!(
+            HTTPc_ConnOpen(null_mut(), o.buf.cast(), 512, host, 9, 0, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        let path = b"/".as_ptr().cast_mut().cast();
+        assert_eq!(
+            HTTPc_WebSockUpgrade(o.conn, null_mut(), o.resp, o.ws, path, 1, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        assert_eq!(
+            HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, null_mut(), 1, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        assert_eq!(
+            HTTPc_WebSockSend(null_mut(), o.msgs[0], 1, null_mut(), 0, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        assert_eq!(
+            HTTPc_WebSockSend(o.conn, null_mut(), 1, null_mut(), 0, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        assert_eq!(
+            HTTPc_WebSockFmtCloseMsg(1000, null_mut(), null_mut(), 10, &mut err),
+            0
+        );
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        // NULL p_err is tolerated.
+        HTTPc_ConnClr(null_mut(), null_mut());
+        HTTPc_WebSockSend(null_mut(), null_mut(), 1, null_mut(), 0, NB, null_mut());
+        // NULL p_param.
+        HTTPc_ConnClr(o.conn, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        HTTPc_ConnSetParam(o.conn, HTTPc_PARAM_TYPE_SERVER_PORT, null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+
+        // Objects never cleared (zeroed storage) are refused, not trusted.
+        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_HDR_HOOK, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        HTTPc_WebSockSetParam(o.ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        HTTPc_WebSockMsgSetParam(
+            o.msgs[0],
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA,
+            p,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        assert_eq!(
+            HTTPc_WebSockSend(o.conn, o.msgs[0], 1, null_mut(), 0, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        let fresh = Objs::new(0, 256, 0, b"x");
+        assert_eq!(fresh.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_INVALID_STATE);
+        HTTPc_ConnClose(fresh.conn, 0, &mut err);
+        assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
+
+        // Parameter values and types.
+        HTTPc_ConnSetParam(o.conn, 9999, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        HTTPc_ConnSetParam(o.conn, HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        let mut port0: u16 = 0;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_SERVER_PORT,
+            (&mut port0 as *mut u16).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_PORT_INVALID);
+        HTTPc_ReqClr(o.req, &mut err);
+        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        HTTPc_ReqSetParam(o.req, 9999, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        let mut tbl = HTTPc_PARAM_TBL {
+            TblPtr: null_mut(),
+            EntryNbr: 2,
+        };
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+            (&mut tbl as *mut HTTPc_PARAM_TBL).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR);
+        HTTPc_WebSockClr(o.ws, &mut err);
+        HTTPc_WebSockSetParam(o.ws, 9999, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+        HTTPc_WebSockMsgClr(o.msgs[0], &mut err);
+        HTTPc_WebSockMsgSetParam(o.msgs[0], HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, p, &mut err);
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+
+        // ConnOpen argument checks, in the documented order.
+        let host = o.host.as_ptr().cast_mut().cast();
+        assert_eq!(
+            HTTPc_ConnOpen(o.conn, o.buf.cast(), 255, host, 9, 0, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_CFG_INVALID_BUF_LEN);
+        assert_eq!(
+            HTTPc_ConnOpen(o.conn, o.buf.cast(), 512, null_mut(), 9, 0, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
+        assert_eq!(
+            HTTPc_ConnOpen(o.conn, o.buf.cast(), 512, host, 0, 0, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_CLOSE_CALLBACK_INVALID);
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK,
+            on_conn_close as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_CONNECT_CALLBACK_INVALID);
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK,
+            on_connect as *mut c_void,
+            &mut err,
+        );
+        let mut zero16: u16 = 0;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT,
+            (&mut zero16 as *mut u16).cast(),
+            &mut err,
+        );
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_CONNECT_TIMEOUT_INVALID);
+        let mut t: u16 = 500;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT,
+            (&mut t as *mut u16).cast(),
+            &mut err,
+        );
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT,
+            (&mut zero16 as *mut u16).cast(),
+            &mut err,
+        );
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_INACTIVITY_TIMEOUT_INVALID);
+
+        // Upgrade and send on a connection that is not open / not a WebSocket.
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+        assert_eq!(
+            HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, path, 0, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"x"),
+                1,
+                0,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_CONN);
+        HTTPc_ConnClose(o.conn, 0, &mut err);
+        assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
+    }
+    assert!(world(|w| w
+        .log
+        .borrow()
+        .iter()
+        .all(|e| matches!(e, Ev::Opened { .. }))));
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn fmt_close_msg() {
+    let _g = setup();
+    let mut buf = [0u8; 130];
+    let mut err = 0;
+    let p: *mut CPU_CHAR = buf.as_mut_ptr().cast();
+    unsafe {
+        let n = HTTPc_WebSockFmtCloseMsg(1000, c"bye".as_ptr().cast_mut(), p, 130, &mut err);
+        assert_eq!((n, err), (5, HTTPc_ERR_NONE));
+        assert_eq!(std::slice::from_raw_parts(p.cast::<u8>(), 5), &CLOSE_1000);
+        let n = HTTPc_WebSockFmtCloseMsg(4999, null_mut(), p, 2, &mut err);
+        assert_eq!((n, err), (2, HTTPc_ERR_NONE));
+        for bad in [0u16, 999, 1004, 1005, 1006, 1015, 2999, 5000] {
+            let n = HTTPc_WebSockFmtCloseMsg(bad, null_mut(), p, 130, &mut err);
+            assert_eq!(
+                (n, err),
+                (0, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE),
+                "code {bad}"
+            );
+        }
+        // Buffer one byte short; reason of 124 bytes; reason not UTF-8.
+        let n = HTTPc_WebSockFmtCloseMsg(1000, c"bye".as_ptr().cast_mut(), p, 4, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN));
+        let mut long = vec![b'a'; 124];
+        long.push(0);
+        let n = HTTPc_WebSockFmtCloseMsg(1000, long.as_mut_ptr().cast(), p, 130, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN));
+        long[123] = 0;
+        let n = HTTPc_WebSockFmtCloseMsg(1000, long.as_mut_ptr().cast(), p, 130, &mut err);
+        assert_eq!((n, err), (125, HTTPc_ERR_NONE));
+        let n = HTTPc_WebSockFmtCloseMsg(1000, c"\xff".as_ptr().cast_mut(), p, 130, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM));
+    }
+}
+
+#[test]
+fn send_argument_checks_on_open_websocket() {
+    let _g = setup();
+    let o = Objs::new(2, 512, 0, b"send.test");
+    let _sock = open_ws(&o, "send.test", b"");
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        let m = o.msgs[0];
+        // Unknown type; control payload over 125; invalid close payload; NULL data without hook.
+        assert_eq!(o.send(0, 3, Some(b"x"), 1, NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
+        let big = [0u8; 126];
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_PING,
+                Some(&big),
+                126,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&[0x03, 0xED]),
+                2,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&[0x03]),
+                1,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);
+        let mut bare = 0;
+        HTTPc_WebSockMsgClr(o.msgs[1], &mut bare);
+        assert_eq!(
+            o.send(1, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, None, 4, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID);
+        HTTPc_WebSockMsgSetParam(
+            o.msgs[1],
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE,
+            on_tx_complete as *mut c_void,
+            &mut bare,
+        );
+        assert_eq!(
+            o.send(1, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, None, 4, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(b"x"),
+                STALL,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
+        // A queued message is "used" until it completes: no re-send, no clear, no set-param.
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"one"),
+                3,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"two"),
+                3,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
+        HTTPc_WebSockMsgClr(m, &mut err);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
+        HTTPc_WebSockMsgSetParam(
+            m,
+            HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA,
+            m.cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
+        // The open connection and WebSocket are in use too.
+        HTTPc_ConnClr(o.conn, &mut err);
+        assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+        HTTPc_WebSockClr(o.ws, &mut err);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_IS_USED);
+        let mut p: u16 = 81;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_SERVER_PORT,
+            (&mut p as *mut u16).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+    }
+    assert!(o.pump_until(10, 0, || summary(&o, false).completions.len() == 1));
+    unsafe {
+        // Completed: usable again.
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"two"),
+                3,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    let mut o = o;
+    assert!(o.release());
+    let s = summary(&o, true);
+    assert_eq!(s.completions.len(), 2);
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A message source for the hook send modes.
+fn src(data: &[u8], chunks: &[u32], init_len: Option<u32>, send_len: u32) -> MsgSrc {
+    MsgSrc {
+        data: data.to_vec(),
+        chunks: chunks.to_vec(),
+        init_len,
+        send_len,
+        ..MsgSrc::default()
+    }
+}
+
+#[test]
+fn send_modes_buffer_hook_and_fragmented() {
+    let _g = setup();
+    // 256-byte buffer: the send region is 64 bytes, so 150-byte messages stream through it.
+    let o = Objs::new(6, 256, 0, b"modes.test");
+    let sock = open_ws(&o, "modes.test", b"");
+    let long: Vec<u8> = (0..150u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        // Known length through the hook, with "nothing yet" (0) once.
+        assert_eq!(
+            o.msg_setup(1, Some(src(&long, &[40, 0, 200], None, 150))),
+            HTTPc_ERR_NONE
+        );
+        // Fragmented: 3 bytes, "nothing yet", 5 bytes, then 0 = end.
+        assert_eq!(
+            o.msg_setup(2, Some(src(b"abcdefgh", &[3, STALL, 5, 9], None, 0))),
+            HTTPc_ERR_NONE
+        );
+        // OnMsgTxInit replaces the length (4 of the 8 bytes).
+        assert_eq!(
+            o.msg_setup(3, Some(src(b"12345678", &[], Some(4), 8))),
+            HTTPc_ERR_NONE
+        );
+        assert_eq!(o.msg_setup(4, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(5, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(&long),
+                150,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(1, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, None, 150, NB, &mut err),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(
+                2,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                None,
+                STALL,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(3, HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, None, 8, NB, &mut err),
+            DEF_OK
+        );
+        // Control messages go ahead of queued data.
+        assert_eq!(
+            o.send(4, HTTPc_WEBSOCK_MSG_TYPE_PING, Some(b"pp"), 2, NB, &mut err),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(5, HTTPc_WEBSOCK_MSG_TYPE_PONG, None, 0, NB, &mut err),
+            DEF_OK
+        );
+    }
+    // ("Nothing yet" from the fragment hook: it is asked again on a later pass.)
+    assert!(o.pump_until(60, 1, || summary(&o, false).completions.len() == 6));
+    sock.push_now(&frame(true, OP_PONG, b"pp"));
+    assert!(o.pump_until(10, 1, || !summary(&o, false).pongs.is_empty()));
+    let s = summary(&o, false);
+    assert!(s.completions.iter().all(|(_, ok)| *ok), "{s:?}");
+    assert_eq!(s.pongs, vec![b"pp".to_vec()]);
+    let frames = client_frames(&sock);
+    let shape: Vec<(u8, bool, usize)> = frames
+        .iter()
+        .map(|f| (f.opcode, f.fin, f.payload.len()))
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            (OP_PING, true, 2),
+            (OP_PONG, true, 0),
+            (OP_BIN, true, 150),
+            (OP_TEXT, true, 150),
+            (OP_TEXT, false, 3),
+            (OP_CONT, false, 5),
+            (OP_CONT, true, 0),
+            (OP_BIN, true, 4),
+        ]
+    );
+    assert_eq!(frames[2].payload, long);
+    assert_eq!(frames[3].payload, long);
+    assert_eq!(frames[4].payload, b"abc");
+    assert_eq!(frames[5].payload, b"defgh");
+    assert_eq!(frames[7].payload, b"1234");
+    let mut o = o;
+    assert!(o.release());
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn receive_streaming_with_partial_takes() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"rx.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Stream(vec![1, 0, 2, u32::MAX]));
+    let srv = [
+        frame(true, OP_TEXT, "héllo".as_bytes()),
+        frame(false, OP_BIN, b"ab"),
+        frame(true, OP_PING, b"x"),
+        frame(false, OP_CONT, b"cd"),
+        frame(true, OP_CONT, b"e"),
+        frame(true, OP_PONG, b"y"),
+        close_frame(1001, b"going"),
+    ]
+    .concat();
+    let sock = open_ws(&o, "rx.test", &srv);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(
+        s.messages,
+        vec![
+            (
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                "héllo".as_bytes().to_vec()
+            ),
+            (HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, b"abcde".to_vec()),
+        ]
+    );
+    assert_eq!(s.pongs, vec![b"y".to_vec()]);
+    assert_eq!(s.ws_close, Some((1001, b"going".to_vec())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
+    );
+    let rx_inits: Vec<u32> = world(|w| {
+        w.log
+            .borrow()
+            .iter()
+            .filter_map(|e| match e {
+                Ev::RxInit { len, .. } => Some(*len),
+                _ => None,
+            })
+            .collect()
+    });
+    assert_eq!(rx_inits, vec![6, HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED]);
+    let frames = client_frames(&sock);
+    let ops: Vec<(u8, Vec<u8>)> = frames.into_iter().map(|f| (f.opcode, f.payload)).collect();
+    assert_eq!(
+        ops,
+        vec![
+            (OP_PONG, b"x".to_vec()),
+            (OP_CLOSE, 1001u16.to_be_bytes().to_vec())
+        ]
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn receive_buffer_mode_and_size_limit() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 16, b"buf.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 10));
+    let srv = [
+        frame(true, OP_BIN, b"0123456789"),
+        frame(false, OP_TEXT, b"abcdefgh"),
+        frame(true, OP_CONT, b"ijklmnopq"), // 17 bytes in all: over the 16-byte limit
+    ]
+    .concat();
+    let sock = world(|w| w.expect_connect("buf.test", ConnectMode::Ok));
+    sock.push(
+        Gate::Request,
+        Item::Bytes([response_101(b""), srv].concat()),
+    );
+    sock.push(Gate::ClientClose, Item::Eof);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(16), HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.upgrade(NB, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let s = finish(&o);
+    assert_eq!(s.messages.len(), 1, "{s:?}");
+    assert_eq!(
+        world(|w| w.rx_snaps.borrow().clone()),
+        vec![b"0123456789".to_vec()]
+    );
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG]);
+    assert_eq!(s.ws_close.as_ref().map(|c| c.0), Some(1009));
+    // The connection's OnClose carries the error that failed it.
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG
+        ))
+    );
+    let frames = client_frames(&sock);
+    assert_eq!(
+        frames.last().map(|f| f.payload.clone()),
+        Some(1009u16.to_be_bytes().to_vec())
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn protocol_violation_fails_the_connection() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"bad.test");
+    // A masked frame from the server.
+    let srv = [0x81u8, 0x81, 1, 2, 3, 4, b'x' ^ 1];
+    let sock = open_ws(&o, "bad.test", &srv);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME]);
+    assert_eq!(s.ws_close, Some((1002, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME
+        ))
+    );
+    let frames = client_frames(&sock);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].payload, 1002u16.to_be_bytes());
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn server_close_then_send_is_refused() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"sc.test");
+    let sock = open_ws(&o, "sc.test", &close_frame(1000, b""));
+    assert!(o.pump_until(10, 0, || !client_frames(&sock).is_empty()));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"late"),
+                4,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
+    }
+    sock.push_now(&[]);
+    sock.push(Gate::Now, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.ws_close, Some((1000, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn app_close_fails_queued_messages() {
+    let _g = setup();
+    let o = Objs::new(3, 256, 0, b"app.test");
+    let sock = open_ws(&o, "app.test", b"");
+    // The socket takes nothing: messages stay queued.
+    sock.tx_policy
+        .borrow_mut()
+        .steps
+        .extend([Step::WouldBlock; 8]);
+    let mut err = 0;
+    unsafe {
+        for i in 0..3 {
+            assert_eq!(o.msg_setup(i, None), HTTPc_ERR_NONE);
+        }
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"a"),
+                1,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(1, HTTPc_WEBSOCK_MSG_TYPE_PING, None, 0, NB, &mut err),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(
+                2,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(b"b"),
+                1,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        HTTPc_TaskHandler();
+        HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let s = summary(&o, true);
+    assert_eq!(s.completions.len(), 3);
+    assert!(s.completions.iter().all(|(_, ok)| !ok));
+    assert_eq!(s.ws_close, Some((1006, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    // Every message object is free again.
+    for m in &o.msgs {
+        unsafe { HTTPc_WebSockMsgClr(*m, &mut err) };
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn hooks_reenter_the_api() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"re.test");
+    world(|w| {
+        w.echo_msg.set(o.msgs[0]);
+        w.close_msg.set(o.msgs[1]);
+        // Echo from the first OnMsgRxComplete, start the close from the echo's completion,
+        // and close the connection from the WebSocket OnClose.
+        w.reactions.borrow_mut().extend([
+            (Hook::RxComplete, 0, Act::Echo),
+            (Hook::TxComplete, 0, Act::SendClose),
+            (Hook::Close, 0, Act::ConnClose),
+        ]);
+    });
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+    }
+    let sock = open_ws(&o, "re.test", &frame(true, OP_TEXT, b"ping me"));
+    sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.completions.len(), 2);
+    assert!(s.completions.iter().all(|(_, ok)| *ok));
+    assert_eq!(s.ws_close, Some((1000, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    let reactions = world(|w| w.reaction_errs.borrow().clone());
+    assert_eq!(reactions[0], (Act::Echo, HTTPc_ERR_NONE, DEF_OK));
+    assert_eq!(reactions[1], (Act::SendClose, HTTPc_ERR_NONE, DEF_OK));
+    // ConnClose from OnClose: the connection is already being released.
+    assert_eq!(reactions[2].0, Act::ConnClose);
+    let ops: Vec<u8> = client_frames(&sock).iter().map(|f| f.opcode).collect();
+    assert_eq!(ops, vec![OP_TEXT, OP_CLOSE]);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn conn_close_from_a_hook_is_deferred() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"defer.test");
+    world(|w| {
+        w.reactions
+            .borrow_mut()
+            .push((Hook::RxInit, 0, Act::ConnClose))
+    });
+    let srv = [frame(true, OP_TEXT, b"a"), frame(true, OP_TEXT, b"b")].concat();
+    let _sock = open_ws(&o, "defer.test", &srv);
+    let s = finish(&o);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    assert_eq!(s.ws_close, Some((1006, Vec::new())));
+    assert_eq!(
+        world(|w| w.reaction_errs.borrow().clone()),
+        vec![(Act::ConnClose, HTTPc_ERR_NONE, DEF_OK)]
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn several_connections_share_the_engine() {
+    let _g = setup();
+    let hosts = ["one.test", "two.test", "three.test"];
+    let objs: Vec<Objs> = hosts
+        .iter()
+        .map(|h| Objs::new(1, 256, 0, h.as_bytes()))
+        .collect();
+    let socks: Vec<_> = objs
+        .iter()
+        .zip(hosts)
+        .map(|(o, h)| open_ws(o, h, &frame(true, OP_TEXT, h.as_bytes())))
+        .collect();
+    let mut err = 0;
+    // Remove the middle one from the list first, then the others keep working.
+    unsafe { HTTPc_ConnClose(objs[1].conn, HTTPc_FLAG_NONE, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    for (i, o) in objs.iter().enumerate() {
+        if i == 1 {
+            continue;
+        }
+        unsafe {
+            assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+            assert_eq!(
+                o.send(
+                    0,
+                    HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                    Some(b"hey"),
+                    3,
+                    NB,
+                    &mut err
+                ),
+                DEF_OK
+            );
+        }
+    }
+    assert!(objs[0].pump_until(20, 0, || {
+        [0, 2]
+            .iter()
+            .all(|&i| summary(&objs[i], false).completions.len() == 1)
+    }));
+    for (i, (o, h)) in objs.iter().zip(hosts).enumerate() {
+        let s = summary(o, i == 1);
+        assert_eq!(
+            s.messages,
+            vec![(HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, h.as_bytes().to_vec())]
+        );
+        if i != 1 {
+            assert_eq!(client_frames(&socks[i])[0].payload, b"hey");
+        }
+    }
+    // Then the head of the list (the newest) and the tail.
+    for i in [2, 0] {
+        unsafe { HTTPc_ConnClose(objs[i].conn, HTTPc_FLAG_NONE, &mut err) };
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(summary(&objs[i], true).conn_close.is_some());
+    }
+    drop(objs);
+    check_port().unwrap();
+}
+
+#[test]
+fn handshake_refused_and_invalid() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"hs.test");
+    // 1. A 403: the transaction completes with the status; the connection stays usable.
+    let sock = world(|w| w.expect_connect("hs.test", ConnectMode::Ok));
+    sock.push(
+        Gate::Request,
+        Item::Bytes(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".to_vec()),
+    );
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        o.upgrade(NB, &mut err);
+    }
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
+    let s = summary(&o, false);
+    assert_eq!(s.trans_complete, Some(status_code_from_number(403)));
+    assert!(!s.opened);
+    // 2. Upgrade again on the same connection; this time the Accept is wrong.
+    let mut bad = response_101(b"");
+    let at = bad
+        .windows(4)
+        .position(|w| w == b"pt: ")
+        .expect("accept header")
+        + 4;
+    bad[at] ^= 1;
+    sock.push_now(&bad);
+    unsafe {
+        HTTPc_ReqClr(o.req, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        HTTPc_WebSockClr(o.ws, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
+        o.upgrade(NB, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let s = finish(&o);
+    assert_eq!(s.trans_err, Some(HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID));
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID
+        ))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn request_headers_and_response_header_hook() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"hdr.test");
+    world(|w| {
+        *w.req_hdr.borrow_mut() = Some((HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL, b"chat".to_vec()))
+    });
+    let sock = world(|w| w.expect_connect("hdr.test", ConnectMode::Ok));
+    sock.push(
+        Gate::Request,
+        Item::Bytes(response_101(b"Sec-WebSocket-Protocol: chat\r\n")),
+    );
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        o.upgrade(NB, &mut err);
+    }
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+    let head = sock.client().unwrap().0.expect("request sent");
+    let head = String::from_utf8(head).unwrap();
+    assert!(head.starts_with("GET /chat HTTP/1.1\r\n"), "{head}");
+    assert!(
+        head.contains("\r\nSec-WebSocket-Protocol: chat\r\n"),
+        "{head}"
+    );
+    let key = std::str::from_utf8(Key::from_random(NONCE).as_bytes())
+        .unwrap()
+        .to_string();
+    assert!(
+        head.contains(&format!("\r\nSec-WebSocket-Key: {key}\r\n")),
+        "{head}"
+    );
+    let hdrs: Vec<(HTTP_HDR_FIELD, Vec<u8>)> = world(|w| {
+        w.log
+            .borrow()
+            .iter()
+            .filter_map(|e| match e {
+                Ev::RespHdr { field, value, .. } => Some((*field, value.clone())),
+                _ => None,
+            })
+            .collect()
+    });
+    assert!(
+        hdrs.contains(&(HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL, b"chat".to_vec())),
+        "{hdrs:?}"
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+use httpc_ws::proto::handshake::Key;
+
+#[test]
+fn connect_outcomes() {
+    let _g = setup();
+    let cases = [
+        (ConnectMode::Fail, false, 0u32),
+        (ConnectMode::Later(3), true, 1),
+        (ConnectMode::LaterFail(2), false, 1),
+        (ConnectMode::Never, false, 1),
+    ];
+    for (mode, ok, closes) in cases {
+        world(|w| w.reset());
+        let o = Objs::new(0, 256, 0, b"c.test");
+        world(|w| w.expect_connect("c.test", mode));
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        // 100 ms per pass: the 1000 ms connect timeout passes within the pump.
+        assert!(
+            o.pump_until(30, 100, || has(&o, |e| matches!(e, Ev::Connect { .. }))),
+            "{mode:?}"
+        );
+        let s = summary(&o, !ok);
+        assert_eq!(s.connect, Some(ok), "{mode:?}");
+        assert!(s.conn_close.is_none(), "{mode:?}");
+        let socks = world(|w| w.socks.borrow().clone());
+        if ok {
+            drop(o);
+            assert_eq!(
+                summary_of_last(),
+                Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+            );
+        } else {
+            drop(o);
+        }
+        assert_eq!(
+            socks.iter().map(|s| s.closes.get()).sum::<u32>(),
+            closes,
+            "{mode:?}"
+        );
+        check_port().unwrap();
+    }
+}
+
+fn summary_of_last() -> Option<(HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR)> {
+    world(|w| {
+        w.log.borrow().iter().rev().find_map(|e| match e {
+            Ev::ConnClose { status, err, .. } => Some((*status, *err)),
+            _ => None,
+        })
+    })
+}
+
+#[test]
+fn blocking_calls() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"blk.test");
+    let sock = world(|w| w.expect_connect("blk.test", ConnectMode::Later(2)));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!((*o.resp).StatusCode, HTTP_STATUS_SWITCHING_PROTOCOLS);
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        // Blocking send: done when it returns.
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"sync"),
+                4,
+                0,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(client_frames(&sock)[0].payload, b"sync");
+        // A blocking send the peer never takes: the connection drops during the wait.
+        sock.tx_policy
+            .borrow_mut()
+            .steps
+            .extend([Step::WouldBlock, Step::WouldBlock, Step::Err]);
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(b"lost"),
+                4,
+                0,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_SOCK_TX_FATAL);
+    }
+    let s = summary(&o, true);
+    assert_eq!(s.errs, vec![HTTPc_ERR_CONN_SOCK_TX_FATAL]);
+    assert_eq!(
+        s.conn_close.map(|c| c.1),
+        Some(HTTPc_ERR_CONN_SOCK_TX_FATAL)
+    );
+    assert_eq!(
+        s.completions,
+        vec![(o.msgs[0] as usize, true), (o.msgs[1] as usize, false)]
+    );
+    // A blocking open whose connect fails.
+    world(|w| w.expect_connect("blk.test", ConnectMode::Fail));
+    unsafe {
+        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_CONN_SOCK_CONNECT);
+    }
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn timers_ping_pong_and_close_timeout() {
+    let _g = setup();
+    // Keep-alive ping, then no pong: pong timeout.
+    let o = Objs::new(1, 256, 0, b"t.test");
+    let sock = world(|w| w.expect_connect("t.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        for (t, v) in [
+            (HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 100u32),
+            (HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 50),
+        ] {
+            let mut v = v;
+            HTTPc_WebSockSetParam(o.ws, t, (&mut v as *mut u32).cast(), &mut err);
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.upgrade(NB, &mut err);
+    }
+    let s = finish(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_PONG_TIMEOUT]);
+    assert_eq!(s.ws_close, Some((1006, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_WEBSOCK_PONG_TIMEOUT
+        ))
+    );
+    assert_eq!(client_frames(&sock)[0].opcode, OP_PING);
+    drop(o);
+
+    // Our Close, never answered: close timeout (5 s by default).
+    world(|w| w.reset());
+    let o = Objs::new(1, 256, 0, b"t.test");
+    let _sock = open_ws(&o, "t.test", b"");
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&CLOSE_1000),
+                5,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    assert!(o.pump_until(100, 100, || o.ended()));
+    let s = summary(&o, true);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT]);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn random_source_failure_fails_the_upgrade() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"rnd.test");
+    world(|w| w.expect_connect("rnd.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        world(|w| w.random_fails.set(true));
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        world(|w| w.random_fails.set(false));
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_FAULT);
+        // Nothing was taken: the same objects upgrade fine afterwards... on a fresh socket.
+        HTTPc_WebSockClr(o.ws, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        HTTPc_ReqClr(o.req, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn objects_reusable_after_clear() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"again.test");
+    for round in 0..2 {
+        let sock = open_ws(&o, "again.test", &frame(true, OP_TEXT, b"r"));
+        sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
+        sock.push(Gate::ClientClose, Item::Eof);
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE, "round {round}");
+            assert_eq!(
+                o.send(
+                    0,
+                    HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                    Some(&CLOSE_1000),
+                    5,
+                    NB,
+                    &mut err
+                ),
+                DEF_OK
+            );
+        }
+        let s = finish(&o);
+        assert_eq!(s.messages.len(), 1);
+        assert_eq!(s.completions, vec![(o.msgs[0] as usize, true)]);
+        assert_eq!(
+            s.conn_close,
+            Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+        );
+    }
+    drop(o);
+    check_port().unwrap();
+}
+
+// Objects in static storage, as a C application would have them.
+static mut S_CONN: HTTPc_CONN_OBJ = HTTPc_CONN_OBJ {
+    UserDataPtr: null_mut(),
+    Reserved: [0; HTTPc_CONN_OBJ_RESERVED_WORDS],
+};
+static mut S_REQ: HTTPc_REQ_OBJ = HTTPc_REQ_OBJ {
+    UserDataPtr: null_mut(),
+    Reserved: [0; HTTPc_REQ_OBJ_RESERVED_WORDS],
+};
+static mut S_WS: HTTPc_WEBSOCK_OBJ = HTTPc_WEBSOCK_OBJ {
+    UserDataPtr: null_mut(),
+    Reserved: [0; HTTPc_WEBSOCK_OBJ_RESERVED_WORDS],
+};
+static mut S_MSG: HTTPc_WEBSOCK_MSG_OBJ = HTTPc_WEBSOCK_MSG_OBJ {
+    UserDataPtr: null_mut(),
+    Reserved: [0; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
+};
+static mut S_RESP: HTTPc_RESP_OBJ = HTTPc_RESP_OBJ {
+    ProtocolVer: 0,
+    StatusCode: 0,
+    ReasonPhrasePtr: std::ptr::null(),
+    ContentType: 0,
+    ContentLen: 0,
+};
+static mut S_BUF: [u8; 256] = [0; 256];
+
+#[test]
+fn static_objects() {
+    let _g = setup();
+    let sock = world(|w| w.expect_connect("static.test", ConnectMode::Ok));
+    sock.push(
+        Gate::Request,
+        Item::Bytes([response_101(b""), frame(true, OP_BIN, b"\x00\x01")].concat()),
+    );
+    sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    let (conn, req, ws, msg, resp, buf) = (
+        addr_of_mut!(S_CONN),
+        addr_of_mut!(S_REQ),
+        addr_of_mut!(S_WS),
+        addr_of_mut!(S_MSG),
+        addr_of_mut!(S_RESP),
+        addr_of_mut!(S_BUF).cast::<u8>(),
+    );
+    let mut err = 0;
+    unsafe {
+        (*conn).UserDataPtr = conn.cast();
+        HTTPc_ConnClr(conn, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(
+            (*conn).UserDataPtr,
+            conn.cast(),
+            "ConnClr keeps UserDataPtr"
+        );
+        HTTPc_ConnSetParam(
+            conn,
+            HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK,
+            on_conn_close as *mut c_void,
+            &mut err,
+        );
+        let host = b"static.test\0";
+        assert_eq!(
+            HTTPc_ConnOpen(
+                conn,
+                buf.cast(),
+                256,
+                host.as_ptr().cast_mut().cast(),
+                11,
+                0,
+                &mut err
+            ),
+            DEF_OK
+        );
+        HTTPc_ReqClr(req, &mut err);
+        HTTPc_WebSockClr(ws, &mut err);
+        HTTPc_WebSockSetParam(
+            ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN,
+            on_open as *mut c_void,
+            &mut err,
+        );
+        HTTPc_WebSockSetParam(
+            ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_CLOSE,
+            on_close as *mut c_void,
+            &mut err,
+        );
+        HTTPc_WebSockSetParam(
+            ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA,
+            on_rx_data as *mut c_void,
+            &mut err,
+        );
+        HTTPc_WebSockSetParam(
+            ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_INIT,
+            on_rx_init as *mut c_void,
+            &mut err,
+        );
+        HTTPc_WebSockSetParam(
+            ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE,
+            on_rx_complete as *mut c_void,
+            &mut err,
+        );
+        let path = b"/s";
+        assert_eq!(
+            HTTPc_WebSockUpgrade(
+                conn,
+                req,
+                resp,
+                ws,
+                path.as_ptr().cast_mut().cast(),
+                2,
+                0,
+                &mut err
+            ),
+            DEF_OK
+        );
+        HTTPc_WebSockMsgClr(msg, &mut err);
+        assert_eq!(
+            HTTPc_WebSockSend(
+                conn,
+                msg,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                null_mut(),
+                0,
+                0,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        for _ in 0..20 {
+            HTTPc_TaskHandler();
+        }
+    }
+    let log = world(|w| w.events());
+    let s = check_conn(&log, conn as usize, true).unwrap();
+    assert_eq!(
+        s.messages,
+        vec![(HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, vec![0, 1])]
+    );
+    assert_eq!(s.ws_close, Some((1000, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    unsafe { HTTPc_ConnClose(conn, 0, &mut err) };
+    assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
+    check_port().unwrap();
+}
+
+/// Regression (found by `capi_script`): a queued control message must complete (DEF_FAIL)
+/// when the random source fails as its frame is built. The engine dequeued it before asking
+/// for the mask key, so the failure left it neither queued nor in flight: no OnMsgTxComplete
+/// ever, and the message object stayed "used" for good.
+#[test]
+fn control_message_completes_when_the_random_source_fails() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"rndctl.test");
+    let _sock = open_ws(&o, "rndctl.test", b"");
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(0, HTTPc_WEBSOCK_MSG_TYPE_PING, Some(b"xy"), 2, NB, &mut err),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"data"),
+                4,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        world(|w| w.random_fails.set(true));
+        HTTPc_TaskHandler();
+        world(|w| w.random_fails.set(false));
+    }
+    let log = world(|w| w.events());
+    let s = check_conn(&log, o.id(), true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_FAULT]);
+    assert_eq!(s.completions.len(), 2);
+    for m in &o.msgs {
+        unsafe { HTTPc_WebSockMsgClr(*m, &mut err) };
+        assert_eq!(err, HTTPc_ERR_NONE, "message still in use");
+    }
+    drop(o);
+    check_port().unwrap();
+}
