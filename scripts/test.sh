@@ -61,13 +61,16 @@ cmake_build_and_test() {
 
 # ASan + UBSan over every C test and example (clang), and proof the runtime is linked.
 sanitizers() {
+    local syms
     cmake -S . -B build-ci-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-        -DCMAKE_CXX_COMPILER=clang++ -DHTTPC_WS_SANITIZE=address,undefined >/dev/null &&
-        cmake --build build-ci-asan --parallel "$JOBS" &&
-        nm build-ci-asan/tests/c/test_scripted | grep -q __asan_init &&
-        nm build-ci-asan/tests/c/test_scripted | grep -q __ubsan_handle &&
-        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-            ctest --test-dir build-ci-asan --output-on-failure -j "$JOBS"
+        -DCMAKE_CXX_COMPILER=clang++ -DHTTPC_WS_SANITIZE=address,undefined >/dev/null || return 1
+    cmake --build build-ci-asan --parallel "$JOBS" || return 1
+    # The whole symbol list first: `nm | grep -q` can die of SIGPIPE under pipefail.
+    syms=$(nm build-ci-asan/tests/c/test_scripted) || return 1
+    grep -q __asan_init <<<"$syms" || { echo "ASan runtime not linked"; return 1; }
+    grep -q __ubsan_handle <<<"$syms" || { echo "UBSan runtime not linked"; return 1; }
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest --test-dir build-ci-asan --output-on-failure -j "$JOBS"
 }
 
 # valgrind memcheck over the scripted tests and the live tests in both modes. The engine task
