@@ -239,17 +239,8 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
         return DEF_FAIL;
     };
     if !done {
-        // Give up: the connect is abandoned.
         // SAFETY: lock held once; the connection is listed.
-        unsafe {
-            engine::close_from_api(
-                p_conn_obj,
-                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-                HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
-            )
-        };
-        set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
-        return DEF_FAIL;
+        return unsafe { engine::give_up(p_conn_obj, p_err) };
     }
     if s.phase == Phase::Connected {
         set_err(p_err, HTTPc_ERR_NONE);

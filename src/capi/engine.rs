@@ -35,43 +35,39 @@ unsafe fn conn<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut ConnState> {
     unsafe { state::get(c) }
 }
 
+/// The state behind an attached object's pointer (NULL: none). Attached objects stay live
+/// while attached (API contract). Reached through its own pointer, never through the
+/// connection state, so a connection reference the caller holds stays valid.
+unsafe fn attached<'a, O: state::Holds<S>, S>(obj: *mut O) -> Option<&'a mut S> {
+    if obj.is_null() {
+        return None;
+    }
+    // SAFETY: live while attached (see above).
+    unsafe { state::get(obj) }
+}
+
+/// The WebSocket state of a connection, looked up without forming a connection reference.
 unsafe fn ws_of<'a>(c: *mut HTTPc_CONN_OBJ) -> Option<&'a mut WsState> {
-    // SAFETY: callers pass listed (live) connections; no connection reference is formed.
-    let (_, ws) = unsafe { state::conn_links(c) };
-    if ws.is_null() {
-        return None;
-    }
-    // SAFETY: a connection's `ws` is a live object while the connection uses it.
-    unsafe { state::get(ws) }
+    // SAFETY: callers pass listed (live) connections.
+    unsafe { attached(state::conn_links(c).1) }
 }
 
-/// The WebSocket state of a connection whose state the caller already holds (deriving it
-/// from `s` keeps `s` valid: looking it up through the connection object would not).
+/// The WebSocket state of a connection whose state the caller holds as `s`.
 unsafe fn ws_in<'a>(s: &ConnState) -> Option<&'a mut WsState> {
-    if s.ws.is_null() {
-        return None;
-    }
-    // SAFETY: a connection's `ws` is a live object while the connection uses it.
-    unsafe { state::get(s.ws) }
+    // SAFETY: see `attached`.
+    unsafe { attached(s.ws) }
 }
 
-/// The WebSocket state behind a pointer copied from the connection before hooks ran (the
-/// connection state itself may have been re-borrowed by an API call from the hook).
+/// The WebSocket state behind a pointer copied from the connection before hooks ran.
 unsafe fn ws_at<'a>(ws: *mut HTTPc_WEBSOCK_OBJ) -> Option<&'a mut WsState> {
-    if ws.is_null() {
-        return None;
-    }
-    // SAFETY: attached objects stay live while attached (API contract).
-    unsafe { state::get(ws) }
+    // SAFETY: see `attached`.
+    unsafe { attached(ws) }
 }
 
-/// As `ws_in`, for the request.
+/// The request state of a connection whose state the caller holds as `s`.
 unsafe fn req_in<'a>(s: &ConnState) -> Option<&'a mut ReqState> {
-    if s.req.is_null() {
-        return None;
-    }
-    // SAFETY: a connection's `req` is a live object while the connection uses it.
-    unsafe { state::get(s.req) }
+    // SAFETY: see `attached`.
+    unsafe { attached(s.req) }
 }
 
 unsafe fn msg<'a>(m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> Option<&'a mut MsgState> {
@@ -1478,6 +1474,24 @@ pub(crate) unsafe fn close_from_api(
             super::task::block_until(1000, &mut || conn(c).is_none_or(|s| s.phase == Phase::Idle));
         }
     }
+}
+
+/// A blocking call's wait ran out: close the connection (as the legacy code did when its wait
+/// failed), which also completes whatever the call was waiting for, and report the timeout.
+///
+/// # Safety
+/// Lock held once; `c` is listed.
+pub(crate) unsafe fn give_up(c: *mut HTTPc_CONN_OBJ, p_err: *mut HTTPc_ERR) -> CPU_BOOLEAN {
+    // SAFETY: per the caller's contract.
+    unsafe {
+        close_from_api(
+            c,
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
+        )
+    };
+    super::task::set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+    DEF_FAIL
 }
 
 /// Closes the connection for good: socket, queued messages, pending transaction, hooks, list.

@@ -474,15 +474,7 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     };
     if !done {
         // SAFETY: lock held once; the connection is listed.
-        unsafe {
-            engine::close_from_api(
-                p_conn_obj,
-                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-                HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
-            )
-        };
-        set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
-        return DEF_FAIL;
+        return unsafe { engine::give_up(p_conn_obj, p_err) };
     }
     // SAFETY: valid object.
     match unsafe { state::get::<_, ReqState>(p_req_obj) } {
@@ -655,18 +647,8 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
         })
     };
     if !done {
-        // As the legacy code did when its wait failed: close the connection, which completes
-        // the message (DEF_FAIL) so it cannot still go out after we reported failure.
         // SAFETY: lock held once; the connection is listed.
-        unsafe {
-            engine::close_from_api(
-                p_conn_obj,
-                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-                HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
-            )
-        };
-        set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
-        return DEF_FAIL;
+        return unsafe { engine::give_up(p_conn_obj, p_err) };
     }
     // SAFETY: valid object.
     match unsafe { state::get::<_, MsgState>(p_msg_obj) } {
