@@ -1163,7 +1163,13 @@ unsafe fn start_data_frame(
             let len = unsafe { f(c, m) };
             // SAFETY: live.
             if let Some(ms) = unsafe { msg(m) } {
-                ms.len = len;
+                // The hook's length replaces the given one, but never beyond a buffer the
+                // application lent with its own length: we would read past it.
+                ms.len = if ms.data.is_null() || len <= ms.len {
+                    len
+                } else {
+                    ms.len
+                };
             }
         }
     }

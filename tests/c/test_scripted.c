@@ -1972,6 +1972,48 @@ static void t_close_then_drop(void)
     sess_end();
 }
 
+/* 16. A careless OnMsgTxInit announcing more than the buffer given to HTTPc_WebSockSend: the
+ * library sends the buffer's bytes and reads nothing past it (ASan would see it). */
+static CPU_INT32U tx_init_too_long(HTTPc_CONN_OBJ *c, HTTPc_WEBSOCK_MSG_OBJ *m)
+{
+    (void)c;
+    (void)m;
+    return 255u;
+}
+
+static void t_tx_init_longer_than_buffer(void)
+{
+    SESS        o;
+    HTTPc_ERR   err;
+    CPU_BOOLEAN ok;
+    static const char two[2] = { 'o', 'k' };
+
+    memset(&o, 0, sizeof o);
+    state_reset();
+    port_reset();
+    srv_wait_req();
+    srv_101();
+    if (!sess_open(&o)) {
+        sess_end();
+        return;
+    }
+    HTTPc_WebSockMsgSetParam(&Msg[0], HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_INIT,
+                             FN(tx_init_too_long), &err);
+    CHECK_ERR(err, HTTPc_ERR_NONE);
+    ok = HTTPc_WebSockSend(&Conn, &Msg[0], HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, (CPU_CHAR *)two, 2u,
+                           HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
+    CHECK(ok == DEF_OK && err == HTTPc_ERR_NONE, "send: ret %u err %u", (unsigned)ok,
+          (unsigned)err);
+    pump(5);
+    cap_decode();
+    check_frames_wellformed(__LINE__);
+    CHECK(F_N == 1 && F[0].Op == 2u && F[0].Fin && F[0].Len == 2u && memcmp(fpay(0), "ok", 2u) == 0,
+          "expected one 2-byte binary frame (%d frames, len %lu)", F_N,
+          F_N > 0 ? (unsigned long)F[0].Len : 0ul);
+    CHECK(TxDone[0] == 1u, "completions: %u", TxDone[0]);
+    sess_end();
+}
+
 /* 9. Socket errors mid-message; objects reusable afterwards. */
 static void t_socket_errors(void)
 {
@@ -2634,6 +2676,7 @@ int main(void)
     begin(13, "keep-alive ping, pong timeout");         t_keepalive();        end();
     begin(14, "query string, header table and hook");   t_request_extras();   end();
     begin(15, "server Close, then TCP dropped at once"); t_close_then_drop(); end();
+    begin(16, "OnMsgTxInit longer than the buffer");    t_tx_init_longer_than_buffer(); end();
 
     printf("%d passed, %d failed\n", T_Passed_Total, T_Failed_Total);
     return T_Failed_Total == 0 ? 0 : 1;
