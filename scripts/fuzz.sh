@@ -8,7 +8,8 @@
 # whatever earlier runs added; only seed-* files are tracked). Prints, per target, the execs,
 # exec/s, edge coverage ("cov") and features ("ft") from libFuzzer's final stats, and exits
 # non-zero when a target crashed, leaked or timed out (the reproducer is in
-# fuzz/artifacts/<target>/; replay it with `cargo +nightly fuzz run <target> <file>`).
+# fuzz/artifacts/<target>/; replay it with `cargo +nightly fuzz run <target> <file>`). Logs go to
+# fuzz/target/fuzz-logs/<target>-<time>-<pid>.log.
 #
 # Environment: FUZZ_JOBS is not supported on purpose (2 cores: one target at a time);
 # FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-max_len=4096).
@@ -44,7 +45,7 @@ mkdir -p "$logdir"
 status=0
 results=()
 for t in "${targets[@]}"; do
-    log="$logdir/$t.log"
+    log="$logdir/$t-$(date +%Y%m%d-%H%M%S)-$$.log"
     mkdir -p "corpus/$t"
     echo "== $t: ${secs}s (log: $log)"
     rc=0
@@ -52,9 +53,9 @@ for t in "${targets[@]}"; do
     cargo +nightly fuzz run "$t" "corpus/$t" -- \
         -max_total_time="$secs" -print_final_stats=1 -timeout=20 -rss_limit_mb=2048 \
         ${FUZZ_ARGS:-} >"$log" 2>&1 || rc=$?
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+    execs=$(LC_ALL=C sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    rate=$(LC_ALL=C sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    last=$(grep -aE '^#[0-9]+' "$log" | tail -1 || true)
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
     corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
@@ -62,7 +63,7 @@ for t in "${targets[@]}"; do
     if [ "$rc" -ne 0 ]; then
         verdict="FAILED (exit $rc)"
         status=1
-        grep -E 'panicked at|ERROR: (libFuzzer|AddressSanitizer)|SUMMARY|Test unit written' "$log" \
+        grep -aE 'panicked at|ERROR: (libFuzzer|AddressSanitizer)|SUMMARY|Test unit written' "$log" \
             | head -8 | sed 's/^/    /'
     fi
     results+=("$(printf '%-18s execs %-10s exec/s %-7s cov %-6s ft %-7s corpus %-6s %s' \

@@ -265,7 +265,7 @@ struct Shape {
 }
 
 fn shape(o: &Objs) -> Shape {
-    let r = run(o, BYTEWISE, Fault::None);
+    let r = run(o, ios()[0], Fault::None);
     assert_clean(&r, "clean run");
     let (head, frames, partial) = parse_client(&r.tx).unwrap();
     assert_eq!(partial, 0);
@@ -307,20 +307,27 @@ fn offsets(total: usize, marks: &[usize]) -> Vec<usize> {
 }
 
 fn ios() -> Vec<Io> {
-    let mut v = vec![BYTEWISE];
-    if !cfg!(miri) {
-        v.push(Io {
+    if cfg!(miri) {
+        // Whole chunks (the fault offset still cuts them exactly): far fewer engine passes.
+        return vec![Io {
+            chunk: 0,
+            storm_per_mille: 0,
+            seed: 1,
+        }];
+    }
+    vec![
+        BYTEWISE,
+        Io {
             chunk: 1,
             storm_per_mille: 300,
             seed: 7,
-        });
-        v.push(Io {
+        },
+        Io {
             chunk: 0,
             storm_per_mille: 500,
             seed: 11,
-        });
-    }
-    v
+        },
+    ]
 }
 
 #[test]
@@ -350,7 +357,7 @@ fn receive_side_drops_at_every_offset() {
         }
     }
     // A fresh session on the same objects still works.
-    assert_clean(&run(&o, BYTEWISE, Fault::None), "after the sweep");
+    assert_clean(&run(&o, ios()[0], Fault::None), "after the sweep");
 }
 
 #[test]
@@ -379,7 +386,7 @@ fn send_side_drops_at_every_offset() {
             }
         }
     }
-    assert_clean(&run(&o, BYTEWISE, Fault::None), "after the sweep");
+    assert_clean(&run(&o, ios()[0], Fault::None), "after the sweep");
 }
 
 /// Every byte of the response head replaced by NUL (never valid in a head) fails the upgrade

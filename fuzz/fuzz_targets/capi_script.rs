@@ -60,7 +60,7 @@ fn msg_type(r: &mut Reader<'_>) -> HTTPc_WEBSOCK_MSG_TYPE {
 
 fn flags(r: &mut Reader<'_>) -> HTTPc_FLAGS {
     // Mostly non-blocking; a blocking send drives the engine itself.
-    if r.u8() % 8 == 0 {
+    if r.u8().is_multiple_of(8) {
         HTTPc_FLAG_NONE
     } else {
         HTTPc_FLAG_WEBSOCK_NO_BLOCK
@@ -291,7 +291,7 @@ fn run_script(data: &[u8]) {
                 let t = msg_type(&mut r);
                 let len = u32::from(r.u16() % 700);
                 let chunks = vec![u32::from(r.u8()), u32::from(r.u8() % 4), 500];
-                let init_len = (r.u8() % 4 == 0).then(|| u32::from(r.u8()));
+                let init_len = r.u8().is_multiple_of(4).then(|| u32::from(r.u8()));
                 let f = flags(&mut r);
                 let src = MsgSrc {
                     data: pattern(len as usize + 300),

@@ -135,7 +135,7 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
                     let (mkind, _, acc) = msg.as_mut().expect("Data outside a message");
                     assert_eq!(*mkind, kind);
                     // Take some (possibly none); with the input exhausted, at least one byte.
-                    let b = takes.next();
+                    let b = takes.step();
                     let mut take = if b == 0xFF {
                         bytes.len()
                     } else {

@@ -101,7 +101,7 @@ impl Plan {
     }
 
     /// The next step.
-    pub fn next(&mut self) -> u8 {
+    pub fn step(&mut self) -> u8 {
         let b = self.steps[self.at % self.steps.len()];
         self.at = self.at.wrapping_add(1);
         b
@@ -109,7 +109,7 @@ impl Plan {
 
     /// A chunk size in 1..=max: 0xFF (or more than max) means everything.
     pub fn chunk(&mut self, max: usize) -> usize {
-        let b = self.next();
+        let b = self.step();
         if b == 0xFF {
             return max.max(1);
         }
