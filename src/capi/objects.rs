@@ -270,8 +270,9 @@ pub type HTTPc_WEBSOCK_ON_TX_INIT = Option<
 >;
 /// Fill `p_buf` (up to `buf_len` bytes) with the next payload bytes; return how many were
 /// written. For a fragmented message each call makes one frame and 0 ends the message; return
-/// `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again
-/// after the engine next receives data or a send is queued). With a known length, 0 means
+/// `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again on
+/// later engine passes; an engine task does not wake up for it by itself, only when data
+/// arrives, a send is queued or a timer runs out). With a known length, 0 means
 /// "nothing yet" too.
 pub type HTTPc_WEBSOCK_ON_TX_DATA = Option<
     unsafe extern "C" fn(
