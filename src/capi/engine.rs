@@ -154,7 +154,7 @@ pub(crate) fn map_protocol_err(e: ProtocolError) -> HTTPc_ERR {
 pub(crate) unsafe fn run_pass() -> u32 {
     // SAFETY: lock held (caller).
     let g = unsafe { globals() };
-    let Some(port) = g.port else {
+    let Some(port) = global::port() else {
         return u32::MAX;
     };
     if g.in_engine || !g.initialised {
@@ -169,7 +169,7 @@ pub(crate) unsafe fn run_pass() -> u32 {
         // SAFETY: listed connections are live.
         let next = unsafe { conn(c) }.map_or(null_mut(), |s| s.next);
         // SAFETY: lock held; `c` is listed.
-        let wait = unsafe { process(&port, c, now) };
+        let wait = unsafe { process(port, c, now) };
         sleep = sleep.min(wait);
         c = next;
     }
@@ -1460,11 +1460,11 @@ pub(crate) unsafe fn close_from_api(
 ) {
     // SAFETY: lock held.
     let g = unsafe { globals() };
-    let (task_mode, in_engine, port) = (g.task_mode, g.in_engine, g.port);
-    let Some(port) = port else { return };
+    let (task_mode, in_engine) = (g.task_mode, g.in_engine);
+    let Some(port) = global::port() else { return };
     if !task_mode && !in_engine {
         // SAFETY: lock held; the engine is not mid-pass.
-        unsafe { teardown(&port, c, status, err) };
+        unsafe { teardown(port, c, status, err) };
         return;
     }
     // SAFETY: listed.

@@ -12,7 +12,6 @@ use super::objects::{HTTPc_CFG, HTTPc_CONN_OBJ};
 use super::port::Port;
 
 pub(crate) struct Globals {
-    pub port: Option<Port>,
     pub initialised: bool,
     /// An engine task exists: blocking calls wait for it instead of driving the engine.
     pub task_mode: bool,
@@ -30,7 +29,6 @@ struct Shared(UnsafeCell<Globals>);
 unsafe impl Sync for Shared {}
 
 static GLOBALS: Shared = Shared(UnsafeCell::new(Globals {
-    port: None,
     initialised: false,
     task_mode: false,
     cfg: HTTPc_CFG {
@@ -54,31 +52,48 @@ pub(crate) unsafe fn globals<'a>() -> &'a mut Globals {
     unsafe { &mut *GLOBALS.0.get() }
 }
 
-/// The registered port, if any (a copy: callbacks never hold a reference into the globals).
-pub(crate) fn port() -> Option<Port> {
-    // SAFETY: a read of a `Copy` field; the port is written only by `HTTPc_PortSet` before
-    // `HTTPc_Init`, when no other task can run the library yet.
-    unsafe { globals().port }
+/// The registered port, kept apart from [`Globals`] so that shared references to it may live
+/// across calls that take the globals mutably.
+struct PortCell(UnsafeCell<Option<Port>>);
+
+// SAFETY: written only by `HTTPc_PortSet` before `HTTPc_Init` (single-threaded by contract),
+// read-only afterwards.
+unsafe impl Sync for PortCell {}
+
+static PORT: PortCell = PortCell(UnsafeCell::new(None));
+
+/// The registered port, if any.
+pub(crate) fn port() -> Option<&'static Port> {
+    // SAFETY: read-only after `HTTPc_PortSet`, which runs before any other use (see `PortCell`).
+    unsafe { (*PORT.0.get()).as_ref() }
+}
+
+/// Registers the port.
+///
+/// # Safety
+/// Single-threaded, before `HTTPc_Init`, with no reference from [`port`] alive.
+pub(crate) unsafe fn set_port(p: Port) {
+    // SAFETY: see above.
+    unsafe { *PORT.0.get() = Some(p) };
 }
 
 /// Holds the library lock for its lifetime.
-pub(crate) struct Lock {
-    port: Option<Port>,
-}
+pub(crate) struct Lock(());
 
 impl Lock {
     pub(crate) fn take() -> Lock {
-        let port = port();
-        if let Some(p) = port {
+        if let Some(p) = port() {
             p.lock();
         }
-        Lock { port }
+        Lock(())
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        if let Some(p) = self.port {
+        // The port cannot change while the library is in use (`HTTPc_PortSet` refuses after
+        // `HTTPc_Init`), so this is the port that was locked.
+        if let Some(p) = port() {
             p.unlock();
         }
     }

@@ -353,10 +353,9 @@ pub(crate) unsafe trait Holds<State> {
     /// # Safety
     /// `obj` must point to a live object.
     unsafe fn magic(obj: *mut Self) -> u32 {
-        // SAFETY: every state struct is `repr(C)` with a `u32` magic as its first field.
-        unsafe {
-            core::ptr::addr_of!((*Self::reserved(obj).cast::<MagicFirst>()).magic).read_unaligned()
-        }
+        // SAFETY: every state struct is `repr(C)` with a `u32` magic as its first field, and
+        // `Reserved` is an array of words, so the read is aligned.
+        unsafe { core::ptr::addr_of!((*Self::reserved(obj).cast::<MagicFirst>()).magic).read() }
     }
 }
 
@@ -398,6 +397,7 @@ pub(crate) unsafe fn init<O: Holds<S>, S>(obj: *mut O, state: S) {
 /// # Safety
 /// `obj` must be non-NULL and point to a live object. The returned reference must not be held
 /// across a call into application code (a callback may reach the same state through the API).
+#[inline(never)]
 pub(crate) unsafe fn get<'a, O: Holds<S>, S>(obj: *mut O) -> Option<&'a mut S> {
     // SAFETY: the caller guarantees `obj` is live; the magic read touches the first word only.
     if unsafe { O::magic(obj) } != O::MAGIC {

@@ -28,6 +28,8 @@ static POLL_WAIT_ENTRIES: WaitEntries = WaitEntries(core::cell::UnsafeCell::new(
 ));
 
 /// Writes `err` through `p_err` when the caller gave one (a NULL `p_err` is tolerated).
+// Not inlined: about 80 exits call it, and a call is smaller than the test and store.
+#[inline(never)]
 pub(crate) fn set_err(p_err: *mut HTTPc_ERR, err: HTTPc_ERR) {
     if !p_err.is_null() {
         // SAFETY: non-NULL `p_err` is the caller's error variable (API contract).
@@ -59,7 +61,8 @@ pub unsafe extern "C" fn HTTPc_PortSet(p_port: *const HTTPc_PORT, p_err: *mut HT
     let task_ok = raw.TaskCreate.is_none() || (raw.Lock.is_some() && raw.Wait.is_some());
     match Port::new(raw) {
         Ok(port) if task_ok => {
-            g.port = Some(port);
+            // SAFETY: single-threaded before init (contract above); no port reference is alive.
+            unsafe { global::set_port(port) };
             set_err(p_err, HTTPc_ERR_NONE);
         }
         _ => set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID),
@@ -92,7 +95,7 @@ pub unsafe extern "C" fn HTTPc_Init(
     if g.initialised {
         return set_err(p_err, HTTPc_ERR_INIT);
     }
-    let Some(port) = g.port else {
+    let Some(port) = global::port() else {
         return set_err(p_err, HTTPc_ERR_INIT_PORT_MISSING);
     };
     // SAFETY: non-NULL, valid by contract; copied.
@@ -193,7 +196,7 @@ pub(crate) unsafe fn can_block() -> Result<(), HTTPc_ERR> {
     if g.in_engine {
         return Err(HTTPc_ERR_CONN_INVALID_STATE);
     }
-    match g.port {
+    match global::port() {
         Some(p) if g.task_mode && !p.has_os_wait() => Err(HTTPc_ERR_FEATURE_DIS),
         Some(_) => Ok(()),
         None => Err(HTTPc_ERR_INIT_NOT_COMPLETED),
