@@ -26,7 +26,7 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "miri.sh: the nightly toolchain is required (rustup toolchain install nightly)" >&2
     exit 2
 fi
-if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^miri'; then
+if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep '^miri' >/dev/null; then
     echo "miri.sh: installing the miri component" >&2
     rustup component add miri rust-src --toolchain nightly || exit 2
 fi

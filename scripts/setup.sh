@@ -35,7 +35,7 @@ PYTHON3=${PYTHON3:-python3}
 VENV="$ROOT/.venv"
 REQUIREMENTS="$ROOT/tests/requirements.txt"
 
-apt_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+apt_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep '^install ok installed$' >/dev/null; }
 
 setup_apt() {
     local missing=() p

@@ -110,7 +110,7 @@ fuzz_briefly() {
 # The C-API layer's Rust tests under Miri (Stacked Borrows): casts of application-owned storage,
 # callbacks that re-enter the API, the connection list, queued messages.
 miri_capi() {
-    if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^miri'; then
+    if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep '^miri' >/dev/null; then
         rustup component add miri rust-src --toolchain nightly || return 1
     fi
     cargo +nightly miri test --test capi_api
