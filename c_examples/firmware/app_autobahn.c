@@ -7,9 +7,10 @@
  * a small ring that OnMsgRxData fills, so a 16 MiB message streams through ECHO_RING_LEN bytes of
  * RAM. A full ring makes OnMsgRxData take nothing (backpressure) until OnMsgTxData drains it.
  *
- * The session ends when the library closes the connection, or, since the UART cannot see the
- * server's TCP FIN, as soon as the wire shows the closing handshake complete (our Close sent
- * and the server's received), or after IDLE_LIMIT_MS without a byte in either direction.
+ * The session ends when the library closes the connection (over Ethernet: after the server's TCP
+ * FIN; netport_finish() then lets our FIN out), or, since the UART cannot see the server's FIN,
+ * as soon as the wire shows the closing handshake complete (our Close sent and the server's
+ * received), or after IDLE_LIMIT_MS without a byte in either direction.
  * The first text message is printed as "AB-TEXT <text>" (the case count of /getCaseCount).
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -19,7 +20,7 @@
 #include "app.h"
 #include "board.h"
 #include "fwlib.h"
-#include "port_uart.h"
+#include "netport.h"
 #include "wiretap.h"
 
 #define CONN_BUF_LEN   2048u
@@ -191,8 +192,8 @@ int app_autobahn(const APP_ARGS *p_args)
     uint32_t last_bytes = 0;
     const char *why = "the library closed the connection";
 
-    port_uart_get(&port);
-    port_uart_set_taps(wiretap_tx, wiretap_rx);
+    netport_get(&port);
+    netport_set_taps(wiretap_tx, wiretap_rx);
     HTTPc_PortSet(&port, &err);
     HTTPc_Init(&cfg, 0, 0, &err);
     if (err != HTTPc_ERR_NONE) {
@@ -225,9 +226,9 @@ int app_autobahn(const APP_ARGS *p_args)
     while (!Echo.closed) {
         CPU_INT32U next = HTTPc_TaskHandler();
         uint32_t now = board_ms();
-        uint32_t bytes = port_uart_tx_count() + port_uart_rx_count();
-        if (TapTx.per_opcode[0x8] > 0u && TapRx.per_opcode[0x8] > 0u) {
-            /* Both Close frames are on the wire: the server drops TCP now, which this port cannot
+        uint32_t bytes = netport_tx_count() + netport_rx_count();
+        if (!netport_sees_peer_close() && TapTx.per_opcode[0x8] > 0u && TapRx.per_opcode[0x8] > 0u) {
+            /* Both Close frames are on the wire: the server drops TCP now, which the UART cannot
              * see. Our Close left through the UART synchronously: ending the boot is safe. */
             why = "closing handshake complete";
             break;
@@ -244,14 +245,15 @@ int app_autobahn(const APP_ARGS *p_args)
             break;
         }
         if (next > 0u && !Echo.closed) {
-            board_idle();
+            netport_idle();
         }
     }
+    netport_finish();
     if (Echo.text_len > 0u) {
         Echo.text[Echo.text_len] = '\0';
         fw_printf("AB-TEXT %s\n", Echo.text);
     }
     fw_printf("AB: session ended (%s) after %u ms, %u bytes out, %u in\n", why, (unsigned)(board_ms() - t0),
-              (unsigned)port_uart_tx_count(), (unsigned)port_uart_rx_count());
+              (unsigned)netport_tx_count(), (unsigned)netport_rx_count());
     return 0;
 }

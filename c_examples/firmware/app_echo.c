@@ -24,7 +24,7 @@
 #include "app.h"
 #include "board.h"
 #include "fwlib.h"
-#include "port_uart.h"
+#include "netport.h"
 #include "stackmeter.h"
 #include "wiretap.h"
 
@@ -249,7 +249,7 @@ static int pump(volatile int *p_flag, uint32_t timeout_ms)
         }
         SM_MEASURE(SM_TASKHANDLER, next = HTTPc_TaskHandler());
         if (next > 0u && !flag_set(p_flag)) {
-            board_idle(); /* until a byte arrives or the next 1 ms tick */
+            netport_idle(); /* until data arrives or the next 1 ms tick */
         }
     }
     return 1;
@@ -454,8 +454,8 @@ int app_echo(const APP_ARGS *p_args)
         small[i] = (uint8_t)i;
     }
 
-    port_uart_get(&port);
-    port_uart_set_taps(wiretap_tx, wiretap_rx);
+    netport_get(&port);
+    netport_set_taps(wiretap_tx, wiretap_rx);
     SM_MEASURE(SM_PORTSET, HTTPc_PortSet(&port, &err));
     check(err == HTTPc_ERR_NONE, "HTTPc_PortSet (err %u)", (unsigned)err);
     SM_MEASURE(SM_INIT, HTTPc_Init(&cfg, 0, 0, &err)); /* no task configuration: poll mode */
@@ -540,12 +540,13 @@ int app_echo(const APP_ARGS *p_args)
           "close handshake on the wire: one Close each way, server's code 1000");
     check(S.errs == 0u, "no OnErr (%u, last err %u)", (unsigned)S.errs, (unsigned)S.last_err);
     check(TapTx.errors == 0u && TapRx.errors == 0u, "well-formed frames both ways");
-    check(port_uart_closed(), "the port's Close was called");
+    check(netport_closed(), "the port's Close was called");
     /* On a released connection: only measured (it reports HTTPc_ERR_CONN_IS_RELEASED or so). */
     SM_MEASURE(SM_CONNCLOSE, HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err));
 
 done:
-    fw_printf("moved %u bytes out, %u in, %u ms\n", (unsigned)port_uart_tx_count(), (unsigned)port_uart_rx_count(),
+    netport_finish();
+    fw_printf("moved %u bytes out, %u in, %u ms\n", (unsigned)netport_tx_count(), (unsigned)netport_rx_count(),
               (unsigned)(board_ms() - t_start));
     if (StackMeterOn) {
         stackmeter_report();

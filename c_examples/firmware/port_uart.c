@@ -1,5 +1,8 @@
 /*
- * port_uart.c: see port_uart.h.
+ * port_uart.c: the httpc-ws port (HTTPc_PORT) of the UART firmware image, and its netport.h side.
+ * The "socket" is the board's UART, which QEMU attaches to one TCP connection made when the
+ * machine starts; so Connect just says OK (once per boot) and Close ends the boot's connection
+ * for good.
  *
  * Send/Recv move bytes between the library and the UART without blocking. Wait (optional in
  * poll mode; the blocking API calls use it between engine passes) sleeps in WFI until a byte
@@ -14,7 +17,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "port_uart.h"
+#include "netport.h"
 
 #include "board.h"
 #include "fwlib.h"
@@ -167,7 +170,7 @@ static void port_wait(void *p_ctx, const HTTPc_PORT_WAIT_ENTRY *p_entries, CPU_I
     }
 }
 
-void port_uart_get(HTTPc_PORT *p_port)
+void netport_get(HTTPc_PORT *p_port)
 {
     uint32_t seed = sh_time() ^ (sh_clock_cs() * 2654435761u) ^ board_jitter();
     uint32_t i;
@@ -185,23 +188,38 @@ void port_uart_get(HTTPc_PORT *p_port)
     p_port->Wait = port_wait;
 }
 
-void port_uart_set_taps(PORT_TAP_FNCT tx, PORT_TAP_FNCT rx)
+void netport_set_taps(PORT_TAP_FNCT tx, PORT_TAP_FNCT rx)
 {
     Uart.tap_tx = tx;
     Uart.tap_rx = rx;
 }
 
-int port_uart_closed(void)
+int netport_closed(void)
 {
     return Uart.closed;
 }
 
-uint32_t port_uart_tx_count(void)
+uint32_t netport_tx_count(void)
 {
     return Uart.tx;
 }
 
-uint32_t port_uart_rx_count(void)
+uint32_t netport_rx_count(void)
 {
     return Uart.rx;
+}
+
+void netport_idle(void)
+{
+    board_idle();
+}
+
+int netport_sees_peer_close(void)
+{
+    return 0; /* the UART carries bytes only: no FIN */
+}
+
+void netport_finish(void)
+{
+    /* Nothing to flush: bytes left through the UART synchronously. */
 }

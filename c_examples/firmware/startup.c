@@ -35,6 +35,7 @@ void Irq4_Handler(void) WEAK_DEFAULT;
 void Irq5_Handler(void) WEAK_DEFAULT;
 void Irq6_Handler(void) WEAK_DEFAULT;
 void Irq7_Handler(void) WEAK_DEFAULT;
+void Irq13_Handler(void) WEAK_DEFAULT; /* LAN9118 Ethernet (eth/lan9118.c) */
 
 typedef void (*VECTOR)(void);
 
@@ -53,9 +54,9 @@ __attribute__((section(".isr_vector"), used)) const VECTOR VectorTable[16 + 32] 
     SysTick_Handler,
     Irq0_Handler, Irq1_Handler, Irq2_Handler, Irq3_Handler,
     Irq4_Handler, Irq5_Handler, Irq6_Handler, Irq7_Handler,
-    /* IRQ 8..31: Default_Handler */
+    /* IRQ 8..31: Default_Handler, but 13 */
     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+    Default_Handler, Irq13_Handler, Default_Handler, Default_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler,

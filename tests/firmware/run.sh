@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Boot the httpc-ws firmware example in QEMU against the real Python echo server.
 #
-#   tests/firmware/run.sh --elf FILE [--machine mps2-an386] [--path /echo] [--timeout S]
-#                         [--stack] [--log FILE] [-- KEY=VALUE ...]
+#   tests/firmware/run.sh --elf FILE [--net uart|eth] [--machine mps2-an386] [--path /echo]
+#                         [--timeout S] [--stack] [--log FILE] [-- KEY=VALUE ...]
 #
 # Starts tests/servers/echo_server.py on 127.0.0.1 (scripts/lib/servers.sh, a free port), boots
-# `qemu-system-arm -M MACHINE` with the board's first UART attached to a TCP connection to that
-# server (-serial chardev:net0 -chardev socket,id=net0,host=127.0.0.1,port=N: QEMU connects when
-# the machine starts), semihosting on (the firmware prints through it and exits with its status),
-# no monitor, no gdb stub, no display. The firmware's arguments go through the semihosting
-# command line: mode=echo path=PATH port=N, plus --stack (stack=1) and any KEY=VALUE after --.
+# `qemu-system-arm -M MACHINE`, semihosting on (the firmware prints through it and exits with its
+# status), no monitor, no gdb stub, no display. The network, by --net:
+#   uart (default; httpc_ws_firmware.elf): the board's first UART attached to a TCP connection to
+#        the server (-serial chardev:net0 -chardev socket,id=net0,host=127.0.0.1,port=N: QEMU
+#        connects when the machine starts);
+#   eth  (httpc_ws_firmware_eth.elf): the board's LAN9118 on QEMU's user-mode network
+#        (-nic user,model=lan9118: slirp, no host forwarding, so it listens nowhere); the
+#        firmware's own TCP/IP stack connects to the server at 10.0.2.2:N, which slirp turns into
+#        a connection to 127.0.0.1:N.
+# The firmware's arguments go through the semihosting command line: mode=echo path=PATH port=N
+# (and host=10.0.2.2 with eth), plus --stack (stack=1) and any KEY=VALUE after --.
 #
 # Exit status: the firmware's (0: every check passed) when it also printed "RESULT: PASS";
 # 1 otherwise; 124 when QEMU overran --timeout (default 240 s); 77 (ctest skip) when
@@ -18,9 +24,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 
 ELF=
+NET=uart
 MACHINE=mps2-an386
 FW_PATH=/echo
 TIMEOUT=240
@@ -30,6 +37,7 @@ EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --elf) ELF=$2; shift 2 ;;
+        --net) NET=$2; shift 2 ;;
         --machine) MACHINE=$2; shift 2 ;;
         --path) FW_PATH=$2; shift 2 ;;
         --timeout) TIMEOUT=$2; shift 2 ;;
@@ -42,6 +50,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$ELF" ] || { usage >&2; exit 2; }
 [ -f "$ELF" ] || { echo "run.sh: no firmware image $ELF" >&2; exit 2; }
+case "$NET" in uart|eth) ;; *) echo "run.sh: --net uart|eth, not $NET" >&2; exit 2 ;; esac
 
 QEMU=$(command -v qemu-system-arm || true)
 if [ -z "$QEMU" ]; then
@@ -77,10 +86,15 @@ start_echo_server ECHO_PORT
 sh_arg() { printf ',arg=%s' "${1//,/,,}"; }
 SEMI="enable=on,target=native$(sh_arg httpc_ws_firmware)$(sh_arg mode=echo)$(sh_arg "path=$FW_PATH")$(sh_arg "port=$ECHO_PORT")"
 [ "$STACK" = 1 ] && SEMI+=$(sh_arg stack=1)
+if [ "$NET" = eth ]; then
+    SEMI+=$(sh_arg host=10.0.2.2)
+    NETARGS=(-serial none -nic user,model=lan9118,ipv6=off)
+else
+    NETARGS=(-serial chardev:net0 -chardev "socket,id=net0,host=127.0.0.1,port=$ECHO_PORT,nodelay=on")
+fi
 for a in ${EXTRA[@]+"${EXTRA[@]}"}; do SEMI+=$(sh_arg "$a"); done
 
-CMD=("$QEMU" -M "$MACHINE" -nographic -monitor none
-     -serial chardev:net0 -chardev "socket,id=net0,host=127.0.0.1,port=$ECHO_PORT,nodelay=on"
+CMD=("$QEMU" -M "$MACHINE" -nographic -monitor none "${NETARGS[@]}"
      -semihosting-config "$SEMI" -kernel "$ELF")
 echo "run.sh: ${CMD[*]}" >&2
 start=$(date +%s.%N)
