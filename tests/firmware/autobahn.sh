@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Autobahn|Testsuite client driver on the MCU: boots the httpc-ws firmware example in QEMU once
-# per session (mode=autobahn), the board's UART attached to a TCP connection to the fuzzing server.
-# A valid --mode command of tests/conformance/run.sh, which appends the URL and the agent:
+# per session (mode=autobahn). A valid --mode command of tests/conformance/run.sh, which appends
+# the URL and the agent:
 #
 #   tests/conformance/run.sh --mode mcu-m4="tests/firmware/autobahn.sh --elf build-m4/c_examples/firmware/httpc_ws_firmware.elf"
+#   tests/conformance/run.sh --mode mcu-m4-eth="tests/firmware/autobahn.sh --net eth --elf build-m4/c_examples/firmware/httpc_ws_firmware_eth.elf"
 #
-#   tests/firmware/autobahn.sh [--elf FILE] [--machine M] [--cases LIST] [--case-timeout S]
-#                              [--jobs N] ws://127.0.0.1:PORT AGENT
+#   tests/firmware/autobahn.sh [--net uart|eth] [--elf FILE] [--machine M] [--cases LIST]
+#                              [--case-timeout S] [--jobs N] ws://127.0.0.1:PORT AGENT
 #
-#   --elf FILE         firmware image (default build-m4/c_examples/firmware/httpc_ws_firmware.elf)
+#   --net uart|eth     uart (default): the board's UART attached to a TCP connection to the
+#                      fuzzing server; eth: the LAN9118 on QEMU's user-mode network (slirp, no
+#                      host forwarding), the firmware's lwIP connecting to 10.0.2.2:PORT, which
+#                      slirp turns into a connection to 127.0.0.1:PORT
+#   --elf FILE         firmware image (default build-m4/c_examples/firmware/httpc_ws_firmware.elf,
+#                      or httpc_ws_firmware_eth.elf with --net eth)
 #   --machine M        QEMU machine (default: mps2-an386 for an image built for Cortex-M4, else
 #                      mps2-an385)
 #   --cases LIST       case numbers to run, e.g. 1-246,301 (default: all, 1..count)
@@ -21,7 +27,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ELF=$ROOT/build-m4/c_examples/firmware/httpc_ws_firmware.elf
+ELF=
+NET=uart
 MACHINE=
 CASES=
 CASE_TIMEOUT=180
@@ -29,6 +36,7 @@ JOBS=1
 while [ $# -gt 2 ]; do
     case "$1" in
         --elf) ELF=$2; shift 2 ;;
+        --net) NET=$2; shift 2 ;;
         --machine) MACHINE=$2; shift 2 ;;
         --cases) CASES=$2; shift 2 ;;
         --case-timeout) CASE_TIMEOUT=$2; shift 2 ;;
@@ -37,7 +45,7 @@ while [ $# -gt 2 ]; do
     esac
 done
 if [ $# -ne 2 ]; then
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 URL=$1
@@ -47,6 +55,11 @@ if ! [[ "$URL" =~ ^ws://127\.0\.0\.1:([0-9]+)/?$ ]]; then
     exit 2
 fi
 PORT=${BASH_REMATCH[1]}
+case "$NET" in
+    uart) ELF=${ELF:-$ROOT/build-m4/c_examples/firmware/httpc_ws_firmware.elf} ;;
+    eth) ELF=${ELF:-$ROOT/build-m4/c_examples/firmware/httpc_ws_firmware_eth.elf} ;;
+    *) echo "autobahn.sh: --net uart|eth, not $NET" >&2; exit 2 ;;
+esac
 [ -f "$ELF" ] || { echo "autobahn.sh: no firmware image $ELF (build the cross build first)" >&2; exit 2; }
 if [ -z "$MACHINE" ]; then
     if arm-none-eabi-readelf -A "$ELF" 2>/dev/null | grep -q 'Tag_CPU_arch: v7E-M'; then
@@ -79,11 +92,16 @@ sh_arg() { printf ',arg=%s' "${1//,/,,}"; }
 
 # boot PATH LOG: one QEMU session of the firmware on PATH.
 boot() {
-    local path=$1 log=$2 semi
+    local path=$1 log=$2 semi net
     semi="enable=on,target=native$(sh_arg httpc_ws_firmware)$(sh_arg mode=autobahn)"
     semi+="$(sh_arg "path=$path")$(sh_arg "port=$PORT")$(sh_arg "timeout=$((CASE_TIMEOUT - 5))")"
-    timeout --kill-after=5 "$CASE_TIMEOUT" "$QEMU" -M "$MACHINE" -nographic -monitor none \
-        -serial chardev:net0 -chardev "socket,id=net0,host=127.0.0.1,port=$PORT,nodelay=on" \
+    if [ "$NET" = eth ]; then
+        semi+=$(sh_arg host=10.0.2.2)
+        net=(-serial none -nic user,model=lan9118,ipv6=off)
+    else
+        net=(-serial chardev:net0 -chardev "socket,id=net0,host=127.0.0.1,port=$PORT,nodelay=on")
+    fi
+    timeout --kill-after=5 "$CASE_TIMEOUT" "$QEMU" -M "$MACHINE" -nographic -monitor none "${net[@]}" \
         -semihosting-config "$semi" -kernel "$ELF" </dev/null >"$log" 2>&1
 }
 
@@ -91,7 +109,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 T0=$(now)
-echo "autobahn.sh: $ELF on $MACHINE, agent $AGENT, server port $PORT"
+echo "autobahn.sh: $ELF on $MACHINE over $NET, agent $AGENT, server port $PORT"
 if ! boot /getCaseCount "$WORK/count.log"; then
     cat "$WORK/count.log" >&2
     echo "autobahn.sh: the /getCaseCount boot failed" >&2
@@ -121,8 +139,9 @@ run_case() {
     local n=$1 t rc=0
     t=$(now)
     boot "/runCase?case=$n&agent=$AGENT" "$WORK/case-$n.log" || rc=$?
-    printf 'case %s: %s s, exit %s, %s\n' "$n" "$(since "$t")" "$rc" \
-        "$(grep -m1 '^AB: session ended' "$WORK/case-$n.log" | sed 's/^AB: //')" >>"$TIMES"
+    printf 'case %s: %s s, exit %s, %s%s\n' "$n" "$(since "$t")" "$rc" \
+        "$(grep -m1 '^AB: session ended' "$WORK/case-$n.log" | sed 's/^AB: //')" \
+        "$(grep -m1 '^ETH: ' "$WORK/case-$n.log" | sed 's/^ETH: /; /')" >>"$TIMES"
     if [ "$rc" != 0 ]; then
         echo "case $n: firmware exit $rc" >&2
         tail -n 5 "$WORK/case-$n.log" >&2
