@@ -10,6 +10,9 @@
 #     HTTPc_* function (same start-up code, port stubs and object storage in both), difference
 #     taken; -nostdlib, --gc-sections, so memcpy/memset come from the library (compiler_builtins)
 #     and count as the library's;
+#   for comparison, the flash of the protocol core and opening handshake alone (no C API, no
+#     engine): c_examples/firmware/footprint/core, a Rust probe that drives one client session
+#     through httpc_ws::proto, linked into the same base image (informational, not budgeted);
 #   sizeof of every public object on the 32-bit target (c_examples/firmware/footprint/fp_sizes.c);
 #   the deepest stack of one HTTPc_TaskHandler() pass and of each API call: the firmware example
 #     (linked against that library build) runs its echo test in QEMU against the real Python
@@ -92,7 +95,7 @@ HEAP_RE='^(malloc|free|calloc|realloc|_malloc_r|_free_r|_sbrk|sbrk|__rust_alloc|
 say "httpc-ws footprint ($(date -u +%Y-%m-%dT%H:%MZ), $(rustc --version), $(arm-none-eabi-gcc --version | head -n 1))"
 say ""
 
-declare -A FLASH RAM TEXT RODATA DATA BSS STACKMAX
+declare -A FLASH RAM TEXT RODATA DATA BSS STACKMAX CORE_FLASH
 for core in m4 m0; do
     target=$(target_for "$core")
     for opt in z s; do
@@ -121,6 +124,24 @@ for core in m4 m0; do
         heap=$(arm-none-eabi-nm "$full" | awk '{ print $NF }' | grep -E "$HEAP_RE" || true)
         if [ -n "$heap" ]; then
             fail "$core opt-level $opt links heap symbols: $(echo $heap)"
+        fi
+        # The protocol core and handshake alone (no C API): the probe crate in
+        # c_examples/firmware/footprint/core, same profile, linked into the same base image.
+        (cd "$FW/footprint/core" && cargo build --quiet --target "$target" --profile "$profile" \
+            --target-dir "$TARGET_DIR/footprint-core")
+        core_lib=$TARGET_DIR/footprint-core/$target/$profile/libhttpc_ws_footprint_core.a
+        core_elf=$OUT/fp-$core-$opt-core.elf
+        link "$core_elf" "$core_lib" "$core" -DFP_WITH_LIB=0 -DFP_WITH_CORE=1 -- "${common[@]}"
+        # The probe's own driver function is the application's code, not the library's.
+        driver=$(arm-none-eabi-nm -S -t d "$core_elf" | awk '$4 == "fp_core_client" { print $2 + 0 }')
+        CORE_FLASH[$k]=$(( $(sec "$core_elf" .text) + $(sec "$core_elf" .rodata) - $(sec "$base" .text) - $(sec "$base" .rodata) - ${driver:-0} ))
+        arm-none-eabi-nm --size-sort -S -C -r -t d "$core_elf" |
+            awk 'NR == FNR { base[$0] = 1; next } { name = $4; for (i = 5; i <= NF; i++) name = name " " $i }
+                 !(name in base) { printf "%6d %s %s\n", $2 + 0, $3, name }' \
+                "$OUT/base-$k.syms" - >"$OUT/symbols-core-$k.txt"
+        heap=$(arm-none-eabi-nm "$core_elf" | awk '{ print $NF }' | grep -E "$HEAP_RE" || true)
+        if [ -n "$heap" ]; then
+            fail "$core opt-level $opt (core alone) links heap symbols: $(echo $heap)"
         fi
         # The stack: the firmware example against this build of the library.
         STACKMAX[$k]=-
@@ -153,6 +174,18 @@ for core in m4 m0; do
         k="$core-$opt"
         say "$(printf '| %-32s | %-3s | %5d = %5d + %5d     | %4d = %4d + %4d   | %13s |' \
             "$name" "$opt" "${FLASH[$k]}" "${TEXT[$k]}" "${RODATA[$k]}" "${RAM[$k]}" "${DATA[$k]}" "${BSS[$k]}" "${STACKMAX[$k]}")"
+    done
+done
+say ""
+
+say "Of which the protocol core and opening handshake alone (httpc_ws::proto, no C API and no engine;"
+say "one client session driven by c_examples/firmware/footprint/core; compiler_builtins included,"
+say "the probe's own driver function excluded):"
+say ""
+for core in m4 m0; do
+    for opt in z s; do
+        k="$core-$opt"
+        say "$(printf '  %-3s opt-level %s: %5d B flash' "$core" "$opt" "${CORE_FLASH[$k]}")"
     done
 done
 say ""

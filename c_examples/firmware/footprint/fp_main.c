@@ -7,6 +7,10 @@
  * its code, its tables, its own state (.data/.bss), and what it pulls in (compiler_builtins'
  * memcpy/memset, libgcc).
  *
+ * FP_WITH_CORE=1 instead links c_examples/firmware/footprint/core: one client session through the
+ * Rust protocol core and handshake alone (no C API, no engine), a comparison point for other
+ * no_std WebSocket libraries measured the same way.
+ *
  * Not meant to run: the calls only have to be linked.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -68,6 +72,11 @@ static HTTPc_WEBSOCK_OBJ Ws;
 static HTTPc_WEBSOCK_MSG_OBJ Msg;
 static CPU_CHAR Buf[512];
 
+#if FP_WITH_CORE
+uint32_t fp_core_client(uint8_t *p_io, uint32_t rx_len, uint32_t seed, uint32_t now);
+static uint8_t CoreIo[2048];
+#endif
+
 int main(void)
 {
     Port.Connect = st_connect;
@@ -103,6 +112,9 @@ int main(void)
         HTTPc_ConnClose(&Conn, f, &err);
         Sink = err;
     }
+#endif
+#if FP_WITH_CORE
+    Sink = fp_core_client(CoreIo, Knob, Knob, Knob);
 #endif
     return 0;
 }
