@@ -8,21 +8,20 @@
  * binary message is echoed with its type until the connection closes), then
  * /updateReports?agent=AGENT.
  *
- * Echo streams: each received message is sent back as a fragmented message
- * (HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED) fed from a ring buffer that OnMsgRxData fills, so a
- * 16 MiB message never has to fit in memory. When the ring is full OnMsgRxData takes nothing
- * (backpressure) until OnMsgTxData has drained it.
+ * Echo streams (common/autobahn_echo.c, shared with the firmware): each received message is
+ * sent back as a fragmented message fed from a 1 MiB ring, so a 16 MiB message never has to
+ * fit in memory.
  *
  * --blocking      engine task (POSIX pthread hook); blocking ConnOpen/WebSockUpgrade.
  * --task-handler  no task: non-blocking calls, the main loop runs HTTPc_TaskHandler().
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "http-c.h"
+#include "autobahn_echo.h"
 #include "http-c_websock.h"
 #include "httpc_port_posix.h"
 
@@ -30,26 +29,8 @@
 #define RING_LEN (1u << 20)
 #define CASE_TIMEOUT_MS 120000u
 
-/* One echo in flight and one waiting: each message object alternates. */
-typedef struct echo_state {
-    CPU_INT08U ring[RING_LEN];
-    CPU_INT32U head; /* next byte to send */
-    CPU_INT32U tail; /* next byte to fill */
-    CPU_INT32U used;
-    int rx_open;            /* the message being received has not completed */
-    int tx_busy;            /* an echo is being sent */
-    int pending_type;       /* a received message waits for its echo to start (0: none) */
-    int pending_rx_done;    /* ... and it has already completed */
-    HTTPc_WEBSOCK_MSG_OBJ msgs[2];
-    int next_msg;
-    volatile int closed;    /* connection OnClose seen */
-    volatile int opened;
-    volatile int failed;
-    char text[64];          /* first text message (getCaseCount) */
-    CPU_INT32U text_len;
-} ECHO_STATE;
-
-static ECHO_STATE Echo;
+static CPU_INT08U Ring[RING_LEN];
+static volatile int Failed; /* the connect or the upgrade failed */
 static int TaskHandlerMode;
 static CPU_CHAR ConnBuf[CONN_BUF_LEN];
 
@@ -68,128 +49,6 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static void start_echo(HTTPc_CONN_OBJ *p_conn);
-
-/* ----- Send side: a fragmented message fed from the ring ----- */
-
-static CPU_INT32U on_tx_data(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg, CPU_CHAR *p_buf,
-                             CPU_INT32U buf_len)
-{
-    CPU_INT32U n = 0;
-    (void)p_conn;
-    (void)p_msg;
-    while (n < buf_len && Echo.used > 0u) {
-        CPU_INT32U chunk = RING_LEN - Echo.head;
-        if (chunk > Echo.used) {
-            chunk = Echo.used;
-        }
-        if (chunk > buf_len - n) {
-            chunk = buf_len - n;
-        }
-        memcpy(p_buf + n, &Echo.ring[Echo.head], chunk);
-        Echo.head = (Echo.head + chunk) % RING_LEN;
-        Echo.used -= chunk;
-        n += chunk;
-    }
-    if (n > 0u) {
-        return n;
-    }
-    if (Echo.rx_open) {
-        return HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED; /* nothing yet */
-    }
-    return 0u; /* message complete: final frame */
-}
-
-static void on_tx_complete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg, CPU_BOOLEAN status)
-{
-    (void)p_msg;
-    (void)status;
-    Echo.tx_busy = 0;
-    if (Echo.pending_type != 0 && !Echo.closed) {
-        start_echo(p_conn);
-    }
-}
-
-static void start_echo(HTTPc_CONN_OBJ *p_conn)
-{
-    HTTPc_WEBSOCK_MSG_OBJ *p_msg = &Echo.msgs[Echo.next_msg];
-    HTTPc_ERR err;
-    int type = Echo.pending_type;
-
-    Echo.next_msg ^= 1;
-    Echo.pending_type = 0;
-    Echo.rx_open = !Echo.pending_rx_done;
-    Echo.tx_busy = 1;
-    HTTPc_WebSockMsgClr(p_msg, &err);
-    HTTPc_WebSockMsgSetParam(p_msg, HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA, (void *)&on_tx_data, &err);
-    HTTPc_WebSockMsgSetParam(p_msg, HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE, (void *)&on_tx_complete, &err);
-    (void)HTTPc_WebSockSend(p_conn, p_msg, (HTTPc_WEBSOCK_MSG_TYPE)type, NULL,
-                            HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED, HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
-    if (err != HTTPc_ERR_NONE) {
-        Echo.tx_busy = 0; /* the connection is closing: nothing to echo into */
-    }
-}
-
-/* ----- Receive side ----- */
-
-static void on_rx_init(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_TYPE msg_type, CPU_INT32U msg_len,
-                       void **p_data)
-{
-    (void)msg_len;
-    (void)p_data; /* streaming mode */
-    Echo.pending_type = (int)msg_type;
-    Echo.pending_rx_done = 0;
-    if (!Echo.tx_busy) {
-        start_echo(p_conn);
-    }
-}
-
-static CPU_INT32U on_rx_data(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_TYPE msg_type, void *p_data,
-                             CPU_INT16U data_len)
-{
-    CPU_INT32U n = 0;
-    const CPU_INT08U *p = (const CPU_INT08U *)p_data;
-    (void)p_conn;
-    (void)msg_type;
-    if (Echo.pending_type != 0) {
-        return 0u; /* the previous echo still owns the ring: wait */
-    }
-    if (msg_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME && Echo.text_len + data_len < sizeof Echo.text) {
-        memcpy(Echo.text + Echo.text_len, p, data_len);
-        Echo.text_len += data_len;
-    }
-    while (n < data_len && Echo.used < RING_LEN) {
-        CPU_INT32U chunk = RING_LEN - Echo.tail;
-        if (chunk > RING_LEN - Echo.used) {
-            chunk = RING_LEN - Echo.used;
-        }
-        if (chunk > data_len - n) {
-            chunk = data_len - n;
-        }
-        memcpy(&Echo.ring[Echo.tail], p + n, chunk);
-        Echo.tail = (Echo.tail + chunk) % RING_LEN;
-        Echo.used += chunk;
-        n += chunk;
-    }
-    return n;
-}
-
-static void on_rx_complete(HTTPc_CONN_OBJ *p_conn)
-{
-    (void)p_conn;
-    if (Echo.pending_type != 0) {
-        Echo.pending_rx_done = 1;
-    } else {
-        Echo.rx_open = 0;
-    }
-}
-
-static void on_open(HTTPc_CONN_OBJ *p_conn)
-{
-    (void)p_conn;
-    Echo.opened = 1;
-}
-
 static void on_ws_close(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_CLOSE_CODE code, HTTPc_WEBSOCK_CLOSE_REASON *p_reason)
 {
     (void)p_conn;
@@ -197,20 +56,12 @@ static void on_ws_close(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_CLOSE_CODE code, H
     (void)p_reason;
 }
 
-static void on_conn_close(HTTPc_CONN_OBJ *p_conn, HTTPc_CONN_CLOSE_STATUS status, HTTPc_ERR err)
-{
-    (void)p_conn;
-    (void)status;
-    (void)err;
-    Echo.closed = 1;
-}
-
 static void on_connect(HTTPc_CONN_OBJ *p_conn, CPU_BOOLEAN ok)
 {
     (void)p_conn;
     if (ok != DEF_OK) {
-        Echo.failed = 1;
-        Echo.closed = 1;
+        Failed = 1;
+        ab_echo_stats()->closed = 1;
     }
 }
 
@@ -219,7 +70,7 @@ static void on_trans_complete(HTTPc_CONN_OBJ *p_conn, HTTPc_REQ_OBJ *p_req, HTTP
     (void)p_conn;
     (void)p_req;
     if (ok != DEF_OK || p_resp->StatusCode != HTTP_STATUS_SWITCHING_PROTOCOLS) {
-        Echo.failed = 1;
+        Failed = 1;
     }
 }
 
@@ -228,7 +79,7 @@ static void on_trans_err(HTTPc_CONN_OBJ *p_conn, HTTPc_REQ_OBJ *p_req, HTTPc_ERR
     (void)p_conn;
     (void)p_req;
     (void)err;
-    Echo.failed = 1;
+    Failed = 1;
 }
 
 /* Waits until the connection closed (or the case timed out). */
@@ -236,14 +87,14 @@ static int wait_closed(HTTPc_CONN_OBJ *p_conn)
 {
     CPU_INT32U start = now_ms();
     HTTPc_ERR err;
-    while (!Echo.closed) {
+    while (!ab_echo_stats()->closed) {
         if (now_ms() - start > CASE_TIMEOUT_MS) {
             HTTPc_ConnClose(p_conn, HTTPc_FLAG_NONE, &err);
             return -1;
         }
         if (TaskHandlerMode) {
             CPU_INT32U wait = HTTPc_TaskHandler();
-            if (wait > 0u && !Echo.closed) {
+            if (wait > 0u && !ab_echo_stats()->closed) {
                 sleep_ms(wait > 2u ? 1 : 0);
             }
         } else {
@@ -266,20 +117,18 @@ static int run_session(const char *host, CPU_INT16U port, char *path)
     HTTPc_FLAGS ws_flags = TaskHandlerMode ? HTTPc_FLAG_WEBSOCK_NO_BLOCK : HTTPc_FLAG_NONE;
     CPU_INT32U close_timeout = 2000u;
 
-    memset(&Echo.head, 0, sizeof Echo - offsetof(ECHO_STATE, head));
+    ab_echo_begin(Ring, RING_LEN, 0);
+    Failed = 0;
     HTTPc_ConnClr(&conn, &err);
     HTTPc_ReqClr(&req, &err);
     HTTPc_WebSockClr(&ws, &err);
     HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_SERVER_PORT, &port, &err);
-    HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&on_conn_close, &err);
+    HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&ab_echo_on_conn_close, &err);
     HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK, (void *)&on_connect, &err);
     HTTPc_ReqSetParam(&req, HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK, (void *)&on_trans_complete, &err);
     HTTPc_ReqSetParam(&req, HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK, (void *)&on_trans_err, &err);
-    HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, (void *)&on_open, &err);
+    ab_echo_set_hooks(&ws);
     HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_CLOSE, (void *)&on_ws_close, &err);
-    HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_INIT, (void *)&on_rx_init, &err);
-    HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA, (void *)&on_rx_data, &err);
-    HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE, (void *)&on_rx_complete, &err);
     HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, &close_timeout, &err);
 
     ok = HTTPc_ConnOpen(&conn, ConnBuf, CONN_BUF_LEN, (CPU_CHAR *)host, (CPU_INT16U)strlen(host), conn_flags, &err);
@@ -290,7 +139,7 @@ static int run_session(const char *host, CPU_INT16U port, char *path)
     if (TaskHandlerMode) {
         CPU_INT32U start = now_ms();
         /* Wait for the connect, then upgrade (both driven by the task handler). */
-        while (!Echo.failed && now_ms() - start < 10000u) {
+        while (!Failed && now_ms() - start < 10000u) {
             (void)HTTPc_TaskHandler();
             HTTPc_WebSockUpgrade(&conn, &req, &resp, &ws, path, (CPU_INT16U)strlen(path), ws_flags, &err);
             if (err == HTTPc_ERR_NONE) {
@@ -369,12 +218,11 @@ int main(int argc, char **argv)
     }
 
     snprintf(path, sizeof path, "/getCaseCount");
-    if (run_session(host, (CPU_INT16U)port_nbr, path) != 0 || Echo.text_len == 0u) {
+    if (run_session(host, (CPU_INT16U)port_nbr, path) != 0 || ab_echo_stats()->text_len == 0u) {
         fprintf(stderr, "could not read the case count\n");
         return 1;
     }
-    Echo.text[Echo.text_len] = '\0';
-    count = strtol(Echo.text, NULL, 10);
+    count = strtol(ab_echo_stats()->text, NULL, 10);
     if (last < 0 || last > count) {
         last = count;
     }

@@ -82,7 +82,7 @@ link() {
     srcs=("$@")
     # shellcheck disable=SC2046
     arm-none-eabi-gcc $(cflags_for "$core") -std=c99 -O2 -ffreestanding -ffunction-sections -fdata-sections \
-        -Wall -Wextra -Werror -I"$ROOT/include" -I"$FW" ${defs[@]+"${defs[@]}"} \
+        -Wall -Wextra -Werror -I"$ROOT/include" -I"$FW" -I"$ROOT/c_examples/common" ${defs[@]+"${defs[@]}"} \
         -nostdlib -nostartfiles -T"$FW/mps2.ld" -Wl,--gc-sections -Wl,--no-warn-execstack \
         -Wl,-Map="${elf%.elf}.map" -o "$elf" "${srcs[@]}" ${lib:+"$lib"} -lgcc
 }
@@ -149,7 +149,7 @@ for core in m4 m0; do
             fw=$OUT/fw-$k.elf
             link "$fw" "$lib" "$core" -- "$FW/startup.c" "$FW/board_mps2.c" "$FW/semihost.c" "$FW/fwlib.c" \
                 "$FW/port_uart.c" "$FW/wiretap.c" "$FW/stackmeter.c" "$FW/main.c" "$FW/app_echo.c" \
-                "$FW/app_autobahn.c"
+                "$FW/app_autobahn.c" "$ROOT/c_examples/common/autobahn_echo.c"
             rc=0
             "$ROOT/tests/firmware/run.sh" --elf "$fw" --machine "$(machine_for "$core")" --stack \
                 --log "$OUT/stack-$k.log" >/dev/null 2>&1 || rc=$?
