@@ -1,9 +1,9 @@
 //! Incremental, fail-fast UTF-8 validation of text message payloads (RFC 6455 §5.6, §8.1).
 //!
-//! Owns [`Utf8Validator`], a table-driven DFA that checks UTF-8 as the payload arrives in
+//! Owns [`Utf8Validator`], a small range-check state machine that checks UTF-8 as the payload arrives in
 //! arbitrary pieces (fragments and reads), and reports an error on the first byte at which the
 //! text can no longer be valid, so the caller can fail the connection (close code 1007) without
-//! waiting for the rest of the message. The state is one byte; the tables take 384 bytes.
+//! waiting for the rest of the message. The state is one byte; there are no tables.
 
 #![forbid(unsafe_code)]
 
@@ -19,140 +19,52 @@ impl fmt::Display for Utf8Error {
     }
 }
 
-// Byte classes. The split of 80..BF into three ranges, and of the lead bytes into
-// E0 / ED / F0 / F4 / the rest, is exactly what is needed to reject overlong forms,
-// surrogates and code points above U+10FFFF on the second byte of a sequence.
-/// 00..7F.
-const C_ASCII: u8 = 0;
-/// 80..8F.
-const C_CONT_LO: u8 = 1;
-/// 90..9F.
-const C_CONT_MID: u8 = 2;
-/// A0..BF.
-const C_CONT_HI: u8 = 3;
-/// C0, C1 (always overlong), F5..FF (above U+10FFFF, or 5/6-byte forms).
-const C_BAD: u8 = 4;
-/// C2..DF: lead of a 2-byte sequence.
-const C_L2: u8 = 5;
-/// E0: 3-byte lead, second byte must be A0..BF (else overlong).
-const C_E0: u8 = 6;
-/// E1..EC, EE, EF: 3-byte lead, any continuation.
-const C_L3: u8 = 7;
-/// ED: 3-byte lead, second byte must be 80..9F (else a surrogate).
-const C_ED: u8 = 8;
-/// F0: 4-byte lead, second byte must be 90..BF (else overlong).
-const C_F0: u8 = 9;
-/// F1..F3: 4-byte lead, any continuation.
-const C_L4: u8 = 10;
-/// F4: 4-byte lead, second byte must be 80..8F (else above U+10FFFF).
-const C_F4: u8 = 11;
-/// Number of byte classes; states are stored pre-multiplied by it.
-const NCLASS: u8 = 12;
-
-/// Byte -> class. 256 entries so that lookup by a `u8` needs no bounds check.
-#[rustfmt::skip]
-const CLASS: [u8; 256] = {
-    const A: u8 = C_ASCII;
-    const L: u8 = C_CONT_LO;
-    const M: u8 = C_CONT_MID;
-    const H: u8 = C_CONT_HI;
-    const X: u8 = C_BAD;
-    const B: u8 = C_L2;
-    const Z: u8 = C_E0;
-    const T: u8 = C_L3;
-    const D: u8 = C_ED;
-    const F: u8 = C_F0;
-    const Q: u8 = C_L4;
-    const G: u8 = C_F4;
-    [
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 00
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 10
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 20
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 30
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 40
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 50
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 60
-        A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 70
-        L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, // 80
-        M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, // 90
-        H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, // A0
-        H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, // B0
-        X, X, B, B, B, B, B, B, B, B, B, B, B, B, B, B, // C0
-        B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, // D0
-        Z, T, T, T, T, T, T, T, T, T, T, T, T, D, T, T, // E0
-        F, Q, Q, Q, G, X, X, X, X, X, X, X, X, X, X, X, // F0
-    ]
-};
-
-// DFA states, pre-multiplied by NCLASS so that `state + class` indexes TRANS directly.
+// State: bits 0-1 are the continuation bytes still needed; for the next one, bits 2-3 raise the
+// lowest allowed byte from 80 by 10 per step, bits 4-5 lower the highest from BF by 10 per
+// step. That is exactly what rejects overlong forms (E0 80..9F, F0 80..8F), surrogates
+// (ED A0..BF) and code points above U+10FFFF (F4 90..BF) on the second byte of a sequence.
 /// At a character boundary (also the initial state).
 const S_ACCEPT: u8 = 0;
-/// Failed; absorbing.
-const S_REJECT: u8 = NCLASS;
-/// One more continuation byte (80..BF) needed.
-const S_NEED1: u8 = 2 * NCLASS;
-/// Two more continuation bytes needed.
-const S_NEED2: u8 = 3 * NCLASS;
+/// Failed; absorbing: need 3 with the range B0..8F, which no byte is in.
+const S_REJECT: u8 = 0x3F;
 /// After E0: A0..BF, then one more.
-const S_E0: u8 = 4 * NCLASS;
+const S_E0: u8 = 2 | (2 << 2);
 /// After ED: 80..9F, then one more.
-const S_ED: u8 = 5 * NCLASS;
-/// Three more continuation bytes needed.
-const S_NEED3: u8 = 6 * NCLASS;
+const S_ED: u8 = 2 | (2 << 4);
 /// After F0: 90..BF, then two more.
-const S_F0: u8 = 7 * NCLASS;
+const S_F0: u8 = 3 | (1 << 2);
 /// After F4: 80..8F, then two more.
-const S_F4: u8 = 8 * NCLASS;
+const S_F4: u8 = 3 | (3 << 4);
 
-/// Size of the transition table: 9 states x 12 classes = 108 used, padded to a power of two
-/// so that the index can be masked instead of bounds-checked.
-const TRANS_LEN: usize = 128;
-
-// Every `state + class` must land inside the table (checked at compile time).
-const _: () = assert!(S_F4 as usize + NCLASS as usize <= TRANS_LEN);
-
-/// `TRANS[state + class]` is the next state. Padding entries reject.
-#[rustfmt::skip]
-const TRANS: [u8; TRANS_LEN] = {
-    const A: u8 = S_ACCEPT;
-    const R: u8 = S_REJECT;
-    const N1: u8 = S_NEED1;
-    const N2: u8 = S_NEED2;
-    const N3: u8 = S_NEED3;
-    const E0: u8 = S_E0;
-    const ED: u8 = S_ED;
-    const F0: u8 = S_F0;
-    const F4: u8 = S_F4;
-    [
-    //  00-7F 80-8F 90-9F A0-BF  bad   C2-DF  E0    E1-EF  ED    F0    F1-F3  F4
-        A,    R,    R,    R,     R,    N1,    E0,   N2,    ED,   F0,   N3,    F4, // ACCEPT
-        R,    R,    R,    R,     R,    R,     R,    R,     R,    R,    R,     R,  // REJECT
-        R,    A,    A,    A,     R,    R,     R,    R,     R,    R,    R,     R,  // NEED1
-        R,    N1,   N1,   N1,    R,    R,     R,    R,     R,    R,    R,     R,  // NEED2
-        R,    R,    R,    N1,    R,    R,     R,    R,     R,    R,    R,     R,  // E0
-        R,    N1,   N1,   R,     R,    R,     R,    R,     R,    R,    R,     R,  // ED
-        R,    N2,   N2,   N2,    R,    R,     R,    R,     R,    R,    R,     R,  // NEED3
-        R,    R,    N2,   N2,    R,    R,     R,    R,     R,    R,    R,     R,  // F0
-        R,    N2,   R,    R,     R,    R,     R,    R,     R,    R,    R,     R,  // F4
-        // padding up to TRANS_LEN
-        R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-    ]
-};
-
-/// Bytes skipped per step of the ASCII fast path.
-const BLOCK: usize = 8;
+/// Bytes skipped per step of the ASCII fast path (a machine word).
+const BLOCK: usize = core::mem::size_of::<usize>();
 /// High bit of every byte of a block: zero after masking means the block is all ASCII.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const HIGH_BITS: usize = usize::from_ne_bytes([0x80; BLOCK]);
 
-/// One DFA step.
+/// One step of the state machine.
 #[inline(always)]
 fn step(state: u8, byte: u8) -> u8 {
-    // Both lookups are provably in bounds (u8 index into 256 entries; masked index into a
-    // power-of-two table), so neither compiles to a check. `state + class` is at most
-    // 8 * 12 + 11 = 107, so the mask never changes a real index.
-    let class = CLASS.get(usize::from(byte)).copied().unwrap_or(C_BAD);
-    let index = (usize::from(state) + usize::from(class)) & (TRANS_LEN - 1);
-    TRANS.get(index).copied().unwrap_or(S_REJECT)
+    let need = state & 3;
+    if need != 0 {
+        let lo = 0x80 + ((state << 2) & 0x30);
+        let hi = 0xBF - (state & 0x30);
+        return if byte >= lo && byte <= hi {
+            need - 1
+        } else {
+            S_REJECT
+        };
+    }
+    match byte {
+        0x00..=0x7F => S_ACCEPT,
+        0xC2..=0xDF => 1,
+        0xE0 => S_E0,
+        0xED => S_ED,
+        0xE1..=0xEF => 2,
+        0xF0 => S_F0,
+        0xF4 => S_F4,
+        0xF1..=0xF3 => 3,
+        _ => S_REJECT,
+    }
 }
 
 /// Incremental UTF-8 validator: feed the text in pieces, then call [`finish`](Self::finish).
@@ -162,7 +74,7 @@ fn step(state: u8, byte: u8) -> u8 {
 /// U+10FFFF, stray continuation bytes and truncated sequences followed by anything else).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Utf8Validator {
-    /// DFA state, pre-multiplied by the number of byte classes. `Default` gives `S_ACCEPT` (0).
+    /// State of the range-check machine (see `step`). `Default` gives `S_ACCEPT` (0).
     state: u8,
 }
 
@@ -178,27 +90,21 @@ impl Utf8Validator {
     /// where a continuation is required). Once failed it stays failed.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), Utf8Error> {
         let mut state = self.state;
-        if state == S_REJECT {
-            return Err(Utf8Error);
-        }
         let mut rest = bytes;
-        while let Some((block, tail)) = rest.split_first_chunk::<BLOCK>() {
+        while state != S_REJECT {
+            // Fast path: whole words of ASCII at a boundary leave the state unchanged.
+            if state == S_ACCEPT {
+                while let Some((block, tail)) = rest.split_first_chunk::<BLOCK>() {
+                    if usize::from_ne_bytes(*block) & HIGH_BITS != 0 {
+                        break;
+                    }
+                    rest = tail;
+                }
+            }
+            let Some((&b, tail)) = rest.split_first() else {
+                break;
+            };
             rest = tail;
-            // Fast path: whole block of ASCII at a boundary leaves the state unchanged.
-            if state == S_ACCEPT && u64::from_ne_bytes(*block) & HIGH_BITS == 0 {
-                continue;
-            }
-            for &b in block {
-                state = step(state, b);
-            }
-            // REJECT is absorbing, so checking once per block is enough and keeps the inner
-            // loop branch-free.
-            if state == S_REJECT {
-                self.state = S_REJECT;
-                return Err(Utf8Error);
-            }
-        }
-        for &b in rest {
             state = step(state, b);
         }
         self.state = state;
@@ -561,10 +467,142 @@ mod tests {
         }
     }
 
+    // The table-driven DFA this validator replaced (Björn Höhrmann's layout: 12 byte classes,
+    // 9 states), kept as the reference the range-check machine must match exactly.
+    // Byte classes. The split of 80..BF into three ranges, and of the lead bytes into
+    // E0 / ED / F0 / F4 / the rest, is exactly what is needed to reject overlong forms,
+    // surrogates and code points above U+10FFFF on the second byte of a sequence.
+    /// 00..7F.
+    const C_ASCII: u8 = 0;
+    /// 80..8F.
+    const C_CONT_LO: u8 = 1;
+    /// 90..9F.
+    const C_CONT_MID: u8 = 2;
+    /// A0..BF.
+    const C_CONT_HI: u8 = 3;
+    /// C0, C1 (always overlong), F5..FF (above U+10FFFF, or 5/6-byte forms).
+    const C_BAD: u8 = 4;
+    /// C2..DF: lead of a 2-byte sequence.
+    const C_L2: u8 = 5;
+    /// E0: 3-byte lead, second byte must be A0..BF (else overlong).
+    const C_E0: u8 = 6;
+    /// E1..EC, EE, EF: 3-byte lead, any continuation.
+    const C_L3: u8 = 7;
+    /// ED: 3-byte lead, second byte must be 80..9F (else a surrogate).
+    const C_ED: u8 = 8;
+    /// F0: 4-byte lead, second byte must be 90..BF (else overlong).
+    const C_F0: u8 = 9;
+    /// F1..F3: 4-byte lead, any continuation.
+    const C_L4: u8 = 10;
+    /// F4: 4-byte lead, second byte must be 80..8F (else above U+10FFFF).
+    const C_F4: u8 = 11;
+    /// Number of byte classes; states are stored pre-multiplied by it.
+    const NCLASS: u8 = 12;
+
+    /// Byte -> class. 256 entries so that lookup by a `u8` needs no bounds check.
+    #[rustfmt::skip]
+    const CLASS: [u8; 256] = {
+        const A: u8 = C_ASCII;
+        const L: u8 = C_CONT_LO;
+        const M: u8 = C_CONT_MID;
+        const H: u8 = C_CONT_HI;
+        const X: u8 = C_BAD;
+        const B: u8 = C_L2;
+        const Z: u8 = C_E0;
+        const T: u8 = C_L3;
+        const D: u8 = C_ED;
+        const F: u8 = C_F0;
+        const Q: u8 = C_L4;
+        const G: u8 = C_F4;
+        [
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 00
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 10
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 20
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 30
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 40
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 50
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 60
+            A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, // 70
+            L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, // 80
+            M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, // 90
+            H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, // A0
+            H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, H, // B0
+            X, X, B, B, B, B, B, B, B, B, B, B, B, B, B, B, // C0
+            B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, // D0
+            Z, T, T, T, T, T, T, T, T, T, T, T, T, D, T, T, // E0
+            F, Q, Q, Q, G, X, X, X, X, X, X, X, X, X, X, X, // F0
+        ]
+    };
+
+    // DFA states, pre-multiplied by NCLASS so that `state + class` indexes TRANS directly.
+    /// At a character boundary (also the initial state).
+    const R_ACCEPT: u8 = 0;
+    /// Failed; absorbing.
+    const R_REJECT: u8 = NCLASS;
+    /// One more continuation byte (80..BF) needed.
+    const R_NEED1: u8 = 2 * NCLASS;
+    /// Two more continuation bytes needed.
+    const R_NEED2: u8 = 3 * NCLASS;
+    /// After E0: A0..BF, then one more.
+    const R_E0: u8 = 4 * NCLASS;
+    /// After ED: 80..9F, then one more.
+    const R_ED: u8 = 5 * NCLASS;
+    /// Three more continuation bytes needed.
+    const R_NEED3: u8 = 6 * NCLASS;
+    /// After F0: 90..BF, then two more.
+    const R_F0: u8 = 7 * NCLASS;
+    /// After F4: 80..8F, then two more.
+    const R_F4: u8 = 8 * NCLASS;
+
+    /// Size of the transition table: 9 states x 12 classes = 108 used, padded to a power of two
+    /// so that the index can be masked instead of bounds-checked.
+    const TRANS_LEN: usize = 128;
+
+    // Every `state + class` must land inside the table (checked at compile time).
+    const _: () = assert!(R_F4 as usize + NCLASS as usize <= TRANS_LEN);
+
+    /// `TRANS[state + class]` is the next state. Padding entries reject.
+    #[rustfmt::skip]
+    const TRANS: [u8; TRANS_LEN] = {
+        const A: u8 = R_ACCEPT;
+        const R: u8 = R_REJECT;
+        const N1: u8 = R_NEED1;
+        const N2: u8 = R_NEED2;
+        const N3: u8 = R_NEED3;
+        const E0: u8 = R_E0;
+        const ED: u8 = R_ED;
+        const F0: u8 = R_F0;
+        const F4: u8 = R_F4;
+        [
+        //  00-7F 80-8F 90-9F A0-BF  bad   C2-DF  E0    E1-EF  ED    F0    F1-F3  F4
+            A,    R,    R,    R,     R,    N1,    E0,   N2,    ED,   F0,   N3,    F4, // ACCEPT
+            R,    R,    R,    R,     R,    R,     R,    R,     R,    R,    R,     R,  // REJECT
+            R,    A,    A,    A,     R,    R,     R,    R,     R,    R,    R,     R,  // NEED1
+            R,    N1,   N1,   N1,    R,    R,     R,    R,     R,    R,    R,     R,  // NEED2
+            R,    R,    R,    N1,    R,    R,     R,    R,     R,    R,    R,     R,  // E0
+            R,    N1,   N1,   R,     R,    R,     R,    R,     R,    R,    R,     R,  // ED
+            R,    N2,   N2,   N2,    R,    R,     R,    R,     R,    R,    R,     R,  // NEED3
+            R,    R,    N2,   N2,    R,    R,     R,    R,     R,    R,    R,     R,  // F0
+            R,    N2,   R,    R,     R,    R,     R,    R,     R,    R,    R,     R,  // F4
+            // padding up to TRANS_LEN
+            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
+        ]
+    };
+
+    /// One DFA step.
+    fn ref_step(state: u8, byte: u8) -> u8 {
+        // Both lookups are provably in bounds (u8 index into 256 entries; masked index into a
+        // power-of-two table), so neither compiles to a check. `state + class` is at most
+        // 8 * 12 + 11 = 107, so the mask never changes a real index.
+        let class = CLASS.get(usize::from(byte)).copied().unwrap_or(C_BAD);
+        let index = (usize::from(state) + usize::from(class)) & (TRANS_LEN - 1);
+        TRANS.get(index).copied().unwrap_or(R_REJECT)
+    }
+
     #[test]
-    fn tables_are_consistent() {
+    fn reference_tables_are_consistent() {
         let states = [
-            S_ACCEPT, S_REJECT, S_NEED1, S_NEED2, S_E0, S_ED, S_NEED3, S_F0, S_F4,
+            R_ACCEPT, R_REJECT, R_NEED1, R_NEED2, R_E0, R_ED, R_NEED3, R_F0, R_F4,
         ];
         for (i, s) in states.iter().enumerate() {
             assert_eq!(usize::from(*s), i * usize::from(NCLASS));
@@ -574,11 +612,52 @@ mod tests {
             .all(|&s| usize::from(s) + usize::from(NCLASS) <= 9 * 12));
         assert!(TRANS.iter().all(|t| states.contains(t)));
         assert!(CLASS.iter().all(|&c| c < NCLASS));
-        assert!(TRANS[usize::from(S_REJECT)..][..usize::from(NCLASS)]
+        assert!(TRANS[usize::from(R_REJECT)..][..usize::from(NCLASS)]
             .iter()
-            .all(|&t| t == S_REJECT));
-        assert!(TRANS[9 * 12..].iter().all(|&t| t == S_REJECT));
+            .all(|&t| t == R_REJECT));
+        assert!(TRANS[9 * 12..].iter().all(|&t| t == R_REJECT));
         assert_eq!(Utf8Error.to_string(), "invalid UTF-8");
+    }
+
+    /// Every state of the range-check machine, every byte: the same transition as the
+    /// reference DFA (so both accept, reject and stay incomplete on exactly the same inputs).
+    #[test]
+    fn step_matches_reference_dfa_exhaustively() {
+        let map = |r: u8| match r {
+            R_ACCEPT => S_ACCEPT,
+            R_REJECT => S_REJECT,
+            R_NEED1 => 1,
+            R_NEED2 => 2,
+            R_NEED3 => 3,
+            R_E0 => S_E0,
+            R_ED => S_ED,
+            R_F0 => S_F0,
+            R_F4 => S_F4,
+            _ => unreachable!(),
+        };
+        let states = [
+            R_ACCEPT, R_REJECT, R_NEED1, R_NEED2, R_E0, R_ED, R_NEED3, R_F0, R_F4,
+        ];
+        let mapped: Vec<u8> = states.iter().map(|&r| map(r)).collect();
+        for (i, a) in mapped.iter().enumerate() {
+            for b in &mapped[i + 1..] {
+                assert_ne!(a, b, "two reference states share one state");
+            }
+        }
+        for &r in &states {
+            for b in 0..=255u8 {
+                assert_eq!(
+                    step(map(r), b),
+                    map(ref_step(r, b)),
+                    "state {r} byte {b:#04x}"
+                );
+                // Through the public API too (the word fast path included).
+                let mut v = Utf8Validator { state: map(r) };
+                let ok = v.feed(&[b]).is_ok();
+                assert_eq!(v.state, map(ref_step(r, b)));
+                assert_eq!(ok, ref_step(r, b) != R_REJECT);
+            }
+        }
     }
 
     /// Valid text with a bias towards the encoding-length edges, then some corruption.
