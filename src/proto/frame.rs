@@ -12,22 +12,26 @@ pub const MAX_HEADER_LEN: usize = 14;
 pub const MAX_CONTROL_PAYLOAD: usize = 125;
 
 /// A frame opcode. Any 4-bit value decodes: the reserved ones keep their raw value.
+///
+/// The discriminants are the wire values (all reserved values share the tag 3), so the
+/// conversions are a tag load and a compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Opcode {
     /// 0x0: continues a fragmented data message.
-    Continuation,
+    Continuation = 0x0,
     /// 0x1: first frame of a text message.
-    Text,
+    Text = 0x1,
     /// 0x2: first frame of a binary message.
-    Binary,
+    Binary = 0x2,
     /// 0x8: close.
-    Close,
+    Close = 0x8,
     /// 0x9: ping.
-    Ping,
+    Ping = 0x9,
     /// 0xA: pong.
-    Pong,
+    Pong = 0xA,
     /// 0x3–0x7 and 0xB–0xF: reserved, always a protocol error on receipt.
-    Reserved(u8),
+    Reserved(u8) = 0x3,
 }
 
 impl Opcode {
@@ -129,35 +133,30 @@ impl FrameHeader {
     /// Writes the header into `out` using the minimal length form (§5.2): 7-bit up to 125,
     /// 16-bit up to 65535, 64-bit above. Returns the header length.
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
-        let mut bytes = [0u8; MAX_HEADER_LEN];
-        let fin = if self.fin { 0x80 } else { 0 };
-        let mask_bit = if self.mask.is_some() { 0x80 } else { 0 };
-        let mut n = 2;
-        bytes[0] = fin | ((self.rsv & 0x07) << 4) | self.opcode.to_u8();
-        if self.len <= 125 {
-            bytes[1] = mask_bit | self.len as u8;
+        let (ext, len7) = if self.len <= 125 {
+            (0, self.len as u8)
         } else if self.len <= 0xFFFF {
-            bytes[1] = mask_bit | 126;
-            let [hi, lo] = (self.len as u16).to_be_bytes();
-            bytes[2] = hi;
-            bytes[3] = lo;
-            n = 4;
+            (2, 126)
         } else {
-            bytes[1] = mask_bit | 127;
-            for (slot, b) in bytes.iter_mut().skip(2).zip(self.len.to_be_bytes()) {
-                *slot = b;
-            }
-            n = 10;
-        }
-        if let Some(key) = self.mask {
-            for (slot, b) in bytes.iter_mut().skip(n).zip(key) {
-                *slot = b;
-            }
-            n += 4;
-        }
+            (8, 127)
+        };
+        let (mask_bit, key) = match self.mask {
+            Some(key) => (0x80, key),
+            None => (0, [0; 4]),
+        };
+        let n = 2 + ext + usize::from(mask_bit >> 5);
         let dst = out.get_mut(..n).ok_or(BufferTooSmall)?;
-        let src = bytes.get(..n).ok_or(BufferTooSmall)?;
-        super::bytes::copy(dst, src);
+        let len = self.len.to_be_bytes();
+        for (i, slot) in dst.iter_mut().enumerate() {
+            *slot = match i {
+                0 => (self.fin as u8) << 7 | ((self.rsv & 0x07) << 4) | self.opcode.to_u8(),
+                1 => mask_bit | len7,
+                // The last `ext` bytes of the big-endian length, then the key. The masks only
+                // spare the bounds checks: the indexes are in range.
+                _ if i < 2 + ext => len.get((i + 6 - ext) & 7).copied().unwrap_or(0),
+                _ => key.get((i - 2 - ext) & 3).copied().unwrap_or(0),
+            };
+        }
         Ok(n)
     }
 }
@@ -166,11 +165,23 @@ impl FrameHeader {
 ///
 /// Checks fail fast: RSV bits, opcode, FIN on control frames, the mask bit and the 7-bit length
 /// of control frames are judged as soon as the first two bytes are in, before the rest arrives.
+///
+/// Byte at a time with a small accumulator: the first two bytes are kept, the extended length
+/// and the masking key are shifted in as they arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeaderDecoder {
-    bytes: [u8; MAX_HEADER_LEN],
+    /// Bytes of the current header received so far.
     have: u8,
+    /// Header length implied by the first two bytes (valid once `have >= 2`).
+    need: u8,
+    b0: u8,
+    b1: u8,
     accept_masked: bool,
+    /// Extended length, high and low 32 bits (no u64 field: the session stays 4-aligned).
+    len_hi: u32,
+    len_lo: u32,
+    /// Masking key, big-endian.
+    key: u32,
 }
 
 impl Default for HeaderDecoder {
@@ -182,19 +193,24 @@ impl Default for HeaderDecoder {
 impl HeaderDecoder {
     /// A decoder for frames from a server: masked frames are an error.
     pub const fn new() -> Self {
-        HeaderDecoder {
-            bytes: [0; MAX_HEADER_LEN],
-            have: 0,
-            accept_masked: false,
-        }
+        Self::with_masked(false)
     }
 
     /// A decoder that also accepts masked frames (a server's view; used by tests and tools).
     pub const fn accepting_masked() -> Self {
+        Self::with_masked(true)
+    }
+
+    const fn with_masked(accept_masked: bool) -> Self {
         HeaderDecoder {
-            bytes: [0; MAX_HEADER_LEN],
             have: 0,
-            accept_masked: true,
+            need: 0,
+            b0: 0,
+            b1: 0,
+            accept_masked,
+            len_hi: 0,
+            len_lo: 0,
+            key: 0,
         }
     }
 
@@ -203,30 +219,19 @@ impl HeaderDecoder {
         self.have != 0
     }
 
-    /// Header length implied by the first two bytes (valid once `have >= 2`).
-    fn needed(&self) -> usize {
-        let b1 = self.bytes[1];
-        let ext = match b1 & 0x7F {
-            126 => 2,
-            127 => 8,
-            _ => 0,
-        };
-        let mask = if b1 & 0x80 != 0 { 4 } else { 0 };
-        2 + ext + mask
-    }
-
     /// Checks that need only the first two bytes.
     fn check_first_two(&self) -> Result<(), FrameError> {
-        let [b0, b1, ..] = self.bytes;
+        let (b0, b1) = (self.b0, self.b1);
         let rsv = (b0 >> 4) & 0x07;
         if rsv != 0 {
             return Err(FrameError::ReservedBits(rsv));
         }
-        let opcode = Opcode::from_u8(b0);
-        if let Opcode::Reserved(raw) = opcode {
-            return Err(FrameError::ReservedOpcode(raw));
+        let op = b0 & 0x0F;
+        // 0x3–0x7 and 0xB–0xF.
+        if op & 0x07 >= 3 {
+            return Err(FrameError::ReservedOpcode(op));
         }
-        if opcode.is_control() {
+        if op & 0x08 != 0 {
             if b0 & 0x80 == 0 {
                 return Err(FrameError::ControlFragmented);
             }
@@ -240,74 +245,65 @@ impl HeaderDecoder {
         Ok(())
     }
 
+    /// Takes one header byte; true when the header is complete.
+    #[inline(never)]
+    fn push(&mut self, b: u8) -> Result<bool, FrameError> {
+        let at = self.have;
+        self.have = at.wrapping_add(1);
+        match at {
+            0 => self.b0 = b,
+            1 => {
+                self.b1 = b;
+                self.check_first_two()?;
+                let short = b & 0x7F;
+                let ext = match short {
+                    126 => 2,
+                    127 => 8,
+                    _ => 0,
+                };
+                self.len_hi = 0;
+                self.len_lo = if ext == 0 { u32::from(short) } else { 0 };
+                // (b >> 5) & 4: 4 more bytes when the mask bit is set.
+                self.need = 2 + ext + ((b >> 5) & 4);
+            }
+            // The extended length ends where the key (if any) starts.
+            _ if at < self.need.wrapping_sub((self.b1 >> 5) & 4) => {
+                self.len_hi = (self.len_hi << 8) | (self.len_lo >> 24);
+                self.len_lo = (self.len_lo << 8) | u32::from(b);
+            }
+            _ => self.key = (self.key << 8) | u32::from(b),
+        }
+        Ok(self.have == self.need)
+    }
+
     /// Feeds bytes. Returns how many were consumed (never more than the header needs) and the
     /// header once complete; the decoder is then reset for the next frame. After an error the
     /// decoder must not be fed again (the connection is failed).
     pub fn feed(&mut self, input: &[u8]) -> Result<(usize, Option<FrameHeader>), FrameError> {
         let mut used = 0;
         for &b in input {
-            let have = usize::from(self.have);
-            let limit = if have >= 2 {
-                self.needed()
-            } else {
-                MAX_HEADER_LEN
-            };
-            if have >= limit {
-                break;
-            }
-            if let Some(slot) = self.bytes.get_mut(have) {
-                *slot = b;
-            }
-            self.have += 1;
             used += 1;
-            if self.have == 2 {
-                self.check_first_two()?;
-            }
-            if usize::from(self.have) >= 2 && usize::from(self.have) == self.needed() {
-                break;
-            }
-        }
-        if usize::from(self.have) >= 2 && usize::from(self.have) == self.needed() {
-            let header = self.finish()?;
-            self.have = 0;
-            return Ok((used, Some(header)));
-        }
-        Ok((used, None))
-    }
-
-    fn finish(&self) -> Result<FrameHeader, FrameError> {
-        let [b0, b1, rest @ ..] = self.bytes;
-        let (len, after) = match b1 & 0x7F {
-            126 => {
-                let [h, l, ..] = rest;
-                (u64::from(u16::from_be_bytes([h, l])), 2)
-            }
-            127 => {
-                let [a, b, c, d, e, f, g, h, ..] = rest;
-                let len = u64::from_be_bytes([a, b, c, d, e, f, g, h]);
-                if len >> 63 != 0 {
+            if self.push(b)? {
+                self.have = 0;
+                if self.len_hi >> 31 != 0 {
                     return Err(FrameError::LengthOverflow);
                 }
-                (len, 8)
+                let b0 = self.b0;
+                let header = FrameHeader {
+                    fin: b0 & 0x80 != 0,
+                    rsv: (b0 >> 4) & 0x07,
+                    opcode: Opcode::from_u8(b0),
+                    mask: if self.b1 & 0x80 != 0 {
+                        Some(self.key.to_be_bytes())
+                    } else {
+                        None
+                    },
+                    len: (u64::from(self.len_hi) << 32) | u64::from(self.len_lo),
+                };
+                return Ok((used, Some(header)));
             }
-            short => (u64::from(short), 0),
-        };
-        let mask = if b1 & 0x80 != 0 {
-            let mut key = [0u8; 4];
-            for (k, b) in key.iter_mut().zip(rest.iter().skip(after)) {
-                *k = *b;
-            }
-            Some(key)
-        } else {
-            None
-        };
-        Ok(FrameHeader {
-            fin: b0 & 0x80 != 0,
-            rsv: (b0 >> 4) & 0x07,
-            opcode: Opcode::from_u8(b0),
-            mask,
-            len,
-        })
+        }
+        Ok((used, None))
     }
 }
 
