@@ -482,7 +482,7 @@ impl Session {
     }
 
     /// Handles a control frame whose payload is complete in `self.ctrl`.
-    fn finish_control(&mut self, opcode: Opcode) -> Result<RxEvent<'_, 'static>, ProtocolError> {
+    fn finish_control(&mut self, opcode: Opcode) -> Result<(), ProtocolError> {
         match opcode {
             Opcode::Ping => {
                 if !self.close_sent && self.pending_close.is_none() {
@@ -491,12 +491,8 @@ impl Session {
                     let _ = self.pong_payload.extend_from_slice(&self.ctrl);
                     self.pong_owed = true;
                 }
-                Ok(RxEvent::Ping(&self.ctrl))
             }
-            Opcode::Pong => {
-                self.ping_sent_ms = None;
-                Ok(RxEvent::Pong(&self.ctrl))
-            }
+            Opcode::Pong => self.ping_sent_ms = None,
             _ => {
                 let (code, reason_len) = match close::parse_payload(&self.ctrl) {
                     Ok((code, reason)) => (code, reason.len()),
@@ -519,12 +515,9 @@ impl Session {
                 } else {
                     State::Closing
                 };
-                Ok(RxEvent::Close {
-                    code,
-                    reason: &self.ctrl,
-                })
             }
         }
+        Ok(())
     }
 
     /// Parses received bytes. Returns how many bytes of `input` were consumed and at most one
@@ -539,35 +532,36 @@ impl Session {
             self.last_rx_ms = now_ms;
         }
         let mut pos = 0usize;
-        loop {
+        // Every violation leaves the loop here, to one place that fails the connection.
+        let error = loop {
             let rest = input.get(pos..).unwrap_or(&[]);
             let Some(frame) = self.rx_frame else {
-                match self.decoder.feed(rest) {
-                    Err(e) => {
-                        return (
-                            input.len(),
-                            RxEvent::Failed(self.fail(ProtocolError::Frame(e))),
-                        )
+                let (used, header) = match self.decoder.feed(rest) {
+                    Ok(fed) => fed,
+                    Err(e) => break ProtocolError::Frame(e),
+                };
+                pos += used;
+                let Some(h) = header else {
+                    return (pos, RxEvent::None);
+                };
+                match self.start_frame(h) {
+                    Err(e) => break e,
+                    Ok(Some(kind)) => {
+                        let len = if h.fin {
+                            u32::try_from(h.len).ok()
+                        } else {
+                            None
+                        };
+                        return (pos, RxEvent::MessageStart { kind, len });
                     }
-                    Ok((used, None)) => return (pos + used, RxEvent::None),
-                    Ok((used, Some(h))) => {
-                        pos += used;
-                        let fin = h.fin;
-                        match self.start_frame(h) {
-                            Err(e) => return (input.len(), RxEvent::Failed(self.fail(e))),
-                            Ok(Some(kind)) => {
-                                let len = if fin { u32::try_from(h.len).ok() } else { None };
-                                return (pos, RxEvent::MessageStart { kind, len });
-                            }
-                            Ok(None) => continue,
-                        }
-                    }
+                    Ok(None) => continue,
                 }
             };
+            let take = usize::try_from(frame.remaining)
+                .unwrap_or(usize::MAX)
+                .min(rest.len());
+            let chunk = rest.get(..take).unwrap_or(&[]);
             if frame.opcode.is_control() {
-                let want = usize::try_from(frame.remaining).unwrap_or(usize::MAX);
-                let take = want.min(rest.len());
-                let chunk = rest.get(..take).unwrap_or(&[]);
                 // Cannot overflow: the header check bounds control payloads to 125 bytes.
                 let _ = self.ctrl.extend_from_slice(chunk);
                 pos += take;
@@ -577,18 +571,14 @@ impl Session {
                     return (pos, RxEvent::None);
                 }
                 self.rx_frame = None;
-                // Re-borrow dance: decide first, then build the event from `self`.
-                return match self.finish_control(frame.opcode) {
-                    Ok(_) => (pos, self.control_event(frame.opcode)),
-                    Err(e) => (input.len(), RxEvent::Failed(self.fail(e))),
-                };
+                if let Err(e) = self.finish_control(frame.opcode) {
+                    break e;
+                }
+                return (pos, self.control_event(frame.opcode));
             }
             // Data frame (text, binary or continuation).
             let Some(kind) = self.rx_msg else {
-                return (
-                    input.len(),
-                    RxEvent::Failed(self.fail(ProtocolError::UnexpectedContinuation)),
-                );
+                break ProtocolError::UnexpectedContinuation;
             };
             if frame.remaining == 0 {
                 self.rx_frame = None;
@@ -596,35 +586,26 @@ impl Session {
                     continue;
                 }
                 if kind == MessageKind::Text && self.utf8.finish().is_err() {
-                    return (
-                        input.len(),
-                        RxEvent::Failed(self.fail(ProtocolError::InvalidUtf8)),
-                    );
+                    break ProtocolError::InvalidUtf8;
                 }
                 self.rx_msg = None;
                 return (pos, RxEvent::MessageEnd);
             }
-            let avail = usize::try_from(frame.remaining)
-                .unwrap_or(usize::MAX)
-                .min(rest.len());
-            if avail == 0 {
+            if take == 0 {
                 return (pos, RxEvent::None);
             }
-            let bytes = rest.get(..avail).unwrap_or(&[]);
             if kind == MessageKind::Text {
                 let seen = usize::try_from(self.validated_ahead).unwrap_or(usize::MAX);
-                if let Some(fresh) = bytes.get(seen..) {
+                if let Some(fresh) = chunk.get(seen..) {
                     if self.utf8.feed(fresh).is_err() {
-                        return (
-                            input.len(),
-                            RxEvent::Failed(self.fail(ProtocolError::InvalidUtf8)),
-                        );
+                        break ProtocolError::InvalidUtf8;
                     }
                 }
             }
-            self.validated_ahead = self.validated_ahead.max(avail as u32);
-            return (pos, RxEvent::Data { kind, bytes });
-        }
+            self.validated_ahead = self.validated_ahead.max(take as u32);
+            return (pos, RxEvent::Data { kind, bytes: chunk });
+        };
+        (input.len(), RxEvent::Failed(self.fail(error)))
     }
 
     fn control_event(&self, opcode: Opcode) -> RxEvent<'_, 'static> {
