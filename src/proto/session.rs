@@ -647,41 +647,38 @@ impl Session {
         out: &mut [u8],
     ) -> Result<usize, SendError> {
         self.check_send(opcode, fin, len)?;
-        let header = FrameHeader {
-            fin,
-            rsv: 0,
-            opcode,
-            mask: Some(key),
-            len,
-        };
-        let n = header.encode(out).map_err(|_| SendError::ControlTooLong)?;
-        match opcode {
-            Opcode::Text | Opcode::Binary | Opcode::Continuation => self.tx_fragmented = !fin,
-            _ => {}
+        let n = encode_header(opcode, fin, len, key, out).ok_or(SendError::ControlTooLong)?;
+        // check_send let through data opcodes and the three control ones only.
+        if !opcode.is_control() {
+            self.tx_fragmented = !fin;
         }
         Ok(n)
     }
 
     fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<(), SendError> {
-        match self.state {
-            State::Open | State::Closing => {}
-            _ => return Err(SendError::NotOpen),
+        if !matches!(self.state, State::Open | State::Closing) {
+            return Err(SendError::NotOpen);
         }
         if self.close_sent || self.close_received.is_some() || self.pending_close.is_some() {
             return Err(SendError::Closing);
         }
-        match opcode {
-            Opcode::Text | Opcode::Binary if self.tx_fragmented => Err(SendError::FragmentSequence),
-            Opcode::Continuation if !self.tx_fragmented => Err(SendError::FragmentSequence),
-            Opcode::Text | Opcode::Binary | Opcode::Continuation => Ok(()),
-            Opcode::Ping | Opcode::Pong | Opcode::Close => {
-                if !fin || len > MAX_CONTROL_PAYLOAD as u64 {
-                    Err(SendError::ControlTooLong)
-                } else {
-                    Ok(())
-                }
+        let op = opcode.to_u8();
+        let bad_sequence = if matches!(opcode, Opcode::Reserved(_)) {
+            true
+        } else if op & 0x08 != 0 {
+            // Ping, pong, close.
+            if !fin || len > MAX_CONTROL_PAYLOAD as u64 {
+                return Err(SendError::ControlTooLong);
             }
-            Opcode::Reserved(_) => Err(SendError::FragmentSequence),
+            false
+        } else {
+            // A continuation needs a message in progress; text or binary needs none.
+            (op == 0) != self.tx_fragmented
+        };
+        if bad_sequence {
+            Err(SendError::FragmentSequence)
+        } else {
+            Ok(())
         }
     }
 
@@ -699,12 +696,13 @@ impl Session {
         if !opcode.is_control() {
             return Err(SendError::FragmentSequence);
         }
-        if opcode == Opcode::Close && !payload.is_empty() {
+        let is_close = opcode == Opcode::Close;
+        if is_close && !payload.is_empty() {
             close::parse_payload(payload).map_err(SendError::InvalidClose)?;
         }
         self.check_send(opcode, true, payload.len() as u64)?;
         let n = write_control(opcode, payload, key, out).ok_or(SendError::ControlTooLong)?;
-        if opcode == Opcode::Close {
+        if is_close {
             self.mark_close_sent(now_ms);
         }
         Ok(n)
@@ -733,27 +731,23 @@ impl Session {
     /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
     /// further data, even between the fragments of a message.
     pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
-        if self.pong_owed {
+        let close_body;
+        let (opcode, payload): (Opcode, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            return write_control(Opcode::Pong, &self.pong_payload, key, out);
-        }
-        if let Some(code) = self.pending_close.take() {
-            let bytes = code.to_be_bytes();
-            let payload: &[u8] = if code == close::NO_STATUS {
-                &[]
-            } else {
-                &bytes
-            };
-            let n = write_control(Opcode::Close, payload, key, out);
+            (Opcode::Pong, &self.pong_payload)
+        } else if let Some(code) = self.pending_close.take() {
             self.mark_close_sent(now_ms);
-            return n;
-        }
-        if self.pending_ping {
+            close_body = code.to_be_bytes();
+            let len = if code == close::NO_STATUS { 0 } else { 2 };
+            (Opcode::Close, close_body.get(..len).unwrap_or(&[]))
+        } else if self.pending_ping {
             self.pending_ping = false;
             self.ping_sent_ms = Some(now_ms);
-            return write_control(Opcode::Ping, b"", key, out);
-        }
-        None
+            (Opcode::Ping, &[])
+        } else {
+            return None;
+        };
+        write_control(opcode, payload, key, out)
     }
 
     /// The transport closed under us: the session is over.
@@ -818,19 +812,31 @@ impl Session {
     }
 }
 
+/// Encodes a masked frame header; None if `out` is too small.
+fn encode_header(
+    opcode: Opcode,
+    fin: bool,
+    len: u64,
+    key: [u8; 4],
+    out: &mut [u8],
+) -> Option<usize> {
+    FrameHeader {
+        fin,
+        rsv: 0,
+        opcode,
+        mask: Some(key),
+        len,
+    }
+    .encode(out)
+    .ok()
+}
+
 /// Writes a complete masked control frame; None if `out` is too small or the payload too long.
 fn write_control(opcode: Opcode, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
     if payload.len() > MAX_CONTROL_PAYLOAD {
         return None;
     }
-    let header = FrameHeader {
-        fin: true,
-        rsv: 0,
-        opcode,
-        mask: Some(key),
-        len: payload.len() as u64,
-    };
-    let n = header.encode(out).ok()?;
+    let n = encode_header(opcode, true, payload.len() as u64, key, out)?;
     let total = n + payload.len();
     let body = out.get_mut(n..total)?;
     super::bytes::copy(body, payload);
