@@ -19,14 +19,12 @@ pub fn apply_mask(key: [u8; 4], phase: usize, buf: &mut [u8]) {
     // Done on a u32 (little-endian view: rotating bytes left is rotating bits right) so that
     // no slice-rotation bounds assertion is involved. `% 4 * 8` keeps the cast lossless.
     let shift = (phase % 4 * 8) as u32;
-    let key = u32::from_le_bytes(key).rotate_right(shift).to_le_bytes();
+    let mut key = u32::from_le_bytes(key).rotate_right(shift);
 
-    let mut pattern = [0u8; WORD];
-    for (p, k) in pattern.iter_mut().zip(key.iter().cycle()) {
-        *p = *k;
-    }
-    // Byte order is irrelevant: the same from/to conversion is used on both sides.
-    let pattern = usize::from_ne_bytes(pattern);
+    // The key repeated over a word: the 4 key bytes in memory order, as a native u32, times
+    // 1 (32-bit) or 0x1_0000_0001 (64-bit), which repeats them whatever the byte order.
+    let pattern = (u32::from_ne_bytes(key.to_le_bytes()) as usize)
+        .wrapping_mul(usize::MAX / u32::MAX as usize);
 
     // The whole-word loop needs no alignment: from_ne_bytes on a byte array compiles to a
     // word load where the target allows unaligned access, and to byte loads where it doesn't.
@@ -37,10 +35,11 @@ pub fn apply_mask(key: [u8; 4], phase: usize, buf: &mut [u8]) {
             *word = (usize::from_ne_bytes(*word) ^ pattern).to_ne_bytes();
         }
     }
-    let rest = words.into_remainder();
-    // Tail (< WORD bytes) starts at a multiple of WORD, hence of 4: key phase 0 again.
-    for (b, k) in rest.iter_mut().zip(key.iter().cycle()) {
-        *b ^= *k;
+    // Tail (< WORD bytes) starts at a multiple of WORD, hence of 4: key phase 0 again. The low
+    // byte of `key` is the next key byte.
+    for b in words.into_remainder() {
+        *b ^= key as u8;
+        key = key.rotate_right(8);
     }
 }
 
