@@ -32,7 +32,9 @@ pub const MAX_REASON_LEN: usize = 123;
 /// True for codes an endpoint may put on the wire: 1000–1003, 1007–1014 and 3000–4999.
 /// 1004 is reserved; 1005, 1006 and 1015 are for local reporting only.
 pub const fn is_valid_wire_code(code: u16) -> bool {
-    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
+    // 3000..=4999, or 1000..=1014 minus 1004..=1006 (bit i of 0x7F8F: code 1000 + i).
+    let low = code.wrapping_sub(1000);
+    code.wrapping_sub(3000) < 2000 || (low < 15 && (0x7F8F >> low) & 1 != 0)
 }
 
 /// What is wrong with a received (or caller-built) Close payload.
@@ -83,13 +85,18 @@ pub fn parse_payload(payload: &[u8]) -> Result<(u16, &[u8]), CloseError> {
             if !is_valid_wire_code(code) {
                 return Err(CloseError::InvalidCode(code));
             }
-            let mut utf8 = Utf8Validator::new();
-            utf8.feed(reason)
-                .and_then(|()| utf8.finish())
-                .map_err(|_| CloseError::InvalidReason)?;
+            check_reason(reason)?;
             Ok((code, reason))
         }
     }
+}
+
+/// A whole reason must be UTF-8.
+fn check_reason(reason: &[u8]) -> Result<(), CloseError> {
+    let mut utf8 = Utf8Validator::new();
+    utf8.feed(reason)
+        .and_then(|()| utf8.finish())
+        .map_err(|_| CloseError::InvalidReason)
 }
 
 /// Writes a Close payload (code in network order, then the reason) into `out`; returns its
@@ -101,14 +108,14 @@ pub fn write_payload(code: u16, reason: &[u8], out: &mut [u8]) -> Result<usize, 
     if reason.len() > MAX_REASON_LEN {
         return Err(CloseError::TooLong);
     }
-    let mut utf8 = Utf8Validator::new();
-    utf8.feed(reason)
-        .and_then(|()| utf8.finish())
-        .map_err(|_| CloseError::InvalidReason)?;
+    check_reason(reason)?;
     let n = 2 + reason.len();
-    let dst = out.get_mut(..n).ok_or(CloseError::TooLong)?;
-    let written = bytes::copy(dst, &code.to_be_bytes());
-    bytes::copy(dst.get_mut(written..).unwrap_or(&mut []), reason);
+    let (head, tail) = out
+        .get_mut(..n)
+        .and_then(|dst| dst.split_first_chunk_mut::<2>())
+        .ok_or(CloseError::TooLong)?;
+    *head = code.to_be_bytes();
+    bytes::copy(tail, reason);
     Ok(n)
 }
 
