@@ -112,9 +112,10 @@ impl ProtocolError {
     /// The close code we send: 1002, 1007 or 1009.
     pub const fn close_code(self) -> u16 {
         match self {
-            ProtocolError::InvalidUtf8 => close::INVALID_PAYLOAD,
+            ProtocolError::InvalidUtf8 | ProtocolError::Close(CloseError::InvalidReason) => {
+                close::INVALID_PAYLOAD
+            }
             ProtocolError::MessageTooBig => close::MESSAGE_TOO_BIG,
-            ProtocolError::Close(e) => e.close_code(),
             _ => close::PROTOCOL_ERROR,
         }
     }

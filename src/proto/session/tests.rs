@@ -824,3 +824,41 @@ fn reset_equals_new() {
         std::format!("{:?}", Session::new(cfg))
     );
 }
+
+#[test]
+fn every_protocol_error_maps_to_its_close_code() {
+    use crate::proto::close::CloseError;
+    let frame_errors = [
+        FrameError::ReservedBits(1),
+        FrameError::ReservedOpcode(3),
+        FrameError::ControlTooLong,
+        FrameError::ControlFragmented,
+        FrameError::MaskedFrame,
+        FrameError::LengthOverflow,
+    ];
+    for e in frame_errors {
+        assert_eq!(ProtocolError::Frame(e).close_code(), 1002, "{e:?}");
+    }
+    let close_errors = [
+        CloseError::Truncated,
+        CloseError::InvalidCode(1005),
+        CloseError::InvalidReason,
+        CloseError::TooLong,
+    ];
+    for e in close_errors {
+        // The same code the Close payload check itself names.
+        assert_eq!(
+            ProtocolError::Close(e).close_code(),
+            e.close_code(),
+            "{e:?}"
+        );
+    }
+    assert_eq!(
+        ProtocolError::Close(CloseError::InvalidReason).close_code(),
+        1007
+    );
+    assert_eq!(ProtocolError::UnexpectedContinuation.close_code(), 1002);
+    assert_eq!(ProtocolError::ExpectedContinuation.close_code(), 1002);
+    assert_eq!(ProtocolError::InvalidUtf8.close_code(), 1007);
+    assert_eq!(ProtocolError::MessageTooBig.close_code(), 1009);
+}
