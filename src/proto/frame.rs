@@ -276,10 +276,10 @@ impl HeaderDecoder {
         Ok(self.have == self.need)
     }
 
-    /// Feeds bytes. Returns how many were consumed (never more than the header needs) and the
-    /// header once complete; the decoder is then reset for the next frame. After an error the
-    /// decoder must not be fed again (the connection is failed).
-    pub fn feed(&mut self, input: &[u8]) -> Result<(usize, Option<FrameHeader>), FrameError> {
+    /// Feeds bytes up to the end of a header: how many were consumed and whether the header
+    /// is now complete (then [`HeaderDecoder::header`] and friends describe it until the next
+    /// byte is fed).
+    pub(crate) fn feed_raw(&mut self, input: &[u8]) -> Result<(usize, bool), FrameError> {
         let mut used = 0;
         for &b in input {
             used += 1;
@@ -288,22 +288,52 @@ impl HeaderDecoder {
                 if self.len_hi >> 31 != 0 {
                     return Err(FrameError::LengthOverflow);
                 }
-                let b0 = self.b0;
-                let header = FrameHeader {
-                    fin: b0 & 0x80 != 0,
-                    rsv: (b0 >> 4) & 0x07,
-                    opcode: Opcode::from_u8(b0),
-                    mask: if self.b1 & 0x80 != 0 {
-                        Some(self.key.to_be_bytes())
-                    } else {
-                        None
-                    },
-                    len: (u64::from(self.len_hi) << 32) | u64::from(self.len_lo),
-                };
-                return Ok((used, Some(header)));
+                return Ok((used, true));
             }
         }
-        Ok((used, None))
+        Ok((used, false))
+    }
+
+    /// The last completed header's FIN bit.
+    pub(crate) const fn fin(&self) -> bool {
+        self.b0 & 0x80 != 0
+    }
+
+    /// The last completed header's opcode.
+    pub(crate) const fn opcode(&self) -> Opcode {
+        Opcode::from_u8(self.b0)
+    }
+
+    /// The last completed header's payload length, if it fits in 32 bits.
+    pub(crate) const fn len32(&self) -> Option<u32> {
+        if self.len_hi == 0 {
+            Some(self.len_lo)
+        } else {
+            None
+        }
+    }
+
+    /// The last completed header.
+    fn header(&self) -> FrameHeader {
+        FrameHeader {
+            fin: self.fin(),
+            rsv: (self.b0 >> 4) & 0x07,
+            opcode: self.opcode(),
+            mask: if self.b1 & 0x80 != 0 {
+                Some(self.key.to_be_bytes())
+            } else {
+                None
+            },
+            len: (u64::from(self.len_hi) << 32) | u64::from(self.len_lo),
+        }
+    }
+
+    /// Feeds bytes. Returns how many were consumed (never more than the header needs) and the
+    /// header once complete; the decoder is then reset for the next frame. After an error the
+    /// decoder must not be fed again (the connection is failed).
+    pub fn feed(&mut self, input: &[u8]) -> Result<(usize, Option<FrameHeader>), FrameError> {
+        let (used, complete) = self.feed_raw(input)?;
+        Ok((used, if complete { Some(self.header()) } else { None }))
     }
 }
 

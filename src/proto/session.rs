@@ -436,10 +436,11 @@ impl Session {
     }
 
     /// Starts receiving a frame whose header just completed.
-    fn start_frame(&mut self, h: FrameHeader) -> Result<Option<MessageKind>, ProtocolError> {
+    fn start_frame(&mut self) -> Result<Option<MessageKind>, ProtocolError> {
+        let (opcode, fin) = (self.decoder.opcode(), self.decoder.fin());
         // Above u32::MAX is above any configurable limit.
-        let len = u32::try_from(h.len).map_err(|_| ProtocolError::MessageTooBig)?;
-        let started = match h.opcode {
+        let len = self.decoder.len32().ok_or(ProtocolError::MessageTooBig)?;
+        let started = match opcode {
             Opcode::Text | Opcode::Binary => {
                 if self.rx_msg.is_some() {
                     return Err(ProtocolError::ExpectedContinuation);
@@ -447,7 +448,7 @@ impl Session {
                 if len > self.cfg.max_message_len {
                     return Err(ProtocolError::MessageTooBig);
                 }
-                let kind = if h.opcode == Opcode::Text {
+                let kind = if opcode == Opcode::Text {
                     MessageKind::Text
                 } else {
                     MessageKind::Binary
@@ -475,8 +476,8 @@ impl Session {
         };
         self.validated_ahead = 0;
         self.rx_frame = Some(RxFrame {
-            opcode: h.opcode,
-            fin: h.fin,
+            opcode,
+            fin,
             remaining: len,
         });
         Ok(started)
@@ -537,19 +538,19 @@ impl Session {
         let error = loop {
             let rest = input.get(pos..).unwrap_or(&[]);
             let Some(frame) = self.rx_frame else {
-                let (used, header) = match self.decoder.feed(rest) {
+                let (used, complete) = match self.decoder.feed_raw(rest) {
                     Ok(fed) => fed,
                     Err(e) => break ProtocolError::Frame(e),
                 };
                 pos += used;
-                let Some(h) = header else {
+                if !complete {
                     return (pos, RxEvent::None);
-                };
-                match self.start_frame(h) {
+                }
+                match self.start_frame() {
                     Err(e) => break e,
                     Ok(Some(kind)) => {
-                        let len = if h.fin {
-                            u32::try_from(h.len).ok()
+                        let len = if self.decoder.fin() {
+                            self.decoder.len32()
                         } else {
                             None
                         };
