@@ -702,8 +702,9 @@ impl Session {
         if is_close && !payload.is_empty() {
             close::parse_payload(payload).map_err(SendError::InvalidClose)?;
         }
-        self.check_send(opcode, true, payload.len() as u64)?;
-        let n = write_control(opcode, payload, key, out).ok_or(SendError::ControlTooLong)?;
+        // encode_frame checks the length (at most 125) and that the frame may go now.
+        let n = self.encode_frame(opcode, true, payload.len() as u64, key, out)?;
+        let n = put_body(n, payload, key, out).ok_or(SendError::ControlTooLong)?;
         if is_close {
             self.mark_close_sent(now_ms);
         }
@@ -839,6 +840,12 @@ fn write_control(opcode: Opcode, payload: &[u8], key: [u8; 4], out: &mut [u8]) -
         return None;
     }
     let n = encode_header(opcode, true, payload.len() as u64, key, out)?;
+    put_body(n, payload, key, out)
+}
+
+/// Puts `payload`, masked, after an `n`-byte header in `out`; the frame length, None if `out`
+/// is too small.
+fn put_body(n: usize, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
     let total = n + payload.len();
     let body = out.get_mut(n..total)?;
     super::bytes::copy(body, payload);
