@@ -8,9 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct Sha1 {
     state: [u32; 5],
-    block: [u8; 64],
-    block_len: usize,
-    total_len: u64,
+    /// The block being filled, already as big-endian words (bytes are OR-ed in place, so the
+    /// words are zeroed after each compression); also the rolling 16-word message schedule.
+    w: [u32; 16],
+    /// Bytes hashed so far, low and high word (the length field is 64 bits of bit count; two
+    /// words keep the struct 4-aligned, which the Cortex-M memset helpers prefer).
+    len: [u32; 2],
 }
 
 impl Default for Sha1 {
@@ -30,70 +33,69 @@ impl Sha1 {
                 0x1032_5476,
                 0xC3D2_E1F0,
             ],
-            block: [0; 64],
-            block_len: 0,
-            total_len: 0,
+            w: [0; 16],
+            len: [0; 2],
         }
     }
 
     /// Adds bytes.
     pub fn update(&mut self, data: &[u8]) {
         for &b in data {
-            if let Some(slot) = self.block.get_mut(self.block_len) {
-                *slot = b;
-            }
-            self.block_len += 1;
-            if self.block_len == 64 {
-                self.compress();
-                self.block_len = 0;
-            }
+            self.push(b);
         }
-        self.total_len = self.total_len.wrapping_add(data.len() as u64);
+    }
+
+    fn push(&mut self, b: u8) {
+        let i = self.len[0] % 64;
+        if let Some(w) = self.w.get_mut((i / 4) as usize) {
+            *w |= u32::from(b) << (24 - 8 * (i % 4));
+        }
+        self.len[0] = self.len[0].wrapping_add(1);
+        if self.len[0] == 0 {
+            self.len[1] = self.len[1].wrapping_add(1);
+        }
+        if i == 63 {
+            self.compress();
+        }
     }
 
     /// The 20-byte digest.
     pub fn digest(mut self) -> [u8; 20] {
-        let bits = self.total_len.wrapping_mul(8);
-        self.update(&[0x80]);
-        while self.block_len != 56 {
-            self.update(&[0]);
+        let [lo, hi] = self.len;
+        self.push(0x80);
+        // The padding zeros are already there: the words are zero past the last byte.
+        if self.len[0] % 64 > 56 {
+            self.compress();
         }
-        self.update(&bits.to_be_bytes());
+        // The bit count: the byte count times 8, as 64 bits.
+        self.w[14] = (hi << 3) | (lo >> 29);
+        self.w[15] = lo << 3;
+        self.compress();
         let mut out = [0u8; 20];
-        for (i, word) in self.state.iter().enumerate() {
-            for (k, b) in word.to_be_bytes().into_iter().enumerate() {
-                if let Some(slot) = out.get_mut(i * 4 + k) {
-                    *slot = b;
-                }
-            }
+        for (i, o) in out.iter_mut().enumerate() {
+            let word = self.state.get(i / 4).copied().unwrap_or(0);
+            // Truncating cast: one byte of the word.
+            *o = (word >> (24 - 8 * (i % 4))) as u8;
         }
         out
     }
 
     fn compress(&mut self) {
-        // A rolling 16-word message schedule: 64 bytes of stack instead of 320.
-        let mut w = [0u32; 16];
-        for (t, slot) in w.iter_mut().enumerate() {
-            let byte = |k: usize| self.block.get(t * 4 + k).copied().unwrap_or(0);
-            *slot = u32::from_be_bytes([byte(0), byte(1), byte(2), byte(3)]);
-        }
         let [mut a, mut b, mut c, mut d, mut e] = self.state;
         for t in 0..80usize {
-            let wt = if t < 16 {
-                w.get(t).copied().unwrap_or(0)
-            } else {
-                let at = |k: usize| w.get((t + k) & 15).copied().unwrap_or(0);
+            let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
+            let mut wt = at(&self.w, 0);
+            if t >= 16 {
                 // w[t-3] ^ w[t-8] ^ w[t-14] ^ w[t-16], indices mod 16.
-                let x = (at(13) ^ at(8) ^ at(2) ^ at(0)).rotate_left(1);
-                if let Some(slot) = w.get_mut(t & 15) {
-                    *slot = x;
+                wt = (at(&self.w, 13) ^ at(&self.w, 8) ^ at(&self.w, 2) ^ wt).rotate_left(1);
+                if let Some(slot) = self.w.get_mut(t % 16) {
+                    *slot = wt;
                 }
-                x
-            };
-            let (f, k) = match t {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+            }
+            let (f, k) = match t / 20 {
+                0 => ((b & c) | (!b & d), 0x5A82_7999),
+                1 => (b ^ c ^ d, 0x6ED9_EBA1),
+                2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
             let temp = a
@@ -108,9 +110,13 @@ impl Sha1 {
             b = a;
             a = temp;
         }
-        for (s, v) in self.state.iter_mut().zip([a, b, c, d, e]) {
-            *s = s.wrapping_add(v);
+        let v = [a, b, c, d, e];
+        for i in 0..5 {
+            if let (Some(s), Some(x)) = (self.state.get_mut(i), v.get(i)) {
+                *s = s.wrapping_add(*x);
+            }
         }
+        self.w = [0; 16];
     }
 }
 
@@ -135,6 +141,28 @@ mod tests {
         let mut h = Sha1::new();
         h.update(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
         assert_eq!(hex(h.digest()), "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    }
+
+    #[test]
+    fn every_length_up_to_three_blocks() {
+        // Every padding case: the 0x80 byte and the length in the same block or the next one.
+        let data: std::vec::Vec<u8> = (0..=192u32).map(|i| (i * 7 + 3) as u8).collect();
+        for n in 0..=data.len() {
+            let input = &data[..n];
+            let mut h = Sha1::new();
+            h.update(&input[..n / 2]);
+            h.update(&input[n / 2..]);
+            let want = sha1_smol::Sha1::from(input).digest().bytes();
+            assert_eq!(h.digest(), want, "length {n}");
+        }
+    }
+
+    #[test]
+    fn byte_count_carries_into_the_high_word() {
+        let mut h = Sha1::new();
+        h.len = [u32::MAX, 0];
+        h.update(b"x");
+        assert_eq!(h.len, [0, 1]);
     }
 
     proptest! {
