@@ -92,10 +92,10 @@ impl Sha1 {
                     *slot = wt;
                 }
             }
-            let (f, k) = match t / 20 {
-                0 => ((b & c) | (!b & d), 0x5A82_7999),
-                1 => (b ^ c ^ d, 0x6ED9_EBA1),
-                2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+            let (f, k) = match t {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
             let temp = a
