@@ -4,11 +4,17 @@
 //! Hand-written (not the `base64` crate) so the firmware build has no panic path and no
 //! general-purpose engine it does not need.
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/// The base64 character of the low 6 bits of `v` (computed: smaller than a 64-byte table).
 fn sextet(v: u32) -> u8 {
-    // `v & 63` is always a valid index; `get` keeps the no-panic lint honest.
-    ALPHABET.get((v & 63) as usize).copied().unwrap_or(b'=')
+    // `v & 63 < 64`, so the cast cannot truncate.
+    let v = (v & 63) as u8;
+    match v {
+        0..=25 => b'A' + v,
+        26..=51 => b'a' + (v - 26),
+        52..=61 => b'0' + (v - 52),
+        62 => b'+',
+        _ => b'/',
+    }
 }
 
 /// Encodes `input` into `out`; `out` must hold `4 * ceil(input.len() / 3)` bytes (extra bytes
@@ -18,19 +24,23 @@ pub fn encode(input: &[u8], out: &mut [u8]) -> usize {
     let mut i = 0;
     while i < input.len() {
         let left = input.len() - i;
-        let byte = |k: usize| u32::from(input.get(i + k).copied().unwrap_or(0));
-        let v = (byte(0) << 16) | (byte(1) << 8) | byte(2);
-        i += 3;
-        let quad = [
-            sextet(v >> 18),
-            sextet(v >> 12),
-            if left > 1 { sextet(v >> 6) } else { b'=' },
-            if left > 2 { sextet(v) } else { b'=' },
-        ];
-        for (slot, b) in out.iter_mut().skip(n).zip(quad) {
-            *slot = b;
+        let mut v = 0u32;
+        for k in 0..3 {
+            v = (v << 8) | u32::from(input.get(i + k).copied().unwrap_or(0));
         }
-        n += 4;
+        i += 3;
+        // Character k of the quad is padding when fewer than k input bytes were left.
+        for k in 0..4 {
+            let c = if k > left {
+                b'='
+            } else {
+                sextet(v >> (18 - 6 * k))
+            };
+            if let Some(slot) = out.get_mut(n) {
+                *slot = c;
+            }
+            n += 1;
+        }
     }
     n.min(out.len())
 }
