@@ -10,7 +10,6 @@
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
 use super::base64;
-use super::bytes::{copy, strip_prefix, strip_suffix};
 use super::sha1::Sha1;
 use core::fmt;
 
@@ -55,7 +54,7 @@ impl Key {
 // ---------------------------------------------------------------------------------------------
 
 /// RFC 9110 `tchar`.
-fn is_tchar(b: u8) -> bool {
+const fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
@@ -76,47 +75,76 @@ fn is_tchar(b: u8) -> bool {
         )
 }
 
-fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+/// Bit `b % 32` of word `b / 32` is set when `b` is a `tchar` (smaller than the comparisons).
+const TCHAR_BITS: [u32; 4] = [
+    tchar_bits(0),
+    tchar_bits(32),
+    tchar_bits(64),
+    tchar_bits(96),
+];
+
+const fn tchar_bits(base: u8) -> u32 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < 32 {
+        if is_tchar(base + i) {
+            bits |= 1 << i;
+        }
+        i += 1;
+    }
+    bits
 }
 
-fn is_ows(b: u8) -> bool {
-    b == b' ' || b == b'\t'
+fn is_token(s: &[u8]) -> bool {
+    !s.is_empty()
+        && s.iter().all(|&b| {
+            TCHAR_BITS
+                .get(usize::from(b >> 5))
+                .is_some_and(|w| (w >> (b & 31)) & 1 != 0)
+        })
 }
 
 /// Trims optional whitespace (SP / HTAB) on both sides.
 fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let Some((&first, rest)) = s.split_first() {
-        if !is_ows(first) {
-            break;
-        }
+    while let [b' ' | b'\t', rest @ ..] = s {
         s = rest;
     }
-    while let Some((&last, rest)) = s.split_last() {
-        if !is_ows(last) {
-            break;
-        }
+    while let [rest @ .., b' ' | b'\t'] = s {
         s = rest;
     }
     s
 }
 
-/// The non-empty, OWS-trimmed elements of a comma-separated list.
-fn list_elements(list: &[u8]) -> impl Iterator<Item = &[u8]> {
-    list.split(|&b| b == b',')
-        .map(trim_ows)
-        .filter(|e| !e.is_empty())
+/// The next non-empty, OWS-trimmed element of a comma-separated list; `list` is advanced past
+/// it (and its comma).
+fn list_next<'a>(list: &mut &'a [u8]) -> Option<&'a [u8]> {
+    while !list.is_empty() {
+        let end = list.iter().position(|&b| b == b',').unwrap_or(list.len());
+        let element = trim_ows(list.get(..end).unwrap_or_default());
+        *list = list.get(end.saturating_add(1)..).unwrap_or_default();
+        if !element.is_empty() {
+            return Some(element);
+        }
+    }
+    None
 }
 
-fn list_contains_ci(list: &[u8], token: &[u8]) -> bool {
-    list_elements(list).any(|e| e.eq_ignore_ascii_case(token))
+fn list_contains_ci(mut list: &[u8], token: &[u8]) -> bool {
+    while let Some(e) = list_next(&mut list) {
+        if e.eq_ignore_ascii_case(token) {
+            return true;
+        }
+    }
+    false
 }
 
 /// 32-bit FNV-1a.
 fn fnv1a(data: &[u8]) -> u32 {
-    data.iter().fold(0x811c_9dc5_u32, |h, &b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    let mut h = 0x811c_9dc5_u32;
+    for &b in data {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,8 +180,8 @@ impl OfferedProtocols {
 
     /// Records every non-empty element of a comma-separated `Sec-WebSocket-Protocol` value.
     /// Duplicates are stored once.
-    pub fn add_list(&mut self, comma_list: &[u8]) {
-        for token in list_elements(comma_list) {
+    pub fn add_list(&mut self, mut comma_list: &[u8]) {
+        while let Some(token) = list_next(&mut comma_list) {
             if self.stored_contains(token) {
                 continue;
             }
@@ -185,9 +213,9 @@ impl OfferedProtocols {
     fn stored_contains(&self, token: &[u8]) -> bool {
         let h = fnv1a(token);
         self.hashes
-            .iter()
-            .take(usize::from(self.count))
-            .any(|&x| x == h)
+            .get(..usize::from(self.count))
+            .unwrap_or_default()
+            .contains(&h)
     }
 }
 
@@ -257,7 +285,7 @@ fn host_ok(host: &[u8]) -> bool {
     if host.is_empty() || !host.iter().all(|&b| b.is_ascii() && !is_ctl_or_sp(b)) {
         return false;
     }
-    if let Some(inner) = strip_prefix(host, b"[").and_then(|h| strip_suffix(h, b"]")) {
+    if let [b'[', inner @ .., b']'] = host {
         return !inner.is_empty()
             && inner
                 .iter()
@@ -269,45 +297,42 @@ fn host_ok(host: &[u8]) -> bool {
 }
 
 /// Appends into a buffer from a tentative position; the writer commits the position only
-/// once a whole line (or block of lines) fitted.
+/// once a whole line (or block of lines) fitted. A byte that does not fit sets `full` and
+/// drops the rest of that call (so `pos <= buf.len()` always).
 struct Cursor<'c> {
     buf: &'c mut [u8],
     pos: usize,
+    full: bool,
 }
 
-impl Cursor<'_> {
-    fn put(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
-        let end = self
-            .pos
-            .checked_add(bytes.len())
-            .ok_or(WriteError::BufferFull)?;
-        let dst = self
-            .buf
-            .get_mut(self.pos..end)
-            .ok_or(WriteError::BufferFull)?;
-        copy(dst, bytes);
-        self.pos = end;
-        Ok(())
+impl<'c> Cursor<'c> {
+    fn new(buf: &'c mut [u8], pos: usize) -> Self {
+        Cursor {
+            buf,
+            pos,
+            full: false,
+        }
     }
 
-    fn put_u16(&mut self, v: u16) -> Result<(), WriteError> {
-        let mut digits = [0u8; 5];
-        let mut n = v;
-        let mut used = 0;
-        // Least significant digit first, then written reversed.
-        for d in digits.iter_mut() {
-            // `n % 10 < 10`, so the cast cannot truncate.
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
-            used += 1;
-            if n == 0 {
-                break;
-            }
+    #[inline(never)]
+    fn put(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let Some(slot) = self.buf.get_mut(self.pos) else {
+                self.full = true;
+                return;
+            };
+            *slot = b;
+            self.pos += 1;
         }
-        for &d in digits.iter().take(used).rev() {
-            self.put(&[d])?;
+    }
+
+    /// The end position, or [`WriteError::BufferFull`] if anything did not fit.
+    fn end(&self) -> Result<usize, WriteError> {
+        if self.full {
+            Err(WriteError::BufferFull)
+        } else {
+            Ok(self.pos)
         }
-        Ok(())
     }
 }
 
@@ -362,27 +387,37 @@ impl<'b> RequestWriter<'b> {
         {
             return Err(WriteError::InvalidTarget);
         }
-        let mut c = Cursor {
-            buf: &mut *self.buf,
-            pos: self.len,
-        };
-        c.put(b"GET ")?;
-        c.put(path)?;
+        let mut c = Cursor::new(self.buf, 0);
+        c.put(b"GET ");
+        c.put(path);
         if !query.is_empty() {
-            c.put(b"?")?;
-            c.put(query)?;
+            c.put(b"?");
+            c.put(query);
         }
-        c.put(b" HTTP/1.1\r\nHost: ")?;
-        c.put(host)?;
+        c.put(b" HTTP/1.1\r\nHost: ");
+        c.put(host);
         let default_port = if secure { 443 } else { 80 };
         if port != default_port {
-            c.put(b":")?;
-            c.put_u16(port)?;
+            // Decimal digits, least significant first into the end of `digits`.
+            let mut digits = [b':'; 6];
+            let mut first = digits.len();
+            let mut n = port;
+            while let Some(d) = first.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+                // `n % 10 < 10`, so the cast cannot truncate.
+                *d = b'0' + (n % 10) as u8;
+                first -= 1;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            // The ':' just before the first digit.
+            c.put(digits.get(first.saturating_sub(1)..).unwrap_or_default());
         }
-        c.put(b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ")?;
-        c.put(key.as_bytes())?;
-        c.put(b"\r\nSec-WebSocket-Version: 13\r\n")?;
-        self.len = c.pos;
+        c.put(b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ");
+        c.put(key.as_bytes());
+        c.put(b"\r\nSec-WebSocket-Version: 13\r\n");
+        self.len = c.end()?;
         Ok(())
     }
 
@@ -402,15 +437,12 @@ impl<'b> RequestWriter<'b> {
         {
             return Err(WriteError::ForbiddenHeader);
         }
-        let mut c = Cursor {
-            buf: &mut *self.buf,
-            pos: self.len,
-        };
-        c.put(name)?;
-        c.put(b": ")?;
-        c.put(value)?;
-        c.put(b"\r\n")?;
-        self.len = c.pos;
+        let mut c = Cursor::new(self.buf, self.len);
+        c.put(name);
+        c.put(b": ");
+        c.put(value);
+        c.put(b"\r\n");
+        self.len = c.end()?;
         // Recorded only once the header is really part of the request.
         if name.eq_ignore_ascii_case(b"Sec-WebSocket-Protocol") {
             self.offered.add_list(value);
@@ -424,12 +456,9 @@ impl<'b> RequestWriter<'b> {
         if self.len == 0 {
             return Err(WriteError::InvalidTarget);
         }
-        let mut c = Cursor {
-            buf: self.buf,
-            pos: self.len,
-        };
-        c.put(b"\r\n")?;
-        Ok(c.pos)
+        let mut c = Cursor::new(self.buf, self.len);
+        c.put(b"\r\n");
+        c.end()
     }
 
     /// The subprotocols offered so far; pass them to [`ResponseParser::new`].
@@ -577,7 +606,7 @@ impl ResponseParser {
 
     /// True once [`ParseEvent::Done`] has been returned.
     pub fn is_done(&self) -> bool {
-        self.state == State::Done
+        matches!(self.state, State::Done)
     }
 
     /// Consumes at most one complete line from `input` (which starts at the first byte not
@@ -595,25 +624,22 @@ impl ResponseParser {
         &mut self,
         input: &'a [u8],
     ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
-        match self.state {
+        let result = match self.state {
             State::Done => return Ok((0, None)),
             State::Failed(e) => return Err(e),
-            State::Status | State::Headers => {}
+            State::Status | State::Headers => self.step(input),
+        };
+        if let Err(e) = result {
+            self.state = State::Failed(e);
         }
-        match self.step(input) {
-            Ok(r) => Ok(r),
-            Err(e) => {
-                self.state = State::Failed(e);
-                Err(e)
-            }
-        }
+        result
     }
 
     fn step<'a>(
         &mut self,
         input: &'a [u8],
     ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
-        let in_status = self.state == State::Status;
+        let in_status = matches!(self.state, State::Status);
         let malformed = if in_status {
             HandshakeError::StatusLineMalformed
         } else {
@@ -632,10 +658,9 @@ impl ResponseParser {
             }
             return Ok((0, None));
         };
-        let line = searched
-            .get(..lf)
-            .and_then(|l| strip_suffix(l, b"\r"))
-            .ok_or(malformed)?;
+        let [line @ .., b'\r'] = searched.get(..lf).unwrap_or_default() else {
+            return Err(malformed);
+        };
         if line.iter().any(|&b| b == b'\r' || b == 0) {
             return Err(malformed);
         }
@@ -647,12 +672,32 @@ impl ResponseParser {
             ParseEvent::Status { code, reason }
         } else if line.is_empty() {
             if self.code == 101 {
-                self.final_checks()?;
+                if !self.seen_upgrade {
+                    return Err(HandshakeError::UpgradeMissing);
+                }
+                if !self.seen_connection {
+                    return Err(HandshakeError::ConnectionMissing);
+                }
+                if !self.seen_accept {
+                    return Err(HandshakeError::AcceptMissing);
+                }
             }
             self.state = State::Done;
             ParseEvent::Done { code: self.code }
         } else {
-            let (name, value) = parse_header(line)?;
+            // obs-fold (RFC 9112 §5.2): refused rather than unfolded.
+            if let [b' ' | b'\t', ..] = line {
+                return Err(HandshakeError::HeaderMalformed);
+            }
+            let colon = line
+                .iter()
+                .position(|&b| b == b':')
+                .ok_or(HandshakeError::HeaderMalformed)?;
+            let name = line.get(..colon).unwrap_or_default();
+            if !is_token(name) {
+                return Err(HandshakeError::HeaderMalformed);
+            }
+            let value = trim_ows(line.get(colon.saturating_add(1)..).unwrap_or_default());
             if self.code == 101 {
                 self.check_header(name, value)?;
             }
@@ -669,7 +714,10 @@ impl ResponseParser {
         } else if name.eq_ignore_ascii_case(b"Connection") {
             self.seen_connection |= list_contains_ci(value, b"upgrade");
         } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Accept") {
-            if self.seen_accept || value != self.expected_accept.as_slice() {
+            // Compared by hand: a slice `==` would link `memcmp` for this one use.
+            let same = value.len() == self.expected_accept.len()
+                && value.iter().zip(&self.expected_accept).all(|(a, b)| a == b);
+            if self.seen_accept || !same {
                 return Err(HandshakeError::AcceptMismatch);
             }
             self.seen_accept = true;
@@ -678,10 +726,10 @@ impl ResponseParser {
                 return Err(HandshakeError::ExtensionNotOffered);
             }
         } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Protocol") {
-            let mut tokens = list_elements(value);
-            let selected = tokens.next();
+            let mut rest = value;
+            let selected = list_next(&mut rest);
             let ok = !self.seen_protocol
-                && tokens.next().is_none()
+                && list_next(&mut rest).is_none()
                 && selected.is_some_and(|t| self.offered.contains(t));
             if !ok {
                 return Err(HandshakeError::ProtocolNotOffered);
@@ -690,50 +738,35 @@ impl ResponseParser {
         }
         Ok(())
     }
-
-    fn final_checks(&self) -> Result<(), HandshakeError> {
-        if !self.seen_upgrade {
-            Err(HandshakeError::UpgradeMissing)
-        } else if !self.seen_connection {
-            Err(HandshakeError::ConnectionMissing)
-        } else if !self.seen_accept {
-            Err(HandshakeError::AcceptMissing)
-        } else {
-            Ok(())
-        }
-    }
 }
 
 /// Parses `HTTP/1.1 SP 3DIGIT [SP reason]` (CRLF already removed). Leniency: the SP before an
 /// empty reason may be missing (`HTTP/1.1 101`), as some servers omit it.
 fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
-    let rest = strip_prefix(line, b"HTTP/").ok_or(HandshakeError::StatusLineMalformed)?;
-    let version = rest.get(..3).ok_or(HandshakeError::StatusLineMalformed)?;
-    let rest = rest
-        .get(3..)
-        .and_then(|r| strip_prefix(r, b" "))
-        .ok_or(HandshakeError::StatusLineMalformed)?;
-    match version {
-        [major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {}
-        _ => return Err(HandshakeError::StatusLineMalformed),
+    let [b'H', b'T', b'T', b'P', b'/', major, b'.', minor, b' ', rest @ ..] = line else {
+        return Err(HandshakeError::StatusLineMalformed);
+    };
+    if !major.is_ascii_digit() || !minor.is_ascii_digit() {
+        return Err(HandshakeError::StatusLineMalformed);
     }
-    if version != b"1.1" {
+    if (major, minor) != (&b'1', &b'1') {
         return Err(HandshakeError::VersionInvalid);
     }
-    let (code, reason) = match rest.iter().position(|&b| b == b' ') {
-        Some(sp) => (
-            rest.get(..sp).unwrap_or_default(),
-            rest.get(sp.saturating_add(1)..).unwrap_or_default(),
-        ),
-        None => (rest, &[][..]),
-    };
-    let code = match code {
-        [] => return Err(HandshakeError::StatusLineMalformed),
-        &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_digit) => {
-            u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0')
+    let sp = rest.iter().position(|&b| b == b' ');
+    let digits = rest.get(..sp.unwrap_or(rest.len())).unwrap_or_default();
+    let reason = sp
+        .and_then(|sp| rest.get(sp.saturating_add(1)..))
+        .unwrap_or_default();
+    if digits.is_empty() {
+        return Err(HandshakeError::StatusLineMalformed);
+    }
+    let mut code = 0u16;
+    for &d in digits {
+        if !d.is_ascii_digit() || digits.len() != 3 {
+            return Err(HandshakeError::StatusCodeInvalid);
         }
-        _ => return Err(HandshakeError::StatusCodeInvalid),
-    };
+        code = code * 10 + u16::from(d - b'0');
+    }
     if !(100..=599).contains(&code) {
         return Err(HandshakeError::StatusCodeInvalid);
     }
@@ -745,24 +778,6 @@ fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
         return Err(HandshakeError::StatusLineMalformed);
     }
     Ok((code, reason))
-}
-
-/// Splits `name: value` (CRLF already removed), trimming the value's OWS.
-fn parse_header(line: &[u8]) -> Result<(&[u8], &[u8]), HandshakeError> {
-    // obs-fold (RFC 9112 §5.2): refused rather than unfolded.
-    if line.first().is_some_and(|&b| is_ows(b)) {
-        return Err(HandshakeError::HeaderMalformed);
-    }
-    let colon = line
-        .iter()
-        .position(|&b| b == b':')
-        .ok_or(HandshakeError::HeaderMalformed)?;
-    let name = line.get(..colon).unwrap_or_default();
-    let value = line.get(colon.saturating_add(1)..).unwrap_or_default();
-    if !is_token(name) {
-        return Err(HandshakeError::HeaderMalformed);
-    }
-    Ok((name, trim_ows(value)))
 }
 
 #[cfg(test)]
