@@ -253,18 +253,46 @@ impl fmt::Display for WriteError {
     }
 }
 
-/// Header names a caller may not supply (compared case-insensitively).
-const FORBIDDEN_HEADERS: [&[u8]; 9] = [
-    b"Host",
-    b"Connection",
-    b"Upgrade",
-    b"Sec-WebSocket-Key",
-    b"Sec-WebSocket-Version",
-    b"Sec-WebSocket-Accept",
-    b"Sec-WebSocket-Extensions",
-    b"Content-Length",
-    b"Transfer-Encoding",
-];
+/// The header names the handshake knows, each followed by a NUL: the ones the response
+/// parser checks first (in the order of the `HDR_*` indexes), then the other ones a caller may
+/// not supply. One string rather than a table of slices: no pointer table in flash. Lower case,
+/// so a name byte only needs lowering to compare.
+const KNOWN_HEADERS: &[u8] =
+    b"upgrade\0connection\0sec-websocket-accept\0sec-websocket-extensions\0\
+sec-websocket-protocol\0host\0sec-websocket-key\0sec-websocket-version\0content-length\0\
+transfer-encoding\0";
+const HDR_UPGRADE: usize = 0;
+const HDR_CONNECTION: usize = 1;
+const HDR_ACCEPT: usize = 2;
+const HDR_EXTENSIONS: usize = 3;
+const HDR_PROTOCOL: usize = 4;
+/// Number of names in [`KNOWN_HEADERS`].
+const HDR_COUNT: usize = 10;
+
+/// The index of `name` (compared case-insensitively) in [`KNOWN_HEADERS`], or [`HDR_COUNT`].
+///
+/// A caller may supply none of them but `Sec-WebSocket-Protocol`: `Host`, `Connection`,
+/// `Upgrade`, the `Sec-WebSocket-Key`/`-Version` the writer writes itself,
+/// `Sec-WebSocket-Accept`, `Sec-WebSocket-Extensions`, `Content-Length`, `Transfer-Encoding`.
+fn known_header(name: &[u8]) -> usize {
+    let mut index = 0;
+    let mut at = 0;
+    let mut same = true;
+    for &k in KNOWN_HEADERS {
+        if k == 0 {
+            if same && at == name.len() {
+                return index;
+            }
+            index += 1;
+            at = 0;
+            same = true;
+        } else {
+            same &= name.get(at).is_some_and(|b| b.to_ascii_lowercase() == k);
+            at += 1;
+        }
+    }
+    index
+}
 
 /// A byte that may never appear in a request line or Host value: CTLs, SP, DEL.
 fn is_ctl_or_sp(b: u8) -> bool {
@@ -431,10 +459,8 @@ impl<'b> RequestWriter<'b> {
         if !is_token(name) || value.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
             return Err(WriteError::InvalidHeader);
         }
-        if FORBIDDEN_HEADERS
-            .iter()
-            .any(|f| f.eq_ignore_ascii_case(name))
-        {
+        let known = known_header(name);
+        if known < HDR_COUNT && known != HDR_PROTOCOL {
             return Err(WriteError::ForbiddenHeader);
         }
         let mut c = Cursor::new(self.buf, self.len);
@@ -444,7 +470,7 @@ impl<'b> RequestWriter<'b> {
         c.put(b"\r\n");
         self.len = c.end()?;
         // Recorded only once the header is really part of the request.
-        if name.eq_ignore_ascii_case(b"Sec-WebSocket-Protocol") {
+        if known == HDR_PROTOCOL {
             self.offered.add_list(value);
         }
         Ok(())
@@ -709,32 +735,33 @@ impl ResponseParser {
 
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
-        if name.eq_ignore_ascii_case(b"Upgrade") {
-            self.seen_upgrade |= list_contains_ci(value, b"websocket");
-        } else if name.eq_ignore_ascii_case(b"Connection") {
-            self.seen_connection |= list_contains_ci(value, b"upgrade");
-        } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Accept") {
-            // Compared by hand: a slice `==` would link `memcmp` for this one use.
-            let same = value.len() == self.expected_accept.len()
-                && value.iter().zip(&self.expected_accept).all(|(a, b)| a == b);
-            if self.seen_accept || !same {
-                return Err(HandshakeError::AcceptMismatch);
+        match known_header(name) {
+            HDR_UPGRADE => self.seen_upgrade |= list_contains_ci(value, b"websocket"),
+            HDR_CONNECTION => self.seen_connection |= list_contains_ci(value, b"upgrade"),
+            HDR_ACCEPT => {
+                // Compared by hand: a slice `==` would link `memcmp` for this one use.
+                let same = value.len() == self.expected_accept.len()
+                    && value.iter().zip(&self.expected_accept).all(|(a, b)| a == b);
+                if self.seen_accept || !same {
+                    return Err(HandshakeError::AcceptMismatch);
+                }
+                self.seen_accept = true;
             }
-            self.seen_accept = true;
-        } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Extensions") {
-            if !value.is_empty() {
+            HDR_EXTENSIONS if !value.is_empty() => {
                 return Err(HandshakeError::ExtensionNotOffered);
             }
-        } else if name.eq_ignore_ascii_case(b"Sec-WebSocket-Protocol") {
-            let mut rest = value;
-            let selected = list_next(&mut rest);
-            let ok = !self.seen_protocol
-                && list_next(&mut rest).is_none()
-                && selected.is_some_and(|t| self.offered.contains(t));
-            if !ok {
-                return Err(HandshakeError::ProtocolNotOffered);
+            HDR_PROTOCOL => {
+                let mut rest = value;
+                let selected = list_next(&mut rest);
+                let ok = !self.seen_protocol
+                    && list_next(&mut rest).is_none()
+                    && selected.is_some_and(|t| self.offered.contains(t));
+                if !ok {
+                    return Err(HandshakeError::ProtocolNotOffered);
+                }
+                self.seen_protocol = true;
             }
-            self.seen_protocol = true;
+            _ => {}
         }
         Ok(())
     }
@@ -842,6 +869,27 @@ mod tests {
         assert!(o.contains(b"z"), "overflow accepts any token");
         assert!(!o.contains(b""));
         assert!(!o.is_empty());
+    }
+
+    #[test]
+    fn known_header_indexes() {
+        assert_eq!(KNOWN_HEADERS.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
+        assert_eq!(known_header(b"upgrade"), HDR_UPGRADE);
+        assert_eq!(known_header(b"CONNECTION"), HDR_CONNECTION);
+        assert_eq!(known_header(b"sec-websocket-accept"), HDR_ACCEPT);
+        assert_eq!(known_header(b"Sec-WebSocket-Extensions"), HDR_EXTENSIONS);
+        assert_eq!(known_header(b"Sec-Websocket-Protocol"), HDR_PROTOCOL);
+        assert_eq!(known_header(b"transfer-encoding"), HDR_COUNT - 1);
+        for miss in [
+            &b""[..],
+            b"Upgrad",
+            b"Upgrades",
+            b"Host\0",
+            b"X",
+            b"Sec-WebSocket-",
+        ] {
+            assert_eq!(known_header(miss), HDR_COUNT, "{miss:?}");
+        }
     }
 
     // ---- RequestWriter --------------------------------------------------------------------
