@@ -779,21 +779,28 @@ fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
     if (major, minor) != (&b'1', &b'1') {
         return Err(HandshakeError::VersionInvalid);
     }
-    let sp = rest.iter().position(|&b| b == b' ');
-    let digits = rest.get(..sp.unwrap_or(rest.len())).unwrap_or_default();
-    let reason = sp
-        .and_then(|sp| rest.get(sp.saturating_add(1)..))
-        .unwrap_or_default();
-    if digits.is_empty() {
+    // The code runs to the first SP (then the reason follows) or to the end of the line.
+    if let [] | [b' ', ..] = rest {
         return Err(HandshakeError::StatusLineMalformed);
     }
+    let mut rest = rest;
     let mut code = 0u16;
-    for &d in digits {
-        if !d.is_ascii_digit() || digits.len() != 3 {
-            return Err(HandshakeError::StatusCodeInvalid);
+    let mut digits = 0;
+    let reason = loop {
+        match rest {
+            [] => break rest,
+            [b' ', reason @ ..] => break reason,
+            [d, tail @ ..] => {
+                if !d.is_ascii_digit() || digits == 3 {
+                    return Err(HandshakeError::StatusCodeInvalid);
+                }
+                code = code * 10 + u16::from(d - b'0');
+                digits += 1;
+                rest = tail;
+            }
         }
-        code = code * 10 + u16::from(d - b'0');
-    }
+    };
+    // Fewer than 3 digits make a code below 100.
     if !(100..=599).contains(&code) {
         return Err(HandshakeError::StatusCodeInvalid);
     }
