@@ -324,46 +324,6 @@ fn host_ok(host: &[u8]) -> bool {
         .any(|&b| matches!(b, b'/' | b'?' | b'#' | b'@' | b':' | b'[' | b']' | b'\\'))
 }
 
-/// Appends into a buffer from a tentative position; the writer commits the position only
-/// once a whole line (or block of lines) fitted. A byte that does not fit sets `full` and
-/// drops the rest of that call (so `pos <= buf.len()` always).
-struct Cursor<'c> {
-    buf: &'c mut [u8],
-    pos: usize,
-    full: bool,
-}
-
-impl<'c> Cursor<'c> {
-    fn new(buf: &'c mut [u8], pos: usize) -> Self {
-        Cursor {
-            buf,
-            pos,
-            full: false,
-        }
-    }
-
-    #[inline(never)]
-    fn put(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            let Some(slot) = self.buf.get_mut(self.pos) else {
-                self.full = true;
-                return;
-            };
-            *slot = b;
-            self.pos += 1;
-        }
-    }
-
-    /// The end position, or [`WriteError::BufferFull`] if anything did not fit.
-    fn end(&self) -> Result<usize, WriteError> {
-        if self.full {
-            Err(WriteError::BufferFull)
-        } else {
-            Ok(self.pos)
-        }
-    }
-}
-
 /// Writes the upgrade request into a caller buffer.
 ///
 /// Call [`start`](Self::start) once, then [`header`](Self::header) any number of times, then
@@ -415,38 +375,34 @@ impl<'b> RequestWriter<'b> {
         {
             return Err(WriteError::InvalidTarget);
         }
-        let mut c = Cursor::new(self.buf, 0);
-        c.put(b"GET ");
-        c.put(path);
-        if !query.is_empty() {
-            c.put(b"?");
-            c.put(query);
-        }
-        c.put(b" HTTP/1.1\r\nHost: ");
-        c.put(host);
-        let default_port = if secure { 443 } else { 80 };
-        if port != default_port {
-            // Decimal digits, least significant first into the end of `digits`.
-            let mut digits = [b':'; 6];
-            let mut first = digits.len();
+        // ':' and the port in decimal, unless it is the scheme default.
+        let mut port_text = [b':'; 6];
+        let mut first = port_text.len();
+        if port != if secure { 443 } else { 80 } {
             let mut n = port;
-            while let Some(d) = first.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+            // At most 5 digits: the loop ends at an index `i >= 1`, before the ':' at index 0.
+            for (i, d) in port_text.iter_mut().enumerate().rev() {
                 // `n % 10 < 10`, so the cast cannot truncate.
                 *d = b'0' + (n % 10) as u8;
-                first -= 1;
+                first = i - 1;
                 n /= 10;
                 if n == 0 {
                     break;
                 }
             }
-            // The ':' just before the first digit.
-            c.put(digits.get(first.saturating_sub(1)..).unwrap_or_default());
         }
-        c.put(b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ");
-        c.put(key.as_bytes());
-        c.put(b"\r\nSec-WebSocket-Version: 13\r\n");
-        self.len = c.end()?;
-        Ok(())
+        self.append(&[
+            b"GET ",
+            path,
+            if query.is_empty() { b"" } else { b"?" },
+            query,
+            b" HTTP/1.1\r\nHost: ",
+            host,
+            port_text.get(first..).unwrap_or_default(),
+            b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ",
+            key.as_bytes(),
+            b"\r\nSec-WebSocket-Version: 13\r\n",
+        ])
     }
 
     /// Writes one caller header `name: value` (Origin, Sec-WebSocket-Protocol, Authorization,
@@ -463,12 +419,7 @@ impl<'b> RequestWriter<'b> {
         if known < HDR_COUNT && known != HDR_PROTOCOL {
             return Err(WriteError::ForbiddenHeader);
         }
-        let mut c = Cursor::new(self.buf, self.len);
-        c.put(name);
-        c.put(b": ");
-        c.put(value);
-        c.put(b"\r\n");
-        self.len = c.end()?;
+        self.append(&[name, b": ", value, b"\r\n"])?;
         // Recorded only once the header is really part of the request.
         if known == HDR_PROTOCOL {
             self.offered.add_list(value);
@@ -478,13 +429,27 @@ impl<'b> RequestWriter<'b> {
 
     /// Writes the terminating empty line and returns the total request length (the request is
     /// the first that many bytes of the buffer). Consumes the writer.
-    pub fn finish(self) -> Result<usize, WriteError> {
+    pub fn finish(mut self) -> Result<usize, WriteError> {
         if self.len == 0 {
             return Err(WriteError::InvalidTarget);
         }
-        let mut c = Cursor::new(self.buf, self.len);
-        c.put(b"\r\n");
-        c.end()
+        self.append(&[b"\r\n"])?;
+        Ok(self.len)
+    }
+
+    /// Appends `parts` after the complete lines and counts them, all or nothing: when they
+    /// do not all fit, [`len`](Self::len) is unchanged (the bytes that fitted are scratch).
+    #[inline(never)]
+    fn append(&mut self, parts: &[&[u8]]) -> Result<(), WriteError> {
+        let mut pos = self.len;
+        for part in parts {
+            for &b in *part {
+                *self.buf.get_mut(pos).ok_or(WriteError::BufferFull)? = b;
+                pos += 1;
+            }
+        }
+        self.len = pos;
+        Ok(())
     }
 
     /// The subprotocols offered so far; pass them to [`ResponseParser::new`].
