@@ -261,6 +261,10 @@ const KNOWN_HEADERS: &[u8] =
     b"upgrade\0connection\0sec-websocket-accept\0sec-websocket-extensions\0\
 sec-websocket-protocol\0host\0sec-websocket-key\0sec-websocket-version\0content-length\0\
 transfer-encoding\0";
+/// `upgrade` and `websocket`, the tokens a 101 must list, taken from [`KNOWN_HEADERS`]
+/// rather than stored again.
+const TOKEN_UPGRADE: &[u8] = KNOWN_HEADERS.split_at(7).0;
+const TOKEN_WEBSOCKET: &[u8] = KNOWN_HEADERS.split_at(23).1.split_at(9).0;
 const HDR_UPGRADE: usize = 0;
 const HDR_CONNECTION: usize = 1;
 const HDR_ACCEPT: usize = 2;
@@ -701,8 +705,8 @@ impl ResponseParser {
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
         match known_header(name) {
-            HDR_UPGRADE => self.seen_upgrade |= list_contains_ci(value, b"websocket"),
-            HDR_CONNECTION => self.seen_connection |= list_contains_ci(value, b"upgrade"),
+            HDR_UPGRADE => self.seen_upgrade |= list_contains_ci(value, TOKEN_WEBSOCKET),
+            HDR_CONNECTION => self.seen_connection |= list_contains_ci(value, TOKEN_UPGRADE),
             HDR_ACCEPT => {
                 // Compared by hand: a slice `==` would link `memcmp` for this one use.
                 let same = value.len() == self.expected_accept.len()
@@ -846,6 +850,8 @@ mod tests {
     #[test]
     fn known_header_indexes() {
         assert_eq!(KNOWN_HEADERS.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
+        assert_eq!(TOKEN_UPGRADE, b"upgrade");
+        assert_eq!(TOKEN_WEBSOCKET, b"websocket");
         assert_eq!(known_header(b"upgrade"), HDR_UPGRADE);
         assert_eq!(known_header(b"CONNECTION"), HDR_CONNECTION);
         assert_eq!(known_header(b"sec-websocket-accept"), HDR_ACCEPT);
