@@ -1,6 +1,6 @@
 //! Byte-slice helpers with no panic path.
 //!
-//! `copy_from_slice`, `copy_within`, `strip_prefix` and friends carry length checks that call
+//! `copy_from_slice` and `copy_within` carry length checks that call
 //! the panic machinery when the optimiser cannot prove them away (common at `opt-level = "z"`),
 //! which would drag `core::fmt` into the firmware. These do the same work with `get` and
 //! iterators, so the release firmware links with no panic path at all.
@@ -33,28 +33,6 @@ pub fn move_to_front(buf: &mut [u8], start: usize, end: usize) -> usize {
     n
 }
 
-/// `s` without the leading `prefix`, if it starts with it.
-#[inline]
-pub fn strip_prefix<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let head = s.get(..prefix.len())?;
-    if head == prefix {
-        s.get(prefix.len()..)
-    } else {
-        None
-    }
-}
-
-/// `s` without the trailing `suffix`, if it ends with it.
-#[inline]
-pub fn strip_suffix<'a>(s: &'a [u8], suffix: &[u8]) -> Option<&'a [u8]> {
-    let cut = s.len().checked_sub(suffix.len())?;
-    if s.get(cut..)? == suffix {
-        s.get(..cut)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,15 +54,5 @@ mod tests {
         assert_eq!(&buf[..5], b"34567");
         assert_eq!(move_to_front(&mut buf, 8, 100), 2);
         assert_eq!(move_to_front(&mut buf, 5, 2), 0);
-    }
-
-    #[test]
-    fn strip() {
-        assert_eq!(strip_prefix(b"HTTP/1.1", b"HTTP/"), Some(&b"1.1"[..]));
-        assert_eq!(strip_prefix(b"HTT", b"HTTP/"), None);
-        assert_eq!(strip_prefix(b"XTTP/1", b"HTTP/"), None);
-        assert_eq!(strip_suffix(b"line\r", b"\r"), Some(&b"line"[..]));
-        assert_eq!(strip_suffix(b"", b"\r"), None);
-        assert_eq!(strip_suffix(b"[::1]", b"]"), Some(&b"[::1"[..]));
     }
 }
