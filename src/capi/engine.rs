@@ -78,6 +78,13 @@ unsafe fn msg<'a>(m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> Option<&'a mut MsgState> {
     unsafe { state::get(m) }
 }
 
+/// `buf[from..to]` of the connection buffer, empty when out of range.
+#[inline(never)]
+unsafe fn buf_range<'a>(c: &ConnState, from: usize, to: usize) -> &'a mut [u8] {
+    // SAFETY: see `buffer`.
+    unsafe { buffer(c) }.get_mut(from..to).unwrap_or(&mut [])
+}
+
 /// The whole connection buffer as a slice.
 unsafe fn buffer<'a>(c: &ConnState) -> &'a mut [u8] {
     if c.buf.is_null() {
@@ -472,10 +479,8 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 return u32::MAX;
             };
             // SAFETY: see `buffer`.
-            let buf = unsafe { buffer(s) };
-            let input = buf
-                .get(usize::from(s.rx_start)..usize::from(s.rx_end))
-                .unwrap_or(&[]);
+            let input: &[u8] =
+                unsafe { buf_range(s, usize::from(s.rx_start), usize::from(s.rx_end)) };
             let base = input.as_ptr();
             // SAFETY: a connection in the upgrade phases has a live WebSocket object.
             let Some(ws) = (unsafe { ws_in(s) }) else {
@@ -731,15 +736,13 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
     match ws.session.poll_timers(now) {
         Some(TimerEvent::PongTimeout) => {
             // SAFETY: lock held.
-            unsafe { ws_error(c, HTTPc_ERR_WEBSOCK_PONG_TIMEOUT) };
-            // SAFETY: lock held.
             unsafe {
-                ws_finish(
+                ws_end(
                     port,
                     c,
                     HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
                     HTTPc_ERR_WEBSOCK_PONG_TIMEOUT,
-                    close::ABNORMAL,
+                    true,
                 )
             };
             return u32::MAX;
@@ -751,12 +754,8 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             } else {
                 HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
             };
-            if !done {
-                // SAFETY: lock held.
-                unsafe { ws_error(c, err) };
-            }
             // SAFETY: lock held.
-            unsafe { ws_finish(port, c, close_status_for(c), err, close::ABNORMAL) };
+            unsafe { ws_end(port, c, BY_WHO_CLOSED, err, !done) };
             return u32::MAX;
         }
         None => {}
@@ -811,34 +810,39 @@ unsafe fn ws_transport_lost(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)
         (s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some())
             .then_some(ws.err)
     });
-    if let Some(reported) = ending {
-        // SAFETY: lock held.
-        let status = unsafe { close_status_for(c) };
-        // SAFETY: lock held.
-        unsafe { ws_finish(port, c, status, reported, close::ABNORMAL) };
-    } else {
+    let (status, err, report) = match ending {
+        Some(reported) => (BY_WHO_CLOSED, reported, false),
         // The peer closing is the server's doing; a fatal socket error is ours to report.
-        let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
-            HTTPc_CONN_CLOSE_STATUS_SERVER
-        } else {
-            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
-        };
-        // SAFETY: lock held.
-        unsafe { ws_error(c, err) };
-        // SAFETY: lock held.
-        unsafe { ws_finish(port, c, status, err, close::ABNORMAL) };
-    }
+        None if err == HTTPc_ERR_CONN_SOCK_CLOSED => (HTTPc_CONN_CLOSE_STATUS_SERVER, err, true),
+        None => (HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err, true),
+    };
+    // SAFETY: lock held.
+    unsafe { ws_end(port, c, status, err, report) };
 }
 
-/// Ends the WebSocket: socket closed, queued messages failed, `OnClose` hooks called.
-unsafe fn ws_finish(
+/// `ws_end` status: decided by `close_status_for` after the error was reported.
+const BY_WHO_CLOSED: HTTPc_CONN_CLOSE_STATUS = HTTPc_CONN_CLOSE_STATUS_NONE;
+
+/// Ends the WebSocket: `err` reported through `OnErr` first when `report`, then socket closed,
+/// queued messages failed, `OnClose` hooks called with `status` (`BY_WHO_CLOSED`: see
+/// `close_status_for`).
+unsafe fn ws_end(
     port: &Port,
     c: *mut HTTPc_CONN_OBJ,
     status: HTTPc_CONN_CLOSE_STATUS,
     err: HTTPc_ERR,
-    fallback_code: u16,
+    report: bool,
 ) {
-    let _ = fallback_code;
+    if report {
+        // SAFETY: lock held.
+        unsafe { ws_error(c, err) };
+    }
+    let status = if status == BY_WHO_CLOSED {
+        // SAFETY: lock held.
+        unsafe { close_status_for(c) }
+    } else {
+        status
+    };
     // SAFETY: live.
     if let Some(ws) = unsafe { ws_of(c) } {
         ws.session.transport_closed();
@@ -856,10 +860,7 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
             return Err(());
         };
         // SAFETY: see `buffer`.
-        let buf = unsafe { buffer(s) };
-        let input = buf
-            .get(usize::from(s.rx_start)..usize::from(s.rx_end))
-            .unwrap_or(&[]);
+        let input: &[u8] = unsafe { buf_range(s, usize::from(s.rx_start), usize::from(s.rx_end)) };
         let ws_p = s.ws;
         // SAFETY: live.
         let Some(ws) = (unsafe { ws_in(s) }) else {
@@ -1055,10 +1056,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
     };
     let region_start = usize::from(s.rx_cap());
     // SAFETY: see `buffer`.
-    let buf = unsafe { buffer(s) };
-    let Some(region) = buf.get_mut(region_start..) else {
-        return Ok(false);
-    };
+    let region = unsafe { buf_range(s, region_start, usize::from(s.buf_len)) };
     // SAFETY: live.
     let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
@@ -1199,10 +1197,7 @@ unsafe fn start_data_frame(
     };
     let region_start = usize::from(s.rx_cap());
     // SAFETY: see `buffer`.
-    let buf = unsafe { buffer(s) };
-    let Some(region) = buf.get_mut(region_start..) else {
-        return Ok(false);
-    };
+    let region = unsafe { buf_range(s, region_start, usize::from(s.buf_len)) };
     // SAFETY: live.
     let Some(ws) = (unsafe { ws_in(s) }) else {
         return Ok(false);
@@ -1261,10 +1256,7 @@ unsafe fn produce_payload(
         // stays within them.
         let src = unsafe { core::slice::from_raw_parts(ms.data.add(ms.sent as usize), want) };
         // SAFETY: see `buffer`.
-        let buf = unsafe { buffer(s) };
-        if let Some(dst) = buf.get_mut(dst_off..dst_off + want) {
-            bytes::copy(dst, src);
-        }
+        bytes::copy(unsafe { buf_range(s, dst_off, dst_off + want) }, src);
         want
     } else if let Some(f) = ms.on_tx_data {
         let p = s.buf.wrapping_add(dst_off);
@@ -1283,10 +1275,8 @@ unsafe fn produce_payload(
         return Ok(false);
     };
     // SAFETY: see `buffer`.
-    let buf = unsafe { buffer(s) };
-    if let Some(piece) = buf.get_mut(dst_off..dst_off + produced) {
-        ws.masker.apply(piece);
-    }
+    ws.masker
+        .apply(unsafe { buf_range(s, dst_off, dst_off + produced) });
     ws.frame_left -= produced as u32;
     // SAFETY: live.
     if let Some(ms) = unsafe { msg(m) } {
@@ -1354,15 +1344,12 @@ unsafe fn produce_fragment(
         .encode_frame(opcode, fin, n as u64, key, &mut header)
     {
         Ok(h) => {
-            // SAFETY: see `buffer`.
-            let buf = unsafe { buffer(s) };
             let start = payload_at - h;
-            if let Some(dst) = buf.get_mut(start..payload_at) {
-                bytes::copy(dst, header.get(..h).unwrap_or(&[]));
-            }
-            if let Some(piece) = buf.get_mut(payload_at..payload_at + n) {
-                crate::proto::mask::apply_mask(key, 0, piece);
-            }
+            // SAFETY: see `buffer`.
+            bytes::copy(unsafe { buf_range(s, start, payload_at) }, &header);
+            // SAFETY: see `buffer`.
+            let piece = unsafe { buf_range(s, payload_at, payload_at + n) };
+            crate::proto::mask::apply_mask(key, 0, piece);
             s.tx_start = start as u16;
             s.tx_end = (payload_at + n) as u16;
             // SAFETY: live.
