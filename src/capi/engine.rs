@@ -78,6 +78,12 @@ unsafe fn msg<'a>(m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> Option<&'a mut MsgState> {
     unsafe { state::get(m) }
 }
 
+/// `ConnState::rx_cap`, out of line: the engine needs it in many places.
+#[inline(never)]
+fn rx_cap(s: &ConnState) -> u16 {
+    s.rx_cap()
+}
+
 /// `buf[from..to]` of the connection buffer, empty when out of range.
 #[inline(never)]
 unsafe fn buf_range<'a>(c: &ConnState, from: usize, to: usize) -> &'a mut [u8] {
@@ -441,7 +447,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             }
             continue;
         }
-        let limit = s.rx_cap();
+        let limit = rx_cap(s);
         if s.phase == Phase::Discard {
             // Skip what we have of the refused response's body.
             let have = u32::from(s.rx_end - s.rx_start);
@@ -698,7 +704,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         let Some(s) = (unsafe { conn(c) }) else {
             return u32::MAX;
         };
-        let limit = s.rx_cap();
+        let limit = rx_cap(s);
         // SAFETY: lock held.
         match unsafe { receive(port, c, limit) } {
             Ok(got) => progress |= got,
@@ -1054,7 +1060,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(s.rx_cap());
+    let region_start = usize::from(rx_cap(s));
     // SAFETY: see `buffer`.
     let region = unsafe { buf_range(s, region_start, usize::from(s.buf_len)) };
     // SAFETY: live.
@@ -1195,7 +1201,7 @@ unsafe fn start_data_frame(
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(s.rx_cap());
+    let region_start = usize::from(rx_cap(s));
     // SAFETY: see `buffer`.
     let region = unsafe { buf_range(s, region_start, usize::from(s.buf_len)) };
     // SAFETY: live.
@@ -1238,7 +1244,7 @@ unsafe fn produce_payload(
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(s.rx_cap());
+    let region_start = usize::from(rx_cap(s));
     let region_len = usize::from(s.buf_len) - region_start;
     // SAFETY: live.
     let Some(ws) = (unsafe { ws_in(s) }) else {
@@ -1304,7 +1310,7 @@ unsafe fn produce_fragment(
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(s.rx_cap());
+    let region_start = usize::from(rx_cap(s));
     let region_len = usize::from(s.buf_len) - region_start;
     let room = region_len.saturating_sub(MAX_HEADER_LEN);
     let payload_at = region_start + MAX_HEADER_LEN;
