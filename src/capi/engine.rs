@@ -458,7 +458,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 s.rx_start = 0;
                 s.rx_end = 0;
                 // SAFETY: lock held.
-                unsafe { upgrade_done(port, c, false, now) };
+                unsafe { upgrade_done(c, false) };
                 return u32::MAX;
             }
         }
@@ -554,14 +554,14 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 }
                 Some(ParseEvent::Done { code: 101 }) => {
                     // SAFETY: lock held.
-                    unsafe { upgrade_done(port, c, true, now) };
+                    unsafe { upgrade_done(c, true) };
                     return 0;
                 }
                 Some(ParseEvent::Done { .. }) => {
                     if s.body_unbounded {
                         // A body we cannot delimit: report the refusal, then close.
                         // SAFETY: lock held.
-                        unsafe { upgrade_done(port, c, false, now) };
+                        unsafe { upgrade_done(c, false) };
                         // SAFETY: lock held, listed.
                         unsafe {
                             teardown(port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
@@ -596,7 +596,7 @@ fn parse_len(value: &[u8]) -> Option<u32> {
 
 /// A whole response arrived. 101: the connection becomes a WebSocket. Otherwise the upgrade
 /// was refused: the transaction still succeeds (legacy), the status tells the application.
-unsafe fn upgrade_done(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, now: u32) {
+unsafe fn upgrade_done(c: *mut HTTPc_CONN_OBJ, upgraded: bool) {
     // SAFETY: listed.
     let Some(s) = (unsafe { conn(c) }) else {
         return;
@@ -647,7 +647,6 @@ unsafe fn upgrade_done(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, now:
             // SAFETY: application callback.
             unsafe { f(c) };
         }
-        let _ = (port, now);
     }
 }
 
@@ -715,7 +714,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             }
         }
         // SAFETY: lock held.
-        match unsafe { deliver(port, c, now) } {
+        match unsafe { deliver(c, now) } {
             Ok(moved) => progress |= moved,
             Err(()) => return u32::MAX,
         }
@@ -858,7 +857,7 @@ unsafe fn ws_end(
 }
 
 /// Delivers received frames to the hooks. Err(()) when the connection ended.
-unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
+unsafe fn deliver(c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
     let mut moved = false;
     loop {
         // SAFETY: listed.
@@ -999,7 +998,6 @@ unsafe fn deliver(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
                 unsafe { ws_error(c, map_protocol_err(e)) };
             }
         }
-        let _ = port;
     }
 }
 
@@ -1510,8 +1508,7 @@ pub(crate) unsafe fn teardown(
     if s.phase == Phase::Idle {
         return;
     }
-    let was_connecting = matches!(s.phase, Phase::OpenQueued | Phase::Connecting);
-    let had_upgrade = matches!(s.phase, Phase::UpgradeTx | Phase::UpgradeRx);
+    let phase = s.phase;
     if !s.handle.is_null() {
         port.close(s.handle);
         s.handle = null_mut();
@@ -1526,41 +1523,26 @@ pub(crate) unsafe fn teardown(
     s.tx_end = 0;
     s.open_done = true;
     let on_close = s.on_close;
-    let no_block = s.no_block;
-    let on_connect = s.on_connect;
+    let on_connect = if s.no_block { s.on_connect } else { None };
     // From here on hooks run and the list is edited: `s` is not used again, the attached
     // objects are reached through their own pointers.
     let (req, ws_p) = (s.req, s.ws);
-    // SAFETY: live while attached (the application keeps attached objects alive).
-    let req_st = || unsafe {
-        if req.is_null() {
-            None
-        } else {
-            state::get::<_, ReqState>(req)
-        }
-    };
-    // SAFETY: as above.
-    let ws_st = || unsafe {
-        if ws_p.is_null() {
-            None
-        } else {
-            state::get::<_, WsState>(ws_p)
-        }
-    };
     // SAFETY: lock held.
     unsafe { global::list_remove(c) };
 
-    if had_upgrade {
-        let on_err = req_st().and_then(|r| {
+    if matches!(phase, Phase::UpgradeTx | Phase::UpgradeRx) {
+        let req_err = if err == HTTPc_ERR_NONE {
+            HTTPc_ERR_CONN_SOCK_CLOSED
+        } else {
+            err
+        };
+        // SAFETY: live while attached (the application keeps attached objects alive).
+        let on_err = unsafe { attached(req) }.and_then(|r: &mut ReqState| {
             r.used = false;
             let notify = !r.done && r.no_block;
             r.done = true;
             r.ok = false;
-            r.err = if err == HTTPc_ERR_NONE {
-                HTTPc_ERR_CONN_SOCK_CLOSED
-            } else {
-                err
-            };
+            r.err = req_err;
             if notify {
                 r.on_err
             } else {
@@ -1569,27 +1551,22 @@ pub(crate) unsafe fn teardown(
         });
         if let Some(f) = on_err {
             // SAFETY: application hook.
-            unsafe {
-                f(
-                    c,
-                    req,
-                    if err == HTTPc_ERR_NONE {
-                        HTTPc_ERR_CONN_SOCK_CLOSED
-                    } else {
-                        err
-                    },
-                )
-            };
+            unsafe { f(c, req, req_err) };
         }
         // SAFETY: live while attached.
-        if let Some(ws) = ws_st() {
+        if let Some(ws) = unsafe { ws_at(ws_p) } {
             ws.used = false;
         }
     }
 
     // Every message still queued fails, exactly once.
+    let fail_err = if err == HTTPc_ERR_NONE {
+        HTTPc_ERR_WEBSOCK_SEND_ERROR
+    } else {
+        err
+    };
     // SAFETY: live while attached (re-fetched each turn: hooks run in between).
-    while let Some(ws) = ws_st() {
+    while let Some(ws) = unsafe { ws_at(ws_p) } {
         let m = if !ws.finishing.is_null() {
             core::mem::replace(&mut ws.finishing, null_mut())
         } else if !ws.cur.is_null() {
@@ -1602,50 +1579,40 @@ pub(crate) unsafe fn teardown(
         }
         // SAFETY: lock held.
         unsafe { dequeue(ws, m) };
-        let fail_err = if err == HTTPc_ERR_NONE {
-            HTTPc_ERR_WEBSOCK_SEND_ERROR
-        } else {
-            err
-        };
         // SAFETY: lock held.
         unsafe { complete_msg(c, m, false, fail_err) };
     }
 
     // WebSocket OnClose, once per opened WebSocket.
     // SAFETY: live while attached.
-    let ws_close = ws_st().and_then(|ws| {
-        if !ws.open_notified || ws.close_notified {
-            return None;
-        }
-        ws.close_notified = true;
-        ws.used = false;
-        let (code, reason) = match ws.session.close_received() {
-            Some((code, reason)) => (code, reason),
-            None => match ws.session.failure() {
-                Some(f) => (f.close_code(), &[][..]),
-                None => (close::ABNORMAL, &[][..]),
-            },
-        };
-        Some((ws.on_close, code, reason.as_ptr().cast_mut(), reason.len()))
-    });
-    if let Some((Some(f), code, ptr, len)) = ws_close {
-        {
-            let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {
-                DataPtr: ptr.cast(),
-                Len: len as u8,
+    if let Some(ws) = unsafe { ws_at(ws_p) } {
+        if ws.open_notified && !ws.close_notified {
+            ws.close_notified = true;
+            ws.used = false;
+            let (code, reason) = match ws.session.close_received() {
+                Some((code, reason)) => (code, reason),
+                None => match ws.session.failure() {
+                    Some(f) => (f.close_code(), &[][..]),
+                    None => (close::ABNORMAL, &[][..]),
+                },
             };
-            // SAFETY: application hook; the reason lives in the WebSocket object.
-            unsafe { f(c, code, &mut reason) };
+            let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {
+                DataPtr: reason.as_ptr().cast_mut().cast(),
+                Len: reason.len() as u8,
+            };
+            if let Some(f) = ws.on_close {
+                // SAFETY: application hook; the reason lives in the WebSocket object. `ws` is
+                // not used again.
+                unsafe { f(c, code, &mut reason) };
+            }
         }
     }
 
     signal_waiters();
-    if was_connecting {
-        if no_block {
-            if let Some(f) = on_connect {
-                // SAFETY: application hook.
-                unsafe { f(c, DEF_FAIL) };
-            }
+    if matches!(phase, Phase::OpenQueued | Phase::Connecting) {
+        if let Some(f) = on_connect {
+            // SAFETY: application hook.
+            unsafe { f(c, DEF_FAIL) };
         }
         return;
     }
