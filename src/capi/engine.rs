@@ -368,10 +368,12 @@ unsafe fn flush(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR> 
     let mut moved = false;
     while s.tx_end > s.tx_start {
         // SAFETY: see `buffer`.
-        let buf = unsafe { buffer(s) };
-        let Some(pending) = buf.get(usize::from(s.tx_start)..usize::from(s.tx_end)) else {
+        let pending: &[u8] =
+            unsafe { buf_range(s, usize::from(s.tx_start), usize::from(s.tx_end)) };
+        if pending.is_empty() {
+            // Out of the buffer (`tx_end > tx_start` here).
             return Err(HTTPc_ERR_WEBSOCK_FAULT);
-        };
+        }
         match port.send(s.handle, pending) {
             Io::Done(n) => {
                 s.tx_start += n as u16;
@@ -386,9 +388,9 @@ unsafe fn flush(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR> 
     Ok(moved)
 }
 
-/// Receives into the free space after `buf[rx_start..rx_end]` (within `limit`), compacting
-/// first. Ok(true) when bytes arrived.
-unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ, limit: u16) -> Result<bool, HTTPc_ERR> {
+/// Receives into the free space after `buf[rx_start..rx_end]` (within the receive region),
+/// compacting first. Ok(true) when bytes arrived.
+unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR> {
     // SAFETY: listed.
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
@@ -400,9 +402,8 @@ unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ, limit: u16) -> Result<boo
         s.rx_end = kept as u16;
         s.rx_start = 0;
     }
-    let Some(space) = buf.get_mut(usize::from(s.rx_end)..usize::from(limit)) else {
-        return Ok(false);
-    };
+    // SAFETY: see `buffer`.
+    let space = unsafe { buf_range(s, usize::from(s.rx_end), usize::from(rx_cap(s))) };
     if space.is_empty() {
         return Ok(false);
     }
@@ -463,7 +464,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             }
         }
         // SAFETY: lock held.
-        let got = match unsafe { receive(port, c, limit) } {
+        let got = match unsafe { receive(port, c) } {
             Ok(got) => got,
             Err(e) => {
                 // SAFETY: lock held.
@@ -699,13 +700,8 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         // Receive and deliver.
-        // SAFETY: listed.
-        let Some(s) = (unsafe { conn(c) }) else {
-            return u32::MAX;
-        };
-        let limit = rx_cap(s);
         // SAFETY: lock held.
-        match unsafe { receive(port, c, limit) } {
+        match unsafe { receive(port, c) } {
             Ok(got) => progress |= got,
             Err(e) => {
                 // SAFETY: lock held.
