@@ -203,21 +203,20 @@ pub(crate) unsafe fn wait_entries(out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> usize {
         // SAFETY: listed.
         let Some(s) = (unsafe { conn(c) }) else { break };
         if !s.handle.is_null() {
-            let mut want = 0;
-            match s.phase {
-                Phase::Connecting => want |= HTTPc_PORT_WAIT_WR,
-                Phase::UpgradeRx | Phase::Discard | Phase::WebSock => want |= HTTPc_PORT_WAIT_RD,
-                _ => {}
-            }
-            if s.tx_end > s.tx_start {
+            let mut want = match s.phase {
+                Phase::Connecting => HTTPc_PORT_WAIT_WR,
+                Phase::UpgradeRx | Phase::Discard | Phase::WebSock => HTTPc_PORT_WAIT_RD,
+                _ => 0,
+            };
+            if s.tx_end > s.tx_start
+                || (s.phase == Phase::WebSock
+                    // SAFETY: as above.
+                    && unsafe { ws_in(s) }.is_some_and(|ws| {
+                        ((!ws.head.is_null() || !ws.cur.is_null()) && !ws.tx_stalled)
+                            || ws.session.has_pending_control()
+                    }))
+            {
                 want |= HTTPc_PORT_WAIT_WR;
-            }
-            // SAFETY: as above.
-            if let Some(ws) = unsafe { ws_in(s) } {
-                let queued = (!ws.head.is_null() || !ws.cur.is_null()) && !ws.tx_stalled;
-                if s.phase == Phase::WebSock && (queued || ws.session.has_pending_control()) {
-                    want |= HTTPc_PORT_WAIT_WR;
-                }
             }
             if let Some(slot) = out.get_mut(n) {
                 *slot = HTTPc_PORT_WAIT_ENTRY {
@@ -517,14 +516,17 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                     s.body_left = 0;
                     s.body_unbounded = false;
                     if !s.resp.is_null() {
-                        // SAFETY: the application lent `resp` for this transaction.
+                        // SAFETY: the application lent `resp` for this transaction; every
+                        // field is set.
                         unsafe {
-                            (*s.resp).ProtocolVer = HTTP_PROTOCOL_VER_1_1;
-                            (*s.resp).StatusCode = status_code_from_number(code);
-                            (*s.resp).ReasonPhrasePtr = core::ptr::null();
-                            (*s.resp).ContentType = HTTP_CONTENT_TYPE_UNKNOWN;
-                            (*s.resp).ContentLen = 0;
-                        }
+                            s.resp.write(HTTPc_RESP_OBJ {
+                                ProtocolVer: HTTP_PROTOCOL_VER_1_1,
+                                StatusCode: status_code_from_number(code),
+                                ReasonPhrasePtr: core::ptr::null(),
+                                ContentType: HTTP_CONTENT_TYPE_UNKNOWN,
+                                ContentLen: 0,
+                            })
+                        };
                     }
                 }
                 Some(ParseEvent::Header { name, value }) => {
