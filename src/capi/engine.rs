@@ -429,7 +429,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             match unsafe { flush(port, c) } {
                 Err(e) => {
                     // SAFETY: lock held.
-                    unsafe { upgrade_failed(port, c, e) };
+                    unsafe { upgrade_end(port, c, false, e) };
                     return u32::MAX;
                 }
                 Ok(_) => {
@@ -458,7 +458,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 s.rx_start = 0;
                 s.rx_end = 0;
                 // SAFETY: lock held.
-                unsafe { upgrade_done(c, false) };
+                unsafe { upgrade_end(port, c, false, HTTPc_ERR_NONE) };
                 return u32::MAX;
             }
         }
@@ -467,7 +467,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             Ok(got) => got,
             Err(e) => {
                 // SAFETY: lock held.
-                unsafe { upgrade_failed(port, c, e) };
+                unsafe { upgrade_end(port, c, false, e) };
                 return u32::MAX;
             }
         };
@@ -496,7 +496,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             let (used, event) = match parsed {
                 Err(e) => {
                     // SAFETY: lock held.
-                    unsafe { upgrade_failed(port, c, map_handshake_err(e)) };
+                    unsafe { upgrade_end(port, c, false, map_handshake_err(e)) };
                     return u32::MAX;
                 }
                 Ok((used, event)) => (used, event),
@@ -507,7 +507,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                     if s.rx_end >= limit && s.rx_start == 0 {
                         // A line longer than the receive region.
                         // SAFETY: lock held.
-                        unsafe { upgrade_failed(port, c, HTTPc_ERR_RESP_HDR_TOO_LARGE) };
+                        unsafe { upgrade_end(port, c, false, HTTPc_ERR_RESP_HDR_TOO_LARGE) };
                         return u32::MAX;
                     }
                     break;
@@ -557,14 +557,14 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 }
                 Some(ParseEvent::Done { code: 101 }) => {
                     // SAFETY: lock held.
-                    unsafe { upgrade_done(c, true) };
+                    unsafe { upgrade_end(port, c, true, HTTPc_ERR_NONE) };
                     return 0;
                 }
                 Some(ParseEvent::Done { .. }) => {
                     if s.body_unbounded {
                         // A body we cannot delimit: report the refusal, then close.
                         // SAFETY: lock held.
-                        unsafe { upgrade_done(c, false) };
+                        unsafe { upgrade_end(port, c, false, HTTPc_ERR_NONE) };
                         // SAFETY: lock held, listed.
                         unsafe {
                             teardown(port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
@@ -597,13 +597,16 @@ fn parse_len(value: &[u8]) -> Option<u32> {
     })
 }
 
-/// A whole response arrived. 101: the connection becomes a WebSocket. Otherwise the upgrade
-/// was refused: the transaction still succeeds (legacy), the status tells the application.
-unsafe fn upgrade_done(c: *mut HTTPc_CONN_OBJ, upgraded: bool) {
+/// The upgrade transaction ends. `err` NONE: a whole response arrived; `upgraded` (101): the
+/// connection becomes a WebSocket, otherwise the upgrade was refused: the transaction still
+/// succeeds (legacy), the status tells the application. Else the upgrade failed (socket error
+/// or a response that fails the handshake): reported on the request, the connection closed.
+unsafe fn upgrade_end(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, err: HTTPc_ERR) {
     // SAFETY: listed.
     let Some(s) = (unsafe { conn(c) }) else {
         return;
     };
+    let ok = err == HTTPc_ERR_NONE;
     let (req, resp) = (s.req, s.resp);
     if upgraded {
         s.is_websocket = true;
@@ -611,9 +614,11 @@ unsafe fn upgrade_done(c: *mut HTTPc_CONN_OBJ, upgraded: bool) {
         s.tx_start = 0;
         s.tx_end = 0;
     } else {
-        s.phase = Phase::Connected;
-        s.rx_start = 0;
-        s.rx_end = 0;
+        if ok {
+            s.phase = Phase::Connected;
+            s.rx_start = 0;
+            s.rx_end = 0;
+        }
         // SAFETY: live while attached.
         if let Some(ws) = unsafe { ws_in(s) } {
             ws.used = false;
@@ -621,28 +626,30 @@ unsafe fn upgrade_done(c: *mut HTTPc_CONN_OBJ, upgraded: bool) {
         s.ws = null_mut();
     }
     // SAFETY: live while attached.
-    let complete = match unsafe { req_in(s) } {
-        Some(r) => {
-            r.used = false;
-            r.done = true;
-            r.ok = true;
-            r.err = HTTPc_ERR_NONE;
-            if r.no_block {
-                r.on_complete
-            } else {
-                None
-            }
+    let hooks = unsafe { req_in(s) }.and_then(|r| {
+        r.used = false;
+        r.done = true;
+        r.ok = ok;
+        r.err = err;
+        r.no_block.then_some((r.on_complete, r.on_err))
+    });
+    if !ok {
+        if let Some((_, Some(f))) = hooks {
+            // SAFETY: application callback.
+            unsafe { f(c, req, err) };
         }
-        None => None,
-    };
+        // SAFETY: lock held, listed.
+        unsafe { teardown(port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err) };
+        return;
+    }
     signal_waiters();
-    if let Some(f) = complete {
+    if let Some((Some(f), _)) = hooks {
         // SAFETY: application callback with its own objects.
         unsafe { f(c, req, resp, DEF_OK) };
     }
     if upgraded {
-        // SAFETY: live.
-        let on_open = unsafe { ws_in(s) }.and_then(|ws| {
+        // SAFETY: live (looked up again after the hook).
+        let on_open = unsafe { ws_of(c) }.and_then(|ws| {
             ws.open_notified = true;
             ws.on_open
         });
@@ -651,42 +658,6 @@ unsafe fn upgrade_done(c: *mut HTTPc_CONN_OBJ, upgraded: bool) {
             unsafe { f(c) };
         }
     }
-}
-
-/// The upgrade failed (socket error or a response that fails the handshake): report it on the
-/// request and close the connection.
-unsafe fn upgrade_failed(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
-    // SAFETY: listed.
-    let Some(s) = (unsafe { conn(c) }) else {
-        return;
-    };
-    let req = s.req;
-    // SAFETY: live while attached.
-    if let Some(ws) = unsafe { ws_in(s) } {
-        ws.used = false;
-    }
-    s.ws = null_mut();
-    // SAFETY: live while attached.
-    let on_err = match unsafe { req_in(s) } {
-        Some(r) => {
-            r.used = false;
-            r.done = true;
-            r.ok = false;
-            r.err = err;
-            if r.no_block {
-                r.on_err
-            } else {
-                None
-            }
-        }
-        None => None,
-    };
-    if let Some(f) = on_err {
-        // SAFETY: application callback.
-        unsafe { f(c, req, err) };
-    }
-    // SAFETY: lock held, listed.
-    unsafe { teardown(port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err) };
 }
 
 // ----- The WebSocket -------------------------------------------------------------------------
