@@ -738,10 +738,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         }
         None => {}
     }
-    // SAFETY: live.
-    let Some(ws) = (unsafe { ws_of(c) }) else {
-        return u32::MAX;
-    };
+    // No hook ran since `ws` was looked up.
     if busy || ws.session.has_pending_control() {
         // Work is left in our own buffers: no socket event would wake us for it.
         return 0;
