@@ -1,6 +1,7 @@
 //! `HTTPc_ConnClr`, `HTTPc_ConnSetParam`, `HTTPc_ConnOpen`, `HTTPc_ConnClose`.
 
 use core::ffi::c_void;
+use core::ptr::null_mut;
 
 use super::consts::*;
 use super::engine;
@@ -8,22 +9,24 @@ use super::global::{self, globals, Lock};
 use super::objects::*;
 use super::param::{fn_param, read_param};
 use super::state::{self, ConnState, Phase};
-use super::task::{block_until, can_block, set_err, wake_engine};
+use super::task::{block_until, can_block, set_outcome, set_result, wake_engine};
 use super::types::*;
 
 /// Blocking `HTTPc_ConnOpen` wait (legacy value).
 const CONNECT_WAIT_MS: u32 = 10_000;
 
-/// Common entry checks: initialised and a non-NULL object.
-pub(crate) fn ready(p: *const c_void) -> Result<(), HTTPc_ERR> {
+/// Common entry checks, in the legacy order: initialised, then `a` and `b` non-NULL (calls
+/// with one pointer to check pass it twice).
+#[inline(never)]
+pub(crate) fn ready(a: *const c_void, b: *const c_void) -> Result<(), HTTPc_ERR> {
     // SAFETY: read of a `bool`; the lock is held by every caller.
     if !unsafe { globals() }.initialised {
-        return Err(HTTPc_ERR_INIT_NOT_COMPLETED);
+        Err(HTTPc_ERR_INIT_NOT_COMPLETED)
+    } else if a.is_null() || b.is_null() {
+        Err(HTTPc_ERR_NULL_PTR)
+    } else {
+        Ok(())
     }
-    if p.is_null() {
-        return Err(HTTPc_ERR_NULL_PTR);
-    }
-    Ok(())
 }
 
 /// Resets a connection object to defaults (timeouts and keep-alive from `HTTPc_CFG`, port 80,
@@ -36,24 +39,21 @@ pub(crate) fn ready(p: *const c_void) -> Result<(), HTTPc_ERR> {
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *mut HTTPc_ERR) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_conn_obj.cast()) {
-        return set_err(p_err, e);
-    }
-    // SAFETY: non-NULL object (checked); lock held.
-    if let Some(s) = unsafe { state::get::<_, ConnState>(p_conn_obj) } {
-        if s.is_open() {
-            return set_err(p_err, HTTPc_ERR_CONN_IS_USED);
+    let r = ready(p_conn_obj.cast(), p_conn_obj.cast()).and_then(|()| {
+        // SAFETY: non-NULL object; lock held.
+        unsafe {
+            state::reinit(p_conn_obj, HTTPc_ERR_CONN_IS_USED, || {
+                // SAFETY: lock held.
+                let cfg = globals().cfg;
+                let mut s = ConnState::cleared();
+                s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
+                s.inactivity_s = cfg.ConnInactivityTimeout_s;
+                s.keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
+                s
+            })
         }
-    }
-    // SAFETY: lock held.
-    let cfg = unsafe { globals() }.cfg;
-    let mut s = ConnState::cleared();
-    s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
-    s.inactivity_s = cfg.ConnInactivityTimeout_s;
-    s.keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
-    // SAFETY: valid object, not in use.
-    unsafe { state::init(p_conn_obj, s) };
-    set_err(p_err, HTTPc_ERR_NONE);
+    });
+    set_result(p_err, r);
 }
 
 /// Sets one connection parameter (before `HTTPc_ConnOpen`). Callback parameters take the
@@ -73,25 +73,30 @@ pub unsafe extern "C" fn HTTPc_ConnSetParam(
     p_err: *mut HTTPc_ERR,
 ) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_conn_obj.cast()).and_then(|()| ready(p_param)) {
-        return set_err(p_err, e);
-    }
+    // SAFETY: lock held; pointers as documented.
+    set_result(p_err, unsafe { conn_set_param(p_conn_obj, type_, p_param) });
+}
+
+/// `HTTPc_ConnSetParam` under the lock.
+///
+/// # Safety
+/// Lock held; valid or NULL pointers.
+unsafe fn conn_set_param(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    type_: HTTPc_PARAM_TYPE,
+    p_param: *mut c_void,
+) -> Result<(), HTTPc_ERR> {
+    ready(p_conn_obj.cast(), p_param)?;
     // SAFETY: non-NULL object; lock held.
-    let Some(s) = (unsafe { state::get::<_, ConnState>(p_conn_obj) }) else {
-        return set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-    };
-    if s.is_open() {
-        return set_err(p_err, HTTPc_ERR_CONN_IS_USED);
-    }
+    let s = unsafe { state::get_idle::<_, ConnState>(p_conn_obj, HTTPc_ERR_CONN_IS_USED)? };
     // SAFETY: in every arm `p_param` points to the parameter's type (API contract).
-    let result = unsafe {
+    unsafe {
         match type_ {
             HTTPc_PARAM_TYPE_SERVER_PORT => match read_param::<NET_PORT_NBR>(p_param) {
-                0 => Err(HTTPc_ERR_CONN_PARAM_PORT_INVALID),
+                0 => return Err(HTTPc_ERR_CONN_PARAM_PORT_INVALID),
                 port => {
                     s.port = port;
                     s.port_set = true;
-                    Ok(())
                 }
             },
             HTTPc_PARAM_TYPE_PERSISTENT => {
@@ -99,36 +104,17 @@ pub unsafe extern "C" fn HTTPc_ConnSetParam(
                 if read_param::<CPU_BOOLEAN>(p_param) == DEF_YES {
                     s.persistent = true;
                 }
-                Ok(())
             }
-            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => {
-                s.connect_timeout_ms = read_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT => {
-                s.inactivity_s = read_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_SECURE_COMMON_NAME => {
-                s.secure_cn = p_param.cast();
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_SECURE_TRUST_CALLBACK => {
-                s.trust = fn_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK => {
-                s.on_connect = fn_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK => {
-                s.on_close = fn_param(p_param);
-                Ok(())
-            }
-            _ => Err(HTTPc_ERR_PARAM_INVALID),
+            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => s.connect_timeout_ms = read_param(p_param),
+            HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT => s.inactivity_s = read_param(p_param),
+            HTTPc_PARAM_TYPE_SECURE_COMMON_NAME => s.secure_cn = p_param.cast(),
+            HTTPc_PARAM_TYPE_SECURE_TRUST_CALLBACK => s.trust = fn_param(p_param),
+            HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK => s.on_connect = fn_param(p_param),
+            HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK => s.on_close = fn_param(p_param),
+            _ => return Err(HTTPc_ERR_PARAM_INVALID),
         }
-    };
-    set_err(p_err, result.err().unwrap_or(HTTPc_ERR_NONE));
+    }
+    Ok(())
 }
 
 /// Opens the connection to `p_hostname_str` (NUL-terminated; `hostname_str_len` is its length
@@ -160,46 +146,62 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     p_err: *mut HTTPc_ERR,
 ) -> CPU_BOOLEAN {
     let _lock = Lock::take();
+    // SAFETY: lock held; pointers as documented.
+    let r = unsafe {
+        conn_open(
+            p_conn_obj,
+            p_buf,
+            buf_len,
+            p_hostname_str,
+            hostname_str_len,
+            flags,
+        )
+    };
+    set_outcome(p_err, r) as CPU_BOOLEAN
+}
+
+/// `HTTPc_ConnOpen` under the lock: the value to return, or the error (and DEF_FAIL).
+///
+/// # Safety
+/// Lock held once; as for `HTTPc_ConnOpen`.
+unsafe fn conn_open(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_hostname_str: *mut CPU_CHAR,
+    hostname_str_len: CPU_INT16U,
+    flags: HTTPc_FLAGS,
+) -> Result<u32, HTTPc_ERR> {
     let no_block = flags & HTTPc_FLAG_CONN_NO_BLOCK != 0;
-    let checked = ready(p_conn_obj.cast())
-        .and_then(|()| ready(p_buf as *const c_void))
-        .and_then(|()| {
-            if buf_len < HTTPc_BUF_LEN_MIN {
-                Err(HTTPc_ERR_CFG_INVALID_BUF_LEN)
-            } else if p_hostname_str.is_null() || hostname_str_len == 0 {
-                Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID)
-            } else if no_block {
-                Ok(())
-            } else {
-                // SAFETY: lock held.
-                unsafe { can_block() }
-            }
-        });
-    if let Err(e) = checked {
-        set_err(p_err, e);
-        return DEF_FAIL;
+    ready(p_conn_obj.cast(), p_buf.cast())?;
+    if buf_len < HTTPc_BUF_LEN_MIN {
+        return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
+    }
+    if p_hostname_str.is_null() || hostname_str_len == 0 {
+        return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
+    }
+    if !no_block {
+        // SAFETY: lock held.
+        unsafe { can_block()? };
     }
     // SAFETY: non-NULL object; lock held.
     let Some(s) = (unsafe { state::get::<_, ConnState>(p_conn_obj) }) else {
-        set_err(p_err, HTTPc_ERR_CONN_INVALID_STATE);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_CONN_INVALID_STATE);
     };
-    let invalid = if s.is_open() {
-        Some(HTTPc_ERR_CONN_IS_USED)
-    } else if s.on_close.is_none() {
-        Some(HTTPc_ERR_CONN_PARAM_CLOSE_CALLBACK_INVALID)
-    } else if no_block && s.on_connect.is_none() {
-        Some(HTTPc_ERR_CONN_PARAM_CONNECT_CALLBACK_INVALID)
-    } else if s.connect_timeout_ms == 0 {
-        Some(HTTPc_ERR_CONN_PARAM_CONNECT_TIMEOUT_INVALID)
-    } else if s.inactivity_s == 0 {
-        Some(HTTPc_ERR_CONN_PARAM_INACTIVITY_TIMEOUT_INVALID)
-    } else {
-        None
-    };
-    if let Some(e) = invalid {
-        set_err(p_err, e);
-        return DEF_FAIL;
+    if s.is_open() {
+        return Err(HTTPc_ERR_CONN_IS_USED);
+    }
+    if s.on_close.is_none() {
+        return Err(HTTPc_ERR_CONN_PARAM_CLOSE_CALLBACK_INVALID);
+    }
+    if no_block && s.on_connect.is_none() {
+        return Err(HTTPc_ERR_CONN_PARAM_CONNECT_CALLBACK_INVALID);
+    }
+    if s.connect_timeout_ms == 0 {
+        return Err(HTTPc_ERR_CONN_PARAM_CONNECT_TIMEOUT_INVALID);
+    }
+    if s.inactivity_s == 0 {
+        return Err(HTTPc_ERR_CONN_PARAM_INACTIVITY_TIMEOUT_INVALID);
     }
     if !s.port_set {
         // Legacy: the default port follows the TLS settings.
@@ -224,8 +226,8 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     unsafe { global::list_add(p_conn_obj) };
     wake_engine();
     if no_block {
-        set_err(p_err, HTTPc_ERR_NONE);
-        return DEF_FAIL;
+        // Legacy: queued is DEF_FAIL with no error.
+        return Ok(u32::from(DEF_FAIL));
     }
     // SAFETY: lock held once, not in a hook (checked).
     let done = unsafe {
@@ -235,26 +237,19 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     };
     // SAFETY: valid object.
     let Some(s) = (unsafe { state::get::<_, ConnState>(p_conn_obj) }) else {
-        set_err(p_err, HTTPc_ERR_CONN_INVALID_STATE);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_CONN_INVALID_STATE);
     };
     if !done {
         // SAFETY: lock held once; the connection is listed.
-        return unsafe { engine::give_up(p_conn_obj, p_err) };
+        unsafe { engine::give_up(p_conn_obj, null_mut()) };
+        return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     }
     if s.phase == Phase::Connected {
-        set_err(p_err, HTTPc_ERR_NONE);
-        DEF_OK
+        Ok(u32::from(DEF_OK))
+    } else if s.err == HTTPc_ERR_NONE {
+        Err(HTTPc_ERR_CONN_SOCK_CONNECT)
     } else {
-        set_err(
-            p_err,
-            if s.err == HTTPc_ERR_NONE {
-                HTTPc_ERR_CONN_SOCK_CONNECT
-            } else {
-                s.err
-            },
-        );
-        DEF_FAIL
+        Err(s.err)
     }
 }
 
@@ -276,18 +271,14 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
 ) {
     let _ = flags;
     let _lock = Lock::take();
-    if let Err(e) = ready(p_conn_obj.cast()) {
-        return set_err(p_err, e);
-    }
-    // SAFETY: non-NULL object; lock held.
-    let Some(s) = (unsafe { state::get::<_, ConnState>(p_conn_obj) }) else {
-        return set_err(p_err, HTTPc_ERR_CONN_IS_RELEASED);
-    };
-    if !s.is_open() {
-        return set_err(p_err, HTTPc_ERR_CONN_IS_RELEASED);
-    }
-    let _ = s;
-    // SAFETY: lock held once; listed connection.
-    unsafe { engine::close_from_api(p_conn_obj, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE) };
-    set_err(p_err, HTTPc_ERR_NONE);
+    let r = ready(p_conn_obj.cast(), p_conn_obj.cast()).and_then(|()| {
+        // SAFETY: non-NULL object; lock held.
+        if !unsafe { state::get::<_, ConnState>(p_conn_obj) }.is_some_and(|s| s.is_open()) {
+            return Err(HTTPc_ERR_CONN_IS_RELEASED);
+        }
+        // SAFETY: lock held once; listed connection.
+        unsafe { engine::close_from_api(p_conn_obj, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE) };
+        Ok(())
+    });
+    set_result(p_err, r);
 }

@@ -8,7 +8,7 @@ use super::global::Lock;
 use super::objects::*;
 use super::param::{fn_param, read_param};
 use super::state::{self, ReqState};
-use super::task::set_err;
+use super::task::set_result;
 
 /// Resets a request object. Keeps `UserDataPtr`.
 ///
@@ -19,16 +19,11 @@ use super::task::set_err;
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut HTTPc_ERR) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_req_obj.cast()) {
-        return set_err(p_err, e);
-    }
-    // SAFETY: non-NULL object; lock held.
-    if unsafe { state::get::<_, ReqState>(p_req_obj) }.is_some_and(|r| r.used) {
-        return set_err(p_err, HTTPc_ERR_REQ_IS_USED);
-    }
-    // SAFETY: valid object, not in use.
-    unsafe { state::init(p_req_obj, ReqState::cleared()) };
-    set_err(p_err, HTTPc_ERR_NONE);
+    let r = ready(p_req_obj.cast(), p_req_obj.cast()).and_then(|()| {
+        // SAFETY: non-NULL object; lock held.
+        unsafe { state::reinit(p_req_obj, HTTPc_ERR_REQ_IS_USED, ReqState::cleared) }
+    });
+    set_result(p_err, r);
 }
 
 /// Sets one request parameter. For a WebSocket upgrade: `HTTPc_PARAM_TYPE_REQ_HDR_TBL`
@@ -52,65 +47,55 @@ pub unsafe extern "C" fn HTTPc_ReqSetParam(
     p_err: *mut HTTPc_ERR,
 ) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_req_obj.cast()).and_then(|()| ready(p_param)) {
-        return set_err(p_err, e);
-    }
+    // SAFETY: lock held; pointers as documented.
+    set_result(p_err, unsafe { req_set_param(p_req_obj, type_, p_param) });
+}
+
+/// `HTTPc_ReqSetParam` under the lock.
+///
+/// # Safety
+/// Lock held; valid or NULL pointers.
+unsafe fn req_set_param(
+    p_req_obj: *mut HTTPc_REQ_OBJ,
+    type_: HTTPc_PARAM_TYPE,
+    p_param: *mut c_void,
+) -> Result<(), HTTPc_ERR> {
+    ready(p_req_obj.cast(), p_param)?;
     // SAFETY: non-NULL object; lock held.
-    let Some(r) = (unsafe { state::get::<_, ReqState>(p_req_obj) }) else {
-        return set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-    };
-    if r.used {
-        return set_err(p_err, HTTPc_ERR_REQ_IS_USED);
-    }
+    let r = unsafe { state::get_idle::<_, ReqState>(p_req_obj, HTTPc_ERR_REQ_IS_USED)? };
     // SAFETY: in every arm `p_param` points to the parameter's type (API contract).
-    let result = unsafe {
+    unsafe {
         match type_ {
             HTTPc_PARAM_TYPE_REQ_HDR_TBL => {
                 let tbl: HTTPc_PARAM_TBL = read_param(p_param);
                 if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {
-                    Err(HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR)
-                } else {
-                    r.hdr_tbl = tbl.TblPtr.cast();
-                    r.hdr_nbr = tbl.EntryNbr;
-                    Ok(())
+                    return Err(HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR);
                 }
+                r.hdr_tbl = tbl.TblPtr.cast();
+                r.hdr_nbr = tbl.EntryNbr;
             }
             HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL => {
                 let tbl: HTTPc_PARAM_TBL = read_param(p_param);
                 if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {
-                    Err(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)
-                } else {
-                    r.query_tbl = tbl.TblPtr.cast();
-                    r.query_nbr = tbl.EntryNbr;
-                    Ok(())
+                    return Err(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID);
                 }
+                r.query_tbl = tbl.TblPtr.cast();
+                r.query_nbr = tbl.EntryNbr;
             }
-            HTTPc_PARAM_TYPE_REQ_HDR_HOOK => {
-                r.on_hdr_tx = fn_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_RESP_HDR_HOOK => {
-                r.on_hdr_rx = fn_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK => {
-                r.on_complete = fn_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK => {
-                r.on_err = fn_param(p_param);
-                Ok(())
-            }
-            HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET => Ok(()),
+            HTTPc_PARAM_TYPE_REQ_HDR_HOOK => r.on_hdr_tx = fn_param(p_param),
+            HTTPc_PARAM_TYPE_RESP_HDR_HOOK => r.on_hdr_rx = fn_param(p_param),
+            HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK => r.on_complete = fn_param(p_param),
+            HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK => r.on_err = fn_param(p_param),
+            HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET => {}
             HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK
             | HTTPc_PARAM_TYPE_REQ_FORM_TBL
             | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE
             | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN
             | HTTPc_PARAM_TYPE_REQ_BODY_CHUNK
             | HTTPc_PARAM_TYPE_REQ_BODY_HOOK
-            | HTTPc_PARAM_TYPE_RESP_BODY_HOOK => Err(HTTPc_ERR_FEATURE_DIS),
-            _ => Err(HTTPc_ERR_PARAM_INVALID),
+            | HTTPc_PARAM_TYPE_RESP_BODY_HOOK => return Err(HTTPc_ERR_FEATURE_DIS),
+            _ => return Err(HTTPc_ERR_PARAM_INVALID),
         }
-    };
-    set_err(p_err, result.err().unwrap_or(HTTPc_ERR_NONE));
+    }
+    Ok(())
 }

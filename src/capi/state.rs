@@ -407,6 +407,71 @@ pub(crate) unsafe fn get<'a, O: Holds<S>, S>(obj: *mut O) -> Option<&'a mut S> {
     Some(unsafe { &mut *O::reserved(obj) })
 }
 
+/// A state whose object the engine may be using.
+pub(crate) trait Busy {
+    /// The object is in use: its settings may not change.
+    fn busy(&self) -> bool;
+}
+
+impl Busy for ConnState {
+    fn busy(&self) -> bool {
+        self.is_open()
+    }
+}
+
+impl Busy for ReqState {
+    fn busy(&self) -> bool {
+        self.used
+    }
+}
+
+impl Busy for WsState {
+    fn busy(&self) -> bool {
+        self.used
+    }
+}
+
+impl Busy for MsgState {
+    fn busy(&self) -> bool {
+        self.used
+    }
+}
+
+/// The state of a cleared object that is not in use, for the calls that change its settings:
+/// `HTTPc_ERR_PARAM_INVALID` when it was never cleared, `busy_err` when it is in use.
+///
+/// # Safety
+/// As for [`get`].
+pub(crate) unsafe fn get_idle<'a, O: Holds<S>, S: Busy>(
+    obj: *mut O,
+    busy_err: HTTPc_ERR,
+) -> Result<&'a mut S, HTTPc_ERR> {
+    // SAFETY: per the caller's contract.
+    match unsafe { get::<O, S>(obj) } {
+        None => Err(HTTPc_ERR_PARAM_INVALID),
+        Some(s) if s.busy() => Err(busy_err),
+        Some(s) => Ok(s),
+    }
+}
+
+/// Writes a fresh state into `obj` unless it holds one that is in use (`busy_err`).
+///
+/// # Safety
+/// `obj` must be non-NULL and point to a live object; lock held.
+pub(crate) unsafe fn reinit<O: Holds<S>, S: Busy>(
+    obj: *mut O,
+    busy_err: HTTPc_ERR,
+    fresh: impl FnOnce() -> S,
+) -> Result<(), HTTPc_ERR> {
+    // SAFETY: per the caller's contract.
+    if unsafe { get::<O, S>(obj) }.is_some_and(|s| s.busy()) {
+        return Err(busy_err);
+    }
+    // SAFETY: live object, not in use.
+    unsafe { init(obj, fresh()) };
+    Ok(())
+}
+
 /// The request and WebSocket objects a connection is attached to, read through raw pointers:
 /// no reference to the connection state is formed, so one the caller holds stays valid.
 ///

@@ -37,6 +37,34 @@ pub(crate) fn set_err(p_err: *mut HTTPc_ERR, err: HTTPc_ERR) {
     }
 }
 
+/// Writes the outcome of an API call through `p_err`: `HTTPc_ERR_NONE` for success.
+#[inline(always)]
+pub(crate) fn set_result(p_err: *mut HTTPc_ERR, r: Result<(), HTTPc_ERR>) {
+    set_err(
+        p_err,
+        match r {
+            Ok(()) => HTTPc_ERR_NONE,
+            Err(e) => e,
+        },
+    );
+}
+
+/// Writes the outcome of an API call that returns a value through `p_err` and gives the value
+/// to return: `Ok(v)` is `HTTPc_ERR_NONE` and `v`, an error is that error and 0 (`DEF_FAIL`).
+#[inline(always)]
+pub(crate) fn set_outcome(p_err: *mut HTTPc_ERR, r: Result<u32, HTTPc_ERR>) -> u32 {
+    match r {
+        Ok(v) => {
+            set_err(p_err, HTTPc_ERR_NONE);
+            v
+        }
+        Err(e) => {
+            set_err(p_err, e);
+            0
+        }
+    }
+}
+
 /// Registers the port (copied). Call once, before `HTTPc_Init()`.
 ///
 /// Errors: `HTTPc_ERR_NULL_PTR` (p_port), `HTTPc_ERR_INIT` (already initialised),

@@ -10,7 +10,7 @@ use super::global::{self, Lock};
 use super::objects::*;
 use super::param::{fn_param, read_param};
 use super::state::{self, ConnState, MsgState, Phase, ReqState, WsState};
-use super::task::{block_until, can_block, set_err, wake_engine};
+use super::task::{block_until, can_block, set_outcome, set_result, wake_engine};
 use super::types::*;
 use crate::proto::close;
 use crate::proto::handshake::{Key, RequestWriter, WriteError};
@@ -27,16 +27,11 @@ const TRANS_WAIT_MS: u32 = 30_000;
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_err: *mut HTTPc_ERR) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_ws_obj.cast()) {
-        return set_err(p_err, e);
-    }
-    // SAFETY: non-NULL object; lock held.
-    if unsafe { state::get::<_, WsState>(p_ws_obj) }.is_some_and(|w| w.used) {
-        return set_err(p_err, HTTPc_ERR_WEBSOCK_IS_USED);
-    }
-    // SAFETY: valid object, not in use.
-    unsafe { state::init(p_ws_obj, WsState::cleared()) };
-    set_err(p_err, HTTPc_ERR_NONE);
+    let r = ready(p_ws_obj.cast(), p_ws_obj.cast()).and_then(|()| {
+        // SAFETY: non-NULL object; lock held.
+        unsafe { state::reinit(p_ws_obj, HTTPc_ERR_WEBSOCK_IS_USED, WsState::cleared) }
+    });
+    set_result(p_err, r);
 }
 
 /// Sets one WebSocket hook (`HTTPc_PARAM_TYPE_WEBSOCK_ON_*`, the function pointer itself as
@@ -56,16 +51,22 @@ pub unsafe extern "C" fn HTTPc_WebSockSetParam(
     p_err: *mut HTTPc_ERR,
 ) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_ws_obj.cast()).and_then(|()| ready(p_param)) {
-        return set_err(p_err, e);
-    }
+    // SAFETY: lock held; pointers as documented.
+    set_result(p_err, unsafe { ws_set_param(p_ws_obj, type_, p_param) });
+}
+
+/// `HTTPc_WebSockSetParam` under the lock.
+///
+/// # Safety
+/// Lock held; valid or NULL pointers.
+unsafe fn ws_set_param(
+    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
+    type_: HTTPc_PARAM_TYPE,
+    p_param: *mut c_void,
+) -> Result<(), HTTPc_ERR> {
+    ready(p_ws_obj.cast(), p_param)?;
     // SAFETY: non-NULL object; lock held.
-    let Some(w) = (unsafe { state::get::<_, WsState>(p_ws_obj) }) else {
-        return set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-    };
-    if w.used {
-        return set_err(p_err, HTTPc_ERR_WEBSOCK_IS_USED);
-    }
+    let w = unsafe { state::get_idle::<_, WsState>(p_ws_obj, HTTPc_ERR_WEBSOCK_IS_USED)? };
     // SAFETY: in every arm `p_param` is of the parameter's type (API contract).
     unsafe {
         match type_ {
@@ -84,10 +85,10 @@ pub unsafe extern "C" fn HTTPc_WebSockSetParam(
             HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS => {
                 w.cfg.close_timeout_ms = read_param(p_param)
             }
-            _ => return set_err(p_err, HTTPc_ERR_PARAM_INVALID),
+            _ => return Err(HTTPc_ERR_PARAM_INVALID),
         }
     }
-    set_err(p_err, HTTPc_ERR_NONE);
+    Ok(())
 }
 
 /// Resets a message object (hooks NULL, `UserDataPtr` NULL).
@@ -102,19 +103,14 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
     p_err: *mut HTTPc_ERR,
 ) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_msg_obj.cast()) {
-        return set_err(p_err, e);
-    }
-    // SAFETY: non-NULL object; lock held.
-    if unsafe { state::get::<_, MsgState>(p_msg_obj) }.is_some_and(|m| m.used) {
-        return set_err(p_err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
-    }
-    // SAFETY: valid object, not queued.
-    unsafe {
-        state::init(p_msg_obj, MsgState::cleared());
-        (*p_msg_obj).UserDataPtr = null_mut();
-    }
-    set_err(p_err, HTTPc_ERR_NONE);
+    let r = ready(p_msg_obj.cast(), p_msg_obj.cast()).and_then(|()| {
+        // SAFETY: non-NULL object; lock held.
+        unsafe { state::reinit(p_msg_obj, HTTPc_ERR_WEBSOCK_MSG_IS_USED, MsgState::cleared)? };
+        // SAFETY: valid object, just cleared.
+        unsafe { (*p_msg_obj).UserDataPtr = null_mut() };
+        Ok(())
+    });
+    set_result(p_err, r);
 }
 
 /// Sets a message parameter: `HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA` (the pointer itself),
@@ -133,16 +129,22 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
     p_err: *mut HTTPc_ERR,
 ) {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_msg_obj.cast()).and_then(|()| ready(p_param)) {
-        return set_err(p_err, e);
-    }
+    // SAFETY: lock held; pointers as documented.
+    set_result(p_err, unsafe { msg_set_param(p_msg_obj, type_, p_param) });
+}
+
+/// `HTTPc_WebSockMsgSetParam` under the lock.
+///
+/// # Safety
+/// Lock held; valid or NULL pointers.
+unsafe fn msg_set_param(
+    p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    type_: HTTPc_PARAM_TYPE,
+    p_param: *mut c_void,
+) -> Result<(), HTTPc_ERR> {
+    ready(p_msg_obj.cast(), p_param)?;
     // SAFETY: non-NULL object; lock held.
-    let Some(m) = (unsafe { state::get::<_, MsgState>(p_msg_obj) }) else {
-        return set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-    };
-    if m.used {
-        return set_err(p_err, HTTPc_ERR_WEBSOCK_MSG_IS_USED);
-    }
+    let m = unsafe { state::get_idle::<_, MsgState>(p_msg_obj, HTTPc_ERR_WEBSOCK_MSG_IS_USED)? };
     // SAFETY: in every arm `p_param` is of the parameter's type (API contract).
     unsafe {
         match type_ {
@@ -150,10 +152,10 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
             HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_INIT => m.on_tx_init = fn_param(p_param),
             HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA => m.on_tx_data = fn_param(p_param),
             HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE => m.on_tx_complete = fn_param(p_param),
-            _ => return set_err(p_err, HTTPc_ERR_PARAM_INVALID),
+            _ => return Err(HTTPc_ERR_PARAM_INVALID),
         }
     }
-    set_err(p_err, HTTPc_ERR_NONE);
+    Ok(())
 }
 
 fn write_err(e: WriteError) -> HTTPc_ERR {
@@ -393,25 +395,44 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     p_err: *mut HTTPc_ERR,
 ) -> CPU_BOOLEAN {
     let _lock = Lock::take();
+    // SAFETY: lock held; pointers as documented.
+    let r = unsafe {
+        ws_upgrade(
+            p_conn_obj,
+            p_req_obj,
+            p_resp_obj,
+            p_ws_obj,
+            p_resource_path,
+            resource_path_len,
+            flags,
+        )
+    };
+    set_outcome(p_err, r) as CPU_BOOLEAN
+}
+
+/// `HTTPc_WebSockUpgrade` under the lock: the value to return, or the error (and DEF_FAIL).
+///
+/// # Safety
+/// Lock held once; as for `HTTPc_WebSockUpgrade`.
+unsafe fn ws_upgrade(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_req_obj: *mut HTTPc_REQ_OBJ,
+    p_resp_obj: *mut HTTPc_RESP_OBJ,
+    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
+    p_resource_path: *mut CPU_CHAR,
+    resource_path_len: CPU_INT16U,
+    flags: HTTPc_FLAGS,
+) -> Result<u32, HTTPc_ERR> {
     let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
-    let checked = ready(p_conn_obj.cast())
-        .and_then(|()| ready(p_req_obj.cast()))
-        .and_then(|()| ready(p_resp_obj.cast()))
-        .and_then(|()| ready(p_ws_obj.cast()))
-        .and_then(|()| ready(p_resource_path as *const c_void))
-        .and_then(|()| {
-            if resource_path_len == 0 {
-                Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID)
-            } else if no_block {
-                Ok(())
-            } else {
-                // SAFETY: lock held.
-                unsafe { can_block() }
-            }
-        });
-    if let Err(e) = checked {
-        set_err(p_err, e);
-        return DEF_FAIL;
+    ready(p_conn_obj.cast(), p_req_obj.cast())?;
+    ready(p_resp_obj.cast(), p_ws_obj.cast())?;
+    ready(p_resource_path.cast(), p_resource_path.cast())?;
+    if resource_path_len == 0 {
+        return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    }
+    if !no_block {
+        // SAFETY: lock held.
+        unsafe { can_block()? };
     }
     // SAFETY: non-NULL objects; lock held. The three states live in distinct objects.
     let (c, r, w) = unsafe {
@@ -422,32 +443,33 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
         )
     };
     let (Some(c), Some(r), Some(w)) = (c, r, w) else {
-        set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_PARAM_INVALID);
     };
-    let invalid = if c.is_websocket {
-        Some(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET)
-    } else if c.phase != Phase::Connected {
-        Some(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)
-    } else if r.used {
-        Some(HTTPc_ERR_REQ_IS_USED)
-    } else if w.used {
-        Some(HTTPc_ERR_WEBSOCK_IS_USED)
-    } else if no_block && w.on_open.is_none() {
-        Some(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID)
-    } else if no_block && r.on_complete.is_none() {
-        Some(HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID)
-    } else if no_block && r.on_err.is_none() {
-        Some(HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID)
-    } else {
-        None
-    };
-    if let Some(e) = invalid {
-        set_err(p_err, e);
-        return DEF_FAIL;
+    if c.is_websocket {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+    }
+    if c.phase != Phase::Connected {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+    }
+    if r.used {
+        return Err(HTTPc_ERR_REQ_IS_USED);
+    }
+    if w.used {
+        return Err(HTTPc_ERR_WEBSOCK_IS_USED);
+    }
+    if no_block {
+        if w.on_open.is_none() {
+            return Err(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
+        }
+        if r.on_complete.is_none() {
+            return Err(HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID);
+        }
+        if r.on_err.is_none() {
+            return Err(HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID);
+        }
     }
     // SAFETY: lock held; the objects were checked above.
-    if let Err(e) = unsafe {
+    unsafe {
         start_upgrade(
             p_conn_obj,
             p_req_obj,
@@ -456,15 +478,12 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
             p_resource_path,
             resource_path_len,
             no_block,
-        )
-    } {
-        set_err(p_err, e);
-        return DEF_FAIL;
-    }
+        )?
+    };
     wake_engine();
     if no_block {
-        set_err(p_err, HTTPc_ERR_NONE);
-        return DEF_FAIL;
+        // Legacy: sent to the engine is DEF_FAIL with no error.
+        return Ok(u32::from(DEF_FAIL));
     }
     // SAFETY: lock held once; not in a hook (checked).
     let done = unsafe {
@@ -474,22 +493,14 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     };
     if !done {
         // SAFETY: lock held once; the connection is listed.
-        return unsafe { engine::give_up(p_conn_obj, p_err) };
+        unsafe { engine::give_up(p_conn_obj, null_mut()) };
+        return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     }
     // SAFETY: valid object.
     match unsafe { state::get::<_, ReqState>(p_req_obj) } {
-        Some(r) if r.ok => {
-            set_err(p_err, HTTPc_ERR_NONE);
-            DEF_OK
-        }
-        Some(r) => {
-            set_err(p_err, r.err);
-            DEF_FAIL
-        }
-        None => {
-            set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-            DEF_FAIL
-        }
+        Some(r) if r.ok => Ok(u32::from(DEF_OK)),
+        Some(r) => Err(r.err),
+        None => Err(HTTPc_ERR_PARAM_INVALID),
     }
 }
 
@@ -548,11 +559,25 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     p_err: *mut HTTPc_ERR,
 ) -> CPU_BOOLEAN {
     let _lock = Lock::take();
+    // SAFETY: lock held; pointers as documented.
+    let r = unsafe { ws_send(p_conn_obj, p_msg_obj, msg_type, p_data, payload_len, flags) };
+    set_outcome(p_err, r) as CPU_BOOLEAN
+}
+
+/// `HTTPc_WebSockSend` under the lock: the value to return, or the error (and DEF_FAIL).
+///
+/// # Safety
+/// Lock held once; as for `HTTPc_WebSockSend`.
+unsafe fn ws_send(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+    p_data: *mut CPU_CHAR,
+    payload_len: CPU_INT32U,
+    flags: HTTPc_FLAGS,
+) -> Result<u32, HTTPc_ERR> {
     let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
-    if let Err(e) = ready(p_conn_obj.cast()).and_then(|()| ready(p_msg_obj.cast())) {
-        set_err(p_err, e);
-        return DEF_FAIL;
-    }
+    ready(p_conn_obj.cast(), p_msg_obj.cast())?;
     // SAFETY: non-NULL objects; lock held.
     let (c, m) = unsafe {
         (
@@ -561,13 +586,11 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
         )
     };
     let Some(m) = m else {
-        set_err(p_err, HTTPc_ERR_PARAM_INVALID);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_PARAM_INVALID);
     };
     let Some(c) = c.filter(|c| c.is_websocket && c.phase == Phase::WebSock && !c.ws.is_null())
     else {
-        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CONN);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_WEBSOCK_INVALID_CONN);
     };
     let ws_obj = c.ws;
     let has_data = !p_data.is_null();
@@ -578,38 +601,29 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     } else {
         &[]
     };
-    let checked = if m.used {
-        Err(HTTPc_ERR_WEBSOCK_MSG_IS_USED)
-    } else if no_block && m.on_tx_complete.is_none() {
-        Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID)
-    } else if (!has_data && payload_len > 0 || !defined) && m.on_tx_data.is_none() {
-        Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID)
-    } else {
-        check_tx(msg_type, data, payload_len, has_data || payload_len == 0)
+    if m.used {
+        return Err(HTTPc_ERR_WEBSOCK_MSG_IS_USED);
     }
-    .and_then(|()| {
-        if no_block {
-            Ok(())
-        } else {
-            // SAFETY: lock held.
-            unsafe { can_block() }
-        }
-    });
-    if let Err(e) = checked {
-        set_err(p_err, e);
-        return DEF_FAIL;
+    if no_block && m.on_tx_complete.is_none() {
+        return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID);
+    }
+    if (!has_data && payload_len > 0 || !defined) && m.on_tx_data.is_none() {
+        return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
+    }
+    check_tx(msg_type, data, payload_len, has_data || payload_len == 0)?;
+    if !no_block {
+        // SAFETY: lock held.
+        unsafe { can_block()? };
     }
     // SAFETY: the connection's WebSocket object is live while it is a WebSocket.
     let Some(w) = (unsafe { state::get::<_, WsState>(ws_obj) }) else {
-        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CONN);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_WEBSOCK_INVALID_CONN);
     };
     if w.session.close_sent()
         || w.session.close_received().is_some()
         || w.session.failure().is_some()
     {
-        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
-        return DEF_FAIL;
+        return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
     }
     m.used = true;
     m.no_block = no_block;
@@ -637,8 +651,7 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     w.tx_stalled = false;
     wake_engine();
     if no_block {
-        set_err(p_err, HTTPc_ERR_NONE);
-        return DEF_OK;
+        return Ok(u32::from(DEF_OK));
     }
     // SAFETY: lock held once; not in a hook (checked).
     let done = unsafe {
@@ -648,29 +661,15 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     };
     if !done {
         // SAFETY: lock held once; the connection is listed.
-        return unsafe { engine::give_up(p_conn_obj, p_err) };
+        unsafe { engine::give_up(p_conn_obj, null_mut()) };
+        return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     }
     // SAFETY: valid object.
     match unsafe { state::get::<_, MsgState>(p_msg_obj) } {
-        Some(m) if done && m.ok => {
-            set_err(p_err, HTTPc_ERR_NONE);
-            DEF_OK
-        }
-        Some(m) if done => {
-            set_err(
-                p_err,
-                if m.err == HTTPc_ERR_NONE {
-                    HTTPc_ERR_WEBSOCK_SEND_ERROR
-                } else {
-                    m.err
-                },
-            );
-            DEF_FAIL
-        }
-        _ => {
-            set_err(p_err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
-            DEF_FAIL
-        }
+        Some(m) if m.ok => Ok(u32::from(DEF_OK)),
+        Some(m) if m.err == HTTPc_ERR_NONE => Err(HTTPc_ERR_WEBSOCK_SEND_ERROR),
+        Some(m) => Err(m.err),
+        None => Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT),
     }
 }
 
@@ -695,10 +694,22 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
     p_err: *mut HTTPc_ERR,
 ) -> CPU_INT16U {
     let _lock = Lock::take();
-    if let Err(e) = ready(p_buf as *const c_void) {
-        set_err(p_err, e);
-        return 0;
-    }
+    // SAFETY: lock held; pointers as documented.
+    let r = unsafe { fmt_close_msg(close_code, p_reason, p_buf, buf_len) };
+    set_outcome(p_err, r) as CPU_INT16U
+}
+
+/// `HTTPc_WebSockFmtCloseMsg` under the lock: the payload length, or the error (and 0).
+///
+/// # Safety
+/// As for `HTTPc_WebSockFmtCloseMsg`.
+unsafe fn fmt_close_msg(
+    close_code: HTTPc_WEBSOCK_CLOSE_CODE,
+    p_reason: *mut CPU_CHAR,
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+) -> Result<u32, HTTPc_ERR> {
+    ready(p_buf.cast(), p_buf.cast())?;
     // Reason length, bounded: never scan further than one byte past the limit.
     let mut reason_len = 0usize;
     if !p_reason.is_null() {
@@ -708,12 +719,10 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
         }
     }
     if !close::is_valid_wire_code(close_code) {
-        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);
-        return 0;
+        return Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);
     }
     if reason_len > close::MAX_REASON_LEN || usize::from(buf_len) < 2 + reason_len {
-        set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN);
-        return 0;
+        return Err(HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN);
     }
     // SAFETY: `reason_len` bytes were just read; the buffer holds `buf_len` bytes.
     let (reason, out) = unsafe {
@@ -723,17 +732,8 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
         )
     };
     match close::write_payload(close_code, reason, out) {
-        Ok(n) => {
-            set_err(p_err, HTTPc_ERR_NONE);
-            n as CPU_INT16U
-        }
-        Err(close::CloseError::InvalidReason) => {
-            set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
-            0
-        }
-        Err(_) => {
-            set_err(p_err, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN);
-            0
-        }
+        Ok(n) => Ok(n as u32),
+        Err(close::CloseError::InvalidReason) => Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM),
+        Err(_) => Err(HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN),
     }
 }
