@@ -193,95 +193,21 @@ unsafe fn write_hdr(w: &mut RequestWriter<'_>, h: *const HTTPc_HDR) -> Result<()
     w.header(name, value).map_err(write_err)
 }
 
-/// Writes the upgrade request into the connection buffer. Returns its length and the key.
-///
-/// # Safety
-/// Lock held; valid objects; `path` valid for `path_len` bytes.
-#[inline(never)] // its writer and key are off the stack when the handshake state is set up
-unsafe fn write_request(
-    c: &ConnState,
-    r: &ReqState,
-    p_conn: *mut HTTPc_CONN_OBJ,
-    p_req: *mut HTTPc_REQ_OBJ,
-    path: &[u8],
-) -> Result<(usize, Key, crate::proto::handshake::OfferedProtocols), HTTPc_ERR> {
-    let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
-    let mut nonce = [0u8; 16];
-    if !port.random(&mut nonce) {
-        return Err(HTTPc_ERR_WEBSOCK_FAULT);
-    }
-    let key = Key::from_random(nonce);
-    // Query string from the table, as given: assembled at the end of the connection buffer
-    // (not on the stack), then copied into the request line by the writer.
-    let kv_at = |i: usize| {
-        // SAFETY: the table has `query_nbr` entries whose key and value are the application's
-        // (API contract); `i < query_nbr` at every call.
-        unsafe {
-            let kv = *r.query_tbl.add(i);
-            (
-                bytes(kv.KeyPtr, usize::from(kv.KeyLen)),
-                bytes(kv.ValPtr, usize::from(kv.ValLen)),
-            )
-        }
-    };
-    let nbr = usize::from(r.query_nbr);
-    let qlen: usize = (0..nbr)
-        .map(|i| {
-            let (k, v) = kv_at(i);
-            usize::from(i > 0) + k.len() + usize::from(!v.is_empty()) + v.len()
-        })
-        .sum();
-    // SAFETY: the application lent the buffer at `HTTPc_ConnOpen`; it is idle now.
-    let buf = unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) };
-    let split = buf
-        .len()
-        .checked_sub(qlen)
-        .ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
-    let (buf, query) = buf
-        .split_at_mut_checked(split)
-        .ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
-    let mut at = 0;
-    for i in 0..nbr {
-        let (k, v) = kv_at(i);
-        let sep: &[u8] = if i == 0 { b"" } else { b"&" };
-        let eq: &[u8] = if v.is_empty() { b"" } else { b"=" };
-        for part in [sep, k, eq, v] {
-            at += crate::proto::bytes::copy(query.get_mut(at..).unwrap_or(&mut []), part);
+/// Copies `part` just before `buf[*at..]` and moves `at` back to its start:
+/// `HTTPc_ERR_REQ_QUERY_STR_CREATE` when it does not fit.
+fn prepend(buf: &mut [u8], at: &mut usize, part: &[u8]) -> Result<(), HTTPc_ERR> {
+    for &b in part.iter().rev() {
+        *at = at.checked_sub(1).ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
+        if let Some(d) = buf.get_mut(*at) {
+            *d = b;
         }
     }
-    // SAFETY: host string of `host_len` bytes (ConnOpen contract).
-    let host = unsafe { bytes(c.host, usize::from(c.host_len)) };
-    let secure = c.trust.is_some() || !c.secure_cn.is_null();
-    let mut w = RequestWriter::new(buf);
-    w.start(host, c.port, secure, path, query, &key)
-        .map_err(write_err)?;
-    for i in 0..usize::from(r.hdr_nbr) {
-        // SAFETY: the table has `hdr_nbr` entries (API contract).
-        unsafe { write_hdr(&mut w, r.hdr_tbl.add(i))? };
-    }
-    if let Some(hook) = r.on_hdr_tx {
-        // The hook is called until it says it gave the last header (bounded).
-        for _ in 0..64 {
-            let mut h: *mut HTTPc_HDR = null_mut();
-            // SAFETY: application hook with its objects and a live out-pointer.
-            let last = unsafe { hook(p_conn, p_req, &mut h) };
-            if !h.is_null() {
-                // SAFETY: the hook's header.
-                unsafe { write_hdr(&mut w, h)? };
-            }
-            if last == DEF_YES {
-                break;
-            }
-        }
-    }
-    let offered = w.offered();
-    let n = w.finish().map_err(write_err)?;
-    Ok((n, key, offered))
+    Ok(())
 }
 
-/// Writes the upgrade request and arms the connection, request and WebSocket for it. Kept out
-/// of line so its locals (key, writer, parser set-up) are off the stack during the blocking
-/// wait that follows.
+/// Writes the upgrade request into the connection buffer and arms the connection, request and
+/// WebSocket for it. Kept out of line so its locals (key, writer, parser set-up) are off the
+/// stack during the blocking wait that follows.
 ///
 /// # Safety
 /// Lock held; every pointer is a valid, cleared object; the path holds its length in bytes.
@@ -298,20 +224,78 @@ unsafe fn start_upgrade(
 ) -> Result<(), HTTPc_ERR> {
     // SAFETY: the application's path of `resource_path_len` bytes.
     let path = unsafe { bytes(p_resource_path, usize::from(resource_path_len)) };
-    // Hooks may run here (the header hook): no state reference is used across it except the
-    // copies the writer needs, which it reads before calling.
+    // The header hook may run below and reach these states through the API: `c` and `r` are
+    // not used once it has been called (they are fetched again at the end).
     // SAFETY: lock held; valid objects.
-    let written = unsafe {
-        let (Some(c), Some(r)) = (
+    let (Some(c), Some(r)) = (unsafe {
+        (
             state::get::<_, ConnState>(p_conn_obj),
             state::get::<_, ReqState>(p_req_obj),
-        ) else {
-            return Err(HTTPc_ERR_PARAM_INVALID);
-        };
-        write_request(c, r, p_conn_obj, p_req_obj, path)
+        )
+    }) else {
+        return Err(HTTPc_ERR_PARAM_INVALID);
     };
-    let (len, key, offered) = written?;
-    // SAFETY: re-fetch after the hook; valid objects; lock held.
+    let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
+    let mut nonce = [0u8; 16];
+    if !port.random(&mut nonce) {
+        return Err(HTTPc_ERR_WEBSOCK_FAULT);
+    }
+    let key = Key::from_random(nonce);
+    // SAFETY: the application lent the buffer at `HTTPc_ConnOpen`; it is idle now.
+    let buf = unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) };
+    // Query string from the table, as given: assembled backwards at the end of the connection
+    // buffer (not on the stack), then copied into the request line by the writer.
+    let mut split = buf.len();
+    for i in (0..usize::from(r.query_nbr)).rev() {
+        // SAFETY: the table has `query_nbr` entries whose key and value are the application's
+        // (API contract).
+        let (k, v) = unsafe {
+            let kv = *r.query_tbl.add(i);
+            (
+                bytes(kv.KeyPtr, usize::from(kv.KeyLen)),
+                bytes(kv.ValPtr, usize::from(kv.ValLen)),
+            )
+        };
+        prepend(buf, &mut split, v)?;
+        if !v.is_empty() {
+            prepend(buf, &mut split, b"=")?;
+        }
+        prepend(buf, &mut split, k)?;
+        if i > 0 {
+            prepend(buf, &mut split, b"&")?;
+        }
+    }
+    let (buf, query) = buf
+        .split_at_mut_checked(split)
+        .ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
+    // SAFETY: host string of `host_len` bytes (ConnOpen contract).
+    let host = unsafe { bytes(c.host, usize::from(c.host_len)) };
+    let secure = c.trust.is_some() || !c.secure_cn.is_null();
+    let mut w = RequestWriter::new(buf);
+    w.start(host, c.port, secure, path, query, &key)
+        .map_err(write_err)?;
+    for i in 0..usize::from(r.hdr_nbr) {
+        // SAFETY: the table has `hdr_nbr` entries (API contract).
+        unsafe { write_hdr(&mut w, r.hdr_tbl.add(i))? };
+    }
+    if let Some(hook) = r.on_hdr_tx {
+        // The hook is called until it says it gave the last header (bounded).
+        for _ in 0..64 {
+            let mut h: *mut HTTPc_HDR = null_mut();
+            // SAFETY: application hook with its objects and a live out-pointer.
+            let last = unsafe { hook(p_conn_obj, p_req_obj, &mut h) };
+            if !h.is_null() {
+                // SAFETY: the hook's header.
+                unsafe { write_hdr(&mut w, h)? };
+            }
+            if last == DEF_YES {
+                break;
+            }
+        }
+    }
+    let offered = w.offered();
+    let len = w.finish().map_err(write_err)?;
+    // SAFETY: fetched again after the hook; valid objects; lock held.
     let (Some(c), Some(r), Some(w)) = (unsafe {
         (
             state::get::<_, ConnState>(p_conn_obj),
