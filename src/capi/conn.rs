@@ -9,7 +9,7 @@ use super::global::{self, globals, Lock};
 use super::objects::*;
 use super::param::{fn_param, read_param};
 use super::state::{self, ConnState, Phase};
-use super::task::{block_until, can_block, set_outcome, set_result, wake_engine};
+use super::task::{block_until, can_block, set_result, wake_engine};
 use super::types::*;
 
 /// Blocking `HTTPc_ConnOpen` wait (legacy value).
@@ -146,6 +146,7 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     p_err: *mut HTTPc_ERR,
 ) -> CPU_BOOLEAN {
     let _lock = Lock::take();
+    let no_block = flags & HTTPc_FLAG_CONN_NO_BLOCK != 0;
     // SAFETY: lock held; pointers as documented.
     let r = unsafe {
         conn_open(
@@ -154,13 +155,17 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
             buf_len,
             p_hostname_str,
             hostname_str_len,
-            flags,
+            no_block,
         )
     };
-    set_outcome(p_err, r) as CPU_BOOLEAN
+    // Legacy: a non-blocking open returns DEF_FAIL with no error once queued.
+    let ok = r.is_ok() && !no_block;
+    set_result(p_err, r);
+    CPU_BOOLEAN::from(ok)
 }
 
-/// `HTTPc_ConnOpen` under the lock: the value to return, or the error (and DEF_FAIL).
+/// `HTTPc_ConnOpen` under the lock: queued (non-blocking) or connected (blocking), or the
+/// error.
 ///
 /// # Safety
 /// Lock held once; as for `HTTPc_ConnOpen`.
@@ -170,9 +175,8 @@ unsafe fn conn_open(
     buf_len: CPU_INT16U,
     p_hostname_str: *mut CPU_CHAR,
     hostname_str_len: CPU_INT16U,
-    flags: HTTPc_FLAGS,
-) -> Result<u32, HTTPc_ERR> {
-    let no_block = flags & HTTPc_FLAG_CONN_NO_BLOCK != 0;
+    no_block: bool,
+) -> Result<(), HTTPc_ERR> {
     ready(p_conn_obj.cast(), p_buf.cast())?;
     if buf_len < HTTPc_BUF_LEN_MIN {
         return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
@@ -226,8 +230,7 @@ unsafe fn conn_open(
     unsafe { global::list_add(p_conn_obj) };
     wake_engine();
     if no_block {
-        // Legacy: queued is DEF_FAIL with no error.
-        return Ok(u32::from(DEF_FAIL));
+        return Ok(());
     }
     // SAFETY: lock held once, not in a hook (checked).
     let done = unsafe {
@@ -245,7 +248,7 @@ unsafe fn conn_open(
         return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     }
     if s.phase == Phase::Connected {
-        Ok(u32::from(DEF_OK))
+        Ok(())
     } else if s.err == HTTPc_ERR_NONE {
         Err(HTTPc_ERR_CONN_SOCK_CONNECT)
     } else {

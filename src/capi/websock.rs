@@ -379,6 +379,7 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     p_err: *mut HTTPc_ERR,
 ) -> CPU_BOOLEAN {
     let _lock = Lock::take();
+    let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
     // SAFETY: lock held; pointers as documented.
     let r = unsafe {
         ws_upgrade(
@@ -388,13 +389,17 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
             p_ws_obj,
             p_resource_path,
             resource_path_len,
-            flags,
+            no_block,
         )
     };
-    set_outcome(p_err, r) as CPU_BOOLEAN
+    // Legacy: a non-blocking upgrade returns DEF_FAIL with no error once sent to the engine.
+    let ok = r.is_ok() && !no_block;
+    set_result(p_err, r);
+    CPU_BOOLEAN::from(ok)
 }
 
-/// `HTTPc_WebSockUpgrade` under the lock: the value to return, or the error (and DEF_FAIL).
+/// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
+/// response received (blocking), or the error.
 ///
 /// # Safety
 /// Lock held once; as for `HTTPc_WebSockUpgrade`.
@@ -405,9 +410,8 @@ unsafe fn ws_upgrade(
     p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
     p_resource_path: *mut CPU_CHAR,
     resource_path_len: CPU_INT16U,
-    flags: HTTPc_FLAGS,
-) -> Result<u32, HTTPc_ERR> {
-    let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
+    no_block: bool,
+) -> Result<(), HTTPc_ERR> {
     ready(p_conn_obj.cast(), p_req_obj.cast())?;
     ready(p_resp_obj.cast(), p_ws_obj.cast())?;
     ready(p_resource_path.cast(), p_resource_path.cast())?;
@@ -466,8 +470,7 @@ unsafe fn ws_upgrade(
     };
     wake_engine();
     if no_block {
-        // Legacy: sent to the engine is DEF_FAIL with no error.
-        return Ok(u32::from(DEF_FAIL));
+        return Ok(());
     }
     // SAFETY: lock held once; not in a hook (checked).
     let done = unsafe {
@@ -482,7 +485,7 @@ unsafe fn ws_upgrade(
     }
     // SAFETY: valid object.
     match unsafe { state::get::<_, ReqState>(p_req_obj) } {
-        Some(r) if r.ok => Ok(u32::from(DEF_OK)),
+        Some(r) if r.ok => Ok(()),
         Some(r) => Err(r.err),
         None => Err(HTTPc_ERR_PARAM_INVALID),
     }
@@ -545,10 +548,12 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     let _lock = Lock::take();
     // SAFETY: lock held; pointers as documented.
     let r = unsafe { ws_send(p_conn_obj, p_msg_obj, msg_type, p_data, payload_len, flags) };
-    set_outcome(p_err, r) as CPU_BOOLEAN
+    let ok = r.is_ok();
+    set_result(p_err, r);
+    CPU_BOOLEAN::from(ok)
 }
 
-/// `HTTPc_WebSockSend` under the lock: the value to return, or the error (and DEF_FAIL).
+/// `HTTPc_WebSockSend` under the lock: queued (non-blocking) or sent (blocking), or the error.
 ///
 /// # Safety
 /// Lock held once; as for `HTTPc_WebSockSend`.
@@ -559,7 +564,7 @@ unsafe fn ws_send(
     p_data: *mut CPU_CHAR,
     payload_len: CPU_INT32U,
     flags: HTTPc_FLAGS,
-) -> Result<u32, HTTPc_ERR> {
+) -> Result<(), HTTPc_ERR> {
     let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
     ready(p_conn_obj.cast(), p_msg_obj.cast())?;
     // SAFETY: non-NULL objects; lock held.
@@ -635,7 +640,7 @@ unsafe fn ws_send(
     w.tx_stalled = false;
     wake_engine();
     if no_block {
-        return Ok(u32::from(DEF_OK));
+        return Ok(());
     }
     // SAFETY: lock held once; not in a hook (checked).
     let done = unsafe {
@@ -650,7 +655,7 @@ unsafe fn ws_send(
     }
     // SAFETY: valid object.
     match unsafe { state::get::<_, MsgState>(p_msg_obj) } {
-        Some(m) if m.ok => Ok(u32::from(DEF_OK)),
+        Some(m) if m.ok => Ok(()),
         Some(m) if m.err == HTTPc_ERR_NONE => Err(HTTPc_ERR_WEBSOCK_SEND_ERROR),
         Some(m) => Err(m.err),
         None => Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT),
