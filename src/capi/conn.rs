@@ -42,14 +42,13 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
     let r = ready(p_conn_obj.cast(), p_conn_obj.cast()).and_then(|()| {
         // SAFETY: non-NULL object; lock held.
         unsafe {
-            state::reinit(p_conn_obj, HTTPc_ERR_CONN_IS_USED, || {
-                // SAFETY: lock held.
+            state::reinit(p_conn_obj, HTTPc_ERR_CONN_IS_USED, |s| {
+                // SAFETY: `s` is the object's state place; lock held.
                 let cfg = globals().cfg;
-                let mut s = ConnState::cleared();
-                s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
-                s.inactivity_s = cfg.ConnInactivityTimeout_s;
-                s.keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
-                s
+                ConnState::clear(s);
+                (*s).connect_timeout_ms = cfg.ConnConnectTimeout_ms;
+                (*s).inactivity_s = cfg.ConnInactivityTimeout_s;
+                (*s).keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
             })
         }
     });

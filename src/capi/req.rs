@@ -21,7 +21,7 @@ pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut
     let _lock = Lock::take();
     let r = ready(p_req_obj.cast(), p_req_obj.cast()).and_then(|()| {
         // SAFETY: non-NULL object; lock held.
-        unsafe { state::reinit(p_req_obj, HTTPc_ERR_REQ_IS_USED, ReqState::cleared) }
+        unsafe { state::reinit(p_req_obj, HTTPc_ERR_REQ_IS_USED, |s| ReqState::clear(s)) }
     });
     set_result(p_err, r);
 }

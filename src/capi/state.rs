@@ -92,44 +92,30 @@ pub(crate) struct ConnState {
 }
 
 impl ConnState {
-    pub(crate) fn cleared() -> Self {
-        ConnState {
-            magic: CONN_MAGIC,
-            phase: Phase::Idle,
-            no_block: false,
-            persistent: false,
-            keep_alive: false,
-            is_websocket: false,
-            close_requested: false,
-            close_req_status: HTTPc_CONN_CLOSE_STATUS_APP,
-            close_req_err: HTTPc_ERR_NONE,
-            port_set: false,
-            open_done: false,
-            port: 80,
-            connect_timeout_ms: 2000,
-            inactivity_s: 30,
-            buf_len: 0,
-            rx_start: 0,
-            rx_end: 0,
-            tx_start: 0,
-            tx_end: 0,
-            err: HTTPc_ERR_NONE,
-            close_status: HTTPc_CONN_CLOSE_STATUS_NONE,
-            started_ms: 0,
-            body_left: 0,
-            body_unbounded: false,
-            handle: null_mut(),
-            host: core::ptr::null(),
-            host_len: 0,
-            secure_cn: core::ptr::null(),
-            trust: None,
-            on_connect: None,
-            on_close: None,
-            buf: null_mut(),
-            next: null_mut(),
-            req: null_mut(),
-            resp: null_mut(),
-            ws: null_mut(),
+    /// Writes a cleared state at `p`, in place: the area is zeroed, which makes every `bool`
+    /// false, every number 0, every pointer NULL and every callback `None`, then the fields
+    /// whose cleared value is something else are set. (The compiler builds a whole struct
+    /// value on the stack and copies it.) Cleared values that are zero: not blocking, not
+    /// persistent, no keep-alive, not a WebSocket, no close requested, no port set, not
+    /// opened, no buffer (length 0, both regions empty), not started, no body left (bounded),
+    /// no handle, host, TLS name or trust callback, no callbacks, not linked to anything.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    pub(crate) unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = CONN_MAGIC;
+            (*p).phase = Phase::Idle;
+            (*p).close_req_status = HTTPc_CONN_CLOSE_STATUS_APP;
+            (*p).close_req_err = HTTPc_ERR_NONE;
+            (*p).port = 80;
+            (*p).connect_timeout_ms = 2000;
+            (*p).inactivity_s = 30;
+            (*p).err = HTTPc_ERR_NONE;
+            (*p).close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
         }
     }
 
@@ -169,22 +155,18 @@ pub(crate) struct ReqState {
 }
 
 impl ReqState {
-    pub(crate) fn cleared() -> Self {
-        ReqState {
-            magic: REQ_MAGIC,
-            used: false,
-            no_block: false,
-            done: false,
-            ok: false,
-            err: HTTPc_ERR_NONE,
-            hdr_nbr: 0,
-            hdr_tbl: core::ptr::null(),
-            on_hdr_tx: None,
-            on_hdr_rx: None,
-            on_complete: None,
-            on_err: None,
-            query_nbr: 0,
-            query_tbl: core::ptr::null(),
+    /// Writes a cleared state at `p`, in place (see [`ConnState::clear`]). Cleared values that
+    /// are zero: not used, blocking, not done, not ok, no header table, query table or hooks.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    pub(crate) unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = REQ_MAGIC;
+            (*p).err = HTTPc_ERR_NONE;
         }
     }
 }
@@ -235,36 +217,22 @@ pub(crate) struct WsState {
 }
 
 impl WsState {
-    pub(crate) fn cleared() -> Self {
-        WsState {
-            magic: WS_MAGIC,
-            used: false,
-            open_notified: false,
-            close_notified: false,
-            cfg: Config::DEFAULT,
-            session: Session::new(Config::DEFAULT),
-            on_open: None,
-            on_close: None,
-            on_err: None,
-            on_pong: None,
-            on_rx_init: None,
-            on_rx_data: None,
-            on_rx_complete: None,
-            head: null_mut(),
-            tail: null_mut(),
-            cur: null_mut(),
-            finishing: null_mut(),
-            frame_left: 0,
-            tx_stalled: false,
-            rx_paused: false,
-            masker: Masker::new([0; 4]),
-            rx: RxDelivery {
-                msg_type: 0,
-                buf: null_mut(),
-                cap: 0,
-                off: 0,
-            },
-            err: HTTPc_ERR_NONE,
+    /// Writes a cleared state at `p`, in place (see [`ConnState::clear`]): default limits, a
+    /// new session. Cleared values that are zero: not used, nothing notified, no hooks, no
+    /// queued, current or finishing message, nothing stalled or paused, no receive delivery.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    pub(crate) unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = WS_MAGIC;
+            (*p).cfg = Config::DEFAULT;
+            core::ptr::addr_of_mut!((*p).session).write(Session::new(Config::DEFAULT));
+            core::ptr::addr_of_mut!((*p).masker).write(Masker::new([0; 4]));
+            (*p).err = HTTPc_ERR_NONE;
         }
     }
 }
@@ -296,25 +264,19 @@ pub(crate) struct MsgState {
 }
 
 impl MsgState {
-    pub(crate) fn cleared() -> Self {
-        MsgState {
-            magic: MSG_MAGIC,
-            used: false,
-            no_block: false,
-            done: false,
-            ok: false,
-            init_called: false,
-            started: false,
-            msg_type: 0,
-            len: 0,
-            sent: 0,
-            err: HTTPc_ERR_NONE,
-            data: core::ptr::null(),
-            conn: null_mut(),
-            next: null_mut(),
-            on_tx_init: None,
-            on_tx_data: None,
-            on_tx_complete: None,
+    /// Writes a cleared state at `p`, in place (see [`ConnState::clear`]). Cleared values that
+    /// are zero: not used, blocking, not done, not ok, nothing started, type 0, no length, data,
+    /// connection, successor or hooks.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    pub(crate) unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = MSG_MAGIC;
+            (*p).err = HTTPc_ERR_NONE;
         }
     }
 }
@@ -383,15 +345,6 @@ holds!(HTTPc_REQ_OBJ, ReqState, REQ_MAGIC);
 holds!(HTTPc_WEBSOCK_OBJ, WsState, WS_MAGIC);
 holds!(HTTPc_WEBSOCK_MSG_OBJ, MsgState, MSG_MAGIC);
 
-/// Writes a fresh state into `obj`.
-///
-/// # Safety
-/// `obj` must be non-NULL, valid for writes and not in use by the engine.
-pub(crate) unsafe fn init<O: Holds<S>, S>(obj: *mut O, state: S) {
-    // SAFETY: the caller guarantees a valid object; `reserved` fits `S` (asserted).
-    unsafe { O::reserved(obj).write(state) }
-}
-
 /// The state of a cleared object, or None when `obj` was never cleared (or is garbage).
 ///
 /// # Safety
@@ -454,21 +407,23 @@ pub(crate) unsafe fn get_idle<'a, O: Holds<S>, S: Busy>(
     }
 }
 
-/// Writes a fresh state into `obj` unless it holds one that is in use (`busy_err`).
+/// Clears `obj` with `clear` (given the state's place) unless it holds a state that is in use
+/// (`busy_err`).
 ///
 /// # Safety
-/// `obj` must be non-NULL and point to a live object; lock held.
+/// `obj` must be non-NULL and point to a live object; lock held. `clear` writes a whole valid
+/// state at the place it is given.
 pub(crate) unsafe fn reinit<O: Holds<S>, S: Busy>(
     obj: *mut O,
     busy_err: HTTPc_ERR,
-    fresh: impl FnOnce() -> S,
+    clear: impl FnOnce(*mut S),
 ) -> Result<(), HTTPc_ERR> {
     // SAFETY: per the caller's contract.
     if unsafe { get::<O, S>(obj) }.is_some_and(|s| s.busy()) {
         return Err(busy_err);
     }
-    // SAFETY: live object, not in use.
-    unsafe { init(obj, fresh()) };
+    // SAFETY: live object, not in use; `reserved` fits `S` (asserted).
+    clear(unsafe { O::reserved(obj) });
     Ok(())
 }
 
@@ -508,5 +463,99 @@ pub(crate) fn tx_err(io: Io) -> HTTPc_ERR {
     match io {
         Io::Closed => HTTPc_ERR_CONN_SOCK_CLOSED,
         _ => HTTPc_ERR_CONN_SOCK_TX_FATAL,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::format;
+
+    /// Garbage in every reserved word, as in an object that was never zeroed.
+    const JUNK: usize = usize::from_ne_bytes([0xA5; size_of::<usize>()]);
+
+    #[test]
+    fn clear_writes_every_cleared_value_over_garbage() {
+        let mut conn = HTTPc_CONN_OBJ {
+            UserDataPtr: null_mut(),
+            Reserved: [JUNK; HTTPc_CONN_OBJ_RESERVED_WORDS],
+        };
+        let mut req = HTTPc_REQ_OBJ {
+            UserDataPtr: null_mut(),
+            Reserved: [JUNK; HTTPc_REQ_OBJ_RESERVED_WORDS],
+        };
+        let mut ws = HTTPc_WEBSOCK_OBJ {
+            UserDataPtr: null_mut(),
+            Reserved: [JUNK; HTTPc_WEBSOCK_OBJ_RESERVED_WORDS],
+        };
+        let mut msg = HTTPc_WEBSOCK_MSG_OBJ {
+            UserDataPtr: null_mut(),
+            Reserved: [JUNK; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
+        };
+        // SAFETY: live objects of the right types; each state is read after `clear` wrote it.
+        let (c, r, w, m) = unsafe {
+            ConnState::clear(HTTPc_CONN_OBJ::reserved(&mut conn));
+            ReqState::clear(HTTPc_REQ_OBJ::reserved(&mut req));
+            WsState::clear(HTTPc_WEBSOCK_OBJ::reserved(&mut ws));
+            MsgState::clear(HTTPc_WEBSOCK_MSG_OBJ::reserved(&mut msg));
+            (
+                get::<_, ConnState>(&mut conn).unwrap(),
+                get::<_, ReqState>(&mut req).unwrap(),
+                get::<_, WsState>(&mut ws).unwrap(),
+                get::<_, MsgState>(&mut msg).unwrap(),
+            )
+        };
+
+        assert_eq!(c.phase, Phase::Idle);
+        assert!(!c.no_block && !c.persistent && !c.keep_alive && !c.is_websocket);
+        assert!(!c.close_requested && !c.port_set && !c.open_done && !c.body_unbounded);
+        assert_eq!(c.close_req_status, HTTPc_CONN_CLOSE_STATUS_APP);
+        assert_eq!(c.close_req_err, HTTPc_ERR_NONE);
+        assert_eq!(
+            (c.port, c.connect_timeout_ms, c.inactivity_s),
+            (80, 2000, 30)
+        );
+        assert_eq!(
+            (c.buf_len, c.rx_start, c.rx_end, c.tx_start, c.tx_end),
+            (0, 0, 0, 0, 0)
+        );
+        assert_eq!(c.err, HTTPc_ERR_NONE);
+        assert_eq!(c.close_status, HTTPc_CONN_CLOSE_STATUS_NONE);
+        assert_eq!((c.started_ms, c.body_left, c.host_len), (0, 0, 0));
+        assert!(c.handle.is_null() && c.host.is_null() && c.secure_cn.is_null());
+        assert!(c.trust.is_none() && c.on_connect.is_none() && c.on_close.is_none());
+        assert!(c.buf.is_null() && c.next.is_null() && c.req.is_null());
+        assert!(c.resp.is_null() && c.ws.is_null());
+
+        assert!(!r.used && !r.no_block && !r.done && !r.ok);
+        assert_eq!(r.err, HTTPc_ERR_NONE);
+        assert_eq!((r.hdr_nbr, r.query_nbr), (0, 0));
+        assert!(r.hdr_tbl.is_null() && r.query_tbl.is_null());
+        assert!(r.on_hdr_tx.is_none() && r.on_hdr_rx.is_none());
+        assert!(r.on_complete.is_none() && r.on_err.is_none());
+
+        assert!(!w.used && !w.open_notified && !w.close_notified);
+        assert_eq!(w.cfg, Config::DEFAULT);
+        assert_eq!(
+            format!("{:?}", w.session),
+            format!("{:?}", Session::new(Config::DEFAULT))
+        );
+        assert!(w.on_open.is_none() && w.on_close.is_none() && w.on_err.is_none());
+        assert!(w.on_pong.is_none() && w.on_rx_init.is_none());
+        assert!(w.on_rx_data.is_none() && w.on_rx_complete.is_none());
+        assert!(w.head.is_null() && w.tail.is_null() && w.cur.is_null());
+        assert!(w.finishing.is_null());
+        assert_eq!(w.frame_left, 0);
+        assert!(!w.tx_stalled && !w.rx_paused);
+        assert_eq!(w.masker, Masker::new([0; 4]));
+        assert_eq!((w.rx.msg_type, w.rx.cap, w.rx.off), (0, 0, 0));
+        assert!(w.rx.buf.is_null());
+        assert_eq!(w.err, HTTPc_ERR_NONE);
+
+        assert!(!m.used && !m.no_block && !m.done && !m.ok && !m.init_called && !m.started);
+        assert_eq!((m.msg_type, m.len, m.sent), (0, 0, 0));
+        assert_eq!(m.err, HTTPc_ERR_NONE);
+        assert!(m.data.is_null() && m.conn.is_null() && m.next.is_null());
+        assert!(m.on_tx_init.is_none() && m.on_tx_data.is_none() && m.on_tx_complete.is_none());
     }
 }

@@ -29,7 +29,7 @@ pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_er
     let _lock = Lock::take();
     let r = ready(p_ws_obj.cast(), p_ws_obj.cast()).and_then(|()| {
         // SAFETY: non-NULL object; lock held.
-        unsafe { state::reinit(p_ws_obj, HTTPc_ERR_WEBSOCK_IS_USED, WsState::cleared) }
+        unsafe { state::reinit(p_ws_obj, HTTPc_ERR_WEBSOCK_IS_USED, |s| WsState::clear(s)) }
     });
     set_result(p_err, r);
 }
@@ -105,7 +105,11 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
     let _lock = Lock::take();
     let r = ready(p_msg_obj.cast(), p_msg_obj.cast()).and_then(|()| {
         // SAFETY: non-NULL object; lock held.
-        unsafe { state::reinit(p_msg_obj, HTTPc_ERR_WEBSOCK_MSG_IS_USED, MsgState::cleared)? };
+        unsafe {
+            state::reinit(p_msg_obj, HTTPc_ERR_WEBSOCK_MSG_IS_USED, |s| {
+                MsgState::clear(s)
+            })?
+        };
         // SAFETY: valid object, just cleared.
         unsafe { (*p_msg_obj).UserDataPtr = null_mut() };
         Ok(())
