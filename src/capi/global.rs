@@ -9,7 +9,7 @@ use core::cell::UnsafeCell;
 use core::ptr::null_mut;
 
 use super::objects::{HTTPc_CFG, HTTPc_CONN_OBJ};
-use super::port::Port;
+use super::port::{HTTPc_PORT, Port};
 
 pub(crate) struct Globals {
     pub initialised: bool,
@@ -68,13 +68,13 @@ pub(crate) fn port() -> Option<&'static Port> {
     unsafe { (*PORT.0.get()).as_ref() }
 }
 
-/// Registers the port.
+/// Registers a copy of the port `raw`, which [`Port::accepts`] approved.
 ///
 /// # Safety
 /// Single-threaded, before `HTTPc_Init`, with no reference from [`port`] alive.
-pub(crate) unsafe fn set_port(p: Port) {
+pub(crate) unsafe fn set_port(raw: &HTTPc_PORT) {
     // SAFETY: see above.
-    unsafe { *PORT.0.get() = Some(p) };
+    unsafe { *PORT.0.get() = Some(Port::new(*raw)) };
 }
 
 /// Holds the library lock for its lifetime.

@@ -6,7 +6,6 @@
 
 use core::ffi::c_void;
 
-use super::consts::*;
 use super::objects::HTTP_TASK_CFG;
 use super::types::*;
 
@@ -200,8 +199,10 @@ pub(crate) struct Port {
 }
 
 impl Port {
-    /// Checks the required members.
-    pub(crate) fn new(raw: HTTPc_PORT) -> Result<Port, HTTPc_ERR> {
+    /// Whether the application's port is usable: the required members are present,
+    /// `Lock`/`Unlock` and `OsWait`/`OsSignal` come in pairs, and `TaskCreate` comes with `Lock`
+    /// and `Wait`.
+    pub(crate) fn accepts(raw: &HTTPc_PORT) -> bool {
         let required = raw.Connect.is_some()
             && raw.Send.is_some()
             && raw.Recv.is_some()
@@ -210,11 +211,13 @@ impl Port {
             && raw.TimeGet_ms.is_some();
         let pairs_ok = raw.Lock.is_some() == raw.Unlock.is_some()
             && raw.OsWait.is_some() == raw.OsSignal.is_some();
-        if required && pairs_ok {
-            Ok(Port { raw })
-        } else {
-            Err(HTTPc_ERR_INIT_PORT_INVALID)
-        }
+        let task_ok = raw.TaskCreate.is_none() || (raw.Lock.is_some() && raw.Wait.is_some());
+        required && pairs_ok && task_ok
+    }
+
+    /// A copy of a port that [`accepts`](Self::accepts) approved.
+    pub(crate) fn new(raw: HTTPc_PORT) -> Port {
+        Port { raw }
     }
 
     pub(crate) fn has_task(&self) -> bool {

@@ -84,17 +84,14 @@ pub unsafe extern "C" fn HTTPc_PortSet(p_port: *const HTTPc_PORT, p_err: *mut HT
     if g.initialised {
         return set_err(p_err, HTTPc_ERR_INIT);
     }
-    // SAFETY: non-NULL, valid by contract; copied.
-    let raw = unsafe { *p_port };
-    let task_ok = raw.TaskCreate.is_none() || (raw.Lock.is_some() && raw.Wait.is_some());
-    match Port::new(raw) {
-        Ok(port) if task_ok => {
-            // SAFETY: single-threaded before init (contract above); no port reference is alive.
-            unsafe { global::set_port(port) };
-            set_err(p_err, HTTPc_ERR_NONE);
-        }
-        _ => set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID),
+    // SAFETY: non-NULL, valid by contract; only read.
+    let raw = unsafe { &*p_port };
+    if !Port::accepts(raw) {
+        return set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID);
     }
+    // SAFETY: single-threaded before init (contract above); no port reference is alive.
+    unsafe { global::set_port(raw) };
+    set_err(p_err, HTTPc_ERR_NONE);
 }
 
 /// Initialises the library once. With a port `TaskCreate` hook it creates the engine task
