@@ -112,46 +112,53 @@ pub unsafe extern "C" fn HTTPc_Init(
     p_err: *mut HTTPc_ERR,
 ) {
     let _ = p_mem_seg;
+    // SAFETY: pointers as documented; single-threaded by contract.
+    set_result(p_err, unsafe { init(p_cfg, p_task_cfg) });
+}
+
+/// `HTTPc_Init`.
+///
+/// # Safety
+/// As for `HTTPc_Init`.
+unsafe fn init(p_cfg: *const HTTPc_CFG, p_task_cfg: *const HTTP_TASK_CFG) -> Result<(), HTTPc_ERR> {
     if p_cfg.is_null() {
-        return set_err(p_err, HTTPc_ERR_NULL_PTR);
+        return Err(HTTPc_ERR_NULL_PTR);
     }
     // SAFETY: single-threaded by contract (init runs before any engine task).
     let g = unsafe { globals() };
     if g.initialised {
-        return set_err(p_err, HTTPc_ERR_INIT);
+        return Err(HTTPc_ERR_INIT);
     }
-    let Some(port) = global::port() else {
-        return set_err(p_err, HTTPc_ERR_INIT_PORT_MISSING);
-    };
+    let port = global::port().ok_or(HTTPc_ERR_INIT_PORT_MISSING)?;
     // SAFETY: non-NULL, valid by contract; copied.
     let cfg = unsafe { *p_cfg };
     if cfg.MsgQ_Size == 0 {
-        return set_err(p_err, HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID);
+        return Err(HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID);
     }
     if cfg.TaskDly_ms > 20 {
-        return set_err(p_err, HTTPc_ERR_CFG_TASK_DLY_INVALID);
+        return Err(HTTPc_ERR_CFG_TASK_DLY_INVALID);
     }
     // No weak fallback: a random source that does not deliver stops us here.
     let mut probe = [0u8; 16];
     if !port.random(&mut probe) {
-        return set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID);
+        return Err(HTTPc_ERR_INIT_PORT_INVALID);
     }
     g.cfg = cfg;
     if port.has_task() {
         if p_task_cfg.is_null() {
-            return set_err(p_err, HTTPc_ERR_CFG_TASK_PTR_NULL);
+            return Err(HTTPc_ERR_CFG_TASK_PTR_NULL);
         }
         g.task_mode = true;
         g.initialised = true;
         if !port.task_create(engine_task, p_task_cfg) {
             g.task_mode = false;
             g.initialised = false;
-            return set_err(p_err, HTTPc_ERR_INIT_TASK_CREATE);
+            return Err(HTTPc_ERR_INIT_TASK_CREATE);
         }
     } else {
         g.initialised = true;
     }
-    set_err(p_err, HTTPc_ERR_NONE);
+    Ok(())
 }
 
 /// Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
