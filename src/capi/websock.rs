@@ -13,7 +13,7 @@ use super::state::{self, ConnState, MsgState, Phase, ReqState, WsState};
 use super::task::{block_until, can_block, set_outcome, set_result, wake_engine};
 use super::types::*;
 use crate::proto::close;
-use crate::proto::handshake::{Key, RequestWriter, WriteError};
+use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 
 /// Blocking upgrade and send wait (legacy value).
 const TRANS_WAIT_MS: u32 = 30_000;
@@ -209,42 +209,25 @@ fn prepend(buf: &mut [u8], at: &mut usize, part: &[u8]) -> Result<(), HTTPc_ERR>
     Ok(())
 }
 
-/// Writes the upgrade request into the connection buffer and arms the connection, request and
-/// WebSocket for it. Kept out of line so its locals (key, writer, parser set-up) are off the
-/// stack during the blocking wait that follows.
+/// Writes the upgrade request into the connection buffer: its length; the subprotocols it
+/// offers go to `offered`. Kept out of line so that its writer is off the stack while the
+/// handshake state is set up.
 ///
 /// # Safety
-/// Lock held; every pointer is a valid, cleared object; the path holds its length in bytes.
+/// Lock held; `c` and `r` are the states of `p_conn_obj` and `p_req_obj` (read before the
+/// header hook runs, not after: the hook may reach them through the API).
 #[inline(never)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn start_upgrade(
+unsafe fn write_request(
+    c: *const ConnState,
+    r: *const ReqState,
     p_conn_obj: *mut HTTPc_CONN_OBJ,
     p_req_obj: *mut HTTPc_REQ_OBJ,
-    p_resp_obj: *mut HTTPc_RESP_OBJ,
-    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
-    p_resource_path: *mut CPU_CHAR,
-    resource_path_len: CPU_INT16U,
-    no_block: bool,
-) -> Result<(), HTTPc_ERR> {
-    // SAFETY: the application's path of `resource_path_len` bytes.
-    let path = unsafe { bytes(p_resource_path, usize::from(resource_path_len)) };
-    // The header hook may run below and reach these states through the API: `c` and `r` are
-    // not used once it has been called (they are fetched again at the end).
-    // SAFETY: lock held; valid objects.
-    let (Some(c), Some(r)) = (unsafe {
-        (
-            state::get::<_, ConnState>(p_conn_obj),
-            state::get::<_, ReqState>(p_req_obj),
-        )
-    }) else {
-        return Err(HTTPc_ERR_PARAM_INVALID);
-    };
-    let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
-    let mut nonce = [0u8; 16];
-    if !port.random(&mut nonce) {
-        return Err(HTTPc_ERR_WEBSOCK_FAULT);
-    }
-    let key = Key::from_random(nonce);
+    path: &[u8],
+    key: &Key,
+    offered: &mut OfferedProtocols,
+) -> Result<usize, HTTPc_ERR> {
+    // SAFETY: per the caller's contract; not used once the hook has been called.
+    let (c, r) = unsafe { (&*c, &*r) };
     // SAFETY: the application lent the buffer at `HTTPc_ConnOpen`; it is idle now.
     let buf = unsafe { core::slice::from_raw_parts_mut(c.buf, usize::from(c.buf_len)) };
     // Query string from the table, as given: assembled backwards at the end of the connection
@@ -276,7 +259,7 @@ unsafe fn start_upgrade(
     let host = unsafe { bytes(c.host, usize::from(c.host_len)) };
     let secure = c.trust.is_some() || !c.secure_cn.is_null();
     let mut w = RequestWriter::new(buf);
-    w.start(host, c.port, secure, path, query, &key)
+    w.start(host, c.port, secure, path, query, key)
         .map_err(write_err)?;
     for i in 0..usize::from(r.hdr_nbr) {
         // SAFETY: the table has `hdr_nbr` entries (API contract).
@@ -297,8 +280,50 @@ unsafe fn start_upgrade(
             }
         }
     }
-    let offered = w.offered();
-    let len = w.finish().map_err(write_err)?;
+    *offered = w.offered();
+    w.finish().map_err(write_err)
+}
+
+/// Writes the upgrade request and arms the connection, request and WebSocket for it. Kept out
+/// of line so its locals (key, parser set-up) are off the stack during the blocking wait that
+/// follows.
+///
+/// # Safety
+/// Lock held; every pointer is a valid, cleared object; the path holds its length in bytes.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn start_upgrade(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_req_obj: *mut HTTPc_REQ_OBJ,
+    p_resp_obj: *mut HTTPc_RESP_OBJ,
+    p_ws_obj: *mut HTTPc_WEBSOCK_OBJ,
+    p_resource_path: *mut CPU_CHAR,
+    resource_path_len: CPU_INT16U,
+    no_block: bool,
+) -> Result<(), HTTPc_ERR> {
+    // SAFETY: the application's path of `resource_path_len` bytes.
+    let path = unsafe { bytes(p_resource_path, usize::from(resource_path_len)) };
+    // The header hook may run in `write_request` and reach these states through the API: only
+    // raw pointers are passed; the states are fetched again at the end.
+    // SAFETY: lock held; valid objects.
+    let (Some(c), Some(r)) = (unsafe {
+        (
+            state::get::<_, ConnState>(p_conn_obj),
+            state::get::<_, ReqState>(p_req_obj),
+        )
+    }) else {
+        return Err(HTTPc_ERR_PARAM_INVALID);
+    };
+    let (c, r): (*const ConnState, *const ReqState) = (c, r);
+    let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
+    let mut nonce = [0u8; 16];
+    if !port.random(&mut nonce) {
+        return Err(HTTPc_ERR_WEBSOCK_FAULT);
+    }
+    let key = Key::from_random(nonce);
+    let mut offered = OfferedProtocols::new();
+    // SAFETY: lock held; the states of these objects, not used after this call.
+    let len = unsafe { write_request(c, r, p_conn_obj, p_req_obj, path, &key, &mut offered)? };
     // SAFETY: fetched again after the hook; valid objects; lock held.
     let (Some(c), Some(r), Some(w)) = (unsafe {
         (
