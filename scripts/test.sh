@@ -140,7 +140,10 @@ step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang
 step "Cortex-M4 firmware (mps2-an386 in QEMU) vs the real server" firmware m4
 step "Cortex-M3 firmware (mps2-an385 in QEMU) vs the real server" firmware m3
 step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
-step "footprint: no heap, no panic path, stack <= 1 KB (flash reported)" scripts/footprint.sh --flash-budget-warn
+# The 12 KB flash budget is reported (not met: 20.0 KB); 22 000 B is enforced as a regression
+# ceiling (today's figure plus a margin for compiler updates).
+step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 22000 B (12 KB budget reported)" \
+    scripts/footprint.sh --flash-budget-warn --flash-ceiling 22000
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
