@@ -28,7 +28,7 @@ static POLL_WAIT_ENTRIES: WaitEntries = WaitEntries(core::cell::UnsafeCell::new(
 ));
 
 /// Writes `err` through `p_err` when the caller gave one (a NULL `p_err` is tolerated).
-// Not inlined: about 80 exits call it, and a call is smaller than the test and store.
+// Not inlined: every export ends in it, and a call is smaller than the test and store.
 #[inline(never)]
 pub(crate) fn set_err(p_err: *mut HTTPc_ERR, err: HTTPc_ERR) {
     if !p_err.is_null() {
