@@ -94,6 +94,22 @@ link() {
 # sec ELF NAME: size of one output section (0 if absent)
 sec() { arm-none-eabi-size -A "$1" | awk -v s="$2" '$1 == s { print $2; f = 1 } END { if (!f) print 0 }'; }
 
+# added_symbols BASE_SYMS ELF OUT: per-symbol sizes of what ELF has beyond the base image.
+added_symbols() {
+    arm-none-eabi-nm --size-sort -S -C -r -t d "$2" |
+        awk 'NR == FNR { base[$0] = 1; next } { name = $4; for (i = 5; i <= NF; i++) name = name " " $i }
+             !(name in base) { printf "%6d %s %s\n", $2 + 0, $3, name }' "$1" - >"$3"
+}
+
+# check_no_heap ELF WHAT: fails the run when ELF links a heap symbol.
+check_no_heap() {
+    local heap
+    heap=$(arm-none-eabi-nm "$1" | awk '{ print $NF }' | grep -E "$HEAP_RE" || true)
+    if [ -n "$heap" ]; then
+        fail "$2 links heap symbols: $(echo $heap)"
+    fi
+}
+
 HEAP_RE='^(malloc|free|calloc|realloc|_malloc_r|_free_r|_sbrk|sbrk|__rust_alloc|__rust_dealloc|__rust_realloc|__rust_alloc_zeroed|__rdl_[a-z_]*|__rg_[a-z_]*|__rust_alloc_error_handler)$'
 
 say "httpc-ws footprint ($(date -u +%Y-%m-%dT%H:%MZ), $(rustc --version), $(arm-none-eabi-gcc --version | head -n 1))"
@@ -121,14 +137,8 @@ for core in m4 m0; do
         RAM[$k]=$(( DATA[$k] + BSS[$k] ))
         # Per-symbol sizes of what the library added (symbols absent from the base image).
         arm-none-eabi-nm --size-sort -S -C "$base" | awk '{ print $4 }' | sort -u >"$OUT/base-$k.syms"
-        arm-none-eabi-nm --size-sort -S -C -r -t d "$full" |
-            awk 'NR == FNR { base[$0] = 1; next } { name = $4; for (i = 5; i <= NF; i++) name = name " " $i }
-                 !(name in base) { printf "%6d %s %s\n", $2 + 0, $3, name }' \
-                "$OUT/base-$k.syms" - >"$OUT/symbols-$k.txt"
-        heap=$(arm-none-eabi-nm "$full" | awk '{ print $NF }' | grep -E "$HEAP_RE" || true)
-        if [ -n "$heap" ]; then
-            fail "$core opt-level $opt links heap symbols: $(echo $heap)"
-        fi
+        added_symbols "$OUT/base-$k.syms" "$full" "$OUT/symbols-$k.txt"
+        check_no_heap "$full" "$core opt-level $opt"
         # The protocol core and handshake alone (no C API): the probe crate in
         # c_examples/firmware/footprint/core, same profile, linked into the same base image.
         (cd "$FW/footprint/core" && cargo build --quiet --target "$target" --profile "$profile" \
@@ -139,14 +149,8 @@ for core in m4 m0; do
         # The probe's own driver function is the application's code, not the library's.
         driver=$(arm-none-eabi-nm -S -t d "$core_elf" | awk '$4 == "fp_core_client" { print $2 + 0 }')
         CORE_FLASH[$k]=$(( $(sec "$core_elf" .text) + $(sec "$core_elf" .rodata) - $(sec "$base" .text) - $(sec "$base" .rodata) - ${driver:-0} ))
-        arm-none-eabi-nm --size-sort -S -C -r -t d "$core_elf" |
-            awk 'NR == FNR { base[$0] = 1; next } { name = $4; for (i = 5; i <= NF; i++) name = name " " $i }
-                 !(name in base) { printf "%6d %s %s\n", $2 + 0, $3, name }' \
-                "$OUT/base-$k.syms" - >"$OUT/symbols-core-$k.txt"
-        heap=$(arm-none-eabi-nm "$core_elf" | awk '{ print $NF }' | grep -E "$HEAP_RE" || true)
-        if [ -n "$heap" ]; then
-            fail "$core opt-level $opt (core alone) links heap symbols: $(echo $heap)"
-        fi
+        added_symbols "$OUT/base-$k.syms" "$core_elf" "$OUT/symbols-core-$k.txt"
+        check_no_heap "$core_elf" "$core opt-level $opt (core alone)"
         # The stack: the firmware example against this build of the library.
         STACKMAX[$k]=-
         if [ "$STACK" = 1 ]; then

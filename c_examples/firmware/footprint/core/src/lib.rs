@@ -20,7 +20,7 @@ use httpc_ws::proto::session::{Config, RxEvent, Session};
 pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, now: u32) -> u32 {
     let mut out = [0u8; 256];
     let mut acc = 0u32;
-    let key = Key::from_random(seed.to_le_bytes().repeat_16());
+    let key = Key::from_random(nonce(seed));
     let mut session = Session::new(Config::DEFAULT);
     let mut w = RequestWriter::new(&mut io[..]);
     if w.start(b"example.com", 80, false, b"/chat", b"", &key)
@@ -97,17 +97,12 @@ pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, no
     acc.wrapping_add(session.next_timeout(now).unwrap_or(0))
 }
 
-/// `[u8; 4]` repeated into a 16-byte nonce.
-trait Repeat16 {
-    fn repeat_16(self) -> [u8; 16];
-}
-
-impl Repeat16 for [u8; 4] {
-    fn repeat_16(self) -> [u8; 16] {
-        let mut n = [0u8; 16];
-        for (i, b) in n.iter_mut().enumerate() {
-            *b = self[i % 4];
-        }
-        n
+/// A 16-byte nonce from `seed` (its four bytes, repeated).
+fn nonce(seed: u32) -> [u8; 16] {
+    let bytes = seed.to_le_bytes();
+    let mut n = [0u8; 16];
+    for (i, b) in n.iter_mut().enumerate() {
+        *b = bytes[i % 4];
     }
+    n
 }
