@@ -27,6 +27,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=qemu_net.sh
+. "$ROOT/tests/firmware/qemu_net.sh"
 ELF=
 NET=uart
 MACHINE=
@@ -61,8 +63,9 @@ case "$NET" in
     *) echo "autobahn.sh: --net uart|eth, not $NET" >&2; exit 2 ;;
 esac
 [ -f "$ELF" ] || { echo "autobahn.sh: no firmware image $ELF (build the cross build first)" >&2; exit 2; }
+qemu_net "$NET" "$PORT"
 if [ -z "$MACHINE" ]; then
-    if arm-none-eabi-readelf -A "$ELF" 2>/dev/null | grep -q 'Tag_CPU_arch: v7E-M'; then
+    if arm-none-eabi-readelf -A "$ELF" 2>/dev/null | grep 'Tag_CPU_arch: v7E-M' >/dev/null; then
         MACHINE=mps2-an386
     else
         MACHINE=mps2-an385
@@ -88,20 +91,14 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-sh_arg() { printf ',arg=%s' "${1//,/,,}"; }
 
 # boot PATH LOG: one QEMU session of the firmware on PATH.
 boot() {
-    local path=$1 log=$2 semi net
+    local path=$1 log=$2 semi
     semi="enable=on,target=native$(sh_arg httpc_ws_firmware)$(sh_arg mode=autobahn)"
     semi+="$(sh_arg "path=$path")$(sh_arg "port=$PORT")$(sh_arg "timeout=$((CASE_TIMEOUT - 5))")"
-    if [ "$NET" = eth ]; then
-        semi+=$(sh_arg host=10.0.2.2)
-        net=(-serial none -nic user,model=lan9118,ipv6=off)
-    else
-        net=(-serial chardev:net0 -chardev "socket,id=net0,host=127.0.0.1,port=$PORT,nodelay=on")
-    fi
-    timeout --kill-after=5 "$CASE_TIMEOUT" "$QEMU" -M "$MACHINE" -nographic -monitor none "${net[@]}" \
+    semi+=$NET_SEMI
+    timeout --kill-after=5 "$CASE_TIMEOUT" "$QEMU" -M "$MACHINE" -nographic -monitor none "${NET_ARGS[@]}" \
         -semihosting-config "$semi" -kernel "$ELF" </dev/null >"$log" 2>&1
 }
 

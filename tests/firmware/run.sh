@@ -60,6 +60,8 @@ fi
 
 # shellcheck source=../../scripts/lib/servers.sh
 . "$ROOT/scripts/lib/servers.sh"
+# shellcheck source=qemu_net.sh
+. "$ROOT/tests/firmware/qemu_net.sh"
 if [ ! -x "$SERVERS_PYTHON" ]; then
     echo "run.sh: skipped: no $SERVERS_PYTHON (run scripts/setup.sh)" >&2
     exit 77
@@ -82,19 +84,13 @@ trap 'exit 143' TERM
 
 start_echo_server ECHO_PORT
 
-# QEMU option values: a comma is written ",,".
-sh_arg() { printf ',arg=%s' "${1//,/,,}"; }
 SEMI="enable=on,target=native$(sh_arg httpc_ws_firmware)$(sh_arg mode=echo)$(sh_arg "path=$FW_PATH")$(sh_arg "port=$ECHO_PORT")"
 [ "$STACK" = 1 ] && SEMI+=$(sh_arg stack=1)
-if [ "$NET" = eth ]; then
-    SEMI+=$(sh_arg host=10.0.2.2)
-    NETARGS=(-serial none -nic user,model=lan9118,ipv6=off)
-else
-    NETARGS=(-serial chardev:net0 -chardev "socket,id=net0,host=127.0.0.1,port=$ECHO_PORT,nodelay=on")
-fi
+qemu_net "$NET" "$ECHO_PORT"
+SEMI+=$NET_SEMI
 for a in ${EXTRA[@]+"${EXTRA[@]}"}; do SEMI+=$(sh_arg "$a"); done
 
-CMD=("$QEMU" -M "$MACHINE" -nographic -monitor none "${NETARGS[@]}"
+CMD=("$QEMU" -M "$MACHINE" -nographic -monitor none "${NET_ARGS[@]}"
      -semihosting-config "$SEMI" -kernel "$ELF")
 echo "run.sh: ${CMD[*]}" >&2
 start=$(date +%s.%N)
