@@ -78,12 +78,6 @@ unsafe fn msg<'a>(m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> Option<&'a mut MsgState> {
     unsafe { state::get(m) }
 }
 
-/// `ConnState::rx_cap`, out of line: the engine needs it in many places.
-#[inline(never)]
-fn rx_cap(s: &ConnState) -> u16 {
-    s.rx_cap()
-}
-
 /// `buf[from..to]` of the connection buffer, empty when out of range.
 #[inline(never)]
 unsafe fn buf_range<'a>(c: &ConnState, from: usize, to: usize) -> &'a mut [u8] {
@@ -404,7 +398,7 @@ unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR
         s.rx_start = 0;
     }
     // SAFETY: see `buffer`.
-    let space = unsafe { buf_range(s, usize::from(s.rx_end), usize::from(rx_cap(s))) };
+    let space = unsafe { buf_range(s, usize::from(s.rx_end), usize::from(s.rx_cap())) };
     if space.is_empty() {
         return Ok(false);
     }
@@ -449,7 +443,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             }
             continue;
         }
-        let limit = rx_cap(s);
+        let limit = s.rx_cap();
         if s.phase == Phase::Discard {
             // Skip what we have of the refused response's body.
             let have = u32::from(s.rx_end - s.rx_start);
@@ -1030,7 +1024,7 @@ unsafe fn produce(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool,
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(rx_cap(s));
+    let region_start = usize::from(s.rx_cap());
     // SAFETY: see `buffer`.
     let region = unsafe { buf_range(s, region_start, usize::from(s.buf_len)) };
     // SAFETY: live.
@@ -1171,7 +1165,7 @@ unsafe fn start_data_frame(
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(rx_cap(s));
+    let region_start = usize::from(s.rx_cap());
     // SAFETY: see `buffer`.
     let region = unsafe { buf_range(s, region_start, usize::from(s.buf_len)) };
     // SAFETY: live.
@@ -1214,7 +1208,7 @@ unsafe fn produce_payload(
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(rx_cap(s));
+    let region_start = usize::from(s.rx_cap());
     let region_len = usize::from(s.buf_len) - region_start;
     // SAFETY: live.
     let Some(ws) = (unsafe { ws_in(s) }) else {
@@ -1280,7 +1274,7 @@ unsafe fn produce_fragment(
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
     };
-    let region_start = usize::from(rx_cap(s));
+    let region_start = usize::from(s.rx_cap());
     let region_len = usize::from(s.buf_len) - region_start;
     let room = region_len.saturating_sub(MAX_HEADER_LEN);
     let payload_at = region_start + MAX_HEADER_LEN;

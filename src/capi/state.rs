@@ -125,6 +125,8 @@ impl ConnState {
     }
 
     /// First byte of the receive region (which starts at 0) past its end: the send region.
+    // Out of line: the engine needs it in many places.
+    #[inline(never)]
     pub(crate) fn rx_cap(&self) -> u16 {
         self.buf_len.saturating_sub(self.tx_cap())
     }
