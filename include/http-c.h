@@ -312,6 +312,19 @@ typedef void (*HTTPc_PORT_OS_WAIT)(void *p_ctx, CPU_INT32U timeout_ms);
 typedef void (*HTTPc_PORT_OS_SIGNAL)(void *p_ctx);
 
 /**
+ * Optional (with `Wait`): readiness kept per socket by the port, for any number of
+ * connections. The engine calls it whenever what it waits for on `handle` changes (`want`:
+ * `HTTPc_PORT_WAIT_RD` and/or `HTTPc_PORT_WAIT_WR`, 0 for nothing), and then calls `Wait`
+ * with no entries: `Wait` must then wait on every socket as last watched (like epoll, or a
+ * select set the port keeps). `Close` forgets the handle. Called only from the engine's
+ * thread of control (the engine task, or `HTTPc_TaskHandler()` and blocking calls in poll
+ * mode), like `Wait` and `Close`, so the port needs no lock of its own for it. Without it the
+ * engine lists the sockets in each `Wait` call, at most 16, and polls every millisecond
+ * while more connections need waiting on.
+ */
+typedef void (*HTTPc_PORT_WATCH)(void *p_ctx, void *handle, CPU_INT08U want);
+
+/**
  * The port: everything the library needs from the platform. Required: `Connect`, `Send`,
  * `Recv`, `Close`, `Random`, `TimeGet_ms`. Unused optional members must be NULL.
  */
@@ -376,6 +389,10 @@ typedef struct HTTPc_PORT {
    * Optional blocking-call signal (with `OsWait`).
    */
   HTTPc_PORT_OS_SIGNAL OsSignal;
+  /**
+   * Optional per-socket readiness (with `Wait`).
+   */
+  HTTPc_PORT_WATCH Watch;
 } HTTPc_PORT;
 
 /**
@@ -387,7 +404,8 @@ typedef struct HTTPc_CFG {
    */
   CPU_INT08U TaskDly_ms;
   /**
-   * Legacy queue depth; must be > 0. Also bounds concurrent upgrades, as before.
+   * Legacy queue depth; must be > 0. As in the legacy handshake pool, at most this many
+   * upgrades run at once: one more fails with `HTTPc_ERR_WEBSOCK_REQ_MEM_ERR`.
    */
   CPU_INT08U MsgQ_Size;
   /**
@@ -967,6 +985,21 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
  * (`CPU_INT32U *`; default 5000; 0: wait for the server forever).
  */
 #define HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS 39
+
+/**
+ * httpc-ws (new): end the WebSocket when bytes wait to be sent and the socket has taken none
+ * for this many ms (the server stopped reading): `OnErr(HTTPc_ERR_CONN_SOCK_TX)`, close code
+ * 1006 (`CPU_INT32U *`; default 30000; 0: wait forever).
+ */
+#define HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS 40
+
+/**
+ * httpc-ws (new), ConnSetParam: the whole upgrade transaction, from the request to the end of
+ * the response, blocking or not, must finish within this many ms or fail with
+ * `HTTPc_ERR_CONN_SIGNAL_TIMEOUT` (`CPU_INT32U *`; default 30000, the legacy
+ * `HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT`; 0 is refused).
+ */
+#define HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS 41
 
 /**
  * Mask that selects the state family (bits 7..5).
@@ -3441,7 +3474,8 @@ void HTTPc_WebSockClr(struct HTTPc_WEBSOCK_OBJ *p_ws_obj, HTTPc_ERR *p_err);
 /**
  * Sets one WebSocket hook (`HTTPc_PARAM_TYPE_WEBSOCK_ON_*`, the function pointer itself as
  * `p_param`) or limit (`HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`, `…_PING_INTERVAL_MS`,
- * `…_PONG_TIMEOUT_MS`, `…_CLOSE_TIMEOUT_MS`, each a `CPU_INT32U *`). Before the upgrade.
+ * `…_PONG_TIMEOUT_MS`, `…_CLOSE_TIMEOUT_MS`, `…_TX_STALL_TIMEOUT_MS`, each a `CPU_INT32U *`).
+ * Before the upgrade.
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_IS_USED`,
  * `HTTPc_ERR_PARAM_INVALID`.

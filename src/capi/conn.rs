@@ -106,6 +106,10 @@ unsafe fn conn_set_param(
             }
             HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => s.connect_timeout_ms = read_param(p_param),
             HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT => s.inactivity_s = read_param(p_param),
+            HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS => match read_param::<CPU_INT32U>(p_param) {
+                0 => return Err(HTTPc_ERR_PARAM_INVALID),
+                ms => s.trans_timeout_ms = ms,
+            },
             HTTPc_PARAM_TYPE_SECURE_COMMON_NAME => s.secure_cn = p_param.cast(),
             HTTPc_PARAM_TYPE_SECURE_TRUST_CALLBACK => s.trust = fn_param(p_param),
             HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK => s.on_connect = fn_param(p_param),

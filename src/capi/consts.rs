@@ -136,6 +136,15 @@ pub const HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS: HTTPc_PARAM_TYPE = 38;
 /// httpc-ws (new): after our Close, drop the connection if it is still up this many ms later
 /// (`CPU_INT32U *`; default 5000; 0: wait for the server forever).
 pub const HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS: HTTPc_PARAM_TYPE = 39;
+/// httpc-ws (new): end the WebSocket when bytes wait to be sent and the socket has taken none
+/// for this many ms (the server stopped reading): `OnErr(HTTPc_ERR_CONN_SOCK_TX)`, close code
+/// 1006 (`CPU_INT32U *`; default 30000; 0: wait forever).
+pub const HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS: HTTPc_PARAM_TYPE = 40;
+/// httpc-ws (new), ConnSetParam: the whole upgrade transaction, from the request to the end of
+/// the response, blocking or not, must finish within this many ms or fail with
+/// `HTTPc_ERR_CONN_SIGNAL_TIMEOUT` (`CPU_INT32U *`; default 30000, the legacy
+/// `HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT`; 0 is refused).
+pub const HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS: HTTPc_PARAM_TYPE = 41;
 
 // ------------------------------------------------------------------------------------------
 // Connection state and close status (C enum values)

@@ -19,13 +19,14 @@ use super::types::*;
 use crate::proto::frame::{Opcode, MAX_HEADER_LEN};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
 use crate::proto::mask::Masker;
-use crate::proto::session::{MessageKind, ProtocolError, RxEvent, TimerEvent};
+use crate::proto::session::{elapsed_ms, MessageKind, ProtocolError, RxEvent, TimerEvent};
 use crate::proto::{bytes, close, frame::FrameError};
 
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
 const TURNS_PER_PASS: u32 = 64;
 
-/// How soon data an `OnMsgRxData` hook refused is offered again.
+/// How soon data an `OnMsgRxData` hook refused, or a send hook that gave nothing, is asked
+/// again (nothing else would wake us for it).
 const RX_RETRY_MS: u32 = 5;
 
 // ----- Small accessors (no reference outlives the statement that uses it) --------------------
@@ -185,44 +186,75 @@ pub(crate) unsafe fn run_pass() -> u32 {
     sleep
 }
 
-/// Readiness the engine waits for, one entry per connection with a socket.
+/// What the engine waits for on a connection's socket. By construction this is exactly what
+/// can unblock it: write readiness only while bytes wait in the send region (or the connect is
+/// in progress), read readiness only while the receive region has room (a full region, held
+/// by an application that refused data, is retried on a timer instead: a socket that stays
+/// readable must not wake us in a loop).
+fn wanted(s: &ConnState) -> u8 {
+    let mut want = match s.phase {
+        Phase::Connecting => HTTPc_PORT_WAIT_WR,
+        Phase::UpgradeRx | Phase::Discard | Phase::WebSock
+            if s.rx_start > 0 || s.rx_end < s.rx_cap() =>
+        {
+            HTTPc_PORT_WAIT_RD
+        }
+        _ => 0,
+    };
+    if s.tx_end > s.tx_start {
+        want |= HTTPc_PORT_WAIT_WR;
+    }
+    want
+}
+
+/// The sockets to wait on, as returned by [`wait_entries`].
+pub(crate) struct WaitList {
+    /// Entries written.
+    pub len: usize,
+    /// More sockets needed waiting on than fit: the caller must poll instead of sleeping.
+    pub overflow: bool,
+}
+
+/// Readiness the engine waits for. With a port `Watch` each change is handed to the port and no
+/// entry is written (any number of connections); otherwise one entry per socket that needs
+/// waiting on, into `out`.
 ///
 /// # Safety
 /// Lock held.
-pub(crate) unsafe fn wait_entries(out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> usize {
-    let mut n = 0;
+pub(crate) unsafe fn wait_entries(port: &Port, out: &mut [HTTPc_PORT_WAIT_ENTRY]) -> WaitList {
+    let watch = port.has_watch();
+    let mut list = WaitList {
+        len: 0,
+        overflow: false,
+    };
     // SAFETY: lock held.
     let mut c = unsafe { globals() }.conns;
     while !c.is_null() {
         // SAFETY: listed.
         let Some(s) = (unsafe { conn(c) }) else { break };
         if !s.handle.is_null() {
-            let mut want = match s.phase {
-                Phase::Connecting => HTTPc_PORT_WAIT_WR,
-                Phase::UpgradeRx | Phase::Discard | Phase::WebSock => HTTPc_PORT_WAIT_RD,
-                _ => 0,
-            };
-            if s.tx_end > s.tx_start
-                || (s.phase == Phase::WebSock
-                    // SAFETY: as above.
-                    && unsafe { ws_in(s) }.is_some_and(|ws| {
-                        ((!ws.head.is_null() || !ws.cur.is_null()) && !ws.tx_stalled)
-                            || ws.session.has_pending_control()
-                    }))
-            {
-                want |= HTTPc_PORT_WAIT_WR;
-            }
-            if let Some(slot) = out.get_mut(n) {
-                *slot = HTTPc_PORT_WAIT_ENTRY {
-                    Handle: s.handle,
-                    Want: want,
-                };
-                n += 1;
+            let want = wanted(s);
+            if watch {
+                if want != s.watched {
+                    s.watched = want;
+                    port.watch(s.handle, want);
+                }
+            } else if want != 0 {
+                match out.get_mut(list.len) {
+                    Some(slot) => {
+                        *slot = HTTPc_PORT_WAIT_ENTRY {
+                            Handle: s.handle,
+                            Want: want,
+                        };
+                        list.len += 1;
+                    }
+                    None => list.overflow = true,
+                }
             }
         }
         c = s.next;
     }
-    n
+    list
 }
 
 /// One connection's turn. Returns how long it may wait.
@@ -282,12 +314,14 @@ unsafe fn start_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
     match io {
         Io::Done(_) => {
             s.handle = handle;
+            s.watched = 0;
             // SAFETY: lock held.
             unsafe { connected(c, true) };
             u32::MAX
         }
         Io::WouldBlock => {
             s.handle = handle;
+            s.watched = 0;
             s.phase = Phase::Connecting;
             u32::from(s.connect_timeout_ms)
         }
@@ -296,6 +330,7 @@ unsafe fn start_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 port.close(handle);
             }
             s.handle = null_mut();
+            s.watched = 0;
             s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
             // SAFETY: lock held.
             unsafe { connected(c, false) };
@@ -309,7 +344,7 @@ unsafe fn poll_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
     let Some(s) = (unsafe { conn(c) }) else {
         return u32::MAX;
     };
-    let elapsed = now.wrapping_sub(s.started_ms);
+    let elapsed = elapsed_ms(now, s.started_ms);
     let timeout = u32::from(s.connect_timeout_ms);
     match port.connect_poll(s.handle) {
         Io::Done(_) => {
@@ -321,6 +356,7 @@ unsafe fn poll_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         _ => {
             port.close(s.handle);
             s.handle = null_mut();
+            s.watched = 0;
             s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
             // SAFETY: lock held.
             unsafe { connected(c, false) };
@@ -354,8 +390,9 @@ unsafe fn connected(c: *mut HTTPc_CONN_OBJ, ok: bool) {
 
 // ----- Sending bytes -------------------------------------------------------------------------
 
-/// Sends what waits in `buf[tx_start..tx_end]`. Ok(true) when bytes moved.
-unsafe fn flush(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR> {
+/// Sends what waits in `buf[tx_start..tx_end]`. Ok(true) when bytes moved (the send-stall
+/// clock restarts at `now`).
+unsafe fn flush(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, HTTPc_ERR> {
     // SAFETY: listed.
     let Some(s) = (unsafe { conn(c) }) else {
         return Ok(false);
@@ -372,6 +409,7 @@ unsafe fn flush(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR> 
         match port.send(s.handle, pending) {
             Io::Done(n) => {
                 s.tx_start += n as u16;
+                s.tx_progress_ms = now;
                 moved = true;
             }
             Io::WouldBlock => return Ok(moved),
@@ -415,6 +453,19 @@ unsafe fn receive(port: &Port, c: *mut HTTPc_CONN_OBJ) -> Result<bool, HTTPc_ERR
 // ----- The upgrade ---------------------------------------------------------------------------
 
 unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    // The whole transaction has a deadline, blocking or not: a server that answers slowly, or
+    // not at all, or sends an endless body, cannot hold the connection.
+    // SAFETY: listed.
+    let Some(s) = (unsafe { conn(c) }) else {
+        return u32::MAX;
+    };
+    let elapsed = elapsed_ms(now, s.started_ms);
+    if elapsed >= s.trans_timeout_ms {
+        // SAFETY: lock held.
+        unsafe { upgrade_end(port, c, false, HTTPc_ERR_CONN_SIGNAL_TIMEOUT) };
+        return u32::MAX;
+    }
+    let left = s.trans_timeout_ms - elapsed;
     for _ in 0..TURNS_PER_PASS {
         // SAFETY: listed.
         let Some(s) = (unsafe { conn(c) }) else {
@@ -422,7 +473,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         };
         if s.phase == Phase::UpgradeTx {
             // SAFETY: lock held.
-            match unsafe { flush(port, c) } {
+            match unsafe { flush(port, c, now) } {
                 Err(e) => {
                     // SAFETY: lock held.
                     unsafe { upgrade_end(port, c, false, e) };
@@ -434,7 +485,8 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                         return u32::MAX;
                     };
                     if s.tx_end > s.tx_start {
-                        return 0;
+                        // The socket is full: wait for write readiness (or the deadline).
+                        return left;
                     }
                     s.phase = Phase::UpgradeRx;
                     s.rx_start = 0;
@@ -576,7 +628,7 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             break;
         }
     }
-    u32::MAX
+    left
 }
 
 /// A `Content-Length` value: digits only, at most `u32::MAX`.
@@ -667,6 +719,13 @@ fn mask_key(port: &Port) -> Option<[u8; 4]> {
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
 unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
+    // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
+    // SAFETY: listed.
+    if let Some(s) = unsafe { conn(c) } {
+        if s.tx_end == s.tx_start {
+            s.tx_progress_ms = now;
+        }
+    }
     let mut busy = true;
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
@@ -732,16 +791,44 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         }
         None => {}
     }
-    // No hook ran since `ws` was looked up.
-    if busy || ws.session.has_pending_control() {
-        // Work is left in our own buffers: no socket event would wake us for it.
+    let mut wait = ws.session.next_timeout(now).unwrap_or(u32::MAX);
+    // SAFETY: listed (no hook ran since the timers).
+    let Some(s) = (unsafe { conn(c) }) else {
+        return u32::MAX;
+    };
+    let tx_blocked = s.tx_end > s.tx_start;
+    if tx_blocked && ws.tx_stall_ms != 0 {
+        // Bytes wait and the socket took none for this long: the server stopped reading.
+        let stalled = elapsed_ms(now, s.tx_progress_ms);
+        if stalled >= ws.tx_stall_ms {
+            // SAFETY: lock held.
+            unsafe {
+                ws_end(
+                    port,
+                    c,
+                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                    HTTPc_ERR_CONN_SOCK_TX,
+                    true,
+                )
+            };
+            return u32::MAX;
+        }
+        wait = wait.min(ws.tx_stall_ms - stalled);
+    }
+    if busy {
+        // The turn budget ran out with work left: another pass right away.
         return 0;
     }
-    if ws.rx_paused {
-        // The application refused data; offer it again soon (nothing else would wake us).
-        return RX_RETRY_MS;
+    // Liveness: nothing more can happen now. A blocked send waits for write readiness (see
+    // `wanted`), input for read readiness, both bounded by the deadlines above. What no socket
+    // event announces is retried on a short timer: data the application refused, and a send
+    // whose hook gave nothing while the region is empty.
+    let producible = ws.session.has_pending_control()
+        || ((!ws.head.is_null() || !ws.cur.is_null()) && !ws.tx_stalled);
+    if ws.rx_paused || (!tx_blocked && producible) {
+        wait = wait.min(RX_RETRY_MS);
     }
-    ws.session.next_timeout(now).unwrap_or(u32::MAX)
+    wait
 }
 
 /// Who closed: the application when its Close went out first, else the server (or an error).
@@ -901,7 +988,7 @@ unsafe fn deliver(c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
                         // The application's buffer is too small: fail with 1009.
                         ws.session.consume_data(0);
                         // SAFETY: lock held.
-                        unsafe { fail_local(c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW) };
+                        unsafe { fail_local(c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW, now) };
                         return Ok(true);
                     }
                     // SAFETY: `ptr..ptr+len` is in the connection buffer; the destination has
@@ -966,10 +1053,10 @@ unsafe fn deliver(c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
 }
 
 /// A local failure (not the server's fault as such): fail the connection with 1009 and report.
-unsafe fn fail_local(c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
+unsafe fn fail_local(c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR, now: u32) {
     // SAFETY: live.
     if let Some(ws) = unsafe { ws_of(c) } {
-        ws.session.fail_with(ProtocolError::MessageTooBig);
+        ws.session.fail_with(ProtocolError::MessageTooBig, now);
     }
     // SAFETY: lock held.
     unsafe { ws_error(c, err) };
@@ -1003,7 +1090,7 @@ unsafe fn produce_and_flush(
             }
         }
         // SAFETY: lock held.
-        let sent = unsafe { flush(port, c)? };
+        let sent = unsafe { flush(port, c, now)? };
         moved |= sent;
         // SAFETY: listed.
         let Some(s) = (unsafe { conn(c) }) else {
@@ -1478,6 +1565,7 @@ pub(crate) unsafe fn teardown(
     if !s.handle.is_null() {
         port.close(s.handle);
         s.handle = null_mut();
+        s.watched = 0;
     }
     s.phase = Phase::Idle;
     s.close_requested = false;

@@ -156,3 +156,28 @@ pub(crate) unsafe fn list_remove(conn: *mut HTTPc_CONN_OBJ) {
         s.next = null_mut();
     }
 }
+
+/// Connections in the middle of an upgrade transaction (request out, response not complete).
+///
+/// # Safety
+/// Lock held; no reference to a listed connection's state is alive.
+pub(crate) unsafe fn upgrades_in_progress() -> usize {
+    use super::state::{ConnState, Phase};
+    let mut n = 0;
+    // SAFETY: lock held (caller).
+    let mut c = unsafe { globals() }.conns;
+    while !c.is_null() {
+        // SAFETY: listed connections are live and cleared; the reference ends this turn.
+        let Some(s) = (unsafe { super::state::get::<_, ConnState>(c) }) else {
+            break;
+        };
+        if matches!(
+            s.phase,
+            Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard
+        ) {
+            n += 1;
+        }
+        c = s.next;
+    }
+    n
+}

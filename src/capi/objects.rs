@@ -78,7 +78,8 @@ pub struct HTTPc_RESP_OBJ {
 pub struct HTTPc_CFG {
     /// Delay at the end of each engine-task loop, ms (≤ 20; 0: none).
     pub TaskDly_ms: CPU_INT08U,
-    /// Legacy queue depth; must be > 0. Also bounds concurrent upgrades, as before.
+    /// Legacy queue depth; must be > 0. As in the legacy handshake pool, at most this many
+    /// upgrades run at once: one more fails with `HTTPc_ERR_WEBSOCK_REQ_MEM_ERR`.
     pub MsgQ_Size: CPU_INT08U,
     /// Default connect timeout of each connection, ms.
     pub ConnConnectTimeout_ms: CPU_INT16U,

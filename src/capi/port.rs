@@ -129,6 +129,17 @@ pub type HTTPc_PORT_OS_WAIT =
     Option<unsafe extern "C" fn(p_ctx: *mut c_void, timeout_ms: CPU_INT32U)>;
 /// Optional. Wake every caller blocked in `OsWait`.
 pub type HTTPc_PORT_OS_SIGNAL = Option<unsafe extern "C" fn(p_ctx: *mut c_void)>;
+/// Optional (with `Wait`): readiness kept per socket by the port, for any number of
+/// connections. The engine calls it whenever what it waits for on `handle` changes (`want`:
+/// `HTTPc_PORT_WAIT_RD` and/or `HTTPc_PORT_WAIT_WR`, 0 for nothing), and then calls `Wait`
+/// with no entries: `Wait` must then wait on every socket as last watched (like epoll, or a
+/// select set the port keeps). `Close` forgets the handle. Called only from the engine's
+/// thread of control (the engine task, or `HTTPc_TaskHandler()` and blocking calls in poll
+/// mode), like `Wait` and `Close`, so the port needs no lock of its own for it. Without it the
+/// engine lists the sockets in each `Wait` call, at most 16, and polls every millisecond
+/// while more connections need waiting on.
+pub type HTTPc_PORT_WATCH =
+    Option<unsafe extern "C" fn(p_ctx: *mut c_void, handle: *mut c_void, want: CPU_INT08U)>;
 
 /// `Wait` timeout meaning "until something happens".
 pub const HTTPc_PORT_WAIT_FOREVER: CPU_INT32U = 0xFFFF_FFFF;
@@ -168,6 +179,8 @@ pub struct HTTPc_PORT {
     pub OsWait: HTTPc_PORT_OS_WAIT,
     /// Optional blocking-call signal (with `OsWait`).
     pub OsSignal: HTTPc_PORT_OS_SIGNAL,
+    /// Optional per-socket readiness (with `Wait`).
+    pub Watch: HTTPc_PORT_WATCH,
 }
 
 /// What a socket call came back with.
@@ -200,8 +213,8 @@ pub(crate) struct Port {
 
 impl Port {
     /// Whether the application's port is usable: the required members are present,
-    /// `Lock`/`Unlock` and `OsWait`/`OsSignal` come in pairs, and `TaskCreate` comes with `Lock`
-    /// and `Wait`.
+    /// `Lock`/`Unlock` and `OsWait`/`OsSignal` come in pairs, `TaskCreate` comes with `Lock`
+    /// and `Wait`, and `Watch` with `Wait`.
     pub(crate) fn accepts(raw: &HTTPc_PORT) -> bool {
         let required = raw.Connect.is_some()
             && raw.Send.is_some()
@@ -212,7 +225,8 @@ impl Port {
         let pairs_ok = raw.Lock.is_some() == raw.Unlock.is_some()
             && raw.OsWait.is_some() == raw.OsSignal.is_some();
         let task_ok = raw.TaskCreate.is_none() || (raw.Lock.is_some() && raw.Wait.is_some());
-        required && pairs_ok && task_ok
+        let watch_ok = raw.Watch.is_none() || raw.Wait.is_some();
+        required && pairs_ok && task_ok && watch_ok
     }
 
     /// A copy of a port that [`accepts`](Self::accepts) approved.
@@ -230,6 +244,18 @@ impl Port {
 
     pub(crate) fn has_wait(&self) -> bool {
         self.raw.Wait.is_some()
+    }
+
+    pub(crate) fn has_watch(&self) -> bool {
+        self.raw.Watch.is_some()
+    }
+
+    /// Tells a watching port what the engine now waits for on `handle`.
+    pub(crate) fn watch(&self, handle: *mut c_void, want: u8) {
+        if let Some(f) = self.raw.Watch {
+            // SAFETY: application callback with the handle `Connect` returned (still open).
+            unsafe { f(self.raw.Ctx, handle, want) }
+        }
     }
 
     /// Starts a connection. `host` must be NUL-terminated.

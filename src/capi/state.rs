@@ -22,6 +22,10 @@ pub(crate) const REQ_MAGIC: u32 = 0x4854_4352; // "HTCR"
 pub(crate) const WS_MAGIC: u32 = 0x4854_4357; // "HTCW"
 pub(crate) const MSG_MAGIC: u32 = 0x4854_434D; // "HTCM"
 
+/// Default of `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS`: as long as the legacy transaction
+/// wait, so a peer that only reads slowly is not cut off, while one that stopped is.
+pub(crate) const TX_STALL_TIMEOUT_MS_DFLT: u32 = 30_000;
+
 /// Where a connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -72,7 +76,14 @@ pub(crate) struct ConnState {
     pub tx_end: u16,
     pub err: HTTPc_ERR,
     pub close_status: HTTPc_CONN_CLOSE_STATUS,
+    /// When the connect, or the upgrade transaction, started: their deadlines run from here.
     pub started_ms: u32,
+    /// `HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`: the upgrade transaction's deadline.
+    pub trans_timeout_ms: u32,
+    /// Last time the send path moved a byte or had nothing to send (the stall deadline's start).
+    pub tx_progress_ms: u32,
+    /// The readiness last handed to the port's `Watch` (0: none, or not watched).
+    pub watched: u8,
     /// Body bytes of a refused upgrade's response still to skip.
     pub body_left: u32,
     /// That body has no length (chunked, or until close): the connection cannot be reused.
@@ -113,6 +124,7 @@ impl ConnState {
             (*p).close_req_err = HTTPc_ERR_NONE;
             (*p).port = 80;
             (*p).connect_timeout_ms = 2000;
+            (*p).trans_timeout_ms = HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT;
             (*p).inactivity_s = 30;
             (*p).err = HTTPc_ERR_NONE;
             (*p).close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
@@ -212,6 +224,8 @@ pub(crate) struct WsState {
     pub tx_stalled: bool,
     /// `OnMsgRxData` took nothing last time: retry on a timer.
     pub rx_paused: bool,
+    /// `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS` (0: none).
+    pub tx_stall_ms: u32,
     pub masker: Masker,
     pub rx: RxDelivery,
     /// The error that ended the WebSocket (for OnClose bookkeeping).
@@ -232,6 +246,7 @@ impl WsState {
             p.write_bytes(0, 1);
             (*p).magic = WS_MAGIC;
             (*p).cfg = Config::DEFAULT;
+            (*p).tx_stall_ms = TX_STALL_TIMEOUT_MS_DFLT;
             core::ptr::addr_of_mut!((*p).session).write(Session::new(Config::DEFAULT));
             core::ptr::addr_of_mut!((*p).masker).write(Masker::new([0; 4]));
             (*p).err = HTTPc_ERR_NONE;

@@ -10,7 +10,8 @@ use super::objects::{HTTPc_CFG, HTTP_TASK_CFG};
 use super::port::{HTTPc_PORT, HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_FOREVER, Port};
 use super::types::*;
 
-/// Connections the engine task waits on at once; with more it polls every millisecond.
+/// Sockets listed in one `Wait` call when the port has no `Watch`; while more need waiting
+/// on, the engine polls every millisecond (a port with `Watch` sleeps with any number).
 const MAX_WAIT_ENTRIES: usize = 16;
 
 /// The wait list of a blocking call in poll mode: a static rather than a local, because that
@@ -188,22 +189,18 @@ unsafe extern "C" fn engine_task(_arg: *mut c_void) {
         Want: 0,
     }; MAX_WAIT_ENTRIES];
     loop {
-        let (sleep, n, dly) = {
+        let (sleep, list, dly) = {
             let _lock = Lock::take();
             // SAFETY: lock held.
             let sleep = unsafe { engine::run_pass() };
             // SAFETY: lock held.
-            let n = unsafe { engine::wait_entries(&mut entries) };
+            let list = unsafe { engine::wait_entries(port, &mut entries) };
             // SAFETY: lock held.
             let dly = unsafe { globals() }.cfg.TaskDly_ms;
-            (sleep, n, dly)
+            (sleep, list, dly)
         };
-        let timeout = if n >= MAX_WAIT_ENTRIES {
-            sleep.min(1)
-        } else {
-            sleep
-        };
-        port.wait(entries.get(..n).unwrap_or(&[]), timeout);
+        let timeout = if list.overflow { sleep.min(1) } else { sleep };
+        port.wait(entries.get(..list.len).unwrap_or(&[]), timeout);
         if dly > 0 {
             port.wait(&[], u32::from(dly));
         }
@@ -269,13 +266,9 @@ pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool
                 // else uses the shared array; the port's `Wait` must not call the API (PORTING.md).
                 let entries = unsafe { &mut *POLL_WAIT_ENTRIES.0.get() };
                 // SAFETY: lock held.
-                let n = unsafe { engine::wait_entries(entries) };
-                let t = if n >= MAX_WAIT_ENTRIES {
-                    1
-                } else {
-                    sleep.min(left)
-                };
-                port.wait(entries.get(..n).unwrap_or(&[]), t);
+                let list = unsafe { engine::wait_entries(port, entries) };
+                let t = if list.overflow { 1 } else { sleep.min(left) };
+                port.wait(entries.get(..list.len).unwrap_or(&[]), t);
             }
         }
     }

@@ -15,8 +15,12 @@ use super::types::*;
 use crate::proto::close;
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 
-/// Blocking upgrade and send wait (legacy value).
+/// Blocking send wait (legacy value).
 const TRANS_WAIT_MS: u32 = 30_000;
+
+/// A blocking upgrade waits this much past the transaction deadline, which the engine enforces
+/// and reports itself.
+const BLOCK_WAIT_SLACK_MS: u32 = 1_000;
 
 /// Resets a WebSocket object: all hooks NULL, default limits. Keeps `UserDataPtr`.
 ///
@@ -36,7 +40,8 @@ pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_er
 
 /// Sets one WebSocket hook (`HTTPc_PARAM_TYPE_WEBSOCK_ON_*`, the function pointer itself as
 /// `p_param`) or limit (`HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`, `…_PING_INTERVAL_MS`,
-/// `…_PONG_TIMEOUT_MS`, `…_CLOSE_TIMEOUT_MS`, each a `CPU_INT32U *`). Before the upgrade.
+/// `…_PONG_TIMEOUT_MS`, `…_CLOSE_TIMEOUT_MS`, `…_TX_STALL_TIMEOUT_MS`, each a `CPU_INT32U *`).
+/// Before the upgrade.
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_IS_USED`,
 /// `HTTPc_ERR_PARAM_INVALID`.
@@ -85,6 +90,7 @@ unsafe fn ws_set_param(
             HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS => {
                 w.cfg.close_timeout_ms = read_param(p_param)
             }
+            HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS => w.tx_stall_ms = read_param(p_param),
             _ => return Err(HTTPc_ERR_PARAM_INVALID),
         }
     }
@@ -368,6 +374,8 @@ unsafe fn start_upgrade(
     c.tx_end = len as u16;
     c.rx_start = 0;
     c.rx_end = 0;
+    // The transaction's deadline runs from here, blocking or not.
+    c.started_ms = port.now_ms();
     c.phase = Phase::UpgradeTx;
     Ok(())
 }
@@ -451,6 +459,18 @@ unsafe fn ws_upgrade(
         // SAFETY: lock held.
         unsafe { can_block()? };
     }
+    // Legacy: `MsgQ_Size` handshake blocks, so at most that many upgrades at once. Counted
+    // before any state reference is formed (the count walks every connection).
+    // SAFETY: lock held; no state reference is alive yet.
+    let (busy, limit) = unsafe {
+        (
+            global::upgrades_in_progress(),
+            usize::from(global::globals().cfg.MsgQ_Size),
+        )
+    };
+    if busy >= limit {
+        return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
+    }
     // SAFETY: non-NULL objects; lock held. The three states live in distinct objects.
     let (c, r, w) = unsafe {
         (
@@ -474,6 +494,7 @@ unsafe fn ws_upgrade(
     if w.used {
         return Err(HTTPc_ERR_WEBSOCK_IS_USED);
     }
+    let trans_timeout_ms = c.trans_timeout_ms;
     if no_block {
         if w.on_open.is_none() {
             return Err(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
@@ -502,10 +523,12 @@ unsafe fn ws_upgrade(
         return Ok(());
     }
     // SAFETY: lock held once; not in a hook (checked).
+    // The engine ends the transaction at its deadline; this wait only backs it up.
     let done = unsafe {
-        block_until(TRANS_WAIT_MS, &mut || {
-            state::get::<_, ReqState>(p_req_obj).is_none_or(|r| r.done)
-        })
+        block_until(
+            trans_timeout_ms.saturating_add(BLOCK_WAIT_SLACK_MS),
+            &mut || state::get::<_, ReqState>(p_req_obj).is_none_or(|r| r.done),
+        )
     };
     if !done {
         // SAFETY: lock held once; the connection is listed.
@@ -667,6 +690,12 @@ unsafe fn ws_send(
     }
     w.tail = p_msg_obj;
     w.tx_stalled = false;
+    if msg_type == HTTPc_WEBSOCK_MSG_TYPE_CLOSE {
+        // The close is decided now: its timeout runs even if the frame cannot leave yet.
+        if let Some(port) = global::port() {
+            w.session.begin_close(port.now_ms());
+        }
+    }
     wake_engine();
     if no_block {
         return Ok(());

@@ -211,8 +211,10 @@ impl core::fmt::Display for SendError {
 pub enum TimerEvent {
     /// No pong came within [`Config::pong_timeout_ms`] of a keep-alive ping.
     PongTimeout,
-    /// Our Close went out [`Config::close_timeout_ms`] ago and the transport is still up. If the
-    /// close handshake is complete this is just the end of the wait; otherwise it is an error.
+    /// The close was decided [`Config::close_timeout_ms`] ago (see [`Session::begin_close`]) and
+    /// the transport is still up. If the close handshake is complete this is just the end of the
+    /// wait; otherwise it is an error (the server never answered, or our Close could not even
+    /// be written).
     CloseTimeout,
 }
 
@@ -256,8 +258,12 @@ pub struct Session {
     /// a bare code: the reply echoes the server's, a failure sends 1002/1007/1009).
     pending_close: Option<u16>,
     pending_ping: bool,
+    /// When the keep-alive ping was decided (not written: a blocked socket must not stop the
+    /// pong timer).
     ping_sent_ms: Option<u32>,
-    close_sent_ms: Option<u32>,
+    /// When the close was decided: our Close queued by the application, a failure, or the
+    /// server's Close. The close timeout runs from here, written or not.
+    close_started_ms: Option<u32>,
 }
 
 impl Session {
@@ -286,7 +292,7 @@ impl Session {
             pending_close: None,
             pending_ping: false,
             ping_sent_ms: None,
-            close_sent_ms: None,
+            close_started_ms: None,
         }
     }
 
@@ -315,7 +321,7 @@ impl Session {
         self.pending_close = None;
         self.pending_ping = false;
         self.ping_sent_ms = None;
-        self.close_sent_ms = None;
+        self.close_started_ms = None;
     }
 
     /// The current state.
@@ -351,9 +357,18 @@ impl Session {
 
     /// Fails the connection for a local reason (e.g. the application's receive buffer is too
     /// small: [`ProtocolError::MessageTooBig`]): our Close is queued, further input is ignored.
-    pub fn fail_with(&mut self, error: ProtocolError) {
+    pub fn fail_with(&mut self, error: ProtocolError, now_ms: u32) {
         if matches!(self.state, State::Open | State::Closing) && self.failure.is_none() {
             self.fail(error);
+            self.begin_close(now_ms);
+        }
+    }
+
+    /// The close is decided (the application queued its Close, or see `read`): the close
+    /// timeout starts now if it has not already, whether or not the frame can be written yet.
+    pub fn begin_close(&mut self, now_ms: u32) {
+        if self.close_started_ms.is_none() {
+            self.close_started_ms = Some(now_ms);
         }
     }
 
@@ -576,6 +591,9 @@ impl Session {
                 if let Err(e) = self.finish_control(frame.opcode) {
                     break e;
                 }
+                if frame.opcode == Opcode::Close {
+                    self.begin_close(now_ms);
+                }
                 return (pos, self.control_event(frame.opcode));
             }
             // Data frame (text, binary or continuation).
@@ -607,7 +625,9 @@ impl Session {
             self.validated_ahead = self.validated_ahead.max(take as u32);
             return (pos, RxEvent::Data { kind, bytes: chunk });
         };
-        (input.len(), RxEvent::Failed(self.fail(error)))
+        let error = self.fail(error);
+        self.begin_close(now_ms);
+        (input.len(), RxEvent::Failed(error))
     }
 
     fn control_event(&self, opcode: Opcode) -> RxEvent<'_, 'static> {
@@ -714,7 +734,7 @@ impl Session {
     fn mark_close_sent(&mut self, now_ms: u32) {
         self.close_sent = true;
         self.closed_first = self.close_received.is_none() && self.failure.is_none();
-        self.close_sent_ms = Some(now_ms);
+        self.begin_close(now_ms);
         self.pending_ping = false;
         self.pong_owed = false;
         self.state = if self.close_received.is_some() {
@@ -745,7 +765,6 @@ impl Session {
             (Opcode::Close, close_body.get(..len).unwrap_or(&[]))
         } else if self.pending_ping {
             self.pending_ping = false;
-            self.ping_sent_ms = Some(now_ms);
             (Opcode::Ping, &[])
         } else {
             return None;
@@ -766,11 +785,11 @@ impl Session {
 
     /// Runs the timers: may queue a keep-alive ping, or report a timeout.
     pub fn poll_timers(&mut self, now_ms: u32) -> Option<TimerEvent> {
-        if let Some(sent) = self.close_sent_ms {
+        if let Some(started) = self.close_started_ms {
             if self.cfg.close_timeout_ms != 0
-                && now_ms.wrapping_sub(sent) >= self.cfg.close_timeout_ms
+                && elapsed_ms(now_ms, started) >= self.cfg.close_timeout_ms
             {
-                self.close_sent_ms = None;
+                self.close_started_ms = None;
                 return Some(TimerEvent::CloseTimeout);
             }
             return None;
@@ -779,17 +798,17 @@ impl Session {
             return None;
         }
         if let Some(sent) = self.ping_sent_ms {
-            if self.cfg.pong_timeout_ms != 0
-                && now_ms.wrapping_sub(sent) >= self.cfg.pong_timeout_ms
+            if self.cfg.pong_timeout_ms != 0 && elapsed_ms(now_ms, sent) >= self.cfg.pong_timeout_ms
             {
                 self.ping_sent_ms = None;
                 return Some(TimerEvent::PongTimeout);
             }
         } else if self.cfg.ping_interval_ms != 0
             && !self.pending_ping
-            && now_ms.wrapping_sub(self.last_rx_ms) >= self.cfg.ping_interval_ms
+            && elapsed_ms(now_ms, self.last_rx_ms) >= self.cfg.ping_interval_ms
         {
             self.pending_ping = true;
+            self.ping_sent_ms = Some(now_ms);
         }
         None
     }
@@ -797,9 +816,10 @@ impl Session {
     /// Milliseconds from `now_ms` until the next timer is due (None: no timer runs), so an idle
     /// caller can sleep that long.
     pub fn next_timeout(&self, now_ms: u32) -> Option<u32> {
-        let left = |start: u32, span: u32| span.saturating_sub(now_ms.wrapping_sub(start));
-        if let Some(sent) = self.close_sent_ms {
-            return (self.cfg.close_timeout_ms != 0).then(|| left(sent, self.cfg.close_timeout_ms));
+        let left = |start: u32, span: u32| span.saturating_sub(elapsed_ms(now_ms, start));
+        if let Some(started) = self.close_started_ms {
+            return (self.cfg.close_timeout_ms != 0)
+                .then(|| left(started, self.cfg.close_timeout_ms));
         }
         if self.state != State::Open {
             return None;
@@ -808,10 +828,21 @@ impl Session {
             Some(sent) => {
                 (self.cfg.pong_timeout_ms != 0).then(|| left(sent, self.cfg.pong_timeout_ms))
             }
-            None if self.pending_ping => Some(0),
             None => (self.cfg.ping_interval_ms != 0)
                 .then(|| left(self.last_rx_ms, self.cfg.ping_interval_ms)),
         }
+    }
+}
+
+/// Milliseconds from `start` to `now` on a wrapping clock. A `start` after `now` (a timer
+/// started by a caller whose clock read came later than the one it passes in) is no time yet,
+/// not a wrapped-around eternity that would fire at once.
+pub fn elapsed_ms(now: u32, start: u32) -> u32 {
+    let d = now.wrapping_sub(start);
+    if d > u32::MAX / 2 {
+        0
+    } else {
+        d
     }
 }
 

@@ -97,6 +97,8 @@ static const struct expect constants[] = {
     C(HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 37), /* new */
     C(HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 38), /* new */
     C(HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 39), /* new */
+    C(HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS, 40), /* new */
+    C(HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS, 41), /* new */
 
     /* ---- HTTP_HDR_FIELD extension (new) ---- */
     C(HTTP_HDR_FIELD_ORIGIN, 53),

@@ -77,6 +77,7 @@ pub fn test_port() -> HTTPc_PORT {
         Unlock: Some(port_unlock),
         OsWait: None,
         OsSignal: None,
+        Watch: None,
     }
 }
 

@@ -47,12 +47,19 @@
 /* Context shared by every callback (HTTPc_PORT.Ctx).                                          */
 /* ------------------------------------------------------------------------------------------ */
 
+struct port_posix_sock;
+
 typedef struct port_posix_ctx {
     pthread_mutex_t Lock;    /* Recursive: callbacks run with it held and may call the API.   */
     pthread_cond_t  Cond;    /* OsWait / OsSignal; uses CLOCK_MONOTONIC.                      */
     int             WakeRd;  /* Self-pipe: Wake writes a byte, Wait polls and drains it.      */
     int             WakeWr;
     int             InitOk;
+    /* Watch: the sockets the engine waits on, each with its wanted readiness. Touched only
+     * by Watch, Close and Wait, which the library calls from its engine's thread of control
+     * alone: no lock needed. */
+    struct port_posix_sock *WatchHead;
+    size_t                  WatchCnt;
 } PORT_POSIX_CTX;
 
 static PORT_POSIX_CTX PortPosix_Ctx = { .WakeRd = -1, .WakeWr = -1, .InitOk = 0 };
@@ -65,6 +72,9 @@ typedef struct port_posix_sock {
     struct addrinfo *AddrNext;     /* Next address to try when the current connect fails.     */
     CPU_INT16U       InactivityS;  /* TCP_KEEPIDLE, s (0: leave the system default).          */
     CPU_BOOLEAN      KeepAlive;    /* SO_KEEPALIVE.                                           */
+    CPU_INT08U       Want;         /* Watch: readiness wanted (0: not in the watch list).     */
+    struct port_posix_sock *WatchPrev;
+    struct port_posix_sock *WatchNext;
 } PORT_POSIX_SOCK;
 
 static int PortPosix_FdSetFlags(int fd)
@@ -367,14 +377,30 @@ static CPU_INT32S PortPosix_Recv(void *p_ctx, void *handle, CPU_INT08U *p_buf, C
     }
 }
 
+static void PortPosix_WatchUnlink(PORT_POSIX_CTX *p_port, PORT_POSIX_SOCK *p_sock)
+{
+    if (p_sock->WatchPrev != NULL) {
+        p_sock->WatchPrev->WatchNext = p_sock->WatchNext;
+    } else {
+        p_port->WatchHead = p_sock->WatchNext;
+    }
+    if (p_sock->WatchNext != NULL) {
+        p_sock->WatchNext->WatchPrev = p_sock->WatchPrev;
+    }
+    p_sock->WatchPrev = NULL;
+    p_sock->WatchNext = NULL;
+    p_port->WatchCnt--;
+}
+
 static void PortPosix_Close(void *p_ctx, void *handle)
 {
     PORT_POSIX_SOCK *p_sock = (PORT_POSIX_SOCK *)handle;
 
-    (void)p_ctx;
-
     if (p_sock == NULL) {
         return;
+    }
+    if (p_sock->Want != 0u) {                /* Closed sockets are no longer watched.         */
+        PortPosix_WatchUnlink((PORT_POSIX_CTX *)p_ctx, p_sock);
     }
     if (p_sock->Fd >= 0) {
         (void)close(p_sock->Fd);
@@ -431,17 +457,56 @@ static void PortPosix_WakeDrain(const PORT_POSIX_CTX *p_ctx)
     }
 }
 
+/* Watch: the engine now waits for `want` on this socket (0: nothing). Wait then polls every
+ * watched socket, so any number of connections sleep without being listed. */
+static void PortPosix_Watch(void *p_ctx, void *handle, CPU_INT08U want)
+{
+    PORT_POSIX_CTX  *p_port = (PORT_POSIX_CTX *)p_ctx;
+    PORT_POSIX_SOCK *p_sock = (PORT_POSIX_SOCK *)handle;
+
+    if (p_sock == NULL) {
+        return;
+    }
+    if ((want != 0u) && (p_sock->Want == 0u)) {
+        p_sock->WatchPrev = NULL;
+        p_sock->WatchNext = p_port->WatchHead;
+        if (p_port->WatchHead != NULL) {
+            p_port->WatchHead->WatchPrev = p_sock;
+        }
+        p_port->WatchHead = p_sock;
+        p_port->WatchCnt++;
+    } else if ((want == 0u) && (p_sock->Want != 0u)) {
+        PortPosix_WatchUnlink(p_port, p_sock);
+    }
+    p_sock->Want = want;
+}
+
+static short PortPosix_PollEvents(CPU_INT08U want)
+{
+    short events = 0;
+
+    if ((want & HTTPc_PORT_WAIT_RD) != 0u) {
+        events |= POLLIN;
+    }
+    if ((want & HTTPc_PORT_WAIT_WR) != 0u) {
+        events |= POLLOUT;
+    }
+    return events;
+}
+
 static void PortPosix_Wait(void                        *p_ctx,
                            const HTTPc_PORT_WAIT_ENTRY *p_entries,
                            CPU_INT16U                   nbr_entries,
                            CPU_INT32U                   timeout_ms)
 {
-    PORT_POSIX_CTX *p_port = (PORT_POSIX_CTX *)p_ctx;
-    struct pollfd   fds_stack[PORT_WAIT_STACK_ENTRIES + 1u];
-    struct pollfd  *p_fds = fds_stack;
-    nfds_t          nfds;
-    CPU_INT16U      i;
-    int             tmo;
+    PORT_POSIX_CTX  *p_port = (PORT_POSIX_CTX *)p_ctx;
+    struct pollfd    fds_stack[PORT_WAIT_STACK_ENTRIES + 1u];
+    struct pollfd   *p_fds = fds_stack;
+    PORT_POSIX_SOCK *p_watched;
+    size_t           nbr_fds;
+    size_t           i;
+    nfds_t           nfds;
+    int              tmo;
 
     if (timeout_ms == (CPU_INT32U)HTTPc_PORT_WAIT_FOREVER) {
         tmo = -1;
@@ -454,11 +519,13 @@ static void PortPosix_Wait(void                        *p_ctx,
     if (p_entries == NULL) {
         nbr_entries = 0u;
     }
-    if (nbr_entries > PORT_WAIT_STACK_ENTRIES) {
-        p_fds = (struct pollfd *)malloc(((size_t)nbr_entries + 1u) * sizeof(*p_fds));
+    /* With Watch the engine lists nothing: the watched sockets are the list. */
+    nbr_fds = (nbr_entries > 0u) ? (size_t)nbr_entries : p_port->WatchCnt;
+    if (nbr_fds > PORT_WAIT_STACK_ENTRIES) {
+        p_fds = (struct pollfd *)malloc((nbr_fds + 1u) * sizeof(*p_fds));
         if (p_fds == NULL) {                 /* Out of memory: wait on the wake pipe only, and */
-            p_fds       = fds_stack;         /* briefly, so the engine polls its sockets.      */
-            nbr_entries = 0u;
+            p_fds   = fds_stack;             /* briefly, so the engine polls its sockets.      */
+            nbr_fds = 0u;
             if ((tmo < 0) || (tmo > 10)) {
                 tmo = 10;
             }
@@ -468,22 +535,25 @@ static void PortPosix_Wait(void                        *p_ctx,
     p_fds[0].fd      = p_port->WakeRd;
     p_fds[0].events  = POLLIN;
     p_fds[0].revents = 0;
-    for (i = 0u; i < nbr_entries; i++) {
-        const PORT_POSIX_SOCK *p_sock = (const PORT_POSIX_SOCK *)p_entries[i].Handle;
-        short                  events = 0;
+    p_watched        = p_port->WatchHead;
+    for (i = 0u; i < nbr_fds; i++) {
+        const PORT_POSIX_SOCK *p_sock;
+        short                  events;
 
-        if ((p_entries[i].Want & HTTPc_PORT_WAIT_RD) != 0u) {
-            events |= POLLIN;
-        }
-        if ((p_entries[i].Want & HTTPc_PORT_WAIT_WR) != 0u) {
-            events |= POLLOUT;
+        if (nbr_entries > 0u) {
+            p_sock = (const PORT_POSIX_SOCK *)p_entries[i].Handle;
+            events = PortPosix_PollEvents(p_entries[i].Want);
+        } else {
+            p_sock    = p_watched;
+            events    = (p_sock != NULL) ? PortPosix_PollEvents(p_sock->Want) : 0;
+            p_watched = (p_sock != NULL) ? p_sock->WatchNext : NULL;
         }
         /* A negative fd is ignored by poll(): no socket, or nothing wanted from it. */
         p_fds[i + 1u].fd      = ((p_sock != NULL) && (events != 0)) ? p_sock->Fd : -1;
         p_fds[i + 1u].events  = events;
         p_fds[i + 1u].revents = 0;
     }
-    nfds = (nfds_t)nbr_entries + 1u;
+    nfds = (nfds_t)nbr_fds + 1u;
 
     (void)poll(p_fds, nfds, tmo);            /* EINTR is a spurious return: fine.             */
 
@@ -652,4 +722,5 @@ void HTTPc_PortPosix_Get(HTTPc_PORT *p_port, CPU_BOOLEAN with_task)
     p_port->Unlock      = PortPosix_Unlock;
     p_port->OsWait      = PortPosix_OsWait;
     p_port->OsSignal    = PortPosix_OsSignal;
+    p_port->Watch       = PortPosix_Watch;
 }

@@ -7,7 +7,8 @@
  *     (trying every resolved address in turn), TCP_NODELAY on, SO_KEEPALIVE and TCP_KEEPIDLE
  *     from the connection settings, send(MSG_NOSIGNAL), recv();
  *   - Random from getrandom() (the kernel CSPRNG), TimeGet_ms from CLOCK_MONOTONIC;
- *   - Wait with poll() over the sockets plus a self-pipe that Wake writes to;
+ *   - Wait with poll() over the sockets plus a self-pipe that Wake writes to, and Watch, so
+ *     the engine sleeps with any number of connections (poll() over every watched socket);
  *   - optionally an engine task: a detached pthread;
  *   - a recursive pthread mutex for Lock/Unlock, and a pthread condition variable
  *     (CLOCK_MONOTONIC) for OsWait/OsSignal.

@@ -621,4 +621,5 @@ void  HTTPc_PortUcTcpIp_Get (HTTPc_PORT   *p_port,
     p_port->Unlock      = DEF_NULL;
     p_port->OsWait      = DEF_NULL;
     p_port->OsSignal    = DEF_NULL;
+    p_port->Watch       = DEF_NULL;                             /* Wait lists the sockets (see PORTING.md).            */
 }

@@ -674,6 +674,67 @@ fn close_timeout_after_our_close() {
     assert_eq!(s.poll_timers(500), None);
 }
 
+/// The close timeout runs from the decision to close, not from the moment the Close frame is
+/// written: a server that stops reading cannot hold the connection by keeping our Close out.
+#[test]
+fn close_timeout_runs_from_the_decision_even_when_the_close_is_never_written() {
+    let cfg = Config {
+        close_timeout_ms: 100,
+        ..Config::DEFAULT
+    };
+    // A protocol failure at t=1000 (reserved opcode 3): our 1002 is owed but never polled.
+    let mut s = open_session(cfg);
+    assert!(matches!(
+        s.read(&server_frame(true, 3, b""), 1000).1,
+        RxEvent::Failed(_)
+    ));
+    assert!(s.has_pending_control());
+    assert_eq!(s.next_timeout(1050), Some(50));
+    assert_eq!(s.poll_timers(1099), None);
+    assert_eq!(s.poll_timers(1100), Some(TimerEvent::CloseTimeout));
+    assert!(!s.close_handshake_done());
+
+    // The server's Close at t=2000: our reply is owed, never written.
+    let mut s = open_session(cfg);
+    let close = server_frame(true, 8, &[0x03, 0xE8]);
+    let (_, ev) = s.read(&close, 2000);
+    assert!(matches!(ev, RxEvent::Close { code: 1000, .. }));
+    assert_eq!(s.poll_timers(2099), None);
+    assert_eq!(s.poll_timers(2100), Some(TimerEvent::CloseTimeout));
+
+    // The application decided at t=3000; writing the frame later does not restart the clock.
+    let mut s = open_session(cfg);
+    s.begin_close(3000);
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    s.encode_control(Opcode::Close, b"", [0; 4], 3080, &mut out)
+        .unwrap();
+    assert_eq!(s.next_timeout(3080), Some(20));
+    assert_eq!(s.poll_timers(3100), Some(TimerEvent::CloseTimeout));
+
+    // A local failure (fail_with) starts it too.
+    let mut s = open_session(cfg);
+    s.fail_with(ProtocolError::MessageTooBig, 4000);
+    assert_eq!(s.poll_timers(4100), Some(TimerEvent::CloseTimeout));
+}
+
+/// The pong timer runs from the decision to ping: a ping stuck behind a full socket still
+/// times out.
+#[test]
+fn pong_timeout_runs_even_when_the_ping_is_never_written() {
+    let cfg = Config {
+        ping_interval_ms: 1000,
+        pong_timeout_ms: 300,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(cfg);
+    assert_eq!(s.poll_timers(1000), None);
+    assert!(s.has_pending_control());
+    // Never polled: the socket is full.
+    assert_eq!(s.next_timeout(1000), Some(300));
+    assert_eq!(s.poll_timers(1299), None);
+    assert_eq!(s.poll_timers(1300), Some(TimerEvent::PongTimeout));
+}
+
 #[test]
 fn keepalive_ping_and_pong_timeout() {
     let cfg = Config {
