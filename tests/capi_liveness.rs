@@ -1,0 +1,406 @@
+//! Liveness through the C API with the scripted port (`tests/support`): a server that stops
+//! reading, answers slowly or never. Every wait ends at its deadline with the right error and
+//! close code, every queued message completes exactly once (`check_conn`), and while nothing
+//! can progress `HTTPc_TaskHandler()` never asks to be called again at once (the busy spin of
+//! an owed control frame behind a full socket).
+
+mod support;
+
+use support::*;
+
+const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
+
+/// Payload of the data messages: larger than the 64-byte send region, so part of it sits
+/// blocked in the region.
+static DATA: [u8; 200] = [0x5A; 200];
+
+fn setup() -> std::sync::MutexGuard<'static, ()> {
+    let g = serial();
+    ensure_init();
+    world(|w| w.reset());
+    g
+}
+
+fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
+    let id = o.id();
+    world(|w| {
+        let log = w.log.borrow();
+        let start = log
+            .iter()
+            .rposition(|e| matches!(e, Ev::Opened { conn } if *conn == id))
+            .unwrap_or(0);
+        log[start..].iter().any(|e| e.conn() == id && f(e))
+    })
+}
+
+fn summary(o: &Objs) -> Summary {
+    let log = world(|w| w.events());
+    match check_conn(&log, o.id(), true) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}\nlog: {log:#?}"),
+    }
+}
+
+fn now() -> u32 {
+    world(|w| w.now.get())
+}
+
+fn set_ws_param(o: &Objs, t: HTTPc_PARAM_TYPE, v: u32) {
+    let mut v = v;
+    let mut err = 0;
+    unsafe { HTTPc_WebSockSetParam(o.ws, t, (&mut v as *mut u32).cast(), &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+}
+
+/// Connects and upgrades `o` (non-blocking) on a socket whose server answers with a 101, after
+/// `params` ran on the cleared objects.
+fn open_ws(o: &Objs, host: &str, params: impl FnOnce(&Objs)) -> std::rc::Rc<Sock> {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        params(o);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
+    sock
+}
+
+/// From now on the socket takes nothing (the server stopped reading, its window is full).
+fn stop_reading(sock: &Sock) {
+    let mut p = sock.tx_policy.borrow_mut();
+    p.steps = std::iter::repeat_n(Step::WouldBlock, 1_000_000).collect();
+}
+
+/// Queues data message `i` (non-blocking) and runs a pass: part of it is now stuck.
+fn send_data(o: &Objs, i: usize) {
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(i, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                i,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(&DATA),
+                DATA.len() as u32,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+}
+
+/// Runs passes, advancing the clock by what each pass asked for (at most `step`), until the
+/// connection ended. Every pass must ask for a sleep: 0 means "call me again at once", a spin
+/// when nothing can progress. Returns the passes run.
+fn run_to_end(o: &Objs, step: u32, max_passes: u32) -> u32 {
+    for pass in 0..max_passes {
+        if o.ended() {
+            return pass;
+        }
+        let sleep = unsafe { HTTPc_TaskHandler() };
+        if o.ended() {
+            return pass + 1;
+        }
+        assert!(
+            sleep > 0,
+            "pass {pass} asked to run again at once: a busy spin"
+        );
+        world(|w| w.now.set(w.now.get().wrapping_add(sleep.min(step))));
+    }
+    panic!("the connection did not end within {max_passes} passes");
+}
+
+#[test]
+fn owed_pong_behind_a_full_socket_neither_spins_nor_hangs() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"stall.test");
+    let sock = open_ws(&o, "stall.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS, 2000)
+    });
+    stop_reading(&sock);
+    send_data(&o, 0);
+    send_data(&o, 1);
+    unsafe { HTTPc_TaskHandler() };
+    sock.push_now(&frame(true, OP_PING, b"are you there"));
+    let start = now();
+    let passes = run_to_end(&o, 10_000, 50);
+    let elapsed = now().wrapping_sub(start);
+    assert!(
+        (2000..2100).contains(&elapsed),
+        "ended after {elapsed} ms, deadline 2000"
+    );
+    // No pass polled: each one slept until the deadline or an event.
+    assert!(passes <= 4, "{passes} passes for one deadline");
+    let s = summary(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_CONN_SOCK_TX]);
+    assert_eq!(s.ws_close, Some((1006, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, HTTPc_ERR_CONN_SOCK_TX))
+    );
+    assert_eq!(s.completions.len(), 2);
+    assert!(s.completions.iter().all(|&(_, ok)| !ok));
+    check_port().unwrap();
+}
+
+#[test]
+fn default_send_stall_deadline_is_30_s() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"stall30.test");
+    let sock = open_ws(&o, "stall30.test", |_| {});
+    stop_reading(&sock);
+    send_data(&o, 0);
+    let start = now();
+    run_to_end(&o, 60_000, 50);
+    let elapsed = now().wrapping_sub(start);
+    assert!(
+        (30_000..30_100).contains(&elapsed),
+        "ended after {elapsed} ms"
+    );
+    assert_eq!(summary(&o).errs, vec![HTTPc_ERR_CONN_SOCK_TX]);
+    check_port().unwrap();
+}
+
+#[test]
+fn close_timeout_runs_from_the_close_call_while_the_frame_cannot_leave() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"close.test");
+    let sock = open_ws(&o, "close.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 1000)
+    });
+    stop_reading(&sock);
+    send_data(&o, 0);
+    unsafe { HTTPc_TaskHandler() };
+    let mut err = 0;
+    let start = now();
+    unsafe {
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&CLOSE_1000),
+                5,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    run_to_end(&o, 10_000, 50);
+    let elapsed = now().wrapping_sub(start);
+    assert!((1000..1100).contains(&elapsed), "ended after {elapsed} ms");
+    let s = summary(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT]);
+    assert_eq!(s.ws_close, Some((1006, Vec::new())));
+    assert_eq!(s.completions.len(), 2);
+    assert!(s.completions.iter().all(|&(_, ok)| !ok));
+    check_port().unwrap();
+}
+
+#[test]
+fn protocol_error_behind_a_full_socket_ends_at_the_close_timeout() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"viol.test");
+    let sock = open_ws(&o, "viol.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 1000)
+    });
+    stop_reading(&sock);
+    send_data(&o, 0);
+    unsafe { HTTPc_TaskHandler() };
+    let start = now();
+    sock.push_now(&frame(true, 0x3, b""));
+    run_to_end(&o, 10_000, 50);
+    let elapsed = now().wrapping_sub(start);
+    assert!((1000..1100).contains(&elapsed), "ended after {elapsed} ms");
+    let s = summary(&o);
+    assert_eq!(
+        s.errs,
+        vec![
+            HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE,
+            HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
+        ]
+    );
+    assert_eq!(s.ws_close, Some((1002, Vec::new())));
+    assert_eq!(s.completions, vec![(s.completions[0].0, false)]);
+    check_port().unwrap();
+}
+
+#[test]
+fn keepalive_ping_that_cannot_leave_still_times_out() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"ping.test");
+    let sock = open_ws(&o, "ping.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 500);
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 300);
+    });
+    stop_reading(&sock);
+    send_data(&o, 0);
+    let start = now();
+    run_to_end(&o, 10_000, 50);
+    let elapsed = now().wrapping_sub(start);
+    assert!((800..900).contains(&elapsed), "ended after {elapsed} ms");
+    assert_eq!(summary(&o).errs, vec![HTTPc_ERR_WEBSOCK_PONG_TIMEOUT]);
+    check_port().unwrap();
+}
+
+/// A non-blocking upgrade whose server never answers, or answers a byte at a time: the
+/// transaction deadline ends both.
+#[test]
+fn non_blocking_upgrade_has_a_deadline() {
+    for trickle in [false, true] {
+        let _g = setup();
+        let o = Objs::new(0, 256, 0, b"slow.test");
+        let sock = world(|w| w.expect_connect("slow.test", ConnectMode::Ok));
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+            let mut t: u32 = 2000;
+            HTTPc_ConnSetParam(
+                o.conn,
+                HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
+                (&mut t as *mut u32).cast(),
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_NONE);
+            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+            assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+            let start = now();
+            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+            assert_eq!(err, HTTPc_ERR_NONE);
+            if trickle {
+                // One byte of the response every 100 ms: it would take 12.9 s.
+                let mut response = response_101(b"").into_iter();
+                for _ in 0..100 {
+                    if o.ended() {
+                        break;
+                    }
+                    let sleep = HTTPc_TaskHandler();
+                    assert!(sleep > 0, "a busy spin");
+                    world(|w| w.now.set(w.now.get().wrapping_add(sleep.min(100))));
+                    if let Some(b) = response.next() {
+                        sock.push_now(&[b]);
+                    }
+                }
+            } else {
+                run_to_end(&o, 10_000, 20);
+            }
+            let elapsed = now().wrapping_sub(start);
+            assert!((2000..=2100).contains(&elapsed), "ended after {elapsed} ms");
+        }
+        let s = summary(&o);
+        assert_eq!(s.trans_err, Some(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
+        assert_eq!(
+            s.conn_close,
+            Some((
+                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                HTTPc_ERR_CONN_SIGNAL_TIMEOUT
+            ))
+        );
+        assert!(!s.opened);
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
+#[test]
+fn trans_timeout_zero_is_refused() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"zero.test");
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        let mut t: u32 = 0;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
+            (&mut t as *mut u32).cast(),
+            &mut err,
+        );
+    }
+    assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
+}
+
+/// `HTTPc_CFG.MsgQ_Size` (4 in the tests) bounds the upgrades in progress, as the legacy
+/// handshake pool did; a finished upgrade frees its place.
+#[test]
+fn msgq_size_bounds_concurrent_upgrades() {
+    let _g = setup();
+    let limit = usize::from(test_cfg().MsgQ_Size);
+    let hosts: Vec<String> = (0..=limit).map(|i| format!("pool{i}.test")).collect();
+    let objs: Vec<Objs> = hosts
+        .iter()
+        .map(|h| Objs::new(0, 256, 0, h.as_bytes()))
+        .collect();
+    let socks: Vec<_> = objs
+        .iter()
+        .zip(&hosts)
+        .map(|(o, h)| {
+            let sock = world(|w| w.expect_connect(h, ConnectMode::Ok));
+            let mut err = 0;
+            unsafe {
+                assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+                assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+                assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+                o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+            }
+            sock
+        })
+        .collect();
+    assert!(objs[0].pump_until(10, 0, || objs
+        .iter()
+        .all(|o| has(o, |e| matches!(e, Ev::Connect { .. })))));
+    let mut err = 0;
+    for o in &objs[..limit] {
+        assert_eq!(unsafe { o.upgrade(NB, &mut err) }, DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert_eq!(unsafe { objs[limit].upgrade(NB, &mut err) }, DEF_FAIL);
+    assert_eq!(err, HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
+    // The first one completes: its place is free again.
+    socks[0].push_now(&response_101(b""));
+    assert!(objs[0].pump_until(10, 0, || has(&objs[0], |e| matches!(e, Ev::Open { .. }))));
+    assert_eq!(unsafe { objs[limit].upgrade(NB, &mut err) }, DEF_FAIL);
+    assert_eq!(err, HTTPc_ERR_NONE);
+    for (o, s) in objs.iter().zip(&socks).skip(1) {
+        s.push_now(&response_101(b""));
+        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
+    }
+    drop(objs);
+    check_port().unwrap();
+}
+
+/// `HTTPc_ConnClose` during an upgrade: the request fails with `HTTPc_ERR_CONN_SOCK_CLOSED`,
+/// exactly what the legacy `HTTPcConn_Close` reports to a pending request.
+#[test]
+fn conn_close_during_upgrade_reports_the_legacy_error() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"cc.test");
+    let _sock = world(|w| w.expect_connect("cc.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.upgrade(NB, &mut err);
+        HTTPc_TaskHandler();
+        HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err);
+    }
+    assert!(o.pump_until(5, 0, || o.ended()));
+    let s = summary(&o);
+    assert_eq!(s.trans_err, Some(HTTPc_ERR_CONN_SOCK_CLOSED));
+    assert_eq!(s.conn_close.map(|c| c.0), Some(HTTPc_CONN_CLOSE_STATUS_APP));
+    check_port().unwrap();
+}
