@@ -124,7 +124,7 @@ fn echo_session_with_client_close() {
     assert_eq!(s.ws_close, Some((1000, b"ok".to_vec())));
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
     );
     assert!(s.completions.iter().all(|(_, ok)| *ok));
     assert!(s.errs.is_empty());
@@ -703,7 +703,7 @@ fn receive_streaming_with_partial_takes() {
     assert_eq!(s.ws_close, Some((1001, b"going".to_vec())));
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
     );
     let rx_inits: Vec<u32> = world(|w| {
         w.log
@@ -722,7 +722,8 @@ fn receive_streaming_with_partial_takes() {
         ops,
         vec![
             (OP_PONG, b"x".to_vec()),
-            (OP_CLOSE, 1001u16.to_be_bytes().to_vec())
+            // The reply echoes the server's code and reason (legacy).
+            (OP_CLOSE, b"\x03\xe9going".to_vec())
         ]
     );
     drop(o);
@@ -768,7 +769,7 @@ fn receive_buffer_mode_and_size_limit() {
     assert_eq!(
         s.conn_close,
         Some((
-            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_CONN_CLOSE_STATUS_NONE,
             HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG
         ))
     );
@@ -795,7 +796,7 @@ fn protocol_violation_fails_the_connection() {
     assert_eq!(
         s.conn_close,
         Some((
-            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_CONN_CLOSE_STATUS_NONE,
             HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME
         ))
     );
@@ -834,7 +835,7 @@ fn server_close_then_send_is_refused() {
     assert_eq!(s.ws_close, Some((1000, Vec::new())));
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
     );
     drop(o);
     check_port().unwrap();
@@ -930,7 +931,7 @@ fn hooks_reenter_the_api() {
     assert_eq!(s.ws_close, Some((1000, Vec::new())));
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
     );
     let reactions = world(|w| w.reaction_errs.borrow().clone());
     assert_eq!(reactions[0], (Act::Echo, HTTPc_ERR_NONE, DEF_OK));
@@ -1141,6 +1142,52 @@ fn request_headers_and_response_header_hook() {
         hdrs.contains(&(HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL, b"chat".to_vec())),
         "{hdrs:?}"
     );
+    // As legacy: the headers the library consumes itself never reach the hook.
+    for consumed in [
+        HTTP_HDR_FIELD_UPGRADE,
+        HTTP_HDR_FIELD_CONN,
+        HTTP_HDR_FIELD_WEBSOCKET_ACCEPT,
+    ] {
+        assert!(hdrs.iter().all(|(f, _)| *f != consumed), "{hdrs:?}");
+    }
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A request-header hook that gives no header fails the upgrade with
+/// `HTTPc_ERR_REQ_HDR_INVALID`, whatever it returns (legacy `HTTPcReq_HdrExtHook`).
+#[test]
+fn request_header_hook_giving_no_header_is_invalid() {
+    let _g = setup();
+    unsafe extern "C" fn no_header(
+        _c: *mut HTTPc_CONN_OBJ,
+        _r: *mut HTTPc_REQ_OBJ,
+        _h: *mut *mut HTTPc_HDR,
+    ) -> CPU_BOOLEAN {
+        DEF_YES
+    }
+    let o = Objs::new(0, 512, 0, b"nohdr.test");
+    let _sock = world(|w| w.expect_connect("nohdr.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
+            no_header as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_REQ_HDR_INVALID);
     drop(o);
     check_port().unwrap();
 }
@@ -1302,10 +1349,7 @@ fn timers_ping_pong_and_close_timeout() {
     assert_eq!(s.ws_close, Some((1006, Vec::new())));
     assert_eq!(
         s.conn_close,
-        Some((
-            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-            HTTPc_ERR_WEBSOCK_PONG_TIMEOUT
-        ))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_WEBSOCK_PONG_TIMEOUT))
     );
     assert_eq!(client_frames(&sock)[0].opcode, OP_PING);
     drop(o);
@@ -1333,7 +1377,10 @@ fn timers_ping_pong_and_close_timeout() {
     assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT]);
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT))
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_NONE,
+            HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
+        ))
     );
     drop(o);
     check_port().unwrap();
@@ -1393,7 +1440,7 @@ fn objects_reusable_after_clear() {
         assert_eq!(s.completions, vec![(o.msgs[0] as usize, true)]);
         assert_eq!(
             s.conn_close,
-            Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+            Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
         );
     }
     drop(o);
@@ -1546,7 +1593,7 @@ fn static_objects() {
     assert_eq!(s.ws_close, Some((1000, Vec::new())));
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
     );
     unsafe { HTTPc_ConnClose(conn, 0, &mut err) };
     assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
@@ -1595,4 +1642,126 @@ fn control_message_completes_when_the_random_source_fails() {
     }
     drop(o);
     check_port().unwrap();
+}
+
+/// Buffer mode, a fragmented message, no `RX_MSG_LEN_MAX`: as the legacy client, each fragment
+/// is written at offset 0 and never more than its own length, so a buffer sized for the largest
+/// fragment (what a legacy application sized for) is never overrun. The 8-byte buffer is an
+/// allocation of exactly 8 bytes (Miri runs this test).
+#[test]
+fn buffer_mode_fragments_without_a_limit_land_at_offset_zero() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 8, b"frag.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 8));
+    let srv = [
+        frame(false, OP_BIN, b"abcdefgh"),
+        frame(true, OP_CONT, b"ijklmn"),
+        close_frame(1000, b""),
+    ]
+    .concat();
+    let sock = open_ws(&o, "frag.test", &srv);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    assert_eq!(
+        world(|w| w.rx_snaps.borrow().clone()),
+        vec![b"ijklmngh".to_vec()]
+    );
+    let rx_inits: Vec<u32> = world(|w| {
+        w.log
+            .borrow()
+            .iter()
+            .filter_map(|e| match e {
+                Ev::RxInit { len, .. } => Some(*len),
+                _ => None,
+            })
+            .collect()
+    });
+    assert_eq!(rx_inits, vec![HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED]);
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A blocking upgrade that fails calls the request's `OnErr` too, before the connection's
+/// `OnClose` and before the call returns, and no `OnTransComplete` (legacy, blocking mode).
+#[test]
+fn failed_blocking_upgrade_calls_on_err() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"bad101.test");
+    let sock = world(|w| w.expect_connect("bad101.test", ConnectMode::Ok));
+    sock.push(
+        Gate::Request,
+        Item::Bytes(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n"
+                .to_vec(),
+        ),
+    );
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        assert_eq!(o.upgrade(0, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID);
+    let s = summary(&o, true);
+    assert_eq!(s.trans_err, Some(HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID));
+    assert!(!s.trans_fail_completed);
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID
+        ))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A failed non-blocking upgrade: `OnErr`, then `OnTransComplete(DEF_FAIL)`, then the
+/// connection's `OnClose` (legacy order); a server that drops TCP makes it status SERVER.
+#[test]
+fn failed_non_blocking_upgrade_hook_order() {
+    for (reply, err, status) in [
+        (
+            &b"ICY 200 OK\r\n\r\n"[..],
+            HTTPc_ERR_RESP_PROTOCOL_VER_INVALID,
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+        ),
+        (
+            &b"HTTP/1.1 10"[..],
+            HTTPc_ERR_CONN_SOCK_CLOSED,
+            HTTPc_CONN_CLOSE_STATUS_SERVER,
+        ),
+    ] {
+        let _g = setup();
+        let o = Objs::new(0, 256, 0, b"order.test");
+        let sock = world(|w| w.expect_connect("order.test", ConnectMode::Ok));
+        sock.push(Gate::Request, Item::Bytes(reply.to_vec()));
+        sock.push(Gate::Request, Item::Eof);
+        let mut e = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut e);
+            assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+            o.upgrade(NB, &mut e);
+        }
+        assert!(o.pump_until(20, 10, || o.ended()));
+        let log = world(|w| w.events());
+        let pos = |f: &dyn Fn(&Ev) -> bool| log.iter().position(f).expect("event");
+        let on_err = pos(&|e| matches!(e, Ev::TransErr { .. }));
+        let on_fail = pos(&|e| matches!(e, Ev::TransComplete { ok: false, .. }));
+        let on_close = pos(&|e| matches!(e, Ev::ConnClose { .. }));
+        assert!(on_err < on_fail && on_fail < on_close, "{log:#?}");
+        let s = summary(&o, true);
+        assert_eq!(s.trans_err, Some(err));
+        assert_eq!(s.conn_close, Some((status, err)));
+        drop(o);
+        check_port().unwrap();
+    }
 }

@@ -194,7 +194,7 @@ fn assert_clean(r: &Run, what: &str) {
     assert_eq!(s.ws_close, Some((1000, b"bye".to_vec())), "{what}");
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE)),
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE)),
         "{what}"
     );
     assert_eq!(s.completions.len(), 5, "{what}");
@@ -220,37 +220,43 @@ fn assert_clean(r: &Run, what: &str) {
     );
 }
 
-/// A dropped handshake: the transaction fails with `err`, the connection closes with it, and
-/// the WebSocket never opened.
+/// A dropped handshake: the transaction fails with `err` (OnErr, then OnTransComplete
+/// (DEF_FAIL)), the connection closes with it (status SERVER when the server closed, as
+/// legacy), and the WebSocket never opened.
 fn assert_handshake_failed(r: &Run, err: HTTPc_ERR, what: &str) {
     let s = &r.summary;
     assert!(!s.opened, "{what}: opened");
     assert_eq!(s.trans_err, Some(err), "{what}");
-    assert_eq!(
-        s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err)),
-        "{what}"
-    );
     assert!(
-        s.ws_close.is_none() && s.completions.is_empty() && s.queued == 0,
-        "{what}"
+        s.trans_fail_completed,
+        "{what}: no OnTransComplete(DEF_FAIL)"
     );
-}
-
-/// A connection dropped while open: one OnErr, WebSocket OnClose 1006, connection OnClose with
-/// the error (status SERVER when the peer closed, ERR_INTERNAL for a fatal socket error), every
-/// queued message completed once.
-fn assert_dropped(r: &Run, err: HTTPc_ERR, what: &str) {
-    let s = &r.summary;
-    assert!(s.opened, "{what}: not opened");
-    assert_eq!(s.errs, vec![err], "{what}");
-    assert_eq!(s.ws_close, Some((1006, Vec::new())), "{what}");
     let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
         HTTPc_CONN_CLOSE_STATUS_SERVER
     } else {
         HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
     };
     assert_eq!(s.conn_close, Some((status, err)), "{what}");
+    assert!(
+        s.ws_close.is_none() && s.completions.is_empty() && s.queued == 0,
+        "{what}"
+    );
+}
+
+/// A connection dropped while open: one OnErr, WebSocket OnClose 1006, connection OnClose as
+/// legacy reports it (SERVER with no error when the peer closed, NONE with the error for a
+/// fatal socket error), every queued message completed once.
+fn assert_dropped(r: &Run, err: HTTPc_ERR, what: &str) {
+    let s = &r.summary;
+    assert!(s.opened, "{what}: not opened");
+    assert_eq!(s.errs, vec![err], "{what}");
+    assert_eq!(s.ws_close, Some((1006, Vec::new())), "{what}");
+    let close = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+        (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
+    } else {
+        (HTTPc_CONN_CLOSE_STATUS_NONE, err)
+    };
+    assert_eq!(s.conn_close, Some(close), "{what}");
     if r.queued_after_open {
         assert!(s.completions.len() >= 4, "{what}: {:?}", s.completions);
     }

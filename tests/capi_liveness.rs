@@ -144,7 +144,7 @@ fn owed_pong_behind_a_full_socket_neither_spins_nor_hangs() {
     assert_eq!(s.ws_close, Some((1006, Vec::new())));
     assert_eq!(
         s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, HTTPc_ERR_CONN_SOCK_TX))
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_CONN_SOCK_TX))
     );
     assert_eq!(s.completions.len(), 2);
     assert!(s.completions.iter().all(|&(_, ok)| !ok));
@@ -400,7 +400,15 @@ fn conn_close_during_upgrade_reports_the_legacy_error() {
     }
     assert!(o.pump_until(5, 0, || o.ended()));
     let s = summary(&o);
+    // Legacy order: OnTransComplete(DEF_FAIL), then OnErr(HTTPc_ERR_CONN_SOCK_CLOSED).
     assert_eq!(s.trans_err, Some(HTTPc_ERR_CONN_SOCK_CLOSED));
+    assert!(s.trans_fail_completed);
+    let log = world(|w| w.events());
+    let complete = log
+        .iter()
+        .position(|e| matches!(e, Ev::TransComplete { ok: false, .. }));
+    let err = log.iter().position(|e| matches!(e, Ev::TransErr { .. }));
+    assert!(complete < err, "{log:#?}");
     assert_eq!(s.conn_close.map(|c| c.0), Some(HTTPc_CONN_CLOSE_STATUS_APP));
     check_port().unwrap();
 }

@@ -592,7 +592,8 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                     }
                     // SAFETY: the request is live while attached.
                     let hook = unsafe { req_in(s) }.and_then(|r| r.on_hdr_rx);
-                    if let (Some(f), Some(field)) = (hook, hdr_field_from_name(name)) {
+                    let field = hdr_field_from_name(name).filter(|&f| !consumed_hdr(f));
+                    if let (Some(f), Some(field)) = (hook, field) {
                         let offset = value.as_ptr() as usize - base as usize;
                         let len = value.len() as u16;
                         let req = s.req;
@@ -629,6 +630,22 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         }
     }
     left
+}
+
+/// Response headers the library reads itself: like legacy, the application's header hook does
+/// not see them (nor `Origin`, which legacy does not know).
+fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
+    matches!(
+        field,
+        HTTP_HDR_FIELD_CONTENT_TYPE
+            | HTTP_HDR_FIELD_CONTENT_LEN
+            | HTTP_HDR_FIELD_CONN
+            | HTTP_HDR_FIELD_TRANSFER_ENCODING
+            | HTTP_HDR_FIELD_UPGRADE
+            | HTTP_HDR_FIELD_WEBSOCKET_ACCEPT
+            | HTTP_HDR_FIELD_WEBSOCKET_VERSION
+            | HTTP_HDR_FIELD_ORIGIN
+    )
 }
 
 /// A `Content-Length` value: digits only, at most `u32::MAX`.
@@ -674,24 +691,35 @@ unsafe fn upgrade_end(port: &Port, c: *mut HTTPc_CONN_OBJ, upgraded: bool, err: 
         s.ws = null_mut();
     }
     // SAFETY: live while attached.
-    let hooks = unsafe { req_in(s) }.and_then(|r| {
+    let hooks = unsafe { req_in(s) }.map_or((None, None), |r| {
         r.used = false;
         r.done = true;
         r.ok = ok;
         r.err = err;
-        r.no_block.then_some((r.on_complete, r.on_err))
+        (if r.no_block { r.on_complete } else { None }, r.on_err)
     });
     if !ok {
-        if let Some((_, Some(f))) = hooks {
+        // Legacy order: the request's OnErr (blocking calls too), then OnTransComplete(DEF_FAIL)
+        // (non-blocking), then the connection's OnClose: SERVER when the server dropped TCP.
+        if let Some(f) = hooks.1 {
             // SAFETY: application callback.
             unsafe { f(c, req, err) };
         }
+        if let Some(f) = hooks.0 {
+            // SAFETY: application callback with its own objects.
+            unsafe { f(c, req, resp, DEF_FAIL) };
+        }
+        let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+            HTTPc_CONN_CLOSE_STATUS_SERVER
+        } else {
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
+        };
         // SAFETY: lock held, listed.
-        unsafe { teardown(port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err) };
+        unsafe { teardown(port, c, status, err) };
         return;
     }
     signal_waiters();
-    if let Some((Some(f), _)) = hooks {
+    if let Some(f) = hooks.0 {
         // SAFETY: application callback with its own objects.
         unsafe { f(c, req, resp, DEF_OK) };
     }
@@ -771,7 +799,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 ws_end(
                     port,
                     c,
-                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                    HTTPc_CONN_CLOSE_STATUS_NONE,
                     HTTPc_ERR_WEBSOCK_PONG_TIMEOUT,
                     true,
                 )
@@ -786,7 +814,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
             };
             // SAFETY: lock held.
-            unsafe { ws_end(port, c, BY_WHO_CLOSED, err, !done) };
+            unsafe { ws_end(port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, !done) };
             return u32::MAX;
         }
         None => {}
@@ -806,7 +834,7 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                 ws_end(
                     port,
                     c,
-                    HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                    HTTPc_CONN_CLOSE_STATUS_NONE,
                     HTTPc_ERR_CONN_SOCK_TX,
                     true,
                 )
@@ -829,16 +857,6 @@ unsafe fn ws_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         wait = wait.min(RX_RETRY_MS);
     }
     wait
-}
-
-/// Who closed: the application when its Close went out first, else the server (or an error).
-unsafe fn close_status_for(c: *mut HTTPc_CONN_OBJ) -> HTTPc_CONN_CLOSE_STATUS {
-    // SAFETY: live.
-    match unsafe { ws_of(c) } {
-        Some(ws) if ws.session.failure().is_some() => HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-        Some(ws) if ws.session.closed_first() => HTTPc_CONN_CLOSE_STATUS_APP,
-        _ => HTTPc_CONN_CLOSE_STATUS_SERVER,
-    }
 }
 
 /// Reports a WebSocket error through `OnErr`.
@@ -866,22 +884,29 @@ unsafe fn ws_transport_lost(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)
         (s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some())
             .then_some(ws.err)
     });
-    let (status, err, report) = match ending {
-        Some(reported) => (BY_WHO_CLOSED, reported, false),
-        // The peer closing is the server's doing; a fatal socket error is ours to report.
-        None if err == HTTPc_ERR_CONN_SOCK_CLOSED => (HTTPc_CONN_CLOSE_STATUS_SERVER, err, true),
-        None => (HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err, true),
+    // The connection's OnClose status, as legacy reports it once the WebSocket is open: SERVER
+    // (with no error) only when the server closed TCP; NONE otherwise, the error telling a
+    // failure from a clean close.
+    let (status, err) = match ending {
+        Some(reported) => (HTTPc_CONN_CLOSE_STATUS_NONE, reported),
+        None if err == HTTPc_ERR_CONN_SOCK_CLOSED => {
+            // Unexpected for the application (queued messages fail): its WebSocket OnErr says so.
+            // SAFETY: lock held.
+            unsafe { ws_error(c, err) };
+            (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
+        }
+        None => {
+            // SAFETY: lock held.
+            unsafe { ws_error(c, err) };
+            (HTTPc_CONN_CLOSE_STATUS_NONE, err)
+        }
     };
     // SAFETY: lock held.
-    unsafe { ws_end(port, c, status, err, report) };
+    unsafe { ws_end(port, c, status, err, false) };
 }
 
-/// `ws_end` status: decided by `close_status_for` after the error was reported.
-const BY_WHO_CLOSED: HTTPc_CONN_CLOSE_STATUS = HTTPc_CONN_CLOSE_STATUS_NONE;
-
 /// Ends the WebSocket: `err` reported through `OnErr` first when `report`, then socket closed,
-/// queued messages failed, `OnClose` hooks called with `status` (`BY_WHO_CLOSED`: see
-/// `close_status_for`).
+/// queued messages failed, `OnClose` hooks called with `status`.
 unsafe fn ws_end(
     port: &Port,
     c: *mut HTTPc_CONN_OBJ,
@@ -893,12 +918,6 @@ unsafe fn ws_end(
         // SAFETY: lock held.
         unsafe { ws_error(c, err) };
     }
-    let status = if status == BY_WHO_CLOSED {
-        // SAFETY: lock held.
-        unsafe { close_status_for(c) }
-    } else {
-        status
-    };
     // SAFETY: live.
     if let Some(ws) = unsafe { ws_of(c) } {
         ws.session.transport_closed();
@@ -958,11 +977,13 @@ unsafe fn deliver(c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
                     MessageKind::Binary => HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
                 };
                 let max = ws.cfg.max_message_len;
+                let appended = ws.rx_len_max_set;
                 ws.rx = state::RxDelivery {
                     msg_type,
                     buf: null_mut(),
                     cap: 0,
                     off: 0,
+                    per_fragment: false,
                 };
                 let hook = ws.on_rx_init;
                 if let Some(f) = hook {
@@ -974,12 +995,28 @@ unsafe fn deliver(c: *mut HTTPc_CONN_OBJ, now: u32) -> Result<bool, ()> {
                     if let Some(ws) = unsafe { ws_at(ws_p) } {
                         if !p.is_null() {
                             ws.rx.buf = p.cast();
-                            ws.rx.cap = len.unwrap_or(max);
+                            // A single frame: its length. Fragmented: appended up to the limit
+                            // the application set, else one fragment at a time (see
+                            // `RxDelivery::per_fragment`).
+                            match len {
+                                Some(l) => ws.rx.cap = l,
+                                None if appended => ws.rx.cap = max,
+                                None => ws.rx.per_fragment = true,
+                            }
                         }
                     }
                 }
             }
             Act::Data(ptr, len) => {
+                if ws.rx.per_fragment {
+                    if let Some((frame_len, left)) = ws.session.rx_frame_progress() {
+                        if frame_len == left {
+                            // A new fragment starts over at offset 0, sized by itself.
+                            ws.rx.off = 0;
+                            ws.rx.cap = frame_len;
+                        }
+                    }
+                }
                 let rx = ws.rx;
                 let hook = ws.on_rx_data;
                 let taken = if !rx.buf.is_null() {
@@ -1580,30 +1617,36 @@ pub(crate) unsafe fn teardown(
     let on_connect = if s.no_block { s.on_connect } else { None };
     // From here on hooks run and the list is edited: `s` is not used again, the attached
     // objects are reached through their own pointers.
-    let (req, ws_p) = (s.req, s.ws);
+    let (req, resp, ws_p) = (s.req, s.resp, s.ws);
     // SAFETY: lock held.
     unsafe { global::list_remove(c) };
 
-    if matches!(phase, Phase::UpgradeTx | Phase::UpgradeRx) {
+    if matches!(phase, Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard) {
         let req_err = if err == HTTPc_ERR_NONE {
             HTTPc_ERR_CONN_SOCK_CLOSED
         } else {
             err
         };
+        // Legacy `HTTPcConn_Close` on a pending request, in both modes: OnTransComplete(DEF_FAIL)
+        // then OnErr (HTTPc_ERR_CONN_SOCK_CLOSED when the application closed).
         // SAFETY: live while attached (the application keeps attached objects alive).
-        let on_err = unsafe { attached(req) }.and_then(|r: &mut ReqState| {
+        let hooks = unsafe { attached(req) }.map_or((None, None), |r: &mut ReqState| {
             r.used = false;
-            let notify = !r.done && r.no_block;
+            let notify = !r.done;
             r.done = true;
             r.ok = false;
             r.err = req_err;
             if notify {
-                r.on_err
+                (r.on_complete, r.on_err)
             } else {
-                None
+                (None, None)
             }
         });
-        if let Some(f) = on_err {
+        if let Some(f) = hooks.0 {
+            // SAFETY: application hook with its own objects.
+            unsafe { f(c, req, resp, DEF_FAIL) };
+        }
+        if let Some(f) = hooks.1 {
             // SAFETY: application hook.
             unsafe { f(c, req, req_err) };
         }

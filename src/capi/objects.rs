@@ -56,23 +56,31 @@ pub struct HTTPc_WEBSOCK_MSG_OBJ {
     pub Reserved: [usize; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
 }
 
-/// The response to the upgrade request. Public fields, as in the legacy API.
+/// The response to the upgrade request. Public fields, as in the legacy API, except that the
+/// three enum-valued fields are declared `CPU_INT32U` rather than `HTTP_PROTOCOL_VER`,
+/// `HTTP_STATUS_CODE` and `HTTP_CONTENT_TYPE`: those are C enums in Micrium's `http.h`, one
+/// byte wide where enums are short (arm-none-eabi-gcc's default), which would change this
+/// struct's layout under the library.
 #[repr(C)]
 pub struct HTTPc_RESP_OBJ {
-    /// HTTP version of the status line (`HTTP_PROTOCOL_VER_1_1`).
-    pub ProtocolVer: HTTP_PROTOCOL_VER,
+    /// HTTP version of the status line, an `HTTP_PROTOCOL_VER` value (`HTTP_PROTOCOL_VER_1_1`).
+    pub ProtocolVer: CPU_INT32U,
     /// The status as an `HTTP_STATUS_CODE` enum index (101 is `HTTP_STATUS_SWITCHING_PROTOCOLS`).
-    pub StatusCode: HTTP_STATUS_CODE,
+    pub StatusCode: CPU_INT32U,
     /// Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
     /// connection buffer).
     pub ReasonPhrasePtr: *const CPU_CHAR,
-    /// Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
-    pub ContentType: HTTP_CONTENT_TYPE,
+    /// An `HTTP_CONTENT_TYPE` value; always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+    pub ContentType: CPU_INT32U,
     /// Always 0 for an upgrade.
     pub ContentLen: CPU_INT32U,
 }
 
 /// Run-time configuration given to `HTTPc_Init()`; field order and types as in the legacy API.
+///
+/// Hand-written in the header (`cbindgen.toml` `after_includes`, same fields) as
+/// `typedef struct httpc_cfg {…} HTTPc_CFG`, Micrium's `http-c_type.h` definition, which it
+/// yields to: keep the two in step.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct HTTPc_CFG {
@@ -90,6 +98,10 @@ pub struct HTTPc_CFG {
 }
 
 /// Engine task configuration: priority, stack size and stack, handed to the port's task hook.
+///
+/// Hand-written in the header (`cbindgen.toml` `after_includes`, same fields) as
+/// `typedef struct http_task_cfg {…} HTTP_TASK_CFG`, Micrium's `http.h` definition, which it
+/// yields to: keep the two in step.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct HTTP_TASK_CFG {
@@ -101,12 +113,13 @@ pub struct HTTP_TASK_CFG {
     pub StkPtr: *mut c_void,
 }
 
-/// An extra request header: a known field and its value.
+/// An extra request header: a known field and its value. `HdrField` is declared `CPU_INT32U`,
+/// not `HTTP_HDR_FIELD`, for the reason given at `HTTPc_RESP_OBJ`.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct HTTPc_HDR {
-    /// Which header (`HTTP_HDR_FIELD_*`).
-    pub HdrField: HTTP_HDR_FIELD,
+    /// Which header (an `HTTP_HDR_FIELD_*` value).
+    pub HdrField: CPU_INT32U,
     /// Its value (not NUL-terminated).
     pub ValPtr: *mut CPU_CHAR,
     /// Value length.

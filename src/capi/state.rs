@@ -193,6 +193,10 @@ pub(crate) struct RxDelivery {
     pub buf: *mut u8,
     pub cap: u32,
     pub off: u32,
+    /// A fragmented message in buffer mode without `RX_MSG_LEN_MAX`: each fragment is written
+    /// at offset 0, bounded by its own length, as legacy did (what a legacy application sized
+    /// its buffer for).
+    pub per_fragment: bool,
 }
 
 /// WebSocket state, in `HTTPc_WEBSOCK_OBJ::Reserved`.
@@ -226,6 +230,9 @@ pub(crate) struct WsState {
     pub rx_paused: bool,
     /// `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS` (0: none).
     pub tx_stall_ms: u32,
+    /// The application set `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`: its buffer-mode buffers
+    /// hold that much, so fragments may be appended.
+    pub rx_len_max_set: bool,
     pub masker: Masker,
     pub rx: RxDelivery,
     /// The error that ended the WebSocket (for OnClose bookkeeping).

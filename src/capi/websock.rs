@@ -82,7 +82,10 @@ unsafe fn ws_set_param(
             HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_INIT => w.on_rx_init = fn_param(p_param),
             HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA => w.on_rx_data = fn_param(p_param),
             HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE => w.on_rx_complete = fn_param(p_param),
-            HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX => w.cfg.max_message_len = read_param(p_param),
+            HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX => {
+                w.cfg.max_message_len = read_param(p_param);
+                w.rx_len_max_set = true;
+            }
             HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => {
                 w.cfg.ping_interval_ms = read_param(p_param)
             }
@@ -272,15 +275,18 @@ unsafe fn write_request(
         unsafe { write_hdr(&mut w, r.hdr_tbl.add(i))? };
     }
     if let Some(hook) = r.on_hdr_tx {
-        // The hook is called until it says it gave the last header (bounded).
-        for _ in 0..64 {
+        // As legacy: called until it says it gave the last header, each call giving one (the
+        // last one too); no header is HTTPc_ERR_REQ_HDR_INVALID. A hook that never says
+        // "last" fills the buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
+        loop {
             let mut h: *mut HTTPc_HDR = null_mut();
             // SAFETY: application hook with its objects and a live out-pointer.
             let last = unsafe { hook(p_conn_obj, p_req_obj, &mut h) };
-            if !h.is_null() {
-                // SAFETY: the hook's header.
-                unsafe { write_hdr(&mut w, h)? };
+            if h.is_null() {
+                return Err(HTTPc_ERR_REQ_HDR_INVALID);
             }
+            // SAFETY: the hook's header.
+            unsafe { write_hdr(&mut w, h)? };
             if last == DEF_YES {
                 break;
             }

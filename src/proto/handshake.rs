@@ -737,20 +737,34 @@ impl ResponseParser {
 }
 
 /// Parses `HTTP/1.1 SP 3DIGIT [SP reason]` (CRLF already removed). Leniency: the SP before an
-/// empty reason may be missing (`HTTP/1.1 101`), as some servers omit it.
+/// empty reason may be missing (`HTTP/1.1 101`), as some servers omit it. Error classes as
+/// the legacy client's: a first word that is not `HTTP/1.1` is a version error (garbage such
+/// as `ICY 200 OK` included), a missing or bad code a status-code error, and a line with no
+/// SP at all (or empty) a format error.
 fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
-    let [b'H', b'T', b'T', b'P', b'/', major, b'.', minor, b' ', rest @ ..] = line else {
-        return Err(HandshakeError::StatusLineMalformed);
-    };
-    if !major.is_ascii_digit() || !minor.is_ascii_digit() {
+    if line.is_empty() {
         return Err(HandshakeError::StatusLineMalformed);
     }
-    if (major, minor) != (&b'1', &b'1') {
+    let mut version = line;
+    let mut rest: Option<&[u8]> = None;
+    for (i, &b) in line.iter().enumerate() {
+        if b == b' ' {
+            if let Some((v, r)) = line.split_at_checked(i) {
+                version = v;
+                rest = r.get(1..);
+            }
+            break;
+        }
+    }
+    if version != b"HTTP/1.1" {
         return Err(HandshakeError::VersionInvalid);
     }
-    // The code runs to the first SP (then the reason follows) or to the end of the line.
-    if let [] | [b' ', ..] = rest {
+    let Some(rest) = rest else {
         return Err(HandshakeError::StatusLineMalformed);
+    };
+    // The code runs to the next SP (then the reason follows) or to the end of the line.
+    if let [] | [b' ', ..] = rest {
+        return Err(HandshakeError::StatusCodeInvalid);
     }
     let mut rest = rest;
     let mut code = 0u16;
@@ -1340,14 +1354,17 @@ Sec-WebSocket-Protocol: x, y\r\n\
         use HandshakeError::*;
         let cases: &[(&[u8], HandshakeError)] = &[
             (b"\r\n", StatusLineMalformed),
-            (b" HTTP/1.1 101 OK\r\n", StatusLineMalformed),
-            (b"HTTP/1.1  101 OK\r\n", StatusLineMalformed),
-            (b"HTTP/1.1\t101 OK\r\n", StatusLineMalformed),
-            (b"http/1.1 101 OK\r\n", StatusLineMalformed),
-            (b"HTTP/11 101 OK\r\n", StatusLineMalformed),
+            (b" HTTP/1.1 101 OK\r\n", VersionInvalid),
+            (b"HTTP/1.1  101 OK\r\n", StatusCodeInvalid),
+            (b"HTTP/1.1\t101 OK\r\n", VersionInvalid),
+            (b"http/1.1 101 OK\r\n", VersionInvalid),
+            (b"HTTP/11 101 OK\r\n", VersionInvalid),
             (b"HTTP/1.1\r\n", StatusLineMalformed),
-            (b"HTTP/1.1 \r\n", StatusLineMalformed),
-            (b"ICY 200 OK\r\n", StatusLineMalformed),
+            (b"HTTP/1.1 \r\n", StatusCodeInvalid),
+            (b"ICY 200 OK\r\n", VersionInvalid),
+            (b"XYZ 200 OK\r\n", VersionInvalid),
+            (b"HTTP/1.1x 101 OK\r\n", VersionInvalid),
+            (b"GARBAGE\r\n", VersionInvalid),
             (b"HTTP/1.1 101 OK\n", StatusLineMalformed),
             (b"HTTP/1.1 101 O\rK\r\n", StatusLineMalformed),
             (b"HTTP/1.1 101 O\0K\r\n", StatusLineMalformed),

@@ -222,6 +222,8 @@ pub enum TimerEvent {
 struct RxFrame {
     opcode: Opcode,
     fin: bool,
+    /// Payload length, and the part of it not consumed yet.
+    len: u32,
     remaining: u32,
 }
 
@@ -254,8 +256,8 @@ pub struct Session {
     /// temporary, to keep the receive path's stack small.
     pong_payload: Vec<u8, MAX_CONTROL_PAYLOAD>,
     pong_owed: bool,
-    /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (we only ever send
-    /// a bare code: the reply echoes the server's, a failure sends 1002/1007/1009).
+    /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (a reply echoes the
+    /// server's code and reason, a failure sends the bare 1002/1007/1009).
     pending_close: Option<u16>,
     pending_ping: bool,
     /// When the keep-alive ping was decided (not written: a blocked socket must not stop the
@@ -370,6 +372,14 @@ impl Session {
         if self.close_started_ms.is_none() {
             self.close_started_ms = Some(now_ms);
         }
+    }
+
+    /// The data frame being received: its payload length and how much of it is not consumed
+    /// yet (equal: the frame's first payload byte is next). None between frames.
+    pub fn rx_frame_progress(&self) -> Option<(u32, u32)> {
+        self.rx_frame
+            .filter(|f| !f.opcode.is_control())
+            .map(|f| (f.len, f.remaining))
     }
 
     /// True once Close frames went both ways.
@@ -493,6 +503,7 @@ impl Session {
         self.rx_frame = Some(RxFrame {
             opcode,
             fin,
+            len,
             remaining: len,
         });
         Ok(started)
@@ -761,6 +772,18 @@ impl Session {
         } else if let Some(code) = self.pending_close.take() {
             self.mark_close_sent(now_ms);
             close_body = code.to_be_bytes();
+            if code != close::NO_STATUS
+                && self.failure.is_none()
+                && self.close_received == Some(code)
+            {
+                // The reply echoes the server's whole Close, code and reason, as the legacy
+                // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
+                // 123 bytes) is still in `ctrl`; its mask phase follows the 2-byte code.
+                let n = encode_header(Opcode::Close, true, (2 + self.ctrl.len()) as u64, key, out)?;
+                let n = put_body(n, &close_body, key, out)?;
+                return put_body(n, &self.ctrl, [key[2], key[3], key[0], key[1]], out);
+            }
+            // A failure Close carries the bare code; an empty Close is answered empty.
             let len = if code == close::NO_STATUS { 0 } else { 2 };
             (Opcode::Close, close_body.get(..len).unwrap_or(&[]))
         } else if self.pending_ping {

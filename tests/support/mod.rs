@@ -1603,6 +1603,11 @@ impl Objs {
                 (HTTPc_PARAM_TYPE_RESP_HDR_HOOK, on_resp_hdr as *mut c_void),
                 (HTTPc_PARAM_TYPE_REQ_HDR_HOOK, on_req_hdr as *mut c_void),
             ] {
+                // The request-header hook only when the world has a header for it: a hook that
+                // gives none fails the request (HTTPc_ERR_REQ_HDR_INVALID, as legacy).
+                if t == HTTPc_PARAM_TYPE_REQ_HDR_HOOK && world(|w| w.req_hdr.borrow().is_none()) {
+                    continue;
+                }
                 HTTPc_ReqSetParam(self.req, t, f, &mut err);
                 if err != HTTPc_ERR_NONE {
                     return err;
@@ -1840,6 +1845,9 @@ pub struct Summary {
     pub conn_close: Option<(HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR)>,
     pub trans_complete: Option<HTTP_STATUS_CODE>,
     pub trans_err: Option<HTTPc_ERR>,
+    /// `OnTransComplete(DEF_FAIL)` came (legacy: with `OnErr`, for a failed non-blocking
+    /// transaction or one pending when the connection closed).
+    pub trans_fail_completed: bool,
     pub opened: bool,
     pub ws_close: Option<(u16, Vec<u8>)>,
     pub errs: Vec<HTTPc_ERR>,
@@ -1888,14 +1896,20 @@ pub fn check_conn(log: &[Ev], conn: usize, finished: bool) -> Result<Summary, St
                 s.conn_close = Some((*status, *err));
                 ended = true;
             }
+            // A transaction ends once: OnTransComplete(DEF_OK), or OnErr with at most one
+            // OnTransComplete(DEF_FAIL) beside it (legacy calls both, in either order).
             Ev::TransComplete { status, ok, .. } => {
-                if s.trans_complete.is_some() || s.trans_err.is_some() {
+                if s.trans_complete.is_some() || s.trans_fail_completed {
                     return Err("transaction completed twice".into());
                 }
-                if !ok {
-                    return Err("OnTransComplete with DEF_FAIL".into());
+                if *ok {
+                    if s.trans_err.is_some() {
+                        return Err("OnTransComplete(DEF_OK) after OnErr".into());
+                    }
+                    s.trans_complete = Some(*status);
+                } else {
+                    s.trans_fail_completed = true;
                 }
-                s.trans_complete = Some(*status);
             }
             Ev::TransErr { err, .. } => {
                 if s.trans_complete.is_some() || s.trans_err.is_some() {
@@ -1963,6 +1977,9 @@ pub fn check_conn(log: &[Ev], conn: usize, finished: bool) -> Result<Summary, St
                 s.completions.push((*msg, *ok));
             }
         }
+    }
+    if s.trans_fail_completed && s.trans_err.is_none() {
+        return Err("OnTransComplete(DEF_FAIL) without OnErr".into());
     }
     if finished {
         if !ended {

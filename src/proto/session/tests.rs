@@ -387,8 +387,25 @@ fn server_close_is_echoed_and_blocks_sends() {
         s.encode_frame(Opcode::Text, true, 1, [0; 4], &mut out),
         Err(SendError::Closing)
     );
+    // The reply echoes code and reason (as the legacy client did), masked as one payload.
     let frames = control_frames(&mut s, 0);
-    assert_eq!(frames[0].1, b"\x0f\xa0".to_vec());
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].0.opcode, Opcode::Close);
+    assert_eq!(frames[0].1, b"\x0f\xa0app".to_vec());
+}
+
+#[test]
+fn failure_close_carries_the_bare_code_even_after_a_server_close_reason() {
+    // A server Close whose reason is not UTF-8: we fail with 1007, and send only the code.
+    let mut s = open_session(Config::DEFAULT);
+    run(
+        &mut s,
+        &server_frame(true, 8, b"\x03\xe8\xff"),
+        64,
+        usize::MAX,
+    );
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames[0].1, 1007u16.to_be_bytes().to_vec());
 }
 
 #[test]
