@@ -1142,7 +1142,7 @@ static int Check_ClientClose(const void *p_arg)
     CHECK((len == 5u) && (err == HTTPc_ERR_NONE), "HTTPc_WebSockFmtCloseMsg: returned %u, err %u", (unsigned)len, (unsigned)err);
     ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, s->CtlBuf, len, HTTPc_FLAG_NONE, &err);
     CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "HTTPc_WebSockSend(CLOSE): returned %u, err %u", (unsigned)ok, (unsigned)err);
-    if (!Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, NULL, HTTPc_CONN_CLOSE_STATUS_APP)) {
+    if (!Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, NULL, HTTPc_CONN_CLOSE_STATUS_NONE)) {
         return 0;
     }
     Live_Snap(s, &ev);
@@ -1171,7 +1171,7 @@ static int Check_ServerClose(const void *p_arg)
     same = (ev.RxLen == 20u) && (memcmp(s->RxBuf, s->TxBuf, 20u) == 0);
     UNLOCK();
     CHECK(same, "echo differs (%zu bytes)", ev.RxLen);
-    if (!Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, "bye", HTTPc_CONN_CLOSE_STATUS_SERVER)) {
+    if (!Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, "bye", HTTPc_CONN_CLOSE_STATUS_NONE)) {
         return 0;
     }
     Live_Snap(s, &ev);
@@ -1476,9 +1476,9 @@ int main(int argc, char **argv)
     Live_Run("subprotocol \"chat\" from an HTTPc_HDR table (/subprotocol): 101, RESP_HDR_HOOK sees \"chat\"",
              Check_Subprotocol, NULL, 0);
     Live_Run("refused upgrade (/reject): DEF_OK, err NONE, HTTP_STATUS_FORBIDDEN, no OnOpen", Check_Reject, NULL, 0);
-    Live_Run("clean close from the client (1000 \"bye\"): WebSocket OnClose(1000), then conn OnClose(APP, NONE)",
+    Live_Run("clean close from the client (1000 \"bye\"): WebSocket OnClose(1000), then conn OnClose(NONE, NONE) as legacy",
              Check_ClientClose, NULL, 0);
-    Live_Run("clean close from the server (/close-after-first): OnClose(1000, \"bye\"), then conn OnClose(SERVER, NONE)",
+    Live_Run("clean close from the server (/close-after-first): OnClose(1000, \"bye\"), then conn OnClose(NONE, NONE) as legacy",
              Check_ServerClose, NULL, 0);
     Live_Run("HTTPc_ConnClose on an open WebSocket: OnClose(1006), then conn OnClose(APP)", Check_ConnCloseOpen, NULL, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
