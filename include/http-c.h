@@ -15,15 +15,68 @@
 #include <stdint.h>
 #include <stddef.h>
 /*
- * Micrium base types and constants used by this API.
+ * Micrium names this API uses: the base types (uC/CPU cpu.h), DEF_* (uC/LIB lib_def.h),
+ * MEM_SEG (lib_mem.h), NET_PORT_NBR and the TLS trust types (uC/TCP-IP net_type.h and
+ * net_sock.h), HTTP_TASK_CFG and the HTTP_* enums (uC/HTTP Common/http.h), HTTPc_CFG
+ * (uC/HTTP-client http-c_type.h).
  *
- * Each group below is defined only when the application has not already included the
- * Micrium header that owns it (keyed on that header's include guard), so this header
- * compiles next to uC/CPU, uC/LIB and uC/TCP-IP. Include those headers BEFORE this one.
+ * In a Micrium project this header includes those Micrium headers itself, as the legacy
+ * http-c.h did, so every name comes from the header that owns it and the include order does not
+ * matter. When <cpu.h> and <lib_def.h> are on the include path it includes them, then each of
+ * <lib_mem.h>, <Source/net_sock.h> (or <net_sock.h>), <Common/http.h>,
+ * <Client/Source/http-c_type.h> and the application's <http-c_cfg.h> (HTTPc_Cfg, HTTPc_TaskCfg)
+ * that is found (__has_include). Define HTTPc_WS_MICRIUM_INCLUDES to 0 to turn that off (then
+ * include the Micrium headers BEFORE this one: see docs/MICRIUM_BUILD.md), or to 1 to include
+ * <cpu.h> and <lib_def.h> on a compiler without __has_include.
+ *
+ * Each group below is defined only when the Micrium header that owns it was not included (keyed
+ * on that header's include guard), with the types Micrium's ports give (the ARM ports' plain C
+ * types, the POSIX port's <stdint.h> types; each C enum as the integer type the compiler gives
+ * it, one byte where enums are short) and the same values, so that a translation unit without
+ * Micrium headers agrees with one that has them.
  */
+#if !defined(HTTPc_WS_MICRIUM_INCLUDES) && defined(__has_include)
+#  if __has_include(<cpu.h>) && __has_include(<lib_def.h>)
+#    define HTTPc_WS_MICRIUM_INCLUDES 1
+#  endif
+#endif
+#if defined(HTTPc_WS_MICRIUM_INCLUDES)
+#  if HTTPc_WS_MICRIUM_INCLUDES
+#    include <cpu.h>
+#    include <lib_def.h>
+#    if defined(__has_include)
+#      if __has_include(<lib_mem.h>)
+#        include <lib_mem.h>
+#      endif
+#      if __has_include(<Source/net_sock.h>)
+#        include <Source/net_sock.h>
+#      elif __has_include(<net_sock.h>)
+#        include <net_sock.h>
+#      endif
+#      if __has_include(<Common/http.h>) && __has_include(<Source/net.h>)
+#        include <Common/http.h>
+#      endif
+#      if __has_include(<Client/Source/http-c_type.h>) && __has_include(<Source/net_type.h>)
+#        include <Client/Source/http-c_type.h>
+#      endif
+#      if __has_include(<http-c_cfg.h>)
+#        include <http-c_cfg.h>
+#      endif
+#    endif
+#  endif
+#endif
 
-/* uC/CPU cpu.h */
+/* uC/CPU cpu.h: the ARM ports' plain C types, else the POSIX port's <stdint.h> types. */
 #ifndef CPU_MODULE_PRESENT
+#if defined(__arm__) || defined(__thumb__) || defined(__ICCARM__) || defined(__CC_ARM)
+typedef          char  CPU_CHAR;
+typedef unsigned char  CPU_BOOLEAN;
+typedef unsigned char  CPU_INT08U;
+typedef unsigned short CPU_INT16U;
+typedef unsigned int   CPU_INT32U;
+typedef   signed short CPU_INT16S;
+typedef   signed int   CPU_INT32S;
+#else
 typedef char     CPU_CHAR;
 typedef uint8_t  CPU_BOOLEAN;
 typedef uint8_t  CPU_INT08U;
@@ -32,8 +85,9 @@ typedef uint32_t CPU_INT32U;
 typedef int16_t  CPU_INT16S;
 typedef int32_t  CPU_INT32S;
 #endif
+#endif
 
-/* uC/LIB lib_def.h */
+/* uC/LIB lib_def.h (the same replacement lists, so a later lib_def.h redefines them silently). */
 #ifndef LIB_DEF_MODULE_PRESENT
 #ifndef DEF_NULL
 #define DEF_NULL 0
@@ -80,18 +134,97 @@ typedef struct mem_seg MEM_SEG;
 
 /* uC/TCP-IP net_type.h */
 #ifndef NET_TYPE_MODULE_PRESENT
-typedef uint16_t NET_PORT_NBR;
+typedef CPU_INT16U NET_PORT_NBR;
 #endif
 
 /* uC/TCP-IP net_sock.h (an enum there; same values). */
 #ifndef NET_SOCK_MODULE_PRESENT
-typedef uint32_t NET_SOCK_SECURE_UNTRUSTED_REASON;
+#if defined(__ARM_SIZEOF_MINIMAL_ENUM) && (__ARM_SIZEOF_MINIMAL_ENUM == 1)
+typedef unsigned char NET_SOCK_SECURE_UNTRUSTED_REASON;
+#else
+typedef unsigned int  NET_SOCK_SECURE_UNTRUSTED_REASON;
+#endif
 #define NET_SOCK_SECURE_UNTRUSTED_BY_CA 0u
 #define NET_SOCK_SECURE_EXPIRE_DATE     1u
 #define NET_SOCK_SECURE_INVALID_DATE    2u
 #define NET_SOCK_SECURE_SELF_SIGNED     3u
 #define NET_SOCK_SECURE_UNKNOWN         4u
 typedef CPU_BOOLEAN (*NET_SOCK_SECURE_TRUST_FNCT)(void *p_cert, NET_SOCK_SECURE_UNTRUSTED_REASON reason);
+#endif
+
+/*
+ * uC/HTTP Common/http.h. The HTTP_* types are C enums there; here each is the integer type the
+ * compiler gives such an enum. Their values (HTTP_METHOD_GET, ...) are defined further down,
+ * under the same condition. Structs carry these values in CPU_INT32U fields, so that their
+ * layout does not depend on the enum size.
+ */
+#ifndef HTTP_MODULE_PRESENT
+/**
+ * Engine task configuration: priority, stack size and stack, handed to the port's task hook.
+ */
+typedef struct http_task_cfg {
+  /**
+   * Task priority, in the RTOS's terms.
+   */
+  CPU_INT32U Prio;
+  /**
+   * Stack size. The legacy code multiplied it by `sizeof(CPU_STK)`; the port decides.
+   */
+  CPU_INT32U StkSizeBytes;
+  /**
+   * Stack memory, or NULL to let the port allocate it.
+   */
+  void *StkPtr;
+} HTTP_TASK_CFG;
+/*
+ * HTTP_METHOD: request method. HTTP_STATUS_CODE: response status, the enum index, NOT the
+ * numeric code (101 is 1, 200 is 4). HTTP_HDR_FIELD: header field (`UNKNOWN` is 0, unlike the
+ * other HTTP enums). HTTP_PROTOCOL_VER: HTTP version of a response. HTTP_CONTENT_TYPE: body
+ * content type. Every member of each fits in one byte.
+ */
+#if defined(__ARM_SIZEOF_MINIMAL_ENUM) && (__ARM_SIZEOF_MINIMAL_ENUM == 1)
+typedef unsigned char HTTP_METHOD;
+typedef unsigned char HTTP_STATUS_CODE;
+typedef unsigned char HTTP_HDR_FIELD;
+typedef unsigned char HTTP_PROTOCOL_VER;
+typedef unsigned char HTTP_CONTENT_TYPE;
+#else
+typedef unsigned int  HTTP_METHOD;
+typedef unsigned int  HTTP_STATUS_CODE;
+typedef unsigned int  HTTP_HDR_FIELD;
+typedef unsigned int  HTTP_PROTOCOL_VER;
+typedef unsigned int  HTTP_CONTENT_TYPE;
+#endif
+#endif
+
+/* uC/HTTP-client http-c_type.h */
+#ifndef HTTPc_TYPE_MODULE_PRESENT
+/**
+ * Run-time configuration given to `HTTPc_Init()`; field order and types as in the legacy API.
+ */
+typedef struct httpc_cfg {
+  /**
+   * Delay at the end of each engine-task loop, ms (<= 20; 0: none).
+   */
+  CPU_INT08U TaskDly_ms;
+  /**
+   * Legacy queue depth; must be > 0. As in the legacy handshake pool, at most this many
+   * upgrades run at once: one more fails with `HTTPc_ERR_WEBSOCK_REQ_MEM_ERR`.
+   */
+  CPU_INT08U MsgQ_Size;
+  /**
+   * Default connect timeout of each connection, ms.
+   */
+  CPU_INT16U ConnConnectTimeout_ms;
+  /**
+   * Default inactivity timeout of each connection, s (passed to the port).
+   */
+  CPU_INT16U ConnInactivityTimeout_s;
+  /**
+   * Default TCP keep-alive of each connection (passed to the port).
+   */
+  CPU_BOOLEAN ConnIsKeepAlive;
+} HTTPc_CFG;
 #endif
 
 /* WebSocket handshake strings (cbindgen cannot emit string constants). */
@@ -266,24 +399,6 @@ typedef void (*HTTPc_PORT_WAIT)(void *p_ctx,
 typedef void (*HTTPc_PORT_WAKE)(void *p_ctx);
 
 /**
- * Engine task configuration: priority, stack size and stack, handed to the port's task hook.
- */
-typedef struct HTTP_TASK_CFG {
-  /**
-   * Task priority, in the RTOS's terms.
-   */
-  CPU_INT32U Prio;
-  /**
-   * Stack size. The legacy code multiplied it by `sizeof(CPU_STK)`; the port decides.
-   */
-  CPU_INT32U StkSizeBytes;
-  /**
-   * Stack memory, or NULL to let the port allocate it.
-   */
-  void *StkPtr;
-} HTTP_TASK_CFG;
-
-/**
  * Optional. Create the engine task running `entry(p_arg)` forever, with the legacy task
  * configuration. Return DEF_OK on success. Without it the application calls
  * `HTTPc_TaskHandler()` from its own loop.
@@ -291,7 +406,7 @@ typedef struct HTTP_TASK_CFG {
 typedef CPU_BOOLEAN (*HTTPc_PORT_TASK_CREATE)(void *p_ctx,
                                               void (*entry)(void *p_arg),
                                               void *p_arg,
-                                              const struct HTTP_TASK_CFG *p_task_cfg);
+                                              const HTTP_TASK_CFG *p_task_cfg);
 
 /**
  * Optional (required with a task or several API-calling tasks). Take / release the library
@@ -396,33 +511,6 @@ typedef struct HTTPc_PORT {
 } HTTPc_PORT;
 
 /**
- * Run-time configuration given to `HTTPc_Init()`; field order and types as in the legacy API.
- */
-typedef struct HTTPc_CFG {
-  /**
-   * Delay at the end of each engine-task loop, ms (≤ 20; 0: none).
-   */
-  CPU_INT08U TaskDly_ms;
-  /**
-   * Legacy queue depth; must be > 0. As in the legacy handshake pool, at most this many
-   * upgrades run at once: one more fails with `HTTPc_ERR_WEBSOCK_REQ_MEM_ERR`.
-   */
-  CPU_INT08U MsgQ_Size;
-  /**
-   * Default connect timeout of each connection, ms.
-   */
-  CPU_INT16U ConnConnectTimeout_ms;
-  /**
-   * Default inactivity timeout of each connection, s (passed to the port).
-   */
-  CPU_INT16U ConnInactivityTimeout_s;
-  /**
-   * Default TCP keep-alive of each connection (passed to the port).
-   */
-  CPU_BOOLEAN ConnIsKeepAlive;
-} HTTPc_CFG;
-
-/**
  * A WebSocket. `HTTPc_WebSockClr()` before first use.
  */
 typedef struct HTTPc_WEBSOCK_OBJ {
@@ -451,48 +539,31 @@ typedef struct HTTPc_WEBSOCK_MSG_OBJ {
   size_t Reserved[HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS];
 } HTTPc_WEBSOCK_MSG_OBJ;
 
-#if !defined(HTTP_MODULE_PRESENT)
 /**
- * HTTP version of a response (legacy C enum index).
- */
-typedef uint32_t HTTP_PROTOCOL_VER;
-#endif
-
-#if !defined(HTTP_MODULE_PRESENT)
-/**
- * Response status (legacy C enum index, NOT the numeric code: 101 is 1, 200 is 4).
- */
-typedef uint32_t HTTP_STATUS_CODE;
-#endif
-
-#if !defined(HTTP_MODULE_PRESENT)
-/**
- * Body content type (legacy C enum index).
- */
-typedef uint32_t HTTP_CONTENT_TYPE;
-#endif
-
-/**
- * The response to the upgrade request. Public fields, as in the legacy API.
+ * The response to the upgrade request. Public fields, as in the legacy API, except that the
+ * three enum-valued fields are declared `CPU_INT32U` rather than `HTTP_PROTOCOL_VER`,
+ * `HTTP_STATUS_CODE` and `HTTP_CONTENT_TYPE`: those are C enums in Micrium's `http.h`, one
+ * byte wide where enums are short (arm-none-eabi-gcc's default), which would change this
+ * struct's layout under the library.
  */
 typedef struct HTTPc_RESP_OBJ {
   /**
-   * HTTP version of the status line (`HTTP_PROTOCOL_VER_1_1`).
+   * HTTP version of the status line, an `HTTP_PROTOCOL_VER` value (`HTTP_PROTOCOL_VER_1_1`).
    */
-  HTTP_PROTOCOL_VER ProtocolVer;
+  CPU_INT32U ProtocolVer;
   /**
    * The status as an `HTTP_STATUS_CODE` enum index (101 is `HTTP_STATUS_SWITCHING_PROTOCOLS`).
    */
-  HTTP_STATUS_CODE StatusCode;
+  CPU_INT32U StatusCode;
   /**
    * Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
    * connection buffer).
    */
   const CPU_CHAR *ReasonPhrasePtr;
   /**
-   * Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+   * An `HTTP_CONTENT_TYPE` value; always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
    */
-  HTTP_CONTENT_TYPE ContentType;
+  CPU_INT32U ContentType;
   /**
    * Always 0 for an upgrade.
    */
@@ -524,28 +595,15 @@ typedef uint32_t HTTPc_CONN_CLOSE_STATUS;
  */
 typedef CPU_INT08U HTTPc_WEBSOCK_OPCODE;
 
-#if !defined(HTTP_MODULE_PRESENT)
 /**
- * Request method (legacy C enum index).
- */
-typedef uint32_t HTTP_METHOD;
-#endif
-
-#if !defined(HTTP_MODULE_PRESENT)
-/**
- * Header field (legacy C enum index; `UNKNOWN` is 0 here, unlike the other HTTP enums).
- */
-typedef uint32_t HTTP_HDR_FIELD;
-#endif
-
-/**
- * An extra request header: a known field and its value.
+ * An extra request header: a known field and its value. `HdrField` is declared `CPU_INT32U`,
+ * not `HTTP_HDR_FIELD`, for the reason given at `HTTPc_RESP_OBJ`.
  */
 typedef struct HTTPc_HDR {
   /**
-   * Which header (`HTTP_HDR_FIELD_*`).
+   * Which header (an `HTTP_HDR_FIELD_*` value).
    */
-  HTTP_HDR_FIELD HdrField;
+  CPU_INT32U HdrField;
   /**
    * Its value (not NUL-terminated).
    */
@@ -3446,8 +3504,8 @@ void HTTPc_PortSet(const struct HTTPc_PORT *p_port, HTTPc_ERR *p_err);
  * # Safety
  * `p_cfg` and `p_task_cfg` are NULL or valid; `p_err` is NULL or writable.
  */
-void HTTPc_Init(const struct HTTPc_CFG *p_cfg,
-                const struct HTTP_TASK_CFG *p_task_cfg,
+void HTTPc_Init(const HTTPc_CFG *p_cfg,
+                const HTTP_TASK_CFG *p_task_cfg,
                 MEM_SEG *p_mem_seg,
                 HTTPc_ERR *p_err);
 

@@ -62,7 +62,7 @@ trap 'rm -rf "$tmp"' EXIT
 # - the Micrium base types are excluded from generation and hand-written in `after_includes`;
 # - private items are never meant for the header;
 # - the two string constants are hand-written in `after_includes` (cbindgen cannot emit them).
-benign_warnings='^WARN: (Can'"'"'t find (CPU_[A-Z0-9]+|NET_PORT_NBR|NET_SOCK_SECURE_[A-Z_]+|MEM_SEG)\. |Skip [^ ]+ - \(not `(pub|no_mangle)`\)|Skipping [^ ]+ - \(not `no_mangle`, and has no `export_name` attribute\)|Skip [^ ]+::HTTPc_WEBSOCK_(GUID_STRING|PROTOCOL_VERSION_13_STR) - \(Unsupported literal)'
+benign_warnings='^WARN: (Can'"'"'t find (CPU_[A-Z0-9]+|NET_PORT_NBR|NET_SOCK_SECURE_[A-Z_]+|MEM_SEG|HTTP_TASK_CFG|HTTPc_CFG|HTTP_(METHOD|STATUS_CODE|HDR_FIELD|CONTENT_TYPE|PROTOCOL_VER))\. |Skip [^ ]+ - \(not `(pub|no_mangle)`\)|Skipping [^ ]+ - \(not `no_mangle`, and has no `export_name` attribute\)|Skip [^ ]+::HTTPc_WEBSOCK_(GUID_STRING|PROTOCOL_VERSION_13_STR) - \(Unsupported literal)'
 
 # run_cbindgen CONFIG INPUT OUTPUT
 run_cbindgen() {

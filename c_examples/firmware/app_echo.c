@@ -532,8 +532,8 @@ int app_echo(const APP_ARGS *p_args)
     check(pump(&S.conn_closed, 5000u), "connection OnClose called");
     check(S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
           "WebSocket OnClose: code %u reason \"%s\"", (unsigned)S.close_code, S.close_reason);
-    check(S.close_status == HTTPc_CONN_CLOSE_STATUS_APP && S.close_err == HTTPc_ERR_NONE,
-          "connection closed by the application, no error (status %u err %u)", (unsigned)S.close_status,
+    check(S.close_status == HTTPc_CONN_CLOSE_STATUS_NONE && S.close_err == HTTPc_ERR_NONE,
+          "clean WebSocket close: connection status NONE, no error, as legacy (status %u err %u)", (unsigned)S.close_status,
           (unsigned)S.close_err);
     check(TapTx.per_opcode[0x8] == 1u && TapRx.per_opcode[0x8] == 1u && TapRx.last_close_len >= 2u &&
               TapRx.last_close[0] == 0x03u && TapRx.last_close[1] == 0xE8u,

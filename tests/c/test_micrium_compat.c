@@ -80,6 +80,11 @@ typedef CPU_BOOLEAN (*NET_SOCK_SECURE_TRUST_FNCT)(void *, NET_SOCK_SECURE_UNTRUS
 #define HTTP_MODULE_PRESENT
 #define HTTP_DFLT_PORT_NBR 80
 #define HTTP_DFLT_PORT_NBR_SECURE 443
+typedef struct http_task_cfg {
+    CPU_INT32U Prio;
+    CPU_INT32U StkSizeBytes;
+    void *StkPtr;
+} HTTP_TASK_CFG;
 typedef enum http_method {
     HTTP_METHOD_GET,
     HTTP_METHOD_POST

@@ -15,6 +15,15 @@
 *                DEF_NULL: on a connected stream socket they are unused, and DEF_NULL is what
 *                NetSock_TxData()/NetSock_RxData() pass to the same handlers.
 *
+*            (4) uC/TCP-IP's NET_SOCK_NBR_SOCK is an unsigned sum (NET_SOCK_CFG_SOCK_NBR_UDP +
+*                NET_SOCK_CFG_SOCK_NBR_TCP, both 'u' in net_cfg.h) while socket IDs are signed
+*                (CPU_INT16S), and NET_SOCK_DESC_SET()/NET_SOCK_DESC_IS_SET() compare their socket
+*                number with both 0 and that unsigned bound. So that the port builds with
+*                -Wall -Wextra -Werror against the real headers, counts are cast to the signed
+*                socket types, and the descriptor macros get PORT_UCTCPIP_DESC_NBR(sock_id): the
+*                ID as a non-negative int (masking with 0x7FFF leaves a valid ID unchanged), which
+*                neither -Wsign-compare nor -Wtype-limits flags.
+*
 *               SPDX-License-Identifier: Apache-2.0
 *********************************************************************************************************
 */
@@ -34,6 +43,16 @@
 #include  <net_tcp.h>
 
 #include  "httpc_port_uctcpip.h"
+
+
+/*
+*********************************************************************************************************
+*                                            LOCAL DEFINES
+*********************************************************************************************************
+*/
+
+#define  PORT_UCTCPIP_DESC_NBR(sock_id)         ((sock_id) & 0x7FFF)     /* See Note #4.                    */
+#define  PORT_UCTCPIP_SOCK_NBR                  ((NET_SOCK_QTY)(NET_SOCK_NBR_SOCK))
 
 
 /*
@@ -70,7 +89,7 @@ static  NET_SOCK_ID             PortUcTcpIp_SockTbl[NET_SOCK_NBR_SOCK];     /* S
 
 static  void  *PortUcTcpIp_HandleGet (NET_SOCK_ID  sock_id)
 {
-    if ((sock_id < 0) || (sock_id >= NET_SOCK_NBR_SOCK)) {
+    if ((sock_id < 0) || (sock_id >= PORT_UCTCPIP_SOCK_NBR)) {
         return (DEF_NULL);
     }
     PortUcTcpIp_SockTbl[sock_id] = sock_id;
@@ -270,8 +289,8 @@ static  CPU_INT32S  PortUcTcpIp_ConnectPoll (void  *p_ctx,
 
     NET_SOCK_DESC_INIT(&desc_wr);
     NET_SOCK_DESC_INIT(&desc_err);
-    NET_SOCK_DESC_SET(sock_id, &desc_wr);
-    NET_SOCK_DESC_SET(sock_id, &desc_err);
+    NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr);
+    NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_err);
     timeout.timeout_sec = 0;                                    /* Zero timeout: a poll.                                */
     timeout.timeout_us  = 0;
 
@@ -292,10 +311,10 @@ static  CPU_INT32S  PortUcTcpIp_ConnectPoll (void  *p_ctx,
              return (HTTPc_PORT_ERR);
     }
 
-    if (NET_SOCK_DESC_IS_SET(sock_id, &desc_err)) {
+    if (NET_SOCK_DESC_IS_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_err)) {
         return (HTTPc_PORT_ERR);
     }
-    if (NET_SOCK_DESC_IS_SET(sock_id, &desc_wr)) {
+    if (NET_SOCK_DESC_IS_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr)) {
         return (HTTPc_PORT_OK);
     }
 
@@ -511,12 +530,12 @@ static  void  PortUcTcpIp_Wait (void                                *p_ctx,
             continue;
         }
         if ((p_entries[ix].Want & HTTPc_PORT_WAIT_RD) != 0u) {
-            NET_SOCK_DESC_SET(sock_id, &desc_rd);
+            NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_rd);
         }
         if ((p_entries[ix].Want & HTTPc_PORT_WAIT_WR) != 0u) {
-            NET_SOCK_DESC_SET(sock_id, &desc_wr);
+            NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr);
         }
-        NET_SOCK_DESC_SET(sock_id, &desc_err);
+        NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_err);
         if (sock_id_first == NET_SOCK_ID_NONE) {
             sock_id_first = sock_id;
         }
@@ -598,7 +617,7 @@ void  HTTPc_PortUcTcpIp_Get (HTTPc_PORT   *p_port,
     PortUcTcpIp_Ctx.RngFnct     = rng;
     PortUcTcpIp_Ctx.SelSockID   = NET_SOCK_ID_NONE;
     PortUcTcpIp_Ctx.WakePending = DEF_NO;
-    for (ix = 0; ix < NET_SOCK_NBR_SOCK; ix++) {
+    for (ix = 0; ix < PORT_UCTCPIP_SOCK_NBR; ix++) {
         PortUcTcpIp_SockTbl[ix] = NET_SOCK_ID_NONE;
     }
 

@@ -27,9 +27,11 @@
 *                TimeGet_ms    HTTPc_PortUcTcpIp_TimeGet_ms(), a millisecond tick the application
 *                              (BSP) defines, e.g. from OSTimeGet() or KAL_TickGet().
 *
-* Note(s)  : (1) Include path: the uC/CPU, uC/LIB and uC/TCP-IP 'Source' directories, and the
-*                httpc-ws 'include' directory.  This header includes the Micrium headers
-*                before http-c.h, as http-c.h requires.
+* Note(s)  : (1) Include path: uC/CPU (and its port), uC/LIB, uC/Common (KAL), the uC/TCP-IP root
+*                and its 'Source' directory, the project's cpu_cfg.h, lib_cfg.h and net_cfg.h, and
+*                the httpc-ws 'include' directory (docs/MICRIUM_BUILD.md).  The port builds with
+*                -Wall -Wextra -Werror -pedantic against the real Micrium headers (tests/c:
+*                ucos_port_compile_micrium_*).
 *
 *            (2) TLS: when NET_SECURE_MODULE_EN is defined (uC/TCP-IP built with a TLS layer),
 *                a secure connection passes the common name and trust callback to
