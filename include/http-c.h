@@ -3510,6 +3510,22 @@ void HTTPc_Init(const HTTPc_CFG *p_cfg,
                 HTTPc_ERR *p_err);
 
 /**
+ * httpc-ws extension, for test programs that run many cases in one process: returns the
+ * library to its state before `HTTPc_PortSet()`, so that the next case registers its own port
+ * (a scripted one, say) and calls `HTTPc_Init()` again. Legacy `HTTPc_Init` works once per
+ * boot; firmware never needs this.
+ *
+ * Errors: `HTTPc_ERR_CONN_IS_USED` (a connection is still open: end every one first, its
+ * `OnClose` or failed open seen), `HTTPc_ERR_CONN_INVALID_STATE` (called from a hook),
+ * `HTTPc_ERR_FEATURE_DIS` (an engine task runs and cannot be stopped: test in the poll
+ * model).
+ *
+ * # Safety
+ * Not thread-safe, like `HTTPc_PortSet`: no other task may use the library meanwhile.
+ */
+void HTTPc_Reset(HTTPc_ERR *p_err);
+
+/**
  * Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
  * task). All hooks run inside this call. Returns how many milliseconds the caller may sleep
  * before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets).

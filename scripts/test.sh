@@ -85,6 +85,15 @@ valgrind_memcheck() {
         tests/c/run_with_echo_server.sh "${vg[@]}" "$dir/c_examples/echo_client" "ws://127.0.0.1:@PORT@/echo" hello
 }
 
+# The hostile-server liveness cases (tests/adversarial) under valgrind, both execution models:
+# the same assertions (error and close code, deadline, CPU below 5 % while waiting, every message
+# completed once), timing windows widened for valgrind's slowdown.
+adversarial_valgrind() {
+    .venv/bin/python tests/adversarial/run.py --client build-ci-gcc/tests/adversarial/adv_client \
+        --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
+        --slack 8 -j 2
+}
+
 # Cortex-M cross build with a toolchain file, then its ctest (the firmware in QEMU talking to
 # the real echo server on 127.0.0.1 through the board's UART).
 firmware() {
@@ -147,6 +156,7 @@ step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 22000 B (12 KB 
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
+    step "valgrind: hostile-server liveness cases, both execution models" adversarial_valgrind
     step "fuzz: every target briefly (scripts/fuzz.sh 10)" fuzz_briefly
     step "Miri: C-API tests (tests/capi_api.rs)" miri_capi
     step "Autobahn conformance, cases 1-10, both modes" conformance

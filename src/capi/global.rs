@@ -28,19 +28,26 @@ struct Shared(UnsafeCell<Globals>);
 // one, by the application's promise of a single thread of control).
 unsafe impl Sync for Shared {}
 
-static GLOBALS: Shared = Shared(UnsafeCell::new(Globals {
-    initialised: false,
-    task_mode: false,
-    cfg: HTTPc_CFG {
-        TaskDly_ms: 0,
-        MsgQ_Size: 0,
-        ConnConnectTimeout_ms: 2000,
-        ConnInactivityTimeout_s: 30,
-        ConnIsKeepAlive: 0,
-    },
-    conns: null_mut(),
-    in_engine: false,
-}));
+impl Globals {
+    /// The state before `HTTPc_Init`.
+    const fn new() -> Globals {
+        Globals {
+            initialised: false,
+            task_mode: false,
+            cfg: HTTPc_CFG {
+                TaskDly_ms: 0,
+                MsgQ_Size: 0,
+                ConnConnectTimeout_ms: 2000,
+                ConnInactivityTimeout_s: 30,
+                ConnIsKeepAlive: 0,
+            },
+            conns: null_mut(),
+            in_engine: false,
+        }
+    }
+}
+
+static GLOBALS: Shared = Shared(UnsafeCell::new(Globals::new()));
 
 /// Raw access to the globals.
 ///
@@ -75,6 +82,19 @@ pub(crate) fn port() -> Option<&'static Port> {
 pub(crate) unsafe fn set_port(raw: &HTTPc_PORT) {
     // SAFETY: see above.
     unsafe { *PORT.0.get() = Some(Port::new(*raw)) };
+}
+
+/// Back to the state before `HTTPc_PortSet`: no port, not initialised, no connection.
+///
+/// # Safety
+/// Single-threaded (no engine task, no other caller), with no reference from [`port`] or
+/// [`globals`] alive.
+pub(crate) unsafe fn reset() {
+    // SAFETY: see above.
+    unsafe {
+        *GLOBALS.0.get() = Globals::new();
+        *PORT.0.get() = None;
+    }
 }
 
 /// Holds the library lock for its lifetime.

@@ -162,6 +162,39 @@ unsafe fn init(p_cfg: *const HTTPc_CFG, p_task_cfg: *const HTTP_TASK_CFG) -> Res
     Ok(())
 }
 
+/// httpc-ws extension, for test programs that run many cases in one process: returns the
+/// library to its state before `HTTPc_PortSet()`, so that the next case registers its own port
+/// (a scripted one, say) and calls `HTTPc_Init()` again. Legacy `HTTPc_Init` works once per
+/// boot; firmware never needs this.
+///
+/// Errors: `HTTPc_ERR_CONN_IS_USED` (a connection is still open: end every one first, its
+/// `OnClose` or failed open seen), `HTTPc_ERR_CONN_INVALID_STATE` (called from a hook),
+/// `HTTPc_ERR_FEATURE_DIS` (an engine task runs and cannot be stopped: test in the poll
+/// model).
+///
+/// # Safety
+/// Not thread-safe, like `HTTPc_PortSet`: no other task may use the library meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
+    let (task_mode, in_engine, open) = {
+        // SAFETY: single-threaded by contract; the reference ends before `reset`.
+        let g = unsafe { globals() };
+        (g.task_mode, g.in_engine, !g.conns.is_null())
+    };
+    let r = if task_mode {
+        Err(HTTPc_ERR_FEATURE_DIS)
+    } else if in_engine {
+        Err(HTTPc_ERR_CONN_INVALID_STATE)
+    } else if open {
+        Err(HTTPc_ERR_CONN_IS_USED)
+    } else {
+        // SAFETY: single-threaded by contract; no port or globals reference is alive.
+        unsafe { global::reset() };
+        Ok(())
+    };
+    set_result(p_err, r);
+}
+
 /// Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
 /// task). All hooks run inside this call. Returns how many milliseconds the caller may sleep
 /// before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets).

@@ -110,6 +110,7 @@ int main(void)
         Sink = HTTPc_WebSockFmtCloseMsg((HTTPc_WEBSOCK_CLOSE_CODE)Knob, (CPU_CHAR *)p, Buf, (CPU_INT16U)Knob, &err);
         Sink = HTTPc_TaskHandler();
         HTTPc_ConnClose(&Conn, f, &err);
+        HTTPc_Reset(&err);
         Sink = err;
     }
 #endif
