@@ -13,14 +13,6 @@ use support::*;
 
 const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
 
-/// Per-test setup: the serial lock, the library initialised once, a fresh world.
-fn setup() -> std::sync::MutexGuard<'static, ()> {
-    let g = serial();
-    ensure_init();
-    world(|w| w.reset());
-    g
-}
-
 /// Opens `o` (non-blocking) on a socket that answers the upgrade with a valid 101 plus
 /// `server` (released once the request went out), and pumps until OnOpen.
 fn open_ws(o: &Objs, host: &str, server: &[u8]) -> std::rc::Rc<Sock> {
@@ -41,27 +33,6 @@ fn open_ws(o: &Objs, host: &str, server: &[u8]) -> std::rc::Rc<Sock> {
     }
     assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
     sock
-}
-
-/// Whether an event matching `f` was recorded for `o` since its last (re)open.
-fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
-    let id = o.id();
-    world(|w| {
-        let log = w.log.borrow();
-        let start = log
-            .iter()
-            .rposition(|e| matches!(e, Ev::Opened { conn } if *conn == id))
-            .unwrap_or(0);
-        log[start..].iter().any(|e| e.conn() == id && f(e))
-    })
-}
-
-fn summary(o: &Objs, finished: bool) -> Summary {
-    let log = world(|w| w.events());
-    match check_conn(&log, o.id(), finished) {
-        Ok(s) => s,
-        Err(e) => panic!("{e}\nlog: {log:#?}"),
-    }
 }
 
 fn client_frames(sock: &Sock) -> Vec<ClientFrame> {
@@ -1332,14 +1303,8 @@ fn timers_ping_pong_and_close_timeout() {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
         assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        for (t, v) in [
-            (HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 100u32),
-            (HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 50),
-        ] {
-            let mut v = v;
-            HTTPc_WebSockSetParam(o.ws, t, (&mut v as *mut u32).cast(), &mut err);
-            assert_eq!(err, HTTPc_ERR_NONE);
-        }
+        set_ws_param(&o, HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 100);
+        set_ws_param(&o, HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 50);
         o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
         assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
         o.upgrade(NB, &mut err);
@@ -1358,20 +1323,7 @@ fn timers_ping_pong_and_close_timeout() {
     world(|w| w.reset());
     let o = Objs::new(1, 256, 0, b"t.test");
     let _sock = open_ws(&o, "t.test", b"");
-    unsafe {
-        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
-        assert_eq!(
-            o.send(
-                0,
-                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
-                Some(&CLOSE_1000),
-                5,
-                NB,
-                &mut err
-            ),
-            DEF_OK
-        );
-    }
+    unsafe { o.queue_close(0) };
     assert!(o.pump_until(100, 100, || o.ended()));
     let s = summary(&o, true);
     assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT]);

@@ -506,9 +506,7 @@ fn connect_failures() {
 /// its next 5000 calls; one `HTTPc_TaskHandler` pass should try at most a few times.
 #[test]
 fn send_returning_zero_does_not_spin() {
-    let _g = serial();
-    ensure_init();
-    world(|w| w.reset());
+    let _g = setup();
     let o = Objs::new(1, 256, 0, b"zero.test");
     let sock = world(|w| w.expect_connect("zero.test", ConnectMode::Ok));
     sock.push(Gate::Request, Item::Bytes(response_101(b"")));

@@ -14,42 +14,12 @@ const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
 /// blocked in the region.
 static DATA: [u8; 200] = [0x5A; 200];
 
-fn setup() -> std::sync::MutexGuard<'static, ()> {
-    let g = serial();
-    ensure_init();
-    world(|w| w.reset());
-    g
-}
-
-fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
-    let id = o.id();
-    world(|w| {
-        let log = w.log.borrow();
-        let start = log
-            .iter()
-            .rposition(|e| matches!(e, Ev::Opened { conn } if *conn == id))
-            .unwrap_or(0);
-        log[start..].iter().any(|e| e.conn() == id && f(e))
-    })
-}
-
 fn summary(o: &Objs) -> Summary {
-    let log = world(|w| w.events());
-    match check_conn(&log, o.id(), true) {
-        Ok(s) => s,
-        Err(e) => panic!("{e}\nlog: {log:#?}"),
-    }
+    support::summary(o, true)
 }
 
 fn now() -> u32 {
     world(|w| w.now.get())
-}
-
-fn set_ws_param(o: &Objs, t: HTTPc_PARAM_TYPE, v: u32) {
-    let mut v = v;
-    let mut err = 0;
-    unsafe { HTTPc_WebSockSetParam(o.ws, t, (&mut v as *mut u32).cast(), &mut err) };
-    assert_eq!(err, HTTPc_ERR_NONE);
 }
 
 /// Connects and upgrades `o` (non-blocking) on a socket whose server answers with a 101, after
@@ -179,22 +149,8 @@ fn close_timeout_runs_from_the_close_call_while_the_frame_cannot_leave() {
     stop_reading(&sock);
     send_data(&o, 0);
     unsafe { HTTPc_TaskHandler() };
-    let mut err = 0;
     let start = now();
-    unsafe {
-        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
-        assert_eq!(
-            o.send(
-                1,
-                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
-                Some(&CLOSE_1000),
-                5,
-                NB,
-                &mut err
-            ),
-            DEF_OK
-        );
-    }
+    unsafe { o.queue_close(1) };
     run_to_end(&o, 10_000, 50);
     let elapsed = now().wrapping_sub(start);
     assert!((1000..1100).contains(&elapsed), "ended after {elapsed} ms");

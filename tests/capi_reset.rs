@@ -23,9 +23,7 @@ unsafe extern "C" fn counting_random(
 
 #[test]
 fn reset_between_cases_with_different_ports() {
-    let _g = serial();
-    ensure_init();
-    world(|w| w.reset());
+    let _g = setup();
     let mut err = 0;
 
     // Case 1: an open connection refuses the reset.

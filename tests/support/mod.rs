@@ -1777,18 +1777,46 @@ impl Objs {
     /// last (re)open.
     pub fn ended(&self) -> bool {
         let id = self.id();
+        self.since_open(|log| {
+            log.iter().any(|e| match e {
+                Ev::ConnClose { conn, .. } => *conn == id,
+                Ev::Connect { conn, ok: false } => *conn == id,
+                _ => false,
+            })
+        })
+    }
+
+    /// Runs `f` on the events recorded since this connection's last (re)open (all of them
+    /// when it never opened).
+    pub fn since_open<R>(&self, f: impl FnOnce(&[Ev]) -> R) -> R {
+        let id = self.id();
         world(|w| {
             let log = w.log.borrow();
             let start = log
                 .iter()
                 .rposition(|e| matches!(e, Ev::Opened { conn } if *conn == id))
                 .unwrap_or(0);
-            log[start..].iter().any(|e| match e {
-                Ev::ConnClose { conn, .. } => *conn == id,
-                Ev::Connect { conn, ok: false } => *conn == id,
-                _ => false,
-            })
+            f(&log[start..])
         })
+    }
+
+    /// Queues message `i` as a non-blocking Close(1000, "bye"), which must be accepted.
+    pub unsafe fn queue_close(&self, i: usize) {
+        let mut err = 0;
+        unsafe {
+            assert_eq!(self.msg_setup(i, None), HTTPc_ERR_NONE);
+            assert_eq!(
+                self.send(
+                    i,
+                    HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                    Some(&CLOSE_1000),
+                    5,
+                    HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+                    &mut err
+                ),
+                DEF_OK
+            );
+        }
     }
 
     /// Makes sure the library released the connection: closes it if needed, then checks that a
@@ -2076,4 +2104,39 @@ pub fn check_client_stream(tx: &[u8]) -> Result<Vec<ClientFrame>, String> {
         }
     }
     Ok(frames)
+}
+
+// =============================================================================================
+// Per-test helpers shared by the C-API test binaries
+// =============================================================================================
+
+/// Per-test setup: the serial lock, the library initialised once, a fresh world.
+pub fn setup() -> MutexGuard<'static, ()> {
+    let g = serial();
+    ensure_init();
+    world(|w| w.reset());
+    g
+}
+
+/// Whether an event matching `f` was recorded for `o` since its last (re)open.
+pub fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
+    let id = o.id();
+    o.since_open(|log| log.iter().any(|e| e.conn() == id && f(e)))
+}
+
+/// [`check_conn`] over the whole log for `o`, panicking with the log when a rule is broken.
+pub fn summary(o: &Objs, finished: bool) -> Summary {
+    let log = world(|w| w.events());
+    match check_conn(&log, o.id(), finished) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}\nlog: {log:#?}"),
+    }
+}
+
+/// `HTTPc_WebSockSetParam` with a `CPU_INT32U` value, which must be accepted.
+pub fn set_ws_param(o: &Objs, t: HTTPc_PARAM_TYPE, v: u32) {
+    let mut v = v;
+    let mut err = 0;
+    unsafe { HTTPc_WebSockSetParam(o.ws, t, (&mut v as *mut u32).cast(), &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
 }
