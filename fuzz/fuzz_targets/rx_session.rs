@@ -194,7 +194,12 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
             let expect_close: Option<Vec<u8>> = match events.last() {
                 Some(Ev::Failed(e)) => Some(e.close_code().to_be_bytes().to_vec()),
                 Some(Ev::Close(1005, _)) => Some(Vec::new()),
-                Some(Ev::Close(code, _)) => Some(code.to_be_bytes().to_vec()),
+                // A reply echoes the server's code and reason (as the legacy client did).
+                Some(Ev::Close(code, reason)) => {
+                    let mut body = code.to_be_bytes().to_vec();
+                    body.extend_from_slice(reason);
+                    Some(body)
+                }
                 _ => None,
             };
             while let Some(n) = s.poll_control([1, 2, 3, 4], now, &mut out) {
