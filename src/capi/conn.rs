@@ -98,6 +98,9 @@ unsafe fn conn_set_param(
                     s.port_set = true;
                 }
             },
+            HTTPc_PARAM_TYPE_PERSISTENT if !cfg!(feature = "persistent") => {
+                return Err(HTTPc_ERR_FEATURE_DIS)
+            }
             HTTPc_PARAM_TYPE_PERSISTENT => {
                 // Legacy: only DEF_YES sets it; nothing clears it.
                 if read_param::<CPU_BOOLEAN>(p_param) == DEF_YES {
@@ -275,9 +278,15 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
     flags: HTTPc_FLAGS,
     p_err: *mut HTTPc_ERR,
 ) {
-    let _ = flags;
     let _lock = Lock::take();
     let r = ready(p_conn_obj.cast(), p_conn_obj.cast()).and_then(|()| {
+        // Legacy: no HTTPc_ConnClose without HTTPc_CFG_PERSISTENT_EN, and none but the
+        // non-blocking one without HTTPc_CFG_MODE_BLOCK_EN.
+        if !cfg!(feature = "persistent")
+            || (!cfg!(feature = "blocking") && flags & HTTPc_FLAG_CONN_NO_BLOCK == 0)
+        {
+            return Err(HTTPc_ERR_FEATURE_DIS);
+        }
         // SAFETY: non-NULL object; lock held.
         if !unsafe { state::get::<_, ConnState>(p_conn_obj) }.is_some_and(|s| s.is_open()) {
             return Err(HTTPc_ERR_CONN_IS_RELEASED);

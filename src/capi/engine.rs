@@ -591,7 +591,9 @@ unsafe fn upgrade_io(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
                         s.body_unbounded = true;
                     }
                     // SAFETY: the request is live while attached.
-                    let hook = unsafe { req_in(s) }.and_then(|r| r.on_hdr_rx);
+                    let hook = unsafe { req_in(s) }
+                        .and_then(|r| r.on_hdr_rx)
+                        .filter(|_| cfg!(feature = "hdr-rx"));
                     let field = hdr_field_from_name(name).filter(|&f| !consumed_hdr(f));
                     if let (Some(f), Some(field)) = (hook, field) {
                         let offset = value.as_ptr() as usize - base as usize;
@@ -1555,7 +1557,12 @@ pub(crate) unsafe fn close_from_api(
         s.close_req_err = err;
     }
     port.wake();
-    if task_mode && !in_engine && port.has_os_wait() {
+    if cfg!(feature = "blocking")
+        && cfg!(feature = "task")
+        && task_mode
+        && !in_engine
+        && port.has_os_wait()
+    {
         // SAFETY: lock held once (caller); the predicate only reads state.
         unsafe {
             super::task::block_until(1000, &mut || conn(c).is_none_or(|s| s.phase == Phase::Idle));

@@ -66,6 +66,17 @@ unsafe fn req_set_param(
     // SAFETY: in every arm `p_param` points to the parameter's type (API contract).
     unsafe {
         match type_ {
+            HTTPc_PARAM_TYPE_REQ_HDR_TBL | HTTPc_PARAM_TYPE_REQ_HDR_HOOK
+                if !cfg!(feature = "hdr-tx") =>
+            {
+                return Err(HTTPc_ERR_FEATURE_DIS)
+            }
+            HTTPc_PARAM_TYPE_RESP_HDR_HOOK if !cfg!(feature = "hdr-rx") => {
+                return Err(HTTPc_ERR_FEATURE_DIS)
+            }
+            HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL if !cfg!(feature = "query-str") => {
+                return Err(HTTPc_ERR_FEATURE_DIS)
+            }
             HTTPc_PARAM_TYPE_REQ_HDR_TBL => {
                 let tbl: HTTPc_PARAM_TBL = read_param(p_param);
                 if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {

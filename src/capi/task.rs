@@ -146,6 +146,10 @@ unsafe fn init(p_cfg: *const HTTPc_CFG, p_task_cfg: *const HTTP_TASK_CFG) -> Res
     }
     g.cfg = cfg;
     if port.has_task() {
+        if !cfg!(feature = "task") {
+            // Built for the poll model only: the port must not ask for a task.
+            return Err(HTTPc_ERR_FEATURE_DIS);
+        }
         if p_task_cfg.is_null() {
             return Err(HTTPc_ERR_CFG_TASK_PTR_NULL);
         }
@@ -253,6 +257,11 @@ pub(crate) fn wake_engine() {
 /// # Safety
 /// Lock held.
 pub(crate) unsafe fn can_block() -> Result<(), HTTPc_ERR> {
+    if !cfg!(feature = "blocking") {
+        // HTTPc_CFG_MODE_BLOCK_EN off: every blocking call is refused here, so the waits
+        // that follow it are not linked.
+        return Err(HTTPc_ERR_FEATURE_DIS);
+    }
     // SAFETY: lock held.
     let g = unsafe { globals() };
     if g.in_engine {
@@ -275,7 +284,7 @@ pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool
         return false;
     };
     // SAFETY: lock held.
-    let task_mode = unsafe { globals() }.task_mode;
+    let task_mode = cfg!(feature = "task") && unsafe { globals() }.task_mode;
     let start = port.now_ms();
     loop {
         if done() {

@@ -242,7 +242,12 @@ unsafe fn write_request(
     // Query string from the table, as given: assembled backwards at the end of the connection
     // buffer (not on the stack), then copied into the request line by the writer.
     let mut split = buf.len();
-    for i in (0..usize::from(r.query_nbr)).rev() {
+    let query_nbr = if cfg!(feature = "query-str") {
+        usize::from(r.query_nbr)
+    } else {
+        0
+    };
+    for i in (0..query_nbr).rev() {
         // SAFETY: the table has `query_nbr` entries whose key and value are the application's
         // (API contract).
         let (k, v) = unsafe {
@@ -270,11 +275,16 @@ unsafe fn write_request(
     let mut w = RequestWriter::new(buf);
     w.start(host, c.port, secure, path, query, key)
         .map_err(write_err)?;
-    for i in 0..usize::from(r.hdr_nbr) {
+    let hdr_nbr = if cfg!(feature = "hdr-tx") {
+        usize::from(r.hdr_nbr)
+    } else {
+        0
+    };
+    for i in 0..hdr_nbr {
         // SAFETY: the table has `hdr_nbr` entries (API contract).
         unsafe { write_hdr(&mut w, r.hdr_tbl.add(i))? };
     }
-    if let Some(hook) = r.on_hdr_tx {
+    if let Some(hook) = r.on_hdr_tx.filter(|_| cfg!(feature = "hdr-tx")) {
         // As legacy: called until it says it gave the last header, each call giving one (the
         // last one too); no header is HTTPc_ERR_REQ_HDR_INVALID. A hook that never says
         // "last" fills the buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.

@@ -1608,6 +1608,10 @@ impl Objs {
                 if t == HTTPc_PARAM_TYPE_REQ_HDR_HOOK && world(|w| w.req_hdr.borrow().is_none()) {
                     continue;
                 }
+                // A build without the response-header hook (cargo feature hdr-rx off).
+                if t == HTTPc_PARAM_TYPE_RESP_HDR_HOOK && !cfg!(feature = "hdr-rx") {
+                    continue;
+                }
                 HTTPc_ReqSetParam(self.req, t, f, &mut err);
                 if err != HTTPc_ERR_NONE {
                     return err;
