@@ -7,18 +7,20 @@
 #
 # or this file directly with -DHTTPC_WS_CPU=cortex-m4|cortex-m3|cortex-m0|cortex-m0plus.
 #
-# It chooses, per core, the C flags, the Rust target of the library (HTTPC_WS_RUST_TARGET, read by
-# the root CMakeLists.txt) and the QEMU machine the firmware example runs on:
+# It only chooses the C flags per core. The Rust target of the library is derived from the
+# compiler these flags configure (CMakeLists.txt, cmake/HttpcWsRustTarget.cmake), as it is for any
+# other toolchain file; so is the QEMU machine of the test firmware (tests/firmware):
 #
-#   core           C flags                                             Rust target            QEMU
-#   cortex-m4      -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16  thumbv7em-none-eabihf  mps2-an386
-#   cortex-m3      -mcpu=cortex-m3 -mfloat-abi=soft                    thumbv7m-none-eabi     mps2-an385
-#   cortex-m0(plus) -mcpu=cortex-m0(plus) -mfloat-abi=soft             thumbv6m-none-eabi     mps2-an385 (*)
+#   core            C flags                                             -> Rust target           QEMU
+#   cortex-m4       -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16  thumbv7em-none-eabihf  mps2-an386
+#   cortex-m3       -mcpu=cortex-m3 -mfloat-abi=soft                    thumbv7m-none-eabi     mps2-an385
+#   cortex-m0(plus) -mcpu=cortex-m0(plus) -mfloat-abi=soft              thumbv6m-none-eabi     mps2-an385 (*)
 #
 # The float ABI must match the Rust target's: thumbv7em-none-eabihf passes floats in VFP registers
 # and assumes the single-precision FPv4 unit (+vfp4d16sp), so the C side must be built with
 # -mfloat-abi=hard -mfpu=fpv4-sp-d16; the linker refuses to mix the two ABIs ("uses VFP register
-# arguments"). The other two targets are soft-float.
+# arguments"). The other two targets are soft-float. Deriving the target from the compiler keeps
+# the two in step.
 # (*) QEMU 7.2 models no Cortex-M0 board with a CMSDK UART; the M0 image (ARMv6-M code only) runs on
 # the Cortex-M3 of mps2-an385, which executes every ARMv6-M instruction.
 
@@ -31,21 +33,15 @@ set(CMAKE_SYSTEM_PROCESSOR arm)
 set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
 set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
-# No executable can be linked before the firmware provides its start-up code and linker script.
+# No executable can be linked before a firmware provides its start-up code and linker script.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 if(HTTPC_WS_CPU STREQUAL "cortex-m4")
     set(_httpc_ws_cpu_flags "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16")
-    set(_httpc_ws_rust_target thumbv7em-none-eabihf)
-    set(_httpc_ws_qemu_machine mps2-an386)
 elseif(HTTPC_WS_CPU STREQUAL "cortex-m3")
     set(_httpc_ws_cpu_flags "-mcpu=cortex-m3 -mthumb -mfloat-abi=soft")
-    set(_httpc_ws_rust_target thumbv7m-none-eabi)
-    set(_httpc_ws_qemu_machine mps2-an385)
 elseif(HTTPC_WS_CPU STREQUAL "cortex-m0" OR HTTPC_WS_CPU STREQUAL "cortex-m0plus")
     set(_httpc_ws_cpu_flags "-mcpu=${HTTPC_WS_CPU} -mthumb -mfloat-abi=soft")
-    set(_httpc_ws_rust_target thumbv6m-none-eabi)
-    set(_httpc_ws_qemu_machine mps2-an385)
 else()
     message(FATAL_ERROR "arm-none-eabi-cortex-m.cmake: unknown HTTPC_WS_CPU '${HTTPC_WS_CPU}' "
                         "(cortex-m4, cortex-m3, cortex-m0, cortex-m0plus)")
@@ -58,9 +54,6 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "${_httpc_ws_cpu_flags} -Wl,--gc-sections")
 
 set(HTTPC_WS_CPU "${HTTPC_WS_CPU}" CACHE STRING "Cortex-M core of the cross build" FORCE)
 set(HTTPC_WS_CPU_FLAGS "${_httpc_ws_cpu_flags}" CACHE STRING "Core flags of the cross build" FORCE)
-set(HTTPC_WS_RUST_TARGET "${_httpc_ws_rust_target}" CACHE STRING "Rust target triple" FORCE)
-set(HTTPC_WS_QEMU_MACHINE "${_httpc_ws_qemu_machine}" CACHE STRING
-    "QEMU machine that runs the firmware example" FORCE)
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

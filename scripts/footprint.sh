@@ -2,18 +2,24 @@
 # Footprint of httpc-ws on Cortex-M, measured and budgeted.
 #
 #   scripts/footprint.sh [--no-stack] [--flash-budget-warn] [--flash-ceiling BYTES]
+#                        [--no-default-features] [--features LIST]
 #
+# --no-default-features / --features LIST measure another feature set of the library (the
+# http-c_cfg.h switches, Cargo.toml); the stack run is skipped then (the echo test needs the
+# default features) and the budgets are reported, not enforced.
 # For Cortex-M4F (thumbv7em-none-eabihf) and Cortex-M0 (thumbv6m-none-eabi), at opt-level z
 # (cargo profile release) and s (profile release-s):
 #   flash (.text + .rodata) and RAM (.data + .bss) that the library adds to a linked firmware:
-#     c_examples/firmware/footprint/fp_main.c linked twice, without and with a call of every
-#     HTTPc_* function (same start-up code, port stubs and object storage in both), difference
-#     taken; -nostdlib, --gc-sections, so memcpy/memset come from the library (compiler_builtins)
-#     and count as the library's;
+#     tests/firmware/footprint/fp_main.c linked twice, without and with a call of every
+#     HTTPc_* function (same start-up code, port stubs, object storage and the application's own
+#     memcpy/memmove/memset/memcmp calls in both), difference taken; -nostdlib -lc -lgcc,
+#     --gc-sections. The archive is used as CMake installs it: compiler_builtins' mem* symbols
+#     made local (cmake/mem-symbols.txt), so memcpy/memset are newlib's, in both images, and do
+#     not count as the library's (only the small __aeabi_mem* entry points its code calls do);
 #   for comparison, the flash of the protocol core and opening handshake alone (no C API, no
-#     engine): c_examples/firmware/footprint/core, a Rust probe that drives one client session
+#     engine): tests/firmware/footprint/core, a Rust probe that drives one client session
 #     through httpc_ws::proto, linked into the same base image (informational, not budgeted);
-#   sizeof of every public object on the 32-bit target (c_examples/firmware/footprint/fp_sizes.c);
+#   sizeof of every public object on the 32-bit target (tests/firmware/footprint/fp_sizes.c);
 #   the deepest stack of one HTTPc_TaskHandler() pass and of each API call: the firmware example
 #     (linked against that library build) runs its echo test in QEMU against the real Python
 #     echo server with stack painting (tests/firmware/run.sh --stack); --no-stack skips it.
@@ -34,6 +40,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 STACK=1
+FEATURE_ARGS=()
+CUSTOM=0
 FLASH_ENFORCED=1
 CEILING=
 while [ $# -gt 0 ]; do
@@ -43,23 +51,38 @@ while [ $# -gt 0 ]; do
         # keeps enforcing the heap, panic-path and stack checks while the figure is reported.
         --flash-budget-warn) FLASH_ENFORCED=0; shift ;;
         --flash-ceiling) CEILING=$2; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --no-default-features) FEATURE_ARGS+=(--no-default-features); CUSTOM=1; shift ;;
+        --features) FEATURE_ARGS+=(--features "$2"); CUSTOM=1; shift 2 ;;
+        -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "footprint.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
+
+if [ "$CUSTOM" = 1 ]; then
+    STACK=0
+    FLASH_ENFORCED=0
+    CEILING=
+fi
 
 BUDGET_FLASH=12288
 BUDGET_STACK=1024
 # Cargo's target directory (CARGO_TARGET_DIR is honoured, so parallel work can keep its own).
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=$TARGET_DIR/footprint
-FW=$ROOT/c_examples/firmware
+LIB_TARGET_DIR=$TARGET_DIR
+if [ "$CUSTOM" = 1 ]; then
+    # Another feature set: its own outputs and cargo directory (the default one stays as it is).
+    OUT=$TARGET_DIR/footprint-features
+    LIB_TARGET_DIR=$TARGET_DIR/footprint-features/cargo
+fi
+FW=$ROOT/tests/firmware
+MEM_SYMBOLS=$ROOT/cmake/mem-symbols.txt
 mkdir -p "$OUT"
 SUMMARY=$OUT/summary.txt
 : >"$SUMMARY"
 say() { printf '%s\n' "$*" | tee -a "$SUMMARY"; }
 
-for tool in cargo arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm; do
+for tool in cargo arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm arm-none-eabi-objcopy; do
     command -v "$tool" >/dev/null || { echo "footprint.sh: $tool not found" >&2; exit 2; }
 done
 
@@ -76,6 +99,10 @@ target_for() { case "$1" in m4) echo thumbv7em-none-eabihf ;; m0) echo thumbv6m-
 machine_for() { case "$1" in m4) echo mps2-an386 ;; m0) echo mps2-an385 ;; esac; }
 profile_for() { case "$1" in z) echo release ;; s) echo release-s ;; esac; }
 
+# strip_mem IN.a OUT.a: the archive as CMake builds it for a bare-metal target: compiler_builtins'
+# memcpy/memset/__aeabi_mem* made local, so that the C library's are linked.
+strip_mem() { arm-none-eabi-objcopy --localize-symbols="$MEM_SYMBOLS" "$1" "$2"; }
+
 # link OUT.elf LIB|"" DEFINES... -- SOURCES...
 link() {
     local elf=$1 lib=$2 core=$3
@@ -88,17 +115,18 @@ link() {
     arm-none-eabi-gcc $(cflags_for "$core") -std=c99 -O2 -ffreestanding -ffunction-sections -fdata-sections \
         -Wall -Wextra -Werror -I"$ROOT/include" -I"$FW" -I"$ROOT/c_examples/common" ${defs[@]+"${defs[@]}"} \
         -nostdlib -nostartfiles -T"$FW/mps2.ld" -Wl,--gc-sections -Wl,--no-warn-execstack \
-        -Wl,-Map="${elf%.elf}.map" -o "$elf" "${srcs[@]}" ${lib:+"$lib"} -lgcc
+        -Wl,-Map="${elf%.elf}.map" -o "$elf" "${srcs[@]}" ${lib:+"$lib"} -lc -lgcc
 }
 
 # sec ELF NAME: size of one output section (0 if absent)
 sec() { arm-none-eabi-size -A "$1" | awk -v s="$2" '$1 == s { print $2; f = 1 } END { if (!f) print 0 }'; }
 
-# added_symbols BASE_SYMS ELF OUT: per-symbol sizes of what ELF has beyond the base image.
+# added_symbols BASE_SYMS ELF OUT: per-symbol sizes of what ELF has beyond the base image (an
+# alias, a second name at the same address such as __aeabi_memset4, is listed once).
 added_symbols() {
     arm-none-eabi-nm --size-sort -S -C -r -t d "$2" |
         awk 'NR == FNR { base[$0] = 1; next } { name = $4; for (i = 5; i <= NF; i++) name = name " " $i }
-             !(name in base) { printf "%6d %s %s\n", $2 + 0, $3, name }' "$1" - >"$3"
+             !(name in base) && !($1 in seen) { seen[$1] = 1; printf "%6d %s %s\n", $2 + 0, $3, name }' "$1" - >"$3"
 }
 
 # check_no_heap ELF WHAT: fails the run when ELF links a heap symbol.
@@ -113,6 +141,9 @@ check_no_heap() {
 HEAP_RE='^(malloc|free|calloc|realloc|_malloc_r|_free_r|_sbrk|sbrk|__rust_alloc|__rust_dealloc|__rust_realloc|__rust_alloc_zeroed|__rdl_[a-z_]*|__rg_[a-z_]*|__rust_alloc_error_handler)$'
 
 say "httpc-ws footprint ($(date -u +%Y-%m-%dT%H:%MZ), $(rustc --version), $(arm-none-eabi-gcc --version | head -n 1))"
+if [ "$CUSTOM" = 1 ]; then
+    say "library features: cargo ${FEATURE_ARGS[*]} (budgets reported, not enforced; no stack run)"
+fi
 say ""
 
 declare -A FLASH RAM TEXT RODATA DATA BSS STACKMAX CORE_FLASH
@@ -121,8 +152,11 @@ for core in m4 m0; do
     for opt in z s; do
         profile=$(profile_for "$opt")
         echo "footprint.sh: cargo build --lib --target $target --profile $profile" >&2
-        cargo build --quiet --lib --target "$target" --profile "$profile"
-        lib=$TARGET_DIR/$target/$profile/libhttpc_ws.a
+        cargo build --quiet --locked --lib --target "$target" --profile "$profile" \
+            ${FEATURE_ARGS[@]+"${FEATURE_ARGS[@]}"} --target-dir "$LIB_TARGET_DIR"
+        lib_built=$LIB_TARGET_DIR/$target/$profile/libhttpc_ws.a
+        lib=$OUT/libhttpc_ws-$core-$opt.a
+        strip_mem "$lib_built" "$lib"
         base=$OUT/fp-$core-$opt-base.elf
         full=$OUT/fp-$core-$opt-full.elf
         common=("$FW/startup.c" "$FW/semihost.c" "$FW/fwlib.c" "$FW/footprint/fp_main.c")
@@ -140,10 +174,11 @@ for core in m4 m0; do
         added_symbols "$OUT/base-$k.syms" "$full" "$OUT/symbols-$k.txt"
         check_no_heap "$full" "$core opt-level $opt"
         # The protocol core and handshake alone (no C API): the probe crate in
-        # c_examples/firmware/footprint/core, same profile, linked into the same base image.
+        # tests/firmware/footprint/core, same profile, linked into the same base image.
         (cd "$FW/footprint/core" && cargo build --quiet --target "$target" --profile "$profile" \
             --target-dir "$TARGET_DIR/footprint-core")
-        core_lib=$TARGET_DIR/footprint-core/$target/$profile/libhttpc_ws_footprint_core.a
+        core_lib=$OUT/libhttpc_ws_footprint_core-$core-$opt.a
+        strip_mem "$TARGET_DIR/footprint-core/$target/$profile/libhttpc_ws_footprint_core.a" "$core_lib"
         core_elf=$OUT/fp-$core-$opt-core.elf
         link "$core_elf" "$core_lib" "$core" -DFP_WITH_LIB=0 -DFP_WITH_CORE=1 -- "${common[@]}"
         # The probe's own driver function is the application's code, not the library's.
@@ -187,7 +222,7 @@ done
 say ""
 
 say "Of which the protocol core and opening handshake alone (httpc_ws::proto, no C API and no engine;"
-say "one client session driven by c_examples/firmware/footprint/core; compiler_builtins included,"
+say "one client session driven by tests/firmware/footprint/core; mem* from newlib as above,"
 say "the probe's own driver function excluded):"
 say ""
 for core in m4 m0; do
@@ -217,7 +252,8 @@ head -n 30 "$OUT/symbols-m4-z.txt" | sed 's/^/  /' | tee -a "$SUMMARY"
 say ""
 say "By origin (Cortex-M4F, opt-level z):"
 awk '{ n = $3; for (i = 4; i <= NF; i++) n = n " " $i
-       if (n ~ /^compiler_builtins/ || n ~ /^(memcpy|memset|memmove|memcmp|bcmp|__aeabi_mem|__aeabi_)/) g = "compiler_builtins / libgcc (mem*, __aeabi_*)"
+       if (n ~ /^(memcpy|memset|memmove|memcmp|bcmp|strlen|__aeabi_mem)/) g = "C library mem* entry points the library calls (__aeabi_mem*)"
+       else if (n ~ /^compiler_builtins/ || n ~ /^__aeabi_/) g = "compiler_builtins / libgcc (__aeabi_* arithmetic)"
        else if (n ~ /^core::/ || n ~ /^<core::/) g = "core (formatting, slices, ...)"
        else if (n ~ /heapless/) g = "heapless"
        else if (n ~ /httpc_ws::proto/) g = "httpc_ws::proto (core + handshake)"
@@ -247,8 +283,9 @@ fi
 # Panic paths: the panic handler of this build references an undefined symbol.
 echo "footprint.sh: cargo build --release --target thumbv7em-none-eabihf --features panic-link-check" >&2
 PCT=$TARGET_DIR/panic-link-check
-if cargo build --quiet --lib --release --target thumbv7em-none-eabihf --features panic-link-check --target-dir "$PCT" &&
-    link "$OUT/fp-m4-z-panic-check.elf" "$PCT/thumbv7em-none-eabihf/release/libhttpc_ws.a" m4 -DFP_WITH_LIB=1 -- \
+if cargo build --quiet --locked --lib --release --target thumbv7em-none-eabihf --features panic-link-check --target-dir "$PCT" &&
+    strip_mem "$PCT/thumbv7em-none-eabihf/release/libhttpc_ws.a" "$OUT/libhttpc_ws-panic-check.a" &&
+    link "$OUT/fp-m4-z-panic-check.elf" "$OUT/libhttpc_ws-panic-check.a" m4 -DFP_WITH_LIB=1 -- \
         "$FW/startup.c" "$FW/semihost.c" "$FW/fwlib.c" "$FW/footprint/fp_main.c" 2>"$OUT/panic-check.log"; then
     say "panic-link-check: the thumbv7em release links with the undefined panic symbol: no panic path"
 else

@@ -2,9 +2,14 @@
 # Install everything the project needs on a fresh machine of this kind (Debian bookworm, root).
 # Every step is skipped when already done, so a second run takes about a second.
 #
-# Usage: scripts/setup.sh [--autobahn] [--venv-only]
+# Usage: scripts/setup.sh [--autobahn] [--venv-only] [--print-msrv-toolchain]
 #   --autobahn   also install Autobahn|Testsuite (tests/conformance/install.sh)
 #   --venv-only  only create/refresh the Python 3 venv at .venv (used by install.sh)
+#   --print-msrv-toolchain  print the rustup toolchain of Cargo.toml's rust-version and exit
+#
+# Rust: the toolchain of rust-toolchain.toml (installed if missing; then never downloaded again),
+# its components and the Cortex-M targets below, and the minimum supported version (Cargo.toml's
+# rust-version, minimal profile) that scripts/test.sh builds the library with.
 #
 # Environment: PYTHON3 (default: python3) is the interpreter the .venv is made from.
 set -euo pipefail
@@ -16,20 +21,26 @@ log() { printf '[setup] %s\n' "$*"; }
 
 AUTOBAHN=0
 VENV_ONLY=0
+PRINT_MSRV=0
 for arg in "$@"; do
     case "$arg" in
         --autobahn) AUTOBAHN=1 ;;
         --venv-only) VENV_ONLY=1 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --print-msrv-toolchain) PRINT_MSRV=1 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
 
 # ---------------------------------------------------------------------------------------------
 # Pins
-APT_PACKAGES=(cmake ninja-build clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind)
-RUST_TARGETS=(thumbv7em-none-eabihf thumbv7m-none-eabi thumbv6m-none-eabi)
+APT_PACKAGES=(cmake ninja-build make pkgconf clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind)
+# The same lists as rust-toolchain.toml (which rustup installs from when the toolchain is new).
+RUST_TARGETS=(thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf
+              thumbv8m.base-none-eabi thumbv8m.main-none-eabi thumbv8m.main-none-eabihf)
 RUST_COMPONENTS=(clippy rustfmt)
+# The minimum supported Rust version builds the library for the host and this target.
+MSRV_TARGETS=(thumbv6m-none-eabi)
 CBINDGEN_VERSION=0.29.4
 PYTHON3=${PYTHON3:-python3}
 VENV="$ROOT/.venv"
@@ -52,16 +63,53 @@ setup_apt() {
     apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# rust-version "1.88" is the toolchain 1.88.0.
+msrv_toolchain() {
+    local v
+    v=$(sed -n 's/^rust-version *= *"\(.*\)"/\1/p' "$ROOT/Cargo.toml")
+    [ -n "$v" ] || { echo "setup.sh: no rust-version in Cargo.toml" >&2; return 1; }
+    [[ "$v" =~ ^[0-9]+\.[0-9]+$ ]] && v=$v.0
+    echo "$v"
+}
+
 setup_rust() {
-    local have t c
+    local have t c msrv missing=()
+    # The pinned toolchain (rust-toolchain.toml): installed once, with its components and targets.
+    if ! RUSTUP_AUTO_INSTALL=0 rustc --version >/dev/null 2>&1; then
+        log "rustup toolchain install (rust-toolchain.toml)"
+        rustup toolchain install
+    fi
+    log "rust: $(RUSTUP_AUTO_INSTALL=0 rustc --version)"
     have=$(rustup target list --installed)
     for t in "${RUST_TARGETS[@]}"; do
         if grep -qx "$t" <<<"$have"; then
             log "rustup: target $t installed (skip)"
         else
             log "rustup target add $t"
-            rustup target add "$t"
+            # A distribution server without this target's standard library must not stop the
+            # setup: scripts/test.sh then builds core from rust-src for it (-Zbuild-std).
+            if ! out=$(RUST_BACKTRACE=0 rustup target add "$t" 2>&1); then
+                grep -m 3 -E '^error|Caused by|status code' <<<"$out" | sed 's/^/[setup]   /'
+                missing+=("$t")
+            fi
         fi
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "WARNING: no prebuilt standard library for ${missing[*]}; adding rust-src (scripts/test.sh builds core for it)"
+        if ! rustup component list --installed | grep -q '^rust-src'; then
+            rustup component add rust-src
+        fi
+    fi
+    msrv=$(msrv_toolchain)
+    if rustup toolchain list | grep -q "^$msrv-"; then
+        log "rustup: MSRV toolchain $msrv installed (skip)"
+    else
+        log "rustup toolchain install $msrv --profile minimal (Cargo.toml rust-version)"
+        rustup toolchain install "$msrv" --profile minimal --no-self-update
+    fi
+    have=$(rustup target list --installed --toolchain "$msrv")
+    for t in "${MSRV_TARGETS[@]}"; do
+        grep -qx "$t" <<<"$have" || rustup target add --toolchain "$msrv" "$t"
     done
     have=$(rustup component list --installed)
     for c in "${RUST_COMPONENTS[@]}"; do
@@ -100,6 +148,10 @@ setup_venv() {
 }
 
 START=$SECONDS
+if [ "$PRINT_MSRV" = 1 ]; then
+    msrv_toolchain
+    exit
+fi
 if [ "$VENV_ONLY" = 1 ]; then
     setup_venv
     exit 0

@@ -1,6 +1,6 @@
 /*
  * autobahn_echo.h: the echo side of an Autobahn|Testsuite client, shared by the host driver
- * (c_examples/autobahn_client.c) and the firmware (c_examples/firmware/app_autobahn.c).
+ * (c_examples/autobahn_client.c) and the firmware (tests/firmware/app_autobahn.c).
  *
  * Every received message is sent back with its type as a fragmented message
  * (HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED) fed from a ring that OnMsgRxData fills, so a message of

@@ -3,8 +3,8 @@
 # per session (mode=autobahn). A valid --mode command of tests/conformance/run.sh, which appends
 # the URL and the agent:
 #
-#   tests/conformance/run.sh --mode mcu-m4="tests/firmware/autobahn.sh --elf build-m4/c_examples/firmware/httpc_ws_firmware.elf"
-#   tests/conformance/run.sh --mode mcu-m4-eth="tests/firmware/autobahn.sh --net eth --elf build-m4/c_examples/firmware/httpc_ws_firmware_eth.elf"
+#   tests/conformance/run.sh --mode mcu-m4="tests/firmware/autobahn.sh --elf build-m4/tests/firmware/httpc_ws_firmware.elf"
+#   tests/conformance/run.sh --mode mcu-m4-eth="tests/firmware/autobahn.sh --net eth --elf build-m4/tests/firmware/httpc_ws_firmware_eth.elf"
 #
 #   tests/firmware/autobahn.sh [--net uart|eth] [--elf FILE] [--machine M] [--cases LIST]
 #                              [--case-timeout S] [--jobs N] ws://127.0.0.1:PORT AGENT
@@ -13,7 +13,7 @@
 #                      fuzzing server; eth: the LAN9118 on QEMU's user-mode network (slirp, no
 #                      host forwarding), the firmware's lwIP connecting to 10.0.2.2:PORT, which
 #                      slirp turns into a connection to 127.0.0.1:PORT
-#   --elf FILE         firmware image (default build-m4/c_examples/firmware/httpc_ws_firmware.elf,
+#   --elf FILE         firmware image (default build-m4/tests/firmware/httpc_ws_firmware.elf,
 #                      or httpc_ws_firmware_eth.elf with --net eth)
 #   --machine M        QEMU machine (default: mps2-an386 for an image built for Cortex-M4, else
 #                      mps2-an385)
@@ -58,8 +58,8 @@ if ! [[ "$URL" =~ ^ws://127\.0\.0\.1:([0-9]+)/?$ ]]; then
 fi
 PORT=${BASH_REMATCH[1]}
 case "$NET" in
-    uart) ELF=${ELF:-$ROOT/build-m4/c_examples/firmware/httpc_ws_firmware.elf} ;;
-    eth) ELF=${ELF:-$ROOT/build-m4/c_examples/firmware/httpc_ws_firmware_eth.elf} ;;
+    uart) ELF=${ELF:-$ROOT/build-m4/tests/firmware/httpc_ws_firmware.elf} ;;
+    eth) ELF=${ELF:-$ROOT/build-m4/tests/firmware/httpc_ws_firmware_eth.elf} ;;
     *) echo "autobahn.sh: --net uart|eth, not $NET" >&2; exit 2 ;;
 esac
 [ -f "$ELF" ] || { echo "autobahn.sh: no firmware image $ELF (build the cross build first)" >&2; exit 2; }

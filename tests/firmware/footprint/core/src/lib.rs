@@ -1,0 +1,108 @@
+//! One WebSocket client session driven through `httpc_ws::proto` only: what a Rust firmware
+//! using the protocol core directly would link. `fp_core_client` is called by
+//! tests/firmware/footprint/fp_main.c (FP_WITH_CORE=1) and never run: it only has to be
+//! linked, with inputs the compiler cannot see through.
+#![no_std]
+#![deny(unsafe_code)]
+
+use httpc_ws::proto::frame::Opcode;
+use httpc_ws::proto::handshake::Key;
+use httpc_ws::proto::handshake::RequestWriter;
+use httpc_ws::proto::mask::Masker;
+use httpc_ws::proto::session::{Config, RxEvent, Session};
+
+/// Writes the upgrade request into `io`, then treats `io[..rx_len]` as what the server sent:
+/// the response, then frames, echoing each data message and closing at the end. Returns a
+/// number derived from everything, so nothing is optimised away.
+// The only `unsafe`-class item: an exported, unmangled symbol for the C side to call.
+#[allow(unsafe_code)]
+#[no_mangle]
+pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, now: u32) -> u32 {
+    let mut out = [0u8; 256];
+    let mut acc = 0u32;
+    let key = Key::from_random(nonce(seed));
+    let mut session = Session::new(Config::DEFAULT);
+    let mut w = RequestWriter::new(&mut io[..]);
+    if w.start(b"example.com", 80, false, b"/chat", b"", &key)
+        .is_err()
+        || w.header(b"Sec-WebSocket-Protocol", b"chat").is_err()
+    {
+        return 1;
+    }
+    let offered = w.offered();
+    let Ok(req_len) = w.finish() else { return 2 };
+    acc = acc.wrapping_add(req_len as u32);
+    if session.begin_handshake(&key, offered).is_err() {
+        return 3;
+    }
+    let end = (rx_len as usize).min(io.len());
+    let mut at = 0usize;
+    // The response head.
+    loop {
+        let input = io.get(at..end).unwrap_or(&[]);
+        match session.read_handshake(input, now) {
+            Ok((used, Some(ev))) => {
+                at += used;
+                if matches!(ev, httpc_ws::proto::handshake::ParseEvent::Done { .. }) {
+                    break;
+                }
+            }
+            Ok((_, None)) | Err(_) => return 4,
+        }
+    }
+    // Frames: echo data (masked), answer pings (queued by the session), then close.
+    let mut masker = Masker::new(seed.to_be_bytes());
+    while at < end {
+        let input = io.get(at..end).unwrap_or(&[]);
+        let (used, ev) = session.read(input, now);
+        at += used;
+        match ev {
+            RxEvent::None => break,
+            RxEvent::Data { bytes, .. } => {
+                let n = bytes.len().min(out.len());
+                if let (Some(dst), Some(src)) = (out.get_mut(..n), bytes.get(..n)) {
+                    dst.copy_from_slice(src);
+                    masker.apply(dst);
+                    acc = acc.wrapping_add(u32::from(dst.first().copied().unwrap_or(0)));
+                }
+                session.consume_data(n);
+                at += n;
+            }
+            RxEvent::MessageStart { len, .. } => {
+                if let Ok(h) = session.encode_frame(
+                    Opcode::Binary,
+                    true,
+                    u64::from(len.unwrap_or(0)),
+                    masker.key(),
+                    &mut out,
+                ) {
+                    acc = acc.wrapping_add(h as u32);
+                }
+            }
+            RxEvent::Ping(p) | RxEvent::Pong(p) => acc = acc.wrapping_add(p.len() as u32),
+            RxEvent::Close { code, .. } => acc = acc.wrapping_add(u32::from(code)),
+            RxEvent::Failed(e) => acc = acc.wrapping_add(u32::from(e.close_code())),
+            RxEvent::MessageEnd => acc = acc.wrapping_add(1),
+        }
+        if let Some(n) = session.poll_control(masker.key(), now, &mut out) {
+            acc = acc.wrapping_add(n as u32);
+        }
+    }
+    if let Ok(n) = session.encode_control(Opcode::Close, &[3, 232], masker.key(), now, &mut out) {
+        acc = acc.wrapping_add(n as u32);
+    }
+    if let Some(t) = session.poll_timers(now) {
+        acc = acc.wrapping_add(t as u32);
+    }
+    acc.wrapping_add(session.next_timeout(now).unwrap_or(0))
+}
+
+/// A 16-byte nonce from `seed` (its four bytes, repeated).
+fn nonce(seed: u32) -> [u8; 16] {
+    let bytes = seed.to_le_bytes();
+    let mut n = [0u8; 16];
+    for (i, b) in n.iter_mut().enumerate() {
+        *b = bytes[i % 4];
+    }
+    n
+}
