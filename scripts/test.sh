@@ -207,6 +207,15 @@ step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/con
 # ceiling (today's figure plus a margin for compiler updates).
 step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 22000 B (12 KB budget reported)" \
     scripts/footprint.sh --flash-budget-warn --flash-ceiling 22000
+# The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
+# header hooks, no query table (12 KB budget reported, not met yet).
+step "footprint of the smallest profile (cargo --no-default-features)" \
+    scripts/footprint.sh --no-default-features --flash-budget-warn
+# The legacy http-c_cfg.h switches: features derived from an application's header by CMake,
+# HTTPc_ERR_FEATURE_DIS exactly for the switches that are off, clippy on the smallest profile.
+step "legacy http-c_cfg.h switches (tests/legacy_cfg/run.sh)" tests/legacy_cfg/run.sh
+step "cargo clippy -D warnings, smallest profile (--no-default-features)" \
+    cargo clippy --no-default-features --lib --tests -- -D warnings
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck

@@ -6,7 +6,7 @@
 //! - `capi`: the legacy `HTTPc_*` C API over that engine, with the user-supplied port. It is the
 //!   only module that may use `unsafe`, and every block carries a `// SAFETY:` note.
 //!
-//! MSRV: 1.85.
+//! MSRV: 1.88 (heapless 0.9.4).
 #![no_std]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]

@@ -1717,3 +1717,27 @@ fn failed_non_blocking_upgrade_hook_order() {
         check_port().unwrap();
     }
 }
+
+/// The smallest buffer (256 bytes) still sends every control frame whole: a pong echoing a
+/// 125-byte ping and a Close reply echoing a 123-byte reason (the send part is never smaller
+/// than one control frame).
+#[test]
+fn largest_control_frames_fit_the_smallest_buffer() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"ctl.test");
+    let ping = [b'p'; 125];
+    let reason = [b'r'; 123];
+    let srv = [frame(true, OP_PING, &ping), close_frame(1000, &reason)].concat();
+    let sock = open_ws(&o, "ctl.test", &srv);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    assert_eq!(s.ws_close, Some((1000, reason.to_vec())));
+    let frames = client_frames(&sock);
+    let ops: Vec<(u8, usize)> = frames.iter().map(|f| (f.opcode, f.payload.len())).collect();
+    assert_eq!(ops, vec![(OP_PONG, 125), (OP_CLOSE, 125)]);
+    assert_eq!(frames[0].payload, ping);
+    assert_eq!(&frames[1].payload[2..], &reason[..]);
+    drop(o);
+    check_port().unwrap();
+}

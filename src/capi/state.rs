@@ -15,7 +15,7 @@ use super::objects::*;
 use super::port::Io;
 use super::types::*;
 use crate::proto::mask::Masker;
-use crate::proto::session::{Config, Session};
+use crate::proto::session::{Config, Session, MAX_CONTROL_FRAME};
 
 pub(crate) const CONN_MAGIC: u32 = 0x4854_4343; // "HTCC"
 pub(crate) const REQ_MAGIC: u32 = 0x4854_4352; // "HTCR"
@@ -133,7 +133,9 @@ impl ConnState {
 
     /// Bytes of the buffer set aside for sending once the WebSocket is open; the rest receives.
     pub(crate) fn tx_cap(&self) -> u16 {
-        (self.buf_len / 4).max(64)
+        // At least one whole control frame: a pong or a Close reply that echoes 125 bytes
+        // must never be dropped for want of room.
+        (self.buf_len / 4).max(MAX_CONTROL_FRAME as u16)
     }
 
     /// First byte of the receive region (which starts at 0) past its end: the send region.

@@ -1,6 +1,6 @@
 /*
  * Minimal stand-in for uC/CPU cpu.h (template port, 32-bit CPU), for compile-checking
- * c_examples/port/ucos/ without the Micrium sources. Declarations only.
+ * ports/uctcpip/ without the Micrium sources. Declarations only.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -1,5 +1,5 @@
 /*
- * Minimal stand-in for uC/LIB lib_def.h, for compile-checking c_examples/port/ucos/.
+ * Minimal stand-in for uC/LIB lib_def.h, for compile-checking ports/uctcpip/.
  * Declarations and constant macros only.
  *
  * SPDX-License-Identifier: Apache-2.0

@@ -1,5 +1,5 @@
 /*
- * Minimal stand-in for uC/LIB lib_mem.h, for compile-checking c_examples/port/ucos/.
+ * Minimal stand-in for uC/LIB lib_mem.h, for compile-checking ports/uctcpip/.
  * Declarations only.
  *
  * SPDX-License-Identifier: Apache-2.0

@@ -1,6 +1,6 @@
 /*
  * Minimal stand-in for uC/TCP-IP Source/net_sock.h (V3.06), for compile-checking
- * c_examples/port/ucos/: the types, constants, descriptor-set macros and prototypes the ports
+ * ports/uctcpip/: the types, constants, descriptor-set macros and prototypes the ports
  * use, with the uC/TCP-IP signatures. Declarations only.
  *
  * SPDX-License-Identifier: Apache-2.0

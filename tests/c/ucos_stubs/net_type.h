@@ -1,6 +1,6 @@
 /*
  * Minimal stand-in for uC/TCP-IP Source/net_type.h (V3.06), for compile-checking
- * c_examples/port/ucos/. Declarations only.
+ * ports/uctcpip/. Declarations only.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -1,0 +1,82 @@
+# The legacy compile-time configuration (http-c_cfg.h) as CMake options, mapped onto the
+# library's cargo features (Cargo.toml; docs/MIGRATION.md, "The http-c_cfg.h switches").
+#
+#   HTTPC_WS_CFG_HEADER            the application's http-c_cfg.h: when given, every switch
+#                                  below is read from its #define (DEF_ENABLED / DEF_DISABLED)
+#   HTTPC_WS_CFG_MODE_BLOCK_EN     -> feature blocking
+#   HTTPC_WS_CFG_MODE_ASYNC_TASK_EN -> feature task (the engine task)
+#   HTTPC_WS_CFG_HDR_RX_EN         -> feature hdr-rx
+#   HTTPC_WS_CFG_HDR_TX_EN         -> feature hdr-tx
+#   HTTPC_WS_CFG_QUERY_STR_EN      -> feature query-str
+#   HTTPC_WS_CFG_PERSISTENT_EN     -> feature persistent
+#
+# All ON by default (the library's default features). When one is OFF the library is built
+# with --no-default-features and the features of the switches that are ON (plus
+# HTTPC_WS_CARGO_FEATURES). Output: HTTPC_WS_LEGACY_CFG_NO_DEFAULT (bool) and
+# HTTPC_WS_LEGACY_CFG_FEATURES (list).
+
+set(HTTPC_WS_CFG_HEADER "" CACHE FILEPATH
+    "The application's http-c_cfg.h: its HTTPc_CFG_*_EN switches pick the library's features")
+
+set(_httpc_ws_switches
+    MODE_BLOCK_EN blocking
+    MODE_ASYNC_TASK_EN task
+    HDR_RX_EN hdr-rx
+    HDR_TX_EN hdr-tx
+    QUERY_STR_EN query-str
+    PERSISTENT_EN persistent)
+
+# Values a legacy configuration may spell a switch with.
+function(_httpc_ws_cfg_bool value out)
+    if(value MATCHES "^\\(?(DEF_ENABLED|DEF_YES|DEF_TRUE|DEF_ON|1u?)\\)?$")
+        set(${out} ON PARENT_SCOPE)
+    elseif(value MATCHES "^\\(?(DEF_DISABLED|DEF_NO|DEF_FALSE|DEF_OFF|0u?)\\)?$")
+        set(${out} OFF PARENT_SCOPE)
+    else()
+        set(${out} "" PARENT_SCOPE)
+    endif()
+endfunction()
+
+set(_httpc_ws_cfg_defines "")
+if(HTTPC_WS_CFG_HEADER)
+    if(NOT EXISTS "${HTTPC_WS_CFG_HEADER}")
+        message(FATAL_ERROR "httpc-ws: HTTPC_WS_CFG_HEADER=${HTTPC_WS_CFG_HEADER} does not exist")
+    endif()
+    file(STRINGS "${HTTPC_WS_CFG_HEADER}" _httpc_ws_cfg_defines
+         REGEX "^[ \t]*#[ \t]*define[ \t]+HTTPc_CFG_[A-Z_]+_EN[ \t]")
+    # A header change reconfigures.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${HTTPC_WS_CFG_HEADER}")
+endif()
+
+set(HTTPC_WS_LEGACY_CFG_NO_DEFAULT OFF)
+set(HTTPC_WS_LEGACY_CFG_FEATURES "")
+set(_httpc_ws_summary "")
+list(LENGTH _httpc_ws_switches _n)
+math(EXPR _last "${_n} - 1")
+foreach(_i RANGE 0 ${_last} 2)
+    math(EXPR _j "${_i} + 1")
+    list(GET _httpc_ws_switches ${_i} _switch)
+    list(GET _httpc_ws_switches ${_j} _feature)
+    option(HTTPC_WS_CFG_${_switch} "Legacy HTTPc_CFG_${_switch} (cargo feature ${_feature})" ON)
+    set(_on ${HTTPC_WS_CFG_${_switch}})
+    foreach(_line IN LISTS _httpc_ws_cfg_defines)
+        if(_line MATCHES "define[ \t]+HTTPc_CFG_${_switch}[ \t]+([^ \t/]+)")
+            _httpc_ws_cfg_bool("${CMAKE_MATCH_1}" _v)
+            if(_v STREQUAL "")
+                message(FATAL_ERROR "httpc-ws: ${HTTPC_WS_CFG_HEADER}: HTTPc_CFG_${_switch} is "
+                                    "'${CMAKE_MATCH_1}', expected DEF_ENABLED or DEF_DISABLED")
+            endif()
+            set(_on ${_v})
+        endif()
+    endforeach()
+    if(_on)
+        list(APPEND HTTPC_WS_LEGACY_CFG_FEATURES ${_feature})
+    else()
+        set(HTTPC_WS_LEGACY_CFG_NO_DEFAULT ON)
+        list(APPEND _httpc_ws_summary "-${_feature}")
+    endif()
+endforeach()
+if(HTTPC_WS_LEGACY_CFG_NO_DEFAULT)
+    string(REPLACE ";" " " _httpc_ws_summary "${_httpc_ws_summary}")
+    message(STATUS "httpc-ws: legacy configuration switches off: ${_httpc_ws_summary}")
+endif()

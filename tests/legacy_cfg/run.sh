@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The legacy http-c_cfg.h switches pick the library's cargo features (cmake/HttpcWsLegacyCfg.cmake),
+# and the library built that way answers HTTPc_ERR_FEATURE_DIS for exactly the switches that
+# are off (tests/capi_profile.rs), for two configurations: blocking calls and the response-header
+# hook off; everything off.
+#
+#   tests/legacy_cfg/run.sh            (from anywhere; uses a temporary build directory)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/httpc-ws-legacy-cfg.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+
+# cfg_header FILE OFF_SWITCHES...: an http-c_cfg.h as a legacy project keeps it (the template's
+# switches), with the named ones DEF_DISABLED.
+cfg_header() {
+    local file=$1 sw v
+    shift
+    {
+        echo "#ifndef HTTPc_CFG_MODULE_PRESENT"
+        echo "#define HTTPc_CFG_MODULE_PRESENT"
+        for sw in ARG_CHK_EXT MODE_ASYNC_TASK MODE_BLOCK PERSISTENT CHUNK_TX QUERY_STR HDR_RX HDR_TX \
+            FORM USER_DATA WEBSOCKET; do
+            v=DEF_ENABLED
+            case " $* " in *" $sw "*) v=DEF_DISABLED ;; esac
+            printf '#define  HTTPc_CFG_%-20s %s    /* See Note #1. */\n' "${sw}_EN" "$v"
+        done
+        echo "#endif"
+    } >"$file"
+}
+
+# check NAME EXPECTED_FEATURES OFF_SWITCHES...
+check() {
+    local name=$1 want=$2 dir=$work/$1 line
+    shift 2
+    mkdir -p "$dir"
+    cfg_header "$dir/http-c_cfg.h" "$@"
+    cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
+        -DHTTPC_WS_CFG_HEADER="$dir/http-c_cfg.h" >"$dir/configure.log"
+    line=$(grep -o -m1 'cargo build[^"]*--target-dir [^ ]*[^&]*' "$dir/build/build.ninja")
+    local expect="--no-default-features --features $want"
+    [ -n "$want" ] || expect="--no-default-features"
+    case "$line " in
+        *"$expect "*) [ -n "$want" ] || [[ "$line" != *"--features"* ]] ;;
+        *)
+            echo "legacy_cfg: $name: expected $expect in: $line" >&2
+            return 1
+            ;;
+    esac
+    echo "legacy_cfg: $name: http-c_cfg.h -> $expect"
+    (cd "$ROOT" && cargo test --quiet --locked --no-default-features --features "$want" --test capi_profile)
+}
+
+check block_hdr_rx_off task,hdr-tx,query-str,persistent MODE_BLOCK HDR_RX
+check all_off "" MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT
+echo "legacy_cfg: 2 configurations checked"
