@@ -3410,7 +3410,7 @@ void HTTPc_ConnSetParam(struct HTTPc_CONN_OBJ *p_conn_obj,
 /**
  * Opens the connection to `p_hostname_str` (NUL-terminated; `hostname_str_len` is its length
  * for the `Host` header). `p_buf`/`buf_len` (≥ 256 bytes) is the connection's working buffer
- * for its whole life: a quarter sends, the rest receives. The connection `OnClose` callback
+ * for its whole life: a quarter (at least 131 bytes) sends, the rest receives. The connection `OnClose` callback
  * is mandatory; with `HTTPc_FLAG_CONN_NO_BLOCK` so is `OnConnect`, and the call returns
  * DEF_FAIL with `HTTPc_ERR_NONE` once queued (legacy convention). Blocking: DEF_OK when
  * connected (waits up to 10 s).
