@@ -34,7 +34,9 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # Pins
-APT_PACKAGES=(cmake ninja-build make pkgconf clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind)
+APT_PACKAGES=(cmake ninja-build make pkgconf clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind libmbedtls-dev openssl)
+# The TLS tests' Node peer (tests/tls/node_echo.js), installed under .cache (never committed).
+NODE_WS_VERSION=8.23.0
 # The same lists as rust-toolchain.toml (which rustup installs from when the toolchain is new).
 RUST_TARGETS=(thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabi thumbv7em-none-eabihf
               thumbv8m.base-none-eabi thumbv8m.main-none-eabi thumbv8m.main-none-eabihf)
@@ -128,6 +130,17 @@ setup_rust() {
     fi
 }
 
+setup_node_ws() {
+    local dir="$ROOT/.cache/tls-node"
+    if [ "$(cat "$dir/node_modules/ws/package.json" 2>/dev/null | sed -n 's/.*"version": *"\([^"]*\)".*/\1/p')" = "$NODE_WS_VERSION" ]; then
+        log "npm: ws $NODE_WS_VERSION installed in .cache/tls-node (skip)"
+        return
+    fi
+    log "npm install ws@$NODE_WS_VERSION into .cache/tls-node"
+    mkdir -p "$dir"
+    npm install --silent --no-audit --no-fund --prefix "$dir" "ws@$NODE_WS_VERSION"
+}
+
 setup_venv() {
     local stamp="$VENV/.requirements.sha256" want
     want=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
@@ -159,6 +172,7 @@ fi
 setup_apt
 setup_rust
 setup_venv
+setup_node_ws
 if [ "$AUTOBAHN" = 1 ]; then
     "$ROOT/tests/conformance/install.sh"
 fi

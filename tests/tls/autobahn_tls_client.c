@@ -1,0 +1,307 @@
+/*
+ * autobahn_tls_client: c_examples/autobahn_client.c's driver over wss://, the POSIX port wrapped
+ * in the mbedTLS layer (ports/mbedtls). Certificate checked against --ca, name --cn.
+ *
+ *   autobahn_tls_client --ca CA.pem [--cn NAME] [--no-watch] [--blocking | --task-handler]
+ *                       [--cases A-B] wss://127.0.0.1:PORT AGENT
+ *
+ * Protocol: /getCaseCount, then /runCase?case=N&agent=AGENT for every case (each text and
+ * binary message is echoed with its type until the connection closes), then
+ * /updateReports?agent=AGENT.
+ *
+ * Echo streams (common/autobahn_echo.c, shared with the firmware): each received message is
+ * sent back as a fragmented message fed from a 1 MiB ring, so a 16 MiB message never has to
+ * fit in memory.
+ *
+ * --blocking      engine task (POSIX pthread hook); blocking ConnOpen/WebSockUpgrade.
+ * --task-handler  no task: non-blocking calls, the main loop runs HTTPc_TaskHandler().
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http-c.h"
+#include "autobahn_echo.h"
+#include "http-c_websock.h"
+#include "httpc_port_mbedtls.h"
+#include "httpc_port_posix.h"
+
+#define CONN_BUF_LEN 65535u
+#define RING_LEN (1u << 20)
+#define CASE_TIMEOUT_MS 120000u
+
+static CPU_INT08U Ring[RING_LEN];
+static volatile int Failed; /* the connect or the upgrade failed */
+static int TaskHandlerMode;
+static CPU_CHAR ConnBuf[CONN_BUF_LEN];
+static const char *CommonName = "localhost";
+static HTTPc_PORT_TLS Tls;
+static HTTPc_PORT_TLS_SESS Sessions[2];
+
+static unsigned char *read_file(const char *path, size_t *p_len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *b;
+    long n;
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b = malloc((size_t)n + 1u);
+    if (b == NULL || fread(b, 1, (size_t)n, f) != (size_t)n) {
+        fclose(f);
+        free(b);
+        return NULL;
+    }
+    fclose(f);
+    b[n] = '\0';
+    *p_len = (size_t)n + 1u;
+    return b;
+}
+
+static CPU_INT32U now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (CPU_INT32U)(ts.tv_sec * 1000u + (CPU_INT32U)(ts.tv_nsec / 1000000));
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+static void on_ws_close(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_CLOSE_CODE code, HTTPc_WEBSOCK_CLOSE_REASON *p_reason)
+{
+    (void)p_conn;
+    (void)code;
+    (void)p_reason;
+}
+
+static void on_connect(HTTPc_CONN_OBJ *p_conn, CPU_BOOLEAN ok)
+{
+    (void)p_conn;
+    if (ok != DEF_OK) {
+        Failed = 1;
+        ab_echo_stats()->closed = 1;
+    }
+}
+
+static void on_trans_complete(HTTPc_CONN_OBJ *p_conn, HTTPc_REQ_OBJ *p_req, HTTPc_RESP_OBJ *p_resp, CPU_BOOLEAN ok)
+{
+    (void)p_conn;
+    (void)p_req;
+    if (ok != DEF_OK || p_resp->StatusCode != HTTP_STATUS_SWITCHING_PROTOCOLS) {
+        Failed = 1;
+    }
+}
+
+static void on_trans_err(HTTPc_CONN_OBJ *p_conn, HTTPc_REQ_OBJ *p_req, HTTPc_ERR err)
+{
+    (void)p_conn;
+    (void)p_req;
+    (void)err;
+    Failed = 1;
+}
+
+/* Waits until the connection closed (or the case timed out). */
+static int wait_closed(HTTPc_CONN_OBJ *p_conn)
+{
+    CPU_INT32U start = now_ms();
+    HTTPc_ERR err;
+    while (!ab_echo_stats()->closed) {
+        if (now_ms() - start > CASE_TIMEOUT_MS) {
+            HTTPc_ConnClose(p_conn, HTTPc_FLAG_NONE, &err);
+            return -1;
+        }
+        if (TaskHandlerMode) {
+            CPU_INT32U wait = HTTPc_TaskHandler();
+            if (wait > 0u && !ab_echo_stats()->closed) {
+                sleep_ms(wait > 2u ? 1 : 0);
+            }
+        } else {
+            sleep_ms(2);
+        }
+    }
+    return 0;
+}
+
+/* Runs one WebSocket session on `path`; returns 0 when it opened. */
+static int run_session(const char *host, CPU_INT16U port, char *path)
+{
+    static HTTPc_CONN_OBJ conn;
+    static HTTPc_REQ_OBJ req;
+    static HTTPc_RESP_OBJ resp;
+    static HTTPc_WEBSOCK_OBJ ws;
+    HTTPc_ERR err;
+    CPU_BOOLEAN ok;
+    HTTPc_FLAGS conn_flags = TaskHandlerMode ? HTTPc_FLAG_CONN_NO_BLOCK : HTTPc_FLAG_NONE;
+    HTTPc_FLAGS ws_flags = TaskHandlerMode ? HTTPc_FLAG_WEBSOCK_NO_BLOCK : HTTPc_FLAG_NONE;
+    CPU_INT32U close_timeout = 2000u;
+
+    ab_echo_begin(Ring, RING_LEN, 0);
+    Failed = 0;
+    HTTPc_ConnClr(&conn, &err);
+    HTTPc_ReqClr(&req, &err);
+    HTTPc_WebSockClr(&ws, &err);
+    HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_SERVER_PORT, &port, &err);
+    HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_SECURE_COMMON_NAME, (void *)CommonName, &err);
+    HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&ab_echo_on_conn_close, &err);
+    HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK, (void *)&on_connect, &err);
+    HTTPc_ReqSetParam(&req, HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK, (void *)&on_trans_complete, &err);
+    HTTPc_ReqSetParam(&req, HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK, (void *)&on_trans_err, &err);
+    ab_echo_set_hooks(&ws);
+    HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_CLOSE, (void *)&on_ws_close, &err);
+    HTTPc_WebSockSetParam(&ws, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, &close_timeout, &err);
+
+    ok = HTTPc_ConnOpen(&conn, ConnBuf, CONN_BUF_LEN, (CPU_CHAR *)host, (CPU_INT16U)strlen(host), conn_flags, &err);
+    if (err != HTTPc_ERR_NONE || (!TaskHandlerMode && ok != DEF_OK)) {
+        fprintf(stderr, "ConnOpen failed: %u\n", (unsigned)err);
+        return -1;
+    }
+    if (TaskHandlerMode) {
+        CPU_INT32U start = now_ms();
+        /* Wait for the connect, then upgrade (both driven by the task handler). */
+        while (!Failed && now_ms() - start < 10000u) {
+            (void)HTTPc_TaskHandler();
+            HTTPc_WebSockUpgrade(&conn, &req, &resp, &ws, path, (CPU_INT16U)strlen(path), ws_flags, &err);
+            if (err == HTTPc_ERR_NONE) {
+                break;
+            }
+            if (err != HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED) {
+                fprintf(stderr, "WebSockUpgrade failed: %u\n", (unsigned)err);
+                return -1;
+            }
+            sleep_ms(1);
+        }
+    } else {
+        ok = HTTPc_WebSockUpgrade(&conn, &req, &resp, &ws, path, (CPU_INT16U)strlen(path), ws_flags, &err);
+        if (ok != DEF_OK || err != HTTPc_ERR_NONE || resp.StatusCode != HTTP_STATUS_SWITCHING_PROTOCOLS) {
+            fprintf(stderr, "WebSockUpgrade failed: %u (status index %u)\n", (unsigned)err, (unsigned)resp.StatusCode);
+            HTTPc_ConnClose(&conn, HTTPc_FLAG_NONE, &err);
+            return -1;
+        }
+    }
+    return wait_closed(&conn);
+}
+
+int main(int argc, char **argv)
+{
+    HTTPc_PORT port_if;
+    HTTPc_PORT inner;
+    HTTPc_PORT_TLS_CFG tcfg;
+    const char *ca = NULL;
+    unsigned char *ca_buf;
+    size_t ca_len = 0;
+    int no_watch = 0;
+    int ret;
+    static const HTTPc_CFG cfg = {1u, 5u, 2000u, 30u, DEF_NO};
+    static const HTTP_TASK_CFG task_cfg = {20u, 16384u, NULL};
+    HTTPc_ERR err;
+    const char *url;
+    const char *agent;
+    char host[64];
+    unsigned port_nbr = 0;
+    char path[256];
+    long count;
+    long first = 1;
+    long last = -1;
+    long i;
+    int a;
+
+    for (a = 1; a < argc - 2; a++) {
+        if (strcmp(argv[a], "--task-handler") == 0) {
+            TaskHandlerMode = 1;
+        } else if (strcmp(argv[a], "--blocking") == 0) {
+            TaskHandlerMode = 0;
+        } else if (strcmp(argv[a], "--ca") == 0 && a + 1 < argc - 2) {
+            ca = argv[++a];
+        } else if (strcmp(argv[a], "--cn") == 0 && a + 1 < argc - 2) {
+            CommonName = argv[++a];
+        } else if (strcmp(argv[a], "--no-watch") == 0) {
+            no_watch = 1;
+        } else if (strcmp(argv[a], "--cases") == 0 && a + 1 < argc - 2) {
+            if (sscanf(argv[++a], "%ld-%ld", &first, &last) != 2) {
+                fprintf(stderr, "--cases A-B\n");
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "unknown option %s\n", argv[a]);
+            return 2;
+        }
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s --ca CA.pem [--cn NAME] [--no-watch] [--blocking|--task-handler] [--cases A-B] wss://HOST:PORT AGENT\n", argv[0]);
+        return 2;
+    }
+    url = argv[argc - 2];
+    agent = argv[argc - 1];
+    if (sscanf(url, "wss://%63[^:/]:%u", host, &port_nbr) != 2 || port_nbr == 0u || port_nbr > 65535u) {
+        fprintf(stderr, "bad URL %s (want wss://HOST:PORT)\n", url);
+        return 2;
+    }
+    if (ca == NULL || (ca_buf = read_file(ca, &ca_len)) == NULL) {
+        fprintf(stderr, "--ca FILE (PEM) required and readable\n");
+        return 2;
+    }
+
+    HTTPc_PortPosix_Get(&inner, TaskHandlerMode ? DEF_NO : DEF_YES);
+    if (no_watch) {
+        inner.Watch = NULL;
+    }
+    memset(&tcfg, 0, sizeof tcfg);
+    tcfg.InnerPortPtr = &inner;
+    tcfg.CaPtr = ca_buf;
+    tcfg.CaLen = ca_len;
+    tcfg.SessionsPtr = Sessions;
+    tcfg.NbrSessions = 2u;
+    ret = HTTPc_PortTls_Init(&Tls, &tcfg, &port_if);
+    free(ca_buf);
+    if (ret != 0) {
+        fprintf(stderr, "HTTPc_PortTls_Init: -0x%04x\n", (unsigned)-ret);
+        return 1;
+    }
+    HTTPc_PortSet(&port_if, &err);
+    if (err != HTTPc_ERR_NONE) {
+        fprintf(stderr, "HTTPc_PortSet: %u\n", (unsigned)err);
+        return 1;
+    }
+    HTTPc_Init(&cfg, &task_cfg, NULL, &err);
+    if (err != HTTPc_ERR_NONE) {
+        fprintf(stderr, "HTTPc_Init: %u\n", (unsigned)err);
+        return 1;
+    }
+
+    snprintf(path, sizeof path, "/getCaseCount");
+    if (run_session(host, (CPU_INT16U)port_nbr, path) != 0 || ab_echo_stats()->text_len == 0u) {
+        fprintf(stderr, "could not read the case count\n");
+        return 1;
+    }
+    count = strtol(ab_echo_stats()->text, NULL, 10);
+    if (last < 0 || last > count) {
+        last = count;
+    }
+    printf("%s: %ld cases (running %ld-%ld)\n", agent, count, first, last);
+    for (i = first; i <= last; i++) {
+        snprintf(path, sizeof path, "/runCase?case=%ld&agent=%s", i, agent);
+        if (run_session(host, (CPU_INT16U)port_nbr, path) != 0) {
+            fprintf(stderr, "case %ld: session failed\n", i);
+        }
+    }
+    snprintf(path, sizeof path, "/updateReports?agent=%s", agent);
+    if (run_session(host, (CPU_INT16U)port_nbr, path) != 0) {
+        fprintf(stderr, "could not update the reports\n");
+        return 1;
+    }
+    printf("%s: done\n", agent);
+    return 0;
+}
