@@ -844,6 +844,7 @@ static const char           *MsgName[NMSG] = { "M0", "M1", "M2", "M3" };
 static unsigned char Rx_Acc[140000];
 static size_t        Rx_Len;
 static int           Rx_ConsumeOne;     /* OnMsgRxData takes one byte per call.                 */
+static void         *Rx_AppBuf;         /* Non-NULL: OnMsgRxInit hands it (buffer mode).        */
 static int           Conn_Closed;
 static int           Ws_Opened;
 static int           Trans_Done;
@@ -940,6 +941,9 @@ static void on_rx_init(HTTPc_CONN_OBJ *c, HTTPc_WEBSOCK_MSG_TYPE t, CPU_INT32U l
         Bad_Args++;
     }
     Rx_Len = 0u;
+    if ((p_data != NULL) && (Rx_AppBuf != NULL)) {
+        *p_data = Rx_AppBuf;
+    }
     ev_add("rx_init(%u,%lu)", (unsigned)t, (unsigned long)len);
 }
 
@@ -1045,6 +1049,7 @@ static void state_reset(void)
     ev_clear();
     Rx_Len        = 0u;
     Rx_ConsumeOne = 0;
+    Rx_AppBuf     = NULL;
     Conn_Closed   = 0;
     Ws_Opened     = 0;
     Trans_Done    = 0;
@@ -1669,6 +1674,62 @@ static void t_fragmented_rx(void)
             if (T_Failed) {
                 return;
             }
+        }
+    }
+}
+
+/* 17. Buffer mode (*p_data from OnMsgRxInit), a fragmented message, into a heap buffer of
+ * exactly the size the application has (ASan builds catch one byte past it). Without
+ * RX_MSG_LEN_MAX each fragment lands at offset 0 within its own length, as legacy wrote: an
+ * 8-byte buffer for fragments of 8 and 6 bytes ends as "ijklmn" over "abcdefgh". With
+ * RX_MSG_LEN_MAX 14 and a 14-byte buffer the fragments are appended; one more byte fails with
+ * 1009 (HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG: the limit is checked at the frame's header, before
+ * any of its bytes is written), nothing written past the buffer. */
+static void t_buffer_mode_bounds(void)
+{
+    static const CPU_INT32U limits[] = { 0u, 14u, 14u };
+    static const char *const second[] = { "ijklmn", "ijklmn", "ijklmno" };
+    int                      k;
+
+    for (k = 0; k < 3; k++) {
+        size_t         cap  = (limits[k] == 0u) ? 8u : limits[k];
+        unsigned char *p    = (unsigned char *)malloc(cap);
+        size_t         len2 = strlen(second[k]);
+        SESS           o;
+
+        if (p == NULL) {
+            CHECK(0, "malloc");
+            return;
+        }
+        memset(p, '.', cap);
+        memset(&o, 0, sizeof o);
+        state_reset();
+        port_reset();
+        Rx_AppBuf = p;
+        o.RxMax   = limits[k];
+        srv_wait_req();
+        srv_101();
+        srv_frame(0, 0u, 2u, NULL, "abcdefgh", 8u);
+        srv_frame(1, 0u, 0u, NULL, second[k], len2);
+        (void)sess_open(&o);
+        pump(40);
+        if (k == 0) {
+            EXPECT_EVENTS("connect(1)", "trans(1)", "open", "rx_init(2,4294967295)", "rx_complete");
+            CHECK(memcmp(p, "ijklmngh", 8u) == 0, "[no limit] buffer holds '%.8s'", (const char *)p);
+        } else if (k == 1) {
+            EXPECT_EVENTS("connect(1)", "trans(1)", "open", "rx_init(2,4294967295)", "rx_complete");
+            CHECK(memcmp(p, "abcdefghijklmn", 14u) == 0, "[limit 14] buffer holds '%.14s'",
+                  (const char *)p);
+        } else {
+            EXPECT_EVENTS("connect(1)", "trans(1)", "open", "rx_init(2,4294967295)",
+                          "ws_err(235)");
+            CHECK(memcmp(p, "abcdefgh", 8u) == 0, "[limit 14, 15 bytes] first fragment kept");
+        }
+        sess_end();
+        Rx_AppBuf = NULL;
+        free(p);
+        if (T_Failed) {
+            return;
         }
     }
 }
@@ -2679,6 +2740,7 @@ int main(void)
     begin(14, "query string, header table and hook");   t_request_extras();   end();
     begin(15, "server Close, then TCP dropped at once"); t_close_then_drop(); end();
     begin(16, "OnMsgTxInit longer than the buffer");    t_tx_init_longer_than_buffer(); end();
+    begin(17, "buffer mode: fragments within the application's buffer"); t_buffer_mode_bounds(); end();
 
     printf("%d passed, %d failed\n", T_Passed_Total, T_Failed_Total);
     return T_Failed_Total == 0 ? 0 : 1;
