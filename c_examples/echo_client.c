@@ -12,7 +12,10 @@
  * --poll there is no engine task: this program calls HTTPc_TaskHandler() from its wait loops,
  * and the blocking API calls drive the engine themselves.
  *
- * wss:// is refused: the example POSIX port has no TLS.
+ * wss:// goes through the mbedTLS layer (ports/mbedtls) wrapped around the POSIX port, when the
+ * example was built with it (CMake does so where mbedTLS is found): give the CA certificate(s)
+ * that signed the server's certificate with --ca FILE (PEM). The server name checked and sent
+ * as SNI is the URL's host.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -32,6 +35,9 @@
 #include "http-c.h"
 #include "http-c_websock.h"
 #include "httpc_port_posix.h"
+#ifdef ECHO_TLS
+#include "httpc_port_mbedtls.h"
+#endif
 
 #define ECHO_TIMEOUT_MS      10000u    /* Wait for each echo, and for the close.               */
 #define ECHO_CONN_BUF_LEN     4096u    /* The connection's working buffer (TX and RX).         */
@@ -254,6 +260,9 @@ static int Echo_WaitFlag(const int *p_flag, unsigned long timeout_ms)
 /* URL                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
+static int         Echo_Secure;               /* wss:// */
+static const char *Echo_CaPath;               /* --ca FILE */
+
 static void Echo_ParseUrl(const char *p_url, char *p_host, size_t host_size, CPU_INT16U *p_port, const char **pp_path)
 {
     const char   *p;
@@ -263,13 +272,23 @@ static void Echo_ParseUrl(const char *p_url, char *p_host, size_t host_size, CPU
     unsigned long port = 80ul;
 
     if (strncmp(p_url, "wss://", 6u) == 0) {
-        Echo_Fail("'%s': wss:// needs TLS, which the example POSIX port does not provide "
-                  "(use ws://, or a port whose Connect/Send/Recv wrap a TLS library)", p_url);
+#ifdef ECHO_TLS
+        if (Echo_CaPath == NULL) {
+            Echo_Fail("'%s': wss:// needs TLS trust anchors: give --ca FILE (PEM)", p_url);
+        }
+        Echo_Secure = 1;
+        port        = 443ul;
+        p           = p_url + 6;
+#else
+        Echo_Fail("'%s': wss:// needs TLS, and this build has no mbedTLS layer (ports/mbedtls; "
+                  "apt-get install libmbedtls-dev and reconfigure), or use ws://", p_url);
+#endif
+    } else if (strncmp(p_url, "ws://", 5u) == 0) {
+        p = p_url + 5;
+    } else {
+        Echo_Fail("'%s': the URL must start with ws:// or wss://", p_url);
+        return;
     }
-    if (strncmp(p_url, "ws://", 5u) != 0) {
-        Echo_Fail("'%s': the URL must start with ws://", p_url);
-    }
-    p = p_url + 5;
 
     if (*p == '[') {                             /* [IPv6 literal]                            */
         p_host_end = strchr(p, ']');
@@ -367,13 +386,50 @@ static void Echo_SendAndCheck(const char *p_text, size_t len)
     pthread_mutex_unlock(&Echo_Mutex);
 }
 
+#ifdef ECHO_TLS
+/* Wraps *p_port (the POSIX port) in the mbedTLS layer, trusting the CA certificates of
+ * --ca FILE, and replaces it with the wrapped port. */
+static void Echo_TlsWrap(HTTPc_PORT *p_port)
+{
+    static HTTPc_PORT_TLS      tls;
+    static HTTPc_PORT_TLS_SESS sessions[2];
+    static unsigned char       ca[65536];
+    HTTPc_PORT_TLS_CFG         cfg;
+    HTTPc_PORT                 inner = *p_port;
+    FILE                      *f     = fopen(Echo_CaPath, "rb");
+    size_t                     n;
+    int                        rc;
+
+    if (f == NULL) {
+        Echo_Fail("--ca %s: %s", Echo_CaPath, strerror(errno));
+    }
+    n = fread(ca, 1u, sizeof(ca) - 1u, f);
+    (void)fclose(f);
+    if ((n == 0u) || (n == sizeof(ca) - 1u)) {
+        Echo_Fail("--ca %s: empty, or larger than %u bytes", Echo_CaPath, (unsigned)(sizeof(ca) - 1u));
+    }
+    ca[n] = '\0';                                /* PEM: the terminating NUL is counted.      */
+    memset(&cfg, 0, sizeof cfg);
+    cfg.InnerPortPtr = &inner;
+    cfg.CaPtr        = ca;
+    cfg.CaLen        = n + 1u;
+    cfg.SessionsPtr  = sessions;
+    cfg.NbrSessions  = (CPU_INT16U)(sizeof sessions / sizeof sessions[0]);
+    rc = HTTPc_PortTls_Init(&tls, &cfg, p_port);
+    if (rc != 0) {
+        Echo_Fail("HTTPc_PortTls_Init failed: %d (-0x%04x)", rc, (unsigned)-rc);
+    }
+}
+#endif
+
 static void Echo_Usage(void)
 {
     fprintf(stderr,
-            "usage: echo_client [--poll] ws://HOST[:PORT][/PATH] [message ...]\n"
+            "usage: echo_client [--poll] [--ca FILE] ws[s]://HOST[:PORT][/PATH] [message ...]\n"
             "  Sends each message (or each stdin line when there is none) as a text message,\n"
             "  prints the echo, then closes with 1000 \"bye\".\n"
-            "  --poll  no engine task: drive the library with HTTPc_TaskHandler()\n");
+            "  --poll     no engine task: drive the library with HTTPc_TaskHandler()\n"
+            "  --ca FILE  wss://: the PEM CA certificate(s) the server's certificate must chain to\n");
 }
 
 int main(int argc, char **argv)
@@ -396,6 +452,8 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--poll") == 0) {
             Echo_PollMode = 1;
+        } else if ((strcmp(argv[i], "--ca") == 0) && (i + 1 < argc)) {
+            Echo_CaPath = argv[++i];
         } else if ((strcmp(argv[i], "-h") == 0) || (strcmp(argv[i], "--help") == 0)) {
             Echo_Usage();
             return 0;
@@ -416,6 +474,11 @@ int main(int argc, char **argv)
 
     /* ---------------------------------- PORT AND INIT ---------------------------------- */
     HTTPc_PortPosix_Get(&port, Echo_PollMode ? DEF_NO : DEF_YES);
+#ifdef ECHO_TLS
+    if (Echo_Secure) {
+        Echo_TlsWrap(&port);                     /* port becomes the TLS layer around it.     */
+    }
+#endif
     HTTPc_PortSet(&port, &err);
     if (err != HTTPc_ERR_NONE) {
         Echo_Fail("HTTPc_PortSet failed: err %u", (unsigned)err);
@@ -446,6 +509,13 @@ int main(int argc, char **argv)
     HTTPc_ConnSetParam(&Echo_Conn, HTTPc_PARAM_TYPE_PERSISTENT, &persistent, &err);
     if (err != HTTPc_ERR_NONE) {
         Echo_Fail("HTTPc_ConnSetParam(PERSISTENT) failed: err %u", (unsigned)err);
+    }
+    if (Echo_Secure) {
+        /* Makes the connection secure: the name checked against the certificate, and SNI. */
+        HTTPc_ConnSetParam(&Echo_Conn, HTTPc_PARAM_TYPE_SECURE_COMMON_NAME, host, &err);
+        if (err != HTTPc_ERR_NONE) {
+            Echo_Fail("HTTPc_ConnSetParam(SECURE_COMMON_NAME) failed: err %u", (unsigned)err);
+        }
     }
     HTTPc_ConnSetParam(&Echo_Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &server_port, &err);
     if (err != HTTPc_ERR_NONE) {

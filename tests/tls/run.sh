@@ -75,6 +75,9 @@ log "building tls_client$([ "$ASAN" = 1 ] && echo ' (ASan+UBSan)')"
 "$CC" "${FLAGS[@]}" "${INC[@]}" "$ROOT/tests/tls/tls_client.c" "${PORTSRC[@]}" "${LIBS[@]}" -o "$OUT/tls_client"
 "$CC" -std=c99 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror "$ROOT/tests/tls/reneg_server.c" \
     -lmbedtls -lmbedx509 -lmbedcrypto -o "$OUT/reneg_server"
+# The example users read (c_examples/echo_client.c) with wss://, as CMake builds it with mbedTLS.
+"$CC" "${FLAGS[@]}" -D_GNU_SOURCE -DECHO_TLS "${INC[@]}" "$ROOT/c_examples/echo_client.c" "${PORTSRC[@]}" \
+    "${LIBS[@]}" -o "$OUT/echo_client"
 if [ "$AUTOBAHN" = 1 ]; then
     "$CC" "${FLAGS[@]/-O1/-O2}" "${INC[@]}" "$ROOT/tests/tls/autobahn_tls_client.c" "$ROOT/c_examples/common/autobahn_echo.c" \
         "${PORTSRC[@]}" "${LIBS[@]}" -o "$OUT/autobahn_tls_client"
@@ -185,6 +188,21 @@ suite() {
         "${CA[@]}" --cn localhost --wait-close
 }
 for m in task poll nowatch; do suite "$m"; done
+# echo_example NAME EXPECT_RC ARGS...: the example echo client over wss://, its exit status.
+echo_example() {
+    local name=$1 want=$2 out rc=0
+    shift 2
+    out=$(timeout 60 "$OUT/echo_client" "$@" 2>&1) || rc=$?
+    if [ "$rc" = "$want" ] && { [ "$want" != 0 ] || grep -q "closed: code 1000" <<<"$out"; }; then
+        PASS=$((PASS + 1)); RESULTS+=("PASS  example  $name")
+    else
+        FAIL=$((FAIL + 1)); RESULTS+=("FAIL  example  $name (rc $rc)")
+        printf '%s\n' "--- example $name output:" "$out" >>"$OUT/failures.log"
+    fi
+}
+echo_example "echo_client wss://, engine task" 0 "${CA[@]}" "wss://localhost:${PORTS[echo]}/echo" hello "second message"
+echo_example "echo_client wss://, poll" 0 --poll "${CA[@]}" "wss://localhost:${PORTS[echo]}/echo" hello
+echo_example "echo_client wss://, unknown CA refused" 1 "${CA[@]}" "wss://localhost:${PORTS[unknown]}/echo" hello
 if [ "$VALGRIND" = 1 ]; then
     log "valgrind subset"
     VG=1
