@@ -1,8 +1,10 @@
 /*
  * autobahn_client: the Autobahn|Testsuite client driver, written against the public C API and
- * the POSIX port only.
+ * the POSIX port only (and, for wss://, the mbedTLS layer around it, when built with
+ * AUTOBAHN_TLS: tests/tls/autobahn.sh).
  *
  *   autobahn_client [--blocking | --task-handler] [--cases A-B] ws://127.0.0.1:PORT AGENT
+ *   autobahn_client --ca CA.pem [--cn NAME] [--no-watch] [...] wss://127.0.0.1:PORT AGENT
  *
  * Protocol: /getCaseCount, then /runCase?case=N&agent=AGENT for every case (each text and
  * binary message is echoed with its type until the connection closes), then
@@ -14,6 +16,9 @@
  *
  * --blocking      engine task (POSIX pthread hook); blocking ConnOpen/WebSockUpgrade.
  * --task-handler  no task: non-blocking calls, the main loop runs HTTPc_TaskHandler().
+ * --ca, --cn      wss://: the PEM CA the server's certificate chains to, the name checked
+ *                 (default localhost).
+ * --no-watch      wss://: the inner port without Watch (the layer's entry-list Wait path).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,9 @@
 #include "autobahn_echo.h"
 #include "http-c_websock.h"
 #include "httpc_port_posix.h"
+#ifdef AUTOBAHN_TLS
+#include "httpc_port_mbedtls.h"
+#endif
 
 #define CONN_BUF_LEN 65535u
 #define RING_LEN (1u << 20)
@@ -33,6 +41,8 @@ static CPU_INT08U Ring[RING_LEN];
 static volatile int Failed; /* the connect or the upgrade failed */
 static int TaskHandlerMode;
 static CPU_CHAR ConnBuf[CONN_BUF_LEN];
+static int Secure;                          /* wss:// */
+static const char *CommonName = "localhost"; /* --cn */
 
 static CPU_INT32U now_ms(void)
 {
@@ -123,6 +133,9 @@ static int run_session(const char *host, CPU_INT16U port, char *path)
     HTTPc_ReqClr(&req, &err);
     HTTPc_WebSockClr(&ws, &err);
     HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_SERVER_PORT, &port, &err);
+    if (Secure) {
+        HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_SECURE_COMMON_NAME, (void *)CommonName, &err);
+    }
     HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&ab_echo_on_conn_close, &err);
     HTTPc_ConnSetParam(&conn, HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK, (void *)&on_connect, &err);
     HTTPc_ReqSetParam(&req, HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK, (void *)&on_trans_complete, &err);
@@ -162,9 +175,53 @@ static int run_session(const char *host, CPU_INT16U port, char *path)
     return wait_closed(&conn);
 }
 
+#ifdef AUTOBAHN_TLS
+/* wss://: wraps *p_port in the mbedTLS layer trusting the PEM CA(s) of ca_path. 0 on success. */
+static int wrap_tls(HTTPc_PORT *p_port, const char *ca_path, int no_watch)
+{
+    static HTTPc_PORT_TLS tls;
+    static HTTPc_PORT_TLS_SESS sessions[2];
+    static unsigned char ca[65536];
+    HTTPc_PORT inner = *p_port;
+    HTTPc_PORT_TLS_CFG tcfg;
+    FILE *f = (ca_path != NULL) ? fopen(ca_path, "rb") : NULL;
+    size_t n;
+    int ret;
+
+    if (f == NULL) {
+        fprintf(stderr, "--ca FILE (PEM) required and readable\n");
+        return -1;
+    }
+    n = fread(ca, 1u, sizeof ca - 1u, f);
+    fclose(f);
+    if (n == 0u || n == sizeof ca - 1u) {
+        fprintf(stderr, "--ca %s: empty or too large\n", ca_path);
+        return -1;
+    }
+    ca[n] = '\0'; /* PEM: the terminating NUL is counted */
+    if (no_watch) {
+        inner.Watch = NULL;
+    }
+    memset(&tcfg, 0, sizeof tcfg);
+    tcfg.InnerPortPtr = &inner;
+    tcfg.CaPtr = ca;
+    tcfg.CaLen = n + 1u;
+    tcfg.SessionsPtr = sessions;
+    tcfg.NbrSessions = 2u;
+    ret = HTTPc_PortTls_Init(&tls, &tcfg, p_port);
+    if (ret != 0) {
+        fprintf(stderr, "HTTPc_PortTls_Init: -0x%04x\n", (unsigned)-ret);
+        return -1;
+    }
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     HTTPc_PORT port_if;
+    const char *ca = NULL;
+    int no_watch = 0;
     static const HTTPc_CFG cfg = {1u, 5u, 2000u, 30u, DEF_NO};
     static const HTTP_TASK_CFG task_cfg = {20u, 16384u, NULL};
     HTTPc_ERR err;
@@ -184,6 +241,12 @@ int main(int argc, char **argv)
             TaskHandlerMode = 1;
         } else if (strcmp(argv[a], "--blocking") == 0) {
             TaskHandlerMode = 0;
+        } else if (strcmp(argv[a], "--ca") == 0 && a + 1 < argc - 2) {
+            ca = argv[++a];
+        } else if (strcmp(argv[a], "--cn") == 0 && a + 1 < argc - 2) {
+            CommonName = argv[++a];
+        } else if (strcmp(argv[a], "--no-watch") == 0) {
+            no_watch = 1;
         } else if (strcmp(argv[a], "--cases") == 0 && a + 1 < argc - 2) {
             if (sscanf(argv[++a], "%ld-%ld", &first, &last) != 2) {
                 fprintf(stderr, "--cases A-B\n");
@@ -195,17 +258,31 @@ int main(int argc, char **argv)
         }
     }
     if (argc < 3) {
-        fprintf(stderr, "usage: %s [--blocking|--task-handler] [--cases A-B] ws://HOST:PORT AGENT\n", argv[0]);
+        fprintf(stderr, "usage: %s [--blocking|--task-handler] [--cases A-B] [--ca CA.pem [--cn NAME] [--no-watch]] ws[s]://HOST:PORT AGENT\n", argv[0]);
         return 2;
     }
     url = argv[argc - 2];
     agent = argv[argc - 1];
-    if (sscanf(url, "ws://%63[^:/]:%u", host, &port_nbr) != 2 || port_nbr == 0u || port_nbr > 65535u) {
-        fprintf(stderr, "bad URL %s (want ws://HOST:PORT)\n", url);
+    Secure = strncmp(url, "wss://", 6u) == 0;
+    if (sscanf(url + (Secure ? 6 : 5), "%63[^:/]:%u", host, &port_nbr) != 2 ||
+        strncmp(url, Secure ? "wss://" : "ws://", Secure ? 6u : 5u) != 0 || port_nbr == 0u || port_nbr > 65535u) {
+        fprintf(stderr, "bad URL %s (want ws://HOST:PORT or wss://HOST:PORT)\n", url);
         return 2;
     }
 
     HTTPc_PortPosix_Get(&port_if, TaskHandlerMode ? DEF_NO : DEF_YES);
+    if (Secure) {
+#ifdef AUTOBAHN_TLS
+        if (wrap_tls(&port_if, ca, no_watch) != 0) {
+            return 2;
+        }
+#else
+        fprintf(stderr, "wss:// needs a build with the mbedTLS layer (AUTOBAHN_TLS)\n");
+        return 2;
+#endif
+    }
+    (void)ca;
+    (void)no_watch;
     HTTPc_PortSet(&port_if, &err);
     if (err != HTTPc_ERR_NONE) {
         fprintf(stderr, "HTTPc_PortSet: %u\n", (unsigned)err);

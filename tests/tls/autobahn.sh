@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Autobahn|Testsuite (fuzzing server) over wss://: the fuzzing server in TLS mode with a throw-away
-# CA, the driver tests/tls/autobahn_tls_client (POSIX port wrapped in ports/mbedtls), cases 1-10
+# CA, the driver c_examples/autobahn_client.c built with AUTOBAHN_TLS (POSIX port wrapped in ports/mbedtls), cases 1-10
 # (12.*/13.* excluded: 301 cases), gate as tests/conformance/run.sh: every case OK/INFORMATIONAL.
 #
 #   tests/tls/autobahn.sh DRIVER [MODE_FLAGS...]      e.g. build/tls/autobahn_tls_client --blocking

@@ -79,8 +79,8 @@ log "building tls_client$([ "$ASAN" = 1 ] && echo ' (ASan+UBSan)')"
 "$CC" "${FLAGS[@]}" -D_GNU_SOURCE -DECHO_TLS "${INC[@]}" "$ROOT/c_examples/echo_client.c" "${PORTSRC[@]}" \
     "${LIBS[@]}" -o "$OUT/echo_client"
 if [ "$AUTOBAHN" = 1 ]; then
-    "$CC" "${FLAGS[@]/-O1/-O2}" "${INC[@]}" "$ROOT/tests/tls/autobahn_tls_client.c" "$ROOT/c_examples/common/autobahn_echo.c" \
-        "${PORTSRC[@]}" "${LIBS[@]}" -o "$OUT/autobahn_tls_client"
+    "$CC" "${FLAGS[@]/-O1/-O2}" -D_GNU_SOURCE -DAUTOBAHN_TLS "${INC[@]}" "$ROOT/c_examples/autobahn_client.c" \
+        "$ROOT/c_examples/common/autobahn_echo.c" "${PORTSRC[@]}" "${LIBS[@]}" -o "$OUT/autobahn_tls_client"
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
