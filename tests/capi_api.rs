@@ -1013,14 +1013,7 @@ fn handshake_refused_and_invalid() {
     );
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
-            e,
-            Ev::Connect { ok: true, .. }
-        ))));
+        o.connect_nb();
         o.upgrade(NB, &mut err);
     }
     assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
@@ -1074,14 +1067,7 @@ fn request_headers_and_response_header_hook() {
     );
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
-            e,
-            Ev::Connect { ok: true, .. }
-        ))));
+        o.connect_nb();
         o.upgrade(NB, &mut err);
     }
     assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
@@ -1345,11 +1331,7 @@ fn random_source_failure_fails_the_upgrade() {
     world(|w| w.expect_connect("rnd.test", ConnectMode::Ok));
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.connect_nb();
         world(|w| w.random_fails.set(true));
         assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
         world(|w| w.random_fails.set(false));
@@ -1651,11 +1633,7 @@ Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n"
     );
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.connect_nb();
         assert_eq!(o.upgrade(0, &mut err), DEF_FAIL);
     }
     assert_eq!(err, HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID);
@@ -1696,11 +1674,7 @@ fn failed_non_blocking_upgrade_hook_order() {
         sock.push(Gate::Request, Item::Eof);
         let mut e = 0;
         unsafe {
-            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut e);
-            assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+            o.connect_nb();
             o.upgrade(NB, &mut e);
         }
         assert!(o.pump_until(20, 10, || o.ended()));

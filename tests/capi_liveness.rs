@@ -345,11 +345,7 @@ fn conn_close_during_upgrade_reports_the_legacy_error() {
     let _sock = world(|w| w.expect_connect("cc.test", ConnectMode::Ok));
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.connect_nb();
         o.upgrade(NB, &mut err);
         HTTPc_TaskHandler();
         HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err);

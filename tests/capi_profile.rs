@@ -108,15 +108,7 @@ fn non_blocking_session_in_every_profile() {
     sock.push(Gate::ClientClose, Item::Eof);
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
-        assert_eq!(err, HTTPc_ERR_NONE);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
-            e,
-            Ev::Connect { ok: true, .. }
-        ))));
+        o.connect_nb();
         if !cfg!(feature = "blocking") {
             assert_eq!(o.upgrade(0, &mut err), DEF_FAIL);
             assert_eq!(err, HTTPc_ERR_FEATURE_DIS);

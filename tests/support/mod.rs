@@ -1804,6 +1804,23 @@ impl Objs {
         })
     }
 
+    /// Clears the objects with every hook, opens the connection (non-blocking) and runs passes
+    /// until its connect succeeded (a scripted socket for the host must be expected).
+    pub unsafe fn connect_nb(&self) {
+        let mut err = 0;
+        unsafe {
+            assert_eq!(self.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(self.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(self.ws_setup(0), HTTPc_ERR_NONE);
+            assert_eq!(self.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        }
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(self.pump_until(10, 0, || has(self, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+    }
+
     /// Queues message `i` as a non-blocking Close(1000, "bye"), which must be accepted.
     pub unsafe fn queue_close(&self, i: usize) {
         let mut err = 0;
