@@ -313,15 +313,13 @@ unsafe fn start_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
     );
     match io {
         Io::Done(_) => {
-            s.handle = handle;
-            s.watched = 0;
+            s.set_handle(handle);
             // SAFETY: lock held.
             unsafe { connected(c, true) };
             u32::MAX
         }
         Io::WouldBlock => {
-            s.handle = handle;
-            s.watched = 0;
+            s.set_handle(handle);
             s.phase = Phase::Connecting;
             u32::from(s.connect_timeout_ms)
         }
@@ -329,8 +327,7 @@ unsafe fn start_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
             if !handle.is_null() {
                 port.close(handle);
             }
-            s.handle = null_mut();
-            s.watched = 0;
+            s.set_handle(null_mut());
             s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
             // SAFETY: lock held.
             unsafe { connected(c, false) };
@@ -355,8 +352,7 @@ unsafe fn poll_connect(port: &Port, c: *mut HTTPc_CONN_OBJ, now: u32) -> u32 {
         Io::WouldBlock if elapsed < timeout => timeout - elapsed,
         _ => {
             port.close(s.handle);
-            s.handle = null_mut();
-            s.watched = 0;
+            s.set_handle(null_mut());
             s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
             // SAFETY: lock held.
             unsafe { connected(c, false) };
@@ -891,16 +887,15 @@ unsafe fn ws_transport_lost(port: &Port, c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)
     // failure from a clean close.
     let (status, err) = match ending {
         Some(reported) => (HTTPc_CONN_CLOSE_STATUS_NONE, reported),
-        None if err == HTTPc_ERR_CONN_SOCK_CLOSED => {
+        None => {
             // Unexpected for the application (queued messages fail): its WebSocket OnErr says so.
             // SAFETY: lock held.
             unsafe { ws_error(c, err) };
-            (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
-        }
-        None => {
-            // SAFETY: lock held.
-            unsafe { ws_error(c, err) };
-            (HTTPc_CONN_CLOSE_STATUS_NONE, err)
+            if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+                (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
+            } else {
+                (HTTPc_CONN_CLOSE_STATUS_NONE, err)
+            }
         }
     };
     // SAFETY: lock held.
@@ -1543,7 +1538,7 @@ pub(crate) unsafe fn close_from_api(
 ) {
     // SAFETY: lock held.
     let g = unsafe { globals() };
-    let (task_mode, in_engine) = (g.task_mode, g.in_engine);
+    let (task_mode, in_engine) = (g.in_task_mode(), g.in_engine);
     let Some(port) = global::port() else { return };
     if !task_mode && !in_engine {
         // SAFETY: lock held; the engine is not mid-pass.
@@ -1557,12 +1552,7 @@ pub(crate) unsafe fn close_from_api(
         s.close_req_err = err;
     }
     port.wake();
-    if cfg!(feature = "blocking")
-        && cfg!(feature = "task")
-        && task_mode
-        && !in_engine
-        && port.has_os_wait()
-    {
+    if cfg!(feature = "blocking") && task_mode && !in_engine && port.has_os_wait() {
         // SAFETY: lock held once (caller); the predicate only reads state.
         unsafe {
             super::task::block_until(1000, &mut || conn(c).is_none_or(|s| s.phase == Phase::Idle));
@@ -1608,8 +1598,7 @@ pub(crate) unsafe fn teardown(
     let phase = s.phase;
     if !s.handle.is_null() {
         port.close(s.handle);
-        s.handle = null_mut();
-        s.watched = 0;
+        s.set_handle(null_mut());
     }
     s.phase = Phase::Idle;
     s.close_requested = false;

@@ -29,6 +29,12 @@ struct Shared(UnsafeCell<Globals>);
 unsafe impl Sync for Shared {}
 
 impl Globals {
+    /// An engine task runs. Always false in a build without the `task` feature (`HTTPc_Init`
+    /// refuses a task there), which lets the compiler drop every task-only path.
+    pub fn in_task_mode(&self) -> bool {
+        cfg!(feature = "task") && self.task_mode
+    }
+
     /// The state before `HTTPc_Init`.
     const fn new() -> Globals {
         Globals {

@@ -145,6 +145,13 @@ impl ConnState {
         self.buf_len.saturating_sub(self.tx_cap())
     }
 
+    /// The socket handle changed (a new one, or NULL once closed): the port's watch of the
+    /// old one is gone with it, so nothing is watched for the new one yet.
+    pub(crate) fn set_handle(&mut self, handle: *mut c_void) {
+        self.handle = handle;
+        self.watched = 0;
+    }
+
     pub(crate) fn is_open(&self) -> bool {
         self.phase != Phase::Idle
     }

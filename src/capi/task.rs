@@ -183,7 +183,7 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
     let (task_mode, in_engine, open) = {
         // SAFETY: single-threaded by contract; the reference ends before `reset`.
         let g = unsafe { globals() };
-        (g.task_mode, g.in_engine, !g.conns.is_null())
+        (g.in_task_mode(), g.in_engine, !g.conns.is_null())
     };
     let r = if task_mode {
         Err(HTTPc_ERR_FEATURE_DIS)
@@ -268,7 +268,7 @@ pub(crate) unsafe fn can_block() -> Result<(), HTTPc_ERR> {
         return Err(HTTPc_ERR_CONN_INVALID_STATE);
     }
     match global::port() {
-        Some(p) if g.task_mode && !p.has_os_wait() => Err(HTTPc_ERR_FEATURE_DIS),
+        Some(p) if g.in_task_mode() && !p.has_os_wait() => Err(HTTPc_ERR_FEATURE_DIS),
         Some(_) => Ok(()),
         None => Err(HTTPc_ERR_INIT_NOT_COMPLETED),
     }
@@ -284,7 +284,7 @@ pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool
         return false;
     };
     // SAFETY: lock held.
-    let task_mode = cfg!(feature = "task") && unsafe { globals() }.task_mode;
+    let task_mode = unsafe { globals() }.in_task_mode();
     let start = port.now_ms();
     loop {
         if done() {

@@ -250,8 +250,6 @@ pub struct Session {
     // Send side.
     tx_fragmented: bool,
     close_sent: bool,
-    /// Our Close went out before the server's arrived.
-    closed_first: bool,
     /// Payload of the pong we owe (valid while `pong_owed`): copied in place, never through a
     /// temporary, to keep the receive path's stack small.
     pong_payload: Vec<u8, MAX_CONTROL_PAYLOAD>,
@@ -288,7 +286,6 @@ impl Session {
             last_rx_ms: 0,
             tx_fragmented: false,
             close_sent: false,
-            closed_first: false,
             pong_payload: Vec::new(),
             pong_owed: false,
             pending_close: None,
@@ -317,7 +314,6 @@ impl Session {
         self.last_rx_ms = 0;
         self.tx_fragmented = false;
         self.close_sent = false;
-        self.closed_first = false;
         self.pong_payload.clear();
         self.pong_owed = false;
         self.pending_close = None;
@@ -349,12 +345,6 @@ impl Session {
     /// True once our Close went out.
     pub const fn close_sent(&self) -> bool {
         self.close_sent
-    }
-
-    /// True when we started the closing handshake (our Close went out first, not as a reply and
-    /// not because the server broke the protocol).
-    pub const fn closed_first(&self) -> bool {
-        self.closed_first
     }
 
     /// Fails the connection for a local reason (e.g. the application's receive buffer is too
@@ -744,7 +734,6 @@ impl Session {
 
     fn mark_close_sent(&mut self, now_ms: u32) {
         self.close_sent = true;
-        self.closed_first = self.close_received.is_none() && self.failure.is_none();
         self.begin_close(now_ms);
         self.pending_ping = false;
         self.pong_owed = false;
