@@ -1,33 +1,21 @@
 //! `HTTPc_ConnClr`, `HTTPc_ConnSetParam`, `HTTPc_ConnOpen`, `HTTPc_ConnClose`.
 
 use core::ffi::c_void;
-use core::ptr::null_mut;
 
+use super::app::AppBytes;
+use super::connbuf::ConnBuf;
 use super::consts::*;
-use super::engine;
-use super::global::{self, globals, Lock};
+use super::ffi::{need, Call, Param};
+use super::global::Held;
+use super::handle::{Conn, Obj};
 use super::objects::*;
-use super::param::{fn_param, read_param};
-use super::state::{self, ConnState, Phase};
-use super::task::{block_until, can_block, set_result, wake_engine};
+use super::state::{ConnState, Phase};
+use super::task::wake_engine;
 use super::types::*;
+use super::wait::{self, block_until, can_block};
 
 /// Blocking `HTTPc_ConnOpen` wait (legacy value).
 const CONNECT_WAIT_MS: u32 = 10_000;
-
-/// Common entry checks, in the legacy order: initialised, then `a` and `b` non-NULL (calls
-/// with one pointer to check pass it twice).
-#[inline(never)]
-pub(crate) fn ready(a: *const c_void, b: *const c_void) -> Result<(), HTTPc_ERR> {
-    // SAFETY: read of a `bool`; the lock is held by every caller.
-    if !unsafe { globals() }.initialised {
-        Err(HTTPc_ERR_INIT_NOT_COMPLETED)
-    } else if a.is_null() || b.is_null() {
-        Err(HTTPc_ERR_NULL_PTR)
-    } else {
-        Ok(())
-    }
-}
 
 /// Resets a connection object to defaults (timeouts and keep-alive from `HTTPc_CFG`, port 80,
 /// no callbacks). Keeps `UserDataPtr`.
@@ -38,21 +26,16 @@ pub(crate) fn ready(a: *const c_void, b: *const c_void) -> Result<(), HTTPc_ERR>
 /// `p_conn_obj` is NULL or a valid connection object; `p_err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *mut HTTPc_ERR) {
-    let _lock = Lock::take();
-    let r = ready(p_conn_obj.cast(), p_conn_obj.cast()).and_then(|()| {
-        // SAFETY: non-NULL object; lock held.
-        unsafe {
-            state::reinit(p_conn_obj, HTTPc_ERR_CONN_IS_USED, |s| {
-                // SAFETY: `s` is the object's state place; lock held.
-                let cfg = globals().cfg;
-                ConnState::clear(s);
-                (*s).connect_timeout_ms = cfg.ConnConnectTimeout_ms;
-                (*s).inactivity_s = cfg.ConnInactivityTimeout_s;
-                (*s).keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
-            })
-        }
+    // SAFETY: this function's contract.
+    let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
+    let _ = call.run(|h| {
+        let cfg = h.g().cfg;
+        let s = h.reinit::<_, ConnState>(need(conn)?, HTTPc_ERR_CONN_IS_USED)?;
+        s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
+        s.inactivity_s = cfg.ConnInactivityTimeout_s;
+        s.keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
+        Ok(0)
     });
-    set_result(p_err, r);
 }
 
 /// Sets one connection parameter (before `HTTPc_ConnOpen`). Callback parameters take the
@@ -71,54 +54,48 @@ pub unsafe extern "C" fn HTTPc_ConnSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    let _lock = Lock::take();
-    // SAFETY: lock held; pointers as documented.
-    set_result(p_err, unsafe { conn_set_param(p_conn_obj, type_, p_param) });
+    // SAFETY: this function's contract.
+    let (call, conn, param) = unsafe {
+        (
+            Call::enter(p_err),
+            Obj::from_api(p_conn_obj),
+            Param::new(p_param),
+        )
+    };
+    let _ = call.run(|h| set_param(h, need(conn)?, type_, need(param)?).map(|()| 0));
 }
 
 /// `HTTPc_ConnSetParam` under the lock.
-///
-/// # Safety
-/// Lock held; valid or NULL pointers.
-unsafe fn conn_set_param(
-    p_conn_obj: *mut HTTPc_CONN_OBJ,
-    type_: HTTPc_PARAM_TYPE,
-    p_param: *mut c_void,
-) -> Result<(), HTTPc_ERR> {
-    ready(p_conn_obj.cast(), p_param)?;
-    // SAFETY: non-NULL object; lock held.
-    let s = unsafe { state::get_idle::<_, ConnState>(p_conn_obj, HTTPc_ERR_CONN_IS_USED)? };
-    // SAFETY: in every arm `p_param` points to the parameter's type (API contract).
-    unsafe {
-        match type_ {
-            HTTPc_PARAM_TYPE_SERVER_PORT => match read_param::<NET_PORT_NBR>(p_param) {
-                0 => return Err(HTTPc_ERR_CONN_PARAM_PORT_INVALID),
-                port => {
-                    s.port = port;
-                    s.port_set = true;
-                }
-            },
-            HTTPc_PARAM_TYPE_PERSISTENT if !cfg!(feature = "persistent") => {
-                return Err(HTTPc_ERR_FEATURE_DIS)
+fn set_param(h: &mut Held, c: Conn, type_: HTTPc_PARAM_TYPE, p: Param) -> Result<(), HTTPc_ERR> {
+    let s = h.idle::<_, ConnState>(c, HTTPc_ERR_CONN_IS_USED)?;
+    match type_ {
+        HTTPc_PARAM_TYPE_SERVER_PORT => match p.get::<NET_PORT_NBR>() {
+            0 => return Err(HTTPc_ERR_CONN_PARAM_PORT_INVALID),
+            port => {
+                s.port = port;
+                s.port_set = true;
             }
-            HTTPc_PARAM_TYPE_PERSISTENT => {
-                // Legacy: only DEF_YES sets it; nothing clears it.
-                if read_param::<CPU_BOOLEAN>(p_param) == DEF_YES {
-                    s.persistent = true;
-                }
-            }
-            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => s.connect_timeout_ms = read_param(p_param),
-            HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT => s.inactivity_s = read_param(p_param),
-            HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS => match read_param::<CPU_INT32U>(p_param) {
-                0 => return Err(HTTPc_ERR_PARAM_INVALID),
-                ms => s.trans_timeout_ms = ms,
-            },
-            HTTPc_PARAM_TYPE_SECURE_COMMON_NAME => s.secure_cn = p_param.cast(),
-            HTTPc_PARAM_TYPE_SECURE_TRUST_CALLBACK => s.trust = fn_param(p_param),
-            HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK => s.on_connect = fn_param(p_param),
-            HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK => s.on_close = fn_param(p_param),
-            _ => return Err(HTTPc_ERR_PARAM_INVALID),
+        },
+        HTTPc_PARAM_TYPE_PERSISTENT if !cfg!(feature = "persistent") => {
+            return Err(HTTPc_ERR_FEATURE_DIS)
         }
+        HTTPc_PARAM_TYPE_PERSISTENT => {
+            // Legacy: only DEF_YES sets it; nothing clears it.
+            if p.get::<CPU_BOOLEAN>() == DEF_YES {
+                s.persistent = true;
+            }
+        }
+        HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => s.connect_timeout_ms = p.get(),
+        HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT => s.inactivity_s = p.get(),
+        HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS => match p.get::<CPU_INT32U>() {
+            0 => return Err(HTTPc_ERR_PARAM_INVALID),
+            ms => s.trans_timeout_ms = ms,
+        },
+        HTTPc_PARAM_TYPE_SECURE_COMMON_NAME => s.secure_cn = p.ptr().cast(),
+        HTTPc_PARAM_TYPE_SECURE_TRUST_CALLBACK => s.trust = p.callback(),
+        HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK => s.on_connect = p.callback(),
+        HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK => s.on_close = p.callback(),
+        _ => return Err(HTTPc_ERR_PARAM_INVALID),
     }
     Ok(())
 }
@@ -151,53 +128,48 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
     flags: HTTPc_FLAGS,
     p_err: *mut HTTPc_ERR,
 ) -> CPU_BOOLEAN {
-    let _lock = Lock::take();
     let no_block = flags & HTTPc_FLAG_CONN_NO_BLOCK != 0;
-    // SAFETY: lock held; pointers as documented.
-    let r = unsafe {
-        conn_open(
-            p_conn_obj,
-            p_buf,
-            buf_len,
-            p_hostname_str,
-            hostname_str_len,
-            no_block,
+    // SAFETY: this function's contract: the object, buffer and host string stay valid until
+    // the connection closes.
+    let (call, conn, mut buf, host) = unsafe {
+        (
+            Call::enter(p_err),
+            Obj::from_api(p_conn_obj),
+            Some(ConnBuf::lend(p_buf.cast(), buf_len)),
+            AppBytes::new(p_hostname_str, u32::from(hostname_str_len)),
         )
     };
+    let r = call.run(|h| {
+        let c = need(conn)?;
+        if p_buf.is_null() {
+            return Err(HTTPc_ERR_NULL_PTR);
+        }
+        let buf = buf.take().unwrap_or(ConnBuf::NONE);
+        open(h, c, buf, host, no_block).map(|()| 0)
+    });
     // Legacy: a non-blocking open returns DEF_FAIL with no error once queued.
-    let ok = r.is_ok() && !no_block;
-    set_result(p_err, r);
-    CPU_BOOLEAN::from(ok)
+    CPU_BOOLEAN::from(r.is_ok() && !no_block)
 }
 
 /// `HTTPc_ConnOpen` under the lock: queued (non-blocking) or connected (blocking), or the
 /// error.
-///
-/// # Safety
-/// Lock held once; as for `HTTPc_ConnOpen`.
-unsafe fn conn_open(
-    p_conn_obj: *mut HTTPc_CONN_OBJ,
-    p_buf: *mut CPU_CHAR,
-    buf_len: CPU_INT16U,
-    p_hostname_str: *mut CPU_CHAR,
-    hostname_str_len: CPU_INT16U,
+fn open(
+    h: &mut Held,
+    c: Conn,
+    buf: ConnBuf,
+    host: AppBytes,
     no_block: bool,
 ) -> Result<(), HTTPc_ERR> {
-    ready(p_conn_obj.cast(), p_buf.cast())?;
-    if buf_len < HTTPc_BUF_LEN_MIN {
+    if buf.len() < usize::from(HTTPc_BUF_LEN_MIN) {
         return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
     }
-    if p_hostname_str.is_null() || hostname_str_len == 0 {
+    if host.all().is_empty() {
         return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
     }
     if !no_block {
-        // SAFETY: lock held.
-        unsafe { can_block()? };
+        can_block(h)?;
     }
-    // SAFETY: non-NULL object; lock held.
-    let Some(s) = (unsafe { state::get::<_, ConnState>(p_conn_obj) }) else {
-        return Err(HTTPc_ERR_CONN_INVALID_STATE);
-    };
+    let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
     if s.is_open() {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
@@ -215,44 +187,32 @@ unsafe fn conn_open(
     }
     if !s.port_set {
         // Legacy: the default port follows the TLS settings.
-        let secure = s.trust.is_some() || !s.secure_cn.is_null();
-        s.port = if secure {
+        s.port = if s.is_secure() {
             HTTP_DFLT_PORT_NBR_SECURE
         } else {
             HTTP_DFLT_PORT_NBR
         };
     }
-    s.buf = p_buf.cast();
-    s.buf_len = buf_len;
-    s.host = p_hostname_str;
-    s.host_len = hostname_str_len;
+    s.buf = buf;
+    s.host = host;
     s.no_block = no_block;
     s.is_websocket = false;
     s.open_done = false;
     s.err = HTTPc_ERR_NONE;
     s.close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
     s.phase = Phase::OpenQueued;
-    // SAFETY: lock held; cleared object.
-    unsafe { global::list_add(p_conn_obj) };
+    h.list_add(c);
     wake_engine();
     if no_block {
         return Ok(());
     }
-    // SAFETY: lock held once, not in a hook (checked).
-    let done = unsafe {
-        block_until(CONNECT_WAIT_MS, &mut || {
-            state::get::<_, ConnState>(p_conn_obj).is_none_or(|s| s.open_done)
-        })
-    };
-    // SAFETY: valid object.
-    let Some(s) = (unsafe { state::get::<_, ConnState>(p_conn_obj) }) else {
-        return Err(HTTPc_ERR_CONN_INVALID_STATE);
-    };
+    let done = block_until(h, CONNECT_WAIT_MS, &mut |h| {
+        h.conn(c).is_none_or(|s| s.open_done)
+    });
     if !done {
-        // SAFETY: lock held once; the connection is listed.
-        unsafe { engine::give_up(p_conn_obj, null_mut()) };
-        return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+        return Err(wait::give_up(h, c));
     }
+    let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
     if s.phase == Phase::Connected {
         Ok(())
     } else if s.err == HTTPc_ERR_NONE {
@@ -278,8 +238,10 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
     flags: HTTPc_FLAGS,
     p_err: *mut HTTPc_ERR,
 ) {
-    let _lock = Lock::take();
-    let r = ready(p_conn_obj.cast(), p_conn_obj.cast()).and_then(|()| {
+    // SAFETY: this function's contract.
+    let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
+    let _ = call.run(|h| {
+        let c = need(conn)?;
         // Legacy: no HTTPc_ConnClose without HTTPc_CFG_PERSISTENT_EN, and none but the
         // non-blocking one without HTTPc_CFG_MODE_BLOCK_EN.
         if !cfg!(feature = "persistent")
@@ -287,13 +249,10 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
         {
             return Err(HTTPc_ERR_FEATURE_DIS);
         }
-        // SAFETY: non-NULL object; lock held.
-        if !unsafe { state::get::<_, ConnState>(p_conn_obj) }.is_some_and(|s| s.is_open()) {
+        if !h.conn(c).is_some_and(|s| s.is_open()) {
             return Err(HTTPc_ERR_CONN_IS_RELEASED);
         }
-        // SAFETY: lock held once; listed connection.
-        unsafe { engine::close_from_api(p_conn_obj, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE) };
-        Ok(())
+        wait::close(h, c, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE);
+        Ok(0)
     });
-    set_result(p_err, r);
 }

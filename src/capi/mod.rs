@@ -1,9 +1,15 @@
 //! The legacy `HTTPc_*` C API over the protocol core.
 //!
-//! The only module allowed `unsafe`; every block says why it is sound. Layout: `types`/`consts`
-//! (Micrium names and numbers), `objects` (application-owned objects, hooks), `port` (the
-//! user-supplied platform), `state` (library state inside the objects), `global` (the lock and
-//! the connection list), `engine` (the per-connection state machine), and one file per API
+//! The only module allowed `unsafe`, and only at the boundary: the exports (`ffi.rs` turns
+//! their pointer arguments into handles and reports through `p_err`), the port and hook calls
+//! (`port.rs`, `hooks.rs`), the application's memory (`app.rs`, `connbuf.rs`) and the state
+//! inside its objects (`handle.rs`, `state.rs`). Everything else is safe code that holds the
+//! lock token (`global::Held`).
+//!
+//! Layout: `types`/`consts` (Micrium names and numbers), `objects` (application-owned
+//! objects, hooks), `port` (the user-supplied platform), `state` (library state inside the
+//! objects), `global` (the lock and its token), `engine/` (the per-connection state machine,
+//! by stage), `wait` (blocking calls), `request` (the upgrade request), and one file per API
 //! group: `task`, `conn`, `req`, `websock`.
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
@@ -12,13 +18,19 @@
 pub mod consts;
 pub mod types;
 
+mod app;
 pub mod conn;
+mod connbuf;
 mod engine;
+mod ffi;
 mod global;
+mod handle;
+mod hooks;
 pub mod objects;
-mod param;
 pub mod port;
 pub mod req;
+mod request;
 mod state;
 pub mod task;
+mod wait;
 pub mod websock;

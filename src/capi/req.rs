@@ -2,13 +2,12 @@
 
 use core::ffi::c_void;
 
-use super::conn::ready;
 use super::consts::*;
-use super::global::Lock;
+use super::ffi::{need, Call, Param};
+use super::global::Held;
+use super::handle::{Obj, Req};
 use super::objects::*;
-use super::param::{fn_param, read_param};
-use super::state::{self, ReqState};
-use super::task::set_result;
+use super::state::ReqState;
 
 /// Resets a request object. Keeps `UserDataPtr`.
 ///
@@ -18,12 +17,12 @@ use super::task::set_result;
 /// `p_req_obj` is NULL or a valid request object; `p_err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut HTTPc_ERR) {
-    let _lock = Lock::take();
-    let r = ready(p_req_obj.cast(), p_req_obj.cast()).and_then(|()| {
-        // SAFETY: non-NULL object; lock held.
-        unsafe { state::reinit(p_req_obj, HTTPc_ERR_REQ_IS_USED, |s| ReqState::clear(s)) }
+    // SAFETY: this function's contract.
+    let (call, req) = unsafe { (Call::enter(p_err), Obj::from_api(p_req_obj)) };
+    let _ = call.run(|h| {
+        h.reinit::<_, ReqState>(need(req)?, HTTPc_ERR_REQ_IS_USED)?;
+        Ok(0)
     });
-    set_result(p_err, r);
 }
 
 /// Sets one request parameter. For a WebSocket upgrade: `HTTPc_PARAM_TYPE_REQ_HDR_TBL`
@@ -46,67 +45,52 @@ pub unsafe extern "C" fn HTTPc_ReqSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    let _lock = Lock::take();
-    // SAFETY: lock held; pointers as documented.
-    set_result(p_err, unsafe { req_set_param(p_req_obj, type_, p_param) });
+    // SAFETY: this function's contract; a table stays valid, with every entry's strings,
+    // until the upgrade has been sent.
+    let (call, req, param) = unsafe {
+        (
+            Call::enter(p_err),
+            Obj::from_api(p_req_obj),
+            Param::new(p_param),
+        )
+    };
+    let _ = call.run(|h| set_param(h, need(req)?, type_, need(param)?).map(|()| 0));
 }
 
 /// `HTTPc_ReqSetParam` under the lock.
-///
-/// # Safety
-/// Lock held; valid or NULL pointers.
-unsafe fn req_set_param(
-    p_req_obj: *mut HTTPc_REQ_OBJ,
-    type_: HTTPc_PARAM_TYPE,
-    p_param: *mut c_void,
-) -> Result<(), HTTPc_ERR> {
-    ready(p_req_obj.cast(), p_param)?;
-    // SAFETY: non-NULL object; lock held.
-    let r = unsafe { state::get_idle::<_, ReqState>(p_req_obj, HTTPc_ERR_REQ_IS_USED)? };
-    // SAFETY: in every arm `p_param` points to the parameter's type (API contract).
-    unsafe {
-        match type_ {
-            HTTPc_PARAM_TYPE_REQ_HDR_TBL | HTTPc_PARAM_TYPE_REQ_HDR_HOOK
-                if !cfg!(feature = "hdr-tx") =>
-            {
-                return Err(HTTPc_ERR_FEATURE_DIS)
-            }
-            HTTPc_PARAM_TYPE_RESP_HDR_HOOK if !cfg!(feature = "hdr-rx") => {
-                return Err(HTTPc_ERR_FEATURE_DIS)
-            }
-            HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL if !cfg!(feature = "query-str") => {
-                return Err(HTTPc_ERR_FEATURE_DIS)
-            }
-            HTTPc_PARAM_TYPE_REQ_HDR_TBL => {
-                let tbl: HTTPc_PARAM_TBL = read_param(p_param);
-                if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {
-                    return Err(HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR);
-                }
-                r.hdr_tbl = tbl.TblPtr.cast();
-                r.hdr_nbr = tbl.EntryNbr;
-            }
-            HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL => {
-                let tbl: HTTPc_PARAM_TBL = read_param(p_param);
-                if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {
-                    return Err(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID);
-                }
-                r.query_tbl = tbl.TblPtr.cast();
-                r.query_nbr = tbl.EntryNbr;
-            }
-            HTTPc_PARAM_TYPE_REQ_HDR_HOOK => r.on_hdr_tx = fn_param(p_param),
-            HTTPc_PARAM_TYPE_RESP_HDR_HOOK => r.on_hdr_rx = fn_param(p_param),
-            HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK => r.on_complete = fn_param(p_param),
-            HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK => r.on_err = fn_param(p_param),
-            HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET => {}
-            HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK
-            | HTTPc_PARAM_TYPE_REQ_FORM_TBL
-            | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE
-            | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN
-            | HTTPc_PARAM_TYPE_REQ_BODY_CHUNK
-            | HTTPc_PARAM_TYPE_REQ_BODY_HOOK
-            | HTTPc_PARAM_TYPE_RESP_BODY_HOOK => return Err(HTTPc_ERR_FEATURE_DIS),
-            _ => return Err(HTTPc_ERR_PARAM_INVALID),
+fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Result<(), HTTPc_ERR> {
+    let r = h.idle::<_, ReqState>(req, HTTPc_ERR_REQ_IS_USED)?;
+    match type_ {
+        HTTPc_PARAM_TYPE_REQ_HDR_TBL | HTTPc_PARAM_TYPE_REQ_HDR_HOOK
+            if !cfg!(feature = "hdr-tx") =>
+        {
+            return Err(HTTPc_ERR_FEATURE_DIS)
         }
+        HTTPc_PARAM_TYPE_RESP_HDR_HOOK if !cfg!(feature = "hdr-rx") => {
+            return Err(HTTPc_ERR_FEATURE_DIS)
+        }
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL if !cfg!(feature = "query-str") => {
+            return Err(HTTPc_ERR_FEATURE_DIS)
+        }
+        HTTPc_PARAM_TYPE_REQ_HDR_TBL => {
+            r.hdr_tbl = p.table().ok_or(HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR)?;
+        }
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL => {
+            r.query_tbl = p.table().ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
+        }
+        HTTPc_PARAM_TYPE_REQ_HDR_HOOK => r.on_hdr_tx = p.callback(),
+        HTTPc_PARAM_TYPE_RESP_HDR_HOOK => r.on_hdr_rx = p.callback(),
+        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK => r.on_complete = p.callback(),
+        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK => r.on_err = p.callback(),
+        HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET => {}
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK
+        | HTTPc_PARAM_TYPE_REQ_FORM_TBL
+        | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE
+        | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN
+        | HTTPc_PARAM_TYPE_REQ_BODY_CHUNK
+        | HTTPc_PARAM_TYPE_REQ_BODY_HOOK
+        | HTTPc_PARAM_TYPE_RESP_BODY_HOOK => return Err(HTTPc_ERR_FEATURE_DIS),
+        _ => return Err(HTTPc_ERR_PARAM_INVALID),
     }
     Ok(())
 }

@@ -1,21 +1,23 @@
-//! The library state kept inside the application's objects, and the one place that turns an
-//! object pointer into that state.
+//! The library state kept inside the application's objects.
 //!
 //! Each `*_OBJ` has a `Reserved` array of pointer-sized words; the matching state struct lives
-//! there. Compile-time asserts below prove it fits (size and alignment) on every target we
+//! there (reached only through `handle.rs`). Compile-time asserts below prove it fits (size and alignment) on every target we
 //! build, so the header's sizes hold on 32- and 64-bit alike. A magic number set by the
 //! `*Clr` functions tells a cleared object from garbage.
 
 use core::ffi::c_void;
-use core::mem::{align_of, size_of};
-use core::ptr::null_mut;
+use core::mem::{align_of, offset_of, size_of};
 
+use super::app::{AppBuf, AppBytes, AppTable};
+use super::connbuf::ConnBuf;
 use super::consts::*;
+use super::global::Held;
+use super::handle::{Conn, Msg, Obj, Req, Resp, Ws};
 use super::objects::*;
 use super::port::Io;
 use super::types::*;
 use crate::proto::mask::Masker;
-use crate::proto::session::{Config, Session, MAX_CONTROL_FRAME};
+use crate::proto::session::{Config, Session};
 
 pub(crate) const CONN_MAGIC: u32 = 0x4854_4343; // "HTCC"
 pub(crate) const REQ_MAGIC: u32 = 0x4854_4352; // "HTCR"
@@ -57,23 +59,21 @@ pub(crate) struct ConnState {
     pub keep_alive: bool,
     pub is_websocket: bool,
     pub close_requested: bool,
-    /// Status and error the engine reports when it performs a requested close.
-    pub close_req_status: HTTPc_CONN_CLOSE_STATUS,
-    pub close_req_err: HTTPc_ERR,
     /// `HTTPc_PARAM_TYPE_SERVER_PORT` was set (else 80, or 443 with TLS settings).
     pub port_set: bool,
     /// A blocking `HTTPc_ConnOpen` waits for this.
     pub open_done: bool,
+    /// The refused upgrade's body has no length (chunked, or until close): the connection
+    /// cannot be reused.
+    pub body_unbounded: bool,
+    /// The readiness last handed to the port's `Watch` (0: none, or not watched).
+    pub watched: u8,
     pub port: u16,
     pub connect_timeout_ms: u16,
     pub inactivity_s: u16,
-    pub buf_len: u16,
-    /// Received bytes not yet consumed: `buf[rx_start..rx_end]`.
-    pub rx_start: u16,
-    pub rx_end: u16,
-    /// Bytes waiting to be sent: `buf[tx_start..tx_end]`.
-    pub tx_start: u16,
-    pub tx_end: u16,
+    /// Status and error the engine reports when it performs a requested close.
+    pub close_req_status: HTTPc_CONN_CLOSE_STATUS,
+    pub close_req_err: HTTPc_ERR,
     pub err: HTTPc_ERR,
     pub close_status: HTTPc_CONN_CLOSE_STATUS,
     /// When the connect, or the upgrade transaction, started: their deadlines run from here.
@@ -82,24 +82,23 @@ pub(crate) struct ConnState {
     pub trans_timeout_ms: u32,
     /// Last time the send path moved a byte or had nothing to send (the stall deadline's start).
     pub tx_progress_ms: u32,
-    /// The readiness last handed to the port's `Watch` (0: none, or not watched).
-    pub watched: u8,
     /// Body bytes of a refused upgrade's response still to skip.
     pub body_left: u32,
-    /// That body has no length (chunked, or until close): the connection cannot be reused.
-    pub body_unbounded: bool,
+    /// The application's buffer (`HTTPc_ConnOpen`) and its cursors.
+    pub buf: ConnBuf,
     pub handle: *mut c_void,
-    pub host: *const CPU_CHAR,
-    pub host_len: u16,
+    /// The host name (NUL-terminated; its length without the NUL for the `Host` header).
+    pub host: AppBytes,
     pub secure_cn: *const CPU_CHAR,
     pub trust: NET_SOCK_SECURE_TRUST_FNCT,
     pub on_connect: HTTPc_CONNECT_CALLBACK,
     pub on_close: HTTPc_CONN_CLOSE_CALLBACK,
-    pub buf: *mut u8,
-    pub next: *mut HTTPc_CONN_OBJ,
-    pub req: *mut HTTPc_REQ_OBJ,
-    pub resp: *mut HTTPc_RESP_OBJ,
-    pub ws: *mut HTTPc_WEBSOCK_OBJ,
+    /// The next connection in the engine's list.
+    pub next: Option<Conn>,
+    /// The objects attached by `HTTPc_WebSockUpgrade`.
+    pub req: Option<Req>,
+    pub resp: Option<Resp>,
+    pub ws: Option<Ws>,
 }
 
 impl ConnState {
@@ -108,7 +107,7 @@ impl ConnState {
     /// whose cleared value is something else are set. (The compiler builds a whole struct
     /// value on the stack and copies it.) Cleared values that are zero: not blocking, not
     /// persistent, no keep-alive, not a WebSocket, no close requested, no port set, not
-    /// opened, no buffer (length 0, both regions empty), not started, no body left (bounded),
+    /// opened, no buffer, not started, no body left (bounded),
     /// no handle, host, TLS name or trust callback, no callbacks, not linked to anything.
     ///
     /// # Safety
@@ -131,25 +130,16 @@ impl ConnState {
         }
     }
 
-    /// Bytes of the buffer set aside for sending once the WebSocket is open; the rest receives.
-    pub(crate) fn tx_cap(&self) -> u16 {
-        // At least one whole control frame: a pong or a Close reply that echoes 125 bytes
-        // must never be dropped for want of room.
-        (self.buf_len / 4).max(MAX_CONTROL_FRAME as u16)
-    }
-
-    /// First byte of the receive region (which starts at 0) past its end: the send region.
-    // Out of line: the engine needs it in many places.
-    #[inline(never)]
-    pub(crate) fn rx_cap(&self) -> u16 {
-        self.buf_len.saturating_sub(self.tx_cap())
-    }
-
     /// The socket handle changed (a new one, or NULL once closed): the port's watch of the
     /// old one is gone with it, so nothing is watched for the new one yet.
     pub(crate) fn set_handle(&mut self, handle: *mut c_void) {
         self.handle = handle;
         self.watched = 0;
+    }
+
+    /// TLS settings were given: the connection is secure.
+    pub(crate) fn is_secure(&self) -> bool {
+        self.trust.is_some() || !self.secure_cn.is_null()
     }
 
     pub(crate) fn is_open(&self) -> bool {
@@ -167,14 +157,12 @@ pub(crate) struct ReqState {
     pub done: bool,
     pub ok: bool,
     pub err: HTTPc_ERR,
-    pub hdr_nbr: u16,
-    pub hdr_tbl: *const HTTPc_HDR,
+    pub hdr_tbl: AppTable<HTTPc_HDR>,
+    pub query_tbl: AppTable<HTTPc_KEY_VAL>,
     pub on_hdr_tx: HTTPc_REQ_HDR_HOOK,
     pub on_hdr_rx: HTTPc_RESP_HDR_HOOK,
     pub on_complete: HTTPc_COMPLETE_CALLBACK,
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
-    pub query_nbr: u16,
-    pub query_tbl: *const HTTPc_KEY_VAL,
 }
 
 impl ReqState {
@@ -198,14 +186,8 @@ impl ReqState {
 #[derive(Clone, Copy)]
 pub(crate) struct RxDelivery {
     pub msg_type: HTTPc_WEBSOCK_MSG_TYPE,
-    /// Buffer mode: the application's buffer, its capacity and the bytes written so far.
-    pub buf: *mut u8,
-    pub cap: u32,
-    pub off: u32,
-    /// A fragmented message in buffer mode without `RX_MSG_LEN_MAX`: each fragment is written
-    /// at offset 0, bounded by its own length, as legacy did (what a legacy application sized
-    /// its buffer for).
-    pub per_fragment: bool,
+    /// Buffer mode: the application's buffer (NULL: streaming through `OnMsgRxData`).
+    pub buf: AppBuf,
 }
 
 /// WebSocket state, in `HTTPc_WEBSOCK_OBJ::Reserved`.
@@ -225,12 +207,12 @@ pub(crate) struct WsState {
     pub on_rx_data: HTTPc_WEBSOCK_ON_RX_DATA,
     pub on_rx_complete: HTTPc_WEBSOCK_ON_RX_COMPLETE,
     /// Messages waiting, in order.
-    pub head: *mut HTTPc_WEBSOCK_MSG_OBJ,
-    pub tail: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    pub head: Option<Msg>,
+    pub tail: Option<Msg>,
     /// The data message whose frames are going out.
-    pub cur: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    pub cur: Option<Msg>,
     /// The message whose last bytes sit in the send region: done once they are flushed.
-    pub finishing: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    pub finishing: Option<Msg>,
     /// Payload bytes of the current (single) frame still to produce.
     pub frame_left: u32,
     /// The fragment hook said "nothing yet": do not ask the port for write readiness.
@@ -288,9 +270,10 @@ pub(crate) struct MsgState {
     /// Payload bytes produced so far.
     pub sent: u32,
     pub err: HTTPc_ERR,
-    pub data: *const u8,
-    pub conn: *mut HTTPc_CONN_OBJ,
-    pub next: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    /// The payload the application lent (NULL: from `OnMsgTxData`).
+    pub data: AppBytes,
+    pub conn: Option<Conn>,
+    pub next: Option<Msg>,
     pub on_tx_init: HTTPc_WEBSOCK_ON_TX_INIT,
     pub on_tx_data: HTTPc_WEBSOCK_ON_TX_DATA,
     pub on_tx_complete: HTTPc_WEBSOCK_ON_TX_COMPLETE,
@@ -334,42 +317,26 @@ assert_fits!(
 ///
 /// # Safety
 /// Implementors guarantee that `Reserved` is large and aligned enough for `State` (asserted
-/// above) and that `State` is only ever written there by this module.
+/// above), that `State` is `repr(C)` with its `u32` magic first, and that `State` is only ever
+/// written there by this module (`clear`) and through `Held::state`.
 pub(crate) unsafe trait Holds<State> {
-    /// Pointer to the reserved area of `obj`.
-    ///
-    /// # Safety
-    /// `obj` points to a live object (its contents may be uninitialised).
-    unsafe fn reserved(obj: *mut Self) -> *mut State;
     /// The magic a cleared `State` carries.
     const MAGIC: u32;
-    /// Reads the magic without forming a reference to the state.
-    ///
-    /// # Safety
-    /// `obj` must point to a live object.
-    unsafe fn magic(obj: *mut Self) -> u32 {
-        // SAFETY: every state struct is `repr(C)` with a `u32` magic as its first field, and
-        // `Reserved` is an array of words, so the read is aligned.
-        unsafe { core::ptr::addr_of!((*Self::reserved(obj).cast::<MagicFirst>()).magic).read() }
-    }
-}
-
-/// The common prefix of every state struct: see `Holds::magic`.
-#[repr(C)]
-struct MagicFirst {
-    magic: u32,
+    /// Where the state of `obj` lives (its `Reserved` area); computed, nothing is read.
+    fn reserved(obj: *mut Self) -> *mut State;
 }
 
 macro_rules! holds {
     ($obj:ty, $state:ty, $magic:expr) => {
-        // SAFETY: size and alignment are asserted by `assert_fits!` above.
+        // SAFETY: size and alignment are asserted by `assert_fits!` above; every state struct
+        // is `repr(C)` with `magic: u32` first.
         unsafe impl Holds<$state> for $obj {
-            unsafe fn reserved(obj: *mut Self) -> *mut $state {
-                // SAFETY: `obj` is live (caller); no reference is formed, so the storage may
-                // be uninitialised.
-                unsafe { core::ptr::addr_of_mut!((*obj).Reserved).cast::<$state>() }
-            }
             const MAGIC: u32 = $magic;
+            fn reserved(obj: *mut Self) -> *mut $state {
+                obj.cast::<u8>()
+                    .wrapping_add(offset_of!($obj, Reserved))
+                    .cast()
+            }
         }
     };
 }
@@ -377,21 +344,6 @@ holds!(HTTPc_CONN_OBJ, ConnState, CONN_MAGIC);
 holds!(HTTPc_REQ_OBJ, ReqState, REQ_MAGIC);
 holds!(HTTPc_WEBSOCK_OBJ, WsState, WS_MAGIC);
 holds!(HTTPc_WEBSOCK_MSG_OBJ, MsgState, MSG_MAGIC);
-
-/// The state of a cleared object, or None when `obj` was never cleared (or is garbage).
-///
-/// # Safety
-/// `obj` must be non-NULL and point to a live object. The returned reference must not be held
-/// across a call into application code (a callback may reach the same state through the API).
-#[inline(never)]
-pub(crate) unsafe fn get<'a, O: Holds<S>, S>(obj: *mut O) -> Option<&'a mut S> {
-    // SAFETY: the caller guarantees `obj` is live; the magic read touches the first word only.
-    if unsafe { O::magic(obj) } != O::MAGIC {
-        return None;
-    }
-    // SAFETY: the magic says a whole `S` was written there by `init`.
-    Some(unsafe { &mut *O::reserved(obj) })
-}
 
 /// A state whose object the engine may be using.
 pub(crate) trait Busy {
@@ -423,63 +375,57 @@ impl Busy for MsgState {
     }
 }
 
-/// The state of a cleared object that is not in use, for the calls that change its settings:
-/// `HTTPc_ERR_PARAM_INVALID` when it was never cleared, `busy_err` when it is in use.
-///
-/// # Safety
-/// As for [`get`].
-pub(crate) unsafe fn get_idle<'a, O: Holds<S>, S: Busy>(
-    obj: *mut O,
-    busy_err: HTTPc_ERR,
-) -> Result<&'a mut S, HTTPc_ERR> {
-    // SAFETY: per the caller's contract.
-    match unsafe { get::<O, S>(obj) } {
-        None => Err(HTTPc_ERR_PARAM_INVALID),
-        Some(s) if s.busy() => Err(busy_err),
-        Some(s) => Ok(s),
-    }
+/// A state `*Clr` writes over whatever the object held.
+pub(crate) trait Clear {
+    /// Writes a cleared state at `p`, in place.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned, and no reference to it is alive.
+    unsafe fn clear(p: *mut Self);
 }
 
-/// Clears `obj` with `clear` (given the state's place) unless it holds a state that is in use
-/// (`busy_err`).
-///
-/// # Safety
-/// `obj` must be non-NULL and point to a live object; lock held. `clear` writes a whole valid
-/// state at the place it is given.
-pub(crate) unsafe fn reinit<O: Holds<S>, S: Busy>(
-    obj: *mut O,
-    busy_err: HTTPc_ERR,
-    clear: impl FnOnce(*mut S),
-) -> Result<(), HTTPc_ERR> {
-    // SAFETY: per the caller's contract.
-    if unsafe { get::<O, S>(obj) }.is_some_and(|s| s.busy()) {
-        return Err(busy_err);
-    }
-    // SAFETY: live object, not in use; `reserved` fits `S` (asserted).
-    clear(unsafe { O::reserved(obj) });
-    Ok(())
+macro_rules! clear_via {
+    ($($state:ty),*) => {$(
+        impl Clear for $state {
+            unsafe fn clear(p: *mut Self) {
+                // SAFETY: the caller's contract.
+                unsafe { <$state>::clear(p) }
+            }
+        }
+    )*};
 }
+clear_via!(ConnState, ReqState, WsState, MsgState);
 
-/// The request and WebSocket objects a connection is attached to, read through raw pointers:
-/// no reference to the connection state is formed, so one the caller holds stays valid.
-///
-/// # Safety
-/// `obj` must be non-NULL and point to a live object.
-pub(crate) unsafe fn conn_links(
-    obj: *mut HTTPc_CONN_OBJ,
-) -> (*mut HTTPc_REQ_OBJ, *mut HTTPc_WEBSOCK_OBJ) {
-    // SAFETY: the caller guarantees `obj` is live; the magic read touches the first word only.
-    if unsafe { <HTTPc_CONN_OBJ as Holds<ConnState>>::magic(obj) } != CONN_MAGIC {
-        return (null_mut(), null_mut());
+impl Held {
+    /// The state of a cleared object that is not in use, for the calls that change its
+    /// settings: `HTTPc_ERR_PARAM_INVALID` when it was never cleared, `busy_err` when it is in
+    /// use.
+    pub(crate) fn idle<O: Holds<S>, S: Busy>(
+        &mut self,
+        o: Obj<O>,
+        busy_err: HTTPc_ERR,
+    ) -> Result<&mut S, HTTPc_ERR> {
+        match self.state::<O, S>(o) {
+            None => Err(HTTPc_ERR_PARAM_INVALID),
+            Some(s) if s.busy() => Err(busy_err),
+            Some(s) => Ok(s),
+        }
     }
-    // SAFETY: the magic says a whole `ConnState` is there; fields are read by value through
-    // raw pointers.
-    unsafe {
-        let st = <HTTPc_CONN_OBJ as Holds<ConnState>>::reserved(obj);
-        (
-            core::ptr::addr_of!((*st).req).read(),
-            core::ptr::addr_of!((*st).ws).read(),
-        )
+
+    /// Clears `o` unless it holds a state that is in use (`busy_err`), then lets `set` adjust
+    /// the cleared state.
+    pub(crate) fn reinit<O: Holds<S>, S: Busy + Clear>(
+        &mut self,
+        o: Obj<O>,
+        busy_err: HTTPc_ERR,
+    ) -> Result<&mut S, HTTPc_ERR> {
+        if self.state::<O, S>(o).is_some_and(|s| s.busy()) {
+            return Err(busy_err);
+        }
+        // SAFETY: a live object (`Obj` contract) whose reserved area fits `S` (`Holds`), not in
+        // use, and no reference to it is alive (the one above ended).
+        unsafe { S::clear(O::reserved(o.ptr())) };
+        self.state::<O, S>(o).ok_or(HTTPc_ERR_PARAM_INVALID)
     }
 }
 
@@ -502,6 +448,7 @@ pub(crate) fn tx_err(io: Io) -> HTTPc_ERR {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use core::ptr::null_mut;
     use std::format;
 
     /// Garbage in every reserved word, as in an object that was never zeroed.
@@ -525,20 +472,18 @@ mod tests {
             UserDataPtr: null_mut(),
             Reserved: [JUNK; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
         };
-        // SAFETY: live objects of the right types; each state is read after `clear` wrote it.
-        let (c, r, w, m) = unsafe {
-            ConnState::clear(HTTPc_CONN_OBJ::reserved(&mut conn));
-            ReqState::clear(HTTPc_REQ_OBJ::reserved(&mut req));
-            WsState::clear(HTTPc_WEBSOCK_OBJ::reserved(&mut ws));
-            MsgState::clear(HTTPc_WEBSOCK_MSG_OBJ::reserved(&mut msg));
+        // SAFETY: this test's own objects, used by nothing else (no other token reaches them).
+        let mut h = unsafe { Held::single_threaded() };
+        // SAFETY: live locals that outlive their handles.
+        let (co, ro, wo, mo) = unsafe {
             (
-                get::<_, ConnState>(&mut conn).unwrap(),
-                get::<_, ReqState>(&mut req).unwrap(),
-                get::<_, WsState>(&mut ws).unwrap(),
-                get::<_, MsgState>(&mut msg).unwrap(),
+                Obj::from_api(&raw mut conn).unwrap(),
+                Obj::from_api(&raw mut req).unwrap(),
+                Obj::from_api(&raw mut ws).unwrap(),
+                Obj::from_api(&raw mut msg).unwrap(),
             )
         };
-
+        let c = h.reinit::<_, ConnState>(co, 0).unwrap();
         assert_eq!(c.phase, Phase::Idle);
         assert!(!c.no_block && !c.persistent && !c.keep_alive && !c.is_websocket);
         assert!(!c.close_requested && !c.port_set && !c.open_done && !c.body_unbounded);
@@ -548,24 +493,24 @@ mod tests {
             (c.port, c.connect_timeout_ms, c.inactivity_s),
             (80, 2000, 30)
         );
-        assert_eq!(
-            (c.buf_len, c.rx_start, c.rx_end, c.tx_start, c.tx_end),
-            (0, 0, 0, 0, 0)
-        );
+        assert!(c.buf.len() == 0 && c.buf.rx_data().is_empty() && c.buf.tx_is_empty());
         assert_eq!(c.err, HTTPc_ERR_NONE);
         assert_eq!(c.close_status, HTTPc_CONN_CLOSE_STATUS_NONE);
-        assert_eq!((c.started_ms, c.body_left, c.host_len), (0, 0, 0));
+        assert_eq!((c.started_ms, c.body_left), (0, 0));
         assert!(c.handle.is_null() && c.host.is_null() && c.secure_cn.is_null());
         assert!(c.trust.is_none() && c.on_connect.is_none() && c.on_close.is_none());
-        assert!(c.buf.is_null() && c.next.is_null() && c.req.is_null());
-        assert!(c.resp.is_null() && c.ws.is_null());
+        assert!(c.next.is_none() && c.req.is_none());
+        assert!(c.resp.is_none() && c.ws.is_none());
+
+        let r = h.reinit::<_, ReqState>(ro, 0).unwrap();
 
         assert!(!r.used && !r.no_block && !r.done && !r.ok);
         assert_eq!(r.err, HTTPc_ERR_NONE);
-        assert_eq!((r.hdr_nbr, r.query_nbr), (0, 0));
-        assert!(r.hdr_tbl.is_null() && r.query_tbl.is_null());
+        assert_eq!((r.hdr_tbl.len(), r.query_tbl.len()), (0, 0));
         assert!(r.on_hdr_tx.is_none() && r.on_hdr_rx.is_none());
         assert!(r.on_complete.is_none() && r.on_err.is_none());
+
+        let w = h.reinit::<_, WsState>(wo, 0).unwrap();
 
         assert!(!w.used && !w.open_notified && !w.close_notified);
         assert_eq!(w.cfg, Config::DEFAULT);
@@ -576,19 +521,21 @@ mod tests {
         assert!(w.on_open.is_none() && w.on_close.is_none() && w.on_err.is_none());
         assert!(w.on_pong.is_none() && w.on_rx_init.is_none());
         assert!(w.on_rx_data.is_none() && w.on_rx_complete.is_none());
-        assert!(w.head.is_null() && w.tail.is_null() && w.cur.is_null());
-        assert!(w.finishing.is_null());
+        assert!(w.head.is_none() && w.tail.is_none() && w.cur.is_none());
+        assert!(w.finishing.is_none());
         assert_eq!(w.frame_left, 0);
         assert!(!w.tx_stalled && !w.rx_paused);
         assert_eq!(w.masker, Masker::new([0; 4]));
-        assert_eq!((w.rx.msg_type, w.rx.cap, w.rx.off), (0, 0, 0));
+        assert_eq!(w.rx.msg_type, 0);
         assert!(w.rx.buf.is_null());
         assert_eq!(w.err, HTTPc_ERR_NONE);
+
+        let m = h.reinit::<_, MsgState>(mo, 0).unwrap();
 
         assert!(!m.used && !m.no_block && !m.done && !m.ok && !m.init_called && !m.started);
         assert_eq!((m.msg_type, m.len, m.sent), (0, 0, 0));
         assert_eq!(m.err, HTTPc_ERR_NONE);
-        assert!(m.data.is_null() && m.conn.is_null() && m.next.is_null());
+        assert!(m.data.is_null() && m.conn.is_none() && m.next.is_none());
         assert!(m.on_tx_init.is_none() && m.on_tx_data.is_none() && m.on_tx_complete.is_none());
     }
 }

@@ -5,66 +5,12 @@ use core::ffi::c_void;
 
 use super::consts::*;
 use super::engine;
-use super::global::{self, globals, Lock};
+use super::ffi::{Call, ErrOut};
+use super::global::{self, Held, Lock};
 use super::objects::{HTTPc_CFG, HTTP_TASK_CFG};
 use super::port::{HTTPc_PORT, HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_FOREVER, Port};
 use super::types::*;
-
-/// Sockets listed in one `Wait` call when the port has no `Watch`; while more need waiting
-/// on, the engine polls every millisecond (a port with `Watch` sleeps with any number).
-const MAX_WAIT_ENTRIES: usize = 16;
-
-/// The wait list of a blocking call in poll mode: a static rather than a local, because that
-/// call sits on the deepest stack path (a blocking upgrade driving the engine).
-struct WaitEntries(core::cell::UnsafeCell<[HTTPc_PORT_WAIT_ENTRY; MAX_WAIT_ENTRIES]>);
-
-// SAFETY: only used by `block_until` in poll mode, under the library lock.
-unsafe impl Sync for WaitEntries {}
-
-static POLL_WAIT_ENTRIES: WaitEntries = WaitEntries(core::cell::UnsafeCell::new(
-    [HTTPc_PORT_WAIT_ENTRY {
-        Handle: core::ptr::null_mut(),
-        Want: 0,
-    }; MAX_WAIT_ENTRIES],
-));
-
-/// Writes `err` through `p_err` when the caller gave one (a NULL `p_err` is tolerated).
-// Not inlined: every export ends in it, and a call is smaller than the test and store.
-#[inline(never)]
-pub(crate) fn set_err(p_err: *mut HTTPc_ERR, err: HTTPc_ERR) {
-    if !p_err.is_null() {
-        // SAFETY: non-NULL `p_err` is the caller's error variable (API contract).
-        unsafe { p_err.write(err) };
-    }
-}
-
-/// Writes the outcome of an API call through `p_err`: `HTTPc_ERR_NONE` for success.
-#[inline(always)]
-pub(crate) fn set_result(p_err: *mut HTTPc_ERR, r: Result<(), HTTPc_ERR>) {
-    set_err(
-        p_err,
-        match r {
-            Ok(()) => HTTPc_ERR_NONE,
-            Err(e) => e,
-        },
-    );
-}
-
-/// Writes the outcome of an API call that returns a value through `p_err` and gives the value
-/// to return: `Ok(v)` is `HTTPc_ERR_NONE` and `v`, an error is that error and 0 (`DEF_FAIL`).
-#[inline(always)]
-pub(crate) fn set_outcome(p_err: *mut HTTPc_ERR, r: Result<u32, HTTPc_ERR>) -> u32 {
-    match r {
-        Ok(v) => {
-            set_err(p_err, HTTPc_ERR_NONE);
-            v
-        }
-        Err(e) => {
-            set_err(p_err, e);
-            0
-        }
-    }
-}
+use super::wait::MAX_WAIT_ENTRIES;
 
 /// Registers the port (copied). Call once, before `HTTPc_Init()`.
 ///
@@ -77,22 +23,21 @@ pub(crate) fn set_outcome(p_err: *mut HTTPc_ERR, r: Result<u32, HTTPc_ERR>) -> u
 /// thread-safe: call before any other task uses the library.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_PortSet(p_port: *const HTTPc_PORT, p_err: *mut HTTPc_ERR) {
-    if p_port.is_null() {
-        return set_err(p_err, HTTPc_ERR_NULL_PTR);
-    }
-    // SAFETY: single-threaded by contract (before init).
-    let g = unsafe { globals() };
-    if g.initialised {
-        return set_err(p_err, HTTPc_ERR_INIT);
-    }
-    // SAFETY: non-NULL, valid by contract; only read.
-    let raw = unsafe { &*p_port };
-    if !Port::accepts(raw) {
-        return set_err(p_err, HTTPc_ERR_INIT_PORT_INVALID);
-    }
-    // SAFETY: single-threaded before init (contract above); no port reference is alive.
-    unsafe { global::set_port(raw) };
-    set_err(p_err, HTTPc_ERR_NONE);
+    // SAFETY: this function's contract: valid or NULL pointers, called before any other task
+    // uses the library (so without the lock, which belongs to the port being set).
+    let (out, raw, mut h) =
+        unsafe { (ErrOut::new(p_err), p_port.as_ref(), Held::single_threaded()) };
+    let r = match raw {
+        None => Err(HTTPc_ERR_NULL_PTR),
+        Some(_) if h.g().initialised => Err(HTTPc_ERR_INIT),
+        Some(raw) if !Port::accepts(raw) => Err(HTTPc_ERR_INIT_PORT_INVALID),
+        Some(raw) => {
+            // SAFETY: single-threaded (above), and no port reference is alive.
+            unsafe { global::set_port(&mut h, Some(raw)) };
+            Ok(())
+        }
+    };
+    out.result(&r);
 }
 
 /// Initialises the library once. With a port `TaskCreate` hook it creates the engine task
@@ -113,26 +58,24 @@ pub unsafe extern "C" fn HTTPc_Init(
     p_err: *mut HTTPc_ERR,
 ) {
     let _ = p_mem_seg;
-    // SAFETY: pointers as documented; single-threaded by contract.
-    set_result(p_err, unsafe { init(p_cfg, p_task_cfg) });
+    // SAFETY: this function's contract: valid or NULL pointers; the configuration is copied.
+    let (mut call, cfg) = unsafe { (Call::enter(p_err), p_cfg.as_ref().copied()) };
+    let r = init(call.h(), cfg, p_task_cfg);
+    call.report(&r);
 }
 
-/// `HTTPc_Init`.
-///
-/// # Safety
-/// As for `HTTPc_Init`.
-unsafe fn init(p_cfg: *const HTTPc_CFG, p_task_cfg: *const HTTP_TASK_CFG) -> Result<(), HTTPc_ERR> {
-    if p_cfg.is_null() {
-        return Err(HTTPc_ERR_NULL_PTR);
-    }
-    // SAFETY: single-threaded by contract (init runs before any engine task).
-    let g = unsafe { globals() };
+/// `HTTPc_Init` under the lock.
+fn init(
+    h: &mut Held,
+    cfg: Option<HTTPc_CFG>,
+    p_task_cfg: *const HTTP_TASK_CFG,
+) -> Result<(), HTTPc_ERR> {
+    let cfg = cfg.ok_or(HTTPc_ERR_NULL_PTR)?;
+    let g = h.g();
     if g.initialised {
         return Err(HTTPc_ERR_INIT);
     }
     let port = global::port().ok_or(HTTPc_ERR_INIT_PORT_MISSING)?;
-    // SAFETY: non-NULL, valid by contract; copied.
-    let cfg = unsafe { *p_cfg };
     if cfg.MsgQ_Size == 0 {
         return Err(HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID);
     }
@@ -156,6 +99,7 @@ unsafe fn init(p_cfg: *const HTTPc_CFG, p_task_cfg: *const HTTP_TASK_CFG) -> Res
         g.task_mode = true;
         g.initialised = true;
         if !port.task_create(engine_task, p_task_cfg) {
+            let g = h.g();
             g.task_mode = false;
             g.initialised = false;
             return Err(HTTPc_ERR_INIT_TASK_CREATE);
@@ -180,23 +124,21 @@ unsafe fn init(p_cfg: *const HTTPc_CFG, p_task_cfg: *const HTTP_TASK_CFG) -> Res
 /// Not thread-safe, like `HTTPc_PortSet`: no other task may use the library meanwhile.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
-    let (task_mode, in_engine, open) = {
-        // SAFETY: single-threaded by contract; the reference ends before `reset`.
-        let g = unsafe { globals() };
-        (g.in_task_mode(), g.in_engine, !g.conns.is_null())
-    };
-    let r = if task_mode {
+    // SAFETY: this function's contract: single-threaded, `p_err` NULL or writable.
+    let (out, mut h) = unsafe { (ErrOut::new(p_err), Held::single_threaded()) };
+    let g = h.g();
+    let r = if g.in_task_mode() {
         Err(HTTPc_ERR_FEATURE_DIS)
-    } else if in_engine {
+    } else if g.in_engine {
         Err(HTTPc_ERR_CONN_INVALID_STATE)
-    } else if open {
+    } else if g.conns.is_some() {
         Err(HTTPc_ERR_CONN_IS_USED)
     } else {
-        // SAFETY: single-threaded by contract; no port or globals reference is alive.
-        unsafe { global::reset() };
+        // SAFETY: single-threaded (above); no port or globals reference is alive.
+        unsafe { global::set_port(&mut h, None) };
         Ok(())
     };
-    set_result(p_err, r);
+    out.result(&r);
 }
 
 /// Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
@@ -207,19 +149,17 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
 /// Call from one task at a time unless the port has a lock.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_TaskHandler() -> CPU_INT32U {
-    let _lock = Lock::take();
-    // SAFETY: lock held.
-    let ready = unsafe { globals() }.initialised;
-    if !ready {
+    let mut lock = Lock::take();
+    let h = lock.held();
+    if !h.g().initialised {
         return HTTPc_PORT_WAIT_FOREVER;
     }
-    // SAFETY: lock held.
-    unsafe { engine::run_pass() }
+    engine::run_pass(h)
 }
 
 /// The engine task: a pass, then sleep in the port's `Wait` until a socket is ready, an API
 /// call wakes us, or a timer is due.
-unsafe extern "C" fn engine_task(_arg: *mut c_void) {
+extern "C" fn engine_task(_arg: *mut c_void) {
     let Some(port) = global::port() else { return };
     let mut entries = [HTTPc_PORT_WAIT_ENTRY {
         Handle: core::ptr::null_mut(),
@@ -227,14 +167,11 @@ unsafe extern "C" fn engine_task(_arg: *mut c_void) {
     }; MAX_WAIT_ENTRIES];
     loop {
         let (sleep, list, dly) = {
-            let _lock = Lock::take();
-            // SAFETY: lock held.
-            let sleep = unsafe { engine::run_pass() };
-            // SAFETY: lock held.
-            let list = unsafe { engine::wait_entries(port, &mut entries) };
-            // SAFETY: lock held.
-            let dly = unsafe { globals() }.cfg.TaskDly_ms;
-            (sleep, list, dly)
+            let mut lock = Lock::take();
+            let h = lock.held();
+            let sleep = engine::run_pass(h);
+            let list = engine::wait_entries(h, port, &mut entries);
+            (sleep, list, h.g().cfg.TaskDly_ms)
         };
         let timeout = if list.overflow { sleep.min(1) } else { sleep };
         port.wait(entries.get(..list.len).unwrap_or(&[]), timeout);
@@ -248,70 +185,5 @@ unsafe extern "C" fn engine_task(_arg: *mut c_void) {
 pub(crate) fn wake_engine() {
     if let Some(p) = global::port() {
         p.wake();
-    }
-}
-
-/// True when a blocking call can wait here: with an engine task the port needs `OsWait`;
-/// inside a hook (the engine is on this stack) nothing can wait.
-///
-/// # Safety
-/// Lock held.
-pub(crate) unsafe fn can_block() -> Result<(), HTTPc_ERR> {
-    if !cfg!(feature = "blocking") {
-        // HTTPc_CFG_MODE_BLOCK_EN off: every blocking call is refused here, so the waits
-        // that follow it are not linked.
-        return Err(HTTPc_ERR_FEATURE_DIS);
-    }
-    // SAFETY: lock held.
-    let g = unsafe { globals() };
-    if g.in_engine {
-        return Err(HTTPc_ERR_CONN_INVALID_STATE);
-    }
-    match global::port() {
-        Some(p) if g.in_task_mode() && !p.has_os_wait() => Err(HTTPc_ERR_FEATURE_DIS),
-        Some(_) => Ok(()),
-        None => Err(HTTPc_ERR_INIT_NOT_COMPLETED),
-    }
-}
-
-/// Blocks (lock held) until `done()` or `timeout_ms`. With an engine task it sleeps in the
-/// port's `OsWait`; without one it drives the engine itself. Returns whether `done()` held.
-///
-/// # Safety
-/// Lock held once; `done` must only read library state.
-pub(crate) unsafe fn block_until(timeout_ms: u32, done: &mut dyn FnMut() -> bool) -> bool {
-    let Some(port) = global::port() else {
-        return false;
-    };
-    // SAFETY: lock held.
-    let task_mode = unsafe { globals() }.in_task_mode();
-    let start = port.now_ms();
-    loop {
-        if done() {
-            return true;
-        }
-        let elapsed = port.now_ms().wrapping_sub(start);
-        if elapsed >= timeout_ms {
-            return false;
-        }
-        let left = timeout_ms - elapsed;
-        if task_mode {
-            port.os_wait(left);
-        } else {
-            // SAFETY: lock held; not inside a hook (checked by `can_block`).
-            let sleep = unsafe { engine::run_pass() };
-            if done() {
-                return true;
-            }
-            if port.has_wait() {
-                // SAFETY: lock held, and poll mode has a single thread of control, so nothing
-                // else uses the shared array; the port's `Wait` must not call the API (PORTING.md).
-                let entries = unsafe { &mut *POLL_WAIT_ENTRIES.0.get() };
-                // SAFETY: lock held.
-                let list = unsafe { engine::wait_entries(port, entries) };
-                let t = if list.overflow { 1 } else { sleep.min(left) };
-                port.wait(entries.get(..list.len).unwrap_or(&[]), t);
-            }
-        }
     }
 }

@@ -355,6 +355,16 @@ impl<'b> RequestWriter<'b> {
         }
     }
 
+    /// A writer continuing a request whose first `len` bytes (whole lines, from an earlier
+    /// writer's [`len`](Self::len)) are already in `buf`, having offered `offered`.
+    pub fn resume(buf: &'b mut [u8], len: usize, offered: OfferedProtocols) -> Self {
+        RequestWriter {
+            len: len.min(buf.len()),
+            buf,
+            offered,
+        }
+    }
+
     /// Writes `GET path[?query] HTTP/1.1`, `Host: host[:port]` (the port is omitted when it is
     /// the scheme default: 80 for `!secure`, 443 for `secure`), `Connection: Upgrade`,
     /// `Upgrade: websocket`, `Sec-WebSocket-Key: …` and `Sec-WebSocket-Version: 13`, each line

@@ -1,0 +1,273 @@
+//! Memory the application lends the library beyond its objects: message payloads, receive
+//! buffers, header and query tables, strings.
+//!
+//! Each type is made once, at the API boundary, by an `unsafe` constructor that records the
+//! application's promise (the memory stays valid until the call, send or connection that uses
+//! it ends); reading and writing through it afterwards is safe and bounded by the length the
+//! application gave.
+
+use super::objects::{HTTPc_HDR, HTTPc_KEY_VAL};
+use super::types::CPU_CHAR;
+
+/// Bytes the application lent read-only (`len` bytes at `ptr`; NULL: none).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct AppBytes {
+    ptr: *const u8,
+    len: u32,
+}
+
+impl AppBytes {
+    /// None.
+    pub(crate) const NONE: AppBytes = AppBytes {
+        ptr: core::ptr::null(),
+        len: 0,
+    };
+
+    /// The `len` bytes at `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` is NULL or valid for reads of `len` bytes for as long as this value is used.
+    pub(crate) unsafe fn new(ptr: *const CPU_CHAR, len: u32) -> AppBytes {
+        AppBytes {
+            ptr: ptr.cast(),
+            len: if ptr.is_null() { 0 } else { len },
+        }
+    }
+
+    /// The pointer was NULL.
+    pub(crate) fn is_null(&self) -> bool {
+        self.ptr.is_null()
+    }
+
+    /// The pointer, to hand back to the application's platform (a NUL-terminated host name).
+    pub(crate) fn ptr(&self) -> *const CPU_CHAR {
+        self.ptr.cast()
+    }
+
+    /// All the bytes.
+    pub(crate) fn all(&self) -> &[u8] {
+        self.get(0, self.len as usize)
+    }
+
+    /// Up to `n` bytes from offset `from` (fewer at the end, none past it).
+    pub(crate) fn get(&self, from: usize, n: usize) -> &[u8] {
+        let len = self.len as usize;
+        if self.ptr.is_null() || from >= len {
+            return &[];
+        }
+        let n = n.min(len - from);
+        // SAFETY: `new`'s contract: `len` readable bytes, and `from + n <= len`.
+        unsafe { core::slice::from_raw_parts(self.ptr.add(from), n) }
+    }
+}
+
+/// How much of a buffer-mode receive buffer may be written, as the application promised at
+/// `OnMsgRxInit`.
+#[derive(Clone, Copy)]
+pub(crate) enum RxBound {
+    /// This many bytes in all: a single frame's length, or `RX_MSG_LEN_MAX` when the
+    /// application set it (fragments are appended).
+    Len(u32),
+    /// Without `RX_MSG_LEN_MAX`, a fragmented message: each fragment is written at offset 0,
+    /// bounded by its own length, as legacy did (what a legacy application sized for).
+    PerFragment,
+}
+
+/// A buffer the application lent for receiving one message in buffer mode: where it is, how
+/// much may be written, and how much was.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct AppBuf {
+    ptr: *mut u8,
+    cap: u32,
+    off: u32,
+    per_fragment: bool,
+}
+
+impl AppBuf {
+    /// None.
+    pub(crate) const NONE: AppBuf = AppBuf {
+        ptr: core::ptr::null_mut(),
+        cap: 0,
+        off: 0,
+        per_fragment: false,
+    };
+
+    /// The buffer at `ptr`, writable as `bound` says.
+    ///
+    /// # Safety
+    /// `ptr` is NULL or valid for writes of what `bound` allows (for `PerFragment`, the
+    /// length of any fragment of the message) until the message is complete.
+    pub(crate) unsafe fn new(ptr: *mut u8, bound: RxBound) -> AppBuf {
+        let (cap, per_fragment) = match bound {
+            RxBound::Len(n) => (n, false),
+            RxBound::PerFragment => (0, true),
+        };
+        AppBuf {
+            ptr,
+            cap: if ptr.is_null() { 0 } else { cap },
+            off: 0,
+            per_fragment,
+        }
+    }
+
+    /// The pointer was NULL.
+    pub(crate) fn is_null(&self) -> bool {
+        self.ptr.is_null()
+    }
+
+    /// A new frame of `len` payload bytes starts: in per-fragment mode it is written from
+    /// offset 0, bounded by its own length.
+    pub(crate) fn fragment_starts(&mut self, len: u32) {
+        if self.per_fragment {
+            self.off = 0;
+            self.cap = len;
+        }
+    }
+
+    /// Appends `src`: false (nothing written) when it would pass the bound.
+    pub(crate) fn append(&mut self, src: &[u8]) -> bool {
+        let room = self.cap.saturating_sub(self.off) as usize;
+        if self.ptr.is_null() || src.len() > room {
+            return false;
+        }
+        // SAFETY: `new`'s contract: `cap` writable bytes (or the current fragment's length,
+        // set by `fragment_starts`), and `off + src.len() <= cap`; `src` is library memory
+        // (the connection buffer), never the application's buffer.
+        unsafe {
+            core::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(self.off as usize), src.len())
+        };
+        self.off += src.len() as u32;
+        true
+    }
+}
+
+/// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct AppTable<T> {
+    ptr: *const T,
+    n: u16,
+}
+
+impl<T: Copy> AppTable<T> {
+    /// The `n` entries at `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` is NULL or valid for reads of `n` entries for as long as this value is used, and
+    /// every pointer/length pair inside an entry addresses that many readable bytes.
+    pub(crate) unsafe fn new(ptr: *const T, n: u16) -> AppTable<T> {
+        AppTable {
+            ptr,
+            n: if ptr.is_null() { 0 } else { n },
+        }
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.n)
+    }
+
+    /// A copy of entry `i`.
+    fn entry(&self, i: usize) -> Option<T> {
+        if i >= self.len() {
+            return None;
+        }
+        // SAFETY: `new`'s contract: `n` readable entries, `i < n`.
+        Some(unsafe { self.ptr.add(i).read_unaligned() })
+    }
+}
+
+impl AppTable<HTTPc_HDR> {
+    /// Header `i`: its field and value.
+    pub(crate) fn hdr(&self, i: usize) -> Option<(u32, AppBytes)> {
+        let h = self.entry(i)?;
+        // SAFETY: `new`'s contract covers the value each entry points to.
+        Some((h.HdrField, unsafe {
+            AppBytes::new(h.ValPtr, u32::from(h.ValLen))
+        }))
+    }
+}
+
+impl AppTable<HTTPc_KEY_VAL> {
+    /// Pair `i`: key and value.
+    pub(crate) fn key_val(&self, i: usize) -> Option<(AppBytes, AppBytes)> {
+        let kv = self.entry(i)?;
+        // SAFETY: `new`'s contract covers the key and value each entry points to.
+        Some(unsafe {
+            (
+                AppBytes::new(kv.KeyPtr, u32::from(kv.KeyLen)),
+                AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_bounded_by_the_given_length() {
+        let data = *b"payload";
+        // SAFETY: a live local of 7 bytes.
+        let b = unsafe { AppBytes::new(data.as_ptr().cast(), 7) };
+        assert_eq!(b.all(), b"payload");
+        assert_eq!(b.get(3, 100), b"load");
+        assert!(b.get(7, 1).is_empty() && b.get(100, 1).is_empty());
+        assert!(AppBytes::NONE.all().is_empty() && AppBytes::NONE.is_null());
+        // SAFETY: NULL is accepted whatever the length.
+        let null = unsafe { AppBytes::new(core::ptr::null(), 50) };
+        assert!(null.all().is_empty());
+    }
+
+    #[test]
+    fn buffer_writes_never_pass_the_bound() {
+        let mut mem = [0u8; 8];
+        // SAFETY: a live local of 8 bytes.
+        let mut b = unsafe { AppBuf::new(mem.as_mut_ptr(), RxBound::Len(8)) };
+        assert!(b.append(b"abcd"));
+        assert!(b.append(b"efgh"));
+        assert!(!b.append(b"x"), "would pass the end");
+        assert!(b.append(b""), "empty at the end is fine");
+        b.fragment_starts(2);
+        assert!(!b.append(b"x"), "not per fragment: the offset stays");
+        assert_eq!(&mem, b"abcdefgh");
+        let mut none = AppBuf::NONE;
+        assert!(!none.append(b"a") && none.is_null());
+    }
+
+    #[test]
+    fn per_fragment_buffers_restart_at_zero_bounded_by_each_fragment() {
+        let mut mem = [0u8; 8];
+        // SAFETY: a live local of 8 bytes, and no fragment below is longer.
+        let mut b = unsafe { AppBuf::new(mem.as_mut_ptr(), RxBound::PerFragment) };
+        assert!(!b.append(b"a"), "nothing before a fragment starts");
+        b.fragment_starts(3);
+        assert!(b.append(b"ab") && b.append(b"c"));
+        assert!(!b.append(b"d"), "past this fragment");
+        b.fragment_starts(2);
+        assert!(b.append(b"xy"));
+        assert_eq!(&mem[..3], b"xyc");
+    }
+
+    #[test]
+    fn tables_read_only_their_entries() {
+        let mut val = *b"v1";
+        let hdrs = [HTTPc_HDR {
+            HdrField: 7,
+            ValPtr: val.as_mut_ptr().cast(),
+            ValLen: 2,
+        }];
+        // SAFETY: a live local table whose entry points to a live value.
+        let t = unsafe { AppTable::new(hdrs.as_ptr(), 1) };
+        let (field, v) = t.hdr(0).unwrap();
+        assert_eq!((field, v.all()), (7, &b"v1"[..]));
+        assert!(t.hdr(1).is_none());
+        // SAFETY: NULL is accepted whatever the count.
+        let none: AppTable<HTTPc_HDR> = unsafe { AppTable::new(core::ptr::null(), 9) };
+        assert_eq!(none.len(), 0);
+        assert!(none.hdr(0).is_none());
+    }
+}

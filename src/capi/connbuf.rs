@@ -1,0 +1,316 @@
+//! The connection buffer the application lends at `HTTPc_ConnOpen`, and the only place that
+//! makes slices of it.
+//!
+//! Layout once the WebSocket is open: the receive region `[0, rx_cap)` holds received bytes not
+//! yet consumed at `[rx_start, rx_end)`; the send region `[rx_cap, len)` holds the frame being
+//! written, of which `[tx_start, tx_end)` still has to go. During the upgrade the request is
+//! written over the whole buffer first, then the response is read into the receive region.
+//!
+//! Invariants, kept by every method (cursors are clamped, never trusted):
+//! `rx_start <= rx_end <= rx_cap()` and `tx_start <= tx_end <= len`.
+
+use crate::proto::session::MAX_CONTROL_FRAME;
+
+/// The application's connection buffer and its cursors.
+#[repr(C)]
+pub(crate) struct ConnBuf {
+    ptr: *mut u8,
+    len: u16,
+    rx_start: u16,
+    rx_end: u16,
+    tx_start: u16,
+    tx_end: u16,
+}
+
+impl ConnBuf {
+    /// No buffer (what a cleared connection has: all zero).
+    pub(crate) const NONE: ConnBuf = ConnBuf {
+        ptr: core::ptr::null_mut(),
+        len: 0,
+        rx_start: 0,
+        rx_end: 0,
+        tx_start: 0,
+        tx_end: 0,
+    };
+
+    /// The buffer of `len` bytes at `ptr`, both regions empty.
+    ///
+    /// # Safety
+    /// `ptr` is valid for reads and writes of `len` bytes for as long as this `ConnBuf` (or a
+    /// copy of its position in the connection state) is used, and nothing but the library
+    /// touches those bytes meanwhile: `HTTPc_ConnOpen`'s contract, until the connection
+    /// closes.
+    pub(crate) unsafe fn lend(ptr: *mut u8, len: u16) -> ConnBuf {
+        ConnBuf {
+            ptr,
+            len: if ptr.is_null() { 0 } else { len },
+            ..ConnBuf::NONE
+        }
+    }
+
+    /// The whole buffer.
+    fn mem(&mut self) -> &mut [u8] {
+        if self.ptr.is_null() {
+            return &mut [];
+        }
+        // SAFETY: `lend`'s contract: `len` bytes, ours alone; the borrow of `self` keeps a
+        // second slice from being made while this one lives.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr, usize::from(self.len)) }
+    }
+
+    /// The whole buffer, shared.
+    fn mem_ref(&self) -> &[u8] {
+        if self.ptr.is_null() {
+            return &[];
+        }
+        // SAFETY: as in `mem`, read-only.
+        unsafe { core::slice::from_raw_parts(self.ptr, usize::from(self.len)) }
+    }
+
+    /// Its length.
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Bytes set aside for sending once the WebSocket is open: a quarter, and at least one
+    /// whole control frame (a pong or a Close reply echoing 125 bytes must never be dropped for
+    /// want of room).
+    pub(crate) fn tx_cap(&self) -> usize {
+        (self.len() / 4).max(MAX_CONTROL_FRAME)
+    }
+
+    /// End of the receive region: the start of the send region.
+    // Out of line: the engine needs it in many places.
+    #[inline(never)]
+    pub(crate) fn rx_cap(&self) -> usize {
+        self.len().saturating_sub(self.tx_cap())
+    }
+
+    /// Both regions empty.
+    pub(crate) fn reset(&mut self) {
+        self.rx_clear();
+        self.tx_clear();
+    }
+
+    // ----- Receiving ---------------------------------------------------------------------
+
+    /// Received bytes not consumed yet.
+    pub(crate) fn rx_data(&self) -> &[u8] {
+        self.mem_ref()
+            .get(usize::from(self.rx_start)..usize::from(self.rx_end))
+            .unwrap_or(&[])
+    }
+
+    /// Pointer to the `off`-th unconsumed byte, for a hook that reads it during its call.
+    pub(crate) fn rx_ptr(&self, off: usize) -> *mut u8 {
+        self.ptr.wrapping_add(usize::from(self.rx_start) + off)
+    }
+
+    /// `n` received bytes are consumed (at most what there is).
+    pub(crate) fn rx_consume(&mut self, n: usize) {
+        let n = n.min(usize::from(self.rx_end - self.rx_start));
+        self.rx_start += n as u16;
+    }
+
+    /// Received bytes dropped.
+    pub(crate) fn rx_clear(&mut self) {
+        self.rx_start = 0;
+        self.rx_end = 0;
+    }
+
+    /// The receive region can take more bytes (after compaction).
+    pub(crate) fn rx_has_room(&self) -> bool {
+        self.rx_start > 0 || usize::from(self.rx_end) < self.rx_cap()
+    }
+
+    /// The region is full of one unconsumed piece: a line (or head) longer than it.
+    pub(crate) fn rx_full(&self) -> bool {
+        self.rx_start == 0 && usize::from(self.rx_end) >= self.rx_cap()
+    }
+
+    /// The free end of the receive region, the unconsumed bytes moved to its front first.
+    pub(crate) fn rx_space(&mut self) -> &mut [u8] {
+        let (start, end, cap) = (
+            usize::from(self.rx_start),
+            usize::from(self.rx_end),
+            self.rx_cap(),
+        );
+        if start > 0 {
+            crate::proto::bytes::move_to_front(self.mem(), start, end);
+            self.rx_end -= self.rx_start;
+            self.rx_start = 0;
+        }
+        let end = usize::from(self.rx_end);
+        self.mem().get_mut(end..cap).unwrap_or(&mut [])
+    }
+
+    /// `n` bytes were written into [`rx_space`](Self::rx_space).
+    pub(crate) fn rx_commit(&mut self, n: usize) {
+        let room = self.rx_cap().saturating_sub(usize::from(self.rx_end));
+        self.rx_end += n.min(room) as u16;
+    }
+
+    // ----- Sending -----------------------------------------------------------------------
+
+    /// Bytes waiting to be sent.
+    pub(crate) fn tx_pending(&self) -> &[u8] {
+        self.mem_ref()
+            .get(usize::from(self.tx_start)..usize::from(self.tx_end))
+            .unwrap_or(&[])
+    }
+
+    /// Nothing waits to be sent.
+    pub(crate) fn tx_is_empty(&self) -> bool {
+        self.tx_end <= self.tx_start
+    }
+
+    /// `n` bytes were sent; the region is emptied once all were.
+    pub(crate) fn tx_advance(&mut self, n: usize) {
+        let n = n.min(usize::from(self.tx_end - self.tx_start));
+        self.tx_start += n as u16;
+        if self.tx_start == self.tx_end {
+            self.tx_clear();
+        }
+    }
+
+    /// Nothing to send.
+    pub(crate) fn tx_clear(&mut self) {
+        self.tx_start = 0;
+        self.tx_end = 0;
+    }
+
+    /// The send region, to write the next frame into.
+    pub(crate) fn tx_region(&mut self) -> &mut [u8] {
+        let from = self.rx_cap();
+        self.mem().get_mut(from..).unwrap_or(&mut [])
+    }
+
+    /// Pointer to byte `off` of the send region, for a hook that writes there during its call.
+    pub(crate) fn tx_region_ptr(&mut self, off: usize) -> *mut u8 {
+        self.ptr.wrapping_add(self.rx_cap() + off)
+    }
+
+    /// Bytes `[from, to)` of the send region are to be sent (clamped to the region).
+    pub(crate) fn tx_queue(&mut self, from: usize, to: usize) {
+        let cap = self.rx_cap();
+        let end = (cap + to).min(self.len());
+        self.tx_start = (cap + from).min(end) as u16;
+        self.tx_end = end as u16;
+    }
+
+    /// The whole buffer, to write the upgrade request into.
+    pub(crate) fn whole(&mut self) -> &mut [u8] {
+        self.mem()
+    }
+
+    /// The first `n` bytes of the buffer are to be sent (the upgrade request).
+    pub(crate) fn tx_queue_whole(&mut self, n: usize) {
+        self.tx_start = 0;
+        self.tx_end = n.min(self.len()) as u16;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec;
+
+    fn lent(mem: &mut [u8]) -> ConnBuf {
+        // SAFETY: the test's buffer outlives the `ConnBuf` and is not touched meanwhile.
+        unsafe { ConnBuf::lend(mem.as_mut_ptr(), mem.len() as u16) }
+    }
+
+    #[test]
+    fn regions_split_a_quarter_for_sending_at_least_one_control_frame() {
+        let mut mem = vec![0u8; 1024];
+        let b = lent(&mut mem);
+        assert_eq!((b.rx_cap(), b.tx_cap()), (768, 256));
+        let mut small = vec![0u8; 256];
+        let b = lent(&mut small);
+        assert_eq!(
+            (b.rx_cap(), b.tx_cap()),
+            (256 - MAX_CONTROL_FRAME, MAX_CONTROL_FRAME)
+        );
+        let mut tiny = vec![0u8; 100];
+        let b = lent(&mut tiny);
+        assert_eq!(
+            b.rx_cap(),
+            0,
+            "smaller than a control frame: nothing to receive into"
+        );
+    }
+
+    #[test]
+    fn no_buffer_gives_empty_slices() {
+        let mut b = ConnBuf::NONE;
+        assert!(b.rx_data().is_empty() && b.tx_pending().is_empty());
+        assert!(b.rx_space().is_empty() && b.tx_region().is_empty() && b.whole().is_empty());
+        b.rx_commit(10);
+        b.tx_queue(0, 10);
+        assert!(b.rx_data().is_empty() && b.tx_pending().is_empty());
+    }
+
+    #[test]
+    fn receive_compacts_consumes_and_never_passes_the_region() {
+        let mut mem = vec![0u8; 400];
+        let mut b = lent(&mut mem);
+        let cap = b.rx_cap();
+        let space = b.rx_space();
+        assert_eq!(space.len(), cap);
+        space[..5].copy_from_slice(b"hello");
+        b.rx_commit(5);
+        assert_eq!(b.rx_data(), b"hello");
+        b.rx_consume(2);
+        assert_eq!(b.rx_data(), b"llo");
+        assert!(b.rx_has_room());
+        // Compaction moves the unread bytes to the front.
+        assert_eq!(b.rx_space().len(), cap - 3);
+        assert_eq!(b.rx_data(), b"llo");
+        // Over-commit and over-consume are clamped.
+        b.rx_commit(10_000);
+        assert_eq!(b.rx_data().len(), cap);
+        assert!(b.rx_full() && !b.rx_has_room());
+        b.rx_consume(10_000);
+        assert!(b.rx_data().is_empty());
+        b.rx_clear();
+        assert_eq!(b.rx_space().len(), cap);
+    }
+
+    #[test]
+    fn send_queue_stays_in_the_send_region() {
+        let mut mem = vec![0u8; 400];
+        let mut b = lent(&mut mem);
+        let (cap, len) = (b.rx_cap(), b.len());
+        assert_eq!(b.tx_region().len(), len - cap);
+        b.tx_region()[..3].copy_from_slice(b"abc");
+        b.tx_queue(0, 3);
+        assert_eq!(b.tx_pending(), b"abc");
+        b.tx_advance(1);
+        assert_eq!(b.tx_pending(), b"bc");
+        b.tx_advance(99);
+        assert!(b.tx_is_empty() && b.tx_pending().is_empty());
+        // Past the end: clamped to the region.
+        b.tx_queue(5, 10_000);
+        assert_eq!(b.tx_pending().len(), len - cap - 5);
+        b.tx_queue(10_000, 10_001);
+        assert!(b.tx_is_empty());
+        // The whole buffer for the upgrade request.
+        b.whole()[..4].copy_from_slice(b"GET ");
+        b.tx_queue_whole(4);
+        assert_eq!(b.tx_pending(), b"GET ");
+        b.tx_queue_whole(100_000);
+        assert_eq!(b.tx_pending().len(), len);
+    }
+
+    #[test]
+    fn pointers_for_hooks_address_the_same_bytes_as_the_slices() {
+        let mut mem = vec![0u8; 400];
+        let mut b = lent(&mut mem);
+        b.rx_space()[..4].copy_from_slice(b"wxyz");
+        b.rx_commit(4);
+        b.rx_consume(1);
+        assert_eq!(b.rx_ptr(0).cast_const(), b.rx_data().as_ptr());
+        let p = b.tx_region_ptr(7);
+        assert_eq!(p.cast_const(), b.tx_region()[7..].as_ptr());
+    }
+}

@@ -1,0 +1,206 @@
+//! Every way a connection ends: a WebSocket error reported, the transport lost, a timer run
+//! out, a close the API asked for; and the one teardown they all end in.
+
+use core::ptr::null_mut;
+
+use super::super::consts::*;
+use super::super::global::{self, Held};
+use super::super::handle::{ptr_or_null, Conn};
+use super::super::hooks;
+use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
+use super::super::port::Port;
+use super::super::state::{Phase, ReqState, WsState};
+use super::super::types::DEF_FAIL;
+use super::signal_waiters;
+use super::tx::{complete_msg, dequeue};
+use crate::proto::close;
+
+/// Reports a WebSocket error through `OnErr`.
+pub(super) fn ws_error(h: &mut Held, c: Conn, err: HTTPc_ERR) {
+    let on_err = h.ws_of(c).and_then(|ws| {
+        if ws.err == HTTPc_ERR_NONE {
+            ws.err = err;
+        }
+        ws.on_err
+    });
+    hooks::on_ws_err(h, on_err, c.ptr(), err);
+}
+
+/// The socket failed or closed under an open WebSocket.
+pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_ERR) {
+    // The connection was already ending: the server's Close arrived (servers often close TCP
+    // right after it, before our reply could leave), or we failed it (the error was reported).
+    let ending = h.ws_of(c).and_then(|ws| {
+        let s = &ws.session;
+        (s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some())
+            .then_some(ws.err)
+    });
+    // The connection's OnClose status, as legacy reports it once the WebSocket is open: SERVER
+    // (with no error) only when the server closed TCP; NONE otherwise, the error telling a
+    // failure from a clean close.
+    let (status, err) = match ending {
+        Some(reported) => (HTTPc_CONN_CLOSE_STATUS_NONE, reported),
+        None => {
+            // Unexpected for the application (queued messages fail): its WebSocket OnErr says so.
+            ws_error(h, c, err);
+            if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+                (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
+            } else {
+                (HTTPc_CONN_CLOSE_STATUS_NONE, err)
+            }
+        }
+    };
+    ws_end(h, port, c, status, err, false);
+}
+
+/// Ends the WebSocket: `err` reported through `OnErr` first when `report`, then socket closed,
+/// queued messages failed, `OnClose` hooks called with `status`.
+pub(super) fn ws_end(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+    report: bool,
+) {
+    if report {
+        ws_error(h, c, err);
+    }
+    if let Some(ws) = h.ws_of(c) {
+        ws.session.transport_closed();
+    }
+    teardown(h, port, c, status, err);
+}
+
+/// Closes a connection on behalf of an API call. Only the engine's thread of control may close
+/// sockets (the engine task waits on them outside the lock), so with an engine task — or from
+/// inside a hook — the close is handed to the engine: returns true then, and the caller may
+/// wait for it. Otherwise it happens here and now.
+pub(crate) fn request_close(
+    h: &mut Held,
+    c: Conn,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+) -> bool {
+    let Some(port) = global::port() else {
+        return false;
+    };
+    let g = h.g();
+    if !g.in_task_mode() && !g.in_engine {
+        teardown(h, port, c, status, err);
+        return false;
+    }
+    if let Some(s) = h.conn(c) {
+        s.close_requested = true;
+        s.close_req_status = status;
+        s.close_req_err = err;
+    }
+    port.wake();
+    true
+}
+
+/// Closes the connection for good: socket, queued messages, pending transaction, hooks, list.
+pub(crate) fn teardown(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+) {
+    let Some(s) = h.conn(c) else {
+        return;
+    };
+    if s.phase == Phase::Idle {
+        return;
+    }
+    let phase = s.phase;
+    if !s.handle.is_null() {
+        port.close(s.handle);
+        s.set_handle(null_mut());
+    }
+    s.phase = Phase::Idle;
+    s.close_requested = false;
+    s.err = err;
+    s.close_status = status;
+    s.buf.reset();
+    s.open_done = true;
+    let on_close = s.on_close;
+    let on_connect = if s.no_block { s.on_connect } else { None };
+    // From here on hooks run: the attached objects are reached through the handles taken now,
+    // so a hook that clears the connection object cannot hide them.
+    let (req, resp, ws) = (s.req, s.resp, s.ws);
+    h.list_remove(c);
+
+    if matches!(phase, Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard) {
+        let req_err = if err == HTTPc_ERR_NONE {
+            HTTPc_ERR_CONN_SOCK_CLOSED
+        } else {
+            err
+        };
+        // Legacy `HTTPcConn_Close` on a pending request, in both modes: OnTransComplete(DEF_FAIL)
+        // then OnErr (HTTPc_ERR_CONN_SOCK_CLOSED when the application closed).
+        let r = req.and_then(|r| h.state::<_, ReqState>(r));
+        let hooks = r.map_or((None, None), |r| {
+            r.used = false;
+            let notify = !r.done;
+            r.done = true;
+            r.ok = false;
+            r.err = req_err;
+            if notify {
+                (r.on_complete, r.on_err)
+            } else {
+                (None, None)
+            }
+        });
+        let (cp, rp) = (c.ptr(), ptr_or_null(req));
+        hooks::on_trans_complete(h, hooks.0, cp, rp, ptr_or_null(resp), DEF_FAIL);
+        hooks::on_trans_err(h, hooks.1, cp, rp, req_err);
+        if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
+            w.used = false;
+        }
+    }
+
+    if let Some(w) = ws {
+        // Every message still queued fails, exactly once.
+        let fail_err = if err == HTTPc_ERR_NONE {
+            HTTPc_ERR_WEBSOCK_SEND_ERROR
+        } else {
+            err
+        };
+        while let Some(st) = h.state::<_, WsState>(w) {
+            let Some(m) = st.finishing.take().or_else(|| st.cur.take()).or(st.head) else {
+                break;
+            };
+            dequeue(h, w, m);
+            complete_msg(h, c, m, false, fail_err);
+        }
+        // WebSocket OnClose, once per opened WebSocket.
+        if let Some(st) = h.state::<_, WsState>(w) {
+            if st.open_notified && !st.close_notified {
+                st.close_notified = true;
+                st.used = false;
+                let (code, reason) = match st.session.close_received() {
+                    Some(received) => received,
+                    None => match st.session.failure() {
+                        Some(f) => (f.close_code(), &[][..]),
+                        None => (close::ABNORMAL, &[][..]),
+                    },
+                };
+                // The reason stays in the WebSocket object during the call.
+                let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {
+                    DataPtr: reason.as_ptr().cast_mut().cast(),
+                    Len: reason.len() as u8,
+                };
+                let hook = st.on_close;
+                hooks::on_ws_close(h, hook, c.ptr(), code, &mut reason);
+            }
+        }
+    }
+
+    signal_waiters();
+    if matches!(phase, Phase::OpenQueued | Phase::Connecting) {
+        hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
+        return;
+    }
+    hooks::on_conn_close(h, on_close, c.ptr(), status, err);
+}

@@ -1,0 +1,103 @@
+//! Connecting: `Connect`, then `ConnectPoll` until done or the connect timeout.
+
+use core::ffi::c_void;
+use core::ptr::null_mut;
+
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::Conn;
+use super::super::hooks;
+use super::super::port::{HTTPc_PORT_SECURE_CFG, Io, Port};
+use super::super::state::Phase;
+use super::super::types::{DEF_FAIL, DEF_OK};
+use super::signal_waiters;
+use crate::proto::session::elapsed_ms;
+
+/// Starts the connect of a queued connection.
+pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
+    s.started_ms = now;
+    let secure_cfg = HTTPc_PORT_SECURE_CFG {
+        CommonNamePtr: if s.secure_cn.is_null() {
+            s.host.ptr()
+        } else {
+            s.secure_cn
+        },
+        TrustCallback: s.trust,
+    };
+    let secure = s.is_secure().then_some(&secure_cfg);
+    let mut handle: *mut c_void = null_mut();
+    let io = port.connect(
+        s.host.ptr(),
+        s.port,
+        u32::from(s.connect_timeout_ms),
+        secure,
+        s.inactivity_s,
+        s.keep_alive,
+        &mut handle,
+    );
+    match io {
+        Io::Done(_) => {
+            s.set_handle(handle);
+            connected(h, c, true);
+            u32::MAX
+        }
+        Io::WouldBlock => {
+            s.set_handle(handle);
+            s.phase = Phase::Connecting;
+            u32::from(s.connect_timeout_ms)
+        }
+        Io::Closed | Io::Failed => {
+            if !handle.is_null() {
+                port.close(handle);
+            }
+            s.set_handle(null_mut());
+            s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
+            connected(h, c, false);
+            u32::MAX
+        }
+    }
+}
+
+/// Asks the port whether the connect in progress is done.
+pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
+    let elapsed = elapsed_ms(now, s.started_ms);
+    let timeout = u32::from(s.connect_timeout_ms);
+    match port.connect_poll(s.handle) {
+        Io::Done(_) => {
+            connected(h, c, true);
+            u32::MAX
+        }
+        Io::WouldBlock if elapsed < timeout => timeout - elapsed,
+        _ => {
+            port.close(s.handle);
+            s.set_handle(null_mut());
+            s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
+            connected(h, c, false);
+            u32::MAX
+        }
+    }
+}
+
+/// The connect finished: report it. A failed connection leaves the list without `OnClose`
+/// (legacy behaviour: it never opened).
+fn connected(h: &mut Held, c: Conn, ok: bool) {
+    let Some(s) = h.conn(c) else {
+        return;
+    };
+    let notify = if s.no_block { s.on_connect } else { None };
+    s.open_done = true;
+    if ok {
+        s.phase = Phase::Connected;
+    } else {
+        s.phase = Phase::Idle;
+        h.list_remove(c);
+    }
+    signal_waiters();
+    hooks::on_connect(h, notify, c.ptr(), if ok { DEF_OK } else { DEF_FAIL });
+}

@@ -1,0 +1,49 @@
+//! Moving bytes between the socket and the connection buffer.
+
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::Conn;
+use super::super::port::{Io, Port};
+use super::super::state::{rx_err, tx_err};
+
+/// Sends what waits in the send region. Ok(true) when bytes moved (the send-stall clock
+/// restarts at `now`).
+pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+    let Some(s) = h.conn(c) else {
+        return Ok(false);
+    };
+    let mut moved = false;
+    while !s.buf.tx_is_empty() {
+        match port.send(s.handle, s.buf.tx_pending()) {
+            Io::Done(n) => {
+                s.buf.tx_advance(n);
+                s.tx_progress_ms = now;
+                moved = true;
+            }
+            Io::WouldBlock => return Ok(moved),
+            io => return Err(tx_err(io)),
+        }
+    }
+    Ok(moved)
+}
+
+/// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
+/// arrived.
+pub(super) fn receive(h: &mut Held, port: &Port, c: Conn) -> Result<bool, HTTPc_ERR> {
+    let Some(s) = h.conn(c) else {
+        return Ok(false);
+    };
+    let handle = s.handle;
+    let space = s.buf.rx_space();
+    if space.is_empty() {
+        return Ok(false);
+    }
+    match port.recv(handle, space) {
+        Io::Done(n) => {
+            s.buf.rx_commit(n);
+            Ok(true)
+        }
+        Io::WouldBlock => Ok(false),
+        io => Err(rx_err(io)),
+    }
+}

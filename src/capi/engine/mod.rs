@@ -1,0 +1,156 @@
+//! The engine: one pass over every open connection. Each connection moves through its stages,
+//! one module each: `connect` (TCP), `upgrade` (the opening handshake), then `ws` (the open
+//! WebSocket: `rx` delivers frames to the hooks, `tx` produces frames from the queue), and
+//! `close` (every way a connection ends). `io` moves bytes between the socket and the
+//! connection buffer.
+//!
+//! Everything runs under the lock, with the [`Held`] token: state is borrowed from it and hooks
+//! take it, so no state reference outlives a hook call (see `global.rs`).
+
+mod close;
+mod connect;
+mod io;
+mod rx;
+mod tx;
+mod upgrade;
+mod ws;
+
+pub(crate) use close::{request_close, teardown};
+
+use super::global::{self, Held};
+use super::handle::Conn;
+use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
+use super::state::{ConnState, Phase};
+
+/// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
+const TURNS_PER_PASS: u32 = 64;
+
+/// How soon data an `OnMsgRxData` hook refused, or a send hook that gave nothing, is asked
+/// again (nothing else would wake us for it).
+const RX_RETRY_MS: u32 = 5;
+
+/// Wakes the API calls blocked on an outcome (engine task mode).
+fn signal_waiters() {
+    if let Some(p) = global::port() {
+        p.os_signal();
+    }
+}
+
+/// A fresh masking key from the port's random source.
+fn mask_key(port: &Port) -> Option<[u8; 4]> {
+    let mut key = [0u8; 4];
+    port.random(&mut key).then_some(key)
+}
+
+/// One pass over every connection. Returns how long the caller may sleep (ms) before the next
+/// pass, `u32::MAX` when nothing is timed. Not re-entered from a hook (`in_engine`).
+pub(crate) fn run_pass(h: &mut Held) -> u32 {
+    let Some(port) = global::port() else {
+        return u32::MAX;
+    };
+    let g = h.g();
+    if g.in_engine || !g.initialised {
+        return 0;
+    }
+    g.in_engine = true;
+    let now = port.now_ms();
+    let mut sleep = u32::MAX;
+    let mut c = g.conns;
+    while let Some(x) = c {
+        // Read `next` first: the connection may leave the list during its turn.
+        c = h.next(x);
+        sleep = sleep.min(process(h, port, x, now));
+    }
+    h.g().in_engine = false;
+    sleep
+}
+
+/// What the engine waits for on a connection's socket. By construction this is exactly what
+/// can unblock it: write readiness only while bytes wait in the send region (or the connect is
+/// in progress), read readiness only while the receive region has room (a full region, held
+/// by an application that refused data, is retried on a timer instead: a socket that stays
+/// readable must not wake us in a loop).
+fn wanted(s: &ConnState) -> u8 {
+    let mut want = match s.phase {
+        Phase::Connecting => HTTPc_PORT_WAIT_WR,
+        Phase::UpgradeRx | Phase::Discard | Phase::WebSock if s.buf.rx_has_room() => {
+            HTTPc_PORT_WAIT_RD
+        }
+        _ => 0,
+    };
+    if !s.buf.tx_is_empty() {
+        want |= HTTPc_PORT_WAIT_WR;
+    }
+    want
+}
+
+/// The sockets to wait on, as returned by [`wait_entries`].
+pub(crate) struct WaitList {
+    /// Entries written.
+    pub len: usize,
+    /// More sockets needed waiting on than fit: the caller must poll instead of sleeping.
+    pub overflow: bool,
+}
+
+/// Readiness the engine waits for. With a port `Watch` each change is handed to the port and no
+/// entry is written (any number of connections); otherwise one entry per socket that needs
+/// waiting on, into `out`.
+pub(crate) fn wait_entries(
+    h: &mut Held,
+    port: &Port,
+    out: &mut [HTTPc_PORT_WAIT_ENTRY],
+) -> WaitList {
+    let watch = port.has_watch();
+    let mut list = WaitList {
+        len: 0,
+        overflow: false,
+    };
+    let mut c = h.g().conns;
+    while let Some(x) = c {
+        let Some(s) = h.conn(x) else { break };
+        c = s.next;
+        if s.handle.is_null() {
+            continue;
+        }
+        let want = wanted(s);
+        if watch {
+            if want != s.watched {
+                s.watched = want;
+                port.watch(s.handle, want);
+            }
+        } else if want != 0 {
+            match out.get_mut(list.len) {
+                Some(slot) => {
+                    *slot = HTTPc_PORT_WAIT_ENTRY {
+                        Handle: s.handle,
+                        Want: want,
+                    };
+                    list.len += 1;
+                }
+                None => list.overflow = true,
+            }
+        }
+    }
+    list
+}
+
+/// One connection's turn. Returns how long it may wait.
+// Out of line: measured smaller than inlined into `run_pass` (less register pressure).
+#[inline(never)]
+fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
+    if s.close_requested {
+        let (status, err) = (s.close_req_status, s.close_req_err);
+        teardown(h, port, c, status, err);
+        return u32::MAX;
+    }
+    match s.phase {
+        Phase::OpenQueued => connect::start(h, port, c, now),
+        Phase::Connecting => connect::poll(h, port, c, now),
+        Phase::Connected | Phase::Idle => u32::MAX,
+        Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard => upgrade::io(h, port, c, now),
+        Phase::WebSock => ws::io(h, port, c, now),
+    }
+}

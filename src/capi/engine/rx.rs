@@ -1,0 +1,178 @@
+//! Delivering received frames to the application: `OnMsgRxInit`, then the payload into its
+//! buffer (buffer mode) or through `OnMsgRxData` (streaming, with backpressure), then
+//! `OnMsgRxComplete`; pongs to `OnPong`; protocol violations to `OnErr`.
+
+use super::super::app::{AppBuf, RxBound};
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::Conn;
+use super::super::hooks;
+use super::super::state::RxDelivery;
+use super::close::ws_error;
+use crate::proto::close::CloseError;
+use crate::proto::frame::FrameError;
+use crate::proto::session::{MessageKind, ProtocolError, RxEvent};
+
+/// What one received piece asks for, once the borrows of the buffer and session are over.
+enum Act {
+    Nothing,
+    Start(MessageKind, Option<u32>),
+    /// Payload: this many bytes, first in the receive region once the event is consumed.
+    Data(usize),
+    End,
+    Ping,
+    /// A pong, its payload in the session (in the WebSocket object).
+    Pong(*mut u8, usize),
+    Close,
+    Failed(ProtocolError),
+}
+
+/// Delivers received frames to the hooks. Err(()) when the connection ended.
+pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<bool, ()> {
+    let mut moved = false;
+    loop {
+        let Some((s, ws)) = h.conn_ws(c) else {
+            return Err(());
+        };
+        let (used, event) = ws.session.read(s.buf.rx_data(), now);
+        let act = match event {
+            RxEvent::None => Act::Nothing,
+            RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
+            RxEvent::Data { bytes, .. } => Act::Data(bytes.len()),
+            RxEvent::MessageEnd => Act::End,
+            RxEvent::Ping(_) => Act::Ping,
+            RxEvent::Pong(p) => Act::Pong(p.as_ptr().cast_mut(), p.len()),
+            RxEvent::Close { .. } => Act::Close,
+            RxEvent::Failed(e) => Act::Failed(e),
+        };
+        s.buf.rx_consume(used);
+        if used > 0 {
+            moved = true;
+            ws.tx_stalled = false;
+        }
+        match act {
+            Act::Nothing => return Ok(moved),
+            Act::Start(kind, len) => {
+                let msg_type = match kind {
+                    MessageKind::Text => HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                    MessageKind::Binary => HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                };
+                // Buffer mode may write: a single frame's length; for a fragmented message the
+                // limit the application set, else each fragment at offset 0 (as legacy).
+                let bound = match len {
+                    Some(l) => RxBound::Len(l),
+                    None if ws.rx_len_max_set => RxBound::Len(ws.cfg.max_message_len),
+                    None => RxBound::PerFragment,
+                };
+                ws.rx = RxDelivery {
+                    msg_type,
+                    buf: AppBuf::NONE,
+                };
+                let hook = ws.on_rx_init;
+                let legacy_len = len.unwrap_or(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED);
+                if let Some(buf) = hooks::on_rx_init(h, hook, c.ptr(), msg_type, legacy_len, bound)
+                {
+                    if let Some(ws) = h.ws_of(c) {
+                        ws.rx.buf = buf;
+                    }
+                }
+            }
+            Act::Data(len) => {
+                if let Some((frame_len, left)) = ws.session.rx_frame_progress() {
+                    if frame_len == left {
+                        ws.rx.buf.fragment_starts(frame_len);
+                    }
+                }
+                let (msg_type, hook) = (ws.rx.msg_type, ws.on_rx_data);
+                let taken = if !ws.rx.buf.is_null() {
+                    let data = s.buf.rx_data().get(..len).unwrap_or(&[]);
+                    if !ws.rx.buf.append(data) {
+                        // The application's buffer is too small: fail with 1009.
+                        ws.session.consume_data(0);
+                        fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW, now);
+                        return Ok(true);
+                    }
+                    len
+                } else if hook.is_some() {
+                    let offered = len.min(usize::from(u16::MAX));
+                    let p = s.buf.rx_ptr(0);
+                    let n = hooks::on_rx_data(h, hook, c.ptr(), msg_type, p.cast(), offered as u16);
+                    n.map_or(0, |n| (n as usize).min(offered))
+                } else {
+                    len
+                };
+                // Looked up again: the hook may have used the API.
+                let Some((s, ws)) = h.conn_ws(c) else {
+                    return Err(());
+                };
+                ws.session.consume_data(taken);
+                s.buf.rx_consume(taken);
+                if taken == 0 {
+                    // Backpressure: the application took nothing; try again shortly.
+                    ws.rx_paused = true;
+                    return Ok(moved);
+                }
+                ws.rx_paused = false;
+                moved = true;
+            }
+            Act::End => {
+                let hook = ws.on_rx_complete;
+                hooks::on_rx_complete(h, hook, c.ptr());
+                // Give a reply queued by the hook a chance to leave before later frames (which
+                // may fail the connection) are read.
+                return Ok(true);
+            }
+            // Let the pong go out before the next frame is read: each ping gets its own pong
+            // unless the socket cannot keep up (then the latest wins).
+            Act::Ping => return Ok(true),
+            Act::Pong(p, len) => {
+                let hook = ws.on_pong;
+                hooks::on_pong(h, hook, c.ptr(), p.cast(), len as u16);
+            }
+            // Our reply (if owed) is queued; OnClose comes when the transport goes.
+            Act::Close => {}
+            Act::Failed(e) => ws_error(h, c, protocol_err(e)),
+        }
+    }
+}
+
+/// A local failure (not the server's fault as such): fail the connection with 1009 and report.
+fn fail_local(h: &mut Held, c: Conn, err: HTTPc_ERR, now: u32) {
+    if let Some(ws) = h.ws_of(c) {
+        ws.session.fail_with(ProtocolError::MessageTooBig, now);
+    }
+    ws_error(h, c, err);
+}
+
+/// The legacy error for a protocol violation by the server.
+fn protocol_err(e: ProtocolError) -> HTTPc_ERR {
+    match e {
+        ProtocolError::Frame(FrameError::ReservedBits(bits)) => {
+            if bits & 0b100 != 0 {
+                HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_1_SET
+            } else if bits & 0b010 != 0 {
+                HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_2_SET
+            } else {
+                HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_3_SET
+            }
+        }
+        ProtocolError::Frame(FrameError::ReservedOpcode(_)) => HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE,
+        ProtocolError::Frame(FrameError::ControlTooLong) => {
+            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_TOO_LONG
+        }
+        ProtocolError::Frame(FrameError::ControlFragmented) => {
+            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_FRAGMENTED
+        }
+        ProtocolError::Frame(FrameError::MaskedFrame) => HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME,
+        // Legacy name for a 64-bit length it could not represent.
+        ProtocolError::Frame(FrameError::LengthOverflow) => HTTPc_ERR_WEBSOCK_INVALID_RX_LEN,
+        ProtocolError::MessageTooBig => HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG,
+        ProtocolError::UnexpectedContinuation | ProtocolError::ExpectedContinuation => {
+            HTTPc_ERR_WEBSOCK_RX_FRAG_FRAME_SEQUENCE_INVALID
+        }
+        ProtocolError::Close(CloseError::InvalidReason) | ProtocolError::InvalidUtf8 => {
+            HTTPc_ERR_WEBSOCK_RX_UTF8_INVALID
+        }
+        ProtocolError::Close(_) => HTTPc_ERR_WEBSOCK_RX_CLOSE_CODE_INVALID,
+    }
+}

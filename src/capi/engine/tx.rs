@@ -1,0 +1,355 @@
+//! Producing frames into the send region: automatic control frames first (pong, Close reply,
+//! keep-alive ping), then the application's control messages, then its data messages, each
+//! frame streamed from its buffer or `OnMsgTxData`; and completing each message exactly once.
+
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::{Conn, Msg, Ws};
+use super::super::hooks;
+use super::super::port::Port;
+use super::super::state::WsState;
+use super::super::types::{DEF_FAIL, DEF_OK};
+use super::io::flush;
+use super::{mask_key, signal_waiters};
+use crate::proto::bytes;
+use crate::proto::frame::{Opcode, MAX_HEADER_LEN};
+use crate::proto::mask::{apply_mask, Masker};
+
+/// Fills the send region when empty (control frames first), then sends it.
+pub(super) fn produce_and_flush(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    now: u32,
+) -> Result<bool, HTTPc_ERR> {
+    let mut moved = false;
+    for _ in 0..4 {
+        let Some((s, ws)) = h.conn_ws(c) else {
+            return Ok(moved);
+        };
+        if s.buf.tx_is_empty() {
+            // The region drained: the message whose tail it held is sent.
+            if let Some(m) = ws.finishing.take() {
+                complete_msg(h, c, m, true, HTTPc_ERR_NONE);
+            }
+            if !produce(h, port, c, now)? {
+                return Ok(moved);
+            }
+        }
+        moved |= flush(h, port, c, now)?;
+        if h.conn(c).is_none_or(|s| !s.buf.tx_is_empty()) {
+            return Ok(moved);
+        }
+    }
+    Ok(moved)
+}
+
+/// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
+// Out of line: measured smaller than inlined into `run_pass` (less register pressure).
+#[inline(never)]
+fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+    let Some((s, ws)) = h.conn_ws(c) else {
+        return Ok(false);
+    };
+    // 1. Payload of a frame already started (one-frame messages stream through the region).
+    if let Some(cur) = ws.cur.filter(|_| ws.frame_left > 0) {
+        return produce_payload(h, c, cur, 0);
+    }
+    // 2. Automatic control frames: pong, Close reply or failure Close, keep-alive ping.
+    if ws.session.has_pending_control() {
+        let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+        if let Some(n) = ws.session.poll_control(key, now, s.buf.tx_region()) {
+            s.buf.tx_queue(0, n);
+            return Ok(true);
+        }
+    }
+    // 3. Application control messages go ahead of data.
+    let mut m = ws.head;
+    while let Some(x) = m {
+        let Some(ms) = h.msg(x) else { break };
+        if is_control_type(ms.msg_type) {
+            return produce_control(h, port, c, x, now);
+        }
+        m = ms.next;
+    }
+    // 4. The current data message, or the next one.
+    let Some(ws) = h.ws_of(c) else {
+        return Ok(false);
+    };
+    let Some(cur) = ws.cur.or(ws.head) else {
+        return Ok(false);
+    };
+    ws.cur = Some(cur);
+    start_data_frame(h, port, c, cur)
+}
+
+fn is_control_type(t: HTTPc_WEBSOCK_MSG_TYPE) -> bool {
+    matches!(
+        t,
+        HTTPc_WEBSOCK_MSG_TYPE_CLOSE | HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG
+    )
+}
+
+/// An application control message (close, ping, pong): one whole frame.
+fn produce_control(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    m: Msg,
+    now: u32,
+) -> Result<bool, HTTPc_ERR> {
+    // The key first: if the random source fails, the message is still queued and the teardown
+    // that follows completes it like every other.
+    let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+    let Some(w) = h.ws_obj(c) else {
+        return Ok(false);
+    };
+    dequeue(h, w, m);
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+        return Ok(false);
+    };
+    let payload = ms.data.get(0, ms.len as usize);
+    let opcode = Opcode::from_u8(ms.msg_type as u8);
+    match ws
+        .session
+        .encode_control(opcode, payload, key, now, s.buf.tx_region())
+    {
+        Ok(n) => {
+            s.buf.tx_queue(0, n);
+            ws.finishing = Some(m);
+        }
+        Err(_) => complete_msg(h, c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE),
+    }
+    Ok(true)
+}
+
+/// Starts the next frame of data message `m` (the first frame, or the next fragment).
+fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, HTTPc_ERR> {
+    let Some(ms) = h.msg(m) else {
+        return Ok(false);
+    };
+    // First call: OnMsgTxInit may replace the length.
+    if !ms.init_called {
+        ms.init_called = true;
+        let hook = ms.on_tx_init;
+        if let Some(len) = hooks::on_tx_init(h, hook, c.ptr(), m.ptr()) {
+            if let Some(ms) = h.msg(m) {
+                // The hook's length replaces the given one, but never beyond a buffer the
+                // application lent with its own length: we would read past it.
+                if ms.data.is_null() || len <= ms.len {
+                    ms.len = len;
+                }
+            }
+        }
+    }
+    let Some(ms) = h.msg(m) else {
+        return Ok(false);
+    };
+    let opcode = if ms.started {
+        Opcode::Continuation
+    } else if ms.msg_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME {
+        Opcode::Text
+    } else {
+        Opcode::Binary
+    };
+    let len = ms.len;
+    let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+    if len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
+        // Fragmented: each OnMsgTxData call is one frame; 0 ends the message.
+        return produce_fragment(h, c, m, opcode, key);
+    }
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+        return Ok(false);
+    };
+    match ws
+        .session
+        .encode_frame(opcode, true, u64::from(len), key, s.buf.tx_region())
+    {
+        Ok(n) => {
+            ws.frame_left = len;
+            ws.masker = Masker::new(key);
+            ms.started = true;
+            produce_payload(h, c, m, n)
+        }
+        Err(_) => {
+            fail_frame(h, c, m);
+            Ok(true)
+        }
+    }
+}
+
+/// A frame of `m` cannot be encoded (the session is past sending): it fails.
+fn fail_frame(h: &mut Held, c: Conn, m: Msg) {
+    let Some(w) = h.ws_obj(c) else { return };
+    if let Some(ws) = h.state::<_, WsState>(w) {
+        ws.cur = None;
+    }
+    dequeue(h, w, m);
+    complete_msg(h, c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
+}
+
+/// The frame of `m` is all in the send region: the message is done once it is flushed.
+fn last_frame_written(h: &mut Held, c: Conn, m: Msg) {
+    let Some(w) = h.ws_obj(c) else { return };
+    if let Some(ws) = h.state::<_, WsState>(w) {
+        ws.cur = None;
+        ws.finishing = Some(m);
+    }
+    dequeue(h, w, m);
+}
+
+/// Copies (or asks the hook for) the next payload piece of the current single frame into the
+/// send region after `header_len` bytes of header, masks it, and queues it.
+fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<bool, HTTPc_ERR> {
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+        return Ok(false);
+    };
+    let room = s.buf.tx_region().len().saturating_sub(header_len);
+    let want = (ws.frame_left as usize).min(room);
+    let produced = if !ms.data.is_null() {
+        let src = ms.data.get(ms.sent as usize, want);
+        let dst = s.buf.tx_region().get_mut(header_len..).unwrap_or(&mut []);
+        bytes::copy(dst, src)
+    } else {
+        let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(header_len));
+        let n = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), want as u32);
+        n.map_or(0, |n| (n as usize).min(want))
+    };
+    // Looked up again: the hook may have used the API.
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+        return Ok(false);
+    };
+    let end = header_len + produced;
+    ws.masker.apply(
+        s.buf
+            .tx_region()
+            .get_mut(header_len..end)
+            .unwrap_or(&mut []),
+    );
+    ws.frame_left -= produced as u32;
+    ms.sent += produced as u32;
+    s.buf.tx_queue(0, end);
+    if ws.frame_left == 0 {
+        last_frame_written(h, c, m);
+    }
+    Ok(end > 0)
+}
+
+/// One frame of a fragmented message from `OnMsgTxData` (0 bytes: the final, empty frame).
+fn produce_fragment(
+    h: &mut Held,
+    c: Conn,
+    m: Msg,
+    opcode: Opcode,
+    key: [u8; 4],
+) -> Result<bool, HTTPc_ERR> {
+    let Some((s, _, ms)) = h.conn_ws_msg(c, m) else {
+        return Ok(false);
+    };
+    let room = s.buf.tx_region().len().saturating_sub(MAX_HEADER_LEN);
+    let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(MAX_HEADER_LEN));
+    let ret = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), room as u32).unwrap_or(0);
+    if ret == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
+        // "Nothing yet": no frame now; asked again after the next received data.
+        if let Some(ws) = h.ws_of(c) {
+            ws.tx_stalled = true;
+        }
+        return Ok(false);
+    }
+    let n = (ret as usize).min(room);
+    let fin = n == 0;
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+        return Ok(false);
+    };
+    let mut header = [0u8; MAX_HEADER_LEN];
+    let Ok(hl) = ws
+        .session
+        .encode_frame(opcode, fin, n as u64, key, &mut header)
+    else {
+        fail_frame(h, c, m);
+        return Ok(true);
+    };
+    // The header goes right before the payload the hook wrote.
+    let start = MAX_HEADER_LEN - hl;
+    let region = s.buf.tx_region();
+    bytes::copy(
+        region.get_mut(start..).unwrap_or(&mut []),
+        header.get(..hl).unwrap_or(&[]),
+    );
+    let piece = region
+        .get_mut(MAX_HEADER_LEN..MAX_HEADER_LEN + n)
+        .unwrap_or(&mut []);
+    apply_mask(key, 0, piece);
+    s.buf.tx_queue(start, MAX_HEADER_LEN + n);
+    ms.started = true;
+    ms.sent = ms.sent.saturating_add(n as u32);
+    if fin {
+        last_frame_written(h, c, m);
+    }
+    Ok(true)
+}
+
+/// Unlinks `m` from the queue of WebSocket `w` (it stays `used` until completed). A queue
+/// broken by an object that is no longer a valid message is cut there, so a walk always ends.
+pub(super) fn dequeue(h: &mut Held, w: Ws, m: Msg) {
+    let mut prev: Option<Msg> = None;
+    let mut p = h.state::<_, WsState>(w).and_then(|ws| ws.head);
+    while let Some(x) = p {
+        let Some(next) = h.msg(x).map(|ms| ms.next) else {
+            // Nothing after `x` is reachable any more.
+            relink(h, w, prev, None, true);
+            return;
+        };
+        if x == m {
+            let was_tail = h
+                .state::<_, WsState>(w)
+                .is_some_and(|ws| ws.tail == Some(m));
+            relink(h, w, prev, next, was_tail);
+            if let Some(ms) = h.msg(m) {
+                ms.next = None;
+            }
+            return;
+        }
+        prev = Some(x);
+        p = next;
+    }
+}
+
+/// Makes `to` follow `prev` (or head the queue), and `prev` the tail when `tail`.
+fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>, tail: bool) {
+    if let Some(pv) = prev.and_then(|pv| h.msg(pv)) {
+        pv.next = to;
+    }
+    if let Some(ws) = h.state::<_, WsState>(w) {
+        if prev.is_none() {
+            ws.head = to;
+        }
+        if tail {
+            ws.tail = prev;
+        }
+    }
+}
+
+/// Finishes one message: exactly one completion per send.
+pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_ERR) {
+    let Some(ms) = h.msg(m) else {
+        return;
+    };
+    if !ms.used {
+        return;
+    }
+    ms.used = false;
+    ms.done = true;
+    ms.ok = ok;
+    ms.err = err;
+    ms.next = None;
+    let hook = ms.on_tx_complete;
+    signal_waiters();
+    hooks::on_tx_complete(
+        h,
+        hook,
+        c.ptr(),
+        m.ptr(),
+        if ok { DEF_OK } else { DEF_FAIL },
+    );
+}

@@ -1,0 +1,324 @@
+//! The upgrade transaction: send the request the API wrote into the buffer, read and check
+//! the response, skip the body of a refused one, and end the transaction.
+
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::{ptr_or_null, Conn};
+use super::super::hooks;
+use super::super::objects::HTTPc_RESP_OBJ;
+use super::super::port::Port;
+use super::super::state::Phase;
+use super::super::types::{DEF_FAIL, DEF_OK};
+use super::close::teardown;
+use super::io::{flush, receive};
+use super::{signal_waiters, TURNS_PER_PASS};
+use crate::proto::handshake::{HandshakeError, ParseEvent};
+use crate::proto::session::elapsed_ms;
+
+/// What one parsed piece of the response asks for, once the borrows of the buffer are over.
+enum Step {
+    /// Need more bytes.
+    More,
+    /// The status line.
+    Status(u16),
+    /// A header: its dictionary field, its value (a pointer into the buffer, valid until the
+    /// next receive), and what it says about the body.
+    Header {
+        field: Option<HTTP_HDR_FIELD>,
+        value: *mut u8,
+        len: u16,
+        body: Body,
+    },
+    /// The head is complete.
+    Done(u16),
+}
+
+/// What a header says about the body of the response.
+enum Body {
+    /// Nothing.
+    Unchanged,
+    /// `Content-Length`: this many bytes, or None when the value is not a number.
+    Len(Option<u32>),
+    /// `Transfer-Encoding`: a body we cannot delimit.
+    Unbounded,
+}
+
+/// The transaction's turn. The whole transaction has a deadline, blocking or not: a server
+/// that answers slowly, or not at all, or sends an endless body, cannot hold the connection.
+pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
+    let elapsed = elapsed_ms(now, s.started_ms);
+    if elapsed >= s.trans_timeout_ms {
+        end(h, port, c, false, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+        return u32::MAX;
+    }
+    let left = s.trans_timeout_ms - elapsed;
+    for _ in 0..TURNS_PER_PASS {
+        let Some(s) = h.conn(c) else {
+            return u32::MAX;
+        };
+        if s.phase == Phase::UpgradeTx {
+            if let Err(e) = flush(h, port, c, now) {
+                end(h, port, c, false, e);
+                return u32::MAX;
+            }
+            let Some(s) = h.conn(c) else {
+                return u32::MAX;
+            };
+            if !s.buf.tx_is_empty() {
+                // The socket is full: wait for write readiness (or the deadline).
+                return left;
+            }
+            s.phase = Phase::UpgradeRx;
+            s.buf.reset();
+            continue;
+        }
+        if s.phase == Phase::Discard {
+            // Skip what we have of the refused response's body.
+            let skip = (s.buf.rx_data().len() as u32).min(s.body_left);
+            s.buf.rx_consume(skip as usize);
+            s.body_left -= skip;
+            if s.body_left == 0 {
+                s.buf.rx_clear();
+                end(h, port, c, false, HTTPc_ERR_NONE);
+                return u32::MAX;
+            }
+        }
+        let got = match receive(h, port, c) {
+            Ok(got) => got,
+            Err(e) => {
+                end(h, port, c, false, e);
+                return u32::MAX;
+            }
+        };
+        if h.conn(c).is_some_and(|s| s.phase == Phase::Discard) {
+            if !got {
+                break;
+            }
+            continue;
+        }
+        // Parse every complete line we have.
+        loop {
+            let Some((s, ws)) = h.conn_ws(c) else {
+                return u32::MAX;
+            };
+            let input = s.buf.rx_data();
+            let (used, event) = match ws.session.read_handshake(input, now) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    end(h, port, c, false, handshake_err(e));
+                    return u32::MAX;
+                }
+            };
+            let step = match event {
+                None => Step::More,
+                Some(ParseEvent::Status { code, .. }) => Step::Status(code),
+                Some(ParseEvent::Header { name, value }) => Step::Header {
+                    field: hdr_field_from_name(name),
+                    // The value stays where it is in the buffer during the hook call.
+                    value: s
+                        .buf
+                        .rx_ptr(value.as_ptr() as usize - input.as_ptr() as usize),
+                    len: value.len() as u16,
+                    body: if name.eq_ignore_ascii_case(b"content-length") {
+                        Body::Len(parse_len(value))
+                    } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+                        Body::Unbounded
+                    } else {
+                        Body::Unchanged
+                    },
+                },
+                Some(ParseEvent::Done { code }) => Step::Done(code),
+            };
+            s.buf.rx_consume(used);
+            match step {
+                Step::More => {
+                    if s.buf.rx_full() {
+                        // A line longer than the receive region.
+                        end(h, port, c, false, HTTPc_ERR_RESP_HDR_TOO_LARGE);
+                        return u32::MAX;
+                    }
+                    break;
+                }
+                Step::Status(code) => {
+                    s.body_left = 0;
+                    s.body_unbounded = false;
+                    if let Some(resp) = s.resp {
+                        resp.set(
+                            h,
+                            HTTPc_RESP_OBJ {
+                                ProtocolVer: HTTP_PROTOCOL_VER_1_1,
+                                StatusCode: status_code_from_number(code),
+                                ReasonPhrasePtr: core::ptr::null(),
+                                ContentType: HTTP_CONTENT_TYPE_UNKNOWN,
+                                ContentLen: 0,
+                            },
+                        );
+                    }
+                }
+                Step::Header {
+                    field,
+                    value,
+                    len,
+                    body,
+                } => {
+                    let resp = s.resp;
+                    match body {
+                        Body::Unchanged => {}
+                        Body::Len(n) => {
+                            match n {
+                                Some(n) => s.body_left = n,
+                                None => s.body_unbounded = true,
+                            }
+                            let n = s.body_left;
+                            if let Some(resp) = resp {
+                                resp.set_content_len(h, n);
+                            }
+                        }
+                        Body::Unbounded => s.body_unbounded = true,
+                    }
+                    let req = h.conn(c).and_then(|s| s.req);
+                    let hook = h
+                        .req_of(c)
+                        .and_then(|r| r.on_hdr_rx)
+                        .filter(|_| cfg!(feature = "hdr-rx"));
+                    if let Some(field) = field.filter(|&f| !consumed_hdr(f)) {
+                        hooks::on_resp_hdr(
+                            h,
+                            hook,
+                            c.ptr(),
+                            ptr_or_null(req),
+                            field,
+                            value.cast(),
+                            len,
+                        );
+                    }
+                }
+                Step::Done(101) => {
+                    end(h, port, c, true, HTTPc_ERR_NONE);
+                    return 0;
+                }
+                Step::Done(_) => {
+                    if s.body_unbounded {
+                        // A body we cannot delimit: report the refusal, then close.
+                        end(h, port, c, false, HTTPc_ERR_NONE);
+                        teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
+                        return u32::MAX;
+                    }
+                    s.phase = Phase::Discard;
+                    break;
+                }
+            }
+        }
+        if !got {
+            break;
+        }
+    }
+    left
+}
+
+fn handshake_err(e: HandshakeError) -> HTTPc_ERR {
+    match e {
+        HandshakeError::StatusLineMalformed => HTTPc_ERR_RESP_FORMAT_INVALID,
+        HandshakeError::VersionInvalid => HTTPc_ERR_RESP_PROTOCOL_VER_INVALID,
+        HandshakeError::StatusCodeInvalid => HTTPc_ERR_RESP_STATUS_CODE_INVALID,
+        HandshakeError::HeaderMalformed => HTTPc_ERR_RESP_HDR_MALFORMED,
+        HandshakeError::HeaderTooLarge => HTTPc_ERR_RESP_HDR_TOO_LARGE,
+        HandshakeError::UpgradeMissing => HTTPc_ERR_RESP_WEBSOCK_UPGRADE_INVALID,
+        HandshakeError::ConnectionMissing => HTTPc_ERR_RESP_WEBSOCK_CONN_INVALID,
+        HandshakeError::AcceptMissing | HandshakeError::AcceptMismatch => {
+            HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID
+        }
+        HandshakeError::ExtensionNotOffered => HTTPc_ERR_RESP_WEBSOCK_EXT_INVALID,
+        HandshakeError::ProtocolNotOffered => HTTPc_ERR_RESP_WEBSOCK_PROTOCOL_INVALID,
+    }
+}
+
+/// Response headers the library reads itself: like legacy, the application's header hook does
+/// not see them (nor `Origin`, which legacy does not know).
+fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
+    matches!(
+        field,
+        HTTP_HDR_FIELD_CONTENT_TYPE
+            | HTTP_HDR_FIELD_CONTENT_LEN
+            | HTTP_HDR_FIELD_CONN
+            | HTTP_HDR_FIELD_TRANSFER_ENCODING
+            | HTTP_HDR_FIELD_UPGRADE
+            | HTTP_HDR_FIELD_WEBSOCKET_ACCEPT
+            | HTTP_HDR_FIELD_WEBSOCKET_VERSION
+            | HTTP_HDR_FIELD_ORIGIN
+    )
+}
+
+/// A `Content-Length` value: digits only, at most `u32::MAX`.
+fn parse_len(value: &[u8]) -> Option<u32> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u32, |acc, &b| {
+        if b.is_ascii_digit() {
+            acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+/// The upgrade transaction ends. `err` NONE: a whole response arrived; `upgraded` (101): the
+/// connection becomes a WebSocket, otherwise the upgrade was refused: the transaction still
+/// succeeds (legacy), the status tells the application. Else the upgrade failed (socket error
+/// or a response that fails the handshake): reported on the request, the connection closed.
+fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
+    let Some(s) = h.conn(c) else {
+        return;
+    };
+    let ok = err == HTTPc_ERR_NONE;
+    let (req, resp, ws) = (s.req, s.resp, s.ws);
+    if upgraded {
+        s.is_websocket = true;
+        s.phase = Phase::WebSock;
+        s.buf.tx_clear();
+    } else {
+        if ok {
+            s.phase = Phase::Connected;
+            s.buf.rx_clear();
+        }
+        s.ws = None;
+        if let Some(w) = ws.and_then(|w| h.state(w)) {
+            w.used = false;
+        }
+    }
+    let hooks = h.req_of(c).map_or((None, None), |r| {
+        r.used = false;
+        r.done = true;
+        r.ok = ok;
+        r.err = err;
+        (if r.no_block { r.on_complete } else { None }, r.on_err)
+    });
+    let (cp, rp, resp_p) = (c.ptr(), ptr_or_null(req), ptr_or_null(resp));
+    if !ok {
+        // Legacy order: the request's OnErr (blocking calls too), then OnTransComplete(DEF_FAIL)
+        // (non-blocking), then the connection's OnClose: SERVER when the server dropped TCP.
+        hooks::on_trans_err(h, hooks.1, cp, rp, err);
+        hooks::on_trans_complete(h, hooks.0, cp, rp, resp_p, DEF_FAIL);
+        let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+            HTTPc_CONN_CLOSE_STATUS_SERVER
+        } else {
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
+        };
+        teardown(h, port, c, status, err);
+        return;
+    }
+    signal_waiters();
+    hooks::on_trans_complete(h, hooks.0, cp, rp, resp_p, DEF_OK);
+    if upgraded {
+        // Looked up again after the hook.
+        let on_open = h.ws_of(c).and_then(|ws| {
+            ws.open_notified = true;
+            ws.on_open
+        });
+        hooks::on_open(h, on_open, cp);
+    }
+}

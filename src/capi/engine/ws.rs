@@ -1,0 +1,98 @@
+//! The open WebSocket's turn: receive and deliver, produce and send, until nothing moves or
+//! the turn budget runs out; then the timers (pong, close, send stall) and how long to sleep.
+
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::Conn;
+use super::super::port::Port;
+use super::close::{ws_end, ws_transport_lost};
+use super::io::receive;
+use super::rx::deliver;
+use super::tx::produce_and_flush;
+use super::{RX_RETRY_MS, TURNS_PER_PASS};
+use crate::proto::session::{elapsed_ms, TimerEvent};
+
+// Out of line: measured smaller than inlined into `run_pass` (less register pressure).
+#[inline(never)]
+pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
+    if let Some(s) = h.conn(c) {
+        if s.buf.tx_is_empty() {
+            s.tx_progress_ms = now;
+        }
+    }
+    let mut busy = true;
+    for _ in 0..TURNS_PER_PASS {
+        let mut progress = false;
+        match receive(h, port, c) {
+            Ok(got) => progress |= got,
+            Err(e) => {
+                ws_transport_lost(h, port, c, e);
+                return u32::MAX;
+            }
+        }
+        match deliver(h, c, now) {
+            Ok(moved) => progress |= moved,
+            Err(()) => return u32::MAX,
+        }
+        match produce_and_flush(h, port, c, now) {
+            Ok(moved) => progress |= moved,
+            Err(e) => {
+                ws_transport_lost(h, port, c, e);
+                return u32::MAX;
+            }
+        }
+        if !progress {
+            busy = false;
+            break;
+        }
+    }
+    // Timers.
+    let Some((s, ws)) = h.conn_ws(c) else {
+        return u32::MAX;
+    };
+    match ws.session.poll_timers(now) {
+        Some(TimerEvent::PongTimeout) => {
+            let err = HTTPc_ERR_WEBSOCK_PONG_TIMEOUT;
+            ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, true);
+            return u32::MAX;
+        }
+        Some(TimerEvent::CloseTimeout) => {
+            let done = ws.session.close_handshake_done();
+            let err = if done {
+                HTTPc_ERR_NONE
+            } else {
+                HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
+            };
+            ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, !done);
+            return u32::MAX;
+        }
+        None => {}
+    }
+    let mut wait = ws.session.next_timeout(now).unwrap_or(u32::MAX);
+    let tx_blocked = !s.buf.tx_is_empty();
+    if tx_blocked && ws.tx_stall_ms != 0 {
+        // Bytes wait and the socket took none for this long: the server stopped reading.
+        let stalled = elapsed_ms(now, s.tx_progress_ms);
+        if stalled >= ws.tx_stall_ms {
+            let err = HTTPc_ERR_CONN_SOCK_TX;
+            ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, true);
+            return u32::MAX;
+        }
+        wait = wait.min(ws.tx_stall_ms - stalled);
+    }
+    if busy {
+        // The turn budget ran out with work left: another pass right away.
+        return 0;
+    }
+    // Liveness: nothing more can happen now. A blocked send waits for write readiness (see
+    // `wanted`), input for read readiness, both bounded by the deadlines above. What no socket
+    // event announces is retried on a short timer: data the application refused, and a send
+    // whose hook gave nothing while the region is empty.
+    let producible = ws.session.has_pending_control()
+        || ((ws.head.is_some() || ws.cur.is_some()) && !ws.tx_stalled);
+    if ws.rx_paused || (!tx_blocked && producible) {
+        wait = wait.min(RX_RETRY_MS);
+    }
+    wait
+}

@@ -1,0 +1,199 @@
+//! The boundary every `HTTPc_*` export goes through: the lock, the legacy check order, the
+//! error out-parameter, and the `void *p_param` values of the `*SetParam` functions.
+
+use core::ffi::c_void;
+
+use super::app::AppTable;
+use super::consts::*;
+use super::global::{Held, Lock};
+use super::objects::*;
+use super::types::*;
+
+/// The caller's `HTTPc_ERR *p_err`.
+pub(crate) struct ErrOut(*mut HTTPc_ERR);
+
+impl ErrOut {
+    /// # Safety
+    /// `p_err` is NULL (tolerated: nothing is reported) or points to a writable `HTTPc_ERR`
+    /// that outlives the call.
+    pub(crate) unsafe fn new(p_err: *mut HTTPc_ERR) -> ErrOut {
+        ErrOut(p_err)
+    }
+
+    /// Writes `err` (when a pointer was given).
+    // Not inlined: every export ends in it.
+    #[inline(never)]
+    pub(crate) fn set(&self, err: HTTPc_ERR) {
+        if !self.0.is_null() {
+            // SAFETY: `new`'s contract: a writable `HTTPc_ERR`.
+            unsafe { self.0.write(err) };
+        }
+    }
+
+    /// Writes the outcome: `HTTPc_ERR_NONE` for success.
+    pub(crate) fn result<T>(&self, r: &Result<T, HTTPc_ERR>) {
+        self.set(match r {
+            Ok(_) => HTTPc_ERR_NONE,
+            Err(e) => *e,
+        });
+    }
+}
+
+/// One API call in progress: the lock is held until it ends, and its outcome goes to the
+/// caller's `p_err`.
+pub(crate) struct Call {
+    lock: Lock,
+    out: ErrOut,
+}
+
+impl Call {
+    /// Takes the lock for an API call that reports through `p_err`.
+    ///
+    /// # Safety
+    /// As for [`ErrOut::new`].
+    #[inline(never)]
+    pub(crate) unsafe fn enter(p_err: *mut HTTPc_ERR) -> Call {
+        Call {
+            lock: Lock::take(),
+            // SAFETY: the caller's contract.
+            out: unsafe { ErrOut::new(p_err) },
+        }
+    }
+
+    /// The token, for the call's body.
+    pub(crate) fn h(&mut self) -> &mut Held {
+        self.lock.held()
+    }
+
+    /// Runs the call's body after the first legacy check (the library is initialised), and
+    /// reports its outcome. The body returns the call's value (0 when it has none). Inlined
+    /// into each export; what every export shares is out of line (`initialised`, `finish`).
+    #[inline(always)]
+    pub(crate) fn run(
+        mut self,
+        body: impl FnOnce(&mut Held) -> Result<u32, HTTPc_ERR>,
+    ) -> Result<u32, HTTPc_ERR> {
+        let r = if self.initialised() {
+            body(self.h())
+        } else {
+            Err(HTTPc_ERR_INIT_NOT_COMPLETED)
+        };
+        self.finish(r)
+    }
+
+    #[inline(never)]
+    fn initialised(&mut self) -> bool {
+        self.h().g().initialised
+    }
+
+    /// Reports the outcome and releases the lock.
+    #[inline(never)]
+    fn finish(self, r: Result<u32, HTTPc_ERR>) -> Result<u32, HTTPc_ERR> {
+        self.out.result(&r);
+        r
+    }
+
+    /// Reports an outcome computed without [`run`](Self::run).
+    pub(crate) fn report(self, r: &Result<(), HTTPc_ERR>) {
+        self.out.result(r);
+    }
+}
+
+/// The second legacy check: a required pointer argument is not NULL.
+pub(crate) fn need<T>(o: Option<T>) -> Result<T, HTTPc_ERR> {
+    o.ok_or(HTTPc_ERR_NULL_PTR)
+}
+
+/// A value type a `*SetParam` parameter may point to: every bit pattern is a valid value.
+///
+/// # Safety
+/// Implementors are plain integers or structs of integers and pointers.
+pub(crate) unsafe trait ParamValue: Copy {}
+// SAFETY: plain integers.
+unsafe impl ParamValue for u8 {}
+// SAFETY: plain integer.
+unsafe impl ParamValue for u16 {}
+// SAFETY: plain integer.
+unsafe impl ParamValue for u32 {}
+// SAFETY: a pointer and an integer.
+unsafe impl ParamValue for HTTPc_PARAM_TBL {}
+
+/// A callback type a `*SetParam` parameter may carry: a nullable C function pointer.
+///
+/// # Safety
+/// Implementors are `Option<unsafe extern "C" fn(..)>`: pointer-sized, NULL is `None`.
+pub(crate) unsafe trait Callback: Copy {}
+macro_rules! callbacks {
+    ($($t:ty),*) => {$(
+        // SAFETY: an `Option` of a C function pointer (see `objects.rs`).
+        unsafe impl Callback for $t {}
+    )*};
+}
+callbacks!(
+    HTTPc_CONNECT_CALLBACK,
+    HTTPc_CONN_CLOSE_CALLBACK,
+    HTTPc_COMPLETE_CALLBACK,
+    HTTPc_TRANS_ERR_CALLBACK,
+    HTTPc_REQ_HDR_HOOK,
+    HTTPc_RESP_HDR_HOOK,
+    // Also `HTTPc_WEBSOCK_ON_RX_COMPLETE`: the same type.
+    HTTPc_WEBSOCK_ON_OPEN,
+    HTTPc_WEBSOCK_ON_CLOSE,
+    HTTPc_WEBSOCK_ON_ERR,
+    HTTPc_WEBSOCK_ON_PONG,
+    HTTPc_WEBSOCK_ON_RX_INIT,
+    HTTPc_WEBSOCK_ON_RX_DATA,
+    HTTPc_WEBSOCK_ON_TX_INIT,
+    HTTPc_WEBSOCK_ON_TX_DATA,
+    HTTPc_WEBSOCK_ON_TX_COMPLETE,
+    NET_SOCK_SECURE_TRUST_FNCT
+);
+
+/// The `void *p_param` of a `*SetParam` call (not NULL).
+#[derive(Clone, Copy)]
+pub(crate) struct Param(core::ptr::NonNull<c_void>);
+
+impl Param {
+    /// The parameter pointer of a `*SetParam` call; None for NULL.
+    ///
+    /// # Safety
+    /// `p` is NULL, or points to a readable value of the type the call's parameter type takes
+    /// (`get` and `table` are called with that type only; a table's entries and strings stay
+    /// valid until the request is sent), or is itself the callback the parameter type names
+    /// (`callback` is called with that type only): the API contract.
+    pub(crate) unsafe fn new(p: *mut c_void) -> Option<Param> {
+        core::ptr::NonNull::new(p).map(Param)
+    }
+
+    /// The pointer itself (user data, a string the application keeps).
+    pub(crate) fn ptr(self) -> *mut c_void {
+        self.0.as_ptr()
+    }
+
+    /// The value it points to (any alignment).
+    pub(crate) fn get<T: ParamValue>(self) -> T {
+        // SAFETY: `new`'s contract: a readable `T`, and any bits are a valid `T`
+        // (`ParamValue`).
+        unsafe { self.0.as_ptr().cast::<T>().read_unaligned() }
+    }
+
+    /// The `HTTPc_PARAM_TBL` it points to, as a table of `T`; None for a NULL table with
+    /// entries.
+    pub(crate) fn table<T: Copy>(self) -> Option<AppTable<T>> {
+        let tbl: HTTPc_PARAM_TBL = self.get();
+        if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {
+            return None;
+        }
+        // SAFETY: `new`'s contract: a table parameter's entries, and the strings they point
+        // to, stay valid until the request has been sent.
+        Some(unsafe { AppTable::new(tbl.TblPtr.cast(), tbl.EntryNbr) })
+    }
+
+    /// The pointer as a callback (legacy passes callbacks as `(void *)fn`).
+    pub(crate) fn callback<F: Callback>(self) -> F {
+        const { assert!(core::mem::size_of::<F>() == core::mem::size_of::<*mut c_void>()) };
+        // SAFETY: `F` is a pointer-sized nullable function pointer (`Callback`), and `new`'s
+        // contract says the pointer is such a function.
+        unsafe { core::mem::transmute_copy::<*mut c_void, F>(&self.ptr()) }
+    }
+}

@@ -1,0 +1,231 @@
+//! Handles to the application's objects, and the one place that turns them into references to
+//! the library state inside them.
+//!
+//! An [`Obj`] is a non-NULL object pointer the application gave us. Making one is `unsafe`
+//! (the application promises the object stays valid while the library uses it: the API
+//! contract); using one is not. Its state is reached only through the lock token
+//! ([`Held`]), which checks the object was cleared (its magic) and, for the objects attached
+//! to a connection, that they still are (the lookup goes through the connection's own link).
+
+use core::ptr::NonNull;
+
+use super::global::Held;
+use super::objects::*;
+use super::state::{ConnState, Holds, MsgState, Phase, ReqState, WsState};
+
+/// A live application object of type `O`.
+#[repr(transparent)]
+pub(crate) struct Obj<O>(NonNull<O>);
+
+impl<O> Clone for Obj<O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<O> Copy for Obj<O> {}
+impl<O> PartialEq for Obj<O> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<O> Eq for Obj<O> {}
+
+/// A connection.
+pub(crate) type Conn = Obj<HTTPc_CONN_OBJ>;
+/// A request.
+pub(crate) type Req = Obj<HTTPc_REQ_OBJ>;
+/// A response (public fields, no library state).
+pub(crate) type Resp = Obj<HTTPc_RESP_OBJ>;
+/// A WebSocket.
+pub(crate) type Ws = Obj<HTTPc_WEBSOCK_OBJ>;
+/// An outgoing message.
+pub(crate) type Msg = Obj<HTTPc_WEBSOCK_MSG_OBJ>;
+
+impl<O> Obj<O> {
+    /// The handle of an object pointer from the application; None for NULL.
+    ///
+    /// # Safety
+    /// `p` is NULL or points to an `O` that stays valid for as long as the library may use it
+    /// (until it is cleared again, its connection closed or its send completed: the API
+    /// contract), and is not moved meanwhile.
+    pub(crate) unsafe fn from_api(p: *mut O) -> Option<Self> {
+        NonNull::new(p).map(Obj)
+    }
+
+    /// The pointer, for the application's hooks and for comparisons.
+    pub(crate) fn ptr(self) -> *mut O {
+        self.0.as_ptr()
+    }
+}
+
+/// Null for none: what hooks receive.
+pub(crate) fn ptr_or_null<O>(o: Option<Obj<O>>) -> *mut O {
+    o.map_or(core::ptr::null_mut(), Obj::ptr)
+}
+
+impl Resp {
+    /// Writes the whole response object (its fields are public, the application reads them).
+    pub(crate) fn set(self, _h: &mut Held, value: HTTPc_RESP_OBJ) {
+        // SAFETY: a live response object (`Obj` contract), written under the lock; no
+        // reference to it is held by the library.
+        unsafe { self.ptr().write(value) }
+    }
+
+    /// Sets its `ContentLen`.
+    pub(crate) fn set_content_len(self, _h: &mut Held, len: u32) {
+        // SAFETY: as in `set`; one field written through the raw place.
+        unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentLen).write(len) }
+    }
+}
+
+impl Msg {
+    /// Sets its `UserDataPtr` (`HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA`; NULL on clear).
+    pub(crate) fn set_user_data(self, _h: &mut Held, p: *mut core::ffi::c_void) {
+        // SAFETY: a live message object (`Obj` contract); its public first field, written
+        // through the raw place under the lock.
+        unsafe { core::ptr::addr_of_mut!((*self.ptr()).UserDataPtr).write(p) }
+    }
+}
+
+impl Held {
+    /// The state of a cleared object; None when it was never cleared (or holds garbage).
+    // Out of line: called from every API function and engine stage.
+    #[inline(never)]
+    pub(crate) fn state<O: Holds<S>, S>(&mut self, o: Obj<O>) -> Option<&mut S> {
+        let p = O::reserved(o.ptr());
+        // SAFETY: the object is live (`Obj` contract) and `Holds` says its reserved area fits
+        // an `S` whose first field is the `u32` magic: the read touches that word only, which
+        // every object has (possibly uninitialised garbage, read as a plain integer). The
+        // reference is formed only when the magic says `clear` wrote a whole `S` there, and
+        // it borrows `self`, so it ends before the next hook or state access.
+        unsafe {
+            if p.cast::<u32>().read() != O::MAGIC {
+                return None;
+            }
+            Some(&mut *p)
+        }
+    }
+
+    /// A cleared connection's state.
+    pub(crate) fn conn(&mut self, c: Conn) -> Option<&mut ConnState> {
+        self.state(c)
+    }
+
+    /// A message's state.
+    pub(crate) fn msg(&mut self, m: Msg) -> Option<&mut MsgState> {
+        self.state(m)
+    }
+
+    /// The WebSocket object attached to `c`.
+    pub(crate) fn ws_obj(&mut self, c: Conn) -> Option<Ws> {
+        self.conn(c).and_then(|s| s.ws)
+    }
+
+    /// The state of the WebSocket attached to `c`.
+    pub(crate) fn ws_of(&mut self, c: Conn) -> Option<&mut WsState> {
+        let w = self.ws_obj(c)?;
+        self.state(w)
+    }
+
+    /// The states of a connection and of the WebSocket attached to it, together.
+    pub(crate) fn conn_ws(&mut self, c: Conn) -> Option<(&mut ConnState, &mut WsState)> {
+        let w = self.ws_obj(c)?;
+        let cs: *mut ConnState = self.conn(c)?;
+        let ws: *mut WsState = self.state(w)?;
+        // SAFETY: two states of two distinct live objects (a connection and a WebSocket are
+        // separate application objects), each checked above; both borrows end with the one
+        // of `self` that the signature ties them to.
+        unsafe { Some((&mut *cs, &mut *ws)) }
+    }
+
+    /// The state of the request attached to `c`.
+    pub(crate) fn req_of(&mut self, c: Conn) -> Option<&mut ReqState> {
+        let r = self.conn(c)?.req?;
+        self.state(r)
+    }
+
+    /// The states of a connection, of the WebSocket attached to it and of one of its
+    /// messages, together.
+    pub(crate) fn conn_ws_msg(
+        &mut self,
+        c: Conn,
+        m: Msg,
+    ) -> Option<(&mut ConnState, &mut WsState, &mut MsgState)> {
+        let ms: *mut MsgState = self.msg(m)?;
+        let (cs, ws) = self.conn_ws(c)?;
+        // SAFETY: as in `conn_ws`: a message is an object of its own, checked above.
+        Some((cs, ws, unsafe { &mut *ms }))
+    }
+
+    /// The states of a WebSocket and of one of its messages, together.
+    pub(crate) fn ws_msg(&mut self, w: Ws, m: Msg) -> Option<(&mut WsState, &mut MsgState)> {
+        let ws: *mut WsState = self.state(w)?;
+        let ms: *mut MsgState = self.state(m)?;
+        // SAFETY: as in `conn_ws`: distinct objects, each checked.
+        unsafe { Some((&mut *ws, &mut *ms)) }
+    }
+
+    // ----- The engine's list of open connections -----------------------------------------
+
+    /// The connection listed after `c`.
+    pub(crate) fn next(&mut self, c: Conn) -> Option<Conn> {
+        self.conn(c).and_then(|s| s.next)
+    }
+
+    /// Adds `c` (cleared) to the list, if absent.
+    pub(crate) fn list_add(&mut self, c: Conn) {
+        let mut p = self.g().conns;
+        while let Some(x) = p {
+            if x == c {
+                return;
+            }
+            p = self.next(x);
+        }
+        let head = self.g().conns;
+        if let Some(s) = self.conn(c) {
+            s.next = head;
+            self.g().conns = Some(c);
+        }
+    }
+
+    /// Removes `c` from the list.
+    pub(crate) fn list_remove(&mut self, c: Conn) {
+        let after = self.next(c);
+        if self.g().conns == Some(c) {
+            self.g().conns = after;
+        } else {
+            let mut p = self.g().conns;
+            while let Some(x) = p {
+                let n = self.next(x);
+                if n == Some(c) {
+                    if let Some(s) = self.conn(x) {
+                        s.next = after;
+                    }
+                    break;
+                }
+                p = n;
+            }
+        }
+        if let Some(s) = self.conn(c) {
+            s.next = None;
+        }
+    }
+
+    /// Connections in the middle of an upgrade transaction (request out, response not
+    /// complete).
+    pub(crate) fn upgrades_in_progress(&mut self) -> usize {
+        let mut n = 0;
+        let mut p = self.g().conns;
+        while let Some(c) = p {
+            let Some(s) = self.conn(c) else { break };
+            if matches!(
+                s.phase,
+                Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard
+            ) {
+                n += 1;
+            }
+            p = s.next;
+        }
+        n
+    }
+}

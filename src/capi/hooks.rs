@@ -1,0 +1,117 @@
+//! Safe calls into the application's hooks.
+//!
+//! Every wrapper takes `&mut Held`: while a hook runs the token is lent to it, so no reference
+//! to library state can be alive across the call (the borrow checker rejects one). A hook may
+//! call the API on the same objects; that call takes the recursive lock and its own token.
+//! Each wrapper returns None when the hook is not set.
+
+use core::ffi::c_void;
+use core::ptr::null_mut;
+
+use super::app::{AppBuf, AppBytes, RxBound};
+use super::consts::*;
+use super::global::Held;
+use super::objects::*;
+use super::types::*;
+
+macro_rules! hooks {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident: $ty:ty = ($($arg:ident: $at:ty),*) -> $ret:ty;
+    )*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $name(_h: &mut Held, f: $ty, $($arg: $at),*) -> Option<$ret> {
+            let f = f?;
+            // SAFETY: `f` is the application's hook, registered for this object with the
+            // matching type (the `*SetParam` contract). Its object arguments are live
+            // application objects (`Obj` contract), every other pointer addresses live memory
+            // for the call's duration, as the hook's documentation states. No library state
+            // reference is alive: `_h` is lent to this call.
+            Some(unsafe { f($($arg),*) })
+        }
+    )*};
+}
+
+hooks! {
+    /// Connection opened (DEF_OK) or failed (DEF_FAIL).
+    on_connect: HTTPc_CONNECT_CALLBACK = (c: *mut HTTPc_CONN_OBJ, ok: CPU_BOOLEAN) -> ();
+    /// Connection closed.
+    on_conn_close: HTTPc_CONN_CLOSE_CALLBACK =
+        (c: *mut HTTPc_CONN_OBJ, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) -> ();
+    /// Transaction complete.
+    on_trans_complete: HTTPc_COMPLETE_CALLBACK = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ,
+        resp: *mut HTTPc_RESP_OBJ, ok: CPU_BOOLEAN) -> ();
+    /// Transaction failed.
+    on_trans_err: HTTPc_TRANS_ERR_CALLBACK =
+        (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ, err: HTTPc_ERR) -> ();
+    /// One response header, its value in the connection buffer for the call.
+    on_resp_hdr: HTTPc_RESP_HDR_HOOK = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ,
+        field: HTTP_HDR_FIELD, val: *mut CPU_CHAR, len: CPU_INT16U) -> ();
+    /// The WebSocket is open.
+    on_open: HTTPc_WEBSOCK_ON_OPEN = (c: *mut HTTPc_CONN_OBJ) -> ();
+    /// The WebSocket closed.
+    on_ws_close: HTTPc_WEBSOCK_ON_CLOSE = (c: *mut HTTPc_CONN_OBJ, code: HTTPc_WEBSOCK_CLOSE_CODE,
+        reason: *mut HTTPc_WEBSOCK_CLOSE_REASON) -> ();
+    /// A WebSocket error.
+    on_ws_err: HTTPc_WEBSOCK_ON_ERR = (c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) -> ();
+    /// A pong, its payload in the WebSocket object for the call.
+    on_pong: HTTPc_WEBSOCK_ON_PONG =
+        (c: *mut HTTPc_CONN_OBJ, data: *mut CPU_CHAR, len: CPU_INT16U) -> ();
+    /// A chunk of the message being received, in the connection buffer for the call.
+    on_rx_data: HTTPc_WEBSOCK_ON_RX_DATA = (c: *mut HTTPc_CONN_OBJ, t: HTTPc_WEBSOCK_MSG_TYPE,
+        data: *mut c_void, len: CPU_INT16U) -> CPU_INT32U;
+    /// The message being received is complete.
+    on_rx_complete: HTTPc_WEBSOCK_ON_RX_COMPLETE = (c: *mut HTTPc_CONN_OBJ) -> ();
+    /// A message is about to be sent: its length.
+    on_tx_init: HTTPc_WEBSOCK_ON_TX_INIT =
+        (c: *mut HTTPc_CONN_OBJ, m: *mut HTTPc_WEBSOCK_MSG_OBJ) -> CPU_INT32U;
+    /// Payload bytes into the send region (at most `len`, at `buf`, for the call).
+    on_tx_data: HTTPc_WEBSOCK_ON_TX_DATA = (c: *mut HTTPc_CONN_OBJ, m: *mut HTTPc_WEBSOCK_MSG_OBJ,
+        buf: *mut CPU_CHAR, len: CPU_INT32U) -> CPU_INT32U;
+    /// A send ended.
+    on_tx_complete: HTTPc_WEBSOCK_ON_TX_COMPLETE =
+        (c: *mut HTTPc_CONN_OBJ, m: *mut HTTPc_WEBSOCK_MSG_OBJ, ok: CPU_BOOLEAN) -> ();
+}
+
+/// The request-header hook, once: the header it gave (field and value; None for no header)
+/// and whether it said it was the last.
+pub(crate) fn on_req_hdr(
+    _h: &mut Held,
+    f: HTTPc_REQ_HDR_HOOK,
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+) -> Option<(Option<(u32, AppBytes)>, bool)> {
+    let f = f?;
+    let mut hdr: *mut HTTPc_HDR = null_mut();
+    // SAFETY: as for the `hooks!` wrappers; `hdr` is a live local. What the hook returns is the
+    // application's header, valid (with `ValLen` bytes of value) until the request is sent:
+    // read at once, and its value bytes used only while the request is written.
+    unsafe {
+        let last = f(c, r, &mut hdr) == DEF_YES;
+        let given = hdr
+            .as_ref()
+            .map(|h| (h.HdrField, AppBytes::new(h.ValPtr, u32::from(h.ValLen))));
+        Some((given, last))
+    }
+}
+
+/// `OnMsgRxInit`: the buffer the application gave for buffer mode (None: streaming),
+/// writable as `bound` says.
+pub(crate) fn on_rx_init(
+    _h: &mut Held,
+    f: HTTPc_WEBSOCK_ON_RX_INIT,
+    c: *mut HTTPc_CONN_OBJ,
+    t: HTTPc_WEBSOCK_MSG_TYPE,
+    len: CPU_INT32U,
+    bound: RxBound,
+) -> Option<AppBuf> {
+    let f = f?;
+    let mut p: *mut c_void = null_mut();
+    // SAFETY: as for the `hooks!` wrappers; `p` is a live local. A buffer set there is the
+    // application's, sized as `bound` says (the hook's contract: `len` bytes for a single
+    // frame, `RX_MSG_LEN_MAX` when set, else each fragment), valid until `OnMsgRxComplete`.
+    unsafe {
+        f(c, t, len, &mut p);
+        (!p.is_null()).then(|| AppBuf::new(p.cast(), bound))
+    }
+}

@@ -1,0 +1,118 @@
+//! How a blocking API call waits for the engine: with an engine task it sleeps in the port's
+//! `OsWait` (the engine signals every outcome); without one it drives the engine itself.
+
+use super::consts::*;
+use super::engine::{self, request_close};
+use super::global::{self, Held};
+use super::handle::Conn;
+use super::port::HTTPc_PORT_WAIT_ENTRY;
+use super::state::Phase;
+
+/// Sockets listed in one `Wait` call when the port has no `Watch`; while more need waiting
+/// on, the engine polls every millisecond (a port with `Watch` sleeps with any number).
+pub(crate) const MAX_WAIT_ENTRIES: usize = 16;
+
+/// The wait list of a blocking call in poll mode: a static rather than a local, because that
+/// call sits on the deepest stack path (a blocking upgrade driving the engine).
+struct WaitEntries(core::cell::UnsafeCell<[HTTPc_PORT_WAIT_ENTRY; MAX_WAIT_ENTRIES]>);
+
+// SAFETY: only used by `block_until` in poll mode, under the library lock (a `Held` is
+// required), and poll mode has a single thread of control.
+unsafe impl Sync for WaitEntries {}
+
+static POLL_WAIT_ENTRIES: WaitEntries = WaitEntries(core::cell::UnsafeCell::new(
+    [HTTPc_PORT_WAIT_ENTRY {
+        Handle: core::ptr::null_mut(),
+        Want: 0,
+    }; MAX_WAIT_ENTRIES],
+));
+
+/// Ok when a blocking call can wait here: the `blocking` feature is built in, the call does
+/// not come from a hook (the engine is on this stack), and with an engine task the port has
+/// `OsWait`.
+pub(crate) fn can_block(h: &mut Held) -> Result<(), HTTPc_ERR> {
+    if !cfg!(feature = "blocking") {
+        // HTTPc_CFG_MODE_BLOCK_EN off: every blocking call is refused here, so the waits
+        // that follow it are not linked.
+        return Err(HTTPc_ERR_FEATURE_DIS);
+    }
+    let g = h.g();
+    if g.in_engine {
+        return Err(HTTPc_ERR_CONN_INVALID_STATE);
+    }
+    match global::port() {
+        Some(p) if g.in_task_mode() && !p.has_os_wait() => Err(HTTPc_ERR_FEATURE_DIS),
+        Some(_) => Ok(()),
+        None => Err(HTTPc_ERR_INIT_NOT_COMPLETED),
+    }
+}
+
+/// Blocks until `done` or `timeout_ms`; returns whether `done` held.
+// One copy for every blocking call: `done` is `dyn`.
+#[inline(never)]
+pub(crate) fn block_until(
+    h: &mut Held,
+    timeout_ms: u32,
+    done: &mut dyn FnMut(&mut Held) -> bool,
+) -> bool {
+    let Some(port) = global::port() else {
+        return false;
+    };
+    let task_mode = h.g().in_task_mode();
+    let start = port.now_ms();
+    loop {
+        if done(h) {
+            return true;
+        }
+        let elapsed = port.now_ms().wrapping_sub(start);
+        if elapsed >= timeout_ms {
+            return false;
+        }
+        let left = timeout_ms - elapsed;
+        if task_mode {
+            port.os_wait(left);
+            continue;
+        }
+        let sleep = engine::run_pass(h);
+        if done(h) {
+            return true;
+        }
+        if port.has_wait() {
+            // SAFETY: see `WaitEntries`: `h` proves the lock is held, and nothing else uses the
+            // array meanwhile (the port's `Wait` must not call the API: PORTING.md).
+            let entries = unsafe { &mut *POLL_WAIT_ENTRIES.0.get() };
+            let list = engine::wait_entries(h, port, entries);
+            let t = if list.overflow { 1 } else { sleep.min(left) };
+            port.wait(entries.get(..list.len).unwrap_or(&[]), t);
+        }
+    }
+}
+
+/// Closes a connection for an API call; with an engine task (and `OsWait`), waits up to 1 s
+/// until the engine has done it.
+pub(crate) fn close(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
+    let handed_over = request_close(h, c, status, err);
+    let g = h.g();
+    let waitable = !g.in_engine && g.in_task_mode();
+    if cfg!(feature = "blocking")
+        && handed_over
+        && waitable
+        && global::port().is_some_and(|p| p.has_os_wait())
+    {
+        block_until(h, 1000, &mut |h| {
+            h.conn(c).is_none_or(|s| s.phase == Phase::Idle)
+        });
+    }
+}
+
+/// A blocking call's wait ran out: close the connection (as the legacy code did when its wait
+/// failed), which also completes whatever the call was waiting for; the timeout to report.
+pub(crate) fn give_up(h: &mut Held, c: Conn) -> HTTPc_ERR {
+    close(
+        h,
+        c,
+        HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+        HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
+    );
+    HTTPc_ERR_CONN_SIGNAL_TIMEOUT
+}
