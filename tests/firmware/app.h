@@ -14,11 +14,18 @@ typedef struct {
     const char *host;      /* Host header, "127.0.0.1" by default */
     uint32_t port;         /* Host header port, 80 by default */
     uint32_t timeout_s;    /* whole-run limit */
+    const char *cn;        /* wss://: SECURE_COMMON_NAME (TLS image); NULL: ws:// */
 } APP_ARGS;
+
+/* board_ms() when app_echo's OnOpen ran (0: not yet). */
+extern uint32_t AppOpenedAt_ms;
 
 /* The echo test sequence against tests/servers/echo_server.py; 0 when every check passed. */
 int app_echo(const APP_ARGS *p_args);
 /* One Autobahn|Testsuite session (the harness boots once per case); 0 when the session ran. */
 int app_autobahn(const APP_ARGS *p_args);
+/* TLS image: HTTPc_ConnOpen must be refused for the certificate (tls/app_refuse.c); 0 when it was,
+ * for the expected reason. */
+int app_refuse(const APP_ARGS *p_args);
 
 #endif

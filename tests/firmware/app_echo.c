@@ -116,10 +116,13 @@ static void on_conn_close(HTTPc_CONN_OBJ *p_conn, HTTPc_CONN_CLOSE_STATUS status
     S.conn_closed = 1;
 }
 
+uint32_t AppOpenedAt_ms;
+
 static void on_open(HTTPc_CONN_OBJ *p_conn)
 {
     (void)p_conn;
     stackmeter_hook();
+    AppOpenedAt_ms = board_ms();
     S.opened = 1;
 }
 
@@ -447,6 +450,7 @@ int app_echo(const APP_ARGS *p_args)
     CPU_INT16U close_len = 0;
     int server_ping = fw_strcmp(p_args->path, "/server-ping") == 0;
     uint32_t t_start = board_ms();
+    uint32_t t_open;
     uint32_t i;
 
     Deadline = board_ms() + p_args->timeout_s * 1000u;
@@ -469,6 +473,9 @@ int app_echo(const APP_ARGS *p_args)
 
     SM_MEASURE(SM_CONNSETPARAM, HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &server_port, &err));
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&on_conn_close, &err);
+    if (p_args->cn != 0) { /* wss:// (the TLS image): the name the certificate must carry */
+        HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SECURE_COMMON_NAME, (void *)p_args->cn, &err);
+    }
     hdrs[0].HdrField = HTTP_HDR_FIELD_USER_AGENT;
     hdrs[0].ValPtr = ua;
     hdrs[0].ValLen = (CPU_INT16U)(sizeof ua - 1u);
@@ -485,6 +492,7 @@ int app_echo(const APP_ARGS *p_args)
     HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, &close_timeout, &err);
     check(err == HTTPc_ERR_NONE, "parameters and hooks set (err %u)", (unsigned)err);
 
+    t_open = board_ms();
     SM_MEASURE(SM_CONNOPEN, ok = HTTPc_ConnOpen(&Conn, ConnBuf, (CPU_INT16U)CONN_BUF_LEN, (CPU_CHAR *)p_args->host,
                                                (CPU_INT16U)fw_strlen(p_args->host), HTTPc_FLAG_NONE, &err));
     check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_ConnOpen, blocking without a task (err %u)", (unsigned)err);
@@ -499,7 +507,8 @@ int app_echo(const APP_ARGS *p_args)
         goto done;
     }
     check(pump(&S.opened, 5000u), "OnOpen called");
-    fw_printf("upgraded after %u ms\n", (unsigned)(board_ms() - t_start));
+    fw_printf("upgraded after %u ms (%u ms from HTTPc_ConnOpen to OnOpen)\n", (unsigned)(board_ms() - t_start),
+              (unsigned)(AppOpenedAt_ms - t_open));
 
     if (server_ping) {
         test_server_ping();

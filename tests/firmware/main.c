@@ -10,11 +10,15 @@
  *
  *   mode=echo        (default) the echo test sequence (app_echo.c); with path=/server-ping it
  *                    checks the pong that answers the server's ping
- *   mode=autobahn    one Autobahn|Testsuite session on `path` (app_autobahn.c)
+ *   mode=autobahn    one Autobahn|Testsuite session on `path` (app_autobahn.c; not in the TLS
+ *                    image)
+ *   mode=refuse      TLS image: the connection must be refused (tls/app_refuse.c)
  *   path=/PATH       request path (default /echo); '&' and '?' are fine
  *   host=NAME        Host header (default 127.0.0.1)      port=N  its port (default 80)
  *   timeout=S        give up after S seconds (default 120)
  *   stack=1          measure the stack depth of every library call (painting) and print it
+ *   cn=NAME          wss://: the name the server's certificate must carry (TLS image)
+ *   ca=, now=, arena=, verify=  TLS image only: see tls/fw_tls.h
  *
  * Exit status: 0 pass, 1 a check failed, 2 bad arguments, 3 fault, 4 unexpected exception.
  *
@@ -25,12 +29,15 @@
 #include "fwlib.h"
 #include "semihost.h"
 #include "stackmeter.h"
+#if defined(FW_TLS)
+#include "tls/fw_tls.h"
+#endif
 
 static char CmdLine[512];
 
 int main(void)
 {
-    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u};
+    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u, 0};
     char *p = CmdLine;
     int first = 1;
     int rc;
@@ -65,6 +72,11 @@ int main(void)
             args.timeout_s = fw_atou(word + 8);
         } else if (fw_strcmp(word, "stack=1") == 0) {
             StackMeterOn = 1;
+        } else if (fw_strncmp(word, "cn=", 3) == 0) {
+            args.cn = word + 3;
+#if defined(FW_TLS)
+        } else if (fw_tls_arg(word)) {
+#endif
         } else if (word[0] != '\0') {
             fw_printf("firmware: unknown argument '%s'\n", word);
             return 2;
@@ -74,8 +86,13 @@ int main(void)
     fw_printf("httpc-ws firmware on %s: mode %s, path %s\n", board_name(), args.mode, args.path);
     if (fw_strcmp(args.mode, "echo") == 0) {
         rc = app_echo(&args);
+#if defined(FW_TLS)
+    } else if (fw_strcmp(args.mode, "refuse") == 0) {
+        rc = app_refuse(&args);
+#else
     } else if (fw_strcmp(args.mode, "autobahn") == 0) {
         rc = app_autobahn(&args);
+#endif
     } else {
         fw_printf("firmware: unknown mode '%s'\n", args.mode);
         rc = 2;

@@ -6,7 +6,10 @@
 #include "semihost.h"
 
 #define SYS_OPEN          0x01
+#define SYS_CLOSE         0x02
 #define SYS_WRITE         0x05
+#define SYS_READ          0x06
+#define SYS_FLEN          0x0C
 #define SYS_CLOCK         0x10
 #define SYS_TIME          0x11
 #define SYS_GET_CMDLINE   0x15
@@ -56,6 +59,41 @@ int sh_cmdline(char *buf, uint32_t size)
     }
     buf[blk[1] < size ? blk[1] : size - 1u] = '\0';
     return 0;
+}
+
+int sh_read_file(const char *path, void *buf, uint32_t size)
+{
+    uint32_t n = 0;
+    uint32_t len;
+    int h;
+    int flen;
+    int r;
+
+    for (len = 0; path[len] != '\0'; len++) {
+    }
+    {
+        uint32_t blk[3] = {(uint32_t)path, 1u /* "rb" */, len};
+        h = sh_call(SYS_OPEN, blk);
+    }
+    if (h < 0) {
+        return -1;
+    }
+    {
+        uint32_t blk[1] = {(uint32_t)h};
+        flen = sh_call(SYS_FLEN, blk);
+    }
+    if (flen >= 0 && (uint32_t)flen <= size) {
+        uint32_t blk[3] = {(uint32_t)h, (uint32_t)buf, (uint32_t)flen};
+        r = sh_call(SYS_READ, blk); /* bytes NOT read */
+        if (r >= 0 && r <= flen) {
+            n = (uint32_t)(flen - r);
+        }
+    }
+    {
+        uint32_t blk[1] = {(uint32_t)h};
+        (void)sh_call(SYS_CLOSE, blk);
+    }
+    return (flen >= 0 && (uint32_t)flen <= size && n == (uint32_t)flen) ? (int)n : -1;
 }
 
 uint32_t sh_clock_cs(void)

@@ -1,6 +1,7 @@
 /*
  * semihost.h: Arm semihosting calls (BKPT 0xAB on M-profile) used by the firmware example for its
- * console, its arguments, its exit status and the seed of its test random source.
+ * console, its arguments, its exit status, the seed of its test random source and (TLS image) the
+ * test CA's file.
  *
  * QEMU runs them on the host with `-semihosting-config enable=on,target=native`. On a board without
  * a debugger attached, BKPT halts (or faults): real firmware would print to a UART instead.
@@ -16,6 +17,9 @@
 void sh_write(const char *p, uint32_t len);
 /* Reads the command line (SYS_GET_CMDLINE) into buf (NUL-terminated); returns 0 on success. */
 int sh_cmdline(char *buf, uint32_t size);
+/* Reads the whole host file `path` into buf (SYS_OPEN "rb", SYS_FLEN, SYS_READ, SYS_CLOSE);
+ * returns its length, or -1 when it cannot be opened or read or is longer than size. */
+int sh_read_file(const char *path, void *buf, uint32_t size);
 /* Centiseconds since QEMU started (SYS_CLOCK). */
 uint32_t sh_clock_cs(void);
 /* Seconds since 1970 (SYS_TIME). */

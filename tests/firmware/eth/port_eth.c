@@ -5,6 +5,9 @@
  *
  * Random is the TEST-ONLY generator of testrng.h: a real board must use its hardware RNG.
  *
+ * In the TLS image (FW_TLS), the lwIP port is wrapped by ports/mbedtls first (tls/fw_tls.c), so
+ * the counters and the wire taps here see the plaintext WebSocket stream above TLS.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "netport.h"
@@ -16,6 +19,9 @@
 #include "net_eth.h"
 #include "semihost.h"
 #include "testrng.h"
+#if defined(FW_TLS)
+#include "tls/fw_tls.h"
+#endif
 
 #define FINISH_LIMIT_MS 2000u
 
@@ -79,6 +85,9 @@ void netport_get(HTTPc_PORT *p_port)
         sh_exit(1);
     }
     HTTPc_PortLwIP_Get(p_port, &NetCfg);
+#if defined(FW_TLS)
+    fw_tls_wrap(p_port); /* *p_port becomes the TLS layer around the lwIP port */
+#endif
     Eth.send = p_port->Send;
     Eth.recv = p_port->Recv;
     Eth.close = p_port->Close;
@@ -130,4 +139,7 @@ void netport_finish(void)
               (unsigned)Lan9118Stats.rx_frames, (unsigned)Lan9118Stats.tx_frames, (unsigned)Lan9118Stats.rx_dropped,
               (unsigned)Lan9118Stats.tx_dropped, (unsigned)Lan9118Stats.rx_held,
               net_eth_busy() ? ", a connection still closing" : "");
+#if defined(FW_TLS)
+    fw_tls_report();
+#endif
 }
