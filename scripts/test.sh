@@ -165,7 +165,8 @@ miri_capi() {
     if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep '^miri' >/dev/null; then
         rustup component add miri rust-src --toolchain nightly || return 1
     fi
-    cargo +nightly miri test --test capi_api
+    cargo +nightly miri test --test capi_api &&
+        cargo +nightly miri test --lib capi::
 }
 
 conformance() {
@@ -203,10 +204,11 @@ step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
 # with a component after cmake --install, pkg-config --static, a plain Makefile; no network.
 step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/consumers/run.sh)" \
     tests/consumers/run.sh
-# The 12 KB flash budget is reported (not met: 20.0 KB); 22 000 B is enforced as a regression
-# ceiling (today's figure plus a margin for compiler updates).
-step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 22000 B (12 KB budget reported)" \
-    scripts/footprint.sh --flash-budget-warn --flash-ceiling 22000
+# The 12 KB flash budget is reported (not met: 22.1 KB; engine v2 part 1 traded 1.9 KB for
+# the safe C-API layer, to be won back); 22 500 B is enforced as a regression ceiling (today's
+# figure plus 2 %).
+step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 22500 B (12 KB budget reported)" \
+    scripts/footprint.sh --flash-budget-warn --flash-ceiling 22500
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
 # header hooks, no query table (12 KB budget reported, not met yet).
 step "footprint of the smallest profile (cargo --no-default-features)" \
@@ -221,7 +223,7 @@ if [ "$QUICK" = 0 ]; then
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
     step "valgrind: hostile-server liveness cases, both execution models" adversarial_valgrind
     step "fuzz: every target briefly (scripts/fuzz.sh 10)" fuzz_briefly
-    step "Miri: C-API tests (tests/capi_api.rs)" miri_capi
+    step "Miri: C-API tests (tests/capi_api.rs) and the C-API layer's own types (lock token, buffers, state)" miri_capi
     step "Autobahn conformance, cases 1-10, both modes" conformance
     step "Autobahn permessage-deflate cases come out UNIMPLEMENTED" conformance_deflate
     step "Autobahn inside the Cortex-M4 firmware over Ethernet + lwIP, cases 1-10" conformance_mcu

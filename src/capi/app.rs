@@ -208,25 +208,36 @@ impl AppTable<HTTPc_KEY_VAL> {
 mod tests {
     use super::*;
 
+    /// The test memory as the API boundary would lend it.
+    fn lend<T: Copy>(ptr: *const u8, len: u32, tbl: *const T, n: u16) -> (AppBytes, AppTable<T>) {
+        // SAFETY: every test passes NULL or live locals of at least these lengths, whose
+        // entries point to live values, all outliving the use.
+        unsafe { (AppBytes::new(ptr.cast(), len), AppTable::new(tbl, n)) }
+    }
+
+    /// A receive buffer as `OnMsgRxInit` would lend it.
+    fn lend_buf(mem: &mut [u8], bound: RxBound) -> AppBuf {
+        // SAFETY: a live local, and no test writes more than `mem.len()` through it (the
+        // per-fragment test's fragments are shorter).
+        unsafe { AppBuf::new(mem.as_mut_ptr(), bound) }
+    }
+
     #[test]
     fn bytes_are_bounded_by_the_given_length() {
         let data = *b"payload";
-        // SAFETY: a live local of 7 bytes.
-        let b = unsafe { AppBytes::new(data.as_ptr().cast(), 7) };
+        let (b, _) = lend::<u8>(data.as_ptr(), 7, core::ptr::null(), 0);
         assert_eq!(b.all(), b"payload");
         assert_eq!(b.get(3, 100), b"load");
         assert!(b.get(7, 1).is_empty() && b.get(100, 1).is_empty());
         assert!(AppBytes::NONE.all().is_empty() && AppBytes::NONE.is_null());
-        // SAFETY: NULL is accepted whatever the length.
-        let null = unsafe { AppBytes::new(core::ptr::null(), 50) };
+        let (null, _) = lend::<u8>(core::ptr::null(), 50, core::ptr::null(), 0);
         assert!(null.all().is_empty());
     }
 
     #[test]
     fn buffer_writes_never_pass_the_bound() {
         let mut mem = [0u8; 8];
-        // SAFETY: a live local of 8 bytes.
-        let mut b = unsafe { AppBuf::new(mem.as_mut_ptr(), RxBound::Len(8)) };
+        let mut b = lend_buf(&mut mem, RxBound::Len(8));
         assert!(b.append(b"abcd"));
         assert!(b.append(b"efgh"));
         assert!(!b.append(b"x"), "would pass the end");
@@ -241,8 +252,7 @@ mod tests {
     #[test]
     fn per_fragment_buffers_restart_at_zero_bounded_by_each_fragment() {
         let mut mem = [0u8; 8];
-        // SAFETY: a live local of 8 bytes, and no fragment below is longer.
-        let mut b = unsafe { AppBuf::new(mem.as_mut_ptr(), RxBound::PerFragment) };
+        let mut b = lend_buf(&mut mem, RxBound::PerFragment);
         assert!(!b.append(b"a"), "nothing before a fragment starts");
         b.fragment_starts(3);
         assert!(b.append(b"ab") && b.append(b"c"));
@@ -260,13 +270,11 @@ mod tests {
             ValPtr: val.as_mut_ptr().cast(),
             ValLen: 2,
         }];
-        // SAFETY: a live local table whose entry points to a live value.
-        let t = unsafe { AppTable::new(hdrs.as_ptr(), 1) };
+        let (_, t) = lend(core::ptr::null(), 0, hdrs.as_ptr(), 1);
         let (field, v) = t.hdr(0).unwrap();
         assert_eq!((field, v.all()), (7, &b"v1"[..]));
         assert!(t.hdr(1).is_none());
-        // SAFETY: NULL is accepted whatever the count.
-        let none: AppTable<HTTPc_HDR> = unsafe { AppTable::new(core::ptr::null(), 9) };
+        let (_, none) = lend::<HTTPc_HDR>(core::ptr::null(), 0, core::ptr::null(), 9);
         assert_eq!(none.len(), 0);
         assert!(none.hdr(0).is_none());
     }

@@ -55,8 +55,7 @@ impl Call {
     pub(crate) unsafe fn enter(p_err: *mut HTTPc_ERR) -> Call {
         Call {
             lock: Lock::take(),
-            // SAFETY: the caller's contract.
-            out: unsafe { ErrOut::new(p_err) },
+            out: ErrOut(p_err),
         }
     }
 

@@ -69,12 +69,11 @@ pub(crate) struct Held {
 }
 
 impl Held {
-    /// A token without taking the lock, for `HTTPc_PortSet` and `HTTPc_Reset`, which change
-    /// the port itself (so cannot lock through it).
+    /// A token for a unit test's own objects.
     ///
     /// # Safety
-    /// Single-threaded, by those calls' contracts: no engine task, no other caller, no other
-    /// `Held` alive.
+    /// Only the test's own objects are reached through it.
+    #[cfg(test)]
     pub(crate) unsafe fn single_threaded() -> Held {
         Held {
             _not_send: PhantomData,
@@ -105,15 +104,34 @@ pub(crate) fn port() -> Option<&'static Port> {
     unsafe { (*PORT.0.get()).as_ref() }
 }
 
-/// Registers a copy of `raw` (which [`Port::accepts`] approved), or none, and returns the
-/// globals to their state before `HTTPc_Init`.
-///
-/// # Safety
-/// As for [`Held::single_threaded`], and no reference from [`port`] alive.
-pub(crate) unsafe fn set_port(h: &mut Held, raw: Option<&HTTPc_PORT>) {
-    *h.g() = Globals::new();
-    // SAFETY: see above.
-    unsafe { *PORT.0.get() = raw.map(|raw| Port::new(*raw)) };
+/// The library used by one thread of control alone, with no lock: `HTTPc_PortSet` before
+/// `HTTPc_Init`, and `HTTPc_Reset` with no connection open. They change the port itself, so
+/// cannot lock through it.
+pub(crate) struct Alone(Held);
+
+impl Alone {
+    /// # Safety
+    /// Single-threaded, by the calling function's contract: no engine task, no other caller,
+    /// no other `Held` and no reference from [`port`] alive.
+    pub(crate) unsafe fn assume() -> Alone {
+        Alone(Held {
+            _not_send: PhantomData,
+        })
+    }
+
+    /// The token.
+    pub(crate) fn held(&mut self) -> &mut Held {
+        &mut self.0
+    }
+
+    /// Registers a copy of `raw` (which [`Port::accepts`] approved), or none, and returns the
+    /// globals to their state before `HTTPc_Init`.
+    pub(crate) fn set_port(&mut self, raw: Option<&HTTPc_PORT>) {
+        *self.0.g() = Globals::new();
+        // SAFETY: `assume`'s contract: nothing else uses the library, and no reference from
+        // `port` is alive.
+        unsafe { *PORT.0.get() = raw.map(|raw| Port::new(*raw)) };
+    }
 }
 
 /// Holds the library lock for its lifetime and lends the [`Held`] token.

@@ -205,6 +205,21 @@ fn io_from(ret: CPU_INT32S) -> Io {
     }
 }
 
+/// Calls port member `$m` with the port's context and `$args`: None when it is not set.
+macro_rules! port_call {
+    ($self:ident . $m:ident ( $($arg:expr),* )) => {
+        match $self.raw.$m {
+            // SAFETY: `f` is the application's port callback, of the type `HTTPc_PORT`
+            // declares for this member (`HTTPc_PortSet` copied and checked the port), called
+            // with its own context and arguments valid for the call: handles its `Connect`
+            // returned (not yet closed), and pointer/length pairs of live library memory or
+            // locals (PORTING.md states the contract of each member).
+            Some(f) => Some(unsafe { f($self.raw.Ctx, $($arg),*) }),
+            None => None,
+        }
+    };
+}
+
 /// A validated copy of the application's port: the required callbacks are known present.
 #[derive(Clone, Copy)]
 pub(crate) struct Port {
@@ -252,10 +267,7 @@ impl Port {
 
     /// Tells a watching port what the engine now waits for on `handle`.
     pub(crate) fn watch(&self, handle: *mut c_void, want: u8) {
-        if let Some(f) = self.raw.Watch {
-            // SAFETY: application callback with the handle `Connect` returned (still open).
-            unsafe { f(self.raw.Ctx, handle, want) }
-        }
+        port_call!(self.Watch(handle, want));
     }
 
     /// Starts a connection. `host` must be NUL-terminated.
@@ -270,42 +282,28 @@ impl Port {
         keep_alive: bool,
         handle: &mut *mut c_void,
     ) -> Io {
-        let Some(f) = self.raw.Connect else {
-            return Io::Failed;
-        };
         let p_secure = secure.map_or(core::ptr::null(), |s| s as *const _);
-        // SAFETY: `f` is the application's connect callback, called with its own context, a
-        // host string the application gave us (checked non-NULL), and pointers to live locals.
-        let ret = unsafe {
-            f(
-                self.raw.Ctx,
-                host,
-                port,
-                timeout_ms,
-                p_secure,
-                inactivity_s,
-                CPU_BOOLEAN::from(keep_alive),
-                handle,
-            )
-        };
-        io_from(ret)
+        let keep_alive = CPU_BOOLEAN::from(keep_alive);
+        let ret = port_call!(self.Connect(
+            host,
+            port,
+            timeout_ms,
+            p_secure,
+            inactivity_s,
+            keep_alive,
+            handle
+        ));
+        io_from(ret.unwrap_or(HTTPc_PORT_ERR))
     }
 
     pub(crate) fn connect_poll(&self, handle: *mut c_void) -> Io {
-        let Some(f) = self.raw.ConnectPoll else {
-            return Io::Failed;
-        };
-        // SAFETY: application callback with its context and the handle it returned.
-        io_from(unsafe { f(self.raw.Ctx, handle) })
+        io_from(port_call!(self.ConnectPoll(handle)).unwrap_or(HTTPc_PORT_ERR))
     }
 
     pub(crate) fn send(&self, handle: *mut c_void, data: &[u8]) -> Io {
-        let Some(f) = self.raw.Send else {
-            return Io::Failed;
-        };
         let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-        // SAFETY: `data` is a live slice of `len` bytes for the duration of the call.
-        match io_from(unsafe { f(self.raw.Ctx, handle, data.as_ptr(), len) }) {
+        let ret = port_call!(self.Send(handle, data.as_ptr(), len));
+        match io_from(ret.unwrap_or(HTTPc_PORT_ERR)) {
             // Nothing taken is "try later", not progress: the engine must not spin on it.
             Io::Done(0) if !data.is_empty() => Io::WouldBlock,
             // A port claiming more than it was given is treated as having taken it all.
@@ -315,12 +313,9 @@ impl Port {
     }
 
     pub(crate) fn recv(&self, handle: *mut c_void, buf: &mut [u8]) -> Io {
-        let Some(f) = self.raw.Recv else {
-            return Io::Failed;
-        };
         let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
-        // SAFETY: `buf` is a live, writable slice of `len` bytes for the duration of the call.
-        match io_from(unsafe { f(self.raw.Ctx, handle, buf.as_mut_ptr(), len) }) {
+        let ret = port_call!(self.Recv(handle, buf.as_mut_ptr(), len));
+        match io_from(ret.unwrap_or(HTTPc_PORT_ERR)) {
             Io::Done(0) => Io::WouldBlock,
             Io::Done(n) if n > buf.len() => Io::Failed,
             other => other,
@@ -328,43 +323,26 @@ impl Port {
     }
 
     pub(crate) fn close(&self, handle: *mut c_void) {
-        if let Some(f) = self.raw.Close {
-            // SAFETY: application callback with the handle it returned, called once.
-            unsafe { f(self.raw.Ctx, handle) }
-        }
+        port_call!(self.Close(handle));
     }
 
     /// Fills `buf` with randomness; false when the source failed.
     pub(crate) fn random(&self, buf: &mut [u8]) -> bool {
-        let Some(f) = self.raw.Random else {
-            return false;
-        };
         let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
-        // SAFETY: `buf` is a live, writable slice of `len` bytes.
-        unsafe { f(self.raw.Ctx, buf.as_mut_ptr(), len) == DEF_OK }
+        port_call!(self.Random(buf.as_mut_ptr(), len)) == Some(DEF_OK)
     }
 
     pub(crate) fn now_ms(&self) -> u32 {
-        match self.raw.TimeGet_ms {
-            // SAFETY: application callback with its context.
-            Some(f) => unsafe { f(self.raw.Ctx) },
-            None => 0,
-        }
+        port_call!(self.TimeGet_ms()).unwrap_or(0)
     }
 
     pub(crate) fn wait(&self, entries: &[HTTPc_PORT_WAIT_ENTRY], timeout_ms: u32) {
-        if let Some(f) = self.raw.Wait {
-            let n = u16::try_from(entries.len()).unwrap_or(u16::MAX);
-            // SAFETY: `entries` is a live slice of at least `n` entries.
-            unsafe { f(self.raw.Ctx, entries.as_ptr(), n, timeout_ms) }
-        }
+        let n = u16::try_from(entries.len()).unwrap_or(u16::MAX);
+        port_call!(self.Wait(entries.as_ptr(), n, timeout_ms));
     }
 
     pub(crate) fn wake(&self) {
-        if let Some(f) = self.raw.Wake {
-            // SAFETY: application callback with its context.
-            unsafe { f(self.raw.Ctx) }
-        }
+        port_call!(self.Wake());
     }
 
     pub(crate) fn task_create(
@@ -372,40 +350,24 @@ impl Port {
         entry: unsafe extern "C" fn(*mut c_void),
         task_cfg: *const HTTP_TASK_CFG,
     ) -> bool {
-        match self.raw.TaskCreate {
-            // SAFETY: application callback; `task_cfg` is the application's own pointer.
-            Some(f) => unsafe {
-                f(self.raw.Ctx, Some(entry), core::ptr::null_mut(), task_cfg) == DEF_OK
-            },
-            None => false,
-        }
+        let arg = core::ptr::null_mut();
+        port_call!(self.TaskCreate(Some(entry), arg, task_cfg)) == Some(DEF_OK)
     }
 
     pub(crate) fn lock(&self) {
-        if let Some(f) = self.raw.Lock {
-            // SAFETY: application callback with its context.
-            unsafe { f(self.raw.Ctx) }
-        }
+        port_call!(self.Lock());
     }
 
     pub(crate) fn unlock(&self) {
-        if let Some(f) = self.raw.Unlock {
-            // SAFETY: application callback with its context.
-            unsafe { f(self.raw.Ctx) }
-        }
+        port_call!(self.Unlock());
     }
 
+    /// Called with the library lock held once.
     pub(crate) fn os_wait(&self, timeout_ms: u32) {
-        if let Some(f) = self.raw.OsWait {
-            // SAFETY: application callback, called with the library lock held once.
-            unsafe { f(self.raw.Ctx, timeout_ms) }
-        }
+        port_call!(self.OsWait(timeout_ms));
     }
 
     pub(crate) fn os_signal(&self) {
-        if let Some(f) = self.raw.OsSignal {
-            // SAFETY: application callback with its context.
-            unsafe { f(self.raw.Ctx) }
-        }
+        port_call!(self.OsSignal());
     }
 }

@@ -102,34 +102,6 @@ pub(crate) struct ConnState {
 }
 
 impl ConnState {
-    /// Writes a cleared state at `p`, in place: the area is zeroed, which makes every `bool`
-    /// false, every number 0, every pointer NULL and every callback `None`, then the fields
-    /// whose cleared value is something else are set. (The compiler builds a whole struct
-    /// value on the stack and copies it.) Cleared values that are zero: not blocking, not
-    /// persistent, no keep-alive, not a WebSocket, no close requested, no port set, not
-    /// opened, no buffer, not started, no body left (bounded),
-    /// no handle, host, TLS name or trust callback, no callbacks, not linked to anything.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    pub(crate) unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = CONN_MAGIC;
-            (*p).phase = Phase::Idle;
-            (*p).close_req_status = HTTPc_CONN_CLOSE_STATUS_APP;
-            (*p).close_req_err = HTTPc_ERR_NONE;
-            (*p).port = 80;
-            (*p).connect_timeout_ms = 2000;
-            (*p).trans_timeout_ms = HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT;
-            (*p).inactivity_s = 30;
-            (*p).err = HTTPc_ERR_NONE;
-            (*p).close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
-        }
-    }
-
     /// The socket handle changed (a new one, or NULL once closed): the port's watch of the
     /// old one is gone with it, so nothing is watched for the new one yet.
     pub(crate) fn set_handle(&mut self, handle: *mut c_void) {
@@ -163,23 +135,6 @@ pub(crate) struct ReqState {
     pub on_hdr_rx: HTTPc_RESP_HDR_HOOK,
     pub on_complete: HTTPc_COMPLETE_CALLBACK,
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
-}
-
-impl ReqState {
-    /// Writes a cleared state at `p`, in place (see [`ConnState::clear`]). Cleared values that
-    /// are zero: not used, blocking, not done, not ok, no header table, query table or hooks.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    pub(crate) unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = REQ_MAGIC;
-            (*p).err = HTTPc_ERR_NONE;
-        }
-    }
 }
 
 /// Receive-side delivery of the current message.
@@ -230,28 +185,6 @@ pub(crate) struct WsState {
     pub err: HTTPc_ERR,
 }
 
-impl WsState {
-    /// Writes a cleared state at `p`, in place (see [`ConnState::clear`]): default limits, a
-    /// new session. Cleared values that are zero: not used, nothing notified, no hooks, no
-    /// queued, current or finishing message, nothing stalled or paused, no receive delivery.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    pub(crate) unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = WS_MAGIC;
-            (*p).cfg = Config::DEFAULT;
-            (*p).tx_stall_ms = TX_STALL_TIMEOUT_MS_DFLT;
-            core::ptr::addr_of_mut!((*p).session).write(Session::new(Config::DEFAULT));
-            core::ptr::addr_of_mut!((*p).masker).write(Masker::new([0; 4]));
-            (*p).err = HTTPc_ERR_NONE;
-        }
-    }
-}
-
 /// Message state, in `HTTPc_WEBSOCK_MSG_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct MsgState {
@@ -277,24 +210,6 @@ pub(crate) struct MsgState {
     pub on_tx_init: HTTPc_WEBSOCK_ON_TX_INIT,
     pub on_tx_data: HTTPc_WEBSOCK_ON_TX_DATA,
     pub on_tx_complete: HTTPc_WEBSOCK_ON_TX_COMPLETE,
-}
-
-impl MsgState {
-    /// Writes a cleared state at `p`, in place (see [`ConnState::clear`]). Cleared values that
-    /// are zero: not used, blocking, not done, not ok, nothing started, type 0, no length, data,
-    /// connection, successor or hooks.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    pub(crate) unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = MSG_MAGIC;
-            (*p).err = HTTPc_ERR_NONE;
-        }
-    }
 }
 
 macro_rules! assert_fits {
@@ -384,17 +299,92 @@ pub(crate) trait Clear {
     unsafe fn clear(p: *mut Self);
 }
 
-macro_rules! clear_via {
-    ($($state:ty),*) => {$(
-        impl Clear for $state {
-            unsafe fn clear(p: *mut Self) {
-                // SAFETY: the caller's contract.
-                unsafe { <$state>::clear(p) }
-            }
+impl Clear for ConnState {
+    /// Writes a cleared state at `p`, in place: the area is zeroed, which makes every `bool`
+    /// false, every number 0, every pointer NULL and every callback `None`, then the fields
+    /// whose cleared value is something else are set. (The compiler builds a whole struct
+    /// value on the stack and copies it.) Cleared values that are zero: not blocking, not
+    /// persistent, no keep-alive, not a WebSocket, no close requested, no port set, not
+    /// opened, no buffer, not started, no body left (bounded),
+    /// no handle, host, TLS name or trust callback, no callbacks, not linked to anything.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = CONN_MAGIC;
+            (*p).phase = Phase::Idle;
+            (*p).close_req_status = HTTPc_CONN_CLOSE_STATUS_APP;
+            (*p).close_req_err = HTTPc_ERR_NONE;
+            (*p).port = 80;
+            (*p).connect_timeout_ms = 2000;
+            (*p).trans_timeout_ms = HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT;
+            (*p).inactivity_s = 30;
+            (*p).err = HTTPc_ERR_NONE;
+            (*p).close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
         }
-    )*};
+    }
 }
-clear_via!(ConnState, ReqState, WsState, MsgState);
+
+impl Clear for ReqState {
+    /// Writes a cleared state at `p`, in place (as for `ConnState`). Cleared values that
+    /// are zero: not used, blocking, not done, not ok, no header table, query table or hooks.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = REQ_MAGIC;
+            (*p).err = HTTPc_ERR_NONE;
+        }
+    }
+}
+
+impl Clear for WsState {
+    /// Writes a cleared state at `p`, in place (as for `ConnState`): default limits, a
+    /// new session. Cleared values that are zero: not used, nothing notified, no hooks, no
+    /// queued, current or finishing message, nothing stalled or paused, no receive delivery.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = WS_MAGIC;
+            (*p).cfg = Config::DEFAULT;
+            (*p).tx_stall_ms = TX_STALL_TIMEOUT_MS_DFLT;
+            core::ptr::addr_of_mut!((*p).session).write(Session::new(Config::DEFAULT));
+            core::ptr::addr_of_mut!((*p).masker).write(Masker::new([0; 4]));
+            (*p).err = HTTPc_ERR_NONE;
+        }
+    }
+}
+
+impl Clear for MsgState {
+    /// Writes a cleared state at `p`, in place (as for `ConnState`). Cleared values that
+    /// are zero: not used, blocking, not done, not ok, nothing started, type 0, no length, data,
+    /// connection, successor or hooks.
+    ///
+    /// # Safety
+    /// `p` is valid for writes and aligned.
+    unsafe fn clear(p: *mut Self) {
+        // SAFETY: per the caller's contract; fields are written through the raw place, and the
+        // zeroed bytes are a valid value for every field not written here.
+        unsafe {
+            p.write_bytes(0, 1);
+            (*p).magic = MSG_MAGIC;
+            (*p).err = HTTPc_ERR_NONE;
+        }
+    }
+}
 
 impl Held {
     /// The state of a cleared object that is not in use, for the calls that change its
@@ -472,11 +462,11 @@ mod tests {
             UserDataPtr: null_mut(),
             Reserved: [JUNK; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
         };
-        // SAFETY: this test's own objects, used by nothing else (no other token reaches them).
-        let mut h = unsafe { Held::single_threaded() };
-        // SAFETY: live locals that outlive their handles.
-        let (co, ro, wo, mo) = unsafe {
+        // SAFETY: this test's own objects, live locals that outlive their handles and are
+        // used by nothing else (no other token reaches them).
+        let (mut h, co, ro, wo, mo) = unsafe {
             (
+                Held::single_threaded(),
                 Obj::from_api(&raw mut conn).unwrap(),
                 Obj::from_api(&raw mut req).unwrap(),
                 Obj::from_api(&raw mut ws).unwrap(),

@@ -6,7 +6,7 @@ use core::ffi::c_void;
 use super::consts::*;
 use super::engine;
 use super::ffi::{Call, ErrOut};
-use super::global::{self, Held, Lock};
+use super::global::{self, Alone, Held, Lock};
 use super::objects::{HTTPc_CFG, HTTP_TASK_CFG};
 use super::port::{HTTPc_PORT, HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_FOREVER, Port};
 use super::types::*;
@@ -25,15 +25,13 @@ use super::wait::MAX_WAIT_ENTRIES;
 pub unsafe extern "C" fn HTTPc_PortSet(p_port: *const HTTPc_PORT, p_err: *mut HTTPc_ERR) {
     // SAFETY: this function's contract: valid or NULL pointers, called before any other task
     // uses the library (so without the lock, which belongs to the port being set).
-    let (out, raw, mut h) =
-        unsafe { (ErrOut::new(p_err), p_port.as_ref(), Held::single_threaded()) };
+    let (out, raw, mut alone) = unsafe { (ErrOut::new(p_err), p_port.as_ref(), Alone::assume()) };
     let r = match raw {
         None => Err(HTTPc_ERR_NULL_PTR),
-        Some(_) if h.g().initialised => Err(HTTPc_ERR_INIT),
+        Some(_) if alone.held().g().initialised => Err(HTTPc_ERR_INIT),
         Some(raw) if !Port::accepts(raw) => Err(HTTPc_ERR_INIT_PORT_INVALID),
         Some(raw) => {
-            // SAFETY: single-threaded (above), and no port reference is alive.
-            unsafe { global::set_port(&mut h, Some(raw)) };
+            alone.set_port(Some(raw));
             Ok(())
         }
     };
@@ -125,8 +123,8 @@ fn init(
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
     // SAFETY: this function's contract: single-threaded, `p_err` NULL or writable.
-    let (out, mut h) = unsafe { (ErrOut::new(p_err), Held::single_threaded()) };
-    let g = h.g();
+    let (out, mut alone) = unsafe { (ErrOut::new(p_err), Alone::assume()) };
+    let g = alone.held().g();
     let r = if g.in_task_mode() {
         Err(HTTPc_ERR_FEATURE_DIS)
     } else if g.in_engine {
@@ -134,8 +132,7 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
     } else if g.conns.is_some() {
         Err(HTTPc_ERR_CONN_IS_USED)
     } else {
-        // SAFETY: single-threaded (above); no port or globals reference is alive.
-        unsafe { global::set_port(&mut h, None) };
+        alone.set_port(None);
         Ok(())
     };
     out.result(&r);
