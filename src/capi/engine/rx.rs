@@ -27,8 +27,18 @@ enum Act {
     Failed(ProtocolError),
 }
 
+/// What [`deliver`] achieved.
+pub(super) struct Delivered {
+    /// Bytes were consumed.
+    pub moved: bool,
+    /// Everything buffered was delivered (or the application refused more): only new input
+    /// can make progress. Otherwise a whole message or control frame went out and more may
+    /// be buffered: deliver again before the next receive.
+    pub starved: bool,
+}
+
 /// Delivers received frames to the hooks. Err(()) when the connection ended.
-pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<bool, ()> {
+pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> {
     let mut moved = false;
     loop {
         let Some((s, ws)) = h.conn_ws(c) else {
@@ -51,7 +61,12 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<bool, ()> {
             ws.tx_stalled = false;
         }
         match act {
-            Act::Nothing => return Ok(moved),
+            Act::Nothing => {
+                return Ok(Delivered {
+                    moved,
+                    starved: true,
+                })
+            }
             Act::Start(kind, len) => {
                 let msg_type = match kind {
                     MessageKind::Text => HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
@@ -90,7 +105,10 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<bool, ()> {
                         // The application's buffer is too small: fail with 1009.
                         ws.session.consume_data(0);
                         fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW, now);
-                        return Ok(true);
+                        return Ok(Delivered {
+                            moved: true,
+                            starved: false,
+                        });
                     }
                     len
                 } else if hook.is_some() {
@@ -110,7 +128,10 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<bool, ()> {
                 if taken == 0 {
                     // Backpressure: the application took nothing; try again shortly.
                     ws.rx_paused = true;
-                    return Ok(moved);
+                    return Ok(Delivered {
+                        moved,
+                        starved: true,
+                    });
                 }
                 ws.rx_paused = false;
                 moved = true;
@@ -120,11 +141,19 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<bool, ()> {
                 hooks::on_rx_complete(h, hook, c.ptr());
                 // Give a reply queued by the hook a chance to leave before later frames (which
                 // may fail the connection) are read.
-                return Ok(true);
+                return Ok(Delivered {
+                    moved: true,
+                    starved: false,
+                });
             }
             // Let the pong go out before the next frame is read: each ping gets its own pong
             // unless the socket cannot keep up (then the latest wins).
-            Act::Ping => return Ok(true),
+            Act::Ping => {
+                return Ok(Delivered {
+                    moved: true,
+                    starved: false,
+                })
+            }
             Act::Pong(p, len) => {
                 let hook = ws.on_pong;
                 hooks::on_pong(h, hook, c.ptr(), p.cast(), len as u16);

@@ -207,9 +207,8 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<b
     let room = s.buf.tx_region().len().saturating_sub(header_len);
     let want = (ws.frame_left as usize).min(room);
     let produced = if !ms.data.is_null() {
-        let src = ms.data.get(ms.sent as usize, want);
-        let dst = s.buf.tx_region().get_mut(header_len..).unwrap_or(&mut []);
-        bytes::copy(dst, src)
+        s.buf
+            .tx_copy_in(header_len, ms.data.get(ms.sent as usize, want))
     } else {
         let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(header_len));
         let n = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), want as u32);

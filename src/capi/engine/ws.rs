@@ -22,17 +22,24 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
     }
     let mut busy = true;
+    // Every message already buffered is delivered before the next receive.
+    let mut starved = true;
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
-        match receive(h, port, c) {
-            Ok(got) => progress |= got,
-            Err(e) => {
-                ws_transport_lost(h, port, c, e);
-                return u32::MAX;
+        if starved {
+            match receive(h, port, c) {
+                Ok(got) => progress |= got,
+                Err(e) => {
+                    ws_transport_lost(h, port, c, e);
+                    return u32::MAX;
+                }
             }
         }
         match deliver(h, c, now) {
-            Ok(moved) => progress |= moved,
+            Ok(d) => {
+                progress |= d.moved;
+                starved = d.starved || !d.moved;
+            }
             Err(()) => return u32::MAX,
         }
         match produce_and_flush(h, port, c, now) {
