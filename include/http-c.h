@@ -244,22 +244,22 @@ typedef struct httpc_cfg {
 /**
  * Words of library state in a connection object.
  */
-#define HTTPc_CONN_OBJ_RESERVED_WORDS 32
+#define HTTPc_CONN_OBJ_RESERVED_WORDS 28
 
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 14
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 11
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
  */
-#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 144
+#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 83
 
 /**
  * Words of library state in a WebSocket message object.
  */
-#define HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS 16
+#define HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS 14
 
 /**
  * A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.

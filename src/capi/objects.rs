@@ -11,13 +11,13 @@ use super::consts::*;
 use super::types::*;
 
 /// Words of library state in a connection object.
-pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 32;
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 28;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 14;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 11;
 /// Words of library state in a WebSocket object (it holds the protocol session).
-pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 144;
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 83;
 /// Words of library state in a WebSocket message object.
-pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 16;
+pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 14;
 
 /// A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.
 #[repr(C)]

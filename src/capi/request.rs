@@ -176,7 +176,7 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let cfg = w.cfg;
+    let cfg = *w.session.config();
     w.session.reset(cfg);
     if w.session.begin_handshake(&key, req.offered).is_err() {
         return Err(HTTPc_ERR_WEBSOCK_FAULT);

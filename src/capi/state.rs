@@ -152,7 +152,6 @@ pub(crate) struct WsState {
     pub used: bool,
     pub open_notified: bool,
     pub close_notified: bool,
-    pub cfg: Config,
     pub session: Session,
     pub on_open: HTTPc_WEBSOCK_ON_OPEN,
     pub on_close: HTTPc_WEBSOCK_ON_CLOSE,
@@ -359,7 +358,6 @@ impl Clear for WsState {
         unsafe {
             p.write_bytes(0, 1);
             (*p).magic = WS_MAGIC;
-            (*p).cfg = Config::DEFAULT;
             (*p).tx_stall_ms = TX_STALL_TIMEOUT_MS_DFLT;
             core::ptr::addr_of_mut!((*p).session).write(Session::new(Config::DEFAULT));
             core::ptr::addr_of_mut!((*p).masker).write(Masker::new([0; 4]));
@@ -503,7 +501,7 @@ mod tests {
         let w = h.reinit::<_, WsState>(wo, 0).unwrap();
 
         assert!(!w.used && !w.open_notified && !w.close_notified);
-        assert_eq!(w.cfg, Config::DEFAULT);
+        assert_eq!(*w.session.config(), Config::DEFAULT);
         assert_eq!(
             format!("{:?}", w.session),
             format!("{:?}", Session::new(Config::DEFAULT))

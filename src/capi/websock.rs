@@ -78,12 +78,18 @@ fn ws_set_param(h: &mut Held, ws: Ws, type_: HTTPc_PARAM_TYPE, p: Param) -> Resu
         HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA => w.on_rx_data = p.callback(),
         HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE => w.on_rx_complete = p.callback(),
         HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX => {
-            w.cfg.max_message_len = p.get();
+            w.session.config_mut().max_message_len = p.get();
             w.rx_len_max_set = true;
         }
-        HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => w.cfg.ping_interval_ms = p.get(),
-        HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS => w.cfg.pong_timeout_ms = p.get(),
-        HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS => w.cfg.close_timeout_ms = p.get(),
+        HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => {
+            w.session.config_mut().ping_interval_ms = p.get()
+        }
+        HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS => {
+            w.session.config_mut().pong_timeout_ms = p.get()
+        }
+        HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS => {
+            w.session.config_mut().close_timeout_ms = p.get()
+        }
         HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS => w.tx_stall_ms = p.get(),
         _ => return Err(HTTPc_ERR_PARAM_INVALID),
     }

@@ -218,6 +218,48 @@ pub enum TimerEvent {
     CloseTimeout,
 }
 
+/// What only one phase needs, in one place: the response parser while handshaking, then the
+/// payload of the control frame being received (a ping's payload stays there until our pong
+/// echoes it; a Close's reason until the end).
+#[derive(Debug, Clone)]
+enum Scratch {
+    None,
+    Handshake(ResponseParser),
+    Control(Vec<u8, MAX_CONTROL_PAYLOAD>),
+}
+
+impl Scratch {
+    /// The control-frame payload (empty before one arrived).
+    fn ctrl(&self) -> &[u8] {
+        match self {
+            Scratch::Control(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// A new control-frame payload starts, empty (in the parser's place once open).
+    fn ctrl_start(&mut self) {
+        *self = Scratch::Control(Vec::new());
+    }
+
+    /// Appends received payload (at most 125 bytes in all: the header check bounds it).
+    fn ctrl_extend(&mut self, chunk: &[u8]) {
+        if let Scratch::Control(v) = self {
+            let _ = v.extend_from_slice(chunk);
+        }
+    }
+
+    /// Keeps only the last `n` bytes (a Close's reason after its code).
+    fn ctrl_keep_tail(&mut self, n: usize) {
+        if let Scratch::Control(v) = self {
+            let start = v.len().saturating_sub(n);
+            let end = v.len();
+            let kept = super::bytes::move_to_front(v, start, end);
+            v.truncate(kept);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct RxFrame {
     opcode: Opcode,
@@ -232,7 +274,8 @@ struct RxFrame {
 pub struct Session {
     cfg: Config,
     state: State,
-    parser: Option<ResponseParser>,
+    /// The response parser while handshaking; the control-frame payload once open.
+    scratch: Scratch,
     // Receive side.
     decoder: HeaderDecoder,
     rx_frame: Option<RxFrame>,
@@ -241,8 +284,6 @@ pub struct Session {
     utf8: Utf8Validator,
     /// Payload bytes past the consumed point that were already validated and offered.
     validated_ahead: u32,
-    /// The control frame being received; after a Close, its payload stays here.
-    ctrl: Vec<u8, MAX_CONTROL_PAYLOAD>,
     rx_stopped: bool,
     close_received: Option<u16>,
     failure: Option<ProtocolError>,
@@ -250,9 +291,6 @@ pub struct Session {
     // Send side.
     tx_fragmented: bool,
     close_sent: bool,
-    /// Payload of the pong we owe (valid while `pong_owed`): copied in place, never through a
-    /// temporary, to keep the receive path's stack small.
-    pong_payload: Vec<u8, MAX_CONTROL_PAYLOAD>,
     pong_owed: bool,
     /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (a reply echoes the
     /// server's code and reason, a failure sends the bare 1002/1007/1009).
@@ -272,21 +310,19 @@ impl Session {
         Session {
             cfg,
             state: State::Idle,
-            parser: None,
+            scratch: Scratch::None,
             decoder: HeaderDecoder::new(),
             rx_frame: None,
             rx_msg: None,
             rx_msg_len: 0,
             utf8: Utf8Validator::new(),
             validated_ahead: 0,
-            ctrl: Vec::new(),
             rx_stopped: false,
             close_received: None,
             failure: None,
             last_rx_ms: 0,
             tx_fragmented: false,
             close_sent: false,
-            pong_payload: Vec::new(),
             pong_owed: false,
             pending_close: None,
             pending_ping: false,
@@ -300,21 +336,19 @@ impl Session {
     pub fn reset(&mut self, cfg: Config) {
         self.cfg = cfg;
         self.state = State::Idle;
-        self.parser = None;
+        self.scratch = Scratch::None;
         self.decoder = HeaderDecoder::new();
         self.rx_frame = None;
         self.rx_msg = None;
         self.rx_msg_len = 0;
         self.utf8 = Utf8Validator::new();
         self.validated_ahead = 0;
-        self.ctrl.clear();
         self.rx_stopped = false;
         self.close_received = None;
         self.failure = None;
         self.last_rx_ms = 0;
         self.tx_fragmented = false;
         self.close_sent = false;
-        self.pong_payload.clear();
         self.pong_owed = false;
         self.pending_close = None;
         self.pending_ping = false;
@@ -332,6 +366,12 @@ impl Session {
         &self.cfg
     }
 
+    /// The configuration, to change before [`Session::reset`] or the handshake (a running
+    /// session picks up new timers and limits as it goes).
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.cfg
+    }
+
     /// The protocol error that failed the connection, if any.
     pub const fn failure(&self) -> Option<ProtocolError> {
         self.failure
@@ -339,7 +379,7 @@ impl Session {
 
     /// The server's Close code and reason, once received.
     pub fn close_received(&self) -> Option<(u16, &[u8])> {
-        self.close_received.map(|code| (code, self.ctrl.as_slice()))
+        self.close_received.map(|code| (code, self.scratch.ctrl()))
     }
 
     /// True once our Close went out.
@@ -394,7 +434,7 @@ impl Session {
         if self.state != State::Idle {
             return Err(SendError::AlreadyStarted);
         }
-        self.parser = Some(ResponseParser::new(
+        self.scratch = Scratch::Handshake(ResponseParser::new(
             key,
             offered,
             usize::from(self.cfg.max_handshake_line),
@@ -412,13 +452,13 @@ impl Session {
         input: &'a [u8],
         now_ms: u32,
     ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
-        let Some(parser) = self.parser.as_mut() else {
+        let Scratch::Handshake(parser) = &mut self.scratch else {
             return Ok((0, None));
         };
         let result = parser.feed(input);
         match result {
             Ok((_, Some(ParseEvent::Done { code }))) => {
-                self.parser = None;
+                self.scratch = Scratch::None;
                 if code == 101 {
                     self.state = State::Open;
                     self.last_rx_ms = now_ms;
@@ -427,7 +467,7 @@ impl Session {
                 }
             }
             Err(_) => {
-                self.parser = None;
+                self.scratch = Scratch::None;
                 self.state = State::Closed;
             }
             Ok(_) => {}
@@ -484,10 +524,7 @@ impl Session {
                 }
                 None
             }
-            _ => {
-                self.ctrl.clear();
-                None
-            }
+            _ => None,
         };
         self.validated_ahead = 0;
         self.rx_frame = Some(RxFrame {
@@ -499,28 +536,24 @@ impl Session {
         Ok(started)
     }
 
-    /// Handles a control frame whose payload is complete in `self.ctrl`.
+    /// Handles a control frame whose payload is complete in the scratch area.
     fn finish_control(&mut self, opcode: Opcode) -> Result<(), ProtocolError> {
         match opcode {
             Opcode::Ping => {
+                // The pong echoes the payload where it is: no further control frame is read
+                // into the scratch area while it is owed (see `read`).
                 if !self.close_sent && self.pending_close.is_none() {
-                    self.pong_payload.clear();
-                    // Cannot overflow: both hold at most 125 bytes.
-                    let _ = self.pong_payload.extend_from_slice(&self.ctrl);
                     self.pong_owed = true;
                 }
             }
             Opcode::Pong => self.ping_sent_ms = None,
             _ => {
-                let (code, reason_len) = match close::parse_payload(&self.ctrl) {
+                let (code, reason_len) = match close::parse_payload(self.scratch.ctrl()) {
                     Ok((code, reason)) => (code, reason.len()),
                     Err(e) => return Err(ProtocolError::Close(e)),
                 };
-                // Keep only the reason in `ctrl`, for close_received().
-                let start = self.ctrl.len().saturating_sub(reason_len);
-                let end = self.ctrl.len();
-                let kept = super::bytes::move_to_front(&mut self.ctrl, start, end);
-                self.ctrl.truncate(kept);
+                // Keep only the reason, for close_received().
+                self.scratch.ctrl_keep_tail(reason_len);
                 self.close_received = Some(code);
                 self.rx_stopped = true;
                 self.pong_owed = false;
@@ -580,8 +613,19 @@ impl Session {
                 .min(rest.len());
             let chunk = rest.get(..take).unwrap_or(&[]);
             if frame.opcode.is_control() {
-                // Cannot overflow: the header check bounds control payloads to 125 bytes.
-                let _ = self.ctrl.extend_from_slice(chunk);
+                if frame.remaining == frame.len {
+                    // A new control frame's payload starts: it goes where the pong we owe
+                    // takes its payload from. A ping supersedes that pong (RFC 6455 §5.5.3),
+                    // a Close ends the need for it; a pong waits until ours is out.
+                    if self.pong_owed {
+                        if frame.opcode == Opcode::Pong {
+                            return (pos, RxEvent::None);
+                        }
+                        self.pong_owed = false;
+                    }
+                    self.scratch.ctrl_start();
+                }
+                self.scratch.ctrl_extend(chunk);
                 pos += take;
                 let remaining = frame.remaining.saturating_sub(take as u32);
                 if remaining > 0 {
@@ -633,11 +677,11 @@ impl Session {
 
     fn control_event(&self, opcode: Opcode) -> RxEvent<'_, 'static> {
         match opcode {
-            Opcode::Ping => RxEvent::Ping(&self.ctrl),
-            Opcode::Pong => RxEvent::Pong(&self.ctrl),
+            Opcode::Ping => RxEvent::Ping(self.scratch.ctrl()),
+            Opcode::Pong => RxEvent::Pong(self.scratch.ctrl()),
             _ => RxEvent::Close {
                 code: self.close_received.unwrap_or(close::NO_STATUS),
-                reason: &self.ctrl,
+                reason: self.scratch.ctrl(),
             },
         }
     }
@@ -757,7 +801,7 @@ impl Session {
         let close_body;
         let (opcode, payload): (Opcode, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            (Opcode::Pong, &self.pong_payload)
+            (Opcode::Pong, self.scratch.ctrl())
         } else if let Some(code) = self.pending_close.take() {
             self.mark_close_sent(now_ms);
             close_body = code.to_be_bytes();
@@ -768,9 +812,10 @@ impl Session {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
                 // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
                 // 123 bytes) is still in `ctrl`; its mask phase follows the 2-byte code.
-                let n = encode_header(Opcode::Close, true, (2 + self.ctrl.len()) as u64, key, out)?;
+                let reason = self.scratch.ctrl();
+                let n = encode_header(Opcode::Close, true, (2 + reason.len()) as u64, key, out)?;
                 let n = put_body(n, &close_body, key, out)?;
-                return put_body(n, &self.ctrl, [key[2], key[3], key[0], key[1]], out);
+                return put_body(n, reason, [key[2], key[3], key[0], key[1]], out);
             }
             // A failure Close carries the bare code; an empty Close is answered empty.
             let len = if code == close::NO_STATUS { 0 } else { 2 };

@@ -113,10 +113,10 @@ static const struct expect constants[] = {
     C(HTTPc_PORT_WAIT_FOREVER, 0xFFFFFFFFu),
 
     /* ---- object sizes, in pointer-sized words of library state ---- */
-    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 32),
-    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 14),
-    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 144),
-    C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 16),
+    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 28),
+    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 11),
+    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 83),
+    C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 14),
 
     /* ---- 5.3 HTTPc_ERR: family masks ---- */
     C(HTTPc_ERR_FAMILY_MASK, 0xC0),
@@ -583,10 +583,10 @@ static const struct expect types[] = {
     W(HTTPc_WEBSOCK_MSG_TYPE, 4),
     W(HTTPc_WEBSOCK_CLOSE_CODE, 2),
     /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
-    W(HTTPc_CONN_OBJ, (1 + 32) * sizeof(void *)),
-    W(HTTPc_REQ_OBJ, (1 + 14) * sizeof(void *)),
-    W(HTTPc_WEBSOCK_OBJ, (1 + 144) * sizeof(void *)),
-    W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 16) * sizeof(void *)),
+    W(HTTPc_CONN_OBJ, (1 + 28) * sizeof(void *)),
+    W(HTTPc_REQ_OBJ, (1 + 11) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_OBJ, (1 + 83) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 14) * sizeof(void *)),
     W(HTTP_METHOD, 4),
     W(HTTP_STATUS_CODE, 4),
     W(HTTP_HDR_FIELD, 4),

@@ -76,7 +76,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 // limit the application set, else each fragment at offset 0 (as legacy).
                 let bound = match len {
                     Some(l) => RxBound::Len(l),
-                    None if ws.rx_len_max_set => RxBound::Len(ws.cfg.max_message_len),
+                    None if ws.rx_len_max_set => RxBound::Len(ws.session.config().max_message_len),
                     None => RxBound::PerFragment,
                 };
                 ws.rx = RxDelivery {

@@ -96,6 +96,11 @@ fn run(s: &mut Session, input: &[u8], chunk: usize, take: usize) -> Vec<Ev> {
             buf.drain(..n + data_taken);
             match owned {
                 Some(e) => events.push(e),
+                // Stuck on a control frame while our pong is owed: send it, as the engine does.
+                None if n == 0 && !buf.is_empty() && s.has_pending_control() => {
+                    let _ = control_frames(s, 0);
+                }
+                None if n > 0 => {}
                 None => break,
             }
         }
@@ -280,7 +285,6 @@ fn rfc_examples_received() {
     input.extend_from_slice(&[0x01, 0x03, 0x48, 0x65, 0x6c]);
     input.extend_from_slice(&[0x80, 0x02, 0x6c, 0x6f]);
     input.extend_from_slice(&[0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
-    input.extend_from_slice(&[0x8a, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
     let events = run(&mut s, &input, input.len(), usize::MAX);
     assert_eq!(
         events,
@@ -292,13 +296,61 @@ fn rfc_examples_received() {
             Ev::Data(b"Hello".to_vec()),
             Ev::End,
             Ev::Ping(b"Hello".to_vec()),
-            Ev::Pong(b"Hello".to_vec()),
         ]
     );
     let frames = control_frames(&mut s, 0);
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].0.opcode, Opcode::Pong);
     assert_eq!(frames[0].1, b"Hello".to_vec());
+    let pong = [0x8a, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f];
+    let events = run(&mut s, &pong, pong.len(), usize::MAX);
+    assert_eq!(events, vec![Ev::Pong(b"Hello".to_vec())]);
+}
+
+#[test]
+fn a_pong_received_waits_for_the_pong_we_owe_and_a_ping_supersedes_it() {
+    let mut s = open_session(Config::DEFAULT);
+    let ping = server_frame(true, 9, b"first");
+    let pong = server_frame(true, 10, b"theirs");
+    let (n, ev) = s.read(&ping, 0);
+    assert_eq!((n, ev), (ping.len(), RxEvent::Ping(b"first")));
+    // Their pong's payload would overwrite the ping's: not read until ours is out.
+    let (n, ev) = s.read(&pong, 0);
+    assert_eq!((n, ev), (2, RxEvent::None), "the header only");
+    assert_eq!(s.read(&pong[2..], 0), (0, RxEvent::None));
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(
+        (frames[0].0.opcode, frames[0].1.as_slice()),
+        (Opcode::Pong, &b"first"[..])
+    );
+    assert_eq!(s.read(&pong[2..], 0), (6, RxEvent::Pong(b"theirs")));
+    // A second ping before the first pong went out: only the latest is answered.
+    let one = server_frame(true, 9, b"one");
+    let (_, ev) = s.read(&one, 0);
+    assert_eq!(ev, RxEvent::Ping(b"one"));
+    let two = server_frame(true, 9, b"two");
+    let (_, ev) = s.read(&two, 0);
+    assert_eq!(ev, RxEvent::Ping(b"two"));
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].1, b"two".to_vec());
+    // A Close ends the owed pong: the reply is the Close alone.
+    let three = server_frame(true, 9, b"three");
+    let (_, ev) = s.read(&three, 0);
+    assert_eq!(ev, RxEvent::Ping(b"three"));
+    let bye = server_frame(true, 8, b"\x03\xe8bye");
+    let (_, ev) = s.read(&bye, 0);
+    assert_eq!(
+        ev,
+        RxEvent::Close {
+            code: 1000,
+            reason: b"bye"
+        }
+    );
+    let frames = control_frames(&mut s, 0);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].0.opcode, Opcode::Close);
 }
 
 fn sample_stream() -> Vec<u8> {
