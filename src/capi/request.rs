@@ -9,6 +9,7 @@ use super::global::{self, Held};
 use super::handle::{Conn, Req, Resp, Ws};
 use super::hooks;
 use super::objects::HTTPc_RESP_OBJ;
+use super::port::Port;
 use super::state::{Phase, ReqState, WsState};
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 
@@ -59,7 +60,7 @@ struct Written {
 /// The request line, the handshake headers and the header table.
 // Out of line: its writer and query assembly are off the stack while the hook runs.
 #[inline(never)]
-fn write_head(h: &mut Held, up: &Upgrade, key: &Key) -> Result<Written, HTTPc_ERR> {
+fn write_head(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result<(), HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -103,10 +104,9 @@ fn write_head(h: &mut Held, up: &Upgrade, key: &Key) -> Result<Written, HTTPc_ER
         let (field, value) = hdr_tbl.hdr(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
         write_hdr(&mut w, field, value)?;
     }
-    Ok(Written {
-        len: w.len(),
-        offered: w.offered(),
-    })
+    at.len = w.len();
+    at.offered = w.offered();
+    Ok(())
 }
 
 /// Continues the request in the connection buffer, resumed where it stood: writes the
@@ -137,8 +137,11 @@ fn resume(
 
 /// Writes the whole upgrade request into the connection buffer: its length, and the
 /// subprotocols it offers.
-fn write_request(h: &mut Held, up: &Upgrade, key: &Key) -> Result<Written, HTTPc_ERR> {
-    let mut at = write_head(h, up, key)?;
+// Out of line: the hook loop's locals are off the stack while the handshake state is set up
+// (the accept value's SHA-1 is the deepest path of a blocking upgrade).
+#[inline(never)]
+fn write_request(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result<(), HTTPc_ERR> {
+    write_head(h, up, key, at)?;
     let hook = h
         .state::<_, ReqState>(up.req)
         .and_then(|r| r.on_hdr_tx)
@@ -151,14 +154,14 @@ fn write_request(h: &mut Held, up: &Upgrade, key: &Key) -> Result<Written, HTTPc
             let (given, last) =
                 hooks::on_req_hdr(h, hook, up.conn.ptr(), up.req.ptr()).unwrap_or((None, true));
             let hdr = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            resume(h, up.conn, &mut at, Some(hdr))?;
+            resume(h, up.conn, at, Some(hdr))?;
             if last {
                 break;
             }
         }
     }
-    resume(h, up.conn, &mut at, None)?;
-    Ok(at)
+    resume(h, up.conn, at, None)?;
+    Ok(())
 }
 
 /// Writes the upgrade request and arms the connection, request and WebSocket for it. Kept out
@@ -167,18 +170,42 @@ fn write_request(h: &mut Held, up: &Upgrade, key: &Key) -> Result<Written, HTTPc
 #[inline(never)]
 pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR> {
     let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
+    let key = new_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+    let mut req = Written {
+        len: 0,
+        offered: OfferedProtocols::new(),
+    };
+    write_request(h, up, &key, &mut req)?;
+    arm(h, up, &key, &req.offered)?;
+    let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    s.req = Some(up.req);
+    s.resp = Some(up.resp);
+    s.ws = Some(up.ws);
+    s.buf.rx_clear();
+    s.buf.tx_queue_whole(req.len);
+    // The transaction's deadline runs from here, blocking or not.
+    s.started_ms = port.now_ms();
+    s.phase = Phase::UpgradeTx;
+    Ok(())
+}
+
+/// A fresh `Sec-WebSocket-Key` from the port's random source.
+#[inline(never)]
+fn new_key(port: &Port) -> Option<Key> {
     let mut nonce = [0u8; 16];
-    if !port.random(&mut nonce) {
-        return Err(HTTPc_ERR_WEBSOCK_FAULT);
-    }
-    let key = Key::from_random(nonce);
-    let req = write_request(h, up, &key)?;
+    port.random(&mut nonce).then(|| Key::from_random(nonce))
+}
+
+/// Arms the request and the WebSocket (its session now expects the response to `key`) and
+/// resets the response object.
+#[inline(never)]
+fn arm(h: &mut Held, up: &Upgrade, key: &Key, offered: &OfferedProtocols) -> Result<(), HTTPc_ERR> {
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let cfg = *w.session.config();
     w.session.reset(cfg);
-    if w.session.begin_handshake(&key, req.offered).is_err() {
+    if w.session.begin_handshake(key, *offered).is_err() {
         return Err(HTTPc_ERR_WEBSOCK_FAULT);
     }
     w.used = true;
@@ -208,14 +235,5 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
             ContentLen: 0,
         },
     );
-    let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    s.req = Some(up.req);
-    s.resp = Some(up.resp);
-    s.ws = Some(up.ws);
-    s.buf.rx_clear();
-    s.buf.tx_queue_whole(req.len);
-    // The transaction's deadline runs from here, blocking or not.
-    s.started_ms = port.now_ms();
-    s.phase = Phase::UpgradeTx;
     Ok(())
 }
