@@ -129,8 +129,9 @@ impl Held {
 
     /// The states of a connection and of the WebSocket attached to it, together.
     pub(crate) fn conn_ws(&mut self, c: Conn) -> Option<(&mut ConnState, &mut WsState)> {
-        let w = self.ws_obj(c)?;
-        let cs: *mut ConnState = self.conn(c)?;
+        let cs = self.conn(c)?;
+        let w = cs.ws?;
+        let cs: *mut ConnState = cs;
         let ws: *mut WsState = self.state(w)?;
         // SAFETY: two states of two distinct live objects (a connection and a WebSocket are
         // separate application objects), each checked above; both borrows end with the one
