@@ -204,6 +204,8 @@ class Bench:
                 if a.smoke:
                     count = max(count // SMOKE_DIV, 4)
                 rows.append((size, depth, typ, count))
+        if not rows:
+            sys.exit("bench: no row matches --rows")
         clients = [c for c in CLIENTS if not a.clients or c in a.clients]
         results = {}
         self.start_server()
@@ -339,8 +341,8 @@ def report(results, a, meta, elapsed):
 
 def goals(results, clients, httpc, a):
     out = []
-    if not httpc:
-        return ["(no httpc-ws client in this run)"]
+    if not httpc or not results:
+        return ["(no httpc-ws client or no row in this run)"]
 
     def med(r, c):
         return statistics.median(r["rates"][c])

@@ -79,7 +79,9 @@ log "built in $((SECONDS - START)) s"
 
 # --- run -----------------------------------------------------------------------------------
 mkdir -p reports
-OUT="reports/bench-$(date +%Y%m%d-%H%M%S)$([ "$SMOKE" = 1 ] && echo -smoke).md"
+SUFFIX=""
+if [ "$SMOKE" = 1 ]; then SUFFIX=-smoke; fi
+OUT="reports/bench-$(date +%Y%m%d-%H%M%S)$SUFFIX.md"
 CC="$CC" python3 bench/run.py --wsbench bench/target/release/wsbench --httpc "$BUILD/httpc_bench" \
     --wslay "$BUILD/wslay_bench" --port-label "$PORT_LABEL" --out "$OUT" "${RUN_ARGS[@]}"
 log "report: $OUT (raw numbers: ${OUT%.md}.json); total $((SECONDS - START)) s"

@@ -5,7 +5,7 @@
  * queued (wslay_event_queue_msg, which copies it) from on_msg_recv_callback, and sent before
  * the loop polls again. Masking keys come from a 256-byte getrandom() pool (as in the POSIX
  * port of httpc-ws). wslay has no opening handshake: it is done by hand on the blocking socket
- * (status 101 checked), before wslay takes over. wslay does not check UTF-8 in text messages.
+ * (status 101 checked), before wslay takes over. wslay checks UTF-8 in text messages itself.
  *
  *   wslay_bench ws://127.0.0.1:PORT/ [common options]
  *
