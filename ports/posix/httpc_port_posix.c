@@ -43,6 +43,29 @@
 /* The largest byte count a port call can report (its result is a CPU_INT32S). */
 #define PORT_IO_LEN_MAX 0x7FFFFFFFu
 
+/* Random: bytes fetched from getrandom() at once and served from memory (a masking key is 4
+ * bytes, a handshake key 16: one system call per 64 frames instead of one per frame). 256 is
+ * the most getrandom() guarantees to return whole, without EINTR. */
+#define PORT_RANDOM_POOL_LEN 256u
+
+/* Wake and Wait share two counters: Wake sets WakePending and writes the pipe only when a Wait
+ * may be sleeping in poll() (Waiters > 0). Both sides store, then load the other side's
+ * counter, sequentially consistent (Dekker): either Wait sees the pending wake and does not
+ * sleep, or Wake sees the waiter and writes the pipe. No wake is lost, and a Wake from the
+ * engine's own thread (a hook sending, the engine queueing work for itself) costs no system
+ * call. GCC and clang builtins (C99 has no atomics); another compiler gets the plain
+ * self-pipe: every Wake writes. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PORT_WAKE_LAZY 1
+#define PORT_ATOMIC_LOAD(p)      __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define PORT_ATOMIC_STORE(p, v)  __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define PORT_ATOMIC_XCHG(p, v)   __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define PORT_ATOMIC_ADD(p, v)    ((void)__atomic_fetch_add((p), (v), __ATOMIC_SEQ_CST))
+#define PORT_ATOMIC_SUB(p, v)    ((void)__atomic_fetch_sub((p), (v), __ATOMIC_SEQ_CST))
+#else
+#define PORT_WAKE_LAZY 0
+#endif
+
 /* ------------------------------------------------------------------------------------------ */
 /* Context shared by every callback (HTTPc_PORT.Ctx).                                          */
 /* ------------------------------------------------------------------------------------------ */
@@ -55,6 +78,13 @@ typedef struct port_posix_ctx {
     int             WakeRd;  /* Self-pipe: Wake writes a byte, Wait polls and drains it.      */
     int             WakeWr;
     int             InitOk;
+    int             WakePending;  /* Wake called since the last Wait looked (atomic).         */
+    int             Waiters;      /* Threads inside Wait, about to poll() or in it (atomic).  */
+    /* Random: a pool of getrandom() bytes, [RandomPos, PORT_RANDOM_POOL_LEN) not served yet.
+     * Served bytes are wiped. Its own mutex: Random may be called from any thread. */
+    pthread_mutex_t RandomLock;
+    size_t          RandomPos;
+    CPU_INT08U      RandomPool[PORT_RANDOM_POOL_LEN];
     /* Watch: the sockets the engine waits on, each with its wanted readiness. Touched only
      * by Watch, Close and Wait, which the library calls from its engine's thread of control
      * alone: no lock needed. */
@@ -62,7 +92,8 @@ typedef struct port_posix_ctx {
     size_t                  WatchCnt;
 } PORT_POSIX_CTX;
 
-static PORT_POSIX_CTX PortPosix_Ctx = { .WakeRd = -1, .WakeWr = -1, .InitOk = 0 };
+static PORT_POSIX_CTX PortPosix_Ctx = { .WakeRd = -1, .WakeWr = -1, .InitOk = 0,
+                                        .RandomPos = PORT_RANDOM_POOL_LEN };
 static pthread_once_t PortPosix_Once = PTHREAD_ONCE_INIT;
 
 /* One connection: the socket, and the resolved addresses not tried yet. */
@@ -90,6 +121,15 @@ static int PortPosix_FdSetFlags(int fd)
         return -1;
     }
     return 0;
+}
+
+/* pthread_atfork child handler: drop the pool inherited from the parent. */
+static void PortPosix_RandomForkChild(void)
+{
+    PORT_POSIX_CTX *p_ctx = &PortPosix_Ctx;
+
+    memset(p_ctx->RandomPool, 0, sizeof(p_ctx->RandomPool));
+    p_ctx->RandomPos = PORT_RANDOM_POOL_LEN;
 }
 
 static void PortPosix_CtxInit(void)
@@ -121,6 +161,14 @@ static void PortPosix_CtxInit(void)
         return;
     }
     (void)pthread_condattr_destroy(&cond_attr);
+
+    if (pthread_mutex_init(&p_ctx->RandomLock, NULL) != 0) {
+        return;
+    }
+    /* A forked child must not serve the bytes its parent serves too. */
+    if (pthread_atfork(NULL, NULL, PortPosix_RandomForkChild) != 0) {
+        return;
+    }
 
     if (pipe(fds) != 0) {
         return;
@@ -415,12 +463,11 @@ static void PortPosix_Close(void *p_ctx, void *handle)
 /* Randomness and clock                                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
-static CPU_BOOLEAN PortPosix_Random(void *p_ctx, CPU_INT08U *p_buf, CPU_INT32U len)
+/* Fill p_buf with len bytes straight from getrandom(). */
+static CPU_BOOLEAN PortPosix_GetRandom(CPU_INT08U *p_buf, size_t len)
 {
-    (void)p_ctx;
-
     while (len > 0u) {
-        ssize_t n = getrandom(p_buf, (size_t)len, 0u);
+        ssize_t n = getrandom(p_buf, len, 0u);
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -429,9 +476,48 @@ static CPU_BOOLEAN PortPosix_Random(void *p_ctx, CPU_INT08U *p_buf, CPU_INT32U l
             return DEF_FAIL;                             /* No fallback to a weaker source.    */
         }
         p_buf += n;
-        len   -= (CPU_INT32U)n;
+        len   -= (size_t)n;
     }
     return DEF_OK;
+}
+
+/* Served from a pool of PORT_RANDOM_POOL_LEN bytes that one getrandom() call fills; served
+ * bytes are wiped from the pool. A request larger than the pool goes to getrandom() directly.
+ * A failed refill fails the call (and leaves the pool empty): no weaker source. */
+static CPU_BOOLEAN PortPosix_Random(void *p_ctx, CPU_INT08U *p_buf, CPU_INT32U len)
+{
+    PORT_POSIX_CTX *p_port = (PORT_POSIX_CTX *)p_ctx;
+    CPU_BOOLEAN     ok     = DEF_OK;
+
+    if ((p_buf == NULL) && (len > 0u)) {
+        return DEF_FAIL;
+    }
+    if (len >= PORT_RANDOM_POOL_LEN) {
+        return PortPosix_GetRandom(p_buf, (size_t)len);
+    }
+
+    (void)pthread_mutex_lock(&p_port->RandomLock);
+    while (len > 0u) {
+        size_t avail = PORT_RANDOM_POOL_LEN - p_port->RandomPos;
+        size_t n;
+
+        if (avail == 0u) {
+            if (PortPosix_GetRandom(p_port->RandomPool, sizeof(p_port->RandomPool)) != DEF_OK) {
+                ok = DEF_FAIL;
+                break;
+            }
+            p_port->RandomPos = 0u;
+            avail             = PORT_RANDOM_POOL_LEN;
+        }
+        n = (len < avail) ? (size_t)len : avail;
+        memcpy(p_buf, &p_port->RandomPool[p_port->RandomPos], n);
+        memset(&p_port->RandomPool[p_port->RandomPos], 0, n);
+        p_port->RandomPos += n;
+        p_buf             += n;
+        len               -= (CPU_INT32U)n;
+    }
+    (void)pthread_mutex_unlock(&p_port->RandomLock);
+    return ok;
 }
 
 static CPU_INT32U PortPosix_TimeGet_ms(void *p_ctx)
@@ -451,10 +537,12 @@ static CPU_INT32U PortPosix_TimeGet_ms(void *p_ctx)
 static void PortPosix_WakeDrain(const PORT_POSIX_CTX *p_ctx)
 {
     unsigned char buf[64];
+    ssize_t       n;
 
-    while (read(p_ctx->WakeRd, buf, sizeof(buf)) > 0) {
-        ;
-    }
+    /* A short read emptied the pipe: no second read just to see EAGAIN. */
+    do {
+        n = read(p_ctx->WakeRd, buf, sizeof(buf));
+    } while (n == (ssize_t)sizeof(buf));
 }
 
 /* Watch: the engine now waits for `want` on this socket (0: nothing). Wait then polls every
@@ -516,6 +604,17 @@ static void PortPosix_Wait(void                        *p_ctx,
         tmo = (int)timeout_ms;
     }
 
+#if PORT_WAKE_LAZY
+    /* Announce the sleep, then look for a wake that came before it (see PORT_WAKE_LAZY): a
+     * Wake after this store writes the pipe, one before it left WakePending set, and the
+     * engine has work now: no sleep, no system call (its next pass tries the sockets). */
+    PORT_ATOMIC_ADD(&p_port->Waiters, 1);
+    if (PORT_ATOMIC_XCHG(&p_port->WakePending, 0) != 0) {
+        PORT_ATOMIC_SUB(&p_port->Waiters, 1);
+        return;
+    }
+#endif
+
     if (p_entries == NULL) {
         nbr_entries = 0u;
     }
@@ -555,7 +654,16 @@ static void PortPosix_Wait(void                        *p_ctx,
     }
     nfds = (nfds_t)nbr_fds + 1u;
 
+#if PORT_WAKE_LAZY
     (void)poll(p_fds, nfds, tmo);            /* EINTR is a spurious return: fine.             */
+    PORT_ATOMIC_SUB(&p_port->Waiters, 1);
+    /* A Wake during the poll set WakePending too: consumed here, the engine's next pass sees
+     * its work (published before the Wake). A pipe byte written after the drain below only
+     * makes one later Wait return early. */
+    (void)PORT_ATOMIC_XCHG(&p_port->WakePending, 0);
+#else
+    (void)poll(p_fds, nfds, tmo);            /* EINTR is a spurious return: fine.             */
+#endif
 
     if ((p_fds[0].revents & POLLIN) != 0) {
         PortPosix_WakeDrain(p_port);         /* Consumed before the engine looks at its work. */
@@ -570,6 +678,14 @@ static void PortPosix_Wake(void *p_ctx)
     PORT_POSIX_CTX *p_port = (PORT_POSIX_CTX *)p_ctx;
     ssize_t         n;
 
+#if PORT_WAKE_LAZY
+    /* Remembered for the next Wait; the pipe is written only when a Wait may be sleeping
+     * (never, then, from the engine's own thread outside Wait). */
+    PORT_ATOMIC_STORE(&p_port->WakePending, 1);
+    if (PORT_ATOMIC_LOAD(&p_port->Waiters) == 0) {
+        return;
+    }
+#endif
     /* A full pipe (EAGAIN) already holds a pending wake: nothing is lost. */
     n = write(p_port->WakeWr, "w", 1u);
     (void)n;

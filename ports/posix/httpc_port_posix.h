@@ -6,9 +6,13 @@
  *   - plain TCP sockets: getaddrinfo(), non-blocking connect() finished by ConnectPoll
  *     (trying every resolved address in turn), TCP_NODELAY on, SO_KEEPALIVE and TCP_KEEPIDLE
  *     from the connection settings, send(MSG_NOSIGNAL), recv();
- *   - Random from getrandom() (the kernel CSPRNG), TimeGet_ms from CLOCK_MONOTONIC;
- *   - Wait with poll() over the sockets plus a self-pipe that Wake writes to, and Watch, so
- *     the engine sleeps with any number of connections (poll() over every watched socket);
+ *   - Random from getrandom() (the kernel CSPRNG), served from a 256-byte pool that one
+ *     getrandom() call fills (a failed call fails Random: no weaker source); TimeGet_ms from
+ *     CLOCK_MONOTONIC;
+ *   - Wait with poll() over the sockets plus a self-pipe, and Watch, so the engine sleeps
+ *     with any number of connections (poll() over every watched socket). Wake is remembered
+ *     in memory and writes the pipe only when a thread may be sleeping in Wait, so a Wake
+ *     from the engine's own thread costs no system call;
  *   - optionally an engine task: a detached pthread;
  *   - a recursive pthread mutex for Lock/Unlock, and a pthread condition variable
  *     (CLOCK_MONOTONIC) for OsWait/OsSignal.
