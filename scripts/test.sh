@@ -229,6 +229,8 @@ if [ "$QUICK" = 0 ]; then
     step "Autobahn inside the Cortex-M4 firmware over Ethernet + lwIP, cases 1-10" conformance_mcu
     step "TLS (ports/mbedtls): wss:// echo with Python and Node, bad certificates, alerts, truncation; Autobahn 1-10 over wss:// in both modes" \
         tests/tls/run.sh --autobahn
+    step "benchmark, smoke mode: every client and row once (scripts/bench.sh --smoke; not a speed gate)" \
+        scripts/bench.sh --smoke
     step "wss:// inside the Cortex-M4 firmware: lwIP + mbedTLS in QEMU (tests/firmware/tls/run.sh)" \
         tests/firmware/tls/run.sh --build-dir build-ci-m4-tls
     step "TLS under ASan + UBSan" tests/tls/run.sh --asan

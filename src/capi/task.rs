@@ -148,10 +148,17 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
 pub unsafe extern "C" fn HTTPc_TaskHandler() -> CPU_INT32U {
     let mut lock = Lock::take();
     let h = lock.held();
-    if !h.g().initialised {
+    let Some(port) = global::port().filter(|_| h.g().initialised) else {
         return HTTPc_PORT_WAIT_FOREVER;
+    };
+    let sleep = engine::run_pass(h);
+    if port.has_watch() {
+        // The application may sleep in the port's `Wait` next: hand it what each socket now
+        // waits for (a stale interest, say write readiness left from the connect, would wake
+        // it at once, over and over).
+        engine::wait_entries(h, port, &mut []);
     }
-    engine::run_pass(h)
+    sleep
 }
 
 /// The engine task: a pass, then sleep in the port's `Wait` until a socket is ready, an API
