@@ -193,14 +193,7 @@ fn open(
             HTTP_DFLT_PORT_NBR
         };
     }
-    s.buf = buf;
-    s.host = host;
-    s.no_block = no_block;
-    s.is_websocket = false;
-    s.open_done = false;
-    s.err = HTTPc_ERR_NONE;
-    s.close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
-    s.phase = Phase::OpenQueued;
+    s.queue_open(buf, host, no_block);
     h.list_add(c);
     wake_engine();
     if no_block {

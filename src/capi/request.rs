@@ -178,14 +178,8 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
     write_request(h, up, &key, &mut req)?;
     arm(h, up, &key, &req.offered)?;
     let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    s.req = Some(up.req);
-    s.resp = Some(up.resp);
-    s.ws = Some(up.ws);
-    s.buf.rx_clear();
-    s.buf.tx_queue_whole(req.len);
     // The transaction's deadline runs from here, blocking or not.
-    s.started_ms = port.now_ms();
-    s.phase = Phase::UpgradeTx;
+    s.upgrade_queued(up.req, up.resp, up.ws, req.len, port.now_ms());
     Ok(())
 }
 

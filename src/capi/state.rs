@@ -109,6 +109,84 @@ impl ConnState {
         self.watched = 0;
     }
 
+    // ----- Transitions: every change of `phase` is one of these ----------------------------
+
+    /// `HTTPc_ConnOpen`: queued for the engine, with the buffer and host it lent.
+    pub(crate) fn queue_open(&mut self, buf: ConnBuf, host: AppBytes, no_block: bool) {
+        self.buf = buf;
+        self.host = host;
+        self.no_block = no_block;
+        self.is_websocket = false;
+        self.open_done = false;
+        self.err = HTTPc_ERR_NONE;
+        self.close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
+        self.phase = Phase::OpenQueued;
+    }
+
+    /// `Connect` returned "in progress" with `handle`.
+    pub(crate) fn connecting(&mut self, handle: *mut c_void) {
+        self.set_handle(handle);
+        self.phase = Phase::Connecting;
+    }
+
+    /// The connect ended: connected, or failed (the connection leaves the list).
+    pub(crate) fn connect_done(&mut self, ok: bool) {
+        self.open_done = true;
+        self.phase = if ok { Phase::Connected } else { Phase::Idle };
+    }
+
+    /// `HTTPc_WebSockUpgrade`: the request (`len` bytes) is in the buffer, the objects are
+    /// attached; the transaction's deadline runs from `now`.
+    pub(crate) fn upgrade_queued(&mut self, req: Req, resp: Resp, ws: Ws, len: usize, now: u32) {
+        self.req = Some(req);
+        self.resp = Some(resp);
+        self.ws = Some(ws);
+        self.buf.rx_clear();
+        self.buf.tx_queue_whole(len);
+        self.started_ms = now;
+        self.phase = Phase::UpgradeTx;
+    }
+
+    /// The request is sent: the response is read into the emptied buffer.
+    pub(crate) fn request_sent(&mut self) {
+        self.buf.reset();
+        self.phase = Phase::UpgradeRx;
+    }
+
+    /// A refused upgrade's head is read: its body (`body_left` bytes) is skipped.
+    pub(crate) fn skip_body(&mut self) {
+        self.phase = Phase::Discard;
+    }
+
+    /// 101 and every check passed: the connection is a WebSocket.
+    pub(crate) fn upgraded(&mut self) {
+        self.is_websocket = true;
+        self.buf.tx_clear();
+        self.phase = Phase::WebSock;
+    }
+
+    /// The upgrade did not happen: the WebSocket is detached; after a whole refusal the
+    /// connection is usable again.
+    pub(crate) fn not_upgraded(&mut self, reusable: bool) {
+        self.ws = None;
+        if reusable {
+            self.buf.rx_clear();
+            self.phase = Phase::Connected;
+        }
+    }
+
+    /// The connection ends with `status` and `err` (the socket is already closed): back to
+    /// idle. Returns the phase it was in.
+    pub(crate) fn closed(&mut self, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) -> Phase {
+        self.set_handle(core::ptr::null_mut());
+        self.close_requested = false;
+        self.err = err;
+        self.close_status = status;
+        self.buf.reset();
+        self.open_done = true;
+        core::mem::replace(&mut self.phase, Phase::Idle)
+    }
+
     /// TLS settings were given: the connection is secure.
     pub(crate) fn is_secure(&self) -> bool {
         self.trust.is_some() || !self.secure_cn.is_null()

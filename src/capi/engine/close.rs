@@ -1,8 +1,6 @@
 //! Every way a connection ends: a WebSocket error reported, the transport lost, a timer run
 //! out, a close the API asked for; and the one teardown they all end in.
 
-use core::ptr::null_mut;
-
 use super::super::consts::*;
 use super::super::global::{self, Held};
 use super::super::handle::{ptr_or_null, Conn};
@@ -113,17 +111,10 @@ pub(crate) fn teardown(
     if s.phase == Phase::Idle {
         return;
     }
-    let phase = s.phase;
     if !s.handle.is_null() {
         port.close(s.handle);
-        s.set_handle(null_mut());
     }
-    s.phase = Phase::Idle;
-    s.close_requested = false;
-    s.err = err;
-    s.close_status = status;
-    s.buf.reset();
-    s.open_done = true;
+    let phase = s.closed(status, err);
     let on_close = s.on_close;
     let on_connect = if s.no_block { s.on_connect } else { None };
     // From here on hooks run: the attached objects are reached through the handles taken now,

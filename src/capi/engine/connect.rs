@@ -8,7 +8,6 @@ use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
 use super::super::port::{HTTPc_PORT_SECURE_CFG, Io, Port};
-use super::super::state::Phase;
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::signal_waiters;
 use crate::proto::session::elapsed_ms;
@@ -45,8 +44,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             u32::MAX
         }
         Io::WouldBlock => {
-            s.set_handle(handle);
-            s.phase = Phase::Connecting;
+            s.connecting(handle);
             u32::from(s.connect_timeout_ms)
         }
         Io::Closed | Io::Failed => {
@@ -91,11 +89,8 @@ fn connected(h: &mut Held, c: Conn, ok: bool) {
         return;
     };
     let notify = if s.no_block { s.on_connect } else { None };
-    s.open_done = true;
-    if ok {
-        s.phase = Phase::Connected;
-    } else {
-        s.phase = Phase::Idle;
+    s.connect_done(ok);
+    if !ok {
         h.list_remove(c);
     }
     signal_waiters();

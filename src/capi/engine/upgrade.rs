@@ -71,8 +71,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 // The socket is full: wait for write readiness (or the deadline).
                 return left;
             }
-            s.phase = Phase::UpgradeRx;
-            s.buf.reset();
+            s.request_sent();
             continue;
         }
         if s.phase == Phase::Discard {
@@ -207,7 +206,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
                         return u32::MAX;
                     }
-                    s.phase = Phase::Discard;
+                    s.skip_body();
                     break;
                 }
             }
@@ -277,15 +276,9 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
     let ok = err == HTTPc_ERR_NONE;
     let (req, resp, ws) = (s.req, s.resp, s.ws);
     if upgraded {
-        s.is_websocket = true;
-        s.phase = Phase::WebSock;
-        s.buf.tx_clear();
+        s.upgraded();
     } else {
-        if ok {
-            s.phase = Phase::Connected;
-            s.buf.rx_clear();
-        }
-        s.ws = None;
+        s.not_upgraded(ok);
         if let Some(w) = ws.and_then(|w| h.state(w)) {
             w.used = false;
         }
