@@ -109,29 +109,30 @@ fn write_head(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result
     Ok(())
 }
 
-/// Continues the request in the connection buffer, resumed where it stood: writes the
-/// header `hdr`, or without one ends the request. The connection must still be waiting for
-/// its upgrade (the header hook may have closed it).
-#[inline(never)]
-fn resume(
-    h: &mut Held,
-    c: Conn,
-    at: &mut Written,
-    hdr: Option<(u32, AppBytes)>,
-) -> Result<(), HTTPc_ERR> {
+/// The connection buffer holding the request being written, as long as the connection still
+/// waits for its upgrade (the header hook may have closed it).
+fn request_buf<'a>(h: &'a mut Held, c: Conn) -> Result<&'a mut [u8], HTTPc_ERR> {
     let s = h
         .conn(c)
         .filter(|s| s.phase == Phase::Connected)
         .ok_or(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)?;
-    let mut w = RequestWriter::resume(s.buf.whole(), at.len, at.offered);
-    match hdr {
-        Some((field, value)) => {
-            write_hdr(&mut w, field, value)?;
-            at.len = w.len();
-            at.offered = w.offered();
-        }
-        None => at.len = w.finish().map_err(write_err)?,
-    }
+    Ok(s.buf.whole())
+}
+
+/// Writes one header the hook gave, with a writer resumed where the request stood.
+// Out of line, and referenced only where the header hook is built in (`hdr-tx`).
+#[inline(never)]
+fn write_hook_hdr(
+    h: &mut Held,
+    c: Conn,
+    at: &mut Written,
+    field: u32,
+    value: AppBytes,
+) -> Result<(), HTTPc_ERR> {
+    let mut w = RequestWriter::resume(request_buf(h, c)?, at.len, at.offered);
+    write_hdr(&mut w, field, value)?;
+    at.len = w.len();
+    at.offered = w.offered();
     Ok(())
 }
 
@@ -153,14 +154,16 @@ fn write_request(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Res
         loop {
             let (given, last) =
                 hooks::on_req_hdr(h, hook, up.conn.ptr(), up.req.ptr()).unwrap_or((None, true));
-            let hdr = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            resume(h, up.conn, at, Some(hdr))?;
+            let (field, value) = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+            write_hook_hdr(h, up.conn, at, field, value)?;
             if last {
                 break;
             }
         }
     }
-    resume(h, up.conn, at, None)?;
+    at.len = RequestWriter::resume(request_buf(h, up.conn)?, at.len, at.offered)
+        .finish()
+        .map_err(write_err)?;
     Ok(())
 }
 

@@ -22,13 +22,17 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
     }
     let mut busy = true;
-    // Every message already buffered is delivered before the next receive.
-    let mut starved = true;
+    // Every message already buffered is delivered before the next receive, and a socket
+    // that gave all it had is not asked again until it is ready again (the next pass).
+    let (mut starved, mut drained) = (true, false);
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
-        if starved {
+        if starved && !drained {
             match receive(h, port, c) {
-                Ok(got) => progress |= got,
+                Ok(r) => {
+                    progress |= r.got;
+                    drained = r.drained;
+                }
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
