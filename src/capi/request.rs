@@ -111,7 +111,7 @@ fn write_head(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result
 
 /// The connection buffer holding the request being written, as long as the connection still
 /// waits for its upgrade (the header hook may have closed it).
-fn request_buf<'a>(h: &'a mut Held, c: Conn) -> Result<&'a mut [u8], HTTPc_ERR> {
+fn request_buf(h: &mut Held, c: Conn) -> Result<&mut [u8], HTTPc_ERR> {
     let s = h
         .conn(c)
         .filter(|s| s.phase == Phase::Connected)
