@@ -4,6 +4,7 @@ use core::ffi::c_void;
 
 use super::app::AppBytes;
 use super::consts::*;
+use super::engine;
 use super::ffi::{need, Call, Param};
 use super::global::{self, Held};
 use super::handle::{Conn, Msg, Obj, Ws};
@@ -448,7 +449,12 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if let Some(t) = tail.and_then(|t| h.msg(t)) {
         t.next = Some(m);
     }
-    wake_engine();
+    // A blocking call beside an engine task sends what it can itself (the engine is asleep: we
+    // hold the lock) and wakes the engine only when something is left for it: the common case
+    // costs no task switch at all.
+    if tx.no_block || !h.g().in_task_mode() || engine::send_now(h, c) {
+        wake_engine();
+    }
     if tx.no_block {
         return Ok(());
     }

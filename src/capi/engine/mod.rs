@@ -21,6 +21,7 @@ use super::global::{self, Held};
 use super::handle::Conn;
 use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
 use super::state::{ConnState, Phase};
+use crate::proto::session::State;
 
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
 const TURNS_PER_PASS: u32 = 64;
@@ -63,6 +64,35 @@ pub(crate) fn run_pass(h: &mut Held) -> u32 {
     }
     h.g().in_engine = false;
     sleep
+}
+
+/// Sends, from the thread of a blocking API call, what is queued on `c`, while an engine task
+/// sleeps (the caller holds the lock, so no pass runs). Hooks run as in a pass (`in_engine`: a
+/// hook's blocking call is refused, a close it asks for is left to the engine), and nothing is
+/// torn down here: a socket error is left for the engine's next pass. True when the engine must
+/// look: bytes or messages still wait (it must now watch for write readiness), the socket
+/// failed, or the connection is closing (its close timer now runs, and only a pass ends it).
+pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
+    let Some(port) = global::port() else {
+        return true;
+    };
+    let g = h.g();
+    if g.in_engine {
+        return true;
+    }
+    g.in_engine = true;
+    let now = port.now_ms();
+    let sent = tx::produce_and_flush(h, port, c, now);
+    h.g().in_engine = false;
+    let left = h.conn_ws(c).is_none_or(|(s, ws)| {
+        !s.buf.tx_is_empty()
+            || ws.head.is_some()
+            || ws.cur.is_some()
+            || ws.finishing.is_some()
+            || ws.session.state() != State::Open
+    });
+    let closing = h.conn(c).is_none_or(|s| s.close_requested);
+    sent.is_err() || left || closing
 }
 
 /// What the engine waits for on a connection's socket. By construction this is exactly what
