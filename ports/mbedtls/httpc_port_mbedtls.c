@@ -479,6 +479,12 @@ static void tls_wait(void *p_ctx, const struct HTTPc_PORT_WAIT_ENTRY *p_entries,
   CPU_INT16U n = 0u;
   CPU_INT16U i;
 
+  /* The engine calls Wait without the library lock, and a task making a blocking
+   * HTTPc_WebSockSend may call Send meanwhile (holding that lock): the session bookkeeping
+   * below takes the lock too, so it never runs beside a Send. Not held while sleeping. */
+  if (t->Inner.Lock != NULL) {
+    t->Inner.Lock(t->Inner.Ctx);
+  }
   if (nbr_entries == 0u) {
     /* Watch mode (or nothing to wait on): bring every inner watch up to date first, since a
      * Send/Recv may have changed the direction TLS is blocked on. */
@@ -506,6 +512,9 @@ static void tls_wait(void *p_ctx, const struct HTTPc_PORT_WAIT_ENTRY *p_entries,
         timeout_ms = 1u; /* more than fit: poll */
       }
     }
+  }
+  if (t->Inner.Unlock != NULL) {
+    t->Inner.Unlock(t->Inner.Ctx);
   }
   t->Inner.Wait(t->Inner.Ctx, (n > 0u) ? in : NULL, n, timeout_ms);
 }
