@@ -27,42 +27,23 @@ pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool
     Ok(moved)
 }
 
-/// What one [`receive`] did.
-pub(super) struct Received {
-    /// Bytes arrived.
-    pub got: bool,
-    /// The socket has nothing more for now: it gave less than there was room for, or would
-    /// block. Asking again before its next readiness would cost a call that returns nothing.
-    pub drained: bool,
-}
-
-/// Receives into the free end of the receive region (compacted first).
-pub(super) fn receive(h: &mut Held, port: &Port, c: Conn) -> Result<Received, HTTPc_ERR> {
-    let none = Received {
-        got: false,
-        drained: false,
-    };
+/// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
+/// arrived.
+pub(super) fn receive(h: &mut Held, port: &Port, c: Conn) -> Result<bool, HTTPc_ERR> {
     let Some(s) = h.conn(c) else {
-        return Ok(none);
+        return Ok(false);
     };
     let handle = s.handle;
     let space = s.buf.rx_space();
-    let room = space.len();
-    if room == 0 {
-        return Ok(none);
+    if space.is_empty() {
+        return Ok(false);
     }
     match port.recv(handle, space) {
         Io::Done(n) => {
             s.buf.rx_commit(n);
-            Ok(Received {
-                got: true,
-                drained: n < room,
-            })
+            Ok(true)
         }
-        Io::WouldBlock => Ok(Received {
-            got: false,
-            drained: true,
-        }),
+        Io::WouldBlock => Ok(false),
         io => Err(rx_err(io)),
     }
 }

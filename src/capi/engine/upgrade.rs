@@ -86,7 +86,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
         }
         let got = match receive(h, port, c) {
-            Ok(r) => r.got,
+            Ok(got) => got,
             Err(e) => {
                 end(h, port, c, false, e);
                 return u32::MAX;

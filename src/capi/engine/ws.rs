@@ -22,17 +22,14 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
     }
     let mut busy = true;
-    // Every message already buffered is delivered before the next receive, and a socket
-    // that gave all it had is not asked again until it is ready again (the next pass).
-    let (mut starved, mut drained) = (true, false);
+    // Every message already buffered is delivered before the next receive. (A short read is
+    // no sign that the socket is drained: a TLS layer returns one record at a time.)
+    let mut starved = true;
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
-        if starved && !drained {
+        if starved {
             match receive(h, port, c) {
-                Ok(r) => {
-                    progress |= r.got;
-                    drained = r.drained;
-                }
+                Ok(got) => progress |= got,
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
