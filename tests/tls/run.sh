@@ -61,10 +61,10 @@ fi
 
 # -- build -----------------------------------------------------------------------------------------
 LIB="$ROOT/target/release/libhttpc_ws.a"
-if [ ! -f "$LIB" ]; then
-    log "building $LIB (cargo build --release)"
-    cargo build --release -j1
-fi
+# Always through cargo (a no-op when up to date): a library left from an older tree would be
+# tested instead of this one.
+log "building $LIB (cargo build --release)"
+cargo build --release -j1
 mkdir -p "$OUT"
 FLAGS=(-std=c99 -g -O1 -Wall -Wextra -Werror)
 [ "$ASAN" = 0 ] || FLAGS+=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
