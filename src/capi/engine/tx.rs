@@ -16,6 +16,9 @@ use crate::proto::frame::{Opcode, MAX_HEADER_LEN};
 use crate::proto::mask::{apply_mask, Masker};
 
 /// Fills the send region when empty (control frames first), then sends it.
+// Inlined into both callers (the pass and `send_now`): out of line its frame would sit on the
+// deepest stack path, under every send hook.
+#[inline(always)]
 pub(super) fn produce_and_flush(
     h: &mut Held,
     port: &Port,
