@@ -99,19 +99,11 @@ fn reset_between_cases_with_different_ports() {
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
         assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
         o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || world(|w| w
-            .log
-            .borrow()
-            .iter()
-            .any(|e| matches!(e, Ev::Connect { .. })))));
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
         assert_eq!(o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err), DEF_FAIL);
         assert_eq!(err, HTTPc_ERR_NONE);
     }
-    assert!(o.pump_until(10, 0, || world(|w| w
-        .log
-        .borrow()
-        .iter()
-        .any(|e| matches!(e, Ev::Open { .. })))));
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
     // The handshake key came from the second port's random source.
     assert!(SECOND_PORT_RANDOM_CALLS.load(std::sync::atomic::Ordering::Relaxed) > before);
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
@@ -152,20 +144,12 @@ fn reset_between_cases_with_different_ports() {
     }
     let handle = sock.id.get();
     assert_eq!(last_watched(handle), Some(HTTPc_PORT_WAIT_WR), "connecting");
-    assert!(o.pump_until(10, 0, || world(|w| w
-        .log
-        .borrow()
-        .iter()
-        .any(|e| matches!(e, Ev::Connect { .. })))));
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
     unsafe {
         assert_eq!(o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err), DEF_FAIL);
         assert_eq!(err, HTTPc_ERR_NONE);
     }
-    assert!(o.pump_until(10, 0, || world(|w| w
-        .log
-        .borrow()
-        .iter()
-        .any(|e| matches!(e, Ev::Open { .. })))));
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
     unsafe { HTTPc_TaskHandler() };
     assert_eq!(
         last_watched(handle),

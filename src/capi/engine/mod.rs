@@ -85,14 +85,14 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
     let sent = tx::produce_and_flush(h, port, c, now);
     h.g().in_engine = false;
     let left = h.conn_ws(c).is_none_or(|(s, ws)| {
-        !s.buf.tx_is_empty()
+        s.close_requested
+            || !s.buf.tx_is_empty()
             || ws.head.is_some()
             || ws.cur.is_some()
             || ws.finishing.is_some()
             || ws.session.state() != State::Open
     });
-    let closing = h.conn(c).is_none_or(|s| s.close_requested);
-    sent.is_err() || left || closing
+    sent.is_err() || left
 }
 
 /// What the engine waits for on a connection's socket. By construction this is exactly what

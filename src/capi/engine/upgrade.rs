@@ -7,7 +7,7 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
-use super::super::state::Phase;
+use super::super::state::{Phase, ReqState};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::close::teardown;
 use super::io::{flush, receive};
@@ -179,8 +179,8 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         Body::Unbounded => s.body_unbounded = true,
                     }
                     let req = h.conn(c).and_then(|s| s.req);
-                    let hook = h
-                        .req_of(c)
+                    let hook = req
+                        .and_then(|r| h.state::<_, ReqState>(r))
                         .and_then(|r| r.on_hdr_rx)
                         .filter(|_| cfg!(feature = "hdr-rx"));
                     if let Some(field) = field.filter(|&f| !consumed_hdr(f)) {
