@@ -327,13 +327,26 @@ impl ResponseParser {
             return Err(Error::ObsFold);
         }
         let line_window = self.max_line.saturating_add(2);
+        // Chunk-size lines have no budget but the line's; head and trailer lines share theirs.
+        let window = if state == State::ChunkSize {
+            line_window
+        } else {
+            line_window.min(self.max_head.saturating_sub(self.used))
+        };
+        let error = |e| match e {
+            LineError::TooLong if window < line_window => Error::HeadTooLarge,
+            LineError::TooLong => Error::LineTooLong,
+            LineError::Malformed if state == State::Status => Error::StatusLineMalformed,
+            LineError::Malformed if state == State::ChunkSize => Error::ChunkSizeInvalid,
+            LineError::Malformed => Error::HeaderMalformed,
+            LineError::Version => Error::VersionInvalid,
+            LineError::Code => Error::StatusCodeInvalid,
+            LineError::ObsFold => Error::ObsFold,
+        };
+        let Some((line, used)) = take_line(input, window).map_err(error)? else {
+            return Ok((0, None));
+        };
         if state == State::ChunkSize {
-            let (line, used) = match take_line(input, line_window) {
-                Ok(Some(found)) => found,
-                Ok(None) => return Ok((0, None)),
-                Err(LineError::TooLong) => return Err(Error::LineTooLong),
-                Err(_) => return Err(Error::ChunkSizeInvalid),
-            };
             let size = parse_chunk_size(line)?;
             self.remaining = size;
             self.state = if size == 0 {
@@ -345,19 +358,6 @@ impl ResponseParser {
             };
             return Ok((used, None));
         }
-        let window = line_window.min(self.max_head.saturating_sub(self.used));
-        let error = |e| match e {
-            LineError::TooLong if window < line_window => Error::HeadTooLarge,
-            LineError::TooLong => Error::LineTooLong,
-            LineError::Malformed if state == State::Status => Error::StatusLineMalformed,
-            LineError::Malformed => Error::HeaderMalformed,
-            LineError::Version => Error::VersionInvalid,
-            LineError::Code => Error::StatusCodeInvalid,
-            LineError::ObsFold => Error::ObsFold,
-        };
-        let Some((line, used)) = take_line(input, window).map_err(error)? else {
-            return Ok((0, None));
-        };
         self.used = self.used.saturating_add(used);
         let event = if line.is_empty() {
             match state {
@@ -522,33 +522,29 @@ fn parse_chunk_size(line: &[u8]) -> Result<u32, Error> {
         digits = true;
         rest = tail;
     }
-    if !digits {
-        return Err(Error::ChunkSizeInvalid);
-    }
     // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): whitespace only before a
     // ';' or around a '='.
-    while !rest.is_empty() {
+    while digits && !rest.is_empty() {
         let [b';', tail @ ..] = trim_start_ows(rest) else {
             return Err(Error::ChunkSizeInvalid);
         };
-        let tail = trim_start_ows(tail);
-        let name = tail.iter().position(|&b| !tchar(b)).unwrap_or(tail.len());
-        if name == 0 {
-            return Err(Error::ChunkSizeInvalid);
-        }
-        rest = tail.get(name..).unwrap_or_default();
-        if let [b'=', value @ ..] = trim_start_ows(rest) {
-            rest = skip_ext_value(trim_start_ows(value)).ok_or(Error::ChunkSizeInvalid)?;
-        }
+        rest = chunk_ext(tail).ok_or(Error::ChunkSizeInvalid)?;
+    }
+    if !digits {
+        return Err(Error::ChunkSizeInvalid);
     }
     Ok(size)
 }
 
-/// Skips a token or a quoted-string at the start of `s`; the bytes after it.
-fn skip_ext_value(s: &[u8]) -> Option<&[u8]> {
-    let [b'"', quoted @ ..] = s else {
-        let n = s.iter().position(|&b| !tchar(b)).unwrap_or(s.len());
-        return if n == 0 { None } else { s.get(n..) };
+/// Skips `BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ]`; the bytes after it.
+fn chunk_ext(s: &[u8]) -> Option<&[u8]> {
+    let rest = skip_token(trim_start_ows(s))?;
+    let [b'=', value @ ..] = trim_start_ows(rest) else {
+        return Some(rest);
+    };
+    let value = trim_start_ows(value);
+    let [b'"', quoted @ ..] = value else {
+        return skip_token(value);
     };
     let mut rest = quoted;
     loop {
@@ -558,6 +554,16 @@ fn skip_ext_value(s: &[u8]) -> Option<&[u8]> {
             [b, tail @ ..] if *b != b'\\' && !is_ctl(*b) => rest = tail,
             _ => return None,
         }
+    }
+}
+
+/// Skips a token at the start of `s`; `None` when there is none.
+fn skip_token(s: &[u8]) -> Option<&[u8]> {
+    let n = s.iter().position(|&b| !tchar(b)).unwrap_or(s.len());
+    if n == 0 {
+        None
+    } else {
+        s.get(n..)
     }
 }
 
