@@ -10,6 +10,10 @@
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
 use super::base64;
+use super::http::{
+    is_token, list_contains_ci, list_next, lookup_ci, parse_field, parse_status, take_line,
+    trim_ows, LineError,
+};
 use super::sha1::Sha1;
 use core::fmt;
 
@@ -50,93 +54,8 @@ impl Key {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared byte helpers
+// Byte helpers (the HTTP ones are shared with plain requests: `super::http`)
 // ---------------------------------------------------------------------------------------------
-
-/// RFC 9110 `tchar`.
-const fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
-}
-
-/// Bit `b % 32` of word `b / 32` is set when `b` is a `tchar` (smaller than the comparisons).
-const TCHAR_BITS: [u32; 4] = [
-    tchar_bits(0),
-    tchar_bits(32),
-    tchar_bits(64),
-    tchar_bits(96),
-];
-
-const fn tchar_bits(base: u8) -> u32 {
-    let mut bits = 0;
-    let mut i = 0;
-    while i < 32 {
-        if is_tchar(base + i) {
-            bits |= 1 << i;
-        }
-        i += 1;
-    }
-    bits
-}
-
-fn is_token(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.iter().all(|&b| {
-            TCHAR_BITS
-                .get(usize::from(b >> 5))
-                .is_some_and(|w| (w >> (b & 31)) & 1 != 0)
-        })
-}
-
-/// Trims optional whitespace (SP / HTAB) on both sides.
-fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = s {
-        s = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = s {
-        s = rest;
-    }
-    s
-}
-
-/// The next non-empty, OWS-trimmed element of a comma-separated list; `list` is advanced past
-/// it (and its comma).
-fn list_next<'a>(list: &mut &'a [u8]) -> Option<&'a [u8]> {
-    while !list.is_empty() {
-        let end = list.iter().position(|&b| b == b',').unwrap_or(list.len());
-        let element = trim_ows(list.get(..end).unwrap_or_default());
-        *list = list.get(end.saturating_add(1)..).unwrap_or_default();
-        if !element.is_empty() {
-            return Some(element);
-        }
-    }
-    None
-}
-
-fn list_contains_ci(mut list: &[u8], token: &[u8]) -> bool {
-    while let Some(e) = list_next(&mut list) {
-        if e.eq_ignore_ascii_case(token) {
-            return true;
-        }
-    }
-    false
-}
 
 /// 32-bit FNV-1a.
 fn fnv1a(data: &[u8]) -> u32 {
@@ -278,24 +197,9 @@ const HDR_COUNT: usize = 10;
 /// A caller may supply none of them but `Sec-WebSocket-Protocol`: `Host`, `Connection`,
 /// `Upgrade`, the `Sec-WebSocket-Key`/`-Version` the writer writes itself,
 /// `Sec-WebSocket-Accept`, `Sec-WebSocket-Extensions`, `Content-Length`, `Transfer-Encoding`.
+#[inline(always)] // callers pass the table to the shared lookup directly
 fn known_header(name: &[u8]) -> usize {
-    let mut index = 0;
-    let mut at = 0;
-    let mut same = true;
-    for &k in KNOWN_HEADERS {
-        if k == 0 {
-            if same && at == name.len() {
-                return index;
-            }
-            index += 1;
-            at = 0;
-            same = true;
-        } else {
-            same &= name.get(at).is_some_and(|b| b.to_ascii_lowercase() == k);
-            at += 1;
-        }
-    }
-    index
+    lookup_ci(KNOWN_HEADERS, name)
 }
 
 /// A byte that may never appear in a request line or Host value: CTLs, SP, DEL.
@@ -656,22 +560,19 @@ impl ResponseParser {
             .max_line
             .saturating_add(2)
             .min(self.max_head.saturating_sub(self.consumed));
-        let searched = input.get(..window).unwrap_or(input);
-        let Some(lf) = searched.iter().position(|&b| b == b'\n') else {
-            if input.len() >= window {
-                return Err(HandshakeError::HeaderTooLarge);
-            }
+        let error = |e| match e {
+            // An obs-fold (RFC 9112 §5.2) is refused like any other malformed line.
+            LineError::Malformed | LineError::ObsFold => malformed,
+            LineError::TooLong => HandshakeError::HeaderTooLarge,
+            LineError::Version => HandshakeError::VersionInvalid,
+            LineError::Code => HandshakeError::StatusCodeInvalid,
+        };
+        let Some((line, used)) = take_line(input, window).map_err(error)? else {
             return Ok((0, None));
         };
-        let [line @ .., b'\r'] = searched.get(..lf).unwrap_or_default() else {
-            return Err(malformed);
-        };
-        if line.iter().any(|&b| b == b'\r' || b == 0) {
-            return Err(malformed);
-        }
-        let used = lf.saturating_add(1);
         let event = if in_status {
-            let (code, reason) = parse_status(line)?;
+            // HTTP/1.0 cannot upgrade: only 1.1 is accepted (`min_minor` 1).
+            let (code, _, reason) = parse_status(line, 1).map_err(error)?;
             self.code = code;
             self.state = State::Headers;
             ParseEvent::Status { code, reason }
@@ -690,19 +591,7 @@ impl ResponseParser {
             self.state = State::Done;
             ParseEvent::Done { code: self.code }
         } else {
-            // obs-fold (RFC 9112 §5.2): refused rather than unfolded.
-            if let [b' ' | b'\t', ..] = line {
-                return Err(HandshakeError::HeaderMalformed);
-            }
-            let colon = line
-                .iter()
-                .position(|&b| b == b':')
-                .ok_or(HandshakeError::HeaderMalformed)?;
-            let name = line.get(..colon).unwrap_or_default();
-            if !is_token(name) {
-                return Err(HandshakeError::HeaderMalformed);
-            }
-            let value = trim_ows(line.get(colon.saturating_add(1)..).unwrap_or_default());
+            let (name, value) = parse_field(line).map_err(error)?;
             if self.code == 101 {
                 self.check_header(name, value)?;
             }
@@ -744,67 +633,6 @@ impl ResponseParser {
         }
         Ok(())
     }
-}
-
-/// Parses `HTTP/1.1 SP 3DIGIT [SP reason]` (CRLF already removed). Leniency: the SP before an
-/// empty reason may be missing (`HTTP/1.1 101`), as some servers omit it. Error classes as
-/// the legacy client's: a first word that is not `HTTP/1.1` is a version error (garbage such
-/// as `ICY 200 OK` included), a missing or bad code a status-code error, and a line with no
-/// SP at all (or empty) a format error.
-fn parse_status(line: &[u8]) -> Result<(u16, &[u8]), HandshakeError> {
-    if line.is_empty() {
-        return Err(HandshakeError::StatusLineMalformed);
-    }
-    let mut version = line;
-    let mut rest: Option<&[u8]> = None;
-    for (i, &b) in line.iter().enumerate() {
-        if b == b' ' {
-            if let Some((v, r)) = line.split_at_checked(i) {
-                version = v;
-                rest = r.get(1..);
-            }
-            break;
-        }
-    }
-    if version != b"HTTP/1.1" {
-        return Err(HandshakeError::VersionInvalid);
-    }
-    let Some(rest) = rest else {
-        return Err(HandshakeError::StatusLineMalformed);
-    };
-    // The code runs to the next SP (then the reason follows) or to the end of the line.
-    if let [] | [b' ', ..] = rest {
-        return Err(HandshakeError::StatusCodeInvalid);
-    }
-    let mut rest = rest;
-    let mut code = 0u16;
-    let mut digits = 0;
-    let reason = loop {
-        match rest {
-            [] => break rest,
-            [b' ', reason @ ..] => break reason,
-            [d, tail @ ..] => {
-                if !d.is_ascii_digit() || digits == 3 {
-                    return Err(HandshakeError::StatusCodeInvalid);
-                }
-                code = code * 10 + u16::from(d - b'0');
-                digits += 1;
-                rest = tail;
-            }
-        }
-    };
-    // Fewer than 3 digits make a code below 100.
-    if !(100..=599).contains(&code) {
-        return Err(HandshakeError::StatusCodeInvalid);
-    }
-    // reason-phrase = *( HTAB / SP / VCHAR / obs-text )
-    if reason
-        .iter()
-        .any(|&b| (b < b' ' && b != b'\t') || b == 0x7f)
-    {
-        return Err(HandshakeError::StatusLineMalformed);
-    }
-    Ok((code, reason))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod bytes;
 pub mod close;
 pub mod frame;
 pub mod handshake;
+pub mod http;
 pub mod mask;
 pub mod session;
 pub mod sha1;

@@ -1,0 +1,648 @@
+//! The response to a plain HTTP/1.1 request (issue #17): an incremental, zero-copy parser.
+//!
+//! This module owns [`ResponseParser`], its [`Event`]s and [`Error`]s, the body [`Framing`] a
+//! head implies, and the `Content-Type` classification for `HTTPc_RESP_OBJ`
+//! ([`content_type`]).
+//!
+//! Strict on purpose, the bytes come from the network: CRLF line ends only, no obs-fold, no
+//! control bytes in values, `Content-Length` and `Transfer-Encoding` never together, one
+//! `Content-Length` value, `chunked` as the only transfer coding, chunk sizes that fit in 32
+//! bits, nothing after the end of the message. Each refusal is its own [`Error`] variant.
+
+use super::{
+    has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, parse_field, parse_status, take_line,
+    tchar, trim_ows, trim_start_ows, LineError,
+};
+use core::fmt;
+
+/// Why a response was refused. Each variant names the `HTTPc_ERR_*` the C layer reports for
+/// it; legacy (`http-c_resp.c`) reported the same codes for the same classes of fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Error {
+    /// The status line is not `HTTP-version SP 3DIGIT [SP reason]`: no SP, a bare CR or LF, a
+    /// NUL or another control byte. → `HTTPc_ERR_RESP_FORMAT_INVALID`.
+    StatusLineMalformed,
+    /// The version is neither `HTTP/1.1` nor `HTTP/1.0` (legacy refused 1.0 too).
+    /// → `HTTPc_ERR_RESP_PROTOCOL_VER_INVALID`.
+    VersionInvalid,
+    /// The status code is not 3 digits in 100..=599. → `HTTPc_ERR_RESP_STATUS_CODE_INVALID`.
+    StatusCodeInvalid,
+    /// A header or trailer line without colon, with an empty or non-token name, a bare CR or
+    /// LF, or a control byte in its value. → `HTTPc_ERR_RESP_HDR_MALFORMED`.
+    HeaderMalformed,
+    /// A header or trailer line starting with SP or HTAB (obs-fold, RFC 9112 §5.2).
+    /// → `HTTPc_ERR_RESP_HDR_MALFORMED`.
+    ObsFold,
+    /// A line (status, header, chunk size, trailer) longer than `max_line`: the caller's buffer
+    /// holds `max_line + 2` bytes without a LF. → `HTTPc_ERR_RESP_HDR_TOO_LARGE`.
+    LineTooLong,
+    /// The head (interim heads included) or the trailer section exceeds `max_head`.
+    /// → `HTTPc_ERR_RESP_HDR_TOO_LARGE`.
+    HeadTooLarge,
+    /// `Content-Length` is not 1*DIGIT (a list included) or exceeds 2^32 - 1.
+    /// → `HTTPc_ERR_RESP_CONTENT_LEN_INVALID`.
+    ContentLengthInvalid,
+    /// Two `Content-Length` headers with different values.
+    /// → `HTTPc_ERR_RESP_CONTENT_LEN_INVALID`.
+    ContentLengthConflict,
+    /// Both `Content-Length` and `Transfer-Encoding` (RFC 9112 §6.3: a smuggling sign).
+    /// → `HTTPc_ERR_RESP_HDR_INVALID`.
+    ContentLengthWithTransferEncoding,
+    /// A `Transfer-Encoding` other than exactly `chunked` (another coding, a list, a repeat),
+    /// or any in an HTTP/1.0 response. → `HTTPc_ERR_RESP_HDR_INVALID`, as legacy.
+    TransferEncodingUnsupported,
+    /// A chunk-size line that is not `1*HEXDIG *(BWS ";" BWS name [BWS "=" BWS value])`.
+    /// → `HTTPc_ERR_RESP_CHUNK_INVALID`.
+    ChunkSizeInvalid,
+    /// A chunk size over 2^32 - 1. → `HTTPc_ERR_RESP_CHUNK_INVALID`.
+    ChunkSizeOverflow,
+    /// Chunk data not followed by CRLF. → `HTTPc_ERR_RESP_CHUNK_INVALID`.
+    ChunkDelimiterInvalid,
+    /// Bytes after the end of the message (fed once the parser is done): the server sent more
+    /// than the message it announced, or something nobody asked for.
+    /// → `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`.
+    DataAfterEnd,
+    /// The connection ended ([`ResponseParser::eof`]) before the message did.
+    /// → `HTTPc_ERR_CONN_SOCK_CLOSED`, what legacy reported for a close mid-response.
+    Truncated,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Error::StatusLineMalformed => "malformed status line",
+            Error::VersionInvalid => "response is not HTTP/1.1 or HTTP/1.0",
+            Error::StatusCodeInvalid => "invalid status code",
+            Error::HeaderMalformed => "malformed header line",
+            Error::ObsFold => "folded header line",
+            Error::LineTooLong => "line too long",
+            Error::HeadTooLarge => "response head too large",
+            Error::ContentLengthInvalid => "invalid Content-Length",
+            Error::ContentLengthConflict => "conflicting Content-Length",
+            Error::ContentLengthWithTransferEncoding => "Content-Length with Transfer-Encoding",
+            Error::TransferEncodingUnsupported => "unsupported Transfer-Encoding",
+            Error::ChunkSizeInvalid => "invalid chunk size line",
+            Error::ChunkSizeOverflow => "chunk size too large",
+            Error::ChunkDelimiterInvalid => "chunk data not followed by CRLF",
+            Error::DataAfterEnd => "data after the end of the response",
+            Error::Truncated => "connection closed before the end of the response",
+        })
+    }
+}
+
+/// How the body of a response is delimited (RFC 9112 §6.3), decided at the end of the head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// No body: a response to HEAD, a 101, 204 or 304 (whatever its headers announce).
+    NoBody,
+    /// `Content-Length: n`.
+    Length(u32),
+    /// `Transfer-Encoding: chunked`; the chunk framing is removed from [`Event::Data`].
+    Chunked,
+    /// Neither: the body runs until the server closes ([`ResponseParser::eof`]).
+    UntilClose,
+}
+
+/// One step of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// The status line. A 1xx other than 101 is interim: its head ends with [`Event::Interim`]
+    /// and the final response's status line follows.
+    Status {
+        /// Status code, 100..=599.
+        code: u16,
+        /// Minor version: 1 for HTTP/1.1, 0 for HTTP/1.0.
+        minor: u8,
+        /// Reason phrase as received (may be empty).
+        reason: &'a [u8],
+    },
+    /// A header line: name as received (compare case-insensitively) and OWS-trimmed value.
+    /// Every header is reported, the ones the parser reads itself included.
+    Header {
+        /// Field name.
+        name: &'a [u8],
+        /// Field value, OWS-trimmed.
+        value: &'a [u8],
+    },
+    /// The end of an interim (1xx, not 101) head; another status line follows.
+    Interim,
+    /// The end of the final head.
+    Head {
+        /// How the body is delimited.
+        framing: Framing,
+        /// True when the connection may carry another request once this response ended:
+        /// HTTP/1.1 without `Connection: close`, or HTTP/1.0 with `Connection: keep-alive`;
+        /// never after a body delimited by the close, nor after a 101.
+        keep_alive: bool,
+    },
+    /// Body bytes, chunk framing removed: a slice of the input given to
+    /// [`ResponseParser::feed`], never empty.
+    Data(&'a [u8]),
+    /// A trailer line after a chunked body (RFC 9112 §7.1.2), as [`Event::Header`]. Reported,
+    /// never merged into the head: it changes nothing of the framing.
+    Trailer {
+        /// Field name.
+        name: &'a [u8],
+        /// Field value, OWS-trimmed.
+        value: &'a [u8],
+    },
+    /// The end of the response.
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Status,
+    Headers,
+    /// Content-Length body (or none): `remaining` bytes left.
+    Body,
+    UntilClose,
+    ChunkSize,
+    /// `remaining` bytes of the current chunk left.
+    ChunkData,
+    /// The CRLF after chunk data.
+    ChunkEnd,
+    Trailers,
+    Done,
+    Failed(Error),
+}
+
+/// The request was HEAD.
+const F_HEAD: u8 = 1;
+const F_HTTP10: u8 = 2;
+const F_LENGTH: u8 = 4;
+const F_CHUNKED: u8 = 8;
+const F_CLOSE: u8 = 16;
+const F_KEEP_ALIVE: u8 = 32;
+
+/// The headers that decide the framing, in the order of the indexes `header` matches on.
+const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
+
+/// Incremental parser of one response to a plain HTTP/1.1 request.
+///
+/// Feed it the bytes not consumed yet, each time from the first one; each call consumes at
+/// most one line of the head (or of the chunk framing) or one piece of body, and returns at
+/// most one event. The events and the error, if any, depend only on the byte stream, not on
+/// how it was split (body bytes come in as many [`Event::Data`] pieces as the splits make).
+///
+/// The caller's buffer only has to hold one line: `max_line + 2` bytes always suffice, and a
+/// longer line is [`Error::LineTooLong`]. Body bytes are handed out where they lie, so a body
+/// of any size streams through that buffer; they count as consumed once handed out (an engine
+/// whose body hook takes fewer keeps the rest aside itself before feeding what follows).
+///
+/// After [`Event::End`] the parser is done and consumes nothing more: bytes fed to it then are
+/// [`Error::DataAfterEnd`], so an engine that feeds whatever arrived notices a server that
+/// sent more than it announced. The next response on a persistent connection needs a new
+/// parser, made once the next request is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseParser {
+    max_line: usize,
+    max_head: usize,
+    /// Head bytes consumed so far (every interim head included), then trailer bytes.
+    used: usize,
+    /// Body or chunk bytes left.
+    remaining: u32,
+    /// The `Content-Length` value, valid with `F_LENGTH`.
+    length: u32,
+    code: u16,
+    flags: u8,
+    state: State,
+}
+
+impl ResponseParser {
+    /// A parser for the response to one request. `max_line` bounds one line without its CRLF,
+    /// `max_head` the whole head including every CRLF (interim heads included; the trailer
+    /// section gets its own `max_head`); e.g. 1024 / 8192. `head_request`: the request was
+    /// HEAD, so the response has no body whatever its headers say.
+    pub const fn new(max_line: usize, max_head: usize, head_request: bool) -> Self {
+        ResponseParser {
+            max_line,
+            max_head,
+            used: 0,
+            remaining: 0,
+            length: 0,
+            code: 0,
+            flags: if head_request { F_HEAD } else { 0 },
+            state: State::Status,
+        }
+    }
+
+    /// `max_line`, for the tests' buffer check.
+    #[cfg(test)]
+    pub(super) fn max_line(&self) -> usize {
+        self.max_line
+    }
+
+    /// True once [`Event::End`] has been returned.
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    /// The value of the `Content-Length` header of the current head, if it had one, even
+    /// where it does not delimit the body (a response to HEAD, a 304).
+    pub fn content_length(&self) -> Option<u32> {
+        (self.flags & F_LENGTH != 0).then_some(self.length)
+    }
+
+    /// Consumes the start of `input` (the first byte not consumed yet) and returns
+    /// `(bytes consumed, event)`.
+    ///
+    /// `Ok((0, None))` means nothing can be decided from `input`: call again with more bytes
+    /// appended. Any other result is progress (a chunk-size line, for one, is consumed without
+    /// an event); call again, with empty input if need be, until `Ok((0, None))`: an
+    /// [`Event::End`] can follow [`Event::Head`] or the last [`Event::Data`] without another
+    /// byte.
+    ///
+    /// After an error every call returns the same error.
+    pub fn feed<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Event<'a>>), Error> {
+        let result = self.step(input);
+        if let Err(e) = result {
+            self.state = State::Failed(e);
+        }
+        result
+    }
+
+    /// The connection ended. `Ok(Some(End))` ends a body delimited by the close; `Ok(None)`:
+    /// the response had already ended. Anywhere else the response is cut short:
+    /// [`Error::Truncated`] (sticky, like every error).
+    pub fn eof(&mut self) -> Result<Option<Event<'static>>, Error> {
+        match self.state {
+            State::Done => Ok(None),
+            State::Failed(e) => Err(e),
+            State::UntilClose => {
+                self.state = State::Done;
+                Ok(Some(Event::End))
+            }
+            State::Body if self.remaining == 0 => {
+                self.state = State::Done;
+                Ok(Some(Event::End))
+            }
+            _ => {
+                self.state = State::Failed(Error::Truncated);
+                Err(Error::Truncated)
+            }
+        }
+    }
+
+    fn step<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Event<'a>>), Error> {
+        match self.state {
+            State::Failed(e) => Err(e),
+            State::Done if input.is_empty() => Ok((0, None)),
+            State::Done => Err(Error::DataAfterEnd),
+            State::Body if self.remaining == 0 => {
+                self.state = State::Done;
+                Ok((0, Some(Event::End)))
+            }
+            State::Body | State::ChunkData => {
+                let n = input
+                    .len()
+                    .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+                // `n <= remaining`: the cast is exact and nothing underflows.
+                self.remaining -= n as u32;
+                if self.remaining == 0 && self.state == State::ChunkData {
+                    self.state = State::ChunkEnd;
+                }
+                Ok(data(input, n))
+            }
+            State::UntilClose => Ok(data(input, input.len())),
+            // The CRLF after chunk data, refused from its first wrong byte.
+            State::ChunkEnd => match input {
+                [] | [b'\r'] => Ok((0, None)),
+                [b'\r', b'\n', ..] => {
+                    self.state = State::ChunkSize;
+                    Ok((2, None))
+                }
+                _ => Err(Error::ChunkDelimiterInvalid),
+            },
+            State::Status | State::Headers | State::ChunkSize | State::Trailers => self.line(input),
+        }
+    }
+
+    /// One line of the head, the chunk framing or the trailers.
+    fn line<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Event<'a>>), Error> {
+        let state = self.state;
+        let field_line = matches!(state, State::Headers | State::Trailers);
+        // An obs-fold shows in its first byte: refused without waiting for the line's end.
+        if field_line && matches!(input, [b' ' | b'\t', ..]) {
+            return Err(Error::ObsFold);
+        }
+        let line_window = self.max_line.saturating_add(2);
+        // Chunk-size lines have no budget but the line's; head and trailer lines share theirs.
+        let window = if state == State::ChunkSize {
+            line_window
+        } else {
+            line_window.min(self.max_head.saturating_sub(self.used))
+        };
+        let error = |e| match e {
+            LineError::TooLong if window < line_window => Error::HeadTooLarge,
+            LineError::TooLong => Error::LineTooLong,
+            LineError::Malformed if state == State::Status => Error::StatusLineMalformed,
+            LineError::Malformed if state == State::ChunkSize => Error::ChunkSizeInvalid,
+            LineError::Malformed => Error::HeaderMalformed,
+            LineError::Version => Error::VersionInvalid,
+            LineError::Code => Error::StatusCodeInvalid,
+            LineError::ObsFold => Error::ObsFold,
+        };
+        let Some((line, used)) = take_line(input, window).map_err(error)? else {
+            return Ok((0, None));
+        };
+        if state == State::ChunkSize {
+            let size = parse_chunk_size(line)?;
+            self.remaining = size;
+            self.state = if size == 0 {
+                // The trailer section gets a head budget of its own.
+                self.used = 0;
+                State::Trailers
+            } else {
+                State::ChunkData
+            };
+            return Ok((used, None));
+        }
+        self.used = self.used.saturating_add(used);
+        let event = if line.is_empty() {
+            match state {
+                // Empty lines before a status line are skipped (legacy skipped leading
+                // blanks; some servers send a CRLF after a body).
+                State::Status => return Ok((used, None)),
+                State::Trailers => {
+                    self.state = State::Done;
+                    Event::End
+                }
+                _ => self.head_end(),
+            }
+        } else if state == State::Status {
+            let (code, minor, reason) = parse_status(line, 0).map_err(error)?;
+            self.code = code;
+            // A new head: only the request's HEAD flag carries over from an interim one.
+            self.flags = (self.flags & F_HEAD) | if minor == 0 { F_HTTP10 } else { 0 };
+            self.state = State::Headers;
+            Event::Status {
+                code,
+                minor,
+                reason,
+            }
+        } else {
+            let (name, value) = parse_field(line).map_err(error)?;
+            if has_ctl(value) {
+                return Err(Error::HeaderMalformed);
+            }
+            if state == State::Trailers {
+                Event::Trailer { name, value }
+            } else {
+                self.header(name, value)?;
+                Event::Header { name, value }
+            }
+        };
+        Ok((used, Some(event)))
+    }
+
+    /// Records what a header says about the framing and the connection.
+    fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Error> {
+        match lookup_ci(FRAMING_HEADERS, name) {
+            0 => {
+                if self.flags & F_CHUNKED != 0 {
+                    return Err(Error::ContentLengthWithTransferEncoding);
+                }
+                let n = parse_decimal(value).ok_or(Error::ContentLengthInvalid)?;
+                if self.flags & F_LENGTH != 0 && n != self.length {
+                    return Err(Error::ContentLengthConflict);
+                }
+                self.length = n;
+                self.flags |= F_LENGTH;
+            }
+            1 => {
+                if self.flags & F_LENGTH != 0 {
+                    return Err(Error::ContentLengthWithTransferEncoding);
+                }
+                // Exactly one coding, `chunked`, once: no decoder exists for any other, and
+                // chunked applied twice is forbidden (RFC 9112 §6.1), as is any coding in an
+                // HTTP/1.0 message.
+                let mut rest = value;
+                let chunked = list_next(&mut rest)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(b"chunked"))
+                    && list_next(&mut rest).is_none();
+                if !chunked || self.flags & (F_CHUNKED | F_HTTP10) != 0 {
+                    return Err(Error::TransferEncodingUnsupported);
+                }
+                self.flags |= F_CHUNKED;
+            }
+            2 => {
+                if list_contains_ci(value, b"close") {
+                    self.flags |= F_CLOSE;
+                }
+                if list_contains_ci(value, b"keep-alive") {
+                    self.flags |= F_KEEP_ALIVE;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The empty line after the headers: decides the framing (RFC 9112 §6.3).
+    fn head_end(&mut self) -> Event<'static> {
+        let code = self.code;
+        if code < 200 && code != 101 {
+            // Interim: the final response follows and shares the head budget.
+            self.state = State::Status;
+            return Event::Interim;
+        }
+        let f = self.flags;
+        let framing = if f & F_HEAD != 0 || code < 200 || code == 204 || code == 304 {
+            Framing::NoBody
+        } else if f & F_CHUNKED != 0 {
+            Framing::Chunked
+        } else if f & F_LENGTH != 0 {
+            Framing::Length(self.length)
+        } else {
+            Framing::UntilClose
+        };
+        let keep_alive = code != 101
+            && framing != Framing::UntilClose
+            && f & F_CLOSE == 0
+            && (f & F_HTTP10 == 0 || f & F_KEEP_ALIVE != 0);
+        (self.state, self.remaining) = match framing {
+            Framing::NoBody => (State::Body, 0),
+            Framing::Length(n) => (State::Body, n),
+            Framing::Chunked => (State::ChunkSize, 0),
+            Framing::UntilClose => (State::UntilClose, 0),
+        };
+        Event::Head {
+            framing,
+            keep_alive,
+        }
+    }
+}
+
+/// `(n, Data(first n bytes))`, or "need more" when `n` is 0: a data event is never empty.
+fn data(input: &[u8], n: usize) -> (usize, Option<Event<'_>>) {
+    match input.get(..n) {
+        Some(d) if n > 0 => (n, Some(Event::Data(d))),
+        _ => (0, None),
+    }
+}
+
+/// `1*DIGIT` as a `u32`; `None` when empty, not all digits or too large.
+fn parse_decimal(s: &[u8]) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut n = 0u32;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
+fn hex_value(b: u8) -> Option<u32> {
+    let v = match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => return None,
+    };
+    Some(u32::from(v))
+}
+
+/// `chunk-size [chunk-ext]` (RFC 9112 §7.1, §7.1.1): the size; the extensions are checked and
+/// skipped (nobody here has a use for them).
+fn parse_chunk_size(line: &[u8]) -> Result<u32, Error> {
+    let mut size = 0u32;
+    let mut rest = line;
+    let mut digits = false;
+    while let [b, tail @ ..] = rest {
+        let Some(v) = hex_value(*b) else { break };
+        if size >> 28 != 0 {
+            return Err(Error::ChunkSizeOverflow);
+        }
+        size = size << 4 | v;
+        digits = true;
+        rest = tail;
+    }
+    // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): whitespace only before a
+    // ';' or around a '='.
+    while digits && !rest.is_empty() {
+        let [b';', tail @ ..] = trim_start_ows(rest) else {
+            return Err(Error::ChunkSizeInvalid);
+        };
+        rest = chunk_ext(tail).ok_or(Error::ChunkSizeInvalid)?;
+    }
+    if !digits {
+        return Err(Error::ChunkSizeInvalid);
+    }
+    Ok(size)
+}
+
+/// Skips `BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ]`; the bytes after it.
+fn chunk_ext(s: &[u8]) -> Option<&[u8]> {
+    let rest = skip_token(trim_start_ows(s))?;
+    let [b'=', value @ ..] = trim_start_ows(rest) else {
+        return Some(rest);
+    };
+    let value = trim_start_ows(value);
+    let [b'"', quoted @ ..] = value else {
+        return skip_token(value);
+    };
+    let mut rest = quoted;
+    loop {
+        match rest {
+            [b'"', tail @ ..] => return Some(tail),
+            [b'\\', q, tail @ ..] if !is_ctl(*q) => rest = tail,
+            [b, tail @ ..] if *b != b'\\' && !is_ctl(*b) => rest = tail,
+            _ => return None,
+        }
+    }
+}
+
+/// Skips a token at the start of `s`; `None` when there is none.
+fn skip_token(s: &[u8]) -> Option<&[u8]> {
+    let n = s.iter().position(|&b| !tchar(b)).unwrap_or(s.len());
+    if n == 0 {
+        None
+    } else {
+        s.get(n..)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content-Type
+// ---------------------------------------------------------------------------------------------
+
+/// A response's content type, as `HTTPc_RESP_OBJ.ContentType` reports it: the discriminants
+/// are legacy's `HTTP_CONTENT_TYPE` values (`http.h`), so the C layer casts. Legacy's two
+/// WebSocket data types (15, 16) never come from a header and are left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ContentType {
+    /// A media type outside the list (`HTTP_CONTENT_TYPE_UNKNOWN`).
+    Unknown = 0,
+    /// No `Content-Type` header (`HTTP_CONTENT_TYPE_NONE`); never returned by
+    /// [`content_type`], for the caller to start from.
+    Absent = 1,
+    /// `text/html`.
+    Html = 2,
+    /// `application/octet-stream`.
+    OctetStream = 3,
+    /// `application/pdf`.
+    Pdf = 4,
+    /// `application/zip`.
+    Zip = 5,
+    /// `image/gif`.
+    Gif = 6,
+    /// `image/jpeg`.
+    Jpeg = 7,
+    /// `image/png`.
+    Png = 8,
+    /// `text/javascript`.
+    Js = 9,
+    /// `text/plain`.
+    Plain = 10,
+    /// `text/css`.
+    Css = 11,
+    /// `application/json`.
+    Json = 12,
+    /// `application/x-www-form-urlencoded`.
+    AppForm = 13,
+    /// `multipart/form-data`.
+    MultipartForm = 14,
+}
+
+/// Legacy's media types (`http_dict.c`), lower case, in the order of [`BY_INDEX`].
+const MEDIA_TYPES: &[u8] = b"text/html\0application/octet-stream\0application/pdf\0\
+application/zip\0image/gif\0image/jpeg\0image/png\0text/javascript\0text/plain\0text/css\0\
+application/json\0application/x-www-form-urlencoded\0multipart/form-data\0";
+
+const BY_INDEX: [ContentType; 13] = [
+    ContentType::Html,
+    ContentType::OctetStream,
+    ContentType::Pdf,
+    ContentType::Zip,
+    ContentType::Gif,
+    ContentType::Jpeg,
+    ContentType::Png,
+    ContentType::Js,
+    ContentType::Plain,
+    ContentType::Css,
+    ContentType::Json,
+    ContentType::AppForm,
+    ContentType::MultipartForm,
+];
+
+/// Classifies a `Content-Type` value: its media type (before any `;` parameter, OWS-trimmed,
+/// ASCII case-insensitive) against legacy's list.
+///
+/// Legacy compared only as many bytes as the shorter of value and entry had (so `text`
+/// matched `text/html`) and failed the whole response with
+/// `HTTPc_ERR_RESP_CONTENT_TYPE_INVALID` on any other type; here the media type must match
+/// exactly and any other is [`ContentType::Unknown`], for the caller to report.
+pub fn content_type(value: &[u8]) -> ContentType {
+    let end = value.iter().position(|&b| b == b';').unwrap_or(value.len());
+    let media = trim_ows(value.get(..end).unwrap_or_default());
+    BY_INDEX
+        .get(lookup_ci(MEDIA_TYPES, media))
+        .copied()
+        .unwrap_or(ContentType::Unknown)
+}
