@@ -10,6 +10,7 @@
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
 use super::base64;
+use super::http::request::{hex_digit, unreserved};
 use super::http::{
     is_token, list_contains_ci, list_next, lookup_ci, parse_field, parse_status, take_line,
     trim_ows, LineError,
@@ -285,12 +286,105 @@ impl<'b> RequestWriter<'b> {
         query: &[u8],
         key: &Key,
     ) -> Result<(), WriteError> {
-        if self.len != 0
-            || !host_ok(host)
-            || path.first() != Some(&b'/')
-            || !target_part_ok(path)
-            || !target_part_ok(query)
-        {
+        self.start_line(b"GET", host, port, secure, path, query)?;
+        self.handshake_headers(key)
+    }
+
+    /// Writes `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Key: …` and
+    /// `Sec-WebSocket-Version: 13` after the request line (see [`start`](Self::start)).
+    pub fn handshake_headers(&mut self, key: &Key) -> Result<(), WriteError> {
+        if self.len == 0 {
+            return Err(WriteError::InvalidTarget);
+        }
+        self.append(&[
+            b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ",
+            key.as_bytes(),
+            b"\r\nSec-WebSocket-Version: 13\r\n",
+        ])
+    }
+
+    /// Writes the request line `method path[?query] HTTP/1.1` and `Host: host[:port]` (as in
+    /// [`start`](Self::start), which is this plus the handshake headers), `query` as given.
+    pub fn start_line(
+        &mut self,
+        method: &[u8],
+        host: &[u8],
+        port: u16,
+        secure: bool,
+        path: &[u8],
+        query: &[u8],
+    ) -> Result<(), WriteError> {
+        if !host_ok(host) || !target_part_ok(query) {
+            return Err(WriteError::InvalidTarget);
+        }
+        self.line_start(method, path)?;
+        let mut r = Ok(());
+        if !query.is_empty() {
+            r = self.append(&[b"?", query]);
+        }
+        r = r.and_then(|()| self.line_end(host, port, secure));
+        if r.is_err() {
+            // All or nothing: the line is not counted.
+            self.len = 0;
+        }
+        r
+    }
+
+    /// Starts a request line piece by piece: `method path` (the path starts with '/'). Then
+    /// [`query_pair`](Self::query_pair) any number of times, then [`line_end`](Self::line_end);
+    /// until then [`len`](Self::len) counts a line that is not whole.
+    pub fn line_start(&mut self, method: &[u8], path: &[u8]) -> Result<(), WriteError> {
+        if self.len != 0 || path.first() != Some(&b'/') || !target_part_ok(path) {
+            return Err(WriteError::InvalidTarget);
+        }
+        self.append(&[method, b" ", path])
+    }
+
+    /// Appends one query parameter to the request line being written, percent-encoded as
+    /// legacy's `HTTP_URL_EncodeStr` (see [`url_encode`](super::http::request::url_encode)):
+    /// `?` before the first one and `&` before the others, then the key, then `=value` when a
+    /// value is given (even empty). All or nothing, like every write.
+    pub fn query_pair(
+        &mut self,
+        first: bool,
+        key: &[u8],
+        value: Option<&[u8]>,
+    ) -> Result<(), WriteError> {
+        let mut pos = self.len;
+        let buf = &mut *self.buf;
+        let mut put = |b: u8| -> Option<()> {
+            *buf.get_mut(pos)? = b;
+            pos += 1;
+            Some(())
+        };
+        let mut write = || -> Option<()> {
+            put(if first { b'?' } else { b'&' })?;
+            for (part, at) in [(Some(key), 0), (value, 1)] {
+                let Some(part) = part else { continue };
+                if at == 1 {
+                    put(b'=')?;
+                }
+                for &b in part {
+                    if unreserved(b) {
+                        put(b)?;
+                    } else {
+                        put(b'%')?;
+                        put(hex_digit(b >> 4, true))?;
+                        put(hex_digit(b, true))?;
+                    }
+                }
+            }
+            Some(())
+        };
+        write().ok_or(WriteError::BufferFull)?;
+        self.len = pos;
+        Ok(())
+    }
+
+    /// Ends the request line (` HTTP/1.1`) and writes `Host: host[:port]`: the port is omitted
+    /// when it is the scheme default (80 for `!secure`, 443 for `secure`).
+    pub fn line_end(&mut self, host: &[u8], port: u16, secure: bool) -> Result<(), WriteError> {
+        if self.len == 0 || !host_ok(host) {
             return Err(WriteError::InvalidTarget);
         }
         // ':' and the port in decimal, unless it is the scheme default.
@@ -310,34 +404,35 @@ impl<'b> RequestWriter<'b> {
             }
         }
         self.append(&[
-            b"GET ",
-            path,
-            if query.is_empty() { b"" } else { b"?" },
-            query,
             b" HTTP/1.1\r\nHost: ",
             host,
             port_text.get(first..).unwrap_or_default(),
-            b"\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: ",
-            key.as_bytes(),
-            b"\r\nSec-WebSocket-Version: 13\r\n",
+            b"\r\n",
         ])
     }
 
-    /// Writes one caller header `name: value` (Origin, Sec-WebSocket-Protocol, Authorization,
-    /// …). The tokens of a `Sec-WebSocket-Protocol` header are recorded in
-    /// [`offered`](Self::offered). `value` is written as given.
-    pub fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), WriteError> {
+    /// Writes one header line `name: value` without the handshake's list of forbidden names
+    /// (a plain request's caller decides which ones it writes itself). The name must be a
+    /// token and the value free of CR, LF and NUL.
+    pub fn field(&mut self, name: &[u8], value: &[u8]) -> Result<(), WriteError> {
         if self.len == 0 {
             return Err(WriteError::InvalidTarget);
         }
         if !is_token(name) || value.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
             return Err(WriteError::InvalidHeader);
         }
+        self.append(&[name, b": ", value, b"\r\n"])
+    }
+
+    /// Writes one caller header `name: value` (Origin, Sec-WebSocket-Protocol, Authorization,
+    /// …). The tokens of a `Sec-WebSocket-Protocol` header are recorded in
+    /// [`offered`](Self::offered). `value` is written as given.
+    pub fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), WriteError> {
         let known = known_header(name);
-        if known < HDR_COUNT && known != HDR_PROTOCOL {
+        if self.len != 0 && known < HDR_COUNT && known != HDR_PROTOCOL {
             return Err(WriteError::ForbiddenHeader);
         }
-        self.append(&[name, b": ", value, b"\r\n"])?;
+        self.field(name, value)?;
         // Recorded only once the header is really part of the request.
         if known == HDR_PROTOCOL {
             self.offered.add_list(value);
@@ -950,6 +1045,37 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
         };
         let out = buf[..n].to_vec();
         (result, out)
+    }
+
+    #[test]
+    fn query_pairs_are_percent_encoded_as_legacy_and_all_or_nothing() {
+        let mut buf = [0u8; 128];
+        let mut w = RequestWriter::new(&mut buf);
+        w.line_start(b"GET", b"/q").unwrap();
+        w.query_pair(true, b"a b", Some(b"c&d=e/\xff")).unwrap();
+        w.query_pair(false, b"flag", None).unwrap();
+        w.query_pair(false, b"empty", Some(b"")).unwrap();
+        w.query_pair(false, b"ok.-~_Z9", Some(b"+")).unwrap();
+        w.line_end(b"h", 80, false).unwrap();
+        let n = w.len();
+        assert_eq!(
+            &buf[..n],
+            b"GET /q?a%20b=c%26d%3De%2F%FF&flag&empty=&ok.-~_Z9=%2B HTTP/1.1\r\nHost: h\r\n"
+        );
+        // A pair that does not fit is not written at all.
+        for cap in 0..20 {
+            let mut buf = [0u8; 32];
+            let mut w = RequestWriter::new(&mut buf[..cap.max(7)]);
+            w.line_start(b"GET", b"/q").unwrap();
+            let before = w.len();
+            let r = w.query_pair(true, b"key", Some(b"v v"));
+            if r.is_err() {
+                assert_eq!(r, Err(WriteError::BufferFull));
+                assert_eq!(w.len(), before, "cap {cap}");
+            } else {
+                assert_eq!(w.len(), before + b"?key=v%20v".len());
+            }
+        }
     }
 
     #[test]

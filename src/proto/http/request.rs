@@ -11,12 +11,12 @@ use crate::proto::bytes;
 
 /// The bytes legacy copies as they are: ASCII letters and digits, `.`, `-`, `~`, `_` (the
 /// RFC 3986 unreserved set). Every other byte, space and `+` included, becomes `%XX`.
-fn unreserved(b: u8) -> bool {
+pub(crate) fn unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'~' | b'_')
 }
 
 /// The hex digit of `n & 15`, upper or lower case: no table.
-fn hex_digit(n: u8, upper: bool) -> u8 {
+pub(crate) fn hex_digit(n: u8, upper: bool) -> u8 {
     let n = n & 15;
     n + if n < 10 {
         b'0'
