@@ -244,12 +244,12 @@ typedef struct httpc_cfg {
 /**
  * Words of library state in a connection object.
  */
-#define HTTPc_CONN_OBJ_RESERVED_WORDS 28
+#define HTTPc_CONN_OBJ_RESERVED_WORDS 29
 
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 11
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 31
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
@@ -291,7 +291,7 @@ typedef uint32_t HTTPc_PARAM_TYPE;
 typedef CPU_INT08U HTTPc_FLAGS;
 
 /**
- * A request (here: the WebSocket upgrade request). `HTTPc_ReqClr()` before first use.
+ * A request: a WebSocket upgrade or a plain request. `HTTPc_ReqClr()` before first use.
  */
 typedef struct HTTPc_REQ_OBJ {
   /**
@@ -303,6 +303,39 @@ typedef struct HTTPc_REQ_OBJ {
    */
   size_t Reserved[HTTPc_REQ_OBJ_RESERVED_WORDS];
 } HTTPc_REQ_OBJ;
+
+/**
+ * The response to a request (a WebSocket upgrade, or a plain request). Public fields, as in the legacy API, except that the
+ * three enum-valued fields are declared `CPU_INT32U` rather than `HTTP_PROTOCOL_VER`,
+ * `HTTP_STATUS_CODE` and `HTTP_CONTENT_TYPE`: those are C enums in Micrium's `http.h`, one
+ * byte wide where enums are short (arm-none-eabi-gcc's default), which would change this
+ * struct's layout under the library.
+ */
+typedef struct HTTPc_RESP_OBJ {
+  /**
+   * HTTP version of the status line, an `HTTP_PROTOCOL_VER` value (`HTTP_PROTOCOL_VER_1_1`).
+   */
+  CPU_INT32U ProtocolVer;
+  /**
+   * The status as an `HTTP_STATUS_CODE` enum index (101 is `HTTP_STATUS_SWITCHING_PROTOCOLS`).
+   */
+  CPU_INT32U StatusCode;
+  /**
+   * Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
+   * connection buffer).
+   */
+  const CPU_CHAR *ReasonPhrasePtr;
+  /**
+   * An `HTTP_CONTENT_TYPE` value. A plain request's response: its `Content-Type` when
+   * legacy's list knows it, `HTTP_CONTENT_TYPE_UNKNOWN` for another type,
+   * `HTTP_CONTENT_TYPE_NONE` without one. Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+   */
+  CPU_INT32U ContentType;
+  /**
+   * The response's `Content-Length` (0 when it has none, e.g. a chunked body).
+   */
+  CPU_INT32U ContentLen;
+} HTTPc_RESP_OBJ;
 
 /**
  * TLS settings handed to `Connect` when the connection is secure.
@@ -540,37 +573,6 @@ typedef struct HTTPc_WEBSOCK_MSG_OBJ {
 } HTTPc_WEBSOCK_MSG_OBJ;
 
 /**
- * The response to the upgrade request. Public fields, as in the legacy API, except that the
- * three enum-valued fields are declared `CPU_INT32U` rather than `HTTP_PROTOCOL_VER`,
- * `HTTP_STATUS_CODE` and `HTTP_CONTENT_TYPE`: those are C enums in Micrium's `http.h`, one
- * byte wide where enums are short (arm-none-eabi-gcc's default), which would change this
- * struct's layout under the library.
- */
-typedef struct HTTPc_RESP_OBJ {
-  /**
-   * HTTP version of the status line, an `HTTP_PROTOCOL_VER` value (`HTTP_PROTOCOL_VER_1_1`).
-   */
-  CPU_INT32U ProtocolVer;
-  /**
-   * The status as an `HTTP_STATUS_CODE` enum index (101 is `HTTP_STATUS_SWITCHING_PROTOCOLS`).
-   */
-  CPU_INT32U StatusCode;
-  /**
-   * Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
-   * connection buffer).
-   */
-  const CPU_CHAR *ReasonPhrasePtr;
-  /**
-   * An `HTTP_CONTENT_TYPE` value; always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
-   */
-  CPU_INT32U ContentType;
-  /**
-   * Always 0 for an upgrade.
-   */
-  CPU_INT32U ContentLen;
-} HTTPc_RESP_OBJ;
-
-/**
  * Message type of `HTTPc_WebSockSend` and the receive hooks (legacy C enum; = the opcodes).
  */
 typedef uint32_t HTTPc_WEBSOCK_MSG_TYPE;
@@ -697,7 +699,7 @@ typedef void (*HTTPc_TRANS_ERR_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
                                          HTTPc_ERR err);
 
 /**
- * Query-string hook (kept for source compatibility; not called for WebSocket upgrades).
+ * Query-string hook (kept for source compatibility; not called yet).
  */
 typedef CPU_BOOLEAN (*HTTPc_REQ_QUERY_STR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                                 struct HTTPc_REQ_OBJ *p_req,
@@ -712,7 +714,10 @@ typedef CPU_BOOLEAN (*HTTPc_REQ_HDR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                           struct HTTPc_HDR **p_hdr);
 
 /**
- * Request body hook (kept for source compatibility; an upgrade has no body).
+ * Request body hook (plain requests): either write up to `buf_len` bytes at `p_buf`, or point
+ * `*p_data` at the application's own bytes (valid until sent); set `*p_data_len` to the
+ * length. Chunked (`HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`): one chunk per call, return DEF_YES
+ * with the last one.
  */
 typedef CPU_BOOLEAN (*HTTPc_REQ_BODY_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                            struct HTTPc_REQ_OBJ *p_req,
@@ -732,7 +737,10 @@ typedef void (*HTTPc_RESP_HDR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                     CPU_INT16U val_len);
 
 /**
- * Response body hook (kept for source compatibility; a 101 has no body).
+ * Response body hook (plain requests): `data_len` bytes of body at `p_data` (in the
+ * connection buffer, for the call); `last_chunk` DEF_YES when they reach the end of the body
+ * (a chunked or close-delimited body ends with a call with no data). Returns how many bytes it
+ * took; the rest is offered again.
  */
 typedef CPU_INT32U (*HTTPc_RESP_BODY_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                            struct HTTPc_REQ_OBJ *p_req,
@@ -3448,6 +3456,43 @@ CPU_BOOLEAN HTTPc_ConnOpen(struct HTTPc_CONN_OBJ *p_conn_obj,
  * Valid or NULL pointers.
  */
 void HTTPc_ConnClose(struct HTTPc_CONN_OBJ *p_conn_obj, HTTPc_FLAGS flags, HTTPc_ERR *p_err);
+
+/**
+ * Sends a plain HTTP request (`method` on `p_resource_path`) on an open connection and reads
+ * its response: status and headers into `p_resp_obj` and the response-header hook, the body
+ * through the response-body hook. The request body comes from the body hook
+ * (`HTTPc_PARAM_TYPE_REQ_BODY_HOOK`), sized by `HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN` or sent
+ * chunked (`HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`). Blocking: returns DEF_OK once a whole response
+ * arrived (whatever its status). Non-blocking (`HTTPc_FLAG_REQ_NO_BLOCK`, needs
+ * `OnTransComplete` and `OnErr`): returns DEF_FAIL with `HTTPc_ERR_NONE` once handed to the
+ * engine. A connection that is not persistent is closed after the response, as legacy does.
+ *
+ * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`,
+ * `HTTPc_ERR_REQ_PARAM_METHOD_INVALID`, `HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID`,
+ * `HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID`, `HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID`,
+ * `HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID`, `HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID`,
+ * `HTTPc_ERR_REQ_PARAM_BODY_INVALID` (a body without a body hook, or on TRACE/CONNECT),
+ * `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
+ * `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head does not fit the
+ * connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is not open),
+ * `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
+ * object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
+ * with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a
+ * hook), `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
+ * `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
+ *
+ * # Safety
+ * Valid or NULL pointers; the objects stay valid until the transaction ends, the path during
+ * the call.
+ */
+CPU_BOOLEAN HTTPc_ReqSend(struct HTTPc_CONN_OBJ *p_conn_obj,
+                          struct HTTPc_REQ_OBJ *p_req_obj,
+                          struct HTTPc_RESP_OBJ *p_resp_obj,
+                          HTTP_METHOD method,
+                          CPU_CHAR *p_resource_path,
+                          CPU_INT16U resource_path_len,
+                          HTTPc_FLAGS flags,
+                          HTTPc_ERR *p_err);
 
 /**
  * Resets a request object. Keeps `UserDataPtr`.

@@ -228,7 +228,16 @@ fn null_and_invalid_arguments() {
         );
         assert_eq!(err, HTTPc_ERR_CONN_PARAM_PORT_INVALID);
         HTTPc_ReqClr(o.req, &mut err);
+        // Plain-request parameters: only with plain requests built in (cargo feature `http`);
+        // forms not at all yet.
         HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, p, &mut err);
+        let plain = if cfg!(feature = "http") {
+            HTTPc_ERR_NONE
+        } else {
+            HTTPc_ERR_FEATURE_DIS
+        };
+        assert_eq!(err, plain);
+        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_FORM_TBL, p, &mut err);
         assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
         HTTPc_ReqSetParam(o.req, 9999, p, &mut err);
         assert_eq!(err, HTTPc_ERR_PARAM_INVALID);

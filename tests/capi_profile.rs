@@ -63,6 +63,28 @@ fn request_and_connection_switches() {
         assert_eq!(err, expect(cfg!(feature = "hdr-rx"), HTTPc_ERR_NONE));
         HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, p_tbl, &mut err);
         assert_eq!(err, expect(cfg!(feature = "query-str"), HTTPc_ERR_NONE));
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK,
+            no_hdr as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(err, expect(cfg!(feature = "query-str"), HTTPc_ERR_NONE));
+        // Plain requests (`http`) and their chunked bodies (`chunk-tx`, HTTPc_CFG_CHUNK_TX_EN).
+        let mut len: CPU_INT32U = 1;
+        let p_len = (&mut len as *mut CPU_INT32U).cast::<c_void>();
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN,
+            p_len,
+            &mut err,
+        );
+        assert_eq!(err, expect(cfg!(feature = "http"), HTTPc_ERR_NONE));
+        let mut chunk: CPU_BOOLEAN = DEF_YES;
+        let p_chunk = (&mut chunk as *mut CPU_BOOLEAN).cast::<c_void>();
+        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, p_chunk, &mut err);
+        assert_eq!(err, expect(cfg!(feature = "chunk-tx"), HTTPc_ERR_NONE));
+        HTTPc_ReqClr(o.req, &mut err);
         let mut yes: CPU_BOOLEAN = DEF_YES;
         HTTPc_ConnSetParam(
             o.conn,

@@ -152,6 +152,12 @@ pub(crate) struct AppTable<T> {
 }
 
 impl<T: Copy> AppTable<T> {
+    /// No table.
+    pub(crate) const EMPTY: AppTable<T> = AppTable {
+        ptr: core::ptr::null(),
+        n: 0,
+    };
+
     /// The `n` entries at `ptr`.
     ///
     /// # Safety

@@ -224,8 +224,33 @@ impl ConnBuf {
 
     /// The first `n` bytes of the buffer are to be sent (the upgrade request).
     pub(crate) fn tx_queue_whole(&mut self, n: usize) {
-        self.tx_start = 0;
-        self.tx_end = n.min(self.len()) as u16;
+        self.tx_queue_span(0, n);
+    }
+
+    /// Bytes `[from, to)` of the whole buffer are to be sent (clamped): a plain request's
+    /// body uses the whole buffer, as its head did (nothing is received before it is sent).
+    pub(crate) fn tx_queue_span(&mut self, from: usize, to: usize) {
+        let end = to.min(self.len());
+        self.tx_start = from.min(end) as u16;
+        self.tx_end = end as u16;
+    }
+
+    #[cfg(feature = "http")]
+    /// Copies `src` to byte `off` of the whole buffer, as much as fits; returns how much.
+    pub(crate) fn copy_in(&mut self, off: usize, src: &[u8]) -> usize {
+        let n = src.len().min(self.len().saturating_sub(off));
+        if n > 0 {
+            // SAFETY: `off + n <= len`, inside the buffer `lend` was given; `src` is the
+            // application's lent body or library memory, never this buffer.
+            unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(off), n) };
+        }
+        n
+    }
+
+    #[cfg(feature = "http")]
+    /// Pointer to byte `off` of the whole buffer, for a hook that writes there during its call.
+    pub(crate) fn ptr_at(&mut self, off: usize) -> *mut u8 {
+        self.ptr.wrapping_add(off.min(self.len()))
     }
 }
 

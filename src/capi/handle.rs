@@ -9,9 +9,11 @@
 
 use core::ptr::NonNull;
 
+#[cfg(feature = "http")]
+use super::consts::*;
 use super::global::Held;
 use super::objects::*;
-use super::state::{ConnState, Holds, MsgState, Phase, ReqState, WsState};
+use super::state::{ConnState, Holds, MsgState, ReqState, WsState};
 
 /// A live application object of type `O`.
 #[repr(transparent)]
@@ -69,6 +71,28 @@ impl Resp {
         // SAFETY: a live response object (`Obj` contract), written under the lock; no
         // reference to it is held by the library.
         unsafe { self.ptr().write(value) }
+    }
+
+    #[cfg(feature = "http")]
+    /// Sets its status line: `StatusCode` and `ProtocolVer` (1.1, or 1.0 when `minor` is 0).
+    pub(crate) fn set_status(self, _h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
+        let ver = if minor == 0 {
+            HTTP_PROTOCOL_VER_1_0
+        } else {
+            HTTP_PROTOCOL_VER_1_1
+        };
+        // SAFETY: as in `set`; two fields written through the raw place.
+        unsafe {
+            core::ptr::addr_of_mut!((*self.ptr()).StatusCode).write(code);
+            core::ptr::addr_of_mut!((*self.ptr()).ProtocolVer).write(ver);
+        }
+    }
+
+    #[cfg(feature = "http")]
+    /// Sets its `ContentType`.
+    pub(crate) fn set_content_type(self, _h: &mut Held, t: HTTP_CONTENT_TYPE) {
+        // SAFETY: as in `set`; one field written through the raw place.
+        unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentType).write(t) }
     }
 
     /// Sets its `ContentLen`.
@@ -137,6 +161,17 @@ impl Held {
         // separate application objects), each checked above; both borrows end with the one
         // of `self` that the signature ties them to.
         unsafe { Some((&mut *cs, &mut *ws)) }
+    }
+
+    /// The states of a connection and of the request attached to it, together.
+    #[cfg(feature = "http")]
+    pub(crate) fn conn_req(&mut self, c: Conn) -> Option<(&mut ConnState, &mut ReqState)> {
+        let cs = self.conn(c)?;
+        let r = cs.req?;
+        let cs: *mut ConnState = cs;
+        let rs: *mut ReqState = self.state(r)?;
+        // SAFETY: as in `conn_ws`: a request is an object of its own, checked above.
+        unsafe { Some((&mut *cs, &mut *rs)) }
     }
 
     /// The state of the request attached to `c`.
@@ -219,10 +254,7 @@ impl Held {
         let mut p = self.g().conns;
         while let Some(c) = p {
             let Some(s) = self.conn(c) else { break };
-            if matches!(
-                s.phase,
-                Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard
-            ) {
+            if s.in_transaction() {
                 n += 1;
             }
             p = s.next;

@@ -71,6 +71,45 @@ hooks! {
     /// A send ended.
     on_tx_complete: HTTPc_WEBSOCK_ON_TX_COMPLETE =
         (c: *mut HTTPc_CONN_OBJ, m: *mut HTTPc_WEBSOCK_MSG_OBJ, ok: CPU_BOOLEAN) -> ();
+    /// A piece of a response body, in the connection buffer for the call: how much it took.
+    #[cfg(feature = "http")]
+    #[allow(clippy::too_many_arguments)]
+    on_body_rx: HTTPc_RESP_BODY_HOOK = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ,
+        t: HTTP_CONTENT_TYPE, data: *mut c_void, len: CPU_INT16U, last: CPU_BOOLEAN) -> CPU_INT32U;
+}
+
+#[cfg(feature = "http")]
+/// What the request-body hook gave in one call.
+pub(crate) struct BodyPiece {
+    /// Its own memory (`*p_data` set), valid until sent; None: it wrote into the buffer.
+    pub own: Option<AppBytes>,
+    /// The length it reported.
+    pub len: u16,
+    /// It said this was the last chunk (chunked mode).
+    pub last: bool,
+}
+
+#[cfg(feature = "http")]
+/// The request-body hook, once, offered `buf_len` bytes at `buf` (the connection buffer).
+pub(crate) fn on_body_tx(
+    _h: &mut Held,
+    f: HTTPc_REQ_BODY_HOOK,
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+    buf: *mut u8,
+    buf_len: u16,
+) -> Option<BodyPiece> {
+    let f = f?;
+    let mut data: *mut c_void = null_mut();
+    let mut len: CPU_INT16U = 0;
+    // SAFETY: as for the `hooks!` wrappers; `data` and `len` are live locals and `buf` has
+    // `buf_len` writable bytes for the call. Memory the hook points `data` at is the
+    // application's, `len` bytes valid until they are sent (the hook's contract, as legacy).
+    unsafe {
+        let last = f(c, r, &mut data, buf.cast(), buf_len, &mut len) == DEF_YES;
+        let own = (!data.is_null()).then(|| AppBytes::new(data.cast(), u32::from(len)));
+        Some(BodyPiece { own, len, last })
+    }
 }
 
 /// The request-header hook, once: the header it gave (field and value; None for no header)
@@ -91,6 +130,31 @@ pub(crate) fn on_req_hdr(
         let given = hdr
             .as_ref()
             .map(|h| (h.HdrField, AppBytes::new(h.ValPtr, u32::from(h.ValLen))));
+        Some((given, last))
+    }
+}
+
+/// The query-string hook, once: the pair it gave (key, and value unless its pointer is NULL;
+/// None for no pair) and whether it said it was the last.
+pub(crate) fn on_query_str(
+    _h: &mut Held,
+    f: HTTPc_REQ_QUERY_STR_HOOK,
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+) -> Option<(Option<(AppBytes, AppBytes)>, bool)> {
+    let f = f?;
+    let mut kv: *mut HTTPc_KEY_VAL = null_mut();
+    // SAFETY: as for the `hooks!` wrappers; `kv` is a live local. The pair the hook returns is
+    // the application's, valid (with `KeyLen`/`ValLen` bytes) until the request is written:
+    // read at once, and its bytes used only while the request is written.
+    unsafe {
+        let last = f(c, r, &mut kv) == DEF_YES;
+        let given = kv.as_ref().map(|kv| {
+            (
+                AppBytes::new(kv.KeyPtr, u32::from(kv.KeyLen)),
+                AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
+            )
+        });
         Some((given, last))
     }
 }

@@ -26,6 +26,7 @@ mod ffi;
 mod global;
 mod handle;
 mod hooks;
+pub mod http_req;
 pub mod objects;
 pub mod port;
 pub mod req;

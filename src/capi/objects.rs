@@ -11,9 +11,9 @@ use super::consts::*;
 use super::types::*;
 
 /// Words of library state in a connection object.
-pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 28;
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 11;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 31;
 /// Words of library state in a WebSocket object (it holds the protocol session).
 pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 83;
 /// Words of library state in a WebSocket message object.
@@ -28,7 +28,7 @@ pub struct HTTPc_CONN_OBJ {
     pub Reserved: [usize; HTTPc_CONN_OBJ_RESERVED_WORDS],
 }
 
-/// A request (here: the WebSocket upgrade request). `HTTPc_ReqClr()` before first use.
+/// A request: a WebSocket upgrade or a plain request. `HTTPc_ReqClr()` before first use.
 #[repr(C)]
 pub struct HTTPc_REQ_OBJ {
     /// Free for the application.
@@ -56,7 +56,7 @@ pub struct HTTPc_WEBSOCK_MSG_OBJ {
     pub Reserved: [usize; HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS],
 }
 
-/// The response to the upgrade request. Public fields, as in the legacy API, except that the
+/// The response to a request (a WebSocket upgrade, or a plain request). Public fields, as in the legacy API, except that the
 /// three enum-valued fields are declared `CPU_INT32U` rather than `HTTP_PROTOCOL_VER`,
 /// `HTTP_STATUS_CODE` and `HTTP_CONTENT_TYPE`: those are C enums in Micrium's `http.h`, one
 /// byte wide where enums are short (arm-none-eabi-gcc's default), which would change this
@@ -70,9 +70,11 @@ pub struct HTTPc_RESP_OBJ {
     /// Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
     /// connection buffer).
     pub ReasonPhrasePtr: *const CPU_CHAR,
-    /// An `HTTP_CONTENT_TYPE` value; always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+    /// An `HTTP_CONTENT_TYPE` value. A plain request's response: its `Content-Type` when
+    /// legacy's list knows it, `HTTP_CONTENT_TYPE_UNKNOWN` for another type,
+    /// `HTTP_CONTENT_TYPE_NONE` without one. Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
     pub ContentType: CPU_INT32U,
-    /// Always 0 for an upgrade.
+    /// The response's `Content-Length` (0 when it has none, e.g. a chunked body).
     pub ContentLen: CPU_INT32U,
 }
 
@@ -187,7 +189,7 @@ pub type HTTPc_COMPLETE_CALLBACK = Option<
 pub type HTTPc_TRANS_ERR_CALLBACK = Option<
     unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, p_req: *mut HTTPc_REQ_OBJ, err: HTTPc_ERR),
 >;
-/// Query-string hook (kept for source compatibility; not called for WebSocket upgrades).
+/// Query-string hook (kept for source compatibility; not called yet).
 pub type HTTPc_REQ_QUERY_STR_HOOK = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,
@@ -204,7 +206,10 @@ pub type HTTPc_REQ_HDR_HOOK = Option<
         p_hdr: *mut *mut HTTPc_HDR,
     ) -> CPU_BOOLEAN,
 >;
-/// Request body hook (kept for source compatibility; an upgrade has no body).
+/// Request body hook (plain requests): either write up to `buf_len` bytes at `p_buf`, or point
+/// `*p_data` at the application's own bytes (valid until sent); set `*p_data_len` to the
+/// length. Chunked (`HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`): one chunk per call, return DEF_YES
+/// with the last one.
 pub type HTTPc_REQ_BODY_HOOK = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,
@@ -226,7 +231,10 @@ pub type HTTPc_RESP_HDR_HOOK = Option<
         val_len: CPU_INT16U,
     ),
 >;
-/// Response body hook (kept for source compatibility; a 101 has no body).
+/// Response body hook (plain requests): `data_len` bytes of body at `p_data` (in the
+/// connection buffer, for the call); `last_chunk` DEF_YES when they reach the end of the body
+/// (a chunked or close-delimited body ends with a call with no data). Returns how many bytes it
+/// took; the rest is offered again.
 pub type HTTPc_RESP_BODY_HOOK = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,

@@ -2,12 +2,14 @@
 
 use core::ffi::c_void;
 
+use super::app::AppTable;
 use super::consts::*;
 use super::ffi::{need, Call, Param};
 use super::global::Held;
 use super::handle::{Obj, Req};
 use super::objects::*;
 use super::state::ReqState;
+use super::types::CPU_BOOLEAN;
 
 /// Resets a request object. Keeps `UserDataPtr`.
 ///
@@ -69,22 +71,53 @@ fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Resul
         HTTPc_PARAM_TYPE_RESP_HDR_HOOK if !cfg!(feature = "hdr-rx") => {
             return Err(HTTPc_ERR_FEATURE_DIS)
         }
-        HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL if !cfg!(feature = "query-str") => {
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL | HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK
+            if !cfg!(feature = "query-str") =>
+        {
             return Err(HTTPc_ERR_FEATURE_DIS)
         }
+        // As legacy, a table replaces the hook and the hook the table.
         HTTPc_PARAM_TYPE_REQ_HDR_TBL => {
             r.hdr_tbl = p.table().ok_or(HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR)?;
+            r.on_hdr_tx = None;
         }
         HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL => {
             r.query_tbl = p.table().ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
+            r.on_query_tx = None;
         }
-        HTTPc_PARAM_TYPE_REQ_HDR_HOOK => r.on_hdr_tx = p.callback(),
+        HTTPc_PARAM_TYPE_REQ_HDR_HOOK => {
+            r.on_hdr_tx = p.callback();
+            r.hdr_tbl = AppTable::EMPTY;
+        }
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK => {
+            r.on_query_tx = p.callback();
+            r.query_tbl = AppTable::EMPTY;
+        }
         HTTPc_PARAM_TYPE_RESP_HDR_HOOK => r.on_hdr_rx = p.callback(),
         HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK => r.on_complete = p.callback(),
         HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK => r.on_err = p.callback(),
         HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET => {}
-        HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK
-        | HTTPc_PARAM_TYPE_REQ_FORM_TBL
+        // Plain requests (`HTTPc_ReqSend`). As legacy: a content type, length or chunk flag
+        // says a body is present; the body itself comes from the body hook.
+        HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE if cfg!(feature = "http") => {
+            // A C enum: one byte where enums are short, an int otherwise. Every value is
+            // below 256, so its first byte is the value on the little-endian targets we build.
+            r.content_type = p.get::<u8>();
+            r.body_present = true;
+        }
+        HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN if cfg!(feature = "http") => {
+            r.content_len = p.get();
+            r.body_present = true;
+        }
+        HTTPc_PARAM_TYPE_REQ_BODY_CHUNK if cfg!(feature = "chunk-tx") => {
+            let on: CPU_BOOLEAN = p.get();
+            // Legacy only ever sets the flag (DEF_NO leaves an earlier DEF_YES in place).
+            r.chunked |= on != 0;
+            r.body_present = true;
+        }
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK if cfg!(feature = "http") => r.on_body_tx = p.callback(),
+        HTTPc_PARAM_TYPE_RESP_BODY_HOOK if cfg!(feature = "http") => r.on_body_rx = p.callback(),
+        HTTPc_PARAM_TYPE_REQ_FORM_TBL
         | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE
         | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN
         | HTTPc_PARAM_TYPE_REQ_BODY_CHUNK

@@ -1,7 +1,7 @@
-//! The upgrade request: written into the connection buffer during `HTTPc_WebSockUpgrade`
-//! (request line, `Host`, the handshake headers, the application's header table and hook, its
-//! query table), and the connection, request and WebSocket armed for the transaction the
-//! engine then runs (`engine/upgrade.rs`).
+//! The request head: written into the connection buffer during `HTTPc_WebSockUpgrade` or
+//! `HTTPc_ReqSend` (request line, `Host`, the handshake or body headers, the application's
+//! header table and hook, its query table), and the connection, request and WebSocket armed
+//! for the transaction the engine then runs (`engine/upgrade.rs`, `engine/http.rs`).
 
 use super::app::AppBytes;
 use super::consts::*;
@@ -32,69 +32,192 @@ fn write_err(e: WriteError) -> HTTPc_ERR {
     }
 }
 
-/// Writes one application header (a dictionary field and its value).
-fn write_hdr(w: &mut RequestWriter<'_>, field: u32, value: AppBytes) -> Result<(), HTTPc_ERR> {
-    let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-    w.header(name, value.all()).map_err(write_err)
+/// What starts the head: the upgrade's request line and handshake headers, or a plain
+/// request's line and the headers legacy writes itself.
+#[derive(Clone, Copy)]
+pub(crate) enum Line<'k> {
+    Upgrade(&'k Key),
+    Plain(&'k Plain),
 }
 
-/// Copies `part` just before `buf[*at..]` and moves `at` back to its start:
-/// `HTTPc_ERR_REQ_QUERY_STR_CREATE` when it does not fit.
-fn prepend(buf: &mut [u8], at: &mut usize, part: &[u8]) -> Result<(), HTTPc_ERR> {
-    for &b in part.iter().rev() {
-        *at = at.checked_sub(1).ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
-        if let Some(d) = buf.get_mut(*at) {
-            *d = b;
+/// The head of a plain request (`HTTPc_ReqSend`), as legacy writes it.
+pub(crate) struct Plain {
+    pub method: &'static [u8],
+    /// `Connection: close` (the connection is not persistent).
+    pub close: bool,
+    /// `Content-Type` of a body.
+    pub content_type: Option<&'static [u8]>,
+    /// `Transfer-Encoding: chunked`.
+    pub chunked: bool,
+    /// `Content-Length` (0: none).
+    pub content_len: u32,
+}
+
+impl Plain {
+    /// A header of the application's the library writes itself for this request: legacy
+    /// refuses it (`HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`).
+    fn reserves(&self, field: u32) -> bool {
+        match field {
+            HTTP_HDR_FIELD_HOST => true,
+            HTTP_HDR_FIELD_CONN => self.close,
+            HTTP_HDR_FIELD_CONTENT_TYPE
+            | HTTP_HDR_FIELD_TRANSFER_ENCODING
+            | HTTP_HDR_FIELD_CONTENT_LEN => self.content_type.is_some(),
+            _ => false,
         }
+    }
+}
+
+/// Writes one application header (a dictionary field and its value).
+fn write_hdr(
+    w: &mut RequestWriter<'_>,
+    line: Line<'_>,
+    field: u32,
+    value: AppBytes,
+) -> Result<(), HTTPc_ERR> {
+    let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+    match line {
+        Line::Upgrade(_) => w.header(name, value.all()),
+        Line::Plain(p) if p.reserves(field) => return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED),
+        Line::Plain(_) => w.field(name, value.all()),
+    }
+    .map_err(write_err)
+}
+
+/// Writes the headers legacy writes itself for a plain request, in its order: the
+/// connection and body headers.
+fn write_plain_headers(w: &mut RequestWriter<'_>, p: &Plain) -> Result<(), WriteError> {
+    if p.close {
+        w.field(b"Connection", b"close")?;
+    }
+    if let Some(t) = p.content_type {
+        w.field(b"Content-Type", t)?;
+    }
+    if p.chunked {
+        w.field(b"Transfer-Encoding", b"chunked")?;
+    } else if p.content_len > 0 {
+        let mut digits = [0u8; 10];
+        w.field(b"Content-Length", decimal(p.content_len, &mut digits))?;
     }
     Ok(())
 }
 
-/// Where a request being written stands between two calls of the header hook (the hook may
-/// use the API, so no borrow of the buffer lives across it).
-struct Written {
-    len: usize,
-    offered: OfferedProtocols,
+/// The bytes before the first NUL (legacy measured keys and values with `Str_Len_N`).
+fn until_nul(b: &[u8]) -> &[u8] {
+    b.split(|&c| c == 0).next().unwrap_or_default()
 }
 
-/// The request line, the handshake headers and the header table.
-// Out of line: its writer and query assembly are off the stack while the hook runs.
+/// `n` in decimal, in the tail of `out`.
+fn decimal(mut n: u32, out: &mut [u8; 10]) -> &[u8] {
+    let mut at = out.len();
+    for d in out.iter_mut().rev() {
+        // `n % 10 < 10`: the cast cannot truncate.
+        *d = b'0' + (n % 10) as u8;
+        at -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.get(at..).unwrap_or_default()
+}
+
+/// Where a request being written stands between two calls of the header hook (the hook may
+/// use the API, so no borrow of the buffer lives across it).
+pub(crate) struct Written {
+    pub len: usize,
+    offered: OfferedProtocols,
+    /// A query parameter is in the request line (the next one follows a `&`).
+    query_started: bool,
+}
+
+impl Written {
+    pub(crate) fn new() -> Written {
+        Written {
+            len: 0,
+            offered: OfferedProtocols::new(),
+            query_started: false,
+        }
+    }
+}
+
+/// What a head is written for: the connection, the request, and the path.
+#[derive(Clone, Copy)]
+pub(crate) struct Target {
+    pub conn: Conn,
+    pub req: Req,
+    pub path: AppBytes,
+}
+
+/// The start of the request line: the method, the path and the query table.
+// Out of line: the writer is off the stack while the hooks run.
 #[inline(never)]
-fn write_head(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result<(), HTTPc_ERR> {
-    let r = h
-        .state::<_, ReqState>(up.req)
-        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (hdr_tbl, query_tbl) = (r.hdr_tbl, r.query_tbl);
-    let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (host, port, secure) = (s.host, s.port, s.is_secure());
-    let buf = s.buf.whole();
-    // Query string from the table, as given: assembled backwards at the end of the connection
-    // buffer (not on the stack), then copied into the request line by the writer.
-    let mut split = buf.len();
+fn write_line_start(
+    h: &mut Held,
+    t: Target,
+    line: Line<'_>,
+    at: &mut Written,
+) -> Result<(), HTTPc_ERR> {
+    let query_tbl = h
+        .state::<_, ReqState>(t.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?
+        .query_tbl;
+    let mut w = RequestWriter::new(request_buf(h, t.conn)?);
+    let method = match line {
+        Line::Upgrade(_) => b"GET",
+        Line::Plain(p) => p.method,
+    };
+    w.line_start(method, t.path.all()).map_err(write_err)?;
     let query_nbr = if cfg!(feature = "query-str") {
         query_tbl.len()
     } else {
         0
     };
-    for i in (0..query_nbr).rev() {
-        let Some((k, v)) = query_tbl.key_val(i) else {
-            break;
-        };
-        prepend(buf, &mut split, v.all())?;
-        if !v.all().is_empty() {
-            prepend(buf, &mut split, b"=")?;
-        }
-        prepend(buf, &mut split, k.all())?;
-        if i > 0 {
-            prepend(buf, &mut split, b"&")?;
-        }
+    for i in 0..query_nbr {
+        let (k, v) = query_tbl
+            .key_val(i)
+            .ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
+        query_pair(&mut w, i == 0, k, v)?;
     }
-    let (buf, query) = buf
-        .split_at_mut_checked(split)
-        .ok_or(HTTPc_ERR_REQ_QUERY_STR_CREATE)?;
-    let mut w = RequestWriter::new(buf);
-    w.start(host.all(), port, secure, up.path.all(), query, key)
-        .map_err(write_err)?;
+    at.len = w.len();
+    at.query_started = query_nbr > 0;
+    Ok(())
+}
+
+/// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).
+fn query_pair(
+    w: &mut RequestWriter<'_>,
+    first: bool,
+    k: AppBytes,
+    v: AppBytes,
+) -> Result<(), HTTPc_ERR> {
+    let value = (!v.is_null()).then(|| until_nul(v.all()));
+    w.query_pair(first, until_nul(k.all()), value)
+        .map_err(|_| HTTPc_ERR_REQ_QUERY_STR_CREATE)
+}
+
+/// The end of the request line, `Host`, the handshake or body headers, the header table.
+// Out of line: the writer is off the stack while the hooks run.
+#[inline(never)]
+fn write_line_end(
+    h: &mut Held,
+    t: Target,
+    line: Line<'_>,
+    at: &mut Written,
+) -> Result<(), HTTPc_ERR> {
+    let hdr_tbl = h
+        .state::<_, ReqState>(t.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?
+        .hdr_tbl;
+    let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let (host, port, secure) = (s.host, s.port, s.is_secure());
+    let mut w = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered);
+    w.line_end(host.all(), port, secure).map_err(write_err)?;
+    match line {
+        Line::Upgrade(key) => w.handshake_headers(key),
+        Line::Plain(p) => write_plain_headers(&mut w, p),
+    }
+    .map_err(write_err)?;
     let hdr_nbr = if cfg!(feature = "hdr-tx") {
         hdr_tbl.len()
     } else {
@@ -102,7 +225,7 @@ fn write_head(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result
     };
     for i in 0..hdr_nbr {
         let (field, value) = hdr_tbl.hdr(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-        write_hdr(&mut w, field, value)?;
+        write_hdr(&mut w, line, field, value)?;
     }
     at.len = w.len();
     at.offered = w.offered();
@@ -125,12 +248,13 @@ fn request_buf(h: &mut Held, c: Conn) -> Result<&mut [u8], HTTPc_ERR> {
 fn write_hook_hdr(
     h: &mut Held,
     c: Conn,
+    line: Line<'_>,
     at: &mut Written,
     field: u32,
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     let mut w = RequestWriter::resume(request_buf(h, c)?, at.len, at.offered);
-    write_hdr(&mut w, field, value)?;
+    write_hdr(&mut w, line, field, value)?;
     at.len = w.len();
     at.offered = w.offered();
     Ok(())
@@ -141,10 +265,36 @@ fn write_hook_hdr(
 // Out of line: the hook loop's locals are off the stack while the handshake state is set up
 // (the accept value's SHA-1 is the deepest path of a blocking upgrade).
 #[inline(never)]
-fn write_request(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Result<(), HTTPc_ERR> {
-    write_head(h, up, key, at)?;
+pub(crate) fn write_request(
+    h: &mut Held,
+    t: Target,
+    line: Line<'_>,
+    at: &mut Written,
+) -> Result<(), HTTPc_ERR> {
+    write_line_start(h, t, line, at)?;
     let hook = h
-        .state::<_, ReqState>(up.req)
+        .state::<_, ReqState>(t.req)
+        .and_then(|r| r.on_query_tx)
+        .filter(|_| cfg!(feature = "query-str"));
+    if hook.is_some() {
+        // As legacy: called until it says it gave the last pair, each call giving one; no
+        // pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
+        loop {
+            let (given, last) =
+                hooks::on_query_str(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
+            let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
+            let mut w = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered);
+            query_pair(&mut w, !at.query_started, k, v)?;
+            at.len = w.len();
+            at.query_started = true;
+            if last {
+                break;
+            }
+        }
+    }
+    write_line_end(h, t, line, at)?;
+    let hook = h
+        .state::<_, ReqState>(t.req)
         .and_then(|r| r.on_hdr_tx)
         .filter(|_| cfg!(feature = "hdr-tx"));
     if hook.is_some() {
@@ -153,15 +303,15 @@ fn write_request(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Res
         // "last" fills the buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
         loop {
             let (given, last) =
-                hooks::on_req_hdr(h, hook, up.conn.ptr(), up.req.ptr()).unwrap_or((None, true));
+                hooks::on_req_hdr(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (field, value) = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            write_hook_hdr(h, up.conn, at, field, value)?;
+            write_hook_hdr(h, t.conn, line, at, field, value)?;
             if last {
                 break;
             }
         }
     }
-    at.len = RequestWriter::resume(request_buf(h, up.conn)?, at.len, at.offered)
+    at.len = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered)
         .finish()
         .map_err(write_err)?;
     Ok(())
@@ -174,11 +324,13 @@ fn write_request(h: &mut Held, up: &Upgrade, key: &Key, at: &mut Written) -> Res
 pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR> {
     let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
     let key = new_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
-    let mut req = Written {
-        len: 0,
-        offered: OfferedProtocols::new(),
+    let mut req = Written::new();
+    let target = Target {
+        conn: up.conn,
+        req: up.req,
+        path: up.path,
     };
-    write_request(h, up, &key, &mut req)?;
+    write_request(h, target, Line::Upgrade(&key), &mut req)?;
     arm(h, up, &key, &req.offered)?;
     let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // The transaction's deadline runs from here, blocking or not.
@@ -233,4 +385,200 @@ fn arm(h: &mut Held, up: &Upgrade, key: &Key, offered: &OfferedProtocols) -> Res
         },
     );
     Ok(())
+}
+
+// ----- Plain requests (`HTTPc_ReqSend`) ------------------------------------------------------
+
+/// What `HTTPc_ReqSend` was asked.
+pub(crate) struct Send {
+    pub conn: Conn,
+    pub req: Req,
+    pub resp: Resp,
+    pub method: HTTP_METHOD,
+    pub path: AppBytes,
+    pub no_block: bool,
+}
+
+/// The request-line name of a method legacy accepts (legacy's dictionary lacks OPTIONS, so
+/// its requests failed later with `HTTPc_ERR_REQ_LINE_CREATE`; here they work).
+pub(crate) fn method_name(method: HTTP_METHOD) -> Option<&'static [u8]> {
+    Some(match method {
+        HTTP_METHOD_GET => b"GET",
+        HTTP_METHOD_POST => b"POST",
+        HTTP_METHOD_HEAD => b"HEAD",
+        HTTP_METHOD_PUT => b"PUT",
+        HTTP_METHOD_DELETE => b"DELETE",
+        HTTP_METHOD_OPTIONS => b"OPTIONS",
+        HTTP_METHOD_TRACE => b"TRACE",
+        HTTP_METHOD_CONNECT => b"CONNECT",
+        _ => return None,
+    })
+}
+
+/// The `Content-Type` value of a body type legacy's dictionary knows.
+fn content_type_name(t: u8) -> Option<&'static [u8]> {
+    Some(match HTTP_CONTENT_TYPE::from(t) {
+        HTTP_CONTENT_TYPE_HTML => b"text/html",
+        HTTP_CONTENT_TYPE_GIF => b"image/gif",
+        HTTP_CONTENT_TYPE_JPEG => b"image/jpeg",
+        HTTP_CONTENT_TYPE_PNG => b"image/png",
+        HTTP_CONTENT_TYPE_JS => b"text/javascript",
+        HTTP_CONTENT_TYPE_PLAIN => b"text/plain",
+        HTTP_CONTENT_TYPE_CSS => b"text/css",
+        HTTP_CONTENT_TYPE_OCTET_STREAM => b"application/octet-stream",
+        HTTP_CONTENT_TYPE_PDF => b"application/pdf",
+        HTTP_CONTENT_TYPE_ZIP => b"application/zip",
+        HTTP_CONTENT_TYPE_JSON => b"application/json",
+        HTTP_CONTENT_TYPE_APP_FORM => b"application/x-www-form-urlencoded",
+        HTTP_CONTENT_TYPE_MULTIPART_FORM => b"multipart/form-data",
+        _ => return None,
+    })
+}
+
+/// The head a request gets, from its settings: the checks of legacy's `HTTPc_ReqSend` and
+/// `HTTPcReq_Prepare`, in their order.
+pub(crate) fn plain_head(
+    r: &ReqState,
+    method: HTTP_METHOD,
+    persistent: bool,
+) -> Result<Plain, HTTPc_ERR> {
+    let name = method_name(method).ok_or(HTTPc_ERR_REQ_PARAM_METHOD_INVALID)?;
+    let mut head = Plain {
+        method: name,
+        close: !persistent,
+        content_type: None,
+        chunked: false,
+        content_len: 0,
+    };
+    if !r.body_present {
+        return Ok(head);
+    }
+    let t = content_type_name(r.content_type).ok_or(HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID)?;
+    if !r.chunked && r.content_len == 0 {
+        return Err(HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID);
+    }
+    // Legacy announced a body on TRACE and CONNECT but never sent it (the server then waited
+    // for it), and called a body hook that was not set: both refused here.
+    if matches!(method, HTTP_METHOD_TRACE | HTTP_METHOD_CONNECT) || r.on_body_tx.is_none() {
+        return Err(HTTPc_ERR_REQ_PARAM_BODY_INVALID);
+    }
+    head.content_type = Some(t);
+    head.chunked = r.chunked;
+    // A chunked body has no length (legacy sent both headers when both were set, which
+    // RFC 9112 §6.1 forbids).
+    head.content_len = if r.chunked { 0 } else { r.content_len };
+    Ok(head)
+}
+
+/// Writes the head and arms the connection, request and response for the engine. Out of
+/// line: the writer's locals are off the stack during the blocking wait that follows.
+#[inline(never)]
+pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HTTPc_ERR> {
+    let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
+    let mut written = Written::new();
+    let target = Target {
+        conn: q.conn,
+        req: q.req,
+        path: q.path,
+    };
+    write_request(h, target, Line::Plain(head), &mut written)?;
+    let r = h
+        .state::<_, ReqState>(q.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    r.used = true;
+    r.done = false;
+    r.ok = false;
+    r.no_block = q.no_block;
+    r.err = HTTPc_ERR_NONE;
+    // Legacy's methods are 0..=7.
+    r.method = q.method as u8;
+    r.content_type_rx = HTTP_CONTENT_TYPE_NONE as u8;
+    r.body_src = AppBytes::NONE;
+    r.body_src_off = 0;
+    r.chunk_end_owed = false;
+    r.body_done = head.content_type.is_none();
+    let content_len = head.content_len;
+    q.resp.set(
+        h,
+        HTTPc_RESP_OBJ {
+            ProtocolVer: HTTP_PROTOCOL_VER_UNKNOWN,
+            StatusCode: HTTP_STATUS_UNKNOWN,
+            ReasonPhrasePtr: core::ptr::null(),
+            ContentType: HTTP_CONTENT_TYPE_NONE,
+            ContentLen: 0,
+        },
+    );
+    let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    // The body still to send (standard mode); the transaction's deadline runs from here.
+    s.body_left = content_len;
+    s.request_queued(q.req, q.resp, written.len, port.now_ms());
+    Ok(())
+}
+
+/// Puts a checked request at the end of its connection's queue: the engine writes its head and
+/// sends it once the requests before it ended (its hooks then run in the engine, as legacy's
+/// did in its task). The path and objects must stay valid until then, as in legacy.
+pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<(), HTTPc_ERR> {
+    let r = h
+        .state::<_, ReqState>(q.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    r.used = true;
+    r.done = false;
+    r.ok = false;
+    r.no_block = q.no_block;
+    r.err = HTTPc_ERR_NONE;
+    r.method = q.method as u8;
+    r.path = q.path;
+    r.resp = Some(q.resp);
+    r.next = None;
+    let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let Some(mut at) = s.queue else {
+        s.queue = Some(q.req);
+        return Ok(());
+    };
+    // The tail: a queue only ever holds requests in use, each once (a request is queued only
+    // when it is not in use), so the walk ends.
+    loop {
+        let r = h.state::<_, ReqState>(at).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+        match r.next {
+            Some(n) => at = n,
+            None => {
+                r.next = Some(q.req);
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Starts the first request of `c`'s queue once the connection is free: its head written, the
+/// transaction armed. Err: that request failed before anything was sent (its hooks ran, the
+/// error is what legacy reported), it is out of the queue.
+#[cfg(feature = "http")]
+pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)> {
+    let Some(s) = h.conn(c) else { return Ok(()) };
+    let (Some(req), persistent) = (s.queue, s.persistent) else {
+        return Ok(());
+    };
+    let Some(r) = h.state::<_, ReqState>(req) else {
+        // Not a request any more: the queue ends here.
+        if let Some(s) = h.conn(c) {
+            s.queue = None;
+        }
+        return Ok(());
+    };
+    let next = r.next.take();
+    let q = Send {
+        conn: c,
+        req,
+        resp: r.resp.ok_or((req, HTTPc_ERR_PARAM_INVALID))?,
+        method: HTTP_METHOD::from(r.method),
+        path: r.path,
+        no_block: r.no_block,
+    };
+    let head = plain_head(r, q.method, persistent);
+    if let Some(s) = h.conn(c) {
+        s.queue = next;
+    }
+    head.and_then(|head| start_plain(h, &q, &head))
+        .map_err(|e| (req, e))
 }

@@ -16,6 +16,7 @@ use super::handle::{Conn, Msg, Obj, Req, Resp, Ws};
 use super::objects::*;
 use super::port::Io;
 use super::types::*;
+use crate::proto::http::ResponseParser;
 use crate::proto::mask::Masker;
 use crate::proto::session::{Config, Session};
 
@@ -47,6 +48,10 @@ pub(crate) enum Phase {
     Discard,
     /// WebSocket open (or closing).
     WebSock,
+    /// Sending a plain request (`HTTPc_ReqSend`): its head, then its body.
+    ReqTx,
+    /// Reading a plain request's response: its head, then its body.
+    ReqRx,
 }
 
 /// Connection state, in `HTTPc_CONN_OBJ::Reserved`.
@@ -95,7 +100,10 @@ pub(crate) struct ConnState {
     pub on_close: HTTPc_CONN_CLOSE_CALLBACK,
     /// The next connection in the engine's list.
     pub next: Option<Conn>,
-    /// The objects attached by `HTTPc_WebSockUpgrade`.
+    /// Plain requests waiting for the one in progress to end, in order (linked through their
+    /// `next`).
+    pub queue: Option<Req>,
+    /// The objects attached by `HTTPc_WebSockUpgrade` or `HTTPc_ReqSend`.
     pub req: Option<Req>,
     pub resp: Option<Resp>,
     pub ws: Option<Ws>,
@@ -147,10 +155,42 @@ impl ConnState {
         self.phase = Phase::UpgradeTx;
     }
 
+    /// `HTTPc_ReqSend`: the request head (`len` bytes) is in the buffer, the request and
+    /// response are attached; the transaction's deadline runs from `now`.
+    pub(crate) fn request_queued(&mut self, req: Req, resp: Resp, len: usize, now: u32) {
+        self.req = Some(req);
+        self.resp = Some(resp);
+        self.ws = None;
+        self.buf.rx_clear();
+        self.buf.tx_queue_whole(len);
+        self.started_ms = now;
+        self.phase = Phase::ReqTx;
+    }
+
     /// The request is sent: the response is read into the emptied buffer.
     pub(crate) fn request_sent(&mut self) {
         self.buf.reset();
-        self.phase = Phase::UpgradeRx;
+        self.phase = if self.phase == Phase::ReqTx {
+            Phase::ReqRx
+        } else {
+            Phase::UpgradeRx
+        };
+    }
+
+    /// A plain request's transaction ended with a whole response: the connection is free for
+    /// the next one.
+    #[cfg(feature = "http")]
+    pub(crate) fn response_done(&mut self) {
+        self.buf.reset();
+        self.phase = Phase::Connected;
+    }
+
+    /// A request transaction (upgrade or plain) is under way.
+    pub(crate) fn in_transaction(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard | Phase::ReqTx | Phase::ReqRx
+        )
     }
 
     /// A refused upgrade's head is read: its body (`body_left` bytes) is skipped.
@@ -210,9 +250,40 @@ pub(crate) struct ReqState {
     pub hdr_tbl: AppTable<HTTPc_HDR>,
     pub query_tbl: AppTable<HTTPc_KEY_VAL>,
     pub on_hdr_tx: HTTPc_REQ_HDR_HOOK,
+    pub on_query_tx: HTTPc_REQ_QUERY_STR_HOOK,
     pub on_hdr_rx: HTTPc_RESP_HDR_HOOK,
     pub on_complete: HTTPc_COMPLETE_CALLBACK,
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
+    // A plain request (`HTTPc_ReqSend`): its method and body, and the response body hook.
+    pub method: u8,
+    /// A body parameter was set (`HTTPc_FLAG_REQ_BODY_PRESENT` in legacy).
+    pub body_present: bool,
+    /// `HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`: the body goes out chunked.
+    pub chunked: bool,
+    pub content_type: u8,
+    pub content_len: u32,
+    pub on_body_tx: HTTPc_REQ_BODY_HOOK,
+    pub on_body_rx: HTTPc_RESP_BODY_HOOK,
+    // The plain request's transaction, while it runs.
+    /// Body bytes the hook pointed at in its own memory, being copied out piece by piece.
+    pub body_src: AppBytes,
+    /// How much of `body_src` went into the buffer.
+    pub body_src_off: u32,
+    /// Chunked: the CRLF that ends the chunk whose data is going out is owed.
+    pub chunk_end_owed: bool,
+    /// The body hook said it gave the last piece (chunked), or all of it went (standard).
+    pub body_done: bool,
+    /// The response: its parser, its `Content-Type` (for the body hook), whether the server
+    /// keeps the connection, and body bytes the body hook left in the buffer.
+    pub parser: ResponseParser,
+    pub content_type_rx: u8,
+    pub keep_alive: bool,
+    pub rx_held: u16,
+    /// A request waiting in its connection's queue: what `HTTPc_ReqSend` was given, and the
+    /// request after it.
+    pub path: AppBytes,
+    pub resp: Option<Resp>,
+    pub next: Option<Req>,
 }
 
 /// Receive-side delivery of the current message.
@@ -419,6 +490,7 @@ impl Clear for ReqState {
             p.write_bytes(0, 1);
             (*p).magic = REQ_MAGIC;
             (*p).err = HTTPc_ERR_NONE;
+            core::ptr::addr_of_mut!((*p).parser).write(ResponseParser::new(0, 0, false));
         }
     }
 }

@@ -8,6 +8,10 @@ use super::handle::Conn;
 use super::port::HTTPc_PORT_WAIT_ENTRY;
 use super::state::Phase;
 
+/// A blocking transaction (upgrade or request) waits this much past its deadline, which the
+/// engine enforces and reports itself.
+pub(crate) const BLOCK_WAIT_SLACK_MS: u32 = 1_000;
+
 /// Sockets listed in one `Wait` call when the port has no `Watch`; while more need waiting
 /// on, the engine polls every millisecond (a port with `Watch` sleeps with any number).
 pub(crate) const MAX_WAIT_ENTRIES: usize = 16;

@@ -13,15 +13,11 @@ use super::request::{start_upgrade, Upgrade};
 use super::state::{MsgState, Phase, ReqState, WsState};
 use super::task::wake_engine;
 use super::types::*;
-use super::wait::{self, block_until, can_block};
+use super::wait::{self, block_until, can_block, BLOCK_WAIT_SLACK_MS};
 use crate::proto::close;
 
 /// Blocking send wait (legacy value).
 const TRANS_WAIT_MS: u32 = 30_000;
-
-/// A blocking upgrade waits this much past the transaction deadline, which the engine enforces
-/// and reports itself.
-const BLOCK_WAIT_SLACK_MS: u32 = 1_000;
 
 /// Resets a WebSocket object: all hooks NULL, default limits. Keeps `UserDataPtr`.
 ///

@@ -113,8 +113,8 @@ static const struct expect constants[] = {
     C(HTTPc_PORT_WAIT_FOREVER, 0xFFFFFFFFu),
 
     /* ---- object sizes, in pointer-sized words of library state ---- */
-    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 28),
-    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 11),
+    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 29),
+    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 31),
     C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 83),
     C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 14),
 
@@ -583,8 +583,8 @@ static const struct expect types[] = {
     W(HTTPc_WEBSOCK_MSG_TYPE, 4),
     W(HTTPc_WEBSOCK_CLOSE_CODE, 2),
     /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
-    W(HTTPc_CONN_OBJ, (1 + 28) * sizeof(void *)),
-    W(HTTPc_REQ_OBJ, (1 + 11) * sizeof(void *)),
+    W(HTTPc_CONN_OBJ, (1 + 29) * sizeof(void *)),
+    W(HTTPc_REQ_OBJ, (1 + 31) * sizeof(void *)),
     W(HTTPc_WEBSOCK_OBJ, (1 + 83) * sizeof(void *)),
     W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 14) * sizeof(void *)),
     W(HTTP_METHOD, 4),

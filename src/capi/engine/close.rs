@@ -120,9 +120,14 @@ pub(crate) fn teardown(
     // From here on hooks run: the attached objects are reached through the handles taken now,
     // so a hook that clears the connection object cannot hide them.
     let (req, resp, ws) = (s.req, s.resp, s.ws);
+    #[cfg(feature = "http")]
+    let queue = s.queue.take();
     h.list_remove(c);
 
-    if matches!(phase, Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard) {
+    if matches!(
+        phase,
+        Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard | Phase::ReqTx | Phase::ReqRx
+    ) {
         let req_err = if err == HTTPc_ERR_NONE {
             HTTPc_ERR_CONN_SOCK_CLOSED
         } else {
@@ -150,6 +155,8 @@ pub(crate) fn teardown(
             w.used = false;
         }
     }
+    #[cfg(feature = "http")]
+    fail_queue(h, c, queue);
 
     if let Some(w) = ws {
         // Every message still queued fails, exactly once.
@@ -194,4 +201,37 @@ pub(crate) fn teardown(
         return;
     }
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
+}
+
+/// The plain requests that waited for their turn on a connection that closed: each fails
+/// once, `OnTransComplete(DEF_FAIL)` then `OnErr(HTTPc_ERR_CONN_SOCK_CLOSED)`, as legacy's
+/// `HTTPcConn_Close` failed its request list. Each link is cut as the walk passes it, so the
+/// walk ends even on a broken queue.
+#[cfg(feature = "http")]
+fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
+    let err = HTTPc_ERR_CONN_SOCK_CLOSED;
+    let mut next = first;
+    while let Some(q) = next {
+        let Some(r) = h.state::<_, ReqState>(q) else {
+            break;
+        };
+        next = r.next.take();
+        if !r.used || r.done {
+            continue;
+        }
+        r.used = false;
+        r.done = true;
+        r.ok = false;
+        r.err = err;
+        let (on_complete, on_err, resp) = (r.on_complete, r.on_err, r.resp);
+        hooks::on_trans_complete(
+            h,
+            on_complete,
+            c.ptr(),
+            q.ptr(),
+            ptr_or_null(resp),
+            DEF_FAIL,
+        );
+        hooks::on_trans_err(h, on_err, c.ptr(), q.ptr(), err);
+    }
 }

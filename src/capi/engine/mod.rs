@@ -9,6 +9,8 @@
 
 mod close;
 mod connect;
+#[cfg(feature = "http")]
+mod http;
 mod io;
 mod rx;
 mod tx;
@@ -103,7 +105,9 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
 fn wanted(s: &ConnState) -> u8 {
     let mut want = match s.phase {
         Phase::Connecting => HTTPc_PORT_WAIT_WR,
-        Phase::UpgradeRx | Phase::Discard | Phase::WebSock if s.buf.rx_has_room() => {
+        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::ReqRx
+            if s.buf.rx_has_room() =>
+        {
             HTTPc_PORT_WAIT_RD
         }
         _ => 0,
@@ -182,5 +186,9 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         Phase::Connected | Phase::Idle => u32::MAX,
         Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard => upgrade::io(h, port, c, now),
         Phase::WebSock => ws::io(h, port, c, now),
+        #[cfg(feature = "http")]
+        Phase::ReqTx | Phase::ReqRx => http::io(h, port, c, now),
+        #[cfg(not(feature = "http"))]
+        Phase::ReqTx | Phase::ReqRx => u32::MAX,
     }
 }

@@ -237,7 +237,7 @@ fn handshake_err(e: HandshakeError) -> HTTPc_ERR {
 
 /// Response headers the library reads itself: like legacy, the application's header hook does
 /// not see them (nor `Origin`, which legacy does not know).
-fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
+pub(super) fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
     matches!(
         field,
         HTTP_HDR_FIELD_CONTENT_TYPE

@@ -1,0 +1,565 @@
+//! A plain request's transaction (`HTTPc_ReqSend`): send the head the API wrote and the body
+//! from the body hook (as is, or chunked), then read the response (status and headers into
+//! the response object and the header hook, the body through the body hook), and end the
+//! transaction: the connection stays for the next request, or closes when it is not
+//! persistent or the server said so.
+
+use super::super::app::AppBytes;
+use super::super::consts::*;
+use super::super::global::Held;
+use super::super::handle::{ptr_or_null, Conn};
+use super::super::hooks;
+use super::super::port::Port;
+use super::super::request::start_queued;
+use super::super::state::{Phase, ReqState};
+use super::super::types::{CPU_BOOLEAN, DEF_FAIL, DEF_NO, DEF_OK, DEF_YES};
+use super::close::teardown;
+use super::io::{flush, receive};
+use super::upgrade::consumed_hdr;
+use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
+use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
+use crate::proto::http::{content_type, Error, Event, Framing, ResponseParser};
+use crate::proto::session::elapsed_ms;
+
+/// Longest response line, and head, the parser accepts (the buffer bounds lines further).
+const MAX_LINE: usize = 1024;
+const MAX_HEAD: usize = 8192;
+
+/// What the body producer did.
+enum Tx {
+    /// Bytes are in the send region.
+    Queued,
+    /// The body hook gave nothing this time: asked again shortly.
+    Stalled,
+    /// The whole request is out.
+    Done,
+}
+
+/// The transaction's turn. It has a deadline, blocking or not: a server that answers slowly,
+/// not at all, or with an endless body cannot hold the connection.
+pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
+    let elapsed = elapsed_ms(now, s.started_ms);
+    if elapsed >= s.trans_timeout_ms {
+        end(h, port, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
+        return u32::MAX;
+    }
+    let left = s.trans_timeout_ms - elapsed;
+    for _ in 0..TURNS_PER_PASS {
+        let Some(s) = h.conn(c) else {
+            return u32::MAX;
+        };
+        if s.phase == Phase::ReqTx {
+            if let Err(e) = flush(h, port, c, now) {
+                end(h, port, c, Err(e));
+                return u32::MAX;
+            }
+            if h.conn(c).is_some_and(|s| !s.buf.tx_is_empty()) {
+                // The socket is full: wait for write readiness (or the deadline).
+                return left;
+            }
+            match produce(h, c) {
+                Ok(Tx::Queued) => continue,
+                Ok(Tx::Stalled) => return left.min(RX_RETRY_MS),
+                Ok(Tx::Done) => {
+                    response_starts(h, c);
+                    continue;
+                }
+                Err(e) => {
+                    end(h, port, c, Err(e));
+                    return u32::MAX;
+                }
+            }
+        }
+        let got = match receive(h, port, c) {
+            Ok(got) => got,
+            Err(e) => {
+                // The server closed: that ends a body delimited by the close; anything else
+                // is cut short.
+                let eof = h.req_of(c).map(|r| r.parser.eof());
+                if e == HTTPc_ERR_CONN_SOCK_CLOSED && matches!(eof, Some(Ok(Some(Event::End)))) {
+                    // A body delimited by the close: whole, and the server is gone.
+                    finish_body(h, c);
+                    let gone = (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
+                    end(h, port, c, Ok(Some(gone)));
+                } else {
+                    end(h, port, c, Err(e));
+                }
+                return u32::MAX;
+            }
+        };
+        match parse(h, c) {
+            Ok(Rx::More) => {}
+            Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
+            Ok(Rx::End { keep, extra }) => {
+                let close = after_response(h, c, keep, extra);
+                end(h, port, c, Ok(close));
+                return u32::MAX;
+            }
+            Err(e) => {
+                end(h, port, c, Err(e));
+                return u32::MAX;
+            }
+        }
+        if !got {
+            break;
+        }
+    }
+    left
+}
+
+/// The request is out: the response is read from a fresh buffer with a fresh parser.
+fn response_starts(h: &mut Held, c: Conn) {
+    let head_request = h.req_of(c).is_some_and(|r| {
+        r.rx_held = 0;
+        r.method == HTTP_METHOD_HEAD as u8
+    });
+    if let Some(r) = h.req_of(c) {
+        r.parser = ResponseParser::new(MAX_LINE, MAX_HEAD, head_request);
+    }
+    if let Some(s) = h.conn(c) {
+        s.body_left = 0;
+        s.request_sent();
+    }
+}
+
+/// Puts the next piece of the body into the (empty) buffer. As legacy: without chunking the
+/// hook is called until the announced length went out; chunked, each call is one chunk, its
+/// size written in legacy's fixed width (the hex digits of the buffer length), and the hook
+/// says which is the last.
+fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
+    let Some(s) = h.conn(c) else {
+        return Ok(Tx::Done);
+    };
+    let (req, body_left) = (s.req, s.body_left);
+    let width = hex_digits(s.buf.len() as u32);
+    let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) else {
+        return Ok(Tx::Done);
+    };
+    // 1. The rest of what the hook pointed at in its own memory.
+    let src = r.body_src;
+    let off = r.body_src_off as usize;
+    if off < src.all().len() {
+        let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+        let n = s.buf.copy_in(0, src.get(off, usize::MAX));
+        s.buf.tx_queue_span(0, n);
+        if let Some(r) = h.req_of(c) {
+            r.body_src_off += n as u32;
+        }
+        return Ok(Tx::Queued);
+    }
+    // 2. The CRLF after a chunk's data, and after the last one the last chunk.
+    if r.chunk_end_owed {
+        r.chunk_end_owed = false;
+        let mut tail = [0u8; 2 + 8 + 4];
+        let mut n = put(&mut tail, 0, CHUNK_END)?;
+        if r.body_done {
+            n += tail
+                .get_mut(n..)
+                .and_then(|t| last_chunk(width, t))
+                .ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
+        }
+        return Ok(queue(h, c, tail.get(..n).unwrap_or_default()));
+    }
+    if r.body_done || (!r.chunked && body_left == 0) {
+        return Ok(Tx::Done);
+    }
+    // 3. The hook, offered the buffer (after room for the chunk header when chunked).
+    let (chunked, hook) = (r.chunked, r.on_body_tx);
+    let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+    let start = if chunked { width + CHUNK_END.len() } else { 0 };
+    let room = u16::try_from(s.buf.len().saturating_sub(start)).unwrap_or(u16::MAX);
+    let p = s.buf.ptr_at(start);
+    let req = req.ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+    let piece = hooks::on_body_tx(h, hook, c.ptr(), req.ptr(), p, room)
+        .ok_or(HTTPc_ERR_REQ_PARAM_BODY_INVALID)?;
+    let len = piece.len;
+    // Written in the buffer: no more than offered (legacy: HTTPc_ERR_REQ_BODY_CHUNK_INVALID).
+    if piece.own.is_none() && len > room {
+        return Err(HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
+    }
+    if chunked {
+        if len == 0 {
+            // Legacy: an empty chunk that is not the last is an error (it would end the body);
+            // the last one alone is the end of the body.
+            if !piece.last {
+                return Err(HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
+            }
+            if let Some(r) = h.req_of(c) {
+                r.body_done = true;
+            }
+            let mut end = [0u8; 8 + 4];
+            let n = last_chunk(width, &mut end).ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
+            return Ok(queue(h, c, end.get(..n).unwrap_or_default()));
+        }
+        let mut head = [0u8; 8 + 2];
+        let n = chunk_header(u32::from(len), width, &mut head)
+            .filter(|&n| n == start)
+            .ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
+        let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+        s.buf.copy_in(0, head.get(..n).unwrap_or_default());
+    } else {
+        if len == 0 {
+            return Ok(Tx::Stalled);
+        }
+        let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+        // More than announced would corrupt the connection (legacy's error too).
+        if u32::from(len) > s.body_left {
+            return Err(HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
+        }
+        s.body_left -= u32::from(len);
+    }
+    let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+    let copied = match piece.own {
+        // Copied out of the application's memory, now and in the passes that follow.
+        Some(own) => s.buf.copy_in(start, own.all()),
+        None => usize::from(len),
+    };
+    s.buf
+        .tx_queue_span(if chunked { 0 } else { start }, start + copied);
+    if let Some(r) = h.req_of(c) {
+        r.body_src = piece.own.unwrap_or(AppBytes::NONE);
+        r.body_src_off = copied as u32;
+        if chunked {
+            r.chunk_end_owed = true;
+            r.body_done = piece.last;
+        }
+    }
+    Ok(Tx::Queued)
+}
+
+/// Queues `bytes` (library framing) as the whole send region.
+fn queue(h: &mut Held, c: Conn, bytes: &[u8]) -> Tx {
+    if let Some(s) = h.conn(c) {
+        let n = s.buf.copy_in(0, bytes);
+        s.buf.tx_queue_span(0, n);
+    }
+    Tx::Queued
+}
+
+/// Copies `src` to `out[at..]`: its length, or `HTTPc_ERR_REQ_BODY_CHUNK_PREPARE` when it
+/// does not fit.
+fn put(out: &mut [u8], at: usize, src: &[u8]) -> Result<usize, HTTPc_ERR> {
+    let dst = out
+        .get_mut(at..at + src.len())
+        .ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
+    Ok(crate::proto::bytes::copy(dst, src))
+}
+
+/// What parsing the buffered response bytes came to.
+enum Rx {
+    /// Everything buffered is used: receive more.
+    More,
+    /// The body hook took nothing: asked again shortly.
+    Paused,
+    /// The response is complete: `keep`, the server keeps the connection; `extra`, bytes
+    /// followed the response (nobody asked for them: the connection cannot be trusted).
+    End { keep: bool, extra: bool },
+}
+
+/// Parses what the buffer holds: each head line, and each piece of body offered to the body
+/// hook (what it does not take stays in the buffer and is offered again).
+fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
+    loop {
+        // Body bytes the hook left are offered again before anything else.
+        if h.req_of(c).is_some_and(|r| r.rx_held > 0) {
+            let held = h.req_of(c).map_or(0, |r| usize::from(r.rx_held));
+            let taken = offer_body(h, c, held);
+            if let Some(r) = h.req_of(c) {
+                r.rx_held -= taken as u16;
+            }
+            if taken < held {
+                return Ok(Rx::Paused);
+            }
+            continue;
+        }
+        let Some((s, r)) = h.conn_req(c) else {
+            return Ok(Rx::More);
+        };
+        let (req, resp) = (s.req, s.resp);
+        let input = s.buf.rx_data();
+        let base = input.as_ptr() as usize;
+        let (used, event) = r.parser.feed(input).map_err(resp_err)?;
+        let step = match event {
+            // A line longer than the receive region can never complete.
+            None if used == 0 && s.buf.rx_full() => return Err(HTTPc_ERR_RESP_HDR_TOO_LARGE),
+            None if used == 0 => return Ok(Rx::More),
+            None => Step::Skip,
+            Some(Event::Status { code, minor, .. }) => Step::Status(code, minor),
+            Some(Event::Header { name, value }) => Step::Header {
+                field: hdr_field_from_name(name),
+                value: s.buf.rx_ptr(value.as_ptr() as usize - base),
+                len: value.len() as u16,
+                ctype: name
+                    .eq_ignore_ascii_case(b"content-type")
+                    .then(|| content_type(value) as u8),
+            },
+            Some(Event::Head {
+                framing,
+                keep_alive,
+            }) => Step::Head(framing, keep_alive),
+            Some(Event::Data(bytes)) => Step::Data(bytes.len()),
+            Some(Event::Interim | Event::Trailer { .. }) => Step::Skip,
+            Some(Event::End) => Step::End,
+        };
+        let keep = r.keep_alive;
+        match step {
+            Step::Skip => s.buf.rx_consume(used),
+            Step::Status(code, minor) => {
+                s.buf.rx_consume(used);
+                if let Some(resp) = resp {
+                    resp.set_status(h, status_code_from_number(code), minor);
+                }
+            }
+            Step::Header {
+                field,
+                value,
+                len,
+                ctype,
+            } => {
+                // The value stays where it is in the buffer during the hook call.
+                if let Some(t) = ctype {
+                    if let Some(r) = h.req_of(c) {
+                        r.content_type_rx = t;
+                    }
+                    if let Some(resp) = resp {
+                        resp.set_content_type(h, HTTP_CONTENT_TYPE::from(t));
+                    }
+                }
+                let hook = h
+                    .req_of(c)
+                    .and_then(|r| r.on_hdr_rx)
+                    .filter(|_| cfg!(feature = "hdr-rx"));
+                if let Some(field) = field.filter(|&f| !consumed_hdr(f)) {
+                    let rp = ptr_or_null(req);
+                    hooks::on_resp_hdr(h, hook, c.ptr(), rp, field, value.cast(), len);
+                }
+                consume(h, c, used);
+            }
+            Step::Head(framing, keep_alive) => {
+                s.buf.rx_consume(used);
+                let length = h.req_of(c).and_then(|r| {
+                    r.keep_alive = keep_alive;
+                    r.parser.content_length()
+                });
+                if let Some(resp) = resp {
+                    resp.set_content_len(h, length.unwrap_or(0));
+                }
+                if let Some(s) = h.conn(c) {
+                    s.body_left = match framing {
+                        Framing::Length(n) => n,
+                        _ => 0,
+                    };
+                }
+            }
+            Step::Data(n) => {
+                // The parser counted the piece; the hook may take less (held, offered again).
+                let taken = offer_body(h, c, n);
+                let held = (n - taken) as u16;
+                if let Some(r) = h.req_of(c) {
+                    r.rx_held = held;
+                }
+                if held > 0 {
+                    return Ok(Rx::Paused);
+                }
+            }
+            Step::End => {
+                s.buf.rx_consume(used);
+                let extra = !s.buf.rx_data().is_empty();
+                finish_body(h, c);
+                return Ok(Rx::End { keep, extra });
+            }
+        }
+    }
+}
+
+/// One parsed piece of the response, once the borrow of the buffer is over.
+enum Step {
+    Skip,
+    Status(u16, u8),
+    Header {
+        field: Option<HTTP_HDR_FIELD>,
+        value: *mut u8,
+        len: u16,
+        ctype: Option<u8>,
+    },
+    Head(Framing, bool),
+    Data(usize),
+    End,
+}
+
+fn consume(h: &mut Held, c: Conn, n: usize) {
+    if let Some(s) = h.conn(c) {
+        s.buf.rx_consume(n);
+    }
+}
+
+/// Offers the first `n` buffered bytes (body) to the body hook, consumes what it took and
+/// returns that. Without a hook the body is dropped, as legacy does. `last` (legacy's
+/// `last_chunk`) is set on the piece that completes a body of known length.
+fn offer_body(h: &mut Held, c: Conn, n: usize) -> usize {
+    let Some(s) = h.conn(c) else {
+        return n;
+    };
+    let n = n.min(usize::from(u16::MAX)).min(s.buf.rx_data().len());
+    let (req, p, body_left) = (s.req, s.buf.rx_ptr(0), s.body_left);
+    let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) else {
+        return n;
+    };
+    let hook = r.on_body_rx;
+    let t = r.content_type_rx;
+    let last = if body_left != 0 && n as u32 == body_left {
+        DEF_YES
+    } else {
+        DEF_NO
+    };
+    let rp = ptr_or_null(req);
+    let taken = match hooks::on_body_rx(h, hook, c.ptr(), rp, t.into(), p.cast(), n as u16, last) {
+        Some(t) => (t as usize).min(n),
+        None => n,
+    };
+    if let Some(s) = h.conn(c) {
+        s.buf.rx_consume(taken);
+        s.body_left = s.body_left.saturating_sub(taken as u32);
+    }
+    taken
+}
+
+/// The end of a body the hook did not see end (chunked, or delimited by the close): legacy's
+/// last call, with no data.
+fn finish_body(h: &mut Held, c: Conn) {
+    let Some(s) = h.conn(c) else { return };
+    let req = s.req;
+    let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) else {
+        return;
+    };
+    let (hook, t) = (r.on_body_rx, r.content_type_rx);
+    if r.parser.content_length().is_some() {
+        return;
+    }
+    let rp = ptr_or_null(req);
+    hooks::on_body_rx(
+        h,
+        hook,
+        c.ptr(),
+        rp,
+        t.into(),
+        core::ptr::null_mut(),
+        0,
+        DEF_YES,
+    );
+}
+
+/// The `HTTPc_ERR_*` of a refused response, as legacy reported each class of fault.
+fn resp_err(e: Error) -> HTTPc_ERR {
+    match e {
+        Error::StatusLineMalformed => HTTPc_ERR_RESP_FORMAT_INVALID,
+        Error::VersionInvalid => HTTPc_ERR_RESP_PROTOCOL_VER_INVALID,
+        Error::StatusCodeInvalid => HTTPc_ERR_RESP_STATUS_CODE_INVALID,
+        Error::HeaderMalformed | Error::ObsFold => HTTPc_ERR_RESP_HDR_MALFORMED,
+        Error::LineTooLong | Error::HeadTooLarge => HTTPc_ERR_RESP_HDR_TOO_LARGE,
+        Error::ContentLengthInvalid | Error::ContentLengthConflict => {
+            HTTPc_ERR_RESP_CONTENT_LEN_INVALID
+        }
+        Error::ContentLengthWithTransferEncoding | Error::TransferEncodingUnsupported => {
+            HTTPc_ERR_RESP_HDR_INVALID
+        }
+        Error::ChunkSizeInvalid | Error::ChunkSizeOverflow | Error::ChunkDelimiterInvalid => {
+            HTTPc_ERR_RESP_CHUNK_INVALID
+        }
+        Error::DataAfterEnd => HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+        Error::Truncated => HTTPc_ERR_CONN_SOCK_CLOSED,
+    }
+}
+
+/// The transaction ends: `Ok(close)` a whole response (the connection then closes with that
+/// status, or stays for the next request), `Err` a failure (the connection closes). Legacy's
+/// order: the request's `OnErr` on failure, `OnTransComplete` (non-blocking), then the
+/// connection's `OnClose` when it closes; a blocking caller wakes last.
+fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_ERR>) {
+    let Some(s) = h.conn(c) else {
+        return;
+    };
+    let (req, resp) = (s.req, s.resp);
+    let ok = result.is_ok();
+    let err = result.err().unwrap_or(HTTPc_ERR_NONE);
+    if ok {
+        s.response_done();
+    }
+    let hooks = h.req_of(c).map_or((None, None), |r| {
+        r.used = false;
+        r.done = true;
+        r.ok = ok;
+        r.err = err;
+        (if r.no_block { r.on_complete } else { None }, r.on_err)
+    });
+    let (cp, rp, resp_p) = (c.ptr(), ptr_or_null(req), ptr_or_null(resp));
+    if !ok {
+        hooks::on_trans_err(h, hooks.1, cp, rp, err);
+    }
+    let status: CPU_BOOLEAN = if ok { DEF_OK } else { DEF_FAIL };
+    hooks::on_trans_complete(h, hooks.0, cp, rp, resp_p, status);
+    match result {
+        Ok(None) => {
+            signal_waiters();
+            start_next(h, port, c);
+        }
+        Ok(Some((status, err))) => teardown(h, port, c, status, err),
+        Err(e) => {
+            let status = if e == HTTPc_ERR_CONN_SOCK_CLOSED {
+                HTTPc_CONN_CLOSE_STATUS_SERVER
+            } else {
+                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
+            };
+            teardown(h, port, c, status, e);
+        }
+    }
+}
+
+/// How a connection closes after its transaction: the status and error `OnClose` reports.
+type Close = (HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR);
+
+/// How a connection ends after a whole response: open for the next request when persistent
+/// and the server keeps it; else closed, with legacy's status (`NO_PERSISTENT` when we asked
+/// for the close, `NONE` when the server's `Connection: close` did). Bytes after the response
+/// close a persistent connection with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the next response
+/// would start in the middle of them.
+fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Close> {
+    let persistent = h.conn(c).is_some_and(|s| s.persistent);
+    if !persistent {
+        Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
+    } else if extra {
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+        ))
+    } else if !keep {
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
+    } else {
+        None
+    }
+}
+
+/// The next request of the connection's queue, now that it is free. One that fails before
+/// anything was sent (a hook's header, a head too long for the buffer) is reported as legacy
+/// reported request errors: `OnErr`, `OnTransComplete(DEF_FAIL)`, then the connection closes
+/// and the rest of the queue fails with it.
+fn start_next(h: &mut Held, port: &Port, c: Conn) {
+    let Err((req, err)) = start_queued(h, c) else {
+        return;
+    };
+    let Some(r) = h.state::<_, ReqState>(req) else {
+        return;
+    };
+    r.used = false;
+    r.done = true;
+    r.ok = false;
+    r.err = err;
+    let (on_err, on_complete, resp) = (r.on_err, r.no_block.then_some(r.on_complete), r.resp);
+    hooks::on_trans_err(h, on_err, c.ptr(), req.ptr(), err);
+    let resp = ptr_or_null(resp);
+    hooks::on_trans_complete(h, on_complete.flatten(), c.ptr(), req.ptr(), resp, DEF_FAIL);
+    teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err);
+}

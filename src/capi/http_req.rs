@@ -1,0 +1,151 @@
+//! `HTTPc_ReqSend`: a plain HTTP request on an open connection (feature `http`), checked as
+//! legacy's `HTTPc_ReqSend` and `HTTPcReq_Prepare` check it, its head written into the
+//! connection buffer during the call, then sent and answered by the engine
+//! (`engine/http.rs`).
+
+use super::app::AppBytes;
+use super::consts::*;
+use super::ffi::{need, Call};
+use super::global::Held;
+use super::handle::Obj;
+use super::objects::*;
+use super::request::{enqueue, method_name, plain_head, start_plain, Send};
+use super::state::{Phase, ReqState};
+use super::task::wake_engine;
+use super::types::*;
+use super::wait::{self, block_until, can_block, BLOCK_WAIT_SLACK_MS};
+
+/// Sends a plain HTTP request (`method` on `p_resource_path`) on an open connection and reads
+/// its response: status and headers into `p_resp_obj` and the response-header hook, the body
+/// through the response-body hook. The request body comes from the body hook
+/// (`HTTPc_PARAM_TYPE_REQ_BODY_HOOK`), sized by `HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN` or sent
+/// chunked (`HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`). Blocking: returns DEF_OK once a whole response
+/// arrived (whatever its status). Non-blocking (`HTTPc_FLAG_REQ_NO_BLOCK`, needs
+/// `OnTransComplete` and `OnErr`): returns DEF_FAIL with `HTTPc_ERR_NONE` once handed to the
+/// engine. A connection that is not persistent is closed after the response, as legacy does.
+///
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`,
+/// `HTTPc_ERR_REQ_PARAM_METHOD_INVALID`, `HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID`,
+/// `HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID`, `HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID`,
+/// `HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID`, `HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID`,
+/// `HTTPc_ERR_REQ_PARAM_BODY_INVALID` (a body without a body hook, or on TRACE/CONNECT),
+/// `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
+/// `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head does not fit the
+/// connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is not open),
+/// `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
+/// object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
+/// with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a
+/// hook), `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
+/// `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
+///
+/// # Safety
+/// Valid or NULL pointers; the objects stay valid until the transaction ends, the path during
+/// the call.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn HTTPc_ReqSend(
+    p_conn_obj: *mut HTTPc_CONN_OBJ,
+    p_req_obj: *mut HTTPc_REQ_OBJ,
+    p_resp_obj: *mut HTTPc_RESP_OBJ,
+    method: HTTP_METHOD,
+    p_resource_path: *mut CPU_CHAR,
+    resource_path_len: CPU_INT16U,
+    flags: HTTPc_FLAGS,
+    p_err: *mut HTTPc_ERR,
+) -> CPU_BOOLEAN {
+    let no_block = flags & HTTPc_FLAG_REQ_NO_BLOCK != 0;
+    // SAFETY: this function's contract: the objects stay valid until the transaction ends,
+    // the path during the call.
+    let (call, conn, req, resp, path) = unsafe {
+        (
+            Call::enter(p_err),
+            Obj::from_api(p_conn_obj),
+            Obj::from_api(p_req_obj),
+            Obj::from_api(p_resp_obj),
+            AppBytes::new(p_resource_path, u32::from(resource_path_len)),
+        )
+    };
+    let r = call.run(|h| {
+        let send = Send {
+            conn: need(conn)?,
+            req: need(req)?,
+            resp: need(resp)?,
+            method,
+            path,
+            no_block,
+        };
+        if !cfg!(feature = "http") {
+            return Err(HTTPc_ERR_FEATURE_DIS);
+        }
+        req_send(h, send).map(|()| 0)
+    });
+    // Legacy: a non-blocking request returns DEF_FAIL with no error once handed over.
+    CPU_BOOLEAN::from(r.is_ok() && !no_block)
+}
+
+/// `HTTPc_ReqSend` under the lock: handed to the engine (non-blocking) or a whole response
+/// received (blocking), or the error.
+fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
+    let r = h
+        .state::<_, ReqState>(q.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    if r.used {
+        return Err(HTTPc_ERR_REQ_IS_USED);
+    }
+    let (on_complete, on_err) = (r.on_complete, r.on_err);
+    method_name(q.method).ok_or(HTTPc_ERR_REQ_PARAM_METHOD_INVALID)?;
+    if q.path.is_null() || q.path.all().is_empty() {
+        return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    }
+    if q.no_block {
+        if on_complete.is_none() {
+            return Err(HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID);
+        }
+        if on_err.is_none() {
+            return Err(HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID);
+        }
+    } else {
+        can_block(h)?;
+    }
+    if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
+        return Err(HTTPc_ERR_MSG_Q_FULL);
+    }
+    let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    // Behind a plain request in progress (or waiting), a request waits its turn, as in legacy's
+    // request list; an upgrade in progress or an open WebSocket leaves no turn to wait for.
+    let behind = matches!(s.phase, Phase::ReqTx | Phase::ReqRx) || s.queue.is_some();
+    if s.is_websocket || (s.in_transaction() && !behind) {
+        return Err(HTTPc_ERR_CONN_IS_USED);
+    }
+    if s.phase != Phase::Connected && !behind {
+        return Err(HTTPc_ERR_CONN_IS_RELEASED);
+    }
+    let (persistent, trans_timeout_ms) = (s.persistent, s.trans_timeout_ms);
+    let r = h
+        .state::<_, ReqState>(q.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let head = plain_head(r, q.method, persistent)?;
+    if behind {
+        enqueue(h, &q)?;
+    } else {
+        start_plain(h, &q, &head)?;
+    }
+    wake_engine();
+    if q.no_block {
+        return Ok(());
+    }
+    // The engine ends the transaction at its deadline; this wait only backs it up.
+    let wait_ms = trans_timeout_ms.saturating_add(BLOCK_WAIT_SLACK_MS);
+    let req = q.req;
+    let done = block_until(h, wait_ms, &mut |h| {
+        h.state::<_, ReqState>(req).is_none_or(|r| r.done)
+    });
+    if !done {
+        return Err(wait::give_up(h, q.conn));
+    }
+    match h.state::<_, ReqState>(req) {
+        Some(r) if r.ok => Ok(()),
+        Some(r) => Err(r.err),
+        None => Err(HTTPc_ERR_PARAM_INVALID),
+    }
+}

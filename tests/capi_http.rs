@@ -1,0 +1,1014 @@
+//! `HTTPc_ReqSend` (issue #17) through the C API with the scripted port (`tests/support`):
+//! the request bytes on the wire for each method and body mode, the response delivered to the
+//! response object and hooks for each framing (length, chunked, until close, none), split at
+//! every byte, the connection kept or closed as legacy does, and hostile responses refused
+//! with their `HTTPc_ERR_*` and nothing delivered lost.
+// The C constants' own names, matched in patterns.
+#![allow(non_upper_case_globals)]
+
+mod support;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::ffi::c_void;
+use std::ptr::null_mut;
+
+use httpc_ws::capi::http_req::HTTPc_ReqSend;
+use support::*;
+
+const NB: HTTPc_FLAGS = HTTPc_FLAG_REQ_NO_BLOCK;
+
+/// One answer of the request-body hook.
+#[derive(Clone)]
+enum Piece {
+    /// Written into the buffer it was offered, with the "last" answer.
+    Buf(Vec<u8>, bool),
+    /// Pointed at in the hook's own (leaked, static) memory.
+    Own(&'static [u8], bool),
+}
+
+#[derive(Default)]
+struct Body {
+    /// What the request-body hook gives, one per call.
+    tx: VecDeque<Piece>,
+    /// `buf_len` offered at each request-body hook call.
+    offered: Vec<u16>,
+    /// Each response-body hook call: data, last flag, content type.
+    rx: Vec<(Vec<u8>, bool, HTTP_CONTENT_TYPE)>,
+    /// Most bytes the response-body hook takes per call (None: all).
+    take: Option<usize>,
+    /// Calls to refuse (take nothing) before taking again.
+    refuse: u32,
+}
+
+thread_local! {
+    static BODY: RefCell<Body> = RefCell::new(Body::default());
+}
+
+fn body<R>(f: impl FnOnce(&mut Body) -> R) -> R {
+    BODY.with(|b| f(&mut b.borrow_mut()))
+}
+
+unsafe extern "C" fn on_body_tx(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    p_data: *mut *mut c_void,
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_data_len: *mut CPU_INT16U,
+) -> CPU_BOOLEAN {
+    let piece = body(|b| {
+        b.offered.push(buf_len);
+        b.tx.pop_front()
+    });
+    let (len, last) = match piece {
+        None => (0, true),
+        Some(Piece::Buf(bytes, last)) => {
+            let n = bytes.len().min(usize::from(buf_len));
+            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p_buf.cast::<u8>(), n) };
+            (bytes.len(), last)
+        }
+        Some(Piece::Own(bytes, last)) => {
+            unsafe { *p_data = bytes.as_ptr().cast_mut().cast() };
+            (bytes.len(), last)
+        }
+    };
+    unsafe { *p_data_len = len as u16 };
+    if last {
+        DEF_YES
+    } else {
+        DEF_NO
+    }
+}
+
+unsafe extern "C" fn on_body_rx(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    content_type: HTTP_CONTENT_TYPE,
+    p_data: *mut c_void,
+    data_len: CPU_INT16U,
+    last: CPU_BOOLEAN,
+) -> CPU_INT32U {
+    let data = if p_data.is_null() {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(p_data.cast::<u8>(), usize::from(data_len)) }.to_vec()
+    };
+    body(|b| {
+        if b.refuse > 0 {
+            b.refuse -= 1;
+            return 0;
+        }
+        let n = b.take.map_or(data.len(), |t| t.min(data.len()));
+        b.rx.push((data[..n].to_vec(), last == DEF_YES, content_type));
+        n as u32
+    })
+}
+
+fn req_param<T>(o: &Objs, t: HTTPc_PARAM_TYPE, v: &mut T) -> HTTPc_ERR {
+    let mut err = 0;
+    unsafe { HTTPc_ReqSetParam(o.req, t, (v as *mut T).cast(), &mut err) };
+    err
+}
+
+fn req_hook(o: &Objs, t: HTTPc_PARAM_TYPE, f: *mut c_void) {
+    let mut err = 0;
+    unsafe { HTTPc_ReqSetParam(o.req, t, f, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+}
+
+/// A connected connection (`persistent` or not) with the request hooks set, its socket
+/// scripted to answer with `response` (released at once: it is read after the request went).
+fn connected(
+    host: &str,
+    buf_len: u16,
+    persistent: bool,
+    response: &[u8],
+) -> (Objs, std::rc::Rc<Sock>) {
+    body(|b| *b = Body::default());
+    let o = Objs::new(0, buf_len, 0, host.as_bytes());
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    sock.push_now(response);
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        if persistent {
+            let mut yes: CPU_BOOLEAN = DEF_YES;
+            let mut err = 0;
+            HTTPc_ConnSetParam(
+                o.conn,
+                HTTPc_PARAM_TYPE_PERSISTENT,
+                (&mut yes as *mut CPU_BOOLEAN).cast(),
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        let mut err = 0;
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(
+        e,
+        Ev::Connect { ok: true, .. }
+    ))));
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_RESP_BODY_HOOK,
+        on_body_rx as *mut c_void,
+    );
+    (o, sock)
+}
+
+fn send(o: &Objs, method: HTTP_METHOD, path: &str, flags: HTTPc_FLAGS) -> (CPU_BOOLEAN, HTTPc_ERR) {
+    let mut err = 0;
+    let ok = unsafe {
+        HTTPc_ReqSend(
+            o.conn,
+            o.req,
+            o.resp,
+            method,
+            path.as_ptr().cast_mut().cast(),
+            path.len() as u16,
+            flags,
+            &mut err,
+        )
+    };
+    (ok, err)
+}
+
+/// Sends a non-blocking request and pumps until its `OnTransComplete`.
+fn transact(o: &Objs, method: HTTP_METHOD, path: &str) {
+    assert_eq!(send(o, method, path, NB), (DEF_FAIL, HTTPc_ERR_NONE));
+    assert!(
+        o.pump_until(50, 1, || has(o, |e| matches!(e, Ev::TransComplete { .. }))),
+        "no completion: {:#?}",
+        world(|w| w.events())
+    );
+}
+
+fn events(o: &Objs) -> Vec<Ev> {
+    let id = o.id();
+    o.since_open(|log| log.iter().filter(|e| e.conn() == id).cloned().collect())
+}
+
+fn wire(sock: &Sock) -> String {
+    String::from_utf8_lossy(&sock.tx.borrow()).into_owned()
+}
+
+fn resp(o: &Objs) -> (HTTP_STATUS_CODE, HTTP_PROTOCOL_VER, HTTP_CONTENT_TYPE, u32) {
+    let r = unsafe { &*o.resp };
+    (r.StatusCode, r.ProtocolVer, r.ContentType, r.ContentLen)
+}
+
+fn rx_body() -> Vec<u8> {
+    body(|b| b.rx.iter().flat_map(|(d, _, _)| d.clone()).collect())
+}
+
+fn status_of(code: u16) -> HTTP_STATUS_CODE {
+    httpc_ws::capi::consts::status_code_from_number(code)
+}
+
+#[test]
+fn get_with_length_body_then_legacy_close() {
+    let _g = setup();
+    let response = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\
+Server: t\r\n\r\n{\"ok\":true}";
+    let (o, sock) = connected("api.test", 512, false, response);
+    transact(&o, HTTP_METHOD_GET, "/v1/status");
+    assert_eq!(
+        wire(&sock),
+        "GET /v1/status HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(
+        resp(&o),
+        (
+            status_of(200),
+            HTTP_PROTOCOL_VER_1_1,
+            HTTP_CONTENT_TYPE_JSON,
+            11
+        )
+    );
+    assert_eq!(rx_body(), b"{\"ok\":true}");
+    // The last piece says so; nothing is called after it for a body of known length.
+    assert_eq!(
+        body(|b| b.rx.last().map(|r| (r.1, r.2))),
+        Some((true, HTTP_CONTENT_TYPE_JSON))
+    );
+    let ev = events(&o);
+    // Only the headers the library does not read itself reach the header hook.
+    let hdrs: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e {
+            Ev::RespHdr { field, value, .. } => Some((*field, value.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(hdrs, vec![(HTTP_HDR_FIELD_SERVER, b"t".to_vec())]);
+    // Legacy order: the completion, then the close of a connection that is not persistent.
+    let tail: Vec<_> = ev
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Ev::TransComplete { .. } | Ev::ConnClose { .. } | Ev::TransErr { .. }
+            )
+        })
+        .cloned()
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            Ev::TransComplete {
+                conn: o.id(),
+                status: status_of(200),
+                ok: true
+            },
+            Ev::ConnClose {
+                conn: o.id(),
+                status: HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
+                err: HTTPc_ERR_NONE
+            },
+        ]
+    );
+}
+
+#[test]
+fn every_split_of_a_chunked_response_delivers_the_same_body() {
+    let _g = setup();
+    let response: &[u8] = b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\
+Content-Type: text/plain\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\n6\r\nworld!\r\n0\r\nX-T: 1\r\n\r\n";
+    for chunk in [1usize, 2, 3, 7, 64] {
+        let (o, sock) = connected("c.test", 256, false, response);
+        sock.rx_policy.borrow_mut().max_chunk = chunk;
+        transact(&o, HTTP_METHOD_GET, "/c");
+        assert_eq!(rx_body(), b"hello world!", "split {chunk}");
+        assert_eq!(resp(&o).0, status_of(201));
+        assert_eq!(resp(&o).2, HTTP_CONTENT_TYPE_PLAIN);
+        // Chunked: every data call says "not last", then one empty call says "last".
+        let calls = body(|b| b.rx.clone());
+        assert!(calls[..calls.len() - 1]
+            .iter()
+            .all(|c| !c.1 && !c.0.is_empty()));
+        assert_eq!(calls.last().map(|c| (c.0.len(), c.1)), Some((0, true)));
+        assert!(o.pump_until(10, 1, || o.ended()));
+    }
+}
+
+#[test]
+fn post_body_from_the_buffer_and_from_the_hooks_memory() {
+    let _g = setup();
+    let response = b"HTTP/1.1 204 No Content\r\n\r\n";
+    let (o, sock) = connected("p.test", 256, false, response);
+    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_OCTET_STREAM;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    // 300 bytes: more than the 256-byte buffer, from the hook's own memory in one answer.
+    let big: &'static [u8] = Box::leak(
+        (0..300u32)
+            .map(|i| (i % 251) as u8)
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let mut len: CPU_INT32U = 5 + 300;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut len),
+        HTTPc_ERR_NONE
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        on_body_tx as *mut c_void,
+    );
+    body(|b| {
+        b.tx.push_back(Piece::Buf(b"abcde".to_vec(), false));
+        b.tx.push_back(Piece::Own(big, false));
+    });
+    transact(&o, HTTP_METHOD_POST, "/upload");
+    let tx = sock.tx.borrow().clone();
+    let head = b"POST /upload HTTP/1.1\r\nHost: p.test\r\nConnection: close\r\n\
+Content-Type: application/octet-stream\r\nContent-Length: 305\r\n\r\n";
+    assert_eq!(&tx[..head.len()], head);
+    assert_eq!(&tx[head.len()..head.len() + 5], b"abcde");
+    assert_eq!(&tx[head.len() + 5..], big);
+    // The hook was offered the whole buffer each time, and not called once the length went.
+    assert_eq!(body(|b| b.offered.clone()), vec![256, 256]);
+    assert_eq!(resp(&o).0, status_of(204));
+    assert!(rx_body().is_empty());
+}
+
+#[test]
+fn chunked_request_body_in_legacys_fixed_width() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "k.test",
+        256,
+        false,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_PLAIN;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    let mut on: CPU_BOOLEAN = DEF_YES;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
+        HTTPc_ERR_NONE
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        on_body_tx as *mut c_void,
+    );
+    body(|b| {
+        b.tx.push_back(Piece::Buf(b"hello ".to_vec(), false));
+        b.tx.push_back(Piece::Own(b"world", true));
+    });
+    transact(&o, HTTP_METHOD_PUT, "/k");
+    // A 256-byte buffer: sizes in 3 hex digits, as legacy (HTTP_StrSizeHexDigReq(256)).
+    assert_eq!(
+        wire(&sock),
+        "PUT /k HTTP/1.1\r\nHost: k.test\r\nConnection: close\r\nContent-Type: text/plain\r\n\
+Transfer-Encoding: chunked\r\n\r\n006\r\nhello \r\n005\r\nworld\r\n000\r\n\r\n"
+    );
+    // Offered the buffer after room for the size line.
+    assert_eq!(body(|b| b.offered.clone()), vec![251, 251]);
+}
+
+#[test]
+fn persistent_connection_carries_several_requests() {
+    let _g = setup();
+    let one = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
+    let (o, sock) = connected("keep.test", 512, true, one);
+    transact(&o, HTTP_METHOD_GET, "/1");
+    assert_eq!(wire(&sock), "GET /1 HTTP/1.1\r\nHost: keep.test\r\n\r\n");
+    assert!(!o.ended(), "a persistent connection stays open");
+    // The second request on the same connection.
+    world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
+    body(|b| b.rx.clear());
+    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo");
+    transact(&o, HTTP_METHOD_DELETE, "/2");
+    assert!(wire(&sock).ends_with("DELETE /2 HTTP/1.1\r\nHost: keep.test\r\n\r\n"));
+    assert_eq!(rx_body(), b"two");
+    // The server said close: legacy closes with status NONE.
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::ConnClose {
+            status: HTTPc_CONN_CLOSE_STATUS_NONE,
+            err: HTTPc_ERR_NONE,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn body_delimited_by_the_close_and_head_without_body() {
+    let _g = setup();
+    let (o, sock) = connected("eof.test", 256, false, b"HTTP/1.0 200 OK\r\n\r\nall of it");
+    sock.push(Gate::Now, Item::Eof);
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(rx_body(), b"all of it");
+    assert_eq!(resp(&o).1, HTTP_PROTOCOL_VER_1_0);
+    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::ConnClose {
+            status: HTTPc_CONN_CLOSE_STATUS_SERVER,
+            err: HTTPc_ERR_NONE,
+            ..
+        }
+    )));
+
+    // HEAD: the length is reported, no body is read.
+    let (o, _sock) = connected(
+        "head.test",
+        256,
+        false,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",
+    );
+    transact(&o, HTTP_METHOD_HEAD, "/big");
+    assert_eq!(resp(&o).3, 1000);
+    assert!(rx_body().is_empty());
+    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+}
+
+#[test]
+fn body_hook_that_takes_less_is_offered_the_rest_again() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "slow.test",
+        256,
+        false,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+    );
+    body(|b| {
+        b.take = Some(3);
+        b.refuse = 2;
+    });
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(rx_body(), b"0123456789");
+    // "Last" (legacy's `last_chunk`) says the offered data reaches the end of the body. It all
+    // arrived in one read, so every offer reaches the end: "last" each time (legacy offers
+    // again what was not taken, flag included).
+    let lasts: Vec<bool> = body(|b| b.rx.iter().map(|c| c.1).collect());
+    assert_eq!(lasts, vec![true, true, true, true]);
+}
+
+/// A hostile or broken response: the transaction fails with `err`, legacy's order of hooks
+/// (OnErr, OnTransComplete(DEF_FAIL), OnClose), and the body delivered before stays delivered.
+fn refused(response: &[u8], err: HTTPc_ERR, status: HTTPc_CONN_CLOSE_STATUS, delivered: &[u8]) {
+    let (o, sock) = connected("bad.test", 256, true, response);
+    sock.push(Gate::Now, Item::Eof);
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert!(o.pump_until(10, 1, || o.ended()));
+    let ev: Vec<_> = events(&o)
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Ev::TransComplete { .. } | Ev::ConnClose { .. } | Ev::TransErr { .. }
+            )
+        })
+        .collect();
+    assert_eq!(
+        ev.len(),
+        3,
+        "{ev:?} for {:?}",
+        String::from_utf8_lossy(response)
+    );
+    assert_eq!(
+        ev[0],
+        Ev::TransErr { conn: o.id(), err },
+        "{:?}",
+        String::from_utf8_lossy(response)
+    );
+    assert!(matches!(ev[1], Ev::TransComplete { ok: false, .. }));
+    assert_eq!(
+        ev[2],
+        Ev::ConnClose {
+            conn: o.id(),
+            status,
+            err
+        }
+    );
+    assert_eq!(rx_body(), delivered);
+}
+
+#[test]
+fn hostile_responses_are_refused_with_their_error() {
+    let _g = setup();
+    let internal = HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL;
+    for (response, err) in [
+        (
+            &b"HTTP/1.1 2000 OK\r\n\r\n"[..],
+            HTTPc_ERR_RESP_STATUS_CODE_INVALID,
+        ),
+        (
+            b"HTTP/2.0 200 OK\r\n\r\n",
+            HTTPc_ERR_RESP_PROTOCOL_VER_INVALID,
+        ),
+        // Legacy reads the version first: garbage is 181, as legacy reports it.
+        (b"garbage\r\n\r\n", HTTPc_ERR_RESP_PROTOCOL_VER_INVALID),
+        (b"HTTP/1.1 200\x00OK\r\n\r\n", HTTPc_ERR_RESP_FORMAT_INVALID),
+        (
+            b"HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n",
+            HTTPc_ERR_RESP_HDR_MALFORMED,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nNoColon\r\n\r\n",
+            HTTPc_ERR_RESP_HDR_MALFORMED,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+            HTTPc_ERR_RESP_HDR_INVALID,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            HTTPc_ERR_RESP_CONTENT_LEN_INVALID,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+            HTTPc_ERR_RESP_CONTENT_LEN_INVALID,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            HTTPc_ERR_RESP_CHUNK_INVALID,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100000000\r\n",
+            HTTPc_ERR_RESP_CHUNK_INVALID,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+            HTTPc_ERR_RESP_HDR_INVALID,
+        ),
+    ] {
+        refused(response, err, internal, b"");
+    }
+    // A header line longer than the buffer.
+    let mut long = b"HTTP/1.1 200 OK\r\nX-Long: ".to_vec();
+    long.extend(std::iter::repeat_n(b'a', 400));
+    long.extend_from_slice(b"\r\n\r\n");
+    refused(&long, HTTPc_ERR_RESP_HDR_TOO_LARGE, internal, b"");
+    // Truncated: the server closes mid-body; what came is delivered, the rest is an error.
+    refused(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+        HTTPc_ERR_CONN_SOCK_CLOSED,
+        HTTPc_CONN_CLOSE_STATUS_SERVER,
+        b"abc",
+    );
+    refused(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+        HTTPc_ERR_CONN_SOCK_CLOSED,
+        HTTPc_CONN_CLOSE_STATUS_SERVER,
+        b"abc",
+    );
+    // Nothing at all.
+    refused(
+        b"",
+        HTTPc_ERR_CONN_SOCK_CLOSED,
+        HTTPc_CONN_CLOSE_STATUS_SERVER,
+        b"",
+    );
+}
+
+#[test]
+fn bytes_after_the_response_close_a_persistent_connection() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "extra.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n",
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    // The response itself is whole and delivered; the connection cannot be trusted after it.
+    assert_eq!(rx_body(), b"ok");
+    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::ConnClose {
+            status: HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            err: HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn request_checks_in_legacys_order() {
+    let _g = setup();
+    let (o, _sock) = connected("chk.test", 256, false, b"");
+    let null_path = unsafe {
+        let mut err = 0;
+        HTTPc_ReqSend(
+            o.conn,
+            o.req,
+            o.resp,
+            HTTP_METHOD_GET,
+            null_mut(),
+            0,
+            NB,
+            &mut err,
+        );
+        err
+    };
+    assert_eq!(null_path, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    assert_eq!(
+        send(&o, HTTP_METHOD_UNKNOWN, "/", NB).1,
+        HTTPc_ERR_REQ_PARAM_METHOD_INVALID
+    );
+    assert_eq!(send(&o, 99, "/", NB).1, HTTPc_ERR_REQ_PARAM_METHOD_INVALID);
+    let null_conn = unsafe {
+        let mut err = 0;
+        let p = "/";
+        HTTPc_ReqSend(
+            null_mut(),
+            o.req,
+            o.resp,
+            HTTP_METHOD_GET,
+            p.as_ptr().cast_mut().cast(),
+            1,
+            NB,
+            &mut err,
+        );
+        err
+    };
+    assert_eq!(null_conn, HTTPc_ERR_NULL_PTR);
+    // A body: its type must be one legacy knows, its length set (or chunked), a hook to give it.
+    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_UNKNOWN;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_POST, "/", NB).1,
+        HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID
+    );
+    t = HTTP_CONTENT_TYPE_JSON;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_POST, "/", NB).1,
+        HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID
+    );
+    let mut len: CPU_INT32U = 4;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut len),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_POST, "/", NB).1,
+        HTTPc_ERR_REQ_PARAM_BODY_INVALID
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        on_body_tx as *mut c_void,
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_TRACE, "/", NB).1,
+        HTTPc_ERR_REQ_PARAM_BODY_INVALID
+    );
+    // A header the library writes itself.
+    let mut host_hdr = HTTPc_HDR {
+        HdrField: HTTP_HDR_FIELD_HOST,
+        ValPtr: b"x".as_ptr().cast_mut().cast(),
+        ValLen: 1,
+    };
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: (&mut host_hdr as *mut HTTPc_HDR).cast(),
+        EntryNbr: 1,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_POST, "/", NB).1,
+        HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED
+    );
+    // Nothing went out.
+    assert!(!has(&o, |e| matches!(
+        e,
+        Ev::TransComplete { .. } | Ev::TransErr { .. }
+    )));
+}
+
+/// Another request and response object pair, cleared, with the response-body hook.
+fn extra_req() -> (Box<HTTPc_REQ_OBJ>, Box<HTTPc_RESP_OBJ>) {
+    let mut req = Objs::zeroed_obj::<HTTPc_REQ_OBJ>();
+    let resp = Objs::zeroed_obj::<HTTPc_RESP_OBJ>();
+    let mut err = 0;
+    unsafe {
+        HTTPc_ReqClr(&mut *req, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        for (t, f) in [
+            (HTTPc_PARAM_TYPE_RESP_BODY_HOOK, on_body_rx as *mut c_void),
+            (
+                HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
+                on_trans_complete as *mut c_void,
+            ),
+            (
+                HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
+                on_trans_err as *mut c_void,
+            ),
+        ] {
+            HTTPc_ReqSetParam(&mut *req, t, f, &mut err);
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+    }
+    (req, resp)
+}
+
+fn send_with(
+    o: &Objs,
+    req: &mut HTTPc_REQ_OBJ,
+    resp: &mut HTTPc_RESP_OBJ,
+    path: &'static str,
+) -> (CPU_BOOLEAN, HTTPc_ERR) {
+    let mut err = 0;
+    let ok = unsafe {
+        HTTPc_ReqSend(
+            o.conn,
+            req,
+            resp,
+            HTTP_METHOD_GET,
+            path.as_ptr().cast_mut().cast(),
+            path.len() as u16,
+            NB,
+            &mut err,
+        )
+    };
+    (ok, err)
+}
+
+fn completions(o: &Objs) -> Vec<bool> {
+    events(o)
+        .iter()
+        .filter_map(|e| match e {
+            Ev::TransComplete { ok, .. } => Some(*ok),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
+    let _g = setup();
+    let responses: [&[u8]; 3] = [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nB\r\n0\r\n\r\n",
+        b"HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nC",
+    ];
+    // The responses arrive one by one, each once its request went out.
+    let (o, sock) = connected("q.test", 256, true, b"");
+    let (mut r2, mut p2) = extra_req();
+    let (mut r3, mut p3) = extra_req();
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/1", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert_eq!(
+        send_with(&o, &mut r2, &mut p2, "/2"),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert_eq!(
+        send_with(&o, &mut r3, &mut p3, "/3"),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    // A queued request is in use.
+    assert_eq!(
+        send_with(&o, &mut r2, &mut p2, "/2").1,
+        HTTPc_ERR_REQ_IS_USED
+    );
+    for (i, resp) in responses.iter().enumerate() {
+        assert!(o.pump_until(20, 1, || wire(&sock).matches("HTTP/1.1\r\n").count() > i));
+        sock.push_now(resp);
+        assert!(
+            o.pump_until(20, 1, || completions(&o).len() == i + 1),
+            "{:#?}",
+            events(&o)
+        );
+    }
+    assert_eq!(
+        wire(&sock),
+        "GET /1 HTTP/1.1\r\nHost: q.test\r\n\r\nGET /2 HTTP/1.1\r\nHost: q.test\r\n\r\n\
+GET /3 HTTP/1.1\r\nHost: q.test\r\n\r\n"
+    );
+    assert_eq!(completions(&o), vec![true, true, true]);
+    assert_eq!(rx_body(), b"ABC");
+    assert_eq!(p3.StatusCode, status_of(201));
+    assert!(!o.ended());
+}
+
+#[test]
+fn queued_requests_fail_once_when_the_connection_closes() {
+    let _g = setup();
+    let (o, _sock) = connected("qc.test", 256, true, b"");
+    let (mut r2, mut p2) = extra_req();
+    let (mut r3, mut p3) = extra_req();
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &mut r2, &mut p2, "/b").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &mut r3, &mut p3, "/c").1, HTTPc_ERR_NONE);
+    // The request object is in use, the other one queued: neither may change.
+    let mut err = 0;
+    unsafe { HTTPc_ReqClr(&mut *r2, &mut err) };
+    assert_eq!(err, HTTPc_ERR_REQ_IS_USED);
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert_eq!(completions(&o), vec![false, false, false]);
+    let errs = events(&o)
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Ev::TransErr {
+                    err: HTTPc_ERR_CONN_SOCK_CLOSED,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(errs, 3);
+    // All free again.
+    unsafe { HTTPc_ReqClr(&mut *r2, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+}
+
+#[test]
+fn request_on_a_busy_or_closed_connection() {
+    let _g = setup();
+    let (o, sock) = connected("busy.test", 256, true, b"");
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/a", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    // The first is under way: the request object is in use.
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/b", NB).1, HTTPc_ERR_REQ_IS_USED);
+    // Closed by the application: the pending request fails once, as legacy.
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::TransComplete { ok: false, .. }
+    )));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::TransErr {
+            err: HTTPc_ERR_CONN_SOCK_CLOSED,
+            ..
+        }
+    )));
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/c", NB).1,
+        HTTPc_ERR_CONN_IS_RELEASED
+    );
+    drop(sock);
+
+    // Behind an upgrade there is no turn to wait for.
+    let (o, _sock) = connected("up.test", 256, true, b"");
+    unsafe {
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    let (mut r2, mut p2) = extra_req();
+    assert_eq!(
+        send_with(&o, &mut r2, &mut p2, "/x").1,
+        HTTPc_ERR_CONN_IS_USED
+    );
+}
+
+#[test]
+fn blocking_request_in_the_poll_model() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "blk.test",
+        256,
+        true,
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope",
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/missing", 0),
+        (DEF_OK, HTTPc_ERR_NONE)
+    );
+    assert_eq!(resp(&o).0, status_of(404));
+    assert_eq!(rx_body(), b"nope");
+}
+
+#[test]
+fn websocket_upgrade_after_rest_requests_on_one_connection() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "mix.test",
+        512,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    transact(&o, HTTP_METHOD_POST, "/login");
+    assert_eq!(rx_body(), b"ok");
+    assert!(!o.ended());
+    // The same connection and request object, now for the upgrade.
+    sock.push_now(&response_101(b""));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+    let wire = wire(&sock);
+    let second = wire
+        .find("GET /chat")
+        .expect("the upgrade request follows the first");
+    assert!(wire[..second].starts_with("POST /login HTTP/1.1\r\n"));
+    assert!(wire[second..].contains("\r\nUpgrade: websocket\r\n"));
+}
+
+unsafe extern "C" fn no_header(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    p_hdr: *mut *mut HTTPc_HDR,
+) -> CPU_BOOLEAN {
+    unsafe { *p_hdr = null_mut() };
+    DEF_YES
+}
+
+#[test]
+fn a_queued_request_that_fails_at_its_turn_closes_the_connection_as_legacy() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "qf.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    let (mut r2, mut p2) = extra_req();
+    let (mut r3, mut p3) = extra_req();
+    let mut err = 0;
+    unsafe {
+        HTTPc_ReqSetParam(
+            &mut *r2,
+            HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
+            no_header as *mut c_void,
+            &mut err,
+        )
+    };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &mut r2, &mut p2, "/b").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &mut r3, &mut p3, "/c").1, HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || o.ended()));
+    let tail: Vec<_> = events(&o)
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
+            )
+        })
+        .collect();
+    let id = o.id();
+    assert_eq!(
+        tail,
+        vec![
+            Ev::TransComplete {
+                conn: id,
+                status: status_of(200),
+                ok: true
+            },
+            // Their response objects were never touched (zeroed by the test).
+            Ev::TransErr {
+                conn: id,
+                err: HTTPc_ERR_REQ_HDR_INVALID
+            },
+            Ev::TransComplete {
+                conn: id,
+                status: 0,
+                ok: false
+            },
+            Ev::TransComplete {
+                conn: id,
+                status: 0,
+                ok: false
+            },
+            Ev::TransErr {
+                conn: id,
+                err: HTTPc_ERR_CONN_SOCK_CLOSED
+            },
+            Ev::ConnClose {
+                conn: id,
+                status: HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                err: HTTPc_ERR_REQ_HDR_INVALID
+            },
+        ]
+    );
+}
