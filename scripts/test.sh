@@ -59,6 +59,17 @@ cmake_build_and_test() {
         ctest --test-dir "$dir" --output-on-failure -j "$JOBS"
 }
 
+# Plain requests (cargo feature `http`, with `chunk-tx`; not in the default set while issue #17
+# is in progress): the scripted C-API tests, then the C live test against the real HTTP server
+# (tests/servers/http_server.py) in both execution models, from a CMake build of that library.
+plain_http() {
+    cargo test --features chunk-tx --test capi_http &&
+        cmake -S . -B build-ci-http -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
+            -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
+        cmake --build build-ci-http --parallel "$JOBS" --target test_http_live &&
+        ctest --test-dir build-ci-http --output-on-failure -R '^test_http_live_' --no-tests=error
+}
+
 # ASan + UBSan over every C test and example (clang), and proof the runtime is linked.
 sanitizers() {
     local syms
@@ -196,6 +207,8 @@ step "offline build from a vendored directory outside the repository (scripts/of
     scripts/offline_build.sh
 step "CMake + ctest, gcc, Ninja" cmake_build_and_test build-ci-gcc gcc Ninja
 step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang "Unix Makefiles"
+step "plain HTTP requests (--features chunk-tx): scripted C-API tests, C live test vs a real HTTP server" \
+    plain_http
 step "Cortex-M4 firmware (mps2-an386 in QEMU) vs the real server" firmware m4
 step "Cortex-M3 firmware (mps2-an385 in QEMU) vs the real server" firmware m3
 step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0

@@ -12,6 +12,7 @@
 #   start_echo_server VAR   start tests/servers/echo_server.py (.venv python) with
 #                           --port 0 --port-file, wait up to 10 s for the port file, export the
 #                           port as $VAR and the PID as ${VAR}_PID; the PID is also recorded
+#   start_http_server VAR   the same for tests/servers/http_server.py (plain HTTP/1.1)
 #   servers_register_pid PID
 #                           record a server started some other way, so stop_servers stops it
 #   stop_servers            SIGTERM every recorded PID, wait up to 5 s each, then SIGKILL; wait
@@ -41,15 +42,22 @@ servers_register_pid() {
 }
 
 start_echo_server() {
-    local var=${1:?usage: start_echo_server VAR}
+    servers_start_python echo "$SERVERS_LIB_ROOT/tests/servers/echo_server.py" "$@"
+}
+
+start_http_server() {
+    servers_start_python http "$SERVERS_LIB_ROOT/tests/servers/http_server.py" "$@"
+}
+
+servers_start_python() {
+    local name=$1 script=$2 var=${3:?usage: start_${1}_server VAR}
     if [ ! -x "$SERVERS_PYTHON" ]; then
         servers_log "no $SERVERS_PYTHON: run scripts/setup.sh first"
         return 1
     fi
     local dir pid port='' i
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/httpc-ws-echo.XXXXXX")
-    "$SERVERS_PYTHON" "$SERVERS_LIB_ROOT/tests/servers/echo_server.py" \
-        --port 0 --port-file "$dir/port" &
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/httpc-ws-$name.XXXXXX")
+    "$SERVERS_PYTHON" "$script" --port 0 --port-file "$dir/port" &
     pid=$!
     servers_register_pid "$pid"
     for ((i = 0; i < 200; i++)); do # 200 x 0.05 s = 10 s
@@ -58,7 +66,7 @@ start_echo_server() {
             break
         fi
         if ! kill -0 "$pid" 2>/dev/null; then
-            servers_log "echo server (pid $pid) exited before listening"
+            servers_log "$name server (pid $pid) exited before listening"
             rm -rf "$dir"
             return 1
         fi
@@ -66,13 +74,13 @@ start_echo_server() {
     done
     rm -rf "$dir"
     if [ -z "$port" ]; then
-        servers_log "echo server (pid $pid) did not listen within 10 s"
+        servers_log "$name server (pid $pid) did not listen within 10 s"
         return 1
     fi
     printf -v "$var" '%s' "$port"
     printf -v "${var}_PID" '%s' "$pid"
     export "${var?}" "${var}_PID"
-    servers_log "echo server pid $pid listening on 127.0.0.1:$port (\$$var)"
+    servers_log "$name server pid $pid listening on 127.0.0.1:$port (\$$var)"
 }
 
 stop_servers() {

@@ -1,0 +1,487 @@
+/*
+ * test_http_live.c: HTTPc_ReqSend end to end against a real HTTP/1.1 server (the Python
+ * standard library's, tests/servers/http_server.py) on 127.0.0.1, through the example POSIX
+ * port, written as a legacy application writes it.
+ *
+ *     test_http_live [--task | --poll] 127.0.0.1:PORT
+ *
+ * One run tests one mode (HTTPc_Init fixes it): --task, the engine thread runs every hook;
+ * --poll, this program calls HTTPc_TaskHandler() from its wait loops (blocking calls drive the
+ * engine themselves).
+ *
+ * Output: "ok N - name" or "not ok N - name: details" per check, then "P passed, F failed".
+ * Exit status 0 when every check passed, 77 (skipped) when the library was built without
+ * plain requests (cargo feature `http`): HTTPc_ReqSend answers HTTPc_ERR_FEATURE_DIS.
+ *
+ * Run by ctest as: tests/c/run_with_echo_server.sh test_http_live --task 127.0.0.1:@HTTP_PORT@
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* nanosleep, clock_gettime under -std=c99 */
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http-c.h"
+#include "httpc_port_posix.h"
+
+#define T_BUF_LEN      1024u   /* Connection buffer: bodies stream through it.            */
+#define T_BODY_CAP   131072u   /* Largest response body a check keeps.                    */
+#define T_WAIT_MS     10000u   /* Bound of every wait.                                    */
+#define T_BIG_LEN    100000u   /* /big/N: a body of 98 connection buffers.                */
+
+static const HTTPc_CFG T_Cfg = { 0u, 8u, 5000u, 30u, DEF_FALSE };
+static const HTTP_TASK_CFG T_TaskCfg = { 20u, 65536u, NULL };
+
+static int T_Poll;
+static int T_Passed;
+static int T_Failed;
+
+static void check(int ok, const char *name, const char *fmt, ...)
+{
+    static int n;
+    n++;
+    if (ok) {
+        T_Passed++;
+        printf("ok %d - %s\n", n, name);
+    } else {
+        va_list ap;
+        T_Failed++;
+        printf("not ok %d - %s: ", n, name);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf("\n");
+    }
+}
+
+/* ---- What the hooks record (they may run in the engine thread: one mutex) -------------- */
+
+static pthread_mutex_t T_Mutex = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char   T_Body[T_BODY_CAP];
+static size_t          T_BodyLen;
+static int             T_BodyLast;      /* Calls with last_chunk == DEF_YES.                */
+static int             T_Done;          /* OnTransComplete calls.                           */
+static int             T_DoneOk;        /* ... with DEF_OK.                                 */
+static int             T_Errs;          /* OnErr calls.                                     */
+static HTTPc_ERR       T_LastErr;
+static int             T_Closed;        /* Connection OnClose calls.                        */
+static HTTPc_CONN_CLOSE_STATUS T_CloseStatus;
+static char            T_ServerHdr[64]; /* The Server header, from the header hook.         */
+
+/* The request body the body hook gives: `T_TxData` in pieces of `T_TxPiece` bytes, each
+ * written into the buffer it is offered, except the last one (pointed at, as an application
+ * that keeps its own data does). */
+static const unsigned char *T_TxData;
+static size_t               T_TxLen;
+static size_t               T_TxPos;
+static size_t               T_TxPiece;
+
+static void reset(void)
+{
+    pthread_mutex_lock(&T_Mutex);
+    T_BodyLen = 0u;
+    T_BodyLast = 0;
+    T_Done = T_DoneOk = T_Errs = T_Closed = 0;
+    T_LastErr = HTTPc_ERR_NONE;
+    T_ServerHdr[0] = '\0';
+    T_TxPos = 0u;
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+static CPU_INT32U on_body_rx(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTP_CONTENT_TYPE t,
+                             void *p_data, CPU_INT16U len, CPU_BOOLEAN last)
+{
+    (void)c;
+    (void)r;
+    (void)t;
+    pthread_mutex_lock(&T_Mutex);
+    if (p_data != NULL && T_BodyLen + len <= T_BODY_CAP) {
+        memcpy(T_Body + T_BodyLen, p_data, len);
+        T_BodyLen += len;
+    }
+    if (last == DEF_YES) {
+        T_BodyLast++;
+    }
+    pthread_mutex_unlock(&T_Mutex);
+    return len;
+}
+
+static CPU_BOOLEAN on_body_tx(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, void **p_data,
+                              CPU_CHAR *p_buf, CPU_INT16U buf_len, CPU_INT16U *p_data_len)
+{
+    size_t      n;
+    CPU_BOOLEAN last;
+
+    (void)c;
+    (void)r;
+    pthread_mutex_lock(&T_Mutex);
+    n = T_TxLen - T_TxPos;
+    if (n > T_TxPiece) {
+        n = T_TxPiece;
+    }
+    last = (T_TxPos + n == T_TxLen) ? DEF_YES : DEF_NO;
+    if (last == DEF_YES) {
+        *p_data = (void *)(T_TxData + T_TxPos); /* The last piece from our own memory. */
+    } else {
+        if (n > buf_len) {
+            n = buf_len;
+            last = DEF_NO;
+        }
+        memcpy(p_buf, T_TxData + T_TxPos, n);
+    }
+    T_TxPos += n;
+    *p_data_len = (CPU_INT16U)n;
+    pthread_mutex_unlock(&T_Mutex);
+    return last;
+}
+
+static void on_resp_hdr(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTP_HDR_FIELD field,
+                        CPU_CHAR *p_val, CPU_INT16U len)
+{
+    (void)c;
+    (void)r;
+    if (field == HTTP_HDR_FIELD_SERVER && len < sizeof T_ServerHdr) {
+        pthread_mutex_lock(&T_Mutex);
+        memcpy(T_ServerHdr, p_val, len);
+        T_ServerHdr[len] = '\0';
+        pthread_mutex_unlock(&T_Mutex);
+    }
+}
+
+static void on_complete(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTPc_RESP_OBJ *resp,
+                        CPU_BOOLEAN status)
+{
+    (void)c;
+    (void)r;
+    (void)resp;
+    pthread_mutex_lock(&T_Mutex);
+    T_Done++;
+    if (status == DEF_OK) {
+        T_DoneOk++;
+    }
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+static void on_err(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTPc_ERR err)
+{
+    (void)c;
+    (void)r;
+    pthread_mutex_lock(&T_Mutex);
+    T_Errs++;
+    T_LastErr = err;
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+static void on_close(HTTPc_CONN_OBJ *c, HTTPc_CONN_CLOSE_STATUS status, HTTPc_ERR err)
+{
+    (void)c;
+    (void)err;
+    pthread_mutex_lock(&T_Mutex);
+    T_Closed++;
+    T_CloseStatus = status;
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+/* ---- Waiting ------------------------------------------------------------------------------ */
+
+static unsigned long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long)ts.tv_sec * 1000ul + (unsigned long)ts.tv_nsec / 1000000ul;
+}
+
+static void idle(void)
+{
+    struct timespec ts = { 0, 1000000L };
+    if (T_Poll) {
+        (void)HTTPc_TaskHandler();
+    }
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static int wait_ge(const int *p, int target)
+{
+    unsigned long start = now_ms();
+    for (;;) {
+        int v;
+        pthread_mutex_lock(&T_Mutex);
+        v = *p;
+        pthread_mutex_unlock(&T_Mutex);
+        if (v >= target) {
+            return 1;
+        }
+        if (now_ms() - start >= T_WAIT_MS) {
+            return 0;
+        }
+        idle();
+    }
+}
+
+/* ---- The application's objects ------------------------------------------------------------ */
+
+static HTTPc_CONN_OBJ Conn;
+static HTTPc_REQ_OBJ  Req;
+static HTTPc_RESP_OBJ Resp;
+static CPU_CHAR       ConnBuf[T_BUF_LEN];
+static char           Host[64];
+static CPU_INT16U     Port;
+
+static int conn_open(CPU_BOOLEAN persistent)
+{
+    HTTPc_ERR  err;
+    NET_PORT_NBR port = Port;
+
+    HTTPc_ConnClr(&Conn, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &port, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_PERSISTENT, &persistent, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)(uintptr_t)on_close,
+                       &err);
+    if (HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, Host, (CPU_INT16U)strlen(Host),
+                       HTTPc_FLAG_NONE, &err) != DEF_OK) {
+        printf("# HTTPc_ConnOpen: err %u\n", (unsigned)err);
+        return 0;
+    }
+    return 1;
+}
+
+/* Clears the request and sets the hooks every request here uses. */
+static void req_clear(void)
+{
+    HTTPc_ERR err;
+
+    HTTPc_ReqClr(&Req, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_RESP_BODY_HOOK, (void *)(uintptr_t)on_body_rx, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_RESP_HDR_HOOK, (void *)(uintptr_t)on_resp_hdr, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK, (void *)(uintptr_t)on_complete,
+                      &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK, (void *)(uintptr_t)on_err, &err);
+}
+
+static CPU_BOOLEAN send_req(HTTP_METHOD method, const char *path, HTTPc_FLAGS flags,
+                            HTTPc_ERR *p_err)
+{
+    reset();
+    return HTTPc_ReqSend(&Conn, &Req, &Resp, method, (CPU_CHAR *)path, (CPU_INT16U)strlen(path),
+                         flags, p_err);
+}
+
+static int body_is(const void *want, size_t len)
+{
+    int same;
+    pthread_mutex_lock(&T_Mutex);
+    same = (T_BodyLen == len) && memcmp(T_Body, want, len) == 0;
+    pthread_mutex_unlock(&T_Mutex);
+    return same;
+}
+
+/* ---- The checks --------------------------------------------------------------------------- */
+
+static unsigned char Big[T_BIG_LEN];
+
+static void persistent_blocking(void)
+{
+    HTTPc_ERR       err;
+    CPU_BOOLEAN     ok;
+    HTTP_CONTENT_TYPE ctype;
+    CPU_INT32U      len;
+    CPU_BOOLEAN     yes = DEF_YES;
+    static unsigned char up[3000];
+    static HTTPc_KEY_VAL kv[2];
+    HTTPc_PARAM_TBL tbl;
+    size_t          i;
+
+    if (!conn_open(DEF_YES)) {
+        check(0, "open a persistent connection", "HTTPc_ConnOpen failed");
+        return;
+    }
+    req_clear();
+    ok = send_req(HTTP_METHOD_GET, "/hello", HTTPc_FLAG_NONE, &err);
+    if (err == HTTPc_ERR_FEATURE_DIS) {
+        printf("# skipped: the library was built without plain requests (cargo feature http)\n");
+        exit(77);
+    }
+    check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_OK &&
+              Resp.ContentType == HTTP_CONTENT_TYPE_PLAIN && Resp.ContentLen == 5u &&
+              body_is("hello", 5u) && T_BodyLast == 1,
+          "GET /hello (blocking): 200 text/plain, 5-byte body, one last call",
+          "ok %u err %u status %u type %u len %u body %zu last %d", (unsigned)ok, (unsigned)err,
+          (unsigned)Resp.StatusCode, (unsigned)Resp.ContentType, (unsigned)Resp.ContentLen,
+          T_BodyLen, T_BodyLast);
+    check(strncmp(T_ServerHdr, "BaseHTTP", 8) == 0, "the Server header reaches the header hook",
+          "'%s'", T_ServerHdr);
+
+    /* POST, a 3000-byte body sized by Content-Length, given in 700-byte pieces. */
+    for (i = 0u; i < sizeof up; i++) {
+        up[i] = (unsigned char)(i * 7u);
+    }
+    T_TxData = up;
+    T_TxLen = sizeof up;
+    T_TxPiece = 700u;
+    req_clear();
+    ctype = HTTP_CONTENT_TYPE_OCTET_STREAM;
+    len = sizeof up;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &len, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)(uintptr_t)on_body_tx, &err);
+    ok = send_req(HTTP_METHOD_POST, "/echo", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && Resp.StatusCode == HTTP_STATUS_OK && body_is(up, sizeof up),
+          "POST /echo: a 3000-byte body by Content-Length comes back", "ok %u err %u body %zu",
+          (unsigned)ok, (unsigned)err, T_BodyLen);
+
+    /* PUT, the same body chunked. */
+    req_clear();
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &yes, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)(uintptr_t)on_body_tx, &err);
+    ok = send_req(HTTP_METHOD_PUT, "/echo", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && Resp.StatusCode == HTTP_STATUS_OK && body_is(up, sizeof up),
+          "PUT /echo: the same body chunked comes back", "ok %u err %u body %zu", (unsigned)ok,
+          (unsigned)err, T_BodyLen);
+
+    /* A chunked response. */
+    req_clear();
+    ok = send_req(HTTP_METHOD_GET, "/chunked", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && body_is("chunked body, in pieces", 23u) && T_BodyLast == 1,
+          "GET /chunked: the chunks reassembled, one last call", "ok %u err %u body %zu last %d",
+          (unsigned)ok, (unsigned)err, T_BodyLen, T_BodyLast);
+
+    /* A query table, percent-encoded as legacy (a value-less key has no '='). */
+    req_clear();
+    kv[0].KeyPtr = (CPU_CHAR *)"a b";
+    kv[0].KeyLen = 3u;
+    kv[0].ValPtr = (CPU_CHAR *)"c&d=e";
+    kv[0].ValLen = 5u;
+    kv[1].KeyPtr = (CPU_CHAR *)"flag";
+    kv[1].KeyLen = 4u;
+    kv[1].ValPtr = NULL;
+    kv[1].ValLen = 0u;
+    tbl.TblPtr = kv;
+    tbl.EntryNbr = 2u;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &tbl, &err);
+    ok = send_req(HTTP_METHOD_GET, "/query", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && body_is("a%20b=c%26d%3De&flag", 20u),
+          "GET /query: the table percent-encoded", "ok %u err %u body '%.*s'", (unsigned)ok,
+          (unsigned)err, (int)T_BodyLen, (const char *)T_Body);
+
+    /* HEAD: the length, no body. */
+    req_clear();
+    ok = send_req(HTTP_METHOD_HEAD, "/hello", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && Resp.ContentLen == 5u && T_BodyLen == 0u,
+          "HEAD /hello: Content-Length 5, no body", "ok %u err %u len %u body %zu", (unsigned)ok,
+          (unsigned)err, (unsigned)Resp.ContentLen, T_BodyLen);
+
+    /* A 404 is a whole response: DEF_OK, the status tells. */
+    req_clear();
+    ok = send_req(HTTP_METHOD_DELETE, "/status/404", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && Resp.StatusCode == HTTP_STATUS_NOT_FOUND && body_is("status 404", 10u),
+          "DELETE /status/404: DEF_OK, status 404", "ok %u err %u status %u", (unsigned)ok,
+          (unsigned)err, (unsigned)Resp.StatusCode);
+
+    /* A body of 98 connection buffers, streamed through the body hook. */
+    for (i = 0u; i < T_BIG_LEN; i++) {
+        Big[i] = (unsigned char)(i % 251u);
+    }
+    req_clear();
+    ok = send_req(HTTP_METHOD_GET, "/big/100000", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && body_is(Big, T_BIG_LEN) && T_BodyLast == 1,
+          "GET /big/100000: streamed through a 1 KiB buffer", "ok %u err %u body %zu",
+          (unsigned)ok, (unsigned)err, T_BodyLen);
+
+    check(T_Closed == 0, "the persistent connection stayed open", "closed %d", T_Closed);
+    HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err);
+    check(err == HTTPc_ERR_NONE, "HTTPc_ConnClose", "err %u", (unsigned)err);
+}
+
+static void not_persistent_non_blocking(void)
+{
+    HTTPc_ERR   err;
+    CPU_BOOLEAN ok;
+
+    if (!conn_open(DEF_NO)) {
+        check(0, "open a connection", "HTTPc_ConnOpen failed");
+        return;
+    }
+    req_clear();
+    ok = send_req(HTTP_METHOD_GET, "/hello", HTTPc_FLAG_REQ_NO_BLOCK, &err);
+    check(ok == DEF_FAIL && err == HTTPc_ERR_NONE, "GET /hello (non-blocking) is handed over",
+          "ok %u err %u", (unsigned)ok, (unsigned)err);
+    check(wait_ge(&T_DoneOk, 1) && body_is("hello", 5u), "OnTransComplete(DEF_OK) with the body",
+          "done %d ok %d body %zu", T_Done, T_DoneOk, T_BodyLen);
+    check(wait_ge(&T_Closed, 1) && T_CloseStatus == HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
+          "then OnClose(NO_PERSISTENT): the connection was not persistent", "closed %d status %u",
+          T_Closed, (unsigned)T_CloseStatus);
+}
+
+static void body_until_close(void)
+{
+    HTTPc_ERR   err;
+    CPU_BOOLEAN ok;
+
+    if (!conn_open(DEF_YES)) {
+        check(0, "open a connection", "HTTPc_ConnOpen failed");
+        return;
+    }
+    req_clear();
+    ok = send_req(HTTP_METHOD_GET, "/close", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && body_is("until close", 11u) && T_BodyLast == 1,
+          "GET /close: a body delimited by the close", "ok %u err %u body %zu", (unsigned)ok,
+          (unsigned)err, T_BodyLen);
+    check(wait_ge(&T_Closed, 1) && T_CloseStatus == HTTPc_CONN_CLOSE_STATUS_SERVER,
+          "then OnClose(SERVER)", "closed %d status %u", T_Closed, (unsigned)T_CloseStatus);
+}
+
+int main(int argc, char **argv)
+{
+    HTTPc_PORT port;
+    HTTPc_ERR  err;
+    const char *addr = NULL;
+    const char *colon;
+    int        i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--poll") == 0) {
+            T_Poll = 1;
+        } else if (strcmp(argv[i], "--task") == 0) {
+            T_Poll = 0;
+        } else {
+            addr = argv[i];
+        }
+    }
+    colon = addr != NULL ? strrchr(addr, ':') : NULL;
+    if (colon == NULL || (size_t)(colon - addr) >= sizeof Host) {
+        fprintf(stderr, "usage: test_http_live [--task | --poll] HOST:PORT\n");
+        return 2;
+    }
+    memcpy(Host, addr, (size_t)(colon - addr));
+    Host[colon - addr] = '\0';
+    Port = (CPU_INT16U)atoi(colon + 1);
+    printf("# test_http_live: mode %s, server http://%s:%u\n", T_Poll ? "poll" : "task", Host,
+           (unsigned)Port);
+
+    HTTPc_PortPosix_Get(&port, T_Poll ? DEF_NO : DEF_YES);
+    HTTPc_PortSet(&port, &err);
+    if (err == HTTPc_ERR_NONE) {
+        HTTPc_Init(&T_Cfg, &T_TaskCfg, DEF_NULL, &err);
+    }
+    if (err != HTTPc_ERR_NONE) {
+        printf("not ok 1 - HTTPc_PortSet + HTTPc_Init: err %u\n0 passed, 1 failed\n", (unsigned)err);
+        return 1;
+    }
+    persistent_blocking();
+    not_persistent_non_blocking();
+    body_until_close();
+    printf("%d passed, %d failed\n", T_Passed, T_Failed);
+    return T_Failed == 0 ? 0 : 1;
+}
