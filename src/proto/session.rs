@@ -767,9 +767,9 @@ impl Session {
         if is_close && !payload.is_empty() {
             close::parse_payload(payload).map_err(SendError::InvalidClose)?;
         }
-        // encode_frame checks the length (at most 125) and that the frame may go now.
-        let n = self.encode_frame(opcode, true, payload.len() as u64, key, out)?;
-        let n = put_body(n, payload, key, out).ok_or(SendError::ControlTooLong)?;
+        // check_send checks the length (at most 125) and that the frame may go now.
+        self.check_send(opcode, true, payload.len() as u64)?;
+        let n = write_frame(opcode, &[], payload, key, out).ok_or(SendError::ControlTooLong)?;
         if is_close {
             self.mark_close_sent(now_ms);
         }
@@ -798,35 +798,32 @@ impl Session {
     /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
     /// further data, even between the fragments of a message.
     pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
-        let close_body;
-        let (opcode, payload): (Opcode, &[u8]) = if self.pong_owed {
+        let mut code = [0u8; 2];
+        let (opcode, head, tail): (Opcode, usize, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            (Opcode::Pong, self.scratch.ctrl())
-        } else if let Some(code) = self.pending_close.take() {
+            (Opcode::Pong, 0, self.scratch.ctrl())
+        } else if let Some(c) = self.pending_close.take() {
             self.mark_close_sent(now_ms);
-            close_body = code.to_be_bytes();
-            if code != close::NO_STATUS
-                && self.failure.is_none()
-                && self.close_received == Some(code)
-            {
+            code = c.to_be_bytes();
+            if c == close::NO_STATUS {
+                // An empty Close is answered empty.
+                (Opcode::Close, 0, &[])
+            } else if self.failure.is_none() && self.close_received == Some(c) {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
                 // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
-                // 123 bytes) is still in `ctrl`; its mask phase follows the 2-byte code.
-                let reason = self.scratch.ctrl();
-                let n = encode_header(Opcode::Close, true, (2 + reason.len()) as u64, key, out)?;
-                let n = put_body(n, &close_body, key, out)?;
-                return put_body(n, reason, [key[2], key[3], key[0], key[1]], out);
+                // 123 bytes) is still in `ctrl`.
+                (Opcode::Close, 2, self.scratch.ctrl())
+            } else {
+                // A failure Close carries the bare code.
+                (Opcode::Close, 2, &[])
             }
-            // A failure Close carries the bare code; an empty Close is answered empty.
-            let len = if code == close::NO_STATUS { 0 } else { 2 };
-            (Opcode::Close, close_body.get(..len).unwrap_or(&[]))
         } else if self.pending_ping {
             self.pending_ping = false;
-            (Opcode::Ping, &[])
+            (Opcode::Ping, 0, &[])
         } else {
             return None;
         };
-        write_control(opcode, payload, key, out)
+        write_frame(opcode, code.get(..head).unwrap_or(&[]), tail, key, out)
     }
 
     /// The transport closed under us: the session is over.
@@ -922,23 +919,23 @@ fn encode_header(
     .ok()
 }
 
-/// Writes a complete masked control frame; None if `out` is too small or the payload too long.
-fn write_control(opcode: Opcode, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
-    if payload.len() > MAX_CONTROL_PAYLOAD {
-        return None;
-    }
-    let n = encode_header(opcode, true, payload.len() as u64, key, out)?;
-    put_body(n, payload, key, out)
-}
-
-/// Puts `payload`, masked, after an `n`-byte header in `out`; the frame length, None if `out`
-/// is too small.
-fn put_body(n: usize, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
-    let total = n + payload.len();
-    let body = out.get_mut(n..total)?;
-    super::bytes::copy(body, payload);
+/// Writes a complete masked frame with FIN set: the header, then `head` and `tail` as the
+/// payload (masked as one); its length, None if `out` is too small.
+fn write_frame(
+    opcode: Opcode,
+    head: &[u8],
+    tail: &[u8],
+    key: [u8; 4],
+    out: &mut [u8],
+) -> Option<usize> {
+    let len = head.len() + tail.len();
+    let n = encode_header(opcode, true, len as u64, key, out)?;
+    let body = out.get_mut(n..n + len)?;
+    let (first, rest) = body.split_at_mut_checked(head.len())?;
+    super::bytes::copy(first, head);
+    super::bytes::copy(rest, tail);
     apply_mask(key, 0, body);
-    Some(total)
+    Some(n + len)
 }
 
 #[cfg(test)]
