@@ -12,7 +12,7 @@
 use heapless::Vec;
 
 use super::close::{self, CloseError};
-use super::frame::{FrameError, FrameHeader, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
+use super::frame::{FrameError, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
 use super::handshake::{HandshakeError, Key, OfferedProtocols, ParseEvent, ResponseParser};
 use super::mask::apply_mask;
 use super::utf8::Utf8Validator;
@@ -713,16 +713,18 @@ impl Session {
         key: [u8; 4],
         out: &mut [u8],
     ) -> Result<usize, SendError> {
-        self.check_send(opcode, fin, len)?;
-        let n = encode_header(opcode, fin, len, key, out).ok_or(SendError::ControlTooLong)?;
+        let op = self.check_send(opcode, fin, len)?;
+        let n =
+            encode_header(op | (fin as u8) << 7, key, len, out).ok_or(SendError::ControlTooLong)?;
         // check_send let through data opcodes and the three control ones only.
-        if !opcode.is_control() {
+        if op & 0x08 == 0 {
             self.tx_fragmented = !fin;
         }
         Ok(n)
     }
 
-    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<(), SendError> {
+    /// Whether a frame may go now; its wire opcode if so.
+    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<u8, SendError> {
         if !matches!(self.state, State::Open | State::Closing) {
             return Err(SendError::NotOpen);
         }
@@ -745,7 +747,7 @@ impl Session {
         if bad_sequence {
             Err(SendError::FragmentSequence)
         } else {
-            Ok(())
+            Ok(op)
         }
     }
 
@@ -768,8 +770,8 @@ impl Session {
             close::parse_payload(payload).map_err(SendError::InvalidClose)?;
         }
         // check_send checks the length (at most 125) and that the frame may go now.
-        self.check_send(opcode, true, payload.len() as u64)?;
-        let n = write_frame(opcode, &[], payload, key, out).ok_or(SendError::ControlTooLong)?;
+        let op = self.check_send(opcode, true, payload.len() as u64)?;
+        let n = write_frame(op, key, &[], payload, out).ok_or(SendError::ControlTooLong)?;
         if is_close {
             self.mark_close_sent(now_ms);
         }
@@ -823,7 +825,13 @@ impl Session {
         } else {
             return None;
         };
-        write_frame(opcode, code.get(..head).unwrap_or(&[]), tail, key, out)
+        write_frame(
+            opcode.to_u8(),
+            key,
+            code.get(..head).unwrap_or(&[]),
+            tail,
+            out,
+        )
     }
 
     /// The transport closed under us: the session is over.
@@ -900,36 +908,42 @@ pub fn elapsed_ms(now: u32, start: u32) -> u32 {
     }
 }
 
-/// Encodes a masked frame header; None if `out` is too small.
-fn encode_header(
-    opcode: Opcode,
-    fin: bool,
-    len: u64,
-    key: [u8; 4],
-    out: &mut [u8],
-) -> Option<usize> {
-    FrameHeader {
-        fin,
-        rsv: 0,
-        opcode,
-        mask: Some(key),
-        len,
+/// Encodes a masked frame header in the minimal length form (§5.2); None if `out` is too
+/// small.
+/// `b0` is the first byte: FIN and the opcode.
+fn encode_header(b0: u8, key: [u8; 4], len: u64, out: &mut [u8]) -> Option<usize> {
+    let ext = if len > 0xFFFF {
+        8
+    } else if len > 125 {
+        2
+    } else {
+        0
+    };
+    // 126 announces 16 bits of length, 127 64 bits.
+    let len7 = if ext == 0 {
+        len as u8
+    } else {
+        126 + (ext >> 3) as u8
+    };
+    let (head, rest) = out.get_mut(..6 + ext)?.split_first_chunk_mut::<2>()?;
+    *head = [b0, 0x80 | len7];
+    // The extended length (none, 16 or 64 bits, big-endian), then the key.
+    let (ext_len, mask) = rest.split_last_chunk_mut::<4>()?;
+    *mask = key;
+    let mut rest_len = len;
+    for b in ext_len.iter_mut().rev() {
+        *b = rest_len as u8;
+        rest_len >>= 8;
     }
-    .encode(out)
-    .ok()
+    Some(6 + ext)
 }
 
 /// Writes a complete masked frame with FIN set: the header, then `head` and `tail` as the
 /// payload (masked as one); its length, None if `out` is too small.
-fn write_frame(
-    opcode: Opcode,
-    head: &[u8],
-    tail: &[u8],
-    key: [u8; 4],
-    out: &mut [u8],
-) -> Option<usize> {
+/// `op` is the wire opcode.
+fn write_frame(op: u8, key: [u8; 4], head: &[u8], tail: &[u8], out: &mut [u8]) -> Option<usize> {
     let len = head.len() + tail.len();
-    let n = encode_header(opcode, true, len as u64, key, out)?;
+    let n = encode_header(0x80 | op, key, len as u64, out)?;
     let body = out.get_mut(n..n + len)?;
     let (first, rest) = body.split_at_mut_checked(head.len())?;
     super::bytes::copy(first, head);
