@@ -285,7 +285,8 @@ pub struct Session {
     /// Payload bytes past the consumed point that were already validated and offered.
     validated_ahead: u32,
     rx_stopped: bool,
-    close_received: Option<u16>,
+    /// The server's Close code (1005 for an empty one); 0 until it arrived.
+    close_received: u16,
     failure: Option<ProtocolError>,
     last_rx_ms: u32,
     // Send side.
@@ -293,8 +294,8 @@ pub struct Session {
     close_sent: bool,
     pong_owed: bool,
     /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (a reply echoes the
-    /// server's code and reason, a failure sends the bare 1002/1007/1009).
-    pending_close: Option<u16>,
+    /// server's code and reason, a failure sends the bare 1002/1007/1009); 0 when none is.
+    pending_close: u16,
     pending_ping: bool,
     /// When the keep-alive ping was decided (not written: a blocked socket must not stop the
     /// pong timer).
@@ -318,13 +319,13 @@ impl Session {
             utf8: Utf8Validator::new(),
             validated_ahead: 0,
             rx_stopped: false,
-            close_received: None,
+            close_received: 0,
             failure: None,
             last_rx_ms: 0,
             tx_fragmented: false,
             close_sent: false,
             pong_owed: false,
-            pending_close: None,
+            pending_close: 0,
             pending_ping: false,
             ping_sent_ms: None,
             close_started_ms: None,
@@ -344,13 +345,13 @@ impl Session {
         self.utf8 = Utf8Validator::new();
         self.validated_ahead = 0;
         self.rx_stopped = false;
-        self.close_received = None;
+        self.close_received = 0;
         self.failure = None;
         self.last_rx_ms = 0;
         self.tx_fragmented = false;
         self.close_sent = false;
         self.pong_owed = false;
-        self.pending_close = None;
+        self.pending_close = 0;
         self.pending_ping = false;
         self.ping_sent_ms = None;
         self.close_started_ms = None;
@@ -379,7 +380,7 @@ impl Session {
 
     /// The server's Close code and reason, once received.
     pub fn close_received(&self) -> Option<(u16, &[u8])> {
-        self.close_received.map(|code| (code, self.scratch.ctrl()))
+        (self.close_received != 0).then(|| (self.close_received, self.scratch.ctrl()))
     }
 
     /// True once our Close went out.
@@ -414,7 +415,7 @@ impl Session {
 
     /// True once Close frames went both ways.
     pub const fn close_handshake_done(&self) -> bool {
-        self.close_sent && self.close_received.is_some()
+        self.close_sent && self.close_received != 0
     }
 
     /// True while a data message we send has gone out with FIN=0 and is not finished.
@@ -481,8 +482,8 @@ impl Session {
         self.failure = Some(error);
         self.rx_stopped = true;
         self.pong_owed = false;
-        if !self.close_sent && self.pending_close.is_none() {
-            self.pending_close = Some(error.close_code());
+        if !self.close_sent && self.pending_close == 0 {
+            self.pending_close = error.close_code();
         }
         if self.state == State::Open {
             self.state = State::Closing;
@@ -542,7 +543,7 @@ impl Session {
             Opcode::Ping => {
                 // The pong echoes the payload where it is: no further control frame is read
                 // into the scratch area while it is owed (see `read`).
-                if !self.close_sent && self.pending_close.is_none() {
+                if !self.close_sent && self.pending_close == 0 {
                     self.pong_owed = true;
                 }
             }
@@ -554,12 +555,12 @@ impl Session {
                 };
                 // Keep only the reason, for close_received().
                 self.scratch.ctrl_keep_tail(reason_len);
-                self.close_received = Some(code);
+                self.close_received = code;
                 self.rx_stopped = true;
                 self.pong_owed = false;
-                if !self.close_sent && self.pending_close.is_none() {
+                if !self.close_sent && self.pending_close == 0 {
                     // Echo the code (§5.5.1); an empty Close is answered with an empty one.
-                    self.pending_close = Some(code);
+                    self.pending_close = code;
                 }
                 self.state = if self.close_sent {
                     State::Closed
@@ -680,7 +681,7 @@ impl Session {
             Opcode::Ping => RxEvent::Ping(self.scratch.ctrl()),
             Opcode::Pong => RxEvent::Pong(self.scratch.ctrl()),
             _ => RxEvent::Close {
-                code: self.close_received.unwrap_or(close::NO_STATUS),
+                code: self.close_received,
                 reason: self.scratch.ctrl(),
             },
         }
@@ -728,7 +729,7 @@ impl Session {
         if !matches!(self.state, State::Open | State::Closing) {
             return Err(SendError::NotOpen);
         }
-        if self.close_sent || self.close_received.is_some() || self.pending_close.is_some() {
+        if self.close_sent || self.close_received != 0 || self.pending_close != 0 {
             return Err(SendError::Closing);
         }
         let op = opcode.to_u8();
@@ -783,7 +784,7 @@ impl Session {
         self.begin_close(now_ms);
         self.pending_ping = false;
         self.pong_owed = false;
-        self.state = if self.close_received.is_some() {
+        self.state = if self.close_received != 0 {
             State::Closed
         } else {
             State::Closing
@@ -792,7 +793,7 @@ impl Session {
 
     /// True when [`Session::poll_control`] has a frame to send.
     pub const fn has_pending_control(&self) -> bool {
-        self.pending_close.is_some() || self.pong_owed || self.pending_ping
+        self.pending_close != 0 || self.pong_owed || self.pending_ping
     }
 
     /// The next automatic control frame (pong, our Close reply or failure Close, keep-alive
@@ -804,13 +805,14 @@ impl Session {
         let (opcode, head, tail): (Opcode, usize, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
             (Opcode::Pong, 0, self.scratch.ctrl())
-        } else if let Some(c) = self.pending_close.take() {
+        } else if self.pending_close != 0 {
+            let c = core::mem::take(&mut self.pending_close);
             self.mark_close_sent(now_ms);
             code = c.to_be_bytes();
             if c == close::NO_STATUS {
                 // An empty Close is answered empty.
                 (Opcode::Close, 0, &[])
-            } else if self.failure.is_none() && self.close_received == Some(c) {
+            } else if self.failure.is_none() && self.close_received == c {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
                 // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
                 // 123 bytes) is still in `ctrl`.
@@ -838,7 +840,7 @@ impl Session {
     pub fn transport_closed(&mut self) {
         self.state = State::Closed;
         self.rx_stopped = true;
-        self.pending_close = None;
+        self.pending_close = 0;
         self.pong_owed = false;
         self.pending_ping = false;
     }
