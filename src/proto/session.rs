@@ -849,53 +849,53 @@ impl Session {
 
     /// Runs the timers: may queue a keep-alive ping, or report a timeout.
     pub fn poll_timers(&mut self, now_ms: u32) -> Option<TimerEvent> {
-        if let Some(started) = self.close_started_ms {
-            if self.cfg.close_timeout_ms != 0
-                && elapsed_ms(now_ms, started) >= self.cfg.close_timeout_ms
-            {
+        match self.timer(now_ms) {
+            Some((Timer::Close, 0)) => {
                 self.close_started_ms = None;
-                return Some(TimerEvent::CloseTimeout);
+                Some(TimerEvent::CloseTimeout)
             }
-            return None;
-        }
-        if self.state != State::Open {
-            return None;
-        }
-        if let Some(sent) = self.ping_sent_ms {
-            if self.cfg.pong_timeout_ms != 0 && elapsed_ms(now_ms, sent) >= self.cfg.pong_timeout_ms
-            {
+            Some((Timer::Pong, 0)) => {
                 self.ping_sent_ms = None;
-                return Some(TimerEvent::PongTimeout);
+                Some(TimerEvent::PongTimeout)
             }
-        } else if self.cfg.ping_interval_ms != 0
-            && !self.pending_ping
-            && elapsed_ms(now_ms, self.last_rx_ms) >= self.cfg.ping_interval_ms
-        {
-            self.pending_ping = true;
-            self.ping_sent_ms = Some(now_ms);
+            Some((Timer::Ping, 0)) if !self.pending_ping => {
+                self.pending_ping = true;
+                self.ping_sent_ms = Some(now_ms);
+                None
+            }
+            _ => None,
         }
-        None
     }
 
     /// Milliseconds from `now_ms` until the next timer is due (None: no timer runs), so an idle
     /// caller can sleep that long.
     pub fn next_timeout(&self, now_ms: u32) -> Option<u32> {
-        let left = |start: u32, span: u32| span.saturating_sub(elapsed_ms(now_ms, start));
-        if let Some(started) = self.close_started_ms {
-            return (self.cfg.close_timeout_ms != 0)
-                .then(|| left(started, self.cfg.close_timeout_ms));
-        }
-        if self.state != State::Open {
-            return None;
-        }
-        match self.ping_sent_ms {
-            Some(sent) => {
-                (self.cfg.pong_timeout_ms != 0).then(|| left(sent, self.cfg.pong_timeout_ms))
-            }
-            None => (self.cfg.ping_interval_ms != 0)
-                .then(|| left(self.last_rx_ms, self.cfg.ping_interval_ms)),
-        }
+        self.timer(now_ms).map(|(_, left)| left)
     }
+
+    /// The timer that runs (the close timeout once the close is decided; while open, the pong
+    /// timeout after a keep-alive ping, else the ping interval) and the milliseconds it has
+    /// left; None when it is disabled or there is none.
+    fn timer(&self, now_ms: u32) -> Option<(Timer, u32)> {
+        let (timer, start, span) = if let Some(started) = self.close_started_ms {
+            (Timer::Close, started, self.cfg.close_timeout_ms)
+        } else if self.state != State::Open {
+            return None;
+        } else if let Some(sent) = self.ping_sent_ms {
+            (Timer::Pong, sent, self.cfg.pong_timeout_ms)
+        } else {
+            (Timer::Ping, self.last_rx_ms, self.cfg.ping_interval_ms)
+        };
+        (span != 0).then(|| (timer, span.saturating_sub(elapsed_ms(now_ms, start))))
+    }
+}
+
+/// Which timer runs (see `Session::timer`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    Close,
+    Pong,
+    Ping,
 }
 
 /// Milliseconds from `start` to `now` on a wrapping clock. A `start` after `now` (a timer
