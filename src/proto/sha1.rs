@@ -93,9 +93,10 @@ impl Sha1 {
                 }
             }
             let (f, k) = match t {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                // Ch and Maj in their shorter equivalent forms.
+                0..=19 => (d ^ (b & (c ^ d)), 0x5A82_7999),
                 20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                40..=59 => ((b & c) | (d & (b | c)), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
             let temp = a
