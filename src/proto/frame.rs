@@ -304,6 +304,11 @@ impl HeaderDecoder {
         Opcode::from_u8(self.b0)
     }
 
+    /// The last completed header's opcode, as the 4-bit wire value.
+    pub(crate) const fn raw_opcode(&self) -> u8 {
+        self.b0 & 0x0F
+    }
+
     /// The last completed header's payload length, if it fits in 32 bits.
     pub(crate) const fn len32(&self) -> Option<u32> {
         if self.len_hi == 0 {

@@ -262,12 +262,22 @@ impl Scratch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct RxFrame {
-    opcode: Opcode,
+    /// The wire opcode (the decoder let through 0–2 and 8–10 only).
+    op: u8,
     fin: bool,
     /// Payload length, and the part of it not consumed yet.
     len: u32,
     remaining: u32,
 }
+
+// Wire opcodes (RFC 6455 §5.2); bit 3 marks a control frame.
+const OP_CONTINUATION: u8 = 0x0;
+const OP_TEXT: u8 = 0x1;
+const OP_BINARY: u8 = 0x2;
+const OP_CONTROL: u8 = 0x8;
+const OP_CLOSE: u8 = 0x8;
+const OP_PING: u8 = 0x9;
+const OP_PONG: u8 = 0xA;
 
 /// One client connection's protocol state. About 500 bytes; no heap, no borrows.
 #[derive(Debug, Clone)]
@@ -409,7 +419,7 @@ impl Session {
     /// yet (equal: the frame's first payload byte is next). None between frames.
     pub fn rx_frame_progress(&self) -> Option<(u32, u32)> {
         self.rx_frame
-            .filter(|f| !f.opcode.is_control())
+            .filter(|f| f.op & OP_CONTROL == 0)
             .map(|f| (f.len, f.remaining))
     }
 
@@ -493,18 +503,18 @@ impl Session {
 
     /// Starts receiving a frame whose header just completed.
     fn start_frame(&mut self) -> Result<Option<MessageKind>, ProtocolError> {
-        let (opcode, fin) = (self.decoder.opcode(), self.decoder.fin());
+        let (op, fin) = (self.decoder.raw_opcode(), self.decoder.fin());
         // Above u32::MAX is above any configurable limit.
         let len = self.decoder.len32().ok_or(ProtocolError::MessageTooBig)?;
-        let started = match opcode {
-            Opcode::Text | Opcode::Binary => {
+        let started = match op {
+            OP_TEXT | OP_BINARY => {
                 if self.rx_msg.is_some() {
                     return Err(ProtocolError::ExpectedContinuation);
                 }
                 if len > self.cfg.max_message_len {
                     return Err(ProtocolError::MessageTooBig);
                 }
-                let kind = if opcode == Opcode::Text {
+                let kind = if op == OP_TEXT {
                     MessageKind::Text
                 } else {
                     MessageKind::Binary
@@ -514,7 +524,7 @@ impl Session {
                 self.utf8.reset();
                 Some(kind)
             }
-            Opcode::Continuation => {
+            OP_CONTINUATION => {
                 if self.rx_msg.is_none() {
                     return Err(ProtocolError::UnexpectedContinuation);
                 }
@@ -529,7 +539,7 @@ impl Session {
         };
         self.validated_ahead = 0;
         self.rx_frame = Some(RxFrame {
-            opcode,
+            op,
             fin,
             len,
             remaining: len,
@@ -538,16 +548,16 @@ impl Session {
     }
 
     /// Handles a control frame whose payload is complete in the scratch area.
-    fn finish_control(&mut self, opcode: Opcode) -> Result<(), ProtocolError> {
-        match opcode {
-            Opcode::Ping => {
+    fn finish_control(&mut self, op: u8) -> Result<(), ProtocolError> {
+        match op {
+            OP_PING => {
                 // The pong echoes the payload where it is: no further control frame is read
                 // into the scratch area while it is owed (see `read`).
                 if !self.close_sent && self.pending_close == 0 {
                     self.pong_owed = true;
                 }
             }
-            Opcode::Pong => self.ping_sent_ms = None,
+            OP_PONG => self.ping_sent_ms = None,
             _ => {
                 let (code, reason_len) = match close::parse_payload(self.scratch.ctrl()) {
                     Ok((code, reason)) => (code, reason.len()),
@@ -613,13 +623,13 @@ impl Session {
                 .unwrap_or(usize::MAX)
                 .min(rest.len());
             let chunk = rest.get(..take).unwrap_or(&[]);
-            if frame.opcode.is_control() {
+            if frame.op & OP_CONTROL != 0 {
                 if frame.remaining == frame.len {
                     // A new control frame's payload starts: it goes where the pong we owe
                     // takes its payload from. A ping supersedes that pong (RFC 6455 §5.5.3),
                     // a Close ends the need for it; a pong waits until ours is out.
                     if self.pong_owed {
-                        if frame.opcode == Opcode::Pong {
+                        if frame.op == OP_PONG {
                             return (pos, RxEvent::None);
                         }
                         self.pong_owed = false;
@@ -634,13 +644,13 @@ impl Session {
                     return (pos, RxEvent::None);
                 }
                 self.rx_frame = None;
-                if let Err(e) = self.finish_control(frame.opcode) {
+                if let Err(e) = self.finish_control(frame.op) {
                     break e;
                 }
-                if frame.opcode == Opcode::Close {
+                if frame.op == OP_CLOSE {
                     self.begin_close(now_ms);
                 }
-                return (pos, self.control_event(frame.opcode));
+                return (pos, self.control_event(frame.op));
             }
             // Data frame (text, binary or continuation).
             let Some(kind) = self.rx_msg else {
@@ -676,10 +686,10 @@ impl Session {
         (input.len(), RxEvent::Failed(error))
     }
 
-    fn control_event(&self, opcode: Opcode) -> RxEvent<'_, 'static> {
-        match opcode {
-            Opcode::Ping => RxEvent::Ping(self.scratch.ctrl()),
-            Opcode::Pong => RxEvent::Pong(self.scratch.ctrl()),
+    fn control_event(&self, op: u8) -> RxEvent<'_, 'static> {
+        match op {
+            OP_PING => RxEvent::Ping(self.scratch.ctrl()),
+            OP_PONG => RxEvent::Pong(self.scratch.ctrl()),
             _ => RxEvent::Close {
                 code: self.close_received,
                 reason: self.scratch.ctrl(),
