@@ -780,9 +780,9 @@ impl Session {
         if is_close && !payload.is_empty() {
             close::parse_payload(payload).map_err(SendError::InvalidClose)?;
         }
-        // check_send checks the length (at most 125) and that the frame may go now.
-        let op = self.check_send(opcode, true, payload.len() as u64)?;
-        let n = write_frame(op, key, &[], payload, out).ok_or(SendError::ControlTooLong)?;
+        // encode_frame checks the length (at most 125) and that the frame may go now.
+        let n = self.encode_frame(opcode, true, payload.len() as u64, key, out)?;
+        let n = put_payload(n, key, &[], payload, out).ok_or(SendError::ControlTooLong)?;
         if is_close {
             self.mark_close_sent(now_ms);
         }
@@ -812,38 +812,32 @@ impl Session {
     /// further data, even between the fragments of a message.
     pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
         let mut code = [0u8; 2];
-        let (opcode, head, tail): (Opcode, usize, &[u8]) = if self.pong_owed {
+        let (op, head, tail): (u8, usize, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            (Opcode::Pong, 0, self.scratch.ctrl())
+            (OP_PONG, 0, self.scratch.ctrl())
         } else if self.pending_close != 0 {
             let c = core::mem::take(&mut self.pending_close);
             self.mark_close_sent(now_ms);
             code = c.to_be_bytes();
             if c == close::NO_STATUS {
                 // An empty Close is answered empty.
-                (Opcode::Close, 0, &[])
+                (OP_CLOSE, 0, &[])
             } else if self.failure.is_none() && self.close_received == c {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
                 // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
                 // 123 bytes) is still in `ctrl`.
-                (Opcode::Close, 2, self.scratch.ctrl())
+                (OP_CLOSE, 2, self.scratch.ctrl())
             } else {
                 // A failure Close carries the bare code.
-                (Opcode::Close, 2, &[])
+                (OP_CLOSE, 2, &[])
             }
         } else if self.pending_ping {
             self.pending_ping = false;
-            (Opcode::Ping, 0, &[])
+            (OP_PING, 0, &[])
         } else {
             return None;
         };
-        write_frame(
-            opcode.to_u8(),
-            key,
-            code.get(..head).unwrap_or(&[]),
-            tail,
-            out,
-        )
+        write_frame(op, key, code.get(..head).unwrap_or(&[]), tail, out)
     }
 
     /// The transport closed under us: the session is over.
@@ -951,17 +945,23 @@ fn encode_header(b0: u8, key: [u8; 4], len: u64, out: &mut [u8]) -> Option<usize
 }
 
 /// Writes a complete masked frame with FIN set: the header, then `head` and `tail` as the
-/// payload (masked as one); its length, None if `out` is too small.
-/// `op` is the wire opcode.
+/// payload; its length, None if `out` is too small. `op` is the wire opcode.
 fn write_frame(op: u8, key: [u8; 4], head: &[u8], tail: &[u8], out: &mut [u8]) -> Option<usize> {
     let len = head.len() + tail.len();
     let n = encode_header(0x80 | op, key, len as u64, out)?;
-    let body = out.get_mut(n..n + len)?;
+    put_payload(n, key, head, tail, out)
+}
+
+/// Puts `head` and `tail`, masked as one payload, after the `n`-byte header in `out`; the frame
+/// length, None if `out` is too small.
+fn put_payload(n: usize, key: [u8; 4], head: &[u8], tail: &[u8], out: &mut [u8]) -> Option<usize> {
+    let end = n + head.len() + tail.len();
+    let body = out.get_mut(n..end)?;
     let (first, rest) = body.split_at_mut_checked(head.len())?;
     super::bytes::copy(first, head);
     super::bytes::copy(rest, tail);
     apply_mask(key, 0, body);
-    Some(n + len)
+    Some(end)
 }
 
 #[cfg(test)]
