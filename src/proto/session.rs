@@ -687,12 +687,13 @@ impl Session {
     }
 
     fn control_event(&self, op: u8) -> RxEvent<'_, 'static> {
+        let payload = self.scratch.ctrl();
         match op {
-            OP_PING => RxEvent::Ping(self.scratch.ctrl()),
-            OP_PONG => RxEvent::Pong(self.scratch.ctrl()),
+            OP_PING => RxEvent::Ping(payload),
+            OP_PONG => RxEvent::Pong(payload),
             _ => RxEvent::Close {
                 code: self.close_received,
-                reason: self.scratch.ctrl(),
+                reason: payload,
             },
         }
     }
