@@ -260,16 +260,6 @@ impl Scratch {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct RxFrame {
-    /// The wire opcode (the decoder let through 0–2 and 8–10 only).
-    op: u8,
-    fin: bool,
-    /// Payload length, and the part of it not consumed yet.
-    len: u32,
-    remaining: u32,
-}
-
 // Wire opcodes (RFC 6455 §5.2); bit 3 marks a control frame.
 const OP_CONTINUATION: u8 = 0x0;
 const OP_TEXT: u8 = 0x1;
@@ -278,6 +268,8 @@ const OP_CONTROL: u8 = 0x8;
 const OP_CLOSE: u8 = 0x8;
 const OP_PING: u8 = 0x9;
 const OP_PONG: u8 = 0xA;
+/// `rx_op` between frames (bit 3 set: not a data frame).
+const RX_IDLE: u8 = 0xFF;
 
 /// One client connection's protocol state. About 500 bytes; no heap, no borrows.
 #[derive(Debug, Clone)]
@@ -288,7 +280,13 @@ pub struct Session {
     scratch: Scratch,
     // Receive side.
     decoder: HeaderDecoder,
-    rx_frame: Option<RxFrame>,
+    /// The frame being received: its wire opcode (the decoder let through 0–2 and 8–10 only;
+    /// `RX_IDLE` between frames), FIN, payload length and the part of it not consumed yet
+    /// (0 between frames).
+    rx_op: u8,
+    rx_fin: bool,
+    rx_len: u32,
+    rx_remaining: u32,
     rx_msg: Option<MessageKind>,
     rx_msg_len: u32,
     utf8: Utf8Validator,
@@ -323,7 +321,10 @@ impl Session {
             state: State::Idle,
             scratch: Scratch::None,
             decoder: HeaderDecoder::new(),
-            rx_frame: None,
+            rx_op: RX_IDLE,
+            rx_fin: false,
+            rx_len: 0,
+            rx_remaining: 0,
             rx_msg: None,
             rx_msg_len: 0,
             utf8: Utf8Validator::new(),
@@ -349,7 +350,10 @@ impl Session {
         self.state = State::Idle;
         self.scratch = Scratch::None;
         self.decoder = HeaderDecoder::new();
-        self.rx_frame = None;
+        self.rx_op = RX_IDLE;
+        self.rx_fin = false;
+        self.rx_len = 0;
+        self.rx_remaining = 0;
         self.rx_msg = None;
         self.rx_msg_len = 0;
         self.utf8 = Utf8Validator::new();
@@ -418,9 +422,7 @@ impl Session {
     /// The data frame being received: its payload length and how much of it is not consumed
     /// yet (equal: the frame's first payload byte is next). None between frames.
     pub fn rx_frame_progress(&self) -> Option<(u32, u32)> {
-        self.rx_frame
-            .filter(|f| f.op & OP_CONTROL == 0)
-            .map(|f| (f.len, f.remaining))
+        (self.rx_op & OP_CONTROL == 0).then_some((self.rx_len, self.rx_remaining))
     }
 
     /// True once Close frames went both ways.
@@ -538,12 +540,10 @@ impl Session {
             _ => None,
         };
         self.validated_ahead = 0;
-        self.rx_frame = Some(RxFrame {
-            op,
-            fin,
-            len,
-            remaining: len,
-        });
+        self.rx_op = op;
+        self.rx_fin = fin;
+        self.rx_len = len;
+        self.rx_remaining = len;
         Ok(started)
     }
 
@@ -597,7 +597,7 @@ impl Session {
         // Every violation leaves the loop here, to one place that fails the connection.
         let error = loop {
             let rest = input.get(pos..).unwrap_or(&[]);
-            let Some(frame) = self.rx_frame else {
+            if self.rx_op == RX_IDLE {
                 let (used, complete) = match self.decoder.feed_raw(rest) {
                     Ok(fed) => fed,
                     Err(e) => break ProtocolError::Frame(e),
@@ -618,18 +618,19 @@ impl Session {
                     }
                     Ok(None) => continue,
                 }
-            };
-            let take = usize::try_from(frame.remaining)
+            }
+            let (op, remaining) = (self.rx_op, self.rx_remaining);
+            let take = usize::try_from(remaining)
                 .unwrap_or(usize::MAX)
                 .min(rest.len());
             let chunk = rest.get(..take).unwrap_or(&[]);
-            if frame.op & OP_CONTROL != 0 {
-                if frame.remaining == frame.len {
+            if op & OP_CONTROL != 0 {
+                if remaining == self.rx_len {
                     // A new control frame's payload starts: it goes where the pong we owe
                     // takes its payload from. A ping supersedes that pong (RFC 6455 §5.5.3),
                     // a Close ends the need for it; a pong waits until ours is out.
                     if self.pong_owed {
-                        if frame.op == OP_PONG {
+                        if op == OP_PONG {
                             return (pos, RxEvent::None);
                         }
                         self.pong_owed = false;
@@ -638,27 +639,27 @@ impl Session {
                 }
                 self.scratch.ctrl_extend(chunk);
                 pos += take;
-                let remaining = frame.remaining.saturating_sub(take as u32);
+                let remaining = remaining.saturating_sub(take as u32);
+                self.rx_remaining = remaining;
                 if remaining > 0 {
-                    self.rx_frame = Some(RxFrame { remaining, ..frame });
                     return (pos, RxEvent::None);
                 }
-                self.rx_frame = None;
-                if let Err(e) = self.finish_control(frame.op) {
+                self.rx_op = RX_IDLE;
+                if let Err(e) = self.finish_control(op) {
                     break e;
                 }
-                if frame.op == OP_CLOSE {
+                if op == OP_CLOSE {
                     self.begin_close(now_ms);
                 }
-                return (pos, self.control_event(frame.op));
+                return (pos, self.control_event(op));
             }
             // Data frame (text, binary or continuation).
             let Some(kind) = self.rx_msg else {
                 break ProtocolError::UnexpectedContinuation;
             };
-            if frame.remaining == 0 {
-                self.rx_frame = None;
-                if !frame.fin {
+            if remaining == 0 {
+                self.rx_op = RX_IDLE;
+                if !self.rx_fin {
                     continue;
                 }
                 if kind == MessageKind::Text && self.utf8.finish().is_err() {
@@ -701,14 +702,13 @@ impl Session {
     /// The caller took `n` bytes of the payload offered by the last [`RxEvent::Data`] (more than
     /// was offered counts as all of it).
     pub fn consume_data(&mut self, n: usize) {
-        if let Some(frame) = self.rx_frame.as_mut() {
-            let n = u32::try_from(n)
-                .unwrap_or(u32::MAX)
-                .min(self.validated_ahead)
-                .min(frame.remaining);
-            frame.remaining -= n;
-            self.validated_ahead -= n;
-        }
+        // Between frames nothing remains (and nothing was validated ahead).
+        let n = u32::try_from(n)
+            .unwrap_or(u32::MAX)
+            .min(self.validated_ahead)
+            .min(self.rx_remaining);
+        self.rx_remaining -= n;
+        self.validated_ahead -= n;
     }
 
     // ----- Sending -----------------------------------------------------------------------
