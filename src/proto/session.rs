@@ -548,6 +548,7 @@ impl Session {
     }
 
     /// Handles a control frame whose payload is complete in the scratch area.
+    #[inline(never)]
     fn finish_control(&mut self, op: u8) -> Result<(), ProtocolError> {
         match op {
             OP_PING => {
