@@ -560,10 +560,10 @@ impl Session {
             }
             OP_PONG => self.ping_sent_ms = None,
             _ => {
-                let (code, reason_len) = match close::parse_payload(self.scratch.ctrl()) {
-                    Ok((code, reason)) => (code, reason.len()),
-                    Err(e) => return Err(ProtocolError::Close(e)),
-                };
+                let payload = self.scratch.ctrl();
+                let code = close::payload_code(payload).map_err(ProtocolError::Close)?;
+                // The reason follows the code.
+                let reason_len = payload.len().saturating_sub(2);
                 // Keep only the reason, for close_received().
                 self.scratch.ctrl_keep_tail(reason_len);
                 self.close_received = code;
@@ -780,7 +780,7 @@ impl Session {
         }
         let is_close = opcode == Opcode::Close;
         if is_close && !payload.is_empty() {
-            close::parse_payload(payload).map_err(SendError::InvalidClose)?;
+            close::payload_code(payload).map_err(SendError::InvalidClose)?;
         }
         // encode_frame checks the length (at most 125) and that the frame may go now.
         let n = self.encode_frame(opcode, true, payload.len() as u64, key, out)?;
