@@ -249,12 +249,10 @@ impl Scratch {
         }
     }
 
-    /// Keeps only the last `n` bytes (a Close's reason after its code).
-    fn ctrl_keep_tail(&mut self, n: usize) {
+    /// Drops the first two bytes (a Close's code, before its reason).
+    fn ctrl_drop_code(&mut self) {
         if let Scratch::Control(v) = self {
-            let start = v.len().saturating_sub(n);
-            let end = v.len();
-            let kept = super::bytes::move_to_front(v, start, end);
+            let kept = super::bytes::move_to_front(v, 2, usize::MAX);
             v.truncate(kept);
         }
     }
@@ -560,12 +558,10 @@ impl Session {
             }
             OP_PONG => self.ping_sent_ms = None,
             _ => {
-                let payload = self.scratch.ctrl();
-                let code = close::payload_code(payload).map_err(ProtocolError::Close)?;
-                // The reason follows the code.
-                let reason_len = payload.len().saturating_sub(2);
+                let code =
+                    close::payload_code(self.scratch.ctrl()).map_err(ProtocolError::Close)?;
                 // Keep only the reason, for close_received().
-                self.scratch.ctrl_keep_tail(reason_len);
+                self.scratch.ctrl_drop_code();
                 self.close_received = code;
                 self.rx_stopped = true;
                 self.pong_owed = false;
