@@ -740,10 +740,17 @@ impl Session {
         if self.close_sent || self.close_received != 0 || self.pending_close != 0 {
             return Err(SendError::Closing);
         }
-        let op = opcode.to_u8();
-        let bad_sequence = if matches!(opcode, Opcode::Reserved(_)) {
-            true
-        } else if op & 0x08 != 0 {
+        // The wire value: the tag itself for every opcode but the reserved ones.
+        let op = match opcode {
+            Opcode::Continuation => OP_CONTINUATION,
+            Opcode::Text => OP_TEXT,
+            Opcode::Binary => OP_BINARY,
+            Opcode::Close => OP_CLOSE,
+            Opcode::Ping => OP_PING,
+            Opcode::Pong => OP_PONG,
+            Opcode::Reserved(_) => return Err(SendError::FragmentSequence),
+        };
+        let bad_sequence = if op & 0x08 != 0 {
             // Ping, pong, close.
             if !fin || len > MAX_CONTROL_PAYLOAD as u64 {
                 return Err(SendError::ControlTooLong);
@@ -771,7 +778,13 @@ impl Session {
         now_ms: u32,
         out: &mut [u8],
     ) -> Result<usize, SendError> {
-        if !opcode.is_control() {
+        // Opcode::is_control, without the conversion.
+        let control = match opcode {
+            Opcode::Close | Opcode::Ping | Opcode::Pong => true,
+            Opcode::Reserved(raw) => raw & 0x08 != 0,
+            _ => false,
+        };
+        if !control {
             return Err(SendError::FragmentSequence);
         }
         let is_close = opcode == Opcode::Close;

@@ -1066,6 +1066,45 @@ fn encoded_headers_are_byte_exact_at_every_length_form() {
 }
 
 #[test]
+fn reserved_opcodes_are_refused_after_the_state_checks_in_the_control_range() {
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    let mut s = Session::new(Config::DEFAULT);
+    // Not open: the state is judged first, except for opcodes outside the control range.
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0xB), b"", [0; 4], 0, &mut out),
+        Err(SendError::NotOpen)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0x3), b"", [0; 4], 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Binary, b"", [0; 4], 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Reserved(0x3), true, 0, [0; 4], &mut out),
+        Err(SendError::NotOpen)
+    );
+    // Closing: likewise.
+    let mut s = open_session(Config::DEFAULT);
+    s.encode_control(Opcode::Close, b"", [0; 4], 0, &mut out)
+        .unwrap();
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0xF), b"", [0; 4], 0, &mut out),
+        Err(SendError::Closing)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0x7), b"", [0; 4], 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Reserved(0xB), true, 0, [0; 4], &mut out),
+        Err(SendError::Closing)
+    );
+}
+
+#[test]
 fn control_frames_into_short_buffers() {
     let key = [1, 2, 3, 4];
     // encode_control: the header fits but not the payload: refused, the Close not marked sent.
