@@ -467,22 +467,19 @@ impl Session {
             return Ok((0, None));
         };
         let result = parser.feed(input);
-        match result {
-            Ok((_, Some(ParseEvent::Done { code }))) => {
-                self.scratch = Scratch::None;
-                if code == 101 {
-                    self.state = State::Open;
-                    self.last_rx_ms = now_ms;
-                } else {
-                    self.state = State::Closed;
-                }
-            }
-            Err(_) => {
-                self.scratch = Scratch::None;
-                self.state = State::Closed;
-            }
-            Ok(_) => {}
-        }
+        // The head is over (opened or refused), or broken.
+        let opened = match result {
+            Ok((_, Some(ParseEvent::Done { code }))) => code == 101,
+            Err(_) => false,
+            Ok(_) => return result,
+        };
+        self.scratch = Scratch::None;
+        self.state = if opened {
+            self.last_rx_ms = now_ms;
+            State::Open
+        } else {
+            State::Closed
+        };
         result
     }
 
