@@ -249,12 +249,9 @@ impl Scratch {
         }
     }
 
-    /// Drops the first two bytes (a Close's code, before its reason).
-    fn ctrl_drop_code(&mut self) {
-        if let Scratch::Control(v) = self {
-            let kept = super::bytes::move_to_front(v, 2, usize::MAX);
-            v.truncate(kept);
-        }
+    /// A received Close's reason: its payload after the 2-byte code.
+    fn reason(&self) -> &[u8] {
+        self.ctrl().get(2..).unwrap_or(&[])
     }
 }
 
@@ -392,7 +389,7 @@ impl Session {
 
     /// The server's Close code and reason, once received.
     pub fn close_received(&self) -> Option<(u16, &[u8])> {
-        (self.close_received != 0).then(|| (self.close_received, self.scratch.ctrl()))
+        (self.close_received != 0).then(|| (self.close_received, self.scratch.reason()))
     }
 
     /// True once our Close went out.
@@ -555,10 +552,10 @@ impl Session {
             }
             OP_PONG => self.ping_sent_ms = None,
             _ => {
+                // The payload stays in the scratch area: the reason for close_received(),
+                // the whole of it for our echo.
                 let code =
                     close::payload_code(self.scratch.ctrl()).map_err(ProtocolError::Close)?;
-                // Keep only the reason, for close_received().
-                self.scratch.ctrl_drop_code();
                 self.close_received = code;
                 self.rx_stopped = true;
                 self.pong_owed = false;
@@ -688,7 +685,7 @@ impl Session {
             OP_PONG => RxEvent::Pong(payload),
             _ => RxEvent::Close {
                 code: self.close_received,
-                reason: payload,
+                reason: payload.get(2..).unwrap_or(&[]),
             },
         }
     }
@@ -790,7 +787,7 @@ impl Session {
         }
         // encode_frame checks the length (at most 125) and that the frame may go now.
         let n = self.encode_frame(opcode, true, payload.len() as u64, key, out)?;
-        let n = put_payload(n, key, &[], payload, out).ok_or(SendError::ControlTooLong)?;
+        let n = put_payload(n, key, payload, out).ok_or(SendError::ControlTooLong)?;
         if is_close {
             self.mark_close_sent(now_ms);
         }
@@ -819,33 +816,33 @@ impl Session {
     /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
     /// further data, even between the fragments of a message.
     pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
-        let mut code = [0u8; 2];
-        let (op, head, tail): (u8, usize, &[u8]) = if self.pong_owed {
+        let code;
+        let (op, payload): (u8, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            (OP_PONG, 0, self.scratch.ctrl())
+            (OP_PONG, self.scratch.ctrl())
         } else if self.pending_close != 0 {
             let c = core::mem::take(&mut self.pending_close);
             self.mark_close_sent(now_ms);
             code = c.to_be_bytes();
             if c == close::NO_STATUS {
                 // An empty Close is answered empty.
-                (OP_CLOSE, 0, &[])
+                (OP_CLOSE, &[])
             } else if self.failure.is_none() && self.close_received == c {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
-                // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
-                // 123 bytes) is still in `ctrl`.
-                (OP_CLOSE, 2, self.scratch.ctrl())
+                // client did (RFC 6455 §5.5.1 allows it): it is still in `ctrl`.
+                (OP_CLOSE, self.scratch.ctrl())
             } else {
                 // A failure Close carries the bare code.
-                (OP_CLOSE, 2, &[])
+                (OP_CLOSE, &code)
             }
         } else if self.pending_ping {
             self.pending_ping = false;
-            (OP_PING, 0, &[])
+            (OP_PING, &[])
         } else {
             return None;
         };
-        write_frame(op, key, code.get(..head).unwrap_or(&[]), tail, out)
+        let n = encode_header(0x80 | op, key, payload.len() as u64, out)?;
+        put_payload(n, key, payload, out)
     }
 
     /// The transport closed under us: the session is over.
@@ -952,22 +949,12 @@ fn encode_header(b0: u8, key: [u8; 4], len: u64, out: &mut [u8]) -> Option<usize
     Some(6 + ext)
 }
 
-/// Writes a complete masked frame with FIN set: the header, then `head` and `tail` as the
-/// payload; its length, None if `out` is too small. `op` is the wire opcode.
-fn write_frame(op: u8, key: [u8; 4], head: &[u8], tail: &[u8], out: &mut [u8]) -> Option<usize> {
-    let len = head.len() + tail.len();
-    let n = encode_header(0x80 | op, key, len as u64, out)?;
-    put_payload(n, key, head, tail, out)
-}
-
-/// Puts `head` and `tail`, masked as one payload, after the `n`-byte header in `out`; the frame
-/// length, None if `out` is too small.
-fn put_payload(n: usize, key: [u8; 4], head: &[u8], tail: &[u8], out: &mut [u8]) -> Option<usize> {
-    let end = n + head.len() + tail.len();
+/// Puts `payload`, masked, after the `n`-byte header in `out`; the frame length, None if `out`
+/// is too small.
+fn put_payload(n: usize, key: [u8; 4], payload: &[u8], out: &mut [u8]) -> Option<usize> {
+    let end = n + payload.len();
     let body = out.get_mut(n..end)?;
-    let (first, rest) = body.split_at_mut_checked(head.len())?;
-    super::bytes::copy(first, head);
-    super::bytes::copy(rest, tail);
+    super::bytes::copy(body, payload);
     apply_mask(key, 0, body);
     Some(end)
 }
