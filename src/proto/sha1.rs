@@ -45,6 +45,7 @@ impl Sha1 {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, b: u8) {
         let i = self.len[0] % 64;
         if let Some(w) = self.w.get_mut((i / 4) as usize) {
@@ -62,7 +63,7 @@ impl Sha1 {
     /// The 20-byte digest.
     pub fn digest(mut self) -> [u8; 20] {
         let [lo, hi] = self.len;
-        self.push(0x80);
+        self.update(&[0x80]);
         // The padding zeros are already there: the words are zero past the last byte.
         if self.len[0] % 64 > 56 {
             self.compress();
