@@ -99,6 +99,7 @@ pub(crate) fn payload_code(payload: &[u8]) -> Result<u16, CloseError> {
 }
 
 /// A whole reason must be UTF-8.
+#[inline(always)]
 fn check_reason(reason: &[u8]) -> Result<(), CloseError> {
     let mut utf8 = Utf8Validator::new();
     utf8.feed(reason)
