@@ -540,7 +540,6 @@ impl Session {
     }
 
     /// Handles a control frame whose payload is complete in the scratch area.
-    #[inline(never)]
     fn finish_control(&mut self, op: u8) -> Result<(), ProtocolError> {
         match op {
             OP_PING => {
@@ -678,6 +677,7 @@ impl Session {
         (input.len(), RxEvent::Failed(error))
     }
 
+    #[inline(never)]
     fn control_event(&self, op: u8) -> RxEvent<'_, 'static> {
         let payload = self.scratch.ctrl();
         match op {
@@ -951,6 +951,7 @@ fn encode_header(b0: u8, key: [u8; 4], len: u64, out: &mut [u8]) -> Option<usize
 
 /// Puts `payload`, masked, after the `n`-byte header in `out`; the frame length, None if `out`
 /// is too small.
+#[inline(always)]
 fn put_payload(n: usize, key: [u8; 4], payload: &[u8], out: &mut [u8]) -> Option<usize> {
     let end = n + payload.len();
     let body = out.get_mut(n..end)?;
