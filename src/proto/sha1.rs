@@ -85,13 +85,12 @@ impl Sha1 {
         let [mut a, mut b, mut c, mut d, mut e] = self.state;
         for t in 0..80usize {
             let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
-            let mut wt = at(&self.w, 0);
-            if t >= 16 {
-                // w[t-3] ^ w[t-8] ^ w[t-14] ^ w[t-16], indices mod 16.
-                wt = (at(&self.w, 13) ^ at(&self.w, 8) ^ at(&self.w, 2) ^ wt).rotate_left(1);
-                if let Some(slot) = self.w.get_mut(t % 16) {
-                    *slot = wt;
-                }
+            // W[t] is used, and its slot takes W[t + 16] = W[t+13] ^ W[t+8] ^ W[t+2] ^ W[t],
+            // rotated (computed in every round: no branch; the last 16 go unused).
+            let wt = at(&self.w, 0);
+            let next = (at(&self.w, 13) ^ at(&self.w, 8) ^ at(&self.w, 2) ^ wt).rotate_left(1);
+            if let Some(slot) = self.w.get_mut(t % 16) {
+                *slot = next;
             }
             let (f, k) = match t {
                 // Ch and Maj in their shorter equivalent forms.
