@@ -782,7 +782,8 @@ impl Session {
             return Err(SendError::FragmentSequence);
         }
         let is_close = opcode == Opcode::Close;
-        if is_close && !payload.is_empty() {
+        if is_close {
+            // (An empty payload passes: no status.)
             close::payload_code(payload).map_err(SendError::InvalidClose)?;
         }
         // encode_frame checks the length (at most 125) and that the frame may go now.
