@@ -825,12 +825,10 @@ impl Session {
             let c = core::mem::take(&mut self.pending_close);
             self.mark_close_sent(now_ms);
             code = c.to_be_bytes();
-            if c == close::NO_STATUS {
-                // An empty Close is answered empty.
-                (OP_CLOSE, &[])
-            } else if self.failure.is_none() && self.close_received == c {
+            if self.close_received == c && (self.failure.is_none() || c == close::NO_STATUS) {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
-                // client did (RFC 6455 §5.5.1 allows it): it is still in `ctrl`.
+                // client did (RFC 6455 §5.5.1 allows it): it is still in `ctrl`. An empty
+                // Close (the only source of 1005 here) is answered empty, failure or not.
                 (OP_CLOSE, self.scratch.ctrl())
             } else {
                 // A failure Close carries the bare code.

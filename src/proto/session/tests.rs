@@ -1184,3 +1184,20 @@ fn control_frames_into_short_buffers() {
     assert_eq!(s.poll_control(key, 10, &mut out), Some(6));
     assert_eq!(out, [0x89, 0x80, 1, 2, 3, 4]);
 }
+
+#[test]
+fn a_local_failure_after_the_server_close_keeps_the_reply_bare() {
+    for (payload, want) in [
+        (&b""[..], &b""[..]),
+        (&b"\x03\xe8bye"[..], &b"\x03\xe8"[..]),
+    ] {
+        let mut s = open_session(Config::DEFAULT);
+        run(&mut s, &server_frame(true, 8, payload), 64, usize::MAX);
+        s.fail_with(ProtocolError::MessageTooBig, 0);
+        assert_eq!(s.failure(), Some(ProtocolError::MessageTooBig));
+        let frames = control_frames(&mut s, 0);
+        assert_eq!(frames.len(), 1);
+        assert_eq!(frames[0].0.opcode, Opcode::Close);
+        assert_eq!(frames[0].1, want.to_vec());
+    }
+}
