@@ -22,25 +22,32 @@ fn sextet(v: u32) -> u8 {
 pub fn encode(input: &[u8], out: &mut [u8]) -> usize {
     let mut n = 0;
     let mut i = 0;
-    while i < input.len() {
-        let left = input.len() - i;
-        let mut v = 0u32;
-        for k in 0..3 {
-            v = (v << 8) | u32::from(input.get(i + k).copied().unwrap_or(0));
+    // Bits not yet written sit in the low `bits` bits of `acc`; the last 2 or 4 are
+    // zero-padded to a whole character, then '=' fills the last quad.
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    loop {
+        let c = if bits >= 6 {
+            bits -= 6;
+            sextet(acc >> bits)
+        } else if let Some(&b) = input.get(i) {
+            i += 1;
+            acc = (acc << 8) | u32::from(b);
+            bits += 8;
+            continue;
+        } else if bits > 0 {
+            acc <<= 6 - bits;
+            bits = 6;
+            continue;
+        } else if n % 4 != 0 {
+            b'='
+        } else {
+            break;
+        };
+        if let Some(slot) = out.get_mut(n) {
+            *slot = c;
         }
-        i += 3;
-        // Character k of the quad is padding when fewer than k input bytes were left.
-        for k in 0..4 {
-            let c = if k > left {
-                b'='
-            } else {
-                sextet(v >> (18 - 6 * k))
-            };
-            if let Some(slot) = out.get_mut(n) {
-                *slot = c;
-            }
-            n += 1;
-        }
+        n += 1;
     }
     n.min(out.len())
 }
@@ -76,6 +83,16 @@ mod tests {
             let n = encode(&input, &mut out);
             let want = base64::engine::general_purpose::STANDARD.encode(&input);
             prop_assert_eq!(&out[..n], want.as_bytes());
+        }
+
+        #[test]
+        fn a_short_output_gets_the_prefix(input in prop::collection::vec(any::<u8>(), 0..40), room in 0usize..60) {
+            let want = base64::engine::general_purpose::STANDARD.encode(&input);
+            let mut out = [b'#'; 60];
+            let n = encode(&input, &mut out[..room]);
+            prop_assert_eq!(n, want.len().min(room));
+            prop_assert_eq!(&out[..n], &want.as_bytes()[..n]);
+            prop_assert!(out[n..].iter().all(|&b| b == b'#'));
         }
     }
 }

@@ -73,9 +73,16 @@ impl core::fmt::Display for CloseError {
 
 /// Judges a Close payload: an empty one means "no status" (1005, empty reason); otherwise a
 /// valid wire code and a UTF-8 reason. Returns the code and the reason bytes.
+#[inline]
 pub fn parse_payload(payload: &[u8]) -> Result<(u16, &[u8]), CloseError> {
+    let code = payload_code(payload)?;
+    Ok((code, payload.get(2..).unwrap_or(&[])))
+}
+
+/// [`parse_payload`]'s judgement, the code only (the reason is whatever follows it).
+pub(crate) fn payload_code(payload: &[u8]) -> Result<u16, CloseError> {
     match payload {
-        [] => Ok((NO_STATUS, &[])),
+        [] => Ok(NO_STATUS),
         [_] => Err(CloseError::Truncated),
         [hi, lo, reason @ ..] => {
             if reason.len() > MAX_REASON_LEN {
@@ -86,12 +93,13 @@ pub fn parse_payload(payload: &[u8]) -> Result<(u16, &[u8]), CloseError> {
                 return Err(CloseError::InvalidCode(code));
             }
             check_reason(reason)?;
-            Ok((code, reason))
+            Ok(code)
         }
     }
 }
 
 /// A whole reason must be UTF-8.
+#[inline(always)]
 fn check_reason(reason: &[u8]) -> Result<(), CloseError> {
     let mut utf8 = Utf8Validator::new();
     utf8.feed(reason)

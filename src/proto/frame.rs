@@ -174,6 +174,8 @@ pub struct HeaderDecoder {
     have: u8,
     /// Header length implied by the first two bytes (valid once `have >= 2`).
     need: u8,
+    /// Where the masking key (if any) starts: the end of the extended length.
+    key_at: u8,
     b0: u8,
     b1: u8,
     accept_masked: bool,
@@ -205,6 +207,7 @@ impl HeaderDecoder {
         HeaderDecoder {
             have: 0,
             need: 0,
+            key_at: 0,
             b0: 0,
             b1: 0,
             accept_masked,
@@ -256,18 +259,21 @@ impl HeaderDecoder {
                 self.b1 = b;
                 self.check_first_two()?;
                 let short = b & 0x7F;
-                let ext = match short {
-                    126 => 2,
-                    127 => 8,
-                    _ => 0,
-                };
                 self.len_hi = 0;
-                self.len_lo = if ext == 0 { u32::from(short) } else { 0 };
+                self.len_lo = u32::from(short);
+                // 126: 2 bytes of extended length, 127: 8 (the 7-bit value is then cleared).
+                let ext = if short < 126 {
+                    0
+                } else {
+                    self.len_lo = 0;
+                    2 + (short & 1) * 6
+                };
                 // (b >> 5) & 4: 4 more bytes when the mask bit is set.
+                self.key_at = 2 + ext;
                 self.need = 2 + ext + ((b >> 5) & 4);
             }
             // The extended length ends where the key (if any) starts.
-            _ if at < self.need.wrapping_sub((self.b1 >> 5) & 4) => {
+            _ if at < self.key_at => {
                 self.len_hi = (self.len_hi << 8) | (self.len_lo >> 24);
                 self.len_lo = (self.len_lo << 8) | u32::from(b);
             }
@@ -302,6 +308,11 @@ impl HeaderDecoder {
     /// The last completed header's opcode.
     pub(crate) const fn opcode(&self) -> Opcode {
         Opcode::from_u8(self.b0)
+    }
+
+    /// The last completed header's opcode, as the 4-bit wire value.
+    pub(crate) const fn raw_opcode(&self) -> u8 {
+        self.b0 & 0x0F
     }
 
     /// The last completed header's payload length, if it fits in 32 bits.

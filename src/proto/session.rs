@@ -12,7 +12,7 @@
 use heapless::Vec;
 
 use super::close::{self, CloseError};
-use super::frame::{FrameError, FrameHeader, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
+use super::frame::{FrameError, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
 use super::handshake::{HandshakeError, Key, OfferedProtocols, ParseEvent, ResponseParser};
 use super::mask::apply_mask;
 use super::utf8::Utf8Validator;
@@ -249,25 +249,22 @@ impl Scratch {
         }
     }
 
-    /// Keeps only the last `n` bytes (a Close's reason after its code).
-    fn ctrl_keep_tail(&mut self, n: usize) {
-        if let Scratch::Control(v) = self {
-            let start = v.len().saturating_sub(n);
-            let end = v.len();
-            let kept = super::bytes::move_to_front(v, start, end);
-            v.truncate(kept);
-        }
+    /// A received Close's reason: its payload after the 2-byte code.
+    fn reason(&self) -> &[u8] {
+        self.ctrl().get(2..).unwrap_or(&[])
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct RxFrame {
-    opcode: Opcode,
-    fin: bool,
-    /// Payload length, and the part of it not consumed yet.
-    len: u32,
-    remaining: u32,
-}
+// Wire opcodes (RFC 6455 §5.2); bit 3 marks a control frame.
+const OP_CONTINUATION: u8 = 0x0;
+const OP_TEXT: u8 = 0x1;
+const OP_BINARY: u8 = 0x2;
+const OP_CONTROL: u8 = 0x8;
+const OP_CLOSE: u8 = 0x8;
+const OP_PING: u8 = 0x9;
+const OP_PONG: u8 = 0xA;
+/// `rx_op` between frames (bit 3 set: not a data frame).
+const RX_IDLE: u8 = 0xFF;
 
 /// One client connection's protocol state. About 500 bytes; no heap, no borrows.
 #[derive(Debug, Clone)]
@@ -278,14 +275,21 @@ pub struct Session {
     scratch: Scratch,
     // Receive side.
     decoder: HeaderDecoder,
-    rx_frame: Option<RxFrame>,
+    /// The frame being received: its wire opcode (the decoder let through 0–2 and 8–10 only;
+    /// `RX_IDLE` between frames), FIN, payload length and the part of it not consumed yet
+    /// (0 between frames).
+    rx_op: u8,
+    rx_fin: bool,
+    rx_len: u32,
+    rx_remaining: u32,
     rx_msg: Option<MessageKind>,
     rx_msg_len: u32,
     utf8: Utf8Validator,
     /// Payload bytes past the consumed point that were already validated and offered.
     validated_ahead: u32,
     rx_stopped: bool,
-    close_received: Option<u16>,
+    /// The server's Close code (1005 for an empty one); 0 until it arrived.
+    close_received: u16,
     failure: Option<ProtocolError>,
     last_rx_ms: u32,
     // Send side.
@@ -293,8 +297,8 @@ pub struct Session {
     close_sent: bool,
     pong_owed: bool,
     /// Our Close, owed: the code to send, or `NO_STATUS` for an empty body (a reply echoes the
-    /// server's code and reason, a failure sends the bare 1002/1007/1009).
-    pending_close: Option<u16>,
+    /// server's code and reason, a failure sends the bare 1002/1007/1009); 0 when none is.
+    pending_close: u16,
     pending_ping: bool,
     /// When the keep-alive ping was decided (not written: a blocked socket must not stop the
     /// pong timer).
@@ -312,19 +316,22 @@ impl Session {
             state: State::Idle,
             scratch: Scratch::None,
             decoder: HeaderDecoder::new(),
-            rx_frame: None,
+            rx_op: RX_IDLE,
+            rx_fin: false,
+            rx_len: 0,
+            rx_remaining: 0,
             rx_msg: None,
             rx_msg_len: 0,
             utf8: Utf8Validator::new(),
             validated_ahead: 0,
             rx_stopped: false,
-            close_received: None,
+            close_received: 0,
             failure: None,
             last_rx_ms: 0,
             tx_fragmented: false,
             close_sent: false,
             pong_owed: false,
-            pending_close: None,
+            pending_close: 0,
             pending_ping: false,
             ping_sent_ms: None,
             close_started_ms: None,
@@ -338,19 +345,22 @@ impl Session {
         self.state = State::Idle;
         self.scratch = Scratch::None;
         self.decoder = HeaderDecoder::new();
-        self.rx_frame = None;
+        self.rx_op = RX_IDLE;
+        self.rx_fin = false;
+        self.rx_len = 0;
+        self.rx_remaining = 0;
         self.rx_msg = None;
         self.rx_msg_len = 0;
         self.utf8 = Utf8Validator::new();
         self.validated_ahead = 0;
         self.rx_stopped = false;
-        self.close_received = None;
+        self.close_received = 0;
         self.failure = None;
         self.last_rx_ms = 0;
         self.tx_fragmented = false;
         self.close_sent = false;
         self.pong_owed = false;
-        self.pending_close = None;
+        self.pending_close = 0;
         self.pending_ping = false;
         self.ping_sent_ms = None;
         self.close_started_ms = None;
@@ -379,7 +389,7 @@ impl Session {
 
     /// The server's Close code and reason, once received.
     pub fn close_received(&self) -> Option<(u16, &[u8])> {
-        self.close_received.map(|code| (code, self.scratch.ctrl()))
+        (self.close_received != 0).then(|| (self.close_received, self.scratch.reason()))
     }
 
     /// True once our Close went out.
@@ -407,14 +417,12 @@ impl Session {
     /// The data frame being received: its payload length and how much of it is not consumed
     /// yet (equal: the frame's first payload byte is next). None between frames.
     pub fn rx_frame_progress(&self) -> Option<(u32, u32)> {
-        self.rx_frame
-            .filter(|f| !f.opcode.is_control())
-            .map(|f| (f.len, f.remaining))
+        (self.rx_op & OP_CONTROL == 0).then_some((self.rx_len, self.rx_remaining))
     }
 
     /// True once Close frames went both ways.
     pub const fn close_handshake_done(&self) -> bool {
-        self.close_sent && self.close_received.is_some()
+        self.close_sent && self.close_received != 0
     }
 
     /// True while a data message we send has gone out with FIN=0 and is not finished.
@@ -456,22 +464,19 @@ impl Session {
             return Ok((0, None));
         };
         let result = parser.feed(input);
-        match result {
-            Ok((_, Some(ParseEvent::Done { code }))) => {
-                self.scratch = Scratch::None;
-                if code == 101 {
-                    self.state = State::Open;
-                    self.last_rx_ms = now_ms;
-                } else {
-                    self.state = State::Closed;
-                }
-            }
-            Err(_) => {
-                self.scratch = Scratch::None;
-                self.state = State::Closed;
-            }
-            Ok(_) => {}
-        }
+        // The head is over (opened or refused), or broken.
+        let opened = match result {
+            Ok((_, Some(ParseEvent::Done { code }))) => code == 101,
+            Err(_) => false,
+            Ok(_) => return result,
+        };
+        self.scratch = Scratch::None;
+        self.state = if opened {
+            self.last_rx_ms = now_ms;
+            State::Open
+        } else {
+            State::Closed
+        };
         result
     }
 
@@ -481,8 +486,8 @@ impl Session {
         self.failure = Some(error);
         self.rx_stopped = true;
         self.pong_owed = false;
-        if !self.close_sent && self.pending_close.is_none() {
-            self.pending_close = Some(error.close_code());
+        if !self.close_sent && self.pending_close == 0 {
+            self.pending_close = error.close_code();
         }
         if self.state == State::Open {
             self.state = State::Closing;
@@ -492,18 +497,18 @@ impl Session {
 
     /// Starts receiving a frame whose header just completed.
     fn start_frame(&mut self) -> Result<Option<MessageKind>, ProtocolError> {
-        let (opcode, fin) = (self.decoder.opcode(), self.decoder.fin());
+        let (op, fin) = (self.decoder.raw_opcode(), self.decoder.fin());
         // Above u32::MAX is above any configurable limit.
         let len = self.decoder.len32().ok_or(ProtocolError::MessageTooBig)?;
-        let started = match opcode {
-            Opcode::Text | Opcode::Binary => {
+        let started = match op {
+            OP_TEXT | OP_BINARY => {
                 if self.rx_msg.is_some() {
                     return Err(ProtocolError::ExpectedContinuation);
                 }
                 if len > self.cfg.max_message_len {
                     return Err(ProtocolError::MessageTooBig);
                 }
-                let kind = if opcode == Opcode::Text {
+                let kind = if op == OP_TEXT {
                     MessageKind::Text
                 } else {
                     MessageKind::Binary
@@ -513,7 +518,7 @@ impl Session {
                 self.utf8.reset();
                 Some(kind)
             }
-            Opcode::Continuation => {
+            OP_CONTINUATION => {
                 if self.rx_msg.is_none() {
                     return Err(ProtocolError::UnexpectedContinuation);
                 }
@@ -527,39 +532,35 @@ impl Session {
             _ => None,
         };
         self.validated_ahead = 0;
-        self.rx_frame = Some(RxFrame {
-            opcode,
-            fin,
-            len,
-            remaining: len,
-        });
+        self.rx_op = op;
+        self.rx_fin = fin;
+        self.rx_len = len;
+        self.rx_remaining = len;
         Ok(started)
     }
 
     /// Handles a control frame whose payload is complete in the scratch area.
-    fn finish_control(&mut self, opcode: Opcode) -> Result<(), ProtocolError> {
-        match opcode {
-            Opcode::Ping => {
+    fn finish_control(&mut self, op: u8) -> Result<(), ProtocolError> {
+        match op {
+            OP_PING => {
                 // The pong echoes the payload where it is: no further control frame is read
                 // into the scratch area while it is owed (see `read`).
-                if !self.close_sent && self.pending_close.is_none() {
+                if !self.close_sent && self.pending_close == 0 {
                     self.pong_owed = true;
                 }
             }
-            Opcode::Pong => self.ping_sent_ms = None,
+            OP_PONG => self.ping_sent_ms = None,
             _ => {
-                let (code, reason_len) = match close::parse_payload(self.scratch.ctrl()) {
-                    Ok((code, reason)) => (code, reason.len()),
-                    Err(e) => return Err(ProtocolError::Close(e)),
-                };
-                // Keep only the reason, for close_received().
-                self.scratch.ctrl_keep_tail(reason_len);
-                self.close_received = Some(code);
+                // The payload stays in the scratch area: the reason for close_received(),
+                // the whole of it for our echo.
+                let code =
+                    close::payload_code(self.scratch.ctrl()).map_err(ProtocolError::Close)?;
+                self.close_received = code;
                 self.rx_stopped = true;
                 self.pong_owed = false;
-                if !self.close_sent && self.pending_close.is_none() {
+                if !self.close_sent && self.pending_close == 0 {
                     // Echo the code (§5.5.1); an empty Close is answered with an empty one.
-                    self.pending_close = Some(code);
+                    self.pending_close = code;
                 }
                 self.state = if self.close_sent {
                     State::Closed
@@ -586,7 +587,7 @@ impl Session {
         // Every violation leaves the loop here, to one place that fails the connection.
         let error = loop {
             let rest = input.get(pos..).unwrap_or(&[]);
-            let Some(frame) = self.rx_frame else {
+            if self.rx_op == RX_IDLE {
                 let (used, complete) = match self.decoder.feed_raw(rest) {
                     Ok(fed) => fed,
                     Err(e) => break ProtocolError::Frame(e),
@@ -607,18 +608,19 @@ impl Session {
                     }
                     Ok(None) => continue,
                 }
-            };
-            let take = usize::try_from(frame.remaining)
+            }
+            let (op, remaining) = (self.rx_op, self.rx_remaining);
+            let take = usize::try_from(remaining)
                 .unwrap_or(usize::MAX)
                 .min(rest.len());
             let chunk = rest.get(..take).unwrap_or(&[]);
-            if frame.opcode.is_control() {
-                if frame.remaining == frame.len {
+            if op & OP_CONTROL != 0 {
+                if remaining == self.rx_len {
                     // A new control frame's payload starts: it goes where the pong we owe
                     // takes its payload from. A ping supersedes that pong (RFC 6455 §5.5.3),
                     // a Close ends the need for it; a pong waits until ours is out.
                     if self.pong_owed {
-                        if frame.opcode == Opcode::Pong {
+                        if op == OP_PONG {
                             return (pos, RxEvent::None);
                         }
                         self.pong_owed = false;
@@ -627,27 +629,27 @@ impl Session {
                 }
                 self.scratch.ctrl_extend(chunk);
                 pos += take;
-                let remaining = frame.remaining.saturating_sub(take as u32);
+                let remaining = remaining.saturating_sub(take as u32);
+                self.rx_remaining = remaining;
                 if remaining > 0 {
-                    self.rx_frame = Some(RxFrame { remaining, ..frame });
                     return (pos, RxEvent::None);
                 }
-                self.rx_frame = None;
-                if let Err(e) = self.finish_control(frame.opcode) {
+                self.rx_op = RX_IDLE;
+                if let Err(e) = self.finish_control(op) {
                     break e;
                 }
-                if frame.opcode == Opcode::Close {
+                if op == OP_CLOSE {
                     self.begin_close(now_ms);
                 }
-                return (pos, self.control_event(frame.opcode));
+                return (pos, self.control_event(op));
             }
             // Data frame (text, binary or continuation).
             let Some(kind) = self.rx_msg else {
                 break ProtocolError::UnexpectedContinuation;
             };
-            if frame.remaining == 0 {
-                self.rx_frame = None;
-                if !frame.fin {
+            if remaining == 0 {
+                self.rx_op = RX_IDLE;
+                if !self.rx_fin {
                     continue;
                 }
                 if kind == MessageKind::Text && self.utf8.finish().is_err() {
@@ -675,13 +677,15 @@ impl Session {
         (input.len(), RxEvent::Failed(error))
     }
 
-    fn control_event(&self, opcode: Opcode) -> RxEvent<'_, 'static> {
-        match opcode {
-            Opcode::Ping => RxEvent::Ping(self.scratch.ctrl()),
-            Opcode::Pong => RxEvent::Pong(self.scratch.ctrl()),
+    #[inline(never)]
+    fn control_event(&self, op: u8) -> RxEvent<'_, 'static> {
+        let payload = self.scratch.ctrl();
+        match op {
+            OP_PING => RxEvent::Ping(payload),
+            OP_PONG => RxEvent::Pong(payload),
             _ => RxEvent::Close {
-                code: self.close_received.unwrap_or(close::NO_STATUS),
-                reason: self.scratch.ctrl(),
+                code: self.close_received,
+                reason: payload.get(2..).unwrap_or(&[]),
             },
         }
     }
@@ -689,14 +693,13 @@ impl Session {
     /// The caller took `n` bytes of the payload offered by the last [`RxEvent::Data`] (more than
     /// was offered counts as all of it).
     pub fn consume_data(&mut self, n: usize) {
-        if let Some(frame) = self.rx_frame.as_mut() {
-            let n = u32::try_from(n)
-                .unwrap_or(u32::MAX)
-                .min(self.validated_ahead)
-                .min(frame.remaining);
-            frame.remaining -= n;
-            self.validated_ahead -= n;
-        }
+        // Between frames nothing remains (and nothing was validated ahead).
+        let n = u32::try_from(n)
+            .unwrap_or(u32::MAX)
+            .min(self.validated_ahead)
+            .min(self.rx_remaining);
+        self.rx_remaining -= n;
+        self.validated_ahead -= n;
     }
 
     // ----- Sending -----------------------------------------------------------------------
@@ -713,26 +716,35 @@ impl Session {
         key: [u8; 4],
         out: &mut [u8],
     ) -> Result<usize, SendError> {
-        self.check_send(opcode, fin, len)?;
-        let n = encode_header(opcode, fin, len, key, out).ok_or(SendError::ControlTooLong)?;
+        let op = self.check_send(opcode, fin, len)?;
+        let n =
+            encode_header(op | (fin as u8) << 7, key, len, out).ok_or(SendError::ControlTooLong)?;
         // check_send let through data opcodes and the three control ones only.
-        if !opcode.is_control() {
+        if op & 0x08 == 0 {
             self.tx_fragmented = !fin;
         }
         Ok(n)
     }
 
-    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<(), SendError> {
+    /// Whether a frame may go now; its wire opcode if so.
+    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<u8, SendError> {
         if !matches!(self.state, State::Open | State::Closing) {
             return Err(SendError::NotOpen);
         }
-        if self.close_sent || self.close_received.is_some() || self.pending_close.is_some() {
+        if self.close_sent || self.close_received != 0 || self.pending_close != 0 {
             return Err(SendError::Closing);
         }
-        let op = opcode.to_u8();
-        let bad_sequence = if matches!(opcode, Opcode::Reserved(_)) {
-            true
-        } else if op & 0x08 != 0 {
+        // The wire value: the tag itself for every opcode but the reserved ones.
+        let op = match opcode {
+            Opcode::Continuation => OP_CONTINUATION,
+            Opcode::Text => OP_TEXT,
+            Opcode::Binary => OP_BINARY,
+            Opcode::Close => OP_CLOSE,
+            Opcode::Ping => OP_PING,
+            Opcode::Pong => OP_PONG,
+            Opcode::Reserved(_) => return Err(SendError::FragmentSequence),
+        };
+        let bad_sequence = if op & 0x08 != 0 {
             // Ping, pong, close.
             if !fin || len > MAX_CONTROL_PAYLOAD as u64 {
                 return Err(SendError::ControlTooLong);
@@ -745,7 +757,7 @@ impl Session {
         if bad_sequence {
             Err(SendError::FragmentSequence)
         } else {
-            Ok(())
+            Ok(op)
         }
     }
 
@@ -760,16 +772,23 @@ impl Session {
         now_ms: u32,
         out: &mut [u8],
     ) -> Result<usize, SendError> {
-        if !opcode.is_control() {
+        // Opcode::is_control, without the conversion.
+        let control = match opcode {
+            Opcode::Close | Opcode::Ping | Opcode::Pong => true,
+            Opcode::Reserved(raw) => raw & 0x08 != 0,
+            _ => false,
+        };
+        if !control {
             return Err(SendError::FragmentSequence);
         }
         let is_close = opcode == Opcode::Close;
-        if is_close && !payload.is_empty() {
-            close::parse_payload(payload).map_err(SendError::InvalidClose)?;
+        if is_close {
+            // (An empty payload passes: no status.)
+            close::payload_code(payload).map_err(SendError::InvalidClose)?;
         }
         // encode_frame checks the length (at most 125) and that the frame may go now.
         let n = self.encode_frame(opcode, true, payload.len() as u64, key, out)?;
-        let n = put_body(n, payload, key, out).ok_or(SendError::ControlTooLong)?;
+        let n = put_payload(n, key, payload, out).ok_or(SendError::ControlTooLong)?;
         if is_close {
             self.mark_close_sent(now_ms);
         }
@@ -781,7 +800,7 @@ impl Session {
         self.begin_close(now_ms);
         self.pending_ping = false;
         self.pong_owed = false;
-        self.state = if self.close_received.is_some() {
+        self.state = if self.close_received != 0 {
             State::Closed
         } else {
             State::Closing
@@ -790,7 +809,7 @@ impl Session {
 
     /// True when [`Session::poll_control`] has a frame to send.
     pub const fn has_pending_control(&self) -> bool {
-        self.pending_close.is_some() || self.pong_owed || self.pending_ping
+        self.pending_close != 0 || self.pong_owed || self.pending_ping
     }
 
     /// The next automatic control frame (pong, our Close reply or failure Close, keep-alive
@@ -798,42 +817,38 @@ impl Session {
     /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
     /// further data, even between the fragments of a message.
     pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
-        let close_body;
-        let (opcode, payload): (Opcode, &[u8]) = if self.pong_owed {
+        let code;
+        let (op, payload): (u8, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            (Opcode::Pong, self.scratch.ctrl())
-        } else if let Some(code) = self.pending_close.take() {
+            (OP_PONG, self.scratch.ctrl())
+        } else if self.pending_close != 0 {
+            let c = core::mem::take(&mut self.pending_close);
             self.mark_close_sent(now_ms);
-            close_body = code.to_be_bytes();
-            if code != close::NO_STATUS
-                && self.failure.is_none()
-                && self.close_received == Some(code)
-            {
+            code = c.to_be_bytes();
+            if self.close_received == c && (self.failure.is_none() || c == close::NO_STATUS) {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
-                // client did (RFC 6455 §5.5.1 allows it). The reason (valid UTF-8, at most
-                // 123 bytes) is still in `ctrl`; its mask phase follows the 2-byte code.
-                let reason = self.scratch.ctrl();
-                let n = encode_header(Opcode::Close, true, (2 + reason.len()) as u64, key, out)?;
-                let n = put_body(n, &close_body, key, out)?;
-                return put_body(n, reason, [key[2], key[3], key[0], key[1]], out);
+                // client did (RFC 6455 §5.5.1 allows it): it is still in `ctrl`. An empty
+                // Close (the only source of 1005 here) is answered empty, failure or not.
+                (OP_CLOSE, self.scratch.ctrl())
+            } else {
+                // A failure Close carries the bare code.
+                (OP_CLOSE, &code)
             }
-            // A failure Close carries the bare code; an empty Close is answered empty.
-            let len = if code == close::NO_STATUS { 0 } else { 2 };
-            (Opcode::Close, close_body.get(..len).unwrap_or(&[]))
         } else if self.pending_ping {
             self.pending_ping = false;
-            (Opcode::Ping, &[])
+            (OP_PING, &[])
         } else {
             return None;
         };
-        write_control(opcode, payload, key, out)
+        let n = encode_header(0x80 | op, key, payload.len() as u64, out)?;
+        put_payload(n, key, payload, out)
     }
 
     /// The transport closed under us: the session is over.
     pub fn transport_closed(&mut self) {
         self.state = State::Closed;
         self.rx_stopped = true;
-        self.pending_close = None;
+        self.pending_close = 0;
         self.pong_owed = false;
         self.pending_ping = false;
     }
@@ -842,53 +857,53 @@ impl Session {
 
     /// Runs the timers: may queue a keep-alive ping, or report a timeout.
     pub fn poll_timers(&mut self, now_ms: u32) -> Option<TimerEvent> {
-        if let Some(started) = self.close_started_ms {
-            if self.cfg.close_timeout_ms != 0
-                && elapsed_ms(now_ms, started) >= self.cfg.close_timeout_ms
-            {
+        match self.timer(now_ms) {
+            Some((Timer::Close, 0)) => {
                 self.close_started_ms = None;
-                return Some(TimerEvent::CloseTimeout);
+                Some(TimerEvent::CloseTimeout)
             }
-            return None;
-        }
-        if self.state != State::Open {
-            return None;
-        }
-        if let Some(sent) = self.ping_sent_ms {
-            if self.cfg.pong_timeout_ms != 0 && elapsed_ms(now_ms, sent) >= self.cfg.pong_timeout_ms
-            {
+            Some((Timer::Pong, 0)) => {
                 self.ping_sent_ms = None;
-                return Some(TimerEvent::PongTimeout);
+                Some(TimerEvent::PongTimeout)
             }
-        } else if self.cfg.ping_interval_ms != 0
-            && !self.pending_ping
-            && elapsed_ms(now_ms, self.last_rx_ms) >= self.cfg.ping_interval_ms
-        {
-            self.pending_ping = true;
-            self.ping_sent_ms = Some(now_ms);
+            Some((Timer::Ping, 0)) if !self.pending_ping => {
+                self.pending_ping = true;
+                self.ping_sent_ms = Some(now_ms);
+                None
+            }
+            _ => None,
         }
-        None
     }
 
     /// Milliseconds from `now_ms` until the next timer is due (None: no timer runs), so an idle
     /// caller can sleep that long.
     pub fn next_timeout(&self, now_ms: u32) -> Option<u32> {
-        let left = |start: u32, span: u32| span.saturating_sub(elapsed_ms(now_ms, start));
-        if let Some(started) = self.close_started_ms {
-            return (self.cfg.close_timeout_ms != 0)
-                .then(|| left(started, self.cfg.close_timeout_ms));
-        }
-        if self.state != State::Open {
-            return None;
-        }
-        match self.ping_sent_ms {
-            Some(sent) => {
-                (self.cfg.pong_timeout_ms != 0).then(|| left(sent, self.cfg.pong_timeout_ms))
-            }
-            None => (self.cfg.ping_interval_ms != 0)
-                .then(|| left(self.last_rx_ms, self.cfg.ping_interval_ms)),
-        }
+        self.timer(now_ms).map(|(_, left)| left)
     }
+
+    /// The timer that runs (the close timeout once the close is decided; while open, the pong
+    /// timeout after a keep-alive ping, else the ping interval) and the milliseconds it has
+    /// left; None when it is disabled or there is none.
+    fn timer(&self, now_ms: u32) -> Option<(Timer, u32)> {
+        let (timer, start, span) = if let Some(started) = self.close_started_ms {
+            (Timer::Close, started, self.cfg.close_timeout_ms)
+        } else if self.state != State::Open {
+            return None;
+        } else if let Some(sent) = self.ping_sent_ms {
+            (Timer::Pong, sent, self.cfg.pong_timeout_ms)
+        } else {
+            (Timer::Ping, self.last_rx_ms, self.cfg.ping_interval_ms)
+        };
+        (span != 0).then(|| (timer, span.saturating_sub(elapsed_ms(now_ms, start))))
+    }
+}
+
+/// Which timer runs (see `Session::timer`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    Close,
+    Pong,
+    Ping,
 }
 
 /// Milliseconds from `start` to `now` on a wrapping clock. A `start` after `now` (a timer
@@ -903,42 +918,45 @@ pub fn elapsed_ms(now: u32, start: u32) -> u32 {
     }
 }
 
-/// Encodes a masked frame header; None if `out` is too small.
-fn encode_header(
-    opcode: Opcode,
-    fin: bool,
-    len: u64,
-    key: [u8; 4],
-    out: &mut [u8],
-) -> Option<usize> {
-    FrameHeader {
-        fin,
-        rsv: 0,
-        opcode,
-        mask: Some(key),
-        len,
+/// Encodes a masked frame header in the minimal length form (§5.2); None if `out` is too
+/// small.
+/// `b0` is the first byte: FIN and the opcode.
+fn encode_header(b0: u8, key: [u8; 4], len: u64, out: &mut [u8]) -> Option<usize> {
+    let ext = if len > 0xFFFF {
+        8
+    } else if len > 125 {
+        2
+    } else {
+        0
+    };
+    // 126 announces 16 bits of length, 127 64 bits.
+    let len7 = if ext == 0 {
+        len as u8
+    } else {
+        126 + (ext >> 3) as u8
+    };
+    let (head, rest) = out.get_mut(..6 + ext)?.split_first_chunk_mut::<2>()?;
+    *head = [b0, 0x80 | len7];
+    // The extended length (none, 16 or 64 bits, big-endian), then the key.
+    let (ext_len, mask) = rest.split_last_chunk_mut::<4>()?;
+    *mask = key;
+    let mut rest_len = len;
+    for b in ext_len.iter_mut().rev() {
+        *b = rest_len as u8;
+        rest_len >>= 8;
     }
-    .encode(out)
-    .ok()
+    Some(6 + ext)
 }
 
-/// Writes a complete masked control frame; None if `out` is too small or the payload too long.
-fn write_control(opcode: Opcode, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
-    if payload.len() > MAX_CONTROL_PAYLOAD {
-        return None;
-    }
-    let n = encode_header(opcode, true, payload.len() as u64, key, out)?;
-    put_body(n, payload, key, out)
-}
-
-/// Puts `payload`, masked, after an `n`-byte header in `out`; the frame length, None if `out`
+/// Puts `payload`, masked, after the `n`-byte header in `out`; the frame length, None if `out`
 /// is too small.
-fn put_body(n: usize, payload: &[u8], key: [u8; 4], out: &mut [u8]) -> Option<usize> {
-    let total = n + payload.len();
-    let body = out.get_mut(n..total)?;
+#[inline(always)]
+fn put_payload(n: usize, key: [u8; 4], payload: &[u8], out: &mut [u8]) -> Option<usize> {
+    let end = n + payload.len();
+    let body = out.get_mut(n..end)?;
     super::bytes::copy(body, payload);
     apply_mask(key, 0, body);
-    Some(total)
+    Some(end)
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ impl Sha1 {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, b: u8) {
         let i = self.len[0] % 64;
         if let Some(w) = self.w.get_mut((i / 4) as usize) {
@@ -62,7 +63,7 @@ impl Sha1 {
     /// The 20-byte digest.
     pub fn digest(mut self) -> [u8; 20] {
         let [lo, hi] = self.len;
-        self.push(0x80);
+        self.update(&[0x80]);
         // The padding zeros are already there: the words are zero past the last byte.
         if self.len[0] % 64 > 56 {
             self.compress();
@@ -84,18 +85,18 @@ impl Sha1 {
         let [mut a, mut b, mut c, mut d, mut e] = self.state;
         for t in 0..80usize {
             let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
-            let mut wt = at(&self.w, 0);
-            if t >= 16 {
-                // w[t-3] ^ w[t-8] ^ w[t-14] ^ w[t-16], indices mod 16.
-                wt = (at(&self.w, 13) ^ at(&self.w, 8) ^ at(&self.w, 2) ^ wt).rotate_left(1);
-                if let Some(slot) = self.w.get_mut(t % 16) {
-                    *slot = wt;
-                }
+            // W[t] is used, and its slot takes W[t + 16] = W[t+13] ^ W[t+8] ^ W[t+2] ^ W[t],
+            // rotated (computed in every round: no branch; the last 16 go unused).
+            let wt = at(&self.w, 0);
+            let next = (at(&self.w, 13) ^ at(&self.w, 8) ^ at(&self.w, 2) ^ wt).rotate_left(1);
+            if let Some(slot) = self.w.get_mut(t % 16) {
+                *slot = next;
             }
             let (f, k) = match t {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                // Ch and Maj in their shorter equivalent forms.
+                0..=19 => (d ^ (b & (c ^ d)), 0x5A82_7999),
                 20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                40..=59 => ((b & c) | (d & (b | c)), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
             let temp = a

@@ -36,6 +36,12 @@ const S_F0: u8 = 3 | (1 << 2);
 /// After F4: 80..8F, then two more.
 const S_F4: u8 = 3 | (3 << 4);
 
+/// The state after a lead byte E0..=F4 (a table: smaller than the comparisons).
+const LEAD_E0_F4: [u8; 21] = [
+    S_E0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, S_ED, 2, 2, // E0..=EF
+    S_F0, 3, 3, 3, S_F4, // F0..=F4
+];
+
 /// Bytes skipped per step of the ASCII fast path (a machine word).
 const BLOCK: usize = core::mem::size_of::<usize>();
 /// High bit of every byte of a block: zero after masking means the block is all ASCII.
@@ -57,13 +63,10 @@ fn step(state: u8, byte: u8) -> u8 {
     match byte {
         0x00..=0x7F => S_ACCEPT,
         0xC2..=0xDF => 1,
-        0xE0 => S_E0,
-        0xED => S_ED,
-        0xE1..=0xEF => 2,
-        0xF0 => S_F0,
-        0xF4 => S_F4,
-        0xF1..=0xF3 => 3,
-        _ => S_REJECT,
+        _ => LEAD_E0_F4
+            .get(usize::from(byte.wrapping_sub(0xE0)))
+            .copied()
+            .unwrap_or(S_REJECT),
     }
 }
 

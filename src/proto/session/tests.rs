@@ -1,7 +1,7 @@
 //! Session tests, grouped by state. Server frames are built by hand (unmasked); client frames
 //! are decoded with a server-side decoder and unmasked.
 use super::*;
-use crate::proto::frame::MAX_HEADER_LEN;
+use crate::proto::frame::{FrameHeader, MAX_HEADER_LEN};
 use crate::proto::handshake::RequestWriter;
 use crate::proto::mask::Masker;
 use proptest::prelude::*;
@@ -991,4 +991,213 @@ fn every_protocol_error_maps_to_its_close_code() {
     assert_eq!(ProtocolError::ExpectedContinuation.close_code(), 1002);
     assert_eq!(ProtocolError::InvalidUtf8.close_code(), 1007);
     assert_eq!(ProtocolError::MessageTooBig.close_code(), 1009);
+}
+
+#[test]
+fn encoded_headers_are_byte_exact_at_every_length_form() {
+    let key = [0xA1, 0xB2, 0xC3, 0xD4];
+    let cases: [(u64, &[u8]); 8] = [
+        (0, &[0x82, 0x80]),
+        (125, &[0x82, 0xFD]),
+        (126, &[0x82, 0xFE, 0x00, 0x7E]),
+        (0xFFFF, &[0x82, 0xFE, 0xFF, 0xFF]),
+        (0x1_0000, &[0x82, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0]),
+        (
+            u64::from(u32::MAX),
+            &[0x82, 0xFF, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF],
+        ),
+        (1 << 32, &[0x82, 0xFF, 0, 0, 0, 1, 0, 0, 0, 0]),
+        (
+            0x0123_4567_89AB_CDEF,
+            &[0x82, 0xFF, 0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF],
+        ),
+    ];
+    for (len, head) in cases {
+        let mut s = open_session(Config::DEFAULT);
+        let mut out = [0x5Au8; MAX_HEADER_LEN + 2];
+        let n = s
+            .encode_frame(Opcode::Binary, true, len, key, &mut out)
+            .unwrap();
+        let mut want = head.to_vec();
+        want.extend_from_slice(&key);
+        assert_eq!(&out[..n], &want[..], "len {len}");
+        assert!(out[n..].iter().all(|&b| b == 0x5A), "len {len}");
+        // One byte short: refused, nothing written, no fragment started.
+        let mut s = open_session(Config::DEFAULT);
+        let mut short = vec![0x5Au8; n - 1];
+        assert_eq!(
+            s.encode_frame(Opcode::Text, false, len, key, &mut short),
+            Err(SendError::ControlTooLong),
+            "len {len}"
+        );
+        assert!(!s.sending_fragmented());
+    }
+    // FIN clear, a continuation and a control opcode.
+    let mut s = open_session(Config::DEFAULT);
+    let mut out = [0u8; MAX_HEADER_LEN];
+    assert_eq!(s.encode_frame(Opcode::Text, false, 3, key, &mut out), Ok(6));
+    assert_eq!(out[..2], [0x01, 0x83]);
+    assert_eq!(
+        s.encode_frame(Opcode::Continuation, true, 0, key, &mut out),
+        Ok(6)
+    );
+    assert_eq!(out[..2], [0x80, 0x80]);
+    assert_eq!(
+        s.encode_frame(Opcode::Pong, true, 125, key, &mut out),
+        Ok(6)
+    );
+    assert_eq!(out[..2], [0x8A, 0xFD]);
+    assert_eq!(
+        s.encode_frame(Opcode::Reserved(0xB), true, 0, key, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Reserved(0x3), true, 0, key, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Ping, false, 0, key, &mut out),
+        Err(SendError::ControlTooLong)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Ping, true, 126, key, &mut out),
+        Err(SendError::ControlTooLong)
+    );
+}
+
+#[test]
+fn reserved_opcodes_are_refused_after_the_state_checks_in_the_control_range() {
+    let mut out = [0u8; MAX_CONTROL_FRAME];
+    let mut s = Session::new(Config::DEFAULT);
+    // Not open: the state is judged first, except for opcodes outside the control range.
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0xB), b"", [0; 4], 0, &mut out),
+        Err(SendError::NotOpen)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0x3), b"", [0; 4], 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Binary, b"", [0; 4], 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Reserved(0x3), true, 0, [0; 4], &mut out),
+        Err(SendError::NotOpen)
+    );
+    // Closing: likewise.
+    let mut s = open_session(Config::DEFAULT);
+    s.encode_control(Opcode::Close, b"", [0; 4], 0, &mut out)
+        .unwrap();
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0xF), b"", [0; 4], 0, &mut out),
+        Err(SendError::Closing)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0x7), b"", [0; 4], 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_frame(Opcode::Reserved(0xB), true, 0, [0; 4], &mut out),
+        Err(SendError::Closing)
+    );
+}
+
+#[test]
+fn control_frames_into_short_buffers() {
+    let key = [1, 2, 3, 4];
+    // encode_control: the header fits but not the payload: refused, the Close not marked sent.
+    let mut s = open_session(Config::DEFAULT);
+    let mut out = [0u8; 8];
+    assert_eq!(
+        s.encode_control(Opcode::Close, b"\x03\xe8bye", key, 0, &mut out),
+        Err(SendError::ControlTooLong)
+    );
+    assert!(!s.close_sent());
+    assert_eq!(s.state(), State::Open);
+    assert_eq!(
+        s.encode_control(Opcode::Text, b"", key, 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Reserved(0xC), b"", key, 0, &mut out),
+        Err(SendError::FragmentSequence)
+    );
+    assert_eq!(
+        s.encode_control(Opcode::Close, b"\x03\xe8", key, 0, &mut out),
+        Ok(8)
+    );
+    assert_eq!(out, [0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2]);
+    assert!(s.close_sent());
+
+    // poll_control: a frame that does not fit is dropped (the flag is taken either way).
+    let mut s = open_session(Config::DEFAULT);
+    run(&mut s, &server_frame(true, 9, b"ping!"), 64, usize::MAX);
+    let mut small = [0u8; 10];
+    assert_eq!(s.poll_control(key, 0, &mut small), None);
+    assert!(!s.has_pending_control());
+    // The echoed Close: code and reason masked as one payload, or nothing when short.
+    for (room, want) in [(7usize, None), (10, None), (11, Some(11)), (13, Some(11))] {
+        let mut s = open_session(Config::DEFAULT);
+        run(
+            &mut s,
+            &server_frame(true, 8, b"\x0f\xa0app"),
+            64,
+            usize::MAX,
+        );
+        let mut out = vec![0u8; room];
+        assert_eq!(s.poll_control(key, 7, &mut out), want);
+        assert!(s.close_sent());
+        assert_eq!(s.state(), State::Closed);
+        if want.is_some() {
+            assert_eq!(
+                out,
+                [
+                    0x88,
+                    0x85,
+                    1,
+                    2,
+                    3,
+                    4,
+                    0x0f ^ 1,
+                    0xa0 ^ 2,
+                    b'a' ^ 3,
+                    b'p' ^ 4,
+                    b'p' ^ 1
+                ]
+                .iter()
+                .chain(&[0u8; 2])
+                .copied()
+                .take(room)
+                .collect::<Vec<u8>>()
+            );
+        }
+    }
+    // A keep-alive ping: an empty masked frame.
+    let mut s = open_session(Config {
+        ping_interval_ms: 10,
+        ..Config::DEFAULT
+    });
+    assert_eq!(s.poll_timers(10), None);
+    let mut out = [0u8; 6];
+    assert_eq!(s.poll_control(key, 10, &mut out), Some(6));
+    assert_eq!(out, [0x89, 0x80, 1, 2, 3, 4]);
+}
+
+#[test]
+fn a_local_failure_after_the_server_close_keeps_the_reply_bare() {
+    for (payload, want) in [
+        (&b""[..], &b""[..]),
+        (&b"\x03\xe8bye"[..], &b"\x03\xe8"[..]),
+    ] {
+        let mut s = open_session(Config::DEFAULT);
+        run(&mut s, &server_frame(true, 8, payload), 64, usize::MAX);
+        s.fail_with(ProtocolError::MessageTooBig, 0);
+        assert_eq!(s.failure(), Some(ProtocolError::MessageTooBig));
+        let frames = control_frames(&mut s, 0);
+        assert_eq!(frames.len(), 1);
+        assert_eq!(frames[0].0.opcode, Opcode::Close);
+        assert_eq!(frames[0].1, want.to_vec());
+    }
 }
