@@ -731,7 +731,9 @@ impl Session {
         if !matches!(self.state, State::Open | State::Closing) {
             return Err(SendError::NotOpen);
         }
-        if self.close_sent || self.close_received != 0 || self.pending_close != 0 {
+        // (A received Close is enough too: it left our Close owed or sent, or the session
+        // closed.)
+        if self.close_sent || self.pending_close != 0 {
             return Err(SendError::Closing);
         }
         // The wire value: the tag itself for every opcode but the reserved ones.
