@@ -63,7 +63,7 @@ cmake_build_and_test() {
 # is in progress): the scripted C-API tests, then the C live test against the real HTTP server
 # (tests/servers/http_server.py) in both execution models, from a CMake build of that library.
 plain_http() {
-    cargo test --features chunk-tx --test capi_http &&
+    cargo test --features chunk-tx --test capi_http --test capi_http_liveness &&
         cmake -S . -B build-ci-http -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
             -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
         cmake --build build-ci-http --parallel "$JOBS" --target test_http_live &&
