@@ -9,6 +9,7 @@
 #   HTTPC_WS_CFG_HDR_TX_EN         -> feature hdr-tx
 #   HTTPC_WS_CFG_QUERY_STR_EN      -> feature query-str
 #   HTTPC_WS_CFG_PERSISTENT_EN     -> feature persistent
+#   HTTPC_WS_CFG_WEBSOCKET_EN      -> feature websocket (the WebSocket client)
 #
 # All ON by default (the library's default features). When one is OFF the library is built
 # with --no-default-features and the features of the switches that are ON (plus
@@ -24,7 +25,8 @@ set(_httpc_ws_switches
     HDR_RX_EN hdr-rx
     HDR_TX_EN hdr-tx
     QUERY_STR_EN query-str
-    PERSISTENT_EN persistent)
+    PERSISTENT_EN persistent
+    WEBSOCKET_EN websocket)
 
 # Values a legacy configuration may spell a switch with.
 function(_httpc_ws_cfg_bool value out)

@@ -62,8 +62,12 @@ cmake_build_and_test() {
 # Plain requests (cargo feature `http`, with `chunk-tx`; not in the default set while issue #17
 # is in progress): the scripted C-API tests, then the C live test against the real HTTP server
 # (tests/servers/http_server.py) in both execution models, from a CMake build of that library.
+# Every legacy switch on but HTTPc_CFG_WEBSOCKET_EN: plain requests only.
+HTTP_ONLY_FEATURES=blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx
 plain_http() {
     cargo test --features chunk-tx --test capi_http --test capi_http_liveness &&
+        cargo test --no-default-features --features "$HTTP_ONLY_FEATURES" --test capi_http_liveness &&
+        cargo clippy --no-default-features --features "$HTTP_ONLY_FEATURES" --all-targets -- -D warnings &&
         cmake -S . -B build-ci-http -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
             -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
         cmake --build build-ci-http --parallel "$JOBS" --target test_http_live &&
@@ -223,17 +227,20 @@ step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 23000 B (12 KB 
     scripts/footprint.sh --flash-budget-warn --flash-ceiling 23000
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
 # header hooks, no query table (12 KB budget reported, not met yet).
-step "footprint of the smallest profile (cargo --no-default-features)" \
-    scripts/footprint.sh --no-default-features --flash-budget-warn
-# WebSocket and plain HTTP together (cargo features http, chunk-tx), reported (issue #17's goal:
-# 20 KB); the default build above is the WebSocket-only figure.
+step "footprint of the smallest profile (cargo --no-default-features --features websocket)" \
+    scripts/footprint.sh --no-default-features --features websocket --flash-budget-warn
+# WebSocket and plain HTTP together (cargo features http, chunk-tx), and plain HTTP alone (no
+# websocket), reported (issue #17's goal: 20 KB together); the default build above is the
+# WebSocket-only figure.
 step "footprint with plain HTTP requests (--features chunk-tx), reported" \
     scripts/footprint.sh --features chunk-tx --flash-budget-warn
+step "footprint of plain HTTP without the WebSocket client, reported" \
+    scripts/footprint.sh --no-default-features --features "$HTTP_ONLY_FEATURES" --flash-budget-warn
 # The legacy http-c_cfg.h switches: features derived from an application's header by CMake,
 # HTTPc_ERR_FEATURE_DIS exactly for the switches that are off, clippy on the smallest profile.
 step "legacy http-c_cfg.h switches (tests/legacy_cfg/run.sh)" tests/legacy_cfg/run.sh
-step "cargo clippy -D warnings, smallest profile (--no-default-features)" \
-    cargo clippy --no-default-features --lib --tests -- -D warnings
+step "cargo clippy -D warnings, smallest profile (--no-default-features --features websocket)" \
+    cargo clippy --no-default-features --features websocket --lib --tests -- -D warnings
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck

@@ -272,3 +272,44 @@ fn a_blocking_request_to_a_silent_server_returns_the_timeout() {
     );
     ended_at_deadline(&o, started, true);
 }
+
+/// Built without the WebSocket client (legacy `HTTPc_CFG_WEBSOCKET_EN` off): every
+/// `HTTPc_WebSock*` call and the upgrade parameter answer `HTTPc_ERR_FEATURE_DIS`, as legacy's
+/// switch did, while plain requests work.
+#[cfg(not(feature = "websocket"))]
+#[test]
+fn without_the_websocket_client_its_calls_answer_feature_dis() {
+    let _g = setup();
+    let (o, sock) = connected("plain.test");
+    sock.push_now(b"HTTP/1.1 204 No Content\r\n\r\n");
+    let mut err = 0;
+    unsafe {
+        HTTPc_WebSockClr(o.ws, &mut err);
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        HTTPc_WebSockMsgClr(
+            o.msgs.first().copied().unwrap_or(std::ptr::null_mut()),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        assert_eq!(o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        let mut buf = [0u8; 8];
+        HTTPc_WebSockFmtCloseMsg(
+            1000,
+            std::ptr::null_mut(),
+            buf.as_mut_ptr().cast(),
+            8,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        let mut yes: CPU_BOOLEAN = DEF_YES;
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET,
+            (&mut yes as *mut CPU_BOOLEAN).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+    }
+    assert_eq!(send(&o, HTTP_METHOD_GET, 0), (DEF_OK, HTTPc_ERR_NONE));
+}

@@ -96,6 +96,9 @@ fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Resul
         HTTPc_PARAM_TYPE_RESP_HDR_HOOK => r.on_hdr_rx = p.callback(),
         HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK => r.on_complete = p.callback(),
         HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK => r.on_err = p.callback(),
+        HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET if !cfg!(feature = "websocket") => {
+            return Err(HTTPc_ERR_FEATURE_DIS)
+        }
         HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET => {}
         // Plain requests (`HTTPc_ReqSend`). As legacy: a content type, length or chunk flag
         // says a body is present; the body itself comes from the body hook.

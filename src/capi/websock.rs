@@ -19,6 +19,17 @@ use crate::proto::close;
 /// Blocking send wait (legacy value).
 const TRANS_WAIT_MS: u32 = 30_000;
 
+/// The WebSocket client is built in (cargo feature `websocket`, legacy
+/// `HTTPc_CFG_WEBSOCKET_EN`): without it every `HTTPc_WebSock*` call answers
+/// `HTTPc_ERR_FEATURE_DIS` and the WebSocket code is not linked.
+fn websocket() -> Result<(), HTTPc_ERR> {
+    if cfg!(feature = "websocket") {
+        Ok(())
+    } else {
+        Err(HTTPc_ERR_FEATURE_DIS)
+    }
+}
+
 /// Resets a WebSocket object: all hooks NULL, default limits. Keeps `UserDataPtr`.
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_IS_USED`.
@@ -30,6 +41,7 @@ pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_er
     // SAFETY: this function's contract.
     let (call, ws) = unsafe { (Call::enter(p_err), Obj::from_api(p_ws_obj)) };
     let _ = call.run(|h| {
+        websocket()?;
         h.reinit::<_, WsState>(need(ws)?, HTTPc_ERR_WEBSOCK_IS_USED)?;
         Ok(0)
     });
@@ -60,7 +72,10 @@ pub unsafe extern "C" fn HTTPc_WebSockSetParam(
             Param::new(p_param),
         )
     };
-    let _ = call.run(|h| ws_set_param(h, need(ws)?, type_, need(param)?).map(|()| 0));
+    let _ = call.run(|h| {
+        websocket()?;
+        ws_set_param(h, need(ws)?, type_, need(param)?).map(|()| 0)
+    });
 }
 
 /// `HTTPc_WebSockSetParam` under the lock.
@@ -107,6 +122,7 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
     // SAFETY: this function's contract.
     let (call, msg) = unsafe { (Call::enter(p_err), Obj::from_api(p_msg_obj)) };
     let _ = call.run(|h| {
+        websocket()?;
         let m = need(msg)?;
         h.reinit::<_, MsgState>(m, HTTPc_ERR_WEBSOCK_MSG_IS_USED)?;
         m.set_user_data(h, core::ptr::null_mut());
@@ -137,7 +153,10 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
             Param::new(p_param),
         )
     };
-    let _ = call.run(|h| msg_set_param(h, need(msg)?, type_, need(param)?).map(|()| 0));
+    let _ = call.run(|h| {
+        websocket()?;
+        msg_set_param(h, need(msg)?, type_, need(param)?).map(|()| 0)
+    });
 }
 
 /// `HTTPc_WebSockMsgSetParam` under the lock.
@@ -207,6 +226,7 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
         )
     };
     let r = call.run(|h| {
+        websocket()?;
         let up = Upgrade {
             conn: need(conn)?,
             req: need(req)?,
@@ -361,6 +381,7 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
     };
     let has_data = !p_data.is_null();
     let r = call.run(|h| {
+        websocket()?;
         let (c, m) = (need(conn)?, need(msg)?);
         let tx = Tx {
             msg_type,
@@ -505,6 +526,7 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
         )
     };
     let r = call.run(|_| {
+        websocket()?;
         let out = need(out)?;
         if !close::is_valid_wire_code(close_code) {
             return Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);

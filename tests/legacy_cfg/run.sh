@@ -48,9 +48,17 @@ check() {
             ;;
     esac
     echo "legacy_cfg: $name: http-c_cfg.h -> $expect"
+    [ -n "${FEATURES_ONLY:-}" ] && return 0
     (cd "$ROOT" && cargo test --quiet --locked --no-default-features --features "$want" --test capi_profile)
 }
 
-check block_hdr_rx_off task,hdr-tx,query-str,persistent MODE_BLOCK HDR_RX
-check all_off "" MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT
-echo "legacy_cfg: 2 configurations checked"
+check_features_only() {
+    FEATURES_ONLY=1 check "$@"
+}
+
+check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket MODE_BLOCK HDR_RX
+check all_off websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT
+# Without the WebSocket client: the build follows (capi_profile needs it, so only the
+# features are checked here; tests/capi_http_liveness.rs covers that build).
+check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent WEBSOCKET
+echo "legacy_cfg: 3 configurations checked"

@@ -158,7 +158,7 @@ pub(crate) fn teardown(
     #[cfg(feature = "http")]
     fail_queue(h, c, queue);
 
-    if let Some(w) = ws {
+    if let Some(w) = ws.filter(|_| cfg!(feature = "websocket")) {
         // Every message still queued fails, exactly once.
         let fail_err = if err == HTTPc_ERR_NONE {
             HTTPc_ERR_WEBSOCK_SEND_ERROR

@@ -184,8 +184,12 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         Phase::OpenQueued => connect::start(h, port, c, now),
         Phase::Connecting => connect::poll(h, port, c, now),
         Phase::Connected | Phase::Idle => u32::MAX,
-        Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard => upgrade::io(h, port, c, now),
-        Phase::WebSock => ws::io(h, port, c, now),
+        // Without the WebSocket client (feature `websocket`) no connection gets here.
+        Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard if cfg!(feature = "websocket") => {
+            upgrade::io(h, port, c, now)
+        }
+        Phase::WebSock if cfg!(feature = "websocket") => ws::io(h, port, c, now),
+        Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard | Phase::WebSock => u32::MAX,
         #[cfg(feature = "http")]
         Phase::ReqTx | Phase::ReqRx => http::io(h, port, c, now),
         #[cfg(not(feature = "http"))]
