@@ -13,7 +13,7 @@ use super::request::{enqueue, method_name, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState};
 use super::task::wake_engine;
 use super::types::*;
-use super::wait::{self, block_until, can_block, BLOCK_WAIT_SLACK_MS};
+use super::wait::{self, can_block};
 
 /// Sends a plain HTTP request (`method` on `p_resource_path`) on an open connection and reads
 /// its response: status and headers into `p_resp_obj` and the response-header hook, the body
@@ -125,27 +125,15 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let head = plain_head(r, q.method, persistent)?;
-    if behind {
-        enqueue(h, &q)?;
+    let ahead = if behind {
+        enqueue(h, &q)?
     } else {
         start_plain(h, &q, &head)?;
-    }
+        0
+    };
     wake_engine();
     if q.no_block {
         return Ok(());
     }
-    // The engine ends the transaction at its deadline; this wait only backs it up.
-    let wait_ms = trans_timeout_ms.saturating_add(BLOCK_WAIT_SLACK_MS);
-    let req = q.req;
-    let done = block_until(h, wait_ms, &mut |h| {
-        h.state::<_, ReqState>(req).is_none_or(|r| r.done)
-    });
-    if !done {
-        return Err(wait::give_up(h, q.conn));
-    }
-    match h.state::<_, ReqState>(req) {
-        Some(r) if r.ok => Ok(()),
-        Some(r) => Err(r.err),
-        None => Err(HTTPc_ERR_PARAM_INVALID),
-    }
+    wait::transaction(h, q.conn, q.req, trans_timeout_ms, ahead)
 }

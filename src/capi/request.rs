@@ -517,8 +517,9 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
 
 /// Puts a checked request at the end of its connection's queue: the engine writes its head and
 /// sends it once the requests before it ended (its hooks then run in the engine, as legacy's
-/// did in its task). The path and objects must stay valid until then, as in legacy.
-pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<(), HTTPc_ERR> {
+/// did in its task). The path and objects must stay valid until then, as in legacy. Returns
+/// how many transactions are ahead of it (the one in progress included).
+pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -534,19 +535,21 @@ pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<(), HTTPc_ERR> {
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let Some(mut at) = s.queue else {
         s.queue = Some(q.req);
-        return Ok(());
+        return Ok(1);
     };
     // The tail: a queue only ever holds requests in use, each once (a request is queued only
     // when it is not in use), so the walk ends.
+    let mut ahead = 2;
     loop {
         let r = h.state::<_, ReqState>(at).ok_or(HTTPc_ERR_PARAM_INVALID)?;
         match r.next {
             Some(n) => at = n,
             None => {
                 r.next = Some(q.req);
-                return Ok(());
+                return Ok(ahead);
             }
         }
+        ahead += 1;
     }
 }
 

@@ -185,6 +185,15 @@ impl ConnState {
         self.phase = Phase::Connected;
     }
 
+    /// The time left before the transaction's deadline (`HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`
+    /// from its start), None once it passed.
+    pub(crate) fn trans_left(&self, now: u32) -> Option<u32> {
+        let elapsed = crate::proto::session::elapsed_ms(now, self.started_ms);
+        self.trans_timeout_ms
+            .checked_sub(elapsed)
+            .filter(|&l| l > 0)
+    }
+
     /// A request transaction (upgrade or plain) is under way.
     pub(crate) fn in_transaction(&self) -> bool {
         matches!(

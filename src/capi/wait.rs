@@ -4,13 +4,13 @@
 use super::consts::*;
 use super::engine::{self, request_close};
 use super::global::{self, Held};
-use super::handle::Conn;
+use super::handle::{Conn, Req};
 use super::port::HTTPc_PORT_WAIT_ENTRY;
-use super::state::Phase;
+use super::state::{Phase, ReqState};
 
 /// A blocking transaction (upgrade or request) waits this much past its deadline, which the
 /// engine enforces and reports itself.
-pub(crate) const BLOCK_WAIT_SLACK_MS: u32 = 1_000;
+const BLOCK_WAIT_SLACK_MS: u32 = 1_000;
 
 /// Sockets listed in one `Wait` call when the port has no `Watch`; while more need waiting
 /// on, the engine polls every millisecond (a port with `Watch` sleeps with any number).
@@ -119,4 +119,31 @@ pub(crate) fn give_up(h: &mut Held, c: Conn) -> HTTPc_ERR {
         HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
     );
     HTTPc_ERR_CONN_SIGNAL_TIMEOUT
+}
+
+/// A blocking transaction (upgrade or plain request) on `c`: waits until the engine ended
+/// `req`'s transaction, whose own deadline is `trans_timeout_ms` once it started, after
+/// `ahead` transactions queued before it. Its outcome: Ok for a whole response, else its error.
+pub(crate) fn transaction(
+    h: &mut Held,
+    c: Conn,
+    req: Req,
+    trans_timeout_ms: u32,
+    ahead: u32,
+) -> Result<(), HTTPc_ERR> {
+    // The engine ends each transaction at its deadline; this wait only backs it up.
+    let wait_ms = trans_timeout_ms
+        .saturating_mul(ahead.saturating_add(1))
+        .saturating_add(BLOCK_WAIT_SLACK_MS);
+    let done = block_until(h, wait_ms, &mut |h| {
+        h.state::<_, ReqState>(req).is_none_or(|r| r.done)
+    });
+    if !done {
+        return Err(give_up(h, c));
+    }
+    match h.state::<_, ReqState>(req) {
+        Some(r) if r.ok => Ok(()),
+        Some(r) => Err(r.err),
+        None => Err(HTTPc_ERR_PARAM_INVALID),
+    }
 }

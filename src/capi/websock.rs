@@ -13,7 +13,7 @@ use super::request::{start_upgrade, Upgrade};
 use super::state::{MsgState, Phase, ReqState, WsState};
 use super::task::wake_engine;
 use super::types::*;
-use super::wait::{self, block_until, can_block, BLOCK_WAIT_SLACK_MS};
+use super::wait::{self, block_until, can_block};
 use crate::proto::close;
 
 /// Blocking send wait (legacy value).
@@ -294,20 +294,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if up.no_block {
         return Ok(());
     }
-    // The engine ends the transaction at its deadline; this wait only backs it up.
-    let wait_ms = trans_timeout_ms.saturating_add(BLOCK_WAIT_SLACK_MS);
-    let req = up.req;
-    let done = block_until(h, wait_ms, &mut |h| {
-        h.state::<_, ReqState>(req).is_none_or(|r| r.done)
-    });
-    if !done {
-        return Err(wait::give_up(h, up.conn));
-    }
-    match h.state::<_, ReqState>(req) {
-        Some(r) if r.ok => Ok(()),
-        Some(r) => Err(r.err),
-        None => Err(HTTPc_ERR_PARAM_INVALID),
-    }
+    wait::transaction(h, up.conn, up.req, trans_timeout_ms, 0)
 }
 
 /// Checks a message's type, length and payload before it is queued.

@@ -19,7 +19,6 @@ use super::upgrade::consumed_hdr;
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
 use crate::proto::http::{content_type, Error, Event, Framing, ResponseParser};
-use crate::proto::session::elapsed_ms;
 
 /// Longest response line, and head, the parser accepts (the buffer bounds lines further).
 const MAX_LINE: usize = 1024;
@@ -41,12 +40,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    let elapsed = elapsed_ms(now, s.started_ms);
-    if elapsed >= s.trans_timeout_ms {
+    let Some(left) = s.trans_left(now) else {
         end(h, port, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         return u32::MAX;
-    }
-    let left = s.trans_timeout_ms - elapsed;
+    };
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return u32::MAX;

@@ -13,7 +13,6 @@ use super::close::teardown;
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
-use crate::proto::session::elapsed_ms;
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.
 enum Step {
@@ -49,12 +48,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    let elapsed = elapsed_ms(now, s.started_ms);
-    if elapsed >= s.trans_timeout_ms {
+    let Some(left) = s.trans_left(now) else {
         end(h, port, c, false, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
         return u32::MAX;
-    }
-    let left = s.trans_timeout_ms - elapsed;
+    };
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
