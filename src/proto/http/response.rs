@@ -193,7 +193,8 @@ const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0
 /// After [`Event::End`] the parser is done and consumes nothing more: bytes fed to it then are
 /// [`Error::DataAfterEnd`], so an engine that feeds whatever arrived notices a server that
 /// sent more than it announced. The next response on a persistent connection needs a new
-/// parser, made once the next request is sent.
+/// parser, made once the next request is sent. After a 101 the bytes that follow belong to
+/// another protocol: they are not for this parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResponseParser {
     max_line: usize,
