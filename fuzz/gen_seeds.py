@@ -126,6 +126,30 @@ U8 = {
 }
 for name, text in U8.items():
     write("utf8_diff", name, plan([0, 3, 0xFF]) + text)
+# ----- http_response: [config][chunk plan][response] --------------------------------------
+# Config: bits 0-1 line limit (1024/64/8/200), 2-3 head limit (8192/256/40/0), 0x10 the request
+# was HEAD, 0x20 call eof() at the end.
+HTTP = {
+    "length": (0x00, b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"),
+    "chunked": (0x00, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      b"5;ext=1\r\nhello\r\n1\r\n \r\n0\r\nX-Trailer: t\r\n\r\n"),
+    "until-close": (0x20, b"HTTP/1.0 200 OK\r\n\r\nuntil the close"),
+    "head": (0x10, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"),
+    "interim": (0x00, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"),
+    "not-modified": (0x00, b"HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n"),
+    "cl-and-te": (0x00, b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+    "two-lengths": (0x00, b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+    "chunk-overflow": (0x00, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1ffffffff\r\n"),
+    "bad-chunk-end": (0x00, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n"),
+    "data-after-end": (0x00, b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1"),
+    "truncated": (0x20, b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"),
+    "obs-fold": (0x00, b"HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n"),
+    "long-line": (0x01, b"HTTP/1.1 200 OK\r\nX: " + b"a" * 80 + b"\r\n\r\n"),
+    "small-head": (0x08, b"HTTP/1.1 200 OK\r\nServer: x\r\nDate: y\r\n\r\n"),
+}
+for name, (cfg, resp) in HTTP.items():
+    write("http_response", name + "-whole", bytes([cfg]) + plan([0xFF]) + resp)
+    write("http_response", name + "-split", bytes([cfg]) + plan([0, 7, 1, 30]) + resp)
 print("seeds written")
 
 # ----- capi_script: [mode][buffer size][reaction][timers] then ops (see the target) -----------
