@@ -71,9 +71,8 @@ fn drive(c: &Config, input: &[u8], chunks: &mut Plan) -> (Vec<Ev>, End, Vec<u8>)
     let mut fed = 0usize;
     let end = loop {
         let range = buf.as_ptr_range();
-        let within = |s: &[u8]| {
-            s.is_empty() || (range.contains(&s.as_ptr()) && s.len() <= buf.len())
-        };
+        let within =
+            |s: &[u8]| s.is_empty() || (range.contains(&s.as_ptr()) && s.len() <= buf.len());
         match p.feed(&buf) {
             Err(e) => {
                 assert_eq!(p.feed(&buf), Err(e));
