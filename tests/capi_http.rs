@@ -1012,3 +1012,343 @@ fn a_queued_request_that_fails_at_its_turn_closes_the_connection_as_legacy() {
         ]
     );
 }
+
+/// The transaction-ending events of `o`, in order.
+fn finals(o: &Objs) -> Vec<Ev> {
+    events(o)
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Ev::TransComplete { .. } | Ev::ConnClose { .. } | Ev::TransErr { .. }
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_servers_close_waits_for_what_the_body_hook_held_back() {
+    let _g = setup();
+    let cases: [(&[u8], &[u8]); 3] = [
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789",
+            b"0123456789",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            b"hello",
+        ),
+        (b"HTTP/1.0 200 OK\r\n\r\nall of it", b"all of it"),
+    ];
+    for (response, body_want) in cases {
+        let (o, sock) = connected("held.test", 256, false, response);
+        sock.push(Gate::Now, Item::Eof);
+        body(|b| b.take = Some(3));
+        transact(&o, HTTP_METHOD_GET, "/");
+        assert!(o.pump_until(20, 1, || o.ended()));
+        assert_eq!(
+            rx_body(),
+            body_want,
+            "{:?}",
+            String::from_utf8_lossy(response)
+        );
+        assert_eq!(completions(&o), vec![true], "{:?}", finals(&o));
+        // Exactly one call says "last", the final one.
+        let lasts: Vec<bool> = body(|b| b.rx.iter().map(|c| c.1).collect());
+        assert_eq!(lasts.last(), Some(&true));
+    }
+}
+
+#[test]
+fn every_body_ends_with_a_last_call_even_an_empty_one() {
+    let _g = setup();
+    for (method, response) in [
+        (
+            HTTP_METHOD_GET,
+            &b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"[..],
+        ),
+        (HTTP_METHOD_GET, b"HTTP/1.1 204 No Content\r\n\r\n"),
+        (
+            HTTP_METHOD_HEAD,
+            b"HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n",
+        ),
+        (
+            HTTP_METHOD_GET,
+            b"HTTP/1.1 304 Not Modified\r\nContent-Length: 42\r\n\r\n",
+        ),
+    ] {
+        let (o, _sock) = connected("last.test", 256, false, response);
+        transact(&o, method, "/");
+        let calls = body(|b| b.rx.iter().map(|c| (c.0.len(), c.1)).collect::<Vec<_>>());
+        assert_eq!(
+            calls,
+            vec![(0, true)],
+            "{:?}",
+            String::from_utf8_lossy(response)
+        );
+    }
+}
+
+#[test]
+fn an_idle_connection_the_server_closes_is_reported_at_once() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "idle.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    transact(&o, HTTP_METHOD_GET, "/1");
+    assert!(!o.ended());
+    // While idle: the server closes (legacy's check of each idle loop: OnClose(SERVER)).
+    sock.push(Gate::Now, Item::Eof);
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert_eq!(
+        finals(&o).last(),
+        Some(&Ev::ConnClose {
+            conn: o.id(),
+            status: HTTPc_CONN_CLOSE_STATUS_SERVER,
+            err: HTTPc_ERR_NONE
+        })
+    );
+    // Bytes nobody asked for (a stale 408) close it too, instead of becoming the next
+    // response.
+    let (o, sock) = connected(
+        "stale.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    transact(&o, HTTP_METHOD_GET, "/1");
+    sock.push_now(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n");
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert_eq!(
+        finals(&o).last(),
+        Some(&Ev::ConnClose {
+            conn: o.id(),
+            status: HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            err: HTTPc_ERR_RESP_RX_DATA_LEN_INVALID
+        })
+    );
+}
+
+/// A request-header hook that sends another request on its connection, once.
+struct Nested {
+    req: *mut HTTPc_REQ_OBJ,
+    resp: *mut HTTPc_RESP_OBJ,
+    flags: HTTPc_FLAGS,
+    result: Option<(CPU_BOOLEAN, HTTPc_ERR)>,
+}
+
+thread_local! {
+    static NESTED: RefCell<Option<Nested>> = const { RefCell::new(None) };
+}
+
+unsafe extern "C" fn hdr_hook_sends(
+    c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    p_hdr: *mut *mut HTTPc_HDR,
+) -> CPU_BOOLEAN {
+    thread_local! {
+        static ACCEPT: RefCell<HTTPc_HDR> = const {
+            RefCell::new(HTTPc_HDR {
+                HdrField: HTTP_HDR_FIELD_ACCEPT,
+                ValPtr: b"*/*".as_ptr().cast_mut().cast(),
+                ValLen: 3,
+            })
+        };
+    }
+    let todo = NESTED.with(|n| {
+        n.borrow()
+            .as_ref()
+            .filter(|n| n.result.is_none())
+            .map(|n| (n.req, n.resp, n.flags))
+    });
+    if let Some((req, resp, flags)) = todo {
+        let path = "/nested";
+        let mut err = 0;
+        let ok = unsafe {
+            HTTPc_ReqSend(
+                c,
+                req,
+                resp,
+                HTTP_METHOD_GET,
+                path.as_ptr().cast_mut().cast(),
+                path.len() as u16,
+                flags,
+                &mut err,
+            )
+        };
+        NESTED.with(|n| {
+            if let Some(n) = n.borrow_mut().as_mut() {
+                n.result = Some((ok, err));
+            }
+        });
+    }
+    // The header stays valid after the call: thread-local storage of this test thread.
+    unsafe { *p_hdr = ACCEPT.with(|a| a.as_ptr()) };
+    DEF_YES
+}
+
+#[test]
+fn a_hook_writing_the_head_cannot_start_another_transaction_on_its_connection() {
+    let _g = setup();
+    for flags in [0, NB] {
+        let (o, sock) = connected(
+            "nest.test",
+            256,
+            true,
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst",
+        );
+        let (mut r2, mut p2) = extra_req();
+        NESTED.with(|n| {
+            *n.borrow_mut() = Some(Nested {
+                req: &mut *r2,
+                resp: &mut *p2,
+                flags,
+                result: None,
+            })
+        });
+        req_hook(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
+            hdr_hook_sends as *mut c_void,
+        );
+        transact(&o, HTTP_METHOD_GET, "/outer");
+        let nested = NESTED.with(|n| n.borrow_mut().take().and_then(|n| n.result));
+        // Blocking from a hook: refused as from any hook; non-blocking: the connection is
+        // taken by the head being written.
+        let want = if flags == 0 {
+            HTTPc_ERR_CONN_INVALID_STATE
+        } else {
+            HTTPc_ERR_CONN_IS_USED
+        };
+        assert_eq!(nested, Some((DEF_FAIL, want)));
+        assert_eq!(
+            wire(&sock),
+            "GET /outer HTTP/1.1\r\nHost: nest.test\r\nAccept: */*\r\n\r\n"
+        );
+        assert_eq!(rx_body(), b"first");
+    }
+}
+
+#[test]
+fn the_whole_buffer_receives_the_response() {
+    let _g = setup();
+    // A 200-byte header line in a 256-byte buffer (the WebSocket's three quarters would be
+    // 125 bytes).
+    let mut r = b"HTTP/1.1 200 OK\r\nX-Long: ".to_vec();
+    r.extend(std::iter::repeat_n(b'a', 200));
+    r.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\nok");
+    let (o, _sock) = connected("whole.test", 256, false, &r);
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(completions(&o), vec![true], "{:?}", finals(&o));
+    assert_eq!(rx_body(), b"ok");
+}
+
+#[test]
+fn paths_as_legacy_measured_them_and_other_request_targets() {
+    let _g = setup();
+    // A length that counts the NUL (sizeof-style): the path ends at the NUL, as Str_Len_N.
+    let (o, sock) = connected(
+        "path.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    transact(&o, HTTP_METHOD_GET, "/index.html\0");
+    assert!(wire(&sock).starts_with("GET /index.html HTTP/1.1\r\n"));
+    // OPTIONS * and an absolute URI (a proxy) are request targets too.
+    world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
+    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    transact(&o, HTTP_METHOD_OPTIONS, "*");
+    assert!(wire(&sock).contains("OPTIONS * HTTP/1.1\r\n"));
+    // A target with a space or a CR would split the request: refused.
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/a b", NB).1,
+        HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/a\r\nX: y", NB).1,
+        HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID
+    );
+}
+
+/// A body hook that writes into the buffer it was offered and points `*p_data` at it.
+unsafe extern "C" fn body_points_into_buffer(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    p_data: *mut *mut c_void,
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_data_len: *mut CPU_INT16U,
+) -> CPU_BOOLEAN {
+    let data = b"in the buffer";
+    assert!(usize::from(buf_len) >= data.len() + 3);
+    unsafe {
+        // Written 3 bytes in, pointed at there: the library must move it, not read it as
+        // the application's own memory while it writes the buffer.
+        std::ptr::copy_nonoverlapping(data.as_ptr(), p_buf.cast::<u8>().add(3), data.len());
+        *p_data = p_buf.add(3).cast();
+        *p_data_len = data.len() as u16;
+    }
+    DEF_YES
+}
+
+#[test]
+fn a_body_pointed_at_inside_the_connection_buffer_is_moved_not_aliased() {
+    let _g = setup();
+    let (o, sock) = connected("alias.test", 256, false, b"HTTP/1.1 204 No Content\r\n\r\n");
+    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_PLAIN;
+    let mut len: CPU_INT32U = 13;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut len),
+        HTTPc_ERR_NONE
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        body_points_into_buffer as *mut c_void,
+    );
+    transact(&o, HTTP_METHOD_POST, "/");
+    assert!(
+        wire(&sock).ends_with("\r\n\r\nin the buffer"),
+        "{:?}",
+        wire(&sock)
+    );
+    assert_eq!(completions(&o), vec![true]);
+}
+
+#[test]
+fn an_upgrade_waits_for_no_queue_it_would_jump() {
+    let _g = setup();
+    let (o, _sock) = connected("jump.test", 256, true, b"");
+    let (mut r2, mut p2) = extra_req();
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &mut r2, &mut p2, "/b").1, HTTPc_ERR_NONE);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        let ws_req = Objs::zeroed_obj::<HTTPc_REQ_OBJ>();
+        let ws_req = Box::into_raw(ws_req);
+        HTTPc_ReqClr(ws_req, &mut err);
+        let path = b"/chat";
+        HTTPc_WebSockUpgrade(
+            o.conn,
+            ws_req,
+            o.resp,
+            o.ws,
+            path.as_ptr().cast_mut().cast(),
+            5,
+            HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+            &mut err,
+        );
+        drop(Box::from_raw(ws_req));
+    }
+    // Requests wait for their turn: the upgrade may not take the connection before them.
+    assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+}

@@ -20,6 +20,9 @@ pub(crate) struct ConnBuf {
     rx_end: u16,
     tx_start: u16,
     tx_end: u16,
+    /// The receive region is the whole buffer (a plain request's response: nothing is sent
+    /// while it is read), not the WebSocket's three quarters.
+    rx_whole: bool,
 }
 
 impl ConnBuf {
@@ -31,6 +34,7 @@ impl ConnBuf {
         rx_end: 0,
         tx_start: 0,
         tx_end: 0,
+        rx_whole: false,
     };
 
     /// The buffer of `len` bytes at `ptr`, both regions empty.
@@ -83,13 +87,24 @@ impl ConnBuf {
     // Out of line: the engine needs it in many places.
     #[inline(never)]
     pub(crate) fn rx_cap(&self) -> usize {
+        if self.rx_whole {
+            return self.len();
+        }
         self.len().saturating_sub(self.tx_cap())
     }
 
-    /// Both regions empty.
+    /// Both regions empty, split as for a WebSocket.
     pub(crate) fn reset(&mut self) {
         self.rx_clear();
         self.tx_clear();
+        self.rx_whole = false;
+    }
+
+    /// Both regions empty, the whole buffer for receiving (until the next `reset`).
+    #[cfg(feature = "http")]
+    pub(crate) fn reset_rx_whole(&mut self) {
+        self.reset();
+        self.rx_whole = true;
     }
 
     // ----- Receiving ---------------------------------------------------------------------
@@ -235,8 +250,38 @@ impl ConnBuf {
         self.tx_end = end as u16;
     }
 
+    /// Where `p` lies in the buffer, when it does (a hook may point at bytes it wrote there).
     #[cfg(feature = "http")]
+    pub(crate) fn offset_of(&self, p: *const u8) -> Option<usize> {
+        let off = (p as usize).wrapping_sub(self.ptr as usize);
+        (!self.ptr.is_null() && off < self.len()).then_some(off)
+    }
+
+    /// `n` bytes at `p` share a byte with the buffer.
+    #[cfg(feature = "http")]
+    pub(crate) fn overlaps(&self, p: *const u8, n: usize) -> bool {
+        let (a, b) = (p as usize, self.ptr as usize);
+        !self.ptr.is_null() && n > 0 && a < b.saturating_add(self.len()) && b < a.saturating_add(n)
+    }
+
+    /// Moves `n` bytes at byte `from` of the buffer to byte `to` (the ranges may overlap;
+    /// clamped to the buffer); returns how many moved.
+    #[cfg(feature = "http")]
+    pub(crate) fn move_within(&mut self, from: usize, to: usize, n: usize) -> usize {
+        let n = n
+            .min(self.len().saturating_sub(from))
+            .min(self.len().saturating_sub(to));
+        if n > 0 {
+            // SAFETY: `from + n <= len` and `to + n <= len`: both ranges inside the buffer
+            // `lend` was given; `copy` allows them to overlap. No slice of it is alive (`&mut
+            // self`).
+            unsafe { core::ptr::copy(self.ptr.add(from), self.ptr.add(to), n) };
+        }
+        n
+    }
+
     /// Copies `src` to byte `off` of the whole buffer, as much as fits; returns how much.
+    #[cfg(feature = "http")]
     pub(crate) fn copy_in(&mut self, off: usize, src: &[u8]) -> usize {
         let n = src.len().min(self.len().saturating_sub(off));
         if n > 0 {
@@ -247,8 +292,8 @@ impl ConnBuf {
         n
     }
 
-    #[cfg(feature = "http")]
     /// Pointer to byte `off` of the whole buffer, for a hook that writes there during its call.
+    #[cfg(feature = "http")]
     pub(crate) fn ptr_at(&mut self, off: usize) -> *mut u8 {
         self.ptr.wrapping_add(off.min(self.len()))
     }

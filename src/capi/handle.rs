@@ -73,8 +73,8 @@ impl Resp {
         unsafe { self.ptr().write(value) }
     }
 
-    #[cfg(feature = "http")]
     /// Sets its status line: `StatusCode` and `ProtocolVer` (1.1, or 1.0 when `minor` is 0).
+    #[cfg(feature = "http")]
     pub(crate) fn set_status(self, _h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
         let ver = if minor == 0 {
             HTTP_PROTOCOL_VER_1_0
@@ -88,8 +88,8 @@ impl Resp {
         }
     }
 
-    #[cfg(feature = "http")]
     /// Sets its `ContentType`.
+    #[cfg(feature = "http")]
     pub(crate) fn set_content_type(self, _h: &mut Held, t: HTTP_CONTENT_TYPE) {
         // SAFETY: as in `set`; one field written through the raw place.
         unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentType).write(t) }

@@ -78,8 +78,8 @@ hooks! {
         t: HTTP_CONTENT_TYPE, data: *mut c_void, len: CPU_INT16U, last: CPU_BOOLEAN) -> CPU_INT32U;
 }
 
-#[cfg(feature = "http")]
 /// What the request-body hook gave in one call.
+#[cfg(feature = "http")]
 pub(crate) struct BodyPiece {
     /// Its own memory (`*p_data` set), valid until sent; None: it wrote into the buffer.
     pub own: Option<AppBytes>,
@@ -89,8 +89,8 @@ pub(crate) struct BodyPiece {
     pub last: bool,
 }
 
-#[cfg(feature = "http")]
 /// The request-body hook, once, offered `buf_len` bytes at `buf` (the connection buffer).
+#[cfg(feature = "http")]
 pub(crate) fn on_body_tx(
     _h: &mut Held,
     f: HTTPc_REQ_BODY_HOOK,

@@ -107,9 +107,6 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
     } else {
         can_block(h)?;
     }
-    if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
-        return Err(HTTPc_ERR_MSG_Q_FULL);
-    }
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // Behind a plain request in progress (or waiting), a request waits its turn, as in legacy's
     // request list; an upgrade in progress or an open WebSocket leaves no turn to wait for.
@@ -121,6 +118,10 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
     let (persistent, trans_timeout_ms) = (s.persistent, s.trans_timeout_ms);
+    // As the upgrades: `MsgQ_Size` transactions at once (a queued request is not one yet).
+    if !behind && h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
+        return Err(HTTPc_ERR_MSG_Q_FULL);
+    }
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;

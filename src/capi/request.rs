@@ -167,7 +167,13 @@ fn write_line_start(
         Line::Upgrade(_) => b"GET",
         Line::Plain(p) => p.method,
     };
-    w.line_start(method, t.path.all()).map_err(write_err)?;
+    // As legacy (`Str_Len_N`): the path ends at a NUL within its length. A WebSocket's is a
+    // resource name (RFC 6455 §3); a plain request's may also be `*` or an absolute URI.
+    let path = until_nul(t.path.all());
+    if matches!(line, Line::Upgrade(_)) && path.first() != Some(&b'/') {
+        return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    }
+    w.line_start(method, path).map_err(write_err)?;
     let query_nbr = if cfg!(feature = "query-str") {
         query_tbl.len()
     } else {
@@ -232,12 +238,12 @@ fn write_line_end(
     Ok(())
 }
 
-/// The connection buffer holding the request being written, as long as the connection still
-/// waits for its upgrade (the header hook may have closed it).
+/// The connection buffer holding the request being written, as long as the head is being
+/// written (a hook may have closed the connection).
 fn request_buf(h: &mut Held, c: Conn) -> Result<&mut [u8], HTTPc_ERR> {
     let s = h
         .conn(c)
-        .filter(|s| s.phase == Phase::Connected)
+        .filter(|s| s.phase == Phase::Head)
         .ok_or(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)?;
     Ok(s.buf.whole())
 }
@@ -266,6 +272,28 @@ fn write_hook_hdr(
 // (the accept value's SHA-1 is the deepest path of a blocking upgrade).
 #[inline(never)]
 pub(crate) fn write_request(
+    h: &mut Held,
+    t: Target,
+    line: Line<'_>,
+    at: &mut Written,
+) -> Result<(), HTTPc_ERR> {
+    // The hooks called here may use the API, from the caller's context too: meanwhile the
+    // connection takes no other transaction (`Phase::Head`), blocking calls are refused and a
+    // close is left to the engine (`in_engine`), as from any hook.
+    let in_engine = core::mem::replace(&mut h.g().in_engine, true);
+    if let Some(s) = h.conn(t.conn) {
+        s.head_writing();
+    }
+    let r = write_head_and_hooks(h, t, line, at);
+    h.g().in_engine = in_engine;
+    if let Some(s) = h.conn(t.conn) {
+        s.head_written();
+    }
+    r
+}
+
+/// `write_request` without its guard.
+fn write_head_and_hooks(
     h: &mut Held,
     t: Target,
     line: Line<'_>,
@@ -569,19 +597,21 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
         }
         return Ok(());
     };
+    // Out of the queue before anything can fail: whatever happens to it, the rest moves up.
     let next = r.next.take();
-    let q = Send {
-        conn: c,
-        req,
-        resp: r.resp.ok_or((req, HTTPc_ERR_PARAM_INVALID))?,
-        method: HTTP_METHOD::from(r.method),
-        path: r.path,
-        no_block: r.no_block,
-    };
-    let head = plain_head(r, q.method, persistent);
+    let (resp, method, path, no_block) = (r.resp, r.method, r.path, r.no_block);
+    let head = plain_head(r, HTTP_METHOD::from(method), persistent);
     if let Some(s) = h.conn(c) {
         s.queue = next;
     }
+    let q = Send {
+        conn: c,
+        req,
+        resp: resp.ok_or((req, HTTPc_ERR_PARAM_INVALID))?,
+        method: HTTP_METHOD::from(method),
+        path,
+        no_block,
+    };
     head.and_then(|head| start_plain(h, &q, &head))
         .map_err(|e| (req, e))
 }

@@ -40,6 +40,9 @@ pub(crate) enum Phase {
     Connecting,
     /// TCP up, no WebSocket yet.
     Connected,
+    /// A request head is being written during an API call (its hooks may run): no other
+    /// transaction may start on the connection until the call ends.
+    Head,
     /// Sending the upgrade request.
     UpgradeTx,
     /// Reading the upgrade response.
@@ -143,6 +146,21 @@ impl ConnState {
         self.phase = if ok { Phase::Connected } else { Phase::Idle };
     }
 
+    /// An API call writes a request head on the connected connection (its hooks may run).
+    pub(crate) fn head_writing(&mut self) {
+        if self.phase == Phase::Connected {
+            self.phase = Phase::Head;
+        }
+    }
+
+    /// The head is written, or its writing failed: connected again (the call arms the
+    /// transaction next, or reports the error).
+    pub(crate) fn head_written(&mut self) {
+        if self.phase == Phase::Head {
+            self.phase = Phase::Connected;
+        }
+    }
+
     /// `HTTPc_WebSockUpgrade`: the request (`len` bytes) is in the buffer, the objects are
     /// attached; the transaction's deadline runs from `now`.
     pub(crate) fn upgrade_queued(&mut self, req: Req, resp: Resp, ws: Ws, len: usize, now: u32) {
@@ -167,10 +185,13 @@ impl ConnState {
         self.phase = Phase::ReqTx;
     }
 
-    /// The request is sent: the response is read into the emptied buffer.
+    /// The request is sent: the response is read into the emptied buffer (all of it for a
+    /// plain request; the WebSocket keeps its split from the start).
     pub(crate) fn request_sent(&mut self) {
         self.buf.reset();
         self.phase = if self.phase == Phase::ReqTx {
+            #[cfg(feature = "http")]
+            self.buf.reset_rx_whole();
             Phase::ReqRx
         } else {
             Phase::UpgradeRx
@@ -194,11 +215,16 @@ impl ConnState {
             .filter(|&l| l > 0)
     }
 
-    /// A request transaction (upgrade or plain) is under way.
+    /// A request transaction (upgrade or plain) is under way, or its head being written.
     pub(crate) fn in_transaction(&self) -> bool {
         matches!(
             self.phase,
-            Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard | Phase::ReqTx | Phase::ReqRx
+            Phase::Head
+                | Phase::UpgradeTx
+                | Phase::UpgradeRx
+                | Phase::Discard
+                | Phase::ReqTx
+                | Phase::ReqRx
         )
     }
 
@@ -278,16 +304,23 @@ pub(crate) struct ReqState {
     pub body_src: AppBytes,
     /// How much of `body_src` went into the buffer.
     pub body_src_off: u32,
+    /// The response's parser.
+    pub parser: ResponseParser,
+    /// Body bytes the body hook left in the buffer (offered again).
+    pub rx_held: u16,
+    /// The response's `Content-Type`, for the body hook.
+    pub content_type_rx: u8,
     /// Chunked: the CRLF that ends the chunk whose data is going out is owed.
     pub chunk_end_owed: bool,
     /// The body hook said it gave the last piece (chunked), or all of it went (standard).
     pub body_done: bool,
-    /// The response: its parser, its `Content-Type` (for the body hook), whether the server
-    /// keeps the connection, and body bytes the body hook left in the buffer.
-    pub parser: ResponseParser,
-    pub content_type_rx: u8,
+    /// The server keeps the connection after the response.
     pub keep_alive: bool,
-    pub rx_held: u16,
+    /// The server closed its side: what is buffered is still parsed and delivered, nothing
+    /// more is received.
+    pub rx_eof: bool,
+    /// The body hook was told `last_chunk` (else the end tells it with an empty call).
+    pub last_told: bool,
     /// A request waiting in its connection's queue: what `HTTPc_ReqSend` was given, and the
     /// request after it.
     pub path: AppBytes,

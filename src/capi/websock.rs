@@ -259,6 +259,10 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     }
     let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (is_websocket, phase, trans_timeout_ms) = (c.is_websocket, c.phase, c.trans_timeout_ms);
+    // Plain requests waiting for their turn go first (the upgrade would take the connection).
+    if c.queue.is_some() {
+        return Err(HTTPc_ERR_CONN_IS_USED);
+    }
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;

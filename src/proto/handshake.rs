@@ -314,7 +314,7 @@ impl<'b> RequestWriter<'b> {
         path: &[u8],
         query: &[u8],
     ) -> Result<(), WriteError> {
-        if !host_ok(host) || !target_part_ok(query) {
+        if !host_ok(host) || !target_part_ok(query) || path.first() != Some(&b'/') {
             return Err(WriteError::InvalidTarget);
         }
         self.line_start(method, path)?;
@@ -330,11 +330,12 @@ impl<'b> RequestWriter<'b> {
         r
     }
 
-    /// Starts a request line piece by piece: `method path` (the path starts with '/'). Then
+    /// Starts a request line piece by piece: `method target` (any target without CTL, SP or
+    /// `#`: a path, `*`, an absolute URI; [`start`](Self::start) requires a path). Then
     /// [`query_pair`](Self::query_pair) any number of times, then [`line_end`](Self::line_end);
     /// until then [`len`](Self::len) counts a line that is not whole.
     pub fn line_start(&mut self, method: &[u8], path: &[u8]) -> Result<(), WriteError> {
-        if self.len != 0 || path.first() != Some(&b'/') || !target_part_ok(path) {
+        if self.len != 0 || path.is_empty() || !target_part_ok(path) {
             return Err(WriteError::InvalidTarget);
         }
         self.append(&[method, b" ", path])

@@ -9,6 +9,7 @@ use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::port::Port;
 use super::super::state::{Phase, ReqState, WsState};
 use super::super::types::DEF_FAIL;
+use super::io::receive;
 use super::signal_waiters;
 use super::tx::{complete_msg, dequeue};
 use crate::proto::close;
@@ -68,6 +69,24 @@ pub(super) fn ws_end(
         ws.session.transport_closed();
     }
     teardown(h, port, c, status, err);
+}
+
+/// An open connection between transactions: the server closing it ends it now, `OnClose`
+/// with `HTTPc_CONN_CLOSE_STATUS_SERVER`, as legacy's check of every idle loop did (not by the
+/// next request); bytes nobody asked for end it too (`HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the
+/// next response would start inside them).
+pub(super) fn idle(h: &mut Held, port: &Port, c: Conn) -> u32 {
+    let (status, err) = match receive(h, port, c) {
+        Ok(false) => return u32::MAX,
+        Ok(true) => (
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+        ),
+        Err(HTTPc_ERR_CONN_SOCK_CLOSED) => (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE),
+        Err(e) => (HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, e),
+    };
+    teardown(h, port, c, status, err);
+    u32::MAX
 }
 
 /// Closes a connection on behalf of an API call. Only the engine's thread of control may close

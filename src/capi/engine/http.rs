@@ -48,6 +48,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
         };
+        if s.close_requested {
+            // A hook asked for the close: the next pass performs it, no more hooks before.
+            return 0;
+        }
         if s.phase == Phase::ReqTx {
             if let Err(e) = flush(h, port, c, now) {
                 end(h, port, c, Err(e));
@@ -70,27 +74,45 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 }
             }
         }
-        let got = match receive(h, port, c) {
-            Ok(got) => got,
-            Err(e) => {
-                // The server closed: that ends a body delimited by the close; anything else
-                // is cut short.
+        // Once the server closed, what is buffered is still parsed (and held bytes offered
+        // again) before its close decides.
+        let eof = h.req_of(c).is_some_and(|r| r.rx_eof);
+        let got = if eof {
+            false
+        } else {
+            match receive(h, port, c) {
+                Ok(got) => got,
+                Err(HTTPc_ERR_CONN_SOCK_CLOSED) => {
+                    if let Some(r) = h.req_of(c) {
+                        r.rx_eof = true;
+                    }
+                    true
+                }
+                Err(e) => {
+                    end(h, port, c, Err(e));
+                    return u32::MAX;
+                }
+            }
+        };
+        match parse(h, c) {
+            Ok(Rx::More) if h.req_of(c).is_some_and(|r| r.rx_eof) => {
+                // Everything buffered is parsed: the close ends a body delimited by it, and
+                // cuts anything else short.
                 let eof = h.req_of(c).map(|r| r.parser.eof());
-                if e == HTTPc_ERR_CONN_SOCK_CLOSED && matches!(eof, Some(Ok(Some(Event::End)))) {
-                    // A body delimited by the close: whole, and the server is gone.
+                if matches!(eof, Some(Ok(Some(Event::End)))) {
                     finish_body(h, c);
                     let gone = (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
                     end(h, port, c, Ok(Some(gone)));
                 } else {
-                    end(h, port, c, Err(e));
+                    end(h, port, c, Err(HTTPc_ERR_CONN_SOCK_CLOSED));
                 }
                 return u32::MAX;
             }
-        };
-        match parse(h, c) {
             Ok(Rx::More) => {}
             Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
             Ok(Rx::End { keep, extra }) => {
+                // The server's close, seen with the response, closes the connection after it.
+                let keep = keep && !h.req_of(c).is_some_and(|r| r.rx_eof);
                 let close = after_response(h, c, keep, extra);
                 end(h, port, c, Ok(close));
                 return u32::MAX;
@@ -111,6 +133,8 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
 fn response_starts(h: &mut Held, c: Conn) {
     let head_request = h.req_of(c).is_some_and(|r| {
         r.rx_held = 0;
+        r.rx_eof = false;
+        r.last_told = false;
         r.method == HTTP_METHOD_HEAD as u8
     });
     if let Some(r) = h.req_of(c) {
@@ -209,15 +233,28 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         s.body_left -= u32::from(len);
     }
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
-    let copied = match piece.own {
+    let (copied, src) = match piece.own {
+        // Pointed into the connection buffer (at bytes it wrote there): moved to where the
+        // data goes, never read as the application's memory while the buffer is written.
+        Some(own) if s.buf.overlaps(own.ptr().cast(), usize::from(len)) => {
+            let from = s
+                .buf
+                .offset_of(own.ptr().cast())
+                .ok_or(HTTPc_ERR_REQ_BODY_CHUNK_INVALID)?;
+            let n = s.buf.move_within(from, start, usize::from(len));
+            if n < usize::from(len) {
+                return Err(HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
+            }
+            (n, AppBytes::NONE)
+        }
         // Copied out of the application's memory, now and in the passes that follow.
-        Some(own) => s.buf.copy_in(start, own.all()),
-        None => usize::from(len),
+        Some(own) => (s.buf.copy_in(start, own.all()), own),
+        None => (usize::from(len), AppBytes::NONE),
     };
     s.buf
         .tx_queue_span(if chunked { 0 } else { start }, start + copied);
     if let Some(r) = h.req_of(c) {
-        r.body_src = piece.own.unwrap_or(AppBytes::NONE);
+        r.body_src = src;
         r.body_src_off = copied as u32;
         if chunked {
             r.chunk_end_owed = true;
@@ -408,6 +445,7 @@ fn offer_body(h: &mut Held, c: Conn, n: usize) -> usize {
     let hook = r.on_body_rx;
     let t = r.content_type_rx;
     let last = if body_left != 0 && n as u32 == body_left {
+        r.last_told = true;
         DEF_YES
     } else {
         DEF_NO
@@ -433,9 +471,12 @@ fn finish_body(h: &mut Held, c: Conn) {
         return;
     };
     let (hook, t) = (r.on_body_rx, r.content_type_rx);
-    if r.parser.content_length().is_some() {
+    // Once per response, as legacy's last call: unless a piece already said it was the last
+    // (a body of known length), an empty one does (chunked, until the close, or none at all).
+    if r.last_told {
         return;
     }
+    r.last_told = true;
     let rp = ptr_or_null(req);
     hooks::on_body_rx(
         h,
@@ -544,6 +585,10 @@ fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Clos
 /// reported request errors: `OnErr`, `OnTransComplete(DEF_FAIL)`, then the connection closes
 /// and the rest of the queue fails with it.
 fn start_next(h: &mut Held, port: &Port, c: Conn) {
+    if h.conn(c).is_none_or(|s| s.close_requested) {
+        // The close a hook asked for comes first; the queue fails with it.
+        return;
+    }
     let Err((req, err)) = start_queued(h, c) else {
         return;
     };

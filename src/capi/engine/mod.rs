@@ -102,14 +102,18 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
 /// in progress), read readiness only while the receive region has room (a full region, held
 /// by an application that refused data, is retried on a timer instead: a socket that stays
 /// readable must not wake us in a loop).
-fn wanted(s: &ConnState) -> u8 {
+fn wanted(s: &ConnState, rx_eof: bool) -> u8 {
     let mut want = match s.phase {
         Phase::Connecting => HTTPc_PORT_WAIT_WR,
-        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::ReqRx
+        // An idle connection is read too: a server that closes it (or sends what nobody
+        // asked for) is noticed then, not by the next request (legacy checked each loop).
+        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::Connected
             if s.buf.rx_has_room() =>
         {
             HTTPc_PORT_WAIT_RD
         }
+        // A response whose server closed is read no more (a closed socket stays readable).
+        Phase::ReqRx if s.buf.rx_has_room() && !rx_eof => HTTPc_PORT_WAIT_RD,
         _ => 0,
     };
     if !s.buf.tx_is_empty() {
@@ -141,12 +145,13 @@ pub(crate) fn wait_entries(
     };
     let mut c = h.g().conns;
     while let Some(x) = c {
+        let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.rx_eof);
         let Some(s) = h.conn(x) else { break };
         c = s.next;
         if s.handle.is_null() {
             continue;
         }
-        let want = wanted(s);
+        let want = wanted(s, rx_eof);
         if watch {
             if want != s.watched {
                 s.watched = want;
@@ -183,7 +188,9 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     match s.phase {
         Phase::OpenQueued => connect::start(h, port, c, now),
         Phase::Connecting => connect::poll(h, port, c, now),
-        Phase::Connected | Phase::Idle => u32::MAX,
+        Phase::Connected => close::idle(h, port, c),
+        // Only during an API call, which holds the lock: never seen by a pass.
+        Phase::Head | Phase::Idle => u32::MAX,
         // Without the WebSocket client (feature `websocket`) no connection gets here.
         Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard if cfg!(feature = "websocket") => {
             upgrade::io(h, port, c, now)
