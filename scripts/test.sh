@@ -71,7 +71,28 @@ plain_http() {
         cmake -S . -B build-ci-http -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
             -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
         cmake --build build-ci-http --parallel "$JOBS" --target test_http_live &&
-        ctest --test-dir build-ci-http --output-on-failure -R '^test_http_live_' --no-tests=error
+        ctest --test-dir build-ci-http --output-on-failure -R '^test_http_live_' --no-tests=error &&
+        plain_http_checked
+}
+
+# The live plain-request test under valgrind (1 MiB instead of 10 for the large bodies) and
+# under ASan + UBSan, both execution models.
+plain_http_checked() {
+    local vg=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
+    local servers=(127.0.0.1:@HTTP_PORT@ 127.0.0.1:@AIO_PORT@) mode
+    for mode in --poll --task; do
+        HTTPC_WS_BIG_MIB=1 tests/c/run_with_echo_server.sh "${vg[@]}" \
+            build-ci-http/tests/c/test_http_live "$mode" "${servers[@]}" || return 1
+    done
+    cmake -S . -B build-ci-http-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+        -DCMAKE_CXX_COMPILER=clang++ -DHTTPC_WS_SANITIZE=address,undefined \
+        -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
+        cmake --build build-ci-http-asan --parallel "$JOBS" --target test_http_live || return 1
+    for mode in --poll --task; do
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            tests/c/run_with_echo_server.sh build-ci-http-asan/tests/c/test_http_live "$mode" \
+            "${servers[@]}" || return 1
+    done
 }
 
 # ASan + UBSan over every C test and example (clang), and proof the runtime is linked.
@@ -211,7 +232,7 @@ step "offline build from a vendored directory outside the repository (scripts/of
     scripts/offline_build.sh
 step "CMake + ctest, gcc, Ninja" cmake_build_and_test build-ci-gcc gcc Ninja
 step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang "Unix Makefiles"
-step "plain HTTP requests (--features chunk-tx): scripted C-API tests, C live test vs a real HTTP server" \
+step "plain HTTP requests (--features chunk-tx): scripted C-API tests, C live test vs http.server and aiohttp (also valgrind, ASan)" \
     plain_http
 step "Cortex-M4 firmware (mps2-an386 in QEMU) vs the real server" firmware m4
 step "Cortex-M3 firmware (mps2-an385 in QEMU) vs the real server" firmware m3

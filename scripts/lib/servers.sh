@@ -13,6 +13,8 @@
 #                           --port 0 --port-file, wait up to 10 s for the port file, export the
 #                           port as $VAR and the PID as ${VAR}_PID; the PID is also recorded
 #   start_http_server VAR   the same for tests/servers/http_server.py (plain HTTP/1.1)
+#   start_aio_server VAR    the same for tests/servers/aio_server.py (aiohttp: keep-alive REST
+#                           and a WebSocket route on the same connections)
 #   servers_register_pid PID
 #                           record a server started some other way, so stop_servers stops it
 #   stop_servers            SIGTERM every recorded PID, wait up to 5 s each, then SIGKILL; wait
@@ -47,6 +49,10 @@ start_echo_server() {
 
 start_http_server() {
     servers_start_python http "$SERVERS_LIB_ROOT/tests/servers/http_server.py" "$@"
+}
+
+start_aio_server() {
+    servers_start_python aio "$SERVERS_LIB_ROOT/tests/servers/aio_server.py" "$@"
 }
 
 servers_start_python() {

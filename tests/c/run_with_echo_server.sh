@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Run a program against the Python WebSocket echo server (tests/servers/echo_server.py) and/or
-# the plain HTTP server (tests/servers/http_server.py).
+# Run a program against the Python test servers: the WebSocket echo server
+# (tests/servers/echo_server.py), the plain HTTP server (tests/servers/http_server.py) and the
+# aiohttp server (tests/servers/aio_server.py).
 #
 #   tests/c/run_with_echo_server.sh PROGRAM [ARGS...]
 #
-# Starts the echo server on 127.0.0.1 with a free port (scripts/lib/servers.sh) and replaces
-# every @PORT@ in ARGS with that port; likewise the HTTP server for @HTTP_PORT@ (each only when
-# an argument names it). Runs PROGRAM, stops the servers by PID on every exit path (normal end,
-# failure, INT/TERM/HUP), and exits with PROGRAM's status.
+# Starts each server on 127.0.0.1 with a free port (scripts/lib/servers.sh) when an argument
+# names its port: @PORT@ (echo), @HTTP_PORT@, @AIO_PORT@, replaced by that port. Runs PROGRAM,
+# stops the servers by PID on every exit path (normal end, failure, INT/TERM/HUP), and exits
+# with PROGRAM's status.
 #
 # Exit status: PROGRAM's; 77 (ctest SKIP_RETURN_CODE) when the server cannot run here because
 # the .venv is missing (run scripts/setup.sh); 124/137 when PROGRAM overran its time limit.
@@ -32,13 +33,15 @@ if [ ! -x "$SERVERS_PYTHON" ]; then
 fi
 
 # Each server only when an argument asks for its port.
-ECHO_PORT='' HTTP_PORT=''
+ECHO_PORT='' HTTP_PORT='' AIO_PORT=''
 case "$*" in *@PORT@*) start_echo_server ECHO_PORT ;; esac
 case "$*" in *@HTTP_PORT@*) start_http_server HTTP_PORT ;; esac
+case "$*" in *@AIO_PORT@*) start_aio_server AIO_PORT ;; esac
 
 cmd=()
 for arg in "$@"; do
     arg=${arg//@HTTP_PORT@/$HTTP_PORT}
+    arg=${arg//@AIO_PORT@/$AIO_PORT}
     cmd+=("${arg//@PORT@/$ECHO_PORT}")
 done
 

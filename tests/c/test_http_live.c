@@ -3,7 +3,12 @@
  * standard library's, tests/servers/http_server.py) on 127.0.0.1, through the example POSIX
  * port, written as a legacy application writes it.
  *
- *     test_http_live [--task | --poll] 127.0.0.1:PORT
+ *     test_http_live [--task | --poll] 127.0.0.1:PORT [127.0.0.1:AIO_PORT]
+ *
+ * PORT is tests/servers/http_server.py (the standard library's server); AIO_PORT, when given,
+ * tests/servers/aio_server.py (aiohttp): 100 keep-alive requests on one connection, a 10 MiB
+ * streamed download and upload (HTTPC_WS_BIG_MIB=N for N MiB, e.g. under valgrind), then a
+ * WebSocket upgrade and an echo on that same connection.
  *
  * One run tests one mode (HTTPc_Init fixes it): --task, the engine thread runs every hook;
  * --poll, this program calls HTTPc_TaskHandler() from its wait loops (blocking calls drive the
@@ -13,7 +18,8 @@
  * Exit status 0 when every check passed, 77 (skipped) when the library was built without
  * plain requests (cargo feature `http`): HTTPc_ReqSend answers HTTPc_ERR_FEATURE_DIS.
  *
- * Run by ctest as: tests/c/run_with_echo_server.sh test_http_live --task 127.0.0.1:@HTTP_PORT@
+ * Run by ctest as:
+ *   tests/c/run_with_echo_server.sh test_http_live --task 127.0.0.1:@HTTP_PORT@ 127.0.0.1:@AIO_PORT@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -32,6 +38,7 @@
 #include <time.h>
 
 #include "http-c.h"
+#include "http-c_websock.h"
 #include "httpc_port_posix.h"
 
 #define T_BUF_LEN      1024u   /* Connection buffer: bodies stream through it.            */
@@ -70,6 +77,8 @@ static pthread_mutex_t T_Mutex = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char   T_Body[T_BODY_CAP];
 static size_t          T_BodyLen;
 static int             T_BodyLast;      /* Calls with last_chunk == DEF_YES.                */
+static unsigned long   T_BodyTotal;     /* Every body byte, kept or not (large bodies).     */
+static unsigned long   T_BodySum;       /* Their sum mod 2^32, as /sink computes it.        */
 static int             T_Done;          /* OnTransComplete calls.                           */
 static int             T_DoneOk;        /* ... with DEF_OK.                                 */
 static int             T_Errs;          /* OnErr calls.                                     */
@@ -91,6 +100,8 @@ static void reset(void)
     pthread_mutex_lock(&T_Mutex);
     T_BodyLen = 0u;
     T_BodyLast = 0;
+    T_BodyTotal = 0u;
+    T_BodySum = 0u;
     T_Done = T_DoneOk = T_Errs = T_Closed = 0;
     T_LastErr = HTTPc_ERR_NONE;
     T_ServerHdr[0] = '\0';
@@ -108,6 +119,13 @@ static CPU_INT32U on_body_rx(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTP_CONTENT_T
     if (p_data != NULL && T_BodyLen + len <= T_BODY_CAP) {
         memcpy(T_Body + T_BodyLen, p_data, len);
         T_BodyLen += len;
+    }
+    if (p_data != NULL) {
+        CPU_INT16U k;
+        for (k = 0u; k < len; k++) {
+            T_BodySum = (T_BodySum + ((const unsigned char *)p_data)[k]) & 0xFFFFFFFFul;
+        }
+        T_BodyTotal += len;
     }
     if (last == DEF_YES) {
         T_BodyLast++;
@@ -442,12 +460,256 @@ static void body_until_close(void)
           "then OnClose(SERVER)", "closed %d status %u", T_Closed, (unsigned)T_CloseStatus);
 }
 
+/* ---- Against aiohttp: REST calls then a WebSocket on one connection ------------------------ */
+
+static unsigned long T_GenLeft;   /* Bytes the generator body hook still gives.          */
+static unsigned long T_GenAt;     /* Bytes it gave (its pattern's phase).                */
+static unsigned long T_GenSum;    /* Their sum mod 2^32.                                 */
+
+/* A body produced on the fly (a large upload from flash or a sensor): byte i = i % 251. */
+static CPU_BOOLEAN on_body_gen(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, void **p_data, CPU_CHAR *p_buf,
+                               CPU_INT16U buf_len, CPU_INT16U *p_data_len)
+{
+    CPU_INT16U n = buf_len;
+    CPU_INT16U k;
+
+    (void)c;
+    (void)r;
+    (void)p_data;
+    if ((unsigned long)n > T_GenLeft) {
+        n = (CPU_INT16U)T_GenLeft;
+    }
+    for (k = 0u; k < n; k++) {
+        unsigned char b = (unsigned char)((T_GenAt + k) % 251u);
+        p_buf[k] = (CPU_CHAR)b;
+        T_GenSum = (T_GenSum + b) & 0xFFFFFFFFul;
+    }
+    T_GenAt += n;
+    T_GenLeft -= n;
+    *p_data_len = n;
+    return DEF_NO;
+}
+
+static HTTPc_WEBSOCK_OBJ     Ws;
+static HTTPc_WEBSOCK_MSG_OBJ WsMsg;
+static int                   T_WsOpen;
+static int                   T_WsRx;     /* Whole messages received.                     */
+static char                  T_WsData[64];
+static size_t                T_WsLen;
+
+static void ws_on_open(HTTPc_CONN_OBJ *c)
+{
+    (void)c;
+    pthread_mutex_lock(&T_Mutex);
+    T_WsOpen++;
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+static void ws_on_rx_init(HTTPc_CONN_OBJ *c, HTTPc_WEBSOCK_MSG_TYPE t, CPU_INT32U len, void **p_data)
+{
+    (void)c;
+    (void)t;
+    (void)len;
+    *p_data = NULL; /* Streaming: the data comes through ws_on_rx_data. */
+}
+
+static CPU_INT32U ws_on_rx_data(HTTPc_CONN_OBJ *c, HTTPc_WEBSOCK_MSG_TYPE t, void *p_data,
+                                CPU_INT16U len)
+{
+    (void)c;
+    (void)t;
+    pthread_mutex_lock(&T_Mutex);
+    if (T_WsLen + len <= sizeof T_WsData) {
+        memcpy(T_WsData + T_WsLen, p_data, len);
+        T_WsLen += len;
+    }
+    pthread_mutex_unlock(&T_Mutex);
+    return len;
+}
+
+static void ws_on_rx_complete(HTTPc_CONN_OBJ *c)
+{
+    (void)c;
+    pthread_mutex_lock(&T_Mutex);
+    T_WsRx++;
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+static void rest_then_websocket(const char *host, CPU_INT16U port, unsigned long big)
+{
+    HTTPc_ERR     err;
+    CPU_BOOLEAN   ok;
+    CPU_BOOLEAN   yes = DEF_YES;
+    NET_PORT_NBR  p = port;
+    HTTP_CONTENT_TYPE ctype = HTTP_CONTENT_TYPE_OCTET_STREAM;
+    CPU_INT32U    len;
+    int           i;
+    int           all_ok = 1;
+    char          want[32];
+
+    HTTPc_ConnClr(&Conn, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &p, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_PERSISTENT, &yes, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)(uintptr_t)on_close, &err);
+    ok = HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, (CPU_CHAR *)host, (CPU_INT16U)strlen(host),
+                        HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK, "aiohttp: open a persistent connection", "err %u", (unsigned)err);
+    if (ok != DEF_OK) {
+        return;
+    }
+    /* 100 keep-alive requests: the server counts them on its side of the connection. */
+    for (i = 1; i <= 100 && all_ok; i++) {
+        req_clear();
+        ok = send_req(HTTP_METHOD_GET, "/count", HTTPc_FLAG_NONE, &err);
+        snprintf(want, sizeof want, "%d", i);
+        all_ok = ok == DEF_OK && body_is(want, strlen(want));
+    }
+    check(all_ok && T_Closed == 0, "aiohttp: 100 keep-alive requests on one connection",
+          "request %d: ok %u err %u body '%.*s' closed %d", i - 1, (unsigned)ok, (unsigned)err,
+          (int)T_BodyLen, (const char *)T_Body, T_Closed);
+
+    /* A streamed download, chunked, through the 1 KiB buffer. */
+    req_clear();
+    snprintf(want, sizeof want, "/stream/%lu", big);
+    ok = send_req(HTTP_METHOD_GET, want, HTTPc_FLAG_NONE, &err);
+    {
+        unsigned long sum = 0u, k;
+        for (k = 0u; k < big; k++) {
+            sum = (sum + (k % 251u)) & 0xFFFFFFFFul;
+        }
+        check(ok == DEF_OK && T_BodyTotal == big && T_BodySum == sum && T_BodyLast == 1,
+              "aiohttp: a streamed download, every byte through the body hook",
+              "ok %u err %u bytes %lu of %lu sum %lu of %lu last %d", (unsigned)ok, (unsigned)err,
+              T_BodyTotal, big, T_BodySum, sum, T_BodyLast);
+    }
+
+    /* A streamed upload produced by the body hook, sized by Content-Length. */
+    req_clear();
+    T_GenLeft = big;
+    T_GenAt = 0u;
+    T_GenSum = 0u;
+    len = (CPU_INT32U)big;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &len, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)(uintptr_t)on_body_gen, &err);
+    ok = send_req(HTTP_METHOD_POST, "/sink", HTTPc_FLAG_NONE, &err);
+    snprintf(want, sizeof want, "%lu %lu", big, T_GenSum);
+    check(ok == DEF_OK && body_is(want, strlen(want)), "aiohttp: a streamed upload arrives whole",
+          "ok %u err %u server '%.*s' sent '%s'", (unsigned)ok, (unsigned)err, (int)T_BodyLen,
+          (const char *)T_Body, want);
+
+    /* Then the WebSocket, on the same connection. */
+    HTTPc_WebSockClr(&Ws, &err);
+    HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, (void *)(uintptr_t)ws_on_open, &err);
+    HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_INIT,
+                          (void *)(uintptr_t)ws_on_rx_init, &err);
+    HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA,
+                          (void *)(uintptr_t)ws_on_rx_data, &err);
+    HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE,
+                          (void *)(uintptr_t)ws_on_rx_complete, &err);
+    req_clear();
+    ok = HTTPc_WebSockUpgrade(&Conn, &Req, &Resp, &Ws, (CPU_CHAR *)"/ws", 3u, HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && Resp.StatusCode == HTTP_STATUS_SWITCHING_PROTOCOLS && wait_ge(&T_WsOpen, 1),
+          "aiohttp: the upgrade to WebSocket on the same connection", "ok %u err %u status %u",
+          (unsigned)ok, (unsigned)err, (unsigned)Resp.StatusCode);
+    HTTPc_WebSockMsgClr(&WsMsg, &err);
+    ok = HTTPc_WebSockSend(&Conn, &WsMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)"after REST",
+                           10u, HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_OK && wait_ge(&T_WsRx, 1) && T_WsLen == 10u && memcmp(T_WsData, "after REST", 10u) == 0,
+          "aiohttp: a WebSocket echo after the REST calls", "ok %u err %u got '%.*s'", (unsigned)ok,
+          (unsigned)err, (int)T_WsLen, T_WsData);
+    HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err);
+    check(err == HTTPc_ERR_NONE, "aiohttp: HTTPc_ConnClose", "err %u", (unsigned)err);
+}
+
+/* Faults: a reset in the middle of a body; a server that stops reading during an upload. */
+static void faults(const char *host, CPU_INT16U port)
+{
+    HTTPc_ERR     err;
+    CPU_BOOLEAN   ok;
+    CPU_BOOLEAN   yes = DEF_YES;
+    NET_PORT_NBR  p = port;
+    CPU_INT32U    deadline = 2000u;
+    HTTP_CONTENT_TYPE ctype = HTTP_CONTENT_TYPE_OCTET_STREAM;
+    CPU_INT32U    len;
+    unsigned long start;
+    unsigned long k;
+    int           prefix = 1;
+
+    HTTPc_ConnClr(&Conn, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &p, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_PERSISTENT, &yes, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS, &deadline, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)(uintptr_t)on_close, &err);
+    ok = HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, (CPU_CHAR *)host, (CPU_INT16U)strlen(host),
+                        HTTPc_FLAG_NONE, &err);
+    if (ok != DEF_OK) {
+        check(0, "faults: open a connection", "err %u", (unsigned)err);
+        return;
+    }
+    req_clear();
+    ok = send_req(HTTP_METHOD_GET, "/reset", HTTPc_FLAG_NONE, &err);
+    for (k = 0u; k < T_BodyLen; k++) {
+        prefix &= T_Body[k] == (unsigned char)(k % 251u);
+    }
+    check(ok == DEF_FAIL && (err == HTTPc_ERR_CONN_SOCK_CLOSED || err == HTTPc_ERR_CONN_SOCK_RX_FATAL) &&
+              prefix && T_BodyLen <= 1000u && wait_ge(&T_Closed, 1),
+          "faults: a reset in the middle of a body fails the request, keeps what came, closes",
+          "ok %u err %u body %zu prefix %d closed %d", (unsigned)ok, (unsigned)err, T_BodyLen,
+          prefix, T_Closed);
+
+    reset();
+    HTTPc_ConnClr(&Conn, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &p, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS, &deadline, &err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)(uintptr_t)on_close, &err);
+    ok = HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, (CPU_CHAR *)host, (CPU_INT16U)strlen(host),
+                        HTTPc_FLAG_NONE, &err);
+    if (ok != DEF_OK) {
+        check(0, "faults: open a second connection", "err %u", (unsigned)err);
+        return;
+    }
+    req_clear();
+    T_GenLeft = 64ul * 1048576ul; /* More than the socket buffers hold. */
+    T_GenAt = 0u;
+    T_GenSum = 0u;
+    len = (CPU_INT32U)T_GenLeft;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &len, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)(uintptr_t)on_body_gen, &err);
+    start = now_ms();
+    ok = send_req(HTTP_METHOD_POST, "/stall", HTTPc_FLAG_NONE, &err);
+    check(ok == DEF_FAIL && err == HTTPc_ERR_CONN_SIGNAL_TIMEOUT && now_ms() - start < 5000u &&
+              wait_ge(&T_Closed, 1),
+          "faults: a server that stops reading an upload: the transaction deadline ends it",
+          "ok %u err %u after %lu ms, %lu bytes given, closed %d", (unsigned)ok, (unsigned)err,
+          now_ms() - start, T_GenAt, T_Closed);
+}
+
+/* Parses HOST:PORT into `host` (at most `len` bytes with its NUL) and `*p_port`. */
+static int parse_addr(const char *addr, char *host, size_t len, CPU_INT16U *p_port)
+{
+    const char *colon = strrchr(addr, ':');
+
+    if (colon == NULL || (size_t)(colon - addr) >= len) {
+        return 0;
+    }
+    memcpy(host, addr, (size_t)(colon - addr));
+    host[colon - addr] = '\0';
+    *p_port = (CPU_INT16U)atoi(colon + 1);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     HTTPc_PORT port;
     HTTPc_ERR  err;
     const char *addr = NULL;
-    const char *colon;
+    const char *aio = NULL;
+    char        aio_host[64];
+    CPU_INT16U  aio_port = 0u;
+    const char *big_env = getenv("HTTPC_WS_BIG_MIB");
+    unsigned long big = (big_env != NULL ? strtoul(big_env, NULL, 10) : 10ul) * 1048576ul;
     int        i;
 
     for (i = 1; i < argc; i++) {
@@ -455,18 +717,17 @@ int main(int argc, char **argv)
             T_Poll = 1;
         } else if (strcmp(argv[i], "--task") == 0) {
             T_Poll = 0;
-        } else {
+        } else if (addr == NULL) {
             addr = argv[i];
+        } else {
+            aio = argv[i];
         }
     }
-    colon = addr != NULL ? strrchr(addr, ':') : NULL;
-    if (colon == NULL || (size_t)(colon - addr) >= sizeof Host) {
-        fprintf(stderr, "usage: test_http_live [--task | --poll] HOST:PORT\n");
+    if (addr == NULL || !parse_addr(addr, Host, sizeof Host, &Port) ||
+        (aio != NULL && !parse_addr(aio, aio_host, sizeof aio_host, &aio_port))) {
+        fprintf(stderr, "usage: test_http_live [--task | --poll] HOST:PORT [HOST:AIO_PORT]\n");
         return 2;
     }
-    memcpy(Host, addr, (size_t)(colon - addr));
-    Host[colon - addr] = '\0';
-    Port = (CPU_INT16U)atoi(colon + 1);
     printf("# test_http_live: mode %s, server http://%s:%u\n", T_Poll ? "poll" : "task", Host,
            (unsigned)Port);
 
@@ -482,6 +743,10 @@ int main(int argc, char **argv)
     persistent_blocking();
     not_persistent_non_blocking();
     body_until_close();
+    if (aio != NULL) {
+        rest_then_websocket(aio_host, aio_port, big);
+        faults(aio_host, aio_port);
+    }
     printf("%d passed, %d failed\n", T_Passed, T_Failed);
     return T_Failed == 0 ? 0 : 1;
 }
