@@ -34,7 +34,7 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # Pins
-APT_PACKAGES=(cmake ninja-build make pkgconf clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind libmbedtls-dev openssl)
+APT_PACKAGES=(cmake ninja-build make pkgconf clang libclang-rt-14-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind libmbedtls-dev openssl nginx-light)
 # The TLS tests' Node peer (tests/tls/node_echo.js), installed under .cache (never committed).
 NODE_WS_VERSION=8.23.0
 # The same lists as rust-toolchain.toml (which rustup installs from when the toolchain is new).

@@ -79,7 +79,7 @@ plain_http() {
 # under ASan + UBSan, both execution models.
 plain_http_checked() {
     local vg=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
-    local servers=(127.0.0.1:@HTTP_PORT@ 127.0.0.1:@AIO_PORT@) mode
+    local servers=(127.0.0.1:@HTTP_PORT@ 127.0.0.1:@AIO_PORT@ 127.0.0.1:@NGINX_PORT@) mode
     for mode in --poll --task; do
         HTTPC_WS_BIG_MIB=1 tests/c/run_with_echo_server.sh "${vg[@]}" \
             build-ci-http/tests/c/test_http_live "$mode" "${servers[@]}" || return 1

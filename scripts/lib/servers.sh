@@ -15,6 +15,8 @@
 #   start_http_server VAR   the same for tests/servers/http_server.py (plain HTTP/1.1)
 #   start_aio_server VAR    the same for tests/servers/aio_server.py (aiohttp: keep-alive REST
 #                           and a WebSocket route on the same connections)
+#   start_nginx_proxy VAR UPSTREAM_PORT
+#                           Debian's nginx in front of a server (see the function)
 #   servers_register_pid PID
 #                           record a server started some other way, so stop_servers stops it
 #   stop_servers            SIGTERM every recorded PID, wait up to 5 s each, then SIGKILL; wait
@@ -53,6 +55,72 @@ start_http_server() {
 
 start_aio_server() {
     servers_start_python aio "$SERVERS_LIB_ROOT/tests/servers/aio_server.py" "$@"
+}
+
+# start_nginx_proxy VAR UPSTREAM_PORT: Debian's nginx on 127.0.0.1 in front of the HTTP server
+# listening on UPSTREAM_PORT (keep-alive to both sides, bodies streamed both ways, WebSocket
+# upgrades passed through, `/count` answered by nginx itself with the requests the client's
+# connection carried), from a temporary prefix; its PID recorded like the others.
+start_nginx_proxy() {
+    local var=${1:?usage: start_nginx_proxy VAR UPSTREAM_PORT} up=${2:?upstream port}
+    local nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+    if [ ! -x "$nginx" ]; then
+        servers_log "no nginx ($nginx): install nginx-light (scripts/setup.sh does)"
+        return 1
+    fi
+    local dir port pid i
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/httpc-ws-nginx.XXXXXX")
+    port=$("$SERVERS_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir -p "$dir/logs" "$dir/tmp"
+    cat >"$dir/nginx.conf" <<NGINX_CONF
+worker_processes 1;
+error_log stderr warn;
+pid $dir/nginx.pid;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    client_max_body_size 0;
+    keepalive_requests 1000;
+    upstream app { server 127.0.0.1:$up; keepalive 8; }
+    server {
+        listen 127.0.0.1:$port;
+        location = /count { default_type text/plain; return 200 "\$connection_requests"; }
+        location /ws {
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+        location / {
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_request_buffering off;
+            proxy_buffering off;
+        }
+    }
+}
+NGINX_CONF
+    "$nginx" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+    pid=$!
+    servers_register_pid "$pid"
+    for ((i = 0; i < 200; i++)); do # 10 s
+        if "$SERVERS_PYTHON" -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; then
+            printf -v "$var" '%s' "$port"
+            export "${var?}"
+            servers_log "nginx pid $pid listening on 127.0.0.1:$port in front of :$up (\$$var)"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    servers_log "nginx (pid $pid) did not listen"
+    return 1
 }
 
 servers_start_python() {

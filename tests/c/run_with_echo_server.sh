@@ -6,9 +6,10 @@
 #   tests/c/run_with_echo_server.sh PROGRAM [ARGS...]
 #
 # Starts each server on 127.0.0.1 with a free port (scripts/lib/servers.sh) when an argument
-# names its port: @PORT@ (echo), @HTTP_PORT@, @AIO_PORT@, replaced by that port. Runs PROGRAM,
-# stops the servers by PID on every exit path (normal end, failure, INT/TERM/HUP), and exits
-# with PROGRAM's status.
+# names its port: @PORT@ (echo), @HTTP_PORT@, @AIO_PORT@, @NGINX_PORT@ (nginx in front of the
+# aiohttp server; where nginx is missing the whole argument becomes "-"), replaced by that
+# port. Runs PROGRAM, stops the servers by PID on every exit path (normal end, failure,
+# INT/TERM/HUP), and exits with PROGRAM's status.
 #
 # Exit status: PROGRAM's; 77 (ctest SKIP_RETURN_CODE) when the server cannot run here because
 # the .venv is missing (run scripts/setup.sh); 124/137 when PROGRAM overran its time limit.
@@ -36,12 +37,20 @@ fi
 ECHO_PORT='' HTTP_PORT='' AIO_PORT=''
 case "$*" in *@PORT@*) start_echo_server ECHO_PORT ;; esac
 case "$*" in *@HTTP_PORT@*) start_http_server HTTP_PORT ;; esac
-case "$*" in *@AIO_PORT@*) start_aio_server AIO_PORT ;; esac
+case "$*" in *@AIO_PORT@* | *@NGINX_PORT@*) start_aio_server AIO_PORT ;; esac
+# nginx in front of the aiohttp server; where nginx is missing, its argument becomes "-" (the
+# program skips that part and says so).
+NGINX_ARG=
+case "$*" in
+    *@NGINX_PORT@*) start_nginx_proxy NGINX_PORT "$AIO_PORT" || NGINX_ARG=- ;;
+esac
 
 cmd=()
 for arg in "$@"; do
     arg=${arg//@HTTP_PORT@/$HTTP_PORT}
     arg=${arg//@AIO_PORT@/$AIO_PORT}
+    case "$arg" in *@NGINX_PORT@*) [ -z "$NGINX_ARG" ] || arg=$NGINX_ARG ;; esac
+    arg=${arg//@NGINX_PORT@/${NGINX_PORT:-}}
     cmd+=("${arg//@PORT@/$ECHO_PORT}")
 done
 

@@ -3,12 +3,14 @@
  * standard library's, tests/servers/http_server.py) on 127.0.0.1, through the example POSIX
  * port, written as a legacy application writes it.
  *
- *     test_http_live [--task | --poll] 127.0.0.1:PORT [127.0.0.1:AIO_PORT]
+ *     test_http_live [--task | --poll] 127.0.0.1:PORT [127.0.0.1:AIO_PORT [127.0.0.1:NGINX_PORT]]
  *
  * PORT is tests/servers/http_server.py (the standard library's server); AIO_PORT, when given,
  * tests/servers/aio_server.py (aiohttp): 100 keep-alive requests on one connection, a 10 MiB
  * streamed download and upload (HTTPC_WS_BIG_MIB=N for N MiB, e.g. under valgrind), then a
- * WebSocket upgrade and an echo on that same connection.
+ * WebSocket upgrade and an echo on that same connection; then two faults (a reset mid-body, a
+ * server that stops reading an upload). NGINX_PORT, when given, is Debian's nginx in front of
+ * the aiohttp server: the same sequence through a production server ("-": skipped, no nginx).
  *
  * One run tests one mode (HTTPc_Init fixes it): --task, the engine thread runs every hook;
  * --poll, this program calls HTTPc_TaskHandler() from its wait loops (blocking calls drive the
@@ -53,17 +55,21 @@ static int T_Poll;
 static int T_Passed;
 static int T_Failed;
 
+/* Which server the checks of the aiohttp sequence go to (their names say it). */
+static const char *T_Via = "";
+
 static void check(int ok, const char *name, const char *fmt, ...)
 {
     static int n;
+    const char *via = strncmp(name, "aiohttp: ", 9) == 0 || strncmp(name, "faults: ", 8) == 0 ? T_Via : "";
     n++;
     if (ok) {
         T_Passed++;
-        printf("ok %d - %s\n", n, name);
+        printf("ok %d - %s%s%s\n", n, via, *via != '\0' ? " | " : "", name);
     } else {
         va_list ap;
         T_Failed++;
-        printf("not ok %d - %s: ", n, name);
+        printf("not ok %d - %s%s%s: ", n, via, *via != '\0' ? " | " : "", name);
         va_start(ap, fmt);
         vprintf(fmt, ap);
         va_end(ap);
@@ -706,8 +712,11 @@ int main(int argc, char **argv)
     HTTPc_ERR  err;
     const char *addr = NULL;
     const char *aio = NULL;
+    const char *proxy = NULL;
     char        aio_host[64];
+    char        proxy_host[64];
     CPU_INT16U  aio_port = 0u;
+    CPU_INT16U  proxy_port = 0u;
     const char *big_env = getenv("HTTPC_WS_BIG_MIB");
     unsigned long big = (big_env != NULL ? strtoul(big_env, NULL, 10) : 10ul) * 1048576ul;
     int        i;
@@ -719,13 +728,20 @@ int main(int argc, char **argv)
             T_Poll = 0;
         } else if (addr == NULL) {
             addr = argv[i];
-        } else {
+        } else if (aio == NULL) {
             aio = argv[i];
+        } else {
+            proxy = argv[i];
         }
     }
+    if (proxy != NULL && strcmp(proxy, "-") == 0) {
+        printf("# the part through nginx is skipped: nginx is not installed\n");
+        proxy = NULL;
+    }
     if (addr == NULL || !parse_addr(addr, Host, sizeof Host, &Port) ||
-        (aio != NULL && !parse_addr(aio, aio_host, sizeof aio_host, &aio_port))) {
-        fprintf(stderr, "usage: test_http_live [--task | --poll] HOST:PORT [HOST:AIO_PORT]\n");
+        (aio != NULL && !parse_addr(aio, aio_host, sizeof aio_host, &aio_port)) ||
+        (proxy != NULL && !parse_addr(proxy, proxy_host, sizeof proxy_host, &proxy_port))) {
+        fprintf(stderr, "usage: test_http_live [--task | --poll] HOST:PORT [HOST:AIO_PORT [HOST:NGINX_PORT]]\n");
         return 2;
     }
     printf("# test_http_live: mode %s, server http://%s:%u\n", T_Poll ? "poll" : "task", Host,
@@ -744,8 +760,14 @@ int main(int argc, char **argv)
     not_persistent_non_blocking();
     body_until_close();
     if (aio != NULL) {
+        T_Via = "aiohttp";
         rest_then_websocket(aio_host, aio_port, big);
         faults(aio_host, aio_port);
+    }
+    if (proxy != NULL) {
+        T_Via = "nginx";
+        rest_then_websocket(proxy_host, proxy_port, big);
+        faults(proxy_host, proxy_port);
     }
     printf("%d passed, %d failed\n", T_Passed, T_Failed);
     return T_Failed == 0 ? 0 : 1;
