@@ -70,8 +70,9 @@ plain_http() {
         cargo clippy --no-default-features --features "$HTTP_ONLY_FEATURES" --all-targets -- -D warnings &&
         cmake -S . -B build-ci-http -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
             -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
-        cmake --build build-ci-http --parallel "$JOBS" --target test_http_live &&
+        cmake --build build-ci-http --parallel "$JOBS" --target test_http_live rest_client &&
         ctest --test-dir build-ci-http --output-on-failure -R '^test_http_live_' --no-tests=error &&
+        tests/c/run_with_echo_server.sh build-ci-http/c_examples/rest_client 127.0.0.1 @HTTP_PORT@ &&
         plain_http_checked
 }
 
