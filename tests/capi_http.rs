@@ -294,6 +294,17 @@ Content-Type: text/plain\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\n6\r\nworld!\r\n0\r
     }
 }
 
+/// 300 bytes, byte i = i % 251: more than a 256-byte buffer holds.
+static BIG: [u8; 300] = {
+    let mut a = [0u8; 300];
+    let mut i = 0;
+    while i < a.len() {
+        a[i] = (i % 251) as u8;
+        i += 1;
+    }
+    a
+};
+
 #[test]
 fn post_body_from_the_buffer_and_from_the_hooks_memory() {
     let _g = setup();
@@ -305,12 +316,7 @@ fn post_body_from_the_buffer_and_from_the_hooks_memory() {
         HTTPc_ERR_NONE
     );
     // 300 bytes: more than the 256-byte buffer, from the hook's own memory in one answer.
-    let big: &'static [u8] = Box::leak(
-        (0..300u32)
-            .map(|i| (i % 251) as u8)
-            .collect::<Vec<_>>()
-            .into_boxed_slice(),
-    );
+    let big: &'static [u8] = &BIG;
     let mut len: CPU_INT32U = 5 + 300;
     assert_eq!(
         req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut len),
@@ -701,13 +707,32 @@ fn request_checks_in_legacys_order() {
     )));
 }
 
-/// Another request and response object pair, cleared, with the response-body hook.
-fn extra_req() -> (Box<HTTPc_REQ_OBJ>, Box<HTTPc_RESP_OBJ>) {
-    let mut req = Objs::zeroed_obj::<HTTPc_REQ_OBJ>();
-    let resp = Objs::zeroed_obj::<HTTPc_RESP_OBJ>();
+/// Another request and response object pair, cleared, with the response-body hook: raw
+/// pointers, as a C application holds them (the library keeps them while a request is queued),
+/// freed when dropped (after the connection let go of them).
+struct Extra {
+    req: *mut HTTPc_REQ_OBJ,
+    resp: *mut HTTPc_RESP_OBJ,
+}
+
+impl Drop for Extra {
+    fn drop(&mut self) {
+        // SAFETY (test): allocated by `extra_req`, no longer used by the library.
+        unsafe {
+            drop(Box::from_raw(self.req));
+            drop(Box::from_raw(self.resp));
+        }
+    }
+}
+
+fn extra_req() -> Extra {
+    let x = Extra {
+        req: Box::into_raw(Objs::zeroed_obj::<HTTPc_REQ_OBJ>()),
+        resp: Box::into_raw(Objs::zeroed_obj::<HTTPc_RESP_OBJ>()),
+    };
     let mut err = 0;
     unsafe {
-        HTTPc_ReqClr(&mut *req, &mut err);
+        HTTPc_ReqClr(x.req, &mut err);
         assert_eq!(err, HTTPc_ERR_NONE);
         for (t, f) in [
             (HTTPc_PARAM_TYPE_RESP_BODY_HOOK, on_body_rx as *mut c_void),
@@ -720,25 +745,20 @@ fn extra_req() -> (Box<HTTPc_REQ_OBJ>, Box<HTTPc_RESP_OBJ>) {
                 on_trans_err as *mut c_void,
             ),
         ] {
-            HTTPc_ReqSetParam(&mut *req, t, f, &mut err);
+            HTTPc_ReqSetParam(x.req, t, f, &mut err);
             assert_eq!(err, HTTPc_ERR_NONE);
         }
     }
-    (req, resp)
+    x
 }
 
-fn send_with(
-    o: &Objs,
-    req: &mut HTTPc_REQ_OBJ,
-    resp: &mut HTTPc_RESP_OBJ,
-    path: &'static str,
-) -> (CPU_BOOLEAN, HTTPc_ERR) {
+fn send_with(o: &Objs, x: &Extra, path: &'static str) -> (CPU_BOOLEAN, HTTPc_ERR) {
     let mut err = 0;
     let ok = unsafe {
         HTTPc_ReqSend(
             o.conn,
-            req,
-            resp,
+            x.req,
+            x.resp,
             HTTP_METHOD_GET,
             path.as_ptr().cast_mut().cast(),
             path.len() as u16,
@@ -769,25 +789,16 @@ fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
     ];
     // The responses arrive one by one, each once its request went out.
     let (o, sock) = connected("q.test", 256, true, b"");
-    let (mut r2, mut p2) = extra_req();
-    let (mut r3, mut p3) = extra_req();
+    let r2 = extra_req();
+    let r3 = extra_req();
     assert_eq!(
         send(&o, HTTP_METHOD_GET, "/1", NB),
         (DEF_FAIL, HTTPc_ERR_NONE)
     );
-    assert_eq!(
-        send_with(&o, &mut r2, &mut p2, "/2"),
-        (DEF_FAIL, HTTPc_ERR_NONE)
-    );
-    assert_eq!(
-        send_with(&o, &mut r3, &mut p3, "/3"),
-        (DEF_FAIL, HTTPc_ERR_NONE)
-    );
+    assert_eq!(send_with(&o, &r2, "/2"), (DEF_FAIL, HTTPc_ERR_NONE));
+    assert_eq!(send_with(&o, &r3, "/3"), (DEF_FAIL, HTTPc_ERR_NONE));
     // A queued request is in use.
-    assert_eq!(
-        send_with(&o, &mut r2, &mut p2, "/2").1,
-        HTTPc_ERR_REQ_IS_USED
-    );
+    assert_eq!(send_with(&o, &r2, "/2").1, HTTPc_ERR_REQ_IS_USED);
     for (i, resp) in responses.iter().enumerate() {
         assert!(o.pump_until(20, 1, || wire(&sock).matches("HTTP/1.1\r\n").count() > i));
         sock.push_now(resp);
@@ -804,7 +815,7 @@ GET /3 HTTP/1.1\r\nHost: q.test\r\n\r\n"
     );
     assert_eq!(completions(&o), vec![true, true, true]);
     assert_eq!(rx_body(), b"ABC");
-    assert_eq!(p3.StatusCode, status_of(201));
+    assert_eq!(unsafe { (*r3.resp).StatusCode }, status_of(201));
     assert!(!o.ended());
 }
 
@@ -812,14 +823,14 @@ GET /3 HTTP/1.1\r\nHost: q.test\r\n\r\n"
 fn queued_requests_fail_once_when_the_connection_closes() {
     let _g = setup();
     let (o, _sock) = connected("qc.test", 256, true, b"");
-    let (mut r2, mut p2) = extra_req();
-    let (mut r3, mut p3) = extra_req();
+    let r2 = extra_req();
+    let r3 = extra_req();
     assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
-    assert_eq!(send_with(&o, &mut r2, &mut p2, "/b").1, HTTPc_ERR_NONE);
-    assert_eq!(send_with(&o, &mut r3, &mut p3, "/c").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r2, "/b").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r3, "/c").1, HTTPc_ERR_NONE);
     // The request object is in use, the other one queued: neither may change.
     let mut err = 0;
-    unsafe { HTTPc_ReqClr(&mut *r2, &mut err) };
+    unsafe { HTTPc_ReqClr(r2.req, &mut err) };
     assert_eq!(err, HTTPc_ERR_REQ_IS_USED);
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
     assert!(o.pump_until(10, 1, || o.ended()));
@@ -838,7 +849,7 @@ fn queued_requests_fail_once_when_the_connection_closes() {
         .count();
     assert_eq!(errs, 3);
     // All free again.
-    unsafe { HTTPc_ReqClr(&mut *r2, &mut err) };
+    unsafe { HTTPc_ReqClr(r2.req, &mut err) };
     assert_eq!(err, HTTPc_ERR_NONE);
 }
 
@@ -880,11 +891,8 @@ fn request_on_a_busy_or_closed_connection() {
         assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
     }
     assert_eq!(err, HTTPc_ERR_NONE);
-    let (mut r2, mut p2) = extra_req();
-    assert_eq!(
-        send_with(&o, &mut r2, &mut p2, "/x").1,
-        HTTPc_ERR_CONN_IS_USED
-    );
+    let r2 = extra_req();
+    assert_eq!(send_with(&o, &r2, "/x").1, HTTPc_ERR_CONN_IS_USED);
 }
 
 #[test]
@@ -951,12 +959,12 @@ fn a_queued_request_that_fails_at_its_turn_closes_the_connection_as_legacy() {
         true,
         b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
     );
-    let (mut r2, mut p2) = extra_req();
-    let (mut r3, mut p3) = extra_req();
+    let r2 = extra_req();
+    let r3 = extra_req();
     let mut err = 0;
     unsafe {
         HTTPc_ReqSetParam(
-            &mut *r2,
+            r2.req,
             HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
             no_header as *mut c_void,
             &mut err,
@@ -964,8 +972,8 @@ fn a_queued_request_that_fails_at_its_turn_closes_the_connection_as_legacy() {
     };
     assert_eq!(err, HTTPc_ERR_NONE);
     assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
-    assert_eq!(send_with(&o, &mut r2, &mut p2, "/b").1, HTTPc_ERR_NONE);
-    assert_eq!(send_with(&o, &mut r3, &mut p3, "/c").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r2, "/b").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r3, "/c").1, HTTPc_ERR_NONE);
     assert!(o.pump_until(20, 1, || o.ended()));
     let tail: Vec<_> = events(&o)
         .into_iter()
@@ -1200,11 +1208,11 @@ fn a_hook_writing_the_head_cannot_start_another_transaction_on_its_connection() 
             true,
             b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst",
         );
-        let (mut r2, mut p2) = extra_req();
+        let r2 = extra_req();
         NESTED.with(|n| {
             *n.borrow_mut() = Some(Nested {
-                req: &mut *r2,
-                resp: &mut *p2,
+                req: r2.req,
+                resp: r2.resp,
                 flags,
                 result: None,
             })
@@ -1327,9 +1335,9 @@ fn a_body_pointed_at_inside_the_connection_buffer_is_moved_not_aliased() {
 fn an_upgrade_waits_for_no_queue_it_would_jump() {
     let _g = setup();
     let (o, _sock) = connected("jump.test", 256, true, b"");
-    let (mut r2, mut p2) = extra_req();
+    let r2 = extra_req();
     assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
-    assert_eq!(send_with(&o, &mut r2, &mut p2, "/b").1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r2, "/b").1, HTTPc_ERR_NONE);
     let mut err = 0;
     unsafe {
         assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
@@ -1351,4 +1359,7 @@ fn an_upgrade_waits_for_no_queue_it_would_jump() {
     }
     // Requests wait for their turn: the upgrade may not take the connection before them.
     assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+    // The queued request's objects are this test's: the connection lets go of them first.
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert!(o.pump_until(10, 1, || o.ended()));
 }
