@@ -112,6 +112,37 @@ pub(crate) fn on_body_tx(
     }
 }
 
+#[cfg(feature = "form")]
+/// A form value hook (`OnValTx` of an `HTTPc_KEY_VAL_EXT`, `OnFileTx` of an
+/// `HTTPc_MULTIPART_FILE`), once, offered `buf_len` bytes at `buf` (the connection buffer):
+/// whether it said it gave the whole value, and how many bytes it reported writing.
+pub(crate) fn on_form_val_tx<T>(
+    _h: &mut Held,
+    f: Option<
+        unsafe extern "C" fn(
+            *mut HTTPc_CONN_OBJ,
+            *mut HTTPc_REQ_OBJ,
+            *mut T,
+            *mut CPU_CHAR,
+            CPU_INT16U,
+            *mut CPU_INT16U,
+        ) -> CPU_BOOLEAN,
+    >,
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+    obj: *mut T,
+    buf: *mut u8,
+    buf_len: u16,
+) -> Option<(bool, u16)> {
+    let f = f?;
+    let mut len: CPU_INT16U = 0;
+    // SAFETY: as for the `hooks!` wrappers; `obj` is the application's form object the hook
+    // was registered in (the form table's contract), `len` a live local, and `buf` has
+    // `buf_len` writable bytes for the call.
+    let done = unsafe { f(c, r, obj, buf.cast(), buf_len, &mut len) } == DEF_YES;
+    Some((done, len))
+}
+
 /// The request-header hook, once: the header it gave (field and value; None for no header)
 /// and whether it said it was the last.
 pub(crate) fn on_req_hdr(
