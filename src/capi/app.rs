@@ -8,7 +8,7 @@
 
 use super::consts::*;
 use super::objects::*;
-use super::types::CPU_CHAR;
+use super::types::{CPU_BOOLEAN, CPU_CHAR, CPU_INT16U};
 
 /// Bytes the application lent read-only (`len` bytes at `ptr`; NULL: none).
 #[derive(Clone, Copy)]
@@ -226,28 +226,43 @@ pub(crate) struct AppForm {
     pub step: u16,
 }
 
-/// What one form entry holds, read from the application's objects.
+/// A form value hook, `OnValTx` or `OnFileTx`, with its object pointer as `void *`: the two hook
+/// types differ only in that pointer's type, and pointers are ABI-compatible, so one call site
+/// serves both.
+pub(crate) type ValHook = Option<
+    unsafe extern "C" fn(
+        *mut HTTPc_CONN_OBJ,
+        *mut HTTPc_REQ_OBJ,
+        *mut core::ffi::c_void,
+        *mut CPU_CHAR,
+        CPU_INT16U,
+        *mut CPU_INT16U,
+    ) -> CPU_BOOLEAN,
+>;
+
+/// A value a hook gives while the form is sent: the hook, the object it belongs to, the length.
 #[derive(Clone, Copy)]
 // The hooks are called by the engine, built with `form` only.
 #[cfg_attr(not(feature = "form"), allow(dead_code))]
+pub(crate) struct HookVal {
+    pub hook: ValHook,
+    pub obj: *mut core::ffi::c_void,
+    pub len: u32,
+}
+
+/// What one form entry holds, read from the application's objects.
+#[derive(Clone, Copy)]
 pub(crate) enum FormField {
     /// `HTTPc_KEY_VAL`: key and value.
     KeyVal { key: AppBytes, val: AppBytes },
-    /// `HTTPc_KEY_VAL_EXT`: the key; the value comes from `hook`, `len` bytes.
-    Ext {
-        key: AppBytes,
-        obj: *mut HTTPc_KEY_VAL_EXT,
-        hook: HTTPc_KEY_VAL_EXT_HOOK,
-        len: u32,
-    },
-    /// `HTTPc_MULTIPART_FILE`: names and type; the content comes from `hook`, `len` bytes.
+    /// `HTTPc_KEY_VAL_EXT`: the key; the value comes from its `OnValTx`.
+    Ext { key: AppBytes, val: HookVal },
+    /// `HTTPc_MULTIPART_FILE`: names and type; the content comes from its `OnFileTx`.
     File {
         name: AppBytes,
         file_name: AppBytes,
         content_type: u8,
-        obj: *mut HTTPc_MULTIPART_FILE,
-        hook: HTTPc_MULTIPART_FILE_HOOK,
-        len: u32,
+        val: HookVal,
     },
 }
 
@@ -355,7 +370,8 @@ impl AppForm {
             HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT => {
                 let obj = e.FieldObjPtr.cast::<HTTPc_KEY_VAL_EXT>();
                 // SAFETY: `new`'s contract: the object is readable and an `HTTPc_KEY_VAL_EXT`,
-                // and so is its key (refused when NULL with a length).
+                // and so is its key (refused when NULL with a length). Its hook, as a `ValHook`,
+                // is called with this object: the pointer types differ, the ABI does not.
                 unsafe {
                     let kv = obj.read_unaligned();
                     if kv.OnValTx.is_none() {
@@ -363,9 +379,14 @@ impl AppForm {
                     }
                     Ok(FormField::Ext {
                         key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
-                        obj,
-                        hook: kv.OnValTx,
-                        len: kv.ValLen,
+                        val: HookVal {
+                            // Same size; see `ValHook`.
+                            hook: core::mem::transmute::<HTTPc_KEY_VAL_EXT_HOOK, ValHook>(
+                                kv.OnValTx,
+                            ),
+                            obj: obj.cast(),
+                            len: kv.ValLen,
+                        },
                     })
                 }
             }
@@ -373,6 +394,7 @@ impl AppForm {
                 let obj = e.FieldObjPtr.cast::<HTTPc_MULTIPART_FILE>();
                 // SAFETY: `new`'s contract: the object is readable and an
                 // `HTTPc_MULTIPART_FILE`, and so are its names (refused when NULL with a length).
+                // Its hook, as a `ValHook`, is called with this object (see above).
                 unsafe {
                     let f = obj.read_unaligned();
                     if f.OnFileTx.is_none() {
@@ -383,9 +405,14 @@ impl AppForm {
                         file_name: field_bytes(f.FileNamePtr, u32::from(f.FileNameLen))?,
                         // A C enum: its first byte (see `HTTPc_MULTIPART_FILE`).
                         content_type: f.ContentType as u8,
-                        obj,
-                        hook: f.OnFileTx,
-                        len: f.FileLen,
+                        val: HookVal {
+                            // Same size; see `ValHook`.
+                            hook: core::mem::transmute::<HTTPc_MULTIPART_FILE_HOOK, ValHook>(
+                                f.OnFileTx,
+                            ),
+                            obj: obj.cast(),
+                            len: f.FileLen,
+                        },
                     })
                 }
             }

@@ -15,7 +15,7 @@
 //! Without the feature every export answers `HTTPc_ERR_FEATURE_DIS` and nothing else of this
 //! file is linked.
 
-use super::app::{AppForm, FieldError, FormField};
+use super::app::{AppForm, FieldError, FormField, HookVal};
 use super::consts::*;
 use super::ffi::ErrOut;
 use super::objects::*;
@@ -63,7 +63,7 @@ impl Step {
     /// The bytes of this step the library writes itself: an urlencoded pair; a part's head,
     /// value and CRLF; a hook part's head only (its value and CRLF follow, see [`Step::hook`]);
     /// the close delimiter.
-    pub(crate) fn write_fixed<S: FormSink>(&self, s: &mut S) {
+    pub(crate) fn write_fixed(&self, s: &mut dyn FormSink) {
         match (self.multipart, &self.field) {
             (false, Some(FormField::KeyVal { key, val })) => {
                 form_pair(s, key.all(), val.all(), self.more)
@@ -102,11 +102,11 @@ impl Step {
         m.total()
     }
 
-    /// A value a hook gives after the fixed bytes (a multipart `HTTPc_KEY_VAL_EXT` or file):
-    /// the field, and its length. [`PART_END`] follows it.
-    pub(crate) fn hook(&self) -> Option<(FormField, u32)> {
+    /// A value a hook gives after the fixed bytes (a multipart `HTTPc_KEY_VAL_EXT` or file).
+    /// [`PART_END`] follows it.
+    pub(crate) fn hook(&self) -> Option<HookVal> {
         match self.field {
-            Some(f @ (FormField::Ext { len, .. } | FormField::File { len, .. })) => Some((f, len)),
+            Some(FormField::Ext { val, .. } | FormField::File { val, .. }) => Some(val),
             _ => None,
         }
     }
@@ -115,8 +115,8 @@ impl Step {
     fn len(&self) -> Option<u32> {
         let mut m = Measure::new();
         self.write_fixed(&mut m);
-        if let Some((_, len)) = self.hook() {
-            m.add(len);
+        if let Some(v) = self.hook() {
+            m.add(v.len);
             m.add(PART_END.len() as u32);
         }
         m.total()

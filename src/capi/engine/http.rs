@@ -21,7 +21,6 @@ use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_EN
 use crate::proto::http::{content_type, Error, Event, Framing, ResponseParser};
 #[cfg(feature = "form")]
 use {
-    super::super::app::FormField,
     super::super::form::{step, steps},
     crate::proto::http::request::{Window, PART_END},
 };
@@ -308,7 +307,7 @@ fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
                 break; // The buffer is full.
             }
         }
-        if let Some((field, len)) = step.hook() {
+        if let Some(v) = step.hook() {
             let room = cap.saturating_sub(fill);
             if room <= PART_END.len() {
                 break; // Sent first.
@@ -319,20 +318,12 @@ fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
                 .ok_or(HTTPc_ERR_CONN_INVALID_STATE)?
                 .buf
                 .ptr_at(fill);
-            let (cp, rp) = (c.ptr(), req.ptr());
-            let given = match field {
-                FormField::Ext { obj, hook, .. } => {
-                    hooks::on_form_val_tx(h, hook, cp, rp, obj, p, offer)
-                }
-                FormField::File { obj, hook, .. } => {
-                    hooks::on_form_val_tx(h, hook, cp, rp, obj, p, offer)
-                }
-                FormField::KeyVal { .. } => None,
-            };
-            let (done, wrote) = given.ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
+            let (done, wrote) =
+                hooks::on_form_val_tx(h, v.hook, c.ptr(), req.ptr(), v.obj, p, offer)
+                    .ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
             let so_far = (off - fixed)
                 .checked_add(u32::from(wrote))
-                .filter(|&n| wrote <= offer && n <= len && (!done || n == len))
+                .filter(|&n| wrote <= offer && n <= v.len && (!done || n == v.len))
                 .ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
             fill += usize::from(wrote);
             off = fixed + so_far;

@@ -244,7 +244,7 @@ impl FormSink for Window<'_> {
 /// One pair of an `application/x-www-form-urlencoded` body as legacy `HTTPcReq_FormApp`
 /// writes it: key and value percent-encoded, `=` between them, `&` after it when `more` pairs
 /// follow.
-pub fn form_pair<S: FormSink + ?Sized>(s: &mut S, key: &[u8], value: &[u8], more: bool) {
+pub fn form_pair(s: &mut dyn FormSink, key: &[u8], value: &[u8], more: bool) {
     s.encoded(key);
     s.raw(b"=");
     s.encoded(value);
@@ -258,23 +258,20 @@ pub fn form_pair<S: FormSink + ?Sized>(s: &mut S, key: &[u8], value: &[u8], more
 /// name="…"` with the name percent-encoded (legacy encodes it, `"` included), `; filename="…"`
 /// (percent-encoded too) for a file, CRLF, `Content-Type: …` CRLF when a type is given, then the
 /// empty line. The value follows, then [`PART_END`].
-pub fn part_head<S: FormSink + ?Sized>(
-    s: &mut S,
+pub fn part_head(
+    s: &mut dyn FormSink,
     name: &[u8],
     filename: Option<&[u8]>,
     content_type: Option<&[u8]>,
 ) {
-    s.raw(b"--");
-    s.raw(FORM_BOUNDARY);
-    s.raw(b"\r\nContent-Disposition: form-data; name=\"");
+    // `--` FORM_BOUNDARY CRLF, then the header (one literal: fewer calls in the firmware).
+    s.raw(b"--rgifovj80325n\r\nContent-Disposition: form-data; name=\"");
     s.encoded(name);
-    s.raw(b"\"");
     if let Some(f) = filename {
-        s.raw(b"; filename=\"");
+        s.raw(b"\"; filename=\"");
         s.encoded(f);
-        s.raw(b"\"");
     }
-    s.raw(b"\r\n");
+    s.raw(b"\"\r\n");
     if let Some(t) = content_type {
         s.raw(b"Content-Type: ");
         s.raw(t);
@@ -285,10 +282,8 @@ pub fn part_head<S: FormSink + ?Sized>(
 
 /// The close delimiter that ends a `multipart/form-data` body: `--` [`FORM_BOUNDARY`] `--`
 /// CRLF.
-pub fn form_close<S: FormSink + ?Sized>(s: &mut S) {
-    s.raw(b"--");
-    s.raw(FORM_BOUNDARY);
-    s.raw(b"--\r\n");
+pub fn form_close(s: &mut dyn FormSink) {
+    s.raw(b"--rgifovj80325n--\r\n");
 }
 
 /// Copies all of `src` to the start of `out`, or nothing when it does not fit.
@@ -429,7 +424,7 @@ mod tests {
 
     /// Everything written into a sink, the long way (a window that starts at 0 and never
     /// fills).
-    fn whole(write: &dyn Fn(&mut Window<'_>)) -> Vec<u8> {
+    fn whole(write: &dyn Fn(&mut dyn FormSink)) -> Vec<u8> {
         let mut out = vec![0u8; 4096];
         let mut w = Window::new(&mut out, 0);
         write(&mut w);
@@ -477,6 +472,9 @@ filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
             MULTIPART_CONTENT_TYPE,
             b"multipart/form-data; boundary=rgifovj80325n"
         );
+        // The literals that spell the boundary out spell FORM_BOUNDARY.
+        assert_eq!(FORM_BOUNDARY, b"rgifovj80325n");
+        assert!(part.starts_with(b"--rgifovj80325n\r\n"));
     }
 
     /// A form written in windows of every start and size gives the same bytes as written
