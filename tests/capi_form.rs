@@ -104,14 +104,23 @@ unsafe fn give(obj: usize, buf: *mut CPU_CHAR, buf_len: u16, p_len: *mut u16) ->
     }
 }
 
+thread_local! {
+    /// `OnValTx` closes its connection (`HTTPc_ConnClose`, non-blocking) when called.
+    static CLOSE_IN_HOOK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 unsafe extern "C" fn on_val_tx(
-    _c: *mut HTTPc_CONN_OBJ,
+    c: *mut HTTPc_CONN_OBJ,
     _r: *mut HTTPc_REQ_OBJ,
     obj: *mut HTTPc_KEY_VAL_EXT,
     buf: *mut CPU_CHAR,
     buf_len: CPU_INT16U,
     p_len: *mut CPU_INT16U,
 ) -> CPU_BOOLEAN {
+    if CLOSE_IN_HOOK.with(|f| f.replace(false)) {
+        let mut err = 0;
+        unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    }
     unsafe { give(obj as usize, buf, buf_len, p_len) }
 }
 
@@ -846,6 +855,40 @@ fn hooks_that_break_their_word() {
             }
         )));
     }
+}
+
+/// A value hook that closes its connection: no hook is called after it, and the request ends
+/// once.
+#[test]
+fn a_hook_that_closes_the_connection_is_the_last_one_called() {
+    let _g = setup();
+    let (o, _sock) = connected("cl.test", 256, OK_RESPONSE);
+    let tbl = table(vec![
+        F::Ext(b"a", b"first value".to_vec(), 64),
+        F::Ext(b"b", b"second".to_vec(), 4),
+    ]);
+    set_form(&o, HTTP_CONTENT_TYPE_MULTIPART_FORM, tbl.as_mut_ptr(), 2);
+    CLOSE_IN_HOOK.with(|f| f.set(true));
+    assert_eq!(
+        send(&o, HTTP_METHOD_POST, "/cl", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(
+        o.pump_until(50, 1, || o.ended()),
+        "{:#?}",
+        world(|w| w.events())
+    );
+    let calls = |i: usize| with_src(tbl[i].FieldObjPtr as usize, |s| s.offered.len());
+    assert_eq!((calls(0), calls(1)), (1, 0));
+    let completions = world(|w| w.events())
+        .iter()
+        .filter(|e| matches!(e, Ev::TransComplete { .. }))
+        .cloned()
+        .collect::<Vec<_>>();
+    assert!(
+        matches!(completions[..], [Ev::TransComplete { ok: false, .. }]),
+        "{completions:?}"
+    );
 }
 
 /// Entries written by an application compiled where enums are one byte: only the first byte

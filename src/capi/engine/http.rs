@@ -321,6 +321,10 @@ fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
             let (done, wrote) =
                 hooks::on_form_val_tx(h, v.hook, c.ptr(), req.ptr(), v.obj, p, offer)
                     .ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
+            if h.conn(c).is_none_or(|s| s.close_requested) {
+                // The hook asked for the close: no more hooks, the next turn performs it.
+                return Ok(Tx::Queued);
+            }
             let so_far = (off - fixed)
                 .checked_add(u32::from(wrote))
                 .filter(|&n| wrote <= offer && n <= v.len && (!done || n == v.len))
