@@ -233,6 +233,10 @@ typedef struct httpc_cfg {
 /** The Sec-WebSocket-Version value sent. */
 #define HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR "13"
 
+/* The form hooks' typedefs name the structs they belong to, defined after them. */
+struct HTTPc_KEY_VAL_EXT;
+struct HTTPc_MULTIPART_FILE;
+
 
 /**
  * httpc-ws (new): `Origin`, for `HTTPc_HDR` tables and the response-header hook. The legacy
@@ -249,7 +253,7 @@ typedef struct httpc_cfg {
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 31
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 33
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
@@ -291,6 +295,51 @@ typedef uint32_t HTTPc_PARAM_TYPE;
 typedef CPU_INT08U HTTPc_FLAGS;
 
 /**
+ * What an `HTTPc_FORM_TBL_FIELD` points to (legacy C enum; values are its indices).
+ */
+typedef uint32_t HTTPc_FORM_FIELD_TYPE;
+
+/**
+ * One entry of a form table (`HTTPc_PARAM_TYPE_REQ_FORM_TBL`, `HTTPc_FormAppFmt`,
+ * `HTTPc_FormMultipartFmt`); fill it with `HTTPc_FormAddKeyVal`, `HTTPc_FormAddKeyValExt` or
+ * `HTTPc_FormAddFile`. Same layout as legacy's (where `Type` is a C enum: one byte where
+ * enums are short, then padding up to the pointer); the library reads its first byte only.
+ */
+typedef struct HTTPc_FORM_TBL_FIELD {
+  /**
+   * What `FieldObjPtr` points to: an `HTTPc_FORM_FIELD_TYPE_*` value.
+   */
+  HTTPc_FORM_FIELD_TYPE Type;
+  /**
+   * The `HTTPc_KEY_VAL`, `HTTPc_KEY_VAL_EXT` or `HTTPc_MULTIPART_FILE`; it stays valid
+   * until the request has been sent.
+   */
+  void *FieldObjPtr;
+} HTTPc_FORM_TBL_FIELD;
+
+/**
+ * A key/value pair: a query-string parameter, or a form field (`HTTPc_FormAddKeyVal`).
+ */
+typedef struct HTTPc_KEY_VAL {
+  /**
+   * Key.
+   */
+  CPU_CHAR *KeyPtr;
+  /**
+   * Key length.
+   */
+  CPU_INT16U KeyLen;
+  /**
+   * Value.
+   */
+  CPU_CHAR *ValPtr;
+  /**
+   * Value length.
+   */
+  CPU_INT16U ValLen;
+} HTTPc_KEY_VAL;
+
+/**
  * A request: a WebSocket upgrade or a plain request. `HTTPc_ReqClr()` before first use.
  */
 typedef struct HTTPc_REQ_OBJ {
@@ -303,6 +352,91 @@ typedef struct HTTPc_REQ_OBJ {
    */
   size_t Reserved[HTTPc_REQ_OBJ_RESERVED_WORDS];
 } HTTPc_REQ_OBJ;
+
+/**
+ * Gives the value of an `HTTPc_KEY_VAL_EXT` while its form is sent: write up to `buf_len`
+ * bytes at `p_buf`, set `*p_len_wr` to how many, return DEF_YES once the whole value
+ * (`ValLen` bytes in all) was given. Called again (after what it wrote was sent) while it
+ * returns DEF_NO; more than `ValLen` in all, or DEF_YES before, fails the request with
+ * `HTTPc_ERR_REQ_FORM_CREATE`.
+ */
+typedef CPU_BOOLEAN (*HTTPc_KEY_VAL_EXT_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                              struct HTTPc_REQ_OBJ *p_req,
+                                              struct HTTPc_KEY_VAL_EXT *p_key_val_obj,
+                                              CPU_CHAR *p_buf,
+                                              CPU_INT16U buf_len,
+                                              CPU_INT16U *p_len_wr);
+
+/**
+ * A form field whose value the application gives while the form is sent (multipart forms).
+ */
+typedef struct HTTPc_KEY_VAL_EXT {
+  /**
+   * The field name (percent-encoded in the part's `name="…"`, as legacy).
+   */
+  CPU_CHAR *KeyPtr;
+  /**
+   * Name length.
+   */
+  CPU_INT16U KeyLen;
+  /**
+   * Gives the value, piece by piece.
+   */
+  HTTPc_KEY_VAL_EXT_HOOK OnValTx;
+  /**
+   * Value length: exactly this many bytes must come from `OnValTx`.
+   */
+  CPU_INT32U ValLen;
+} HTTPc_KEY_VAL_EXT;
+
+/**
+ * Gives the content of an `HTTPc_MULTIPART_FILE` while its form is sent, as
+ * `HTTPc_KEY_VAL_EXT_HOOK` gives a value (`FileLen` bytes in all).
+ */
+typedef CPU_BOOLEAN (*HTTPc_MULTIPART_FILE_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
+                                                 struct HTTPc_REQ_OBJ *p_req,
+                                                 struct HTTPc_MULTIPART_FILE *p_file_obj,
+                                                 CPU_CHAR *p_buf,
+                                                 CPU_INT16U buf_len,
+                                                 CPU_INT16U *p_len_wr);
+
+/**
+ * A file part of a multipart form, its content given by a hook while the form is sent.
+ * `ContentType` is declared `CPU_INT32U`, not `HTTP_CONTENT_TYPE`, for the reason given at
+ * `HTTPc_RESP_OBJ`: the layout is legacy's either way (the pointer after it is aligned), and
+ * the library reads its first byte only.
+ */
+typedef struct HTTPc_MULTIPART_FILE {
+  /**
+   * The field name (percent-encoded in `name="…"`, as legacy).
+   */
+  CPU_CHAR *NamePtr;
+  /**
+   * Name length.
+   */
+  CPU_INT16U NameLen;
+  /**
+   * The file name (percent-encoded in `filename="…"`, as legacy).
+   */
+  CPU_CHAR *FileNamePtr;
+  /**
+   * File name length.
+   */
+  CPU_INT16U FileNameLen;
+  /**
+   * File length: exactly this many bytes must come from `OnFileTx`.
+   */
+  CPU_INT32U FileLen;
+  /**
+   * An `HTTP_CONTENT_TYPE` value: the part's `Content-Type` when legacy's list knows it
+   * (none for `HTTP_CONTENT_TYPE_UNKNOWN` or `_NONE`).
+   */
+  CPU_INT32U ContentType;
+  /**
+   * Gives the file content, piece by piece.
+   */
+  HTTPc_MULTIPART_FILE_HOOK OnFileTx;
+} HTTPc_MULTIPART_FILE;
 
 /**
  * The response to a request (a WebSocket upgrade, or a plain request). Public fields, as in the legacy API, except that the
@@ -615,28 +749,6 @@ typedef struct HTTPc_HDR {
    */
   CPU_INT16U ValLen;
 } HTTPc_HDR;
-
-/**
- * A key/value pair (query strings; kept for source compatibility).
- */
-typedef struct HTTPc_KEY_VAL {
-  /**
-   * Key.
-   */
-  CPU_CHAR *KeyPtr;
-  /**
-   * Key length.
-   */
-  CPU_INT16U KeyLen;
-  /**
-   * Value.
-   */
-  CPU_CHAR *ValPtr;
-  /**
-   * Value length.
-   */
-  CPU_INT16U ValLen;
-} HTTPc_KEY_VAL;
 
 /**
  * A table given to a `*_TBL` parameter.
@@ -1713,12 +1825,14 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
 #define HTTPc_ERR_REQ_PARAM_FORM_FIELD_TBL_INVALID 148
 
 /**
- * NULL form field (legacy: never produced).
+ * A form field with a NULL object, hook, or string pointer whose length is not 0 (legacy
+ * never produced it: it dereferenced the pointer).
  */
 #define HTTPc_ERR_REQ_PARAM_FORM_FIELD_NULL_PTR 149
 
 /**
- * Invalid form field length (legacy: never produced).
+ * A form whose length does not fit a `Content-Length` (more than 4 GiB; legacy never produced
+ * it).
  */
 #define HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN 150
 
@@ -2066,6 +2180,21 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
  * New: the buffer given by `OnMsgRxInit` is too small for the message.
  */
 #define HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW 238
+
+/**
+ * An `HTTPc_KEY_VAL`: a key and its value.
+ */
+#define HTTPc_FORM_FIELD_TYPE_KEY_VAL 0
+
+/**
+ * An `HTTPc_KEY_VAL_EXT`: a key, its value given by the `OnValTx` hook (multipart only).
+ */
+#define HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT 1
+
+/**
+ * An `HTTPc_MULTIPART_FILE`: a file given by the `OnFileTx` hook (multipart only).
+ */
+#define HTTPc_FORM_FIELD_TYPE_FILE 2
 
 /**
  * Continuation frame.
@@ -3458,6 +3587,85 @@ CPU_BOOLEAN HTTPc_ConnOpen(struct HTTPc_CONN_OBJ *p_conn_obj,
 void HTTPc_ConnClose(struct HTTPc_CONN_OBJ *p_conn_obj, HTTPc_FLAGS flags, HTTPc_ERR *p_err);
 
 /**
+ * Writes an `application/x-www-form-urlencoded` body from a table of `HTTPc_KEY_VAL` entries
+ * into `p_buf`: the bytes `HTTPc_ReqSend` sends for the same table (`key=value` pairs,
+ * percent-encoded as legacy, joined by `&`). Returns their length (0 on error, or for an
+ * empty table).
+ *
+ * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_TYPE_INVALID` (an entry is not a
+ * `HTTPc_KEY_VAL`), `HTTPc_ERR_FORM_FIELD_INVALID` (a NULL object, or a NULL string whose
+ * length is not 0), `HTTPc_ERR_FORM_BUF_LEN_INVALID` (longer than `buf_len`: nothing is
+ * written), `HTTPc_ERR_FEATURE_DIS` (built without `form`). Needs no `HTTPc_Init`.
+ *
+ * # Safety
+ * Valid or NULL pointers: `p_buf` writable for `buf_len` bytes, `form_tbl_size` entries at
+ * `p_form_tbl`, each pointing to a readable object of its type whose strings do not overlap
+ * `p_buf`.
+ */
+CPU_INT32U HTTPc_FormAppFmt(CPU_CHAR *p_buf,
+                            CPU_INT16U buf_len,
+                            struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
+                            CPU_INT16U form_tbl_size,
+                            HTTPc_ERR *p_err);
+
+/**
+ * Writes a `multipart/form-data` body from a table of `HTTPc_KEY_VAL` entries into `p_buf`:
+ * the bytes `HTTPc_ReqSend` sends for the same table (one part per entry, legacy's boundary
+ * `rgifovj80325n`, the close delimiter; an empty table is the close delimiter alone). Returns
+ * their length (0 on error).
+ *
+ * Errors: as `HTTPc_FormAppFmt`.
+ *
+ * # Safety
+ * As `HTTPc_FormAppFmt`.
+ */
+CPU_INT32U HTTPc_FormMultipartFmt(CPU_CHAR *p_buf,
+                                  CPU_INT16U buf_len,
+                                  struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
+                                  CPU_INT16U form_tbl_size,
+                                  HTTPc_ERR *p_err);
+
+/**
+ * Makes `p_form_tbl` (one table entry) the key/value pair `p_key_val`.
+ *
+ * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `ValPtr` is
+ * NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
+ *
+ * # Safety
+ * Valid or NULL pointers.
+ */
+void HTTPc_FormAddKeyVal(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
+                         struct HTTPc_KEY_VAL *p_key_val,
+                         HTTPc_ERR *p_err);
+
+/**
+ * Makes `p_form_tbl` (one table entry) the key with a hook-given value `p_key_val_ext`
+ * (multipart forms).
+ *
+ * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `OnValTx` is
+ * NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
+ *
+ * # Safety
+ * Valid or NULL pointers.
+ */
+void HTTPc_FormAddKeyValExt(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
+                            struct HTTPc_KEY_VAL_EXT *p_key_val_ext,
+                            HTTPc_ERR *p_err);
+
+/**
+ * Makes `p_form_tbl` (one table entry) the file `p_file_obj` (multipart forms).
+ *
+ * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `NamePtr`, `FileNamePtr`
+ * or `OnFileTx` is NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
+ *
+ * # Safety
+ * Valid or NULL pointers.
+ */
+void HTTPc_FormAddFile(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
+                       struct HTTPc_MULTIPART_FILE *p_file_obj,
+                       HTTPc_ERR *p_err);
+
+/**
  * Sends a plain HTTP request (`method` on `p_resource_path`) on an open connection and reads
  * its response: status and headers into `p_resp_obj` and the response-header hook, the body
  * through the response-body hook. The request body comes from the body hook
@@ -3508,13 +3716,15 @@ void HTTPc_ReqClr(struct HTTPc_REQ_OBJ *p_req_obj, HTTPc_ERR *p_err);
  * Sets one request parameter. For a WebSocket upgrade: `HTTPc_PARAM_TYPE_REQ_HDR_TBL`
  * (`HTTPc_PARAM_TBL *` of `HTTPc_HDR`, e.g. Sec-WebSocket-Protocol or Origin),
  * `HTTPc_PARAM_TYPE_REQ_HDR_HOOK`, `HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL` (`HTTPc_PARAM_TBL *` of
- * `HTTPc_KEY_VAL`, written as given, without percent-encoding), `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
+ * `HTTPc_KEY_VAL`, percent-encoded as legacy), `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
  * `HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK`, `HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK`,
- * `HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET` (accepted, no effect). Body, form and query-hook
- * parameters belong to plain HTTP requests, which this library does not make.
+ * `HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET` (accepted, no effect). For a plain request
+ * (`HTTPc_ReqSend`, feature `http`) also the body parameters, `HTTPc_PARAM_TYPE_RESP_BODY_HOOK`
+ * and (feature `form`) `HTTPc_PARAM_TYPE_REQ_FORM_TBL` (`HTTPc_PARAM_TBL *` of
+ * `HTTPc_FORM_TBL_FIELD`).
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`,
- * `HTTPc_ERR_FEATURE_DIS` (plain-HTTP parameters), `HTTPc_ERR_PARAM_INVALID`.
+ * `HTTPc_ERR_FEATURE_DIS` (a parameter of a feature not built in), `HTTPc_ERR_PARAM_INVALID`.
  *
  * # Safety
  * Valid or NULL pointers; tables stay valid until the upgrade has been sent.

@@ -59,17 +59,18 @@ cmake_build_and_test() {
         ctest --test-dir "$dir" --output-on-failure -j "$JOBS"
 }
 
-# Plain requests (cargo feature `http`, with `chunk-tx`; not in the default set while issue #17
-# is in progress): the scripted C-API tests, then the C live test against the real HTTP server
+# Plain requests (cargo feature `http`, with `chunk-tx` and `form`; not in the default set yet,
+# issue #17): the scripted C-API tests, then the C live test against the real HTTP server
 # (tests/servers/http_server.py) in both execution models, from a CMake build of that library.
 # Every legacy switch on but HTTPc_CFG_WEBSOCKET_EN: plain requests only.
-HTTP_ONLY_FEATURES=blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx
+HTTP_ONLY_FEATURES=blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form
 plain_http() {
-    cargo test --features chunk-tx --test capi_http --test capi_http_liveness &&
-        cargo test --no-default-features --features "$HTTP_ONLY_FEATURES" --test capi_http_liveness &&
+    cargo test --features form,chunk-tx --test capi_http --test capi_form --test capi_http_liveness &&
+        cargo test --no-default-features --features "$HTTP_ONLY_FEATURES" --test capi_http_liveness \
+            --test capi_form &&
         cargo clippy --no-default-features --features "$HTTP_ONLY_FEATURES" --all-targets -- -D warnings &&
         cmake -S . -B build-ci-http -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
-            -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
+            -DCMAKE_CXX_COMPILER=g++ -DHTTPC_WS_CARGO_FEATURES=chunk-tx,form >/dev/null &&
         cmake --build build-ci-http --parallel "$JOBS" --target test_http_live rest_client &&
         ctest --test-dir build-ci-http --output-on-failure -R '^test_http_live_' --no-tests=error &&
         tests/c/run_with_echo_server.sh build-ci-http/c_examples/rest_client 127.0.0.1 @HTTP_PORT@ &&
@@ -87,7 +88,7 @@ plain_http_checked() {
     done
     cmake -S . -B build-ci-http-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
         -DCMAKE_CXX_COMPILER=clang++ -DHTTPC_WS_SANITIZE=address,undefined \
-        -DHTTPC_WS_CARGO_FEATURES=chunk-tx >/dev/null &&
+        -DHTTPC_WS_CARGO_FEATURES=chunk-tx,form >/dev/null &&
         cmake --build build-ci-http-asan --parallel "$JOBS" --target test_http_live || return 1
     for mode in --poll --task; do
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -234,7 +235,7 @@ step "offline build from a vendored directory outside the repository (scripts/of
     scripts/offline_build.sh
 step "CMake + ctest, gcc, Ninja" cmake_build_and_test build-ci-gcc gcc Ninja
 step "CMake + ctest, clang, Makefiles" cmake_build_and_test build-ci-clang clang "Unix Makefiles"
-step "plain HTTP requests (--features chunk-tx): scripted C-API tests, C live test vs http.server and aiohttp (also valgrind, ASan)" \
+step "plain HTTP requests and forms (--features form,chunk-tx): scripted C-API tests, C live test vs http.server, aiohttp and nginx (also valgrind, ASan)" \
     plain_http
 step "Cortex-M4 firmware (mps2-an386 in QEMU) vs the real server" firmware m4
 step "Cortex-M3 firmware (mps2-an385 in QEMU) vs the real server" firmware m3
@@ -254,11 +255,11 @@ step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 23300 B (12 KB 
 # header hooks, no query table (12 KB budget reported, not met yet).
 step "footprint of the smallest profile (cargo --no-default-features --features websocket)" \
     scripts/footprint.sh --no-default-features --features websocket --flash-budget-warn
-# WebSocket and plain HTTP together (cargo features http, chunk-tx), and plain HTTP alone (no
-# websocket), reported (issue #17's goal: 20 KB together); the default build above is the
+# WebSocket and plain HTTP together (cargo features http, chunk-tx, form), and plain HTTP alone
+# (no websocket), reported (issue #17's goal: 20 KB together); the default build above is the
 # WebSocket-only figure.
-step "footprint with plain HTTP requests (--features chunk-tx), reported" \
-    scripts/footprint.sh --features chunk-tx --flash-budget-warn
+step "footprint with plain HTTP requests and forms (--features form,chunk-tx), reported" \
+    scripts/footprint.sh --features form,chunk-tx --flash-budget-warn
 step "footprint of plain HTTP without the WebSocket client, reported" \
     scripts/footprint.sh --no-default-features --features "$HTTP_ONLY_FEATURES" --flash-budget-warn
 # The legacy http-c_cfg.h switches: features derived from an application's header by CMake,

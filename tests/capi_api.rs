@@ -228,8 +228,8 @@ fn null_and_invalid_arguments() {
         );
         assert_eq!(err, HTTPc_ERR_CONN_PARAM_PORT_INVALID);
         HTTPc_ReqClr(o.req, &mut err);
-        // Plain-request parameters: only with plain requests built in (cargo feature `http`);
-        // forms not at all yet.
+        // Plain-request parameters: only with plain requests built in (cargo feature `http`),
+        // forms with `form`.
         HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, p, &mut err);
         let plain = if cfg!(feature = "http") {
             HTTPc_ERR_NONE
@@ -237,8 +237,33 @@ fn null_and_invalid_arguments() {
             HTTPc_ERR_FEATURE_DIS
         };
         assert_eq!(err, plain);
-        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_FORM_TBL, p, &mut err);
-        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        let mut form = HTTPc_PARAM_TBL {
+            TblPtr: null_mut(),
+            EntryNbr: 0,
+        };
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_FORM_TBL,
+            (&mut form as *mut HTTPc_PARAM_TBL).cast(),
+            &mut err,
+        );
+        let forms = if cfg!(feature = "form") {
+            HTTPc_ERR_NONE
+        } else {
+            HTTPc_ERR_FEATURE_DIS
+        };
+        assert_eq!(err, forms);
+        HTTPc_ReqClr(o.req, &mut err);
+        // The HTTPc_Form* functions check their pointers only when forms are built in.
+        httpc_ws::capi::form::HTTPc_FormAddKeyVal(null_mut(), null_mut(), &mut err);
+        let form_fn = if cfg!(feature = "form") {
+            HTTPc_ERR_NULL_PTR
+        } else {
+            HTTPc_ERR_FEATURE_DIS
+        };
+        assert_eq!(err, form_fn);
+        let n = httpc_ws::capi::form::HTTPc_FormAppFmt(null_mut(), 0, null_mut(), 0, &mut err);
+        assert_eq!((n, err), (0, form_fn));
         HTTPc_ReqSetParam(o.req, 9999, p, &mut err);
         assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
         let mut tbl = HTTPc_PARAM_TBL {

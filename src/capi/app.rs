@@ -6,8 +6,9 @@
 //! it ends); reading and writing through it afterwards is safe and bounded by the length the
 //! application gave.
 
-use super::objects::{HTTPc_HDR, HTTPc_KEY_VAL};
-use super::types::CPU_CHAR;
+use super::consts::*;
+use super::objects::*;
+use super::types::{CPU_BOOLEAN, CPU_CHAR, CPU_INT16U};
 
 /// Bytes the application lent read-only (`len` bytes at `ptr`; NULL: none).
 #[derive(Clone, Copy)]
@@ -207,6 +208,216 @@ impl AppTable<HTTPc_KEY_VAL> {
                 AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
             )
         })
+    }
+}
+
+/// The form table the application lent (`HTTPc_PARAM_TYPE_REQ_FORM_TBL`), as it gave it: the
+/// entry count is kept even when the pointer is NULL, for legacy's check at send time
+/// (`HTTPc_ERR_REQ_PARAM_FORM_FIELD_TBL_INVALID`). All zero: no form. A NULL table of no
+/// entries (legacy accepts it: an empty form) is kept as a dangling, never read, pointer.
+/// `step` is where the engine stands while it sends the form (`form::step`), in what would be
+/// padding.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct AppForm {
+    ptr: *const HTTPc_FORM_TBL_FIELD,
+    n: u16,
+    /// The step being sent.
+    pub step: u16,
+}
+
+/// A form value hook, `OnValTx` or `OnFileTx`, with its object pointer as `void *`: the two hook
+/// types differ only in that pointer's type, and pointers are ABI-compatible, so one call site
+/// serves both.
+pub(crate) type ValHook = Option<
+    unsafe extern "C" fn(
+        *mut HTTPc_CONN_OBJ,
+        *mut HTTPc_REQ_OBJ,
+        *mut core::ffi::c_void,
+        *mut CPU_CHAR,
+        CPU_INT16U,
+        *mut CPU_INT16U,
+    ) -> CPU_BOOLEAN,
+>;
+
+/// A value a hook gives while the form is sent: the hook, the object it belongs to, the length.
+#[derive(Clone, Copy)]
+// The hooks are called by the engine, built with `form` only.
+#[cfg_attr(not(feature = "form"), allow(dead_code))]
+pub(crate) struct HookVal {
+    pub hook: ValHook,
+    pub obj: *mut core::ffi::c_void,
+    pub len: u32,
+}
+
+/// What one form entry holds, read from the application's objects.
+#[derive(Clone, Copy)]
+pub(crate) enum FormField {
+    /// `HTTPc_KEY_VAL`: key and value.
+    KeyVal { key: AppBytes, val: AppBytes },
+    /// `HTTPc_KEY_VAL_EXT`: the key; the value comes from its `OnValTx`.
+    Ext { key: AppBytes, val: HookVal },
+    /// `HTTPc_MULTIPART_FILE`: names and type; the content comes from its `OnFileTx`.
+    File {
+        name: AppBytes,
+        file_name: AppBytes,
+        content_type: u8,
+        val: HookVal,
+    },
+}
+
+/// Why a form entry cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FieldError {
+    /// Its type is not an `HTTPc_FORM_FIELD_TYPE`.
+    Type,
+    /// Its object, its hook, or a string whose length is not 0 is NULL.
+    Null,
+}
+
+/// The `len` bytes at `ptr`: NULL stands for nothing only when `len` is 0 (legacy read NULL
+/// strings of length 0 without harm, and dereferenced the others).
+///
+/// # Safety
+/// As for [`AppBytes::new`].
+unsafe fn field_bytes(ptr: *const CPU_CHAR, len: u32) -> Result<AppBytes, FieldError> {
+    if ptr.is_null() && len > 0 {
+        return Err(FieldError::Null);
+    }
+    // SAFETY: the caller's contract.
+    Ok(unsafe { AppBytes::new(ptr, len) })
+}
+
+impl AppForm {
+    /// The `n` entries at `ptr`, set as the request's form.
+    ///
+    /// # Safety
+    /// `ptr` is NULL or valid for reads of `n` entries for as long as this value is used, and
+    /// each entry's object (with the strings it points to) is readable and of the type the
+    /// entry says, as legacy's API requires.
+    pub(crate) unsafe fn new(ptr: *const HTTPc_FORM_TBL_FIELD, n: u16) -> AppForm {
+        let ptr = if ptr.is_null() && n == 0 {
+            core::ptr::NonNull::dangling().as_ptr()
+        } else {
+            ptr
+        };
+        AppForm { ptr, n, step: 0 }
+    }
+
+    /// A table was set.
+    pub(crate) fn is_set(&self) -> bool {
+        !self.ptr.is_null() || self.n > 0
+    }
+
+    /// The table pointer is NULL but entries were announced (legacy:
+    /// `HTTPc_ERR_REQ_PARAM_FORM_FIELD_TBL_INVALID`).
+    pub(crate) fn is_null_with_entries(&self) -> bool {
+        self.ptr.is_null() && self.n > 0
+    }
+
+    /// Number of entries (0 for a NULL table).
+    pub(crate) fn len(&self) -> usize {
+        if self.ptr.is_null() {
+            0
+        } else {
+            usize::from(self.n)
+        }
+    }
+
+    /// A copy of entry `i`; None past the end.
+    fn entry(&self, i: usize) -> Option<HTTPc_FORM_TBL_FIELD> {
+        if i >= self.len() {
+            return None;
+        }
+        // SAFETY: `new`'s contract: `n` readable entries, `i < n`.
+        Some(unsafe { self.ptr.add(i).read_unaligned() })
+    }
+
+    /// The type of entry `i` (its first byte, as for `read`); None past the end.
+    pub(crate) fn kind(&self, i: usize) -> Option<HTTPc_FORM_FIELD_TYPE> {
+        self.entry(i)
+            .map(|e| HTTPc_FORM_FIELD_TYPE::from(e.Type as u8))
+    }
+
+    /// Entry `i`; None past the end.
+    pub(crate) fn field(&self, i: usize) -> Option<Result<FormField, FieldError>> {
+        self.entry(i).map(Self::read)
+    }
+
+    /// The object an entry points to. Its type is read from `Type`'s first byte: a C enum is
+    /// one byte where enums are short, and every type fits in it.
+    fn read(e: HTTPc_FORM_TBL_FIELD) -> Result<FormField, FieldError> {
+        if e.FieldObjPtr.is_null() {
+            return Err(match HTTPc_FORM_FIELD_TYPE::from(e.Type as u8) {
+                HTTPc_FORM_FIELD_TYPE_KEY_VAL
+                | HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT
+                | HTTPc_FORM_FIELD_TYPE_FILE => FieldError::Null,
+                _ => FieldError::Type,
+            });
+        }
+        match HTTPc_FORM_FIELD_TYPE::from(e.Type as u8) {
+            HTTPc_FORM_FIELD_TYPE_KEY_VAL => {
+                // SAFETY: `new`'s contract: the object is readable and an `HTTPc_KEY_VAL`, and
+                // so are the strings it points to (refused when NULL with a length).
+                unsafe {
+                    let kv = e.FieldObjPtr.cast::<HTTPc_KEY_VAL>().read_unaligned();
+                    Ok(FormField::KeyVal {
+                        key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
+                        val: field_bytes(kv.ValPtr, u32::from(kv.ValLen))?,
+                    })
+                }
+            }
+            HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT => {
+                let obj = e.FieldObjPtr.cast::<HTTPc_KEY_VAL_EXT>();
+                // SAFETY: `new`'s contract: the object is readable and an `HTTPc_KEY_VAL_EXT`,
+                // and so is its key (refused when NULL with a length). Its hook, as a `ValHook`,
+                // is called with this object: the pointer types differ, the ABI does not.
+                unsafe {
+                    let kv = obj.read_unaligned();
+                    if kv.OnValTx.is_none() {
+                        return Err(FieldError::Null);
+                    }
+                    Ok(FormField::Ext {
+                        key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
+                        val: HookVal {
+                            // Same size; see `ValHook`.
+                            hook: core::mem::transmute::<HTTPc_KEY_VAL_EXT_HOOK, ValHook>(
+                                kv.OnValTx,
+                            ),
+                            obj: obj.cast(),
+                            len: kv.ValLen,
+                        },
+                    })
+                }
+            }
+            HTTPc_FORM_FIELD_TYPE_FILE => {
+                let obj = e.FieldObjPtr.cast::<HTTPc_MULTIPART_FILE>();
+                // SAFETY: `new`'s contract: the object is readable and an
+                // `HTTPc_MULTIPART_FILE`, and so are its names (refused when NULL with a length).
+                // Its hook, as a `ValHook`, is called with this object (see above).
+                unsafe {
+                    let f = obj.read_unaligned();
+                    if f.OnFileTx.is_none() {
+                        return Err(FieldError::Null);
+                    }
+                    Ok(FormField::File {
+                        name: field_bytes(f.NamePtr, u32::from(f.NameLen))?,
+                        file_name: field_bytes(f.FileNamePtr, u32::from(f.FileNameLen))?,
+                        // A C enum: its first byte (see `HTTPc_MULTIPART_FILE`).
+                        content_type: f.ContentType as u8,
+                        val: HookVal {
+                            // Same size; see `ValHook`.
+                            hook: core::mem::transmute::<HTTPc_MULTIPART_FILE_HOOK, ValHook>(
+                                f.OnFileTx,
+                            ),
+                            obj: obj.cast(),
+                            len: f.FileLen,
+                        },
+                    })
+                }
+            }
+            _ => Err(FieldError::Type),
+        }
     }
 }
 

@@ -430,9 +430,11 @@ pub const HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR: HTTPc_ERR = 146;
 pub const HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED: HTTPc_ERR = 147;
 /// Invalid form field table.
 pub const HTTPc_ERR_REQ_PARAM_FORM_FIELD_TBL_INVALID: HTTPc_ERR = 148;
-/// NULL form field (legacy: never produced).
+/// A form field with a NULL object, hook, or string pointer whose length is not 0 (legacy
+/// never produced it: it dereferenced the pointer).
 pub const HTTPc_ERR_REQ_PARAM_FORM_FIELD_NULL_PTR: HTTPc_ERR = 149;
-/// Invalid form field length (legacy: never produced).
+/// A form whose length does not fit a `Content-Length` (more than 4 GiB; legacy never produced
+/// it).
 pub const HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN: HTTPc_ERR = 150;
 /// Non-blocking request without a transaction-error callback.
 pub const HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID: HTTPc_ERR = 151;
@@ -573,6 +575,20 @@ pub const HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT: HTTPc_ERR = 236;
 pub const HTTPc_ERR_WEBSOCK_PONG_TIMEOUT: HTTPc_ERR = 237;
 /// New: the buffer given by `OnMsgRxInit` is too small for the message.
 pub const HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW: HTTPc_ERR = 238;
+
+// ------------------------------------------------------------------------------------------
+// Form fields
+// ------------------------------------------------------------------------------------------
+
+/// What an `HTTPc_FORM_TBL_FIELD` points to (legacy C enum; values are its indices).
+pub type HTTPc_FORM_FIELD_TYPE = u32;
+
+/// An `HTTPc_KEY_VAL`: a key and its value.
+pub const HTTPc_FORM_FIELD_TYPE_KEY_VAL: HTTPc_FORM_FIELD_TYPE = 0;
+/// An `HTTPc_KEY_VAL_EXT`: a key, its value given by the `OnValTx` hook (multipart only).
+pub const HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT: HTTPc_FORM_FIELD_TYPE = 1;
+/// An `HTTPc_MULTIPART_FILE`: a file given by the `OnFileTx` hook (multipart only).
+pub const HTTPc_FORM_FIELD_TYPE_FILE: HTTPc_FORM_FIELD_TYPE = 2;
 
 // ------------------------------------------------------------------------------------------
 // WebSocket opcodes, message types, close codes

@@ -3,7 +3,7 @@
 
 use core::ffi::c_void;
 
-use super::app::AppTable;
+use super::app::{AppForm, AppTable};
 use super::consts::*;
 use super::global::{Held, Lock};
 use super::objects::*;
@@ -189,6 +189,15 @@ impl Param {
         // SAFETY: `new`'s contract: a table parameter's entries, and the strings they point
         // to, stay valid until the request has been sent.
         Some(unsafe { AppTable::new(tbl.TblPtr.cast(), tbl.EntryNbr) })
+    }
+
+    /// The `HTTPc_PARAM_TBL` it points to, as a form table, kept as given (a NULL table with
+    /// entries is refused when the request is sent, as legacy).
+    pub(crate) fn form_table(self) -> AppForm {
+        let tbl: HTTPc_PARAM_TBL = self.get();
+        // SAFETY: `new`'s contract: a table parameter's entries, and the objects and strings
+        // they point to, stay valid until the request has been sent.
+        unsafe { AppForm::new(tbl.TblPtr.cast(), tbl.EntryNbr) }
     }
 
     /// The pointer as a callback (legacy passes callbacks as `(void *)fn`).

@@ -8,6 +8,8 @@
 use core::ffi::c_void;
 use core::ptr::null_mut;
 
+#[cfg(feature = "form")]
+use super::app::ValHook;
 use super::app::{AppBuf, AppBytes, RxBound};
 use super::consts::*;
 use super::global::Held;
@@ -110,6 +112,28 @@ pub(crate) fn on_body_tx(
         let own = (!data.is_null()).then(|| AppBytes::new(data.cast(), u32::from(len)));
         Some(BodyPiece { own, len, last })
     }
+}
+
+#[cfg(feature = "form")]
+/// A form value hook (`OnValTx` of an `HTTPc_KEY_VAL_EXT`, `OnFileTx` of an
+/// `HTTPc_MULTIPART_FILE`), once, offered `buf_len` bytes at `buf` (the connection buffer):
+/// whether it said it gave the whole value, and how many bytes it reported writing.
+pub(crate) fn on_form_val_tx(
+    _h: &mut Held,
+    f: ValHook,
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+    obj: *mut c_void,
+    buf: *mut u8,
+    buf_len: u16,
+) -> Option<(bool, u16)> {
+    let f = f?;
+    let mut len: CPU_INT16U = 0;
+    // SAFETY: as for the `hooks!` wrappers; `obj` is the application's form object the hook
+    // belongs to (the form table's contract; `ValHook` for its pointer type), `len` a live
+    // local, and `buf` has `buf_len` writable bytes for the call.
+    let done = unsafe { f(c, r, obj, buf.cast(), buf_len, &mut len) } == DEF_YES;
+    Some((done, len))
 }
 
 /// The request-header hook, once: the header it gave (field and value; None for no header)

@@ -9,8 +9,8 @@
 //! Layout: `types`/`consts` (Micrium names and numbers), `objects` (application-owned
 //! objects, hooks), `port` (the user-supplied platform), `state` (library state inside the
 //! objects), `global` (the lock and its token), `engine/` (the per-connection state machine,
-//! by stage), `wait` (blocking calls), `request` (the upgrade request), and one file per API
-//! group: `task`, `conn`, `req`, `websock`.
+//! by stage), `wait` (blocking calls), `request` (the request head), and one file per API
+//! group: `task`, `conn`, `req`, `http_req`, `form`, `websock`.
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -23,6 +23,7 @@ pub mod conn;
 mod connbuf;
 mod engine;
 mod ffi;
+pub mod form;
 mod global;
 mod handle;
 mod hooks;

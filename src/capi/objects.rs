@@ -13,7 +13,7 @@ use super::types::*;
 /// Words of library state in a connection object.
 pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 31;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 33;
 /// Words of library state in a WebSocket object (it holds the protocol session).
 pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 83;
 /// Words of library state in a WebSocket message object.
@@ -128,7 +128,7 @@ pub struct HTTPc_HDR {
     pub ValLen: CPU_INT16U,
 }
 
-/// A key/value pair (query strings; kept for source compatibility).
+/// A key/value pair: a query-string parameter, or a form field (`HTTPc_FormAddKeyVal`).
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct HTTPc_KEY_VAL {
@@ -140,6 +140,58 @@ pub struct HTTPc_KEY_VAL {
     pub ValPtr: *mut CPU_CHAR,
     /// Value length.
     pub ValLen: CPU_INT16U,
+}
+
+/// One entry of a form table (`HTTPc_PARAM_TYPE_REQ_FORM_TBL`, `HTTPc_FormAppFmt`,
+/// `HTTPc_FormMultipartFmt`); fill it with `HTTPc_FormAddKeyVal`, `HTTPc_FormAddKeyValExt` or
+/// `HTTPc_FormAddFile`. Same layout as legacy's (where `Type` is a C enum: one byte where
+/// enums are short, then padding up to the pointer); the library reads its first byte only.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_FORM_TBL_FIELD {
+    /// What `FieldObjPtr` points to: an `HTTPc_FORM_FIELD_TYPE_*` value.
+    pub Type: HTTPc_FORM_FIELD_TYPE,
+    /// The `HTTPc_KEY_VAL`, `HTTPc_KEY_VAL_EXT` or `HTTPc_MULTIPART_FILE`; it stays valid
+    /// until the request has been sent.
+    pub FieldObjPtr: *mut c_void,
+}
+
+/// A form field whose value the application gives while the form is sent (multipart forms).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_KEY_VAL_EXT {
+    /// The field name (percent-encoded in the part's `name="…"`, as legacy).
+    pub KeyPtr: *mut CPU_CHAR,
+    /// Name length.
+    pub KeyLen: CPU_INT16U,
+    /// Gives the value, piece by piece.
+    pub OnValTx: HTTPc_KEY_VAL_EXT_HOOK,
+    /// Value length: exactly this many bytes must come from `OnValTx`.
+    pub ValLen: CPU_INT32U,
+}
+
+/// A file part of a multipart form, its content given by a hook while the form is sent.
+/// `ContentType` is declared `CPU_INT32U`, not `HTTP_CONTENT_TYPE`, for the reason given at
+/// `HTTPc_RESP_OBJ`: the layout is legacy's either way (the pointer after it is aligned), and
+/// the library reads its first byte only.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HTTPc_MULTIPART_FILE {
+    /// The field name (percent-encoded in `name="…"`, as legacy).
+    pub NamePtr: *mut CPU_CHAR,
+    /// Name length.
+    pub NameLen: CPU_INT16U,
+    /// The file name (percent-encoded in `filename="…"`, as legacy).
+    pub FileNamePtr: *mut CPU_CHAR,
+    /// File name length.
+    pub FileNameLen: CPU_INT16U,
+    /// File length: exactly this many bytes must come from `OnFileTx`.
+    pub FileLen: CPU_INT32U,
+    /// An `HTTP_CONTENT_TYPE` value: the part's `Content-Type` when legacy's list knows it
+    /// (none for `HTTP_CONTENT_TYPE_UNKNOWN` or `_NONE`).
+    pub ContentType: CPU_INT32U,
+    /// Gives the file content, piece by piece.
+    pub OnFileTx: HTTPc_MULTIPART_FILE_HOOK,
 }
 
 /// A table given to a `*_TBL` parameter.
@@ -244,6 +296,34 @@ pub type HTTPc_RESP_BODY_HOOK = Option<
         data_len: CPU_INT16U,
         last_chunk: CPU_BOOLEAN,
     ) -> CPU_INT32U,
+>;
+
+/// Gives the value of an `HTTPc_KEY_VAL_EXT` while its form is sent: write up to `buf_len`
+/// bytes at `p_buf`, set `*p_len_wr` to how many, return DEF_YES once the whole value
+/// (`ValLen` bytes in all) was given. Called again (after what it wrote was sent) while it
+/// returns DEF_NO; more than `ValLen` in all, or DEF_YES before, fails the request with
+/// `HTTPc_ERR_REQ_FORM_CREATE`.
+pub type HTTPc_KEY_VAL_EXT_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        p_key_val_obj: *mut HTTPc_KEY_VAL_EXT,
+        p_buf: *mut CPU_CHAR,
+        buf_len: CPU_INT16U,
+        p_len_wr: *mut CPU_INT16U,
+    ) -> CPU_BOOLEAN,
+>;
+/// Gives the content of an `HTTPc_MULTIPART_FILE` while its form is sent, as
+/// `HTTPc_KEY_VAL_EXT_HOOK` gives a value (`FileLen` bytes in all).
+pub type HTTPc_MULTIPART_FILE_HOOK = Option<
+    unsafe extern "C" fn(
+        p_conn: *mut HTTPc_CONN_OBJ,
+        p_req: *mut HTTPc_REQ_OBJ,
+        p_file_obj: *mut HTTPc_MULTIPART_FILE,
+        p_buf: *mut CPU_CHAR,
+        buf_len: CPU_INT16U,
+        p_len_wr: *mut CPU_INT16U,
+    ) -> CPU_BOOLEAN,
 >;
 
 /// The WebSocket is open (called once, after the upgrade completed).

@@ -30,13 +30,15 @@ pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut
 /// Sets one request parameter. For a WebSocket upgrade: `HTTPc_PARAM_TYPE_REQ_HDR_TBL`
 /// (`HTTPc_PARAM_TBL *` of `HTTPc_HDR`, e.g. Sec-WebSocket-Protocol or Origin),
 /// `HTTPc_PARAM_TYPE_REQ_HDR_HOOK`, `HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL` (`HTTPc_PARAM_TBL *` of
-/// `HTTPc_KEY_VAL`, written as given, without percent-encoding), `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
+/// `HTTPc_KEY_VAL`, percent-encoded as legacy), `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
 /// `HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK`, `HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK`,
-/// `HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET` (accepted, no effect). Body, form and query-hook
-/// parameters belong to plain HTTP requests, which this library does not make.
+/// `HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET` (accepted, no effect). For a plain request
+/// (`HTTPc_ReqSend`, feature `http`) also the body parameters, `HTTPc_PARAM_TYPE_RESP_BODY_HOOK`
+/// and (feature `form`) `HTTPc_PARAM_TYPE_REQ_FORM_TBL` (`HTTPc_PARAM_TBL *` of
+/// `HTTPc_FORM_TBL_FIELD`).
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`,
-/// `HTTPc_ERR_FEATURE_DIS` (plain-HTTP parameters), `HTTPc_ERR_PARAM_INVALID`.
+/// `HTTPc_ERR_FEATURE_DIS` (a parameter of a feature not built in), `HTTPc_ERR_PARAM_INVALID`.
 ///
 /// # Safety
 /// Valid or NULL pointers; tables stay valid until the upgrade has been sent.
@@ -120,6 +122,12 @@ fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Resul
         }
         HTTPc_PARAM_TYPE_REQ_BODY_HOOK if cfg!(feature = "http") => r.on_body_tx = p.callback(),
         HTTPc_PARAM_TYPE_RESP_BODY_HOOK if cfg!(feature = "http") => r.on_body_rx = p.callback(),
+        // As legacy: the table is kept as given (checked when the request is sent), and says a
+        // body is present.
+        HTTPc_PARAM_TYPE_REQ_FORM_TBL if cfg!(feature = "form") => {
+            r.form = p.form_table();
+            r.body_present = true;
+        }
         HTTPc_PARAM_TYPE_REQ_FORM_TBL
         | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE
         | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN

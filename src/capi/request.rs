@@ -5,6 +5,7 @@
 
 use super::app::AppBytes;
 use super::consts::*;
+use super::form::form_len;
 use super::global::{self, Held};
 use super::handle::{Conn, Req, Resp, Ws};
 use super::hooks;
@@ -12,6 +13,7 @@ use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
 use super::state::{Phase, ReqState, WsState};
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
+use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
 
 /// The objects and path of one `HTTPc_WebSockUpgrade`.
 pub(crate) struct Upgrade {
@@ -49,8 +51,8 @@ pub(crate) struct Plain {
     pub content_type: Option<&'static [u8]>,
     /// `Transfer-Encoding: chunked`.
     pub chunked: bool,
-    /// `Content-Length` (0: none).
-    pub content_len: u32,
+    /// `Content-Length` (None: none).
+    pub content_len: Option<u32>,
 }
 
 impl Plain {
@@ -95,9 +97,9 @@ fn write_plain_headers(w: &mut RequestWriter<'_>, p: &Plain) -> Result<(), Write
     }
     if p.chunked {
         w.field(b"Transfer-Encoding", b"chunked")?;
-    } else if p.content_len > 0 {
+    } else if let Some(len) = p.content_len {
         let mut digits = [0u8; 10];
-        w.field(b"Content-Length", decimal(p.content_len, &mut digits))?;
+        w.field(b"Content-Length", decimal(len, &mut digits))?;
     }
     Ok(())
 }
@@ -444,7 +446,7 @@ pub(crate) fn method_name(method: HTTP_METHOD) -> Option<&'static [u8]> {
 }
 
 /// The `Content-Type` value of a body type legacy's dictionary knows.
-fn content_type_name(t: u8) -> Option<&'static [u8]> {
+pub(crate) fn content_type_name(t: u8) -> Option<&'static [u8]> {
     Some(match HTTP_CONTENT_TYPE::from(t) {
         HTTP_CONTENT_TYPE_HTML => b"text/html",
         HTTP_CONTENT_TYPE_GIF => b"image/gif",
@@ -476,25 +478,44 @@ pub(crate) fn plain_head(
         close: !persistent,
         content_type: None,
         chunked: false,
-        content_len: 0,
+        content_len: None,
     };
     if !r.body_present {
         return Ok(head);
     }
     let t = content_type_name(r.content_type).ok_or(HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID)?;
-    if !r.chunked && r.content_len == 0 {
+    let form = cfg!(feature = "form") && r.form.is_set();
+    if !form && !r.chunked && r.content_len == 0 {
         return Err(HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID);
+    }
+    let multipart = HTTP_CONTENT_TYPE::from(r.content_type) == HTTP_CONTENT_TYPE_MULTIPART_FORM;
+    if form {
+        if !multipart && HTTP_CONTENT_TYPE::from(r.content_type) != HTTP_CONTENT_TYPE_APP_FORM {
+            return Err(HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID);
+        }
+        if r.form.is_null_with_entries() {
+            return Err(HTTPc_ERR_REQ_PARAM_FORM_FIELD_TBL_INVALID);
+        }
     }
     // Legacy announced a body on TRACE and CONNECT but never sent it (the server then waited
     // for it), and called a body hook that was not set: both refused here.
-    if matches!(method, HTTP_METHOD_TRACE | HTTP_METHOD_CONNECT) || r.on_body_tx.is_none() {
+    if matches!(method, HTTP_METHOD_TRACE | HTTP_METHOD_CONNECT) || !form && r.on_body_tx.is_none()
+    {
         return Err(HTTPc_ERR_REQ_PARAM_BODY_INVALID);
     }
-    head.content_type = Some(t);
+    // As legacy's header writer: a multipart body is announced with legacy's boundary, whether
+    // the library writes it (a form) or the body hook does.
+    head.content_type = Some(if multipart { MULTIPART_CONTENT_TYPE } else { t });
+    if form {
+        // As legacy: a form goes by `Content-Length`, computed from its table (chunked
+        // transfer and a length set by the application do not apply to it).
+        head.content_len = Some(form_len(&r.form, multipart)?);
+        return Ok(head);
+    }
     head.chunked = r.chunked;
     // A chunked body has no length (legacy sent both headers when both were set, which
     // RFC 9112 §6.1 forbids).
-    head.content_len = if r.chunked { 0 } else { r.content_len };
+    head.content_len = (!r.chunked).then_some(r.content_len);
     Ok(head)
 }
 
@@ -523,9 +544,10 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
     r.content_type_rx = HTTP_CONTENT_TYPE_NONE as u8;
     r.body_src = AppBytes::NONE;
     r.body_src_off = 0;
+    r.form.step = 0;
     r.chunk_end_owed = false;
     r.body_done = head.content_type.is_none();
-    let content_len = head.content_len;
+    let content_len = head.content_len.unwrap_or(0);
     q.resp.set(
         h,
         HTTPc_RESP_OBJ {

@@ -8,7 +8,7 @@
 use core::ffi::c_void;
 use core::mem::{align_of, offset_of, size_of};
 
-use super::app::{AppBuf, AppBytes, AppTable};
+use super::app::{AppBuf, AppBytes, AppForm, AppTable};
 use super::connbuf::ConnBuf;
 use super::consts::*;
 use super::global::Held;
@@ -299,10 +299,14 @@ pub(crate) struct ReqState {
     pub content_len: u32,
     pub on_body_tx: HTTPc_REQ_BODY_HOOK,
     pub on_body_rx: HTTPc_RESP_BODY_HOOK,
+    /// `HTTPc_PARAM_TYPE_REQ_FORM_TBL`: the body is this form (`form.rs`), and the step the
+    /// engine is sending.
+    pub form: AppForm,
     // The plain request's transaction, while it runs.
     /// Body bytes the hook pointed at in its own memory, being copied out piece by piece.
     pub body_src: AppBytes,
-    /// How much of `body_src` went into the buffer.
+    /// How much of `body_src` went into the buffer; for a form, how much of the current
+    /// step (`form.step`) did.
     pub body_src_off: u32,
     /// The response's parser.
     pub parser: ResponseParser,
@@ -521,7 +525,8 @@ impl Clear for ConnState {
 
 impl Clear for ReqState {
     /// Writes a cleared state at `p`, in place (as for `ConnState`). Cleared values that
-    /// are zero: not used, blocking, not done, not ok, no header table, query table or hooks.
+    /// are zero: not used, blocking, not done, not ok, no header table, query table, form or
+    /// hooks.
     ///
     /// # Safety
     /// `p` is valid for writes and aligned.
@@ -689,6 +694,7 @@ mod tests {
         assert_eq!((r.hdr_tbl.len(), r.query_tbl.len()), (0, 0));
         assert!(r.on_hdr_tx.is_none() && r.on_hdr_rx.is_none());
         assert!(r.on_complete.is_none() && r.on_err.is_none());
+        assert!(!r.form.is_set() && r.form.len() == 0);
 
         let w = h.reinit::<_, WsState>(wo, 0).unwrap();
 

@@ -13,6 +13,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,9 +113,14 @@ static const struct expect constants[] = {
     C(HTTPc_PORT_WAIT_WR, 0x02),
     C(HTTPc_PORT_WAIT_FOREVER, 0xFFFFFFFFu),
 
+    /* ---- HTTPc_FORM_FIELD_TYPE (legacy http-c.h enum order) ---- */
+    C(HTTPc_FORM_FIELD_TYPE_KEY_VAL, 0),
+    C(HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT, 1),
+    C(HTTPc_FORM_FIELD_TYPE_FILE, 2),
+
     /* ---- object sizes, in pointer-sized words of library state ---- */
     C(HTTPc_CONN_OBJ_RESERVED_WORDS, 29),
-    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 31),
+    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 33),
     C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 83),
     C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 14),
 
@@ -561,6 +567,7 @@ static const struct expect constants[] = {
 
 /* Widths and signedness of the typedefs: `value` is sizeof, or 1 when the type is unsigned. */
 #define W(type, bytes) {"sizeof(" #type ")", (unsigned long long)sizeof(type), (bytes)}
+#define O(type, member, at) {"offsetof(" #type ", " #member ")", (unsigned long long)offsetof(type, member), (at)}
 #define U(type) {#type " is unsigned", (unsigned long long)((type)-1 > (type)0), 1}
 
 static const struct expect types[] = {
@@ -584,9 +591,27 @@ static const struct expect types[] = {
     W(HTTPc_WEBSOCK_CLOSE_CODE, 2),
     /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
     W(HTTPc_CONN_OBJ, (1 + 29) * sizeof(void *)),
-    W(HTTPc_REQ_OBJ, (1 + 31) * sizeof(void *)),
+    W(HTTPc_REQ_OBJ, (1 + 33) * sizeof(void *)),
     W(HTTPc_WEBSOCK_OBJ, (1 + 83) * sizeof(void *)),
     W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 14) * sizeof(void *)),
+    W(HTTPc_FORM_FIELD_TYPE, 4),
+    /* The form structs as legacy's http-c.h lays them out, P the pointer size: a C enum member
+     * (1 or 4 bytes) or a CPU_INT16U/CPU_INT32U followed by a pointer is padded up to it
+     * (tests/micrium/form_layout.h checks the same numbers against the real headers). */
+    W(HTTPc_FORM_TBL_FIELD, 2 * sizeof(void *)),
+    O(HTTPc_FORM_TBL_FIELD, FieldObjPtr, sizeof(void *)),
+    W(HTTPc_KEY_VAL_EXT, 4 * sizeof(void *)),
+    O(HTTPc_KEY_VAL_EXT, KeyLen, sizeof(void *)),
+    O(HTTPc_KEY_VAL_EXT, OnValTx, 2 * sizeof(void *)),
+    O(HTTPc_KEY_VAL_EXT, ValLen, 3 * sizeof(void *)),
+    W(HTTPc_MULTIPART_FILE, 5 * sizeof(void *) + 8),
+    O(HTTPc_MULTIPART_FILE, NameLen, sizeof(void *)),
+    O(HTTPc_MULTIPART_FILE, FileNamePtr, 2 * sizeof(void *)),
+    O(HTTPc_MULTIPART_FILE, FileNameLen, 3 * sizeof(void *)),
+    O(HTTPc_MULTIPART_FILE, FileLen, 3 * sizeof(void *) + 4),
+    O(HTTPc_MULTIPART_FILE, ContentType, 3 * sizeof(void *) + 8),
+    O(HTTPc_MULTIPART_FILE, OnFileTx, 4 * sizeof(void *) + 8),
+    W(((HTTPc_MULTIPART_FILE *)0)->ContentType, 4),
     W(HTTP_METHOD, 4),
     W(HTTP_STATUS_CODE, 4),
     W(HTTP_HDR_FIELD, 4),

@@ -15,6 +15,7 @@
 
 #include "micrium_all.h"
 #include "micrium_check.h"
+#include "form_layout.h"
 
 #define HTTPCWS_VAL(name, ours)                                                                  \
     HTTPCWS_ASSERT((name) == (ours), value_of_##name);
@@ -35,3 +36,7 @@ static constexpr bool httpcws_str_eq(const char *a, const char *b)
 #include "httpcws_shared_values.h"
 
 HTTPCWS_ASSERT(HTTPCWS_SHARED_VALUES >= 250, enough_shared_values);
+
+/* The form types of Micrium's own http-c.h: the numbers httpc-ws's http-c.h is checked against
+ * in legacy_app.c (form_layout.h). */
+HTTPCWS_FORM_LAYOUT_CHECKS();

@@ -72,6 +72,7 @@
 #include  <app_cfg.h>
 
 #include  "micrium_check.h"
+#include  "form_layout.h"
 
 
 /*
@@ -93,6 +94,11 @@ HTTPCWS_ASSERT(sizeof(((HTTPc_HDR *)0)->HdrField)         == 4u, hdr_field_is_32
 HTTPCWS_ASSERT(offsetof(HTTPc_HDR, ValPtr) == sizeof(void *), hdr_val_ptr_offset);
 
 HTTPCWS_ASSERT(sizeof(CPU_INT32U) == 4u, cpu_int32u_is_32_bit);
+
+                                                                /* The form types: legacy's layout (form_layout.h, ... */
+                                                                /* ... checked on Micrium's http-c.h by check_values.c). */
+HTTPCWS_FORM_LAYOUT_CHECKS();
+HTTPCWS_ASSERT(sizeof(((HTTPc_MULTIPART_FILE *)0)->ContentType) == 4u, multipart_file_content_type_is_32_bit);
 HTTPCWS_ASSERT(HTTP_HDR_FIELD_ORIGIN == HTTP_HDR_FIELD_WEBSOCKET_EXTENSIONS + 1, origin_follows_last_field);
 
 

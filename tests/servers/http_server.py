@@ -19,16 +19,68 @@ Behaviour by request path (any method unless said):
   /header?NAME      200 text/plain: the value of request header NAME ("-" when absent)
   /status/NNN       status NNN with body "status NNN" (none for 1xx/204/304)
   /big/N            200 application/octet-stream: N bytes, byte i = i % 251
+  /form             200 application/octet-stream: the form the request carried, as parsed here
+                    with the standard library. application/x-www-form-urlencoded
+                    (urllib.parse.parse_qsl, strict): "app\n" then "KEY=VALUE\n" per pair, both
+                    decoded (UTF-8). multipart/form-data (split on the boundary of the
+                    Content-Type, exactly as RFC 2046 frames it, nothing before the first
+                    delimiter or after the close one; each part's headers read with
+                    email.parser): "multipart\n" then per part "NAME|FILENAME|TYPE|LEN\n",
+                    the LEN bytes of its content, "\n" (FILENAME and TYPE "-" when absent).
+                    400 with the reason for anything else, or a body that does not parse.
 """
 
 import argparse
+import email.message
 import os
 import signal
 import sys
 import threading
+import urllib.parse
+from email.parser import BytesHeaderParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOST = "127.0.0.1"
+
+
+def parse_form(ctype: str, body: bytes) -> bytes:
+    """What /form answers for a body of Content-Type `ctype`; ValueError when it does not parse."""
+    header = email.message.Message()
+    header["Content-Type"] = ctype
+    if header.get_content_type() == "application/x-www-form-urlencoded":
+        pairs = urllib.parse.parse_qsl(
+            body.decode("ascii"), keep_blank_values=True, strict_parsing=bool(body),
+            errors="strict")
+        return b"app\n" + b"".join(("%s=%s\n" % kv).encode() for kv in pairs)
+    if header.get_content_type() != "multipart/form-data":
+        raise ValueError("not a form: %r" % ctype)
+    boundary = header.get_param("boundary")
+    if not boundary:
+        raise ValueError("no boundary")
+    delim = b"--" + boundary.encode()
+    if not body.startswith(delim):
+        raise ValueError("the body does not start with the delimiter")
+    rest = body[len(delim):]
+    out = [b"multipart\n"]
+    while rest != b"--\r\n":
+        if not rest.startswith(b"\r\n"):
+            raise ValueError("no CRLF after a delimiter: %r" % rest[:40])
+        end = rest.find(b"\r\n" + delim, 2)
+        if end < 0:
+            raise ValueError("a part without a delimiter after it")
+        part, rest = rest[2:end], rest[end + 2 + len(delim):]
+        head, sep, content = part.partition(b"\r\n\r\n")
+        if not sep:
+            raise ValueError("a part without the empty line after its headers")
+        hdrs = BytesHeaderParser().parsebytes(head + b"\r\n\r\n")
+        if hdrs.get_content_disposition() != "form-data":
+            raise ValueError("a part that is not form-data: %r" % head)
+        name = hdrs.get_param("name", header="content-disposition")
+        filename = hdrs.get_param("filename", header="content-disposition") or "-"
+        ptype = hdrs.get_content_type() if "Content-Type" in hdrs else "-"
+        out.append(("%s|%s|%s|%d\n" % (name, filename, ptype, len(content))).encode())
+        out.append(content + b"\n")
+    return b"".join(out)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -97,6 +149,12 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/status/"):
             code = int(path[len("/status/"):])
             return self._send(code, b"status %d" % code)
+        if path == "/form":
+            try:
+                return self._send(200, parse_form(self.headers.get("Content-Type", ""), body),
+                                  "application/octet-stream")
+            except (ValueError, UnicodeError) as e:
+                return self._send(400, str(e).encode())
         if path.startswith("/big/"):
             n = int(path[len("/big/"):])
             return self._send(200, bytes(i % 251 for i in range(n)), "application/octet-stream")

@@ -3,7 +3,12 @@
 //! - [`url_encode`] / [`url_encoded_len`]: percent-encoding as legacy `HTTP_URL_EncodeStr`
 //!   (`http.c`), for query strings and form fields;
 //! - [`chunk_header`], [`CHUNK_END`], [`last_chunk`], [`hex_digits`]: the framing of a chunked
-//!   request body as legacy `http-c_req.c` writes it.
+//!   request body as legacy `http-c_req.c` writes it;
+//! - [`form_pair`], [`part_head`], [`form_close`] and [`FORM_BOUNDARY`]: the pieces of a form
+//!   body (`application/x-www-form-urlencoded` and `multipart/form-data`) as legacy
+//!   `HTTPcReq_FormApp` / `HTTPcReq_FormMultipart` write them, written into a [`FormSink`]: a
+//!   [`Measure`] (the `Content-Length`) or a [`Window`] (any part of the bytes, so a form streams
+//!   through a buffer of any size from the same description that measured it).
 //!
 //! Each writes into a caller buffer and says how much it wrote, or `None` when it does not fit.
 
@@ -95,6 +100,190 @@ pub fn last_chunk(width: usize, out: &mut [u8]) -> Option<usize> {
     let n = chunk_header(0, width, out)?;
     put(out.get_mut(n..)?, CHUNK_END)?;
     Some(n.saturating_add(CHUNK_END.len()))
+}
+
+// ----- Forms ---------------------------------------------------------------------------------
+
+/// The multipart boundary legacy uses for every form (`HTTPc_STR_BOUNDARY`, `http-c_req.h`).
+pub const FORM_BOUNDARY: &[u8] = b"rgifovj80325n";
+
+/// The request's `Content-Type` value for a multipart body, as legacy's header writer makes it
+/// for `HTTP_CONTENT_TYPE_MULTIPART_FORM` (the type, `; boundary=`, [`FORM_BOUNDARY`]).
+pub const MULTIPART_CONTENT_TYPE: &[u8] = b"multipart/form-data; boundary=rgifovj80325n";
+
+/// The CRLF after each part's value.
+pub const PART_END: &[u8] = b"\r\n";
+
+/// Where the pieces of a form go: raw bytes, or bytes percent-encoded as [`url_encode`] does.
+pub trait FormSink {
+    /// `b` as it is.
+    fn raw(&mut self, b: &[u8]);
+    /// `b` percent-encoded (legacy `HTTP_URL_EncodeStr`).
+    fn encoded(&mut self, b: &[u8]);
+}
+
+/// A [`FormSink`] that counts: the length of what was written into it, `None` past `u32::MAX`
+/// (a `Content-Length` it cannot announce).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Measure(Option<u32>);
+
+impl Measure {
+    /// Nothing yet.
+    pub const fn new() -> Measure {
+        Measure(Some(0))
+    }
+
+    /// The length so far; `None` once it passed `u32::MAX`.
+    pub fn total(&self) -> Option<u32> {
+        self.0
+    }
+
+    /// Adds `n` bytes that are not written through the sink (a value a hook gives).
+    pub fn add(&mut self, n: u32) {
+        self.0 = self.0.and_then(|l| l.checked_add(n));
+    }
+
+    fn add_usize(&mut self, n: usize) {
+        match u32::try_from(n) {
+            Ok(n) => self.add(n),
+            Err(_) => self.0 = None,
+        }
+    }
+}
+
+impl FormSink for Measure {
+    fn raw(&mut self, b: &[u8]) {
+        self.add_usize(b.len());
+    }
+
+    fn encoded(&mut self, b: &[u8]) {
+        self.add_usize(url_encoded_len(b));
+    }
+}
+
+/// A [`FormSink`] that writes a window of the bytes: the first `skip` bytes written into it are
+/// dropped, the next ones fill `out` until it is full, the rest are dropped. Written piece by
+/// piece from the same description with a growing `skip`, a form of any length streams through
+/// a small buffer.
+pub struct Window<'a> {
+    out: &'a mut [u8],
+    skip: u32,
+    /// Bytes written into the sink so far (dropped ones included), while `out` is not full.
+    pos: u32,
+    /// Bytes of `out` written.
+    n: usize,
+}
+
+impl<'a> Window<'a> {
+    /// A window over `out` that starts `skip` bytes into what is written.
+    pub fn new(out: &'a mut [u8], skip: u32) -> Window<'a> {
+        Window {
+            out,
+            skip,
+            pos: 0,
+            n: 0,
+        }
+    }
+
+    /// Bytes of `out` written.
+    pub fn written(&self) -> usize {
+        self.n
+    }
+
+    /// `out` is full: nothing more is written.
+    pub fn full(&self) -> bool {
+        self.n >= self.out.len()
+    }
+
+    /// Advances over `len` bytes that lie before the window; false when some of them are in it.
+    fn before(&mut self, len: usize) -> bool {
+        let end = u32::try_from(len)
+            .ok()
+            .and_then(|l| self.pos.checked_add(l));
+        match end {
+            Some(end) if end <= self.skip => {
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FormSink for Window<'_> {
+    fn raw(&mut self, b: &[u8]) {
+        if self.full() || self.before(b.len()) {
+            return;
+        }
+        // Part of `b` is in the window: what lies before `skip` is dropped.
+        let from = self.skip.saturating_sub(self.pos) as usize;
+        let src = b.get(from..).unwrap_or_default();
+        let dst = self.out.get_mut(self.n..).unwrap_or_default();
+        self.n += bytes::copy(dst, src);
+        let len = u32::try_from(src.len()).unwrap_or(u32::MAX);
+        self.pos = self.pos.max(self.skip).saturating_add(len);
+    }
+
+    fn encoded(&mut self, b: &[u8]) {
+        if self.full() || self.before(url_encoded_len(b)) {
+            return;
+        }
+        for &c in b {
+            if self.full() {
+                return;
+            }
+            if unreserved(c) {
+                self.raw(&[c]);
+            } else {
+                self.raw(&[b'%', hex_digit(c >> 4, true), hex_digit(c, true)]);
+            }
+        }
+    }
+}
+
+/// One pair of an `application/x-www-form-urlencoded` body as legacy `HTTPcReq_FormApp`
+/// writes it: key and value percent-encoded, `=` between them, `&` after it when `more` pairs
+/// follow.
+pub fn form_pair(s: &mut dyn FormSink, key: &[u8], value: &[u8], more: bool) {
+    s.encoded(key);
+    s.raw(b"=");
+    s.encoded(value);
+    if more {
+        s.raw(b"&");
+    }
+}
+
+/// The head of one part of a `multipart/form-data` body as legacy `HTTPcReq_FormMultipart`
+/// writes it: the delimiter (`--` [`FORM_BOUNDARY`] CRLF), `Content-Disposition: form-data;
+/// name="…"` with the name percent-encoded (legacy encodes it, `"` included), `; filename="…"`
+/// (percent-encoded too) for a file, CRLF, `Content-Type: …` CRLF when a type is given, then the
+/// empty line. The value follows, then [`PART_END`].
+pub fn part_head(
+    s: &mut dyn FormSink,
+    name: &[u8],
+    filename: Option<&[u8]>,
+    content_type: Option<&[u8]>,
+) {
+    // `--` FORM_BOUNDARY CRLF, then the header (one literal: fewer calls in the firmware).
+    s.raw(b"--rgifovj80325n\r\nContent-Disposition: form-data; name=\"");
+    s.encoded(name);
+    if let Some(f) = filename {
+        s.raw(b"\"; filename=\"");
+        s.encoded(f);
+    }
+    s.raw(b"\"\r\n");
+    if let Some(t) = content_type {
+        s.raw(b"Content-Type: ");
+        s.raw(t);
+        s.raw(b"\r\n");
+    }
+    s.raw(b"\r\n");
+}
+
+/// The close delimiter that ends a `multipart/form-data` body: `--` [`FORM_BOUNDARY`] `--`
+/// CRLF.
+pub fn form_close(s: &mut dyn FormSink) {
+    s.raw(b"--rgifovj80325n--\r\n");
 }
 
 /// Copies all of `src` to the start of `out`, or nothing when it does not fit.
@@ -231,5 +420,122 @@ mod tests {
         assert_eq!(last_chunk(3, &mut out), None);
         assert_eq!(last_chunk(usize::MAX, &mut out), None);
         assert_eq!(chunk_header(1, usize::MAX, &mut out), None);
+    }
+
+    /// Everything written into a sink, the long way (a window that starts at 0 and never
+    /// fills).
+    fn whole(write: &dyn Fn(&mut dyn FormSink)) -> Vec<u8> {
+        let mut out = vec![0u8; 4096];
+        let mut w = Window::new(&mut out, 0);
+        write(&mut w);
+        let n = w.written();
+        assert!(n < 4096);
+        out.truncate(n);
+        out
+    }
+
+    // Expectations derived by hand from legacy HTTPcReq_FormApp: key and value through
+    // HTTP_URL_EncodeStr, '=' between, '&' before every pair but the first.
+    #[test]
+    fn form_pairs_match_legacy() {
+        let two = whole(&|w| {
+            form_pair(w, b"user name", b"J\xc3\xb6hn & co=1", true);
+            form_pair(w, b"x", b"", false);
+        });
+        assert_eq!(two, b"user%20name=J%C3%B6hn%20%26%20co%3D1&x=");
+        let mut m = Measure::new();
+        form_pair(&mut m, b"user name", b"J\xc3\xb6hn & co=1", true);
+        form_pair(&mut m, b"x", b"", false);
+        assert_eq!(m.total(), Some(two.len() as u32));
+    }
+
+    // Expectations derived by hand from legacy HTTPcReq_FormMultipart: "--" boundary CRLF,
+    // "Content-Disposition" ": " "form-data" "; " "name" "=\"" encoded name "\"", for a file
+    // "; " "filename" "=\"" encoded file name "\"", CRLF, for a known type "Content-Type: "
+    // type CRLF, CRLF; after the value CRLF; after the last part "--" boundary "--" CRLF.
+    #[test]
+    fn multipart_pieces_match_legacy() {
+        let part = whole(&|w| part_head(w, b"a b", None, None));
+        assert_eq!(
+            part,
+            b"--rgifovj80325n\r\nContent-Disposition: form-data; name=\"a%20b\"\r\n\r\n"
+        );
+        let file = whole(&|w| part_head(w, b"up", Some(b"my \"f\".png"), Some(b"image/png")));
+        assert_eq!(
+            file,
+            &b"--rgifovj80325n\r\nContent-Disposition: form-data; name=\"up\"; \
+filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
+        );
+        assert_eq!(whole(&|w| form_close(w)), b"--rgifovj80325n--\r\n");
+        assert_eq!(PART_END, b"\r\n");
+        assert_eq!(
+            MULTIPART_CONTENT_TYPE,
+            b"multipart/form-data; boundary=rgifovj80325n"
+        );
+        // The literals that spell the boundary out spell FORM_BOUNDARY.
+        assert_eq!(FORM_BOUNDARY, b"rgifovj80325n");
+        assert!(part.starts_with(b"--rgifovj80325n\r\n"));
+    }
+
+    /// A form written in windows of every start and size gives the same bytes as written
+    /// whole, and its measure is their length.
+    #[test]
+    fn windows_cut_the_same_bytes_anywhere() {
+        let write = |w: &mut dyn FormSink| {
+            part_head(w, b"k\x00y", Some(b"f/n"), Some(b"text/plain"));
+            w.raw(b"value\r\n");
+            w.encoded(b"%&= ~");
+            form_pair(w, b"a", b"b c", true);
+            form_close(w);
+        };
+        let mut all = vec![0u8; 512];
+        let mut w = Window::new(&mut all, 0);
+        write(&mut w);
+        let len = w.written();
+        all.truncate(len);
+        let mut m = Measure::new();
+        write(&mut m);
+        assert_eq!(m.total(), Some(len as u32));
+        for size in [1usize, 2, 3, 7, 64, 1000] {
+            let mut got = Vec::new();
+            loop {
+                let mut out = vec![0u8; size];
+                let mut w = Window::new(&mut out, got.len() as u32);
+                write(&mut w);
+                let n = w.written();
+                assert_eq!(w.full(), n == size);
+                got.extend_from_slice(&out[..n]);
+                if n < size {
+                    break;
+                }
+            }
+            assert_eq!(got, all, "windows of {size}");
+        }
+        // Starting anywhere, one byte at a time.
+        for skip in 0..=len + 2 {
+            let mut one = [0u8; 1];
+            let mut w = Window::new(&mut one, skip as u32);
+            write(&mut w);
+            let n = w.written();
+            assert_eq!(
+                one.get(..n),
+                all.get(skip..skip + 1).or(Some(&[])),
+                "at {skip}"
+            );
+        }
+    }
+
+    #[test]
+    fn measure_says_none_past_u32() {
+        let mut m = Measure::new();
+        m.add(u32::MAX - 1);
+        m.raw(b"x");
+        assert_eq!(m.total(), Some(u32::MAX));
+        m.raw(b"");
+        assert_eq!(m.total(), Some(u32::MAX));
+        m.encoded(b" ");
+        assert_eq!(m.total(), None);
+        m.add(0);
+        assert_eq!(m.total(), None);
     }
 }

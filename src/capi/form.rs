@@ -1,0 +1,358 @@
+//! Forms (legacy `HTTPc_CFG_FORM_EN`, cargo feature `form`): the five `HTTPc_Form*` exports,
+//! and the form table of `HTTPc_PARAM_TYPE_REQ_FORM_TBL` as the library turns it into a body.
+//!
+//! Owns: how a table becomes a body, byte for byte as legacy `http-c_req.c` builds it
+//! (`application/x-www-form-urlencoded`: `key=value&…`, both percent-encoded;
+//! `multipart/form-data`: one part per entry with legacy's boundary, values as given, a hook's
+//! value or file where it goes), the checks and the length `HTTPc_ReqSend` makes of a table
+//! (`request.rs` writes it as `Content-Length`), and the steps the engine streams through the
+//! connection buffer (`engine/http.rs`). One description, [`Step::write_fixed`], serves the
+//! length, the request body and `HTTPc_Form*Fmt`, so they cannot disagree.
+//!
+//! Does not own: the byte pieces (`proto::http::request`), the hook calls (`hooks.rs`), reading
+//! the application's table (`app.rs`).
+//!
+//! Without the feature every export answers `HTTPc_ERR_FEATURE_DIS` and nothing else of this
+//! file is linked.
+
+use super::app::{AppForm, FieldError, FormField, HookVal};
+use super::consts::*;
+use super::ffi::ErrOut;
+use super::objects::*;
+use super::request::content_type_name;
+use super::types::*;
+use crate::proto::http::request::{
+    form_close, form_pair, part_head, FormSink, Measure, Window, PART_END,
+};
+
+/// One step of a form body: entry `i` of the table, or (multipart) the close delimiter after
+/// the last entry.
+pub(crate) struct Step {
+    /// The entry; None for the close delimiter.
+    field: Option<FormField>,
+    multipart: bool,
+    /// Entries follow (an urlencoded pair then ends with `&`).
+    more: bool,
+}
+
+/// Number of steps of a form: one per entry, and the close delimiter of a multipart body.
+pub(crate) fn steps(form: &AppForm, multipart: bool) -> usize {
+    form.len() + usize::from(multipart)
+}
+
+/// Step `i` of a form (`i < steps(..)`). An urlencoded form takes `HTTPc_KEY_VAL` entries only,
+/// refused by their type before their object is read, as legacy.
+pub(crate) fn step(form: &AppForm, multipart: bool, i: usize) -> Result<Step, FieldError> {
+    let n = form.len();
+    let field = if i < n {
+        if !multipart && form.kind(i) != Some(HTTPc_FORM_FIELD_TYPE_KEY_VAL) {
+            return Err(FieldError::Type);
+        }
+        Some(form.field(i).ok_or(FieldError::Type)??)
+    } else {
+        None
+    };
+    Ok(Step {
+        field,
+        multipart,
+        more: i + 1 < n,
+    })
+}
+
+impl Step {
+    /// The bytes of this step the library writes itself: an urlencoded pair; a part's head,
+    /// value and CRLF; a hook part's head only (its value and CRLF follow, see [`Step::hook`]);
+    /// the close delimiter.
+    pub(crate) fn write_fixed(&self, s: &mut dyn FormSink) {
+        match (self.multipart, &self.field) {
+            (false, Some(FormField::KeyVal { key, val })) => {
+                form_pair(s, key.all(), val.all(), self.more)
+            }
+            (true, None) => form_close(s),
+            (true, Some(FormField::KeyVal { key, val })) => {
+                part_head(s, key.all(), None, None);
+                s.raw(val.all());
+                s.raw(PART_END);
+            }
+            (true, Some(FormField::Ext { key, .. })) => part_head(s, key.all(), None, None),
+            (
+                true,
+                Some(FormField::File {
+                    name,
+                    file_name,
+                    content_type,
+                    ..
+                }),
+            ) => part_head(
+                s,
+                name.all(),
+                Some(file_name.all()),
+                content_type_name(*content_type),
+            ),
+            // An urlencoded form has no other step (`step` refused other entries).
+            (false, _) => {}
+        }
+    }
+
+    /// The length of [`write_fixed`](Self::write_fixed)'s bytes; None past `u32::MAX`.
+    #[cfg_attr(not(feature = "form"), allow(dead_code))]
+    pub(crate) fn fixed_len(&self) -> Option<u32> {
+        let mut m = Measure::new();
+        self.write_fixed(&mut m);
+        m.total()
+    }
+
+    /// A value a hook gives after the fixed bytes (a multipart `HTTPc_KEY_VAL_EXT` or file).
+    /// [`PART_END`] follows it.
+    pub(crate) fn hook(&self) -> Option<HookVal> {
+        match self.field {
+            Some(FormField::Ext { val, .. } | FormField::File { val, .. }) => Some(val),
+            _ => None,
+        }
+    }
+
+    /// The whole step's length; None past `u32::MAX`.
+    fn len(&self) -> Option<u32> {
+        let mut m = Measure::new();
+        self.write_fixed(&mut m);
+        if let Some(v) = self.hook() {
+            m.add(v.len);
+            m.add(PART_END.len() as u32);
+        }
+        m.total()
+    }
+}
+
+/// The checks `HTTPc_ReqSend` makes of a form table, and its length (the `Content-Length`).
+pub(crate) fn form_len(form: &AppForm, multipart: bool) -> Result<u32, HTTPc_ERR> {
+    let mut total = Measure::new();
+    for i in 0..steps(form, multipart) {
+        let step = step(form, multipart, i).map_err(|e| match e {
+            FieldError::Type => HTTPc_ERR_FORM_TYPE_INVALID,
+            FieldError::Null => HTTPc_ERR_REQ_PARAM_FORM_FIELD_NULL_PTR,
+        })?;
+        total.add(
+            step.len()
+                .ok_or(HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN)?,
+        );
+    }
+    total
+        .total()
+        .ok_or(HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN)
+}
+
+// ----- The exports ---------------------------------------------------------------------------
+
+/// Writes an `application/x-www-form-urlencoded` body from a table of `HTTPc_KEY_VAL` entries
+/// into `p_buf`: the bytes `HTTPc_ReqSend` sends for the same table (`key=value` pairs,
+/// percent-encoded as legacy, joined by `&`). Returns their length (0 on error, or for an
+/// empty table).
+///
+/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_TYPE_INVALID` (an entry is not a
+/// `HTTPc_KEY_VAL`), `HTTPc_ERR_FORM_FIELD_INVALID` (a NULL object, or a NULL string whose
+/// length is not 0), `HTTPc_ERR_FORM_BUF_LEN_INVALID` (longer than `buf_len`: nothing is
+/// written), `HTTPc_ERR_FEATURE_DIS` (built without `form`). Needs no `HTTPc_Init`.
+///
+/// # Safety
+/// Valid or NULL pointers: `p_buf` writable for `buf_len` bytes, `form_tbl_size` entries at
+/// `p_form_tbl`, each pointing to a readable object of its type whose strings do not overlap
+/// `p_buf`.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_FormAppFmt(
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
+    form_tbl_size: CPU_INT16U,
+    p_err: *mut HTTPc_ERR,
+) -> CPU_INT32U {
+    // SAFETY: this function's contract.
+    unsafe { fmt(p_buf, buf_len, p_form_tbl, form_tbl_size, p_err, false) }
+}
+
+/// Writes a `multipart/form-data` body from a table of `HTTPc_KEY_VAL` entries into `p_buf`:
+/// the bytes `HTTPc_ReqSend` sends for the same table (one part per entry, legacy's boundary
+/// `rgifovj80325n`, the close delimiter; an empty table is the close delimiter alone). Returns
+/// their length (0 on error).
+///
+/// Errors: as `HTTPc_FormAppFmt`.
+///
+/// # Safety
+/// As `HTTPc_FormAppFmt`.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_FormMultipartFmt(
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
+    form_tbl_size: CPU_INT16U,
+    p_err: *mut HTTPc_ERR,
+) -> CPU_INT32U {
+    // SAFETY: this function's contract.
+    unsafe { fmt(p_buf, buf_len, p_form_tbl, form_tbl_size, p_err, true) }
+}
+
+/// `HTTPc_FormAppFmt` and `HTTPc_FormMultipartFmt`.
+///
+/// # Safety
+/// As `HTTPc_FormAppFmt`.
+unsafe fn fmt(
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
+    form_tbl_size: CPU_INT16U,
+    p_err: *mut HTTPc_ERR,
+    multipart: bool,
+) -> CPU_INT32U {
+    // SAFETY: the caller's contract.
+    let out = unsafe { ErrOut::new(p_err) };
+    let r = if !cfg!(feature = "form") {
+        Err(HTTPc_ERR_FEATURE_DIS)
+    } else if p_buf.is_null() || p_form_tbl.is_null() {
+        Err(HTTPc_ERR_NULL_PTR)
+    } else {
+        // SAFETY: the caller's contract: the entries, their objects and strings are readable,
+        // `p_buf` is writable for `buf_len` bytes and overlaps none of them.
+        unsafe {
+            let form = AppForm::new(p_form_tbl, form_tbl_size);
+            let buf = core::slice::from_raw_parts_mut(p_buf.cast::<u8>(), usize::from(buf_len));
+            fmt_into(&form, multipart, buf)
+        }
+    };
+    out.result(&r);
+    r.unwrap_or(0)
+}
+
+/// The body of a table of `HTTPc_KEY_VAL` entries written into `buf`: its length.
+fn fmt_into(form: &AppForm, multipart: bool, buf: &mut [u8]) -> Result<u32, HTTPc_ERR> {
+    // Legacy formats tables of key/value pairs only (a hook needs a connection).
+    for i in 0..form.len() {
+        if form.kind(i) != Some(HTTPc_FORM_FIELD_TYPE_KEY_VAL) {
+            return Err(HTTPc_ERR_FORM_TYPE_INVALID);
+        }
+    }
+    let mut len = Measure::new();
+    for i in 0..steps(form, multipart) {
+        step(form, multipart, i)
+            .map_err(|_| HTTPc_ERR_FORM_FIELD_INVALID)?
+            .write_fixed(&mut len);
+    }
+    let len = len
+        .total()
+        .filter(|&l| l as usize <= buf.len())
+        .ok_or(HTTPc_ERR_FORM_BUF_LEN_INVALID)?;
+    let mut w = Window::new(buf, 0);
+    for i in 0..steps(form, multipart) {
+        if let Ok(s) = step(form, multipart, i) {
+            s.write_fixed(&mut w);
+        }
+    }
+    Ok(len)
+}
+
+/// Makes `p_form_tbl` (one table entry) the key/value pair `p_key_val`.
+///
+/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `ValPtr` is
+/// NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
+///
+/// # Safety
+/// Valid or NULL pointers.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_FormAddKeyVal(
+    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
+    p_key_val: *mut HTTPc_KEY_VAL,
+    p_err: *mut HTTPc_ERR,
+) {
+    // SAFETY: this function's contract.
+    unsafe {
+        add(
+            p_form_tbl,
+            p_key_val,
+            HTTPc_FORM_FIELD_TYPE_KEY_VAL,
+            p_err,
+            |kv| !kv.KeyPtr.is_null() && !kv.ValPtr.is_null(),
+        )
+    }
+}
+
+/// Makes `p_form_tbl` (one table entry) the key with a hook-given value `p_key_val_ext`
+/// (multipart forms).
+///
+/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `OnValTx` is
+/// NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
+///
+/// # Safety
+/// Valid or NULL pointers.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_FormAddKeyValExt(
+    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
+    p_key_val_ext: *mut HTTPc_KEY_VAL_EXT,
+    p_err: *mut HTTPc_ERR,
+) {
+    // SAFETY: this function's contract.
+    unsafe {
+        add(
+            p_form_tbl,
+            p_key_val_ext,
+            HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT,
+            p_err,
+            |kv| !kv.KeyPtr.is_null() && kv.OnValTx.is_some(),
+        )
+    }
+}
+
+/// Makes `p_form_tbl` (one table entry) the file `p_file_obj` (multipart forms).
+///
+/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `NamePtr`, `FileNamePtr`
+/// or `OnFileTx` is NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
+///
+/// # Safety
+/// Valid or NULL pointers.
+#[no_mangle]
+pub unsafe extern "C" fn HTTPc_FormAddFile(
+    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
+    p_file_obj: *mut HTTPc_MULTIPART_FILE,
+    p_err: *mut HTTPc_ERR,
+) {
+    // SAFETY: this function's contract.
+    unsafe {
+        add(
+            p_form_tbl,
+            p_file_obj,
+            HTTPc_FORM_FIELD_TYPE_FILE,
+            p_err,
+            |f| !f.NamePtr.is_null() && !f.FileNamePtr.is_null() && f.OnFileTx.is_some(),
+        )
+    }
+}
+
+/// The three `HTTPc_FormAdd*`: checks the object as legacy, then sets the entry. Needs no
+/// `HTTPc_Init`, as legacy.
+///
+/// # Safety
+/// `tbl` NULL or writable, `obj` NULL or readable, `p_err` NULL or writable.
+unsafe fn add<T: Copy>(
+    tbl: *mut HTTPc_FORM_TBL_FIELD,
+    obj: *mut T,
+    kind: HTTPc_FORM_FIELD_TYPE,
+    p_err: *mut HTTPc_ERR,
+    valid: impl FnOnce(&T) -> bool,
+) {
+    // SAFETY: the caller's contract.
+    let out = unsafe { ErrOut::new(p_err) };
+    let r = if !cfg!(feature = "form") {
+        Err(HTTPc_ERR_FEATURE_DIS)
+    } else if tbl.is_null() || obj.is_null() {
+        Err(HTTPc_ERR_NULL_PTR)
+    // SAFETY: the caller's contract: a readable object.
+    } else if !valid(&unsafe { obj.read_unaligned() }) {
+        Err(HTTPc_ERR_FORM_FIELD_INVALID)
+    } else {
+        let entry = HTTPc_FORM_TBL_FIELD {
+            Type: kind,
+            FieldObjPtr: obj.cast(),
+        };
+        // SAFETY: the caller's contract: a writable entry.
+        unsafe { tbl.write_unaligned(entry) };
+        Ok(())
+    };
+    out.result(&r);
+}
