@@ -204,7 +204,7 @@ miri_capi() {
         rustup component add miri rust-src --toolchain nightly || return 1
     fi
     cargo +nightly miri test --test capi_api &&
-        cargo +nightly miri test --features chunk-tx --test capi_http &&
+        cargo +nightly miri test --features form,chunk-tx --test capi_http &&
         cargo +nightly miri test --lib -- capi::connbuf:: capi::app:: capi::state::
 }
 
