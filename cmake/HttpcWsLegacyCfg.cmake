@@ -10,11 +10,16 @@
 #   HTTPC_WS_CFG_QUERY_STR_EN      -> feature query-str
 #   HTTPC_WS_CFG_PERSISTENT_EN     -> feature persistent
 #   HTTPC_WS_CFG_WEBSOCKET_EN      -> feature websocket (the WebSocket client)
+#   HTTPC_WS_CFG_CHUNK_TX_EN       -> feature chunk-tx (plain requests, chunked bodies)
+#   HTTPC_WS_CFG_FORM_EN           -> feature form (plain requests, forms)
 #
-# All ON by default (the library's default features). When one is OFF the library is built
-# with --no-default-features and the features of the switches that are ON (plus
-# HTTPC_WS_CARGO_FEATURES). Output: HTTPC_WS_LEGACY_CFG_NO_DEFAULT (bool) and
-# HTTPC_WS_LEGACY_CFG_FEATURES (list).
+# The first seven are ON by default (the library's default features); when one is OFF the
+# library is built with --no-default-features and the features of the switches that are ON
+# (plus HTTPC_WS_CARGO_FEATURES). The last two are the plain-request client, not in the default
+# set yet: OFF by default, added when ON (Micrium's template http-c_cfg.h enables both, so a
+# legacy project that gives its header gets its REST calls). Output:
+# HTTPC_WS_LEGACY_CFG_NO_DEFAULT (bool), HTTPC_WS_LEGACY_CFG_FEATURES (list, for
+# --no-default-features) and HTTPC_WS_LEGACY_CFG_EXTRA (list, added in every case).
 
 set(HTTPC_WS_CFG_HEADER "" CACHE FILEPATH
     "The application's http-c_cfg.h: its HTTPc_CFG_*_EN switches pick the library's features")
@@ -50,8 +55,14 @@ if(HTTPC_WS_CFG_HEADER)
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${HTTPC_WS_CFG_HEADER}")
 endif()
 
+# The plain-request switches: features outside the default set.
+set(_httpc_ws_extra_switches
+    CHUNK_TX_EN chunk-tx
+    FORM_EN form)
+
 set(HTTPC_WS_LEGACY_CFG_NO_DEFAULT OFF)
 set(HTTPC_WS_LEGACY_CFG_FEATURES "")
+set(HTTPC_WS_LEGACY_CFG_EXTRA "")
 set(_httpc_ws_summary "")
 list(LENGTH _httpc_ws_switches _n)
 math(EXPR _last "${_n} - 1")
@@ -81,4 +92,31 @@ endforeach()
 if(HTTPC_WS_LEGACY_CFG_NO_DEFAULT)
     string(REPLACE ";" " " _httpc_ws_summary "${_httpc_ws_summary}")
     message(STATUS "httpc-ws: legacy configuration switches off: ${_httpc_ws_summary}")
+endif()
+
+list(LENGTH _httpc_ws_extra_switches _n)
+math(EXPR _last "${_n} - 1")
+foreach(_i RANGE 0 ${_last} 2)
+    math(EXPR _j "${_i} + 1")
+    list(GET _httpc_ws_extra_switches ${_i} _switch)
+    list(GET _httpc_ws_extra_switches ${_j} _feature)
+    option(HTTPC_WS_CFG_${_switch} "Legacy HTTPc_CFG_${_switch} (cargo feature ${_feature})" OFF)
+    set(_on ${HTTPC_WS_CFG_${_switch}})
+    foreach(_line IN LISTS _httpc_ws_cfg_defines)
+        if(_line MATCHES "define[ \t]+HTTPc_CFG_${_switch}[ \t]+([^ \t/]+)")
+            _httpc_ws_cfg_bool("${CMAKE_MATCH_1}" _v)
+            if(_v STREQUAL "")
+                message(FATAL_ERROR "httpc-ws: ${HTTPC_WS_CFG_HEADER}: HTTPc_CFG_${_switch} is "
+                                    "'${CMAKE_MATCH_1}', expected DEF_ENABLED or DEF_DISABLED")
+            endif()
+            set(_on ${_v})
+        endif()
+    endforeach()
+    if(_on)
+        list(APPEND HTTPC_WS_LEGACY_CFG_EXTRA ${_feature})
+    endif()
+endforeach()
+if(HTTPC_WS_LEGACY_CFG_EXTRA)
+    string(REPLACE ";" " " _httpc_ws_extra "${HTTPC_WS_LEGACY_CFG_EXTRA}")
+    message(STATUS "httpc-ws: legacy configuration switches on beyond the defaults: ${_httpc_ws_extra}")
 endif()

@@ -56,9 +56,10 @@ check_features_only() {
     FEATURES_ONLY=1 check "$@"
 }
 
-check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket MODE_BLOCK HDR_RX
-check all_off websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT
+# Micrium's template enables CHUNK_TX and FORM: the plain-request features come with them.
+check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket,chunk-tx,form MODE_BLOCK HDR_RX
+check all_off websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX FORM
 # Without the WebSocket client: the build follows (capi_profile needs it, so only the
 # features are checked here; tests/capi_http_liveness.rs covers that build).
-check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent WEBSOCKET
+check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form WEBSOCKET
 echo "legacy_cfg: 3 configurations checked"
