@@ -606,7 +606,13 @@ static void rest_then_websocket(const char *host, CPU_INT16U port, unsigned long
           "ok %u err %u server '%.*s' sent '%s'", (unsigned)ok, (unsigned)err, (int)T_BodyLen,
           (const char *)T_Body, want);
 
-    /* Then the WebSocket, on the same connection. */
+    /* Then the WebSocket, on the same connection (what an earlier run through another server
+     * recorded is forgotten first). */
+    pthread_mutex_lock(&T_Mutex);
+    T_WsOpen = 0;
+    T_WsRx = 0;
+    T_WsLen = 0u;
+    pthread_mutex_unlock(&T_Mutex);
     HTTPc_WebSockClr(&Ws, &err);
     HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN, (void *)(uintptr_t)ws_on_open, &err);
     HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_INIT,
