@@ -245,12 +245,13 @@ step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
 # with a component after cmake --install, pkg-config --static, a plain Makefile; no network.
 step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/consumers/run.sh)" \
     tests/consumers/run.sh
-# The 12 KB flash budget is reported (not met: 23.1 KB for the WebSocket-only default build);
-# 23 300 B is enforced as a regression ceiling (raised from 23 000 B by the legacy behaviour
+# The 12 KB flash budget is reported (not met: 23.3 KB for the WebSocket-only default build);
+# 23 500 B is enforced as a regression ceiling (raised from 23 000 B by the legacy behaviour
 # this round added to the WebSocket build: the query-string hook and percent-encoding, the
-# idle connection's close detection; the protocol core shrank by 0.7 KB meanwhile).
-step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 23300 B (12 KB budget reported)" \
-    scripts/footprint.sh --flash-budget-warn --flash-ceiling 23300
+# idle connection's close detection, and the HTTPc_ReqSend / HTTPc_Form* exports every image
+# now references; the protocol core shrank by 0.7 KB meanwhile).
+step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 23500 B (12 KB budget reported)" \
+    scripts/footprint.sh --flash-budget-warn --flash-ceiling 23500
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
 # header hooks, no query table (12 KB budget reported, not met yet).
 step "footprint of the smallest profile (cargo --no-default-features --features websocket)" \

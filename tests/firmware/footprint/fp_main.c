@@ -119,6 +119,13 @@ int main(void)
         Sink = HTTPc_WebSockUpgrade(&Conn, &Req, &Resp, &Ws, (CPU_CHAR *)p, (CPU_INT16U)Knob, f, &err);
         Sink = HTTPc_WebSockSend(&Conn, &Msg, (HTTPc_WEBSOCK_MSG_TYPE)Knob, (CPU_CHAR *)p, Knob, f, &err);
         Sink = HTTPc_WebSockFmtCloseMsg((HTTPc_WEBSOCK_CLOSE_CODE)Knob, (CPU_CHAR *)p, Buf, (CPU_INT16U)Knob, &err);
+        /* Plain requests and forms (features http, form: without them, FEATURE_DIS stubs). */
+        Sink = HTTPc_ReqSend(&Conn, &Req, &Resp, (HTTP_METHOD)Knob, (CPU_CHAR *)p, (CPU_INT16U)Knob, f, &err);
+        Sink = HTTPc_FormAppFmt(Buf, (CPU_INT16U)Knob, (HTTPc_FORM_TBL_FIELD *)p, (CPU_INT16U)Knob, &err);
+        Sink = HTTPc_FormMultipartFmt(Buf, (CPU_INT16U)Knob, (HTTPc_FORM_TBL_FIELD *)p, (CPU_INT16U)Knob, &err);
+        HTTPc_FormAddKeyVal((HTTPc_FORM_TBL_FIELD *)p, (HTTPc_KEY_VAL *)p, &err);
+        HTTPc_FormAddKeyValExt((HTTPc_FORM_TBL_FIELD *)p, (HTTPc_KEY_VAL_EXT *)p, &err);
+        HTTPc_FormAddFile((HTTPc_FORM_TBL_FIELD *)p, (HTTPc_MULTIPART_FILE *)p, &err);
         Sink = HTTPc_TaskHandler();
         HTTPc_ConnClose(&Conn, f, &err);
         HTTPc_Reset(&err);
