@@ -12,14 +12,16 @@
 #   HTTPC_WS_CFG_WEBSOCKET_EN      -> feature websocket (the WebSocket client)
 #   HTTPC_WS_CFG_CHUNK_TX_EN       -> feature chunk-tx (plain requests, chunked bodies)
 #   HTTPC_WS_CFG_FORM_EN           -> feature form (plain requests, forms)
+#   HTTPC_WS_CFG_HTTP_EN           -> feature http (plain requests: HTTPc_ReqSend). Not a legacy
+#                                  switch (legacy always builds HTTPc_ReqSend); a header may
+#                                  still define HTTPc_CFG_HTTP_EN DEF_DISABLED for a
+#                                  WebSocket-only build (chunk-tx and form need it: they bring it)
 #
-# The first seven are ON by default (the library's default features); when one is OFF the
-# library is built with --no-default-features and the features of the switches that are ON
-# (plus HTTPC_WS_CARGO_FEATURES). The last two are the plain-request client, not in the default
-# set yet: OFF by default, added when ON (Micrium's template http-c_cfg.h enables both, so a
-# legacy project that gives its header gets its REST calls). Output:
-# HTTPC_WS_LEGACY_CFG_NO_DEFAULT (bool), HTTPC_WS_LEGACY_CFG_FEATURES (list, for
-# --no-default-features) and HTTPC_WS_LEGACY_CFG_EXTRA (list, added in every case).
+# All are ON by default (the library's default features, the whole legacy client as Micrium's
+# template configures it); when one is OFF the library is built with --no-default-features and
+# the features of the switches that are ON (plus HTTPC_WS_CARGO_FEATURES). Output:
+# HTTPC_WS_LEGACY_CFG_NO_DEFAULT (bool) and HTTPC_WS_LEGACY_CFG_FEATURES (list, for
+# --no-default-features).
 
 set(HTTPC_WS_CFG_HEADER "" CACHE FILEPATH
     "The application's http-c_cfg.h: its HTTPc_CFG_*_EN switches pick the library's features")
@@ -31,7 +33,10 @@ set(_httpc_ws_switches
     HDR_TX_EN hdr-tx
     QUERY_STR_EN query-str
     PERSISTENT_EN persistent
-    WEBSOCKET_EN websocket)
+    WEBSOCKET_EN websocket
+    CHUNK_TX_EN chunk-tx
+    FORM_EN form
+    HTTP_EN http)
 
 # Values a legacy configuration may spell a switch with.
 function(_httpc_ws_cfg_bool value out)
@@ -55,11 +60,6 @@ if(HTTPC_WS_CFG_HEADER)
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${HTTPC_WS_CFG_HEADER}")
 endif()
 
-# The plain-request switches: features outside the default set.
-set(_httpc_ws_extra_switches
-    CHUNK_TX_EN chunk-tx
-    FORM_EN form)
-
 # _httpc_ws_cfg_switch(SWITCH FEATURE DEFAULT OUT): the option HTTPC_WS_CFG_<SWITCH> (DEFAULT
 # when nothing sets it), overridden by the header's #define when it has one; ON or OFF in OUT.
 function(_httpc_ws_cfg_switch switch feature default out)
@@ -80,7 +80,6 @@ endfunction()
 
 set(HTTPC_WS_LEGACY_CFG_NO_DEFAULT OFF)
 set(HTTPC_WS_LEGACY_CFG_FEATURES "")
-set(HTTPC_WS_LEGACY_CFG_EXTRA "")
 set(_httpc_ws_summary "")
 list(LENGTH _httpc_ws_switches _n)
 math(EXPR _last "${_n} - 1")
@@ -101,18 +100,3 @@ if(HTTPC_WS_LEGACY_CFG_NO_DEFAULT)
     message(STATUS "httpc-ws: legacy configuration switches off: ${_httpc_ws_summary}")
 endif()
 
-list(LENGTH _httpc_ws_extra_switches _n)
-math(EXPR _last "${_n} - 1")
-foreach(_i RANGE 0 ${_last} 2)
-    math(EXPR _j "${_i} + 1")
-    list(GET _httpc_ws_extra_switches ${_i} _switch)
-    list(GET _httpc_ws_extra_switches ${_j} _feature)
-    _httpc_ws_cfg_switch(${_switch} ${_feature} OFF _on)
-    if(_on)
-        list(APPEND HTTPC_WS_LEGACY_CFG_EXTRA ${_feature})
-    endif()
-endforeach()
-if(HTTPC_WS_LEGACY_CFG_EXTRA)
-    string(REPLACE ";" " " _httpc_ws_extra "${HTTPC_WS_LEGACY_CFG_EXTRA}")
-    message(STATUS "httpc-ws: legacy configuration switches on beyond the defaults: ${_httpc_ws_extra}")
-endif()

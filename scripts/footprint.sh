@@ -6,7 +6,7 @@
 #
 # --no-default-features / --features LIST measure another feature set of the library (the
 # http-c_cfg.h switches, Cargo.toml); the stack run is skipped then (the echo test needs the
-# default features) and the budgets are reported, not enforced.
+# default features) and the 12 KB budget is reported, not enforced (--flash-ceiling still is).
 # For Cortex-M4F (thumbv7em-none-eabihf) and Cortex-M0 (thumbv6m-none-eabi), at opt-level z
 # (cargo profile release) and s (profile release-s):
 #   flash (.text + .rodata) and RAM (.data + .bss) that the library adds to a linked firmware:
@@ -47,7 +47,7 @@ CEILING=
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-stack) STACK=0; shift ;;
-        # The 12 KB flash budget is not met yet (22.8 KB today): scripts/test.sh passes this so CI
+        # The 12 KB flash budget is not met yet (33.5 KB today, 20 KB for the smallest profile): scripts/test.sh passes this so CI
         # keeps enforcing the heap, panic-path and stack checks while the figure is reported.
         --flash-budget-warn) FLASH_ENFORCED=0; shift ;;
         --flash-ceiling) CEILING=$2; shift 2 ;;
@@ -61,7 +61,6 @@ done
 if [ "$CUSTOM" = 1 ]; then
     STACK=0
     FLASH_ENFORCED=0
-    CEILING=
 fi
 
 BUDGET_FLASH=12288

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The legacy http-c_cfg.h switches pick the library's cargo features (cmake/HttpcWsLegacyCfg.cmake),
 # and the library built that way answers HTTPc_ERR_FEATURE_DIS for exactly the switches that
-# are off (tests/capi_profile.rs), for two configurations: blocking calls and the response-header
-# hook off; everything off.
+# are off (tests/capi_profile.rs), for three configurations: blocking calls and the response-header
+# hook off; every legacy switch off (HTTPc_ReqSend stays, as in legacy); that and our own
+# HTTPc_CFG_HTTP_EN off too (the smallest WebSocket profile). A fourth, without the WebSocket
+# client, checks the features only.
 #
 #   tests/legacy_cfg/run.sh            (from anywhere; uses a temporary build directory)
 set -euo pipefail
@@ -25,6 +27,8 @@ cfg_header() {
             case " $* " in *" $sw "*) v=DEF_DISABLED ;; esac
             printf '#define  HTTPc_CFG_%-20s %s    /* See Note #1. */\n' "${sw}_EN" "$v"
         done
+        # Not a legacy switch: only a header that wants plain requests out has it.
+        case " $* " in *" HTTP "*) echo "#define  HTTPc_CFG_HTTP_EN             DEF_DISABLED" ;; esac
         echo "#endif"
     } >"$file"
 }
@@ -57,9 +61,12 @@ check_features_only() {
 }
 
 # Micrium's template enables CHUNK_TX and FORM: the plain-request features come with them.
-check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket,chunk-tx,form MODE_BLOCK HDR_RX
-check all_off websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX FORM
+check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket,chunk-tx,form,http MODE_BLOCK HDR_RX
+check all_off websocket,http MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX FORM
+check all_off_ws_only websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX \
+    FORM HTTP
 # Without the WebSocket client: the build follows (capi_profile needs it, so only the
 # features are checked here; tests/capi_http_liveness.rs covers that build).
-check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form WEBSOCKET
-echo "legacy_cfg: 3 configurations checked"
+check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form,http \
+    WEBSOCKET
+echo "legacy_cfg: 4 configurations checked"
