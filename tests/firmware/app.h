@@ -22,6 +22,9 @@ extern uint32_t AppOpenedAt_ms;
 
 /* The echo test sequence against tests/servers/echo_server.py; 0 when every check passed. */
 int app_echo(const APP_ARGS *p_args);
+/* REST calls, then a WebSocket on the same connection, against tests/servers/aio_server.py; 0
+ * when every check passed. */
+int app_rest(const APP_ARGS *p_args);
 /* One Autobahn|Testsuite session (the harness boots once per case); 0 when the session ran. */
 int app_autobahn(const APP_ARGS *p_args);
 /* TLS image: HTTPc_ConnOpen must be refused for the certificate (tls/app_refuse.c); 0 when it was,

@@ -10,6 +10,9 @@
  *
  *   mode=echo        (default) the echo test sequence (app_echo.c); with path=/server-ping it
  *                    checks the pong that answers the server's ping
+ *   mode=rest        REST calls (HTTPc_ReqSend) then a WebSocket on the same persistent
+ *                    connection, against tests/servers/aio_server.py (app_rest.c; not in the
+ *                    TLS image)
  *   mode=autobahn    one Autobahn|Testsuite session on `path` (app_autobahn.c; not in the TLS
  *                    image)
  *   mode=refuse      TLS image: the connection must be refused (tls/app_refuse.c)
@@ -90,6 +93,8 @@ int main(void)
     } else if (fw_strcmp(args.mode, "refuse") == 0) {
         rc = app_refuse(&args);
 #else
+    } else if (fw_strcmp(args.mode, "rest") == 0) {
+        rc = app_rest(&args);
     } else if (fw_strcmp(args.mode, "autobahn") == 0) {
         rc = app_autobahn(&args);
 #endif

@@ -2,9 +2,12 @@
 # Boot the httpc-ws firmware example in QEMU against the real Python echo server.
 #
 #   tests/firmware/run.sh --elf FILE [--net uart|eth] [--machine mps2-an386] [--path /echo]
-#                         [--timeout S] [--stack] [--log FILE] [-- KEY=VALUE ...]
+#                         [--server echo|aio] [--timeout S] [--stack] [--log FILE]
+#                         [-- KEY=VALUE ...]
 #
-# Starts tests/servers/echo_server.py on 127.0.0.1 (scripts/lib/servers.sh, a free port), boots
+# Starts tests/servers/echo_server.py (--server echo, the default; the firmware's mode=echo) or
+# tests/servers/aio_server.py (--server aio: aiohttp, REST and WebSocket on one connection; the
+# firmware's mode=rest) on 127.0.0.1 (scripts/lib/servers.sh, a free port), boots
 # `qemu-system-arm -M MACHINE`, semihosting on (the firmware prints through it and exits with its
 # status), no monitor, no gdb stub, no display. The network, by --net:
 #   uart (default; httpc_ws_firmware.elf): the board's first UART attached to a TCP connection to
@@ -14,7 +17,7 @@
 #        (-nic user,model=lan9118: slirp, no host forwarding, so it listens nowhere); the
 #        firmware's own TCP/IP stack connects to the server at 10.0.2.2:N, which slirp turns into
 #        a connection to 127.0.0.1:N.
-# The firmware's arguments go through the semihosting command line: mode=echo path=PATH port=N
+# The firmware's arguments go through the semihosting command line: mode=echo|rest path=PATH port=N
 # (and host=10.0.2.2 with eth), plus --stack (stack=1) and any KEY=VALUE after --.
 #
 # Exit status: the firmware's (0: every check passed) when it also printed "RESULT: PASS";
@@ -24,12 +27,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
 
 ELF=
 NET=uart
 MACHINE=mps2-an386
 FW_PATH=/echo
+SERVER=echo
 TIMEOUT=240
 STACK=0
 LOG=
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
         --net) NET=$2; shift 2 ;;
         --machine) MACHINE=$2; shift 2 ;;
         --path) FW_PATH=$2; shift 2 ;;
+        --server) SERVER=$2; shift 2 ;;
         --timeout) TIMEOUT=$2; shift 2 ;;
         --stack) STACK=1; shift ;;
         --log) LOG=$2; shift 2 ;;
@@ -51,6 +56,7 @@ done
 [ -n "$ELF" ] || { usage >&2; exit 2; }
 [ -f "$ELF" ] || { echo "run.sh: no firmware image $ELF" >&2; exit 2; }
 case "$NET" in uart|eth) ;; *) echo "run.sh: --net uart|eth, not $NET" >&2; exit 2 ;; esac
+case "$SERVER" in echo|aio) ;; *) echo "run.sh: --server echo|aio, not $SERVER" >&2; exit 2 ;; esac
 
 QEMU=$(command -v qemu-system-arm || true)
 if [ -z "$QEMU" ]; then
@@ -82,9 +88,15 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_echo_server ECHO_PORT
+if [ "$SERVER" = aio ]; then
+    start_aio_server ECHO_PORT
+    FW_MODE=rest
+else
+    start_echo_server ECHO_PORT
+    FW_MODE=echo
+fi
 
-SEMI="enable=on,target=native$(sh_arg httpc_ws_firmware)$(sh_arg mode=echo)$(sh_arg "path=$FW_PATH")$(sh_arg "port=$ECHO_PORT")"
+SEMI="enable=on,target=native$(sh_arg httpc_ws_firmware)$(sh_arg "mode=$FW_MODE")$(sh_arg "path=$FW_PATH")$(sh_arg "port=$ECHO_PORT")"
 [ "$STACK" = 1 ] && SEMI+=$(sh_arg stack=1)
 qemu_net "$NET" "$ECHO_PORT"
 SEMI+=$NET_SEMI

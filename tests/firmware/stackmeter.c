@@ -19,7 +19,7 @@ static const char *const Names[SM_COUNT] = {
     "HTTPc_WebSockSetParam", "HTTPc_WebSockMsgClr", "HTTPc_WebSockMsgSetParam",
     "HTTPc_WebSockUpgrade (blocking)", "HTTPc_WebSockSend (blocking)",
     "HTTPc_WebSockSend (no-block)", "HTTPc_WebSockFmtCloseMsg", "HTTPc_ConnClose",
-    "HTTPc_TaskHandler (one pass)",
+    "HTTPc_TaskHandler (one pass)", "HTTPc_ReqSend (blocking)",
 };
 
 static uint32_t MaxDepth[SM_COUNT];
