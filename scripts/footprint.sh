@@ -22,7 +22,8 @@
 #   sizeof of every public object on the 32-bit target (tests/firmware/footprint/fp_sizes.c);
 #   the deepest stack of one HTTPc_TaskHandler() pass and of each API call: the firmware example
 #     (linked against that library build) runs its echo test in QEMU against the real Python
-#     echo server with stack painting (tests/firmware/run.sh --stack); --no-stack skips it.
+#     echo server, then its REST test (HTTPc_ReqSend) against the aiohttp server, with stack
+#     painting (tests/firmware/run.sh --stack); --no-stack skips it.
 # Checks (exit 1 when one fails; every measurement is printed first):
 #   - the complete library on thumbv7em at opt-level z adds at most 12 KB (12288 B) of flash
 #     (--flash-budget-warn: reported, not enforced); with --flash-ceiling, at most BYTES, enforced
@@ -191,14 +192,20 @@ for core in m4 m0; do
             fw=$OUT/fw-$k.elf
             link "$fw" "$lib" "$core" -- "$FW/startup.c" "$FW/board_mps2.c" "$FW/semihost.c" "$FW/fwlib.c" \
                 "$FW/port_uart.c" "$FW/wiretap.c" "$FW/stackmeter.c" "$FW/main.c" "$FW/app_echo.c" \
-                "$FW/app_autobahn.c" "$ROOT/c_examples/common/autobahn_echo.c"
+                "$FW/app_rest.c" "$FW/app_autobahn.c" "$ROOT/c_examples/common/autobahn_echo.c"
             rc=0
+            # The WebSocket echo sequence, then the REST-then-WebSocket one (HTTPc_ReqSend).
             "$ROOT/tests/firmware/run.sh" --elf "$fw" --machine "$(machine_for "$core")" --stack \
                 --log "$OUT/stack-$k.log" >/dev/null 2>&1 || rc=$?
+            if [ "$rc" = 0 ]; then
+                "$ROOT/tests/firmware/run.sh" --elf "$fw" --machine "$(machine_for "$core")" --stack \
+                    --server aio --log "$OUT/stack-rest-$k.log" >/dev/null 2>&1 || rc=$?
+                grep '^STACK HTTPc_ReqSend' "$OUT/stack-rest-$k.log" >>"$OUT/stack-$k.log" || true
+            fi
             if [ "$rc" = 77 ]; then
                 say "stack $k: skipped (no QEMU or no Python venv)"
             elif [ "$rc" != 0 ]; then
-                fail "stack $k: the firmware echo test failed (exit $rc, log target/footprint/stack-$k.log)"
+                fail "stack $k: the firmware echo or REST test failed (exit $rc, logs target/footprint/stack-*$k.log)"
             else
                 STACKMAX[$k]=$(awk '/^STACK HTTPc_/ { v = $(NF - 2) + 0; if (v > m) m = v } END { print m + 0 }' "$OUT/stack-$k.log")
             fi
