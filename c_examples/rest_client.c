@@ -7,8 +7,9 @@
 *               persistent connection, a GET with a query string and a POST of a JSON body, the
 *               response body streamed through the response-body hook.  Moving it from the
 *               legacy client took the same two lines as any httpc-ws application, marked
-*               "httpc-ws: added".  The library must be built with plain requests (cargo feature
-*               http; with CMake, -DHTTPC_WS_CARGO_FEATURES=http).
+*               "httpc-ws: added".  Plain requests are in the library's default build (a
+*               WebSocket-only build, without the cargo feature http, answers
+*               HTTPc_ERR_FEATURE_DIS).
 *
 *               SPDX-License-Identifier: Apache-2.0
 *********************************************************************************************************
