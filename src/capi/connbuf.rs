@@ -3,13 +3,21 @@
 //!
 //! Layout once the WebSocket is open: the receive region `[0, rx_cap)` holds received bytes not
 //! yet consumed at `[rx_start, rx_end)`; the send region `[rx_cap, len)` holds the frame being
-//! written, of which `[tx_start, tx_end)` still has to go. During the upgrade the request is
-//! written over the whole buffer first, then the response is read into the receive region.
+//! written, of which `[tx_start, tx_end)` still has to go. A frame written while nothing
+//! received waits may borrow the receive region down to a reserve (`tx_base`): a large message
+//! then leaves in few large writes; receiving meanwhile stops short of the pending bytes. During
+//! the upgrade the request is written over the whole buffer first, then the response is read
+//! into the receive region.
 //!
 //! Invariants, kept by every method (cursors are clamped, never trusted):
-//! `rx_start <= rx_end <= rx_cap()` and `tx_start <= tx_end <= len`.
+//! `rx_start <= rx_end <= rx_limit() <= rx_cap()` and `tx_start <= tx_end <= len`.
 
 use crate::proto::session::MAX_CONTROL_FRAME;
+
+/// Receive room a borrowing frame leaves (at least; a sixteenth of larger buffers): more than a
+/// whole control frame, so pings, pongs and Close frames are still read, and data delivered,
+/// while a large message goes out.
+const RX_RESERVE: usize = 512;
 
 /// The application's connection buffer and its cursors.
 #[repr(C)]
@@ -93,6 +101,28 @@ impl ConnBuf {
         self.len().saturating_sub(self.tx_cap())
     }
 
+    /// End of what may be received into now: the receive region, short of the bytes a pending
+    /// frame that borrowed it still has to send.
+    fn rx_limit(&self) -> usize {
+        let cap = self.rx_cap();
+        if self.tx_is_empty() {
+            cap
+        } else {
+            cap.min(usize::from(self.tx_start))
+        }
+    }
+
+    /// Start of the send region for the next frame: the end of the receive region, or, when
+    /// nothing received waits, the reserve (the rest of the receive region is idle then).
+    fn tx_base(&self) -> usize {
+        let cap = self.rx_cap();
+        if self.rx_start == self.rx_end && !self.rx_whole {
+            cap.min(RX_RESERVE.max(self.len() / 16))
+        } else {
+            cap
+        }
+    }
+
     /// Both regions empty, split as for a WebSocket.
     pub(crate) fn reset(&mut self) {
         self.rx_clear();
@@ -135,7 +165,7 @@ impl ConnBuf {
 
     /// The receive region can take more bytes (after compaction).
     pub(crate) fn rx_has_room(&self) -> bool {
-        self.rx_start > 0 || usize::from(self.rx_end) < self.rx_cap()
+        self.rx_start > 0 || usize::from(self.rx_end) < self.rx_limit()
     }
 
     /// The region is full of one unconsumed piece: a line (or head) longer than it.
@@ -150,11 +180,11 @@ impl ConnBuf {
         let (start, end, cap) = (
             usize::from(self.rx_start),
             usize::from(self.rx_end),
-            self.rx_cap(),
+            self.rx_limit(),
         );
         if start == end {
             self.rx_clear();
-        } else if start > 0 && cap - end < cap / 2 {
+        } else if start > 0 && cap.saturating_sub(end) < cap / 2 {
             // Rare now, so a plain loop (`copy_within` would link a panic path).
             crate::proto::bytes::move_to_front(self.mem(), start, end);
             self.rx_end -= self.rx_start;
@@ -166,7 +196,7 @@ impl ConnBuf {
 
     /// `n` bytes were written into [`rx_space`](Self::rx_space).
     pub(crate) fn rx_commit(&mut self, n: usize) {
-        let room = self.rx_cap().saturating_sub(usize::from(self.rx_end));
+        let room = self.rx_limit().saturating_sub(usize::from(self.rx_end));
         self.rx_end += n.min(room) as u16;
     }
 
@@ -199,9 +229,9 @@ impl ConnBuf {
         self.tx_end = 0;
     }
 
-    /// The send region, to write the next frame into.
+    /// The send region, to write the next frame into (call with nothing pending).
     pub(crate) fn tx_region(&mut self) -> &mut [u8] {
-        let from = self.rx_cap();
+        let from = self.tx_base();
         self.mem().get_mut(from..).unwrap_or(&mut [])
     }
 
@@ -209,7 +239,7 @@ impl ConnBuf {
     // A `memcpy` call: smaller and much faster than a byte loop, and unlike `copy_from_slice`
     // no panic path at opt-level z.
     pub(crate) fn tx_copy_in(&mut self, off: usize, src: &[u8]) -> usize {
-        let at = self.rx_cap() + off;
+        let at = self.tx_base() + off;
         let n = src.len().min(self.len().saturating_sub(at));
         if n > 0 {
             // SAFETY: `at + n <= len` (just computed), inside the buffer `lend` was given;
@@ -221,12 +251,12 @@ impl ConnBuf {
 
     /// Pointer to byte `off` of the send region, for a hook that writes there during its call.
     pub(crate) fn tx_region_ptr(&mut self, off: usize) -> *mut u8 {
-        self.ptr.wrapping_add(self.rx_cap() + off)
+        self.ptr.wrapping_add(self.tx_base() + off)
     }
 
     /// Bytes `[from, to)` of the send region are to be sent (clamped to the region).
     pub(crate) fn tx_queue(&mut self, from: usize, to: usize) {
-        let cap = self.rx_cap();
+        let cap = self.tx_base();
         let end = (cap + to).min(self.len());
         self.tx_start = (cap + from).min(end) as u16;
         self.tx_end = end as u16;
@@ -399,6 +429,53 @@ mod tests {
         assert_eq!(b.tx_pending(), b"GET ");
         b.tx_queue_whole(100_000);
         assert_eq!(b.tx_pending().len(), len);
+    }
+
+    #[test]
+    fn an_idle_receive_region_is_lent_to_a_large_frame_and_given_back() {
+        let mut mem = vec![0u8; 8192];
+        let mut b = lent(&mut mem);
+        let (cap, len) = (b.rx_cap(), b.len());
+        assert_eq!(cap, 6144);
+        // Nothing received waits: the frame may use all but the reserve.
+        assert_eq!(b.tx_region().len(), len - 512);
+        b.tx_region()[0] = 7;
+        b.tx_queue(0, len - 512);
+        assert_eq!(b.tx_pending().len(), len - 512);
+        // Receiving meanwhile stops at the reserve, never over the pending bytes.
+        assert_eq!(b.rx_space().len(), 512);
+        b.rx_commit(10_000);
+        assert_eq!(b.rx_data().len(), 512);
+        assert!(!b.rx_has_room());
+        assert_eq!(b.tx_pending()[0], 7, "the pending frame is intact");
+        // Sent bytes free their part of the region again.
+        b.tx_advance(1000);
+        b.rx_consume(100);
+        assert!(b.rx_has_room());
+        assert_eq!(b.rx_space().len(), 1512 - 512);
+        b.tx_advance(len);
+        assert!(b.tx_is_empty());
+        assert_eq!(b.rx_space().len(), cap - 512);
+        // Received bytes wait: the next frame stays in the send region proper.
+        assert_eq!(b.tx_region().len(), len - cap);
+        let p = b.tx_region_ptr(0);
+        assert_eq!(p.cast_const(), b.tx_region().as_ptr());
+        b.tx_queue(0, 3);
+        assert_eq!(b.tx_pending().as_ptr(), b.tx_region().as_ptr());
+    }
+
+    #[test]
+    fn small_buffers_keep_their_split() {
+        let mut mem = vec![0u8; 600];
+        let mut b = lent(&mut mem);
+        assert_eq!(b.tx_region().len(), 600 - 450);
+        let mut mem = vec![0u8; 1024];
+        let mut b = lent(&mut mem);
+        assert_eq!(
+            b.tx_region().len(),
+            1024 - 512,
+            "half: the reserve is 512 bytes"
+        );
     }
 
     #[test]

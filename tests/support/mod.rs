@@ -447,6 +447,11 @@ pub struct Sock {
     pub received: Cell<usize>,
     /// Every byte the client sent.
     pub tx: RefCell<Vec<u8>>,
+    /// Each send that moved bytes: how many, and from where (the address).
+    pub sends: RefCell<Vec<usize>>,
+    pub sends_from: RefCell<Vec<usize>>,
+    /// Each receive that moved bytes: where to (the address) and how many.
+    pub recvs: RefCell<Vec<(usize, usize)>>,
     /// `Close` calls for this socket.
     pub closes: Cell<u32>,
     /// Send/Recv/ConnectPoll calls after `Close`.
@@ -659,6 +664,9 @@ impl World {
             tx_storm: Cell::new(0),
             received: Cell::new(0),
             tx: RefCell::new(Vec::new()),
+            sends: RefCell::new(Vec::new()),
+            sends_from: RefCell::new(Vec::new()),
+            recvs: RefCell::new(Vec::new()),
             closes: Cell::new(0),
             after_close: Cell::new(0),
             before_connected: Cell::new(0),
@@ -853,6 +861,8 @@ pub unsafe extern "C" fn port_send(
         }
         let data = unsafe { std::slice::from_raw_parts(p_data, n) };
         s.tx.borrow_mut().extend_from_slice(data);
+        s.sends.borrow_mut().push(data.len());
+        s.sends_from.borrow_mut().push(data.as_ptr() as usize);
         s.release();
         n as CPU_INT32S
     })
@@ -906,6 +916,7 @@ pub unsafe extern "C" fn port_recv(
         out[na..].copy_from_slice(&b[..n - na]);
         rx.drain(..n);
         s.received.set(s.received.get() + n);
+        s.recvs.borrow_mut().push((p_buf as usize, n));
         n as CPU_INT32S
     })
 }

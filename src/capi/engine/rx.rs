@@ -7,7 +7,8 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
-use super::super::state::RxDelivery;
+use super::super::port::{Io, Port};
+use super::super::state::{rx_err, RxDelivery};
 use super::close::ws_error;
 use crate::proto::close::CloseError;
 use crate::proto::frame::FrameError;
@@ -163,6 +164,54 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             Act::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
     }
+}
+
+/// Frames whose payload still to come is shorter than this are read through the connection
+/// buffer as usual (a direct read would cost a system call for a few bytes).
+const DIRECT_MIN: u32 = 512;
+
+/// Receives the rest of the current data frame straight into the application's buffer, in
+/// buffer mode, when nothing received waits and all of it fits there: no copy, and a large
+/// message arrives in as few reads as the socket allows. The payload goes through the session
+/// as if it had been buffered (UTF-8 checked as it arrives). None when this does not apply
+/// (the caller then receives into the connection buffer).
+pub(super) fn receive_direct(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    now: u32,
+) -> Option<Result<bool, HTTPc_ERR>> {
+    let (s, ws) = h.conn_ws(c)?;
+    let (frame_len, left) = ws.session.rx_frame_progress()?;
+    if left < DIRECT_MIN || ws.rx.buf.is_null() || !s.buf.rx_data().is_empty() {
+        return None;
+    }
+    if frame_len == left {
+        ws.rx.buf.fragment_starts(frame_len);
+    }
+    // Past the bound: the buffered path fails it with 1009.
+    let dst = ws.rx.buf.spare().get_mut(..left as usize)?;
+    let n = match port.recv(s.handle, dst) {
+        Io::Done(n) => n.min(dst.len()),
+        Io::WouldBlock => return Some(Ok(false)),
+        io => return Some(Err(rx_err(io))),
+    };
+    let failed = match ws.session.read(dst.get(..n).unwrap_or(&[]), now).1 {
+        RxEvent::Data { bytes, .. } => {
+            let taken = bytes.len();
+            ws.session.consume_data(taken);
+            ws.rx.buf.commit(taken);
+            None
+        }
+        RxEvent::Failed(e) => Some(e),
+        // Not reading any more (closing after a failure): the bytes are dropped, as buffered
+        // ones would be.
+        _ => None,
+    };
+    if let Some(e) = failed {
+        ws_error(h, c, protocol_err(e));
+    }
+    Some(Ok(n > 0))
 }
 
 /// A local failure (not the server's fault as such): fail the connection with 1009 and report.

@@ -7,7 +7,7 @@ use super::super::handle::Conn;
 use super::super::port::Port;
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
-use super::rx::deliver;
+use super::rx::{deliver, receive_direct};
 use super::tx::produce_and_flush;
 use super::{RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::session::{elapsed_ms, TimerEvent};
@@ -28,7 +28,11 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            match receive(h, port, c) {
+            let got = match receive_direct(h, port, c, now) {
+                Some(got) => got,
+                None => receive(h, port, c),
+            };
+            match got {
                 Ok(got) => progress |= got,
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);

@@ -1,0 +1,339 @@
+//! Large messages through a small connection buffer, with the scripted port (`tests/support`):
+//! a frame whose rest is received straight into the application's buffer (buffer mode: no
+//! copy, few reads), still checked as it arrives (UTF-8, bounds); and a message sent in large
+//! writes, its frame borrowing the idle receive region, while what the server sends meanwhile
+//! is still read and answered without touching the bytes waiting to go.
+
+mod support;
+
+use support::*;
+
+const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
+
+/// Opens `o` on a socket that answers the upgrade with a valid 101 plus `server`; pumps until
+/// OnOpen. `max_msg`: `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX` (0: not set).
+fn open_ws(o: &Objs, host: &str, server: &[u8], max_msg: u32) -> std::rc::Rc<Sock> {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    let mut bytes = response_101(b"");
+    bytes.extend_from_slice(server);
+    sock.push(Gate::Request, Item::Bytes(bytes));
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(max_msg), HTTPc_ERR_NONE);
+        let mut err = 0;
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
+        o.upgrade(NB, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
+    sock
+}
+
+fn finish(o: &Objs) -> Summary {
+    assert!(
+        o.pump_until(400, 10, || o.ended()),
+        "connection did not end"
+    );
+    summary(o, true)
+}
+
+/// Asserts `got == want` without printing kilobytes: the lengths and the first difference.
+fn same(got: &[Vec<u8>], want: &[Vec<u8>]) {
+    assert_eq!(got.len(), want.len(), "message count");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let diff = g.iter().zip(w.iter()).position(|(a, b)| a != b);
+        assert!(
+            g.len() == w.len() && diff.is_none(),
+            "message {i}: {} bytes, want {}, first difference at {diff:?}",
+            g.len(),
+            w.len()
+        );
+    }
+}
+
+/// Bytes the port received straight into `[buf, buf + len)`, and all bytes it received.
+fn received_into(sock: &Sock, buf: *mut u8, len: usize) -> (usize, usize) {
+    let (lo, hi) = (buf as usize, buf as usize + len);
+    let recvs = sock.recvs.borrow();
+    let direct = recvs
+        .iter()
+        .filter(|(p, _)| (lo..hi).contains(p))
+        .map(|(_, n)| n)
+        .sum();
+    (direct, recvs.iter().map(|(_, n)| n).sum())
+}
+
+fn pattern(n: usize, seed: u8) -> Vec<u8> {
+    (0..n)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// Text of `n` bytes mixing 1-, 2-, 3- and 4-byte UTF-8 sequences, so that reads split them.
+fn mixed_text(n: usize) -> Vec<u8> {
+    let pieces = ["a", "é", "€", "𝄞", "z"];
+    let mut v = Vec::new();
+    let mut i = 0;
+    while v.len() + 4 <= n {
+        v.extend_from_slice(pieces[i % pieces.len()].as_bytes());
+        i += 1;
+    }
+    v.resize(n, b'.');
+    v
+}
+
+#[test]
+fn a_large_frame_lands_in_the_application_buffer_in_few_reads() {
+    let _g = setup();
+    let payload = pattern(5000, 3);
+    let o = Objs::new(0, 1024, payload.len(), b"direct.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, payload.len()));
+    let srv = [frame(true, OP_BIN, &payload), close_frame(1000, b"")].concat();
+    let sock = open_ws(&o, "direct.test", &srv, 0);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    same(&world(|w| w.rx_snaps.borrow().clone()), std::slice::from_ref(&payload));
+    let (direct, _) = received_into(&sock, o.rx_buf, payload.len());
+    // What the first read brought with the header went through the connection buffer; the
+    // rest (over 4 KB) was read into the application's buffer, in one read.
+    assert!(direct >= 4000, "only {direct} bytes received directly");
+    let direct_reads = sock
+        .recvs
+        .borrow()
+        .iter()
+        .filter(|(p, _)| (o.rx_buf as usize..o.rx_buf as usize + 5000).contains(p))
+        .count();
+    assert_eq!(direct_reads, 1);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn text_read_directly_is_checked_as_it_arrives_across_split_reads() {
+    let _g = setup();
+    let text = mixed_text(6000);
+    let o = Objs::new(0, 600, text.len(), b"utf8.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, text.len()));
+    let srv = [frame(true, OP_TEXT, &text), close_frame(1000, b"")].concat();
+    let sock = world(|w| w.expect_connect("utf8.test", ConnectMode::Ok));
+    // Reads of 777 bytes: sequences split between reads, direct and buffered alike.
+    sock.rx_policy.borrow_mut().max_chunk = 777;
+    let mut bytes = response_101(b"");
+    bytes.extend_from_slice(&srv);
+    sock.push(Gate::Request, Item::Bytes(bytes));
+    sock.push(Gate::ClientClose, Item::Eof);
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        let mut err = 0;
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        o.upgrade(NB, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let s = finish(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    same(&world(|w| w.rx_snaps.borrow().clone()), &[text]);
+    let (direct, _) = received_into(&sock, o.rx_buf, 6000);
+    assert!(direct >= 4000, "only {direct} bytes received directly");
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn invalid_utf8_in_the_direct_part_fails_with_1007() {
+    let _g = setup();
+    let mut text = mixed_text(4000);
+    text[3500] = 0xFF;
+    let o = Objs::new(0, 1024, text.len(), b"bad-utf8.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, text.len()));
+    let srv = frame(true, OP_TEXT, &text);
+    let sock = open_ws(&o, "bad-utf8.test", &srv, 0);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_UTF8_INVALID]);
+    assert!(
+        world(|w| w.rx_snaps.borrow().is_empty()),
+        "no OnMsgRxComplete for a failed message"
+    );
+    let (direct, _) = received_into(&sock, o.rx_buf, text.len());
+    assert!(direct > 0, "the bad byte was in the part read directly");
+    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
+    assert_eq!(
+        frames
+            .last()
+            .map(|f| (f.opcode, f.payload.get(..2).map(<[u8]>::to_vec))),
+        Some((OP_CLOSE, Some(1007u16.to_be_bytes().to_vec())))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn fragments_read_directly_follow_the_buffer_bounds() {
+    let _g = setup();
+    // With RX_MSG_LEN_MAX: fragments are appended.
+    let (a, b) = (pattern(1500, 1), pattern(2500, 2));
+    let o = Objs::new(0, 512, 4000, b"frag-max.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 4000));
+    let srv = [
+        frame(false, OP_BIN, &a),
+        frame(true, OP_CONT, &b),
+        close_frame(1000, b""),
+    ]
+    .concat();
+    let sock = open_ws(&o, "frag-max.test", &srv, 4000);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    same(&world(|w| w.rx_snaps.borrow().clone()), &[[a, b].concat()]);
+    assert!(received_into(&sock, o.rx_buf, 4000).0 > 2000);
+    drop(o);
+    check_port().unwrap();
+
+    // Without it: each fragment at offset 0, bounded by its own length (as legacy).
+    world(|w| w.rx_snaps.borrow_mut().clear());
+    let (a, b) = (pattern(1500, 5), pattern(1000, 6));
+    let o = Objs::new(0, 512, 1500, b"frag.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 1500));
+    let srv = [
+        frame(false, OP_BIN, &a),
+        frame(true, OP_CONT, &b),
+        close_frame(1000, b""),
+    ]
+    .concat();
+    let sock = open_ws(&o, "frag.test", &srv, 0);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    let want = [&b[..], &a[1000..]].concat();
+    same(&world(|w| w.rx_snaps.borrow().clone()), &[want]);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn a_large_message_leaves_in_large_writes() {
+    let _g = setup();
+    let payload = pattern(20_000, 9);
+    let o = Objs::new(1, 8192, 0, b"tx.test");
+    let sock = open_ws(&o, "tx.test", b"", 0);
+    let before = sock.sends.borrow().len();
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        o.send(
+            0,
+            HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+            Some(&payload),
+            payload.len() as u32,
+            NB,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(50, 0, || has(&o, |e| matches!(e, Ev::TxComplete { .. }))));
+    let sends = sock.sends.borrow()[before..].to_vec();
+    // 8192 - 512 (the receive reserve) per write instead of the send quarter's 2048.
+    // The header: 2 bytes, 2 of length, 4 of mask.
+    assert_eq!(sends, vec![7680, 7680, 20_008 - 2 * 7680], "{sends:?}");
+    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
+    assert_eq!(frames.len(), 1);
+    assert!(frames[0].masked && frames[0].payload == payload);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn what_arrives_while_a_large_frame_waits_is_read_without_touching_it() {
+    let _g = setup();
+    let payload = pattern(30_000, 4);
+    let o = Objs::new(1, 4096, 0, b"both.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Stream(Vec::new()));
+    let sock = open_ws(&o, "both.test", b"", 0);
+    // The socket takes at most 700 bytes per send and often would block: the frame waits in
+    // the buffer over many passes while the server pings and sends data.
+    {
+        let mut tx = sock.tx_policy.borrow_mut();
+        tx.max_chunk = 700;
+        tx.storm_per_mille = 300;
+        tx.storm_max = 3;
+        tx.seed = 7;
+    }
+    let before = sock.sends.borrow().len();
+    let incoming = pattern(900, 8);
+    for k in 0..4u8 {
+        sock.push(
+            Gate::Frames(0),
+            Item::Bytes(frame(true, OP_PING, &[b'p', k])),
+        );
+        sock.push(Gate::Frames(0), Item::Bytes(frame(true, OP_BIN, &incoming)));
+    }
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        o.send(
+            0,
+            HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+            Some(&payload),
+            payload.len() as u32,
+            NB,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let done = o.pump_until(2000, 1, || {
+        has(&o, |e| matches!(e, Ev::TxComplete { .. })) && summary(&o, false).messages.len() == 4
+    });
+    assert!(
+        done,
+        "sent {} bytes, {:?} frames, events {:?}",
+        sock.tx.borrow().len(),
+        check_client_stream(&sock.tx.borrow()).map(|f| f
+            .iter()
+            .map(|f| (f.opcode, f.payload.len()))
+            .collect::<Vec<_>>()),
+        summary(&o, false).errs
+    );
+    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
+    let data: Vec<_> = frames.iter().filter(|f| f.opcode == OP_BIN).collect();
+    assert_eq!(data.len(), 1);
+    assert!(
+        data[0].payload == payload,
+        "the pending frame was overwritten"
+    );
+    let pongs: Vec<_> = frames
+        .iter()
+        .filter(|f| f.opcode == OP_PONG)
+        .map(|f| f.payload.clone())
+        .collect();
+    // Each ping gets a pong unless a later one superseded it (RFC 6455 §5.5.3): the last
+    // ping's is sent.
+    assert!(pongs.iter().all(|p| p.len() == 2 && p[0] == b'p'));
+    assert_eq!(pongs.last(), Some(&vec![b'p', 3]));
+    let s = summary(&o, false);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    assert_eq!(s.messages.len(), 4);
+    assert!(s.messages.iter().all(|(_, m)| *m == incoming));
+    // The frame borrowed the receive region (its first piece started below the send
+    // quarter), and what arrived meanwhile was read below it.
+    let base = o.buf as usize;
+    assert!(
+        sock.sends_from.borrow()[before..]
+            .iter()
+            .any(|&p| p >= base + 512 && p < base + 3072),
+        "no frame borrowed the receive region"
+    );
+    assert!(sock
+        .recvs
+        .borrow()
+        .iter()
+        .all(|&(p, n)| p + n <= base + 4096));
+    drop(o);
+    check_port().unwrap();
+}
