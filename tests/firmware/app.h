@@ -15,6 +15,8 @@ typedef struct {
     uint32_t port;         /* Host header port, 80 by default */
     uint32_t timeout_s;    /* whole-run limit */
     const char *cn;        /* wss://: SECURE_COMMON_NAME (TLS image); NULL: ws:// */
+    uint32_t size;         /* mode=perf: message size */
+    uint32_t count;        /* mode=perf: echoes */
 } APP_ARGS;
 
 /* board_ms() when app_echo's OnOpen ran (0: not yet). */
@@ -25,6 +27,9 @@ int app_echo(const APP_ARGS *p_args);
 /* REST calls, then a WebSocket on the same connection, against tests/servers/aio_server.py; 0
  * when every check passed. */
 int app_rest(const APP_ARGS *p_args);
+/* Echoes of one size, the instructions each costs the library and the port (app_perf.c); 0
+ * when every echo came back intact. */
+int app_perf(const APP_ARGS *p_args);
 /* One Autobahn|Testsuite session (the harness boots once per case); 0 when the session ran. */
 int app_autobahn(const APP_ARGS *p_args);
 /* TLS image: HTTPc_ConnOpen must be refused for the certificate (tls/app_refuse.c); 0 when it was,

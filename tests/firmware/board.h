@@ -16,6 +16,10 @@ void board_init(void);
 const char *board_name(void);
 /* Milliseconds since board_init (SysTick, wraps after 49 days). */
 uint32_t board_ms(void);
+/* Core clock ticks (25 MHz) since board_init, for differences only (wraps after 171 s). Under
+ * QEMU's -icount shift=0 (one instruction per virtual nanosecond) a tick is 40 instructions. */
+uint32_t board_ticks(void);
+#define BOARD_TICKS_PER_MS 25000u
 /* UART: non-blocking byte moves. */
 int board_uart_tx_ready(void);
 void board_uart_put(uint8_t b);

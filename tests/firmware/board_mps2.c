@@ -77,6 +77,17 @@ uint32_t board_ms(void)
     return Ticks;
 }
 
+uint32_t board_ticks(void)
+{
+    uint32_t ms;
+    uint32_t cvr;
+    do { /* the millisecond and the counter from the same period */
+        ms = Ticks;
+        cvr = SYST_CVR;
+    } while (ms != Ticks);
+    return ms * (CORE_CLOCK_HZ / 1000u) + (CORE_CLOCK_HZ / 1000u - 1u - cvr);
+}
+
 int board_uart_tx_ready(void)
 {
     return (UART_STATE & UART_STATE_TXFULL) == 0u;

@@ -13,6 +13,8 @@
  *   mode=rest        REST calls (HTTPc_ReqSend) then a WebSocket on the same persistent
  *                    connection, against tests/servers/aio_server.py (app_rest.c; not in the
  *                    TLS image)
+ *   mode=perf        echoes of size=N bytes (default 64), count=N of them (default 1000): the
+ *                    instructions each costs (app_perf.c; run under QEMU -icount shift=0)
  *   mode=autobahn    one Autobahn|Testsuite session on `path` (app_autobahn.c; not in the TLS
  *                    image)
  *   mode=refuse      TLS image: the connection must be refused (tls/app_refuse.c)
@@ -40,7 +42,7 @@ static char CmdLine[512];
 
 int main(void)
 {
-    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u, 0};
+    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u, 0, 64u, 1000u};
     char *p = CmdLine;
     int first = 1;
     int rc;
@@ -75,6 +77,10 @@ int main(void)
             args.timeout_s = fw_atou(word + 8);
         } else if (fw_strcmp(word, "stack=1") == 0) {
             StackMeterOn = 1;
+        } else if (fw_strncmp(word, "size=", 5) == 0) {
+            args.size = fw_atou(word + 5);
+        } else if (fw_strncmp(word, "count=", 6) == 0) {
+            args.count = fw_atou(word + 6);
         } else if (fw_strncmp(word, "cn=", 3) == 0) {
             args.cn = word + 3;
 #if defined(FW_TLS)
@@ -95,6 +101,8 @@ int main(void)
 #else
     } else if (fw_strcmp(args.mode, "rest") == 0) {
         rc = app_rest(&args);
+    } else if (fw_strcmp(args.mode, "perf") == 0) {
+        rc = app_perf(&args);
     } else if (fw_strcmp(args.mode, "autobahn") == 0) {
         rc = app_autobahn(&args);
 #endif

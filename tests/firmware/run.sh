@@ -2,7 +2,7 @@
 # Boot the httpc-ws firmware example in QEMU against the real Python echo server.
 #
 #   tests/firmware/run.sh --elf FILE [--net uart|eth] [--machine mps2-an386] [--path /echo]
-#                         [--server echo|aio] [--timeout S] [--stack] [--log FILE]
+#                         [--server echo|aio] [--timeout S] [--stack] [--icount] [--log FILE]
 #                         [-- KEY=VALUE ...]
 #
 # Starts tests/servers/echo_server.py (--server echo, the default; the firmware's mode=echo) or
@@ -18,7 +18,8 @@
 #        firmware's own TCP/IP stack connects to the server at 10.0.2.2:N, which slirp turns into
 #        a connection to 127.0.0.1:N.
 # The firmware's arguments go through the semihosting command line: mode=echo|rest path=PATH port=N
-# (and host=10.0.2.2 with eth), plus --stack (stack=1) and any KEY=VALUE after --.
+# (and host=10.0.2.2 with eth), plus --stack (stack=1) and any KEY=VALUE after --. --icount runs
+# QEMU with -icount shift=0 (one instruction per virtual nanosecond: mode=perf's measurements).
 #
 # Exit status: the firmware's (0: every check passed) when it also printed "RESULT: PASS";
 # 1 otherwise; 124 when QEMU overran --timeout (default 240 s); 77 (ctest skip) when
@@ -27,7 +28,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
 
 ELF=
 NET=uart
@@ -36,6 +37,7 @@ FW_PATH=/echo
 SERVER=echo
 TIMEOUT=240
 STACK=0
+ICOUNT=()
 LOG=
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
         --server) SERVER=$2; shift 2 ;;
         --timeout) TIMEOUT=$2; shift 2 ;;
         --stack) STACK=1; shift ;;
+        --icount) ICOUNT=(-icount shift=0); shift ;;
         --log) LOG=$2; shift 2 ;;
         --) shift; EXTRA=("$@"); break ;;
         -h|--help) usage; exit 0 ;;
@@ -102,7 +105,7 @@ qemu_net "$NET" "$ECHO_PORT"
 SEMI+=$NET_SEMI
 for a in ${EXTRA[@]+"${EXTRA[@]}"}; do SEMI+=$(sh_arg "$a"); done
 
-CMD=("$QEMU" -M "$MACHINE" -nographic -monitor none "${NET_ARGS[@]}"
+CMD=("$QEMU" -M "$MACHINE" -nographic -monitor none ${ICOUNT[@]+"${ICOUNT[@]}"} "${NET_ARGS[@]}"
      -semihosting-config "$SEMI" -kernel "$ELF")
 echo "run.sh: ${CMD[*]}" >&2
 start=$(date +%s.%N)

@@ -27,8 +27,6 @@
 #include "semihost.h"
 #include "stackmeter.h"
 
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u) /* SysTick current value: 25 MHz, reload 24999 */
-#define TICKS_PER_MS   25000u
 #define CA_BUF_LEN     2048u  /* PEM of the test CA (one P-256 certificate: ~0.6 KB) */
 #define STACK_PAINT    0xC5C5C5C5u
 #define ALLOC_SLOTS    192u
@@ -204,16 +202,10 @@ static struct {
     uint32_t hs_step_max;     /* the longest step: how long the application loop was held */
 } T;
 
-/* 25 MHz ticks since boot (wraps after 171 s; differences only). */
+/* 25 MHz ticks since boot (differences only). */
 static uint32_t now_ticks(void)
 {
-    uint32_t ms;
-    uint32_t cvr;
-    do {
-        ms = board_ms();
-        cvr = SYST_CVR;
-    } while (ms != board_ms());
-    return ms * TICKS_PER_MS + (TICKS_PER_MS - 1u - cvr);
+    return board_ticks();
 }
 
 static CPU_INT32S in_connect(void *p_ctx, const CPU_CHAR *p_host, CPU_INT16U port, CPU_INT32U timeout_ms,
