@@ -192,7 +192,7 @@ for core in m4 m0; do
             fw=$OUT/fw-$k.elf
             link "$fw" "$lib" "$core" -- "$FW/startup.c" "$FW/board_mps2.c" "$FW/semihost.c" "$FW/fwlib.c" \
                 "$FW/port_uart.c" "$FW/wiretap.c" "$FW/stackmeter.c" "$FW/main.c" "$FW/app_echo.c" \
-                "$FW/app_rest.c" "$FW/app_perf.c" "$FW/app_autobahn.c" "$ROOT/c_examples/common/autobahn_echo.c"
+                "$FW/app_rest.c" "$FW/app_perf.c" "$FW/port_loop.c" "$FW/app_autobahn.c" "$ROOT/c_examples/common/autobahn_echo.c"
             rc=0
             # The WebSocket echo sequence, then the REST-then-WebSocket one (HTTPc_ReqSend).
             "$ROOT/tests/firmware/run.sh" --elf "$fw" --machine "$(machine_for "$core")" --stack \

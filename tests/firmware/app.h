@@ -17,6 +17,7 @@ typedef struct {
     const char *cn;        /* wss://: SECURE_COMMON_NAME (TLS image); NULL: ws:// */
     uint32_t size;         /* mode=perf: message size */
     uint32_t count;        /* mode=perf: echoes */
+    uint32_t loop;         /* mode=perf: 1, the in-memory echo server (port_loop.c) */
 } APP_ARGS;
 
 /* board_ms() when app_echo's OnOpen ran (0: not yet). */

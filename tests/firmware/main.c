@@ -14,7 +14,8 @@
  *                    connection, against tests/servers/aio_server.py (app_rest.c; not in the
  *                    TLS image)
  *   mode=perf        echoes of size=N bytes (default 64), count=N of them (default 1000): the
- *                    instructions each costs (app_perf.c; run under QEMU -icount shift=0)
+ *                    instructions each costs (app_perf.c; run under QEMU -icount shift=0);
+ *                    loop=1: against an echo server in memory (port_loop.c), exactly
  *   mode=autobahn    one Autobahn|Testsuite session on `path` (app_autobahn.c; not in the TLS
  *                    image)
  *   mode=refuse      TLS image: the connection must be refused (tls/app_refuse.c)
@@ -42,7 +43,7 @@ static char CmdLine[512];
 
 int main(void)
 {
-    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u, 0, 64u, 1000u};
+    APP_ARGS args = {"echo", "/echo", "127.0.0.1", 80u, 120u, 0, 64u, 1000u, 0u};
     char *p = CmdLine;
     int first = 1;
     int rc;
@@ -81,6 +82,8 @@ int main(void)
             args.size = fw_atou(word + 5);
         } else if (fw_strncmp(word, "count=", 6) == 0) {
             args.count = fw_atou(word + 6);
+        } else if (fw_strcmp(word, "loop=1") == 0) {
+            args.loop = 1u;
         } else if (fw_strncmp(word, "cn=", 3) == 0) {
             args.cn = word + 3;
 #if defined(FW_TLS)

@@ -8,7 +8,7 @@ use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
 use super::super::port::{Io, Port};
-use super::super::state::{rx_err, RxDelivery};
+use super::super::state::{rx_err, RxDelivery, WsState};
 use super::close::ws_error;
 use crate::proto::close::CloseError;
 use crate::proto::frame::FrameError;
@@ -36,6 +36,9 @@ pub(super) struct Delivered {
     /// can make progress. Otherwise a whole message or control frame went out and more may
     /// be buffered: deliver again before the next receive.
     pub starved: bool,
+    /// Starved in the middle of a data frame whose rest may be received straight into the
+    /// application's buffer ([`receive_direct`]).
+    pub direct: bool,
 }
 
 /// Delivers received frames to the hooks. Err(()) when the connection ended.
@@ -66,7 +69,8 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 return Ok(Delivered {
                     moved,
                     starved: true,
-                })
+                    direct: direct_possible(ws),
+                });
             }
             Act::Start(kind, len) => {
                 let msg_type = match kind {
@@ -109,6 +113,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                         return Ok(Delivered {
                             moved: true,
                             starved: false,
+                            direct: false,
                         });
                     }
                     len
@@ -132,6 +137,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     return Ok(Delivered {
                         moved,
                         starved: true,
+                        direct: false,
                     });
                 }
                 ws.rx_paused = false;
@@ -145,6 +151,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 return Ok(Delivered {
                     moved: true,
                     starved: false,
+                    direct: false,
                 });
             }
             // Let the pong go out before the next frame is read: each ping gets its own pong
@@ -153,6 +160,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 return Ok(Delivered {
                     moved: true,
                     starved: false,
+                    direct: false,
                 })
             }
             Act::Pong(p, len) => {
@@ -170,11 +178,22 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
 /// buffer as usual (a direct read would cost a system call for a few bytes).
 const DIRECT_MIN: u32 = 512;
 
+/// In buffer mode, the payload still to come of the current data frame is long enough to be
+/// received straight into the application's buffer (when nothing else waits: checked then).
+pub(super) fn direct_possible(ws: &WsState) -> bool {
+    !ws.rx.buf.is_null()
+        && ws
+            .session
+            .rx_frame_progress()
+            .is_some_and(|(_, left)| left >= DIRECT_MIN)
+}
+
 /// Receives the rest of the current data frame straight into the application's buffer, in
 /// buffer mode, when nothing received waits and all of it fits there: no copy, and a large
 /// message arrives in as few reads as the socket allows. The payload goes through the session
-/// as if it had been buffered (UTF-8 checked as it arrives). None when this does not apply
-/// (the caller then receives into the connection buffer).
+/// as if it had been buffered (UTF-8 checked as it arrives). Tried when [`deliver`] said
+/// `direct`; None when it does not apply after all (the caller then receives into the
+/// connection buffer).
 pub(super) fn receive_direct(
     h: &mut Held,
     port: &Port,
