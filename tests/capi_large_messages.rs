@@ -96,7 +96,10 @@ fn a_large_frame_lands_in_the_application_buffer_in_few_reads() {
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
     assert!(s.errs.is_empty(), "{:?}", s.errs);
-    same(&world(|w| w.rx_snaps.borrow().clone()), std::slice::from_ref(&payload));
+    same(
+        &world(|w| w.rx_snaps.borrow().clone()),
+        std::slice::from_ref(&payload),
+    );
     let (direct, _) = received_into(&sock, o.rx_buf, payload.len());
     // What the first read brought with the header went through the connection buffer; the
     // rest (over 4 KB) was read into the application's buffer, in one read.
