@@ -1,6 +1,6 @@
 //! Large messages through a small connection buffer, with the scripted port (`tests/support`):
-//! a frame whose rest is received straight into the application's buffer (buffer mode: no
-//! copy, few reads), still checked as it arrives (UTF-8, bounds); and a message sent in large
+//! frames many times the receive region arrive whole in buffer mode, checked as they arrive
+//! (UTF-8 split between reads, fragments and the buffer's bounds); and a message leaves in large
 //! writes, its frame borrowing the idle receive region, while what the server sends meanwhile
 //! is still read and answered without touching the bytes waiting to go.
 
@@ -54,18 +54,6 @@ fn same(got: &[Vec<u8>], want: &[Vec<u8>]) {
     }
 }
 
-/// Bytes the port received straight into `[buf, buf + len)`, and all bytes it received.
-fn received_into(sock: &Sock, buf: *mut u8, len: usize) -> (usize, usize) {
-    let (lo, hi) = (buf as usize, buf as usize + len);
-    let recvs = sock.recvs.borrow();
-    let direct = recvs
-        .iter()
-        .filter(|(p, _)| (lo..hi).contains(p))
-        .map(|(_, n)| n)
-        .sum();
-    (direct, recvs.iter().map(|(_, n)| n).sum())
-}
-
 fn pattern(n: usize, seed: u8) -> Vec<u8> {
     (0..n)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
@@ -86,13 +74,13 @@ fn mixed_text(n: usize) -> Vec<u8> {
 }
 
 #[test]
-fn a_large_frame_lands_in_the_application_buffer_in_few_reads() {
+fn a_large_frame_arrives_whole_through_a_small_receive_region() {
     let _g = setup();
     let payload = pattern(5000, 3);
-    let o = Objs::new(0, 1024, payload.len(), b"direct.test");
+    let o = Objs::new(0, 1024, payload.len(), b"large.test");
     world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, payload.len()));
     let srv = [frame(true, OP_BIN, &payload), close_frame(1000, b"")].concat();
-    let sock = open_ws(&o, "direct.test", &srv, 0);
+    let sock = open_ws(&o, "large.test", &srv, 0);
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
     assert!(s.errs.is_empty(), "{:?}", s.errs);
@@ -100,30 +88,19 @@ fn a_large_frame_lands_in_the_application_buffer_in_few_reads() {
         &world(|w| w.rx_snaps.borrow().clone()),
         std::slice::from_ref(&payload),
     );
-    let (direct, _) = received_into(&sock, o.rx_buf, payload.len());
-    // What the first read brought with the header went through the connection buffer; the
-    // rest (over 4 KB) was read into the application's buffer, in one read.
-    assert!(direct >= 4000, "only {direct} bytes received directly");
-    let direct_reads = sock
-        .recvs
-        .borrow()
-        .iter()
-        .filter(|(p, _)| (o.rx_buf as usize..o.rx_buf as usize + 5000).contains(p))
-        .count();
-    assert_eq!(direct_reads, 1);
     drop(o);
     check_port().unwrap();
 }
 
 #[test]
-fn text_read_directly_is_checked_as_it_arrives_across_split_reads() {
+fn text_is_checked_as_it_arrives_across_split_reads() {
     let _g = setup();
     let text = mixed_text(6000);
     let o = Objs::new(0, 600, text.len(), b"utf8.test");
     world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, text.len()));
     let srv = [frame(true, OP_TEXT, &text), close_frame(1000, b"")].concat();
     let sock = world(|w| w.expect_connect("utf8.test", ConnectMode::Ok));
-    // Reads of 777 bytes: sequences split between reads, direct and buffered alike.
+    // Reads of 777 bytes: sequences split between reads.
     sock.rx_policy.borrow_mut().max_chunk = 777;
     let mut bytes = response_101(b"");
     bytes.extend_from_slice(&srv);
@@ -142,14 +119,12 @@ fn text_read_directly_is_checked_as_it_arrives_across_split_reads() {
     let s = finish(&o);
     assert!(s.errs.is_empty(), "{:?}", s.errs);
     same(&world(|w| w.rx_snaps.borrow().clone()), &[text]);
-    let (direct, _) = received_into(&sock, o.rx_buf, 6000);
-    assert!(direct >= 4000, "only {direct} bytes received directly");
     drop(o);
     check_port().unwrap();
 }
 
 #[test]
-fn invalid_utf8_in_the_direct_part_fails_with_1007() {
+fn invalid_utf8_late_in_a_large_frame_fails_with_1007() {
     let _g = setup();
     let mut text = mixed_text(4000);
     text[3500] = 0xFF;
@@ -164,8 +139,6 @@ fn invalid_utf8_in_the_direct_part_fails_with_1007() {
         world(|w| w.rx_snaps.borrow().is_empty()),
         "no OnMsgRxComplete for a failed message"
     );
-    let (direct, _) = received_into(&sock, o.rx_buf, text.len());
-    assert!(direct > 0, "the bad byte was in the part read directly");
     let frames = check_client_stream(&sock.tx.borrow()).unwrap();
     assert_eq!(
         frames
@@ -178,7 +151,7 @@ fn invalid_utf8_in_the_direct_part_fails_with_1007() {
 }
 
 #[test]
-fn fragments_read_directly_follow_the_buffer_bounds() {
+fn large_fragments_follow_the_buffer_bounds() {
     let _g = setup();
     // With RX_MSG_LEN_MAX: fragments are appended.
     let (a, b) = (pattern(1500, 1), pattern(2500, 2));
@@ -195,7 +168,6 @@ fn fragments_read_directly_follow_the_buffer_bounds() {
     let s = finish(&o);
     assert!(s.errs.is_empty(), "{:?}", s.errs);
     same(&world(|w| w.rx_snaps.borrow().clone()), &[[a, b].concat()]);
-    assert!(received_into(&sock, o.rx_buf, 4000).0 > 2000);
     drop(o);
     check_port().unwrap();
 

@@ -127,25 +127,6 @@ impl AppBuf {
         }
     }
 
-    /// What the bound still allows to be written, for a receive straight into the buffer.
-    pub(crate) fn spare(&mut self) -> &mut [u8] {
-        if self.ptr.is_null() {
-            return &mut [];
-        }
-        let room = self.cap.saturating_sub(self.off) as usize;
-        // SAFETY: `new`'s contract: `cap` writable bytes (or the current fragment's length,
-        // set by `fragment_starts`) that the application leaves to us until the message is
-        // complete, and `off + room == cap`; the borrow of `self` keeps a second slice (or an
-        // `append`) from being made while this one lives.
-        unsafe { core::slice::from_raw_parts_mut(self.ptr.add(self.off as usize), room) }
-    }
-
-    /// `n` bytes were written into [`spare`](Self::spare) (at most what it had).
-    pub(crate) fn commit(&mut self, n: usize) {
-        let room = self.cap.saturating_sub(self.off) as usize;
-        self.off += n.min(room) as u32;
-    }
-
     /// Appends `src`: false (nothing written) when it would pass the bound.
     pub(crate) fn append(&mut self, src: &[u8]) -> bool {
         let room = self.cap.saturating_sub(self.off) as usize;
@@ -483,29 +464,6 @@ mod tests {
         assert_eq!(&mem, b"abcdefgh");
         let mut none = AppBuf::NONE;
         assert!(!none.append(b"a") && none.is_null());
-        assert!(none.spare().is_empty());
-    }
-
-    #[test]
-    fn direct_receives_fill_the_spare_room_only() {
-        let mut mem = [0u8; 8];
-        let mut b = lend_buf(&mut mem, RxBound::Len(6));
-        assert!(b.append(b"ab"));
-        let room = b.spare();
-        assert_eq!(room.len(), 4);
-        room[..3].copy_from_slice(b"cde");
-        b.commit(3);
-        assert_eq!(b.spare().len(), 1);
-        b.commit(99);
-        assert!(
-            b.spare().is_empty() && !b.append(b"x"),
-            "commit is clamped to the bound"
-        );
-        assert_eq!(&mem, b"abcde\0\0\0");
-        let mut f = lend_buf(&mut [0u8; 4], RxBound::PerFragment);
-        assert!(f.spare().is_empty(), "nothing before a fragment starts");
-        f.fragment_starts(4);
-        assert_eq!(f.spare().len(), 4);
     }
 
     #[test]

@@ -7,8 +7,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
-use super::super::port::{Io, Port};
-use super::super::state::{rx_err, RxDelivery, WsState};
+use super::super::state::RxDelivery;
 use super::close::ws_error;
 use crate::proto::close::CloseError;
 use crate::proto::frame::FrameError;
@@ -36,9 +35,6 @@ pub(super) struct Delivered {
     /// can make progress. Otherwise a whole message or control frame went out and more may
     /// be buffered: deliver again before the next receive.
     pub starved: bool,
-    /// Starved in the middle of a data frame whose rest may be received straight into the
-    /// application's buffer ([`receive_direct`]).
-    pub direct: bool,
 }
 
 /// Delivers received frames to the hooks. Err(()) when the connection ended.
@@ -69,8 +65,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 return Ok(Delivered {
                     moved,
                     starved: true,
-                    direct: direct_possible(ws),
-                });
+                })
             }
             Act::Start(kind, len) => {
                 let msg_type = match kind {
@@ -113,7 +108,6 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                         return Ok(Delivered {
                             moved: true,
                             starved: false,
-                            direct: false,
                         });
                     }
                     len
@@ -137,7 +131,6 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     return Ok(Delivered {
                         moved,
                         starved: true,
-                        direct: false,
                     });
                 }
                 ws.rx_paused = false;
@@ -151,7 +144,6 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 return Ok(Delivered {
                     moved: true,
                     starved: false,
-                    direct: false,
                 });
             }
             // Let the pong go out before the next frame is read: each ping gets its own pong
@@ -160,7 +152,6 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 return Ok(Delivered {
                     moved: true,
                     starved: false,
-                    direct: false,
                 })
             }
             Act::Pong(p, len) => {
@@ -172,65 +163,6 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             Act::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
     }
-}
-
-/// Frames whose payload still to come is shorter than this are read through the connection
-/// buffer as usual (a direct read would cost a system call for a few bytes).
-const DIRECT_MIN: u32 = 512;
-
-/// In buffer mode, the payload still to come of the current data frame is long enough to be
-/// received straight into the application's buffer (when nothing else waits: checked then).
-pub(super) fn direct_possible(ws: &WsState) -> bool {
-    !ws.rx.buf.is_null()
-        && ws
-            .session
-            .rx_frame_progress()
-            .is_some_and(|(_, left)| left >= DIRECT_MIN)
-}
-
-/// Receives the rest of the current data frame straight into the application's buffer, in
-/// buffer mode, when nothing received waits and all of it fits there: no copy, and a large
-/// message arrives in as few reads as the socket allows. The payload goes through the session
-/// as if it had been buffered (UTF-8 checked as it arrives). Tried when [`deliver`] said
-/// `direct`; None when it does not apply after all (the caller then receives into the
-/// connection buffer).
-pub(super) fn receive_direct(
-    h: &mut Held,
-    port: &Port,
-    c: Conn,
-    now: u32,
-) -> Option<Result<bool, HTTPc_ERR>> {
-    let (s, ws) = h.conn_ws(c)?;
-    let (frame_len, left) = ws.session.rx_frame_progress()?;
-    if left < DIRECT_MIN || ws.rx.buf.is_null() || !s.buf.rx_data().is_empty() {
-        return None;
-    }
-    if frame_len == left {
-        ws.rx.buf.fragment_starts(frame_len);
-    }
-    // Past the bound: the buffered path fails it with 1009.
-    let dst = ws.rx.buf.spare().get_mut(..left as usize)?;
-    let n = match port.recv(s.handle, dst) {
-        Io::Done(n) => n.min(dst.len()),
-        Io::WouldBlock => return Some(Ok(false)),
-        io => return Some(Err(rx_err(io))),
-    };
-    let failed = match ws.session.read(dst.get(..n).unwrap_or(&[]), now).1 {
-        RxEvent::Data { bytes, .. } => {
-            let taken = bytes.len();
-            ws.session.consume_data(taken);
-            ws.rx.buf.commit(taken);
-            None
-        }
-        RxEvent::Failed(e) => Some(e),
-        // Not reading any more (closing after a failure): the bytes are dropped, as buffered
-        // ones would be.
-        _ => None,
-    };
-    if let Some(e) = failed {
-        ws_error(h, c, protocol_err(e));
-    }
-    Some(Ok(n > 0))
 }
 
 /// A local failure (not the server's fault as such): fail the connection with 1009 and report.

@@ -7,7 +7,7 @@ use super::super::handle::Conn;
 use super::super::port::Port;
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
-use super::rx::{deliver, direct_possible, receive_direct};
+use super::rx::deliver;
 use super::tx::produce_and_flush;
 use super::{RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::session::{elapsed_ms, TimerEvent};
@@ -16,12 +16,10 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 #[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
-    let mut direct = false;
-    if let Some((s, ws)) = h.conn_ws(c) {
+    if let Some(s) = h.conn(c) {
         if s.buf.tx_is_empty() {
             s.tx_progress_ms = now;
         }
-        direct = direct_possible(ws);
     }
     let mut busy = true;
     // Every message already buffered is delivered before the next receive. (A short read is
@@ -30,11 +28,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            let got = match direct.then(|| receive_direct(h, port, c, now)).flatten() {
-                Some(got) => got,
-                None => receive(h, port, c),
-            };
-            match got {
+            match receive(h, port, c) {
                 Ok(got) => progress |= got,
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);
@@ -46,7 +40,6 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             Ok(d) => {
                 progress |= d.moved;
                 starved = d.starved || !d.moved;
-                direct = d.direct;
             }
             Err(()) => return u32::MAX,
         }
