@@ -41,6 +41,8 @@ enum Tx {
 
 /// The transaction's turn. It has a deadline, blocking or not: a server that answers slowly,
 /// not at all, or with an endless body cannot hold the connection.
+// Out of line: its own frame on the request path, not the dispatcher's largest (stack).
+#[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;

@@ -44,6 +44,8 @@ enum Body {
 
 /// The transaction's turn. The whole transaction has a deadline, blocking or not: a server
 /// that answers slowly, or not at all, or sends an endless body, cannot hold the connection.
+// Out of line: its own frame on the upgrade path, not the dispatcher's largest (stack).
+#[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
