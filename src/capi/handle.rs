@@ -65,49 +65,81 @@ pub(crate) fn ptr_or_null<O>(o: Option<Obj<O>>) -> *mut O {
     o.map_or(core::ptr::null_mut(), Obj::ptr)
 }
 
+/// An application object that starts with fields the library writes for the application to
+/// read (`Fields`), holding no library state.
+///
+/// # Safety
+/// Implementors guarantee that `Fields` is laid out at the start of the object and ends before
+/// its reserved area (where `Held::state` lends the library state), if it has one.
+pub(crate) unsafe trait Public {
+    /// The object's public part.
+    type Fields;
+}
+
+// SAFETY: a response object is all public fields, and has no reserved area.
+unsafe impl Public for HTTPc_RESP_OBJ {
+    type Fields = HTTPc_RESP_OBJ;
+}
+
+// SAFETY: `UserDataPtr` is the message object's first field and ends before `Reserved`
+// (asserted below).
+unsafe impl Public for HTTPc_WEBSOCK_MSG_OBJ {
+    type Fields = *mut core::ffi::c_void;
+}
+const _: () = assert!(
+    core::mem::offset_of!(HTTPc_WEBSOCK_MSG_OBJ, UserDataPtr) == 0
+        && core::mem::offset_of!(HTTPc_WEBSOCK_MSG_OBJ, Reserved)
+            >= core::mem::size_of::<*mut core::ffi::c_void>()
+);
+
+impl<O: Public> Obj<O> {
+    /// The object's public fields, for as long as the token is lent.
+    pub(crate) fn fields(self, _h: &mut Held) -> &mut O::Fields {
+        // SAFETY: a live object (`Obj` contract), aligned as every C object pointer is, that
+        // starts with its `Fields` (`Public`), which only ever hold values of their types (the
+        // application's, or ours). They are outside the reserved area, so no library state
+        // reference overlaps them, and the reference borrows the token: no other reference to
+        // them can be made while it lives, and it ends before the next hook call, in which the
+        // application may read them.
+        unsafe { &mut *self.ptr().cast::<O::Fields>() }
+    }
+}
+
 impl Resp {
     /// Writes the whole response object (its fields are public, the application reads them).
-    pub(crate) fn set(self, _h: &mut Held, value: HTTPc_RESP_OBJ) {
-        // SAFETY: a live response object (`Obj` contract), written under the lock; no
-        // reference to it is held by the library.
-        unsafe { self.ptr().write(value) }
+    pub(crate) fn set(self, h: &mut Held, value: HTTPc_RESP_OBJ) {
+        *self.fields(h) = value;
     }
 
     /// Sets its status line: `StatusCode` and `ProtocolVer` (1.1, or 1.0 when `minor` is 0).
     #[cfg(feature = "http")]
-    pub(crate) fn set_status(self, _h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
+    pub(crate) fn set_status(self, h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
         let ver = if minor == 0 {
             HTTP_PROTOCOL_VER_1_0
         } else {
             HTTP_PROTOCOL_VER_1_1
         };
-        // SAFETY: as in `set`; two fields written through the raw place.
-        unsafe {
-            core::ptr::addr_of_mut!((*self.ptr()).StatusCode).write(code);
-            core::ptr::addr_of_mut!((*self.ptr()).ProtocolVer).write(ver);
-        }
+        let r = self.fields(h);
+        r.StatusCode = code;
+        r.ProtocolVer = ver;
     }
 
     /// Sets its `ContentType`.
     #[cfg(feature = "http")]
-    pub(crate) fn set_content_type(self, _h: &mut Held, t: HTTP_CONTENT_TYPE) {
-        // SAFETY: as in `set`; one field written through the raw place.
-        unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentType).write(t) }
+    pub(crate) fn set_content_type(self, h: &mut Held, t: HTTP_CONTENT_TYPE) {
+        self.fields(h).ContentType = t;
     }
 
     /// Sets its `ContentLen`.
-    pub(crate) fn set_content_len(self, _h: &mut Held, len: u32) {
-        // SAFETY: as in `set`; one field written through the raw place.
-        unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentLen).write(len) }
+    pub(crate) fn set_content_len(self, h: &mut Held, len: u32) {
+        self.fields(h).ContentLen = len;
     }
 }
 
 impl Msg {
     /// Sets its `UserDataPtr` (`HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA`; NULL on clear).
-    pub(crate) fn set_user_data(self, _h: &mut Held, p: *mut core::ffi::c_void) {
-        // SAFETY: a live message object (`Obj` contract); its public first field, written
-        // through the raw place under the lock.
-        unsafe { core::ptr::addr_of_mut!((*self.ptr()).UserDataPtr).write(p) }
+    pub(crate) fn set_user_data(self, h: &mut Held, p: *mut core::ffi::c_void) {
+        *self.fields(h) = p;
     }
 }
 
