@@ -60,6 +60,12 @@ impl<O> Obj<O> {
     }
 }
 
+/// The WebSocket a connection's state links to (one function, so that `conn_ws` and
+/// `conn_ws_msg` share their code).
+fn ws_link(s: &ConnState) -> Option<Ws> {
+    s.ws
+}
+
 /// Null for none: what hooks receive.
 pub(crate) fn ptr_or_null<O>(o: Option<Obj<O>>) -> *mut O {
     o.map_or(core::ptr::null_mut(), Obj::ptr)
@@ -183,27 +189,50 @@ impl Held {
         self.state(w)
     }
 
+    /// The states of `a` and of an object of another kind that `b` finds from it (or names),
+    /// together.
+    fn two<OA: Holds<A>, A, OB: Holds<B>, B>(
+        &mut self,
+        a: Obj<OA>,
+        b: impl FnOnce(&A) -> Option<Obj<OB>>,
+    ) -> Option<(&mut A, &mut B)> {
+        const { assert!(OA::MAGIC != OB::MAGIC) };
+        let sa = self.state(a)?;
+        let b = b(sa)?;
+        let sa: *mut A = sa;
+        let sb: *mut B = self.state(b)?;
+        // SAFETY: the states of two live objects of different kinds (their magics differ,
+        // asserted above), so two separate application objects (the API contract): the
+        // references do not overlap. Each was checked above, and both borrows end with the one
+        // of `self` that the signature ties them to.
+        unsafe { Some((&mut *sa, &mut *sb)) }
+    }
+
+    /// The states of `a`, of an object of another kind that `b` finds from it, and of an
+    /// object `c` of a third kind, together.
+    fn three<OA: Holds<A>, A, OB: Holds<B>, B, OC: Holds<C>, C>(
+        &mut self,
+        a: Obj<OA>,
+        b: impl FnOnce(&A) -> Option<Obj<OB>>,
+        c: Obj<OC>,
+    ) -> Option<(&mut A, &mut B, &mut C)> {
+        const { assert!(OA::MAGIC != OB::MAGIC && OA::MAGIC != OC::MAGIC && OB::MAGIC != OC::MAGIC) };
+        let sc: *mut C = self.state(c)?;
+        let (sa, sb) = self.two(a, b)?;
+        let (sa, sb): (*mut A, *mut B) = (sa, sb);
+        // SAFETY: as in `two`: three objects of three different kinds, each checked above.
+        unsafe { Some((&mut *sa, &mut *sb, &mut *sc)) }
+    }
+
     /// The states of a connection and of the WebSocket attached to it, together.
     pub(crate) fn conn_ws(&mut self, c: Conn) -> Option<(&mut ConnState, &mut WsState)> {
-        let cs = self.conn(c)?;
-        let w = cs.ws?;
-        let cs: *mut ConnState = cs;
-        let ws: *mut WsState = self.state(w)?;
-        // SAFETY: two states of two distinct live objects (a connection and a WebSocket are
-        // separate application objects), each checked above; both borrows end with the one
-        // of `self` that the signature ties them to.
-        unsafe { Some((&mut *cs, &mut *ws)) }
+        self.two(c, ws_link)
     }
 
     /// The states of a connection and of the request attached to it, together.
     #[cfg(feature = "http")]
     pub(crate) fn conn_req(&mut self, c: Conn) -> Option<(&mut ConnState, &mut ReqState)> {
-        let cs = self.conn(c)?;
-        let r = cs.req?;
-        let cs: *mut ConnState = cs;
-        let rs: *mut ReqState = self.state(r)?;
-        // SAFETY: as in `conn_ws`: a request is an object of its own, checked above.
-        unsafe { Some((&mut *cs, &mut *rs)) }
+        self.two(c, |s: &ConnState| s.req)
     }
 
     /// The state of the request attached to `c`.
@@ -219,18 +248,12 @@ impl Held {
         c: Conn,
         m: Msg,
     ) -> Option<(&mut ConnState, &mut WsState, &mut MsgState)> {
-        let ms: *mut MsgState = self.msg(m)?;
-        let (cs, ws) = self.conn_ws(c)?;
-        // SAFETY: as in `conn_ws`: a message is an object of its own, checked above.
-        Some((cs, ws, unsafe { &mut *ms }))
+        self.three(c, ws_link, m)
     }
 
     /// The states of a WebSocket and of one of its messages, together.
     pub(crate) fn ws_msg(&mut self, w: Ws, m: Msg) -> Option<(&mut WsState, &mut MsgState)> {
-        let ws: *mut WsState = self.state(w)?;
-        let ms: *mut MsgState = self.state(m)?;
-        // SAFETY: as in `conn_ws`: distinct objects, each checked.
-        unsafe { Some((&mut *ws, &mut *ms)) }
+        self.two(w, |_: &WsState| Some(m))
     }
 
     // ----- The engine's list of open connections -----------------------------------------
