@@ -25,10 +25,12 @@ macro_rules! hooks {
         pub(crate) fn $name(_h: &mut Held, f: $ty, $($arg: $at),*) -> Option<$ret> {
             let f = f?;
             // SAFETY: `f` is the application's hook, registered for this object with the
-            // matching type (the `*SetParam` contract). Its object arguments are live
-            // application objects (`Obj` contract), every other pointer addresses live memory
-            // for the call's duration, as the hook's documentation states. No library state
-            // reference is alive: `_h` is lent to this call.
+            // matching type (the `*SetParam` contract; a form value hook is its object's
+            // `OnValTx` or `OnFileTx`, called as a `ValHook`, see there). Its object arguments
+            // are live application objects (`Obj` contract; a form object: the form table's),
+            // every other pointer addresses live memory for the call's duration (references:
+            // live locals), as the hook's documentation states. No library state reference is
+            // alive: `_h` is lent to this call.
             Some(unsafe { f($($arg),*) })
         }
     )*};
@@ -78,6 +80,13 @@ hooks! {
     #[allow(clippy::too_many_arguments)]
     on_body_rx: HTTPc_RESP_BODY_HOOK = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ,
         t: HTTP_CONTENT_TYPE, data: *mut c_void, len: CPU_INT16U, last: CPU_BOOLEAN) -> CPU_INT32U;
+    /// A form value hook (`OnValTx` of an `HTTPc_KEY_VAL_EXT`, `OnFileTx` of an
+    /// `HTTPc_MULTIPART_FILE`), with its object: up to `buf_len` bytes at `buf`, for the call;
+    /// the length written goes to `len`.
+    #[cfg(feature = "form")]
+    #[allow(clippy::too_many_arguments)]
+    form_val_tx: ValHook = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ, obj: *mut c_void,
+        buf: *mut CPU_CHAR, buf_len: CPU_INT16U, len: &mut CPU_INT16U) -> CPU_BOOLEAN;
 }
 
 /// What the request-body hook gave in one call.
@@ -119,7 +128,7 @@ pub(crate) fn on_body_tx(
 /// `HTTPc_MULTIPART_FILE`), once, offered `buf_len` bytes at `buf` (the connection buffer):
 /// whether it said it gave the whole value, and how many bytes it reported writing.
 pub(crate) fn on_form_val_tx(
-    _h: &mut Held,
+    h: &mut Held,
     f: ValHook,
     c: *mut HTTPc_CONN_OBJ,
     r: *mut HTTPc_REQ_OBJ,
@@ -127,12 +136,8 @@ pub(crate) fn on_form_val_tx(
     buf: *mut u8,
     buf_len: u16,
 ) -> Option<(bool, u16)> {
-    let f = f?;
     let mut len: CPU_INT16U = 0;
-    // SAFETY: as for the `hooks!` wrappers; `obj` is the application's form object the hook
-    // belongs to (the form table's contract; `ValHook` for its pointer type), `len` a live
-    // local, and `buf` has `buf_len` writable bytes for the call.
-    let done = unsafe { f(c, r, obj, buf.cast(), buf_len, &mut len) } == DEF_YES;
+    let done = form_val_tx(h, f, c, r, obj, buf.cast(), buf_len, &mut len)? == DEF_YES;
     Some((done, len))
 }
 
