@@ -175,39 +175,68 @@ impl<T: Copy> AppTable<T> {
     pub(crate) fn len(&self) -> usize {
         usize::from(self.n)
     }
+}
 
-    /// A copy of entry `i`.
-    fn entry(&self, i: usize) -> Option<T> {
+impl<T: Entry> AppTable<T> {
+    /// What entry `i` holds; None past the end.
+    pub(crate) fn get(&self, i: usize) -> Option<T::Lent> {
         if i >= self.len() {
             return None;
         }
-        // SAFETY: `new`'s contract: `n` readable entries, `i < n`.
-        Some(unsafe { self.ptr.add(i).read_unaligned() })
+        // SAFETY: `new`'s contract: `n` readable entries (`i < n`, any alignment), and the
+        // bytes of every pair inside them readable for as long as this table is used.
+        Some(unsafe { self.ptr.add(i).read_unaligned().lend() })
     }
 }
 
-impl AppTable<HTTPc_HDR> {
-    /// Header `i`: its field and value.
-    pub(crate) fn hdr(&self, i: usize) -> Option<(u32, AppBytes)> {
-        let h = self.entry(i)?;
-        // SAFETY: `new`'s contract covers the value each entry points to.
-        Some((h.HdrField, unsafe {
-            AppBytes::new(h.ValPtr, u32::from(h.ValLen))
-        }))
-    }
+/// An entry of a table the application lends (or that a request hook gives), and what the
+/// library takes from it: its strings, lent as [`AppBytes`].
+pub(crate) trait Entry: Copy {
+    /// What one entry holds.
+    type Lent;
+
+    /// What this entry holds.
+    ///
+    /// # Safety
+    /// Every pointer/length pair in the entry is NULL or addresses that many readable bytes for
+    /// as long as the result is used.
+    unsafe fn lend(&self) -> Self::Lent;
 }
 
-impl AppTable<HTTPc_KEY_VAL> {
-    /// Pair `i`: key and value.
-    pub(crate) fn key_val(&self, i: usize) -> Option<(AppBytes, AppBytes)> {
-        let kv = self.entry(i)?;
-        // SAFETY: `new`'s contract covers the key and value each entry points to.
-        Some(unsafe {
-            (
-                AppBytes::new(kv.KeyPtr, u32::from(kv.KeyLen)),
-                AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
-            )
+impl Entry for HTTPc_HDR {
+    /// Its field and value.
+    type Lent = (u32, AppBytes);
+
+    unsafe fn lend(&self) -> (u32, AppBytes) {
+        // SAFETY: the caller's contract covers the value.
+        (self.HdrField, unsafe {
+            AppBytes::new(self.ValPtr, u32::from(self.ValLen))
         })
+    }
+}
+
+impl Entry for HTTPc_KEY_VAL {
+    /// Its key and value.
+    type Lent = (AppBytes, AppBytes);
+
+    unsafe fn lend(&self) -> (AppBytes, AppBytes) {
+        // SAFETY: the caller's contract covers the key and the value.
+        unsafe {
+            (
+                AppBytes::new(self.KeyPtr, u32::from(self.KeyLen)),
+                AppBytes::new(self.ValPtr, u32::from(self.ValLen)),
+            )
+        }
+    }
+}
+
+impl Entry for HTTPc_FORM_TBL_FIELD {
+    /// The entry itself: it holds no string; its object is read under the form's contract
+    /// ([`AppForm::field`]).
+    type Lent = HTTPc_FORM_TBL_FIELD;
+
+    unsafe fn lend(&self) -> HTTPc_FORM_TBL_FIELD {
+        *self
     }
 }
 
@@ -326,11 +355,13 @@ impl AppForm {
 
     /// A copy of entry `i`; None past the end.
     fn entry(&self, i: usize) -> Option<HTTPc_FORM_TBL_FIELD> {
-        if i >= self.len() {
-            return None;
-        }
-        // SAFETY: `new`'s contract: `n` readable entries, `i < n`.
-        Some(unsafe { self.ptr.add(i).read_unaligned() })
+        // The entries as a table: `new`'s contract includes `AppTable::new`'s for them (`len`
+        // readable entries, NULL for none), and they hold no strings.
+        let tbl = AppTable {
+            ptr: self.ptr,
+            n: self.len() as u16,
+        };
+        tbl.get(i)
     }
 
     /// The type of entry `i` (its first byte, as for `read`); None past the end.
@@ -488,11 +519,11 @@ mod tests {
             ValLen: 2,
         }];
         let (_, t) = lend(core::ptr::null(), 0, hdrs.as_ptr(), 1);
-        let (field, v) = t.hdr(0).unwrap();
+        let (field, v) = t.get(0).unwrap();
         assert_eq!((field, v.all()), (7, &b"v1"[..]));
-        assert!(t.hdr(1).is_none());
+        assert!(t.get(1).is_none());
         let (_, none) = lend::<HTTPc_HDR>(core::ptr::null(), 0, core::ptr::null(), 9);
         assert_eq!(none.len(), 0);
-        assert!(none.hdr(0).is_none());
+        assert!(none.get(0).is_none());
     }
 }

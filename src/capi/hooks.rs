@@ -8,9 +8,11 @@
 use core::ffi::c_void;
 use core::ptr::null_mut;
 
+#[cfg(feature = "http")]
+use super::app::AppBytes;
 #[cfg(feature = "form")]
 use super::app::ValHook;
-use super::app::{AppBuf, AppBytes, RxBound};
+use super::app::{AppBuf, Entry, RxBound};
 use super::consts::*;
 use super::global::Held;
 use super::objects::*;
@@ -141,50 +143,29 @@ pub(crate) fn on_form_val_tx(
     Some((done, len))
 }
 
-/// The request-header hook, once: the header it gave (field and value; None for no header)
-/// and whether it said it was the last.
-pub(crate) fn on_req_hdr(
-    _h: &mut Held,
-    f: HTTPc_REQ_HDR_HOOK,
-    c: *mut HTTPc_CONN_OBJ,
-    r: *mut HTTPc_REQ_OBJ,
-) -> Option<(Option<(u32, AppBytes)>, bool)> {
-    let f = f?;
-    let mut hdr: *mut HTTPc_HDR = null_mut();
-    // SAFETY: as for the `hooks!` wrappers; `hdr` is a live local. What the hook returns is the
-    // application's header, valid (with `ValLen` bytes of value) until the request is sent:
-    // read at once, and its value bytes used only while the request is written.
-    unsafe {
-        let last = f(c, r, &mut hdr) == DEF_YES;
-        let given = hdr
-            .as_ref()
-            .map(|h| (h.HdrField, AppBytes::new(h.ValPtr, u32::from(h.ValLen))));
-        Some((given, last))
-    }
-}
+/// A request hook that gives one table entry per call (`HTTPc_REQ_HDR_HOOK`,
+/// `HTTPc_REQ_QUERY_STR_HOOK`): it points `*p` at the entry, and says whether it was the last.
+pub(crate) type EntryHook<T> = Option<
+    unsafe extern "C" fn(*mut HTTPc_CONN_OBJ, *mut HTTPc_REQ_OBJ, *mut *mut T) -> CPU_BOOLEAN,
+>;
 
-/// The query-string hook, once: the pair it gave (key, and value unless its pointer is NULL;
-/// None for no pair) and whether it said it was the last.
-pub(crate) fn on_query_str(
+/// The request-header or query-string hook, once: what the entry it gave holds (a header's
+/// field and value; a pair's key, and value unless its pointer is NULL; None for no entry) and
+/// whether it said it was the last.
+pub(crate) fn on_req_entry<T: Entry>(
     _h: &mut Held,
-    f: HTTPc_REQ_QUERY_STR_HOOK,
+    f: EntryHook<T>,
     c: *mut HTTPc_CONN_OBJ,
     r: *mut HTTPc_REQ_OBJ,
-) -> Option<(Option<(AppBytes, AppBytes)>, bool)> {
+) -> Option<(Option<T::Lent>, bool)> {
     let f = f?;
-    let mut kv: *mut HTTPc_KEY_VAL = null_mut();
-    // SAFETY: as for the `hooks!` wrappers; `kv` is a live local. The pair the hook returns is
-    // the application's, valid (with `KeyLen`/`ValLen` bytes) until the request is written:
-    // read at once, and its bytes used only while the request is written.
+    let mut p: *mut T = null_mut();
+    // SAFETY: as for the `hooks!` wrappers; `p` is a live local. The entry the hook points it
+    // at is the application's, valid (with the bytes of its strings) until the request has
+    // been written: read at once, and its strings used only while the request is written.
     unsafe {
-        let last = f(c, r, &mut kv) == DEF_YES;
-        let given = kv.as_ref().map(|kv| {
-            (
-                AppBytes::new(kv.KeyPtr, u32::from(kv.KeyLen)),
-                AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
-            )
-        });
-        Some((given, last))
+        let last = f(c, r, &mut p) == DEF_YES;
+        Some((p.as_ref().map(|e| e.lend()), last))
     }
 }
 
