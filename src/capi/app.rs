@@ -36,6 +36,21 @@ impl AppBytes {
         }
     }
 
+    /// The `len` bytes at `ptr` of a form field: NULL stands for nothing only when `len` is 0
+    /// (legacy read NULL strings of length 0 without harm, and dereferenced the others).
+    ///
+    /// # Safety
+    /// As for [`new`](Self::new).
+    unsafe fn field(ptr: *const CPU_CHAR, len: u32) -> Result<AppBytes, FieldError> {
+        if ptr.is_null() && len > 0 {
+            return Err(FieldError::Null);
+        }
+        Ok(AppBytes {
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+
     /// The pointer was NULL.
     pub(crate) fn is_null(&self) -> bool {
         self.ptr.is_null()
@@ -142,6 +157,20 @@ impl AppBuf {
         self.off += src.len() as u32;
         true
     }
+}
+
+/// The buffer an export writes its result into (`len` bytes at `ptr`), as a slice for the
+/// call; None for NULL.
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads and writes of `len` bytes for `'a`, and nothing else
+/// reads or writes them meanwhile (no other argument of the call points into them).
+pub(crate) unsafe fn out_bytes<'a>(ptr: *mut CPU_CHAR, len: u16) -> Option<&'a mut [u8]> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the caller's contract: `len` bytes, the call's alone.
+    Some(unsafe { core::slice::from_raw_parts_mut(ptr.cast::<u8>(), usize::from(len)) })
 }
 
 /// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
@@ -304,19 +333,6 @@ pub(crate) enum FieldError {
     Null,
 }
 
-/// The `len` bytes at `ptr`: NULL stands for nothing only when `len` is 0 (legacy read NULL
-/// strings of length 0 without harm, and dereferenced the others).
-///
-/// # Safety
-/// As for [`AppBytes::new`].
-unsafe fn field_bytes(ptr: *const CPU_CHAR, len: u32) -> Result<AppBytes, FieldError> {
-    if ptr.is_null() && len > 0 {
-        return Err(FieldError::Null);
-    }
-    // SAFETY: the caller's contract.
-    Ok(unsafe { AppBytes::new(ptr, len) })
-}
-
 impl AppForm {
     /// The `n` entries at `ptr`, set as the request's form.
     ///
@@ -331,6 +347,19 @@ impl AppForm {
             ptr
         };
         AppForm { ptr, n, step: 0 }
+    }
+
+    /// The `n` entries at `ptr`, as given (NULL stays NULL, whatever `n`): a table to format.
+    ///
+    /// # Safety
+    /// As for [`new`](Self::new).
+    pub(crate) unsafe fn as_given(ptr: *const HTTPc_FORM_TBL_FIELD, n: u16) -> AppForm {
+        AppForm { ptr, n, step: 0 }
+    }
+
+    /// The table pointer is NULL.
+    pub(crate) fn is_null(&self) -> bool {
+        self.ptr.is_null()
     }
 
     /// A table was set.
@@ -393,8 +422,8 @@ impl AppForm {
                 unsafe {
                     let kv = e.FieldObjPtr.cast::<HTTPc_KEY_VAL>().read_unaligned();
                     Ok(FormField::KeyVal {
-                        key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
-                        val: field_bytes(kv.ValPtr, u32::from(kv.ValLen))?,
+                        key: AppBytes::field(kv.KeyPtr, u32::from(kv.KeyLen))?,
+                        val: AppBytes::field(kv.ValPtr, u32::from(kv.ValLen))?,
                     })
                 }
             }
@@ -409,7 +438,7 @@ impl AppForm {
                         return Err(FieldError::Null);
                     }
                     Ok(FormField::Ext {
-                        key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
+                        key: AppBytes::field(kv.KeyPtr, u32::from(kv.KeyLen))?,
                         val: HookVal {
                             // Same size; see `ValHook`.
                             hook: core::mem::transmute::<HTTPc_KEY_VAL_EXT_HOOK, ValHook>(
@@ -432,8 +461,8 @@ impl AppForm {
                         return Err(FieldError::Null);
                     }
                     Ok(FormField::File {
-                        name: field_bytes(f.NamePtr, u32::from(f.NameLen))?,
-                        file_name: field_bytes(f.FileNamePtr, u32::from(f.FileNameLen))?,
+                        name: AppBytes::field(f.NamePtr, u32::from(f.NameLen))?,
+                        file_name: AppBytes::field(f.FileNamePtr, u32::from(f.FileNameLen))?,
                         // A C enum: its first byte (see `HTTPc_MULTIPART_FILE`).
                         content_type: f.ContentType as u8,
                         val: HookVal {
