@@ -36,6 +36,27 @@ impl AppBytes {
         }
     }
 
+    /// The bytes of the NUL-terminated string at `ptr`, at most `max` of them: the scan stops
+    /// at the NUL or after `max` bytes, whichever comes first (NULL: none).
+    ///
+    /// # Safety
+    /// `ptr` is NULL or points to a NUL-terminated string, readable up to its NUL and valid for
+    /// as long as this value is used.
+    pub(crate) unsafe fn c_str(ptr: *const CPU_CHAR, max: usize) -> AppBytes {
+        let mut len = 0;
+        if !ptr.is_null() {
+            // SAFETY: the caller's contract: every byte up to the NUL is readable, and the
+            // scan reads none past it (nor past `max`).
+            while len < max && unsafe { *ptr.add(len) } != 0 {
+                len += 1;
+            }
+        }
+        AppBytes {
+            ptr: ptr.cast(),
+            len: len as u32,
+        }
+    }
+
     /// The `len` bytes at `ptr` of a form field: NULL stands for nothing only when `len` is 0
     /// (legacy read NULL strings of length 0 without harm, and dereferenced the others).
     ///
@@ -54,6 +75,11 @@ impl AppBytes {
     /// The pointer was NULL.
     pub(crate) fn is_null(&self) -> bool {
         self.ptr.is_null()
+    }
+
+    /// Number of bytes (0 for NULL).
+    pub(crate) fn len(&self) -> usize {
+        self.len as usize
     }
 
     /// The pointer, to hand back to the application's platform (a NUL-terminated host name).
