@@ -262,8 +262,11 @@ impl Entry for HTTPc_HDR {
     /// Its field and value.
     type Lent = (u32, AppBytes);
 
+    /// # Safety
+    /// As for [`Entry::lend`].
     unsafe fn lend(&self) -> (u32, AppBytes) {
-        // SAFETY: the caller's contract covers the value.
+        // SAFETY: the caller's contract: `ValLen` bytes at `ValPtr` (or NULL), readable for as
+        // long as the result is used, which is `AppBytes::new`'s.
         (self.HdrField, unsafe {
             AppBytes::new(self.ValPtr, u32::from(self.ValLen))
         })
@@ -274,8 +277,11 @@ impl Entry for HTTPc_KEY_VAL {
     /// Its key and value.
     type Lent = (AppBytes, AppBytes);
 
+    /// # Safety
+    /// As for [`Entry::lend`].
     unsafe fn lend(&self) -> (AppBytes, AppBytes) {
-        // SAFETY: the caller's contract covers the key and the value.
+        // SAFETY: the caller's contract: `KeyLen` bytes at `KeyPtr` and `ValLen` at `ValPtr`
+        // (or NULL), readable for as long as the result is used, which is `AppBytes::new`'s.
         unsafe {
             (
                 AppBytes::new(self.KeyPtr, u32::from(self.KeyLen)),
@@ -290,6 +296,8 @@ impl Entry for HTTPc_FORM_TBL_FIELD {
     /// ([`AppForm::field`]).
     type Lent = HTTPc_FORM_TBL_FIELD;
 
+    /// # Safety
+    /// As for [`Entry::lend`].
     unsafe fn lend(&self) -> HTTPc_FORM_TBL_FIELD {
         *self
     }

@@ -38,7 +38,9 @@ fn websocket() -> Result<(), HTTPc_ERR> {
 /// `p_ws_obj` is NULL or a valid WebSocket object; `p_err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_err: *mut HTTPc_ERR) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` is NULL or writable (what `Call::enter`
+    // needs), `p_ws_obj` NULL or a WebSocket object that stays valid while the library uses it
+    // (what `Obj::from_api` needs).
     let (call, ws) = unsafe { (Call::enter(p_err), Obj::from_api(p_ws_obj)) };
     let _ = call.run(|h| {
         websocket()?;
@@ -64,7 +66,9 @@ pub unsafe extern "C" fn HTTPc_WebSockSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` NULL or writable, `p_ws_obj` NULL or a
+    // WebSocket object that stays valid while the library uses it, `p_param` NULL or what the
+    // parameter type says (the hook itself, or a `CPU_INT32U *`).
     let (call, ws, param) = unsafe {
         (
             Call::enter(p_err),
@@ -119,7 +123,9 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
     p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` is NULL or writable (what `Call::enter`
+    // needs), `p_msg_obj` NULL or a message object that stays valid while the library uses it
+    // (what `Obj::from_api` needs).
     let (call, msg) = unsafe { (Call::enter(p_err), Obj::from_api(p_msg_obj)) };
     let _ = call.run(|h| {
         websocket()?;
@@ -145,7 +151,9 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` NULL or writable, `p_msg_obj` NULL or a
+    // message object that stays valid while the library uses it, `p_param` NULL or what the
+    // parameter type says (the user data or hook pointer itself).
     let (call, msg, param) = unsafe {
         (
             Call::enter(p_err),
