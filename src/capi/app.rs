@@ -4,7 +4,9 @@
 //! Each type is made once, at the API boundary, by an `unsafe` constructor that records the
 //! application's promise (the memory stays valid until the call, send or connection that uses
 //! it ends); reading and writing through it afterwards is safe and bounded by the length the
-//! application gave.
+//! application gave. What a table entry (or a request hook) lends is said once per entry type
+//! ([`Entry`]); a buffer an export writes its result into is a slice for the call
+//! ([`out_bytes`]); a NUL-terminated string is scanned, bounded, by [`AppBytes::c_str`].
 
 use super::consts::*;
 use super::objects::*;

@@ -1,11 +1,13 @@
 //! Handles to the application's objects, and the one place that turns them into references to
-//! the library state inside them.
+//! the library state inside them (and to the public fields the library writes).
 //!
 //! An [`Obj`] is a non-NULL object pointer the application gave us. Making one is `unsafe`
 //! (the application promises the object stays valid while the library uses it: the API
 //! contract); using one is not. Its state is reached only through the lock token
 //! ([`Held`]), which checks the object was cleared (its magic) and, for the objects attached
 //! to a connection, that they still are (the lookup goes through the connection's own link).
+//! The states of several objects at once come from `two`/`three`, which need objects of
+//! different kinds; public fields (a response, a message's user data) from [`Obj::fields`].
 
 use core::ptr::NonNull;
 
