@@ -4,7 +4,9 @@
 //! Each type is made once, at the API boundary, by an `unsafe` constructor that records the
 //! application's promise (the memory stays valid until the call, send or connection that uses
 //! it ends); reading and writing through it afterwards is safe and bounded by the length the
-//! application gave.
+//! application gave. What a table entry (or a request hook) lends is said once per entry type
+//! ([`Entry`]); a buffer an export writes its result into is a slice for the call
+//! ([`out_bytes`]); a NUL-terminated string is scanned, bounded, by [`AppBytes::c_str`].
 
 use super::consts::*;
 use super::objects::*;
@@ -36,9 +38,50 @@ impl AppBytes {
         }
     }
 
+    /// The bytes of the NUL-terminated string at `ptr`, at most `max` of them: the scan stops
+    /// at the NUL or after `max` bytes, whichever comes first (NULL: none).
+    ///
+    /// # Safety
+    /// `ptr` is NULL or points to a NUL-terminated string, readable up to its NUL and valid for
+    /// as long as this value is used.
+    pub(crate) unsafe fn c_str(ptr: *const CPU_CHAR, max: usize) -> AppBytes {
+        let mut len = 0;
+        if !ptr.is_null() {
+            // SAFETY: the caller's contract: every byte up to the NUL is readable, and the
+            // scan reads none past it (nor past `max`).
+            while len < max && unsafe { *ptr.add(len) } != 0 {
+                len += 1;
+            }
+        }
+        AppBytes {
+            ptr: ptr.cast(),
+            len: len as u32,
+        }
+    }
+
+    /// The `len` bytes at `ptr` of a form field: NULL stands for nothing only when `len` is 0
+    /// (legacy read NULL strings of length 0 without harm, and dereferenced the others).
+    ///
+    /// # Safety
+    /// As for [`new`](Self::new).
+    unsafe fn field(ptr: *const CPU_CHAR, len: u32) -> Result<AppBytes, FieldError> {
+        if ptr.is_null() && len > 0 {
+            return Err(FieldError::Null);
+        }
+        Ok(AppBytes {
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+
     /// The pointer was NULL.
     pub(crate) fn is_null(&self) -> bool {
         self.ptr.is_null()
+    }
+
+    /// Number of bytes (0 for NULL).
+    pub(crate) fn len(&self) -> usize {
+        self.len as usize
     }
 
     /// The pointer, to hand back to the application's platform (a NUL-terminated host name).
@@ -144,6 +187,20 @@ impl AppBuf {
     }
 }
 
+/// The buffer an export writes its result into (`len` bytes at `ptr`), as a slice for the
+/// call; None for NULL.
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads and writes of `len` bytes for `'a`, and nothing else
+/// reads or writes them meanwhile (no other argument of the call points into them).
+pub(crate) unsafe fn out_bytes<'a>(ptr: *mut CPU_CHAR, len: u16) -> Option<&'a mut [u8]> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the caller's contract: `len` bytes, the call's alone.
+    Some(unsafe { core::slice::from_raw_parts_mut(ptr.cast::<u8>(), usize::from(len)) })
+}
+
 /// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
 #[derive(Clone, Copy)]
 #[repr(C)]
@@ -175,39 +232,76 @@ impl<T: Copy> AppTable<T> {
     pub(crate) fn len(&self) -> usize {
         usize::from(self.n)
     }
+}
 
-    /// A copy of entry `i`.
-    fn entry(&self, i: usize) -> Option<T> {
+impl<T: Entry> AppTable<T> {
+    /// What entry `i` holds; None past the end.
+    pub(crate) fn get(&self, i: usize) -> Option<T::Lent> {
         if i >= self.len() {
             return None;
         }
-        // SAFETY: `new`'s contract: `n` readable entries, `i < n`.
-        Some(unsafe { self.ptr.add(i).read_unaligned() })
+        // SAFETY: `new`'s contract: `n` readable entries (`i < n`, any alignment), and the
+        // bytes of every pair inside them readable for as long as this table is used.
+        Some(unsafe { self.ptr.add(i).read_unaligned().lend() })
     }
 }
 
-impl AppTable<HTTPc_HDR> {
-    /// Header `i`: its field and value.
-    pub(crate) fn hdr(&self, i: usize) -> Option<(u32, AppBytes)> {
-        let h = self.entry(i)?;
-        // SAFETY: `new`'s contract covers the value each entry points to.
-        Some((h.HdrField, unsafe {
-            AppBytes::new(h.ValPtr, u32::from(h.ValLen))
-        }))
-    }
+/// An entry of a table the application lends (or that a request hook gives), and what the
+/// library takes from it: its strings, lent as [`AppBytes`].
+pub(crate) trait Entry: Copy {
+    /// What one entry holds.
+    type Lent;
+
+    /// What this entry holds.
+    ///
+    /// # Safety
+    /// Every pointer/length pair in the entry is NULL or addresses that many readable bytes for
+    /// as long as the result is used.
+    unsafe fn lend(&self) -> Self::Lent;
 }
 
-impl AppTable<HTTPc_KEY_VAL> {
-    /// Pair `i`: key and value.
-    pub(crate) fn key_val(&self, i: usize) -> Option<(AppBytes, AppBytes)> {
-        let kv = self.entry(i)?;
-        // SAFETY: `new`'s contract covers the key and value each entry points to.
-        Some(unsafe {
-            (
-                AppBytes::new(kv.KeyPtr, u32::from(kv.KeyLen)),
-                AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
-            )
+impl Entry for HTTPc_HDR {
+    /// Its field and value.
+    type Lent = (u32, AppBytes);
+
+    /// # Safety
+    /// As for [`Entry::lend`].
+    unsafe fn lend(&self) -> (u32, AppBytes) {
+        // SAFETY: the caller's contract: `ValLen` bytes at `ValPtr` (or NULL), readable for as
+        // long as the result is used, which is `AppBytes::new`'s.
+        (self.HdrField, unsafe {
+            AppBytes::new(self.ValPtr, u32::from(self.ValLen))
         })
+    }
+}
+
+impl Entry for HTTPc_KEY_VAL {
+    /// Its key and value.
+    type Lent = (AppBytes, AppBytes);
+
+    /// # Safety
+    /// As for [`Entry::lend`].
+    unsafe fn lend(&self) -> (AppBytes, AppBytes) {
+        // SAFETY: the caller's contract: `KeyLen` bytes at `KeyPtr` and `ValLen` at `ValPtr`
+        // (or NULL), readable for as long as the result is used, which is `AppBytes::new`'s.
+        unsafe {
+            (
+                AppBytes::new(self.KeyPtr, u32::from(self.KeyLen)),
+                AppBytes::new(self.ValPtr, u32::from(self.ValLen)),
+            )
+        }
+    }
+}
+
+impl Entry for HTTPc_FORM_TBL_FIELD {
+    /// The entry itself: it holds no string; its object is read under the form's contract
+    /// ([`AppForm::field`]).
+    type Lent = HTTPc_FORM_TBL_FIELD;
+
+    /// # Safety
+    /// As for [`Entry::lend`].
+    unsafe fn lend(&self) -> HTTPc_FORM_TBL_FIELD {
+        *self
     }
 }
 
@@ -275,19 +369,6 @@ pub(crate) enum FieldError {
     Null,
 }
 
-/// The `len` bytes at `ptr`: NULL stands for nothing only when `len` is 0 (legacy read NULL
-/// strings of length 0 without harm, and dereferenced the others).
-///
-/// # Safety
-/// As for [`AppBytes::new`].
-unsafe fn field_bytes(ptr: *const CPU_CHAR, len: u32) -> Result<AppBytes, FieldError> {
-    if ptr.is_null() && len > 0 {
-        return Err(FieldError::Null);
-    }
-    // SAFETY: the caller's contract.
-    Ok(unsafe { AppBytes::new(ptr, len) })
-}
-
 impl AppForm {
     /// The `n` entries at `ptr`, set as the request's form.
     ///
@@ -302,6 +383,19 @@ impl AppForm {
             ptr
         };
         AppForm { ptr, n, step: 0 }
+    }
+
+    /// The `n` entries at `ptr`, as given (NULL stays NULL, whatever `n`): a table to format.
+    ///
+    /// # Safety
+    /// As for [`new`](Self::new).
+    pub(crate) unsafe fn as_given(ptr: *const HTTPc_FORM_TBL_FIELD, n: u16) -> AppForm {
+        AppForm { ptr, n, step: 0 }
+    }
+
+    /// The table pointer is NULL.
+    pub(crate) fn is_null(&self) -> bool {
+        self.ptr.is_null()
     }
 
     /// A table was set.
@@ -326,11 +420,13 @@ impl AppForm {
 
     /// A copy of entry `i`; None past the end.
     fn entry(&self, i: usize) -> Option<HTTPc_FORM_TBL_FIELD> {
-        if i >= self.len() {
-            return None;
-        }
-        // SAFETY: `new`'s contract: `n` readable entries, `i < n`.
-        Some(unsafe { self.ptr.add(i).read_unaligned() })
+        // The entries as a table: `new`'s contract includes `AppTable::new`'s for them (`len`
+        // readable entries, NULL for none), and they hold no strings.
+        let tbl = AppTable {
+            ptr: self.ptr,
+            n: self.len() as u16,
+        };
+        tbl.get(i)
     }
 
     /// The type of entry `i` (its first byte, as for `read`); None past the end.
@@ -362,8 +458,8 @@ impl AppForm {
                 unsafe {
                     let kv = e.FieldObjPtr.cast::<HTTPc_KEY_VAL>().read_unaligned();
                     Ok(FormField::KeyVal {
-                        key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
-                        val: field_bytes(kv.ValPtr, u32::from(kv.ValLen))?,
+                        key: AppBytes::field(kv.KeyPtr, u32::from(kv.KeyLen))?,
+                        val: AppBytes::field(kv.ValPtr, u32::from(kv.ValLen))?,
                     })
                 }
             }
@@ -378,7 +474,7 @@ impl AppForm {
                         return Err(FieldError::Null);
                     }
                     Ok(FormField::Ext {
-                        key: field_bytes(kv.KeyPtr, u32::from(kv.KeyLen))?,
+                        key: AppBytes::field(kv.KeyPtr, u32::from(kv.KeyLen))?,
                         val: HookVal {
                             // Same size; see `ValHook`.
                             hook: core::mem::transmute::<HTTPc_KEY_VAL_EXT_HOOK, ValHook>(
@@ -401,8 +497,8 @@ impl AppForm {
                         return Err(FieldError::Null);
                     }
                     Ok(FormField::File {
-                        name: field_bytes(f.NamePtr, u32::from(f.NameLen))?,
-                        file_name: field_bytes(f.FileNamePtr, u32::from(f.FileNameLen))?,
+                        name: AppBytes::field(f.NamePtr, u32::from(f.NameLen))?,
+                        file_name: AppBytes::field(f.FileNamePtr, u32::from(f.FileNameLen))?,
                         // A C enum: its first byte (see `HTTPc_MULTIPART_FILE`).
                         content_type: f.ContentType as u8,
                         val: HookVal {
@@ -488,11 +584,11 @@ mod tests {
             ValLen: 2,
         }];
         let (_, t) = lend(core::ptr::null(), 0, hdrs.as_ptr(), 1);
-        let (field, v) = t.hdr(0).unwrap();
+        let (field, v) = t.get(0).unwrap();
         assert_eq!((field, v.all()), (7, &b"v1"[..]));
-        assert!(t.hdr(1).is_none());
+        assert!(t.get(1).is_none());
         let (_, none) = lend::<HTTPc_HDR>(core::ptr::null(), 0, core::ptr::null(), 9);
         assert_eq!(none.len(), 0);
-        assert!(none.hdr(0).is_none());
+        assert!(none.get(0).is_none());
     }
 }

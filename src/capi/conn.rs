@@ -26,7 +26,9 @@ const CONNECT_WAIT_MS: u32 = 10_000;
 /// `p_conn_obj` is NULL or a valid connection object; `p_err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *mut HTTPc_ERR) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` is NULL or writable (what `Call::enter`
+    // needs), `p_conn_obj` NULL or a connection object that stays valid while the library uses
+    // it (what `Obj::from_api` needs).
     let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
     let _ = call.run(|h| {
         let cfg = h.g().cfg;
@@ -54,7 +56,10 @@ pub unsafe extern "C" fn HTTPc_ConnSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` NULL or writable, `p_conn_obj` NULL or a
+    // connection object that stays valid while the library uses it, `p_param` NULL or what the
+    // parameter type says (a value of its type, or the callback itself): what `Call::enter`,
+    // `Obj::from_api` and `Param::new` need.
     let (call, conn, param) = unsafe {
         (
             Call::enter(p_err),
@@ -231,7 +236,8 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
     flags: HTTPc_FLAGS,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` NULL or writable, `p_conn_obj` NULL or a
+    // connection object that stays valid while the library uses it.
     let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
     let _ = call.run(|h| {
         let c = need(conn)?;

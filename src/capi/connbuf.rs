@@ -236,17 +236,8 @@ impl ConnBuf {
     }
 
     /// Copies `src` to byte `off` of the send region, as much as fits; returns how much.
-    // A `memcpy` call: smaller and much faster than a byte loop, and unlike `copy_from_slice`
-    // no panic path at opt-level z.
     pub(crate) fn tx_copy_in(&mut self, off: usize, src: &[u8]) -> usize {
-        let at = self.tx_base() + off;
-        let n = src.len().min(self.len().saturating_sub(at));
-        if n > 0 {
-            // SAFETY: `at + n <= len` (just computed), inside the buffer `lend` was given;
-            // `src` is the application's lent payload or library memory, never this buffer.
-            unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(at), n) };
-        }
-        n
+        self.copy_in(self.tx_base() + off, src)
     }
 
     /// Pointer to byte `off` of the send region, for a hook that writes there during its call.
@@ -311,12 +302,14 @@ impl ConnBuf {
     }
 
     /// Copies `src` to byte `off` of the whole buffer, as much as fits; returns how much.
-    #[cfg(feature = "http")]
+    // A `memcpy` call: smaller and much faster than a byte loop, and unlike `copy_from_slice`
+    // no panic path at opt-level z.
     pub(crate) fn copy_in(&mut self, off: usize, src: &[u8]) -> usize {
         let n = src.len().min(self.len().saturating_sub(off));
         if n > 0 {
-            // SAFETY: `off + n <= len`, inside the buffer `lend` was given; `src` is the
-            // application's lent body or library memory, never this buffer.
+            // SAFETY: `off + n <= len` (just computed), inside the buffer `lend` was given;
+            // `src` is the application's lent payload or body, or library memory, never this
+            // buffer (a body the hook wrote into the buffer is moved with `move_within`).
             unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(off), n) };
         }
         n

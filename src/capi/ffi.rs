@@ -9,25 +9,42 @@ use super::global::{Held, Lock};
 use super::objects::*;
 use super::types::*;
 
-/// The caller's `HTTPc_ERR *p_err`.
-pub(crate) struct ErrOut(*mut HTTPc_ERR);
+/// An out-parameter of an export: a `T *` the caller passed for the library to write (the
+/// error of every export, the table entry of `HTTPc_FormAdd*`).
+pub(crate) struct Out<T: Copy>(*mut T);
 
-impl ErrOut {
+/// The caller's `HTTPc_ERR *p_err`.
+pub(crate) type ErrOut = Out<HTTPc_ERR>;
+
+impl<T: Copy> Out<T> {
     /// # Safety
-    /// `p_err` is NULL (tolerated: nothing is reported) or points to a writable `HTTPc_ERR`
-    /// that outlives the call.
-    pub(crate) unsafe fn new(p_err: *mut HTTPc_ERR) -> ErrOut {
-        ErrOut(p_err)
+    /// `p` is NULL (tolerated: nothing is written) or points to a writable `T`, aligned as
+    /// every C `T *` is, that outlives this value.
+    pub(crate) unsafe fn new(p: *mut T) -> Out<T> {
+        Out(p)
     }
 
+    /// The pointer was NULL.
+    pub(crate) fn is_null(&self) -> bool {
+        self.0.is_null()
+    }
+
+    /// Writes `v` (when a pointer was given).
+    pub(crate) fn write(&self, v: T) {
+        if !self.0.is_null() {
+            // SAFETY: `new`'s contract: a writable, aligned `T` (a plain C value: the old one
+            // needs no drop).
+            unsafe { self.0.write(v) };
+        }
+    }
+}
+
+impl ErrOut {
     /// Writes `err` (when a pointer was given).
     // Not inlined: every export ends in it.
     #[inline(never)]
     pub(crate) fn set(&self, err: HTTPc_ERR) {
-        if !self.0.is_null() {
-            // SAFETY: `new`'s contract: a writable `HTTPc_ERR`.
-            unsafe { self.0.write(err) };
-        }
+        self.write(err);
     }
 
     /// Writes the outcome: `HTTPc_ERR_NONE` for success.
@@ -55,7 +72,7 @@ impl Call {
     pub(crate) unsafe fn enter(p_err: *mut HTTPc_ERR) -> Call {
         Call {
             lock: Lock::take(),
-            out: ErrOut(p_err),
+            out: Out(p_err),
         }
     }
 
@@ -103,10 +120,11 @@ pub(crate) fn need<T>(o: Option<T>) -> Result<T, HTTPc_ERR> {
     o.ok_or(HTTPc_ERR_NULL_PTR)
 }
 
-/// A value type a `*SetParam` parameter may point to: every bit pattern is a valid value.
+/// A value type a [`Param`] may point to: every bit pattern is a valid value.
 ///
 /// # Safety
-/// Implementors are plain integers or structs of integers and pointers.
+/// Implementors are plain integers or structs of integers, pointers and nullable function
+/// pointers (NULL is `None`, any other value a function).
 pub(crate) unsafe trait ParamValue: Copy {}
 // SAFETY: plain integers.
 unsafe impl ParamValue for u8 {}
@@ -116,6 +134,12 @@ unsafe impl ParamValue for u16 {}
 unsafe impl ParamValue for u32 {}
 // SAFETY: a pointer and an integer.
 unsafe impl ParamValue for HTTPc_PARAM_TBL {}
+// SAFETY: pointers and integers.
+unsafe impl ParamValue for HTTPc_KEY_VAL {}
+// SAFETY: a pointer, integers and a nullable function pointer.
+unsafe impl ParamValue for HTTPc_KEY_VAL_EXT {}
+// SAFETY: pointers, integers and a nullable function pointer.
+unsafe impl ParamValue for HTTPc_MULTIPART_FILE {}
 
 /// A callback type a `*SetParam` parameter may carry: a nullable C function pointer.
 ///
@@ -151,18 +175,21 @@ callbacks!(
     NET_SOCK_SECURE_TRUST_FNCT
 );
 
-/// The `void *p_param` of a `*SetParam` call (not NULL).
+/// A pointer argument to a value whose type the call fixes (not NULL): the `void *p_param` of
+/// a `*SetParam` call, by its parameter type; the object of an `HTTPc_FormAdd*` call.
 #[derive(Clone, Copy)]
 pub(crate) struct Param(core::ptr::NonNull<c_void>);
 
 impl Param {
-    /// The parameter pointer of a `*SetParam` call; None for NULL.
+    /// The parameter pointer of a `*SetParam` call, or the object of an `HTTPc_FormAdd*` call;
+    /// None for NULL.
     ///
     /// # Safety
-    /// `p` is NULL, or points to a readable value of the type the call's parameter type takes
-    /// (`get` and `table` are called with that type only; a table's entries and strings stay
-    /// valid until the request is sent), or is itself the callback the parameter type names
-    /// (`callback` is called with that type only): the API contract.
+    /// `p` is NULL, or points to a readable value of the type the call takes (the parameter
+    /// type's, the `HTTPc_FormAdd*` function's: `get` and `table` are called with that type
+    /// only; a table's entries and strings stay valid until the request is sent), or is itself
+    /// the callback the parameter type names (`callback` is called with that type only): the
+    /// API contract.
     pub(crate) unsafe fn new(p: *mut c_void) -> Option<Param> {
         core::ptr::NonNull::new(p).map(Param)
     }

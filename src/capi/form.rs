@@ -15,9 +15,9 @@
 //! Without the feature every export answers `HTTPc_ERR_FEATURE_DIS` and nothing else of this
 //! file is linked.
 
-use super::app::{AppForm, FieldError, FormField, HookVal};
+use super::app::{out_bytes, AppForm, FieldError, FormField, HookVal};
 use super::consts::*;
-use super::ffi::ErrOut;
+use super::ffi::{ErrOut, Out, Param, ParamValue};
 use super::objects::*;
 use super::request::content_type_name;
 use super::types::*;
@@ -165,8 +165,16 @@ pub unsafe extern "C" fn HTTPc_FormAppFmt(
     form_tbl_size: CPU_INT16U,
     p_err: *mut HTTPc_ERR,
 ) -> CPU_INT32U {
-    // SAFETY: this function's contract.
-    unsafe { fmt(p_buf, buf_len, p_form_tbl, form_tbl_size, p_err, false) }
+    // SAFETY: this function's contract: the entries, their objects and strings are readable,
+    // `p_buf` is writable for `buf_len` bytes and overlaps none of them, `p_err` is writable.
+    let (out, form, buf) = unsafe {
+        (
+            ErrOut::new(p_err),
+            AppForm::as_given(p_form_tbl, form_tbl_size),
+            out_bytes(p_buf, buf_len),
+        )
+    };
+    fmt(out, form, buf, false)
 }
 
 /// Writes a `multipart/form-data` body from a table of `HTTPc_KEY_VAL` entries into `p_buf`:
@@ -186,35 +194,26 @@ pub unsafe extern "C" fn HTTPc_FormMultipartFmt(
     form_tbl_size: CPU_INT16U,
     p_err: *mut HTTPc_ERR,
 ) -> CPU_INT32U {
-    // SAFETY: this function's contract.
-    unsafe { fmt(p_buf, buf_len, p_form_tbl, form_tbl_size, p_err, true) }
+    // SAFETY: as in `HTTPc_FormAppFmt`: this function's contract is the same.
+    let (out, form, buf) = unsafe {
+        (
+            ErrOut::new(p_err),
+            AppForm::as_given(p_form_tbl, form_tbl_size),
+            out_bytes(p_buf, buf_len),
+        )
+    };
+    fmt(out, form, buf, true)
 }
 
-/// `HTTPc_FormAppFmt` and `HTTPc_FormMultipartFmt`.
-///
-/// # Safety
-/// As `HTTPc_FormAppFmt`.
-unsafe fn fmt(
-    p_buf: *mut CPU_CHAR,
-    buf_len: CPU_INT16U,
-    p_form_tbl: *mut HTTPc_FORM_TBL_FIELD,
-    form_tbl_size: CPU_INT16U,
-    p_err: *mut HTTPc_ERR,
-    multipart: bool,
-) -> CPU_INT32U {
-    // SAFETY: the caller's contract.
-    let out = unsafe { ErrOut::new(p_err) };
+/// `HTTPc_FormAppFmt` and `HTTPc_FormMultipartFmt`, once their arguments are lent (`buf`
+/// None: NULL).
+fn fmt(out: ErrOut, form: AppForm, buf: Option<&mut [u8]>, multipart: bool) -> CPU_INT32U {
     let r = if !cfg!(feature = "form") {
         Err(HTTPc_ERR_FEATURE_DIS)
-    } else if p_buf.is_null() || p_form_tbl.is_null() {
-        Err(HTTPc_ERR_NULL_PTR)
     } else {
-        // SAFETY: the caller's contract: the entries, their objects and strings are readable,
-        // `p_buf` is writable for `buf_len` bytes and overlaps none of them.
-        unsafe {
-            let form = AppForm::new(p_form_tbl, form_tbl_size);
-            let buf = core::slice::from_raw_parts_mut(p_buf.cast::<u8>(), usize::from(buf_len));
-            fmt_into(&form, multipart, buf)
+        match buf {
+            Some(buf) if !form.is_null() => fmt_into(&form, multipart, buf),
+            _ => Err(HTTPc_ERR_NULL_PTR),
         }
     };
     out.result(&r);
@@ -261,16 +260,22 @@ pub unsafe extern "C" fn HTTPc_FormAddKeyVal(
     p_key_val: *mut HTTPc_KEY_VAL,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
-    unsafe {
-        add(
-            p_form_tbl,
-            p_key_val,
-            HTTPc_FORM_FIELD_TYPE_KEY_VAL,
-            p_err,
-            |kv| !kv.KeyPtr.is_null() && !kv.ValPtr.is_null(),
+    // SAFETY: this function's contract: `p_form_tbl` and `p_err` NULL or writable, `p_key_val`
+    // NULL or a readable `HTTPc_KEY_VAL`.
+    let (out, entry, obj) = unsafe {
+        (
+            ErrOut::new(p_err),
+            Out::new(p_form_tbl),
+            Param::new(p_key_val.cast()),
         )
-    }
+    };
+    add(
+        out,
+        entry,
+        obj,
+        HTTPc_FORM_FIELD_TYPE_KEY_VAL,
+        |kv: &HTTPc_KEY_VAL| !kv.KeyPtr.is_null() && !kv.ValPtr.is_null(),
+    );
 }
 
 /// Makes `p_form_tbl` (one table entry) the key with a hook-given value `p_key_val_ext`
@@ -287,16 +292,22 @@ pub unsafe extern "C" fn HTTPc_FormAddKeyValExt(
     p_key_val_ext: *mut HTTPc_KEY_VAL_EXT,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
-    unsafe {
-        add(
-            p_form_tbl,
-            p_key_val_ext,
-            HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT,
-            p_err,
-            |kv| !kv.KeyPtr.is_null() && kv.OnValTx.is_some(),
+    // SAFETY: this function's contract: `p_form_tbl` and `p_err` NULL or writable,
+    // `p_key_val_ext` NULL or a readable `HTTPc_KEY_VAL_EXT`.
+    let (out, entry, obj) = unsafe {
+        (
+            ErrOut::new(p_err),
+            Out::new(p_form_tbl),
+            Param::new(p_key_val_ext.cast()),
         )
-    }
+    };
+    add(
+        out,
+        entry,
+        obj,
+        HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT,
+        |kv: &HTTPc_KEY_VAL_EXT| !kv.KeyPtr.is_null() && kv.OnValTx.is_some(),
+    );
 }
 
 /// Makes `p_form_tbl` (one table entry) the file `p_file_obj` (multipart forms).
@@ -312,47 +323,49 @@ pub unsafe extern "C" fn HTTPc_FormAddFile(
     p_file_obj: *mut HTTPc_MULTIPART_FILE,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
-    unsafe {
-        add(
-            p_form_tbl,
-            p_file_obj,
-            HTTPc_FORM_FIELD_TYPE_FILE,
-            p_err,
-            |f| !f.NamePtr.is_null() && !f.FileNamePtr.is_null() && f.OnFileTx.is_some(),
+    // SAFETY: this function's contract: `p_form_tbl` and `p_err` NULL or writable,
+    // `p_file_obj` NULL or a readable `HTTPc_MULTIPART_FILE`.
+    let (out, entry, obj) = unsafe {
+        (
+            ErrOut::new(p_err),
+            Out::new(p_form_tbl),
+            Param::new(p_file_obj.cast()),
         )
-    }
+    };
+    add(
+        out,
+        entry,
+        obj,
+        HTTPc_FORM_FIELD_TYPE_FILE,
+        |f: &HTTPc_MULTIPART_FILE| {
+            !f.NamePtr.is_null() && !f.FileNamePtr.is_null() && f.OnFileTx.is_some()
+        },
+    );
 }
 
-/// The three `HTTPc_FormAdd*`: checks the object as legacy, then sets the entry. Needs no
-/// `HTTPc_Init`, as legacy.
-///
-/// # Safety
-/// `tbl` NULL or writable, `obj` NULL or readable, `p_err` NULL or writable.
-unsafe fn add<T: Copy>(
-    tbl: *mut HTTPc_FORM_TBL_FIELD,
-    obj: *mut T,
+/// The three `HTTPc_FormAdd*`: checks the object (a `T`) as legacy, then sets the entry. Needs
+/// no `HTTPc_Init`, as legacy.
+fn add<T: ParamValue>(
+    out: ErrOut,
+    entry: Out<HTTPc_FORM_TBL_FIELD>,
+    obj: Option<Param>,
     kind: HTTPc_FORM_FIELD_TYPE,
-    p_err: *mut HTTPc_ERR,
     valid: impl FnOnce(&T) -> bool,
 ) {
-    // SAFETY: the caller's contract.
-    let out = unsafe { ErrOut::new(p_err) };
-    let r = if !cfg!(feature = "form") {
-        Err(HTTPc_ERR_FEATURE_DIS)
-    } else if tbl.is_null() || obj.is_null() {
-        Err(HTTPc_ERR_NULL_PTR)
-    // SAFETY: the caller's contract: a readable object.
-    } else if !valid(&unsafe { obj.read_unaligned() }) {
-        Err(HTTPc_ERR_FORM_FIELD_INVALID)
-    } else {
-        let entry = HTTPc_FORM_TBL_FIELD {
-            Type: kind,
-            FieldObjPtr: obj.cast(),
-        };
-        // SAFETY: the caller's contract: a writable entry.
-        unsafe { tbl.write_unaligned(entry) };
-        Ok(())
+    let r = match obj {
+        _ if !cfg!(feature = "form") => Err(HTTPc_ERR_FEATURE_DIS),
+        Some(obj) if !entry.is_null() => {
+            if valid(&obj.get::<T>()) {
+                entry.write(HTTPc_FORM_TBL_FIELD {
+                    Type: kind,
+                    FieldObjPtr: obj.ptr(),
+                });
+                Ok(())
+            } else {
+                Err(HTTPc_ERR_FORM_FIELD_INVALID)
+            }
+        }
+        _ => Err(HTTPc_ERR_NULL_PTR),
     };
     out.result(&r);
 }

@@ -1,11 +1,13 @@
 //! Handles to the application's objects, and the one place that turns them into references to
-//! the library state inside them.
+//! the library state inside them (and to the public fields the library writes).
 //!
 //! An [`Obj`] is a non-NULL object pointer the application gave us. Making one is `unsafe`
 //! (the application promises the object stays valid while the library uses it: the API
 //! contract); using one is not. Its state is reached only through the lock token
 //! ([`Held`]), which checks the object was cleared (its magic) and, for the objects attached
 //! to a connection, that they still are (the lookup goes through the connection's own link).
+//! The states of several objects at once come from `two`/`three`, which need objects of
+//! different kinds; public fields (a response, a message's user data) from [`Obj::fields`].
 
 use core::ptr::NonNull;
 
@@ -60,54 +62,92 @@ impl<O> Obj<O> {
     }
 }
 
+/// The WebSocket a connection's state links to (one function, so that `conn_ws` and
+/// `conn_ws_msg` share their code).
+fn ws_link(s: &ConnState) -> Option<Ws> {
+    s.ws
+}
+
 /// Null for none: what hooks receive.
 pub(crate) fn ptr_or_null<O>(o: Option<Obj<O>>) -> *mut O {
     o.map_or(core::ptr::null_mut(), Obj::ptr)
 }
 
+/// An application object that starts with fields the library writes for the application to
+/// read (`Fields`), holding no library state.
+///
+/// # Safety
+/// Implementors guarantee that `Fields` is laid out at the start of the object and ends before
+/// its reserved area (where `Held::state` lends the library state), if it has one.
+pub(crate) unsafe trait Public {
+    /// The object's public part.
+    type Fields;
+}
+
+// SAFETY: a response object is all public fields, and has no reserved area.
+unsafe impl Public for HTTPc_RESP_OBJ {
+    type Fields = HTTPc_RESP_OBJ;
+}
+
+// SAFETY: `UserDataPtr` is the message object's first field and ends before `Reserved`
+// (asserted below).
+unsafe impl Public for HTTPc_WEBSOCK_MSG_OBJ {
+    type Fields = *mut core::ffi::c_void;
+}
+const _: () = assert!(
+    core::mem::offset_of!(HTTPc_WEBSOCK_MSG_OBJ, UserDataPtr) == 0
+        && core::mem::offset_of!(HTTPc_WEBSOCK_MSG_OBJ, Reserved)
+            >= core::mem::size_of::<*mut core::ffi::c_void>()
+);
+
+impl<O: Public> Obj<O> {
+    /// The object's public fields, for as long as the token is lent.
+    pub(crate) fn fields(self, _h: &mut Held) -> &mut O::Fields {
+        // SAFETY: a live object (`Obj` contract), aligned as every C object pointer is, that
+        // starts with its `Fields` (`Public`), which only ever hold values of their types (the
+        // application's, or ours). They are outside the reserved area, so no library state
+        // reference overlaps them, and the reference borrows the token: no other reference to
+        // them can be made while it lives, and it ends before the next hook call, in which the
+        // application may read them.
+        unsafe { &mut *self.ptr().cast::<O::Fields>() }
+    }
+}
+
 impl Resp {
     /// Writes the whole response object (its fields are public, the application reads them).
-    pub(crate) fn set(self, _h: &mut Held, value: HTTPc_RESP_OBJ) {
-        // SAFETY: a live response object (`Obj` contract), written under the lock; no
-        // reference to it is held by the library.
-        unsafe { self.ptr().write(value) }
+    pub(crate) fn set(self, h: &mut Held, value: HTTPc_RESP_OBJ) {
+        *self.fields(h) = value;
     }
 
     /// Sets its status line: `StatusCode` and `ProtocolVer` (1.1, or 1.0 when `minor` is 0).
     #[cfg(feature = "http")]
-    pub(crate) fn set_status(self, _h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
+    pub(crate) fn set_status(self, h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
         let ver = if minor == 0 {
             HTTP_PROTOCOL_VER_1_0
         } else {
             HTTP_PROTOCOL_VER_1_1
         };
-        // SAFETY: as in `set`; two fields written through the raw place.
-        unsafe {
-            core::ptr::addr_of_mut!((*self.ptr()).StatusCode).write(code);
-            core::ptr::addr_of_mut!((*self.ptr()).ProtocolVer).write(ver);
-        }
+        let r = self.fields(h);
+        r.StatusCode = code;
+        r.ProtocolVer = ver;
     }
 
     /// Sets its `ContentType`.
     #[cfg(feature = "http")]
-    pub(crate) fn set_content_type(self, _h: &mut Held, t: HTTP_CONTENT_TYPE) {
-        // SAFETY: as in `set`; one field written through the raw place.
-        unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentType).write(t) }
+    pub(crate) fn set_content_type(self, h: &mut Held, t: HTTP_CONTENT_TYPE) {
+        self.fields(h).ContentType = t;
     }
 
     /// Sets its `ContentLen`.
-    pub(crate) fn set_content_len(self, _h: &mut Held, len: u32) {
-        // SAFETY: as in `set`; one field written through the raw place.
-        unsafe { core::ptr::addr_of_mut!((*self.ptr()).ContentLen).write(len) }
+    pub(crate) fn set_content_len(self, h: &mut Held, len: u32) {
+        self.fields(h).ContentLen = len;
     }
 }
 
 impl Msg {
     /// Sets its `UserDataPtr` (`HTTPc_PARAM_TYPE_WEBSOCK_MSG_USER_DATA`; NULL on clear).
-    pub(crate) fn set_user_data(self, _h: &mut Held, p: *mut core::ffi::c_void) {
-        // SAFETY: a live message object (`Obj` contract); its public first field, written
-        // through the raw place under the lock.
-        unsafe { core::ptr::addr_of_mut!((*self.ptr()).UserDataPtr).write(p) }
+    pub(crate) fn set_user_data(self, h: &mut Held, p: *mut core::ffi::c_void) {
+        *self.fields(h) = p;
     }
 }
 
@@ -151,27 +191,50 @@ impl Held {
         self.state(w)
     }
 
+    /// The states of `a` and of an object of another kind that `b` finds from it (or names),
+    /// together.
+    fn two<OA: Holds<A>, A, OB: Holds<B>, B>(
+        &mut self,
+        a: Obj<OA>,
+        b: impl FnOnce(&A) -> Option<Obj<OB>>,
+    ) -> Option<(&mut A, &mut B)> {
+        const { assert!(OA::MAGIC != OB::MAGIC) };
+        let sa = self.state(a)?;
+        let b = b(sa)?;
+        let sa: *mut A = sa;
+        let sb: *mut B = self.state(b)?;
+        // SAFETY: the states of two live objects of different kinds (their magics differ,
+        // asserted above), so two separate application objects (the API contract): the
+        // references do not overlap. Each was checked above, and both borrows end with the one
+        // of `self` that the signature ties them to.
+        unsafe { Some((&mut *sa, &mut *sb)) }
+    }
+
+    /// The states of `a`, of an object of another kind that `b` finds from it, and of an
+    /// object `c` of a third kind, together.
+    fn three<OA: Holds<A>, A, OB: Holds<B>, B, OC: Holds<C>, C>(
+        &mut self,
+        a: Obj<OA>,
+        b: impl FnOnce(&A) -> Option<Obj<OB>>,
+        c: Obj<OC>,
+    ) -> Option<(&mut A, &mut B, &mut C)> {
+        const { assert!(OA::MAGIC != OB::MAGIC && OA::MAGIC != OC::MAGIC && OB::MAGIC != OC::MAGIC) };
+        let sc: *mut C = self.state(c)?;
+        let (sa, sb) = self.two(a, b)?;
+        let (sa, sb): (*mut A, *mut B) = (sa, sb);
+        // SAFETY: as in `two`: three objects of three different kinds, each checked above.
+        unsafe { Some((&mut *sa, &mut *sb, &mut *sc)) }
+    }
+
     /// The states of a connection and of the WebSocket attached to it, together.
     pub(crate) fn conn_ws(&mut self, c: Conn) -> Option<(&mut ConnState, &mut WsState)> {
-        let cs = self.conn(c)?;
-        let w = cs.ws?;
-        let cs: *mut ConnState = cs;
-        let ws: *mut WsState = self.state(w)?;
-        // SAFETY: two states of two distinct live objects (a connection and a WebSocket are
-        // separate application objects), each checked above; both borrows end with the one
-        // of `self` that the signature ties them to.
-        unsafe { Some((&mut *cs, &mut *ws)) }
+        self.two(c, ws_link)
     }
 
     /// The states of a connection and of the request attached to it, together.
     #[cfg(feature = "http")]
     pub(crate) fn conn_req(&mut self, c: Conn) -> Option<(&mut ConnState, &mut ReqState)> {
-        let cs = self.conn(c)?;
-        let r = cs.req?;
-        let cs: *mut ConnState = cs;
-        let rs: *mut ReqState = self.state(r)?;
-        // SAFETY: as in `conn_ws`: a request is an object of its own, checked above.
-        unsafe { Some((&mut *cs, &mut *rs)) }
+        self.two(c, |s: &ConnState| s.req)
     }
 
     /// The state of the request attached to `c`.
@@ -187,18 +250,12 @@ impl Held {
         c: Conn,
         m: Msg,
     ) -> Option<(&mut ConnState, &mut WsState, &mut MsgState)> {
-        let ms: *mut MsgState = self.msg(m)?;
-        let (cs, ws) = self.conn_ws(c)?;
-        // SAFETY: as in `conn_ws`: a message is an object of its own, checked above.
-        Some((cs, ws, unsafe { &mut *ms }))
+        self.three(c, ws_link, m)
     }
 
     /// The states of a WebSocket and of one of its messages, together.
     pub(crate) fn ws_msg(&mut self, w: Ws, m: Msg) -> Option<(&mut WsState, &mut MsgState)> {
-        let ws: *mut WsState = self.state(w)?;
-        let ms: *mut MsgState = self.state(m)?;
-        // SAFETY: as in `conn_ws`: distinct objects, each checked.
-        unsafe { Some((&mut *ws, &mut *ms)) }
+        self.two(w, |_: &WsState| Some(m))
     }
 
     // ----- The engine's list of open connections -----------------------------------------

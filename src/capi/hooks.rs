@@ -8,9 +8,11 @@
 use core::ffi::c_void;
 use core::ptr::null_mut;
 
+#[cfg(feature = "http")]
+use super::app::AppBytes;
 #[cfg(feature = "form")]
 use super::app::ValHook;
-use super::app::{AppBuf, AppBytes, RxBound};
+use super::app::{AppBuf, Entry, RxBound};
 use super::consts::*;
 use super::global::Held;
 use super::objects::*;
@@ -25,10 +27,12 @@ macro_rules! hooks {
         pub(crate) fn $name(_h: &mut Held, f: $ty, $($arg: $at),*) -> Option<$ret> {
             let f = f?;
             // SAFETY: `f` is the application's hook, registered for this object with the
-            // matching type (the `*SetParam` contract). Its object arguments are live
-            // application objects (`Obj` contract), every other pointer addresses live memory
-            // for the call's duration, as the hook's documentation states. No library state
-            // reference is alive: `_h` is lent to this call.
+            // matching type (the `*SetParam` contract; a form value hook is its object's
+            // `OnValTx` or `OnFileTx`, called as a `ValHook`, see there). Its object arguments
+            // are live application objects (`Obj` contract; a form object: the form table's),
+            // every other pointer addresses live memory for the call's duration (references:
+            // live locals), as the hook's documentation states. No library state reference is
+            // alive: `_h` is lent to this call.
             Some(unsafe { f($($arg),*) })
         }
     )*};
@@ -78,6 +82,13 @@ hooks! {
     #[allow(clippy::too_many_arguments)]
     on_body_rx: HTTPc_RESP_BODY_HOOK = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ,
         t: HTTP_CONTENT_TYPE, data: *mut c_void, len: CPU_INT16U, last: CPU_BOOLEAN) -> CPU_INT32U;
+    /// A form value hook (`OnValTx` of an `HTTPc_KEY_VAL_EXT`, `OnFileTx` of an
+    /// `HTTPc_MULTIPART_FILE`), with its object: up to `buf_len` bytes at `buf`, for the call;
+    /// the length written goes to `len`.
+    #[cfg(feature = "form")]
+    #[allow(clippy::too_many_arguments)]
+    form_val_tx: ValHook = (c: *mut HTTPc_CONN_OBJ, r: *mut HTTPc_REQ_OBJ, obj: *mut c_void,
+        buf: *mut CPU_CHAR, buf_len: CPU_INT16U, len: &mut CPU_INT16U) -> CPU_BOOLEAN;
 }
 
 /// What the request-body hook gave in one call.
@@ -119,7 +130,7 @@ pub(crate) fn on_body_tx(
 /// `HTTPc_MULTIPART_FILE`), once, offered `buf_len` bytes at `buf` (the connection buffer):
 /// whether it said it gave the whole value, and how many bytes it reported writing.
 pub(crate) fn on_form_val_tx(
-    _h: &mut Held,
+    h: &mut Held,
     f: ValHook,
     c: *mut HTTPc_CONN_OBJ,
     r: *mut HTTPc_REQ_OBJ,
@@ -127,59 +138,34 @@ pub(crate) fn on_form_val_tx(
     buf: *mut u8,
     buf_len: u16,
 ) -> Option<(bool, u16)> {
-    let f = f?;
     let mut len: CPU_INT16U = 0;
-    // SAFETY: as for the `hooks!` wrappers; `obj` is the application's form object the hook
-    // belongs to (the form table's contract; `ValHook` for its pointer type), `len` a live
-    // local, and `buf` has `buf_len` writable bytes for the call.
-    let done = unsafe { f(c, r, obj, buf.cast(), buf_len, &mut len) } == DEF_YES;
+    let done = form_val_tx(h, f, c, r, obj, buf.cast(), buf_len, &mut len)? == DEF_YES;
     Some((done, len))
 }
 
-/// The request-header hook, once: the header it gave (field and value; None for no header)
-/// and whether it said it was the last.
-pub(crate) fn on_req_hdr(
-    _h: &mut Held,
-    f: HTTPc_REQ_HDR_HOOK,
-    c: *mut HTTPc_CONN_OBJ,
-    r: *mut HTTPc_REQ_OBJ,
-) -> Option<(Option<(u32, AppBytes)>, bool)> {
-    let f = f?;
-    let mut hdr: *mut HTTPc_HDR = null_mut();
-    // SAFETY: as for the `hooks!` wrappers; `hdr` is a live local. What the hook returns is the
-    // application's header, valid (with `ValLen` bytes of value) until the request is sent:
-    // read at once, and its value bytes used only while the request is written.
-    unsafe {
-        let last = f(c, r, &mut hdr) == DEF_YES;
-        let given = hdr
-            .as_ref()
-            .map(|h| (h.HdrField, AppBytes::new(h.ValPtr, u32::from(h.ValLen))));
-        Some((given, last))
-    }
-}
+/// A request hook that gives one table entry per call (`HTTPc_REQ_HDR_HOOK`,
+/// `HTTPc_REQ_QUERY_STR_HOOK`): it points `*p` at the entry, and says whether it was the last.
+pub(crate) type EntryHook<T> = Option<
+    unsafe extern "C" fn(*mut HTTPc_CONN_OBJ, *mut HTTPc_REQ_OBJ, *mut *mut T) -> CPU_BOOLEAN,
+>;
 
-/// The query-string hook, once: the pair it gave (key, and value unless its pointer is NULL;
-/// None for no pair) and whether it said it was the last.
-pub(crate) fn on_query_str(
+/// The request-header or query-string hook, once: what the entry it gave holds (a header's
+/// field and value; a pair's key, and value unless its pointer is NULL; None for no entry) and
+/// whether it said it was the last.
+pub(crate) fn on_req_entry<T: Entry>(
     _h: &mut Held,
-    f: HTTPc_REQ_QUERY_STR_HOOK,
+    f: EntryHook<T>,
     c: *mut HTTPc_CONN_OBJ,
     r: *mut HTTPc_REQ_OBJ,
-) -> Option<(Option<(AppBytes, AppBytes)>, bool)> {
+) -> Option<(Option<T::Lent>, bool)> {
     let f = f?;
-    let mut kv: *mut HTTPc_KEY_VAL = null_mut();
-    // SAFETY: as for the `hooks!` wrappers; `kv` is a live local. The pair the hook returns is
-    // the application's, valid (with `KeyLen`/`ValLen` bytes) until the request is written:
-    // read at once, and its bytes used only while the request is written.
+    let mut p: *mut T = null_mut();
+    // SAFETY: as for the `hooks!` wrappers; `p` is a live local. The entry the hook points it
+    // at is the application's, valid (with the bytes of its strings) until the request has
+    // been written: read at once, and its strings used only while the request is written.
     unsafe {
-        let last = f(c, r, &mut kv) == DEF_YES;
-        let given = kv.as_ref().map(|kv| {
-            (
-                AppBytes::new(kv.KeyPtr, u32::from(kv.KeyLen)),
-                AppBytes::new(kv.ValPtr, u32::from(kv.ValLen)),
-            )
-        });
-        Some((given, last))
+        let last = f(c, r, &mut p) == DEF_YES;
+        Some((p.as_ref().map(|e| e.lend()), last))
     }
 }
 

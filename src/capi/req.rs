@@ -19,7 +19,9 @@ use super::types::CPU_BOOLEAN;
 /// `p_req_obj` is NULL or a valid request object; `p_err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut HTTPc_ERR) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` is NULL or writable (what `Call::enter`
+    // needs), `p_req_obj` NULL or a request object that stays valid while the library uses it
+    // (what `Obj::from_api` needs).
     let (call, req) = unsafe { (Call::enter(p_err), Obj::from_api(p_req_obj)) };
     let _ = call.run(|h| {
         h.reinit::<_, ReqState>(need(req)?, HTTPc_ERR_REQ_IS_USED)?;

@@ -183,7 +183,7 @@ fn write_line_start(
     };
     for i in 0..query_nbr {
         let (k, v) = query_tbl
-            .key_val(i)
+            .get(i)
             .ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
         query_pair(&mut w, i == 0, k, v)?;
     }
@@ -232,7 +232,7 @@ fn write_line_end(
         0
     };
     for i in 0..hdr_nbr {
-        let (field, value) = hdr_tbl.hdr(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+        let (field, value) = hdr_tbl.get(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
         write_hdr(&mut w, line, field, value)?;
     }
     at.len = w.len();
@@ -311,7 +311,7 @@ fn write_head_and_hooks(
         // pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
         loop {
             let (given, last) =
-                hooks::on_query_str(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
+                hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
             let mut w = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered);
             query_pair(&mut w, !at.query_started, k, v)?;
@@ -333,7 +333,7 @@ fn write_head_and_hooks(
         // "last" fills the buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
         loop {
             let (given, last) =
-                hooks::on_req_hdr(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
+                hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (field, value) = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
             write_hook_hdr(h, t.conn, line, at, field, value)?;
             if last {

@@ -493,91 +493,82 @@ pub(crate) trait Clear {
     unsafe fn clear(p: *mut Self);
 }
 
-impl Clear for ConnState {
-    /// Writes a cleared state at `p`, in place: the area is zeroed, which makes every `bool`
-    /// false, every number 0, every pointer NULL and every callback `None`, then the fields
-    /// whose cleared value is something else are set. (The compiler builds a whole struct
-    /// value on the stack and copies it.) Cleared values that are zero: not blocking, not
+/// Implements [`Clear`] for a state: the area is zeroed, which makes every `bool` false, every
+/// number 0, every pointer NULL and every callback `None`, then the listed fields, whose cleared
+/// value is something else, are written through the raw place (the old bytes are never read or
+/// dropped). (Not a whole struct value written at once: the compiler builds it on the stack and
+/// copies it.) Each use lists, in its doc, the fields whose cleared value is zero.
+macro_rules! clear {
+    ($(#[$doc:meta])* $state:ty { $($field:ident: $value:expr),* $(,)? }) => {
+        impl Clear for $state {
+            $(#[$doc])*
+            ///
+            /// # Safety
+            /// `p` is valid for writes and aligned.
+            unsafe fn clear(p: *mut Self) {
+                $(let $field = $value;)*
+                // SAFETY: per the caller's contract (valid for writes, aligned, no reference
+                // alive); every field not listed is one whose cleared value is zero (the
+                // impl's doc), so the zeroed bytes are a valid value of it, and the listed
+                // ones are written through the raw place before any reference is formed.
+                unsafe {
+                    p.write_bytes(0, 1);
+                    $(core::ptr::addr_of_mut!((*p).$field).write($field);)*
+                }
+            }
+        }
+    };
+}
+
+clear! {
+    /// Writes a cleared state at `p`, in place. Cleared values that are zero: not blocking, not
     /// persistent, no keep-alive, not a WebSocket, no close requested, no port set, not
     /// opened, no buffer, not started, no body left (bounded),
     /// no handle, host, TLS name or trust callback, no callbacks, not linked to anything.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = CONN_MAGIC;
-            (*p).phase = Phase::Idle;
-            (*p).close_req_status = HTTPc_CONN_CLOSE_STATUS_APP;
-            (*p).close_req_err = HTTPc_ERR_NONE;
-            (*p).port = 80;
-            (*p).connect_timeout_ms = 2000;
-            (*p).trans_timeout_ms = HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT;
-            (*p).inactivity_s = 30;
-            (*p).err = HTTPc_ERR_NONE;
-            (*p).close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
-        }
+    ConnState {
+        magic: CONN_MAGIC,
+        phase: Phase::Idle,
+        close_req_status: HTTPc_CONN_CLOSE_STATUS_APP,
+        close_req_err: HTTPc_ERR_NONE,
+        port: 80,
+        connect_timeout_ms: 2000,
+        trans_timeout_ms: HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT,
+        inactivity_s: 30,
+        err: HTTPc_ERR_NONE,
+        close_status: HTTPc_CONN_CLOSE_STATUS_NONE,
     }
 }
 
-impl Clear for ReqState {
-    /// Writes a cleared state at `p`, in place (as for `ConnState`). Cleared values that
-    /// are zero: not used, blocking, not done, not ok, no header table, query table, form or
-    /// hooks.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = REQ_MAGIC;
-            (*p).err = HTTPc_ERR_NONE;
-            core::ptr::addr_of_mut!((*p).parser).write(ResponseParser::new(0, 0, false));
-        }
+clear! {
+    /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used,
+    /// blocking, not done, not ok, no header table, query table, form or hooks.
+    ReqState {
+        magic: REQ_MAGIC,
+        err: HTTPc_ERR_NONE,
+        parser: ResponseParser::new(0, 0, false),
     }
 }
 
-impl Clear for WsState {
-    /// Writes a cleared state at `p`, in place (as for `ConnState`): default limits, a
-    /// new session. Cleared values that are zero: not used, nothing notified, no hooks, no
-    /// queued, current or finishing message, nothing stalled or paused, no receive delivery.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = WS_MAGIC;
-            (*p).tx_stall_ms = TX_STALL_TIMEOUT_MS_DFLT;
-            core::ptr::addr_of_mut!((*p).session).write(Session::new(Config::DEFAULT));
-            core::ptr::addr_of_mut!((*p).masker).write(Masker::new([0; 4]));
-            (*p).err = HTTPc_ERR_NONE;
-        }
+clear! {
+    /// Writes a cleared state at `p`, in place: default limits, a new session. Cleared values
+    /// that are zero: not used, nothing notified, no hooks, no queued, current or finishing
+    /// message, nothing stalled or paused, no receive delivery.
+    WsState {
+        magic: WS_MAGIC,
+        tx_stall_ms: TX_STALL_TIMEOUT_MS_DFLT,
+        session: Session::new(Config::DEFAULT),
+        masker: Masker::new([0; 4]),
+        err: HTTPc_ERR_NONE,
     }
 }
 
-impl Clear for MsgState {
-    /// Writes a cleared state at `p`, in place (as for `ConnState`). Cleared values that
-    /// are zero: not used, blocking, not done, not ok, nothing started, type 0, no length, data,
-    /// connection, successor or hooks.
-    ///
-    /// # Safety
-    /// `p` is valid for writes and aligned.
-    unsafe fn clear(p: *mut Self) {
-        // SAFETY: per the caller's contract; fields are written through the raw place, and the
-        // zeroed bytes are a valid value for every field not written here.
-        unsafe {
-            p.write_bytes(0, 1);
-            (*p).magic = MSG_MAGIC;
-            (*p).err = HTTPc_ERR_NONE;
-        }
+clear! {
+    /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used,
+    /// blocking, not done, not ok, nothing started, type 0, no length, data, connection,
+    /// successor or hooks.
+    MsgState {
+        magic: MSG_MAGIC,
+        err: HTTPc_ERR_NONE,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use core::ffi::c_void;
 
-use super::app::AppBytes;
+use super::app::{out_bytes, AppBytes};
 use super::consts::*;
 use super::engine;
 use super::ffi::{need, Call, Param};
@@ -38,7 +38,9 @@ fn websocket() -> Result<(), HTTPc_ERR> {
 /// `p_ws_obj` is NULL or a valid WebSocket object; `p_err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_err: *mut HTTPc_ERR) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` is NULL or writable (what `Call::enter`
+    // needs), `p_ws_obj` NULL or a WebSocket object that stays valid while the library uses it
+    // (what `Obj::from_api` needs).
     let (call, ws) = unsafe { (Call::enter(p_err), Obj::from_api(p_ws_obj)) };
     let _ = call.run(|h| {
         websocket()?;
@@ -64,7 +66,9 @@ pub unsafe extern "C" fn HTTPc_WebSockSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` NULL or writable, `p_ws_obj` NULL or a
+    // WebSocket object that stays valid while the library uses it, `p_param` NULL or what the
+    // parameter type says (the hook itself, or a `CPU_INT32U *`).
     let (call, ws, param) = unsafe {
         (
             Call::enter(p_err),
@@ -119,7 +123,9 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
     p_msg_obj: *mut HTTPc_WEBSOCK_MSG_OBJ,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` is NULL or writable (what `Call::enter`
+    // needs), `p_msg_obj` NULL or a message object that stays valid while the library uses it
+    // (what `Obj::from_api` needs).
     let (call, msg) = unsafe { (Call::enter(p_err), Obj::from_api(p_msg_obj)) };
     let _ = call.run(|h| {
         websocket()?;
@@ -145,7 +151,9 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
     p_param: *mut c_void,
     p_err: *mut HTTPc_ERR,
 ) {
-    // SAFETY: this function's contract.
+    // SAFETY: this function's contract: `p_err` NULL or writable, `p_msg_obj` NULL or a
+    // message object that stays valid while the library uses it, `p_param` NULL or what the
+    // parameter type says (the user data or hook pointer itself).
     let (call, msg, param) = unsafe {
         (
             Call::enter(p_err),
@@ -498,24 +506,17 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
     buf_len: CPU_INT16U,
     p_err: *mut HTTPc_ERR,
 ) -> CPU_INT16U {
-    // Reason length, bounded: never scan further than one byte past the limit.
-    let mut reason_len = 0usize;
     // SAFETY: this function's contract: `p_reason` is NULL or NUL-terminated (the scan stops
-    // at the NUL or at 124 bytes); `p_buf` is NULL or writable for `buf_len` bytes, and only
-    // made a slice when not NULL.
+    // at the NUL, or one byte past the limit); `p_buf` is NULL or writable for `buf_len` bytes:
+    // the call's output, which the reason it is made from is not part of.
     let (call, reason, out) = unsafe {
-        if !p_reason.is_null() {
-            while reason_len <= close::MAX_REASON_LEN && *p_reason.add(reason_len) != 0 {
-                reason_len += 1;
-            }
-        }
         (
             Call::enter(p_err),
-            AppBytes::new(p_reason, reason_len as u32),
-            (!p_buf.is_null())
-                .then(|| core::slice::from_raw_parts_mut(p_buf.cast::<u8>(), usize::from(buf_len))),
+            AppBytes::c_str(p_reason, close::MAX_REASON_LEN + 1),
+            out_bytes(p_buf, buf_len),
         )
     };
+    let reason_len = reason.len();
     let r = call.run(|_| {
         websocket()?;
         let out = need(out)?;
