@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the C-API tests and the protocol core's unit tests under Miri (nightly).
 #
-#   scripts/miri.sh    # tests/capi_api.rs, tests/capi_faults.rs (sweeps reduced under
-#                      # cfg(miri)) and a subset of the proto lib tests; Stacked Borrows (Miri's
+#   scripts/miri.sh    # tests/capi_api.rs, capi_faults.rs (sweeps reduced under
+#                      # cfg(miri)), capi_large_messages.rs and a subset of the proto lib
+#                      # tests; Stacked Borrows (Miri's
 #                      # default). About 5 minutes once built.
 #
 # Environment:
@@ -46,6 +47,7 @@ run() {
 
 run capi_api env MIRIFLAGS="$flags" cargo +nightly miri test --test capi_api
 run capi_faults env MIRIFLAGS="$flags" cargo +nightly miri test --test capi_faults
+run capi_large_messages env MIRIFLAGS="$flags" cargo +nightly miri test --test capi_large_messages
 # Tests over ~10 s each under Miri (measured; substrings of test names for --skip).
 PROTO_SKIP=(
     # handshake: run_all_ways (every split point) over whole responses

@@ -189,6 +189,7 @@ miri_capi() {
     fi
     cargo +nightly miri test --test capi_api &&
         cargo +nightly miri test --test capi_http &&
+        cargo +nightly miri test --test capi_large_messages &&
         cargo +nightly miri test --lib -- capi::connbuf:: capi::app:: capi::state::
 }
 
@@ -252,7 +253,7 @@ if [ "$QUICK" = 0 ]; then
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
     step "valgrind: hostile-server liveness cases, both execution models" adversarial_valgrind
     step "fuzz: every target briefly (scripts/fuzz.sh 10)" fuzz_briefly
-    step "Miri: C-API tests (tests/capi_api.rs, tests/capi_http.rs) and the C-API layer's own types (lock token, buffers, state)" miri_capi
+    step "Miri: C-API tests (tests/capi_api.rs, capi_http.rs, capi_large_messages.rs) and the C-API layer's own types (lock token, buffers, state)" miri_capi
     step "Autobahn conformance, cases 1-10, both modes" conformance
     step "Autobahn permessage-deflate cases come out UNIMPLEMENTED" conformance_deflate
     step "Autobahn inside the Cortex-M4 firmware over Ethernet + lwIP, cases 1-10" conformance_mcu
