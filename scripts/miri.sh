@@ -3,8 +3,7 @@
 #
 #   scripts/miri.sh    # tests/capi_api.rs, capi_faults.rs (sweeps reduced under
 #                      # cfg(miri)), capi_large_messages.rs and a subset of the proto lib
-#                      # tests; Stacked Borrows (Miri's
-#                      # default). About 5 minutes once built.
+#                      # tests; Stacked Borrows (Miri's default). About 6 minutes once built.
 #
 # Environment:
 #   MIRIFLAGS       extra Miri flags, e.g. MIRIFLAGS=-Zmiri-tree-borrows for the Tree Borrows
