@@ -13,28 +13,6 @@ use support::*;
 
 const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
 
-/// Opens `o` (non-blocking) on a socket that answers the upgrade with a valid 101 plus
-/// `server` (released once the request went out), and pumps until OnOpen.
-fn open_ws(o: &Objs, host: &str, server: &[u8]) -> std::rc::Rc<Sock> {
-    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
-    let mut bytes = response_101(b"");
-    bytes.extend_from_slice(server);
-    sock.push(Gate::Request, Item::Bytes(bytes));
-    unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        let mut err = 0;
-        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
-        assert_eq!(err, HTTPc_ERR_NONE);
-        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-        assert_eq!(err, HTTPc_ERR_NONE);
-    }
-    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
-    sock
-}
-
 fn client_frames(sock: &Sock) -> Vec<ClientFrame> {
     check_client_stream(&sock.tx.borrow()).expect("client stream")
 }
@@ -53,7 +31,7 @@ fn echo_session_with_client_close() {
     let _g = setup();
     let o = Objs::new(2, 512, 0, b"echo.test");
     let srv = [frame(true, OP_TEXT, b"hi"), frame(true, OP_PING, b"p")].concat();
-    let sock = open_ws(&o, "echo.test", &srv);
+    let sock = open_ws(&o, "echo.test", &srv, 0);
     sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"ok")));
     sock.push(Gate::ClientClose, Item::Eof);
     let mut err = 0;
@@ -413,7 +391,7 @@ fn fmt_close_msg() {
 fn send_argument_checks_on_open_websocket() {
     let _g = setup();
     let o = Objs::new(2, 512, 0, b"send.test");
-    let _sock = open_ws(&o, "send.test", b"");
+    let _sock = open_ws(&o, "send.test", b"", 0);
     let mut err = 0;
     unsafe {
         assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
@@ -578,7 +556,7 @@ fn send_modes_buffer_hook_and_fragmented() {
     let _g = setup();
     // 256-byte buffer: the send region is 64 bytes, so 150-byte messages stream through it.
     let o = Objs::new(6, 256, 0, b"modes.test");
-    let sock = open_ws(&o, "modes.test", b"");
+    let sock = open_ws(&o, "modes.test", b"", 0);
     let long: Vec<u8> = (0..150u32).map(|i| b'a' + (i % 26) as u8).collect();
     let mut err = 0;
     unsafe {
@@ -691,7 +669,7 @@ fn receive_streaming_with_partial_takes() {
         close_frame(1001, b"going"),
     ]
     .concat();
-    let sock = open_ws(&o, "rx.test", &srv);
+    let sock = open_ws(&o, "rx.test", &srv, 0);
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
     assert_eq!(
@@ -793,7 +771,7 @@ fn protocol_violation_fails_the_connection() {
     let o = Objs::new(1, 256, 0, b"bad.test");
     // A masked frame from the server.
     let srv = [0x81u8, 0x81, 1, 2, 3, 4, b'x' ^ 1];
-    let sock = open_ws(&o, "bad.test", &srv);
+    let sock = open_ws(&o, "bad.test", &srv, 0);
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
     assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME]);
@@ -816,7 +794,7 @@ fn protocol_violation_fails_the_connection() {
 fn server_close_then_send_is_refused() {
     let _g = setup();
     let o = Objs::new(1, 256, 0, b"sc.test");
-    let sock = open_ws(&o, "sc.test", &close_frame(1000, b""));
+    let sock = open_ws(&o, "sc.test", &close_frame(1000, b""), 0);
     assert!(o.pump_until(10, 0, || !client_frames(&sock).is_empty()));
     let mut err = 0;
     unsafe {
@@ -850,7 +828,7 @@ fn server_close_then_send_is_refused() {
 fn app_close_fails_queued_messages() {
     let _g = setup();
     let o = Objs::new(3, 256, 0, b"app.test");
-    let sock = open_ws(&o, "app.test", b"");
+    let sock = open_ws(&o, "app.test", b"", 0);
     // The socket takes nothing: messages stay queued.
     sock.tx_policy
         .borrow_mut()
@@ -927,7 +905,7 @@ fn hooks_reenter_the_api() {
         assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
         assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
     }
-    let sock = open_ws(&o, "re.test", &frame(true, OP_TEXT, b"ping me"));
+    let sock = open_ws(&o, "re.test", &frame(true, OP_TEXT, b"ping me"), 0);
     sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
@@ -959,7 +937,7 @@ fn conn_close_from_a_hook_is_deferred() {
             .push((Hook::RxInit, 0, Act::ConnClose))
     });
     let srv = [frame(true, OP_TEXT, b"a"), frame(true, OP_TEXT, b"b")].concat();
-    let _sock = open_ws(&o, "defer.test", &srv);
+    let _sock = open_ws(&o, "defer.test", &srv, 0);
     let s = finish(&o);
     assert_eq!(
         s.conn_close,
@@ -985,7 +963,7 @@ fn several_connections_share_the_engine() {
     let socks: Vec<_> = objs
         .iter()
         .zip(hosts)
-        .map(|(o, h)| open_ws(o, h, &frame(true, OP_TEXT, h.as_bytes())))
+        .map(|(o, h)| open_ws(o, h, &frame(true, OP_TEXT, h.as_bytes()), 0))
         .collect();
     let mut err = 0;
     // Remove the middle one from the list first, then the others keep working.
@@ -1342,7 +1320,7 @@ fn timers_ping_pong_and_close_timeout() {
     // Our Close, never answered: close timeout (5 s by default).
     world(|w| w.reset());
     let o = Objs::new(1, 256, 0, b"t.test");
-    let _sock = open_ws(&o, "t.test", b"");
+    let _sock = open_ws(&o, "t.test", b"", 0);
     unsafe { o.queue_close(0) };
     assert!(o.pump_until(100, 100, || o.ended()));
     let s = summary(&o, true);
@@ -1385,7 +1363,7 @@ fn objects_reusable_after_clear() {
     let _g = setup();
     let o = Objs::new(1, 256, 0, b"again.test");
     for round in 0..2 {
-        let sock = open_ws(&o, "again.test", &frame(true, OP_TEXT, b"r"));
+        let sock = open_ws(&o, "again.test", &frame(true, OP_TEXT, b"r"), 0);
         sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
         sock.push(Gate::ClientClose, Item::Eof);
         let mut err = 0;
@@ -1576,7 +1554,7 @@ fn static_objects() {
 fn control_message_completes_when_the_random_source_fails() {
     let _g = setup();
     let o = Objs::new(2, 256, 0, b"rndctl.test");
-    let _sock = open_ws(&o, "rndctl.test", b"");
+    let _sock = open_ws(&o, "rndctl.test", b"", 0);
     let mut err = 0;
     unsafe {
         assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
@@ -1627,7 +1605,7 @@ fn buffer_mode_fragments_without_a_limit_land_at_offset_zero() {
         close_frame(1000, b""),
     ]
     .concat();
-    let sock = open_ws(&o, "frag.test", &srv);
+    let sock = open_ws(&o, "frag.test", &srv, 0);
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
     assert!(s.errs.is_empty(), "{:?}", s.errs);
@@ -1736,7 +1714,7 @@ fn largest_control_frames_fit_the_smallest_buffer() {
     let ping = [b'p'; 125];
     let reason = [b'r'; 123];
     let srv = [frame(true, OP_PING, &ping), close_frame(1000, &reason)].concat();
-    let sock = open_ws(&o, "ctl.test", &srv);
+    let sock = open_ws(&o, "ctl.test", &srv, 0);
     sock.push(Gate::ClientClose, Item::Eof);
     let s = finish(&o);
     assert!(s.errs.is_empty(), "{:?}", s.errs);

@@ -10,28 +10,6 @@ use support::*;
 
 const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
 
-/// Opens `o` on a socket that answers the upgrade with a valid 101 plus `server`; pumps until
-/// OnOpen. `max_msg`: `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX` (0: not set).
-fn open_ws(o: &Objs, host: &str, server: &[u8], max_msg: u32) -> std::rc::Rc<Sock> {
-    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
-    let mut bytes = response_101(b"");
-    bytes.extend_from_slice(server);
-    sock.push(Gate::Request, Item::Bytes(bytes));
-    unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(max_msg), HTTPc_ERR_NONE);
-        let mut err = 0;
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert_eq!(err, HTTPc_ERR_NONE);
-        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
-        o.upgrade(NB, &mut err);
-        assert_eq!(err, HTTPc_ERR_NONE);
-    }
-    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
-    sock
-}
-
 fn finish(o: &Objs) -> Summary {
     assert!(
         o.pump_until(400, 10, || o.ended()),

@@ -17,12 +17,12 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <stdarg.h>
 
 #include "http-c.h"
 
 #include "app.h"
 #include "board.h"
+#include "fwcheck.h"
 #include "fwlib.h"
 #include "netport.h"
 #include "stackmeter.h"
@@ -86,24 +86,6 @@ static struct {
     uint32_t nfrags;
     uint32_t frag_idx;
 } S;
-
-static uint32_t Checks;
-static uint32_t Failures;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    char line[160];
-    va_list ap;
-    va_start(ap, fmt);
-    (void)fw_vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    Checks++;
-    if (!ok) {
-        Failures++;
-    }
-    fw_printf("check %-60s %s\n", line, ok ? "ok" : "FAIL");
-}
 
 /* ----------------------------------------- hooks ----------------------------------------- */
 
@@ -278,9 +260,9 @@ static void expect(PAT kind, uint32_t seed, const uint8_t *buf)
 static void check_echo(const char *what, HTTPc_WEBSOCK_MSG_TYPE type, uint32_t len, uint32_t timeout_ms)
 {
     int got = pump(&S.rx_done, timeout_ms);
-    check(got, "%s: echo received", what);
+    fw_check(got, "%s: echo received", what);
     if (got) {
-        check(S.rx_type == type && S.rx_len == len && S.rx_bad_at == 0u,
+        fw_check(S.rx_type == type && S.rx_len == len && S.rx_bad_at == 0u,
               "%s: echo type %u len %u%s", what, (unsigned)S.rx_type, (unsigned)S.rx_len,
               S.rx_bad_at != 0u ? " (content differs)" : "");
     }
@@ -306,7 +288,7 @@ static void send_blocking(const char *what, HTTPc_WEBSOCK_MSG_TYPE type, const u
     expect(buf != 0 ? PAT_BUF : kind, seed, buf);
     SM_MEASURE(SM_SEND_BLOCKING,
                ok = HTTPc_WebSockSend(&Conn, &Msg, type, (CPU_CHAR *)buf, len, HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "%s: HTTPc_WebSockSend (err %u)", what, (unsigned)err);
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "%s: HTTPc_WebSockSend (err %u)", what, (unsigned)err);
 }
 
 static void test_message(const char *what, HTTPc_WEBSOCK_MSG_TYPE type, const uint8_t *buf, PAT kind, uint32_t len,
@@ -317,7 +299,7 @@ static void test_message(const char *what, HTTPc_WEBSOCK_MSG_TYPE type, const ui
 
     send_blocking(what, type, buf, kind, seed, len);
     f = last_tx_frame();
-    check(f != 0 && f->opcode == type && f->fin && f->masked && f->len == len && f->enc == expect_enc,
+    fw_check(f != 0 && f->opcode == type && f->fin && f->masked && f->len == len && f->enc == expect_enc,
           "%s: on the wire: one masked FIN frame, %u-bit length", what, expect_enc);
     /* ~20 KB/s through QEMU's one-byte UART: allow time for the echo. */
     check_echo(what, type, len, 10000u + len / 4u);
@@ -343,8 +325,8 @@ static void test_fragmented(void)
                ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, 0,
                                       HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED, HTTPc_FLAG_NONE, &err));
     S.frags = 0;
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "fragmented: HTTPc_WebSockSend (err %u)", (unsigned)err);
-    check(TapTx.count - first == 4u, "fragmented: %u frames on the wire (3 + empty FIN)",
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "fragmented: HTTPc_WebSockSend (err %u)", (unsigned)err);
+    fw_check(TapTx.count - first == 4u, "fragmented: %u frames on the wire (3 + empty FIN)",
           (unsigned)(TapTx.count - first));
     for (k = 0; k < 4u; k++) {
         const TAP_FRAME *f = wiretap_frame(&TapTx, first + k);
@@ -354,7 +336,7 @@ static void test_fragmented(void)
             frames_ok = 0;
         }
     }
-    check(frames_ok, "fragmented: text,cont,cont,cont+FIN of 5,5,2,0 bytes, masked");
+    fw_check(frames_ok, "fragmented: text,cont,cont,cont+FIN of 5,5,2,0 bytes, masked");
     check_echo("fragmented", HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, 12u, 10000u);
 }
 
@@ -371,8 +353,8 @@ static void test_nonblocking(void)
     SM_MEASURE(SM_SEND_NOBLOCK,
                ok = HTTPc_WebSockSend(&Conn, &MsgNb, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)text,
                                       sizeof text - 1u, HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "non-blocking: HTTPc_WebSockSend queued (err %u)", (unsigned)err);
-    check(pump(&S.tx_done, 5000u) && S.tx_status == DEF_OK, "non-blocking: OnMsgTxComplete(DEF_OK)");
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "non-blocking: HTTPc_WebSockSend queued (err %u)", (unsigned)err);
+    fw_check(pump(&S.tx_done, 5000u) && S.tx_status == DEF_OK, "non-blocking: OnMsgTxComplete(DEF_OK)");
     check_echo("non-blocking", HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, sizeof text - 1u, 10000u);
 }
 
@@ -390,12 +372,12 @@ static void test_ping(void)
     SM_MEASURE(SM_SEND_BLOCKING,
                ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_PING, (CPU_CHAR *)payload,
                                       sizeof payload - 1u, HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "ping: HTTPc_WebSockSend(PING) (err %u)", (unsigned)err);
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "ping: HTTPc_WebSockSend(PING) (err %u)", (unsigned)err);
     PongSeen = 0;
     while (S.pongs == before && board_ms() - t0 < 5000u) {
         (void)pump(&PongSeen, 1u);
     }
-    check(S.pongs > before && S.pong_len == sizeof payload - 1u &&
+    fw_check(S.pongs > before && S.pong_len == sizeof payload - 1u &&
               fw_strncmp((const char *)S.pong, payload, sizeof payload - 1u) == 0,
           "ping: OnPong with the same payload");
 }
@@ -407,10 +389,10 @@ static void test_server_ping(void)
     while ((TapRx.per_opcode[0x9] == 0u || TapTx.per_opcode[0xA] == 0u) && board_ms() - t0 < 5000u) {
         (void)pump(&PongSeen, 1u);
     }
-    check(TapRx.per_opcode[0x9] == 1u && TapRx.last_ping_len == 5u &&
+    fw_check(TapRx.per_opcode[0x9] == 1u && TapRx.last_ping_len == 5u &&
               fw_strncmp((const char *)TapRx.last_ping, "hello", 5) == 0,
           "server ping: a ping \"hello\" arrived");
-    check(TapTx.per_opcode[0xA] == 1u && TapTx.last_pong_len == 5u &&
+    fw_check(TapTx.per_opcode[0xA] == 1u && TapTx.last_pong_len == 5u &&
               fw_strncmp((const char *)TapTx.last_pong, "hello", 5) == 0,
           "server ping: the library answered with pong \"hello\"");
     {
@@ -422,7 +404,7 @@ static void test_server_ping(void)
                 f = g;
             }
         }
-        check(f != 0 && f->masked && f->fin, "server ping: the pong is masked, FIN");
+        fw_check(f != 0 && f->masked && f->fin, "server ping: the pong is masked, FIN");
     }
 }
 
@@ -461,15 +443,15 @@ int app_echo(const APP_ARGS *p_args)
     netport_get(&port);
     netport_set_taps(wiretap_tx, wiretap_rx);
     SM_MEASURE(SM_PORTSET, HTTPc_PortSet(&port, &err));
-    check(err == HTTPc_ERR_NONE, "HTTPc_PortSet (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "HTTPc_PortSet (err %u)", (unsigned)err);
     SM_MEASURE(SM_INIT, HTTPc_Init(&cfg, 0, 0, &err)); /* no task configuration: poll mode */
-    check(err == HTTPc_ERR_NONE, "HTTPc_Init without a task (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "HTTPc_Init without a task (err %u)", (unsigned)err);
 
     SM_MEASURE(SM_CONNCLR, HTTPc_ConnClr(&Conn, &err));
     SM_MEASURE(SM_REQCLR, HTTPc_ReqClr(&Req, &err));
     SM_MEASURE(SM_WSCLR, HTTPc_WebSockClr(&Ws, &err));
     SM_MEASURE(SM_MSGCLR, HTTPc_WebSockMsgClr(&Msg, &err));
-    check(err == HTTPc_ERR_NONE, "object clears (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "object clears (err %u)", (unsigned)err);
 
     SM_MEASURE(SM_CONNSETPARAM, HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &server_port, &err));
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&on_conn_close, &err);
@@ -490,23 +472,23 @@ int app_echo(const APP_ARGS *p_args)
     HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_DATA, (void *)&on_rx_data, &err);
     HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE, (void *)&on_rx_complete, &err);
     HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, &close_timeout, &err);
-    check(err == HTTPc_ERR_NONE, "parameters and hooks set (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "parameters and hooks set (err %u)", (unsigned)err);
 
     t_open = board_ms();
     SM_MEASURE(SM_CONNOPEN, ok = HTTPc_ConnOpen(&Conn, ConnBuf, (CPU_INT16U)CONN_BUF_LEN, (CPU_CHAR *)p_args->host,
                                                (CPU_INT16U)fw_strlen(p_args->host), HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_ConnOpen, blocking without a task (err %u)", (unsigned)err);
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_ConnOpen, blocking without a task (err %u)", (unsigned)err);
     if (ok != DEF_OK) {
         goto done;
     }
     SM_MEASURE(SM_UPGRADE, ok = HTTPc_WebSockUpgrade(&Conn, &Req, &Resp, &Ws, (CPU_CHAR *)p_args->path,
                                                     (CPU_INT16U)fw_strlen(p_args->path), HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_SWITCHING_PROTOCOLS,
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_SWITCHING_PROTOCOLS,
           "HTTPc_WebSockUpgrade %s: 101 (err %u)", p_args->path, (unsigned)err);
     if (ok != DEF_OK || Resp.StatusCode != HTTP_STATUS_SWITCHING_PROTOCOLS) {
         goto done;
     }
-    check(pump(&S.opened, 5000u), "OnOpen called");
+    fw_check(pump(&S.opened, 5000u), "OnOpen called");
     fw_printf("upgraded after %u ms (%u ms from HTTPc_ConnOpen to OnOpen)\n", (unsigned)(board_ms() - t_start),
               (unsigned)(AppOpenedAt_ms - t_open));
 
@@ -533,23 +515,23 @@ int app_echo(const APP_ARGS *p_args)
     /* Clean close: 1000 "bye", then wait for the hooks. */
     SM_MEASURE(SM_FMTCLOSE, close_len = HTTPc_WebSockFmtCloseMsg(HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, (CPU_CHAR *)"bye",
                                                                 close_buf, (CPU_INT16U)sizeof close_buf, &err));
-    check(close_len == 5u && err == HTTPc_ERR_NONE, "HTTPc_WebSockFmtCloseMsg(1000, \"bye\") = %u", (unsigned)close_len);
+    fw_check(close_len == 5u && err == HTTPc_ERR_NONE, "HTTPc_WebSockFmtCloseMsg(1000, \"bye\") = %u", (unsigned)close_len);
     HTTPc_WebSockMsgClr(&Msg, &err);
     SM_MEASURE(SM_SEND_BLOCKING, ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, close_buf,
                                                        close_len, HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_WebSockSend(CLOSE) (err %u)", (unsigned)err);
-    check(pump(&S.conn_closed, 5000u), "connection OnClose called");
-    check(S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_WebSockSend(CLOSE) (err %u)", (unsigned)err);
+    fw_check(pump(&S.conn_closed, 5000u), "connection OnClose called");
+    fw_check(S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
           "WebSocket OnClose: code %u reason \"%s\"", (unsigned)S.close_code, S.close_reason);
-    check(S.close_status == HTTPc_CONN_CLOSE_STATUS_NONE && S.close_err == HTTPc_ERR_NONE,
+    fw_check(S.close_status == HTTPc_CONN_CLOSE_STATUS_NONE && S.close_err == HTTPc_ERR_NONE,
           "clean WebSocket close: connection status NONE, no error, as legacy (status %u err %u)", (unsigned)S.close_status,
           (unsigned)S.close_err);
-    check(TapTx.per_opcode[0x8] == 1u && TapRx.per_opcode[0x8] == 1u && TapRx.last_close_len >= 2u &&
+    fw_check(TapTx.per_opcode[0x8] == 1u && TapRx.per_opcode[0x8] == 1u && TapRx.last_close_len >= 2u &&
               TapRx.last_close[0] == 0x03u && TapRx.last_close[1] == 0xE8u,
           "close handshake on the wire: one Close each way, server's code 1000");
-    check(S.errs == 0u, "no OnErr (%u, last err %u)", (unsigned)S.errs, (unsigned)S.last_err);
-    check(TapTx.errors == 0u && TapRx.errors == 0u, "well-formed frames both ways");
-    check(netport_closed(), "the port's Close was called");
+    fw_check(S.errs == 0u, "no OnErr (%u, last err %u)", (unsigned)S.errs, (unsigned)S.last_err);
+    fw_check(TapTx.errors == 0u && TapRx.errors == 0u, "well-formed frames both ways");
+    fw_check(netport_closed(), "the port's Close was called");
     /* On a released connection: only measured (it reports HTTPc_ERR_CONN_IS_RELEASED or so). */
     SM_MEASURE(SM_CONNCLOSE, HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err));
 
@@ -560,10 +542,5 @@ done:
     if (StackMeterOn) {
         stackmeter_report();
     }
-    if (Failures == 0u) {
-        fw_printf("RESULT: PASS (%u checks)\n", (unsigned)Checks);
-        return 0;
-    }
-    fw_printf("RESULT: FAIL (%u of %u checks failed)\n", (unsigned)Failures, (unsigned)Checks);
-    return 1;
+    return fw_check_result();
 }

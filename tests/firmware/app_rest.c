@@ -20,13 +20,13 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include <stdarg.h>
 #include <string.h> /* memcmp: newlib's, like the library's mem* */
 
 #include "http-c.h"
 
 #include "app.h"
 #include "board.h"
+#include "fwcheck.h"
 #include "fwlib.h"
 #include "netport.h"
 #include "stackmeter.h"
@@ -74,24 +74,6 @@ static struct {
     uint32_t rx_len;
     HTTPc_WEBSOCK_MSG_TYPE rx_type;
 } S;
-
-static uint32_t Checks;
-static uint32_t Failures;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    char line[160];
-    va_list ap;
-    va_start(ap, fmt);
-    (void)fw_vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    Checks++;
-    if (!ok) {
-        Failures++;
-    }
-    fw_printf("check %-66s %s\n", line, ok ? "ok" : "FAIL");
-}
 
 /* ------------------------------------- request hooks ------------------------------------- */
 
@@ -275,7 +257,7 @@ static int send_req(const char *what, HTTP_METHOD method, const char *path)
     CPU_BOOLEAN ok;
     SM_MEASURE(SM_REQSEND, ok = HTTPc_ReqSend(&Conn, &Req, &Resp, method, (CPU_CHAR *)path,
                                               (CPU_INT16U)fw_strlen(path), HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_OK && S.done == 0 && S.errs == 0,
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_OK && S.done == 0 && S.errs == 0,
           "%s: 200 (err %u status %u, callbacks %d/%d)", what, (unsigned)err, (unsigned)Resp.StatusCode, S.done,
           S.errs);
     return ok == DEF_OK;
@@ -291,7 +273,7 @@ static void count_is(uint32_t n)
     (void)fw_snprintf(what, sizeof what, "GET /count (request %u)", (unsigned)n);
     req_reset();
     if (send_req(what, HTTP_METHOD_GET, "/count")) {
-        check(body_is(want, len) && S.body_last == 1, "%s: body \"%.*s\", the request's number on this connection",
+        fw_check(body_is(want, len) && S.body_last == 1, "%s: body \"%.*s\", the request's number on this connection",
               what, (int)S.body_len, (const char *)S.body);
     }
 }
@@ -309,7 +291,7 @@ static void rest_calls(void)
     uint32_t i;
 
     count_is(1u);
-    check(fw_strncmp(S.server, "Python", 6) == 0, "the Server header through the header hook (\"%s\")", S.server);
+    fw_check(fw_strncmp(S.server, "Python", 6) == 0, "the Server header through the header hook (\"%s\")", S.server);
     count_is(2u);
     count_is(3u);
 
@@ -320,9 +302,9 @@ static void rest_calls(void)
         SM_MEASURE(SM_REQSEND, ok = HTTPc_ReqSend(&Conn, &Req, &Resp, HTTP_METHOD_GET, (CPU_CHAR *)"/count", 6u,
                                                   HTTPc_FLAG_REQ_NO_BLOCK, &err));
         /* As legacy: DEF_FAIL (nothing completed yet) with HTTPc_ERR_NONE (queued). */
-        check(ok == DEF_FAIL && err == HTTPc_ERR_NONE, "GET /count, HTTPc_FLAG_REQ_NO_BLOCK: queued (err %u)",
+        fw_check(ok == DEF_FAIL && err == HTTPc_ERR_NONE, "GET /count, HTTPc_FLAG_REQ_NO_BLOCK: queued (err %u)",
               (unsigned)err);
-        check(pump(&S.done, 10000u) && S.done == 1 && S.done_ok == 1 && S.errs == 0 &&
+        fw_check(pump(&S.done, 10000u) && S.done == 1 && S.done_ok == 1 && S.errs == 0 &&
                   Resp.StatusCode == HTTP_STATUS_OK && body_is("4", 1u),
               "... OnTransComplete(DEF_OK), body \"%.*s\" (request 4)", (int)S.body_len, (const char *)S.body);
     }
@@ -339,9 +321,9 @@ static void rest_calls(void)
     HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
     HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &len, &err);
     HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)&on_body_tx, &err);
-    check(err == HTTPc_ERR_NONE, "body parameters set (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "body parameters set (err %u)", (unsigned)err);
     if (send_req("POST /echo, Content-Length", HTTP_METHOD_POST, "/echo")) {
-        check(body_is(json, len) && Resp.ContentLen == len, "POST /echo: the JSON came back (%u bytes, ContentLen %u)",
+        fw_check(body_is(json, len) && Resp.ContentLen == len, "POST /echo: the JSON came back (%u bytes, ContentLen %u)",
               (unsigned)S.body_total, (unsigned)Resp.ContentLen);
     }
 
@@ -359,9 +341,9 @@ static void rest_calls(void)
     HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
     HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &yes, &err);
     HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)&on_body_tx, &err);
-    check(err == HTTPc_ERR_NONE, "chunked body parameters set (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "chunked body parameters set (err %u)", (unsigned)err);
     if (send_req("POST /echo, chunked", HTTP_METHOD_POST, "/echo")) {
-        check(body_is(chunked, sizeof chunked), "POST /echo chunked: the 700 bytes came back (%u)",
+        fw_check(body_is(chunked, sizeof chunked), "POST /echo chunked: the 700 bytes came back (%u)",
               (unsigned)S.body_total);
     }
 
@@ -369,12 +351,12 @@ static void rest_calls(void)
     req_reset();
     S.check_stream = 1;
     if (send_req("GET /stream/20000, chunked", HTTP_METHOD_GET, "/stream/20000")) {
-        check(S.body_total == STREAM_LEN && S.body_bad_at == 0u && S.body_last == 1,
+        fw_check(S.body_total == STREAM_LEN && S.body_bad_at == 0u && S.body_last == 1,
               "GET /stream: %u of %u bytes, first bad %u, last-chunk calls %d", (unsigned)S.body_total,
               (unsigned)STREAM_LEN, (unsigned)S.body_bad_at, S.body_last);
     }
     count_is(8u);
-    check(!S.conn_closed, "the connection is still open after the REST calls");
+    fw_check(!S.conn_closed, "the connection is still open after the REST calls");
 }
 
 static void websocket_after(void)
@@ -397,19 +379,19 @@ static void websocket_after(void)
     req_reset();
     SM_MEASURE(SM_UPGRADE, ok = HTTPc_WebSockUpgrade(&Conn, &Req, &Resp, &Ws, (CPU_CHAR *)"/ws", 3u,
                                                     HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_SWITCHING_PROTOCOLS,
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE && Resp.StatusCode == HTTP_STATUS_SWITCHING_PROTOCOLS,
           "HTTPc_WebSockUpgrade /ws on the REST connection: 101 (err %u status %u)", (unsigned)err,
           (unsigned)Resp.StatusCode);
     if (ok != DEF_OK) {
         return;
     }
-    check(pump(&S.opened, 5000u), "OnOpen called");
+    fw_check(pump(&S.opened, 5000u), "OnOpen called");
 
     S.rx_done = 0;
     HTTPc_WebSockMsgClr(&Msg, &err);
     SM_MEASURE(SM_SEND_BLOCKING, ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
                                                        (CPU_CHAR *)text, sizeof text - 1u, HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME &&
+    fw_check(ok == DEF_OK && pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME &&
               S.rx_len == sizeof text - 1u && memcmp(S.rx, text, sizeof text - 1u) == 0,
           "text echo (err %u, %u bytes)", (unsigned)err, (unsigned)S.rx_len);
 
@@ -420,7 +402,7 @@ static void websocket_after(void)
     HTTPc_WebSockMsgClr(&Msg, &err);
     ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, (CPU_CHAR *)bin, sizeof bin,
                            HTTPc_FLAG_NONE, &err);
-    check(ok == DEF_OK && pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME &&
+    fw_check(ok == DEF_OK && pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME &&
               S.rx_len == sizeof bin && memcmp(S.rx, bin, sizeof bin) == 0,
           "binary echo, 300 bytes (err %u, %u bytes)", (unsigned)err, (unsigned)S.rx_len);
 
@@ -428,8 +410,8 @@ static void websocket_after(void)
                                          (CPU_INT16U)sizeof close_buf, &err);
     HTTPc_WebSockMsgClr(&Msg, &err);
     ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, close_buf, close_len, HTTPc_FLAG_NONE, &err);
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_WebSockSend(CLOSE 1000) (err %u)", (unsigned)err);
-    check(pump(&S.conn_closed, 5000u) && S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_WebSockSend(CLOSE 1000) (err %u)", (unsigned)err);
+    fw_check(pump(&S.conn_closed, 5000u) && S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
           "closed: WebSocket OnClose %u, connection OnClose status %u", (unsigned)S.close_code,
           (unsigned)S.close_status);
 }
@@ -454,16 +436,16 @@ int app_rest(const APP_ARGS *p_args)
     netport_get(&port);
     HTTPc_PortSet(&port, &err);
     HTTPc_Init(&cfg, 0, 0, &err);
-    check(err == HTTPc_ERR_NONE, "HTTPc_PortSet, HTTPc_Init without a task (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "HTTPc_PortSet, HTTPc_Init without a task (err %u)", (unsigned)err);
 
     HTTPc_ConnClr(&Conn, &err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &server_port, &err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_PERSISTENT, &yes, &err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&on_conn_close, &err);
-    check(err == HTTPc_ERR_NONE, "persistent connection parameters (err %u)", (unsigned)err);
+    fw_check(err == HTTPc_ERR_NONE, "persistent connection parameters (err %u)", (unsigned)err);
     SM_MEASURE(SM_CONNOPEN, ok = HTTPc_ConnOpen(&Conn, ConnBuf, (CPU_INT16U)CONN_BUF_LEN, (CPU_CHAR *)p_args->host,
                                                (CPU_INT16U)fw_strlen(p_args->host), HTTPc_FLAG_NONE, &err));
-    check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_ConnOpen (err %u)", (unsigned)err);
+    fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_ConnOpen (err %u)", (unsigned)err);
     if (ok == DEF_OK) {
         rest_calls();
         websocket_after();
@@ -475,10 +457,5 @@ int app_rest(const APP_ARGS *p_args)
     if (StackMeterOn) {
         stackmeter_report();
     }
-    if (Failures == 0u) {
-        fw_printf("RESULT: PASS (%u checks)\n", (unsigned)Checks);
-        return 0;
-    }
-    fw_printf("RESULT: FAIL (%u of %u checks failed)\n", (unsigned)Failures, (unsigned)Checks);
-    return 1;
+    return fw_check_result();
 }

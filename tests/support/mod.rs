@@ -2156,6 +2156,29 @@ pub fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
     o.since_open(|log| log.iter().any(|e| e.conn() == id && f(e)))
 }
 
+/// Opens `o` (non-blocking) on a socket that answers the upgrade with a valid 101 plus
+/// `server` (released once the request went out), and pumps until OnOpen. `max_msg`:
+/// `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX` (0: not set).
+pub fn open_ws(o: &Objs, host: &str, server: &[u8], max_msg: u32) -> std::rc::Rc<Sock> {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    let mut bytes = response_101(b"");
+    bytes.extend_from_slice(server);
+    sock.push(Gate::Request, Item::Bytes(bytes));
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(max_msg), HTTPc_ERR_NONE);
+        let mut err = 0;
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
+        assert_eq!(o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
+    sock
+}
+
 /// [`check_conn`] over the whole log for `o`, panicking with the log when a rule is broken.
 pub fn summary(o: &Objs, finished: bool) -> Summary {
     let log = world(|w| w.events());

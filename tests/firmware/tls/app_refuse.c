@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "board.h"
+#include "fwcheck.h"
 #include "fwlib.h"
 #include "netport.h"
 #include "tls/fw_tls.h"
@@ -25,23 +26,12 @@
 static CPU_CHAR ConnBuf[CONN_BUF_LEN];
 static HTTPc_CONN_OBJ Conn;
 
-static uint32_t Checks;
-static uint32_t Failures;
 /* Mandatory for HTTPc_ConnOpen; nothing to do here. */
 static void on_conn_close(HTTPc_CONN_OBJ *p_conn, HTTPc_CONN_CLOSE_STATUS status, HTTPc_ERR err)
 {
     (void)p_conn;
     (void)status;
     (void)err;
-}
-
-static void check(int ok, const char *what)
-{
-    Checks++;
-    if (!ok) {
-        Failures++;
-    }
-    fw_printf("check %-60s %s\n", what, ok ? "ok" : "FAIL");
 }
 
 int app_refuse(const APP_ARGS *p_args)
@@ -58,16 +48,16 @@ int app_refuse(const APP_ARGS *p_args)
 
     netport_get(&port);
     HTTPc_PortSet(&port, &err);
-    check(err == HTTPc_ERR_NONE, "HTTPc_PortSet");
+    fw_check(err == HTTPc_ERR_NONE, "HTTPc_PortSet");
     HTTPc_Init(&cfg, 0, 0, &err);
-    check(err == HTTPc_ERR_NONE, "HTTPc_Init without a task");
+    fw_check(err == HTTPc_ERR_NONE, "HTTPc_Init without a task");
     HTTPc_ConnClr(&Conn, &err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &server_port, &err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)&on_conn_close, &err);
     if (p_args->cn != 0) {
         HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SECURE_COMMON_NAME, (void *)p_args->cn, &err);
     }
-    check(err == HTTPc_ERR_NONE && p_args->cn != 0, "wss:// parameters set (cn= given)");
+    fw_check(err == HTTPc_ERR_NONE && p_args->cn != 0, "wss:// parameters set (cn= given)");
 
     t0 = board_ms();
     ok = HTTPc_ConnOpen(&Conn, ConnBuf, (CPU_INT16U)CONN_BUF_LEN, (CPU_CHAR *)p_args->host,
@@ -78,21 +68,16 @@ int app_refuse(const APP_ARGS *p_args)
     flags = fw_tls_last_verify_flags();
     fw_printf("layer: last error %s0x%x, verification flags 0x%x (wanted among them: 0x%x)\n", last < 0 ? "-" : "",
               (unsigned)(last < 0 ? -last : last), (unsigned)flags, (unsigned)want);
-    check(ok == DEF_FAIL && err == HTTPc_ERR_CONN_SOCK_CONNECT, "HTTPc_ConnOpen refused: HTTPc_ERR_CONN_SOCK_CONNECT");
+    fw_check(ok == DEF_FAIL && err == HTTPc_ERR_CONN_SOCK_CONNECT, "HTTPc_ConnOpen refused: HTTPc_ERR_CONN_SOCK_CONNECT");
     if (fw_tls_expect_alloc_failure()) {
-        check(fw_tls_alloc_failures() > 0u && last != 0, "because the arena ran out (an mbedTLS allocation failed)");
+        fw_check(fw_tls_alloc_failures() > 0u && last != 0, "because the arena ran out (an mbedTLS allocation failed)");
     } else {
-        check(last == ERR_X509_CERT_VERIFY_FAILED, "because of the certificate (MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)");
-        check(want != 0u && (flags & want) == want, "for the expected reason (verify= flags present)");
+        fw_check(last == ERR_X509_CERT_VERIFY_FAILED, "because of the certificate (MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)");
+        fw_check(want != 0u && (flags & want) == want, "for the expected reason (verify= flags present)");
     }
-    check(netport_tx_count() == 0u && netport_rx_count() == 0u, "no plaintext byte went either way");
-    check(fw_tls_arena_back_to_init(), "every arena byte of the attempt given back");
+    fw_check(netport_tx_count() == 0u && netport_rx_count() == 0u, "no plaintext byte went either way");
+    fw_check(fw_tls_arena_back_to_init(), "every arena byte of the attempt given back");
 
     netport_finish();
-    if (Failures == 0u) {
-        fw_printf("RESULT: PASS (%u checks)\n", (unsigned)Checks);
-        return 0;
-    }
-    fw_printf("RESULT: FAIL (%u of %u checks failed)\n", (unsigned)Failures, (unsigned)Checks);
-    return 1;
+    return fw_check_result();
 }
