@@ -361,7 +361,9 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
         path: up.path,
     };
     write_request(h, target, Line::Upgrade(&key), &mut req)?;
-    arm(h, up, &key, &req.offered)?;
+    // The SHA-1 here, beside the calls above and below rather than under them: the deepest
+    // stack of the upgrade.
+    arm(h, up, key.expected_accept(), &req.offered)?;
     let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // The transaction's deadline runs from here, blocking or not.
     s.upgrade_queued(up.req, up.resp, up.ws, req.len, port.now_ms());
@@ -375,16 +377,24 @@ fn new_key(port: &Port) -> Option<Key> {
     port.random(&mut nonce).then(|| Key::from_random(nonce))
 }
 
-/// Arms the request and the WebSocket (its session now expects the response to `key`) and
-/// resets the response object.
+/// Arms the request and the WebSocket (its session now expects a response carrying
+/// `expected_accept`) and resets the response object.
 #[inline(never)]
-fn arm(h: &mut Held, up: &Upgrade, key: &Key, offered: &OfferedProtocols) -> Result<(), HTTPc_ERR> {
+fn arm(
+    h: &mut Held,
+    up: &Upgrade,
+    expected_accept: [u8; 28],
+    offered: &OfferedProtocols,
+) -> Result<(), HTTPc_ERR> {
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let cfg = *w.session.config();
     w.session.reset(cfg);
-    if w.session.begin_handshake(key, *offered).is_err() {
+    if w.session
+        .begin_handshake(expected_accept, *offered)
+        .is_err()
+    {
         return Err(HTTPc_ERR_WEBSOCK_FAULT);
     }
     w.used = true;

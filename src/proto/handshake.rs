@@ -590,12 +590,18 @@ pub struct ResponseParser {
 }
 
 impl ResponseParser {
-    /// A parser for the response to a request carrying `key` and offering `offered`.
-    /// `max_line` bounds one line (status or header) without its CRLF, `max_head` bounds the
-    /// whole head including every CRLF; e.g. 1024 / 8192.
-    pub fn new(key: &Key, offered: OfferedProtocols, max_line: usize, max_head: usize) -> Self {
+    /// A parser for the response to a request whose key gives `expected_accept`
+    /// ([`Key::expected_accept`]) and which offered `offered`. `max_line` bounds one line
+    /// (status or header) without its CRLF, `max_head` bounds the whole head including every
+    /// CRLF; e.g. 1024 / 8192.
+    pub fn new(
+        expected_accept: [u8; 28],
+        offered: OfferedProtocols,
+        max_line: usize,
+        max_head: usize,
+    ) -> Self {
         ResponseParser {
-            expected_accept: key.expected_accept(),
+            expected_accept,
             offered,
             max_line,
             max_head,
@@ -1136,7 +1142,7 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
     fn parser(offered: &[u8]) -> ResponseParser {
         let mut o = OfferedProtocols::new();
         o.add_list(offered);
-        ResponseParser::new(&sample_key(), o, 1024, 8192)
+        ResponseParser::new(sample_key().expected_accept(), o, 1024, 8192)
     }
 
     /// Feeds `chunks` in order through an accumulating buffer, as a real caller would.
@@ -1517,8 +1523,14 @@ Sec-WebSocket-Protocol: x, y\r\n\
         let mut input = b"HTTP/1.1 101 OK\r\nX: ".to_vec();
         input.extend(core::iter::repeat_n(b'a', 100));
         input.extend_from_slice(b"\r\n\r\n");
-        let small =
-            |max_line| ResponseParser::new(&sample_key(), OfferedProtocols::new(), max_line, 8192);
+        let small = |max_line| {
+            ResponseParser::new(
+                sample_key().expected_accept(),
+                OfferedProtocols::new(),
+                max_line,
+                8192,
+            )
+        };
         // "X: " + 100 = 103 bytes of content.
         let out = run_all_ways(small(102), &input);
         assert_eq!(out.1, Some(HandshakeError::HeaderTooLarge));
@@ -1546,8 +1558,14 @@ Sec-WebSocket-Protocol: x, y\r\n\
         }
         let refs: Vec<&[u8]> = lines.iter().map(|l| l.as_slice()).collect();
         let input = resp_101(&refs);
-        let with_head =
-            |max_head| ResponseParser::new(&sample_key(), OfferedProtocols::new(), 1024, max_head);
+        let with_head = |max_head| {
+            ResponseParser::new(
+                sample_key().expected_accept(),
+                OfferedProtocols::new(),
+                1024,
+                max_head,
+            )
+        };
         let out = run_all_ways(with_head(500), &input);
         assert_eq!(out.1, Some(HandshakeError::HeaderTooLarge));
         // Exactly the head size is enough (then the 101 checks fail, as there are none).
@@ -1592,7 +1610,7 @@ Sec-WebSocket-Protocol: x, y\r\n\
         let mut resp = b"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Accept: ".to_vec();
         resp.extend_from_slice(&key.expected_accept());
         resp.extend_from_slice(b"\r\n\r\n");
-        let p = ResponseParser::new(&key, OfferedProtocols::new(), 1024, 8192);
+        let p = ResponseParser::new(key.expected_accept(), OfferedProtocols::new(), 1024, 8192);
         let (events, err, _) = run_all_ways(p, &resp);
         assert_eq!(err, None);
         assert_eq!(events.last(), Some(&Ev::Done(101)));
@@ -1635,7 +1653,7 @@ Sec-WebSocket-Protocol: x, y\r\n\
             cut in 0usize..200) {
             let mut input = b"HTTP/1.1 101 OK\r\n".to_vec();
             input.extend_from_slice(&data);
-            let p = ResponseParser::new(&sample_key(), OfferedProtocols::new(), 16, 64);
+            let p = ResponseParser::new(sample_key().expected_accept(), OfferedProtocols::new(), 16, 64);
             let whole = run(p, &input);
             let cut = cut.min(input.len());
             let (a, b) = input.split_at(cut);

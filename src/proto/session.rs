@@ -13,7 +13,7 @@ use heapless::Vec;
 
 use super::close::{self, CloseError};
 use super::frame::{FrameError, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
-use super::handshake::{HandshakeError, Key, OfferedProtocols, ParseEvent, ResponseParser};
+use super::handshake::{HandshakeError, OfferedProtocols, ParseEvent, ResponseParser};
 use super::mask::apply_mask;
 use super::utf8::Utf8Validator;
 
@@ -432,18 +432,20 @@ impl Session {
 
     // ----- Opening handshake -------------------------------------------------------------
 
-    /// The upgrade request carrying `key` (and offering `offered`) has been written: read the
-    /// response next.
+    /// The upgrade request carrying a key whose accept value is `expected_accept`
+    /// ([`super::handshake::Key::expected_accept`]; the caller computes it, so the SHA-1 state sits in its frame
+    /// and not on top of this one) and offering `offered` has been written: read the response
+    /// next.
     pub fn begin_handshake(
         &mut self,
-        key: &Key,
+        expected_accept: [u8; 28],
         offered: OfferedProtocols,
     ) -> Result<(), SendError> {
         if self.state != State::Idle {
             return Err(SendError::AlreadyStarted);
         }
         self.scratch = Scratch::Handshake(ResponseParser::new(
-            key,
+            expected_accept,
             offered,
             usize::from(self.cfg.max_handshake_line),
             usize::from(self.cfg.max_handshake_head),

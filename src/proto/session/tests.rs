@@ -2,7 +2,7 @@
 //! are decoded with a server-side decoder and unmasked.
 use super::*;
 use crate::proto::frame::{FrameHeader, MAX_HEADER_LEN};
-use crate::proto::handshake::RequestWriter;
+use crate::proto::handshake::{Key, RequestWriter};
 use crate::proto::mask::Masker;
 use proptest::prelude::*;
 use std::vec;
@@ -47,7 +47,8 @@ fn response_for(key: &Key) -> Vec<u8> {
 fn open_session(cfg: Config) -> Session {
     let mut s = Session::new(cfg);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+        .unwrap();
     let resp = response_for(&key);
     let mut rest: &[u8] = &resp;
     loop {
@@ -181,7 +182,7 @@ fn second_handshake_is_refused() {
     let mut s = open_session(Config::DEFAULT);
     let key = Key::from_random(NONCE);
     assert_eq!(
-        s.begin_handshake(&key, OfferedProtocols::new()),
+        s.begin_handshake(key.expected_accept(), OfferedProtocols::new()),
         Err(SendError::AlreadyStarted)
     );
 }
@@ -206,7 +207,8 @@ fn nothing_can_be_sent_before_open() {
 fn frames_in_the_same_read_as_the_response_are_kept() {
     let mut s = Session::new(Config::DEFAULT);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+        .unwrap();
     let mut input = response_for(&key);
     let head_len = input.len();
     input.extend_from_slice(&server_frame(true, 1, b"hi"));
@@ -234,7 +236,8 @@ fn frames_in_the_same_read_as_the_response_are_kept() {
 fn refused_or_broken_handshake_closes() {
     let mut s = Session::new(Config::DEFAULT);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+        .unwrap();
     let resp = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
     let mut rest: &[u8] = resp;
     loop {
@@ -248,7 +251,8 @@ fn refused_or_broken_handshake_closes() {
     assert_eq!(s.state(), State::Closed);
 
     let mut s = Session::new(Config::DEFAULT);
-    s.begin_handshake(&key, OfferedProtocols::new()).unwrap();
+    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+        .unwrap();
     let bad = b"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n";
     let mut rest: &[u8] = bad;
     let err = loop {
