@@ -190,7 +190,7 @@ for core in m4 m0; do
         STACKMAX[$k]=-
         if [ "$STACK" = 1 ]; then
             fw=$OUT/fw-$k.elf
-            link "$fw" "$lib" "$core" -- "$FW/startup.c" "$FW/board_mps2.c" "$FW/semihost.c" "$FW/fwlib.c" "$FW/fwcheck.c" \
+            link "$fw" "$lib" "$core" -- "$FW/startup.c" "$FW/board_mps2.c" "$FW/semihost.c" "$FW/fwlib.c" "$FW/fwcheck.c" "$FW/fwpump.c" \
                 "$FW/port_uart.c" "$FW/wiretap.c" "$FW/stackmeter.c" "$FW/main.c" "$FW/app_echo.c" \
                 "$FW/app_rest.c" "$FW/app_perf.c" "$FW/port_loop.c" "$FW/app_autobahn.c" "$ROOT/c_examples/common/autobahn_echo.c"
             rc=0

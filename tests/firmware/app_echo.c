@@ -24,6 +24,7 @@
 #include "board.h"
 #include "fwcheck.h"
 #include "fwlib.h"
+#include "fwpump.h"
 #include "netport.h"
 #include "stackmeter.h"
 #include "wiretap.h"
@@ -214,32 +215,6 @@ static void on_tx_complete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg,
     S.tx_done = 1;
 }
 
-/* ----------------------------------------- engine ----------------------------------------- */
-
-static uint32_t Deadline; /* board_ms() at which the whole run gives up */
-
-static int flag_set(volatile int *p_flag)
-{
-    return *p_flag;
-}
-
-/* Runs the engine (bare-metal poll mode) until *p_flag is set or timeout_ms pass. */
-static int pump(volatile int *p_flag, uint32_t timeout_ms)
-{
-    uint32_t t0 = board_ms();
-    while (!flag_set(p_flag)) {
-        CPU_INT32U next;
-        if (board_ms() - t0 >= timeout_ms || (int32_t)(board_ms() - Deadline) >= 0) {
-            return 0;
-        }
-        SM_MEASURE(SM_TASKHANDLER, next = HTTPc_TaskHandler());
-        if (next > 0u && !flag_set(p_flag)) {
-            netport_idle(); /* until data arrives or the next 1 ms tick */
-        }
-    }
-    return 1;
-}
-
 /* --------------------------------------- messages --------------------------------------- */
 
 static const TAP_FRAME *last_tx_frame(void)
@@ -259,7 +234,7 @@ static void expect(PAT kind, uint32_t seed, const uint8_t *buf)
 
 static void check_echo(const char *what, HTTPc_WEBSOCK_MSG_TYPE type, uint32_t len, uint32_t timeout_ms)
 {
-    int got = pump(&S.rx_done, timeout_ms);
+    int got = fw_pump(&S.rx_done, timeout_ms);
     fw_check(got, "%s: echo received", what);
     if (got) {
         fw_check(S.rx_type == type && S.rx_len == len && S.rx_bad_at == 0u,
@@ -354,7 +329,7 @@ static void test_nonblocking(void)
                ok = HTTPc_WebSockSend(&Conn, &MsgNb, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)text,
                                       sizeof text - 1u, HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err));
     fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "non-blocking: HTTPc_WebSockSend queued (err %u)", (unsigned)err);
-    fw_check(pump(&S.tx_done, 5000u) && S.tx_status == DEF_OK, "non-blocking: OnMsgTxComplete(DEF_OK)");
+    fw_check(fw_pump(&S.tx_done, 5000u) && S.tx_status == DEF_OK, "non-blocking: OnMsgTxComplete(DEF_OK)");
     check_echo("non-blocking", HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, sizeof text - 1u, 10000u);
 }
 
@@ -375,7 +350,7 @@ static void test_ping(void)
     fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "ping: HTTPc_WebSockSend(PING) (err %u)", (unsigned)err);
     PongSeen = 0;
     while (S.pongs == before && board_ms() - t0 < 5000u) {
-        (void)pump(&PongSeen, 1u);
+        (void)fw_pump(&PongSeen, 1u);
     }
     fw_check(S.pongs > before && S.pong_len == sizeof payload - 1u &&
               fw_strncmp((const char *)S.pong, payload, sizeof payload - 1u) == 0,
@@ -387,7 +362,7 @@ static void test_server_ping(void)
 {
     uint32_t t0 = board_ms();
     while ((TapRx.per_opcode[0x9] == 0u || TapTx.per_opcode[0xA] == 0u) && board_ms() - t0 < 5000u) {
-        (void)pump(&PongSeen, 1u);
+        (void)fw_pump(&PongSeen, 1u);
     }
     fw_check(TapRx.per_opcode[0x9] == 1u && TapRx.last_ping_len == 5u &&
               fw_strncmp((const char *)TapRx.last_ping, "hello", 5) == 0,
@@ -435,7 +410,7 @@ int app_echo(const APP_ARGS *p_args)
     uint32_t t_open;
     uint32_t i;
 
-    Deadline = board_ms() + p_args->timeout_s * 1000u;
+    fw_pump_deadline(board_ms() + p_args->timeout_s * 1000u);
     for (i = 0; i < SMALL_BUF_LEN; i++) {
         small[i] = (uint8_t)i;
     }
@@ -488,7 +463,7 @@ int app_echo(const APP_ARGS *p_args)
     if (ok != DEF_OK || Resp.StatusCode != HTTP_STATUS_SWITCHING_PROTOCOLS) {
         goto done;
     }
-    fw_check(pump(&S.opened, 5000u), "OnOpen called");
+    fw_check(fw_pump(&S.opened, 5000u), "OnOpen called");
     fw_printf("upgraded after %u ms (%u ms from HTTPc_ConnOpen to OnOpen)\n", (unsigned)(board_ms() - t_start),
               (unsigned)(AppOpenedAt_ms - t_open));
 
@@ -520,7 +495,7 @@ int app_echo(const APP_ARGS *p_args)
     SM_MEASURE(SM_SEND_BLOCKING, ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, close_buf,
                                                        close_len, HTTPc_FLAG_NONE, &err));
     fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_WebSockSend(CLOSE) (err %u)", (unsigned)err);
-    fw_check(pump(&S.conn_closed, 5000u), "connection OnClose called");
+    fw_check(fw_pump(&S.conn_closed, 5000u), "connection OnClose called");
     fw_check(S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
           "WebSocket OnClose: code %u reason \"%s\"", (unsigned)S.close_code, S.close_reason);
     fw_check(S.close_status == HTTPc_CONN_CLOSE_STATUS_NONE && S.close_err == HTTPc_ERR_NONE,

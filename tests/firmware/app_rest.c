@@ -28,6 +28,7 @@
 #include "board.h"
 #include "fwcheck.h"
 #include "fwlib.h"
+#include "fwpump.h"
 #include "netport.h"
 #include "stackmeter.h"
 
@@ -206,24 +207,8 @@ static void on_rx_complete(HTTPc_CONN_OBJ *p_conn)
 
 /* ---------------------------------------- helpers ---------------------------------------- */
 
-static uint32_t Deadline;
 
 /* Runs the engine until *p_flag is set or timeout_ms pass. */
-static int pump(volatile int *p_flag, uint32_t timeout_ms)
-{
-    uint32_t t0 = board_ms();
-    while (!*p_flag) {
-        CPU_INT32U next;
-        if (board_ms() - t0 >= timeout_ms || (int32_t)(board_ms() - Deadline) >= 0) {
-            return 0;
-        }
-        SM_MEASURE(SM_TASKHANDLER, next = HTTPc_TaskHandler());
-        if (next > 0u && !*p_flag) {
-            netport_idle();
-        }
-    }
-    return 1;
-}
 
 /* A fresh request object with the response hooks, and fresh response state. */
 static void req_reset(void)
@@ -304,7 +289,7 @@ static void rest_calls(void)
         /* As legacy: DEF_FAIL (nothing completed yet) with HTTPc_ERR_NONE (queued). */
         fw_check(ok == DEF_FAIL && err == HTTPc_ERR_NONE, "GET /count, HTTPc_FLAG_REQ_NO_BLOCK: queued (err %u)",
               (unsigned)err);
-        fw_check(pump(&S.done, 10000u) && S.done == 1 && S.done_ok == 1 && S.errs == 0 &&
+        fw_check(fw_pump(&S.done, 10000u) && S.done == 1 && S.done_ok == 1 && S.errs == 0 &&
                   Resp.StatusCode == HTTP_STATUS_OK && body_is("4", 1u),
               "... OnTransComplete(DEF_OK), body \"%.*s\" (request 4)", (int)S.body_len, (const char *)S.body);
     }
@@ -385,13 +370,13 @@ static void websocket_after(void)
     if (ok != DEF_OK) {
         return;
     }
-    fw_check(pump(&S.opened, 5000u), "OnOpen called");
+    fw_check(fw_pump(&S.opened, 5000u), "OnOpen called");
 
     S.rx_done = 0;
     HTTPc_WebSockMsgClr(&Msg, &err);
     SM_MEASURE(SM_SEND_BLOCKING, ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
                                                        (CPU_CHAR *)text, sizeof text - 1u, HTTPc_FLAG_NONE, &err));
-    fw_check(ok == DEF_OK && pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME &&
+    fw_check(ok == DEF_OK && fw_pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME &&
               S.rx_len == sizeof text - 1u && memcmp(S.rx, text, sizeof text - 1u) == 0,
           "text echo (err %u, %u bytes)", (unsigned)err, (unsigned)S.rx_len);
 
@@ -402,7 +387,7 @@ static void websocket_after(void)
     HTTPc_WebSockMsgClr(&Msg, &err);
     ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, (CPU_CHAR *)bin, sizeof bin,
                            HTTPc_FLAG_NONE, &err);
-    fw_check(ok == DEF_OK && pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME &&
+    fw_check(ok == DEF_OK && fw_pump(&S.rx_done, 10000u) && S.rx_type == HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME &&
               S.rx_len == sizeof bin && memcmp(S.rx, bin, sizeof bin) == 0,
           "binary echo, 300 bytes (err %u, %u bytes)", (unsigned)err, (unsigned)S.rx_len);
 
@@ -411,7 +396,7 @@ static void websocket_after(void)
     HTTPc_WebSockMsgClr(&Msg, &err);
     ok = HTTPc_WebSockSend(&Conn, &Msg, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, close_buf, close_len, HTTPc_FLAG_NONE, &err);
     fw_check(ok == DEF_OK && err == HTTPc_ERR_NONE, "HTTPc_WebSockSend(CLOSE 1000) (err %u)", (unsigned)err);
-    fw_check(pump(&S.conn_closed, 5000u) && S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
+    fw_check(fw_pump(&S.conn_closed, 5000u) && S.ws_closed && S.close_code == HTTPc_WEBSOCK_CLOSE_CODE_NORMAL,
           "closed: WebSocket OnClose %u, connection OnClose status %u", (unsigned)S.close_code,
           (unsigned)S.close_status);
 }
@@ -432,7 +417,7 @@ int app_rest(const APP_ARGS *p_args)
     CPU_INT16U server_port = (CPU_INT16U)p_args->port;
     uint32_t t_start = board_ms();
 
-    Deadline = board_ms() + p_args->timeout_s * 1000u;
+    fw_pump_deadline(board_ms() + p_args->timeout_s * 1000u);
     netport_get(&port);
     HTTPc_PortSet(&port, &err);
     HTTPc_Init(&cfg, 0, 0, &err);
