@@ -207,9 +207,6 @@ static void on_rx_complete(HTTPc_CONN_OBJ *p_conn)
 
 /* ---------------------------------------- helpers ---------------------------------------- */
 
-
-/* Runs the engine until *p_flag is set or timeout_ms pass. */
-
 /* A fresh request object with the response hooks, and fresh response state. */
 static void req_reset(void)
 {
