@@ -79,9 +79,10 @@ fn echo_session_with_client_close() {
     assert!(s.errs.is_empty());
     let frames = client_frames(&sock);
     let ops: Vec<u8> = frames.iter().map(|f| f.opcode).collect();
-    assert_eq!(ops, vec![OP_TEXT, OP_PONG, OP_CLOSE]);
-    assert_eq!(frames[0].payload, b"hello");
-    assert_eq!(frames[1].payload, b"p");
+    // Both frames were in by the time "hello" could go: the pong they owe goes first.
+    assert_eq!(ops, vec![OP_PONG, OP_TEXT, OP_CLOSE]);
+    assert_eq!(frames[0].payload, b"p");
+    assert_eq!(frames[1].payload, b"hello");
     assert_eq!(frames[2].payload, CLOSE_1000);
     drop(o);
     check_port().unwrap();
@@ -549,6 +550,60 @@ fn src(data: &[u8], chunks: &[u32], init_len: Option<u32>, send_len: u32) -> Msg
         send_len,
         ..MsgSrc::default()
     }
+}
+
+#[test]
+fn a_fragmented_message_behind_a_batched_frame_starts_a_write_of_its_own() {
+    let _g = setup();
+    // 2048-byte buffer: room for several frames in one write.
+    let o = Objs::new(3, 2048, 0, b"batch.test");
+    let sock = open_ws(&o, "batch.test", b"", 0);
+    let before = sock.sends.borrow().len();
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.msg_setup(1, Some(src(b"abcdefgh", &[3, 5, 9], None, 0))),
+            HTTPc_ERR_NONE
+        );
+        assert_eq!(o.msg_setup(2, None), HTTPc_ERR_NONE);
+        let bin = HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME;
+        assert_eq!(
+            o.send(0, bin, Some(b"0123456789"), 10, NB, &mut err),
+            DEF_OK
+        );
+        let text = HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME;
+        assert_eq!(o.send(1, text, None, STALL, NB, &mut err), DEF_OK);
+        assert_eq!(
+            o.send(2, bin, Some(b"9876543210"), 10, NB, &mut err),
+            DEF_OK
+        );
+    }
+    assert!(o.pump_until(60, 1, || summary(&o, false).completions.len() == 3));
+    let s = summary(&o, false);
+    assert!(s.completions.iter().all(|(_, ok)| *ok), "{s:?}");
+    let frames = client_frames(&sock);
+    let shape: Vec<(u8, bool, usize)> = frames
+        .iter()
+        .map(|f| (f.opcode, f.fin, f.payload.len()))
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            (OP_BIN, true, 10),
+            (OP_TEXT, false, 3),
+            (OP_CONT, false, 5),
+            (OP_CONT, true, 0),
+            (OP_BIN, true, 10),
+        ]
+    );
+    assert_eq!(frames[1].payload, b"abc");
+    assert_eq!(frames[2].payload, b"defgh");
+    // The fragment's header sits before the hook's bytes: never behind another frame.
+    let sends = sock.sends.borrow()[before..].to_vec();
+    assert_eq!(sends.first(), Some(&16), "{sends:?}");
+    drop(o);
+    check_port().unwrap();
 }
 
 #[test]

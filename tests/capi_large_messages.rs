@@ -290,3 +290,97 @@ fn what_arrives_while_a_large_frame_waits_is_read_without_touching_it() {
     drop(o);
     check_port().unwrap();
 }
+
+/// Queues `n` binary messages of `len` bytes each (message object `i`, payload byte `i`),
+/// non-blocking, before any pump: the engine sees them all at once. Returns the payloads,
+/// which the caller keeps until the messages completed (the library reads them until then).
+fn queue_small(o: &Objs, n: usize, len: usize) -> Vec<Vec<u8>> {
+    assert_eq!(o.msgs.len(), n);
+    let payloads: Vec<Vec<u8>> = (0..n).map(|i| vec![i as u8; len]).collect();
+    let mut err = 0;
+    for (i, payload) in payloads.iter().enumerate() {
+        unsafe {
+            assert_eq!(o.msg_setup(i, None), HTTPc_ERR_NONE);
+            o.send(
+                i,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(payload),
+                len as u32,
+                NB,
+                &mut err,
+            );
+        }
+        assert_eq!(err, HTTPc_ERR_NONE, "message {i}");
+    }
+    payloads
+}
+
+/// The completions of `o`'s message objects, by object number.
+fn completed(o: &Objs) -> Vec<(usize, bool)> {
+    summary(o, false)
+        .completions
+        .iter()
+        .map(|&(m, ok)| {
+            let i = o.msgs.iter().position(|&p| p as usize == m);
+            (i.expect("one of the test's message objects"), ok)
+        })
+        .collect()
+}
+
+#[test]
+fn small_messages_queued_together_leave_in_one_write() {
+    let _g = setup();
+    let o = Objs::new(5, 2048, 0, b"batch.test");
+    let sock = open_ws(&o, "batch.test", b"", 0);
+    let before = sock.sends.borrow().len();
+    let payloads = queue_small(&o, 5, 10);
+    assert!(o.pump_until(50, 0, || summary(&o, false).completions.len() == 5));
+    // Each frame: 2 bytes of header, 4 of mask, 10 of payload; all five in one write.
+    assert_eq!(sock.sends.borrow()[before..], [5 * 16]);
+    assert_eq!(completed(&o), (0..5).map(|i| (i, true)).collect::<Vec<_>>());
+    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
+    let sent: Vec<Vec<u8>> = frames.iter().map(|f| f.payload.clone()).collect();
+    same(&sent, &payloads);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn a_batch_that_fits_in_part_leaves_in_order_over_several_writes() {
+    let _g = setup();
+    // The free send region takes 1536 bytes: six 206-byte frames, then the seventh and eighth
+    // in a second write.
+    let o = Objs::new(8, 2048, 0, b"batch.test");
+    let sock = open_ws(&o, "batch.test", b"", 0);
+    let before = sock.sends.borrow().len();
+    let payloads = queue_small(&o, 8, 200);
+    assert!(o.pump_until(50, 0, || summary(&o, false).completions.len() == 8));
+    let sends = sock.sends.borrow()[before..].to_vec();
+    assert_eq!(sends.iter().sum::<usize>(), 8 * 208, "{sends:?}");
+    assert!(sends.len() < 8 && sends[0] > 208, "{sends:?}");
+    assert_eq!(completed(&o), (0..8).map(|i| (i, true)).collect::<Vec<_>>());
+    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
+    let sent: Vec<Vec<u8>> = frames.iter().map(|f| f.payload.clone()).collect();
+    same(&sent, &payloads);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn a_connection_lost_during_a_batched_write_fails_each_message_once() {
+    let _g = setup();
+    let o = Objs::new(3, 2048, 0, b"batch.test");
+    let sock = open_ws(&o, "batch.test", b"", 0);
+    // The write of all three frames moves 20 bytes, then the socket fails.
+    sock.tx_policy.borrow_mut().steps = [Step::Take(20), Step::Err].into();
+    let payloads = queue_small(&o, 3, 10);
+    let s = finish(&o);
+    drop(payloads);
+    assert_eq!(completed(&o), vec![(0, false), (1, false), (2, false)]);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_CONN_SOCK_TX_FATAL))
+    );
+    drop(o);
+    check_port().unwrap();
+}

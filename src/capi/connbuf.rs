@@ -229,27 +229,46 @@ impl ConnBuf {
         self.tx_end = 0;
     }
 
-    /// The send region, to write the next frame into (call with nothing pending).
+    /// Where the next frame goes: the start of the send region, or right after the bytes
+    /// still pending (small frames then leave together, in one write).
+    fn tx_origin(&self) -> usize {
+        if self.tx_is_empty() {
+            self.tx_base()
+        } else {
+            usize::from(self.tx_end)
+        }
+    }
+
+    /// Bytes free in the send region.
+    pub(crate) fn tx_room(&self) -> usize {
+        self.len().saturating_sub(self.tx_origin())
+    }
+
+    /// The free send region, to write the next frame into.
     pub(crate) fn tx_region(&mut self) -> &mut [u8] {
-        let from = self.tx_base();
+        let from = self.tx_origin();
         self.mem().get_mut(from..).unwrap_or(&mut [])
     }
 
-    /// Copies `src` to byte `off` of the send region, as much as fits; returns how much.
+    /// Copies `src` to byte `off` of the free send region, as much as fits; returns how much.
     pub(crate) fn tx_copy_in(&mut self, off: usize, src: &[u8]) -> usize {
-        self.copy_in(self.tx_base() + off, src)
+        self.copy_in(self.tx_origin() + off, src)
     }
 
-    /// Pointer to byte `off` of the send region, for a hook that writes there during its call.
+    /// Pointer to byte `off` of the free send region, for a hook that writes there during its
+    /// call.
     pub(crate) fn tx_region_ptr(&mut self, off: usize) -> *mut u8 {
-        self.ptr.wrapping_add(self.tx_base() + off)
+        self.ptr.wrapping_add(self.tx_origin() + off)
     }
 
-    /// Bytes `[from, to)` of the send region are to be sent (clamped to the region).
+    /// Bytes `[from, to)` of the free send region are to be sent (clamped to the region),
+    /// after any still pending: then `from` is 0 (the bytes follow on without a gap).
     pub(crate) fn tx_queue(&mut self, from: usize, to: usize) {
-        let cap = self.tx_base();
-        let end = (cap + to).min(self.len());
-        self.tx_start = (cap + from).min(end) as u16;
+        let origin = self.tx_origin();
+        let end = (origin + to).min(self.len());
+        if self.tx_is_empty() {
+            self.tx_start = (origin + from).min(end) as u16;
+        }
         self.tx_end = end as u16;
     }
 
@@ -414,6 +433,7 @@ mod tests {
         // Past the end: clamped to the region.
         b.tx_queue(5, 10_000);
         assert_eq!(b.tx_pending().len(), len - cap - 5);
+        b.tx_clear();
         b.tx_queue(10_000, 10_001);
         assert!(b.tx_is_empty());
         // The whole buffer for the upgrade request.
@@ -453,8 +473,36 @@ mod tests {
         assert_eq!(b.tx_region().len(), len - cap);
         let p = b.tx_region_ptr(0);
         assert_eq!(p.cast_const(), b.tx_region().as_ptr());
+        let region = b.tx_region().as_ptr();
         b.tx_queue(0, 3);
-        assert_eq!(b.tx_pending().as_ptr(), b.tx_region().as_ptr());
+        assert_eq!(b.tx_pending().as_ptr(), region);
+    }
+
+    #[test]
+    fn frames_written_while_others_wait_follow_them() {
+        let mut mem = vec![0u8; 400];
+        let mut b = lent(&mut mem);
+        let free = b.tx_region().len();
+        b.tx_region()[..3].copy_from_slice(b"abc");
+        b.tx_queue(0, 3);
+        // The free region now starts after the pending bytes.
+        assert_eq!(b.tx_region().len(), free - 3);
+        assert_eq!(b.tx_room(), free - 3);
+        assert_eq!(b.tx_copy_in(0, b"de"), 2);
+        assert_eq!(b.tx_region_ptr(0).cast_const(), b.tx_region().as_ptr());
+        b.tx_queue(0, 2);
+        assert_eq!(b.tx_pending(), b"abcde");
+        // A partial send keeps the rest, and the next frame still follows on.
+        b.tx_advance(4);
+        b.tx_copy_in(0, b"f");
+        b.tx_queue(0, 1);
+        assert_eq!(b.tx_pending(), b"ef");
+        // Clamped at the end of the buffer.
+        b.tx_queue(0, 10_000);
+        assert_eq!(b.tx_pending().len(), b.len() - (b.len() - free + 4));
+        b.tx_advance(10_000);
+        assert!(b.tx_is_empty());
+        assert_eq!(b.tx_region().len(), free, "drained: the region starts over");
     }
 
     #[test]

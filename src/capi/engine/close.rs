@@ -11,7 +11,7 @@ use super::super::state::{Phase, ReqState, WsState};
 use super::super::types::DEF_FAIL;
 use super::io::receive;
 use super::signal_waiters;
-use super::tx::{complete_msg, dequeue};
+use super::tx::{complete_msg, dequeue, take_finishing};
 use crate::proto::close;
 
 /// Reports a WebSocket error through `OnErr`.
@@ -185,7 +185,11 @@ pub(crate) fn teardown(
             err
         };
         while let Some(st) = h.state::<_, WsState>(w) {
-            let Some(m) = st.finishing.take().or_else(|| st.cur.take()).or(st.head) else {
+            let cur = st.cur.take();
+            let Some(m) = take_finishing(h, w)
+                .or(cur)
+                .or_else(|| h.state::<_, WsState>(w)?.head)
+            else {
                 break;
             };
             dequeue(h, w, m);

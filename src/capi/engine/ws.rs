@@ -43,6 +43,14 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
             Err(()) => return u32::MAX,
         }
+        if !starved
+            && h.conn_ws(c)
+                .is_some_and(|(_, ws)| !ws.session.has_pending_control())
+        {
+            // More may be buffered: deliver it all first, so that what the hooks queue in
+            // reply leaves together. A pong or Close reply that is owed goes out first.
+            continue;
+        }
         match produce_and_flush(h, port, c, now) {
             Ok(moved) => progress |= moved,
             Err(e) => {
