@@ -406,6 +406,7 @@ fn arm(
     w.cur = None;
     w.finishing = None;
     w.frame_left = 0;
+    w.in_turn = false;
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;

@@ -360,7 +360,8 @@ pub(crate) struct WsState {
     pub tail: Option<Msg>,
     /// The data message whose frames are going out.
     pub cur: Option<Msg>,
-    /// The message whose last bytes sit in the send region: done once they are flushed.
+    /// The first of the messages whose last bytes sit in the send region (a chain through
+    /// their `next`): done once the region is flushed.
     pub finishing: Option<Msg>,
     /// Payload bytes of the current (single) frame still to produce.
     pub frame_left: u32,
@@ -368,6 +369,9 @@ pub(crate) struct WsState {
     pub tx_stalled: bool,
     /// `OnMsgRxData` took nothing last time: retry on a timer.
     pub rx_paused: bool,
+    /// The engine is in this WebSocket's turn: a message a hook queues now is produced before
+    /// the turn ends, so the engine needs no wake for it.
+    pub in_turn: bool,
     /// `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS` (0: none).
     pub tx_stall_ms: u32,
     /// The application set `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`: its buffer-mode buffers

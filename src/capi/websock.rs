@@ -437,6 +437,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if session.close_sent() || session.close_received().is_some() || session.failure().is_some() {
         return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
     }
+    let in_turn = ws.in_turn;
     ms.used = true;
     ms.no_block = tx.no_block;
     ms.done = false;
@@ -467,8 +468,13 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     }
     // A blocking call beside an engine task sends what it can itself (the engine is asleep: we
     // hold the lock) and wakes the engine only when something is left for it: the common case
-    // costs no task switch at all.
-    if tx.no_block || !h.g().in_task_mode() || engine::send_now(h, c) {
+    // costs no task switch at all. A hook in this WebSocket's turn needs no wake either: the
+    // turn produces the message before it ends.
+    if tx.no_block {
+        if !in_turn {
+            wake_engine();
+        }
+    } else if !h.g().in_task_mode() || engine::send_now(h, c) {
         wake_engine();
     }
     if tx.no_block {

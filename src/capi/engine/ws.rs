@@ -15,6 +15,20 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    set_in_turn(h, c, true);
+    let wait = turn(h, port, c, now);
+    set_in_turn(h, c, false);
+    wait
+}
+
+fn set_in_turn(h: &mut Held, c: Conn, on: bool) {
+    if let Some(ws) = h.ws_of(c) {
+        ws.in_turn = on;
+    }
+}
+
+/// The turn itself; returns how long the engine may sleep for this connection.
+fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
     if let Some(s) = h.conn(c) {
         if s.buf.tx_is_empty() {
@@ -52,7 +66,12 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             continue;
         }
         match produce_and_flush(h, port, c, now) {
-            Ok(moved) => progress |= moved,
+            Ok(moved) => {
+                progress |= moved;
+                // Just sent: the reply cannot be in yet. The socket's read readiness says
+                // when it is (a receive now would mostly find nothing, at a system call).
+                starved &= !moved;
+            }
             Err(e) => {
                 ws_transport_lost(h, port, c, e);
                 return u32::MAX;
