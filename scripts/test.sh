@@ -231,12 +231,14 @@ step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
 step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/consumers/run.sh)" \
     tests/consumers/run.sh
 # The 12 KB flash budget is reported (not met). The default build is the whole legacy client
-# (WebSocket, plain requests, chunked bodies, forms): 33.5 KB, enforced as a regression ceiling
-# (the achieved figure plus 2 %). The WebSocket-only build keeps its own ceiling (23 500 B).
+# (WebSocket, plain requests, chunked bodies, forms): 34.1 KB, enforced as a regression ceiling
+# (34 200 B). The WebSocket-only build keeps its own ceiling (24 400 B: 23 964 B achieved, of
+# which 552 B are the batched writes that give 6 times the messages per second with 32 in
+# flight, plus 2 %).
 step "footprint: no heap, no panic path, stack <= 1 KB, flash <= 34200 B (12 KB budget reported)" \
     scripts/footprint.sh --flash-budget-warn --flash-ceiling 34200
-step "footprint of the WebSocket client without plain requests (default features but http, chunk-tx, form), flash <= 23500 B" \
-    scripts/footprint.sh --no-default-features --features "$WS_ONLY_FEATURES" --flash-ceiling 23500
+step "footprint of the WebSocket client without plain requests (default features but http, chunk-tx, form), flash <= 24400 B" \
+    scripts/footprint.sh --no-default-features --features "$WS_ONLY_FEATURES" --flash-ceiling 24400
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
 # header hooks, no query table, no plain requests (12 KB budget reported, not met yet).
 step "footprint of the smallest profile (cargo --no-default-features --features websocket)" \

@@ -2,7 +2,8 @@
 //! frames many times the receive region arrive whole in buffer mode, checked as they arrive
 //! (UTF-8 split between reads, fragments and the buffer's bounds); and a message leaves in large
 //! writes, its frame borrowing the idle receive region, while what the server sends meanwhile
-//! is still read and answered without touching the bytes waiting to go.
+//! is still read and answered without touching the bytes waiting to go; small messages queued
+//! together leave in one write, completed in order, and fail each exactly once if it breaks.
 
 mod support;
 
@@ -327,43 +328,37 @@ fn completed(o: &Objs) -> Vec<(usize, bool)> {
         .collect()
 }
 
-#[test]
-fn small_messages_queued_together_leave_in_one_write() {
+/// Queues `n` messages of `len` bytes on a fresh connection with a 2048-byte buffer, pumps
+/// until all completed, checks they completed in order and went out intact; returns the sizes
+/// of the writes that carried them.
+fn send_batch(n: usize, len: usize) -> Vec<usize> {
     let _g = setup();
-    let o = Objs::new(5, 2048, 0, b"batch.test");
+    let o = Objs::new(n, 2048, 0, b"batch.test");
     let sock = open_ws(&o, "batch.test", b"", 0);
     let before = sock.sends.borrow().len();
-    let payloads = queue_small(&o, 5, 10);
-    assert!(o.pump_until(50, 0, || summary(&o, false).completions.len() == 5));
-    // Each frame: 2 bytes of header, 4 of mask, 10 of payload; all five in one write.
-    assert_eq!(sock.sends.borrow()[before..], [5 * 16]);
-    assert_eq!(completed(&o), (0..5).map(|i| (i, true)).collect::<Vec<_>>());
+    let payloads = queue_small(&o, n, len);
+    assert!(o.pump_until(50, 0, || summary(&o, false).completions.len() == n));
+    assert_eq!(completed(&o), (0..n).map(|i| (i, true)).collect::<Vec<_>>());
     let frames = check_client_stream(&sock.tx.borrow()).unwrap();
     let sent: Vec<Vec<u8>> = frames.iter().map(|f| f.payload.clone()).collect();
     same(&sent, &payloads);
+    let sends = sock.sends.borrow()[before..].to_vec();
     drop(o);
     check_port().unwrap();
+    sends
+}
+
+#[test]
+fn small_messages_queued_together_leave_in_one_write() {
+    // Each frame: 2 bytes of header, 4 of mask, 10 of payload; all five in one write.
+    assert_eq!(send_batch(5, 10), [5 * 16]);
 }
 
 #[test]
 fn a_batch_that_fits_in_part_leaves_in_order_over_several_writes() {
-    let _g = setup();
-    // The free send region takes 1536 bytes: six 206-byte frames, then the seventh and eighth
-    // in a second write.
-    let o = Objs::new(8, 2048, 0, b"batch.test");
-    let sock = open_ws(&o, "batch.test", b"", 0);
-    let before = sock.sends.borrow().len();
-    let payloads = queue_small(&o, 8, 200);
-    assert!(o.pump_until(50, 0, || summary(&o, false).completions.len() == 8));
-    let sends = sock.sends.borrow()[before..].to_vec();
-    assert_eq!(sends.iter().sum::<usize>(), 8 * 208, "{sends:?}");
-    assert!(sends.len() < 8 && sends[0] > 208, "{sends:?}");
-    assert_eq!(completed(&o), (0..8).map(|i| (i, true)).collect::<Vec<_>>());
-    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
-    let sent: Vec<Vec<u8>> = frames.iter().map(|f| f.payload.clone()).collect();
-    same(&sent, &payloads);
-    drop(o);
-    check_port().unwrap();
+    // The free send region takes 1536 bytes; a 200-byte frame is 208 with its header. After
+    // seven, 80 bytes are left: less than a control frame, so the eighth goes in a second write.
+    assert_eq!(send_batch(8, 200), [7 * 208, 208]);
 }
 
 #[test]

@@ -53,15 +53,15 @@ pub(super) fn produce_and_flush(
 /// Frames written into the send region before one write, at most.
 const BATCH_FRAMES: u32 = 32;
 
-/// Writes the next frames into the send region: the first, then more behind it while one
-/// more control frame (the largest that must fit whole) has room, so that small messages leave
-/// together, in one write. Ok(false) when nothing to send.
+/// Writes the next frames into the send region, behind any still pending, while one more
+/// control frame (the largest that must fit whole) has room (an empty region always has): small
+/// messages then leave together, in one write. Ok(false) when nothing was written.
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
-fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+pub(super) fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
     let mut any = false;
     for _ in 0..BATCH_FRAMES {
-        if any && h.conn(c).map_or(0, |s| s.buf.tx_room()) < MAX_CONTROL_FRAME {
+        if h.conn(c).map_or(0, |s| s.buf.tx_room()) < MAX_CONTROL_FRAME {
             break;
         }
         if !produce_one(h, port, c, now)? {
@@ -290,6 +290,9 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<b
 }
 
 /// One frame of a fragmented message from `OnMsgTxData` (0 bytes: the final, empty frame).
+// Out of line: its header buffer stays off the frame of `produce`, which every other send
+// hook runs under.
+#[inline(never)]
 fn produce_fragment(
     h: &mut Held,
     c: Conn,
@@ -300,11 +303,8 @@ fn produce_fragment(
     let Some((s, _, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(false);
     };
-    if !s.buf.tx_is_empty() {
-        // The header goes right before the hook's bytes, with a gap before it: not behind
-        // other frames. Written once the region drained.
-        return Ok(false);
-    }
+    // Behind frames still pending, the frame moves down to meet them (see below).
+    let behind = !s.buf.tx_is_empty();
     let room = s.buf.tx_region().len().saturating_sub(MAX_HEADER_LEN);
     let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(MAX_HEADER_LEN));
     let ret = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), room as u32).unwrap_or(0);
@@ -339,7 +339,14 @@ fn produce_fragment(
         .get_mut(MAX_HEADER_LEN..MAX_HEADER_LEN + n)
         .unwrap_or(&mut []);
     apply_mask(key, 0, piece);
-    s.buf.tx_queue(start, MAX_HEADER_LEN + n);
+    if behind {
+        // No gap may stay between the pending bytes and this frame's header: moved down by
+        // the header's spare bytes (a byte loop, only for a fragment written behind others).
+        let len = bytes::move_to_front(region, start, MAX_HEADER_LEN + n);
+        s.buf.tx_queue(0, len);
+    } else {
+        s.buf.tx_queue(start, MAX_HEADER_LEN + n);
+    }
     ms.started = true;
     ms.sent = ms.sent.saturating_add(n as u32);
     if fin {

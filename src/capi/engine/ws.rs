@@ -8,7 +8,7 @@ use super::super::port::Port;
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
-use super::tx::produce_and_flush;
+use super::tx::{produce, produce_and_flush};
 use super::{RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::session::{elapsed_ms, TimerEvent};
 
@@ -62,7 +62,13 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 .is_some_and(|(_, ws)| !ws.session.has_pending_control())
         {
             // More may be buffered: deliver it all first, so that what the hooks queue in
-            // reply leaves together. A pong or Close reply that is owed goes out first.
+            // reply leaves together, in one write. Their frames are written meanwhile: a bad
+            // frame further on (our Close then ends the connection) does not lose them. A pong
+            // or Close reply that is owed goes out first.
+            if let Err(e) = produce(h, port, c, now) {
+                ws_transport_lost(h, port, c, e);
+                return u32::MAX;
+            }
             continue;
         }
         match produce_and_flush(h, port, c, now) {
