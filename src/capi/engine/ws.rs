@@ -57,27 +57,25 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
             Err(()) => return u32::MAX,
         }
-        if !starved
-            && h.conn_ws(c)
-                .is_some_and(|(_, ws)| !ws.session.has_pending_control())
-        {
-            // More may be buffered: deliver it all first, so that what the hooks queue in
-            // reply leaves together, in one write. Their frames are written meanwhile: a bad
-            // frame further on (our Close then ends the connection) does not lose them. A pong
-            // or Close reply that is owed goes out first.
-            if let Err(e) = produce(h, port, c, now) {
-                ws_transport_lost(h, port, c, e);
-                return u32::MAX;
+        // More may be buffered: deliver it all first, so that what the hooks queue in reply
+        // leaves together, in one write. Their frames are written meanwhile: a bad frame
+        // further on (our Close then ends the connection) does not lose them. A pong or Close
+        // reply that is owed goes out first.
+        let later = h.conn_ws(c).map(|(_, ws)| {
+            let queued = ws.head.is_some() || ws.cur.is_some();
+            (!ws.session.has_pending_control(), queued)
+        });
+        if let (false, Some((true, queued))) = (starved, later) {
+            if queued {
+                if let Err(e) = produce(h, port, c, now) {
+                    ws_transport_lost(h, port, c, e);
+                    return u32::MAX;
+                }
             }
             continue;
         }
         match produce_and_flush(h, port, c, now) {
-            Ok(moved) => {
-                progress |= moved;
-                // Just sent: the reply cannot be in yet. The socket's read readiness says
-                // when it is (a receive now would mostly find nothing, at a system call).
-                starved &= !moved;
-            }
+            Ok(moved) => progress |= moved,
             Err(e) => {
                 ws_transport_lost(h, port, c, e);
                 return u32::MAX;
