@@ -17,6 +17,14 @@ fn client_frames(sock: &Sock) -> Vec<ClientFrame> {
     check_client_stream(&sock.tx.borrow()).expect("client stream")
 }
 
+/// Opcode, FIN and payload length of each frame.
+fn frame_shapes(frames: &[ClientFrame]) -> Vec<(u8, bool, usize)> {
+    frames
+        .iter()
+        .map(|f| (f.opcode, f.fin, f.payload.len()))
+        .collect()
+}
+
 #[test]
 fn init_sequence_reports_each_error() {
     let _g = setup();
@@ -582,10 +590,7 @@ fn a_fragmented_message_behind_a_batched_frame_follows_it_without_a_gap() {
     let s = summary(&o, false);
     assert!(s.completions.iter().all(|(_, ok)| *ok), "{s:?}");
     let frames = client_frames(&sock);
-    let shape: Vec<(u8, bool, usize)> = frames
-        .iter()
-        .map(|f| (f.opcode, f.fin, f.payload.len()))
-        .collect();
+    let shape = frame_shapes(&frames);
     assert_eq!(
         shape,
         vec![
@@ -681,10 +686,7 @@ fn send_modes_buffer_hook_and_fragmented() {
     assert!(s.completions.iter().all(|(_, ok)| *ok), "{s:?}");
     assert_eq!(s.pongs, vec![b"pp".to_vec()]);
     let frames = client_frames(&sock);
-    let shape: Vec<(u8, bool, usize)> = frames
-        .iter()
-        .map(|f| (f.opcode, f.fin, f.payload.len()))
-        .collect();
+    let shape = frame_shapes(&frames);
     assert_eq!(
         shape,
         vec![
