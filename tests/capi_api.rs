@@ -1023,6 +1023,41 @@ fn a_reply_queued_before_a_bad_frame_leaves_before_the_close() {
 }
 
 #[test]
+fn one_message_object_echoes_messages_that_arrive_together() {
+    let _g = setup();
+    // As legacy (its send step ran before each received message was delivered): a reply
+    // queued from OnMsgRxComplete is sent, and its object free again, before the next message
+    // is delivered, so an application with one message object can answer each.
+    let o = Objs::new(1, 2048, 0, b"one.test");
+    world(|w| {
+        w.echo_msg.set(o.msgs[0]);
+        w.reactions.borrow_mut().extend([
+            (Hook::RxComplete, 0, Act::Echo),
+            (Hook::RxComplete, 1, Act::Echo),
+            (Hook::RxComplete, 2, Act::Echo),
+        ]);
+    });
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+    }
+    let one = frame(true, OP_TEXT, b"one");
+    let srv = [one.clone(), one.clone(), one].concat();
+    let sock = open_ws(&o, "one.test", &srv, 0);
+    sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    assert!(o.pump_until(40, 0, || summary(&o, false).completions.len() == 3));
+    let reactions = world(|w| w.reaction_errs.borrow().clone());
+    assert_eq!(reactions.len(), 3);
+    for r in &reactions {
+        assert_eq!(*r, (Act::Echo, HTTPc_ERR_NONE, DEF_OK));
+    }
+    let frames = client_frames(&sock);
+    assert_eq!(frame_shapes(&frames), vec![(OP_TEXT, true, 4); 3]);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
 fn conn_close_from_a_hook_is_deferred() {
     let _g = setup();
     let o = Objs::new(0, 256, 0, b"defer.test");

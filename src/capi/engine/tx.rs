@@ -58,7 +58,7 @@ const BATCH_FRAMES: u32 = 32;
 /// messages then leave together, in one write. Ok(false) when nothing was written.
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
-pub(super) fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
     let mut any = false;
     for _ in 0..BATCH_FRAMES {
         if h.conn(c).map_or(0, |s| s.buf.tx_room()) < MAX_CONTROL_FRAME {

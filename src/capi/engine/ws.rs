@@ -8,7 +8,7 @@ use super::super::port::Port;
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
-use super::tx::{produce, produce_and_flush};
+use super::tx::produce_and_flush;
 use super::{RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::session::{elapsed_ms, TimerEvent};
 
@@ -56,23 +56,6 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 starved = d.starved || !d.moved;
             }
             Err(()) => return u32::MAX,
-        }
-        // More may be buffered: deliver it all first, so that what the hooks queue in reply
-        // leaves together, in one write. Their frames are written meanwhile: a bad frame
-        // further on (our Close then ends the connection) does not lose them. A pong or Close
-        // reply that is owed goes out first.
-        let later = h.conn_ws(c).map(|(_, ws)| {
-            let queued = ws.head.is_some() || ws.cur.is_some();
-            (!ws.session.has_pending_control(), queued)
-        });
-        if let (false, Some((true, queued))) = (starved, later) {
-            if queued {
-                if let Err(e) = produce(h, port, c, now) {
-                    ws_transport_lost(h, port, c, e);
-                    return u32::MAX;
-                }
-            }
-            continue;
         }
         match produce_and_flush(h, port, c, now) {
             Ok(moved) => progress |= moved,
