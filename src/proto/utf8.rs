@@ -1,10 +1,11 @@
 //! Incremental, fail-fast UTF-8 validation of text message payloads (RFC 6455 §5.6, §8.1).
 //!
-//! Owns [`Utf8Validator`], a small range-check state machine that checks UTF-8 as the payload arrives in
-//! arbitrary pieces (fragments and reads), and reports an error on the first byte at which the
-//! text can no longer be valid, so the caller can fail the connection (close code 1007) without
-//! waiting for the rest of the message. The state is one byte; there are no tables. On hosted targets the valid
-//! prefix of each piece is skipped with `core::str::from_utf8` first (speed over flash).
+//! Owns [`Utf8Validator`], a small range-check state machine that checks UTF-8 as the payload
+//! arrives in arbitrary pieces (fragments and reads), and reports an error on the first byte at
+//! which the text can no longer be valid, so the caller can fail the connection (close code
+//! 1007) without waiting for the rest of the message. The state is one byte; there are no
+//! tables. On hosted targets the valid prefix of each piece is skipped with
+//! `core::str::from_utf8` first (speed over flash).
 
 #![forbid(unsafe_code)]
 
