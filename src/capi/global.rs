@@ -89,19 +89,22 @@ impl Held {
 }
 
 /// The registered port, kept apart from [`Globals`] so that shared references to it may live
-/// across calls that take the globals mutably.
-struct PortCell(UnsafeCell<Option<Port>>);
+/// across calls that take the globals mutably. None registered is [`Port::NONE`] (no `Connect`,
+/// which a registered port always has), not an `Option`: its tag would cost a word of static
+/// RAM.
+struct PortCell(UnsafeCell<Port>);
 
 // SAFETY: written only by `HTTPc_PortSet`/`HTTPc_Reset`, before `HTTPc_Init` or after every
 // connection ended (single-threaded by their contracts), read-only otherwise.
 unsafe impl Sync for PortCell {}
 
-static PORT: PortCell = PortCell(UnsafeCell::new(None));
+static PORT: PortCell = PortCell(UnsafeCell::new(Port::NONE));
 
 /// The registered port, if any.
 pub(crate) fn port() -> Option<&'static Port> {
     // SAFETY: read-only after `HTTPc_PortSet`, which runs before any other use (see `PortCell`).
-    unsafe { (*PORT.0.get()).as_ref() }
+    let port = unsafe { &*PORT.0.get() };
+    port.is_registered().then_some(port)
 }
 
 /// The library used by one thread of control alone, with no lock: `HTTPc_PortSet` before
@@ -130,7 +133,7 @@ impl Alone {
         *self.0.g() = Globals::new();
         // SAFETY: `assume`'s contract: nothing else uses the library, and no reference from
         // `port` is alive.
-        unsafe { *PORT.0.get() = raw.map(|raw| Port::new(*raw)) };
+        unsafe { *PORT.0.get() = raw.map_or(Port::NONE, |raw| Port::new(*raw)) };
     }
 }
 

@@ -86,6 +86,18 @@ pub unsafe extern "C" fn HTTPc_ReqSend(
 /// `HTTPc_ReqSend` under the lock: handed to the engine (non-blocking) or a whole response
 /// received (blocking), or the error.
 fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
+    let (trans_timeout_ms, ahead) = hand_over(h, &q)?;
+    if q.no_block {
+        return Ok(());
+    }
+    wait::transaction(h, q.conn, q.req, trans_timeout_ms, ahead)
+}
+
+/// Checks the request, writes its head (or queues it behind the one in progress) and wakes the
+/// engine: the transaction timeout and how many requests are ahead. Out of line, so that the
+/// head's locals are off the stack during the blocking wait.
+#[inline(never)]
+fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32), HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -127,14 +139,11 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let head = plain_head(r, q.method, persistent)?;
     let ahead = if behind {
-        enqueue(h, &q)?
+        enqueue(h, q)?
     } else {
-        start_plain(h, &q, &head)?;
+        start_plain(h, q, &head)?;
         0
     };
     wake_engine();
-    if q.no_block {
-        return Ok(());
-    }
-    wait::transaction(h, q.conn, q.req, trans_timeout_ms, ahead)
+    Ok((trans_timeout_ms, ahead))
 }

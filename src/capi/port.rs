@@ -249,6 +249,33 @@ impl Port {
         Port { raw }
     }
 
+    /// No port: what the library holds before `HTTPc_PortSet` (every member unset).
+    pub(crate) const NONE: Port = Port {
+        raw: HTTPc_PORT {
+            Ctx: core::ptr::null_mut(),
+            Connect: None,
+            ConnectPoll: None,
+            Send: None,
+            Recv: None,
+            Close: None,
+            Random: None,
+            TimeGet_ms: None,
+            Wait: None,
+            Wake: None,
+            TaskCreate: None,
+            Lock: None,
+            Unlock: None,
+            OsWait: None,
+            OsSignal: None,
+            Watch: None,
+        },
+    };
+
+    /// A port was registered ([`Port::accepts`] requires `Connect`; [`Port::NONE`] lacks it).
+    pub(crate) fn is_registered(&self) -> bool {
+        self.raw.Connect.is_some()
+    }
+
     pub(crate) fn has_task(&self) -> bool {
         self.raw.TaskCreate.is_some()
     }

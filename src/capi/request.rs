@@ -25,6 +25,10 @@ pub(crate) struct Upgrade {
     pub no_block: bool,
 }
 
+/// The request writer over the connection buffer, recording offered subprotocols in the
+/// caller's [`Written`] (the writer is rebuilt after every hook call; it stays small).
+type Writer<'b> = RequestWriter<'b, &'b mut OfferedProtocols>;
+
 fn write_err(e: WriteError) -> HTTPc_ERR {
     match e {
         WriteError::BufferFull => HTTPc_ERR_TRANS_TX_BUF_FULL,
@@ -72,7 +76,7 @@ impl Plain {
 
 /// Writes one application header (a dictionary field and its value).
 fn write_hdr(
-    w: &mut RequestWriter<'_>,
+    w: &mut Writer<'_>,
     line: Line<'_>,
     field: u32,
     value: AppBytes,
@@ -88,7 +92,7 @@ fn write_hdr(
 
 /// Writes the headers legacy writes itself for a plain request, in its order: the
 /// connection and body headers.
-fn write_plain_headers(w: &mut RequestWriter<'_>, p: &Plain) -> Result<(), WriteError> {
+fn write_plain_headers(w: &mut Writer<'_>, p: &Plain) -> Result<(), WriteError> {
     if p.close {
         w.field(b"Connection", b"close")?;
     }
@@ -164,7 +168,7 @@ fn write_line_start(
         .state::<_, ReqState>(t.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?
         .query_tbl;
-    let mut w = RequestWriter::new(request_buf(h, t.conn)?);
+    let mut w = RequestWriter::resume_into(request_buf(h, t.conn)?, 0, &mut at.offered);
     let method = match line {
         Line::Upgrade(_) => b"GET",
         Line::Plain(p) => p.method,
@@ -194,7 +198,7 @@ fn write_line_start(
 
 /// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).
 fn query_pair(
-    w: &mut RequestWriter<'_>,
+    w: &mut Writer<'_>,
     first: bool,
     k: AppBytes,
     v: AppBytes,
@@ -219,7 +223,7 @@ fn write_line_end(
         .hdr_tbl;
     let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (host, port, secure) = (s.host, s.port, s.is_secure());
-    let mut w = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered);
+    let mut w = RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered);
     w.line_end(host.all(), port, secure).map_err(write_err)?;
     match line {
         Line::Upgrade(key) => w.handshake_headers(key),
@@ -236,7 +240,6 @@ fn write_line_end(
         write_hdr(&mut w, line, field, value)?;
     }
     at.len = w.len();
-    at.offered = w.offered();
     Ok(())
 }
 
@@ -261,10 +264,9 @@ fn write_hook_hdr(
     field: u32,
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
-    let mut w = RequestWriter::resume(request_buf(h, c)?, at.len, at.offered);
+    let mut w = RequestWriter::resume_into(request_buf(h, c)?, at.len, &mut at.offered);
     write_hdr(&mut w, line, field, value)?;
     at.len = w.len();
-    at.offered = w.offered();
     Ok(())
 }
 
@@ -313,7 +315,7 @@ fn write_head_and_hooks(
             let (given, last) =
                 hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
-            let mut w = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered);
+            let mut w = RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered);
             query_pair(&mut w, !at.query_started, k, v)?;
             at.len = w.len();
             at.query_started = true;
@@ -341,7 +343,7 @@ fn write_head_and_hooks(
             }
         }
     }
-    at.len = RequestWriter::resume(request_buf(h, t.conn)?, at.len, at.offered)
+    at.len = RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered)
         .finish()
         .map_err(write_err)?;
     Ok(())

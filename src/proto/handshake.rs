@@ -16,6 +16,7 @@ use super::http::{
     trim_ows, LineError,
 };
 use super::sha1::Sha1;
+use core::borrow::BorrowMut;
 use core::fmt;
 
 /// The GUID that RFC 6455 §1.3 appends to the key before hashing.
@@ -243,11 +244,16 @@ fn host_ok(host: &[u8]) -> bool {
 /// Every call is all-or-nothing: on error nothing of that call is counted in
 /// [`len`](Self::len) (bytes past `len()` in the buffer are scratch), so the first `len()`
 /// bytes are always whole CRLF-terminated lines.
+///
+/// The writer holds the offered protocols itself (`O` = [`OfferedProtocols`]) or borrows the
+/// caller's (`O` = `&mut OfferedProtocols`, see [`resume_into`](RequestWriter::resume_into)): a
+/// caller that writes the request in several steps then keeps one record and the writer stays
+/// four words on its stack.
 #[derive(Debug)]
-pub struct RequestWriter<'b> {
+pub struct RequestWriter<'b, O = OfferedProtocols> {
     buf: &'b mut [u8],
     len: usize,
-    offered: OfferedProtocols,
+    offered: O,
 }
 
 impl<'b> RequestWriter<'b> {
@@ -269,6 +275,21 @@ impl<'b> RequestWriter<'b> {
             offered,
         }
     }
+}
+
+impl<'b, 'o> RequestWriter<'b, &'o mut OfferedProtocols> {
+    /// As [`RequestWriter::resume`] (`len` 0: a new request), recording offered protocols in
+    /// `offered` instead of in the writer.
+    pub fn resume_into(buf: &'b mut [u8], len: usize, offered: &'o mut OfferedProtocols) -> Self {
+        RequestWriter {
+            len: len.min(buf.len()),
+            buf,
+            offered,
+        }
+    }
+}
+
+impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
 
     /// Writes `GET path[?query] HTTP/1.1`, `Host: host[:port]` (the port is omitted when it is
     /// the scheme default: 80 for `!secure`, 443 for `secure`), `Connection: Upgrade`,
@@ -436,7 +457,7 @@ impl<'b> RequestWriter<'b> {
         self.field(name, value)?;
         // Recorded only once the header is really part of the request.
         if known == HDR_PROTOCOL {
-            self.offered.add_list(value);
+            self.offered.borrow_mut().add_list(value);
         }
         Ok(())
     }
@@ -468,7 +489,7 @@ impl<'b> RequestWriter<'b> {
 
     /// The subprotocols offered so far; pass them to [`ResponseParser::new`].
     pub fn offered(&self) -> OfferedProtocols {
-        self.offered
+        *self.offered.borrow()
     }
 
     /// Bytes of complete lines written so far.
