@@ -61,7 +61,7 @@ const BATCH_FRAMES: u32 = 32;
 fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
     let mut any = false;
     for _ in 0..BATCH_FRAMES {
-        if h.conn(c).map_or(0, |s| s.buf.tx_room()) < MAX_CONTROL_FRAME {
+        if !may_produce(h, c) {
             break;
         }
         if !produce_one(h, port, c, now)? {
@@ -70,6 +70,16 @@ fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_E
         any = true;
     }
     Ok(any)
+}
+
+/// Whether `produce_one` may write a frame now: a whole control frame still has room and
+/// something waits (a control frame owed, a message queued or under way). One lookup, where
+/// `produce_one` would make several to find nothing: the common end of a batch.
+fn may_produce(h: &mut Held, c: Conn) -> bool {
+    h.conn_ws(c).is_some_and(|(s, ws)| {
+        s.buf.tx_room() >= MAX_CONTROL_FRAME
+            && (ws.cur.is_some() || ws.head.is_some() || ws.session.has_pending_control())
+    })
 }
 
 /// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
