@@ -25,10 +25,6 @@ pub(crate) struct Upgrade {
     pub no_block: bool,
 }
 
-/// The request writer over the connection buffer, recording offered subprotocols in the
-/// caller's [`Written`] (the writer is rebuilt after every hook call; it stays small).
-type Writer<'b> = RequestWriter<'b, &'b mut OfferedProtocols>;
-
 fn write_err(e: WriteError) -> HTTPc_ERR {
     match e {
         WriteError::BufferFull => HTTPc_ERR_TRANS_TX_BUF_FULL,
@@ -76,7 +72,7 @@ impl Plain {
 
 /// Writes one application header (a dictionary field and its value).
 fn write_hdr(
-    w: &mut Writer<'_>,
+    w: &mut RequestWriter<'_, &mut OfferedProtocols>,
     line: Line<'_>,
     field: u32,
     value: AppBytes,
@@ -92,7 +88,10 @@ fn write_hdr(
 
 /// Writes the headers legacy writes itself for a plain request, in its order: the
 /// connection and body headers.
-fn write_plain_headers(w: &mut Writer<'_>, p: &Plain) -> Result<(), WriteError> {
+fn write_plain_headers(
+    w: &mut RequestWriter<'_, &mut OfferedProtocols>,
+    p: &Plain,
+) -> Result<(), WriteError> {
     if p.close {
         w.field(b"Connection", b"close")?;
     }
@@ -129,7 +128,9 @@ fn decimal(mut n: u32, out: &mut [u8; 10]) -> &[u8] {
 }
 
 /// Where a request being written stands between two calls of the header hook (the hook may
-/// use the API, so no borrow of the buffer lives across it).
+/// use the API, so no borrow of the buffer lives across it). Each writer is rebuilt from it
+/// and records offered subprotocols here, by reference: a writer is then four words on the
+/// stack, under every hook.
 pub(crate) struct Written {
     pub len: usize,
     offered: OfferedProtocols,
@@ -198,7 +199,7 @@ fn write_line_start(
 
 /// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).
 fn query_pair(
-    w: &mut Writer<'_>,
+    w: &mut RequestWriter<'_, &mut OfferedProtocols>,
     first: bool,
     k: AppBytes,
     v: AppBytes,
@@ -315,7 +316,8 @@ fn write_head_and_hooks(
             let (given, last) =
                 hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
-            let mut w = RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered);
+            let mut w =
+                RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered);
             query_pair(&mut w, !at.query_started, k, v)?;
             at.len = w.len();
             at.query_started = true;

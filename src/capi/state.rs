@@ -347,6 +347,17 @@ pub(crate) struct WsState {
     pub used: bool,
     pub open_notified: bool,
     pub close_notified: bool,
+    /// The fragment hook said "nothing yet": do not ask the port for write readiness.
+    pub tx_stalled: bool,
+    /// `OnMsgRxData` took nothing last time: retry on a timer.
+    pub rx_paused: bool,
+    /// The engine is in this WebSocket's turn: a message a hook queues now is produced before
+    /// the turn ends, so the engine needs no wake for it.
+    pub in_turn: bool,
+    /// The application set `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`: its buffer-mode buffers
+    /// hold that much, so fragments may be appended.
+    pub rx_len_max_set: bool,
+    pub masker: Masker,
     pub session: Session,
     pub on_open: HTTPc_WEBSOCK_ON_OPEN,
     pub on_close: HTTPc_WEBSOCK_ON_CLOSE,
@@ -365,19 +376,8 @@ pub(crate) struct WsState {
     pub finishing: Option<Msg>,
     /// Payload bytes of the current (single) frame still to produce.
     pub frame_left: u32,
-    /// The fragment hook said "nothing yet": do not ask the port for write readiness.
-    pub tx_stalled: bool,
-    /// `OnMsgRxData` took nothing last time: retry on a timer.
-    pub rx_paused: bool,
-    /// The engine is in this WebSocket's turn: a message a hook queues now is produced before
-    /// the turn ends, so the engine needs no wake for it.
-    pub in_turn: bool,
     /// `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS` (0: none).
     pub tx_stall_ms: u32,
-    /// The application set `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`: its buffer-mode buffers
-    /// hold that much, so fragments may be appended.
-    pub rx_len_max_set: bool,
-    pub masker: Masker,
     pub rx: RxDelivery,
     /// The error that ended the WebSocket (for OnClose bookkeeping).
     pub err: HTTPc_ERR,

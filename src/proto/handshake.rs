@@ -290,7 +290,6 @@ impl<'b, 'o> RequestWriter<'b, &'o mut OfferedProtocols> {
 }
 
 impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
-
     /// Writes `GET path[?query] HTTP/1.1`, `Host: host[:port]` (the port is omitted when it is
     /// the scheme default: 80 for `!secure`, 443 for `secure`), `Connection: Upgrade`,
     /// `Upgrade: websocket`, `Sec-WebSocket-Key: …` and `Sec-WebSocket-Version: 13`, each line
