@@ -1253,6 +1253,34 @@ fn request_headers_and_response_header_hook() {
     check_port().unwrap();
 }
 
+/// The subprotocols the header hook offers are remembered across its calls: a server that
+/// selects one it did not offer fails the upgrade (RFC 6455 §4.1), one it did is accepted
+/// (above).
+#[test]
+fn a_subprotocol_the_hook_did_not_offer_fails_the_upgrade() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"proto.test");
+    world(|w| {
+        *w.req_hdr.borrow_mut() = Some((HTTP_HDR_FIELD_WEBSOCKET_PROTOCOL, b"chat".to_vec()))
+    });
+    let sock = world(|w| w.expect_connect("proto.test", ConnectMode::Ok));
+    sock.push(
+        Gate::Request,
+        Item::Bytes(response_101(b"Sec-WebSocket-Protocol: superchat\r\n")),
+    );
+    let mut err = 0;
+    unsafe {
+        o.connect_nb();
+        o.upgrade(NB, &mut err);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    let s = finish(&o);
+    assert!(!s.opened);
+    assert_eq!(s.trans_err, Some(HTTPc_ERR_RESP_WEBSOCK_PROTOCOL_INVALID));
+    drop(o);
+    check_port().unwrap();
+}
+
 /// A request-header hook that gives no header fails the upgrade with
 /// `HTTPc_ERR_REQ_HDR_INVALID`, whatever it returns (legacy `HTTPcReq_HdrExtHook`).
 #[test]
