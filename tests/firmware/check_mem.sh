@@ -2,10 +2,12 @@
 # Which definition each mem* call of a linked Cortex-M image resolved to, from its GNU ld map
 # file: the application's or its C library's, never libhttpc_ws.a's (compiler_builtins defines
 # memcpy, memset, __aeabi_memcpy4... weakly in the Rust archive; CMakeLists.txt makes them local).
+# The same for the arithmetic helpers (__aeabi_uidiv, __aeabi_lmul, __clzsi2...): libgcc's.
 #
 #   tests/firmware/check_mem.sh --map IMAGE.map [--memset-from REGEX]
 #
-# Checks, for memcpy memmove memset memcmp bcmp strlen __aeabi_mem*:
+# Checks, for memcpy memmove memset memcmp bcmp strlen __aeabi_mem* and the arithmetic helpers
+# of cmake/mem-symbols.txt:
 #   - none is defined by an object of libhttpc_ws.a (or any compiler_builtins object);
 #   - memcpy is linked, from the C library (libc.a / libc_nano.a: newlib);
 #   - at least one __aeabi_mem* function is linked (what the Rust code calls), from the C library;
@@ -33,7 +35,7 @@ resolved=$(awk '
     # An input section: [name] address size file (the name may be on the line before).
     /^ *[^ ]* +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { file = $NF; next }
     # A symbol defined in it: address name.
-    NF == 2 && $1 ~ /^0x[0-9a-f]+$/ && $2 ~ /^(memcpy|memmove|memset|memcmp|bcmp|strlen|__aeabi_mem[a-z]*[0-9]*)$/ {
+    NF == 2 && $1 ~ /^0x[0-9a-f]+$/ && $2 ~ /^(memcpy|memmove|memset|memcmp|bcmp|strlen|__aeabi_mem[a-z]*[0-9]*|__aeabi_u?[il]?div(mod)?|__aeabi_l(mul|lsl|lsr|asr)|__u?(div|mod)[sd]i3|__udivmoddi4|__muldi3|__c[lt]z[sd]i2|__(ashl|lshr|ashr)di3)$/ {
         printf "%s\t%s\n", $2, file
     }' "$MAP" | sort -u)
 

@@ -13,6 +13,7 @@ use super::close::teardown;
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
+use crate::proto::http::parse_decimal;
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.
 enum Step {
@@ -121,7 +122,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         .rx_ptr(value.as_ptr() as usize - input.as_ptr() as usize),
                     len: value.len() as u16,
                     body: if name.eq_ignore_ascii_case(b"content-length") {
-                        Body::Len(parse_len(value))
+                        Body::Len(parse_decimal(value))
                     } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
                         Body::Unbounded
                     } else {
@@ -248,20 +249,6 @@ pub(super) fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
             | HTTP_HDR_FIELD_WEBSOCKET_VERSION
             | HTTP_HDR_FIELD_ORIGIN
     )
-}
-
-/// A `Content-Length` value: digits only, at most `u32::MAX`.
-fn parse_len(value: &[u8]) -> Option<u32> {
-    if value.is_empty() {
-        return None;
-    }
-    value.iter().try_fold(0u32, |acc, &b| {
-        if b.is_ascii_digit() {
-            acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
-        } else {
-            None
-        }
-    })
 }
 
 /// The upgrade transaction ends. `err` NONE: a whole response arrived; `upgraded` (101): the

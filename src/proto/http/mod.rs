@@ -187,6 +187,26 @@ pub(crate) enum LineError {
     ObsFold,
 }
 
+/// `1*DIGIT` as a `u32` (a `Content-Length`); None when empty, not all digits, or above
+/// `u32::MAX`. The overflow test is a comparison, not `checked_mul`: that needs a 64-bit
+/// multiply, a library call on Cortex-M0.
+pub(crate) fn parse_decimal(s: &[u8]) -> Option<u32> {
+    const TENTH: u32 = u32::MAX / 10;
+    const LAST: u32 = u32::MAX % 10;
+    if s.is_empty() {
+        return None;
+    }
+    let mut n = 0u32;
+    for &b in s {
+        let d = u32::from(b.wrapping_sub(b'0'));
+        if d > 9 || n > TENTH || (n == TENTH && d > LAST) {
+            return None;
+        }
+        n = n * 10 + d;
+    }
+    Some(n)
+}
+
 /// The first line of `input`: `Ok(Some((line, used)))` with the line without its CRLF and
 /// `used` counting the CRLF; `Ok(None)` while `input` holds no LF and fewer than `window`
 /// bytes. The LF is only looked for in the first `window` bytes, so the answer does not

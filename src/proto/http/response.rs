@@ -10,8 +10,8 @@
 //! bits, nothing after the end of the message. Each refusal is its own [`Error`] variant.
 
 use super::{
-    has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, parse_field, parse_status, take_line,
-    tchar, trim_ows, trim_start_ows, LineError,
+    has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, parse_decimal, parse_field,
+    parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
 };
 use core::fmt;
 
@@ -481,21 +481,6 @@ fn data(input: &[u8], n: usize) -> (usize, Option<Event<'_>>) {
         Some(d) if n > 0 => (n, Some(Event::Data(d))),
         _ => (0, None),
     }
-}
-
-/// `1*DIGIT` as a `u32`; `None` when empty, not all digits or too large.
-fn parse_decimal(s: &[u8]) -> Option<u32> {
-    if s.is_empty() {
-        return None;
-    }
-    let mut n = 0u32;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
-    }
-    Some(n)
 }
 
 fn hex_value(b: u8) -> Option<u32> {

@@ -1261,3 +1261,42 @@ proptest! {
         prop_assert_eq!(drive(p, &bytes, true), whole);
     }
 }
+
+#[test]
+fn decimal_bounds() {
+    assert_eq!(parse_decimal(b"0"), Some(0));
+    assert_eq!(parse_decimal(b"007"), Some(7));
+    assert_eq!(parse_decimal(b"4294967295"), Some(u32::MAX));
+    assert_eq!(parse_decimal(b"00004294967295"), Some(u32::MAX));
+    for bad in [
+        &b""[..],
+        b"4294967296",
+        b"4294967300",
+        b"42949672950",
+        b"12a",
+        b"-1",
+        b"+1",
+        b" 1",
+        b"1/",
+    ] {
+        assert_eq!(
+            parse_decimal(bad),
+            None,
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}
+
+proptest! {
+    /// The same answer as the standard library's parser, for digits and near-digits.
+    #[test]
+    fn decimal_matches_std(s in "[0-9/:]{0,12}") {
+        let want = if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            None
+        } else {
+            s.parse::<u32>().ok()
+        };
+        prop_assert_eq!(parse_decimal(s.as_bytes()), want);
+    }
+}
