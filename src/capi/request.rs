@@ -146,6 +146,11 @@ impl Written {
             query_started: false,
         }
     }
+
+    /// A writer over `buf` (the connection buffer), resumed where the request stands.
+    fn writer<'b>(&'b mut self, buf: &'b mut [u8]) -> RequestWriter<'b, &'b mut OfferedProtocols> {
+        RequestWriter::resume_into(buf, self.len, &mut self.offered)
+    }
 }
 
 /// What a head is written for: the connection, the request, and the path.
@@ -169,7 +174,7 @@ fn write_line_start(
         .state::<_, ReqState>(t.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?
         .query_tbl;
-    let mut w = RequestWriter::resume_into(request_buf(h, t.conn)?, 0, &mut at.offered);
+    let mut w = at.writer(request_buf(h, t.conn)?);
     let method = match line {
         Line::Upgrade(_) => b"GET",
         Line::Plain(p) => p.method,
@@ -224,7 +229,7 @@ fn write_line_end(
         .hdr_tbl;
     let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (host, port, secure) = (s.host, s.port, s.is_secure());
-    let mut w = RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered);
+    let mut w = at.writer(request_buf(h, t.conn)?);
     w.line_end(host.all(), port, secure).map_err(write_err)?;
     match line {
         Line::Upgrade(key) => w.handshake_headers(key),
@@ -265,7 +270,7 @@ fn write_hook_hdr(
     field: u32,
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
-    let mut w = RequestWriter::resume_into(request_buf(h, c)?, at.len, &mut at.offered);
+    let mut w = at.writer(request_buf(h, c)?);
     write_hdr(&mut w, line, field, value)?;
     at.len = w.len();
     Ok(())
@@ -316,9 +321,9 @@ fn write_head_and_hooks(
             let (given, last) =
                 hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
-            let mut w =
-                RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered);
-            query_pair(&mut w, !at.query_started, k, v)?;
+            let first = !at.query_started;
+            let mut w = at.writer(request_buf(h, t.conn)?);
+            query_pair(&mut w, first, k, v)?;
             at.len = w.len();
             at.query_started = true;
             if last {
@@ -345,7 +350,8 @@ fn write_head_and_hooks(
             }
         }
     }
-    at.len = RequestWriter::resume_into(request_buf(h, t.conn)?, at.len, &mut at.offered)
+    at.len = at
+        .writer(request_buf(h, t.conn)?)
         .finish()
         .map_err(write_err)?;
     Ok(())

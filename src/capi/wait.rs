@@ -133,12 +133,9 @@ pub(crate) fn transaction(
 ) -> Result<(), HTTPc_ERR> {
     // The engine ends each transaction at its deadline; this wait only backs it up.
     // A sum, not `saturating_mul`: a checked product needs a 64-bit multiply, a library call on
-    // Cortex-M0 (`ahead` is a queue position, a few at most; the sum stops once saturated).
+    // Cortex-M0 (`ahead` is a queue position: a few requests at most).
     let mut all_ms = trans_timeout_ms;
     for _ in 0..ahead {
-        if all_ms == u32::MAX {
-            break;
-        }
         all_ms = all_ms.saturating_add(trans_timeout_ms);
     }
     let wait_ms = all_ms.saturating_add(BLOCK_WAIT_SLACK_MS);

@@ -259,21 +259,13 @@ pub struct RequestWriter<'b, O = OfferedProtocols> {
 impl<'b> RequestWriter<'b> {
     /// A writer over `buf`, nothing written yet.
     pub fn new(buf: &'b mut [u8]) -> Self {
-        RequestWriter {
-            buf,
-            len: 0,
-            offered: OfferedProtocols::new(),
-        }
+        Self::at(buf, 0, OfferedProtocols::new())
     }
 
     /// A writer continuing a request whose first `len` bytes (whole lines, from an earlier
     /// writer's [`len`](Self::len)) are already in `buf`, having offered `offered`.
     pub fn resume(buf: &'b mut [u8], len: usize, offered: OfferedProtocols) -> Self {
-        RequestWriter {
-            len: len.min(buf.len()),
-            buf,
-            offered,
-        }
+        Self::at(buf, len, offered)
     }
 }
 
@@ -281,6 +273,13 @@ impl<'b, 'o> RequestWriter<'b, &'o mut OfferedProtocols> {
     /// As [`RequestWriter::resume`] (`len` 0: a new request), recording offered protocols in
     /// `offered` instead of in the writer.
     pub fn resume_into(buf: &'b mut [u8], len: usize, offered: &'o mut OfferedProtocols) -> Self {
+        Self::at(buf, len, offered)
+    }
+}
+
+impl<'b, O> RequestWriter<'b, O> {
+    /// The writer after `len` bytes of `buf` (clamped), its record of offered protocols `offered`.
+    fn at(buf: &'b mut [u8], len: usize, offered: O) -> Self {
         RequestWriter {
             len: len.min(buf.len()),
             buf,
