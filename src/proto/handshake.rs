@@ -12,8 +12,8 @@
 use super::base64;
 use super::http::request::{hex_digit, unreserved};
 use super::http::{
-    is_token, list_contains_ci, list_next, lookup_ci, parse_field, parse_status, take_line,
-    trim_ows, LineError,
+    ascii_set, in_set, is_token, list_contains_ci, list_next, lookup_ci, parse_field, parse_status,
+    take_line, trim_ows, AsciiSet, LineError,
 };
 use super::sha1::Sha1;
 use core::borrow::BorrowMut;
@@ -216,22 +216,29 @@ fn target_part_ok(s: &[u8]) -> bool {
     s.iter().all(|&b| !is_ctl_or_sp(b) && b != b'#')
 }
 
-/// Host: a reg-name / IPv4 (visible ASCII without the URI delimiters that would change the
-/// authority), or a bracketed IPv6 literal. The port is passed separately, so a bare ':' is
-/// refused; it would otherwise yield two ports.
+/// Host bytes of a reg-name or IPv4 address: visible ASCII without the URI delimiters that
+/// would change the authority. The port is passed separately, so ':' is refused too; it
+/// would otherwise yield two ports.
+const HOST_BYTES: AsciiSet = ascii_set(&[(b'!', b'~')], b"/?#@:[]\\");
+/// Inside the brackets of an IPv6 literal.
+const IPV6_BYTES: AsciiSet = ascii_set(
+    &[
+        (b'0', b'9'),
+        (b'a', b'f'),
+        (b'A', b'F'),
+        (b':', b':'),
+        (b'.', b'.'),
+    ],
+    b"",
+);
+
+/// Host: a reg-name / IPv4, or a bracketed IPv6 literal (see [`HOST_BYTES`]).
 fn host_ok(host: &[u8]) -> bool {
-    if host.is_empty() || !host.iter().all(|&b| b.is_ascii() && !is_ctl_or_sp(b)) {
-        return false;
-    }
-    if let [b'[', inner @ .., b']'] = host {
-        return !inner.is_empty()
-            && inner
-                .iter()
-                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    }
-    !host
-        .iter()
-        .any(|&b| matches!(b, b'/' | b'?' | b'#' | b'@' | b':' | b'[' | b']' | b'\\'))
+    let (set, s) = match host {
+        [b'[', inner @ .., b']'] => (&IPV6_BYTES, inner),
+        _ => (&HOST_BYTES, host),
+    };
+    !s.is_empty() && s.iter().all(|&b| in_set(set, b))
 }
 
 /// Writes the upgrade request into a caller buffer.
@@ -924,6 +931,38 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
         assert!(req.starts_with(b"GET /ws/x?a=1&b=%20 HTTP/1.1\r\n"));
         let req = request_str(b"h", 80, false, b"/ws", b"");
         assert!(req.starts_with(b"GET /ws HTTP/1.1\r\n"));
+    }
+
+    /// `host_ok` spelled out by its definition, for the table-driven one to be checked against.
+    fn host_ok_by_definition(host: &[u8]) -> bool {
+        if host.is_empty() || !host.iter().all(|&b| b.is_ascii_graphic()) {
+            return false;
+        }
+        if let [b'[', inner @ .., b']'] = host {
+            return !inner.is_empty()
+                && inner
+                    .iter()
+                    .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        }
+        !host
+            .iter()
+            .any(|&b| matches!(b, b'/' | b'?' | b'#' | b'@' | b':' | b'[' | b']' | b'\\'))
+    }
+
+    #[test]
+    fn host_check_every_byte_and_shape() {
+        for b in 0..=255u8 {
+            for host in [
+                std::vec![b],
+                std::vec![b'a', b, b'z'],
+                std::vec![b'[', b, b']'],
+                std::vec![b'[', b':', b, b':', b']'],
+            ] {
+                assert_eq!(host_ok(&host), host_ok_by_definition(&host), "{host:02x?}");
+            }
+        }
+        assert!(host_ok(b"[::1]") && host_ok(b"[fe80::1.2.3.4]") && host_ok(b"example.com"));
+        assert!(!host_ok(b"") && !host_ok(b"[]") && !host_ok(b"[::1") && !host_ok(b"a:80"));
     }
 
     #[test]
@@ -1656,6 +1695,11 @@ Sec-WebSocket-Protocol: x, y\r\n\
     }
 
     proptest! {
+        #[test]
+        fn host_check_matches_its_definition(host in proptest::collection::vec(any::<u8>(), 0..12)) {
+            prop_assert_eq!(host_ok(&host), host_ok_by_definition(&host));
+        }
+
         #[test]
         fn garbage_never_panics_or_upgrades(data in proptest::collection::vec(any::<u8>(), 0..600)) {
             let (events, _, _) = run(parser(b"chat"), &data);

@@ -351,7 +351,7 @@ impl Session {
         self.cfg = cfg;
         self.state = State::Idle;
         self.scratch = Scratch::None;
-        self.decoder = HeaderDecoder::new();
+        self.decoder.restart();
         self.rx_op = RX_IDLE;
         self.rx_fin = false;
         self.rx_len = 0;

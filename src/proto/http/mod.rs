@@ -44,24 +44,52 @@ const fn is_tchar(b: u8) -> bool {
         )
 }
 
-/// Bit `b % 32` of word `b / 32` is set when `b` is a `tchar` (smaller than the comparisons).
-const TCHAR_BITS: [u32; 4] = [
-    tchar_bits(0),
-    tchar_bits(32),
-    tchar_bits(64),
-    tchar_bits(96),
-];
+/// A set of ASCII bytes: bit `b % 32` of word `b / 32` is set when `b` is in it (one table
+/// lookup per byte, smaller than the comparisons on Cortex-M).
+pub(crate) type AsciiSet = [u32; 4];
 
-const fn tchar_bits(base: u8) -> u32 {
-    let mut bits = 0;
-    let mut i = 0;
-    while i < 32 {
-        if is_tchar(base + i) {
-            bits |= 1 << i;
+/// The set of the bytes in the inclusive `ranges`, less those in `except`.
+pub(crate) const fn ascii_set(ranges: &[(u8, u8)], except: &[u8]) -> AsciiSet {
+    let mut set = [0u32; 4];
+    let mut r = 0;
+    while r < ranges.len() {
+        let mut b = ranges[r].0;
+        while b <= ranges[r].1 && b < 128 {
+            set[(b >> 5) as usize] |= 1 << (b & 31);
+            b += 1;
         }
-        i += 1;
+        r += 1;
     }
-    bits
+    let mut e = 0;
+    while e < except.len() {
+        let b = except[e];
+        if b < 128 {
+            set[(b >> 5) as usize] &= !(1 << (b & 31));
+        }
+        e += 1;
+    }
+    set
+}
+
+/// True when `b` is in `set` (never for bytes above 127).
+#[inline(always)]
+pub(crate) fn in_set(set: &AsciiSet, b: u8) -> bool {
+    set.get(usize::from(b >> 5))
+        .is_some_and(|w| (w >> (b & 31)) & 1 != 0)
+}
+
+const TCHAR_BITS: AsciiSet = tchar_bits();
+
+const fn tchar_bits() -> AsciiSet {
+    let mut set = [0u32; 4];
+    let mut b = 0u8;
+    while b < 128 {
+        if is_tchar(b) {
+            set[(b >> 5) as usize] |= 1 << (b & 31);
+        }
+        b += 1;
+    }
+    set
 }
 
 /// True when `s` is a non-empty RFC 9110 token.
@@ -73,9 +101,7 @@ pub(crate) fn is_token(s: &[u8]) -> bool {
 // Always inlined, here and below: on Cortex-M at opt-level z a call costs more than the test.
 #[inline(always)]
 pub(crate) fn tchar(b: u8) -> bool {
-    TCHAR_BITS
-        .get(usize::from(b >> 5))
-        .is_some_and(|w| (w >> (b & 31)) & 1 != 0)
+    in_set(&TCHAR_BITS, b)
 }
 
 /// True for a control byte other than HTAB, and for DEL: never allowed in a reason phrase, a
