@@ -50,25 +50,34 @@ pub(crate) type AsciiSet = [u32; 4];
 
 /// The set of the bytes in the inclusive `ranges`, less those in `except`.
 pub(crate) const fn ascii_set(ranges: &[(u8, u8)], except: &[u8]) -> AsciiSet {
-    let mut set = [0u32; 4];
-    let mut r = 0;
-    while r < ranges.len() {
-        let mut b = ranges[r].0;
-        while b <= ranges[r].1 && b < 128 {
-            set[(b >> 5) as usize] |= 1 << (b & 31);
-            b += 1;
+    [
+        set_word(ranges, except, 0),
+        set_word(ranges, except, 32),
+        set_word(ranges, except, 64),
+        set_word(ranges, except, 96),
+    ]
+}
+
+/// The word of [`ascii_set`] for bytes `base..base + 32`.
+const fn set_word(mut ranges: &[(u8, u8)], mut except: &[u8], base: u8) -> u32 {
+    let mut bits = 0u32;
+    while let [(lo, hi), rest @ ..] = ranges {
+        let mut i = 0;
+        while i < 32 {
+            if base + i >= *lo && base + i <= *hi {
+                bits |= 1 << i;
+            }
+            i += 1;
         }
-        r += 1;
+        ranges = rest;
     }
-    let mut e = 0;
-    while e < except.len() {
-        let b = except[e];
-        if b < 128 {
-            set[(b >> 5) as usize] &= !(1 << (b & 31));
+    while let [b, rest @ ..] = except {
+        if *b >= base && *b - base < 32 {
+            bits &= !(1 << (*b - base));
         }
-        e += 1;
+        except = rest;
     }
-    set
+    bits
 }
 
 /// True when `b` is in `set` (never for bytes above 127).
@@ -81,15 +90,24 @@ pub(crate) fn in_set(set: &AsciiSet, b: u8) -> bool {
 const TCHAR_BITS: AsciiSet = tchar_bits();
 
 const fn tchar_bits() -> AsciiSet {
-    let mut set = [0u32; 4];
-    let mut b = 0u8;
-    while b < 128 {
-        if is_tchar(b) {
-            set[(b >> 5) as usize] |= 1 << (b & 31);
+    [
+        tchar_word(0),
+        tchar_word(32),
+        tchar_word(64),
+        tchar_word(96),
+    ]
+}
+
+const fn tchar_word(base: u8) -> u32 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < 32 {
+        if is_tchar(base + i) {
+            bits |= 1 << i;
         }
-        b += 1;
+        i += 1;
     }
-    set
+    bits
 }
 
 /// True when `s` is a non-empty RFC 9110 token.
