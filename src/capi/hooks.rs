@@ -16,6 +16,7 @@ use super::app::{AppBuf, Entry, RxBound};
 use super::consts::*;
 use super::global::Held;
 use super::objects::*;
+use super::state::ReqEnd;
 use super::types::*;
 
 macro_rules! hooks {
@@ -187,5 +188,38 @@ pub(crate) fn on_rx_init(
     unsafe {
         f(c, t, len, &mut p);
         (!p.is_null()).then(|| AppBuf::new(p.cast(), bound))
+    }
+}
+
+impl ReqEnd {
+    /// The end of a transaction, in legacy's order: `OnErr` when it failed (`err` not
+    /// `HTTPc_ERR_NONE`), then `OnTransComplete` (DEF_OK when a whole response arrived).
+    pub(crate) fn report(
+        self,
+        h: &mut Held,
+        c: *mut HTTPc_CONN_OBJ,
+        r: *mut HTTPc_REQ_OBJ,
+        resp: *mut HTTPc_RESP_OBJ,
+        err: HTTPc_ERR,
+    ) {
+        let ok = err == HTTPc_ERR_NONE;
+        if !ok {
+            on_trans_err(h, self.on_err, c, r, err);
+        }
+        on_trans_complete(h, self.on_complete, c, r, resp, CPU_BOOLEAN::from(ok));
+    }
+
+    /// A request its connection's close cut short, in legacy `HTTPcConn_Close`'s order:
+    /// `OnTransComplete(DEF_FAIL)`, then `OnErr`.
+    pub(crate) fn report_cut(
+        self,
+        h: &mut Held,
+        c: *mut HTTPc_CONN_OBJ,
+        r: *mut HTTPc_REQ_OBJ,
+        resp: *mut HTTPc_RESP_OBJ,
+        err: HTTPc_ERR,
+    ) {
+        on_trans_complete(h, self.on_complete, c, r, resp, DEF_FAIL);
+        on_trans_err(h, self.on_err, c, r, err);
     }
 }

@@ -332,6 +332,42 @@ pub(crate) struct ReqState {
     pub next: Option<Req>,
 }
 
+impl ReqState {
+    /// The transaction ends with `err` (`HTTPc_ERR_NONE`: a whole response arrived): the
+    /// request is done and free again. Returns the hooks to report it through, none when it
+    /// had ended already: `OnTransComplete` only for a non-blocking request, unless `any_mode`
+    /// (a closing connection tells every request it cuts short, as legacy `HTTPcConn_Close`).
+    pub(crate) fn end(&mut self, err: HTTPc_ERR, any_mode: bool) -> ReqEnd {
+        let notify = !self.done;
+        self.used = false;
+        self.done = true;
+        self.ok = err == HTTPc_ERR_NONE;
+        self.err = err;
+        if !notify {
+            return ReqEnd {
+                on_complete: None,
+                on_err: None,
+            };
+        }
+        ReqEnd {
+            on_complete: if self.no_block || any_mode {
+                self.on_complete
+            } else {
+                None
+            },
+            on_err: self.on_err,
+        }
+    }
+}
+
+/// The hooks a request's end is reported through ([`ReqState::end`]; `hooks.rs` calls them
+/// in legacy's order).
+#[derive(Clone, Copy)]
+pub(crate) struct ReqEnd {
+    pub on_complete: HTTPc_COMPLETE_CALLBACK,
+    pub on_err: HTTPc_TRANS_ERR_CALLBACK,
+}
+
 /// Receive-side delivery of the current message.
 #[derive(Clone, Copy)]
 pub(crate) struct RxDelivery {

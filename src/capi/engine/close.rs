@@ -116,6 +116,17 @@ pub(crate) fn request_close(
     true
 }
 
+/// Closes a connection whose transaction failed with `err`: `OnClose` says SERVER when the
+/// server dropped TCP, as legacy's, ERR_INTERNAL otherwise.
+pub(super) fn fail(h: &mut Held, port: &Port, c: Conn, err: HTTPc_ERR) {
+    let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
+        HTTPc_CONN_CLOSE_STATUS_SERVER
+    } else {
+        HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
+    };
+    teardown(h, port, c, status, err);
+}
+
 /// Closes the connection for good: socket, queued messages, pending transaction, hooks, list.
 pub(crate) fn teardown(
     h: &mut Held,
@@ -154,22 +165,10 @@ pub(crate) fn teardown(
         };
         // Legacy `HTTPcConn_Close` on a pending request, in both modes: OnTransComplete(DEF_FAIL)
         // then OnErr (HTTPc_ERR_CONN_SOCK_CLOSED when the application closed).
-        let r = req.and_then(|r| h.state::<_, ReqState>(r));
-        let hooks = r.map_or((None, None), |r| {
-            r.used = false;
-            let notify = !r.done;
-            r.done = true;
-            r.ok = false;
-            r.err = req_err;
-            if notify {
-                (r.on_complete, r.on_err)
-            } else {
-                (None, None)
-            }
-        });
-        let (cp, rp) = (c.ptr(), ptr_or_null(req));
-        hooks::on_trans_complete(h, hooks.0, cp, rp, ptr_or_null(resp), DEF_FAIL);
-        hooks::on_trans_err(h, hooks.1, cp, rp, req_err);
+        if let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) {
+            let hooks = r.end(req_err, true);
+            hooks.report_cut(h, c.ptr(), ptr_or_null(req), ptr_or_null(resp), req_err);
+        }
         if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
             w.used = false;
         }
@@ -242,19 +241,7 @@ fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
         if !r.used || r.done {
             continue;
         }
-        r.used = false;
-        r.done = true;
-        r.ok = false;
-        r.err = err;
-        let (on_complete, on_err, resp) = (r.on_complete, r.on_err, r.resp);
-        hooks::on_trans_complete(
-            h,
-            on_complete,
-            c.ptr(),
-            q.ptr(),
-            ptr_or_null(resp),
-            DEF_FAIL,
-        );
-        hooks::on_trans_err(h, on_err, c.ptr(), q.ptr(), err);
+        let resp = ptr_or_null(r.resp);
+        r.end(err, true).report_cut(h, c.ptr(), q.ptr(), resp, err);
     }
 }

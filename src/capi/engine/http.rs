@@ -12,8 +12,8 @@ use super::super::hooks;
 use super::super::port::Port;
 use super::super::request::start_queued;
 use super::super::state::{Phase, ReqState};
-use super::super::types::{CPU_BOOLEAN, DEF_FAIL, DEF_NO, DEF_OK, DEF_YES};
-use super::close::teardown;
+use super::super::types::{DEF_NO, DEF_YES};
+use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::upgrade::consumed_hdr;
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
@@ -628,33 +628,16 @@ fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_E
     if ok {
         s.response_done();
     }
-    let hooks = h.req_of(c).map_or((None, None), |r| {
-        r.used = false;
-        r.done = true;
-        r.ok = ok;
-        r.err = err;
-        (if r.no_block { r.on_complete } else { None }, r.on_err)
-    });
-    let (cp, rp, resp_p) = (c.ptr(), ptr_or_null(req), ptr_or_null(resp));
-    if !ok {
-        hooks::on_trans_err(h, hooks.1, cp, rp, err);
+    if let Some(hooks) = h.req_of(c).map(|r| r.end(err, false)) {
+        hooks.report(h, c.ptr(), ptr_or_null(req), ptr_or_null(resp), err);
     }
-    let status: CPU_BOOLEAN = if ok { DEF_OK } else { DEF_FAIL };
-    hooks::on_trans_complete(h, hooks.0, cp, rp, resp_p, status);
     match result {
         Ok(None) => {
             signal_waiters();
             start_next(h, port, c);
         }
         Ok(Some((status, err))) => teardown(h, port, c, status, err),
-        Err(e) => {
-            let status = if e == HTTPc_ERR_CONN_SOCK_CLOSED {
-                HTTPc_CONN_CLOSE_STATUS_SERVER
-            } else {
-                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
-            };
-            teardown(h, port, c, status, e);
-        }
+        Err(e) => fail(h, port, c, e),
     }
 }
 
@@ -697,13 +680,7 @@ fn start_next(h: &mut Held, port: &Port, c: Conn) {
     let Some(r) = h.state::<_, ReqState>(req) else {
         return;
     };
-    r.used = false;
-    r.done = true;
-    r.ok = false;
-    r.err = err;
-    let (on_err, on_complete, resp) = (r.on_err, r.no_block.then_some(r.on_complete), r.resp);
-    hooks::on_trans_err(h, on_err, c.ptr(), req.ptr(), err);
-    let resp = ptr_or_null(resp);
-    hooks::on_trans_complete(h, on_complete.flatten(), c.ptr(), req.ptr(), resp, DEF_FAIL);
+    let resp = ptr_or_null(r.resp);
+    r.end(err, false).report(h, c.ptr(), req.ptr(), resp, err);
     teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err);
 }

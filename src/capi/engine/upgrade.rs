@@ -8,8 +8,7 @@ use super::super::hooks;
 use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
 use super::super::state::{Phase, ReqState};
-use super::super::types::{DEF_FAIL, DEF_OK};
-use super::close::teardown;
+use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
@@ -269,29 +268,20 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
             w.used = false;
         }
     }
-    let hooks = h.req_of(c).map_or((None, None), |r| {
-        r.used = false;
-        r.done = true;
-        r.ok = ok;
-        r.err = err;
-        (if r.no_block { r.on_complete } else { None }, r.on_err)
-    });
-    let (cp, rp, resp_p) = (c.ptr(), ptr_or_null(req), ptr_or_null(resp));
+    let hooks = h.req_of(c).map(|r| r.end(err, false));
+    let cp = c.ptr();
+    if ok {
+        signal_waiters();
+    }
+    // Legacy order: the request's OnErr (on failure, blocking calls too), OnTransComplete
+    // (non-blocking), then on failure the connection's OnClose.
+    if let Some(hooks) = hooks {
+        hooks.report(h, cp, ptr_or_null(req), ptr_or_null(resp), err);
+    }
     if !ok {
-        // Legacy order: the request's OnErr (blocking calls too), then OnTransComplete(DEF_FAIL)
-        // (non-blocking), then the connection's OnClose: SERVER when the server dropped TCP.
-        hooks::on_trans_err(h, hooks.1, cp, rp, err);
-        hooks::on_trans_complete(h, hooks.0, cp, rp, resp_p, DEF_FAIL);
-        let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
-            HTTPc_CONN_CLOSE_STATUS_SERVER
-        } else {
-            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
-        };
-        teardown(h, port, c, status, err);
+        fail(h, port, c, err);
         return;
     }
-    signal_waiters();
-    hooks::on_trans_complete(h, hooks.0, cp, rp, resp_p, DEF_OK);
     if upgraded {
         // Looked up again after the hook.
         let on_open = h.ws_of(c).and_then(|ws| {
