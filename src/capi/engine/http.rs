@@ -425,7 +425,12 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             None => Step::Skip,
             Some(Event::Status { code, minor, .. }) => Step::Status(code, minor),
             Some(Event::Header { name, value }) => Step::Header {
-                field: hdr_field_from_name(name),
+                // Only the header hook needs the field (see upgrade.rs).
+                field: if cfg!(feature = "hdr-rx") {
+                    hdr_field_from_name(name)
+                } else {
+                    None
+                },
                 value: s.buf.rx_ptr(value.as_ptr() as usize - base),
                 len: value.len() as u16,
                 ctype: name

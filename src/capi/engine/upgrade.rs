@@ -114,7 +114,13 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 None => Step::More,
                 Some(ParseEvent::Status { code, .. }) => Step::Status(code),
                 Some(ParseEvent::Header { name, value }) => Step::Header {
-                    field: hdr_field_from_name(name),
+                    // Only the header hook needs the field: without it, not even the table
+                    // of names is linked.
+                    field: if cfg!(feature = "hdr-rx") {
+                        hdr_field_from_name(name)
+                    } else {
+                        None
+                    },
                     // The value stays where it is in the buffer during the hook call.
                     value: s
                         .buf
