@@ -360,8 +360,8 @@ impl ReqState {
     }
 }
 
-/// The hooks a request's end is reported through ([`ReqState::end`]; `hooks.rs` calls them
-/// in legacy's order).
+/// The hooks a request's end is reported through ([`ReqState::end`]): by [`ReqEnd::report`]
+/// at the end of a transaction, in `HTTPcConn_Close`'s order by a closing connection.
 #[derive(Clone, Copy)]
 pub(crate) struct ReqEnd {
     pub on_complete: HTTPc_COMPLETE_CALLBACK,

@@ -167,7 +167,9 @@ pub(crate) fn teardown(
         // then OnErr (HTTPc_ERR_CONN_SOCK_CLOSED when the application closed).
         if let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) {
             let hooks = r.end(req_err, true);
-            hooks.report_cut(h, c.ptr(), ptr_or_null(req), ptr_or_null(resp), req_err);
+            let (cp, rp) = (c.ptr(), ptr_or_null(req));
+            hooks::on_trans_complete(h, hooks.on_complete, cp, rp, ptr_or_null(resp), DEF_FAIL);
+            hooks::on_trans_err(h, hooks.on_err, cp, rp, req_err);
         }
         if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
             w.used = false;
@@ -242,6 +244,8 @@ fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
             continue;
         }
         let resp = ptr_or_null(r.resp);
-        r.end(err, true).report_cut(h, c.ptr(), q.ptr(), resp, err);
+        let hooks = r.end(err, true);
+        hooks::on_trans_complete(h, hooks.on_complete, c.ptr(), q.ptr(), resp, DEF_FAIL);
+        hooks::on_trans_err(h, hooks.on_err, c.ptr(), q.ptr(), err);
     }
 }
