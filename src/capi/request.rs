@@ -79,9 +79,11 @@ fn write_hdr(
 ) -> Result<(), HTTPc_ERR> {
     let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
     match line {
-        Line::Upgrade(_) => w.header(name, value.all()),
+        // (An upgrade is never written without the WebSocket client: its header checks and
+        // subprotocol record are then not linked.)
+        Line::Upgrade(_) if cfg!(feature = "websocket") => w.header(name, value.all()),
         Line::Plain(p) if p.reserves(field) => return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED),
-        Line::Plain(_) => w.field(name, value.all()),
+        _ => w.field(name, value.all()),
     }
     .map_err(write_err)
 }
@@ -232,8 +234,10 @@ fn write_line_end(
     let mut w = at.writer(request_buf(h, t.conn)?);
     w.line_end(host.all(), port, secure).map_err(write_err)?;
     match line {
-        Line::Upgrade(key) => w.handshake_headers(key),
+        Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
         Line::Plain(p) => write_plain_headers(&mut w, p),
+        // Never built without the WebSocket client (see `write_hdr`).
+        Line::Upgrade(_) => Ok(()),
     }
     .map_err(write_err)?;
     let hdr_nbr = if cfg!(feature = "hdr-tx") {
