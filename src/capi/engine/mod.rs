@@ -32,8 +32,12 @@ const TURNS_PER_PASS: u32 = 64;
 /// again (nothing else would wake us for it).
 const RX_RETRY_MS: u32 = 5;
 
-/// Wakes the API calls blocked on an outcome (engine task mode).
+/// Wakes the API calls blocked on an outcome (engine task mode). Without blocking calls
+/// (`HTTPc_CFG_MODE_BLOCK_EN` off) nothing ever waits.
 fn signal_waiters() {
+    if !cfg!(feature = "blocking") {
+        return;
+    }
     if let Some(p) = global::port() {
         p.os_signal();
     }
