@@ -182,8 +182,8 @@ pub(crate) fn list_contains_ci(mut list: &[u8], token: &[u8]) -> bool {
     false
 }
 
-/// The index of `name` (compared ASCII case-insensitively) in `names`, a list of lower-case
-/// names each followed by a NUL; the number of names when it is not there. One packed string
+/// The index of `name` (compared ASCII case-insensitively) in `names`, a list of names each
+/// followed by a NUL; the number of names when it is not there. One packed string
 /// rather than a table of slices: no pointer table in flash, and the one name compare of the
 /// crate.
 pub(crate) fn lookup_ci(names: &[u8], name: &[u8]) -> usize {
@@ -199,7 +199,7 @@ pub(crate) fn lookup_ci(names: &[u8], name: &[u8]) -> usize {
             at = 0;
             same = true;
         } else {
-            same &= name.get(at).is_some_and(|b| b.to_ascii_lowercase() == k);
+            same &= name.get(at).is_some_and(|b| b.eq_ignore_ascii_case(&k));
             at += 1;
         }
     }
