@@ -182,10 +182,10 @@ const KNOWN_HEADERS: &[u8] =
     b"upgrade\0connection\0sec-websocket-accept\0sec-websocket-extensions\0\
 sec-websocket-protocol\0host\0sec-websocket-key\0sec-websocket-version\0content-length\0\
 transfer-encoding\0";
-/// `upgrade` and `websocket`, the tokens a 101 must list, taken from [`KNOWN_HEADERS`]
-/// rather than stored again.
-const TOKEN_UPGRADE: &[u8] = KNOWN_HEADERS.split_at(7).0;
-const TOKEN_WEBSOCKET: &[u8] = KNOWN_HEADERS.split_at(23).1.split_at(9).0;
+/// `upgrade` and `websocket`, the tokens a 101 must list, NUL-terminated for
+/// `list_contains_ci` (`upgrade` is taken from [`KNOWN_HEADERS`] rather than stored again).
+const TOKEN_UPGRADE: &[u8] = KNOWN_HEADERS.split_at(8).0;
+const TOKEN_WEBSOCKET: &[u8] = b"websocket\0";
 const HDR_UPGRADE: usize = 0;
 const HDR_CONNECTION: usize = 1;
 const HDR_ACCEPT: usize = 2;
@@ -830,8 +830,8 @@ mod tests {
     #[test]
     fn known_header_indexes() {
         assert_eq!(KNOWN_HEADERS.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
-        assert_eq!(TOKEN_UPGRADE, b"upgrade");
-        assert_eq!(TOKEN_WEBSOCKET, b"websocket");
+        assert_eq!(TOKEN_UPGRADE, b"upgrade\0");
+        assert_eq!(TOKEN_WEBSOCKET, b"websocket\0");
         assert_eq!(known_header(b"upgrade"), HDR_UPGRADE);
         assert_eq!(known_header(b"CONNECTION"), HDR_CONNECTION);
         assert_eq!(known_header(b"sec-websocket-accept"), HDR_ACCEPT);

@@ -18,7 +18,7 @@ use super::io::{flush, receive};
 use super::upgrade::consumed_hdr;
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
-use crate::proto::http::{content_type, Error, Event, Framing, ResponseParser};
+use crate::proto::http::{content_type, eq_ci, Error, Event, Framing, ResponseParser};
 #[cfg(feature = "form")]
 use {
     super::super::form::{step, steps},
@@ -433,9 +433,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 },
                 value: s.buf.rx_ptr(value.as_ptr() as usize - base),
                 len: value.len() as u16,
-                ctype: name
-                    .eq_ignore_ascii_case(b"content-type")
-                    .then(|| content_type(value) as u8),
+                ctype: eq_ci(b"content-type\0", name).then(|| content_type(value) as u8),
             },
             Some(Event::Head {
                 framing,

@@ -12,7 +12,8 @@ use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
-use crate::proto::http::parse_decimal;
+use crate::proto::http::response::FRAMING_HEADERS;
+use crate::proto::http::{lookup_ci, parse_decimal};
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.
 enum Step {
@@ -126,12 +127,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         .buf
                         .rx_ptr(value.as_ptr() as usize - input.as_ptr() as usize),
                     len: value.len() as u16,
-                    body: if name.eq_ignore_ascii_case(b"content-length") {
-                        Body::Len(parse_decimal(value))
-                    } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
-                        Body::Unbounded
-                    } else {
-                        Body::Unchanged
+                    body: match lookup_ci(FRAMING_HEADERS, name) {
+                        0 => Body::Len(parse_decimal(value)),
+                        1 => Body::Unbounded,
+                        _ => Body::Unchanged,
                     },
                 },
                 Some(ParseEvent::Done { code }) => Step::Done(code),

@@ -172,14 +172,20 @@ pub(crate) fn list_next<'a>(list: &mut &'a [u8]) -> Option<&'a [u8]> {
 }
 
 /// True when the comma-separated `list` has an element equal to `token` (ASCII
-/// case-insensitive).
+/// case-insensitive). `token` ends with a NUL (see [`eq_ci`]).
 pub(crate) fn list_contains_ci(mut list: &[u8], token: &[u8]) -> bool {
     while let Some(e) = list_next(&mut list) {
-        if e.eq_ignore_ascii_case(token) {
+        if eq_ci(token, e) {
             return true;
         }
     }
     false
+}
+
+/// True when `s` equals `token` (ASCII case-insensitive); `token` ends with a NUL, a
+/// one-entry [`lookup_ci`] table: the crate compares names in one place.
+pub(crate) fn eq_ci(token: &[u8], s: &[u8]) -> bool {
+    lookup_ci(token, s) == 0
 }
 
 /// The index of `name` (compared ASCII case-insensitively) in `names`, a list of names each

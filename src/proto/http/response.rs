@@ -10,7 +10,7 @@
 //! bits, nothing after the end of the message. Each refusal is its own [`Error`] variant.
 
 use super::{
-    has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, parse_decimal, parse_field,
+    eq_ci, has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, parse_decimal, parse_field,
     parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
 };
 use core::fmt;
@@ -176,7 +176,7 @@ const F_CLOSE: u8 = 16;
 const F_KEEP_ALIVE: u8 = 32;
 
 /// The headers that decide the framing, in the order of the indexes `header` matches on.
-const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
+pub(crate) const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
 
 /// Incremental parser of one response to a plain HTTP/1.1 request.
 ///
@@ -419,8 +419,7 @@ impl ResponseParser {
                 // chunked applied twice is forbidden (RFC 9112 §6.1), as is any coding in an
                 // HTTP/1.0 message.
                 let mut rest = value;
-                let chunked = list_next(&mut rest)
-                    .is_some_and(|t| t.eq_ignore_ascii_case(b"chunked"))
+                let chunked = list_next(&mut rest).is_some_and(|t| eq_ci(b"chunked\0", t))
                     && list_next(&mut rest).is_none();
                 if !chunked || self.flags & (F_CHUNKED | F_HTTP10) != 0 {
                     return Err(Error::TransferEncodingUnsupported);
@@ -428,10 +427,10 @@ impl ResponseParser {
                 self.flags |= F_CHUNKED;
             }
             2 => {
-                if list_contains_ci(value, b"close") {
+                if list_contains_ci(value, b"close\0") {
                     self.flags |= F_CLOSE;
                 }
-                if list_contains_ci(value, b"keep-alive") {
+                if list_contains_ci(value, b"keep-alive\0") {
                     self.flags |= F_KEEP_ALIVE;
                 }
             }

@@ -1066,8 +1066,13 @@ fn lookup_and_lists() {
         assert_eq!(lookup_ci(names, miss), 3, "{miss:?}");
     }
     assert_eq!(lookup_ci(b"", b""), 0);
-    assert!(list_contains_ci(b" a , ,B,", b"b"));
-    assert!(!list_contains_ci(b"ab", b"a"));
+    // A table in any case (the C API's legacy names are capitalised).
+    assert_eq!(lookup_ci(b"Content-Type\0ETag\0", b"etag"), 1);
+    assert_eq!(lookup_ci(b"Content-Type\0ETag\0", b"CONTENT-TYPE"), 0);
+    assert!(eq_ci(b"chunked\0", b"Chunked") && !eq_ci(b"chunked\0", b"chunke"));
+    assert!(!eq_ci(b"chunked\0", b"chunked\0") && !eq_ci(b"chunked\0", b""));
+    assert!(list_contains_ci(b" a , ,B,", b"b\0"));
+    assert!(!list_contains_ci(b"ab", b"a\0"));
     let mut l: &[u8] = b",, x ,\ty\t,";
     assert_eq!(list_next(&mut l), Some(&b"x"[..]));
     assert_eq!(list_next(&mut l), Some(&b"y"[..]));
