@@ -3,7 +3,7 @@
 
 use core::ffi::c_void;
 
-use super::app::{AppForm, AppTable};
+use super::app::{is_aligned, AppForm, AppTable};
 use super::consts::*;
 use super::global::{Held, Lock};
 use super::objects::*;
@@ -206,16 +206,17 @@ impl Param {
         unsafe { self.0.as_ptr().cast::<T>().read_unaligned() }
     }
 
-    /// The `HTTPc_PARAM_TBL` it points to, as a table of `T`; None for a NULL table with
-    /// entries.
+    /// The `HTTPc_PARAM_TBL` it points to, as a table of `T`; None for a NULL (or misaligned)
+    /// table with entries.
     pub(crate) fn table<T: Copy>(self) -> Option<AppTable<T>> {
         let tbl: HTTPc_PARAM_TBL = self.get();
-        if tbl.TblPtr.is_null() && tbl.EntryNbr > 0 {
+        let ptr = tbl.TblPtr.cast::<T>();
+        if (ptr.is_null() || !is_aligned(ptr)) && tbl.EntryNbr > 0 {
             return None;
         }
         // SAFETY: `new`'s contract: a table parameter's entries, and the strings they point
         // to, stay valid until the request has been sent.
-        Some(unsafe { AppTable::new(tbl.TblPtr.cast(), tbl.EntryNbr) })
+        Some(unsafe { AppTable::new(ptr, tbl.EntryNbr) })
     }
 
     /// The `HTTPc_PARAM_TBL` it points to, as a form table, kept as given (a NULL table with
