@@ -206,7 +206,7 @@ pub(crate) unsafe fn out_bytes<'a>(ptr: *mut CPU_CHAR, len: u16) -> Option<&'a m
 /// a NULL one, and the others are read with aligned loads (a byte at a time on Cortex-M0
 /// otherwise).
 pub(crate) fn is_aligned<T>(p: *const T) -> bool {
-    (p as usize) % core::mem::align_of::<T>() == 0
+    p.is_aligned()
 }
 
 /// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
