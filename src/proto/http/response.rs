@@ -300,7 +300,7 @@ impl ResponseParser {
                     .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
                 // `n <= remaining`: the cast is exact and nothing underflows.
                 self.remaining -= n as u32;
-                if self.remaining == 0 && self.state == State::ChunkData {
+                if self.remaining == 0 && matches!(self.state, State::ChunkData) {
                     self.state = State::ChunkEnd;
                 }
                 Ok(data(input, n))
@@ -329,7 +329,7 @@ impl ResponseParser {
         }
         let line_window = self.max_line.saturating_add(2);
         // Chunk-size lines have no budget but the line's; head and trailer lines share theirs.
-        let window = if state == State::ChunkSize {
+        let window = if matches!(state, State::ChunkSize) {
             line_window
         } else {
             line_window.min(self.max_head.saturating_sub(self.used))
@@ -337,8 +337,8 @@ impl ResponseParser {
         let error = |e| match e {
             LineError::TooLong if window < line_window => Error::HeadTooLarge,
             LineError::TooLong => Error::LineTooLong,
-            LineError::Malformed if state == State::Status => Error::StatusLineMalformed,
-            LineError::Malformed if state == State::ChunkSize => Error::ChunkSizeInvalid,
+            LineError::Malformed if matches!(state, State::Status) => Error::StatusLineMalformed,
+            LineError::Malformed if matches!(state, State::ChunkSize) => Error::ChunkSizeInvalid,
             LineError::Malformed => Error::HeaderMalformed,
             LineError::Version => Error::VersionInvalid,
             LineError::Code => Error::StatusCodeInvalid,
@@ -347,7 +347,7 @@ impl ResponseParser {
         let Some((line, used)) = take_line(input, window).map_err(error)? else {
             return Ok((0, None));
         };
-        if state == State::ChunkSize {
+        if matches!(state, State::ChunkSize) {
             let size = parse_chunk_size(line)?;
             self.remaining = size;
             self.state = if size == 0 {
@@ -371,7 +371,7 @@ impl ResponseParser {
                 }
                 _ => self.head_end(),
             }
-        } else if state == State::Status {
+        } else if matches!(state, State::Status) {
             let (code, minor, reason) = parse_status(line, 0).map_err(error)?;
             self.code = code;
             // A new head: only the request's HEAD flag carries over from an interim one.
@@ -387,7 +387,7 @@ impl ResponseParser {
             if has_ctl(value) {
                 return Err(Error::HeaderMalformed);
             }
-            if state == State::Trailers {
+            if matches!(state, State::Trailers) {
                 Event::Trailer { name, value }
             } else {
                 self.header(name, value)?;
