@@ -252,32 +252,27 @@ fn null_and_invalid_arguments() {
         assert_eq!((n, err), (0, form_fn));
         HTTPc_ReqSetParam(o.req, 9999, p, &mut err);
         assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
-        let mut tbl = HTTPc_PARAM_TBL {
-            TblPtr: null_mut(),
-            EntryNbr: 2,
-        };
-        HTTPc_ReqSetParam(
-            o.req,
-            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
-            (&mut tbl as *mut HTTPc_PARAM_TBL).cast(),
-            &mut err,
-        );
-        assert_eq!(err, HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR);
-        // A table that is not aligned for its entries is refused like a NULL one (never read).
+        // A NULL table with entries, and one not aligned for its entries: refused (never read).
         let words = [0usize; 8];
-        tbl.TblPtr = words
+        let odd = words
             .as_ptr()
             .cast::<u8>()
             .wrapping_add(1)
             .cast_mut()
             .cast();
-        HTTPc_ReqSetParam(
-            o.req,
-            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
-            (&mut tbl as *mut HTTPc_PARAM_TBL).cast(),
-            &mut err,
-        );
-        assert_eq!(err, HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR);
+        for ptr in [null_mut(), odd] {
+            let mut tbl = HTTPc_PARAM_TBL {
+                TblPtr: ptr,
+                EntryNbr: 2,
+            };
+            HTTPc_ReqSetParam(
+                o.req,
+                HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+                (&mut tbl as *mut HTTPc_PARAM_TBL).cast(),
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR);
+        }
         HTTPc_WebSockClr(o.ws, &mut err);
         HTTPc_WebSockSetParam(o.ws, 9999, p, &mut err);
         assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
