@@ -1108,4 +1108,21 @@ fn form_fmt_functions_write_what_a_request_sends() {
         )
     };
     assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
+    // Not aligned for its type (a C object always is): an entry's object is refused as a NULL
+    // one, a table as one without valid entries; neither is read.
+    let words = [0usize; 8];
+    let odd = words.as_ptr().cast::<u8>().wrapping_add(1).cast_mut();
+    null_obj[0].FieldObjPtr = odd.cast();
+    let n = unsafe {
+        HTTPc_FormAppFmt(
+            buf.as_mut_ptr().cast(),
+            256,
+            null_obj.as_mut_ptr(),
+            1,
+            &mut err,
+        )
+    };
+    assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
+    let n = unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 256, odd.cast(), 1, &mut err) };
+    assert_eq!((n, err), (0, HTTPc_ERR_FORM_TYPE_INVALID));
 }
