@@ -1094,35 +1094,27 @@ fn form_fmt_functions_write_what_a_request_sends() {
     assert_eq!((n, err), (0, HTTPc_ERR_NULL_PTR));
     let n = unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 256, null_mut(), 0, &mut err) };
     assert_eq!((n, err), (0, HTTPc_ERR_NULL_PTR));
-    let null_obj = Box::leak(Box::new([HTTPc_FORM_TBL_FIELD {
-        Type: HTTPc_FORM_FIELD_TYPE_KEY_VAL,
-        FieldObjPtr: null_mut(),
-    }]));
-    let n = unsafe {
-        HTTPc_FormAppFmt(
-            buf.as_mut_ptr().cast(),
-            256,
-            null_obj.as_mut_ptr(),
-            1,
-            &mut err,
-        )
-    };
-    assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
-    // Not aligned for its type (a C object always is): an entry's object is refused as a NULL
-    // one, a table as one without valid entries; neither is read.
+    // An entry whose object is NULL, or not aligned for its type (a C object always is): refused
+    // (legacy dereferenced both), never read.
     let words = [0usize; 8];
     let odd = words.as_ptr().cast::<u8>().wrapping_add(1).cast_mut();
-    null_obj[0].FieldObjPtr = odd.cast();
-    let n = unsafe {
-        HTTPc_FormAppFmt(
-            buf.as_mut_ptr().cast(),
-            256,
-            null_obj.as_mut_ptr(),
-            1,
-            &mut err,
-        )
-    };
-    assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
+    for obj in [null_mut(), odd.cast()] {
+        let entry = Box::leak(Box::new([HTTPc_FORM_TBL_FIELD {
+            Type: HTTPc_FORM_FIELD_TYPE_KEY_VAL,
+            FieldObjPtr: obj,
+        }]));
+        let n = unsafe {
+            HTTPc_FormAppFmt(
+                buf.as_mut_ptr().cast(),
+                256,
+                entry.as_mut_ptr(),
+                1,
+                &mut err,
+            )
+        };
+        assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
+    }
+    // A misaligned table: no valid entry.
     let n = unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 256, odd.cast(), 1, &mut err) };
     assert_eq!((n, err), (0, HTTPc_ERR_FORM_TYPE_INVALID));
 }
