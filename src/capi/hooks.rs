@@ -194,6 +194,9 @@ pub(crate) fn on_rx_init(
 impl ReqEnd {
     /// The end of a transaction, in legacy's order: `OnErr` when it failed (`err` not
     /// `HTTPc_ERR_NONE`), then `OnTransComplete` (DEF_OK when a whole response arrived).
+    // Inlined: a frame of its own would sit between the engine and the application's hook,
+    // the deepest point of a transaction's end (stack budget).
+    #[inline(always)]
     pub(crate) fn report(
         self,
         h: &mut Held,
