@@ -201,14 +201,6 @@ pub(crate) unsafe fn out_bytes<'a>(ptr: *mut CPU_CHAR, len: u16) -> Option<&'a m
     Some(unsafe { core::slice::from_raw_parts_mut(ptr.cast::<u8>(), usize::from(len)) })
 }
 
-/// True when `p` is aligned for `T`. The application's tables and form objects are C objects,
-/// aligned by its compiler (legacy dereferenced them as such); one that is not is refused like
-/// a NULL one, and the others are read with aligned loads (a byte at a time on Cortex-M0
-/// otherwise).
-pub(crate) fn is_aligned<T>(p: *const T) -> bool {
-    p.is_aligned()
-}
-
 /// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
 #[derive(Clone, Copy)]
 #[repr(C)]
@@ -224,7 +216,10 @@ impl<T: Copy> AppTable<T> {
         n: 0,
     };
 
-    /// The `n` entries at `ptr` (none when it is NULL or not aligned for `T`).
+    /// The `n` entries at `ptr`; none when it is NULL or not aligned for `T`. The application's
+    /// tables and form objects are C objects, aligned by its compiler (legacy dereferenced them
+    /// as such): one that is not is refused, never read, and the others are read with aligned
+    /// loads (unaligned ones are a byte at a time on Cortex-M0).
     ///
     /// # Safety
     /// `ptr` is NULL or valid for reads of `n` entries for as long as this value is used, and
@@ -232,7 +227,7 @@ impl<T: Copy> AppTable<T> {
     pub(crate) unsafe fn new(ptr: *const T, n: u16) -> AppTable<T> {
         AppTable {
             ptr,
-            n: if ptr.is_null() || !is_aligned(ptr) {
+            n: if ptr.is_null() || !ptr.is_aligned() {
                 0
             } else {
                 n
@@ -437,7 +432,7 @@ impl AppForm {
         // as `AppTable::new` has it.
         let tbl = AppTable {
             ptr: self.ptr,
-            n: if is_aligned(self.ptr) {
+            n: if self.ptr.is_aligned() {
                 self.len() as u16
             } else {
                 0
@@ -461,7 +456,7 @@ impl AppForm {
     /// one byte where enums are short, and every type fits in it.
     fn read(e: HTTPc_FORM_TBL_FIELD) -> Result<FormField, FieldError> {
         // (Every object type holds pointers: aligned as a pointer.)
-        if e.FieldObjPtr.is_null() || !is_aligned(e.FieldObjPtr.cast::<*const u8>()) {
+        if e.FieldObjPtr.is_null() || !e.FieldObjPtr.cast::<*const u8>().is_aligned() {
             return Err(match HTTPc_FORM_FIELD_TYPE::from(e.Type as u8) {
                 HTTPc_FORM_FIELD_TYPE_KEY_VAL
                 | HTTPc_FORM_FIELD_TYPE_KEY_VAL_EXT
@@ -605,7 +600,6 @@ mod tests {
         let (_, tbl) = lend::<HTTPc_HDR>(core::ptr::null(), 0, odd.cast(), 3);
         assert_eq!(tbl.len(), 0);
         assert!(tbl.get(0).is_none());
-        assert!(is_aligned(words.as_ptr()) && !is_aligned(odd.cast::<u32>()));
         // (Forms: through the C API, tests/capi_form.rs.)
     }
 

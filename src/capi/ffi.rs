@@ -3,7 +3,7 @@
 
 use core::ffi::c_void;
 
-use super::app::{is_aligned, AppForm, AppTable};
+use super::app::{AppForm, AppTable};
 use super::consts::*;
 use super::global::{Held, Lock};
 use super::objects::*;
@@ -211,7 +211,7 @@ impl Param {
     pub(crate) fn table<T: Copy>(self) -> Option<AppTable<T>> {
         let tbl: HTTPc_PARAM_TBL = self.get();
         let ptr = tbl.TblPtr.cast::<T>();
-        if (ptr.is_null() || !is_aligned(ptr)) && tbl.EntryNbr > 0 {
+        if (ptr.is_null() || !ptr.is_aligned()) && tbl.EntryNbr > 0 {
             return None;
         }
         // SAFETY: `new`'s contract: a table parameter's entries, and the strings they point

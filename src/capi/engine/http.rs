@@ -15,7 +15,7 @@ use super::super::state::{Phase, ReqState};
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
-use super::upgrade::consumed_hdr;
+use super::upgrade::{consumed_hdr, hook_field};
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
 use crate::proto::http::{content_type, eq_ci, Error, Event, Framing, ResponseParser};
@@ -425,12 +425,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             None => Step::Skip,
             Some(Event::Status { code, minor, .. }) => Step::Status(code, minor),
             Some(Event::Header { name, value }) => Step::Header {
-                // Only the header hook needs the field (see upgrade.rs).
-                field: if cfg!(feature = "hdr-rx") {
-                    hdr_field_from_name(name)
-                } else {
-                    None
-                },
+                field: hook_field(name),
                 value: s.buf.rx_ptr(value.as_ptr() as usize - base),
                 len: value.len() as u16,
                 ctype: eq_ci(b"content-type\0", name).then(|| content_type(value) as u8),

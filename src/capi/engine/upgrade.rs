@@ -21,7 +21,7 @@ enum Step {
     More,
     /// The status line.
     Status(u16),
-    /// A header: its dictionary field, its value (a pointer into the buffer, valid until the
+    /// A header: its dictionary field ([`hook_field`]), its value (a pointer into the buffer, valid until the
     /// next receive), and what it says about the body.
     Header {
         field: Option<HTTP_HDR_FIELD>,
@@ -115,13 +115,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 None => Step::More,
                 Some(ParseEvent::Status { code, .. }) => Step::Status(code),
                 Some(ParseEvent::Header { name, value }) => Step::Header {
-                    // Only the header hook needs the field: without it, not even the table
-                    // of names is linked.
-                    field: if cfg!(feature = "hdr-rx") {
-                        hdr_field_from_name(name)
-                    } else {
-                        None
-                    },
+                    field: hook_field(name),
                     // The value stays where it is in the buffer during the hook call.
                     value: s
                         .buf
@@ -237,6 +231,16 @@ fn handshake_err(e: HandshakeError) -> HTTPc_ERR {
         HandshakeError::ExtensionNotOffered => HTTPc_ERR_RESP_WEBSOCK_EXT_INVALID,
         HandshakeError::ProtocolNotOffered => HTTPc_ERR_RESP_WEBSOCK_PROTOCOL_INVALID,
     }
+}
+
+/// A response header's dictionary field, for the header hook (which skips the headers
+/// [`consumed_hdr`] lists). Without `HTTPc_CFG_HDR_RX_EN` there is no hook and the name is not
+/// looked up: not even the table of names is linked.
+pub(super) fn hook_field(name: &[u8]) -> Option<HTTP_HDR_FIELD> {
+    if !cfg!(feature = "hdr-rx") {
+        return None;
+    }
+    hdr_field_from_name(name)
 }
 
 /// Response headers the library reads itself: like legacy, the application's header hook does

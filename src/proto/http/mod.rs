@@ -22,28 +22,6 @@ pub use response::{content_type, ContentType, Error, Event, Framing, ResponsePar
 // Bytes and tokens
 // ---------------------------------------------------------------------------------------------
 
-/// RFC 9110 `tchar`.
-const fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
-}
-
 /// A set of ASCII bytes: bit `b % 32` of word `b / 32` is set when `b` is in it (one table
 /// lookup per byte, smaller than the comparisons on Cortex-M).
 pub(crate) type AsciiSet = [u32; 4];
@@ -87,28 +65,22 @@ pub(crate) fn in_set(set: &AsciiSet, b: u8) -> bool {
         .is_some_and(|w| (w >> (b & 31)) & 1 != 0)
 }
 
-const TCHAR_BITS: AsciiSet = tchar_bits();
-
-const fn tchar_bits() -> AsciiSet {
-    [
-        tchar_word(0),
-        tchar_word(32),
-        tchar_word(64),
-        tchar_word(96),
-    ]
-}
-
-const fn tchar_word(base: u8) -> u32 {
-    let mut bits = 0;
-    let mut i = 0;
-    while i < 32 {
-        if is_tchar(base + i) {
-            bits |= 1 << i;
-        }
-        i += 1;
-    }
-    bits
-}
+/// RFC 9110 `tchar`: digits, letters and ``!#$%&'*+-.^_`|~``.
+const TCHAR_BITS: AsciiSet = ascii_set(
+    &[
+        (b'0', b'9'),
+        (b'A', b'Z'),
+        (b'a', b'z'),
+        (b'!', b'!'),
+        (b'#', b'\''),
+        (b'*', b'+'),
+        (b'-', b'.'),
+        (b'^', b'`'),
+        (b'|', b'|'),
+        (b'~', b'~'),
+    ],
+    b"",
+);
 
 /// True when `s` is a non-empty RFC 9110 token.
 pub(crate) fn is_token(s: &[u8]) -> bool {

@@ -1078,6 +1078,11 @@ fn lookup_and_lists() {
     assert_eq!(list_next(&mut l), Some(&b"y"[..]));
     assert_eq!(list_next(&mut l), None);
     assert!(is_token(b"!#$%&'*+-.^_`|~09AZaz"));
+    // The table against RFC 9110's definition, every byte.
+    for b in 0..=255u8 {
+        let rfc = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        assert_eq!(tchar(b), rfc, "{b:#04x}");
+    }
     for bad in [&b""[..], b"a b", b"a:", b"\x80", b"\"", b"(", b"a\x7f"] {
         assert!(!is_token(bad), "{bad:?}");
     }
