@@ -258,7 +258,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
  */
-#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 77
+#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 66
 
 /**
  * Words of library state in a WebSocket message object.
@@ -868,7 +868,8 @@ typedef void (*HTTPc_WEBSOCK_ON_OPEN)(struct HTTPc_CONN_OBJ *p_conn);
 
 /**
  * The WebSocket closed: the code received (1005 when the Close was empty, 1006 when the
- * connection dropped without one, or the code we failed the connection with) and its reason.
+ * connection dropped without one, or the code we failed the connection with) and its reason
+ * (valid during the call: it points into the connection buffer).
  */
 typedef void (*HTTPc_WEBSOCK_ON_CLOSE)(struct HTTPc_CONN_OBJ *p_conn,
                                        HTTPc_WEBSOCK_CLOSE_CODE close_code,

@@ -93,6 +93,8 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
     // The message being received: kind, announced length, bytes consumed so far.
     let mut msg: Option<(MessageKind, Option<u32>, Vec<u8>)> = None;
     let mut out = [0u8; MAX_CONTROL_FRAME];
+    // The payload of the last Ping or Close, kept for the pong or reply to echo.
+    let mut kept: Vec<u8> = Vec::new();
     loop {
         // One socket read.
         let more = fed < stream.len();
@@ -166,7 +168,10 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
                     events.push(Ev::Message(acc));
                     Some(Ev::End)
                 }
-                RxEvent::Ping(p) => Some(Ev::Ping(p.to_vec())),
+                RxEvent::Ping(p) => {
+                    kept = p.to_vec();
+                    Some(Ev::Ping(p.to_vec()))
+                }
                 RxEvent::Pong(p) => Some(Ev::Pong(p.to_vec())),
                 RxEvent::Close { code, reason } => {
                     ended = true;
@@ -175,6 +180,11 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
                         core::str::from_utf8(reason).is_ok(),
                         "close reason not UTF-8"
                     );
+                    kept = if code == 1005 {
+                        Vec::new()
+                    } else {
+                        [&code.to_be_bytes()[..], reason].concat()
+                    };
                     Some(Ev::Close(code, reason.to_vec()))
                 }
                 RxEvent::Failed(e) => {
@@ -202,7 +212,7 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
                 }
                 _ => None,
             };
-            while let Some(n) = s.poll_control([1, 2, 3, 4], now, &mut out) {
+            while let Some(n) = s.poll_control([1, 2, 3, 4], now, &kept, &mut out) {
                 assert!(n <= MAX_CONTROL_FRAME);
                 let mut dec = httpc_ws::proto::frame::HeaderDecoder::accepting_masked();
                 let (h, hdr) = match dec.feed(&out[..n]) {
@@ -217,10 +227,13 @@ fn drive(cfg: Config, stream: &[u8], chunks: &mut Plan, takes: &mut Plan) -> Vec
                     ..
                 } = hdr;
                 assert!(fin && mask.is_some() && h + len as usize == n);
+                let mut payload = out[h..n].to_vec();
+                httpc_ws::proto::mask::apply_mask([1, 2, 3, 4], 0, &mut payload);
+                if opcode == httpc_ws::proto::frame::Opcode::Pong {
+                    assert_eq!(payload, kept, "our pong echoes the latest ping");
+                }
                 if opcode == httpc_ws::proto::frame::Opcode::Close && !close_sent {
                     close_sent = true;
-                    let mut payload = out[h..n].to_vec();
-                    httpc_ws::proto::mask::apply_mask([1, 2, 3, 4], 0, &mut payload);
                     assert_eq!(Some(payload), expect_close.clone(), "our Close frame");
                 }
             }

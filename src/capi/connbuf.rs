@@ -9,8 +9,12 @@
 //! the upgrade the request is written over the whole buffer first, then the response is read
 //! into the receive region.
 //!
+//! The payload of the last Ping or Close received is parked at the front of the receive region,
+//! `[0, floor)`, for our pong or Close reply to echo (and the Close reason for `OnClose`);
+//! receiving goes on behind it. (Kept here, 125 bytes at most, not in the WebSocket object.)
+//!
 //! Invariants, kept by every method (cursors are clamped, never trusted):
-//! `rx_start <= rx_end <= rx_limit() <= rx_cap()` and `tx_start <= tx_end <= len`.
+//! `floor <= rx_start <= rx_end <= rx_limit() <= rx_cap()` and `tx_start <= tx_end <= len`.
 
 use crate::proto::session::MAX_CONTROL_FRAME;
 
@@ -31,6 +35,8 @@ pub(crate) struct ConnBuf {
     /// The receive region is the whole buffer (a plain request's response: nothing is sent
     /// while it is read), not the WebSocket's three quarters.
     rx_whole: bool,
+    /// Length of the parked control payload at the front of the receive region (at most 125).
+    floor: u8,
 }
 
 impl ConnBuf {
@@ -43,6 +49,7 @@ impl ConnBuf {
         tx_start: 0,
         tx_end: 0,
         rx_whole: false,
+        floor: 0,
     };
 
     /// The buffer of `len` bytes at `ptr`, both regions empty.
@@ -125,6 +132,7 @@ impl ConnBuf {
 
     /// Both regions empty, split as for a WebSocket.
     pub(crate) fn reset(&mut self) {
+        self.floor = 0;
         self.rx_clear();
         self.tx_clear();
         self.rx_whole = false;
@@ -157,38 +165,72 @@ impl ConnBuf {
         self.rx_start += n as u16;
     }
 
-    /// Received bytes dropped.
+    /// Received bytes dropped (a parked payload stays).
     pub(crate) fn rx_clear(&mut self) {
-        self.rx_start = 0;
-        self.rx_end = 0;
+        self.rx_start = u16::from(self.floor);
+        self.rx_end = self.rx_start;
     }
 
     /// The receive region can take more bytes (after compaction).
     pub(crate) fn rx_has_room(&self) -> bool {
-        self.rx_start > 0 || usize::from(self.rx_end) < self.rx_limit()
+        self.rx_start > u16::from(self.floor) || usize::from(self.rx_end) < self.rx_limit()
     }
 
     /// The region is full of one unconsumed piece: a line (or head) longer than it.
     pub(crate) fn rx_full(&self) -> bool {
-        self.rx_start == 0 && usize::from(self.rx_end) >= self.rx_cap()
+        self.rx_start <= u16::from(self.floor) && usize::from(self.rx_end) >= self.rx_cap()
+    }
+
+    /// The `len` bytes consumed last (a Ping's or Close's payload) are parked at the front of
+    /// the region, in place of any parked before; the unconsumed bytes follow them.
+    pub(crate) fn park(&mut self, len: usize) {
+        let start = usize::from(self.rx_start);
+        let from = start.saturating_sub(len.min(usize::from(u8::MAX)));
+        let end = usize::from(self.rx_end);
+        crate::proto::bytes::move_to_front(self.mem(), from, end);
+        // (Both fit: `start - from` is at most 255, `end - from` at most the buffer's length.)
+        self.floor = (start - from) as u8;
+        self.rx_start = u16::from(self.floor);
+        self.rx_end = (end - from) as u16;
+    }
+
+    /// The parked payload is no longer needed (our pong went out).
+    pub(crate) fn unpark(&mut self) {
+        self.floor = 0;
+    }
+
+    /// The parked payload: the last Ping's or Close's (empty when none is).
+    pub(crate) fn parked(&self) -> &[u8] {
+        self.mem_ref().get(..usize::from(self.floor)).unwrap_or(&[])
+    }
+
+    /// The parked payload and the free send region, to echo the one into the other.
+    pub(crate) fn parked_and_tx_region(&mut self) -> (&[u8], &mut [u8]) {
+        let (floor, from) = (usize::from(self.floor), self.tx_origin());
+        match self.mem().split_at_mut_checked(from) {
+            Some((front, region)) => (front.get(..floor).unwrap_or(&[]), region),
+            None => (&[], &mut []),
+        }
     }
 
     /// The free end of the receive region. The unconsumed bytes are moved to its front only
     /// when less than half of it is free behind them (not before every read): a region that
     /// emptied starts over at 0 for free.
     pub(crate) fn rx_space(&mut self) -> &mut [u8] {
-        let (start, end, cap) = (
+        let (start, end, cap, floor) = (
             usize::from(self.rx_start),
             usize::from(self.rx_end),
             self.rx_limit(),
+            usize::from(self.floor),
         );
         if start == end {
             self.rx_clear();
-        } else if start > 0 && cap.saturating_sub(end) < cap / 2 {
+        } else if start > floor && cap.saturating_sub(end) < cap / 2 {
             // Rare now, so a plain loop (`copy_within` would link a panic path).
-            crate::proto::bytes::move_to_front(self.mem(), start, end);
-            self.rx_end -= self.rx_start;
-            self.rx_start = 0;
+            let behind = self.mem().get_mut(floor..).unwrap_or(&mut []);
+            crate::proto::bytes::move_to_front(behind, start - floor, end - floor);
+            self.rx_end -= self.rx_start - u16::from(self.floor);
+            self.rx_start = u16::from(self.floor);
         }
         let end = usize::from(self.rx_end);
         self.mem().get_mut(end..cap).unwrap_or(&mut [])
@@ -517,6 +559,65 @@ mod tests {
             1024 - 512,
             "half: the reserve is 512 bytes"
         );
+    }
+
+    #[test]
+    fn a_parked_payload_stays_at_the_front_while_receiving_goes_on_behind_it() {
+        let mut mem = vec![0u8; 256];
+        let mut b = lent(&mut mem);
+        let cap = b.rx_cap();
+        assert_eq!(
+            cap, 125,
+            "the smallest buffer: a whole control payload and no more"
+        );
+        b.rx_space()[..12].copy_from_slice(b"xxPINGabcdef");
+        b.rx_commit(12);
+        // The header (2 bytes) and the payload (4) consumed, then the payload parked.
+        b.rx_consume(6);
+        b.park(4);
+        assert_eq!(b.parked(), b"PING");
+        assert_eq!(b.rx_data(), b"abcdef", "the unconsumed bytes follow it");
+        assert_eq!(
+            b.rx_ptr(0).cast_const(),
+            b.parked().as_ptr().wrapping_add(4)
+        );
+        // Receiving and compaction keep to the bytes behind it.
+        assert_eq!(b.rx_space().len(), cap - 10);
+        b.rx_consume(5);
+        b.rx_commit(10_000);
+        assert_eq!(b.rx_data().len(), cap - 9);
+        b.rx_consume(cap - 10);
+        assert_eq!(
+            b.rx_space().len(),
+            cap - 5,
+            "compacted down to the parked bytes"
+        );
+        assert_eq!(b.parked(), b"PING");
+        b.rx_consume(10_000);
+        assert_eq!(b.rx_space().len(), cap - 4);
+        assert_eq!(b.parked(), b"PING");
+        // Echoing it: the parked bytes and the send region at once, apart.
+        let (parked, region) = b.parked_and_tx_region();
+        assert_eq!(parked, b"PING");
+        assert_eq!(region.len(), 256 - cap);
+        // A later payload replaces it; unparking frees the room.
+        b.rx_space()[..3].copy_from_slice(b"Bye");
+        b.rx_commit(3);
+        b.rx_consume(3);
+        b.park(3);
+        assert_eq!((b.parked(), b.rx_data()), (&b"Bye"[..], &b""[..]));
+        b.unpark();
+        assert!(b.parked().is_empty());
+        assert_eq!(b.rx_space().len(), cap);
+        // A 125-byte payload in the smallest buffer fills the region until it is unparked;
+        // a lying length is clamped to what was consumed.
+        b.rx_commit(10_000);
+        b.rx_consume(cap);
+        b.park(usize::MAX);
+        assert_eq!(b.parked().len(), cap);
+        assert!(b.rx_space().is_empty() && !b.rx_has_room());
+        b.reset();
+        assert!(b.parked().is_empty() && b.rx_space().len() == cap);
     }
 
     #[test]

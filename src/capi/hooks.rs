@@ -56,12 +56,12 @@ hooks! {
         field: HTTP_HDR_FIELD, val: *mut CPU_CHAR, len: CPU_INT16U) -> ();
     /// The WebSocket is open.
     on_open: HTTPc_WEBSOCK_ON_OPEN = (c: *mut HTTPc_CONN_OBJ) -> ();
-    /// The WebSocket closed.
+    /// The WebSocket closed (a received reason in the connection buffer for the call).
     on_ws_close: HTTPc_WEBSOCK_ON_CLOSE = (c: *mut HTTPc_CONN_OBJ, code: HTTPc_WEBSOCK_CLOSE_CODE,
         reason: *mut HTTPc_WEBSOCK_CLOSE_REASON) -> ();
     /// A WebSocket error.
     on_ws_err: HTTPc_WEBSOCK_ON_ERR = (c: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) -> ();
-    /// A pong, its payload in the WebSocket object for the call.
+    /// A pong, its payload in the connection buffer for the call.
     on_pong: HTTPc_WEBSOCK_ON_PONG =
         (c: *mut HTTPc_CONN_OBJ, data: *mut CPU_CHAR, len: CPU_INT16U) -> ();
     /// A chunk of the message being received, in the connection buffer for the call.

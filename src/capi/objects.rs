@@ -15,7 +15,7 @@ pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a request object.
 pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 33;
 /// Words of library state in a WebSocket object (it holds the protocol session).
-pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 77;
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 66;
 /// Words of library state in a WebSocket message object.
 pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 14;
 
@@ -329,7 +329,8 @@ pub type HTTPc_MULTIPART_FILE_HOOK = Option<
 /// The WebSocket is open (called once, after the upgrade completed).
 pub type HTTPc_WEBSOCK_ON_OPEN = Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ)>;
 /// The WebSocket closed: the code received (1005 when the Close was empty, 1006 when the
-/// connection dropped without one, or the code we failed the connection with) and its reason.
+/// connection dropped without one, or the code we failed the connection with) and its reason
+/// (valid during the call: it points into the connection buffer).
 pub type HTTPc_WEBSOCK_ON_CLOSE = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,

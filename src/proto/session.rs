@@ -6,10 +6,13 @@
 //! session encodes ([`Session::encode_frame`], [`Session::poll_control`]) to the socket. Time
 //! (`now`, wrapping milliseconds) and masking keys come from the caller.
 //!
+//! A control frame's payload (at most 125 bytes) is taken whole: its event borrows the caller's
+//! input, and the caller keeps the payload of the last Ping or Close received, which
+//! [`Session::poll_control`] echoes (our pong, our Close reply). The session itself holds no
+//! payload, so it stays small.
+//!
 //! Peer violations are not API errors: they become [`RxEvent::Failed`] with the close code to
 //! send, a queued Close frame and a session that ignores any further input (§7.1.7).
-
-use heapless::Vec;
 
 use super::close::{self, CloseError};
 use super::frame::{FrameError, HeaderDecoder, Opcode, MAX_CONTROL_PAYLOAD};
@@ -138,7 +141,7 @@ impl core::fmt::Display for ProtocolError {
 
 /// What one [`Session::read`] call found.
 #[derive(Debug, PartialEq, Eq)]
-pub enum RxEvent<'s, 'a> {
+pub enum RxEvent<'a> {
     /// Nothing complete yet: feed more bytes.
     None,
     /// The first frame of a data message. `len` is its length when that frame is also the last.
@@ -159,17 +162,19 @@ pub enum RxEvent<'s, 'a> {
     },
     /// The current message is complete.
     MessageEnd,
-    /// A ping arrived; a pong with the same payload is queued (the latest ping wins).
-    Ping(&'s [u8]),
+    /// A ping arrived; a pong with the same payload is owed (the latest ping wins): keep the
+    /// payload for [`Session::poll_control`].
+    Ping(&'a [u8]),
     /// A pong arrived.
-    Pong(&'s [u8]),
+    Pong(&'a [u8]),
     /// The server's Close arrived (code 1005 when it had no payload). Our reply is queued unless
     /// we had already sent our Close. Further input is ignored.
     Close {
         /// The code received, or 1005.
         code: u16,
-        /// The UTF-8 reason.
-        reason: &'s [u8],
+        /// The UTF-8 reason (the payload after the code: keep the whole payload for
+        /// [`Session::poll_control`], whose reply echoes it).
+        reason: &'a [u8],
     },
     /// The server broke the protocol: our Close with `error.close_code()` is queued and further
     /// input is ignored.
@@ -218,50 +223,6 @@ pub enum TimerEvent {
     CloseTimeout,
 }
 
-/// What only one phase needs, in one place: the response parser while handshaking, then the
-/// payload of the control frame being received (a ping's payload stays there until our pong
-/// echoes it; a Close's reason until the end).
-#[derive(Debug, Clone)]
-enum Scratch {
-    None,
-    Handshake(ResponseParser),
-    /// (A one-byte length: a `usize` one would take a word.)
-    Control(Vec<u8, MAX_CONTROL_PAYLOAD, u8>),
-}
-
-impl Scratch {
-    /// The control-frame payload (empty before one arrived).
-    fn ctrl(&self) -> &[u8] {
-        match self {
-            Scratch::Control(v) => v,
-            _ => &[],
-        }
-    }
-
-    /// A new control-frame payload starts, empty (in the parser's place once open).
-    fn ctrl_start(&mut self) {
-        *self = Scratch::Control(Vec::new());
-    }
-
-    /// Appends received payload (at most 125 bytes in all: the header check bounds it).
-    fn ctrl_extend(&mut self, chunk: &[u8]) {
-        if let Scratch::Control(v) = self {
-            // Byte by byte: `extend_from_slice` is a 58-byte out-of-line routine for this one
-            // use. (The header check bounds the payload: nothing is dropped.)
-            for &b in chunk {
-                if v.push(b).is_err() {
-                    break;
-                }
-            }
-        }
-    }
-
-    /// A received Close's reason: its payload after the 2-byte code.
-    fn reason(&self) -> &[u8] {
-        self.ctrl().get(2..).unwrap_or(&[])
-    }
-}
-
 // Wire opcodes (RFC 6455 §5.2); bit 3 marks a control frame.
 const OP_CONTINUATION: u8 = 0x0;
 const OP_TEXT: u8 = 0x1;
@@ -273,13 +234,13 @@ const OP_PONG: u8 = 0xA;
 /// `rx_op` between frames (bit 3 set: not a data frame).
 const RX_IDLE: u8 = 0xFF;
 
-/// One client connection's protocol state: 216 bytes on 32-bit targets; no heap, no borrows.
+/// One client connection's protocol state: 176 bytes on 32-bit targets; no heap, no borrows.
 #[derive(Debug, Clone)]
 pub struct Session {
     cfg: Config,
     state: State,
-    /// The response parser while handshaking; the control-frame payload once open.
-    scratch: Scratch,
+    /// The response parser, while handshaking.
+    handshake: Option<ResponseParser>,
     // Receive side.
     decoder: HeaderDecoder,
     /// The frame being received: its wire opcode (the decoder let through 0–2 and 8–10 only;
@@ -325,7 +286,7 @@ impl Session {
         Session {
             cfg,
             state: State::Idle,
-            scratch: Scratch::None,
+            handshake: None,
             decoder: HeaderDecoder::new(),
             rx_op: RX_IDLE,
             rx_fin: false,
@@ -356,7 +317,7 @@ impl Session {
     pub fn reset(&mut self, cfg: Config) {
         self.cfg = cfg;
         self.state = State::Idle;
-        self.scratch = Scratch::None;
+        self.handshake = None;
         self.decoder.restart();
         self.rx_op = RX_IDLE;
         self.rx_fin = false;
@@ -400,9 +361,15 @@ impl Session {
         self.failure
     }
 
-    /// The server's Close code and reason, once received.
-    pub fn close_received(&self) -> Option<(u16, &[u8])> {
-        (self.close_received != 0).then(|| (self.close_received, self.scratch.reason()))
+    /// The server's Close code (1005 for an empty Close), once received. (Its reason is in the
+    /// payload of [`RxEvent::Close`], which the caller keeps.)
+    pub fn close_received(&self) -> Option<u16> {
+        (self.close_received != 0).then_some(self.close_received)
+    }
+
+    /// A pong is owed: the payload of the last Ping received is still needed.
+    pub const fn pong_owed(&self) -> bool {
+        self.pong_owed
     }
 
     /// True once our Close went out.
@@ -458,7 +425,7 @@ impl Session {
         if self.state != State::Idle {
             return Err(SendError::AlreadyStarted);
         }
-        self.scratch = Scratch::Handshake(ResponseParser::new(
+        self.handshake = Some(ResponseParser::new(
             expected_accept,
             offered,
             usize::from(self.cfg.max_handshake_line),
@@ -476,7 +443,7 @@ impl Session {
         input: &'a [u8],
         now_ms: u32,
     ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
-        let Scratch::Handshake(parser) = &mut self.scratch else {
+        let Some(parser) = &mut self.handshake else {
             return Ok((0, None));
         };
         let result = parser.feed(input);
@@ -486,7 +453,7 @@ impl Session {
             Err(_) => false,
             Ok(_) => return result,
         };
-        self.scratch = Scratch::None;
+        self.handshake = None;
         self.state = if opened {
             self.last_rx_ms = now_ms;
             State::Open
@@ -555,22 +522,18 @@ impl Session {
         Ok(started)
     }
 
-    /// Handles a control frame whose payload is complete in the scratch area.
-    fn finish_control(&mut self, op: u8) -> Result<(), ProtocolError> {
+    /// Handles a whole control frame.
+    fn finish_control(&mut self, op: u8, payload: &[u8]) -> Result<(), ProtocolError> {
         match op {
             OP_PING => {
-                // The pong echoes the payload where it is: no further control frame is read
-                // into the scratch area while it is owed (see `read`).
+                // (A later ping supersedes this one: the caller keeps the latest payload.)
                 if !self.close_sent && self.pending_close == 0 {
                     self.pong_owed = true;
                 }
             }
             OP_PONG => self.ping_sent = false,
             _ => {
-                // The payload stays in the scratch area: the reason for close_received(),
-                // the whole of it for our echo.
-                let code =
-                    close::payload_code(self.scratch.ctrl()).map_err(ProtocolError::Close)?;
+                let code = close::payload_code(payload).map_err(ProtocolError::Close)?;
                 self.close_received = code;
                 self.rx_stopped = true;
                 self.pong_owed = false;
@@ -592,7 +555,10 @@ impl Session {
     /// event; call again with the unconsumed rest (after acting on the event) until it returns
     /// `(_, RxEvent::None)`. For [`RxEvent::Data`] the payload is not counted as consumed: report
     /// with [`Session::consume_data`] how much of it was taken.
-    pub fn read<'s, 'a>(&'s mut self, input: &'a [u8], now_ms: u32) -> (usize, RxEvent<'s, 'a>) {
+    ///
+    /// A control frame's payload is taken whole: until all of it is in `input`, only its header
+    /// is consumed (a receive buffer of [`MAX_CONTROL_PAYLOAD`] bytes always suffices).
+    pub fn read<'a>(&mut self, input: &'a [u8], now_ms: u32) -> (usize, RxEvent<'a>) {
         if !matches!(self.state, State::Open | State::Closing) || self.rx_stopped {
             return (input.len(), RxEvent::None);
         }
@@ -631,33 +597,20 @@ impl Session {
                 .min(rest.len());
             let chunk = rest.get(..take).unwrap_or(&[]);
             if op & OP_CONTROL != 0 {
-                if remaining == self.rx_len {
-                    // A new control frame's payload starts: it goes where the pong we owe
-                    // takes its payload from. A ping supersedes that pong (RFC 6455 §5.5.3),
-                    // a Close ends the need for it; a pong waits until ours is out.
-                    if self.pong_owed {
-                        if op == OP_PONG {
-                            return (pos, RxEvent::None);
-                        }
-                        self.pong_owed = false;
-                    }
-                    self.scratch.ctrl_start();
-                }
-                self.scratch.ctrl_extend(chunk);
-                pos += take;
-                let remaining = remaining.saturating_sub(take as u32);
-                self.rx_remaining = remaining;
-                if remaining > 0 {
+                // (At most 125 bytes: the header check bounds it.)
+                let Some(payload) = rest.get(..remaining as usize) else {
                     return (pos, RxEvent::None);
-                }
+                };
+                pos += payload.len();
+                self.rx_remaining = 0;
                 self.rx_op = RX_IDLE;
-                if let Err(e) = self.finish_control(op) {
+                if let Err(e) = self.finish_control(op, payload) {
                     break e;
                 }
                 if op == OP_CLOSE {
                     self.begin_close(now_ms);
                 }
-                return (pos, self.control_event(op));
+                return (pos, control_event(op, self.close_received, payload));
             }
             // Data frame (text, binary or continuation).
             let Some(kind) = self.rx_msg else {
@@ -691,19 +644,6 @@ impl Session {
         let error = self.fail(error);
         self.begin_close(now_ms);
         (input.len(), RxEvent::Failed(error))
-    }
-
-    #[inline(never)]
-    fn control_event(&self, op: u8) -> RxEvent<'_, 'static> {
-        let payload = self.scratch.ctrl();
-        match op {
-            OP_PING => RxEvent::Ping(payload),
-            OP_PONG => RxEvent::Pong(payload),
-            _ => RxEvent::Close {
-                code: self.close_received,
-                reason: payload.get(2..).unwrap_or(&[]),
-            },
-        }
     }
 
     /// The caller took `n` bytes of the payload offered by the last [`RxEvent::Data`] (more than
@@ -832,22 +772,30 @@ impl Session {
 
     /// The next automatic control frame (pong, our Close reply or failure Close, keep-alive
     /// ping), complete and masked with `key`, written into `out` (at least
-    /// [`MAX_CONTROL_FRAME`] bytes). Call it between frames: control frames go out before any
-    /// further data, even between the fragments of a message.
-    pub fn poll_control(&mut self, key: [u8; 4], now_ms: u32, out: &mut [u8]) -> Option<usize> {
+    /// [`MAX_CONTROL_FRAME`] bytes). `received` is the payload of the last Ping or Close
+    /// received (its [`RxEvent`]), which the pong and the Close reply echo. Call it between
+    /// frames: control frames go out before any further data, even between the fragments of a
+    /// message.
+    pub fn poll_control(
+        &mut self,
+        key: [u8; 4],
+        now_ms: u32,
+        received: &[u8],
+        out: &mut [u8],
+    ) -> Option<usize> {
         let code;
         let (op, payload): (u8, &[u8]) = if self.pong_owed {
             self.pong_owed = false;
-            (OP_PONG, self.scratch.ctrl())
+            (OP_PONG, received)
         } else if self.pending_close != 0 {
             let c = core::mem::take(&mut self.pending_close);
             self.mark_close_sent(now_ms);
             code = c.to_be_bytes();
             if self.close_received == c && (self.failure.is_none() || c == close::NO_STATUS) {
                 // The reply echoes the server's whole Close, code and reason, as the legacy
-                // client did (RFC 6455 §5.5.1 allows it): it is still in `ctrl`. An empty
+                // client did (RFC 6455 §5.5.1 allows it): the caller kept it. An empty
                 // Close (the only source of 1005 here) is answered empty, failure or not.
-                (OP_CLOSE, self.scratch.ctrl())
+                (OP_CLOSE, received)
             } else {
                 // A failure Close carries the bare code.
                 (OP_CLOSE, &code)
@@ -927,6 +875,19 @@ enum Timer {
     Close,
     Pong,
     Ping,
+}
+
+/// The event of a whole control frame; `code` is the Close code received.
+#[inline(never)]
+fn control_event(op: u8, code: u16, payload: &[u8]) -> RxEvent<'_> {
+    match op {
+        OP_PING => RxEvent::Ping(payload),
+        OP_PONG => RxEvent::Pong(payload),
+        _ => RxEvent::Close {
+            code,
+            reason: payload.get(2..).unwrap_or(&[]),
+        },
+    }
 }
 
 /// Milliseconds from `start` to `now` on a wrapping clock. A `start` after `now` (a timer

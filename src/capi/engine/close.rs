@@ -76,7 +76,7 @@ pub(super) fn ws_end(
 /// next request); bytes nobody asked for end it too (`HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the
 /// next response would start inside them).
 pub(super) fn idle(h: &mut Held, port: &Port, c: Conn) -> u32 {
-    let (status, err) = match receive(h, port, c) {
+    let (status, err) = match receive(h, port, c, false) {
         Ok(false) => return u32::MAX,
         Ok(true) => (
             HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
@@ -144,6 +144,9 @@ pub(crate) fn teardown(
     if !s.handle.is_null() {
         port.close(s.handle);
     }
+    // A received Close's payload, parked in the connection buffer: its reason is for OnClose.
+    let parked = s.buf.parked();
+    let parked = (parked.as_ptr(), parked.len());
     let phase = s.closed(status, err);
     let on_close = s.on_close;
     let on_connect = if s.no_block { s.on_connect } else { None };
@@ -201,17 +204,18 @@ pub(crate) fn teardown(
             if st.open_notified && !st.close_notified {
                 st.close_notified = true;
                 st.used = false;
-                let (code, reason) = match st.session.close_received() {
-                    Some(received) => received,
+                let (code, (at, len)) = match st.session.close_received() {
+                    // The reason: the payload after the code, still in the application's
+                    // connection buffer during the call.
+                    Some(code) => (code, (parked.0.wrapping_add(2), parked.1.saturating_sub(2))),
                     None => match st.session.failure() {
-                        Some(f) => (f.close_code(), &[][..]),
-                        None => (close::ABNORMAL, &[][..]),
+                        Some(f) => (f.close_code(), (parked.0, 0)),
+                        None => (close::ABNORMAL, (parked.0, 0)),
                     },
                 };
-                // The reason stays in the WebSocket object during the call.
                 let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {
-                    DataPtr: reason.as_ptr().cast_mut().cast(),
-                    Len: reason.len() as u8,
+                    DataPtr: at.cast_mut().cast(),
+                    Len: len as u8,
                 };
                 let hook = st.on_close;
                 hooks::on_ws_close(h, hook, c.ptr(), code, &mut reason);

@@ -87,7 +87,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         let got = if eof {
             false
         } else {
-            match receive(h, port, c) {
+            match receive(h, port, c, false) {
                 Ok(got) => got,
                 Err(HTTPc_ERR_CONN_SOCK_CLOSED) => {
                     if let Some(r) = h.req_of(c) {

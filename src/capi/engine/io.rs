@@ -28,19 +28,28 @@ pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool
 }
 
 /// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
-/// arrived.
-pub(super) fn receive(h: &mut Held, port: &Port, c: Conn) -> Result<bool, HTTPc_ERR> {
+/// arrived. With `sink` (the server's Close came: nothing more is parsed), a region left
+/// without room (a Close payload parked in the smallest buffer) receives into the free send
+/// region instead and drops the bytes, so that the end of the stream is still seen.
+pub(super) fn receive(h: &mut Held, port: &Port, c: Conn, sink: bool) -> Result<bool, HTTPc_ERR> {
     let Some(s) = h.conn(c) else {
         return Ok(false);
     };
     let handle = s.handle;
-    let space = s.buf.rx_space();
+    let keep = !s.buf.rx_space().is_empty();
+    let space = match (keep, sink) {
+        (true, _) => s.buf.rx_space(),
+        (false, true) => s.buf.tx_region(),
+        (false, false) => return Ok(false),
+    };
     if space.is_empty() {
         return Ok(false);
     }
     match port.recv(handle, space) {
         Io::Done(n) => {
-            s.buf.rx_commit(n);
+            if keep {
+                s.buf.rx_commit(n);
+            }
             Ok(true)
         }
         Io::WouldBlock => Ok(false),

@@ -9,7 +9,7 @@ use super::super::handle::Conn;
 use super::super::hooks;
 use super::super::state::RxDelivery;
 use super::close::ws_error;
-use crate::proto::close::CloseError;
+use crate::proto::close::{self, CloseError};
 use crate::proto::frame::FrameError;
 use crate::proto::session::{MessageKind, ProtocolError, RxEvent};
 
@@ -20,10 +20,12 @@ enum Act {
     /// Payload: this many bytes, first in the receive region once the event is consumed.
     Data(usize),
     End,
-    Ping,
-    /// A pong, its payload in the session (in the WebSocket object).
+    /// A ping with a payload of this many bytes (the last consumed).
+    Ping(usize),
+    /// A pong, its payload (consumed, still in the receive region).
     Pong(*mut u8, usize),
-    Close,
+    /// A Close with a payload of this many bytes (the last consumed).
+    Close(usize),
     Failed(ProtocolError),
 }
 
@@ -50,9 +52,14 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
             RxEvent::Data { bytes, .. } => Act::Data(bytes.len()),
             RxEvent::MessageEnd => Act::End,
-            RxEvent::Ping(_) => Act::Ping,
+            RxEvent::Ping(p) => Act::Ping(p.len()),
             RxEvent::Pong(p) => Act::Pong(p.as_ptr().cast_mut(), p.len()),
-            RxEvent::Close { .. } => Act::Close,
+            // (1005 stands for an empty Close; any other code came in the payload.)
+            RxEvent::Close { code, reason } => Act::Close(if code == close::NO_STATUS {
+                0
+            } else {
+                2 + reason.len()
+            }),
             RxEvent::Failed(e) => Act::Failed(e),
         };
         s.buf.rx_consume(used);
@@ -147,19 +154,24 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 });
             }
             // Let the pong go out before the next frame is read: each ping gets its own pong
-            // unless the socket cannot keep up (then the latest wins).
-            Act::Ping => {
+            // unless the socket cannot keep up (then the latest wins). Its payload is parked
+            // for the pong to echo.
+            Act::Ping(len) => {
+                if ws.session.pong_owed() {
+                    s.buf.park(len);
+                }
                 return Ok(Delivered {
                     moved: true,
                     starved: false,
-                })
+                });
             }
             Act::Pong(p, len) => {
                 let hook = ws.on_pong;
                 hooks::on_pong(h, hook, c.ptr(), p.cast(), len as u16);
             }
-            // Our reply (if owed) is queued; OnClose comes when the transport goes.
-            Act::Close => {}
+            // Our reply (if owed) is queued; OnClose comes when the transport goes. The payload
+            // is parked for both.
+            Act::Close(len) => s.buf.park(len),
             Act::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
     }

@@ -94,7 +94,14 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
     // 2. Automatic control frames: pong, Close reply or failure Close, keep-alive ping.
     if ws.session.has_pending_control() {
         let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
-        if let Some(n) = ws.session.poll_control(key, now, s.buf.tx_region()) {
+        let (received, out) = s.buf.parked_and_tx_region();
+        let written = ws.session.poll_control(key, now, received, out);
+        // A ping's payload is done with once the frame is made; a Close's stays (its reason is
+        // for OnClose).
+        if ws.session.close_received().is_none() {
+            s.buf.unpark();
+        }
+        if let Some(n) = written {
             s.buf.tx_queue(0, n);
             return Ok(true);
         }

@@ -85,7 +85,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 return u32::MAX;
             }
         }
-        let got = match receive(h, port, c) {
+        let got = match receive(h, port, c, false) {
             Ok(got) => got,
             Err(e) => {
                 end(h, port, c, false, e);

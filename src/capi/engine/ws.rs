@@ -42,7 +42,10 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            match receive(h, port, c) {
+            let sink = h
+                .ws_of(c)
+                .is_some_and(|ws| ws.session.close_received().is_some());
+            match receive(h, port, c, sink) {
                 Ok(got) => progress |= got,
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);

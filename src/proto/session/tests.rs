@@ -97,10 +97,6 @@ fn run(s: &mut Session, input: &[u8], chunk: usize, take: usize) -> Vec<Ev> {
             buf.drain(..n + data_taken);
             match owned {
                 Some(e) => events.push(e),
-                // Stuck on a control frame while our pong is owed: send it, as the engine does.
-                None if n == 0 && !buf.is_empty() && s.has_pending_control() => {
-                    let _ = control_frames(s, 0);
-                }
                 None if n > 0 => {}
                 None => break,
             }
@@ -145,10 +141,25 @@ fn decode_client(wire: &[u8]) -> Vec<(FrameHeader, Vec<u8>)> {
     out
 }
 
-fn control_frames(s: &mut Session, now: u32) -> Vec<(FrameHeader, Vec<u8>)> {
+/// What a caller keeps for `poll_control`: the payload of the last Ping or Close in `events`.
+fn kept(events: &[Ev]) -> Vec<u8> {
+    events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Ev::Ping(p) => Some(p.clone()),
+            Ev::Close(1005, _) => Some(Vec::new()),
+            Ev::Close(code, reason) => Some([&code.to_be_bytes()[..], reason].concat()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The automatic control frames now owed, `received` being what the caller kept.
+fn control_frames(s: &mut Session, now: u32, received: &[u8]) -> Vec<(FrameHeader, Vec<u8>)> {
     let mut wire = Vec::new();
     let mut out = [0u8; MAX_CONTROL_FRAME];
-    while let Some(n) = s.poll_control([1, 2, 3, 4], now, &mut out) {
+    while let Some(n) = s.poll_control([1, 2, 3, 4], now, received, &mut out) {
         wire.extend_from_slice(&out[..n]);
     }
     decode_client(&wire)
@@ -158,7 +169,7 @@ fn failed_with(s: &mut Session, input: &[u8], error: ProtocolError, code: u16) {
     let events = run(s, input, input.len().max(1), usize::MAX);
     assert_eq!(events.last(), Some(&Ev::Failed(error)), "{events:?}");
     assert_eq!(error.close_code(), code);
-    let frames = control_frames(s, 0);
+    let frames = control_frames(s, 0, &kept(&events));
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].0.opcode, Opcode::Close);
     assert_eq!(frames[0].1, code.to_be_bytes().to_vec());
@@ -302,7 +313,7 @@ fn rfc_examples_received() {
             Ev::Ping(b"Hello".to_vec()),
         ]
     );
-    let frames = control_frames(&mut s, 0);
+    let frames = control_frames(&mut s, 0, &kept(&events));
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].0.opcode, Opcode::Pong);
     assert_eq!(frames[0].1, b"Hello".to_vec());
@@ -312,31 +323,32 @@ fn rfc_examples_received() {
 }
 
 #[test]
-fn a_pong_received_waits_for_the_pong_we_owe_and_a_ping_supersedes_it() {
+fn control_payloads_are_taken_whole_and_a_ping_supersedes_the_pong_owed() {
     let mut s = open_session(Config::DEFAULT);
     let ping = server_frame(true, 9, b"first");
+    // Until the whole payload is there, only the header is consumed.
+    assert_eq!(s.read(&ping[..4], 0), (2, RxEvent::None));
+    assert_eq!(s.read(&ping[2..6], 0), (0, RxEvent::None));
+    assert_eq!(s.read(&ping[2..], 0), (5, RxEvent::Ping(b"first")));
+    // Their pong is read while ours is owed (the caller keeps the ping's payload).
     let pong = server_frame(true, 10, b"theirs");
-    let (n, ev) = s.read(&ping, 0);
-    assert_eq!((n, ev), (ping.len(), RxEvent::Ping(b"first")));
-    // Their pong's payload would overwrite the ping's: not read until ours is out.
-    let (n, ev) = s.read(&pong, 0);
-    assert_eq!((n, ev), (2, RxEvent::None), "the header only");
-    assert_eq!(s.read(&pong[2..], 0), (0, RxEvent::None));
-    let frames = control_frames(&mut s, 0);
+    assert_eq!(s.read(&pong, 0), (pong.len(), RxEvent::Pong(b"theirs")));
+    assert!(s.pong_owed());
+    let frames = control_frames(&mut s, 0, b"first");
     assert_eq!(frames.len(), 1);
     assert_eq!(
         (frames[0].0.opcode, frames[0].1.as_slice()),
         (Opcode::Pong, &b"first"[..])
     );
-    assert_eq!(s.read(&pong[2..], 0), (6, RxEvent::Pong(b"theirs")));
-    // A second ping before the first pong went out: only the latest is answered.
+    assert!(!s.pong_owed());
+    // A second ping before the first pong went out: one pong, echoing the latest.
     let one = server_frame(true, 9, b"one");
     let (_, ev) = s.read(&one, 0);
     assert_eq!(ev, RxEvent::Ping(b"one"));
     let two = server_frame(true, 9, b"two");
     let (_, ev) = s.read(&two, 0);
     assert_eq!(ev, RxEvent::Ping(b"two"));
-    let frames = control_frames(&mut s, 0);
+    let frames = control_frames(&mut s, 0, b"two");
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].1, b"two".to_vec());
     // A Close ends the owed pong: the reply is the Close alone.
@@ -352,9 +364,11 @@ fn a_pong_received_waits_for_the_pong_we_owe_and_a_ping_supersedes_it() {
             reason: b"bye"
         }
     );
-    let frames = control_frames(&mut s, 0);
+    assert!(!s.pong_owed());
+    let frames = control_frames(&mut s, 0, b"\x03\xe8bye");
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].0.opcode, Opcode::Close);
+    assert_eq!(frames[0].1, b"\x03\xe8bye".to_vec());
 }
 
 fn sample_stream() -> Vec<u8> {
@@ -421,7 +435,7 @@ fn empty_close_is_reported_as_1005_and_answered_empty() {
     let events = run(&mut s, &server_frame(true, 8, b""), 16, usize::MAX);
     assert_eq!(events, vec![Ev::Close(1005, Vec::new())]);
     assert_eq!(s.state(), State::Closing);
-    let frames = control_frames(&mut s, 0);
+    let frames = control_frames(&mut s, 0, &kept(&events));
     assert_eq!(frames.len(), 1);
     assert_eq!((frames[0].0.opcode, frames[0].1.len()), (Opcode::Close, 0));
     assert_eq!(s.state(), State::Closed);
@@ -431,20 +445,21 @@ fn empty_close_is_reported_as_1005_and_answered_empty() {
 #[test]
 fn server_close_is_echoed_and_blocks_sends() {
     let mut s = open_session(Config::DEFAULT);
-    run(
+    let events = run(
         &mut s,
         &server_frame(true, 8, b"\x0f\xa0app"),
         64,
         usize::MAX,
     );
-    assert_eq!(s.close_received(), Some((4000, &b"app"[..])));
+    assert_eq!(events, vec![Ev::Close(4000, b"app".to_vec())]);
+    assert_eq!(s.close_received(), Some(4000));
     let mut out = [0u8; MAX_CONTROL_FRAME];
     assert_eq!(
         s.encode_frame(Opcode::Text, true, 1, [0; 4], &mut out),
         Err(SendError::Closing)
     );
     // The reply echoes code and reason (as the legacy client did), masked as one payload.
-    let frames = control_frames(&mut s, 0);
+    let frames = control_frames(&mut s, 0, &kept(&events));
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].0.opcode, Opcode::Close);
     assert_eq!(frames[0].1, b"\x0f\xa0app".to_vec());
@@ -460,7 +475,7 @@ fn failure_close_carries_the_bare_code_even_after_a_server_close_reason() {
         64,
         usize::MAX,
     );
-    let frames = control_frames(&mut s, 0);
+    let frames = control_frames(&mut s, 0, b"\x03\xe8\xff");
     assert_eq!(frames[0].1, 1007u16.to_be_bytes().to_vec());
 }
 
@@ -633,8 +648,8 @@ fn message_too_big_fails_before_the_payload() {
 fn latest_ping_wins_when_several_wait() {
     let mut s = open_session(Config::DEFAULT);
     let input = [server_frame(true, 9, b"one"), server_frame(true, 9, b"two")].concat();
-    run(&mut s, &input, 64, usize::MAX);
-    let frames = control_frames(&mut s, 0);
+    let events = run(&mut s, &input, 64, usize::MAX);
+    let frames = control_frames(&mut s, 0, &kept(&events));
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].1, b"two".to_vec());
 }
@@ -659,7 +674,7 @@ fn fragment_sequence_is_enforced_and_control_may_interleave() {
     // A pong owed to the server goes out between the fragments.
     run(&mut s, &server_frame(true, 9, b"x"), 8, usize::MAX);
     assert!(s.has_pending_control());
-    let frames = control_frames(&mut s, 0);
+    let frames = control_frames(&mut s, 0, b"x");
     assert_eq!(frames[0].0.opcode, Opcode::Pong);
     let mut out = [0u8; MAX_CONTROL_FRAME];
     s.encode_control(Opcode::Ping, b"app", [9; 4], 0, &mut out)
@@ -820,7 +835,7 @@ fn keepalive_ping_and_pong_timeout() {
     assert_eq!(s.poll_timers(999), None);
     assert!(!s.has_pending_control());
     assert_eq!(s.poll_timers(1000), None);
-    let frames = control_frames(&mut s, 1000);
+    let frames = control_frames(&mut s, 1000, &[]);
     assert_eq!(frames[0].0.opcode, Opcode::Ping);
     assert_eq!(s.next_timeout(1100), Some(200));
     // A pong clears it; then the idle clock runs from the last receive.
@@ -828,7 +843,7 @@ fn keepalive_ping_and_pong_timeout() {
     assert_eq!(s.poll_timers(1400), None);
     assert_eq!(s.next_timeout(1400), Some(800));
     assert_eq!(s.poll_timers(2200), None);
-    control_frames(&mut s, 2200);
+    control_frames(&mut s, 2200, &[]);
     assert_eq!(s.poll_timers(2499), None);
     assert_eq!(s.poll_timers(2500), Some(TimerEvent::PongTimeout));
 }
@@ -938,8 +953,8 @@ proptest! {
     #[test]
     fn hostile_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400), chunk in 1usize..40) {
         let mut s = open_session(Config { max_message_len: 1000, ..Config::DEFAULT });
-        let _ = run(&mut s, &bytes, chunk, 3);
-        let _ = control_frames(&mut s, 0);
+        let events = run(&mut s, &bytes, chunk, 3);
+        let _ = control_frames(&mut s, 0, &kept(&events));
     }
 }
 
@@ -1163,7 +1178,7 @@ fn control_frames_into_short_buffers() {
     let mut s = open_session(Config::DEFAULT);
     run(&mut s, &server_frame(true, 9, b"ping!"), 64, usize::MAX);
     let mut small = [0u8; 10];
-    assert_eq!(s.poll_control(key, 0, &mut small), None);
+    assert_eq!(s.poll_control(key, 0, b"ping!", &mut small), None);
     assert!(!s.has_pending_control());
     // The echoed Close: code and reason masked as one payload, or nothing when short.
     for (room, want) in [(7usize, None), (10, None), (11, Some(11)), (13, Some(11))] {
@@ -1175,7 +1190,7 @@ fn control_frames_into_short_buffers() {
             usize::MAX,
         );
         let mut out = vec![0u8; room];
-        assert_eq!(s.poll_control(key, 7, &mut out), want);
+        assert_eq!(s.poll_control(key, 7, b"\x0f\xa0app", &mut out), want);
         assert!(s.close_sent());
         assert_eq!(s.state(), State::Closed);
         if want.is_some() {
@@ -1209,7 +1224,7 @@ fn control_frames_into_short_buffers() {
     });
     assert_eq!(s.poll_timers(10), None);
     let mut out = [0u8; 6];
-    assert_eq!(s.poll_control(key, 10, &mut out), Some(6));
+    assert_eq!(s.poll_control(key, 10, &[], &mut out), Some(6));
     assert_eq!(out, [0x89, 0x80, 1, 2, 3, 4]);
 }
 
@@ -1223,7 +1238,7 @@ fn a_local_failure_after_the_server_close_keeps_the_reply_bare() {
         run(&mut s, &server_frame(true, 8, payload), 64, usize::MAX);
         s.fail_with(ProtocolError::MessageTooBig, 0);
         assert_eq!(s.failure(), Some(ProtocolError::MessageTooBig));
-        let frames = control_frames(&mut s, 0);
+        let frames = control_frames(&mut s, 0, payload);
         assert_eq!(frames.len(), 1);
         assert_eq!(frames[0].0.opcode, Opcode::Close);
         assert_eq!(frames[0].1, want.to_vec());

@@ -46,6 +46,8 @@ pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, no
     }
     // Frames: echo data (masked), answer pings (queued by the session), then close.
     let mut masker = Masker::new(seed.to_be_bytes());
+    // The last Ping's or Close's payload, for the pong or the reply to echo.
+    let mut kept: &[u8] = &[];
     while at < end {
         let input = io.get(at..end).unwrap_or(&[]);
         let (used, ev) = session.read(input, now);
@@ -73,12 +75,16 @@ pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, no
                     acc = acc.wrapping_add(h as u32);
                 }
             }
-            RxEvent::Ping(p) | RxEvent::Pong(p) => acc = acc.wrapping_add(p.len() as u32),
-            RxEvent::Close { code, .. } => acc = acc.wrapping_add(u32::from(code)),
+            RxEvent::Ping(p) => kept = p,
+            RxEvent::Pong(p) => acc = acc.wrapping_add(p.len() as u32),
+            RxEvent::Close { code, reason } => {
+                kept = reason;
+                acc = acc.wrapping_add(u32::from(code));
+            }
             RxEvent::Failed(e) => acc = acc.wrapping_add(u32::from(e.close_code())),
             RxEvent::MessageEnd => acc = acc.wrapping_add(1),
         }
-        if let Some(n) = session.poll_control(masker.key(), now, &mut out) {
+        if let Some(n) = session.poll_control(masker.key(), now, kept, &mut out) {
             acc = acc.wrapping_add(n as u32);
         }
     }
