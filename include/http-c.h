@@ -248,7 +248,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a connection object.
  */
-#define HTTPc_CONN_OBJ_RESERVED_WORDS 29
+#define HTTPc_CONN_OBJ_RESERVED_WORDS 26
 
 /**
  * Words of library state in a request object.
@@ -258,12 +258,12 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
  */
-#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 66
+#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 64
 
 /**
  * Words of library state in a WebSocket message object.
  */
-#define HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS 14
+#define HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS 12
 
 /**
  * A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.

@@ -213,10 +213,10 @@ fn open(
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
     if s.phase == Phase::Connected {
         Ok(())
-    } else if s.err == HTTPc_ERR_NONE {
+    } else if s.err.get() == HTTPc_ERR_NONE {
         Err(HTTPc_ERR_CONN_SOCK_CONNECT)
     } else {
-        Err(s.err)
+        Err(s.err.get())
     }
 }
 

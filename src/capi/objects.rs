@@ -11,13 +11,13 @@ use super::consts::*;
 use super::types::*;
 
 /// Words of library state in a connection object.
-pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 29;
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 26;
 /// Words of library state in a request object.
 pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 33;
 /// Words of library state in a WebSocket object (it holds the protocol session).
-pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 66;
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 64;
 /// Words of library state in a WebSocket message object.
-pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 14;
+pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 12;
 
 /// A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.
 #[repr(C)]

@@ -29,6 +29,24 @@ pub(crate) const MSG_MAGIC: u32 = 0x4854_434D; // "HTCM"
 /// wait, so a peer that only reads slowly is not cut off, while one that stopped is.
 pub(crate) const TX_STALL_TIMEOUT_MS_DFLT: u32 = 30_000;
 
+/// An `HTTPc_ERR` or `HTTPc_CONN_CLOSE_STATUS` kept in one byte (a word each would make
+/// `HTTPc_CONN_OBJ` 12 bytes larger): every value the library produces is below 256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Code8(u8);
+
+// The largest error code (status codes end at 4).
+const _: () = assert!(HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW == 238);
+
+impl Code8 {
+    pub(crate) const fn new(code: u32) -> Self {
+        Code8(code as u8)
+    }
+
+    pub(crate) const fn get(self) -> u32 {
+        self.0 as u32
+    }
+}
+
 /// Where a connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -76,14 +94,15 @@ pub(crate) struct ConnState {
     pub body_unbounded: bool,
     /// The readiness last handed to the port's `Watch` (0: none, or not watched).
     pub watched: u8,
+    /// Status and error the engine reports when it performs a requested close.
+    pub close_req_status: Code8,
+    pub close_req_err: Code8,
+    /// How the connection ended (a blocking open reports `err`).
+    pub err: Code8,
+    pub close_status: Code8,
     pub port: u16,
     pub connect_timeout_ms: u16,
     pub inactivity_s: u16,
-    /// Status and error the engine reports when it performs a requested close.
-    pub close_req_status: HTTPc_CONN_CLOSE_STATUS,
-    pub close_req_err: HTTPc_ERR,
-    pub err: HTTPc_ERR,
-    pub close_status: HTTPc_CONN_CLOSE_STATUS,
     /// When the connect, or the upgrade transaction, started: their deadlines run from here.
     pub started_ms: u32,
     /// `HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`: the upgrade transaction's deadline.
@@ -129,8 +148,8 @@ impl ConnState {
         self.no_block = no_block;
         self.is_websocket = false;
         self.open_done = false;
-        self.err = HTTPc_ERR_NONE;
-        self.close_status = HTTPc_CONN_CLOSE_STATUS_NONE;
+        self.err = Code8::new(HTTPc_ERR_NONE);
+        self.close_status = Code8::new(HTTPc_CONN_CLOSE_STATUS_NONE);
         self.phase = Phase::OpenQueued;
     }
 
@@ -255,8 +274,8 @@ impl ConnState {
     pub(crate) fn closed(&mut self, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) -> Phase {
         self.set_handle(core::ptr::null_mut());
         self.close_requested = false;
-        self.err = err;
-        self.close_status = status;
+        self.err = Code8::new(err);
+        self.close_status = Code8::new(status);
         self.buf.reset();
         self.open_done = true;
         core::mem::replace(&mut self.phase, Phase::Idle)
@@ -368,14 +387,6 @@ pub(crate) struct ReqEnd {
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
 }
 
-/// Receive-side delivery of the current message.
-#[derive(Clone, Copy)]
-pub(crate) struct RxDelivery {
-    pub msg_type: HTTPc_WEBSOCK_MSG_TYPE,
-    /// Buffer mode: the application's buffer (NULL: streaming through `OnMsgRxData`).
-    pub buf: AppBuf,
-}
-
 /// WebSocket state, in `HTTPc_WEBSOCK_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct WsState {
@@ -414,7 +425,9 @@ pub(crate) struct WsState {
     pub frame_left: u32,
     /// `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS` (0: none).
     pub tx_stall_ms: u32,
-    pub rx: RxDelivery,
+    /// The message being received, in buffer mode: the application's buffer (NULL: streaming
+    /// through `OnMsgRxData`).
+    pub rx_buf: AppBuf,
     /// The error that ended the WebSocket (for OnClose bookkeeping).
     pub err: HTTPc_ERR,
 }
@@ -432,11 +445,13 @@ pub(crate) struct MsgState {
     pub init_called: bool,
     /// At least one frame of this message went out (fragmented mode).
     pub started: bool,
-    pub msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+    /// The `HTTPc_WEBSOCK_MSG_TYPE`, one of the five `HTTPc_WebSockSend` accepts: its wire
+    /// opcode.
+    pub msg_type: u8,
+    pub err: Code8,
     pub len: u32,
     /// Payload bytes produced so far.
     pub sent: u32,
-    pub err: HTTPc_ERR,
     /// The payload the application lent (NULL: from `OnMsgTxData`).
     pub data: AppBytes,
     pub conn: Option<Conn>,
@@ -568,14 +583,14 @@ clear! {
     ConnState {
         magic: CONN_MAGIC,
         phase: Phase::Idle,
-        close_req_status: HTTPc_CONN_CLOSE_STATUS_APP,
-        close_req_err: HTTPc_ERR_NONE,
+        close_req_status: Code8::new(HTTPc_CONN_CLOSE_STATUS_APP),
+        close_req_err: Code8::new(HTTPc_ERR_NONE),
         port: 80,
         connect_timeout_ms: 2000,
         trans_timeout_ms: HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT,
         inactivity_s: 30,
-        err: HTTPc_ERR_NONE,
-        close_status: HTTPc_CONN_CLOSE_STATUS_NONE,
+        err: Code8::new(HTTPc_ERR_NONE),
+        close_status: Code8::new(HTTPc_CONN_CLOSE_STATUS_NONE),
     }
 }
 
@@ -608,7 +623,7 @@ clear! {
     /// successor or hooks.
     MsgState {
         magic: MSG_MAGIC,
-        err: HTTPc_ERR_NONE,
+        err: Code8::new(HTTPc_ERR_NONE),
     }
 }
 

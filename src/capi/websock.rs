@@ -10,7 +10,7 @@ use super::global::{self, Held};
 use super::handle::{Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{start_upgrade, Upgrade};
-use super::state::{MsgState, Phase, ReqState, WsState};
+use super::state::{Code8, MsgState, Phase, ReqState, WsState};
 use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block};
@@ -444,10 +444,11 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.ok = false;
     ms.init_called = false;
     ms.started = false;
-    ms.msg_type = tx.msg_type;
+    // (check_tx let through the five types only: their values are the wire opcodes.)
+    ms.msg_type = tx.msg_type as u8;
     ms.len = tx.len;
     ms.sent = 0;
-    ms.err = HTTPc_ERR_NONE;
+    ms.err = Code8::new(HTTPc_ERR_NONE);
     ms.data = tx.data;
     ms.conn = Some(c);
     ms.next = None;
@@ -486,8 +487,8 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     }
     match h.msg(m) {
         Some(ms) if ms.ok => Ok(()),
-        Some(ms) if ms.err == HTTPc_ERR_NONE => Err(HTTPc_ERR_WEBSOCK_SEND_ERROR),
-        Some(ms) => Err(ms.err),
+        Some(ms) if ms.err.get() == HTTPc_ERR_NONE => Err(HTTPc_ERR_WEBSOCK_SEND_ERROR),
+        Some(ms) => Err(ms.err.get()),
         None => Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT),
     }
 }

@@ -244,11 +244,10 @@ pub struct Session {
     // Receive side.
     decoder: HeaderDecoder,
     /// The frame being received: its wire opcode (the decoder let through 0–2 and 8–10 only;
-    /// `RX_IDLE` between frames), FIN, payload length and the part of it not consumed yet
-    /// (0 between frames).
+    /// `RX_IDLE` between frames), FIN and the part of its payload not consumed yet (0 between
+    /// frames; the payload's length stays in the decoder).
     rx_op: u8,
     rx_fin: bool,
-    rx_len: u32,
     rx_remaining: u32,
     rx_msg: Option<MessageKind>,
     rx_msg_len: u32,
@@ -290,7 +289,6 @@ impl Session {
             decoder: HeaderDecoder::new(),
             rx_op: RX_IDLE,
             rx_fin: false,
-            rx_len: 0,
             rx_remaining: 0,
             rx_msg: None,
             rx_msg_len: 0,
@@ -321,7 +319,6 @@ impl Session {
         self.decoder.restart();
         self.rx_op = RX_IDLE;
         self.rx_fin = false;
-        self.rx_len = 0;
         self.rx_remaining = 0;
         self.rx_msg = None;
         self.rx_msg_len = 0;
@@ -398,7 +395,9 @@ impl Session {
     /// The data frame being received: its payload length and how much of it is not consumed
     /// yet (equal: the frame's first payload byte is next). None between frames.
     pub fn rx_frame_progress(&self) -> Option<(u32, u32)> {
-        (self.rx_op & OP_CONTROL == 0).then_some((self.rx_len, self.rx_remaining))
+        // (The decoder still holds the frame's header: the next one starts after the payload.)
+        let len = self.decoder.len32().unwrap_or(0);
+        (self.rx_op & OP_CONTROL == 0).then_some((len, self.rx_remaining))
     }
 
     /// True once Close frames went both ways.
@@ -517,7 +516,6 @@ impl Session {
         self.validated_ahead = 0;
         self.rx_op = op;
         self.rx_fin = fin;
-        self.rx_len = len;
         self.rx_remaining = len;
         Ok(started)
     }

@@ -7,7 +7,7 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::port::Port;
-use super::super::state::{Phase, ReqState, WsState};
+use super::super::state::{Code8, Phase, ReqState, WsState};
 use super::super::types::DEF_FAIL;
 use super::io::receive;
 use super::signal_waiters;
@@ -109,8 +109,8 @@ pub(crate) fn request_close(
     }
     if let Some(s) = h.conn(c) {
         s.close_requested = true;
-        s.close_req_status = status;
-        s.close_req_err = err;
+        s.close_req_status = Code8::new(status);
+        s.close_req_err = Code8::new(err);
     }
     port.wake();
     true

@@ -8,6 +8,7 @@ use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
 use super::super::port::{HTTPc_PORT_SECURE_CFG, Io, Port};
+use super::super::state::Code8;
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::signal_waiters;
 use crate::proto::session::elapsed_ms;
@@ -52,7 +53,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 port.close(handle);
             }
             s.set_handle(null_mut());
-            s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
+            s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
             connected(h, c, false);
             u32::MAX
         }
@@ -75,7 +76,7 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         _ => {
             port.close(s.handle);
             s.set_handle(null_mut());
-            s.err = HTTPc_ERR_CONN_SOCK_CONNECT;
+            s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
             connected(h, c, false);
             u32::MAX
         }

@@ -185,7 +185,7 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         return u32::MAX;
     };
     if s.close_requested {
-        let (status, err) = (s.close_req_status, s.close_req_err);
+        let (status, err) = (s.close_req_status.get(), s.close_req_err.get());
         teardown(h, port, c, status, err);
         return u32::MAX;
     }

@@ -7,7 +7,6 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
-use super::super::state::RxDelivery;
 use super::close::ws_error;
 use crate::proto::close::{self, CloseError};
 use crate::proto::frame::FrameError;
@@ -18,7 +17,7 @@ enum Act {
     Nothing,
     Start(MessageKind, Option<u32>),
     /// Payload: this many bytes, first in the receive region once the event is consumed.
-    Data(usize),
+    Data(MessageKind, usize),
     End,
     /// A ping with a payload of this many bytes (the last consumed).
     Ping(usize),
@@ -50,7 +49,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
         let act = match event {
             RxEvent::None => Act::Nothing,
             RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
-            RxEvent::Data { bytes, .. } => Act::Data(bytes.len()),
+            RxEvent::Data { kind, bytes } => Act::Data(kind, bytes.len()),
             RxEvent::MessageEnd => Act::End,
             RxEvent::Ping(p) => Act::Ping(p.len()),
             RxEvent::Pong(p) => Act::Pong(p.as_ptr().cast_mut(), p.len()),
@@ -75,10 +74,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 })
             }
             Act::Start(kind, len) => {
-                let msg_type = match kind {
-                    MessageKind::Text => HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
-                    MessageKind::Binary => HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
-                };
+                let msg_type = msg_type(kind);
                 // Buffer mode may write: a single frame's length; for a fragmented message the
                 // limit the application set, else each fragment at offset 0 (as legacy).
                 let bound = match len {
@@ -86,29 +82,26 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     None if ws.rx_len_max_set => RxBound::Len(ws.session.config().max_message_len),
                     None => RxBound::PerFragment,
                 };
-                ws.rx = RxDelivery {
-                    msg_type,
-                    buf: AppBuf::NONE,
-                };
+                ws.rx_buf = AppBuf::NONE;
                 let hook = ws.on_rx_init;
                 let legacy_len = len.unwrap_or(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED);
                 if let Some(buf) = hooks::on_rx_init(h, hook, c.ptr(), msg_type, legacy_len, bound)
                 {
                     if let Some(ws) = h.ws_of(c) {
-                        ws.rx.buf = buf;
+                        ws.rx_buf = buf;
                     }
                 }
             }
-            Act::Data(len) => {
+            Act::Data(kind, len) => {
                 if let Some((frame_len, left)) = ws.session.rx_frame_progress() {
                     if frame_len == left {
-                        ws.rx.buf.fragment_starts(frame_len);
+                        ws.rx_buf.fragment_starts(frame_len);
                     }
                 }
-                let (msg_type, hook) = (ws.rx.msg_type, ws.on_rx_data);
-                let taken = if !ws.rx.buf.is_null() {
+                let (msg_type, hook) = (msg_type(kind), ws.on_rx_data);
+                let taken = if !ws.rx_buf.is_null() {
                     let data = s.buf.rx_data().get(..len).unwrap_or(&[]);
-                    if !ws.rx.buf.append(data) {
+                    if !ws.rx_buf.append(data) {
                         // The application's buffer is too small: fail with 1009.
                         ws.session.consume_data(0);
                         fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW, now);
@@ -174,6 +167,14 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             Act::Close(len) => s.buf.park(len),
             Act::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
+    }
+}
+
+/// The legacy message type of a received message.
+fn msg_type(kind: MessageKind) -> HTTPc_WEBSOCK_MSG_TYPE {
+    match kind {
+        MessageKind::Text => HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+        MessageKind::Binary => HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
     }
 }
 

@@ -7,7 +7,7 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::WsState;
+use super::super::state::{Code8, WsState};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -110,7 +110,7 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
     let mut m = ws.head;
     while let Some(x) = m {
         let Some(ms) = h.msg(x) else { break };
-        if is_control_type(ms.msg_type) {
+        if is_control_type(u32::from(ms.msg_type)) {
             return produce_control(h, port, c, x, now);
         }
         m = ms.next;
@@ -152,7 +152,7 @@ fn produce_control(
         return Ok(false);
     };
     let payload = ms.data.get(0, ms.len as usize);
-    let opcode = Opcode::from_u8(ms.msg_type as u8);
+    let opcode = Opcode::from_u8(ms.msg_type);
     match ws
         .session
         .encode_control(opcode, payload, key, now, s.buf.tx_region())
@@ -190,7 +190,7 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
     };
     let opcode = if ms.started {
         Opcode::Continuation
-    } else if ms.msg_type == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME {
+    } else if u32::from(ms.msg_type) == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME {
         Opcode::Text
     } else {
         Opcode::Binary
@@ -424,7 +424,7 @@ pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_E
     ms.used = false;
     ms.done = true;
     ms.ok = ok;
-    ms.err = err;
+    ms.err = Code8::new(err);
     ms.next = None;
     let hook = ms.on_tx_complete;
     signal_waiters();

@@ -40,15 +40,15 @@ fn clear_writes_every_cleared_value_over_garbage() {
     assert_eq!(c.phase, Phase::Idle);
     assert!(!c.no_block && !c.persistent && !c.keep_alive && !c.is_websocket);
     assert!(!c.close_requested && !c.port_set && !c.open_done && !c.body_unbounded);
-    assert_eq!(c.close_req_status, HTTPc_CONN_CLOSE_STATUS_APP);
-    assert_eq!(c.close_req_err, HTTPc_ERR_NONE);
+    assert_eq!(c.close_req_status.get(), HTTPc_CONN_CLOSE_STATUS_APP);
+    assert_eq!(c.close_req_err.get(), HTTPc_ERR_NONE);
     assert_eq!(
         (c.port, c.connect_timeout_ms, c.inactivity_s),
         (80, 2000, 30)
     );
     assert!(c.buf.len() == 0 && c.buf.rx_data().is_empty() && c.buf.tx_is_empty());
-    assert_eq!(c.err, HTTPc_ERR_NONE);
-    assert_eq!(c.close_status, HTTPc_CONN_CLOSE_STATUS_NONE);
+    assert_eq!(c.err.get(), HTTPc_ERR_NONE);
+    assert_eq!(c.close_status.get(), HTTPc_CONN_CLOSE_STATUS_NONE);
     assert_eq!((c.started_ms, c.body_left), (0, 0));
     assert!(c.handle.is_null() && c.host.is_null() && c.secure_cn.is_null());
     assert!(c.trust.is_none() && c.on_connect.is_none() && c.on_close.is_none());
@@ -80,15 +80,14 @@ fn clear_writes_every_cleared_value_over_garbage() {
     assert_eq!(w.frame_left, 0);
     assert!(!w.tx_stalled && !w.rx_paused);
     assert_eq!(w.masker, Masker::new([0; 4]));
-    assert_eq!(w.rx.msg_type, 0);
-    assert!(w.rx.buf.is_null());
+    assert!(w.rx_buf.is_null());
     assert_eq!(w.err, HTTPc_ERR_NONE);
 
     let m = h.reinit::<_, MsgState>(mo, 0).unwrap();
 
     assert!(!m.used && !m.no_block && !m.done && !m.ok && !m.init_called && !m.started);
     assert_eq!((m.msg_type, m.len, m.sent), (0, 0, 0));
-    assert_eq!(m.err, HTTPc_ERR_NONE);
+    assert_eq!(m.err.get(), HTTPc_ERR_NONE);
     assert!(m.data.is_null() && m.conn.is_none() && m.next.is_none());
     assert!(m.on_tx_init.is_none() && m.on_tx_data.is_none() && m.on_tx_complete.is_none());
 }
