@@ -217,13 +217,6 @@ impl HeaderDecoder {
         }
     }
 
-    /// Forgets a partly fed header: the next byte starts a new one. (The other fields are
-    /// written as a header's bytes arrive, before they are read: only the count needs
-    /// clearing, which also spares a `memset` call.)
-    pub(crate) fn restart(&mut self) {
-        self.have = 0;
-    }
-
     /// True when part of a header has been fed but not yet completed.
     pub const fn is_partial(&self) -> bool {
         self.have != 0
