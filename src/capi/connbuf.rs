@@ -213,10 +213,13 @@ impl ConnBuf {
         }
     }
 
-    /// The free end of the receive region. The unconsumed bytes are moved to its front only
-    /// when less than half of it is free behind them (not before every read): a region that
-    /// emptied starts over at 0 for free.
-    pub(crate) fn rx_space(&mut self) -> &mut [u8] {
+    /// The free end of the receive region, to receive into: `(space, true)`. The unconsumed
+    /// bytes are moved to its front only when less than half of it is free behind them (not
+    /// before every read): a region that emptied starts over at 0 for free. With `sink` (the
+    /// server's Close came: nothing more is parsed), a region without room (a Close payload
+    /// parked in the smallest buffer) gives the free send region instead, `(space, false)`:
+    /// what is received there is dropped, and the end of the stream is still seen.
+    pub(crate) fn rx_space(&mut self, sink: bool) -> (&mut [u8], bool) {
         let (start, end, cap, floor) = (
             usize::from(self.rx_start),
             usize::from(self.rx_end),
@@ -233,7 +236,10 @@ impl ConnBuf {
             self.rx_start = u16::from(self.floor);
         }
         let end = usize::from(self.rx_end);
-        self.mem().get_mut(end..cap).unwrap_or(&mut [])
+        if end < cap || !sink {
+            return (self.mem().get_mut(end..cap).unwrap_or(&mut []), true);
+        }
+        (self.tx_region(), false)
     }
 
     /// `n` bytes were written into [`rx_space`](Self::rx_space).
@@ -417,7 +423,7 @@ mod tests {
     fn no_buffer_gives_empty_slices() {
         let mut b = ConnBuf::NONE;
         assert!(b.rx_data().is_empty() && b.tx_pending().is_empty());
-        assert!(b.rx_space().is_empty() && b.tx_region().is_empty() && b.whole().is_empty());
+        assert!(b.rx_space(false).0.is_empty() && b.tx_region().is_empty() && b.whole().is_empty());
         b.rx_commit(10);
         b.tx_queue(0, 10);
         assert!(b.rx_data().is_empty() && b.tx_pending().is_empty());
@@ -428,7 +434,7 @@ mod tests {
         let mut mem = vec![0u8; 400];
         let mut b = lent(&mut mem);
         let cap = b.rx_cap();
-        let space = b.rx_space();
+        let space = b.rx_space(false).0;
         assert_eq!(space.len(), cap);
         space[..5].copy_from_slice(b"hello");
         b.rx_commit(5);
@@ -437,18 +443,18 @@ mod tests {
         assert_eq!(b.rx_data(), b"llo");
         assert!(b.rx_has_room());
         // Plenty of room behind the unread bytes: they are not moved.
-        assert_eq!(b.rx_space().len(), cap - 5);
+        assert_eq!(b.rx_space(false).0.len(), cap - 5);
         assert_eq!(b.rx_data(), b"llo");
         // Less than half free behind them: moved to the front first.
         let fill = cap / 2;
-        b.rx_space()[..fill].fill(b'x');
+        b.rx_space(false).0[..fill].fill(b'x');
         b.rx_commit(fill);
         b.rx_consume(3);
-        assert_eq!(b.rx_space().len(), cap - fill);
+        assert_eq!(b.rx_space(false).0.len(), cap - fill);
         assert!(b.rx_data().len() == fill && b.rx_data().iter().all(|&x| x == b'x'));
         // All consumed: the region starts over at 0, nothing moved.
         b.rx_consume(fill);
-        assert_eq!(b.rx_space().len(), cap);
+        assert_eq!(b.rx_space(false).0.len(), cap);
         // Over-commit and over-consume are clamped.
         b.rx_commit(10_000);
         assert_eq!(b.rx_data().len(), cap);
@@ -456,7 +462,7 @@ mod tests {
         b.rx_consume(10_000);
         assert!(b.rx_data().is_empty());
         b.rx_clear();
-        assert_eq!(b.rx_space().len(), cap);
+        assert_eq!(b.rx_space(false).0.len(), cap);
     }
 
     #[test]
@@ -498,7 +504,7 @@ mod tests {
         b.tx_queue(0, len - 512);
         assert_eq!(b.tx_pending().len(), len - 512);
         // Receiving meanwhile stops at the reserve, never over the pending bytes.
-        assert_eq!(b.rx_space().len(), 512);
+        assert_eq!(b.rx_space(false).0.len(), 512);
         b.rx_commit(10_000);
         assert_eq!(b.rx_data().len(), 512);
         assert!(!b.rx_has_room());
@@ -507,10 +513,10 @@ mod tests {
         b.tx_advance(1000);
         b.rx_consume(100);
         assert!(b.rx_has_room());
-        assert_eq!(b.rx_space().len(), 1512 - 512);
+        assert_eq!(b.rx_space(false).0.len(), 1512 - 512);
         b.tx_advance(len);
         assert!(b.tx_is_empty());
-        assert_eq!(b.rx_space().len(), cap - 512);
+        assert_eq!(b.rx_space(false).0.len(), cap - 512);
         // Received bytes wait: the next frame stays in the send region proper.
         assert_eq!(b.tx_region().len(), len - cap);
         let p = b.tx_region_ptr(0);
@@ -570,7 +576,7 @@ mod tests {
             cap, 125,
             "the smallest buffer: a whole control payload and no more"
         );
-        b.rx_space()[..12].copy_from_slice(b"xxPINGabcdef");
+        b.rx_space(false).0[..12].copy_from_slice(b"xxPINGabcdef");
         b.rx_commit(12);
         // The header (2 bytes) and the payload (4) consumed, then the payload parked.
         b.rx_consume(6);
@@ -582,49 +588,52 @@ mod tests {
             b.parked().as_ptr().wrapping_add(4)
         );
         // Receiving and compaction keep to the bytes behind it.
-        assert_eq!(b.rx_space().len(), cap - 10);
+        assert_eq!(b.rx_space(false).0.len(), cap - 10);
         b.rx_consume(5);
         b.rx_commit(10_000);
         assert_eq!(b.rx_data().len(), cap - 9);
         b.rx_consume(cap - 10);
         assert_eq!(
-            b.rx_space().len(),
+            b.rx_space(false).0.len(),
             cap - 5,
             "compacted down to the parked bytes"
         );
         assert_eq!(b.parked(), b"PING");
         b.rx_consume(10_000);
-        assert_eq!(b.rx_space().len(), cap - 4);
+        assert_eq!(b.rx_space(false).0.len(), cap - 4);
         assert_eq!(b.parked(), b"PING");
         // Echoing it: the parked bytes and the send region at once, apart.
         let (parked, region) = b.parked_and_tx_region();
         assert_eq!(parked, b"PING");
         assert_eq!(region.len(), 256 - cap);
         // A later payload replaces it; unparking frees the room.
-        b.rx_space()[..3].copy_from_slice(b"Bye");
+        b.rx_space(false).0[..3].copy_from_slice(b"Bye");
         b.rx_commit(3);
         b.rx_consume(3);
         b.park(3);
         assert_eq!((b.parked(), b.rx_data()), (&b"Bye"[..], &b""[..]));
         b.unpark();
         assert!(b.parked().is_empty());
-        assert_eq!(b.rx_space().len(), cap);
+        assert_eq!(b.rx_space(false).0.len(), cap);
         // A 125-byte payload in the smallest buffer fills the region until it is unparked;
         // a lying length is clamped to what was consumed.
         b.rx_commit(10_000);
         b.rx_consume(cap);
         b.park(usize::MAX);
         assert_eq!(b.parked().len(), cap);
-        assert!(b.rx_space().is_empty() && !b.rx_has_room());
+        assert!(b.rx_space(false).0.is_empty() && !b.rx_has_room());
+        // Once nothing more is parsed, bytes are received into the send region, to be dropped.
+        let (sink, keep) = b.rx_space(true);
+        assert_eq!((sink.len(), keep), (256 - cap, false));
         b.reset();
-        assert!(b.parked().is_empty() && b.rx_space().len() == cap);
+        assert!(b.parked().is_empty() && b.rx_space(false).0.len() == cap);
     }
 
     #[test]
     fn pointers_for_hooks_address_the_same_bytes_as_the_slices() {
         let mut mem = vec![0u8; 400];
         let mut b = lent(&mut mem);
-        b.rx_space()[..4].copy_from_slice(b"wxyz");
+        b.rx_space(false).0[..4].copy_from_slice(b"wxyz");
         b.rx_commit(4);
         b.rx_consume(1);
         assert_eq!(b.rx_ptr(0).cast_const(), b.rx_data().as_ptr());

@@ -28,20 +28,13 @@ pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool
 }
 
 /// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
-/// arrived. With `sink` (the server's Close came: nothing more is parsed), a region left
-/// without room (a Close payload parked in the smallest buffer) receives into the free send
-/// region instead and drops the bytes, so that the end of the stream is still seen.
+/// arrived. With `sink`, bytes may be received only to be dropped (see `ConnBuf::rx_space`).
 pub(super) fn receive(h: &mut Held, port: &Port, c: Conn, sink: bool) -> Result<bool, HTTPc_ERR> {
     let Some(s) = h.conn(c) else {
         return Ok(false);
     };
     let handle = s.handle;
-    let keep = !s.buf.rx_space().is_empty();
-    let space = match (keep, sink) {
-        (true, _) => s.buf.rx_space(),
-        (false, true) => s.buf.tx_region(),
-        (false, false) => return Ok(false),
-    };
+    let (space, keep) = s.buf.rx_space(sink);
     if space.is_empty() {
         return Ok(false);
     }

@@ -15,20 +15,25 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
-    set_in_turn(h, c, true);
-    let wait = turn(h, port, c, now);
+    let closed = set_in_turn(h, c, true);
+    let wait = turn(h, port, c, now, closed);
     set_in_turn(h, c, false);
     wait
 }
 
-fn set_in_turn(h: &mut Held, c: Conn, on: bool) {
-    if let Some(ws) = h.ws_of(c) {
-        ws.in_turn = on;
-    }
+/// Marks the turn; returns whether the server's Close had come by then.
+fn set_in_turn(h: &mut Held, c: Conn, on: bool) -> bool {
+    let Some(ws) = h.ws_of(c) else {
+        return false;
+    };
+    ws.in_turn = on;
+    ws.session.close_received().is_some()
 }
 
-/// The turn itself; returns how long the engine may sleep for this connection.
-fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+/// The turn itself; returns how long the engine may sleep for this connection. Once the
+/// server's Close came (`closed`, as the turn starts), bytes are received only to be dropped
+/// when the receive region has no room left (see `receive`).
+fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
     if let Some(s) = h.conn(c) {
         if s.buf.tx_is_empty() {
@@ -42,10 +47,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            let sink = h
-                .ws_of(c)
-                .is_some_and(|ws| ws.session.close_received().is_some());
-            match receive(h, port, c, sink) {
+            match receive(h, port, c, closed) {
                 Ok(got) => progress |= got,
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);
