@@ -121,6 +121,57 @@ fn owed_pong_behind_a_full_socket_neither_spins_nor_hangs() {
     check_port().unwrap();
 }
 
+/// While our pong waits behind a full socket, reading goes on (the ping's payload waits in the
+/// connection buffer, not in the way): the messages after the ping are delivered, a later ping
+/// replaces the payload to echo, and once the socket drains one pong goes out, echoing it.
+#[test]
+fn data_is_delivered_while_a_pong_waits_and_the_latest_ping_is_echoed() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"owed.test");
+    let sock = open_ws(&o, "owed.test", |_| {});
+    stop_reading(&sock);
+    send_data(&o, 0);
+    unsafe { HTTPc_TaskHandler() };
+    let stream = [
+        frame(true, OP_PING, b"first"),
+        frame(true, OP_TEXT, b"hello"),
+        frame(true, OP_PING, b"second"),
+        frame(true, OP_TEXT, b"world"),
+    ]
+    .concat();
+    sock.push_now(&stream);
+    for _ in 0..5 {
+        unsafe { HTTPc_TaskHandler() };
+    }
+    let texts = |o: &Objs| {
+        support::summary(o, false)
+            .messages
+            .iter()
+            .map(|(_, m)| m.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&o), vec![b"hello".to_vec(), b"world".to_vec()]);
+    let sent = check_client_stream(&sock.tx.borrow()).expect("client stream");
+    assert!(sent.iter().all(|f| f.opcode != OP_PONG), "{sent:?}");
+    // The socket drains: the message, then one pong with the latest payload.
+    sock.tx_policy.borrow_mut().steps.clear();
+    assert!(o.pump_until(20, 0, || {
+        check_client_stream(&sock.tx.borrow()).is_ok_and(|f| f.len() == 2)
+    }));
+    let sent = check_client_stream(&sock.tx.borrow()).expect("client stream");
+    assert_eq!(
+        (sent[0].opcode, sent[0].payload.len()),
+        (OP_BIN, DATA.len())
+    );
+    assert_eq!(
+        (sent[1].opcode, &sent[1].payload[..]),
+        (OP_PONG, &b"second"[..])
+    );
+    unsafe { HTTPc_TaskHandler() };
+    assert_eq!(check_client_stream(&sock.tx.borrow()).unwrap().len(), 2);
+    assert!(!o.ended());
+}
+
 #[test]
 fn default_send_stall_deadline_is_30_s() {
     let _g = setup();
