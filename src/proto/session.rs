@@ -318,7 +318,7 @@ enum Stage {
     Frames(Framing),
 }
 
-/// One client connection's protocol state: 132 bytes on 32-bit targets; no heap, no borrows.
+/// One client connection's protocol state: 124 bytes on 32-bit targets; no heap, no borrows.
 #[derive(Debug, Clone)]
 pub struct Session {
     cfg: Config,
@@ -329,7 +329,10 @@ pub struct Session {
     /// The server's Close code (1005 for an empty one); 0 until it arrived.
     close_received: u16,
     failure: Option<ProtocolError>,
-    last_rx_ms: u32,
+    /// Where the running timer started (one runs at a time, so one time is kept): the close's
+    /// decision once it is made (`close_started`), else the keep-alive ping's decision while
+    /// its pong is awaited (`ping_sent`), else the last receive (the idle clock).
+    clock_ms: u32,
     // Send side.
     tx_fragmented: bool,
     close_sent: bool,
@@ -338,15 +341,11 @@ pub struct Session {
     /// server's code and reason, a failure sends the bare 1002/1007/1009); 0 when none is.
     pending_close: u16,
     pending_ping: bool,
-    /// When the keep-alive ping was decided (not written: a blocked socket must not stop the
-    /// pong timer).
-    ping_sent_ms: u32,
-    /// `ping_sent_ms` holds a time (a flag, not an `Option`: its tag would take a word).
+    /// A keep-alive ping was decided (not written: a blocked socket must not stop the pong
+    /// timer) and its pong has not come.
     ping_sent: bool,
-    /// When the close was decided: our Close queued by the application, a failure, or the
-    /// server's Close. The close timeout runs from here, written or not.
-    close_started_ms: u32,
-    /// `close_started_ms` holds a time.
+    /// The close was decided: our Close queued by the application, a failure, or the server's
+    /// Close. The close timeout runs from then, written or not.
     close_started: bool,
 }
 
@@ -360,15 +359,13 @@ impl Session {
             rx_stopped: false,
             close_received: 0,
             failure: None,
-            last_rx_ms: 0,
+            clock_ms: 0,
             tx_fragmented: false,
             close_sent: false,
             pong_owed: false,
             pending_close: 0,
             pending_ping: false,
-            ping_sent_ms: 0,
             ping_sent: false,
-            close_started_ms: 0,
             close_started: false,
         }
     }
@@ -382,7 +379,7 @@ impl Session {
         self.rx_stopped = false;
         self.close_received = 0;
         self.failure = None;
-        self.last_rx_ms = 0;
+        self.clock_ms = 0;
         self.tx_fragmented = false;
         self.close_sent = false;
         self.pong_owed = false;
@@ -443,7 +440,7 @@ impl Session {
     pub fn begin_close(&mut self, now_ms: u32) {
         if !self.close_started {
             self.close_started = true;
-            self.close_started_ms = now_ms;
+            self.clock_ms = now_ms;
         }
     }
 
@@ -512,7 +509,7 @@ impl Session {
         };
         self.frames_start();
         self.state = if opened {
-            self.last_rx_ms = now_ms;
+            self.clock_ms = now_ms;
             State::Open
         } else {
             State::Closed
@@ -521,6 +518,13 @@ impl Session {
     }
 
     // ----- Receiving ---------------------------------------------------------------------
+
+    /// Bytes arrived: the idle clock starts over, unless another timer runs.
+    fn restart_idle_clock(&mut self, now_ms: u32) {
+        if !self.ping_sent && !self.close_started {
+            self.clock_ms = now_ms;
+        }
+    }
 
     /// The framing state, fresh, in the parser's place. (Out of line: one copy of the store.)
     #[inline(never)]
@@ -582,7 +586,7 @@ impl Session {
             return (input.len(), RxEvent::None);
         }
         if !input.is_empty() {
-            self.last_rx_ms = now_ms;
+            self.restart_idle_clock(now_ms);
         }
         let Stage::Frames(f) = &mut self.stage else {
             return (input.len(), RxEvent::None);
@@ -631,6 +635,9 @@ impl Session {
                 }
                 if op == OP_CLOSE {
                     self.begin_close(now_ms);
+                } else {
+                    // (A pong ends the pong timer: the idle clock runs again, from now.)
+                    self.restart_idle_clock(now_ms);
                 }
                 return (pos, control_event(op, self.close_received, payload));
             }
@@ -860,7 +867,7 @@ impl Session {
             Some((Timer::Ping, 0)) if !self.pending_ping => {
                 self.pending_ping = true;
                 self.ping_sent = true;
-                self.ping_sent_ms = now_ms;
+                self.clock_ms = now_ms;
                 None
             }
             _ => None,
@@ -878,17 +885,13 @@ impl Session {
     /// left; None when it is disabled or there is none.
     fn timer(&self, now_ms: u32) -> Option<(Timer, u32)> {
         let (timer, start, span) = if self.close_started {
-            (
-                Timer::Close,
-                self.close_started_ms,
-                self.cfg.close_timeout_ms,
-            )
+            (Timer::Close, self.clock_ms, self.cfg.close_timeout_ms)
         } else if self.state != State::Open {
             return None;
         } else if self.ping_sent {
-            (Timer::Pong, self.ping_sent_ms, self.cfg.pong_timeout_ms)
+            (Timer::Pong, self.clock_ms, self.cfg.pong_timeout_ms)
         } else {
-            (Timer::Ping, self.last_rx_ms, self.cfg.ping_interval_ms)
+            (Timer::Ping, self.clock_ms, self.cfg.ping_interval_ms)
         };
         (span != 0).then(|| (timer, span.saturating_sub(elapsed_ms(now_ms, start))))
     }

@@ -844,6 +844,15 @@ fn keepalive_ping_and_pong_timeout() {
     assert_eq!(s.next_timeout(1400), Some(800));
     assert_eq!(s.poll_timers(2200), None);
     control_frames(&mut s, 2200, &[]);
+    // Data meanwhile is no pong: the pong timer runs on.
+    let data = server_frame(true, 2, b"x");
+    assert_eq!(
+        s.read(&data, 2400).1,
+        RxEvent::MessageStart {
+            kind: MessageKind::Binary,
+            len: Some(1)
+        }
+    );
     assert_eq!(s.poll_timers(2499), None);
     assert_eq!(s.poll_timers(2500), Some(TimerEvent::PongTimeout));
 }
