@@ -211,4 +211,18 @@ impl ReqEnd {
         }
         on_trans_complete(h, self.on_complete, c, r, resp, CPU_BOOLEAN::from(ok));
     }
+
+    /// A transaction cut short by its connection's close, in legacy `HTTPcConn_Close`'s order:
+    /// `OnTransComplete(DEF_FAIL)`, then `OnErr`.
+    pub(crate) fn report_closed(
+        self,
+        h: &mut Held,
+        c: *mut HTTPc_CONN_OBJ,
+        r: *mut HTTPc_REQ_OBJ,
+        resp: *mut HTTPc_RESP_OBJ,
+        err: HTTPc_ERR,
+    ) {
+        on_trans_complete(h, self.on_complete, c, r, resp, DEF_FAIL);
+        on_trans_err(h, self.on_err, c, r, err);
+    }
 }

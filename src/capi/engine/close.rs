@@ -169,10 +169,9 @@ pub(crate) fn teardown(
         // Legacy `HTTPcConn_Close` on a pending request, in both modes: OnTransComplete(DEF_FAIL)
         // then OnErr (HTTPc_ERR_CONN_SOCK_CLOSED when the application closed).
         if let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) {
-            let hooks = r.end(req_err, true);
-            let (cp, rp) = (c.ptr(), ptr_or_null(req));
-            hooks::on_trans_complete(h, hooks.on_complete, cp, rp, ptr_or_null(resp), DEF_FAIL);
-            hooks::on_trans_err(h, hooks.on_err, cp, rp, req_err);
+            let (rp, resp) = (ptr_or_null(req), ptr_or_null(resp));
+            r.end(req_err, true)
+                .report_closed(h, c.ptr(), rp, resp, req_err);
         }
         if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
             w.used = false;
@@ -248,8 +247,6 @@ fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
             continue;
         }
         let resp = ptr_or_null(r.resp);
-        let hooks = r.end(err, true);
-        hooks::on_trans_complete(h, hooks.on_complete, c.ptr(), q.ptr(), resp, DEF_FAIL);
-        hooks::on_trans_err(h, hooks.on_err, c.ptr(), q.ptr(), err);
+        r.end(err, true).report_closed(h, c.ptr(), q.ptr(), resp, err);
     }
 }
