@@ -603,10 +603,11 @@ enum State {
 pub struct ResponseParser {
     expected_accept: [u8; 28],
     offered: OfferedProtocols,
-    max_line: usize,
-    max_head: usize,
+    // (16 bits each: the parser shares its room with the framing state, see `Session`.)
+    max_line: u16,
+    max_head: u16,
     /// Head bytes consumed so far.
-    consumed: usize,
+    consumed: u16,
     state: State,
     code: u16,
     seen_upgrade: bool,
@@ -619,7 +620,7 @@ impl ResponseParser {
     /// A parser for the response to a request whose key gives `expected_accept`
     /// ([`Key::expected_accept`]) and which offered `offered`. `max_line` bounds one line
     /// (status or header) without its CRLF, `max_head` bounds the whole head including every
-    /// CRLF; e.g. 1024 / 8192.
+    /// CRLF; e.g. 1024 / 8192 (larger values count as 65 535).
     pub fn new(
         expected_accept: [u8; 28],
         offered: OfferedProtocols,
@@ -629,8 +630,8 @@ impl ResponseParser {
         ResponseParser {
             expected_accept,
             offered,
-            max_line,
-            max_head,
+            max_line: u16::try_from(max_line).unwrap_or(u16::MAX),
+            max_head: u16::try_from(max_head).unwrap_or(u16::MAX),
             consumed: 0,
             state: State::Status,
             code: 0,
@@ -684,10 +685,9 @@ impl ResponseParser {
         };
         // A LF past this window would make the line or the head too long; deciding from the
         // window alone keeps the result independent of how the input was split.
-        let window = self
-            .max_line
+        let window = usize::from(self.max_line)
             .saturating_add(2)
-            .min(self.max_head.saturating_sub(self.consumed));
+            .min(usize::from(self.max_head.saturating_sub(self.consumed)));
         let error = |e| match e {
             // An obs-fold (RFC 9112 §5.2) is refused like any other malformed line.
             LineError::Malformed | LineError::ObsFold => malformed,
@@ -725,7 +725,9 @@ impl ResponseParser {
             }
             ParseEvent::Header { name, value }
         };
-        self.consumed = self.consumed.saturating_add(used);
+        self.consumed = self
+            .consumed
+            .saturating_add(u16::try_from(used).unwrap_or(u16::MAX));
         Ok((used, Some(event)))
     }
 

@@ -121,7 +121,7 @@ static const struct expect constants[] = {
     /* ---- object sizes, in pointer-sized words of library state ---- */
     C(HTTPc_CONN_OBJ_RESERVED_WORDS, 26),
     C(HTTPc_REQ_OBJ_RESERVED_WORDS, 33),
-    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 53),
+    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 52),
     C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 12),
 
     /* ---- 5.3 HTTPc_ERR: family masks ---- */
@@ -592,7 +592,7 @@ static const struct expect types[] = {
     /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
     W(HTTPc_CONN_OBJ, (1 + 26) * sizeof(void *)),
     W(HTTPc_REQ_OBJ, (1 + 33) * sizeof(void *)),
-    W(HTTPc_WEBSOCK_OBJ, (1 + 53) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_OBJ, (1 + 52) * sizeof(void *)),
     W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 12) * sizeof(void *)),
     W(HTTPc_FORM_FIELD_TYPE, 4),
     /* The form structs as legacy's http-c.h lays them out, P the pointer size: a C enum member

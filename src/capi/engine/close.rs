@@ -247,6 +247,7 @@ fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
             continue;
         }
         let resp = ptr_or_null(r.resp);
-        r.end(err, true).report_closed(h, c.ptr(), q.ptr(), resp, err);
+        r.end(err, true)
+            .report_closed(h, c.ptr(), q.ptr(), resp, err);
     }
 }
