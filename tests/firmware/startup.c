@@ -77,6 +77,12 @@ void Reset_Handler(void)
 #if defined(__ARM_FP)
     /* CPACR: full access to CP10/CP11 (the FPU) before any floating-point instruction. */
     *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+    /* FPCCR: no automatic FP context stacking (ASPEN and LSPEN clear). No handler here uses
+     * the FPU, so there is nothing to preserve; with it on, the first VFP instruction of the
+     * application (GCC copies 8-byte constants through d7) would make every later interrupt
+     * frame the 104-byte extended one instead of 32 bytes, and the stack figures would count
+     * an FP save area no handler needs. */
+    *(volatile uint32_t *)0xE000EF34u &= ~(3u << 30);
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
     sh_exit(main());
