@@ -42,7 +42,7 @@ fn mask_bytewise(key: [u8; 4], buf: &mut [u8]) {
 fn open_session() -> Session {
     let mut s = Session::new(Config::DEFAULT);
     let key = Key::from_random(*b"the sample nonce");
-    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+    s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
         .unwrap();
     let mut resp = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ".to_vec();
     resp.extend_from_slice(&key.expected_accept());

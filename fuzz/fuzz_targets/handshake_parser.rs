@@ -74,7 +74,7 @@ fn parser(l: &Limits) -> ResponseParser {
     for p in l.offered {
         offered.add_list(p);
     }
-    ResponseParser::new(Key::from_random(NONCE).expected_accept(), offered, l.max_line, l.max_head)
+    ResponseParser::new(Key::from_random(NONCE).accept_digest(), offered, l.max_line, l.max_head)
 }
 
 /// Feeds `input` in chunks; returns the events, how it ended and how many bytes the head took.

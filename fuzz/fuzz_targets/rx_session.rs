@@ -28,7 +28,7 @@ const NONCE: [u8; 16] = *b"httpc-ws fuzzing";
 fn open(cfg: Config) -> Session {
     let mut s = Session::new(cfg);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+    s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
         .expect("idle session");
     let mut resp = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ".to_vec();
     resp.extend_from_slice(&key.expected_accept());

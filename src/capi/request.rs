@@ -377,7 +377,7 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
     write_request(h, target, Line::Upgrade(&key), &mut req)?;
     // The SHA-1 here, beside the calls above and below rather than under them: the deepest
     // stack of the upgrade.
-    arm(h, up, key.expected_accept(), &req.offered)?;
+    arm(h, up, key.accept_digest(), &req.offered)?;
     let s = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // The transaction's deadline runs from here, blocking or not.
     s.upgrade_queued(up.req, up.resp, up.ws, req.len, port.now_ms());
@@ -392,12 +392,12 @@ fn new_key(port: &Port) -> Option<Key> {
 }
 
 /// Arms the request and the WebSocket (its session now expects a response carrying
-/// `expected_accept`) and resets the response object.
+/// `accept_digest`) and resets the response object.
 #[inline(never)]
 fn arm(
     h: &mut Held,
     up: &Upgrade,
-    expected_accept: [u8; 28],
+    accept_digest: [u8; 20],
     offered: &OfferedProtocols,
 ) -> Result<(), HTTPc_ERR> {
     let w = h
@@ -405,10 +405,7 @@ fn arm(
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let cfg = *w.session.config();
     w.session.reset(cfg);
-    if w.session
-        .begin_handshake(expected_accept, *offered)
-        .is_err()
-    {
+    if w.session.begin_handshake(accept_digest, *offered).is_err() {
         return Err(HTTPc_ERR_WEBSOCK_FAULT);
     }
     w.used = true;

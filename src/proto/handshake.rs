@@ -41,31 +41,42 @@ impl Key {
         &self.0
     }
 
-    /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.
+    /// SHA-1(key + GUID): the 20 bytes whose base64 `Sec-WebSocket-Accept` must be. The
+    /// parser keeps these rather than the 28 characters (8 bytes less in every session).
     #[inline(never)] // the SHA-1 state lives only here, not in the callers' frames
-    pub fn expected_accept(&self) -> [u8; 28] {
+    pub fn accept_digest(&self) -> [u8; 20] {
         let mut sha = Sha1::new();
         sha.update(&self.0);
         sha.update(GUID);
-        let digest = sha.digest();
-        let mut out = [0u8; 28];
-        // base64 of 20 bytes with padding is exactly 28 bytes.
-        base64::encode(&digest, &mut out);
-        out
+        sha.digest()
     }
+
+    /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.
+    pub fn expected_accept(&self) -> [u8; 28] {
+        accept_text(&self.accept_digest())
+    }
+}
+
+/// The `Sec-WebSocket-Accept` text of a digest ([`Key::accept_digest`]).
+fn accept_text(digest: &[u8; 20]) -> [u8; 28] {
+    let mut out = [0u8; 28];
+    // base64 of 20 bytes with padding is exactly 28 bytes.
+    base64::encode(digest, &mut out);
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
 // Byte helpers (the HTTP ones are shared with plain requests: `super::http`)
 // ---------------------------------------------------------------------------------------------
 
-/// 32-bit FNV-1a.
-fn fnv1a(data: &[u8]) -> u32 {
+/// 32-bit FNV-1a, folded to 16 bits (xor of the halves).
+fn fnv1a16(data: &[u8]) -> u16 {
     let mut h = 0x811c_9dc5_u32;
     for &b in data {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
-    h
+    // `h >> 16 ^ h` keeps the low 16 bits of each half mixed; the cast takes them.
+    ((h >> 16) ^ h) as u16
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -73,18 +84,19 @@ fn fnv1a(data: &[u8]) -> u32 {
 // ---------------------------------------------------------------------------------------------
 
 /// Maximum number of distinct subprotocol tokens remembered exactly.
-const MAX_OFFERED: usize = 8;
+const MAX_OFFERED: usize = 4;
 
 /// Subprotocols offered in the request (from caller `Sec-WebSocket-Protocol` headers),
 /// remembered without borrowing so the session can keep them for the whole handshake.
 ///
-/// Stores a 32-bit FNV-1a hash of each OWS-trimmed token (compared case-sensitively, as
-/// RFC 6455 §4.1 requires), up to 8 distinct tokens; beyond that an overflow flag is set and
-/// [`contains`](Self::contains) accepts any token. A hash collision can make an unoffered
-/// token look offered; that only weakens a server-misbehaviour check, never memory safety.
+/// Stores a 16-bit hash (FNV-1a, folded) of each OWS-trimmed token (compared case-sensitively,
+/// as RFC 6455 §4.1 requires), up to 4 distinct tokens; beyond that an overflow flag is set and
+/// [`contains`](Self::contains) accepts any token. (Small: it lives in every session during the
+/// handshake.) A hash collision (at most 4 in 65 536 for an unoffered token) can make it look
+/// offered; that only weakens a server-misbehaviour check, never memory safety.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OfferedProtocols {
-    hashes: [u32; MAX_OFFERED],
+    hashes: [u16; MAX_OFFERED],
     count: u8,
     overflow: bool,
 }
@@ -108,7 +120,7 @@ impl OfferedProtocols {
             }
             match self.hashes.get_mut(usize::from(self.count)) {
                 Some(slot) => {
-                    *slot = fnv1a(token);
+                    *slot = fnv1a16(token);
                     self.count = self.count.saturating_add(1);
                 }
                 None => self.overflow = true,
@@ -132,7 +144,7 @@ impl OfferedProtocols {
     }
 
     fn stored_contains(&self, token: &[u8]) -> bool {
-        let h = fnv1a(token);
+        let h = fnv1a16(token);
         self.hashes
             .get(..usize::from(self.count))
             .unwrap_or_default()
@@ -600,45 +612,47 @@ enum State {
 /// Feed it the unconsumed bytes each time; it consumes at most one line per call. The events
 /// and the error (if any) depend only on the byte stream, not on how it was split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// (Kept small, 40 bytes: it shares its room with the framing state, see `Session`; hence the
+// digest rather than its text, 16-bit limits and one byte of `SEEN_*` bits.)
 pub struct ResponseParser {
-    expected_accept: [u8; 28],
+    /// SHA-1 of the key and GUID ([`Key::accept_digest`]).
+    accept_digest: [u8; 20],
     offered: OfferedProtocols,
-    // (16 bits each: the parser shares its room with the framing state, see `Session`.)
     max_line: u16,
     max_head: u16,
     /// Head bytes consumed so far.
     consumed: u16,
     state: State,
     code: u16,
-    seen_upgrade: bool,
-    seen_connection: bool,
-    seen_accept: bool,
-    seen_protocol: bool,
+    /// The headers a 101 must carry (and may carry once) that came: `SEEN_*` bits.
+    seen: u8,
 }
 
+const SEEN_UPGRADE: u8 = 1;
+const SEEN_CONNECTION: u8 = 2;
+const SEEN_ACCEPT: u8 = 4;
+const SEEN_PROTOCOL: u8 = 8;
+
 impl ResponseParser {
-    /// A parser for the response to a request whose key gives `expected_accept`
-    /// ([`Key::expected_accept`]) and which offered `offered`. `max_line` bounds one line
+    /// A parser for the response to a request whose key gives `accept_digest`
+    /// ([`Key::accept_digest`]) and which offered `offered`. `max_line` bounds one line
     /// (status or header) without its CRLF, `max_head` bounds the whole head including every
     /// CRLF; e.g. 1024 / 8192 (larger values count as 65 535).
     pub fn new(
-        expected_accept: [u8; 28],
+        accept_digest: [u8; 20],
         offered: OfferedProtocols,
         max_line: usize,
         max_head: usize,
     ) -> Self {
         ResponseParser {
-            expected_accept,
+            accept_digest,
             offered,
             max_line: u16::try_from(max_line).unwrap_or(u16::MAX),
             max_head: u16::try_from(max_head).unwrap_or(u16::MAX),
             consumed: 0,
             state: State::Status,
             code: 0,
-            seen_upgrade: false,
-            seen_connection: false,
-            seen_accept: false,
-            seen_protocol: false,
+            seen: 0,
         }
     }
 
@@ -706,13 +720,13 @@ impl ResponseParser {
             ParseEvent::Status { code, reason }
         } else if line.is_empty() {
             if self.code == 101 {
-                if !self.seen_upgrade {
+                if self.seen & SEEN_UPGRADE == 0 {
                     return Err(HandshakeError::UpgradeMissing);
                 }
-                if !self.seen_connection {
+                if self.seen & SEEN_CONNECTION == 0 {
                     return Err(HandshakeError::ConnectionMissing);
                 }
-                if !self.seen_accept {
+                if self.seen & SEEN_ACCEPT == 0 {
                     return Err(HandshakeError::AcceptMissing);
                 }
             }
@@ -733,17 +747,18 @@ impl ResponseParser {
 
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
-        match known_header(name) {
-            HDR_UPGRADE => self.seen_upgrade |= list_contains_ci(value, TOKEN_WEBSOCKET),
-            HDR_CONNECTION => self.seen_connection |= list_contains_ci(value, TOKEN_UPGRADE),
+        let (bit, ok) = match known_header(name) {
+            HDR_UPGRADE => (SEEN_UPGRADE, list_contains_ci(value, TOKEN_WEBSOCKET)),
+            HDR_CONNECTION => (SEEN_CONNECTION, list_contains_ci(value, TOKEN_UPGRADE)),
             HDR_ACCEPT => {
+                let expected = accept_text(&self.accept_digest);
                 // Compared by hand: a slice `==` would link `memcmp` for this one use.
-                let same = value.len() == self.expected_accept.len()
-                    && value.iter().zip(&self.expected_accept).all(|(a, b)| a == b);
-                if self.seen_accept || !same {
+                let same = value.len() == expected.len()
+                    && value.iter().zip(&expected).all(|(a, b)| a == b);
+                if self.seen & SEEN_ACCEPT != 0 || !same {
                     return Err(HandshakeError::AcceptMismatch);
                 }
-                self.seen_accept = true;
+                (SEEN_ACCEPT, true)
             }
             HDR_EXTENSIONS if !value.is_empty() => {
                 return Err(HandshakeError::ExtensionNotOffered);
@@ -751,15 +766,19 @@ impl ResponseParser {
             HDR_PROTOCOL => {
                 let mut rest = value;
                 let selected = list_next(&mut rest);
-                let ok = !self.seen_protocol
+                let ok = self.seen & SEEN_PROTOCOL == 0
                     && list_next(&mut rest).is_none()
                     && selected.is_some_and(|t| self.offered.contains(t));
                 if !ok {
                     return Err(HandshakeError::ProtocolNotOffered);
                 }
-                self.seen_protocol = true;
+                (SEEN_PROTOCOL, true)
             }
-            _ => {}
+            _ => (0, false),
+        };
+        // Upgrade and Connection may repeat: one carrying the token is enough.
+        if ok {
+            self.seen |= bit;
         }
         Ok(())
     }
@@ -820,10 +839,13 @@ mod tests {
     fn offered_protocols_dedup_and_overflow() {
         let mut o = OfferedProtocols::new();
         for _ in 0..20 {
-            o.add_list(b"a,b,c,d,e,f,g,h");
+            o.add_list(b"a,b,c,d");
         }
-        assert!(!o.contains(b"z"), "8 distinct tokens fit exactly");
-        o.add_list(b"i");
+        assert!(!o.contains(b"z"), "4 distinct tokens fit exactly");
+        assert!(["a", "b", "c", "d"]
+            .iter()
+            .all(|t| o.contains(t.as_bytes())));
+        o.add_list(b"e");
         assert!(o.contains(b"z"), "overflow accepts any token");
         assert!(!o.contains(b""));
         assert!(!o.is_empty());
@@ -1202,7 +1224,7 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
     fn parser(offered: &[u8]) -> ResponseParser {
         let mut o = OfferedProtocols::new();
         o.add_list(offered);
-        ResponseParser::new(sample_key().expected_accept(), o, 1024, 8192)
+        ResponseParser::new(sample_key().accept_digest(), o, 1024, 8192)
     }
 
     /// Feeds `chunks` in order through an accumulating buffer, as a real caller would.
@@ -1585,7 +1607,7 @@ Sec-WebSocket-Protocol: x, y\r\n\
         input.extend_from_slice(b"\r\n\r\n");
         let small = |max_line| {
             ResponseParser::new(
-                sample_key().expected_accept(),
+                sample_key().accept_digest(),
                 OfferedProtocols::new(),
                 max_line,
                 8192,
@@ -1620,7 +1642,7 @@ Sec-WebSocket-Protocol: x, y\r\n\
         let input = resp_101(&refs);
         let with_head = |max_head| {
             ResponseParser::new(
-                sample_key().expected_accept(),
+                sample_key().accept_digest(),
                 OfferedProtocols::new(),
                 1024,
                 max_head,
@@ -1670,7 +1692,7 @@ Sec-WebSocket-Protocol: x, y\r\n\
         let mut resp = b"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Accept: ".to_vec();
         resp.extend_from_slice(&key.expected_accept());
         resp.extend_from_slice(b"\r\n\r\n");
-        let p = ResponseParser::new(key.expected_accept(), OfferedProtocols::new(), 1024, 8192);
+        let p = ResponseParser::new(key.accept_digest(), OfferedProtocols::new(), 1024, 8192);
         let (events, err, _) = run_all_ways(p, &resp);
         assert_eq!(err, None);
         assert_eq!(events.last(), Some(&Ev::Done(101)));
@@ -1718,7 +1740,7 @@ Sec-WebSocket-Protocol: x, y\r\n\
             cut in 0usize..200) {
             let mut input = b"HTTP/1.1 101 OK\r\n".to_vec();
             input.extend_from_slice(&data);
-            let p = ResponseParser::new(sample_key().expected_accept(), OfferedProtocols::new(), 16, 64);
+            let p = ResponseParser::new(sample_key().accept_digest(), OfferedProtocols::new(), 16, 64);
             let whole = run(p, &input);
             let cut = cut.min(input.len());
             let (a, b) = input.split_at(cut);

@@ -467,20 +467,20 @@ impl Session {
 
     // ----- Opening handshake -------------------------------------------------------------
 
-    /// The upgrade request carrying a key whose accept value is `expected_accept`
-    /// ([`super::handshake::Key::expected_accept`]; the caller computes it, so the SHA-1 state sits in its frame
+    /// The upgrade request carrying a key whose accept digest is `accept_digest`
+    /// ([`super::handshake::Key::accept_digest`]; the caller computes it, so the SHA-1 state sits in its frame
     /// and not on top of this one) and offering `offered` has been written: read the response
     /// next.
     pub fn begin_handshake(
         &mut self,
-        expected_accept: [u8; 28],
+        accept_digest: [u8; 20],
         offered: OfferedProtocols,
     ) -> Result<(), SendError> {
         if self.state != State::Idle {
             return Err(SendError::AlreadyStarted);
         }
         self.stage = Stage::Handshake(ResponseParser::new(
-            expected_accept,
+            accept_digest,
             offered,
             usize::from(self.cfg.max_handshake_line),
             usize::from(self.cfg.max_handshake_head),

@@ -47,7 +47,7 @@ fn response_for(key: &Key) -> Vec<u8> {
 fn open_session(cfg: Config) -> Session {
     let mut s = Session::new(cfg);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+    s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
         .unwrap();
     let resp = response_for(&key);
     let mut rest: &[u8] = &resp;
@@ -193,7 +193,7 @@ fn second_handshake_is_refused() {
     let mut s = open_session(Config::DEFAULT);
     let key = Key::from_random(NONCE);
     assert_eq!(
-        s.begin_handshake(key.expected_accept(), OfferedProtocols::new()),
+        s.begin_handshake(key.accept_digest(), OfferedProtocols::new()),
         Err(SendError::AlreadyStarted)
     );
 }
@@ -218,7 +218,7 @@ fn nothing_can_be_sent_before_open() {
 fn frames_in_the_same_read_as_the_response_are_kept() {
     let mut s = Session::new(Config::DEFAULT);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+    s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
         .unwrap();
     let mut input = response_for(&key);
     let head_len = input.len();
@@ -247,7 +247,7 @@ fn frames_in_the_same_read_as_the_response_are_kept() {
 fn refused_or_broken_handshake_closes() {
     let mut s = Session::new(Config::DEFAULT);
     let key = Key::from_random(NONCE);
-    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+    s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
         .unwrap();
     let resp = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
     let mut rest: &[u8] = resp;
@@ -262,7 +262,7 @@ fn refused_or_broken_handshake_closes() {
     assert_eq!(s.state(), State::Closed);
 
     let mut s = Session::new(Config::DEFAULT);
-    s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+    s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
         .unwrap();
     let bad = b"HTTP/1.1 101 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n";
     let mut rest: &[u8] = bad;
@@ -989,7 +989,7 @@ fn reset_equals_new() {
     let mut fresh = Session::new(cfg);
     for s in [&mut s, &mut fresh] {
         let key = Key::from_random(NONCE);
-        s.begin_handshake(key.expected_accept(), OfferedProtocols::new())
+        s.begin_handshake(key.accept_digest(), OfferedProtocols::new())
             .unwrap();
         let resp = response_for(&key);
         let mut rest: &[u8] = &resp;

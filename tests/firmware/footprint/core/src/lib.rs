@@ -26,7 +26,7 @@ pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, no
         return 1;
     };
     acc = acc.wrapping_add(req_len as u32);
-    if session.begin_handshake(key.expected_accept(), offered).is_err() {
+    if session.begin_handshake(key.accept_digest(), offered).is_err() {
         return 3;
     }
     let end = (rx_len as usize).min(io.len());
