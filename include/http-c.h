@@ -258,7 +258,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
  */
-#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 42
+#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 39
 
 /**
  * Words of library state in a WebSocket message object.
@@ -1143,7 +1143,8 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
 /**
  * httpc-ws (new): largest message accepted, bytes (`CPU_INT32U *`); a larger one is refused
  * with close code 1009. Also bounds the buffer handed back by `OnMsgRxInit` for a fragmented
- * message. Default 2^32-1.
+ * message. Default 2^32-1, which counts as not set for that buffer (each fragment is then
+ * written at offset 0, as legacy).
  */
 #define HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX 36
 

@@ -150,25 +150,28 @@ fn large_fragments_follow_the_buffer_bounds() {
     drop(o);
     check_port().unwrap();
 
-    // Without it: each fragment at offset 0, bounded by its own length (as legacy).
-    world(|w| w.rx_snaps.borrow_mut().clear());
-    let (a, b) = (pattern(1500, 5), pattern(1000, 6));
-    let o = Objs::new(0, 512, 1500, b"frag.test");
-    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 1500));
-    let srv = [
-        frame(false, OP_BIN, &a),
-        frame(true, OP_CONT, &b),
-        close_frame(1000, b""),
-    ]
-    .concat();
-    let sock = open_ws(&o, "frag.test", &srv, 0);
-    sock.push(Gate::ClientClose, Item::Eof);
-    let s = finish(&o);
-    assert!(s.errs.is_empty(), "{:?}", s.errs);
-    let want = [&b[..], &a[1000..]].concat();
-    same(&world(|w| w.rx_snaps.borrow().clone()), &[want]);
-    drop(o);
-    check_port().unwrap();
+    // Without it, or set to 2^32-1 (the default: no buffer is that large): each fragment at
+    // offset 0, bounded by its own length (as legacy).
+    for max in [0, u32::MAX] {
+        world(|w| w.rx_snaps.borrow_mut().clear());
+        let (a, b) = (pattern(1500, 5), pattern(1000, 6));
+        let o = Objs::new(0, 512, 1500, b"frag.test");
+        world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 1500));
+        let srv = [
+            frame(false, OP_BIN, &a),
+            frame(true, OP_CONT, &b),
+            close_frame(1000, b""),
+        ]
+        .concat();
+        let sock = open_ws(&o, "frag.test", &srv, max);
+        sock.push(Gate::ClientClose, Item::Eof);
+        let s = finish(&o);
+        assert!(s.errs.is_empty(), "{max}: {:?}", s.errs);
+        let want = [&b[..], &a[1000..]].concat();
+        same(&world(|w| w.rx_snaps.borrow().clone()), &[want]);
+        drop(o);
+        check_port().unwrap();
+    }
 }
 
 #[test]

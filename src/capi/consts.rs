@@ -126,7 +126,8 @@ pub const HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA: HTTPc_PARAM_TYPE = 34;
 pub const HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE: HTTPc_PARAM_TYPE = 35;
 /// httpc-ws (new): largest message accepted, bytes (`CPU_INT32U *`); a larger one is refused
 /// with close code 1009. Also bounds the buffer handed back by `OnMsgRxInit` for a fragmented
-/// message. Default 2^32-1.
+/// message. Default 2^32-1, which counts as not set for that buffer (each fragment is then
+/// written at offset 0, as legacy).
 pub const HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX: HTTPc_PARAM_TYPE = 36;
 /// httpc-ws (new): send a keep-alive ping after this many ms without receiving (`CPU_INT32U *`;
 /// 0, the default: never).

@@ -15,7 +15,7 @@ pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 26;
 /// Words of library state in a request object.
 pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 33;
 /// Words of library state in a WebSocket object (it holds the protocol session).
-pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 42;
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 39;
 /// Words of library state in a WebSocket message object.
 pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 12;
 

@@ -11,7 +11,7 @@ use super::handle::{Conn, Req, Resp, Ws};
 use super::hooks;
 use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
-use super::state::{Phase, ReqState, WsState};
+use super::state::{Code8, Phase, ReqState, WsState};
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
 
@@ -411,9 +411,8 @@ fn arm(
     w.used = true;
     w.open_notified = false;
     w.close_notified = false;
-    w.err = HTTPc_ERR_NONE;
+    w.err = Code8::new(HTTPc_ERR_NONE);
     w.head = None;
-    w.tail = None;
     w.cur = None;
     w.finishing = None;
     w.frame_left = 0;

@@ -401,9 +401,9 @@ pub(crate) struct WsState {
     /// The engine is in this WebSocket's turn: a message a hook queues now is produced before
     /// the turn ends, so the engine needs no wake for it.
     pub in_turn: bool,
-    /// The application set `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX`: its buffer-mode buffers
-    /// hold that much, so fragments may be appended.
-    pub rx_len_max_set: bool,
+    /// The error that ended the WebSocket, the first `OnErr` reported (for OnClose
+    /// bookkeeping; `HTTPc_ERR_NONE` while none was).
+    pub err: Code8,
     pub masker: Masker,
     pub session: Session,
     pub on_open: HTTPc_WEBSOCK_ON_OPEN,
@@ -415,7 +415,6 @@ pub(crate) struct WsState {
     pub on_rx_complete: HTTPc_WEBSOCK_ON_RX_COMPLETE,
     /// Messages waiting, in order.
     pub head: Option<Msg>,
-    pub tail: Option<Msg>,
     /// The data message whose frames are going out.
     pub cur: Option<Msg>,
     /// The first of the messages whose last bytes sit in the send region (a chain through
@@ -428,8 +427,6 @@ pub(crate) struct WsState {
     /// The message being received, in buffer mode: the application's buffer (NULL: streaming
     /// through `OnMsgRxData`).
     pub rx_buf: AppBuf,
-    /// The error that ended the WebSocket (for OnClose bookkeeping).
-    pub err: HTTPc_ERR,
 }
 
 /// Message state, in `HTTPc_WEBSOCK_MSG_OBJ::Reserved`.
@@ -613,7 +610,7 @@ clear! {
         tx_stall_ms: TX_STALL_TIMEOUT_MS_DFLT,
         session: Session::new(Config::DEFAULT),
         masker: Masker::new([0; 4]),
-        err: HTTPc_ERR_NONE,
+        err: Code8::new(HTTPc_ERR_NONE),
     }
 }
 

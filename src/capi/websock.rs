@@ -95,7 +95,6 @@ fn ws_set_param(h: &mut Held, ws: Ws, type_: HTTPc_PARAM_TYPE, p: Param) -> Resu
         HTTPc_PARAM_TYPE_WEBSOCK_ON_MSG_RX_COMPLETE => w.on_rx_complete = p.callback(),
         HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX => {
             w.session.config_mut().max_message_len = p.get();
-            w.rx_len_max_set = true;
         }
         HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => {
             w.session.config_mut().ping_interval_ms = p.get()
@@ -452,11 +451,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.data = tx.data;
     ms.conn = Some(c);
     ms.next = None;
-    // Append to the queue.
-    let tail = ws.tail.replace(m);
-    if tail.is_none() {
-        ws.head = Some(m);
-    }
+    let head = ws.head;
     ws.tx_stalled = false;
     if tx.msg_type == HTTPc_WEBSOCK_MSG_TYPE_CLOSE {
         // The close is decided now: its timeout runs even if the frame cannot leave yet.
@@ -464,8 +459,26 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
             ws.session.begin_close(port.now_ms());
         }
     }
-    if let Some(t) = tail.and_then(|t| h.msg(t)) {
-        t.next = Some(m);
+    // Append to the queue, after its last message (found by walking: no tail pointer is kept,
+    // a queue holds the few messages in flight).
+    let mut last = None;
+    let mut p = head;
+    while let Some(next) = p.and_then(|x| h.msg(x)).map(|ms| ms.next) {
+        last = p;
+        p = next;
+    }
+    // (A walk stops at an object that is no longer a valid message: appending there cuts it off.)
+    match last {
+        Some(t) => {
+            if let Some(t) = h.msg(t) {
+                t.next = Some(m);
+            }
+        }
+        None => {
+            if let Some(ws) = h.state::<_, WsState>(w) {
+                ws.head = Some(m);
+            }
+        }
     }
     // A blocking call beside an engine task sends what it can itself (the engine is asleep: we
     // hold the lock) and wakes the engine only when something is left for it: the common case

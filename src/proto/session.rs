@@ -35,22 +35,21 @@ pub struct Config {
     pub pong_timeout_ms: u32,
     /// After our Close went out, drop the transport if it is still up this much later (0: never).
     pub close_timeout_ms: u32,
-    /// Longest line of the handshake response.
-    pub max_handshake_line: u16,
-    /// Longest handshake response head.
-    pub max_handshake_head: u16,
 }
+
+/// Longest line of the handshake response, without its CRLF.
+pub const HANDSHAKE_MAX_LINE: usize = 1024;
+/// Longest handshake response head, every CRLF included.
+pub const HANDSHAKE_MAX_HEAD: usize = 8192;
 
 impl Config {
     /// Defaults: messages up to 2^32-1 bytes (the legacy limit), no keep-alive, a 5 s close
-    /// timeout, 1 KiB response lines and an 8 KiB response head.
+    /// timeout.
     pub const DEFAULT: Config = Config {
         max_message_len: u32::MAX,
         ping_interval_ms: 0,
         pong_timeout_ms: 0,
         close_timeout_ms: 5000,
-        max_handshake_line: 1024,
-        max_handshake_head: 8192,
     };
 }
 
@@ -482,8 +481,8 @@ impl Session {
         self.stage = Stage::Handshake(ResponseParser::new(
             accept_digest,
             offered,
-            usize::from(self.cfg.max_handshake_line),
-            usize::from(self.cfg.max_handshake_head),
+            HANDSHAKE_MAX_LINE,
+            HANDSHAKE_MAX_HEAD,
         ));
         self.state = State::Handshaking;
         Ok(())

@@ -17,8 +17,8 @@ use crate::proto::close;
 /// Reports a WebSocket error through `OnErr`.
 pub(super) fn ws_error(h: &mut Held, c: Conn, err: HTTPc_ERR) {
     let on_err = h.ws_of(c).and_then(|ws| {
-        if ws.err == HTTPc_ERR_NONE {
-            ws.err = err;
+        if ws.err.get() == HTTPc_ERR_NONE {
+            ws.err = Code8::new(err);
         }
         ws.on_err
     });
@@ -32,7 +32,7 @@ pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_E
     let ending = h.ws_of(c).and_then(|ws| {
         let s = &ws.session;
         (s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some())
-            .then_some(ws.err)
+            .then_some(ws.err.get())
     });
     // The connection's OnClose status, as legacy reports it once the WebSocket is open: SERVER
     // (with no error) only when the server closed TCP; NONE otherwise, the error telling a

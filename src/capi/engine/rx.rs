@@ -76,10 +76,12 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             Act::Start(kind, len) => {
                 let msg_type = msg_type(kind);
                 // Buffer mode may write: a single frame's length; for a fragmented message the
-                // limit the application set, else each fragment at offset 0 (as legacy).
+                // limit the application set, else each fragment at offset 0 (as legacy). (Set
+                // to 2^32-1, the default, it counts as not set: no buffer is that large.)
+                let max = ws.session.config().max_message_len;
                 let bound = match len {
                     Some(l) => RxBound::Len(l),
-                    None if ws.rx_len_max_set => RxBound::Len(ws.session.config().max_message_len),
+                    None if max != u32::MAX => RxBound::Len(max),
                     None => RxBound::PerFragment,
                 };
                 ws.rx_buf = AppBuf::NONE;

@@ -380,14 +380,11 @@ pub(super) fn dequeue(h: &mut Held, w: Ws, m: Msg) {
     while let Some(x) = p {
         let Some(next) = h.msg(x).map(|ms| ms.next) else {
             // Nothing after `x` is reachable any more.
-            relink(h, w, prev, None, true);
+            relink(h, w, prev, None);
             return;
         };
         if x == m {
-            let was_tail = h
-                .state::<_, WsState>(w)
-                .is_some_and(|ws| ws.tail == Some(m));
-            relink(h, w, prev, next, was_tail);
+            relink(h, w, prev, next);
             if let Some(ms) = h.msg(m) {
                 ms.next = None;
             }
@@ -398,17 +395,18 @@ pub(super) fn dequeue(h: &mut Held, w: Ws, m: Msg) {
     }
 }
 
-/// Makes `to` follow `prev` (or head the queue), and `prev` the tail when `tail`.
-fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>, tail: bool) {
-    if let Some(pv) = prev.and_then(|pv| h.msg(pv)) {
-        pv.next = to;
-    }
-    if let Some(ws) = h.state::<_, WsState>(w) {
-        if prev.is_none() {
-            ws.head = to;
+/// Makes `to` follow `prev` (or head the queue).
+fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>) {
+    match prev {
+        Some(pv) => {
+            if let Some(pv) = h.msg(pv) {
+                pv.next = to;
+            }
         }
-        if tail {
-            ws.tail = prev;
+        None => {
+            if let Some(ws) = h.state::<_, WsState>(w) {
+                ws.head = to;
+            }
         }
     }
 }
