@@ -248,12 +248,12 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a connection object.
  */
-#define HTTPc_CONN_OBJ_RESERVED_WORDS 26
+#define HTTPc_CONN_OBJ_RESERVED_WORDS 25
 
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 33
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 31
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).

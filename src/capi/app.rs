@@ -202,8 +202,10 @@ pub(crate) unsafe fn out_bytes<'a>(ptr: *mut CPU_CHAR, len: u16) -> Option<&'a m
 }
 
 /// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
+/// (Packed to 2-byte alignment: two tables side by side take 12 bytes of a request object,
+/// not 16. Fields are only ever read by value.)
 #[derive(Clone, Copy)]
-#[repr(C)]
+#[repr(C, packed(2))]
 pub(crate) struct AppTable<T> {
     ptr: *const T,
     n: u16,

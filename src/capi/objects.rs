@@ -11,9 +11,9 @@ use super::consts::*;
 use super::types::*;
 
 /// Words of library state in a connection object.
-pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 26;
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 25;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 33;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 31;
 /// Words of library state in a WebSocket object (it holds the protocol session).
 pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 39;
 /// Words of library state in a WebSocket message object.

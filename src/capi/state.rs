@@ -103,12 +103,12 @@ pub(crate) struct ConnState {
     pub port: u16,
     pub connect_timeout_ms: u16,
     pub inactivity_s: u16,
-    /// When the connect, or the upgrade transaction, started: their deadlines run from here.
-    pub started_ms: u32,
-    /// `HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`: the upgrade transaction's deadline.
+    /// When the connect, or the transaction, started: their deadlines run from here. Once the
+    /// WebSocket is open (neither runs then), the last time its send path moved a byte or had
+    /// nothing to send: the send-stall deadline's start.
+    pub clock_ms: u32,
+    /// `HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`: the transaction's deadline.
     pub trans_timeout_ms: u32,
-    /// Last time the send path moved a byte or had nothing to send (the stall deadline's start).
-    pub tx_progress_ms: u32,
     /// Body bytes of a refused upgrade's response still to skip.
     pub body_left: u32,
     /// The application's buffer (`HTTPc_ConnOpen`) and its cursors.
@@ -188,7 +188,7 @@ impl ConnState {
         self.ws = Some(ws);
         self.buf.rx_clear();
         self.buf.tx_queue_whole(len);
-        self.started_ms = now;
+        self.clock_ms = now;
         self.phase = Phase::UpgradeTx;
     }
 
@@ -200,7 +200,7 @@ impl ConnState {
         self.ws = None;
         self.buf.rx_clear();
         self.buf.tx_queue_whole(len);
-        self.started_ms = now;
+        self.clock_ms = now;
         self.phase = Phase::ReqTx;
     }
 
@@ -228,7 +228,7 @@ impl ConnState {
     /// The time left before the transaction's deadline (`HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`
     /// from its start), None once it passed.
     pub(crate) fn trans_left(&self, now: u32) -> Option<u32> {
-        let elapsed = crate::proto::session::elapsed_ms(now, self.started_ms);
+        let elapsed = crate::proto::session::elapsed_ms(now, self.clock_ms);
         self.trans_timeout_ms
             .checked_sub(elapsed)
             .filter(|&l| l > 0)

@@ -18,7 +18,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    s.started_ms = now;
+    s.clock_ms = now;
     let secure_cfg = HTTPc_PORT_SECURE_CFG {
         CommonNamePtr: if s.secure_cn.is_null() {
             s.host.ptr()
@@ -65,7 +65,7 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    let elapsed = elapsed_ms(now, s.started_ms);
+    let elapsed = elapsed_ms(now, s.clock_ms);
     let timeout = u32::from(s.connect_timeout_ms);
     match port.connect_poll(s.handle) {
         Io::Done(_) => {

@@ -4,7 +4,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::{Io, Port};
-use super::super::state::{rx_err, tx_err};
+use super::super::state::{rx_err, tx_err, Phase};
 
 /// Sends what waits in the send region. Ok(true) when bytes moved (the send-stall clock
 /// restarts at `now`).
@@ -17,7 +17,11 @@ pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool
         match port.send(s.handle, s.buf.tx_pending()) {
             Io::Done(n) => {
                 s.buf.tx_advance(n);
-                s.tx_progress_ms = now;
+                // The send-stall clock (an open WebSocket's; a transaction's deadline runs
+                // from its start).
+                if s.phase == Phase::WebSock {
+                    s.clock_ms = now;
+                }
                 moved = true;
             }
             Io::WouldBlock => return Ok(moved),

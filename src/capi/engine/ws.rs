@@ -37,7 +37,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
     if let Some(s) = h.conn(c) {
         if s.buf.tx_is_empty() {
-            s.tx_progress_ms = now;
+            s.clock_ms = now;
         }
     }
     let mut busy = true;
@@ -100,7 +100,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     let tx_blocked = !s.buf.tx_is_empty();
     if tx_blocked && ws.tx_stall_ms != 0 {
         // Bytes wait and the socket took none for this long: the server stopped reading.
-        let stalled = elapsed_ms(now, s.tx_progress_ms);
+        let stalled = elapsed_ms(now, s.clock_ms);
         if stalled >= ws.tx_stall_ms {
             let err = HTTPc_ERR_CONN_SOCK_TX;
             ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, true);

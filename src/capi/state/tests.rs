@@ -49,7 +49,7 @@ fn clear_writes_every_cleared_value_over_garbage() {
     assert!(c.buf.len() == 0 && c.buf.rx_data().is_empty() && c.buf.tx_is_empty());
     assert_eq!(c.err.get(), HTTPc_ERR_NONE);
     assert_eq!(c.close_status.get(), HTTPc_CONN_CLOSE_STATUS_NONE);
-    assert_eq!((c.started_ms, c.body_left), (0, 0));
+    assert_eq!((c.clock_ms, c.body_left), (0, 0));
     assert!(c.handle.is_null() && c.host.is_null() && c.secure_cn.is_null());
     assert!(c.trust.is_none() && c.on_connect.is_none() && c.on_close.is_none());
     assert!(c.next.is_none() && c.req.is_none());

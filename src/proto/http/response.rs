@@ -196,11 +196,12 @@ pub(crate) const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0c
 /// parser, made once the next request is sent. After a 101 the bytes that follow belong to
 /// another protocol: they are not for this parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// (16-bit limits: the parser lives in every request object.)
 pub struct ResponseParser {
-    max_line: usize,
-    max_head: usize,
+    max_line: u16,
+    max_head: u16,
     /// Head bytes consumed so far (every interim head included), then trailer bytes.
-    used: usize,
+    used: u16,
     /// Body or chunk bytes left.
     remaining: u32,
     /// The `Content-Length` value, valid with `F_LENGTH`.
@@ -213,12 +214,15 @@ pub struct ResponseParser {
 impl ResponseParser {
     /// A parser for the response to one request. `max_line` bounds one line without its CRLF,
     /// `max_head` the whole head including every CRLF (interim heads included; the trailer
-    /// section gets its own `max_head`); e.g. 1024 / 8192. `head_request`: the request was
-    /// HEAD, so the response has no body whatever its headers say.
+    /// section gets its own `max_head`); e.g. 1024 / 8192 (larger values count as 65 535).
+    /// `head_request`: the request was HEAD, so the response has no body whatever its headers
+    /// say.
     pub const fn new(max_line: usize, max_head: usize, head_request: bool) -> Self {
+        // (`min` then the cast: `try_from` is not const.)
+        const MAX: usize = u16::MAX as usize;
         ResponseParser {
-            max_line,
-            max_head,
+            max_line: if max_line > MAX { MAX } else { max_line } as u16,
+            max_head: if max_head > MAX { MAX } else { max_head } as u16,
             used: 0,
             remaining: 0,
             length: 0,
@@ -231,7 +235,7 @@ impl ResponseParser {
     /// `max_line`, for the tests' buffer check.
     #[cfg(test)]
     pub(super) fn max_line(&self) -> usize {
-        self.max_line
+        usize::from(self.max_line)
     }
 
     /// True once [`Event::End`] has been returned.
@@ -327,12 +331,12 @@ impl ResponseParser {
         if field_line && matches!(input, [b' ' | b'\t', ..]) {
             return Err(Error::ObsFold);
         }
-        let line_window = self.max_line.saturating_add(2);
+        let line_window = usize::from(self.max_line) + 2;
         // Chunk-size lines have no budget but the line's; head and trailer lines share theirs.
         let window = if matches!(state, State::ChunkSize) {
             line_window
         } else {
-            line_window.min(self.max_head.saturating_sub(self.used))
+            line_window.min(usize::from(self.max_head.saturating_sub(self.used)))
         };
         let error = |e| match e {
             LineError::TooLong if window < line_window => Error::HeadTooLarge,
@@ -359,7 +363,8 @@ impl ResponseParser {
             };
             return Ok((used, None));
         }
-        self.used = self.used.saturating_add(used);
+        // (`used` is within the window, itself within `max_head`: no saturation.)
+        self.used = self.used.saturating_add(used as u16);
         let event = if line.is_empty() {
             match state {
                 // Empty lines before a status line are skipped (legacy skipped leading
