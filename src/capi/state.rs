@@ -451,7 +451,6 @@ pub(crate) struct MsgState {
     pub sent: u32,
     /// The payload the application lent (NULL: from `OnMsgTxData`).
     pub data: AppBytes,
-    pub conn: Option<Conn>,
     pub next: Option<Msg>,
     pub on_tx_init: HTTPc_WEBSOCK_ON_TX_INIT,
     pub on_tx_data: HTTPc_WEBSOCK_ON_TX_DATA,
@@ -616,8 +615,8 @@ clear! {
 
 clear! {
     /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used,
-    /// blocking, not done, not ok, nothing started, type 0, no length, data, connection,
-    /// successor or hooks.
+    /// blocking, not done, not ok, nothing started, type 0, no length, data, successor or
+    /// hooks.
     MsgState {
         magic: MSG_MAGIC,
         err: Code8::new(HTTPc_ERR_NONE),

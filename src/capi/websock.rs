@@ -449,7 +449,6 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.sent = 0;
     ms.err = Code8::new(HTTPc_ERR_NONE);
     ms.data = tx.data;
-    ms.conn = Some(c);
     ms.next = None;
     let head = ws.head;
     ws.tx_stalled = false;

@@ -88,6 +88,6 @@ fn clear_writes_every_cleared_value_over_garbage() {
     assert!(!m.used && !m.no_block && !m.done && !m.ok && !m.init_called && !m.started);
     assert_eq!((m.msg_type, m.len, m.sent), (0, 0, 0));
     assert_eq!(m.err.get(), HTTPc_ERR_NONE);
-    assert!(m.data.is_null() && m.conn.is_none() && m.next.is_none());
+    assert!(m.data.is_null() && m.next.is_none());
     assert!(m.on_tx_init.is_none() && m.on_tx_data.is_none() && m.on_tx_complete.is_none());
 }
