@@ -76,10 +76,7 @@ fn set_param(h: &mut Held, c: Conn, type_: HTTPc_PARAM_TYPE, p: Param) -> Result
     match type_ {
         HTTPc_PARAM_TYPE_SERVER_PORT => match p.get::<NET_PORT_NBR>() {
             0 => return Err(HTTPc_ERR_CONN_PARAM_PORT_INVALID),
-            port => {
-                s.port = port;
-                s.port_set = true;
-            }
+            port => s.port = port,
         },
         HTTPc_PARAM_TYPE_PERSISTENT if !cfg!(feature = "persistent") => {
             return Err(HTTPc_ERR_FEATURE_DIS)
@@ -190,14 +187,6 @@ fn open(
     if s.inactivity_s == 0 {
         return Err(HTTPc_ERR_CONN_PARAM_INACTIVITY_TIMEOUT_INVALID);
     }
-    if !s.port_set {
-        // Legacy: the default port follows the TLS settings.
-        s.port = if s.is_secure() {
-            HTTP_DFLT_PORT_NBR_SECURE
-        } else {
-            HTTP_DFLT_PORT_NBR
-        };
-    }
     s.queue_open(buf, host, no_block);
     h.list_add(c);
     wake_engine();
@@ -205,7 +194,7 @@ fn open(
         return Ok(());
     }
     let done = block_until(h, CONNECT_WAIT_MS, &mut |h| {
-        h.conn(c).is_none_or(|s| s.open_done)
+        h.conn(c).is_none_or(|s| s.open_done())
     });
     if !done {
         return Err(wait::give_up(h, c));

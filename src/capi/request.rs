@@ -230,7 +230,7 @@ fn write_line_end(
         .ok_or(HTTPc_ERR_PARAM_INVALID)?
         .hdr_tbl;
     let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (host, port, secure) = (s.host, s.port, s.is_secure());
+    let (host, port, secure) = (s.host, s.server_port(), s.is_secure());
     let mut w = at.writer(request_buf(h, t.conn)?);
     w.line_end(host.all(), port, secure).map_err(write_err)?;
     match line {

@@ -75,6 +75,10 @@ pub(crate) enum Phase {
     ReqRx,
 }
 
+/// `ConnState::body_left` of a refused upgrade's response whose body has no length
+/// (`Transfer-Encoding`, or a `Content-Length` that is not a number or is 2^32-1).
+pub(crate) const BODY_UNBOUNDED: u32 = u32::MAX;
+
 /// Connection state, in `HTTPc_CONN_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct ConnState {
@@ -85,13 +89,6 @@ pub(crate) struct ConnState {
     pub keep_alive: bool,
     pub is_websocket: bool,
     pub close_requested: bool,
-    /// `HTTPc_PARAM_TYPE_SERVER_PORT` was set (else 80, or 443 with TLS settings).
-    pub port_set: bool,
-    /// A blocking `HTTPc_ConnOpen` waits for this.
-    pub open_done: bool,
-    /// The refused upgrade's body has no length (chunked, or until close): the connection
-    /// cannot be reused.
-    pub body_unbounded: bool,
     /// The readiness last handed to the port's `Watch` (0: none, or not watched).
     pub watched: u8,
     /// Status and error the engine reports when it performs a requested close.
@@ -99,7 +96,7 @@ pub(crate) struct ConnState {
     pub close_req_err: Code8,
     /// How the connection ended (a blocking open reports `err`).
     pub err: Code8,
-    pub close_status: Code8,
+    /// `HTTPc_PARAM_TYPE_SERVER_PORT`; 0 (never valid there): not set, see `server_port`.
     pub port: u16,
     pub connect_timeout_ms: u16,
     pub inactivity_s: u16,
@@ -109,7 +106,9 @@ pub(crate) struct ConnState {
     pub clock_ms: u32,
     /// `HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`: the transaction's deadline.
     pub trans_timeout_ms: u32,
-    /// Body bytes of a refused upgrade's response still to skip.
+    /// Body bytes of a refused upgrade's response still to skip (`BODY_UNBOUNDED`: it has no
+    /// length, chunked or until close, and the connection cannot be reused); of a plain
+    /// request's body still to send.
     pub body_left: u32,
     /// The application's buffer (`HTTPc_ConnOpen`) and its cursors.
     pub buf: ConnBuf,
@@ -147,9 +146,7 @@ impl ConnState {
         self.host = host;
         self.no_block = no_block;
         self.is_websocket = false;
-        self.open_done = false;
         self.err = Code8::new(HTTPc_ERR_NONE);
-        self.close_status = Code8::new(HTTPc_CONN_CLOSE_STATUS_NONE);
         self.phase = Phase::OpenQueued;
     }
 
@@ -161,7 +158,6 @@ impl ConnState {
 
     /// The connect ended: connected, or failed (the connection leaves the list).
     pub(crate) fn connect_done(&mut self, ok: bool) {
-        self.open_done = true;
         self.phase = if ok { Phase::Connected } else { Phase::Idle };
     }
 
@@ -269,16 +265,30 @@ impl ConnState {
         }
     }
 
-    /// The connection ends with `status` and `err` (the socket is already closed): back to
-    /// idle. Returns the phase it was in.
-    pub(crate) fn closed(&mut self, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) -> Phase {
+    /// The connection ends with `err` (the socket is already closed): back to idle. Returns
+    /// the phase it was in.
+    pub(crate) fn closed(&mut self, err: HTTPc_ERR) -> Phase {
         self.set_handle(core::ptr::null_mut());
         self.close_requested = false;
         self.err = Code8::new(err);
-        self.close_status = Code8::new(status);
         self.buf.reset();
-        self.open_done = true;
         core::mem::replace(&mut self.phase, Phase::Idle)
+    }
+
+    /// The open ended (a blocking `HTTPc_ConnOpen` waits for this): connected, failed, or
+    /// connected and closed since.
+    pub(crate) fn open_done(&self) -> bool {
+        !matches!(self.phase, Phase::OpenQueued | Phase::Connecting)
+    }
+
+    /// The server's port: `HTTPc_PARAM_TYPE_SERVER_PORT`, else 80, or 443 with TLS settings
+    /// (legacy: the default follows them).
+    pub(crate) fn server_port(&self) -> u16 {
+        match self.port {
+            0 if self.is_secure() => HTTP_DFLT_PORT_NBR_SECURE,
+            0 => HTTP_DFLT_PORT_NBR,
+            port => port,
+        }
     }
 
     /// TLS settings were given: the connection is secure.
@@ -573,20 +583,18 @@ macro_rules! clear {
 
 clear! {
     /// Writes a cleared state at `p`, in place. Cleared values that are zero: not blocking, not
-    /// persistent, no keep-alive, not a WebSocket, no close requested, no port set, not
-    /// opened, no buffer, not started, no body left (bounded),
+    /// persistent, no keep-alive, not a WebSocket, no close requested, no port set (the
+    /// default), no buffer, not started, no body left,
     /// no handle, host, TLS name or trust callback, no callbacks, not linked to anything.
     ConnState {
         magic: CONN_MAGIC,
         phase: Phase::Idle,
         close_req_status: Code8::new(HTTPc_CONN_CLOSE_STATUS_APP),
         close_req_err: Code8::new(HTTPc_ERR_NONE),
-        port: 80,
         connect_timeout_ms: 2000,
         trans_timeout_ms: HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT,
         inactivity_s: 30,
         err: Code8::new(HTTPc_ERR_NONE),
-        close_status: Code8::new(HTTPc_CONN_CLOSE_STATUS_NONE),
     }
 }
 

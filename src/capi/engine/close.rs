@@ -147,7 +147,7 @@ pub(crate) fn teardown(
     // A received Close's payload, parked in the connection buffer: its reason is for OnClose.
     let parked = s.buf.parked();
     let parked = (parked.as_ptr(), parked.len());
-    let phase = s.closed(status, err);
+    let phase = s.closed(err);
     let on_close = s.on_close;
     let on_connect = if s.no_block { s.on_connect } else { None };
     // From here on hooks run: the attached objects are reached through the handles taken now,

@@ -31,7 +31,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let mut handle: *mut c_void = null_mut();
     let io = port.connect(
         s.host.ptr(),
-        s.port,
+        s.server_port(),
         u32::from(s.connect_timeout_ms),
         secure,
         s.inactivity_s,

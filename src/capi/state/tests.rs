@@ -39,16 +39,15 @@ fn clear_writes_every_cleared_value_over_garbage() {
     let c = h.reinit::<_, ConnState>(co, 0).unwrap();
     assert_eq!(c.phase, Phase::Idle);
     assert!(!c.no_block && !c.persistent && !c.keep_alive && !c.is_websocket);
-    assert!(!c.close_requested && !c.port_set && !c.open_done && !c.body_unbounded);
+    assert!(!c.close_requested && c.open_done());
     assert_eq!(c.close_req_status.get(), HTTPc_CONN_CLOSE_STATUS_APP);
     assert_eq!(c.close_req_err.get(), HTTPc_ERR_NONE);
     assert_eq!(
-        (c.port, c.connect_timeout_ms, c.inactivity_s),
+        (c.server_port(), c.connect_timeout_ms, c.inactivity_s),
         (80, 2000, 30)
     );
     assert!(c.buf.len() == 0 && c.buf.rx_data().is_empty() && c.buf.tx_is_empty());
     assert_eq!(c.err.get(), HTTPc_ERR_NONE);
-    assert_eq!(c.close_status.get(), HTTPc_CONN_CLOSE_STATUS_NONE);
     assert_eq!((c.clock_ms, c.body_left), (0, 0));
     assert!(c.handle.is_null() && c.host.is_null() && c.secure_cn.is_null());
     assert!(c.trust.is_none() && c.on_connect.is_none() && c.on_close.is_none());
