@@ -422,9 +422,8 @@ fn arm(
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     r.used = true;
     r.done = false;
-    r.ok = false;
     r.no_block = up.no_block;
-    r.err = HTTPc_ERR_NONE;
+    r.err = Code8::new(HTTPc_ERR_NONE);
     up.resp.set(
         h,
         HTTPc_RESP_OBJ {
@@ -557,9 +556,8 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     r.used = true;
     r.done = false;
-    r.ok = false;
     r.no_block = q.no_block;
-    r.err = HTTPc_ERR_NONE;
+    r.err = Code8::new(HTTPc_ERR_NONE);
     // Legacy's methods are 0..=7.
     r.method = q.method as u8;
     r.content_type_rx = HTTP_CONTENT_TYPE_NONE as u8;
@@ -596,9 +594,8 @@ pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     r.used = true;
     r.done = false;
-    r.ok = false;
     r.no_block = q.no_block;
-    r.err = HTTPc_ERR_NONE;
+    r.err = Code8::new(HTTPc_ERR_NONE);
     r.method = q.method as u8;
     r.path = q.path;
     r.resp = Some(q.resp);

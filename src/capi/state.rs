@@ -307,10 +307,10 @@ pub(crate) struct ReqState {
     pub magic: u32,
     pub used: bool,
     pub no_block: bool,
-    /// A blocking upgrade waits for this; `ok` says whether a whole response came.
+    /// A blocking upgrade waits for this; `err` says whether a whole response came
+    /// (`HTTPc_ERR_NONE`) or what ended the transaction.
     pub done: bool,
-    pub ok: bool,
-    pub err: HTTPc_ERR,
+    pub err: Code8,
     pub hdr_tbl: AppTable<HTTPc_HDR>,
     pub query_tbl: AppTable<HTTPc_KEY_VAL>,
     pub on_hdr_tx: HTTPc_REQ_HDR_HOOK,
@@ -370,8 +370,7 @@ impl ReqState {
         let notify = !self.done;
         self.used = false;
         self.done = true;
-        self.ok = err == HTTPc_ERR_NONE;
-        self.err = err;
+        self.err = Code8::new(err);
         if !notify {
             return ReqEnd {
                 on_complete: None,
@@ -600,10 +599,10 @@ clear! {
 
 clear! {
     /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used,
-    /// blocking, not done, not ok, no header table, query table, form or hooks.
+    /// blocking, not done, no header table, query table, form or hooks.
     ReqState {
         magic: REQ_MAGIC,
-        err: HTTPc_ERR_NONE,
+        err: Code8::new(HTTPc_ERR_NONE),
         parser: ResponseParser::new(0, 0, false),
     }
 }

@@ -146,8 +146,8 @@ pub(crate) fn transaction(
         return Err(give_up(h, c));
     }
     match h.state::<_, ReqState>(req) {
-        Some(r) if r.ok => Ok(()),
-        Some(r) => Err(r.err),
+        Some(r) if r.err.get() == HTTPc_ERR_NONE => Ok(()),
+        Some(r) => Err(r.err.get()),
         None => Err(HTTPc_ERR_PARAM_INVALID),
     }
 }

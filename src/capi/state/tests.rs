@@ -56,8 +56,8 @@ fn clear_writes_every_cleared_value_over_garbage() {
 
     let r = h.reinit::<_, ReqState>(ro, 0).unwrap();
 
-    assert!(!r.used && !r.no_block && !r.done && !r.ok);
-    assert_eq!(r.err, HTTPc_ERR_NONE);
+    assert!(!r.used && !r.no_block && !r.done);
+    assert_eq!(r.err.get(), HTTPc_ERR_NONE);
     assert_eq!((r.hdr_tbl.len(), r.query_tbl.len()), (0, 0));
     assert!(r.on_hdr_tx.is_none() && r.on_hdr_rx.is_none());
     assert!(r.on_complete.is_none() && r.on_err.is_none());
