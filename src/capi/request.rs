@@ -413,7 +413,6 @@ fn arm(
     w.close_notified = false;
     w.err = Code8::new(HTTPc_ERR_NONE);
     w.head = None;
-    w.cur = None;
     w.finishing = None;
     w.frame_left = 0;
     w.in_turn = false;

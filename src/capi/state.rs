@@ -424,8 +424,6 @@ pub(crate) struct WsState {
     pub on_rx_complete: HTTPc_WEBSOCK_ON_RX_COMPLETE,
     /// Messages waiting, in order.
     pub head: Option<Msg>,
-    /// The data message whose frames are going out.
-    pub cur: Option<Msg>,
     /// The first of the messages whose last bytes sit in the send region (a chain through
     /// their `next`): done once the region is flushed.
     pub finishing: Option<Msg>,

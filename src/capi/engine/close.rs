@@ -188,11 +188,8 @@ pub(crate) fn teardown(
             err
         };
         while let Some(st) = h.state::<_, WsState>(w) {
-            let cur = st.cur.take();
-            let Some(m) = take_finishing(h, w)
-                .or(cur)
-                .or_else(|| h.state::<_, WsState>(w)?.head)
-            else {
+            let head = st.head;
+            let Some(m) = take_finishing(h, w).or(head) else {
                 break;
             };
             dequeue(h, w, m);

@@ -94,7 +94,6 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
         s.close_requested
             || !s.buf.tx_is_empty()
             || ws.head.is_some()
-            || ws.cur.is_some()
             || ws.finishing.is_some()
             || ws.session.state() != State::Open
     });

@@ -78,7 +78,7 @@ fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_E
 fn may_produce(h: &mut Held, c: Conn) -> bool {
     h.conn_ws(c).is_some_and(|(s, ws)| {
         s.buf.tx_room() >= MAX_CONTROL_FRAME
-            && (ws.cur.is_some() || ws.head.is_some() || ws.session.has_pending_control())
+            && (ws.head.is_some() || ws.session.has_pending_control())
     })
 }
 
@@ -87,8 +87,9 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
     let Some((s, ws)) = h.conn_ws(c) else {
         return Ok(false);
     };
-    // 1. Payload of a frame already started (one-frame messages stream through the region).
-    if let Some(cur) = ws.cur.filter(|_| ws.frame_left > 0) {
+    // 1. Payload of a frame already started (one-frame messages stream through the region):
+    // the queue's head, the data message under way (see `start_data_frame`).
+    if let Some(cur) = ws.head.filter(|_| ws.frame_left > 0) {
         return produce_payload(h, c, cur, 0);
     }
     // 2. Automatic control frames: pong, Close reply or failure Close, keep-alive ping.
@@ -115,14 +116,12 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
         }
         m = ms.next;
     }
-    // 4. The current data message, or the next one.
-    let Some(ws) = h.ws_of(c) else {
+    // 4. The data message under way, or the next one: the queue's head either way (a data
+    // message is only started at the head, with no control message queued, and leaves the
+    // queue with its last frame; control messages queued meanwhile come behind it).
+    let Some(cur) = h.ws_of(c).and_then(|ws| ws.head) else {
         return Ok(false);
     };
-    let Some(cur) = ws.cur.or(ws.head) else {
-        return Ok(false);
-    };
-    ws.cur = Some(cur);
     start_data_frame(h, port, c, cur)
 }
 
@@ -224,9 +223,6 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
 /// A frame of `m` cannot be encoded (the session is past sending): it fails.
 fn fail_frame(h: &mut Held, c: Conn, m: Msg) {
     let Some(w) = h.ws_obj(c) else { return };
-    if let Some(ws) = h.state::<_, WsState>(w) {
-        ws.cur = None;
-    }
     dequeue(h, w, m);
     complete_msg(h, c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
 }
@@ -234,9 +230,6 @@ fn fail_frame(h: &mut Held, c: Conn, m: Msg) {
 /// The frame of `m` is all in the send region: the message is done once it is flushed.
 fn last_frame_written(h: &mut Held, c: Conn, m: Msg) {
     let Some(w) = h.ws_obj(c) else { return };
-    if let Some(ws) = h.state::<_, WsState>(w) {
-        ws.cur = None;
-    }
     dequeue(h, w, m);
     finish_on_flush(h, w, m);
 }

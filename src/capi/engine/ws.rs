@@ -116,8 +116,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     // `wanted`), input for read readiness, both bounded by the deadlines above. What no socket
     // event announces is retried on a short timer: data the application refused, and a send
     // whose hook gave nothing while the region is empty.
-    let producible = ws.session.has_pending_control()
-        || ((ws.head.is_some() || ws.cur.is_some()) && !ws.tx_stalled);
+    let producible = ws.session.has_pending_control() || (ws.head.is_some() && !ws.tx_stalled);
     if ws.rx_paused || (!tx_blocked && producible) {
         wait = wait.min(RX_RETRY_MS);
     }
