@@ -253,7 +253,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 30
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 29
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).

@@ -13,7 +13,7 @@ use super::types::*;
 /// Words of library state in a connection object.
 pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 24;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 30;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a WebSocket object (it holds the protocol session).
 pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 38;
 /// Words of library state in a WebSocket message object.

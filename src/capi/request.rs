@@ -12,6 +12,7 @@ use super::hooks;
 use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
 use super::state::{Code8, Phase, ReqState, WsState};
+use super::state::{TXN_BODY_DONE, TXN_CHUNK_END_OWED};
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
 
@@ -563,8 +564,8 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
     r.body_src = AppBytes::NONE;
     r.body_src_off = 0;
     r.form.step = 0;
-    r.chunk_end_owed = false;
-    r.body_done = head.content_type.is_none();
+    r.txn.set(TXN_CHUNK_END_OWED, false);
+    r.txn.set(TXN_BODY_DONE, head.content_type.is_none());
     let content_len = head.content_len.unwrap_or(0);
     q.resp.set(
         h,

@@ -16,6 +16,7 @@ use super::handle::{Conn, Msg, Obj, Req, Resp, Ws};
 use super::objects::*;
 use super::port::Io;
 use super::types::*;
+use crate::proto::flags::Flags8;
 use crate::proto::http::ResponseParser;
 use crate::proto::mask::Masker;
 use crate::proto::session::{Config, Session};
@@ -301,6 +302,25 @@ impl ConnState {
     }
 }
 
+/// `ReqState::txn`, chunked: the CRLF that ends the chunk whose data is going out is owed.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_CHUNK_END_OWED: u8 = 1;
+/// `ReqState::txn`: the body hook said it gave the last piece (chunked), or all of the body
+/// went (standard).
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_BODY_DONE: u8 = 2;
+/// `ReqState::txn`: the server keeps the connection after the response.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_KEEP_ALIVE: u8 = 4;
+/// `ReqState::txn`: the server closed its side: what is buffered is still parsed and
+/// delivered, nothing more is received.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_RX_EOF: u8 = 8;
+/// `ReqState::txn`: the body hook was told `last_chunk` (else the end tells it with an empty
+/// call).
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_LAST_TOLD: u8 = 16;
+
 /// Request state, in `HTTPc_REQ_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct ReqState {
@@ -343,17 +363,8 @@ pub(crate) struct ReqState {
     pub rx_held: u16,
     /// The response's `Content-Type`, for the body hook.
     pub content_type_rx: u8,
-    /// Chunked: the CRLF that ends the chunk whose data is going out is owed.
-    pub chunk_end_owed: bool,
-    /// The body hook said it gave the last piece (chunked), or all of it went (standard).
-    pub body_done: bool,
-    /// The server keeps the connection after the response.
-    pub keep_alive: bool,
-    /// The server closed its side: what is buffered is still parsed and delivered, nothing
-    /// more is received.
-    pub rx_eof: bool,
-    /// The body hook was told `last_chunk` (else the end tells it with an empty call).
-    pub last_told: bool,
+    /// The transaction's `TXN_*` flags.
+    pub txn: Flags8,
     /// A request waiting in its connection's queue: what `HTTPc_ReqSend` was given, and the
     /// request after it.
     pub path: AppBytes,

@@ -11,7 +11,9 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::port::Port;
 use super::super::request::start_queued;
-use super::super::state::{Phase, ReqState};
+use super::super::state::{
+    Phase, ReqState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
+};
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
@@ -83,7 +85,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
         // Once the server closed, what is buffered is still parsed (and held bytes offered
         // again) before its close decides.
-        let eof = h.req_of(c).is_some_and(|r| r.rx_eof);
+        let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
         let got = if eof {
             false
         } else {
@@ -91,7 +93,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 Ok(got) => got,
                 Err(HTTPc_ERR_CONN_SOCK_CLOSED) => {
                     if let Some(r) = h.req_of(c) {
-                        r.rx_eof = true;
+                        r.txn.set(TXN_RX_EOF, true);
                     }
                     true
                 }
@@ -102,7 +104,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
         };
         match parse(h, c) {
-            Ok(Rx::More) if h.req_of(c).is_some_and(|r| r.rx_eof) => {
+            Ok(Rx::More) if h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF)) => {
                 // Everything buffered is parsed: the close ends a body delimited by it, and
                 // cuts anything else short.
                 let eof = h.req_of(c).map(|r| r.parser.eof());
@@ -119,7 +121,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
             Ok(Rx::End { keep, extra }) => {
                 // The server's close, seen with the response, closes the connection after it.
-                let keep = keep && !h.req_of(c).is_some_and(|r| r.rx_eof);
+                let keep = keep && !h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
                 let close = after_response(h, c, keep, extra);
                 end(h, port, c, Ok(close));
                 return u32::MAX;
@@ -140,8 +142,8 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
 fn response_starts(h: &mut Held, c: Conn) {
     let head_request = h.req_of(c).is_some_and(|r| {
         r.rx_held = 0;
-        r.rx_eof = false;
-        r.last_told = false;
+        r.txn.set(TXN_RX_EOF, false);
+        r.txn.set(TXN_LAST_TOLD, false);
         r.method == HTTP_METHOD_HEAD as u8
     });
     if let Some(r) = h.req_of(c) {
@@ -183,11 +185,11 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         return Ok(Tx::Queued);
     }
     // 2. The CRLF after a chunk's data, and after the last one the last chunk.
-    if r.chunk_end_owed {
-        r.chunk_end_owed = false;
+    if r.txn.has(TXN_CHUNK_END_OWED) {
+        r.txn.set(TXN_CHUNK_END_OWED, false);
         let mut tail = [0u8; 2 + 8 + 4];
         let mut n = put(&mut tail, 0, CHUNK_END)?;
-        if r.body_done {
+        if r.txn.has(TXN_BODY_DONE) {
             n += tail
                 .get_mut(n..)
                 .and_then(|t| last_chunk(width, t))
@@ -195,7 +197,7 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         }
         return Ok(queue(h, c, tail.get(..n).unwrap_or_default()));
     }
-    if r.body_done || (!r.chunked && body_left == 0) {
+    if r.txn.has(TXN_BODY_DONE) || (!r.chunked && body_left == 0) {
         return Ok(Tx::Done);
     }
     // 3. The hook, offered the buffer (after room for the chunk header when chunked).
@@ -220,7 +222,7 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
                 return Err(HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
             }
             if let Some(r) = h.req_of(c) {
-                r.body_done = true;
+                r.txn.set(TXN_BODY_DONE, true);
             }
             let mut end = [0u8; 8 + 4];
             let n = last_chunk(width, &mut end).ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
@@ -268,8 +270,8 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         r.body_src = src;
         r.body_src_off = copied as u32;
         if chunked {
-            r.chunk_end_owed = true;
-            r.body_done = piece.last;
+            r.txn.set(TXN_CHUNK_END_OWED, true);
+            r.txn.set(TXN_BODY_DONE, piece.last);
         }
     }
     Ok(Tx::Queued)
@@ -438,7 +440,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             Some(Event::Interim | Event::Trailer { .. }) => Step::Skip,
             Some(Event::End) => Step::End,
         };
-        let keep = r.keep_alive;
+        let keep = r.txn.has(TXN_KEEP_ALIVE);
         match step {
             Step::Skip => s.buf.rx_consume(used),
             Step::Status(code, minor) => {
@@ -475,7 +477,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             Step::Head(framing, keep_alive) => {
                 s.buf.rx_consume(used);
                 let length = h.req_of(c).and_then(|r| {
-                    r.keep_alive = keep_alive;
+                    r.txn.set(TXN_KEEP_ALIVE, keep_alive);
                     r.parser.content_length()
                 });
                 if let Some(resp) = resp {
@@ -545,7 +547,7 @@ fn offer_body(h: &mut Held, c: Conn, n: usize) -> usize {
     let hook = r.on_body_rx;
     let t = r.content_type_rx;
     let last = if body_left != 0 && n as u32 == body_left {
-        r.last_told = true;
+        r.txn.set(TXN_LAST_TOLD, true);
         DEF_YES
     } else {
         DEF_NO
@@ -573,10 +575,10 @@ fn finish_body(h: &mut Held, c: Conn) {
     let (hook, t) = (r.on_body_rx, r.content_type_rx);
     // Once per response, as legacy's last call: unless a piece already said it was the last
     // (a body of known length), an empty one does (chunked, until the close, or none at all).
-    if r.last_told {
+    if r.txn.has(TXN_LAST_TOLD) {
         return;
     }
-    r.last_told = true;
+    r.txn.set(TXN_LAST_TOLD, true);
     let rp = ptr_or_null(req);
     hooks::on_body_rx(
         h,

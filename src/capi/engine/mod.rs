@@ -22,7 +22,7 @@ pub(crate) use close::{request_close, teardown};
 use super::global::{self, Held};
 use super::handle::Conn;
 use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
-use super::state::{ConnState, Phase};
+use super::state::{ConnState, Phase, TXN_RX_EOF};
 use crate::proto::session::State;
 
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
@@ -148,7 +148,7 @@ pub(crate) fn wait_entries(
     };
     let mut c = h.g().conns;
     while let Some(x) = c {
-        let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.rx_eof);
+        let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.txn.has(TXN_RX_EOF));
         let Some(s) = h.conn(x) else { break };
         c = s.next;
         if s.handle.is_null() {
