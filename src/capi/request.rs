@@ -415,7 +415,6 @@ fn arm(
     w.err = Code8::new(HTTPc_ERR_NONE);
     w.head = None;
     w.finishing = None;
-    w.frame_left = 0;
     w.in_turn = false;
     let r = h
         .state::<_, ReqState>(up.req)

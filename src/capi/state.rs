@@ -438,8 +438,6 @@ pub(crate) struct WsState {
     /// The first of the messages whose last bytes sit in the send region (a chain through
     /// their `next`): done once the region is flushed.
     pub finishing: Option<Msg>,
-    /// Payload bytes of the current (single) frame still to produce.
-    pub frame_left: u32,
     /// `HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS` (0: none).
     pub tx_stall_ms: u32,
     /// The message being received, in buffer mode: the application's buffer (NULL: streaming

@@ -7,7 +7,7 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::{Code8, WsState};
+use super::super::state::{Code8, MsgState, WsState};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -84,14 +84,15 @@ fn may_produce(h: &mut Held, c: Conn) -> bool {
 
 /// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
 fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+    // 1. Payload of a frame already started (one-frame messages stream through the region):
+    // the queue's head, the data message under way (see `start_data_frame`).
+    let head = h.ws_of(c).and_then(|ws| ws.head);
+    if let Some(cur) = head.filter(|&m| h.msg(m).is_some_and(|ms| single_frame_left(ms) > 0)) {
+        return produce_payload(h, c, cur, 0);
+    }
     let Some((s, ws)) = h.conn_ws(c) else {
         return Ok(false);
     };
-    // 1. Payload of a frame already started (one-frame messages stream through the region):
-    // the queue's head, the data message under way (see `start_data_frame`).
-    if let Some(cur) = ws.head.filter(|_| ws.frame_left > 0) {
-        return produce_payload(h, c, cur, 0);
-    }
     // 2. Automatic control frames: pong, Close reply or failure Close, keep-alive ping.
     if ws.session.has_pending_control() {
         let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
@@ -208,7 +209,6 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
         .encode_frame(opcode, true, u64::from(len), key, s.buf.tx_region())
     {
         Ok(n) => {
-            ws.frame_left = len;
             ws.masker = Masker::new(key);
             ms.started = true;
             produce_payload(h, c, m, n)
@@ -217,6 +217,15 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
             fail_frame(h, c, m);
             Ok(true)
         }
+    }
+}
+
+/// Payload bytes of a started one-frame message still to produce (0 for a fragmented one).
+fn single_frame_left(ms: &MsgState) -> u32 {
+    if ms.started && ms.len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
+        ms.len.saturating_sub(ms.sent)
+    } else {
+        0
     }
 }
 
@@ -266,11 +275,11 @@ pub(super) fn take_finishing(h: &mut Held, w: Ws) -> Option<Msg> {
 /// Copies (or asks the hook for) the next payload piece of the current single frame into the
 /// send region after `header_len` bytes of header, masks it, and queues it.
 fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<bool, HTTPc_ERR> {
-    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+    let Some((s, _, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(false);
     };
     let room = s.buf.tx_region().len().saturating_sub(header_len);
-    let want = (ws.frame_left as usize).min(room);
+    let want = (single_frame_left(ms) as usize).min(room);
     let produced = if !ms.data.is_null() {
         s.buf
             .tx_copy_in(header_len, ms.data.get(ms.sent as usize, want))
@@ -290,10 +299,9 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<b
             .get_mut(header_len..end)
             .unwrap_or(&mut []),
     );
-    ws.frame_left -= produced as u32;
     ms.sent += produced as u32;
     s.buf.tx_queue(0, end);
-    if ws.frame_left == 0 {
+    if single_frame_left(ms) == 0 {
         last_frame_written(h, c, m);
     }
     Ok(end > 0)
