@@ -258,7 +258,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
  */
-#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 37
+#define HTTPc_WEBSOCK_OBJ_RESERVED_WORDS 36
 
 /**
  * Words of library state in a WebSocket message object.

@@ -15,7 +15,7 @@ pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 24;
 /// Words of library state in a request object.
 pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a WebSocket object (it holds the protocol session).
-pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 37;
+pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 36;
 /// Words of library state in a WebSocket message object.
 pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 11;
 

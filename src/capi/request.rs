@@ -11,8 +11,9 @@ use super::handle::{Conn, Req, Resp, Ws};
 use super::hooks;
 use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
-use super::state::{Code8, Phase, ReqState, WsState};
+use super::state::{Code8, Phase, ReqState, WsState, WS_USED};
 use super::state::{TXN_BODY_DONE, TXN_CHUNK_END_OWED};
+use crate::proto::flags::Flags8;
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
 
@@ -409,13 +410,12 @@ fn arm(
     if w.session.begin_handshake(accept_digest, *offered).is_err() {
         return Err(HTTPc_ERR_WEBSOCK_FAULT);
     }
-    w.used = true;
-    w.open_notified = false;
-    w.close_notified = false;
+    // In use; not notified, stalled, paused or in a turn.
+    w.flags = Flags8::NONE;
+    w.flags.set(WS_USED, true);
     w.err = Code8::new(HTTPc_ERR_NONE);
     w.head = None;
     w.finishing = None;
-    w.in_turn = false;
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;

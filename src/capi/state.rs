@@ -407,20 +407,27 @@ pub(crate) struct ReqEnd {
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
 }
 
+/// `WsState::flags`: attached to a connection by an upgrade, until the WebSocket ends.
+pub(crate) const WS_USED: u8 = 1;
+/// `WsState::flags`: `OnOpen` was called.
+pub(crate) const WS_OPEN_NOTIFIED: u8 = 2;
+/// `WsState::flags`: `OnClose` was called.
+pub(crate) const WS_CLOSE_NOTIFIED: u8 = 4;
+/// `WsState::flags`: the fragment hook said "nothing yet": do not ask the port for write
+/// readiness.
+pub(crate) const WS_TX_STALLED: u8 = 8;
+/// `WsState::flags`: `OnMsgRxData` took nothing last time: retry on a timer.
+pub(crate) const WS_RX_PAUSED: u8 = 16;
+/// `WsState::flags`: the engine is in this WebSocket's turn: a message a hook queues now is
+/// produced before the turn ends, so the engine needs no wake for it.
+pub(crate) const WS_IN_TURN: u8 = 32;
+
 /// WebSocket state, in `HTTPc_WEBSOCK_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct WsState {
     pub magic: u32,
-    pub used: bool,
-    pub open_notified: bool,
-    pub close_notified: bool,
-    /// The fragment hook said "nothing yet": do not ask the port for write readiness.
-    pub tx_stalled: bool,
-    /// `OnMsgRxData` took nothing last time: retry on a timer.
-    pub rx_paused: bool,
-    /// The engine is in this WebSocket's turn: a message a hook queues now is produced before
-    /// the turn ends, so the engine needs no wake for it.
-    pub in_turn: bool,
+    /// `WS_*` flags.
+    pub flags: Flags8,
     /// The error that ended the WebSocket, the first `OnErr` reported (for OnClose
     /// bookkeeping; `HTTPc_ERR_NONE` while none was).
     pub err: Code8,
@@ -541,7 +548,7 @@ impl Busy for ReqState {
 
 impl Busy for WsState {
     fn busy(&self) -> bool {
-        self.used
+        self.flags.has(WS_USED)
     }
 }
 

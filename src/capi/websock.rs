@@ -10,7 +10,7 @@ use super::global::{self, Held};
 use super::handle::{Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{start_upgrade, Upgrade};
-use super::state::{Code8, MsgState, Phase, ReqState, WsState};
+use super::state::{Code8, MsgState, Phase, ReqState, WsState, WS_IN_TURN, WS_TX_STALLED, WS_USED};
 use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block};
@@ -286,7 +286,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if r_used {
         return Err(HTTPc_ERR_REQ_IS_USED);
     }
-    if w.used {
+    if w.flags.has(WS_USED) {
         return Err(HTTPc_ERR_WEBSOCK_IS_USED);
     }
     if up.no_block {
@@ -436,7 +436,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if session.close_sent() || session.close_received().is_some() || session.failure().is_some() {
         return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
     }
-    let in_turn = ws.in_turn;
+    let in_turn = ws.flags.has(WS_IN_TURN);
     ms.used = true;
     ms.no_block = tx.no_block;
     ms.done = false;
@@ -451,7 +451,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.data = tx.data;
     ms.next = None;
     let head = ws.head;
-    ws.tx_stalled = false;
+    ws.flags.set(WS_TX_STALLED, false);
     if tx.msg_type == HTTPc_WEBSOCK_MSG_TYPE_CLOSE {
         // The close is decided now: its timeout runs even if the frame cannot leave yet.
         if let Some(port) = global::port() {

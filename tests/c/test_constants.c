@@ -121,7 +121,7 @@ static const struct expect constants[] = {
     /* ---- object sizes, in pointer-sized words of library state ---- */
     C(HTTPc_CONN_OBJ_RESERVED_WORDS, 24),
     C(HTTPc_REQ_OBJ_RESERVED_WORDS, 29),
-    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 37),
+    C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 36),
     C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 11),
 
     /* ---- 5.3 HTTPc_ERR: family masks ---- */

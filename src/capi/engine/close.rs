@@ -7,7 +7,9 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::port::Port;
-use super::super::state::{Code8, Phase, ReqState, WsState};
+use super::super::state::{
+    Code8, Phase, ReqState, WsState, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED, WS_USED,
+};
 use super::super::types::DEF_FAIL;
 use super::io::receive;
 use super::signal_waiters;
@@ -174,7 +176,7 @@ pub(crate) fn teardown(
                 .report_closed(h, c.ptr(), rp, resp, req_err);
         }
         if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
-            w.used = false;
+            w.flags.set(WS_USED, false);
         }
     }
     #[cfg(feature = "http")]
@@ -197,9 +199,9 @@ pub(crate) fn teardown(
         }
         // WebSocket OnClose, once per opened WebSocket.
         if let Some(st) = h.state::<_, WsState>(w) {
-            if st.open_notified && !st.close_notified {
-                st.close_notified = true;
-                st.used = false;
+            if st.flags.has(WS_OPEN_NOTIFIED) && !st.flags.has(WS_CLOSE_NOTIFIED) {
+                st.flags.set(WS_CLOSE_NOTIFIED, true);
+                st.flags.set(WS_USED, false);
                 let (code, (at, len)) = match st.session.close_received() {
                     // The reason: the payload after the code, still in the application's
                     // connection buffer during the call.

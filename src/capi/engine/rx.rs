@@ -7,6 +7,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
+use super::super::state::{WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::ws_error;
 use crate::proto::close::{self, CloseError};
 use crate::proto::frame::FrameError;
@@ -64,7 +65,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
         s.buf.rx_consume(used);
         if used > 0 {
             moved = true;
-            ws.tx_stalled = false;
+            ws.flags.set(WS_TX_STALLED, false);
         }
         match act {
             Act::Nothing => {
@@ -129,13 +130,13 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 s.buf.rx_consume(taken);
                 if taken == 0 {
                     // Backpressure: the application took nothing; try again shortly.
-                    ws.rx_paused = true;
+                    ws.flags.set(WS_RX_PAUSED, true);
                     return Ok(Delivered {
                         moved,
                         starved: true,
                     });
                 }
-                ws.rx_paused = false;
+                ws.flags.set(WS_RX_PAUSED, false);
                 moved = true;
             }
             Act::End => {

@@ -7,7 +7,7 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::{Code8, MsgState, WsState};
+use super::super::state::{Code8, MsgState, WsState, WS_TX_STALLED};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -329,7 +329,7 @@ fn produce_fragment(
     if ret == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
         // "Nothing yet": no frame now; asked again after the next received data.
         if let Some(ws) = h.ws_of(c) {
-            ws.tx_stalled = true;
+            ws.flags.set(WS_TX_STALLED, true);
         }
         return Ok(false);
     }

@@ -7,7 +7,7 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
-use super::super::state::{Phase, ReqState, BODY_UNBOUNDED};
+use super::super::state::{Phase, ReqState, WsState, BODY_UNBOUNDED, WS_OPEN_NOTIFIED, WS_USED};
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
@@ -271,8 +271,8 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
         s.upgraded();
     } else {
         s.not_upgraded(ok);
-        if let Some(w) = ws.and_then(|w| h.state(w)) {
-            w.used = false;
+        if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
+            w.flags.set(WS_USED, false);
         }
     }
     let hooks = h.req_of(c).map(|r| r.end(err, false));
@@ -292,7 +292,7 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
     if upgraded {
         // Looked up again after the hook.
         let on_open = h.ws_of(c).and_then(|ws| {
-            ws.open_notified = true;
+            ws.flags.set(WS_OPEN_NOTIFIED, true);
             ws.on_open
         });
         hooks::on_open(h, on_open, cp);

@@ -5,6 +5,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::Port;
+use super::super::state::{WS_IN_TURN, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
@@ -26,7 +27,7 @@ fn set_in_turn(h: &mut Held, c: Conn, on: bool) -> bool {
     let Some(ws) = h.ws_of(c) else {
         return false;
     };
-    ws.in_turn = on;
+    ws.flags.set(WS_IN_TURN, on);
     ws.session.close_received().is_some()
 }
 
@@ -116,8 +117,9 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     // `wanted`), input for read readiness, both bounded by the deadlines above. What no socket
     // event announces is retried on a short timer: data the application refused, and a send
     // whose hook gave nothing while the region is empty.
-    let producible = ws.session.has_pending_control() || (ws.head.is_some() && !ws.tx_stalled);
-    if ws.rx_paused || (!tx_blocked && producible) {
+    let producible =
+        ws.session.has_pending_control() || (ws.head.is_some() && !ws.flags.has(WS_TX_STALLED));
+    if ws.flags.has(WS_RX_PAUSED) || (!tx_blocked && producible) {
         wait = wait.min(RX_RETRY_MS);
     }
     wait

@@ -65,7 +65,7 @@ fn clear_writes_every_cleared_value_over_garbage() {
 
     let w = h.reinit::<_, WsState>(wo, 0).unwrap();
 
-    assert!(!w.used && !w.open_notified && !w.close_notified);
+    assert_eq!(w.flags, Flags8::NONE);
     assert_eq!(*w.session.config(), Config::DEFAULT);
     assert_eq!(
         format!("{:?}", w.session),
@@ -76,7 +76,6 @@ fn clear_writes_every_cleared_value_over_garbage() {
     assert!(w.on_rx_data.is_none() && w.on_rx_complete.is_none());
     assert!(w.head.is_none());
     assert!(w.finishing.is_none());
-    assert!(!w.tx_stalled && !w.rx_paused);
     assert_eq!(w.masker, Masker::new([0; 4]));
     assert!(w.rx_buf.is_null());
     assert_eq!(w.err.get(), HTTPc_ERR_NONE);
