@@ -263,7 +263,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a WebSocket message object.
  */
-#define HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS 11
+#define HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS 10
 
 /**
  * A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.

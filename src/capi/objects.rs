@@ -17,7 +17,7 @@ pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a WebSocket object (it holds the protocol session).
 pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 36;
 /// Words of library state in a WebSocket message object.
-pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 11;
+pub const HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS: usize = 10;
 
 /// A connection. Allocate it (zeroed or not), then `HTTPc_ConnClr()` before first use.
 #[repr(C)]

@@ -452,22 +452,30 @@ pub(crate) struct WsState {
     pub rx_buf: AppBuf,
 }
 
+/// How far the sending of a message got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum TxProgress {
+    /// Queued, nothing done yet.
+    Fresh = 0,
+    /// `OnMsgTxInit` was called (it is called once).
+    Initialised,
+    /// At least one frame of this message went out.
+    Started,
+}
+
 /// Message state, in `HTTPc_WEBSOCK_MSG_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct MsgState {
     pub magic: u32,
-    /// Queued or being sent (set by `HTTPc_WebSockSend` itself: no race).
+    /// Queued or being sent (set by `HTTPc_WebSockSend` itself: no race); a blocking send
+    /// waits for it to clear.
     pub used: bool,
-    pub no_block: bool,
-    /// A blocking send waits for this.
-    pub done: bool,
-    pub ok: bool,
-    pub init_called: bool,
-    /// At least one frame of this message went out (fragmented mode).
-    pub started: bool,
+    pub progress: TxProgress,
     /// The `HTTPc_WEBSOCK_MSG_TYPE`, one of the five `HTTPc_WebSockSend` accepts: its wire
     /// opcode.
     pub msg_type: u8,
+    /// How the last send ended: `HTTPc_ERR_NONE` when it went out.
     pub err: Code8,
     pub len: u32,
     /// Payload bytes produced so far.
@@ -635,11 +643,11 @@ clear! {
 }
 
 clear! {
-    /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used,
-    /// blocking, not done, not ok, nothing started, type 0, no length, data, successor or
-    /// hooks.
+    /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used, type
+    /// 0, no length, data, successor or hooks.
     MsgState {
         magic: MSG_MAGIC,
+        progress: TxProgress::Fresh,
         err: Code8::new(HTTPc_ERR_NONE),
     }
 }

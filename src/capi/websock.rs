@@ -10,7 +10,9 @@ use super::global::{self, Held};
 use super::handle::{Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{start_upgrade, Upgrade};
-use super::state::{Code8, MsgState, Phase, ReqState, WsState, WS_IN_TURN, WS_TX_STALLED, WS_USED};
+use super::state::{
+    Code8, MsgState, Phase, ReqState, TxProgress, WsState, WS_IN_TURN, WS_TX_STALLED, WS_USED,
+};
 use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block};
@@ -438,11 +440,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     }
     let in_turn = ws.flags.has(WS_IN_TURN);
     ms.used = true;
-    ms.no_block = tx.no_block;
-    ms.done = false;
-    ms.ok = false;
-    ms.init_called = false;
-    ms.started = false;
+    ms.progress = TxProgress::Fresh;
     // (check_tx let through the five types only: their values are the wire opcodes.)
     ms.msg_type = tx.msg_type as u8;
     ms.len = tx.len;
@@ -493,13 +491,14 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if tx.no_block {
         return Ok(());
     }
-    let done = block_until(h, TRANS_WAIT_MS, &mut |h| h.msg(m).is_none_or(|ms| ms.done));
+    let done = block_until(h, TRANS_WAIT_MS, &mut |h| {
+        h.msg(m).is_none_or(|ms| !ms.used)
+    });
     if !done {
         return Err(wait::give_up(h, c));
     }
     match h.msg(m) {
-        Some(ms) if ms.ok => Ok(()),
-        Some(ms) if ms.err.get() == HTTPc_ERR_NONE => Err(HTTPc_ERR_WEBSOCK_SEND_ERROR),
+        Some(ms) if ms.err.get() == HTTPc_ERR_NONE => Ok(()),
         Some(ms) => Err(ms.err.get()),
         None => Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT),
     }

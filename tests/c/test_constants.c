@@ -122,7 +122,7 @@ static const struct expect constants[] = {
     C(HTTPc_CONN_OBJ_RESERVED_WORDS, 24),
     C(HTTPc_REQ_OBJ_RESERVED_WORDS, 29),
     C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 36),
-    C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 11),
+    C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 10),
 
     /* ---- 5.3 HTTPc_ERR: family masks ---- */
     C(HTTPc_ERR_FAMILY_MASK, 0xC0),

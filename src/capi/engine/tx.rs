@@ -7,7 +7,7 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::{Code8, MsgState, WsState, WS_TX_STALLED};
+use super::super::state::{Code8, MsgState, TxProgress, WsState, WS_TX_STALLED};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -172,8 +172,8 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
         return Ok(false);
     };
     // First call: OnMsgTxInit may replace the length.
-    if !ms.init_called {
-        ms.init_called = true;
+    if ms.progress == TxProgress::Fresh {
+        ms.progress = TxProgress::Initialised;
         let hook = ms.on_tx_init;
         if let Some(len) = hooks::on_tx_init(h, hook, c.ptr(), m.ptr()) {
             if let Some(ms) = h.msg(m) {
@@ -188,7 +188,7 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
     let Some(ms) = h.msg(m) else {
         return Ok(false);
     };
-    let opcode = if ms.started {
+    let opcode = if ms.progress == TxProgress::Started {
         Opcode::Continuation
     } else if u32::from(ms.msg_type) == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME {
         Opcode::Text
@@ -210,7 +210,7 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
     {
         Ok(n) => {
             ws.masker = Masker::new(key);
-            ms.started = true;
+            ms.progress = TxProgress::Started;
             produce_payload(h, c, m, n)
         }
         Err(_) => {
@@ -222,7 +222,7 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
 
 /// Payload bytes of a started one-frame message still to produce (0 for a fragmented one).
 fn single_frame_left(ms: &MsgState) -> u32 {
-    if ms.started && ms.len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
+    if ms.progress == TxProgress::Started && ms.len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
         ms.len.saturating_sub(ms.sent)
     } else {
         0
@@ -365,7 +365,7 @@ fn produce_fragment(
     } else {
         s.buf.tx_queue(start, MAX_HEADER_LEN + n);
     }
-    ms.started = true;
+    ms.progress = TxProgress::Started;
     ms.sent = ms.sent.saturating_add(n as u32);
     if fin {
         last_frame_written(h, c, m);
@@ -421,9 +421,12 @@ pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_E
         return;
     }
     ms.used = false;
-    ms.done = true;
-    ms.ok = ok;
-    ms.err = Code8::new(err);
+    // (A failure without a cause of its own reads as a send error.)
+    ms.err = Code8::new(match (ok, err) {
+        (true, _) => HTTPc_ERR_NONE,
+        (false, HTTPc_ERR_NONE) => HTTPc_ERR_WEBSOCK_SEND_ERROR,
+        (false, err) => err,
+    });
     ms.next = None;
     let hook = ms.on_tx_complete;
     signal_waiters();

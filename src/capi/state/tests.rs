@@ -82,7 +82,7 @@ fn clear_writes_every_cleared_value_over_garbage() {
 
     let m = h.reinit::<_, MsgState>(mo, 0).unwrap();
 
-    assert!(!m.used && !m.no_block && !m.done && !m.ok && !m.init_called && !m.started);
+    assert!(!m.used && m.progress == TxProgress::Fresh);
     assert_eq!((m.msg_type, m.len, m.sent), (0, 0, 0));
     assert_eq!(m.err.get(), HTTPc_ERR_NONE);
     assert!(m.data.is_null() && m.next.is_none());
