@@ -248,7 +248,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a connection object.
  */
-#define HTTPc_CONN_OBJ_RESERVED_WORDS 24
+#define HTTPc_CONN_OBJ_RESERVED_WORDS 23
 
 /**
  * Words of library state in a request object.

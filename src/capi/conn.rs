@@ -1,5 +1,6 @@
 //! `HTTPc_ConnClr`, `HTTPc_ConnSetParam`, `HTTPc_ConnOpen`, `HTTPc_ConnClose`.
 
+use super::state::{CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use core::ffi::c_void;
 
 use super::app::AppBytes;
@@ -35,7 +36,7 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
         let s = h.reinit::<_, ConnState>(need(conn)?, HTTPc_ERR_CONN_IS_USED)?;
         s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
         s.inactivity_s = cfg.ConnInactivityTimeout_s;
-        s.keep_alive = cfg.ConnIsKeepAlive == DEF_YES;
+        s.flags.set(CONN_KEEP_ALIVE, cfg.ConnIsKeepAlive == DEF_YES);
         Ok(0)
     });
 }
@@ -84,7 +85,7 @@ fn set_param(h: &mut Held, c: Conn, type_: HTTPc_PARAM_TYPE, p: Param) -> Result
         HTTPc_PARAM_TYPE_PERSISTENT => {
             // Legacy: only DEF_YES sets it; nothing clears it.
             if p.get::<CPU_BOOLEAN>() == DEF_YES {
-                s.persistent = true;
+                s.flags.set(CONN_PERSISTENT, true);
             }
         }
         HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => s.connect_timeout_ms = p.get(),

@@ -11,6 +11,7 @@ use super::handle::Obj;
 use super::objects::*;
 use super::request::{enqueue, method_name, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState};
+use super::state::{CONN_PERSISTENT, CONN_WEBSOCKET};
 use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, can_block};
@@ -123,13 +124,13 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32), HTTPc_ERR> {
     // Behind a plain request in progress (or waiting), a request waits its turn, as in legacy's
     // request list; an upgrade in progress or an open WebSocket leaves no turn to wait for.
     let behind = matches!(s.phase, Phase::ReqTx | Phase::ReqRx) || s.queue.is_some();
-    if s.is_websocket || (s.in_transaction() && !behind) {
+    if s.flags.has(CONN_WEBSOCKET) || (s.in_transaction() && !behind) {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
     if s.phase != Phase::Connected && !behind {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
-    let (persistent, trans_timeout_ms) = (s.persistent, s.trans_timeout_ms);
+    let (persistent, trans_timeout_ms) = (s.flags.has(CONN_PERSISTENT), s.trans_timeout_ms);
     // As the upgrades: `MsgQ_Size` transactions at once (a queued request is not one yet).
     if !behind && h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
         return Err(HTTPc_ERR_MSG_Q_FULL);

@@ -11,7 +11,7 @@ use super::consts::*;
 use super::types::*;
 
 /// Words of library state in a connection object.
-pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 24;
+pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 23;
 /// Words of library state in a request object.
 pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 29;
 /// Words of library state in a WebSocket object (it holds the protocol session).

@@ -11,6 +11,8 @@ use super::handle::{Conn, Req, Resp, Ws};
 use super::hooks;
 use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
+#[cfg(feature = "http")]
+use super::state::CONN_PERSISTENT;
 use super::state::{Code8, Phase, ReqState, WsState, WS_USED};
 use super::state::{TXN_BODY_DONE, TXN_CHUNK_END_OWED};
 use crate::proto::flags::Flags8;
@@ -626,7 +628,7 @@ pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
 #[cfg(feature = "http")]
 pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)> {
     let Some(s) = h.conn(c) else { return Ok(()) };
-    let (Some(req), persistent) = (s.queue, s.persistent) else {
+    let (Some(req), persistent) = (s.queue, s.flags.has(CONN_PERSISTENT)) else {
         return Ok(());
     };
     let Some(r) = h.state::<_, ReqState>(req) else {

@@ -80,16 +80,24 @@ pub(crate) enum Phase {
 /// (`Transfer-Encoding`, or a `Content-Length` that is not a number or is 2^32-1).
 pub(crate) const BODY_UNBOUNDED: u32 = u32::MAX;
 
+/// `ConnState::flags`: `HTTPc_ConnOpen` was called with `HTTPc_FLAG_CONN_NO_BLOCK`.
+pub(crate) const CONN_NO_BLOCK: u8 = 1;
+/// `ConnState::flags`: `HTTPc_PARAM_TYPE_PERSISTENT` was set.
+pub(crate) const CONN_PERSISTENT: u8 = 2;
+/// `ConnState::flags`: `HTTPc_CFG::ConnIsKeepAlive` (TCP keep-alive for the port) at clear.
+pub(crate) const CONN_KEEP_ALIVE: u8 = 4;
+/// `ConnState::flags`: the upgrade succeeded (until the next open).
+pub(crate) const CONN_WEBSOCKET: u8 = 8;
+/// `ConnState::flags`: `HTTPc_ConnClose` (or a failure) asked the engine to close it.
+pub(crate) const CONN_CLOSE_REQUESTED: u8 = 16;
+
 /// Connection state, in `HTTPc_CONN_OBJ::Reserved`.
 #[repr(C)]
 pub(crate) struct ConnState {
     pub magic: u32,
     pub phase: Phase,
-    pub no_block: bool,
-    pub persistent: bool,
-    pub keep_alive: bool,
-    pub is_websocket: bool,
-    pub close_requested: bool,
+    /// `CONN_*` flags.
+    pub flags: Flags8,
     /// The readiness last handed to the port's `Watch` (0: none, or not watched).
     pub watched: u8,
     /// Status and error the engine reports when it performs a requested close.
@@ -145,8 +153,8 @@ impl ConnState {
     pub(crate) fn queue_open(&mut self, buf: ConnBuf, host: AppBytes, no_block: bool) {
         self.buf = buf;
         self.host = host;
-        self.no_block = no_block;
-        self.is_websocket = false;
+        self.flags.set(CONN_NO_BLOCK, no_block);
+        self.flags.set(CONN_WEBSOCKET, false);
         self.err = Code8::new(HTTPc_ERR_NONE);
         self.phase = Phase::OpenQueued;
     }
@@ -251,7 +259,7 @@ impl ConnState {
 
     /// 101 and every check passed: the connection is a WebSocket.
     pub(crate) fn upgraded(&mut self) {
-        self.is_websocket = true;
+        self.flags.set(CONN_WEBSOCKET, true);
         self.buf.tx_clear();
         self.phase = Phase::WebSock;
     }
@@ -270,7 +278,7 @@ impl ConnState {
     /// the phase it was in.
     pub(crate) fn closed(&mut self, err: HTTPc_ERR) -> Phase {
         self.set_handle(core::ptr::null_mut());
-        self.close_requested = false;
+        self.flags.set(CONN_CLOSE_REQUESTED, false);
         self.err = Code8::new(err);
         self.buf.reset();
         core::mem::replace(&mut self.phase, Phase::Idle)

@@ -1,5 +1,6 @@
 //! `HTTPc_WebSockClr/SetParam/Upgrade/Send/FmtCloseMsg` and `HTTPc_WebSockMsgClr/SetParam`.
 
+use super::state::CONN_WEBSOCKET;
 use core::ffi::c_void;
 
 use super::app::{out_bytes, AppBytes};
@@ -267,7 +268,8 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
         return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
     }
     let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (is_websocket, phase, trans_timeout_ms) = (c.is_websocket, c.phase, c.trans_timeout_ms);
+    let (is_websocket, phase, trans_timeout_ms) =
+        (c.flags.has(CONN_WEBSOCKET), c.phase, c.trans_timeout_ms);
     // Plain requests waiting for their turn go first (the upgrade would take the connection).
     if c.queue.is_some() {
         return Err(HTTPc_ERR_CONN_IS_USED);
@@ -408,7 +410,7 @@ struct Tx {
 fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     let conn_ws = h
         .conn(c)
-        .filter(|s| s.is_websocket && s.phase == Phase::WebSock)
+        .filter(|s| s.flags.has(CONN_WEBSOCKET) && s.phase == Phase::WebSock)
         .and_then(|s| s.ws);
     let ms = h.msg(m).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let w = conn_ws.ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;

@@ -119,7 +119,7 @@ static const struct expect constants[] = {
     C(HTTPc_FORM_FIELD_TYPE_FILE, 2),
 
     /* ---- object sizes, in pointer-sized words of library state ---- */
-    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 24),
+    C(HTTPc_CONN_OBJ_RESERVED_WORDS, 23),
     C(HTTPc_REQ_OBJ_RESERVED_WORDS, 29),
     C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 36),
     C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 10),

@@ -10,6 +10,7 @@ use super::super::port::Port;
 use super::super::state::{
     Code8, Phase, ReqState, WsState, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED, WS_USED,
 };
+use super::super::state::{CONN_CLOSE_REQUESTED, CONN_NO_BLOCK};
 use super::super::types::DEF_FAIL;
 use super::io::receive;
 use super::signal_waiters;
@@ -110,7 +111,7 @@ pub(crate) fn request_close(
         return false;
     }
     if let Some(s) = h.conn(c) {
-        s.close_requested = true;
+        s.flags.set(CONN_CLOSE_REQUESTED, true);
         s.close_req_status = Code8::new(status);
         s.close_req_err = Code8::new(err);
     }
@@ -151,7 +152,11 @@ pub(crate) fn teardown(
     let parked = (parked.as_ptr(), parked.len());
     let phase = s.closed(err);
     let on_close = s.on_close;
-    let on_connect = if s.no_block { s.on_connect } else { None };
+    let on_connect = if s.flags.has(CONN_NO_BLOCK) {
+        s.on_connect
+    } else {
+        None
+    };
     // From here on hooks run: the attached objects are reached through the handles taken now,
     // so a hook that clears the connection object cannot hide them.
     let (req, resp, ws) = (s.req, s.resp, s.ws);

@@ -1,5 +1,6 @@
 //! Connecting: `Connect`, then `ConnectPoll` until done or the connect timeout.
 
+use super::super::state::{CONN_KEEP_ALIVE, CONN_NO_BLOCK};
 use core::ffi::c_void;
 use core::ptr::null_mut;
 
@@ -35,7 +36,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         u32::from(s.connect_timeout_ms),
         secure,
         s.inactivity_s,
-        s.keep_alive,
+        s.flags.has(CONN_KEEP_ALIVE),
         &mut handle,
     );
     match io {
@@ -89,7 +90,11 @@ fn connected(h: &mut Held, c: Conn, ok: bool) {
     let Some(s) = h.conn(c) else {
         return;
     };
-    let notify = if s.no_block { s.on_connect } else { None };
+    let notify = if s.flags.has(CONN_NO_BLOCK) {
+        s.on_connect
+    } else {
+        None
+    };
     s.connect_done(ok);
     if !ok {
         h.list_remove(c);

@@ -14,6 +14,7 @@ use super::super::request::start_queued;
 use super::super::state::{
     Phase, ReqState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
 };
+use super::super::state::{CONN_CLOSE_REQUESTED, CONN_PERSISTENT};
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
@@ -57,7 +58,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
         };
-        if s.close_requested {
+        if s.flags.has(CONN_CLOSE_REQUESTED) {
             // A hook asked for the close: the next pass performs it, no more hooks before.
             return 0;
         }
@@ -325,7 +326,7 @@ fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
             let (done, wrote) =
                 hooks::on_form_val_tx(h, v.hook, c.ptr(), req.ptr(), v.obj, p, offer)
                     .ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
-            if h.conn(c).is_none_or(|s| s.close_requested) {
+            if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
                 // The hook asked for the close: no more hooks, the next turn performs it.
                 return Ok(Tx::Queued);
             }
@@ -650,7 +651,7 @@ type Close = (HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR);
 /// close a persistent connection with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the next response
 /// would start in the middle of them.
 fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Close> {
-    let persistent = h.conn(c).is_some_and(|s| s.persistent);
+    let persistent = h.conn(c).is_some_and(|s| s.flags.has(CONN_PERSISTENT));
     if !persistent {
         Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
     } else if extra {
@@ -670,7 +671,7 @@ fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Clos
 /// reported request errors: `OnErr`, `OnTransComplete(DEF_FAIL)`, then the connection closes
 /// and the rest of the queue fails with it.
 fn start_next(h: &mut Held, port: &Port, c: Conn) {
-    if h.conn(c).is_none_or(|s| s.close_requested) {
+    if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
         // The close a hook asked for comes first; the queue fails with it.
         return;
     }

@@ -22,6 +22,7 @@ pub(crate) use close::{request_close, teardown};
 use super::global::{self, Held};
 use super::handle::Conn;
 use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
+use super::state::CONN_CLOSE_REQUESTED;
 use super::state::{ConnState, Phase, TXN_RX_EOF};
 use crate::proto::session::State;
 
@@ -91,7 +92,7 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
     let sent = tx::produce_and_flush(h, port, c, now);
     h.g().in_engine = false;
     let left = h.conn_ws(c).is_none_or(|(s, ws)| {
-        s.close_requested
+        s.flags.has(CONN_CLOSE_REQUESTED)
             || !s.buf.tx_is_empty()
             || ws.head.is_some()
             || ws.finishing.is_some()
@@ -183,7 +184,7 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    if s.close_requested {
+    if s.flags.has(CONN_CLOSE_REQUESTED) {
         let (status, err) = (s.close_req_status.get(), s.close_req_err.get());
         teardown(h, port, c, status, err);
         return u32::MAX;

@@ -38,8 +38,8 @@ fn clear_writes_every_cleared_value_over_garbage() {
     };
     let c = h.reinit::<_, ConnState>(co, 0).unwrap();
     assert_eq!(c.phase, Phase::Idle);
-    assert!(!c.no_block && !c.persistent && !c.keep_alive && !c.is_websocket);
-    assert!(!c.close_requested && c.open_done());
+    assert_eq!(c.flags, Flags8::NONE);
+    assert!(c.open_done());
     assert_eq!(c.close_req_status.get(), HTTPc_CONN_CLOSE_STATUS_APP);
     assert_eq!(c.close_req_err.get(), HTTPc_ERR_NONE);
     assert_eq!(
