@@ -34,6 +34,8 @@
 #     tests/firmware/startup.c);
 #   - the library's static RAM (.data + .bss) is at most 208 B on every core and level (issue
 #     #14: it may not grow), in any feature set;
+#   - the objects of one WebSocket (connection, request, response, WebSocket, one message) take
+#     at most 428 B on the 32-bit targets, what legacy's five take (issue #14);
 #   - no heap symbol (malloc, free, calloc, realloc, _sbrk, __rust_alloc, __rust_dealloc,
 #     __rust_realloc, __rust_alloc_zeroed, __rdl_*, __rg_*) is linked in any build;
 #   - the thumbv7em release built with --features panic-link-check links: its panic handler
@@ -72,6 +74,7 @@ fi
 BUDGET_FLASH=12288
 BUDGET_STACK=700
 BUDGET_RAM=208
+BUDGET_WS_OBJECTS=428
 # Cargo's target directory (CARGO_TARGET_DIR is honoured, so parallel work can keep its own).
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=$TARGET_DIR/footprint
@@ -250,6 +253,11 @@ arm-none-eabi-gcc $(cflags_for m4) -std=c99 -O0 -S -I"$ROOT/include" -o "$OUT/fp
 say "sizeof on the 32-bit targets (arm-none-eabi-gcc, identical for M0 and M4):"
 awk '/^fp_sizeof_/ { name = substr($1, 11); sub(":", "", name) } /\.word/ && name != "" { printf "  %-28s %5d\n", name, $2; name = "" }' \
     "$OUT/fp_sizes.s" | tee -a "$SUMMARY"
+# One WebSocket: its connection, request, response, WebSocket and one message object.
+WS_OBJECTS=$(awk '/^fp_sizeof_/ { name = substr($1, 11); sub(":", "", name) }
+    /\.word/ && name ~ /^HTTPc_(CONN|REQ|RESP|WEBSOCK|WEBSOCK_MSG)_OBJ$/ { s += $2; name = "" }
+    END { print s + 0 }' "$OUT/fp_sizes.s")
+say "  one WebSocket's five objects: $WS_OBJECTS B (legacy: 428 B; budget $BUDGET_WS_OBJECTS B)"
 say ""
 
 if [ "$STACK" = 1 ] && [ -f "$OUT/stack-m4-z.log" ]; then
@@ -292,6 +300,9 @@ if [ "$STACK" = 1 ] && [ "${STACKMAX[m4-z]}" != - ] && [ "${STACKMAX[m4-z]}" -gt
     fail "thumbv7em opt-level z: deepest stack ${STACKMAX[m4-z]} B, over the $BUDGET_STACK B budget"
 fi
 
+if [ "$WS_OBJECTS" -eq 0 ] || [ "$WS_OBJECTS" -gt "$BUDGET_WS_OBJECTS" ]; then
+    fail "one WebSocket's objects take $WS_OBJECTS B on the 32-bit targets, over the $BUDGET_WS_OBJECTS B budget"
+fi
 for k in m4-z m4-s m0-z m0-s; do
     if [ "${RAM[$k]}" -gt "$BUDGET_RAM" ]; then
         fail "$k: the library adds ${RAM[$k]} B of static RAM, over the $BUDGET_RAM B budget"
