@@ -76,10 +76,6 @@ pub(crate) enum Phase {
     ReqRx,
 }
 
-/// `ConnState::body_left` of a refused upgrade's response whose body has no length
-/// (`Transfer-Encoding`, or a `Content-Length` that is not a number or is 2^32-1).
-pub(crate) const BODY_UNBOUNDED: u32 = u32::MAX;
-
 /// `ConnState::flags`: `HTTPc_ConnOpen` was called with `HTTPc_FLAG_CONN_NO_BLOCK`.
 pub(crate) const CONN_NO_BLOCK: u8 = 1;
 /// `ConnState::flags`: `HTTPc_PARAM_TYPE_PERSISTENT` was set.
@@ -90,6 +86,9 @@ pub(crate) const CONN_KEEP_ALIVE: u8 = 4;
 pub(crate) const CONN_WEBSOCKET: u8 = 8;
 /// `ConnState::flags`: `HTTPc_ConnClose` (or a failure) asked the engine to close it.
 pub(crate) const CONN_CLOSE_REQUESTED: u8 = 16;
+/// `ConnState::flags`: the refused upgrade's body has no length (chunked, until close, or a
+/// `Content-Length` that is not a number): the connection cannot be reused.
+pub(crate) const CONN_BODY_UNBOUNDED: u8 = 32;
 
 /// Connection state, in `HTTPc_CONN_OBJ::Reserved`.
 #[repr(C)]
@@ -115,9 +114,8 @@ pub(crate) struct ConnState {
     pub clock_ms: u32,
     /// `HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS`: the transaction's deadline.
     pub trans_timeout_ms: u32,
-    /// Body bytes of a refused upgrade's response still to skip (`BODY_UNBOUNDED`: it has no
-    /// length, chunked or until close, and the connection cannot be reused); of a plain
-    /// request's body still to send.
+    /// Body bytes of a refused upgrade's response still to skip (see `CONN_BODY_UNBOUNDED`);
+    /// of a plain request's body still to send.
     pub body_left: u32,
     /// The application's buffer (`HTTPc_ConnOpen`) and its cursors.
     pub buf: ConnBuf,

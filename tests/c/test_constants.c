@@ -590,10 +590,10 @@ static const struct expect types[] = {
     W(HTTPc_WEBSOCK_MSG_TYPE, 4),
     W(HTTPc_WEBSOCK_CLOSE_CODE, 2),
     /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
-    W(HTTPc_CONN_OBJ, (1 + 26) * sizeof(void *)),
-    W(HTTPc_REQ_OBJ, (1 + 33) * sizeof(void *)),
-    W(HTTPc_WEBSOCK_OBJ, (1 + 52) * sizeof(void *)),
-    W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 12) * sizeof(void *)),
+    W(HTTPc_CONN_OBJ, (1 + 23) * sizeof(void *)),
+    W(HTTPc_REQ_OBJ, (1 + 29) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_OBJ, (1 + 36) * sizeof(void *)),
+    W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 10) * sizeof(void *)),
     W(HTTPc_FORM_FIELD_TYPE, 4),
     /* The form structs as legacy's http-c.h lays them out, P the pointer size: a C enum member
      * (1 or 4 bytes) or a CPU_INT16U/CPU_INT32U followed by a pointer is padded up to it

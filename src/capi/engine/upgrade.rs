@@ -7,7 +7,9 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
-use super::super::state::{Phase, ReqState, WsState, BODY_UNBOUNDED, WS_OPEN_NOTIFIED, WS_USED};
+use super::super::state::{
+    Phase, ReqState, WsState, CONN_BODY_UNBOUNDED, WS_OPEN_NOTIFIED, WS_USED,
+};
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
@@ -141,6 +143,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 }
                 Step::Status(code) => {
                     s.body_left = 0;
+                    s.flags.set(CONN_BODY_UNBOUNDED, false);
                     if let Some(resp) = s.resp {
                         resp.set(
                             h,
@@ -164,15 +167,16 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     match body {
                         Body::Unchanged => {}
                         Body::Len(n) => {
-                            // Not a number: no length to skip by. (Once unbounded, it stays.)
-                            if s.body_left != BODY_UNBOUNDED {
-                                s.body_left = n.unwrap_or(BODY_UNBOUNDED);
+                            match n {
+                                Some(n) => s.body_left = n,
+                                None => s.flags.set(CONN_BODY_UNBOUNDED, true),
                             }
+                            let n = s.body_left;
                             if let Some(resp) = resp {
-                                resp.set_content_len(h, n.unwrap_or(0));
+                                resp.set_content_len(h, n);
                             }
                         }
-                        Body::Unbounded => s.body_left = BODY_UNBOUNDED,
+                        Body::Unbounded => s.flags.set(CONN_BODY_UNBOUNDED, true),
                     }
                     let req = h.conn(c).and_then(|s| s.req);
                     let hook = req
@@ -196,7 +200,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     return 0;
                 }
                 Step::Done(_) => {
-                    if s.body_left == BODY_UNBOUNDED {
+                    if s.flags.has(CONN_BODY_UNBOUNDED) {
                         // A body we cannot delimit: report the refusal, then close.
                         end(h, port, c, false, HTTPc_ERR_NONE);
                         teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
