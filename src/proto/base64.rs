@@ -17,37 +17,27 @@ fn sextet(v: u32) -> u8 {
     }
 }
 
+/// Character `j` of the base64 text of `input` (`=` for padding, also past the end):
+/// computed from the input alone, so a caller can build or compare a fixed-size text without
+/// a buffer.
+pub fn char_at(input: &[u8], j: usize) -> u8 {
+    // Quad `j / 4` encodes input bytes `3 * (j / 4)..`; character `j % 4` is its sextet
+    // `j % 4`. A sextet that starts past the input's last bit is padding.
+    let (at, k) = (3 * (j / 4), j % 4);
+    if at + k * 6 / 8 >= input.len() {
+        return b'=';
+    }
+    let byte = |i: usize| u32::from(input.get(at + i).copied().unwrap_or(0));
+    let group = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+    sextet(group >> (18 - 6 * (k & 3)))
+}
+
 /// Encodes `input` into `out`; `out` must hold `4 * ceil(input.len() / 3)` bytes (extra bytes
 /// are left as they are). Returns the encoded length.
 pub fn encode(input: &[u8], out: &mut [u8]) -> usize {
-    let mut n = 0;
-    let mut i = 0;
-    // Bits not yet written sit in the low `bits` bits of `acc`; the last 2 or 4 are
-    // zero-padded to a whole character, then '=' fills the last quad.
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    loop {
-        let c = if bits >= 6 {
-            bits -= 6;
-            sextet(acc >> bits)
-        } else if let Some(&b) = input.get(i) {
-            i += 1;
-            acc = (acc << 8) | u32::from(b);
-            bits += 8;
-            continue;
-        } else if bits > 0 {
-            acc <<= 6 - bits;
-            bits = 6;
-            continue;
-        } else if n % 4 != 0 {
-            b'='
-        } else {
-            break;
-        };
-        if let Some(slot) = out.get_mut(n) {
-            *slot = c;
-        }
-        n += 1;
+    let n = input.len().div_ceil(3) * 4;
+    for (j, slot) in out.iter_mut().take(n).enumerate() {
+        *slot = char_at(input, j);
     }
     n.min(out.len())
 }

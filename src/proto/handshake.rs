@@ -15,7 +15,7 @@ use super::http::{
     ascii_set, in_set, is_token, list_contains_ci, list_next, lookup_ci, parse_field, parse_status,
     take_line, trim_ows, AsciiSet, LineError,
 };
-use super::sha1::Sha1;
+use super::sha1;
 use core::borrow::BorrowMut;
 use core::fmt;
 
@@ -30,10 +30,8 @@ impl Key {
     /// Encodes 16 random bytes (the caller's RNG; RFC 6455 §4.1 wants them fresh per
     /// connection) as a key.
     pub fn from_random(bytes: [u8; 16]) -> Key {
-        let mut out = [0u8; 24];
-        // base64 of 16 bytes with padding is exactly 24 bytes.
-        base64::encode(&bytes, &mut out);
-        Key(out)
+        // base64 of 16 bytes with padding is exactly 24 characters.
+        Key(core::array::from_fn(|j| base64::char_at(&bytes, j)))
     }
 
     /// The 24 ASCII characters sent in `Sec-WebSocket-Key`.
@@ -45,10 +43,7 @@ impl Key {
     /// parser keeps these rather than the 28 characters (8 bytes less in every session).
     #[inline(never)] // the SHA-1 state lives only here, not in the callers' frames
     pub fn accept_digest(&self) -> [u8; 20] {
-        let mut sha = Sha1::new();
-        sha.update(&self.0);
-        sha.update(GUID);
-        sha.digest()
+        sha1::digest(&self.0, GUID)
     }
 
     /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.
@@ -57,12 +52,20 @@ impl Key {
     }
 }
 
-/// The `Sec-WebSocket-Accept` text of a digest ([`Key::accept_digest`]).
+/// The `Sec-WebSocket-Accept` text of a digest ([`Key::accept_digest`]): base64 of 20 bytes
+/// with padding is exactly 28 characters.
 fn accept_text(digest: &[u8; 20]) -> [u8; 28] {
-    let mut out = [0u8; 28];
-    // base64 of 20 bytes with padding is exactly 28 bytes.
-    base64::encode(digest, &mut out);
-    out
+    core::array::from_fn(|j| base64::char_at(digest, j))
+}
+
+/// True when `value` is the `Sec-WebSocket-Accept` text of `digest` (compared character by
+/// character as it is computed: no copy of the text).
+fn is_accept_text(digest: &[u8; 20], value: &[u8]) -> bool {
+    value.len() == 28
+        && value
+            .iter()
+            .enumerate()
+            .all(|(j, &c)| c == base64::char_at(digest, j))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,11 +754,7 @@ impl ResponseParser {
             HDR_UPGRADE => (SEEN_UPGRADE, list_contains_ci(value, TOKEN_WEBSOCKET)),
             HDR_CONNECTION => (SEEN_CONNECTION, list_contains_ci(value, TOKEN_UPGRADE)),
             HDR_ACCEPT => {
-                let expected = accept_text(&self.accept_digest);
-                // Compared by hand: a slice `==` would link `memcmp` for this one use.
-                let same = value.len() == expected.len()
-                    && value.iter().zip(&expected).all(|(a, b)| a == b);
-                if self.seen & SEEN_ACCEPT != 0 || !same {
+                if self.seen & SEEN_ACCEPT != 0 || !is_accept_text(&self.accept_digest, value) {
                     return Err(HandshakeError::AcceptMismatch);
                 }
                 (SEEN_ACCEPT, true)

@@ -2,122 +2,88 @@
 //! fingerprint, not a security function.
 //!
 //! A small rolled-loop implementation rather than the `sha1_smol` crate: a fraction of its
-//! flash on Cortex-M and no panic path. Input is at most a few dozen bytes, so speed is moot.
+//! flash on Cortex-M and no panic path. One shot over two byte strings (the key and the GUID):
+//! each block's words are computed from the message bytes as the block is hashed, so no block
+//! buffer is filled or cleared (no `memset` is linked for it). Input is a few dozen bytes, so
+//! speed is moot.
 
-/// Incremental SHA-1.
-#[derive(Clone, Debug)]
-pub struct Sha1 {
-    state: [u32; 5],
-    /// The block being filled, already as big-endian words (bytes are OR-ed in place, so the
-    /// words are zeroed after each compression); also the rolling 16-word message schedule.
-    w: [u32; 16],
-    /// Bytes hashed so far, low and high word (the length field is 64 bits of bit count; two
-    /// words keep the struct 4-aligned, which the Cortex-M memset helpers prefer).
-    len: [u32; 2],
+const INIT: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
+
+/// The SHA-1 digest of `a` followed by `b`.
+pub fn digest(a: &[u8], b: &[u8]) -> [u8; 20] {
+    let len = a.len() + b.len();
+    // The message, the 0x80 byte, zeros, and the 64-bit bit count end on a block boundary.
+    let blocks = (len + 8) / 64 + 1;
+    let end = blocks * 64;
+    // The bit count, as two 32-bit halves (a 64-bit shift is a library call on Cortex-M).
+    let count = [(len >> 29) as u32, (len as u32) << 3];
+    let byte = |i: usize| -> u8 {
+        if let Some(&x) = a.get(i) {
+            x
+        } else if let Some(&x) = b.get(i.wrapping_sub(a.len())) {
+            x
+        } else if i == len {
+            0x80
+        } else if i + 8 >= end {
+            // One byte of the big-endian bit count (`i - (end - 8) < 8`): truncating cast.
+            let k = (i + 8 - end) & 7;
+            (count.get(k / 4).copied().unwrap_or(0) >> (24 - 8 * (k % 4))) as u8
+        } else {
+            0
+        }
+    };
+    let mut state = INIT;
+    for block in 0..blocks {
+        let at = block * 64;
+        let w = core::array::from_fn(|j| {
+            let k = at + 4 * j;
+            u32::from_be_bytes([byte(k), byte(k + 1), byte(k + 2), byte(k + 3)])
+        });
+        compress(&mut state, w);
+    }
+    // Truncating cast: one byte of a word.
+    core::array::from_fn(|i| (state.get(i / 4).copied().unwrap_or(0) >> (24 - 8 * (i % 4))) as u8)
 }
 
-impl Default for Sha1 {
-    fn default() -> Self {
-        Self::new()
+/// One block: `w` is its 16 words, then the rolling message schedule.
+fn compress(state: &mut [u32; 5], mut w: [u32; 16]) {
+    let [mut a, mut b, mut c, mut d, mut e] = *state;
+    for t in 0..80usize {
+        let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
+        // W[t] is used, and its slot takes W[t + 16] = W[t+13] ^ W[t+8] ^ W[t+2] ^ W[t],
+        // rotated (computed in every round: no branch; the last 16 go unused).
+        let wt = at(&w, 0);
+        let next = (at(&w, 13) ^ at(&w, 8) ^ at(&w, 2) ^ wt).rotate_left(1);
+        if let Some(slot) = w.get_mut(t % 16) {
+            *slot = next;
+        }
+        let (f, k) = match t {
+            // Ch and Maj in their shorter equivalent forms.
+            0..=19 => (d ^ (b & (c ^ d)), 0x5A82_7999),
+            20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+            40..=59 => ((b & c) | (d & (b | c)), 0x8F1B_BCDC),
+            _ => (b ^ c ^ d, 0xCA62_C1D6),
+        };
+        let temp = a
+            .rotate_left(5)
+            .wrapping_add(f)
+            .wrapping_add(e)
+            .wrapping_add(k)
+            .wrapping_add(wt);
+        e = d;
+        d = c;
+        c = b.rotate_left(30);
+        b = a;
+        a = temp;
     }
-}
-
-impl Sha1 {
-    /// A fresh hash.
-    pub const fn new() -> Self {
-        Sha1 {
-            state: [
-                0x6745_2301,
-                0xEFCD_AB89,
-                0x98BA_DCFE,
-                0x1032_5476,
-                0xC3D2_E1F0,
-            ],
-            w: [0; 16],
-            len: [0; 2],
-        }
-    }
-
-    /// Adds bytes.
-    pub fn update(&mut self, data: &[u8]) {
-        for &b in data {
-            self.push(b);
-        }
-    }
-
-    #[inline(always)]
-    fn push(&mut self, b: u8) {
-        let i = self.len[0] % 64;
-        if let Some(w) = self.w.get_mut((i / 4) as usize) {
-            *w |= u32::from(b) << (24 - 8 * (i % 4));
-        }
-        self.len[0] = self.len[0].wrapping_add(1);
-        if self.len[0] == 0 {
-            self.len[1] = self.len[1].wrapping_add(1);
-        }
-        if i == 63 {
-            self.compress();
-        }
-    }
-
-    /// The 20-byte digest.
-    pub fn digest(mut self) -> [u8; 20] {
-        let [lo, hi] = self.len;
-        self.update(&[0x80]);
-        // The padding zeros are already there: the words are zero past the last byte.
-        if self.len[0] % 64 > 56 {
-            self.compress();
-        }
-        // The bit count: the byte count times 8, as 64 bits.
-        self.w[14] = (hi << 3) | (lo >> 29);
-        self.w[15] = lo << 3;
-        self.compress();
-        let mut out = [0u8; 20];
-        for (i, o) in out.iter_mut().enumerate() {
-            let word = self.state.get(i / 4).copied().unwrap_or(0);
-            // Truncating cast: one byte of the word.
-            *o = (word >> (24 - 8 * (i % 4))) as u8;
-        }
-        out
-    }
-
-    fn compress(&mut self) {
-        let [mut a, mut b, mut c, mut d, mut e] = self.state;
-        for t in 0..80usize {
-            let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
-            // W[t] is used, and its slot takes W[t + 16] = W[t+13] ^ W[t+8] ^ W[t+2] ^ W[t],
-            // rotated (computed in every round: no branch; the last 16 go unused).
-            let wt = at(&self.w, 0);
-            let next = (at(&self.w, 13) ^ at(&self.w, 8) ^ at(&self.w, 2) ^ wt).rotate_left(1);
-            if let Some(slot) = self.w.get_mut(t % 16) {
-                *slot = next;
-            }
-            let (f, k) = match t {
-                // Ch and Maj in their shorter equivalent forms.
-                0..=19 => (d ^ (b & (c ^ d)), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (d & (b | c)), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let temp = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(wt);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = temp;
-        }
-        let v = [a, b, c, d, e];
-        for i in 0..5 {
-            if let (Some(s), Some(x)) = (self.state.get_mut(i), v.get(i)) {
-                *s = s.wrapping_add(*x);
-            }
-        }
-        self.w = [0; 16];
+    for (s, x) in state.iter_mut().zip([a, b, c, d, e]) {
+        *s = s.wrapping_add(x);
     }
 }
 
@@ -132,16 +98,21 @@ mod tests {
 
     #[test]
     fn fips_vectors() {
-        let mut h = Sha1::new();
-        h.update(b"abc");
-        assert_eq!(hex(h.digest()), "a9993e364706816aba3e25717850c26c9cd0d89d");
         assert_eq!(
-            hex(Sha1::new().digest()),
+            hex(digest(b"ab", b"c")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex(digest(b"", b"")),
             "da39a3ee5e6b4b0d3255bfef95601890afd80709"
         );
-        let mut h = Sha1::new();
-        h.update(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
-        assert_eq!(hex(h.digest()), "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+        assert_eq!(
+            hex(digest(
+                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                b""
+            )),
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+        );
     }
 
     #[test]
@@ -150,31 +121,19 @@ mod tests {
         let data: std::vec::Vec<u8> = (0..=192u32).map(|i| (i * 7 + 3) as u8).collect();
         for n in 0..=data.len() {
             let input = &data[..n];
-            let mut h = Sha1::new();
-            h.update(&input[..n / 2]);
-            h.update(&input[n / 2..]);
             let want = sha1_smol::Sha1::from(input).digest().bytes();
-            assert_eq!(h.digest(), want, "length {n}");
+            assert_eq!(digest(&input[..n / 2], &input[n / 2..]), want, "length {n}");
+            assert_eq!(digest(input, b""), want, "length {n}, one part");
+            assert_eq!(digest(b"", input), want, "length {n}, other part");
         }
-    }
-
-    #[test]
-    fn byte_count_carries_into_the_high_word() {
-        let mut h = Sha1::new();
-        h.len = [u32::MAX, 0];
-        h.update(b"x");
-        assert_eq!(h.len, [0, 1]);
     }
 
     proptest! {
         #[test]
         fn equals_sha1_smol(input in prop::collection::vec(any::<u8>(), 0..200), cut in 0usize..200) {
             let cut = cut.min(input.len());
-            let mut h = Sha1::new();
-            h.update(&input[..cut]);
-            h.update(&input[cut..]);
             let want = sha1_smol::Sha1::from(&input).digest().bytes();
-            prop_assert_eq!(h.digest(), want);
+            prop_assert_eq!(digest(&input[..cut], &input[cut..]), want);
         }
     }
 }

@@ -79,8 +79,10 @@ static uint8_t MemA[64];
 static uint8_t MemB[64];
 
 #if FP_WITH_CORE
-uint32_t fp_core_client(uint8_t *p_io, uint32_t rx_len, uint32_t seed, uint32_t now);
+uint32_t fp_core_client(uint8_t *p_io, uint8_t *p_out, uint32_t rx_len, uint32_t seed, uint32_t now);
+/* The probe's buffers are the application's, as a C application's would be: static. */
 static uint8_t CoreIo[2048];
+static uint8_t CoreOut[256];
 #endif
 
 int main(void)
@@ -133,7 +135,7 @@ int main(void)
     }
 #endif
 #if FP_WITH_CORE
-    Sink = fp_core_client(CoreIo, Knob, Knob, Knob);
+    Sink = fp_core_client(CoreIo, CoreOut, Knob, Knob, Knob);
 #endif
     return 0;
 }

@@ -12,13 +12,20 @@ use httpc_ws::proto::mask::Masker;
 use httpc_ws::proto::session::{Config, RxEvent, Session};
 
 /// Writes the upgrade request into `io`, then treats `io[..rx_len]` as what the server sent:
-/// the response, then frames, echoing each data message and closing at the end. Returns a
-/// number derived from everything, so nothing is optimised away.
+/// the response, then frames, echoing each data message and closing at the end; frames to
+/// send are encoded into `out`. Returns a number derived from everything, so nothing is
+/// optimised away. (Both buffers come from the C side, static there: a local one would be
+/// zeroed with `memset`, the probe's own cost, not the protocol core's.)
 // The only `unsafe`-class item: an exported, unmangled symbol for the C side to call.
 #[allow(unsafe_code)]
 #[no_mangle]
-pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, now: u32) -> u32 {
-    let mut out = [0u8; 256];
+pub extern "C" fn fp_core_client(
+    io: &mut [u8; 2048],
+    out: &mut [u8; 256],
+    rx_len: u32,
+    seed: u32,
+    now: u32,
+) -> u32 {
     let mut acc = 0u32;
     let key = Key::from_random(nonce(seed));
     let mut session = Session::new(Config::DEFAULT);
@@ -70,7 +77,7 @@ pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, no
                     true,
                     u64::from(len.unwrap_or(0)),
                     masker.key(),
-                    &mut out,
+                    out,
                 ) {
                     acc = acc.wrapping_add(h as u32);
                 }
@@ -84,11 +91,11 @@ pub extern "C" fn fp_core_client(io: &mut [u8; 2048], rx_len: u32, seed: u32, no
             RxEvent::Failed(e) => acc = acc.wrapping_add(u32::from(e.close_code())),
             RxEvent::MessageEnd => acc = acc.wrapping_add(1),
         }
-        if let Some(n) = session.poll_control(masker.key(), now, kept, &mut out) {
+        if let Some(n) = session.poll_control(masker.key(), now, kept, out) {
             acc = acc.wrapping_add(n as u32);
         }
     }
-    if let Ok(n) = session.encode_control(Opcode::Close, &[3, 232], masker.key(), now, &mut out) {
+    if let Ok(n) = session.encode_control(Opcode::Close, &[3, 232], masker.key(), now, out) {
         acc = acc.wrapping_add(n as u32);
     }
     if let Some(t) = session.poll_timers(now) {
