@@ -1,0 +1,51 @@
+//! The bits of the states' `Flags8` bytes: booleans kept a bit each, so that the objects
+//! the application allocates per connection stay at legacy's size (`scripts/footprint.sh`
+//! checks one WebSocket's five objects against 428 B).
+
+/// `ConnState::flags`: `HTTPc_ConnOpen` was called with `HTTPc_FLAG_CONN_NO_BLOCK`.
+pub(crate) const CONN_NO_BLOCK: u8 = 1;
+/// `ConnState::flags`: `HTTPc_PARAM_TYPE_PERSISTENT` was set.
+pub(crate) const CONN_PERSISTENT: u8 = 2;
+/// `ConnState::flags`: `HTTPc_CFG::ConnIsKeepAlive` (TCP keep-alive for the port) at clear.
+pub(crate) const CONN_KEEP_ALIVE: u8 = 4;
+/// `ConnState::flags`: the upgrade succeeded (until the next open).
+pub(crate) const CONN_WEBSOCKET: u8 = 8;
+/// `ConnState::flags`: `HTTPc_ConnClose` (or a failure) asked the engine to close it.
+pub(crate) const CONN_CLOSE_REQUESTED: u8 = 16;
+/// `ConnState::flags`: the refused upgrade's body has no length (chunked, until close, or a
+/// `Content-Length` that is not a number): the connection cannot be reused.
+pub(crate) const CONN_BODY_UNBOUNDED: u8 = 32;
+
+/// `WsState::flags`: attached to a connection by an upgrade, until the WebSocket ends.
+pub(crate) const WS_USED: u8 = 1;
+/// `WsState::flags`: `OnOpen` was called.
+pub(crate) const WS_OPEN_NOTIFIED: u8 = 2;
+/// `WsState::flags`: `OnClose` was called.
+pub(crate) const WS_CLOSE_NOTIFIED: u8 = 4;
+/// `WsState::flags`: the fragment hook said "nothing yet": do not ask the port for write
+/// readiness.
+pub(crate) const WS_TX_STALLED: u8 = 8;
+/// `WsState::flags`: `OnMsgRxData` took nothing last time: retry on a timer.
+pub(crate) const WS_RX_PAUSED: u8 = 16;
+/// `WsState::flags`: the engine is in this WebSocket's turn: a message a hook queues now is
+/// produced before the turn ends, so the engine needs no wake for it.
+pub(crate) const WS_IN_TURN: u8 = 32;
+
+/// `ReqState::txn`, chunked: the CRLF that ends the chunk whose data is going out is owed.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_CHUNK_END_OWED: u8 = 1;
+/// `ReqState::txn`: the body hook said it gave the last piece (chunked), or all of the body
+/// went (standard).
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_BODY_DONE: u8 = 2;
+/// `ReqState::txn`: the server keeps the connection after the response.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_KEEP_ALIVE: u8 = 4;
+/// `ReqState::txn`: the server closed its side: what is buffered is still parsed and
+/// delivered, nothing more is received.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_RX_EOF: u8 = 8;
+/// `ReqState::txn`: the body hook was told `last_chunk` (else the end tells it with an empty
+/// call).
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const TXN_LAST_TOLD: u8 = 16;
