@@ -1,6 +1,5 @@
 //! `HTTPc_ConnClr`, `HTTPc_ConnSetParam`, `HTTPc_ConnOpen`, `HTTPc_ConnClose`.
 
-use super::state::{CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use core::ffi::c_void;
 
 use super::app::AppBytes;
@@ -10,7 +9,7 @@ use super::ffi::{need, Call, Param};
 use super::global::Held;
 use super::handle::{Conn, Obj};
 use super::objects::*;
-use super::state::{ConnState, Phase};
+use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block};

@@ -13,9 +13,9 @@ use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
 #[cfg(feature = "http")]
 use super::state::CONN_PERSISTENT;
-use super::state::{Code8, Phase, ReqState, WsState, WS_USED};
-use super::state::{TXN_BODY_DONE, TXN_CHUNK_END_OWED};
-use crate::proto::flags::Flags8;
+use super::state::{
+    Code8, Flags8, Phase, ReqState, WsState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, WS_USED,
+};
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
 

@@ -16,7 +16,6 @@ use super::handle::{Conn, Msg, Obj, Req, Resp, Ws};
 use super::objects::*;
 use super::port::Io;
 use super::types::*;
-use crate::proto::flags::Flags8;
 use crate::proto::http::ResponseParser;
 use crate::proto::mask::Masker;
 use crate::proto::session::{Config, Session};

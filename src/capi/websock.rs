@@ -1,6 +1,5 @@
 //! `HTTPc_WebSockClr/SetParam/Upgrade/Send/FmtCloseMsg` and `HTTPc_WebSockMsgClr/SetParam`.
 
-use super::state::CONN_WEBSOCKET;
 use core::ffi::c_void;
 
 use super::app::{out_bytes, AppBytes};
@@ -12,7 +11,8 @@ use super::handle::{Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{start_upgrade, Upgrade};
 use super::state::{
-    Code8, MsgState, Phase, ReqState, TxProgress, WsState, WS_IN_TURN, WS_TX_STALLED, WS_USED,
+    Code8, MsgState, Phase, ReqState, TxProgress, WsState, CONN_WEBSOCKET, WS_IN_TURN,
+    WS_TX_STALLED, WS_USED,
 };
 use super::task::wake_engine;
 use super::types::*;
@@ -450,7 +450,6 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.err = Code8::new(HTTPc_ERR_NONE);
     ms.data = tx.data;
     ms.next = None;
-    let head = ws.head;
     ws.flags.set(WS_TX_STALLED, false);
     if tx.msg_type == HTTPc_WEBSOCK_MSG_TYPE_CLOSE {
         // The close is decided now: its timeout runs even if the frame cannot leave yet.
@@ -458,27 +457,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
             ws.session.begin_close(port.now_ms());
         }
     }
-    // Append to the queue, after its last message (found by walking: no tail pointer is kept,
-    // a queue holds the few messages in flight).
-    let mut last = None;
-    let mut p = head;
-    while let Some(next) = p.and_then(|x| h.msg(x)).map(|ms| ms.next) {
-        last = p;
-        p = next;
-    }
-    // (A walk stops at an object that is no longer a valid message: appending there cuts it off.)
-    match last {
-        Some(t) => {
-            if let Some(t) = h.msg(t) {
-                t.next = Some(m);
-            }
-        }
-        None => {
-            if let Some(ws) = h.state::<_, WsState>(w) {
-                ws.head = Some(m);
-            }
-        }
-    }
+    engine::enqueue(h, w, m);
     // A blocking call beside an engine task sends what it can itself (the engine is asleep: we
     // hold the lock) and wakes the engine only when something is left for it: the common case
     // costs no task switch at all. A hook in this WebSocket's turn needs no wake either: the

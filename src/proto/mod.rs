@@ -9,7 +9,6 @@
 pub mod base64;
 pub mod bytes;
 pub mod close;
-pub mod flags;
 pub mod frame;
 pub mod handshake;
 pub mod http;

@@ -8,9 +8,9 @@ use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::port::Port;
 use super::super::state::{
-    Code8, Phase, ReqState, WsState, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED, WS_USED,
+    Code8, Phase, ReqState, WsState, CONN_CLOSE_REQUESTED, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED,
+    WS_OPEN_NOTIFIED, WS_USED,
 };
-use super::super::state::{CONN_CLOSE_REQUESTED, CONN_NO_BLOCK};
 use super::super::types::DEF_FAIL;
 use super::io::receive;
 use super::signal_waiters;

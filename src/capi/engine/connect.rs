@@ -1,6 +1,5 @@
 //! Connecting: `Connect`, then `ConnectPoll` until done or the connect timeout.
 
-use super::super::state::{CONN_KEEP_ALIVE, CONN_NO_BLOCK};
 use core::ffi::c_void;
 use core::ptr::null_mut;
 
@@ -9,7 +8,7 @@ use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
 use super::super::port::{HTTPc_PORT_SECURE_CFG, Io, Port};
-use super::super::state::Code8;
+use super::super::state::{Code8, CONN_KEEP_ALIVE, CONN_NO_BLOCK};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::signal_waiters;
 use crate::proto::session::elapsed_ms;

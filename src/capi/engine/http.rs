@@ -12,9 +12,9 @@ use super::super::hooks;
 use super::super::port::Port;
 use super::super::request::start_queued;
 use super::super::state::{
-    Phase, ReqState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
+    Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, TXN_BODY_DONE, TXN_CHUNK_END_OWED,
+    TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
 };
-use super::super::state::{CONN_CLOSE_REQUESTED, CONN_PERSISTENT};
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
 use super::io::{flush, receive};

@@ -18,12 +18,12 @@ mod upgrade;
 mod ws;
 
 pub(crate) use close::{request_close, teardown};
+pub(crate) use tx::enqueue;
 
 use super::global::{self, Held};
 use super::handle::Conn;
 use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
-use super::state::CONN_CLOSE_REQUESTED;
-use super::state::{ConnState, Phase, TXN_RX_EOF};
+use super::state::{ConnState, Phase, CONN_CLOSE_REQUESTED, TXN_RX_EOF};
 use crate::proto::session::State;
 
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.

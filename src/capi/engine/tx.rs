@@ -373,6 +373,20 @@ fn produce_fragment(
     Ok(true)
 }
 
+/// Appends `m` (out of any queue, its `next` cleared) to the queue of WebSocket `w`, after the
+/// last message: found by walking (no tail pointer is kept; a queue holds the few messages in
+/// flight). A walk stops at an object that is no longer a valid message: appending there cuts
+/// it off, as `dequeue` does.
+pub(crate) fn enqueue(h: &mut Held, w: Ws, m: Msg) {
+    let mut last = None;
+    let mut p = h.state::<_, WsState>(w).and_then(|ws| ws.head);
+    while let Some(next) = p.and_then(|x| h.msg(x)).map(|ms| ms.next) {
+        last = p;
+        p = next;
+    }
+    relink(h, w, last, Some(m));
+}
+
 /// Unlinks `m` from the queue of WebSocket `w` (it stays `used` until completed). A queue
 /// broken by an object that is no longer a valid message is cut there, so a walk always ends.
 pub(super) fn dequeue(h: &mut Held, w: Ws, m: Msg) {

@@ -1,6 +1,31 @@
-//! The bits of the states' `Flags8` bytes: booleans kept a bit each, so that the objects
-//! the application allocates per connection stay at legacy's size (`scripts/footprint.sh`
-//! checks one WebSocket's five objects against 428 B).
+//! [`Flags8`], a byte of booleans, and the bits of the states' flag bytes: each boolean a bit,
+//! so that the objects the application allocates per connection stay at legacy's size
+//! (`scripts/footprint.sh` checks one WebSocket's five objects against 428 B).
+
+/// Booleans packed in one byte, each a bit the owner names with a constant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Flags8(u8);
+
+impl Flags8 {
+    /// All clear.
+    pub(crate) const NONE: Flags8 = Flags8(0);
+
+    /// True when every bit of `bits` is set.
+    #[inline]
+    pub(crate) const fn has(self, bits: u8) -> bool {
+        self.0 & bits == bits
+    }
+
+    /// Sets (`on`) or clears the bits of `bits`.
+    #[inline]
+    pub(crate) fn set(&mut self, bits: u8, on: bool) {
+        if on {
+            self.0 |= bits;
+        } else {
+            self.0 &= !bits;
+        }
+    }
+}
 
 /// `ConnState::flags`: `HTTPc_ConnOpen` was called with `HTTPc_FLAG_CONN_NO_BLOCK`.
 pub(crate) const CONN_NO_BLOCK: u8 = 1;
@@ -49,3 +74,27 @@ pub(crate) const TXN_RX_EOF: u8 = 8;
 /// call).
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
 pub(crate) const TXN_LAST_TOLD: u8 = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::Flags8;
+
+    #[test]
+    fn bits_are_independent() {
+        let mut f = Flags8::NONE;
+        f.set(1, true);
+        f.set(4, true);
+        assert!(f.has(1) && f.has(4) && f.has(5) && !f.has(2) && !f.has(3));
+        f.set(1, false);
+        assert!(!f.has(1) && f.has(4));
+        f.set(4, true);
+        assert!(f.has(4), "setting a set bit keeps it");
+        f.set(0x80, true);
+        f.set(4, false);
+        assert_eq!(f, {
+            let mut g = Flags8::default();
+            g.set(0x80, true);
+            g
+        });
+    }
+}
