@@ -325,6 +325,12 @@ impl ResponseParser {
 
     /// One line of the head, the chunk framing or the trailers.
     fn line<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Event<'a>>), Error> {
+        // Nothing to judge yet: with the head's budget spent, an empty input would otherwise
+        // read as "too large" where its first byte may still show an obs-fold, and the error
+        // would depend on how the input was split.
+        if input.is_empty() {
+            return Ok((0, None));
+        }
         let state = self.state;
         let field_line = matches!(state, State::Headers | State::Trailers);
         // An obs-fold shows in its first byte: refused without waiting for the line's end.

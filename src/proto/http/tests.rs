@@ -938,6 +938,25 @@ fn lines_longer_than_the_buffer() {
 }
 
 #[test]
+fn an_obs_fold_where_the_head_budget_ends_is_an_obs_fold_however_split() {
+    // The budget is spent exactly at the folded line's first byte: that byte decides, not an
+    // empty piece of input (the fuzz target `http_response` found the split-dependent result).
+    let head = b"HTTP/1.1 200 OK\r\nA: b\r\n";
+    let input = [&head[..], b" c\r\n\r\n"].concat();
+    let p = ResponseParser::new(MAX_LINE, head.len(), false);
+    assert_eq!(
+        run_all_ways(p, &input, false).outcome,
+        Outcome::Failed(Error::ObsFold)
+    );
+    // Another byte there: the head is too large.
+    let input = [&head[..], b"C: d\r\n\r\n"].concat();
+    assert_eq!(
+        run_all_ways(p, &input, false).outcome,
+        Outcome::Failed(Error::HeadTooLarge)
+    );
+}
+
+#[test]
 fn heads_larger_than_the_budget() {
     let mut input = b"HTTP/1.1 200 OK\r\n".to_vec();
     // Fewer under Miri, where every call is slow.
