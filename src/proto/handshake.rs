@@ -200,7 +200,7 @@ transfer-encoding\0";
 /// `upgrade` and `websocket`, the tokens a 101 must list, NUL-terminated for
 /// `list_contains_ci` (`upgrade` is taken from [`KNOWN_HEADERS`] rather than stored again).
 const TOKEN_UPGRADE: &[u8] = KNOWN_HEADERS.split_at(8).0;
-const TOKEN_WEBSOCKET: &[u8] = b"websocket\0";
+static TOKEN_WEBSOCKET: [u8; 10] = *b"websocket\0";
 const HDR_UPGRADE: usize = 0;
 const HDR_CONNECTION: usize = 1;
 const HDR_ACCEPT: usize = 2;
@@ -690,7 +690,9 @@ impl ResponseParser {
         result
     }
 
-    fn step<'a>(
+    /// [`feed`](Self::feed) without the check of an earlier end or error: for a caller that
+    /// stops feeding at either (the session drops the parser then).
+    pub(crate) fn step<'a>(
         &mut self,
         input: &'a [u8],
     ) -> Result<(usize, Option<ParseEvent<'a>>), HandshakeError> {
@@ -751,7 +753,7 @@ impl ResponseParser {
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
         let (bit, ok) = match known_header(name) {
-            HDR_UPGRADE => (SEEN_UPGRADE, list_contains_ci(value, TOKEN_WEBSOCKET)),
+            HDR_UPGRADE => (SEEN_UPGRADE, list_contains_ci(value, &TOKEN_WEBSOCKET)),
             HDR_CONNECTION => (SEEN_CONNECTION, list_contains_ci(value, TOKEN_UPGRADE)),
             HDR_ACCEPT => {
                 if self.seen & SEEN_ACCEPT != 0 || !is_accept_text(&self.accept_digest, value) {
@@ -854,7 +856,7 @@ mod tests {
     fn known_header_indexes() {
         assert_eq!(KNOWN_HEADERS.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
         assert_eq!(TOKEN_UPGRADE, b"upgrade\0");
-        assert_eq!(TOKEN_WEBSOCKET, b"websocket\0");
+        assert_eq!(&TOKEN_WEBSOCKET, b"websocket\0");
         assert_eq!(known_header(b"upgrade"), HDR_UPGRADE);
         assert_eq!(known_header(b"CONNECTION"), HDR_CONNECTION);
         assert_eq!(known_header(b"sec-websocket-accept"), HDR_ACCEPT);

@@ -499,7 +499,8 @@ impl Session {
         let Stage::Handshake(parser) = &mut self.stage else {
             return Ok((0, None));
         };
-        let result = parser.feed(input);
+        // (The parser is dropped at its end or error below: no need for `feed`'s sticky state.)
+        let result = parser.step(input);
         // The head is over (opened or refused), or broken.
         let opened = match result {
             Ok((_, Some(ParseEvent::Done { code }))) => code == 101,

@@ -175,6 +175,12 @@ const F_CHUNKED: u8 = 8;
 const F_CLOSE: u8 = 16;
 const F_KEEP_ALIVE: u8 = 32;
 
+// Tokens as statics, not literals: a NUL-terminated literal lands in the one mergeable string
+// section, which the linker keeps whole when any string in it is used.
+static CHUNKED: [u8; 8] = *b"chunked\0";
+static CLOSE: [u8; 6] = *b"close\0";
+static KEEP_ALIVE: [u8; 11] = *b"keep-alive\0";
+
 /// The headers that decide the framing, in the order of the indexes `header` matches on.
 pub(crate) const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
 
@@ -430,7 +436,7 @@ impl ResponseParser {
                 // chunked applied twice is forbidden (RFC 9112 §6.1), as is any coding in an
                 // HTTP/1.0 message.
                 let mut rest = value;
-                let chunked = list_next(&mut rest).is_some_and(|t| eq_ci(b"chunked\0", t))
+                let chunked = list_next(&mut rest).is_some_and(|t| eq_ci(&CHUNKED, t))
                     && list_next(&mut rest).is_none();
                 if !chunked || self.flags & (F_CHUNKED | F_HTTP10) != 0 {
                     return Err(Error::TransferEncodingUnsupported);
@@ -438,10 +444,10 @@ impl ResponseParser {
                 self.flags |= F_CHUNKED;
             }
             2 => {
-                if list_contains_ci(value, b"close\0") {
+                if list_contains_ci(value, &CLOSE) {
                     self.flags |= F_CLOSE;
                 }
-                if list_contains_ci(value, b"keep-alive\0") {
+                if list_contains_ci(value, &KEEP_ALIVE) {
                     self.flags |= F_KEEP_ALIVE;
                 }
             }
