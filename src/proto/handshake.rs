@@ -355,7 +355,8 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
         path: &[u8],
         query: &[u8],
     ) -> Result<(), WriteError> {
-        if !host_ok(host) || !target_part_ok(query) || path.first() != Some(&b'/') {
+        // (The host is checked by `line_end`, before anything is counted.)
+        if !target_part_ok(query) || path.first() != Some(&b'/') {
             return Err(WriteError::InvalidTarget);
         }
         self.line_start(method, path)?;

@@ -29,11 +29,29 @@ pub extern "C" fn fp_core_client(
     let mut acc = 0u32;
     let key = Key::from_random(nonce(seed));
     let mut session = Session::new(Config::DEFAULT);
-    let Some((req_len, offered)) = write_request(io, &key) else {
+    // The request's host, path and subprotocol are the application's (not constants the
+    // compiler could fold into the writer): taken from `out`, their lengths and the port
+    // from `seed`, as opaque to the compiler as the library probe's arguments.
+    let mut names = [0u8; 64];
+    let (h, p, v) = (
+        seed as usize & 15,
+        (seed >> 4) as usize & 15,
+        (seed >> 8) as usize & 15,
+    );
+    names.copy_from_slice(out.get(..64).unwrap_or(&[0; 64]));
+    let host = names.get(..h).unwrap_or_default();
+    let path = names.get(16..16 + p).unwrap_or_default();
+    let protocol = names.get(32..32 + v).unwrap_or_default();
+    let Some((req_len, offered)) =
+        write_request(io, &key, host, (seed >> 16) as u16, path, protocol)
+    else {
         return 1;
     };
     acc = acc.wrapping_add(req_len as u32);
-    if session.begin_handshake(key.accept_digest(), offered).is_err() {
+    if session
+        .begin_handshake(key.accept_digest(), offered)
+        .is_err()
+    {
         return 3;
     }
     let end = (rx_len as usize).min(io.len());
@@ -108,10 +126,17 @@ pub extern "C" fn fp_core_client(
 /// line: the request writer is generic, so its code is instantiated in this crate and would
 /// otherwise be inlined into `fp_core_client`, whose size footprint.sh leaves out.
 #[inline(never)]
-fn write_request(io: &mut [u8], key: &Key) -> Option<(usize, OfferedProtocols)> {
+fn write_request(
+    io: &mut [u8],
+    key: &Key,
+    host: &[u8],
+    port: u16,
+    path: &[u8],
+    protocol: &[u8],
+) -> Option<(usize, OfferedProtocols)> {
     let mut w = RequestWriter::new(io);
-    w.start(b"example.com", 80, false, b"/chat", b"", key).ok()?;
-    w.header(b"Sec-WebSocket-Protocol", b"chat").ok()?;
+    w.start(host, port, false, path, b"", key).ok()?;
+    w.header(b"Sec-WebSocket-Protocol", protocol).ok()?;
     let offered = w.offered();
     Some((w.finish().ok()?, offered))
 }
