@@ -15,7 +15,8 @@
 #     memcpy/memmove/memset/memcmp calls in both), difference taken; -nostdlib -lc -lgcc,
 #     --gc-sections. The archive is used as CMake installs it: compiler_builtins' mem* symbols
 #     made local (cmake/mem-symbols.txt), so memcpy/memset are newlib's, in both images, and do
-#     not count as the library's (only the small __aeabi_mem* entry points its code calls do);
+#     not count as the library's (only the __aeabi_mem* entry points its code calls do: its own
+#     forwarding ones, src/capi/aeabi_mem.rs, and newlib's 4-byte __aeabi_memcpy);
 #   for comparison, the flash of the protocol core and opening handshake alone (no C API, no
 #     engine): tests/firmware/footprint/core, a Rust probe that drives one client session
 #     through httpc_ws::proto, linked into the same base image (informational, not budgeted);
@@ -36,6 +37,7 @@
 #     #14: it may not grow), in any feature set;
 #   - the objects of one WebSocket (connection, request, response, WebSocket, one message) take
 #     at most 428 B on the 32-bit targets, what legacy's five take (issue #14);
+#   - the C library's __aeabi_memset/__aeabi_memmove are not linked (src/capi/aeabi_mem.rs);
 #   - no heap symbol (malloc, free, calloc, realloc, _sbrk, __rust_alloc, __rust_dealloc,
 #     __rust_realloc, __rust_alloc_zeroed, __rdl_*, __rg_*) is linked in any build;
 #   - the thumbv7em release built with --features panic-link-check links: its panic handler
@@ -147,6 +149,17 @@ check_no_heap() {
     fi
 }
 
+# check_mem_entries ELF WHAT: fails the run when the library's zeroing or moving pulled in the C
+# library's own __aeabi_memset/__aeabi_memmove (src/capi/aeabi_mem.rs forwards them to memset and
+# memmove, which every firmware has).
+check_mem_entries() {
+    local extra
+    extra=$(arm-none-eabi-nm "$1" | awk '$2 == "T" && $3 ~ /^__aeabi_mem(set|move)[48]?$/ { print $3 }')
+    if [ -n "$extra" ]; then
+        fail "$2 links the C library's $(echo $extra)"
+    fi
+}
+
 HEAP_RE='^(malloc|free|calloc|realloc|_malloc_r|_free_r|_sbrk|sbrk|__rust_alloc|__rust_dealloc|__rust_realloc|__rust_alloc_zeroed|__rdl_[a-z_]*|__rg_[a-z_]*|__rust_alloc_error_handler)$'
 
 say "httpc-ws footprint ($(date -u +%Y-%m-%dT%H:%MZ), $(rustc --version), $(arm-none-eabi-gcc --version | head -n 1))"
@@ -182,6 +195,7 @@ for core in m4 m0; do
         arm-none-eabi-nm --size-sort -S -C "$base" | awk '{ print $4 }' | sort -u >"$OUT/base-$k.syms"
         added_symbols "$OUT/base-$k.syms" "$full" "$OUT/symbols-$k.txt"
         check_no_heap "$full" "$core opt-level $opt"
+        check_mem_entries "$full" "$core opt-level $opt"
         # The protocol core and handshake alone (no C API): the probe crate in
         # tests/firmware/footprint/core, same profile, linked into the same base image.
         (cd "$FW/footprint/core" && cargo build --quiet --target "$target" --profile "$profile" \
@@ -272,7 +286,7 @@ head -n 30 "$OUT/symbols-m4-z.txt" | sed 's/^/  /' | tee -a "$SUMMARY"
 say ""
 say "By origin (Cortex-M4F, opt-level z):"
 awk '{ n = $3; for (i = 4; i <= NF; i++) n = n " " $i
-       if (n ~ /^(memcpy|memset|memmove|memcmp|bcmp|strlen|__aeabi_mem)/) g = "C library mem* entry points the library calls (__aeabi_mem*)"
+       if (n ~ /^(memcpy|memset|memmove|memcmp|bcmp|strlen|__aeabi_mem)/) g = "mem* entry points the library calls (__aeabi_mem*: src/capi/aeabi_mem.rs, newlib's __aeabi_memcpy)"
        else if (n ~ /^compiler_builtins/ || n ~ /^__aeabi_/) g = "compiler_builtins / libgcc (__aeabi_* arithmetic)"
        else if (n ~ /^core::/ || n ~ /^<core::/) g = "core (formatting, slices, ...)"
        else if (n ~ /heapless/) g = "heapless"

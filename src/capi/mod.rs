@@ -3,7 +3,8 @@
 //! The only module allowed `unsafe`, and only at the boundary: the exports (`ffi.rs` turns
 //! their pointer arguments into handles and reports through `p_err`), the port and hook calls
 //! (`port.rs`, `hooks.rs`), the application's memory (`app.rs`, `connbuf.rs`) and the state
-//! inside its objects (`handle.rs`, `state.rs`). Everything else is safe code that holds the
+//! inside its objects (`handle.rs`, `state.rs`), and the C library's fill and move entry
+//! points (`aeabi_mem.rs`, assembly). Everything else is safe code that holds the
 //! lock token (`global::Held`).
 //!
 //! Layout: `types`/`consts` (Micrium names and numbers), `objects` (application-owned
@@ -18,6 +19,7 @@
 pub mod consts;
 pub mod types;
 
+mod aeabi_mem;
 mod app;
 pub mod conn;
 mod connbuf;

@@ -8,9 +8,12 @@
 #
 # Checks, for memcpy memmove memset memcmp bcmp strlen __aeabi_mem* and the arithmetic helpers
 # of cmake/mem-symbols.txt:
-#   - none is defined by an object of libhttpc_ws.a (or any compiler_builtins object);
+#   - none is defined globally by an object of libhttpc_ws.a (or any compiler_builtins object);
 #   - memcpy is linked, from the C library (libc.a / libc_nano.a: newlib);
 #   - at least one __aeabi_mem* function is linked (what the Rust code calls), from the C library;
+#   - the library's fills and moves reach memset and memmove themselves: no __aeabi_memset,
+#     __aeabi_memclr or __aeabi_memmove is linked from the C library (src/capi/aeabi_mem.rs forwards
+#     them), so an application's own memset gets the library's calls too;
 #   - with --memset-from, memset comes from the object file whose name matches REGEX (the
 #     application's own memset).
 # Prints one line per symbol ("symbol <- file"); exit 0 when every check passes, 1 otherwise.
@@ -64,6 +67,8 @@ if [ -z "$aeabi" ]; then
 else
     while read -r f; do is_libc "$f" || fail "an __aeabi_mem* function is not the C library's: $f"; done <<<"$aeabi"
 fi
+own=$(awk -F '\t' '$1 ~ /^__aeabi_mem(set|clr|move)[48]?$/ { print $1 }' <<<"$resolved")
+[ -z "$own" ] || fail "the C library's $(echo $own) linked: the library's fills and moves bypass memset/memmove"
 if [ -n "$MEMSET_FROM" ]; then
     f=$(from memset)
     [[ "$f" =~ $MEMSET_FROM ]] || fail "memset is not the application's ($MEMSET_FROM): ${f:-not linked}"

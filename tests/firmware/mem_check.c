@@ -3,8 +3,9 @@
  * firmware that brings its own mem* function must get it, in every call, including the library's.
  * The image links footprint/fp_main.c (every HTTPc_* function, and the application's memcpy,
  * memmove, memset and memcmp calls) with newlib the usual way (--specs=nano.specs);
- * check_mem.sh then reads the map file: memset must be this one, memcpy and the library's
- * __aeabi_mem* calls newlib's, and no mem* symbol may come from libhttpc_ws.a.
+ * check_mem.sh then reads the map file: memset must be this one (the library's fills reach it
+ * through src/capi/aeabi_mem.rs, not newlib's __aeabi_memset), memcpy and __aeabi_memcpy newlib's,
+ * and no mem* symbol may come from libhttpc_ws.a.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
