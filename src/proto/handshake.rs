@@ -31,7 +31,11 @@ impl Key {
     /// connection) as a key.
     pub fn from_random(bytes: [u8; 16]) -> Key {
         // base64 of 16 bytes with padding is exactly 24 characters.
-        Key(core::array::from_fn(|j| base64::char_at(&bytes, j)))
+        let mut key = [0u8; 24];
+        for (j, c) in key.iter_mut().enumerate() {
+            *c = base64::char_at(&bytes, j);
+        }
+        Key(key)
     }
 
     /// The 24 ASCII characters sent in `Sec-WebSocket-Key`.

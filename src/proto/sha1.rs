@@ -41,10 +41,11 @@ pub fn digest(a: &[u8], b: &[u8]) -> [u8; 20] {
     let mut state = INIT;
     for block in 0..blocks {
         let at = block * 64;
-        let w = core::array::from_fn(|j| {
+        let mut w = [0u32; 16];
+        for (j, x) in w.iter_mut().enumerate() {
             let k = at + 4 * j;
-            u32::from_be_bytes([byte(k), byte(k + 1), byte(k + 2), byte(k + 3)])
-        });
+            *x = u32::from_be_bytes([byte(k), byte(k + 1), byte(k + 2), byte(k + 3)]);
+        }
         compress(&mut state, w);
     }
     // Truncating cast: one byte of a word.
