@@ -12,7 +12,7 @@ use super::objects::*;
 use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::task::wake_engine;
 use super::types::*;
-use super::wait::{self, block_until, can_block};
+use super::wait::{self, block_until, can_block, Until};
 
 /// Blocking `HTTPc_ConnOpen` wait (legacy value).
 const CONNECT_WAIT_MS: u32 = 10_000;
@@ -193,9 +193,7 @@ fn open(
     if no_block {
         return Ok(());
     }
-    let done = block_until(h, CONNECT_WAIT_MS, &mut |h| {
-        h.conn(c).is_none_or(|s| s.open_done())
-    });
+    let done = block_until(h, CONNECT_WAIT_MS, Until::Opened(c));
     if !done {
         return Err(wait::give_up(h, c));
     }

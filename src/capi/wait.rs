@@ -4,7 +4,7 @@
 use super::consts::*;
 use super::engine::{self, request_close};
 use super::global::{self, Held};
-use super::handle::{Conn, Req};
+use super::handle::{Conn, Msg, Req};
 use super::port::HTTPc_PORT_WAIT_ENTRY;
 use super::state::{Phase, ReqState};
 
@@ -51,21 +51,41 @@ pub(crate) fn can_block(h: &mut Held) -> Result<(), HTTPc_ERR> {
     }
 }
 
-/// Blocks until `done` or `timeout_ms`; returns whether `done` held.
-// One copy for every blocking call: `done` is `dyn`.
+/// What a blocking call waits for (a value rather than a closure: no vtable per call site).
+#[derive(Clone, Copy)]
+pub(crate) enum Until {
+    /// The connection's open ended (connected or failed).
+    Opened(Conn),
+    /// The connection is closed.
+    Closed(Conn),
+    /// The request's transaction ended.
+    TransDone(Req),
+    /// The message's send completed.
+    Sent(Msg),
+}
+
+impl Until {
+    /// Whether it happened (or its object is gone: nothing left to wait for).
+    fn reached(self, h: &mut Held) -> bool {
+        match self {
+            Until::Opened(c) => h.conn(c).is_none_or(|s| s.open_done()),
+            Until::Closed(c) => h.conn(c).is_none_or(|s| s.phase == Phase::Idle),
+            Until::TransDone(r) => h.state::<_, ReqState>(r).is_none_or(|r| r.done),
+            Until::Sent(m) => h.msg(m).is_none_or(|ms| !ms.used),
+        }
+    }
+}
+
+/// Blocks until `until` happened or `timeout_ms` passed; returns whether it happened.
 #[inline(never)]
-pub(crate) fn block_until(
-    h: &mut Held,
-    timeout_ms: u32,
-    done: &mut dyn FnMut(&mut Held) -> bool,
-) -> bool {
+pub(crate) fn block_until(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
     let Some(port) = global::port() else {
         return false;
     };
     let task_mode = h.g().in_task_mode();
     let start = port.now_ms();
     loop {
-        if done(h) {
+        if until.reached(h) {
             return true;
         }
         let elapsed = port.now_ms().wrapping_sub(start);
@@ -78,7 +98,7 @@ pub(crate) fn block_until(
             continue;
         }
         let sleep = engine::run_pass(h);
-        if done(h) {
+        if until.reached(h) {
             return true;
         }
         if port.has_wait() {
@@ -103,9 +123,7 @@ pub(crate) fn close(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, err:
         && waitable
         && global::port().is_some_and(|p| p.has_os_wait())
     {
-        block_until(h, 1000, &mut |h| {
-            h.conn(c).is_none_or(|s| s.phase == Phase::Idle)
-        });
+        block_until(h, 1000, Until::Closed(c));
     }
 }
 
@@ -139,9 +157,7 @@ pub(crate) fn transaction(
         all_ms = all_ms.saturating_add(trans_timeout_ms);
     }
     let wait_ms = all_ms.saturating_add(BLOCK_WAIT_SLACK_MS);
-    let done = block_until(h, wait_ms, &mut |h| {
-        h.state::<_, ReqState>(req).is_none_or(|r| r.done)
-    });
+    let done = block_until(h, wait_ms, Until::TransDone(req));
     if !done {
         return Err(give_up(h, c));
     }

@@ -16,7 +16,7 @@ use super::state::{
 };
 use super::task::wake_engine;
 use super::types::*;
-use super::wait::{self, block_until, can_block};
+use super::wait::{self, block_until, can_block, Until};
 use crate::proto::close;
 
 /// Blocking send wait (legacy value).
@@ -472,9 +472,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if tx.no_block {
         return Ok(());
     }
-    let done = block_until(h, TRANS_WAIT_MS, &mut |h| {
-        h.msg(m).is_none_or(|ms| !ms.used)
-    });
+    let done = block_until(h, TRANS_WAIT_MS, Until::Sent(m));
     if !done {
         return Err(wait::give_up(h, c));
     }
