@@ -17,6 +17,8 @@ use super::state::{
     Code8, Flags8, Phase, ReqState, WsState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, WS_USED,
 };
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
+use crate::proto::http::media_type_name;
+use crate::proto::http::nth_name;
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
 
 /// The objects and path of one `HTTPc_WebSockUpgrade`.
@@ -450,40 +452,19 @@ pub(crate) struct Send {
     pub no_block: bool,
 }
 
+/// The request-line names of legacy's methods, in the order of their `HTTP_METHOD` values
+/// (0 to 7), each followed by a NUL.
+static METHOD_NAMES: &[u8] = b"GET\0POST\0HEAD\0PUT\0DELETE\0OPTIONS\0TRACE\0CONNECT\0";
+
 /// The request-line name of a method legacy accepts (legacy's dictionary lacks OPTIONS, so
 /// its requests failed later with `HTTPc_ERR_REQ_LINE_CREATE`; here they work).
 pub(crate) fn method_name(method: HTTP_METHOD) -> Option<&'static [u8]> {
-    Some(match method {
-        HTTP_METHOD_GET => b"GET",
-        HTTP_METHOD_POST => b"POST",
-        HTTP_METHOD_HEAD => b"HEAD",
-        HTTP_METHOD_PUT => b"PUT",
-        HTTP_METHOD_DELETE => b"DELETE",
-        HTTP_METHOD_OPTIONS => b"OPTIONS",
-        HTTP_METHOD_TRACE => b"TRACE",
-        HTTP_METHOD_CONNECT => b"CONNECT",
-        _ => return None,
-    })
+    nth_name(METHOD_NAMES, usize::try_from(method).ok()?)
 }
 
 /// The `Content-Type` value of a body type legacy's dictionary knows.
 pub(crate) fn content_type_name(t: u8) -> Option<&'static [u8]> {
-    Some(match HTTP_CONTENT_TYPE::from(t) {
-        HTTP_CONTENT_TYPE_HTML => b"text/html",
-        HTTP_CONTENT_TYPE_GIF => b"image/gif",
-        HTTP_CONTENT_TYPE_JPEG => b"image/jpeg",
-        HTTP_CONTENT_TYPE_PNG => b"image/png",
-        HTTP_CONTENT_TYPE_JS => b"text/javascript",
-        HTTP_CONTENT_TYPE_PLAIN => b"text/plain",
-        HTTP_CONTENT_TYPE_CSS => b"text/css",
-        HTTP_CONTENT_TYPE_OCTET_STREAM => b"application/octet-stream",
-        HTTP_CONTENT_TYPE_PDF => b"application/pdf",
-        HTTP_CONTENT_TYPE_ZIP => b"application/zip",
-        HTTP_CONTENT_TYPE_JSON => b"application/json",
-        HTTP_CONTENT_TYPE_APP_FORM => b"application/x-www-form-urlencoded",
-        HTTP_CONTENT_TYPE_MULTIPART_FORM => b"multipart/form-data",
-        _ => return None,
-    })
+    media_type_name(t)
 }
 
 /// The head a request gets, from its settings: the checks of legacy's `HTTPc_ReqSend` and
@@ -655,4 +636,51 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
     };
     head.and_then(|head| start_plain(h, &q, &head))
         .map_err(|e| (req, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_are_legacy_values_0_to_7() {
+        let want: [&[u8]; 8] = [
+            b"GET", b"POST", b"HEAD", b"PUT", b"DELETE", b"OPTIONS", b"TRACE", b"CONNECT",
+        ];
+        let values = [
+            HTTP_METHOD_GET,
+            HTTP_METHOD_POST,
+            HTTP_METHOD_HEAD,
+            HTTP_METHOD_PUT,
+            HTTP_METHOD_DELETE,
+            HTTP_METHOD_OPTIONS,
+            HTTP_METHOD_TRACE,
+            HTTP_METHOD_CONNECT,
+        ];
+        for (m, name) in values.into_iter().zip(want) {
+            assert_eq!(method_name(m), Some(name));
+        }
+        assert_eq!(method_name(HTTP_METHOD_UNKNOWN), None);
+        assert_eq!(method_name(u32::MAX), None);
+    }
+
+    #[test]
+    fn content_type_names_only_for_body_types() {
+        assert_eq!(
+            content_type_name(HTTP_CONTENT_TYPE_JSON as u8),
+            Some(&b"application/json"[..])
+        );
+        assert_eq!(
+            content_type_name(HTTP_CONTENT_TYPE_MULTIPART_FORM as u8),
+            Some(&b"multipart/form-data"[..])
+        );
+        for t in [
+            HTTP_CONTENT_TYPE_UNKNOWN,
+            HTTP_CONTENT_TYPE_NONE,
+            HTTP_CONTENT_TYPE_WEBSOCK_TXT_DATA,
+            HTTP_CONTENT_TYPE_WEBSOCK_BIN_DATA,
+        ] {
+            assert_eq!(content_type_name(t as u8), None, "{t}");
+        }
+    }
 }

@@ -16,7 +16,9 @@ pub mod response;
 #[cfg(test)]
 mod tests;
 
-pub use response::{content_type, ContentType, Error, Event, Framing, ResponseParser};
+pub use response::{
+    content_type, media_type_name, ContentType, Error, Event, Framing, ResponseParser,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Bytes and tokens
@@ -182,6 +184,23 @@ pub(crate) fn lookup_ci(names: &[u8], name: &[u8]) -> usize {
         }
     }
     index
+}
+
+/// Entry `n` (from 0) of `names`, a list of names each followed by a NUL (the tables
+/// [`lookup_ci`] searches); None past the end. A plain walk: an iterator chain costs more flash.
+pub(crate) fn nth_name(names: &'static [u8], n: usize) -> Option<&'static [u8]> {
+    let mut left = n;
+    let mut start = 0;
+    for (i, &b) in names.iter().enumerate() {
+        if b == 0 {
+            if left == 0 {
+                return names.get(start..i);
+            }
+            left -= 1;
+            start = i + 1;
+        }
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------------

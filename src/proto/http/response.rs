@@ -10,8 +10,8 @@
 //! bits, nothing after the end of the message. Each refusal is its own [`Error`] variant.
 
 use super::{
-    eq_ci, has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, parse_decimal, parse_field,
-    parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
+    eq_ci, has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, nth_name, parse_decimal,
+    parse_field, parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
 };
 use core::fmt;
 
@@ -612,8 +612,9 @@ pub enum ContentType {
     MultipartForm = 14,
 }
 
-/// Legacy's media types (`http_dict.c`), lower case, in the order of [`BY_INDEX`].
-const MEDIA_TYPES: &[u8] = b"text/html\0application/octet-stream\0application/pdf\0\
+/// Legacy's media types (`http_dict.c`), lower case, in the order of [`BY_INDEX`] and of
+/// legacy's `HTTP_CONTENT_TYPE` values 2 to 14.
+static MEDIA_TYPES: &[u8] = b"text/html\0application/octet-stream\0application/pdf\0\
 application/zip\0image/gif\0image/jpeg\0image/png\0text/javascript\0text/plain\0text/css\0\
 application/json\0application/x-www-form-urlencoded\0multipart/form-data\0";
 
@@ -632,6 +633,12 @@ const BY_INDEX: [ContentType; 13] = [
     ContentType::AppForm,
     ContentType::MultipartForm,
 ];
+
+/// The media type legacy writes in `Content-Type` for its `HTTP_CONTENT_TYPE` value `value`
+/// (`text/html` for 2, … `multipart/form-data` for 14); None for any other value.
+pub fn media_type_name(value: u8) -> Option<&'static [u8]> {
+    nth_name(MEDIA_TYPES, usize::from(value.checked_sub(2)?))
+}
 
 /// Classifies a `Content-Type` value: its media type (before any `;` parameter, OWS-trimmed,
 /// ASCII case-insensitive) against legacy's list.

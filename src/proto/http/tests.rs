@@ -647,6 +647,47 @@ fn content_type_classification() {
     assert_eq!(MultipartForm as u8, 14);
 }
 
+#[test]
+fn media_type_names_are_legacy_values_2_to_14() {
+    let want: [&[u8]; 13] = [
+        b"text/html",
+        b"application/octet-stream",
+        b"application/pdf",
+        b"application/zip",
+        b"image/gif",
+        b"image/jpeg",
+        b"image/png",
+        b"text/javascript",
+        b"text/plain",
+        b"text/css",
+        b"application/json",
+        b"application/x-www-form-urlencoded",
+        b"multipart/form-data",
+    ];
+    for (value, name) in (2u8..).zip(want) {
+        assert_eq!(media_type_name(value), Some(name), "value {value}");
+        // The name classifies back to the same value.
+        assert_eq!(content_type(name) as u8, value);
+    }
+    for value in [0u8, 1, 15, 16, 200, 255] {
+        assert_eq!(media_type_name(value), None, "value {value}");
+    }
+}
+
+#[test]
+fn nth_name_walks_the_nul_separated_list() {
+    static NAMES: &[u8] = b"a\0bc\0\0d\0";
+    assert_eq!(nth_name(NAMES, 0), Some(&b"a"[..]));
+    assert_eq!(nth_name(NAMES, 1), Some(&b"bc"[..]));
+    assert_eq!(nth_name(NAMES, 2), Some(&b""[..]));
+    assert_eq!(nth_name(NAMES, 3), Some(&b"d"[..]));
+    assert_eq!(nth_name(NAMES, 4), None);
+    assert_eq!(nth_name(NAMES, usize::MAX), None);
+    // A last name without its NUL is not an entry.
+    assert_eq!(nth_name(b"x\0y", 1), None);
+    assert_eq!(nth_name(b"", 0), None);
+}
+
 // ---- bad input ----------------------------------------------------------------------------
 
 #[test]
