@@ -210,6 +210,10 @@ const HDR_CONNECTION: usize = 1;
 const HDR_ACCEPT: usize = 2;
 const HDR_EXTENSIONS: usize = 3;
 const HDR_PROTOCOL: usize = 4;
+/// `content-length` and `transfer-encoding`: a refused upgrade's body framing (the engine skips
+/// that body), looked up here rather than in a second table.
+pub(crate) const HDR_CONTENT_LENGTH: usize = 8;
+pub(crate) const HDR_TRANSFER_ENCODING: usize = 9;
 /// Number of names in [`KNOWN_HEADERS`].
 const HDR_COUNT: usize = 10;
 
@@ -219,7 +223,7 @@ const HDR_COUNT: usize = 10;
 /// `Upgrade`, the `Sec-WebSocket-Key`/`-Version` the writer writes itself,
 /// `Sec-WebSocket-Accept`, `Sec-WebSocket-Extensions`, `Content-Length`, `Transfer-Encoding`.
 #[inline(always)] // callers pass the table to the shared lookup directly
-fn known_header(name: &[u8]) -> usize {
+pub(crate) fn known_header(name: &[u8]) -> usize {
     lookup_ci(KNOWN_HEADERS, name)
 }
 
@@ -868,6 +872,8 @@ mod tests {
         assert_eq!(known_header(b"Sec-WebSocket-Extensions"), HDR_EXTENSIONS);
         assert_eq!(known_header(b"Sec-Websocket-Protocol"), HDR_PROTOCOL);
         assert_eq!(known_header(b"transfer-encoding"), HDR_COUNT - 1);
+        assert_eq!(known_header(b"Transfer-Encoding"), HDR_TRANSFER_ENCODING);
+        assert_eq!(known_header(b"CONTENT-LENGTH"), HDR_CONTENT_LENGTH);
         for miss in [
             &b""[..],
             b"Upgrad",

@@ -13,9 +13,10 @@ use super::super::state::{
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
-use crate::proto::handshake::{HandshakeError, ParseEvent};
-use crate::proto::http::response::FRAMING_HEADERS;
-use crate::proto::http::{lookup_ci, parse_decimal};
+use crate::proto::handshake::{
+    known_header, HandshakeError, ParseEvent, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING,
+};
+use crate::proto::http::parse_decimal;
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.
 enum Step {
@@ -123,9 +124,9 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         .buf
                         .rx_ptr(value.as_ptr() as usize - input.as_ptr() as usize),
                     len: value.len() as u16,
-                    body: match lookup_ci(FRAMING_HEADERS, name) {
-                        0 => Body::Len(parse_decimal(value)),
-                        1 => Body::Unbounded,
+                    body: match known_header(name) {
+                        HDR_CONTENT_LENGTH => Body::Len(parse_decimal(value)),
+                        HDR_TRANSFER_ENCODING => Body::Unbounded,
                         _ => Body::Unchanged,
                     },
                 },

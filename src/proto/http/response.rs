@@ -182,7 +182,7 @@ static CLOSE: [u8; 6] = *b"close\0";
 static KEEP_ALIVE: [u8; 11] = *b"keep-alive\0";
 
 /// The headers that decide the framing, in the order of the indexes `header` matches on.
-pub(crate) const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
+const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
 
 /// Incremental parser of one response to a plain HTTP/1.1 request.
 ///
