@@ -27,6 +27,7 @@
 #![allow(unexpected_cfgs)]
 
 use super::types::{CPU_INT08U, CPU_INT16U, CPU_INT32U, DEF_INT_32U_MAX_VAL, NET_PORT_NBR};
+use crate::proto::http::names::LEGACY_HEADERS;
 use crate::proto::http::{lookup_ci, nth_name};
 
 // ------------------------------------------------------------------------------------------
@@ -1064,68 +1065,10 @@ pub mod http {
 // Lookups
 // ------------------------------------------------------------------------------------------
 
-/// Standard name of every named `HTTP_HDR_FIELD` (all but `UNKNOWN`), NUL-separated, in
-/// enum order (`HTTP_HDR_FIELD_CONTENT_TYPE`, 1, first). One packed string, not a table of
-/// slices: a third of the flash on a 32-bit target.
-static HDR_NAMES: &[u8] = b"\
-    Content-Type\0\
-    Content-Length\0\
-    Content-Disposition\0\
-    Host\0\
-    Location\0\
-    Connection\0\
-    Transfer-Encoding\0\
-    Accept\0\
-    Accept-Charset\0\
-    Accept-Encoding\0\
-    Accept-Language\0\
-    Accept-Ranges\0\
-    Age\0\
-    Allow\0\
-    Authorization\0\
-    Content-Encoding\0\
-    Content-Language\0\
-    Content-Location\0\
-    Content-MD5\0\
-    Content-Range\0\
-    Cookie\0\
-    Cookie2\0\
-    Date\0\
-    ETag\0\
-    Expect\0\
-    Expires\0\
-    From\0\
-    If-Modified-Since\0\
-    If-Match\0\
-    If-None-Match\0\
-    If-Range\0\
-    If-Unmodified-Since\0\
-    Last-Modified\0\
-    Range\0\
-    Referer\0\
-    Retry-After\0\
-    Server\0\
-    Set-Cookie\0\
-    Set-Cookie2\0\
-    TE\0\
-    Trailer\0\
-    Upgrade\0\
-    User-Agent\0\
-    Vary\0\
-    Via\0\
-    Warning\0\
-    WWW-Authenticate\0\
-    Sec-WebSocket-Key\0\
-    Sec-WebSocket-Accept\0\
-    Sec-WebSocket-Version\0\
-    Sec-WebSocket-Protocol\0\
-    Sec-WebSocket-Extensions\0\
-    Origin\0";
-
 /// The named fields with their enum value (tests walk the table with it).
 #[cfg(test)]
 fn hdr_names() -> impl Iterator<Item = (HTTP_HDR_FIELD, &'static [u8])> {
-    HDR_NAMES
+    LEGACY_HEADERS
         .split(|&b| b == 0)
         .filter(|n| !n.is_empty())
         .zip(1..)
@@ -1135,7 +1078,7 @@ fn hdr_names() -> impl Iterator<Item = (HTTP_HDR_FIELD, &'static [u8])> {
 /// The standard name of a header field, as sent on the wire (`Connection`,
 /// `Sec-WebSocket-Key`, …). `None` for `HTTP_HDR_FIELD_UNKNOWN` and for unknown values.
 pub fn hdr_field_name(field: HTTP_HDR_FIELD) -> Option<&'static [u8]> {
-    nth_name(HDR_NAMES, usize::try_from(field.checked_sub(1)?).ok()?)
+    nth_name(LEGACY_HEADERS, usize::try_from(field.checked_sub(1)?).ok()?)
 }
 
 /// The header field for a received header name, compared ASCII case-insensitively
@@ -1144,7 +1087,7 @@ pub fn hdr_field_name(field: HTTP_HDR_FIELD) -> Option<&'static [u8]> {
 /// `HTTP_HDR_FIELD_UNKNOWN`.
 pub fn hdr_field_from_name(name: &[u8]) -> Option<HTTP_HDR_FIELD> {
     // The crate's one name lookup (the fields are numbered from 1, in the table's order).
-    let index = lookup_ci(HDR_NAMES, name) as HTTP_HDR_FIELD;
+    let index = lookup_ci(LEGACY_HEADERS, name) as HTTP_HDR_FIELD;
     (index < HTTP_HDR_FIELD_ORIGIN).then_some(index + 1)
 }
 

@@ -10,10 +10,14 @@
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
 use super::base64;
+use super::http::names::{
+    HDR_ACCEPT, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_EXTENSIONS, HDR_HOST, HDR_KEY,
+    HDR_PROTOCOL, HDR_TRANSFER_ENCODING, HDR_UPGRADE, HDR_VERSION, TOKEN_UPGRADE,
+};
 use super::http::request::{hex_digit, unreserved};
 use super::http::{
-    ascii_set, in_set, is_token, list_contains_ci, list_next, lookup_ci, parse_field, parse_status,
-    take_line, trim_ows, AsciiSet, LineError,
+    ascii_set, in_set, is_token, list_contains_ci, list_next, parse_field, parse_status, take_line,
+    trim_ows, AsciiSet, LineError,
 };
 use super::sha1;
 use core::borrow::BorrowMut;
@@ -193,38 +197,31 @@ impl fmt::Display for WriteError {
     }
 }
 
-/// The header names the handshake knows, each followed by a NUL: the ones the response
-/// parser checks first (in the order of the `HDR_*` indexes), then the other ones a caller may
-/// not supply. One string rather than a table of slices: no pointer table in flash. Lower case,
-/// so a name byte only needs lowering to compare.
-const KNOWN_HEADERS: &[u8] =
-    b"upgrade\0connection\0sec-websocket-accept\0sec-websocket-extensions\0\
-sec-websocket-protocol\0host\0sec-websocket-key\0sec-websocket-version\0content-length\0\
-transfer-encoding\0";
-/// `upgrade` and `websocket`, the tokens a 101 must list, NUL-terminated for
-/// `list_contains_ci` (`upgrade` is taken from [`KNOWN_HEADERS`] rather than stored again).
-const TOKEN_UPGRADE: &[u8] = KNOWN_HEADERS.split_at(8).0;
+/// `websocket`, the token a 101's `Upgrade` must list, NUL-terminated for `list_contains_ci`
+/// (`upgrade`, the one its `Connection` must list, is [`TOKEN_UPGRADE`], from the header
+/// list).
 static TOKEN_WEBSOCKET: [u8; 10] = *b"websocket\0";
-const HDR_UPGRADE: usize = 0;
-const HDR_CONNECTION: usize = 1;
-const HDR_ACCEPT: usize = 2;
-const HDR_EXTENSIONS: usize = 3;
-const HDR_PROTOCOL: usize = 4;
-/// `content-length` and `transfer-encoding`: a refused upgrade's body framing (the engine skips
-/// that body), looked up here rather than in a second table.
-pub(crate) const HDR_CONTENT_LENGTH: usize = 8;
-pub(crate) const HDR_TRANSFER_ENCODING: usize = 9;
-/// Number of names in [`KNOWN_HEADERS`].
-const HDR_COUNT: usize = 10;
 
-/// The index of `name` (compared case-insensitively) in [`KNOWN_HEADERS`], or [`HDR_COUNT`].
-///
-/// A caller may supply none of them but `Sec-WebSocket-Protocol`: `Host`, `Connection`,
-/// `Upgrade`, the `Sec-WebSocket-Key`/`-Version` the writer writes itself,
-/// `Sec-WebSocket-Accept`, `Sec-WebSocket-Extensions`, `Content-Length`, `Transfer-Encoding`.
-#[inline(always)] // callers pass the table to the shared lookup directly
-pub(crate) fn known_header(name: &[u8]) -> usize {
-    lookup_ci(KNOWN_HEADERS, name)
+/// The index of a header name in the header list ([`super::http::names`]), or `HDR_COUNT`.
+pub(crate) use super::http::names::header_index as known_header;
+
+/// A header a caller may not supply: `Host`, `Connection`, `Upgrade`, the
+/// `Sec-WebSocket-Key`/`-Version` the writer writes itself, `Sec-WebSocket-Accept`,
+/// `Sec-WebSocket-Extensions`, `Content-Length`, `Transfer-Encoding` (`Sec-WebSocket-Protocol`
+/// may come, and is recorded).
+fn reserved_header(index: usize) -> bool {
+    matches!(
+        index,
+        HDR_UPGRADE
+            | HDR_CONNECTION
+            | HDR_ACCEPT
+            | HDR_EXTENSIONS
+            | HDR_HOST
+            | HDR_KEY
+            | HDR_VERSION
+            | HDR_CONTENT_LENGTH
+            | HDR_TRANSFER_ENCODING
+    )
 }
 
 /// A byte that may never appear in a request line or Host value: CTLs, SP, DEL.
@@ -480,7 +477,7 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
     /// [`offered`](Self::offered). `value` is written as given.
     pub fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), WriteError> {
         let known = known_header(name);
-        if self.len != 0 && known < HDR_COUNT && known != HDR_PROTOCOL {
+        if self.len != 0 && reserved_header(known) {
             return Err(WriteError::ForbiddenHeader);
         }
         self.field(name, value)?;
@@ -863,17 +860,45 @@ mod tests {
 
     #[test]
     fn known_header_indexes() {
-        assert_eq!(KNOWN_HEADERS.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
-        assert_eq!(TOKEN_UPGRADE, b"upgrade\0");
+        use super::super::http::names::{HDR_COUNT, HEADER_NAMES};
+        assert_eq!(HEADER_NAMES.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
+        assert!(TOKEN_UPGRADE.eq_ignore_ascii_case(b"upgrade\0"));
         assert_eq!(&TOKEN_WEBSOCKET, b"websocket\0");
         assert_eq!(known_header(b"upgrade"), HDR_UPGRADE);
         assert_eq!(known_header(b"CONNECTION"), HDR_CONNECTION);
         assert_eq!(known_header(b"sec-websocket-accept"), HDR_ACCEPT);
         assert_eq!(known_header(b"Sec-WebSocket-Extensions"), HDR_EXTENSIONS);
         assert_eq!(known_header(b"Sec-Websocket-Protocol"), HDR_PROTOCOL);
-        assert_eq!(known_header(b"transfer-encoding"), HDR_COUNT - 1);
         assert_eq!(known_header(b"Transfer-Encoding"), HDR_TRANSFER_ENCODING);
         assert_eq!(known_header(b"CONTENT-LENGTH"), HDR_CONTENT_LENGTH);
+        assert_eq!(known_header(b"host"), HDR_HOST);
+        assert_eq!(known_header(b"sec-websocket-key"), HDR_KEY);
+        assert_eq!(known_header(b"sec-websocket-VERSION"), HDR_VERSION);
+        // Reserved: every name the library writes or reads itself, not the subprotocol.
+        for name in [
+            &b"Host"[..],
+            b"Connection",
+            b"Upgrade",
+            b"Sec-WebSocket-Key",
+            b"Sec-WebSocket-Version",
+            b"Sec-WebSocket-Accept",
+            b"Sec-WebSocket-Extensions",
+            b"Content-Length",
+            b"Transfer-Encoding",
+        ] {
+            assert!(reserved_header(known_header(name)), "{name:?}");
+        }
+        for name in [
+            &b"Sec-WebSocket-Protocol"[..],
+            b"Origin",
+            b"Authorization",
+            b"Cookie",
+            b"User-Agent",
+            b"Content-Type",
+            b"X-Custom",
+        ] {
+            assert!(!reserved_header(known_header(name)), "{name:?}");
+        }
         for miss in [
             &b""[..],
             b"Upgrad",

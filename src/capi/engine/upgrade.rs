@@ -13,9 +13,8 @@ use super::super::state::{
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
-use crate::proto::handshake::{
-    known_header, HandshakeError, ParseEvent, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING,
-};
+use crate::proto::handshake::{known_header, HandshakeError, ParseEvent};
+use crate::proto::http::names::{HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
 use crate::proto::http::parse_decimal;
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.

@@ -11,6 +11,7 @@
 //!
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
+pub mod names;
 pub mod request;
 pub mod response;
 #[cfg(test)]

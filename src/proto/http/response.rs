@@ -9,6 +9,7 @@
 //! `Content-Length` value, `chunked` as the only transfer coding, chunk sizes that fit in 32
 //! bits, nothing after the end of the message. Each refusal is its own [`Error`] variant.
 
+use super::names::{header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
 use super::{
     eq_ci, has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, nth_name, parse_decimal,
     parse_field, parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
@@ -180,9 +181,6 @@ const F_KEEP_ALIVE: u8 = 32;
 static CHUNKED: [u8; 8] = *b"chunked\0";
 static CLOSE: [u8; 6] = *b"close\0";
 static KEEP_ALIVE: [u8; 11] = *b"keep-alive\0";
-
-/// The headers that decide the framing, in the order of the indexes `header` matches on.
-const FRAMING_HEADERS: &[u8] = b"content-length\0transfer-encoding\0connection\0";
 
 /// Incremental parser of one response to a plain HTTP/1.1 request.
 ///
@@ -416,8 +414,8 @@ impl ResponseParser {
 
     /// Records what a header says about the framing and the connection.
     fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Error> {
-        match lookup_ci(FRAMING_HEADERS, name) {
-            0 => {
+        match header_index(name) {
+            HDR_CONTENT_LENGTH => {
                 if self.flags & F_CHUNKED != 0 {
                     return Err(Error::ContentLengthWithTransferEncoding);
                 }
@@ -428,7 +426,7 @@ impl ResponseParser {
                 self.length = n;
                 self.flags |= F_LENGTH;
             }
-            1 => {
+            HDR_TRANSFER_ENCODING => {
                 if self.flags & F_LENGTH != 0 {
                     return Err(Error::ContentLengthWithTransferEncoding);
                 }
@@ -443,7 +441,7 @@ impl ResponseParser {
                 }
                 self.flags |= F_CHUNKED;
             }
-            2 => {
+            HDR_CONNECTION => {
                 if list_contains_ci(value, &CLOSE) {
                     self.flags |= F_CLOSE;
                 }
