@@ -1091,27 +1091,35 @@ pub fn hdr_field_from_name(name: &[u8]) -> Option<HTTP_HDR_FIELD> {
     (index < HTTP_HDR_FIELD_ORIGIN).then_some(index + 1)
 }
 
-/// Numeric code of every named `HTTP_STATUS_CODE` (all but `UNKNOWN`), indexed by the enum
-/// value (the legacy enum is in this order: `HTTP_STATUS_CONTINUE` is 0, 100).
+/// Numeric code of every named `HTTP_STATUS_CODE` (all but `UNKNOWN`), in enum order (the
+/// legacy enum is in ascending order: `HTTP_STATUS_CONTINUE` is 0, 100), each as its step from
+/// the one before, the first from 100: 60 bytes rather than 120 (every step is under 256).
 #[rustfmt::skip]
-static STATUS_NUMBERS: [u16; 60] = [
-    100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308, 400, 401, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+static STATUS_STEPS: [u8; 60] = [
+    0, 1, 1, 1, 97, 1, 1, 1, 1, 1, 1, 1, 1, 18, 74, 1, 1, 1, 1, 1, 1, 1, 1, 92, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1, 1, 1, 2, 2, 1, 2, 20, 49, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1,
 ];
 
 /// The `HTTP_STATUS_CODE` enum value for a numeric status from a status line (101 gives
 /// `HTTP_STATUS_SWITCHING_PROTOCOLS`, 200 gives `HTTP_STATUS_OK`). Numbers the legacy enum does
 /// not list give `HTTP_STATUS_UNKNOWN`.
 pub fn status_code_from_number(code: u16) -> HTTP_STATUS_CODE {
-    STATUS_NUMBERS
-        .iter()
-        .position(|&n| n == code)
-        .map_or(HTTP_STATUS_UNKNOWN, |i| i as HTTP_STATUS_CODE)
+    let mut n = 100u16;
+    for (i, &step) in STATUS_STEPS.iter().enumerate() {
+        n += u16::from(step);
+        if n == code {
+            // At most 59: the cast is exact.
+            return i as HTTP_STATUS_CODE;
+        }
+    }
+    HTTP_STATUS_UNKNOWN
 }
 
 /// The numeric status for an `HTTP_STATUS_CODE` enum value (`HTTP_STATUS_OK` gives 200).
 /// `None` for `HTTP_STATUS_UNKNOWN` and for values outside the enum.
 pub fn status_code_to_number(code: HTTP_STATUS_CODE) -> Option<u16> {
-    STATUS_NUMBERS.get(usize::try_from(code).ok()?).copied()
+    let steps = STATUS_STEPS.get(..=usize::try_from(code).ok()?)?;
+    // At most 100 + 60 * 255: no overflow.
+    Some(steps.iter().fold(100, |n, &step| n + u16::from(step)))
 }
 
 #[cfg(test)]
@@ -1218,8 +1226,14 @@ mod test {
 
     #[test]
     fn status_table_covers_every_named_code_once_in_enum_order() {
-        assert_eq!(STATUS_NUMBERS.len() as u32, HTTP_STATUS_UNKNOWN);
-        assert!(STATUS_NUMBERS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(STATUS_STEPS.len() as u32, HTTP_STATUS_UNKNOWN);
+        // Strictly ascending: every step after the first is at least 1.
+        assert!(STATUS_STEPS.iter().skip(1).all(|&s| s > 0));
+        assert_eq!(status_code_to_number(HTTP_STATUS_CONTINUE), Some(100));
+        assert_eq!(
+            status_code_to_number(HTTP_STATUS_NETWORK_AUTHENTICATION_REQUIRED),
+            Some(511)
+        );
         assert_eq!(status_code_to_number(HTTP_STATUS_FORBIDDEN), Some(403));
     }
 
