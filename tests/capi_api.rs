@@ -402,6 +402,13 @@ fn fmt_close_msg() {
         assert_eq!((n, err), (125, HTTPc_ERR_NONE));
         let n = HTTPc_WebSockFmtCloseMsg(1000, c"\xff".as_ptr().cast_mut(), p, 130, &mut err);
         assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM));
+        // The checks' order: the code before anything, the room before the reason's bytes.
+        let n = HTTPc_WebSockFmtCloseMsg(1005, c"\xff".as_ptr().cast_mut(), p, 2, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE));
+        let n = HTTPc_WebSockFmtCloseMsg(1000, c"\xff".as_ptr().cast_mut(), p, 2, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN));
+        let n = HTTPc_WebSockFmtCloseMsg(1000, c"\xff".as_ptr().cast_mut(), p, 3, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM));
     }
 }
 

@@ -79,11 +79,6 @@ impl AppBytes {
         self.ptr.is_null()
     }
 
-    /// Number of bytes (0 for NULL).
-    pub(crate) fn len(&self) -> usize {
-        self.len as usize
-    }
-
     /// The pointer, to hand back to the application's platform (a NUL-terminated host name).
     pub(crate) fn ptr(&self) -> *const CPU_CHAR {
         self.ptr.cast()

@@ -513,18 +513,13 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
             out_bytes(p_buf, buf_len),
         )
     };
-    let reason_len = reason.len();
     let r = call.run(|_| {
         websocket()?;
         let out = need(out)?;
-        if !close::is_valid_wire_code(close_code) {
-            return Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE);
-        }
-        if reason_len > close::MAX_REASON_LEN || out.len() < 2 + reason_len {
-            return Err(HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN);
-        }
+        // write_payload checks in legacy's order: the code, the length and room, the reason.
         match close::write_payload(close_code, reason.all(), out) {
             Ok(n) => Ok(n as u32),
+            Err(close::CloseError::InvalidCode(_)) => Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE),
             Err(close::CloseError::InvalidReason) => Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM),
             Err(_) => Err(HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN),
         }

@@ -116,12 +116,13 @@ pub fn write_payload(code: u16, reason: &[u8], out: &mut [u8]) -> Result<usize, 
     if reason.len() > MAX_REASON_LEN {
         return Err(CloseError::TooLong);
     }
-    check_reason(reason)?;
+    // The room first: a reason that does not fit is too long whatever its bytes.
     let n = 2 + reason.len();
     let (head, tail) = out
         .get_mut(..n)
         .and_then(|dst| dst.split_first_chunk_mut::<2>())
         .ok_or(CloseError::TooLong)?;
+    check_reason(reason)?;
     *head = code.to_be_bytes();
     bytes::copy(tail, reason);
     Ok(n)
