@@ -19,7 +19,9 @@
 #     forwarding ones, src/capi/aeabi_mem.rs, and newlib's 4-byte __aeabi_memcpy);
 #   for comparison, the flash of the protocol core and opening handshake alone (no C API, no
 #     engine): tests/firmware/footprint/core, a Rust probe that drives one client session
-#     through httpc_ws::proto, linked into the same base image (informational, not budgeted);
+#     through httpc_ws::proto (the library built with its websocket feature alone, as a
+#     firmware using the core would; host, port, path and subprotocol opaque to the compiler),
+#     linked into the same base image (informational, not budgeted);
 #   sizeof of every public object on the 32-bit target (tests/firmware/footprint/fp_sizes.c);
 #   the deepest stack of one HTTPc_TaskHandler() pass and of each API call: the firmware example
 #     (linked against that library build) runs its echo test in QEMU against the real Python
@@ -251,8 +253,8 @@ done
 say ""
 
 say "Of which the protocol core and opening handshake alone (httpc_ws::proto, no C API and no engine;"
-say "one client session driven by tests/firmware/footprint/core; mem* from newlib as above,"
-say "the probe's own driver function excluded):"
+say "one client session driven by tests/firmware/footprint/core, the library built with its websocket"
+say "feature alone; mem* from newlib as above, the probe's own driver function excluded):"
 say ""
 for core in m4 m0; do
     for opt in z s; do
@@ -286,7 +288,7 @@ head -n 30 "$OUT/symbols-m4-z.txt" | sed 's/^/  /' | tee -a "$SUMMARY"
 say ""
 say "By origin (Cortex-M4F, opt-level z):"
 awk '{ n = $3; for (i = 4; i <= NF; i++) n = n " " $i
-       if (n ~ /^(memcpy|memset|memmove|memcmp|bcmp|strlen|__aeabi_mem)/) g = "mem* entry points the library calls (__aeabi_mem*: src/capi/aeabi_mem.rs, newlib's __aeabi_memcpy)"
+       if (n ~ /^(memcpy|memset|memmove|memcmp|bcmp|strlen|__aeabi_mem)/) g = "mem* entry points the library calls (__aeabi_mem*: src/capi/aeabi_mem.rs and newlib __aeabi_memcpy)"
        else if (n ~ /^compiler_builtins/ || n ~ /^__aeabi_/) g = "compiler_builtins / libgcc (__aeabi_* arithmetic)"
        else if (n ~ /^core::/ || n ~ /^<core::/) g = "core (formatting, slices, ...)"
        else if (n ~ /heapless/) g = "heapless"
