@@ -1179,6 +1179,7 @@ fn handshake_refused_and_invalid() {
     let s = summary(&o, false);
     assert_eq!(s.trans_complete, Some(status_code_from_number(403)));
     assert!(!s.opened);
+    assert_eq!(unsafe { (*o.resp).ContentLen }, 0);
     // 2. Upgrade again on the same connection; this time the Accept is wrong.
     let mut bad = response_101(b"");
     let at = bad
@@ -1207,6 +1208,36 @@ fn handshake_refused_and_invalid() {
             HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
             HTTPc_ERR_RESP_WEBSOCK_ACCEPT_INVALID
         ))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn refused_upgrade_content_length_not_a_number() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"cl.test");
+    let sock = world(|w| w.expect_connect("cl.test", ConnectMode::Ok));
+    // The last Content-Length is not a number: the body cannot be skipped (the connection
+    // closes) and the response's ContentLen is 0, as legacy's parse of it gave.
+    sock.push(
+        Gate::Request,
+        Item::Bytes(
+            b"HTTP/1.1 403 Forbidden\r\nContent-Length: 7\r\nContent-Length: x\r\n\r\n".to_vec(),
+        ),
+    );
+    let mut err = 0;
+    unsafe {
+        o.connect_nb();
+        o.upgrade(NB, &mut err);
+    }
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
+    assert_eq!(unsafe { (*o.resp).ContentLen }, 0);
+    let s = finish(&o);
+    assert_eq!(s.trans_complete, Some(status_code_from_number(403)));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
     );
     drop(o);
     check_port().unwrap();

@@ -171,9 +171,9 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                                 Some(n) => s.body_left = n,
                                 None => s.flags.set(CONN_BODY_UNBOUNDED, true),
                             }
-                            let n = s.body_left;
+                            // As legacy: the last header's value, 0 when it is not a number.
                             if let Some(resp) = resp {
-                                resp.set_content_len(h, n);
+                                resp.set_content_len(h, n.unwrap_or(0));
                             }
                         }
                         Body::Unbounded => s.flags.set(CONN_BODY_UNBOUNDED, true),
