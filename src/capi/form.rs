@@ -19,8 +19,8 @@ use super::app::{out_bytes, AppForm, FieldError, FormField, HookVal};
 use super::consts::*;
 use super::ffi::{ErrOut, Out, Param, ParamValue};
 use super::objects::*;
-use super::request::content_type_name;
 use super::types::*;
+use crate::proto::http::media_type_name;
 use crate::proto::http::request::{
     form_close, form_pair, part_head, FormSink, Measure, Window, PART_END,
 };
@@ -87,7 +87,7 @@ impl Step {
                 s,
                 name.all(),
                 Some(file_name.all()),
-                content_type_name(*content_type),
+                media_type_name(*content_type),
             ),
             // An urlencoded form has no other step (`step` refused other entries).
             (false, _) => {}

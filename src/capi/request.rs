@@ -17,9 +17,8 @@ use super::state::{
     Code8, Flags8, Phase, ReqState, WsState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, WS_USED,
 };
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
-use crate::proto::http::media_type_name;
-use crate::proto::http::nth_name;
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
+use crate::proto::http::{media_type_name, nth_name};
 
 /// The objects and path of one `HTTPc_WebSockUpgrade`.
 pub(crate) struct Upgrade {
@@ -462,11 +461,6 @@ pub(crate) fn method_name(method: HTTP_METHOD) -> Option<&'static [u8]> {
     nth_name(METHOD_NAMES, usize::try_from(method).ok()?)
 }
 
-/// The `Content-Type` value of a body type legacy's dictionary knows.
-pub(crate) fn content_type_name(t: u8) -> Option<&'static [u8]> {
-    media_type_name(t)
-}
-
 /// The head a request gets, from its settings: the checks of legacy's `HTTPc_ReqSend` and
 /// `HTTPcReq_Prepare`, in their order.
 pub(crate) fn plain_head(
@@ -485,7 +479,7 @@ pub(crate) fn plain_head(
     if !r.body_present {
         return Ok(head);
     }
-    let t = content_type_name(r.content_type).ok_or(HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID)?;
+    let t = media_type_name(r.content_type).ok_or(HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID)?;
     let form = cfg!(feature = "form") && r.form.is_set();
     if !form && !r.chunked && r.content_len == 0 {
         return Err(HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID);
@@ -667,11 +661,11 @@ mod tests {
     #[test]
     fn content_type_names_only_for_body_types() {
         assert_eq!(
-            content_type_name(HTTP_CONTENT_TYPE_JSON as u8),
+            media_type_name(HTTP_CONTENT_TYPE_JSON as u8),
             Some(&b"application/json"[..])
         );
         assert_eq!(
-            content_type_name(HTTP_CONTENT_TYPE_MULTIPART_FORM as u8),
+            media_type_name(HTTP_CONTENT_TYPE_MULTIPART_FORM as u8),
             Some(&b"multipart/form-data"[..])
         );
         for t in [
@@ -680,7 +674,7 @@ mod tests {
             HTTP_CONTENT_TYPE_WEBSOCK_TXT_DATA,
             HTTP_CONTENT_TYPE_WEBSOCK_BIN_DATA,
         ] {
-            assert_eq!(content_type_name(t as u8), None, "{t}");
+            assert_eq!(media_type_name(t as u8), None, "{t}");
         }
     }
 }

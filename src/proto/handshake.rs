@@ -11,8 +11,8 @@
 
 use super::base64;
 use super::http::names::{
-    HDR_ACCEPT, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_EXTENSIONS, HDR_HOST, HDR_KEY,
-    HDR_PROTOCOL, HDR_TRANSFER_ENCODING, HDR_UPGRADE, HDR_VERSION, TOKEN_UPGRADE,
+    header_index, HDR_ACCEPT, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_EXTENSIONS, HDR_HOST,
+    HDR_KEY, HDR_PROTOCOL, HDR_TRANSFER_ENCODING, HDR_UPGRADE, HDR_VERSION, TOKEN_UPGRADE,
 };
 use super::http::request::{hex_digit, unreserved};
 use super::http::{
@@ -201,9 +201,6 @@ impl fmt::Display for WriteError {
 /// (`upgrade`, the one its `Connection` must list, is [`TOKEN_UPGRADE`], from the header
 /// list).
 static TOKEN_WEBSOCKET: [u8; 10] = *b"websocket\0";
-
-/// The index of a header name in the header list ([`super::http::names`]), or `HDR_COUNT`.
-pub(crate) use super::http::names::header_index as known_header;
 
 /// A header a caller may not supply: `Host`, `Connection`, `Upgrade`, the
 /// `Sec-WebSocket-Key`/`-Version` the writer writes itself, `Sec-WebSocket-Accept`,
@@ -476,7 +473,7 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
     /// …). The tokens of a `Sec-WebSocket-Protocol` header are recorded in
     /// [`offered`](Self::offered). `value` is written as given.
     pub fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), WriteError> {
-        let known = known_header(name);
+        let known = header_index(name);
         if self.len != 0 && reserved_header(known) {
             return Err(WriteError::ForbiddenHeader);
         }
@@ -758,7 +755,7 @@ impl ResponseParser {
 
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
-        let (bit, ok) = match known_header(name) {
+        let (bit, ok) = match header_index(name) {
             HDR_UPGRADE => (SEEN_UPGRADE, list_contains_ci(value, &TOKEN_WEBSOCKET)),
             HDR_CONNECTION => (SEEN_CONNECTION, list_contains_ci(value, TOKEN_UPGRADE)),
             HDR_ACCEPT => {
@@ -864,16 +861,16 @@ mod tests {
         assert_eq!(HEADER_NAMES.iter().filter(|&&b| b == 0).count(), HDR_COUNT);
         assert!(TOKEN_UPGRADE.eq_ignore_ascii_case(b"upgrade\0"));
         assert_eq!(&TOKEN_WEBSOCKET, b"websocket\0");
-        assert_eq!(known_header(b"upgrade"), HDR_UPGRADE);
-        assert_eq!(known_header(b"CONNECTION"), HDR_CONNECTION);
-        assert_eq!(known_header(b"sec-websocket-accept"), HDR_ACCEPT);
-        assert_eq!(known_header(b"Sec-WebSocket-Extensions"), HDR_EXTENSIONS);
-        assert_eq!(known_header(b"Sec-Websocket-Protocol"), HDR_PROTOCOL);
-        assert_eq!(known_header(b"Transfer-Encoding"), HDR_TRANSFER_ENCODING);
-        assert_eq!(known_header(b"CONTENT-LENGTH"), HDR_CONTENT_LENGTH);
-        assert_eq!(known_header(b"host"), HDR_HOST);
-        assert_eq!(known_header(b"sec-websocket-key"), HDR_KEY);
-        assert_eq!(known_header(b"sec-websocket-VERSION"), HDR_VERSION);
+        assert_eq!(header_index(b"upgrade"), HDR_UPGRADE);
+        assert_eq!(header_index(b"CONNECTION"), HDR_CONNECTION);
+        assert_eq!(header_index(b"sec-websocket-accept"), HDR_ACCEPT);
+        assert_eq!(header_index(b"Sec-WebSocket-Extensions"), HDR_EXTENSIONS);
+        assert_eq!(header_index(b"Sec-Websocket-Protocol"), HDR_PROTOCOL);
+        assert_eq!(header_index(b"Transfer-Encoding"), HDR_TRANSFER_ENCODING);
+        assert_eq!(header_index(b"CONTENT-LENGTH"), HDR_CONTENT_LENGTH);
+        assert_eq!(header_index(b"host"), HDR_HOST);
+        assert_eq!(header_index(b"sec-websocket-key"), HDR_KEY);
+        assert_eq!(header_index(b"sec-websocket-VERSION"), HDR_VERSION);
         // Reserved: every name the library writes or reads itself, not the subprotocol.
         for name in [
             &b"Host"[..],
@@ -886,7 +883,7 @@ mod tests {
             b"Content-Length",
             b"Transfer-Encoding",
         ] {
-            assert!(reserved_header(known_header(name)), "{name:?}");
+            assert!(reserved_header(header_index(name)), "{name:?}");
         }
         for name in [
             &b"Sec-WebSocket-Protocol"[..],
@@ -897,7 +894,7 @@ mod tests {
             b"Content-Type",
             b"X-Custom",
         ] {
-            assert!(!reserved_header(known_header(name)), "{name:?}");
+            assert!(!reserved_header(header_index(name)), "{name:?}");
         }
         for miss in [
             &b""[..],
@@ -907,7 +904,7 @@ mod tests {
             b"X",
             b"Sec-WebSocket-",
         ] {
-            assert_eq!(known_header(miss), HDR_COUNT, "{miss:?}");
+            assert_eq!(header_index(miss), HDR_COUNT, "{miss:?}");
         }
     }
 

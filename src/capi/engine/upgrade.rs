@@ -13,8 +13,8 @@ use super::super::state::{
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
-use crate::proto::handshake::{known_header, HandshakeError, ParseEvent};
-use crate::proto::http::names::{HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
+use crate::proto::handshake::{HandshakeError, ParseEvent};
+use crate::proto::http::names::{header_index, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
 use crate::proto::http::parse_decimal;
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.
@@ -123,7 +123,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         .buf
                         .rx_ptr(value.as_ptr() as usize - input.as_ptr() as usize),
                     len: value.len() as u16,
-                    body: match known_header(name) {
+                    body: match header_index(name) {
                         HDR_CONTENT_LENGTH => Body::Len(parse_decimal(value)),
                         HDR_TRANSFER_ENCODING => Body::Unbounded,
                         _ => Body::Unchanged,

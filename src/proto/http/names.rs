@@ -81,7 +81,9 @@ sec-websocket-extensions\0sec-websocket-protocol\0host\0sec-websocket-key\0sec-w
 content-length\0transfer-encoding\0";
 
 /// The index of `name` in [`HEADER_NAMES`] (ASCII case-insensitive), at compile time; the
-/// number of names when it is not there (the constants below are checked against that).
+/// number of names when it is not there (the constants below are checked against that). The
+/// compile-time twin of [`super::lookup_ci`], which stays a plain loop: as a `const fn` like
+/// this one it links 28 B more.
 const fn index_of(name: &[u8]) -> usize {
     let mut rest = HEADER_NAMES;
     let (mut index, mut want, mut same) = (0, name, true);
