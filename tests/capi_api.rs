@@ -960,6 +960,60 @@ fn app_close_fails_queued_messages() {
     check_port().unwrap();
 }
 
+/// An application Close keeps its place in the queue: the data queued before it leaves first
+/// and completes (legacy's queue is in order; no data may follow a Close), while a ping queued
+/// after it still goes ahead of the data.
+#[test]
+fn app_close_leaves_after_the_data_queued_before_it() {
+    let _g = setup();
+    let o = Objs::new(4, 256, 0, b"order.test");
+    let sock = open_ws(&o, "order.test", b"", 0);
+    // The socket takes nothing at first: everything is queued before a frame is produced.
+    sock.tx_policy
+        .borrow_mut()
+        .steps
+        .extend([Step::WouldBlock; 2]);
+    let mut err = 0;
+    unsafe {
+        for i in 0..4 {
+            assert_eq!(o.msg_setup(i, None), HTTPc_ERR_NONE);
+        }
+        let sends: [(HTTPc_WEBSOCK_MSG_TYPE, &[u8]); 4] = [
+            (HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"last words"),
+            (HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, b"\x01\x02"),
+            (HTTPc_WEBSOCK_MSG_TYPE_CLOSE, &CLOSE_1000),
+            (HTTPc_WEBSOCK_MSG_TYPE_PING, b"p"),
+        ];
+        for (i, (t, data)) in sends.iter().enumerate() {
+            assert_eq!(
+                o.send(i, *t, Some(data), data.len() as u32, NB, &mut err),
+                DEF_OK
+            );
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+    }
+    assert!(o.pump_until(20, 1, || client_frames(&sock)
+        .iter()
+        .any(|f| f.opcode == OP_CLOSE)));
+    sock.push_now(&close_frame(1000, b""));
+    sock.push(Gate::Now, Item::Eof);
+    let s = finish(&o);
+    let frames = client_frames(&sock);
+    let ops: Vec<u8> = frames.iter().map(|f| f.opcode).collect();
+    assert_eq!(ops, vec![OP_PING, OP_TEXT, OP_BIN, OP_CLOSE]);
+    assert_eq!(frames[1].payload, b"last words");
+    assert_eq!(frames[3].payload, CLOSE_1000);
+    assert_eq!(s.completions.len(), 4);
+    assert!(s.completions.iter().all(|(_, ok)| *ok), "{s:?}");
+    assert_eq!(s.ws_close, Some((1000, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn hooks_reenter_the_api() {
     let _g = setup();

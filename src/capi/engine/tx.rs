@@ -108,29 +108,33 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
             return Ok(true);
         }
     }
-    // 3. Application control messages go ahead of data.
+    // 3. Application pings and pongs go ahead of data; its Close keeps its place in the queue
+    // (no data may follow a Close: what was queued before it leaves first, as legacy's queue).
     let mut m = ws.head;
     while let Some(x) = m {
         let Some(ms) = h.msg(x) else { break };
-        if is_control_type(u32::from(ms.msg_type)) {
+        if jumps_queue(u32::from(ms.msg_type), m == head) {
             return produce_control(h, port, c, x, now);
         }
         m = ms.next;
     }
     // 4. The data message under way, or the next one: the queue's head either way (a data
-    // message is only started at the head, with no control message queued, and leaves the
-    // queue with its last frame; control messages queued meanwhile come behind it).
+    // message is only started at the head, with no ping or pong queued, and leaves the queue
+    // with its last frame; control messages queued meanwhile come behind it).
     let Some(cur) = h.ws_of(c).and_then(|ws| ws.head) else {
         return Ok(false);
     };
     start_data_frame(h, port, c, cur)
 }
 
-fn is_control_type(t: HTTPc_WEBSOCK_MSG_TYPE) -> bool {
-    matches!(
-        t,
-        HTTPc_WEBSOCK_MSG_TYPE_CLOSE | HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG
-    )
+/// Whether an application message of type `t` is produced now as a control frame: a ping or
+/// a pong wherever it is queued, a Close once it heads the queue.
+fn jumps_queue(t: HTTPc_WEBSOCK_MSG_TYPE, at_head: bool) -> bool {
+    match t {
+        HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG => true,
+        HTTPc_WEBSOCK_MSG_TYPE_CLOSE => at_head,
+        _ => false,
+    }
 }
 
 /// An application control message (close, ping, pong): one whole frame.
