@@ -425,6 +425,12 @@ impl Session {
         self.close_sent
     }
 
+    /// True once the close is decided ([`Session::begin_close`]): by the application, by a
+    /// received Close or by a failure.
+    pub const fn close_started(&self) -> bool {
+        self.close_started
+    }
+
     /// Fails the connection for a local reason (e.g. the application's receive buffer is too
     /// small: [`ProtocolError::MessageTooBig`]): our Close is queued, further input is ignored.
     pub fn fail_with(&mut self, error: ProtocolError, now_ms: u32) {

@@ -32,10 +32,12 @@ pub(super) fn ws_error(h: &mut Held, c: Conn, err: HTTPc_ERR) {
 pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_ERR) {
     // The connection was already ending: the server's Close arrived (servers often close TCP
     // right after it, before our reply could leave), or we failed it (the error was reported).
-    let ending = h.ws_of(c).and_then(|ws| {
+    let (ending, closing) = h.ws_of(c).map_or((None, false), |ws| {
         let s = &ws.session;
-        (s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some())
-            .then_some(ws.err.get())
+        let ending =
+            s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some();
+        // (Not ending: so only the application can have decided the close.)
+        (ending.then_some(ws.err.get()), s.close_started())
     });
     // The connection's OnClose status, as legacy reports it once the WebSocket is open: SERVER
     // (with no error) only when the server closed TCP; NONE otherwise, the error telling a
@@ -43,8 +45,13 @@ pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_E
     let (status, err) = match ending {
         Some(reported) => (HTTPc_CONN_CLOSE_STATUS_NONE, reported),
         None => {
-            // Unexpected for the application (queued messages fail): its WebSocket OnErr says so.
-            ws_error(h, c, err);
+            // Unexpected for the application (queued messages fail): its WebSocket OnErr says
+            // so. Not once it sent its Close: a server that closes TCP then (before our frame
+            // or instead of a reply) ends the closing handshake, as in legacy, which reported
+            // no error for it; a socket error still is one.
+            if !(closing && err == HTTPc_ERR_CONN_SOCK_CLOSED) {
+                ws_error(h, c, err);
+            }
             if err == HTTPc_ERR_CONN_SOCK_CLOSED {
                 (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)
             } else {
