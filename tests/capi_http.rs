@@ -1336,13 +1336,10 @@ fn an_upgrade_waits_for_no_queue_it_would_jump() {
     let _g = setup();
     let (o, _sock) = connected("jump.test", 256, true, b"");
     let r2 = extra_req();
-    assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
-    assert_eq!(send_with(&o, &r2, "/b").1, HTTPc_ERR_NONE);
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        let ws_req = Objs::zeroed_obj::<HTTPc_REQ_OBJ>();
-        let ws_req = Box::into_raw(ws_req);
+    unsafe { assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE) };
+    let upgrade = || unsafe {
+        let mut err = 0;
+        let ws_req = Box::into_raw(Objs::zeroed_obj::<HTTPc_REQ_OBJ>());
         HTTPc_ReqClr(ws_req, &mut err);
         let path = b"/chat";
         HTTPc_WebSockUpgrade(
@@ -1356,10 +1353,16 @@ fn an_upgrade_waits_for_no_queue_it_would_jump() {
             &mut err,
         );
         drop(Box::from_raw(ws_req));
-    }
+        err
+    };
+    // A request in flight has the connection (legacy queued the upgrade behind it).
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
+    assert_eq!(upgrade(), HTTPc_ERR_CONN_IS_USED);
     // Requests wait for their turn: the upgrade may not take the connection before them.
-    assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+    assert_eq!(send_with(&o, &r2, "/b").1, HTTPc_ERR_NONE);
+    assert_eq!(upgrade(), HTTPc_ERR_CONN_IS_USED);
     // The queued request's objects are this test's: the connection lets go of them first.
+    let mut err = 0;
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
     assert!(o.pump_until(10, 1, || o.ended()));
 }

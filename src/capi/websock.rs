@@ -270,8 +270,9 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (is_websocket, phase, trans_timeout_ms) =
         (c.flags.has(CONN_WEBSOCKET), c.phase, c.trans_timeout_ms);
-    // Plain requests waiting for their turn go first (the upgrade would take the connection).
-    if c.queue.is_some() {
+    // A transaction in progress, or plain requests waiting for their turn, go first (the
+    // upgrade would take the connection).
+    if c.queue.is_some() || c.in_transaction() {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
     let r = h
