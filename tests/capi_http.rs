@@ -398,12 +398,12 @@ fn persistent_connection_carries_several_requests() {
     transact(&o, HTTP_METHOD_DELETE, "/2");
     assert!(wire(&sock).ends_with("DELETE /2 HTTP/1.1\r\nHost: keep.test\r\n\r\n"));
     assert_eq!(rx_body(), b"two");
-    // The server said close: legacy closes with status NONE.
+    // The server said close: legacy closes with status NO_PERSISTENT (`http-c_resp.c`).
     assert!(o.pump_until(10, 1, || o.ended()));
     assert!(has(&o, |e| matches!(
         e,
         Ev::ConnClose {
-            status: HTTPc_CONN_CLOSE_STATUS_NONE,
+            status: HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
             err: HTTPc_ERR_NONE,
             ..
         }

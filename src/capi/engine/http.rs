@@ -646,21 +646,19 @@ fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_E
 type Close = (HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR);
 
 /// How a connection ends after a whole response: open for the next request when persistent
-/// and the server keeps it; else closed, with legacy's status (`NO_PERSISTENT` when we asked
-/// for the close, `NONE` when the server's `Connection: close` did). Bytes after the response
-/// close a persistent connection with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the next response
-/// would start in the middle of them.
+/// and the server keeps it; else closed with legacy's status, `NO_PERSISTENT`, whether we asked
+/// for the close or the server's `Connection: close` did. Bytes after the response close a
+/// persistent connection with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the next response would
+/// start in the middle of them.
 fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Close> {
     let persistent = h.conn(c).is_some_and(|s| s.flags.has(CONN_PERSISTENT));
-    if !persistent {
-        Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
-    } else if extra {
+    if persistent && extra {
         Some((
             HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
             HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
         ))
-    } else if !keep {
-        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
+    } else if !persistent || !keep {
+        Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
     } else {
         None
     }
