@@ -779,6 +779,102 @@ fn completions(o: &Objs) -> Vec<bool> {
         .collect()
 }
 
+/// A request sent right after a non-blocking `HTTPc_ConnOpen`, before `OnConnect`: queued
+/// until the connect is done, as legacy's task queue took it; when the connect fails, the
+/// request fails after `OnConnect(DEF_FAIL)` with `OnErr(HTTPc_ERR_CONN_IS_RELEASED)`, as
+/// legacy's task refused it then.
+#[test]
+fn a_request_sent_during_the_connect_waits_for_it() {
+    let _g = setup();
+    for (mode, host) in [
+        (ConnectMode::Later(3), "later.test"),
+        (ConnectMode::LaterFail(2), "fails.test"),
+        (ConnectMode::Fail, "refused.test"),
+    ] {
+        body(|b| *b = Body::default());
+        let o = Objs::new(0, 256, 0, host.as_bytes());
+        let sock = world(|w| w.expect_connect(host, mode));
+        sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            let mut err = 0;
+            assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        req_hook(
+            &o,
+            HTTPc_PARAM_TYPE_RESP_BODY_HOOK,
+            on_body_rx as *mut c_void,
+        );
+        // Before the engine ran at all, and so before OnConnect.
+        assert!(!has(&o, |e| matches!(e, Ev::Connect { .. })));
+        assert_eq!(
+            send(&o, HTTP_METHOD_GET, "/early", NB),
+            (DEF_FAIL, HTTPc_ERR_NONE)
+        );
+        // Its object is in use meanwhile.
+        assert_eq!(
+            send(&o, HTTP_METHOD_GET, "/again", NB),
+            (DEF_FAIL, HTTPc_ERR_REQ_IS_USED)
+        );
+        let done = |o: &Objs| {
+            has(o, |e| {
+                matches!(e, Ev::TransComplete { .. } | Ev::TransErr { .. })
+            })
+        };
+        assert!(
+            o.pump_until(50, 1, || done(&o)),
+            "{mode:?}: {:#?}",
+            events(&o)
+        );
+        let ev = events(&o);
+        if mode == ConnectMode::Later(3) {
+            assert_eq!(
+                wire(&sock),
+                format!("GET /early HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+            );
+            assert_eq!(completions(&o), vec![true]);
+            assert_eq!(rx_body(), b"ok");
+            // Not persistent: closed after the response.
+            assert!(o.pump_until(10, 1, || o.ended()));
+        } else {
+            // OnConnect(DEF_FAIL), then the request's OnErr alone; nothing was sent.
+            let shape: Vec<String> = ev
+                .iter()
+                .filter(|e| !matches!(e, Ev::Opened { .. }))
+                .map(|e| format!("{e:?}"))
+                .collect();
+            assert!(
+                matches!(
+                    ev.iter().find(|e| !matches!(e, Ev::Opened { .. })),
+                    Some(Ev::Connect { ok: false, .. })
+                ),
+                "{mode:?}: {shape:?}"
+            );
+            assert!(
+                matches!(
+                    ev.last(),
+                    Some(Ev::TransErr {
+                        err: HTTPc_ERR_CONN_IS_RELEASED,
+                        ..
+                    })
+                ),
+                "{mode:?}: {shape:?}"
+            );
+            assert!(completions(&o).is_empty(), "{mode:?}: {shape:?}");
+            assert!(sock.tx.borrow().is_empty());
+            // The request is free again.
+            assert_eq!(
+                send(&o, HTTP_METHOD_GET, "/late", NB),
+                (DEF_FAIL, HTTPc_ERR_CONN_IS_RELEASED)
+            );
+        }
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 #[test]
 fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
     let _g = setup();

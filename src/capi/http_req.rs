@@ -31,7 +31,7 @@ use super::wait::{self, can_block};
 /// `HTTPc_ERR_REQ_PARAM_BODY_INVALID` (a body without a body hook, or on TRACE/CONNECT),
 /// `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
 /// `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head does not fit the
-/// connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is not open),
+/// connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
 /// `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
 /// object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
 /// with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a
@@ -120,9 +120,13 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32), HTTPc_ERR> {
         can_block(h)?;
     }
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    // Behind a plain request in progress (or waiting), a request waits its turn, as in legacy's
-    // request list; an upgrade in progress or an open WebSocket leaves no turn to wait for.
-    let behind = matches!(s.phase, Phase::ReqTx | Phase::ReqRx) || s.queue.is_some();
+    // Behind a plain request in progress (or waiting), or a connect a non-blocking
+    // `HTTPc_ConnOpen` started, a request waits its turn, as in legacy's task queue and request
+    // list; an upgrade in progress or an open WebSocket leaves no turn to wait for.
+    let behind = matches!(
+        s.phase,
+        Phase::ReqTx | Phase::ReqRx | Phase::OpenQueued | Phase::Connecting
+    ) || s.queue.is_some();
     if s.flags.has(CONN_WEBSOCKET) || (s.in_transaction() && !behind) {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }

@@ -192,7 +192,7 @@ pub(crate) fn teardown(
         }
     }
     #[cfg(feature = "http")]
-    fail_queue(h, c, queue);
+    fail_queue(h, c, queue, true);
 
     if let Some(w) = ws.filter(|_| cfg!(feature = "websocket")) {
         // Every message still queued fails, exactly once.
@@ -241,13 +241,24 @@ pub(crate) fn teardown(
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
 }
 
-/// The plain requests that waited for their turn on a connection that closed: each fails
-/// once, `OnTransComplete(DEF_FAIL)` then `OnErr(HTTPc_ERR_CONN_SOCK_CLOSED)`, as legacy's
-/// `HTTPcConn_Close` failed its request list. Each link is cut as the walk passes it, so the
-/// walk ends even on a broken queue.
+/// The plain requests that waited for their turn on a connection that closed (`opened`):
+/// each fails once, `OnTransComplete(DEF_FAIL)` then `OnErr(HTTPc_ERR_CONN_SOCK_CLOSED)`, as
+/// legacy's `HTTPcConn_Close` failed its request list; on one whose connect failed, with
+/// `OnErr(HTTPc_ERR_CONN_IS_RELEASED)` alone, as legacy's task refused them then
+/// (`HTTPcConn_ReqAdd`). Each link is cut as the walk passes it, so the walk ends even on a
+/// broken queue.
 #[cfg(feature = "http")]
-fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
-    let err = HTTPc_ERR_CONN_SOCK_CLOSED;
+pub(super) fn fail_queue(
+    h: &mut Held,
+    c: Conn,
+    first: Option<super::super::handle::Req>,
+    opened: bool,
+) {
+    let err = if opened {
+        HTTPc_ERR_CONN_SOCK_CLOSED
+    } else {
+        HTTPc_ERR_CONN_IS_RELEASED
+    };
     let mut next = first;
     while let Some(q) = next {
         let Some(r) = h.state::<_, ReqState>(q) else {
@@ -258,7 +269,12 @@ fn fail_queue(h: &mut Held, c: Conn, first: Option<super::super::handle::Req>) {
             continue;
         }
         let resp = ptr_or_null(r.resp);
-        r.end(err, true)
-            .report_closed(h, c.ptr(), q.ptr(), resp, err);
+        let mut end = r.end(err, opened);
+        if opened {
+            end.report_closed(h, c.ptr(), q.ptr(), resp, err);
+        } else {
+            end.on_complete = None;
+            end.report(h, c.ptr(), q.ptr(), resp, err);
+        }
     }
 }

@@ -95,9 +95,14 @@ fn connected(h: &mut Held, c: Conn, ok: bool) {
         None
     };
     s.connect_done(ok);
+    // Requests a non-blocking open let through fail with it, after OnConnect (legacy order).
+    #[cfg(feature = "http")]
+    let queue = if ok { None } else { s.queue.take() };
     if !ok {
         h.list_remove(c);
     }
     signal_waiters();
     hooks::on_connect(h, notify, c.ptr(), if ok { DEF_OK } else { DEF_FAIL });
+    #[cfg(feature = "http")]
+    super::close::fail_queue(h, c, queue, false);
 }

@@ -668,7 +668,7 @@ fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Clos
 /// anything was sent (a hook's header, a head too long for the buffer) is reported as legacy
 /// reported request errors: `OnErr`, `OnTransComplete(DEF_FAIL)`, then the connection closes
 /// and the rest of the queue fails with it.
-fn start_next(h: &mut Held, port: &Port, c: Conn) {
+pub(super) fn start_next(h: &mut Held, port: &Port, c: Conn) {
     if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
         // The close a hook asked for comes first; the queue fails with it.
         return;

@@ -192,6 +192,12 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     match s.phase {
         Phase::OpenQueued => connect::start(h, port, c, now),
         Phase::Connecting => connect::poll(h, port, c, now),
+        // Requests queued during the connect start now.
+        #[cfg(feature = "http")]
+        Phase::Connected if s.queue.is_some() => {
+            http::start_next(h, port, c);
+            0
+        }
         Phase::Connected => close::idle(h, port, c),
         // Only during an API call, which holds the lock: never seen by a pass.
         Phase::Head | Phase::Idle => u32::MAX,
