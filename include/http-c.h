@@ -455,8 +455,8 @@ typedef struct HTTPc_RESP_OBJ {
    */
   CPU_INT32U StatusCode;
   /**
-   * Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
-   * connection buffer).
+   * Always an empty string: the reason phrase is not kept (legacy pointed to the standard
+   * phrase of the status, from a kilobyte of strings this library does not link).
    */
   const CPU_CHAR *ReasonPhrasePtr;
   /**
@@ -3684,7 +3684,7 @@ void HTTPc_FormAddFile(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
  * `HTTPc_ERR_REQ_PARAM_BODY_INVALID` (a body without a body hook, or on TRACE/CONNECT),
  * `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
  * `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head does not fit the
- * connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is not open),
+ * connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
  * `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
  * object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
  * with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a

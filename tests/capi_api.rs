@@ -1494,6 +1494,8 @@ fn blocking_calls() {
         assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
         assert_eq!(err, HTTPc_ERR_NONE);
         assert_eq!((*o.resp).StatusCode, HTTP_STATUS_SWITCHING_PROTOCOLS);
+        // The reason phrase is not kept, but the pointer is never NULL.
+        assert_eq!(std::ffi::CStr::from_ptr((*o.resp).ReasonPhrasePtr), c"");
         assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
         assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
         // Blocking send: done when it returns.

@@ -197,6 +197,9 @@ fn wire(sock: &Sock) -> String {
 
 fn resp(o: &Objs) -> (HTTP_STATUS_CODE, HTTP_PROTOCOL_VER, HTTP_CONTENT_TYPE, u32) {
     let r = unsafe { &*o.resp };
+    // Never NULL: an application that prints it stays safe.
+    assert!(!r.ReasonPhrasePtr.is_null());
+    assert_eq!(unsafe { *r.ReasonPhrasePtr }, 0);
     (r.StatusCode, r.ProtocolVer, r.ContentType, r.ContentLen)
 }
 

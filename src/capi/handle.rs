@@ -113,6 +113,10 @@ impl<O: Public> Obj<O> {
     }
 }
 
+/// What `HTTPc_RESP_OBJ.ReasonPhrasePtr` always points to: an empty string (never NULL: an
+/// application that prints or compares it stays safe).
+pub(crate) const NO_REASON: *const core::ffi::c_char = c"".as_ptr();
+
 impl Resp {
     /// Writes the whole response object (its fields are public, the application reads them).
     pub(crate) fn set(self, h: &mut Held, value: HTTPc_RESP_OBJ) {

@@ -67,8 +67,8 @@ pub struct HTTPc_RESP_OBJ {
     pub ProtocolVer: CPU_INT32U,
     /// The status as an `HTTP_STATUS_CODE` enum index (101 is `HTTP_STATUS_SWITCHING_PROTOCOLS`).
     pub StatusCode: CPU_INT32U,
-    /// Always NULL: the reason phrase is not kept (the legacy pointer dangled into the
-    /// connection buffer).
+    /// Always an empty string: the reason phrase is not kept (legacy pointed to the standard
+    /// phrase of the status, from a kilobyte of strings this library does not link).
     pub ReasonPhrasePtr: *const CPU_CHAR,
     /// An `HTTP_CONTENT_TYPE` value. A plain request's response: its `Content-Type` when
     /// legacy's list knows it, `HTTP_CONTENT_TYPE_UNKNOWN` for another type,

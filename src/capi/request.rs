@@ -7,7 +7,7 @@ use super::app::AppBytes;
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
-use super::handle::{Conn, Req, Resp, Ws};
+use super::handle::{Conn, Req, Resp, Ws, NO_REASON};
 use super::hooks;
 use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
@@ -431,7 +431,7 @@ fn arm(
         HTTPc_RESP_OBJ {
             ProtocolVer: HTTP_PROTOCOL_VER_UNKNOWN,
             StatusCode: HTTP_STATUS_UNKNOWN,
-            ReasonPhrasePtr: core::ptr::null(),
+            ReasonPhrasePtr: NO_REASON,
             ContentType: HTTP_CONTENT_TYPE_UNKNOWN,
             ContentLen: 0,
         },
@@ -548,7 +548,7 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
         HTTPc_RESP_OBJ {
             ProtocolVer: HTTP_PROTOCOL_VER_UNKNOWN,
             StatusCode: HTTP_STATUS_UNKNOWN,
-            ReasonPhrasePtr: core::ptr::null(),
+            ReasonPhrasePtr: NO_REASON,
             ContentType: HTTP_CONTENT_TYPE_NONE,
             ContentLen: 0,
         },

@@ -3,7 +3,7 @@
 
 use super::super::consts::*;
 use super::super::global::Held;
-use super::super::handle::{ptr_or_null, Conn};
+use super::super::handle::{ptr_or_null, Conn, NO_REASON};
 use super::super::hooks;
 use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
@@ -150,7 +150,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                             HTTPc_RESP_OBJ {
                                 ProtocolVer: HTTP_PROTOCOL_VER_1_1,
                                 StatusCode: status_code_from_number(code),
-                                ReasonPhrasePtr: core::ptr::null(),
+                                ReasonPhrasePtr: NO_REASON,
                                 ContentType: HTTP_CONTENT_TYPE_UNKNOWN,
                                 ContentLen: 0,
                             },
