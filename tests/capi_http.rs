@@ -878,6 +878,42 @@ fn a_request_sent_during_the_connect_waits_for_it() {
     }
 }
 
+/// A host length counted with `sizeof` (the NUL included): the `Host` header ends at the NUL,
+/// as the port's connect reads the name (legacy sent the NUL in the header).
+#[test]
+fn a_host_length_that_counts_the_nul() {
+    let _g = setup();
+    body(|b| *b = Body::default());
+    let o = Objs::new(0, 256, 0, b"nul.test");
+    let sock = world(|w| w.expect_connect("nul.test", ConnectMode::Ok));
+    sock.push_now(b"HTTP/1.1 204 No Content\r\n\r\n");
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        let ok = HTTPc_ConnOpen(
+            o.conn,
+            o.buf.cast(),
+            o.buf_len,
+            o.host.as_ptr().cast_mut().cast(),
+            o.host.len() as u16,
+            HTTPc_FLAG_NONE,
+            &mut err,
+        );
+        assert_eq!((ok, err), (DEF_OK, HTTPc_ERR_NONE));
+    }
+    world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(
+        wire(&sock),
+        "GET / HTTP/1.1\r\nHost: nul.test\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(completions(&o), vec![true]);
+    assert!(o.pump_until(10, 1, || o.ended()));
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
     let _g = setup();

@@ -237,7 +237,10 @@ fn write_line_end(
     let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (host, port, secure) = (s.host, s.server_port(), s.is_secure());
     let mut w = at.writer(request_buf(h, t.conn)?);
-    w.line_end(host.all(), port, secure).map_err(write_err)?;
+    // The host ends at a NUL within its length, as the port's connect reads it (a length
+    // counted with `sizeof` includes the NUL; legacy then sent that NUL in `Host`).
+    w.line_end(until_nul(host.all()), port, secure)
+        .map_err(write_err)?;
     match line {
         Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
         Line::Plain(p) => write_plain_headers(&mut w, p),
