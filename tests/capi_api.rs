@@ -1297,6 +1297,67 @@ fn refused_upgrade_content_length_not_a_number() {
     check_port().unwrap();
 }
 
+/// A refused upgrade whose server closes after the response (`Connection: close`: legacy's
+/// `NO_PERSISTENT`), or whose body has no length (it runs until the server closes, RFC 9112
+/// §6.3): the refusal is reported, then the connection closes; a bodiless status without a
+/// length (204) keeps it.
+#[test]
+fn refused_upgrade_that_ends_the_connection() {
+    let _g = setup();
+    let cases: [(&[u8], u16, Option<HTTPc_CONN_CLOSE_STATUS>); 4] = [
+        (
+            b"HTTP/1.1 403 Forbidden\r\nConnection: Keep-Alive, close\r\nContent-Length: 3\r\n\r\nno!",
+            403,
+            Some(HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT),
+        ),
+        (
+            b"HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain\r\n\r\nuntil the close",
+            426,
+            Some(HTTPc_CONN_CLOSE_STATUS_SERVER),
+        ),
+        (b"HTTP/1.1 204 No Content\r\n\r\n", 204, None),
+        (
+            b"HTTP/1.1 404 Not Found\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nno",
+            404,
+            None,
+        ),
+    ];
+    for (response, code, closed) in cases {
+        let o = Objs::new(0, 256, 0, b"rc.test");
+        let sock = world(|w| w.expect_connect("rc.test", ConnectMode::Ok));
+        sock.push(Gate::Request, Item::Bytes(response.to_vec()));
+        let mut err = 0;
+        unsafe {
+            o.connect_nb();
+            o.upgrade(NB, &mut err);
+        }
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
+        match closed {
+            Some(status) => {
+                let s = finish(&o);
+                assert_eq!(s.trans_complete, Some(status_code_from_number(code)));
+                assert_eq!(s.conn_close, Some((status, HTTPc_ERR_NONE)), "{code}");
+                assert!(!s.opened);
+            }
+            None => {
+                let _ = o.pump_until(5, 1, || o.ended());
+                assert!(!o.ended(), "{code}: the connection stays usable");
+                unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+                assert_eq!(err, HTTPc_ERR_NONE);
+                let s = finish(&o);
+                assert_eq!(s.trans_complete, Some(status_code_from_number(code)));
+                assert_eq!(
+                    s.conn_close,
+                    Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE)),
+                    "{code}"
+                );
+            }
+        }
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 #[test]
 fn request_headers_and_response_header_hook() {
     let _g = setup();

@@ -8,14 +8,17 @@ use super::super::hooks;
 use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
 use super::super::state::{
-    Phase, ReqState, WsState, CONN_BODY_UNBOUNDED, WS_OPEN_NOTIFIED, WS_USED,
+    Phase, ReqState, WsState, CONN_BODY_SIZED, CONN_BODY_UNBOUNDED, CONN_SERVER_CLOSES,
+    WS_OPEN_NOTIFIED, WS_USED,
 };
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
-use crate::proto::http::names::{header_index, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
-use crate::proto::http::parse_decimal;
+use crate::proto::http::names::{
+    header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING,
+};
+use crate::proto::http::{list_contains_ci, parse_decimal, TOKEN_CLOSE};
 
 /// What one parsed piece of the response asks for, once the borrows of the buffer are over.
 enum Step {
@@ -43,6 +46,8 @@ enum Body {
     Len(Option<u32>),
     /// `Transfer-Encoding`: a body we cannot delimit.
     Unbounded,
+    /// `Connection: close`: the server closes the connection after the response.
+    Closes,
 }
 
 /// The transaction's turn. The whole transaction has a deadline, blocking or not: a server
@@ -126,6 +131,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     body: match header_index(name) {
                         HDR_CONTENT_LENGTH => Body::Len(parse_decimal(value)),
                         HDR_TRANSFER_ENCODING => Body::Unbounded,
+                        HDR_CONNECTION if list_contains_ci(value, &TOKEN_CLOSE) => Body::Closes,
                         _ => Body::Unchanged,
                     },
                 },
@@ -143,7 +149,9 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 }
                 Step::Status(code) => {
                     s.body_left = 0;
-                    s.flags.set(CONN_BODY_UNBOUNDED, false);
+                    for f in [CONN_BODY_UNBOUNDED, CONN_BODY_SIZED, CONN_SERVER_CLOSES] {
+                        s.flags.set(f, false);
+                    }
                     if let Some(resp) = s.resp {
                         resp.set(
                             h,
@@ -168,7 +176,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         Body::Unchanged => {}
                         Body::Len(n) => {
                             match n {
-                                Some(n) => s.body_left = n,
+                                Some(n) => {
+                                    s.body_left = n;
+                                    s.flags.set(CONN_BODY_SIZED, true);
+                                }
                                 None => s.flags.set(CONN_BODY_UNBOUNDED, true),
                             }
                             // As legacy: the last header's value, 0 when it is not a number.
@@ -177,6 +188,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                             }
                         }
                         Body::Unbounded => s.flags.set(CONN_BODY_UNBOUNDED, true),
+                        Body::Closes => s.flags.set(CONN_SERVER_CLOSES, true),
                     }
                     let req = h.conn(c).and_then(|s| s.req);
                     let hook = req
@@ -199,11 +211,24 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     end(h, port, c, true, HTTPc_ERR_NONE);
                     return 0;
                 }
-                Step::Done(_) => {
-                    if s.flags.has(CONN_BODY_UNBOUNDED) {
-                        // A body we cannot delimit: report the refusal, then close.
+                Step::Done(code) => {
+                    // Without a length, a response that may have a body has one until the
+                    // server closes (RFC 9112 §6.3).
+                    let bodiless = code < 200 || code == 204 || code == 304;
+                    let closes = s.flags.has(CONN_SERVER_CLOSES);
+                    if closes
+                        || s.flags.has(CONN_BODY_UNBOUNDED)
+                        || !(bodiless || s.flags.has(CONN_BODY_SIZED))
+                    {
+                        // The server closes, or a body we cannot delimit: report the refusal,
+                        // then close (legacy: `NO_PERSISTENT` after `Connection: close`).
+                        let status = if closes {
+                            HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT
+                        } else {
+                            HTTPc_CONN_CLOSE_STATUS_SERVER
+                        };
                         end(h, port, c, false, HTTPc_ERR_NONE);
-                        teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
+                        teardown(h, port, c, status, HTTPc_ERR_NONE);
                         return u32::MAX;
                     }
                     s.skip_body();

@@ -40,6 +40,10 @@ pub(crate) const CONN_CLOSE_REQUESTED: u8 = 16;
 /// `ConnState::flags`: the refused upgrade's body has no length (chunked, until close, or a
 /// `Content-Length` that is not a number): the connection cannot be reused.
 pub(crate) const CONN_BODY_UNBOUNDED: u8 = 32;
+/// `ConnState::flags`: the refused upgrade's response says `Connection: close`.
+pub(crate) const CONN_SERVER_CLOSES: u8 = 64;
+/// `ConnState::flags`: the refused upgrade's response gave its body's length.
+pub(crate) const CONN_BODY_SIZED: u8 = 128;
 
 /// `WsState::flags`: attached to a connection by an upgrade, until the WebSocket ends.
 pub(crate) const WS_USED: u8 = 1;

@@ -146,6 +146,10 @@ pub(crate) fn list_next<'a>(list: &mut &'a [u8]) -> Option<&'a [u8]> {
     None
 }
 
+/// The `Connection` option that ends the connection after the response (a static, not a
+/// literal: see `response.rs`).
+pub(crate) static TOKEN_CLOSE: [u8; 6] = *b"close\0";
+
 /// True when the comma-separated `list` has an element equal to `token` (ASCII
 /// case-insensitive). `token` ends with a NUL (see [`eq_ci`]).
 pub(crate) fn list_contains_ci(mut list: &[u8], token: &[u8]) -> bool {

@@ -12,7 +12,7 @@
 use super::names::{header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
 use super::{
     eq_ci, has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, nth_name, parse_decimal,
-    parse_field, parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
+    parse_field, parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError, TOKEN_CLOSE,
 };
 use core::fmt;
 
@@ -179,7 +179,6 @@ const F_KEEP_ALIVE: u8 = 32;
 // Tokens as statics, not literals: a NUL-terminated literal lands in the one mergeable string
 // section, which the linker keeps whole when any string in it is used.
 static CHUNKED: [u8; 8] = *b"chunked\0";
-static CLOSE: [u8; 6] = *b"close\0";
 static KEEP_ALIVE: [u8; 11] = *b"keep-alive\0";
 
 /// Incremental parser of one response to a plain HTTP/1.1 request.
@@ -442,7 +441,7 @@ impl ResponseParser {
                 self.flags |= F_CHUNKED;
             }
             HDR_CONNECTION => {
-                if list_contains_ci(value, &CLOSE) {
+                if list_contains_ci(value, &TOKEN_CLOSE) {
                     self.flags |= F_CLOSE;
                 }
                 if list_contains_ci(value, &KEEP_ALIVE) {
