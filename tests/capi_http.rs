@@ -881,7 +881,7 @@ fn a_request_sent_during_the_connect_waits_for_it() {
 /// A host length counted with `sizeof` (the NUL included): the `Host` header ends at the NUL,
 /// as the port's connect reads the name (legacy sent the NUL in the header).
 #[test]
-fn a_host_length_that_counts_the_nul() {
+fn host_and_header_lengths_that_count_the_nul() {
     let _g = setup();
     body(|b| *b = Body::default());
     let o = Objs::new(0, 256, 0, b"nul.test");
@@ -903,10 +903,25 @@ fn a_host_length_that_counts_the_nul() {
         assert_eq!((ok, err), (DEF_OK, HTTPc_ERR_NONE));
     }
     world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
+    // A header value counted the same way ends at its NUL too.
+    let value = b"text/plain\0";
+    let mut accept = HTTPc_HDR {
+        HdrField: HTTP_HDR_FIELD_ACCEPT,
+        ValPtr: value.as_ptr().cast_mut().cast(),
+        ValLen: value.len() as u16,
+    };
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: (&mut accept as *mut HTTPc_HDR).cast(),
+        EntryNbr: 1,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
     transact(&o, HTTP_METHOD_GET, "/");
     assert_eq!(
         wire(&sock),
-        "GET / HTTP/1.1\r\nHost: nul.test\r\nConnection: close\r\n\r\n"
+        "GET / HTTP/1.1\r\nHost: nul.test\r\nConnection: close\r\nAccept: text/plain\r\n\r\n"
     );
     assert_eq!(completions(&o), vec![true]);
     assert!(o.pump_until(10, 1, || o.ended()));

@@ -75,7 +75,8 @@ impl Plain {
     }
 }
 
-/// Writes one application header (a dictionary field and its value).
+/// Writes one application header (a dictionary field and its value, which ends at a NUL within
+/// its length, as paths and query strings do: legacy sent the NUL of a `sizeof`-counted value).
 fn write_hdr(
     w: &mut RequestWriter<'_, &mut OfferedProtocols>,
     line: Line<'_>,
@@ -86,9 +87,9 @@ fn write_hdr(
     match line {
         // (An upgrade is never written without the WebSocket client: its header checks and
         // subprotocol record are then not linked.)
-        Line::Upgrade(_) if cfg!(feature = "websocket") => w.header(name, value.all()),
+        Line::Upgrade(_) if cfg!(feature = "websocket") => w.header(name, until_nul(value.all())),
         Line::Plain(p) if p.reserves(field) => return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED),
-        _ => w.field(name, value.all()),
+        _ => w.field(name, until_nul(value.all())),
     }
     .map_err(write_err)
 }
