@@ -929,6 +929,49 @@ fn host_and_header_lengths_that_count_the_nul() {
     check_port().unwrap();
 }
 
+/// With TLS settings, port 80 means 443, as legacy moved its default port (80, set or not) to
+/// the secure one: the `Host` header then carries no port; another port is kept.
+#[test]
+fn tls_settings_move_port_80_to_443() {
+    let _g = setup();
+    for (port, host_hdr) in [(80u16, "tls.test"), (8443, "tls.test:8443")] {
+        body(|b| *b = Body::default());
+        let o = Objs::new(0, 256, 0, b"tls.test");
+        let sock = world(|w| w.expect_connect("tls.test", ConnectMode::Ok));
+        sock.push_now(b"HTTP/1.1 204 No Content\r\n\r\n");
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            let mut p: NET_PORT_NBR = port;
+            HTTPc_ConnSetParam(
+                o.conn,
+                HTTPc_PARAM_TYPE_SERVER_PORT,
+                (&mut p as *mut NET_PORT_NBR).cast(),
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_NONE);
+            HTTPc_ConnSetParam(
+                o.conn,
+                HTTPc_PARAM_TYPE_SECURE_COMMON_NAME,
+                o.host.as_ptr().cast_mut().cast(),
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        transact(&o, HTTP_METHOD_GET, "/");
+        assert_eq!(
+            wire(&sock),
+            format!("GET / HTTP/1.1\r\nHost: {host_hdr}\r\nConnection: close\r\n\r\n")
+        );
+        assert!(o.pump_until(10, 1, || o.ended()));
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 #[test]
 fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
     let _g = setup();

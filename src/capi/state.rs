@@ -277,10 +277,12 @@ impl ConnState {
     }
 
     /// The server's port: `HTTPc_PARAM_TYPE_SERVER_PORT`, else 80, or 443 with TLS settings
-    /// (legacy: the default follows them).
+    /// (legacy: the default follows them, and 80 counts as the default).
     pub(crate) fn server_port(&self) -> u16 {
         match self.port {
-            0 if self.is_secure() => HTTP_DFLT_PORT_NBR_SECURE,
+            // Port 80 with TLS settings is 443 too: legacy's default was 80 whether set or not,
+            // and it moved it to 443 for a secure connection.
+            0 | HTTP_DFLT_PORT_NBR if self.is_secure() => HTTP_DFLT_PORT_NBR_SECURE,
             0 => HTTP_DFLT_PORT_NBR,
             port => port,
         }
