@@ -3854,8 +3854,8 @@ void HTTPc_WebSockMsgSetParam(struct HTTPc_WEBSOCK_MSG_OBJ *p_msg_obj,
  * `HTTPc_ERR_NONE` once sent to the engine; `OnTransComplete` (or the request `OnErr`) then
  * `OnOpen` follow. The request headers (table and hook) are written during this call.
  *
- * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR` (any object or the path — the
- * legacy code crashed), `HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID`,
+ * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR` (any object: the legacy code
+ * crashed), `HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID` (also a NULL path, as legacy),
  * `HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET`, `HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED`,
  * `HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID`,
  * `HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID`, `HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID`,

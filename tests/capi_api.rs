@@ -152,7 +152,8 @@ fn null_and_invalid_arguments() {
             HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, null_mut(), 1, NB, &mut err),
             DEF_FAIL
         );
-        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        // A NULL path is a bad path, as legacy's `HTTPc_ReqSend` (which its upgrade calls) said.
+        assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
         assert_eq!(
             HTTPc_WebSockSend(null_mut(), o.msgs[0], 1, null_mut(), 0, NB, &mut err),
             DEF_FAIL
