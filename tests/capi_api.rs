@@ -948,6 +948,23 @@ fn app_close_fails_queued_messages() {
     assert_eq!(s.completions.len(), 3);
     assert!(s.completions.iter().all(|(_, ok)| !ok));
     assert_eq!(s.ws_close, Some((1006, Vec::new())));
+    // Legacy's order: the WebSocket OnClose, then the messages it left fail, then the
+    // connection OnClose.
+    let order: Vec<&str> = o.since_open(|log| {
+        log.iter()
+            .filter(|e| e.conn() == o.id())
+            .filter_map(|e| match e {
+                Ev::Close { .. } => Some("ws close"),
+                Ev::TxComplete { .. } => Some("tx complete"),
+                Ev::ConnClose { .. } => Some("conn close"),
+                _ => None,
+            })
+            .collect()
+    });
+    assert_eq!(
+        order,
+        ["ws close", "tx complete", "tx complete", "tx complete", "conn close"]
+    );
     assert_eq!(
         s.conn_close,
         Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))

@@ -1938,7 +1938,9 @@ pub fn check_conn(log: &[Ev], conn: usize, finished: bool) -> Result<Summary, St
         if ended {
             return Err(format!("event #{i} after the connection ended: {e:?}"));
         }
-        if ws_closed && !matches!(e, Ev::ConnClose { .. }) {
+        // After the WebSocket OnClose only the messages it left fail (legacy's order), then
+        // the connection closes.
+        if ws_closed && !matches!(e, Ev::ConnClose { .. } | Ev::TxComplete { ok: false, .. }) {
             return Err(format!("event #{i} after the WebSocket OnClose: {e:?}"));
         }
         match e {

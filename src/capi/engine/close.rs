@@ -195,25 +195,11 @@ pub(crate) fn teardown(
     fail_queue(h, c, queue, true);
 
     if let Some(w) = ws.filter(|_| cfg!(feature = "websocket")) {
-        // Every message still queued fails, exactly once.
-        let fail_err = if err == HTTPc_ERR_NONE {
-            HTTPc_ERR_WEBSOCK_SEND_ERROR
-        } else {
-            err
-        };
-        while let Some(st) = h.state::<_, WsState>(w) {
-            let head = st.head;
-            let Some(m) = take_finishing(h, w).or(head) else {
-                break;
-            };
-            dequeue(h, w, m);
-            complete_msg(h, c, m, false, fail_err);
-        }
-        // WebSocket OnClose, once per opened WebSocket.
+        // WebSocket OnClose, once per opened WebSocket; then the messages it leaves fail, as
+        // legacy ordered them.
         if let Some(st) = h.state::<_, WsState>(w) {
             if st.flags.has(WS_OPEN_NOTIFIED) && !st.flags.has(WS_CLOSE_NOTIFIED) {
                 st.flags.set(WS_CLOSE_NOTIFIED, true);
-                st.flags.set(WS_USED, false);
                 let (code, (at, len)) = match st.session.close_received() {
                     // The reason: the payload after the code, still in the application's
                     // connection buffer during the call.
@@ -229,6 +215,27 @@ pub(crate) fn teardown(
                 };
                 let hook = st.on_close;
                 hooks::on_ws_close(h, hook, c.ptr(), code, &mut reason);
+            }
+        }
+        // Every message still queued fails, exactly once.
+        let fail_err = if err == HTTPc_ERR_NONE {
+            HTTPc_ERR_WEBSOCK_SEND_ERROR
+        } else {
+            err
+        };
+        while let Some(st) = h.state::<_, WsState>(w) {
+            let head = st.head;
+            let Some(m) = take_finishing(h, w).or(head) else {
+                break;
+            };
+            dequeue(h, w, m);
+            complete_msg(h, c, m, false, fail_err);
+        }
+        // Free for the next upgrade only now: cleared from a hook above, it would have lost
+        // its queue before every message completed.
+        if let Some(st) = h.state::<_, WsState>(w) {
+            if st.flags.has(WS_CLOSE_NOTIFIED) {
+                st.flags.set(WS_USED, false);
             }
         }
     }
