@@ -456,8 +456,8 @@ static void case_rx_fault_mid_frame(void)
 
     HTTPc_PortScript_Release(c);
     (void)HTTPc_PortScript_Run(&S, 10u);
-    EXPECT_LOG(&App, "rx_init(2,10)", "ws_err(105)", "tx_done(0,0)", "tx_done(1,0)",
-               "tx_done(2,0)", "ws_close(1006,)", "conn_close(0,105)");
+    EXPECT_LOG(&App, "rx_init(2,10)", "ws_err(105)", "ws_close(1006,)", "tx_done(0,0)",
+               "tx_done(1,0)", "tx_done(2,0)", "conn_close(0,105)");
     EXPECT(App.RxLen == 5u && memcmp(App.Rx, "01234", 5u) == 0);   /* Half a frame got in. */
     for (i = 0; i < NMSG; i++) {
         EXPECT_EQ(App.TxDone[i], 1u);            /* Exactly once each.                        */
@@ -493,8 +493,8 @@ static void case_tx_fault_mid_frame(void)
     send_text(&App, 1, "second");
     send_text(&App, 2, "third");
     (void)HTTPc_PortScript_Run(&S, 10u);
-    EXPECT_LOG(&App, "ws_err(103)", "tx_done(0,0)", "tx_done(1,0)", "tx_done(2,0)",
-               "ws_close(1006,)", "conn_close(0,103)");
+    EXPECT_LOG(&App, "ws_err(103)", "ws_close(1006,)", "tx_done(0,0)", "tx_done(1,0)",
+               "tx_done(2,0)", "conn_close(0,103)");
     for (i = 0; i < NMSG; i++) {
         EXPECT_EQ(App.TxDone[i], 1u);
     }

@@ -2115,8 +2115,8 @@ static void t_socket_errors(void)
         (void)pump_until(&Conn_Closed, 100);
         pump(3);
         EXPECT_EVENTS("connect(1)", "trans(1)", "open", "rx_init(2,10)", "rx_data(2)",
-                      "ws_err(105)", "tx_done(M0,0)", "tx_done(M1,0)", "tx_done(M2,0)",
-                      "ws_close(1006,)", "conn_close(*,105)");
+                      "ws_err(105)", "ws_close(1006,)", "tx_done(M0,0)", "tx_done(M1,0)",
+                      "tx_done(M2,0)", "conn_close(*,105)");
         CHECK(TxDone[0] == 1u && TxDone[1] == 1u && TxDone[2] == 1u, "[rx] completions %u %u %u",
               TxDone[0], TxDone[1], TxDone[2]);
         CHECK(P.Closes == 1u, "[rx] Close called %u times", P.Closes);
@@ -2144,8 +2144,8 @@ static void t_socket_errors(void)
         }
         (void)pump_until(&Conn_Closed, 200);
         pump(3);
-        EXPECT_EVENTS("connect(1)", "trans(1)", "open", "ws_err(103)", "tx_done(M0,0)",
-                      "tx_done(M1,0)", "tx_done(M2,0)", "ws_close(1006,)", "conn_close(*,103)");
+        EXPECT_EVENTS("connect(1)", "trans(1)", "open", "ws_err(103)", "ws_close(1006,)",
+                      "tx_done(M0,0)", "tx_done(M1,0)", "tx_done(M2,0)", "conn_close(*,103)");
         CHECK(TxDone[0] == 1u && TxDone[1] == 1u && TxDone[2] == 1u, "[tx] completions %u %u %u",
               TxDone[0], TxDone[1], TxDone[2]);
         CHECK(P.CapLen == (size_t)P.TxFailAt, "[tx] %lu bytes captured, fail point %ld",
@@ -2449,21 +2449,21 @@ static void t_hostile(void)
     srv_101();
     objs_setup(&o);
 
-    /* NULL objects and paths. */
-#define UPG(c, r, rs, w, p)                                                                   \
+    /* NULL objects (HTTPc_ERR_NULL_PTR) and path (a bad path, as legacy's HTTPc_ReqSend). */
+#define UPG(c, r, rs, w, p, want)                                                             \
     do {                                                                                      \
         err = 0u;                                                                             \
         ok  = HTTPc_WebSockUpgrade((c), (r), (rs), (w), (p), 5u, HTTPc_FLAG_WEBSOCK_NO_BLOCK,   \
                                   &err);                                                       \
-        CHECK(ok == DEF_FAIL && err == HTTPc_ERR_NULL_PTR,                                    \
+        CHECK(ok == DEF_FAIL && err == (want),                                                \
               "WebSockUpgrade(%s): ret %u err %u", #c "," #r "," #rs "," #w "," #p,             \
               (unsigned)ok, (unsigned)err);                                                   \
     } while (0)
-    UPG(NULL, &Req, &Resp, &Ws, Path);
-    UPG(&Conn, NULL, &Resp, &Ws, Path);
-    UPG(&Conn, &Req, NULL, &Ws, Path);
-    UPG(&Conn, &Req, &Resp, NULL, Path);
-    UPG(&Conn, &Req, &Resp, &Ws, NULL);
+    UPG(NULL, &Req, &Resp, &Ws, Path, HTTPc_ERR_NULL_PTR);
+    UPG(&Conn, NULL, &Resp, &Ws, Path, HTTPc_ERR_NULL_PTR);
+    UPG(&Conn, &Req, NULL, &Ws, Path, HTTPc_ERR_NULL_PTR);
+    UPG(&Conn, &Req, &Resp, NULL, Path, HTTPc_ERR_NULL_PTR);
+    UPG(&Conn, &Req, &Resp, &Ws, NULL, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
 #undef UPG
     ok = HTTPc_WebSockUpgrade(NULL, NULL, NULL, NULL, NULL, 0u, 0u, NULL);   /* NULL p_err.  */
     CHECK(ok == DEF_FAIL, "all-NULL upgrade returned DEF_OK");
