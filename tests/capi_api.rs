@@ -963,7 +963,13 @@ fn app_close_fails_queued_messages() {
     });
     assert_eq!(
         order,
-        ["ws close", "tx complete", "tx complete", "tx complete", "conn close"]
+        [
+            "ws close",
+            "tx complete",
+            "tx complete",
+            "tx complete",
+            "conn close"
+        ]
     );
     assert_eq!(
         s.conn_close,
