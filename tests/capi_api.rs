@@ -1323,8 +1323,8 @@ fn refused_upgrade_content_length_not_a_number() {
 
 /// A refused upgrade whose server closes after the response (`Connection: close`: legacy's
 /// `NO_PERSISTENT`), or whose body has no length (it runs until the server closes, RFC 9112
-/// §6.3): the refusal is reported, then the connection closes; a bodiless status without a
-/// length (204) keeps it.
+/// §6.3): the refusal is reported, then the connection closes; a bodiless status (204) keeps
+/// it, even with a length.
 #[test]
 fn refused_upgrade_that_ends_the_connection() {
     let _g = setup();
@@ -1339,7 +1339,8 @@ fn refused_upgrade_that_ends_the_connection() {
             426,
             Some(HTTPc_CONN_CLOSE_STATUS_SERVER),
         ),
-        (b"HTTP/1.1 204 No Content\r\n\r\n", 204, None),
+        // (A bodiless status has no body, whatever its Content-Length says.)
+        (b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", 204, None),
         (
             b"HTTP/1.1 404 Not Found\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nno",
             404,

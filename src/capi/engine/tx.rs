@@ -110,13 +110,13 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
     }
     // 3. Application pings and pongs go ahead of data; its Close keeps its place in the queue
     // (no data may follow a Close: what was queued before it leaves first, as legacy's queue).
-    let mut m = ws.head;
+    let (mut m, mut at_head) = (ws.head, true);
     while let Some(x) = m {
         let Some(ms) = h.msg(x) else { break };
-        if jumps_queue(u32::from(ms.msg_type), m == head) {
+        if jumps_queue(u32::from(ms.msg_type), at_head) {
             return produce_control(h, port, c, x, now);
         }
-        m = ms.next;
+        (m, at_head) = (ms.next, false);
     }
     // 4. The data message under way, or the next one: the queue's head either way (a data
     // message is only started at the head, with no ping or pong queued, and leaves the queue

@@ -149,9 +149,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 }
                 Step::Status(code) => {
                     s.body_left = 0;
-                    for f in [CONN_BODY_UNBOUNDED, CONN_BODY_SIZED, CONN_SERVER_CLOSES] {
-                        s.flags.set(f, false);
-                    }
+                    s.flags.set(
+                        CONN_BODY_UNBOUNDED | CONN_BODY_SIZED | CONN_SERVER_CLOSES,
+                        false,
+                    );
                     if let Some(resp) = s.resp {
                         resp.set(
                             h,
@@ -212,17 +213,18 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     return 0;
                 }
                 Step::Done(code) => {
-                    // Without a length, a response that may have a body has one until the
-                    // server closes (RFC 9112 §6.3).
-                    let bodiless = code < 200 || code == 204 || code == 304;
-                    let closes = s.flags.has(CONN_SERVER_CLOSES);
-                    if closes
-                        || s.flags.has(CONN_BODY_UNBOUNDED)
-                        || !(bodiless || s.flags.has(CONN_BODY_SIZED))
-                    {
+                    // A bodiless status has no body, whatever its headers say; without a
+                    // length, any other response has one until the server closes (RFC 9112
+                    // §6.3).
+                    if code < 200 || code == 204 || code == 304 {
+                        s.body_left = 0;
+                    } else if !s.flags.has(CONN_BODY_SIZED) {
+                        s.flags.set(CONN_BODY_UNBOUNDED, true);
+                    }
+                    if s.flags.any(CONN_BODY_UNBOUNDED | CONN_SERVER_CLOSES) {
                         // The server closes, or a body we cannot delimit: report the refusal,
                         // then close (legacy: `NO_PERSISTENT` after `Connection: close`).
-                        let status = if closes {
+                        let status = if s.flags.has(CONN_SERVER_CLOSES) {
                             HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT
                         } else {
                             HTTPc_CONN_CLOSE_STATUS_SERVER

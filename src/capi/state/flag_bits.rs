@@ -16,6 +16,12 @@ impl Flags8 {
         self.0 & bits == bits
     }
 
+    /// True when any bit of `bits` is set.
+    #[inline]
+    pub(crate) const fn any(self, bits: u8) -> bool {
+        self.0 & bits != 0
+    }
+
     /// Sets (`on`) or clears the bits of `bits`.
     #[inline]
     pub(crate) fn set(&mut self, bits: u8, on: bool) {
