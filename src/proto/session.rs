@@ -891,7 +891,8 @@ impl Session {
     /// left; None when it is disabled or there is none.
     fn timer(&self, now_ms: u32) -> Option<(Timer, u32)> {
         let (timer, start, span) = if self.close_started {
-            if self.cfg.close_timeout_ms == 0 && self.close_handshake_done() {
+            // (Closed: Close frames went both ways, or the transport is gone.)
+            if self.cfg.close_timeout_ms == 0 && self.state == State::Closed {
                 // No close timeout: nothing would bound the wait for the server to close TCP
                 // once the handshake is done, so the close is ours at once.
                 return Some((Timer::Close, 0));

@@ -34,8 +34,8 @@ pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_E
     // right after it, before our reply could leave), or we failed it (the error was reported).
     let (ending, closing) = h.ws_of(c).map_or((None, false), |ws| {
         let s = &ws.session;
-        let ending =
-            s.close_handshake_done() || s.close_received().is_some() || s.failure().is_some();
+        // (A finished closing handshake is a received Close too.)
+        let ending = s.close_received().is_some() || s.failure().is_some();
         // (Not ending: so only the application can have decided the close.)
         (ending.then_some(ws.err.get()), s.close_started())
     });
@@ -234,9 +234,7 @@ pub(crate) fn teardown(
         // Free for the next upgrade only now: cleared from a hook above, it would have lost
         // its queue before every message completed.
         if let Some(st) = h.state::<_, WsState>(w) {
-            if st.flags.has(WS_CLOSE_NOTIFIED) {
-                st.flags.set(WS_USED, false);
-            }
+            st.flags.set(WS_USED, false);
         }
     }
 
