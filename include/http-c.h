@@ -3692,8 +3692,10 @@ void HTTPc_FormAddFile(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
  * `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
  *
  * # Safety
- * Valid or NULL pointers; the objects stay valid until the transaction ends, the path during
- * the call.
+ * Valid or NULL pointers; the objects stay valid until the transaction ends, the path (and
+ * the header and query tables) until the head is written: during the call, or, for a request
+ * that waits behind another or for the connect, until its turn comes (as legacy's task read
+ * them).
  */
 CPU_BOOLEAN HTTPc_ReqSend(struct HTTPc_CONN_OBJ *p_conn_obj,
                           struct HTTPc_REQ_OBJ *p_req_obj,
@@ -3883,8 +3885,8 @@ CPU_BOOLEAN HTTPc_WebSockUpgrade(struct HTTPc_CONN_OBJ *p_conn_obj,
  * payload must be a valid code and UTF-8 reason, see `HTTPc_WebSockFmtCloseMsg`). Data comes
  * from `p_data` (kept by the application until completion), or — when `p_data` is NULL — from
  * the message's `OnMsgTxData` hook; `payload_len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` sends a
- * fragmented message, one frame per `OnMsgTxData` call. Control messages go out ahead of
- * queued data. Non-blocking (`HTTPc_FLAG_WEBSOCK_NO_BLOCK`, needs `OnMsgTxComplete`): returns
+ * fragmented message, one frame per `OnMsgTxData` call. Pings and pongs go out ahead of
+ * queued data; a Close keeps its place behind it. Non-blocking (`HTTPc_FLAG_WEBSOCK_NO_BLOCK`, needs `OnMsgTxComplete`): returns
  * DEF_OK once queued. Blocking: returns DEF_OK once the last byte was handed to the socket.
  * `OnMsgTxComplete`, when set, is called exactly once either way.
  *

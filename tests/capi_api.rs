@@ -1038,6 +1038,85 @@ fn app_close_leaves_after_the_data_queued_before_it() {
     check_port().unwrap();
 }
 
+/// A connection that was a WebSocket, reopened without `HTTPc_ConnClr` and closed again, does
+/// not reach its old WebSocket object, which another connection may have upgraded with since.
+#[test]
+fn a_reopened_connection_lets_its_old_websocket_go() {
+    let _g = setup();
+    let a = Objs::new(1, 256, 0, b"old.test");
+    let sock_a = open_ws(&a, "old.test", &close_frame(1000, b""), 0);
+    sock_a.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&a);
+    assert_eq!(s.ws_close, Some((1000, Vec::new())));
+    // B upgrades with A's WebSocket object.
+    let b = Objs::new(0, 256, 0, b"new.test");
+    let sock_b = world(|w| w.expect_connect("new.test", ConnectMode::Ok));
+    sock_b.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(b.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(b.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(b.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert!(b.pump_until(10, 0, || has(&b, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        HTTPc_WebSockUpgrade(
+            b.conn,
+            b.req,
+            b.resp,
+            a.ws,
+            b"/chat".as_ptr().cast_mut().cast(),
+            5,
+            HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(b.pump_until(20, 0, || has(&b, |e| matches!(e, Ev::Open { .. }))));
+    // A reopens (no HTTPc_ConnClr) and closes before any request.
+    world(|w| w.expect_connect("old.test", ConnectMode::Ok));
+    unsafe {
+        assert_eq!(a.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(a.pump_until(10, 0, || has(&a, |e| matches!(
+        e,
+        Ev::Connect { ok: true, .. }
+    ))));
+    unsafe { HTTPc_ConnClose(a.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(a.pump_until(10, 0, || a.ended()));
+    // Only A's connection closed: B's WebSocket got no OnClose, and still sends.
+    let ws_closes = world(|w| {
+        w.events()
+            .iter()
+            .filter(|e| matches!(e, Ev::Close { .. }))
+            .count()
+    });
+    assert_eq!(ws_closes, 1, "only A's first WebSocket closed");
+    assert!(!b.ended());
+    unsafe {
+        assert_eq!(a.msg_setup(0, None), HTTPc_ERR_NONE);
+        let ok = HTTPc_WebSockSend(
+            b.conn,
+            a.msgs[0],
+            HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+            b"still".as_ptr().cast_mut().cast(),
+            5,
+            HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+            &mut err,
+        );
+        assert_eq!((ok, err), (DEF_OK, HTTPc_ERR_NONE));
+    }
+    assert!(b.pump_until(10, 0, || !client_frames(&sock_b).is_empty()));
+    unsafe { HTTPc_ConnClose(b.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert!(b.pump_until(10, 0, || b.ended()));
+    drop(a);
+    drop(b);
+    check_port().unwrap();
+}
+
 #[test]
 fn hooks_reenter_the_api() {
     let _g = setup();
@@ -1328,7 +1407,7 @@ fn refused_upgrade_content_length_not_a_number() {
 #[test]
 fn refused_upgrade_that_ends_the_connection() {
     let _g = setup();
-    let cases: [(&[u8], u16, Option<HTTPc_CONN_CLOSE_STATUS>); 4] = [
+    let cases: [(&[u8], u16, Option<HTTPc_CONN_CLOSE_STATUS>); 5] = [
         (
             b"HTTP/1.1 403 Forbidden\r\nConnection: Keep-Alive, close\r\nContent-Length: 3\r\n\r\nno!",
             403,
@@ -1339,8 +1418,13 @@ fn refused_upgrade_that_ends_the_connection() {
             426,
             Some(HTTPc_CONN_CLOSE_STATUS_SERVER),
         ),
-        // (A bodiless status has no body, whatever its Content-Length says.)
+        // (A bodiless status has no body, whatever its framing headers say.)
         (b"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", 204, None),
+        (
+            b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n",
+            304,
+            None,
+        ),
         (
             b"HTTP/1.1 404 Not Found\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nno",
             404,

@@ -793,6 +793,8 @@ fn a_request_sent_during_the_connect_waits_for_it() {
         (ConnectMode::Later(3), "later.test"),
         (ConnectMode::LaterFail(2), "fails.test"),
         (ConnectMode::Fail, "refused.test"),
+        // Closed by the application during the connect: as a failed connect.
+        (ConnectMode::Never, "closed.test"),
     ] {
         body(|b| *b = Body::default());
         let o = Objs::new(0, 256, 0, host.as_bytes());
@@ -821,6 +823,26 @@ fn a_request_sent_during_the_connect_waits_for_it() {
             send(&o, HTTP_METHOD_GET, "/again", NB),
             (DEF_FAIL, HTTPc_ERR_REQ_IS_USED)
         );
+        if mode == ConnectMode::Later(3) {
+            // The pass that completes the connect asks for another at once: no socket event
+            // would announce the request waiting to start.
+            let mut sleep = u32::MAX;
+            for _ in 0..10 {
+                if has(&o, |e| matches!(e, Ev::Connect { .. })) {
+                    break;
+                }
+                sleep = unsafe { HTTPc_TaskHandler() };
+            }
+            assert!(has(&o, |e| matches!(e, Ev::Connect { ok: true, .. })));
+            assert_eq!(sleep, 0);
+        }
+        if mode == ConnectMode::Never {
+            // A few passes: the connect is under way.
+            let _ = o.pump_until(3, 1, || false);
+            let mut err = 0;
+            unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
         let done = |o: &Objs| {
             has(o, |e| {
                 matches!(e, Ev::TransComplete { .. } | Ev::TransErr { .. })
@@ -970,6 +992,35 @@ fn tls_settings_move_port_80_to_443() {
         drop(o);
         check_port().unwrap();
     }
+}
+
+/// A persistent connection whose server closes TCP right behind a response (no
+/// `Connection: close`): the response completes, then `OnClose(SERVER)`, as legacy's check of
+/// the idle connection reported it, also when the close is read before the response is done.
+#[test]
+fn a_server_close_right_behind_the_response() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "eof.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    sock.push(Gate::Now, Item::Eof);
+    // The body hook refuses at first: the close is read while the response is not done yet.
+    body(|b| b.refuse = 2);
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(completions(&o), vec![true]);
+    assert_eq!(rx_body(), b"ok");
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::ConnClose {
+            status: HTTPc_CONN_CLOSE_STATUS_SERVER,
+            err: HTTPc_ERR_NONE,
+            ..
+        }
+    )));
 }
 
 #[test]

@@ -213,6 +213,36 @@ fn close_timeout_runs_from_the_close_call_while_the_frame_cannot_leave() {
     check_port().unwrap();
 }
 
+/// No close timeout (0): once Close frames went both ways the library closes TCP itself, as
+/// soon as its reply has left (a full socket holds it until then), rather than wait forever
+/// for a server that keeps the connection open.
+#[test]
+fn no_close_timeout_closes_once_the_reply_has_left() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"zero.test");
+    let sock = open_ws(&o, "zero.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 0)
+    });
+    // The socket takes nothing for a while: the reply waits in the send region.
+    sock.tx_policy
+        .borrow_mut()
+        .steps
+        .extend([Step::WouldBlock; 5]);
+    sock.push_now(&close_frame(1000, b"bye"));
+    run_to_end(&o, 10, 50);
+    let s = summary(&o);
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    assert_eq!(s.ws_close, Some((1000, b"bye".to_vec())));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
+    );
+    // The reply went out whole before the socket closed.
+    let frames = check_client_stream(&sock.tx.borrow()).expect("client stream");
+    assert_eq!(frames.last().map(|f| f.opcode), Some(OP_CLOSE));
+    check_port().unwrap();
+}
+
 #[test]
 fn protocol_error_behind_a_full_socket_ends_at_the_close_timeout() {
     let _g = setup();

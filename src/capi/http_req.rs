@@ -39,8 +39,10 @@ use super::wait::{self, can_block};
 /// `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
 ///
 /// # Safety
-/// Valid or NULL pointers; the objects stay valid until the transaction ends, the path during
-/// the call.
+/// Valid or NULL pointers; the objects stay valid until the transaction ends, the path (and
+/// the header and query tables) until the head is written: during the call, or, for a request
+/// that waits behind another or for the connect, until its turn comes (as legacy's task read
+/// them).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn HTTPc_ReqSend(
@@ -55,7 +57,7 @@ pub unsafe extern "C" fn HTTPc_ReqSend(
 ) -> CPU_BOOLEAN {
     let no_block = flags & HTTPc_FLAG_REQ_NO_BLOCK != 0;
     // SAFETY: this function's contract: the objects stay valid until the transaction ends,
-    // the path during the call.
+    // the path until the head is written.
     let (call, conn, req, resp, path) = unsafe {
         (
             Call::enter(p_err),

@@ -338,8 +338,8 @@ fn check_tx(
 /// payload must be a valid code and UTF-8 reason, see `HTTPc_WebSockFmtCloseMsg`). Data comes
 /// from `p_data` (kept by the application until completion), or — when `p_data` is NULL — from
 /// the message's `OnMsgTxData` hook; `payload_len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` sends a
-/// fragmented message, one frame per `OnMsgTxData` call. Control messages go out ahead of
-/// queued data. Non-blocking (`HTTPc_FLAG_WEBSOCK_NO_BLOCK`, needs `OnMsgTxComplete`): returns
+/// fragmented message, one frame per `OnMsgTxData` call. Pings and pongs go out ahead of
+/// queued data; a Close keeps its place behind it. Non-blocking (`HTTPc_FLAG_WEBSOCK_NO_BLOCK`, needs `OnMsgTxComplete`): returns
 /// DEF_OK once queued. Blocking: returns DEF_OK once the last byte was handed to the socket.
 /// `OnMsgTxComplete`, when set, is called exactly once either way.
 ///

@@ -425,6 +425,12 @@ impl Session {
         self.close_sent
     }
 
+    /// True once Close frames went both ways (or the transport closed) while no close timeout
+    /// is set: nothing would bound a wait for the server to close TCP now.
+    pub fn closed_untimed(&self) -> bool {
+        self.state == State::Closed && self.cfg.close_timeout_ms == 0
+    }
+
     /// True once the close is decided ([`Session::begin_close`]): by the application, by a
     /// received Close or by a failure.
     pub const fn close_started(&self) -> bool {
@@ -891,12 +897,6 @@ impl Session {
     /// left; None when it is disabled or there is none.
     fn timer(&self, now_ms: u32) -> Option<(Timer, u32)> {
         let (timer, start, span) = if self.close_started {
-            // (Closed: Close frames went both ways, or the transport is gone.)
-            if self.cfg.close_timeout_ms == 0 && self.state == State::Closed {
-                // No close timeout: nothing would bound the wait for the server to close TCP
-                // once the handshake is done, so the close is ours at once.
-                return Some((Timer::Close, 0));
-            }
             (Timer::Close, self.clock_ms, self.cfg.close_timeout_ms)
         } else if self.state != State::Open {
             return None;

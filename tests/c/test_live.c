@@ -1090,13 +1090,15 @@ static int Check_Reject(const void *p_arg)
     Live_Snap(s, &ev);
     CHECK(ev.OpenN == 0, "OnOpen called %d times for a refused upgrade", ev.OpenN);
     CHECK(ev.WsCloseN == 0, "WebSocket OnClose called for a refused upgrade (code %u)", (unsigned)ev.WsCloseCode);
-    /* The server closes the connection after its refusal: noticed while the connection is
-     * idle, as legacy's idle check did (OnClose(SERVER)); it is released then. */
+    /* The server's refusal says "Connection: close": the library closes the connection after
+     * the transaction, OnClose(NO_PERSISTENT) as legacy's response parser set it; it is
+     * released then. */
     CHECK(Live_WaitGe(&s->Ev.ConnCloseN, 1, LIVE_WAIT_MS), "connection OnClose not called within %u ms", LIVE_WAIT_MS);
     s->Opened = 0;
     Live_Snap(s, &ev);
-    CHECK(ev.ConnCloseStatus == HTTPc_CONN_CLOSE_STATUS_SERVER, "connection OnClose status %u, expected SERVER (%u)",
-          (unsigned)ev.ConnCloseStatus, (unsigned)HTTPc_CONN_CLOSE_STATUS_SERVER);
+    CHECK(ev.ConnCloseStatus == HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
+          "connection OnClose status %u, expected NO_PERSISTENT (%u)", (unsigned)ev.ConnCloseStatus,
+          (unsigned)HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT);
     HTTPc_ConnClose(&s->Conn, HTTPc_FLAG_NONE, &err);
     CHECK(err == HTTPc_ERR_CONN_IS_RELEASED, "HTTPc_ConnClose after the server's close: err %u, expected %u",
           (unsigned)err, (unsigned)HTTPc_ERR_CONN_IS_RELEASED);

@@ -165,8 +165,9 @@ pub(crate) fn teardown(
         None
     };
     // From here on hooks run: the attached objects are reached through the handles taken now,
-    // so a hook that clears the connection object cannot hide them.
-    let (req, resp, ws) = (s.req, s.resp, s.ws);
+    // so a hook that clears the connection object cannot hide them. The WebSocket is let go:
+    // reopened, the connection must not reach an object another connection may use by then.
+    let (req, resp, ws) = (s.req, s.resp, s.ws.take());
     #[cfg(feature = "http")]
     let queue = s.queue.take();
     h.list_remove(c);
@@ -191,8 +192,15 @@ pub(crate) fn teardown(
             w.flags.set(WS_USED, false);
         }
     }
+    // (Requests sent during a connect fail after its OnConnect, below, as when it fails.)
+    let connecting = matches!(phase, Phase::OpenQueued | Phase::Connecting);
     #[cfg(feature = "http")]
-    fail_queue(h, c, queue, true);
+    let queue = if connecting {
+        queue
+    } else {
+        fail_queue(h, c, queue, true);
+        None
+    };
 
     if let Some(w) = ws.filter(|_| cfg!(feature = "websocket")) {
         // WebSocket OnClose, once per opened WebSocket; then the messages it leaves fail, as
@@ -232,15 +240,20 @@ pub(crate) fn teardown(
             complete_msg(h, c, m, false, fail_err);
         }
         // Free for the next upgrade only now: cleared from a hook above, it would have lost
-        // its queue before every message completed.
+        // its queue before every message completed. (Unless a hook above upgraded another
+        // connection with it: that cleared the flags, `WS_CLOSE_NOTIFIED` with them.)
         if let Some(st) = h.state::<_, WsState>(w) {
-            st.flags.set(WS_USED, false);
+            if st.flags.has(WS_CLOSE_NOTIFIED) {
+                st.flags.set(WS_USED, false);
+            }
         }
     }
 
     signal_waiters();
-    if matches!(phase, Phase::OpenQueued | Phase::Connecting) {
+    if connecting {
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
+        #[cfg(feature = "http")]
+        fail_queue(h, c, queue, false);
         return;
     }
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);

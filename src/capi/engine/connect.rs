@@ -41,8 +41,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     match io {
         Io::Done(_) => {
             s.set_handle(handle);
-            connected(h, c, true);
-            u32::MAX
+            connected(h, c, true)
         }
         Io::WouldBlock => {
             s.connecting(handle);
@@ -54,8 +53,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
             s.set_handle(null_mut());
             s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
-            connected(h, c, false);
-            u32::MAX
+            connected(h, c, false)
         }
     }
 }
@@ -68,26 +66,23 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let elapsed = elapsed_ms(now, s.clock_ms);
     let timeout = u32::from(s.connect_timeout_ms);
     match port.connect_poll(s.handle) {
-        Io::Done(_) => {
-            connected(h, c, true);
-            u32::MAX
-        }
+        Io::Done(_) => connected(h, c, true),
         Io::WouldBlock if elapsed < timeout => timeout - elapsed,
         _ => {
             port.close(s.handle);
             s.set_handle(null_mut());
             s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
-            connected(h, c, false);
-            u32::MAX
+            connected(h, c, false)
         }
     }
 }
 
 /// The connect finished: report it. A failed connection leaves the list without `OnClose`
-/// (legacy behaviour: it never opened).
-fn connected(h: &mut Held, c: Conn, ok: bool) {
+/// (legacy behaviour: it never opened). Returns how long the engine may sleep: not at all when
+/// requests sent during the connect wait to start (no socket event would announce them).
+fn connected(h: &mut Held, c: Conn, ok: bool) -> u32 {
     let Some(s) = h.conn(c) else {
-        return;
+        return u32::MAX;
     };
     let notify = if s.flags.has(CONN_NO_BLOCK) {
         s.on_connect
@@ -104,5 +99,11 @@ fn connected(h: &mut Held, c: Conn, ok: bool) {
     signal_waiters();
     hooks::on_connect(h, notify, c.ptr(), if ok { DEF_OK } else { DEF_FAIL });
     #[cfg(feature = "http")]
-    super::close::fail_queue(h, c, queue, false);
+    {
+        super::close::fail_queue(h, c, queue, false);
+        if h.conn(c).is_some_and(|s| s.queue.is_some()) {
+            return 0;
+        }
+    }
+    u32::MAX
 }

@@ -122,8 +122,8 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
             Ok(Rx::End { keep, extra }) => {
                 // The server's close, seen with the response, closes the connection after it.
-                let keep = keep && !h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
-                let close = after_response(h, c, keep, extra);
+                let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
+                let close = after_response(h, c, keep, extra, eof);
                 end(h, port, c, Ok(close));
                 return u32::MAX;
             }
@@ -647,10 +647,11 @@ type Close = (HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR);
 
 /// How a connection ends after a whole response: open for the next request when persistent
 /// and the server keeps it; else closed with legacy's status, `NO_PERSISTENT`, whether we asked
-/// for the close or the server's `Connection: close` did. Bytes after the response close a
-/// persistent connection with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the next response would
-/// start in the middle of them.
-fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Close> {
+/// for the close or the server's `Connection: close` did, `SERVER` when the server closed TCP
+/// with the response (`eof`) without saying so. Bytes after the response close a persistent
+/// connection with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the next response would start in the
+/// middle of them.
+fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool, eof: bool) -> Option<Close> {
     let persistent = h.conn(c).is_some_and(|s| s.flags.has(CONN_PERSISTENT));
     if persistent && extra {
         Some((
@@ -659,6 +660,8 @@ fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool) -> Option<Clos
         ))
     } else if !persistent || !keep {
         Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
+    } else if eof {
+        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
     } else {
         None
     }

@@ -218,6 +218,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     // §6.3).
                     if code < 200 || code == 204 || code == 304 {
                         s.body_left = 0;
+                        s.flags.set(CONN_BODY_UNBOUNDED, false);
                     } else if !s.flags.has(CONN_BODY_SIZED) {
                         s.flags.set(CONN_BODY_UNBOUNDED, true);
                     }

@@ -79,7 +79,15 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     let Some((s, ws)) = h.conn_ws(c) else {
         return u32::MAX;
     };
-    match ws.session.poll_timers(now) {
+    // No close timeout (0): nothing would bound the wait for the server to close TCP once
+    // Close frames went both ways, so the close is ours once our reply has left.
+    let untimed_end = ws.session.closed_untimed() && s.buf.tx_is_empty();
+    let event = if untimed_end {
+        Some(TimerEvent::CloseTimeout)
+    } else {
+        ws.session.poll_timers(now)
+    };
+    match event {
         Some(TimerEvent::PongTimeout) => {
             let err = HTTPc_ERR_WEBSOCK_PONG_TIMEOUT;
             ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, true);

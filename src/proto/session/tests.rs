@@ -762,35 +762,6 @@ fn close_timeout_after_our_close() {
     assert_eq!(s.poll_timers(500), None);
 }
 
-/// Without a close timeout (0) nothing waits for the server's TCP close once Close frames went
-/// both ways: the close is due at once. Before that, no timer runs.
-#[test]
-fn no_close_timeout_ends_at_once_when_the_handshake_is_done() {
-    let cfg = Config {
-        close_timeout_ms: 0,
-        ..Config::DEFAULT
-    };
-    for ours_first in [true, false] {
-        let mut s = open_session(cfg);
-        let mut out = [0u8; MAX_CONTROL_FRAME];
-        let their_close = server_frame(true, 8, b"\x03\xe8");
-        if ours_first {
-            s.encode_control(Opcode::Close, b"", [0; 4], 10, &mut out)
-                .unwrap();
-            assert_eq!(s.next_timeout(20), None);
-            assert_eq!(s.poll_timers(1_000_000), None);
-            run(&mut s, &their_close, 1, usize::MAX);
-        } else {
-            run(&mut s, &their_close, 1, usize::MAX);
-            assert_eq!(s.next_timeout(20), None);
-            assert_eq!(control_frames(&mut s, 30, b"\x03\xe8").len(), 1);
-        }
-        assert!(s.close_handshake_done());
-        assert_eq!(s.next_timeout(40), Some(0));
-        assert_eq!(s.poll_timers(40), Some(TimerEvent::CloseTimeout));
-    }
-}
-
 /// The close timeout runs from the decision to close, not from the moment the Close frame is
 /// written: a server that stops reading cannot hold the connection by keeping our Close out.
 #[test]
