@@ -899,21 +899,28 @@ fn server_close_then_send_is_refused() {
     check_port().unwrap();
 }
 
+/// Opens a WebSocket on `o` whose socket then takes nothing for its next `sends` send calls,
+/// with every message object of `o` cleared.
+fn open_ws_taking_nothing(o: &Objs, host: &str, sends: usize) -> std::rc::Rc<Sock> {
+    let sock = open_ws(o, host, b"", 0);
+    sock.tx_policy
+        .borrow_mut()
+        .steps
+        .extend(std::iter::repeat_n(Step::WouldBlock, sends));
+    for i in 0..o.msgs.len() {
+        assert_eq!(unsafe { o.msg_setup(i, None) }, HTTPc_ERR_NONE);
+    }
+    sock
+}
+
 #[test]
 fn app_close_fails_queued_messages() {
     let _g = setup();
     let o = Objs::new(3, 256, 0, b"app.test");
-    let sock = open_ws(&o, "app.test", b"", 0);
     // The socket takes nothing: messages stay queued.
-    sock.tx_policy
-        .borrow_mut()
-        .steps
-        .extend([Step::WouldBlock; 8]);
+    let _sock = open_ws_taking_nothing(&o, "app.test", 8);
     let mut err = 0;
     unsafe {
-        for i in 0..3 {
-            assert_eq!(o.msg_setup(i, None), HTTPc_ERR_NONE);
-        }
         assert_eq!(
             o.send(
                 0,
@@ -991,17 +998,10 @@ fn app_close_fails_queued_messages() {
 fn app_close_leaves_after_the_data_queued_before_it() {
     let _g = setup();
     let o = Objs::new(4, 256, 0, b"order.test");
-    let sock = open_ws(&o, "order.test", b"", 0);
     // The socket takes nothing at first: everything is queued before a frame is produced.
-    sock.tx_policy
-        .borrow_mut()
-        .steps
-        .extend([Step::WouldBlock; 2]);
+    let sock = open_ws_taking_nothing(&o, "order.test", 2);
     let mut err = 0;
     unsafe {
-        for i in 0..4 {
-            assert_eq!(o.msg_setup(i, None), HTTPc_ERR_NONE);
-        }
         let sends: [(HTTPc_WEBSOCK_MSG_TYPE, &[u8]); 4] = [
             (HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"last words"),
             (HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, b"\x01\x02"),
