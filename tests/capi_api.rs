@@ -152,8 +152,9 @@ fn null_and_invalid_arguments() {
             HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, null_mut(), 1, NB, &mut err),
             DEF_FAIL
         );
-        // A NULL path is a bad path, as legacy's `HTTPc_ReqSend` (which its upgrade calls) said.
-        assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+        // The connection's checks come before the path's, as legacy's order has them: this
+        // connection object was never cleared (a bad path on an open connection: below).
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
         assert_eq!(
             HTTPc_WebSockSend(null_mut(), o.msgs[0], 1, null_mut(), 0, NB, &mut err),
             DEF_FAIL
@@ -342,11 +343,12 @@ fn null_and_invalid_arguments() {
         // Upgrade and send on a connection that is not open / not a WebSocket.
         assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
         assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+        // An empty path too: the connection's state is checked first, as legacy did.
         assert_eq!(
             HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, path, 0, NB, &mut err),
             DEF_FAIL
         );
-        assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
         assert_eq!(
             o.send(
                 0,
@@ -1337,6 +1339,12 @@ fn handshake_refused_and_invalid() {
     assert_eq!(s.trans_complete, Some(status_code_from_number(403)));
     assert!(!s.opened);
     assert_eq!(unsafe { (*o.resp).ContentLen }, 0);
+    // On the open connection, a NULL path is a bad path, as legacy's `HTTPc_ReqSend` (which its
+    // upgrade calls) said.
+    unsafe {
+        HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, null_mut(), 1, NB, &mut err);
+    }
+    assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     // 2. Upgrade again on the same connection; this time the Accept is wrong.
     let mut bad = response_101(b"");
     let at = bad

@@ -254,6 +254,19 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
 /// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
 /// response received (blocking), or the error.
 fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
+    let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    // A transaction in progress, or plain requests waiting for their turn, go first (the
+    // upgrade would take the connection).
+    let busy = c.queue.is_some() || c.in_transaction();
+    let (is_websocket, phase, trans_timeout_ms) =
+        (c.flags.has(CONN_WEBSOCKET), c.phase, c.trans_timeout_ms);
+    // Legacy's first two checks, in its order.
+    if is_websocket {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+    }
+    if phase != Phase::Connected && !busy {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+    }
     if up.path.all().is_empty() {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
@@ -264,12 +277,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
         return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
     }
-    let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (is_websocket, phase, trans_timeout_ms) =
-        (c.flags.has(CONN_WEBSOCKET), c.phase, c.trans_timeout_ms);
-    // A transaction in progress, or plain requests waiting for their turn, go first (the
-    // upgrade would take the connection).
-    if c.queue.is_some() || c.in_transaction() {
+    if busy {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
     let r = h
@@ -279,12 +287,6 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    if is_websocket {
-        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
-    }
-    if phase != Phase::Connected {
-        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
-    }
     if r_used {
         return Err(HTTPc_ERR_REQ_IS_USED);
     }

@@ -2449,7 +2449,8 @@ static void t_hostile(void)
     srv_101();
     objs_setup(&o);
 
-    /* NULL objects (HTTPc_ERR_NULL_PTR) and path (a bad path, as legacy's HTTPc_ReqSend). */
+    /* NULL objects (HTTPc_ERR_NULL_PTR); a NULL path on this connection, not open, meets
+     * legacy's first checks first (a bad path on an open one: tests/capi_api.rs). */
 #define UPG(c, r, rs, w, p, want)                                                             \
     do {                                                                                      \
         err = 0u;                                                                             \
@@ -2463,7 +2464,7 @@ static void t_hostile(void)
     UPG(&Conn, NULL, &Resp, &Ws, Path, HTTPc_ERR_NULL_PTR);
     UPG(&Conn, &Req, NULL, &Ws, Path, HTTPc_ERR_NULL_PTR);
     UPG(&Conn, &Req, &Resp, NULL, Path, HTTPc_ERR_NULL_PTR);
-    UPG(&Conn, &Req, &Resp, &Ws, NULL, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    UPG(&Conn, &Req, &Resp, &Ws, NULL, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
 #undef UPG
     ok = HTTPc_WebSockUpgrade(NULL, NULL, NULL, NULL, NULL, 0u, 0u, NULL);   /* NULL p_err.  */
     CHECK(ok == DEF_FAIL, "all-NULL upgrade returned DEF_OK");
