@@ -288,11 +288,9 @@ pub(super) fn fail_queue(
         }
         let resp = ptr_or_null(r.resp);
         let mut end = r.end(err, opened);
-        if opened {
-            end.report_closed(h, c.ptr(), q.ptr(), resp, err);
-        } else {
+        if !opened {
             end.on_complete = None;
-            end.report(h, c.ptr(), q.ptr(), resp, err);
         }
+        end.report_closed(h, c.ptr(), q.ptr(), resp, err);
     }
 }
