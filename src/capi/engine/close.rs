@@ -254,7 +254,11 @@ pub(crate) fn teardown(
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
         #[cfg(feature = "http")]
         fail_queue(h, c, queue, false);
-        return;
+        // A connect that failed never opened: no OnClose (legacy). One the application closed
+        // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
+        if status != HTTPc_CONN_CLOSE_STATUS_APP {
+            return;
+        }
     }
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
 }
