@@ -1462,7 +1462,17 @@ static int Adv_SlotStep(ADV_SLOT *s, double now, double *p_due)
             }
         }
         if (Adv_Connected(s, &v) && all_connected) {
-            Adv_Upgrade(s);
+            if (Adv.Block) {
+                Adv_Upgrade(s);
+                return 1;
+            }
+            /* Non-blocking: every slot at once, in slot order, whichever slot's connect came
+             * last (msgq: the bound then refuses the later slots, whatever the timing). */
+            for (i = 0; i < c->Slots; i++) {
+                if (!Adv.Slots[i].UpgradeCalled && !Adv.Slots[i].Finished) {
+                    Adv_Upgrade(&Adv.Slots[i]);
+                }
+            }
             return 1;
         }
         return 0;

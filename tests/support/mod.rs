@@ -1935,7 +1935,22 @@ pub fn check_conn(log: &[Ev], conn: usize, finished: bool) -> Result<Summary, St
     let mut cur: Option<(HTTPc_WEBSOCK_MSG_TYPE, Vec<u8>)> = None;
     for (i, e) in evs.iter().enumerate() {
         let e = *e;
-        if ended {
+        // A failed connect ends the connection, but for the requests sent during it (each fails
+        // with OnErr(HTTPc_ERR_CONN_IS_RELEASED)) and, when the application closed it, the
+        // OnClose(APP) its HTTPc_ConnClose promises.
+        let after_failed_connect = s.connect == Some(false)
+            && s.conn_close.is_none()
+            && matches!(
+                e,
+                Ev::ConnClose {
+                    status: HTTPc_CONN_CLOSE_STATUS_APP,
+                    ..
+                } | Ev::TransErr {
+                    err: HTTPc_ERR_CONN_IS_RELEASED,
+                    ..
+                }
+            );
+        if ended && !after_failed_connect {
             return Err(format!("event #{i} after the connection ended: {e:?}"));
         }
         // After the WebSocket OnClose only the messages it left fail (legacy's order), then
