@@ -1940,16 +1940,11 @@ pub fn check_conn(log: &[Ev], conn: usize, finished: bool) -> Result<Summary, St
         // OnClose(APP) its HTTPc_ConnClose promises.
         let after_failed_connect = s.connect == Some(false)
             && s.conn_close.is_none()
-            && matches!(
-                e,
-                Ev::ConnClose {
-                    status: HTTPc_CONN_CLOSE_STATUS_APP,
-                    ..
-                } | Ev::TransErr {
-                    err: HTTPc_ERR_CONN_IS_RELEASED,
-                    ..
-                }
-            );
+            && match e {
+                Ev::ConnClose { status, .. } => *status == HTTPc_CONN_CLOSE_STATUS_APP,
+                Ev::TransErr { err, .. } => *err == HTTPc_ERR_CONN_IS_RELEASED,
+                _ => false,
+            };
         if ended && !after_failed_connect {
             return Err(format!("event #{i} after the connection ended: {e:?}"));
         }
