@@ -192,15 +192,6 @@ pub(crate) fn teardown(
             w.flags.set(WS_USED, false);
         }
     }
-    // (Requests sent during a connect fail after its OnConnect, below, as when it fails.)
-    let connecting = matches!(phase, Phase::OpenQueued | Phase::Connecting);
-    #[cfg(feature = "http")]
-    let queue = if connecting {
-        queue
-    } else {
-        fail_queue(h, c, queue, true);
-        None
-    };
 
     if let Some(w) = ws.filter(|_| cfg!(feature = "websocket")) {
         // WebSocket OnClose, once per opened WebSocket; then the messages it leaves fail, as
@@ -250,15 +241,19 @@ pub(crate) fn teardown(
     }
 
     signal_waiters();
+    let connecting = matches!(phase, Phase::OpenQueued | Phase::Connecting);
     if connecting {
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
-        #[cfg(feature = "http")]
-        fail_queue(h, c, queue, false);
-        // A connect that failed never opened: no OnClose (legacy). One the application closed
-        // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
-        if status != HTTPc_CONN_CLOSE_STATUS_APP {
-            return;
-        }
+    }
+    // The requests waiting their turn (never beside a WebSocket: an upgrade waits for none to
+    // be queued) fail before OnClose, or after OnConnect when the connect did not finish, as
+    // when it fails.
+    #[cfg(feature = "http")]
+    fail_queue(h, c, queue, !connecting);
+    // A connect that failed never opened: no OnClose (legacy). One the application closed
+    // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
+    if connecting && status != HTTPc_CONN_CLOSE_STATUS_APP {
+        return;
     }
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
 }
