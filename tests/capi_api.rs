@@ -2167,3 +2167,36 @@ fn largest_control_frames_fit_the_smallest_buffer() {
     drop(o);
     check_port().unwrap();
 }
+
+#[test]
+fn a_101s_header_lines_are_bounded_by_the_buffer_alone() {
+    let _g = setup();
+    // A 1 100-byte header line and a 12 KB head in a 4 KB buffer: as legacy, only a line that
+    // does not fit the buffer is too long.
+    let mut extra = b"Set-Cookie: ".to_vec();
+    extra.extend(std::iter::repeat_n(b'a', 1100));
+    extra.extend_from_slice(b"\r\n");
+    for i in 0..24 {
+        extra.extend_from_slice(format!("X-Pad-{i:02}: ").as_bytes());
+        extra.extend(std::iter::repeat_n(b'b', 500));
+        extra.extend_from_slice(b"\r\n");
+    }
+    let o = Objs::new(0, 4096, 0, b"long101.test");
+    let sock = world(|w| w.expect_connect("long101.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(&extra)));
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        let mut err = 0;
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        assert_eq!(o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(
+        o.pump_until(20, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))),
+        "{:#?}",
+        world(|w| w.events())
+    );
+}

@@ -1617,3 +1617,151 @@ fn an_upgrade_waits_for_no_queue_it_would_jump() {
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
     assert!(o.pump_until(10, 1, || o.ended()));
 }
+
+/// `ContentLen` read from the response object at each header hook call.
+thread_local! {
+    static LEN_AT_HDR: RefCell<(*const HTTPc_RESP_OBJ, Vec<(HTTP_HDR_FIELD, u32)>)> =
+        const { RefCell::new((std::ptr::null(), Vec::new())) };
+}
+
+unsafe extern "C" fn on_resp_hdr_len(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    field: HTTP_HDR_FIELD,
+    _p: *mut CPU_CHAR,
+    _n: CPU_INT16U,
+) {
+    LEN_AT_HDR.with(|l| {
+        let mut l = l.borrow_mut();
+        let len = unsafe { (*l.0).ContentLen };
+        l.1.push((field, len));
+    });
+}
+
+#[test]
+fn content_len_is_set_at_its_header_line_as_legacy() {
+    let _g = setup();
+    let response = b"HTTP/1.1 200 OK\r\nServer: a\r\nContent-Length: 2\r\nDate: d\r\n\r\nok";
+    let (o, _sock) = connected("len.test", 256, false, response);
+    LEN_AT_HDR.with(|l| *l.borrow_mut() = (o.resp.cast_const(), Vec::new()));
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_RESP_HDR_HOOK,
+        on_resp_hdr_len as *mut c_void,
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    let seen = LEN_AT_HDR.with(|l| l.borrow().1.clone());
+    assert_eq!(
+        seen,
+        vec![(HTTP_HDR_FIELD_SERVER, 0), (HTTP_HDR_FIELD_DATE, 2)]
+    );
+    assert_eq!(resp(&o).3, 2);
+}
+
+#[test]
+fn an_interim_responses_headers_reach_neither_the_hook_nor_the_object() {
+    let _g = setup();
+    let response = b"HTTP/1.1 103 Early Hints\r\nServer: x\r\nContent-Type: text/plain\r\n\r\n\
+HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+    let (o, _sock) = connected("early.test", 256, false, response);
+    transact(&o, HTTP_METHOD_GET, "/");
+    let hdrs = events(&o)
+        .iter()
+        .filter(|e| matches!(e, Ev::RespHdr { .. }))
+        .count();
+    assert_eq!(hdrs, 0);
+    assert_eq!(
+        resp(&o),
+        (
+            status_of(200),
+            HTTP_PROTOCOL_VER_1_1,
+            HTTP_CONTENT_TYPE_NONE,
+            2
+        )
+    );
+    assert_eq!(
+        body(|b| b.rx.iter().map(|c| c.2).collect::<Vec<_>>()),
+        vec![HTTP_CONTENT_TYPE_NONE]
+    );
+    assert_eq!(rx_body(), b"hi");
+}
+
+#[test]
+fn a_hook_that_closes_the_connection_is_the_last_one_called() {
+    let _g = setup();
+    // The whole response comes in one read: what follows the hook's close is not delivered,
+    // and the transaction fails as legacy failed the requests of a connection it closed.
+    let response = b"HTTP/1.1 200 OK\r\nDate: d\r\nServer: s\r\nContent-Length: 2\r\n\r\nok";
+    let (o, _sock) = connected("close.test", 256, false, response);
+    world(|w| {
+        w.reactions
+            .borrow_mut()
+            .push((Hook::RespHdr, 0, Act::ConnClose))
+    });
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+    let ev = events(&o);
+    let hdrs = ev
+        .iter()
+        .filter(|e| matches!(e, Ev::RespHdr { .. }))
+        .count();
+    assert_eq!(hdrs, 1, "{ev:#?}");
+    assert_eq!(rx_body(), b"", "{ev:#?}");
+    // Legacy's order for the requests of a connection it closes: the completion, then OnErr.
+    assert_eq!(
+        finals(&o),
+        vec![
+            Ev::TransComplete {
+                conn: o.id(),
+                status: status_of(200),
+                ok: false
+            },
+            Ev::TransErr {
+                conn: o.id(),
+                err: HTTPc_ERR_CONN_SOCK_CLOSED
+            },
+            Ev::ConnClose {
+                conn: o.id(),
+                status: HTTPc_CONN_CLOSE_STATUS_APP,
+                err: HTTPc_ERR_NONE
+            },
+        ]
+    );
+}
+
+#[test]
+fn header_lines_are_bounded_by_the_buffer_alone() {
+    let _g = setup();
+    // A 1 100-byte header line, and a 12 KB head, in a 4 KB buffer: legacy parsed a line at a
+    // time, bounded by the buffer only.
+    let mut r = b"HTTP/1.1 200 OK\r\nSet-Cookie: ".to_vec();
+    r.extend(std::iter::repeat_n(b'a', 1100));
+    r.extend_from_slice(b"\r\n");
+    for i in 0..24 {
+        r.extend_from_slice(format!("X-Pad-{i:02}: ").as_bytes());
+        r.extend(std::iter::repeat_n(b'b', 500));
+        r.extend_from_slice(b"\r\n");
+    }
+    r.extend_from_slice(b"Content-Length: 2\r\n\r\nok");
+    let (o, _sock) = connected("long.test", 4096, false, &r);
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(completions(&o), vec![true], "{:?}", finals(&o));
+    assert_eq!(rx_body(), b"ok");
+}
+
+#[test]
+fn a_close_after_the_last_chunk_ends_the_body() {
+    let _g = setup();
+    // The server closes after `0\r\n` without the empty line that ends the trailers: every
+    // body byte came, so the response ends (legacy ended it at the last chunk).
+    let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n";
+    let (o, sock) = connected("chunk-eof.test", 256, true, response);
+    sock.push(Gate::Now, Item::Eof);
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(completions(&o), vec![true], "{:?}", finals(&o));
+    assert_eq!(rx_body(), b"hi");
+    assert_eq!(body(|b| b.rx.last().map(|c| c.1)), Some(true));
+}

@@ -37,10 +37,12 @@ pub struct Config {
     pub close_timeout_ms: u32,
 }
 
-/// Longest line of the handshake response, without its CRLF.
-pub const HANDSHAKE_MAX_LINE: usize = 1024;
-/// Longest handshake response head, every CRLF included.
-pub const HANDSHAKE_MAX_HEAD: usize = 8192;
+/// Longest line of the handshake response, without its CRLF: the parser's 16-bit limit, so
+/// that the caller's buffer bounds a line (one that fills it can never complete).
+pub const HANDSHAKE_MAX_LINE: usize = u16::MAX as usize;
+/// Longest handshake response head, every CRLF included: the parser's 16-bit limit, against a
+/// server that never ends it.
+pub const HANDSHAKE_MAX_HEAD: usize = u16::MAX as usize;
 
 impl Config {
     /// Defaults: messages up to 2^32-1 bytes (the legacy limit), no keep-alive, a 5 s close

@@ -28,9 +28,11 @@ use {
     crate::proto::http::request::{Window, PART_END},
 };
 
-/// Longest response line, and head, the parser accepts (the buffer bounds lines further).
-const MAX_LINE: usize = 1024;
-const MAX_HEAD: usize = 8192;
+/// Longest response line, and head, the parser accepts: as legacy, a line is bounded by the
+/// receive region alone (a longer one fills it: `HTTPc_ERR_RESP_HDR_TOO_LARGE`); the head as a
+/// whole by the parser's 16-bit count, against a server that never ends it.
+const MAX_LINE: usize = u16::MAX as usize;
+const MAX_HEAD: usize = u16::MAX as usize;
 
 /// What the body producer did.
 enum Tx {
@@ -120,6 +122,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
             Ok(Rx::More) => {}
             Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
+            Ok(Rx::Closing) => return 0,
             Ok(Rx::End { keep, extra }) => {
                 // The server's close, seen with the response, closes the connection after it.
                 let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
@@ -393,6 +396,8 @@ enum Rx {
     More,
     /// The body hook took nothing: asked again shortly.
     Paused,
+    /// A hook asked for the close.
+    Closing,
     /// The response is complete: `keep`, the server keeps the connection; `extra`, bytes
     /// followed the response (nobody asked for them: the connection cannot be trusted).
     End { keep: bool, extra: bool },
@@ -402,6 +407,10 @@ enum Rx {
 /// hook (what it does not take stays in the buffer and is offered again).
 fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
     loop {
+        if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+            // A hook asked for the close: nothing more reaches the hooks, the next pass closes.
+            return Ok(Rx::Closing);
+        }
         // Body bytes the hook left are offered again before anything else.
         if h.req_of(c).is_some_and(|r| r.rx_held > 0) {
             let held = h.req_of(c).map_or(0, |r| usize::from(r.rx_held));
@@ -427,6 +436,9 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             None if used == 0 => return Ok(Rx::More),
             None => Step::Skip,
             Some(Event::Status { code, minor, .. }) => Step::Status(code, minor),
+            // An interim head's headers are skipped with it: nothing of them reaches the
+            // hook or the response object.
+            Some(Event::Header { .. }) if r.parser.interim() => Step::Skip,
             Some(Event::Header { name, value }) => Step::Header {
                 field: hook_field(name),
                 value: s.buf.rx_ptr(value.as_ptr() as usize - base),
@@ -456,6 +468,12 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 len,
                 ctype,
             } => {
+                // As legacy, `ContentLen` is set at its header line: the hooks of later
+                // lines see it.
+                let length = h.req_of(c).and_then(|r| r.parser.content_length());
+                if let Some(resp) = resp {
+                    resp.set_content_len(h, length.unwrap_or(0));
+                }
                 // The value stays where it is in the buffer during the hook call.
                 if let Some(t) = ctype {
                     if let Some(r) = h.req_of(c) {
@@ -477,12 +495,8 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             }
             Step::Head(framing, keep_alive) => {
                 s.buf.rx_consume(used);
-                let length = h.req_of(c).and_then(|r| {
+                if let Some(r) = h.req_of(c) {
                     r.txn.set(TXN_KEEP_ALIVE, keep_alive);
-                    r.parser.content_length()
-                });
-                if let Some(resp) = resp {
-                    resp.set_content_len(h, length.unwrap_or(0));
                 }
                 if let Some(s) = h.conn(c) {
                     s.body_left = match framing {

@@ -246,6 +246,12 @@ impl ResponseParser {
         matches!(self.state, State::Done)
     }
 
+    /// True while the head being read is interim (a 1xx other than 101): its headers describe
+    /// nothing the final response delivers.
+    pub fn interim(&self) -> bool {
+        matches!(self.code, 100 | 102..=199)
+    }
+
     /// The value of the `Content-Length` header of the current head, if it had one, even
     /// where it does not delimit the body (a response to HEAD, a 304).
     pub fn content_length(&self) -> Option<u32> {
@@ -270,14 +276,18 @@ impl ResponseParser {
         result
     }
 
-    /// The connection ended. `Ok(Some(End))` ends a body delimited by the close; `Ok(None)`:
+    /// The connection ended. `Ok(Some(End))` ends a body delimited by the close, or a chunked
+    /// one whose last chunk came; `Ok(None)`:
     /// the response had already ended. Anywhere else the response is cut short:
     /// [`Error::Truncated`] (sticky, like every error).
     pub fn eof(&mut self) -> Result<Option<Event<'static>>, Error> {
         match self.state {
             State::Done => Ok(None),
             State::Failed(e) => Err(e),
-            State::UntilClose => {
+            // In the trailer section every body byte came: a server that closes after the
+            // last chunk without the final empty line ended the body (legacy ended it at the
+            // last chunk too); an unfinished trailer line is dropped with the rest.
+            State::UntilClose | State::Trailers => {
                 self.state = State::Done;
                 Ok(Some(Event::End))
             }

@@ -408,6 +408,23 @@ HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nokEXTRA";
     // An interim head's headers say nothing about the final response's framing.
     let events = ok(b"HTTP/1.1 100 Continue\r\nContent-Length: 9\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
     assert_eq!(events[5], Ev::Head(Framing::Chunked, true));
+    // `interim()` says which head a header belongs to: true in a 1xx (not 101), false before
+    // any status line, in the final head, and in a 101's.
+    let mut p = parser();
+    assert!(!p.interim());
+    let mut rest: &[u8] =
+        b"HTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 200 OK\r\nA: b\r\n\r\n";
+    let mut seen = Vec::new();
+    while let Ok((n, Some(ev))) = p.feed(rest) {
+        rest = &rest[n..];
+        if let Event::Header { name, .. } = ev {
+            seen.push((name.to_vec(), p.interim()));
+        }
+    }
+    assert_eq!(seen, vec![(b"Link".to_vec(), true), (b"A".to_vec(), false)]);
+    let mut p = parser();
+    let _ = p.feed(b"HTTP/1.1 101 Switching Protocols\r\n");
+    assert!(!p.interim());
 }
 
 #[test]
@@ -574,12 +591,24 @@ fn eof_before_the_end_is_truncation() {
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0",
     ];
     for &input in cases {
         let r = run_all_ways(parser(), input, true);
         assert_eq!(r.outcome, Outcome::Failed(Error::Truncated), "{input:?}");
+    }
+    // Closed after the last chunk, before the empty line that ends the trailers (legacy ended
+    // the body at the last chunk): every body byte came, the response ends. A trailer line
+    // cut short is dropped with the rest.
+    for input in [
+        &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n"[..],
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nA: b\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nA: b",
+    ] {
+        let r = run_all_ways(parser(), input, true);
+        assert_eq!(r.outcome, Outcome::Done, "{input:?}");
+        assert!(r.events.contains(&Ev::Data(b"hi".to_vec())), "{input:?}");
     }
     // A complete message is not truncated by the close.
     let r = run_all_ways(
