@@ -2200,3 +2200,166 @@ fn a_101s_header_lines_are_bounded_by_the_buffer_alone() {
         world(|w| w.events())
     );
 }
+
+/// A hook of the pass that ends a blocking call's operation may clear (recycle) its object:
+/// the call still returns that operation's result, as legacy's did (it read flags its `*Clr`
+/// functions left alone).
+#[test]
+fn a_blocking_calls_result_survives_a_hook_that_clears_its_object() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"recycle.test");
+    let sock = world(|w| w.expect_connect("recycle.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    world(|w| {
+        w.clr_req.set(o.req);
+        w.clr_msg.set(o.msgs[0]);
+        w.reactions.borrow_mut().extend([
+            (Hook::Open, 0, Act::Clear),
+            (Hook::TxComplete, 0, Act::Clear),
+        ]);
+    });
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        // OnOpen clears the request: the upgrade still succeeded, the WebSocket stays open.
+        assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(!has(&o, |e| matches!(
+            e,
+            Ev::Close { .. } | Ev::ConnClose { .. }
+        )));
+        assert_eq!(
+            world(|w| w.reaction_errs.borrow().clone()),
+            vec![(Act::Clear, HTTPc_ERR_NONE, DEF_OK)]
+        );
+        // A blocking send that fails; its OnMsgTxComplete(DEF_FAIL) clears the message: the
+        // call still reports the failure.
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        sock.tx_policy
+            .borrow_mut()
+            .steps
+            .extend([Step::WouldBlock, Step::Err]);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"lost"),
+                4,
+                0,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_SOCK_TX_FATAL);
+    }
+    assert_eq!(
+        summary(&o, true).completions,
+        vec![(o.msgs[0] as usize, false)]
+    );
+}
+
+thread_local! {
+    /// What a blocking `HTTPc_ConnOpen` made from `OnClose` answered.
+    static REOPEN_ERR: std::cell::Cell<Option<HTTPc_ERR>> = const { std::cell::Cell::new(None) };
+}
+
+unsafe extern "C" fn on_close_reopen_blocking(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    _status: HTTPc_CONN_CLOSE_STATUS,
+    _err: HTTPc_ERR,
+) {
+    let mut buf = [0u8; 256];
+    let mut err = 0;
+    let host = b"again.test\0";
+    unsafe {
+        HTTPc_ConnOpen(
+            p_conn,
+            buf.as_mut_ptr().cast(),
+            buf.len() as u16,
+            host.as_ptr().cast_mut().cast(),
+            10,
+            HTTPc_FLAG_NONE,
+            &mut err,
+        )
+    };
+    REOPEN_ERR.with(|e| e.set(Some(err)));
+}
+
+/// `HTTPc_ConnClose` in the poll model tears the connection down in the call itself: its hooks
+/// run as the engine's, so a blocking call from them is refused (it would run the engine
+/// nested inside the teardown) as from any hook.
+#[test]
+fn hooks_of_an_application_close_cannot_block() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"nest.test");
+    let sock = world(|w| w.expect_connect("nest.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK,
+            on_close_reopen_blocking as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert_eq!(
+        REOPEN_ERR.with(|e| e.get()),
+        Some(HTTPc_ERR_CONN_INVALID_STATE)
+    );
+    drop(o);
+}
+
+/// A blocking send whose wait runs out (the peer never reads, the stall timeout is off):
+/// the call reports the timeout and the open WebSocket's connection closes with status NONE,
+/// as every end of a WebSocket neither side asked for.
+#[test]
+fn a_blocking_send_that_times_out_closes_an_open_websocket_with_status_none() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"stuck.test");
+    let sock = world(|w| w.expect_connect("stuck.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        set_ws_param(&o, HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS, 0);
+        assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        sock.tx_policy
+            .borrow_mut()
+            .steps
+            .extend(std::iter::repeat_n(Step::WouldBlock, 100_000));
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"stuck"),
+                5,
+                0,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+    }
+    let s = summary(&o, true);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_CONN_SIGNAL_TIMEOUT))
+    );
+    assert_eq!(s.completions, vec![(o.msgs[0] as usize, false)]);
+}

@@ -1765,3 +1765,57 @@ fn a_close_after_the_last_chunk_ends_the_body() {
     assert_eq!(rx_body(), b"hi");
     assert_eq!(body(|b| b.rx.last().map(|c| c.1)), Some(true));
 }
+
+#[test]
+fn a_blocking_requests_result_survives_a_hook_that_clears_the_request() {
+    let _g = setup();
+    // Not persistent: OnClose(NO_PERSISTENT) runs in the pass that ends the transaction, and
+    // the application recycles the request there (legacy had removed it already).
+    let (o, _sock) = connected(
+        "recycle.test",
+        256,
+        false,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    world(|w| {
+        w.clr_req.set(o.req);
+        w.reactions
+            .borrow_mut()
+            .push((Hook::ConnClose, 0, Act::Clear));
+    });
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/", 0), (DEF_OK, HTTPc_ERR_NONE));
+    assert_eq!(rx_body(), b"ok");
+    assert_eq!(
+        world(|w| w.reaction_errs.borrow().clone()),
+        vec![(Act::Clear, HTTPc_ERR_NONE, DEF_OK)]
+    );
+}
+
+#[test]
+fn plain_requests_in_progress_leave_msgq_size_to_the_upgrades() {
+    let _g = setup();
+    // As many plain requests waiting for their responses as `MsgQ_Size` allows upgrades:
+    // legacy's pool held handshakes only, so an upgrade still finds its place.
+    let limit = usize::from(test_cfg().MsgQ_Size);
+    let busy: Vec<_> = (0..limit)
+        .map(|i| {
+            let (o, sock) = connected(&format!("rest{i}.test"), 256, true, b"");
+            assert_eq!(
+                send(&o, HTTP_METHOD_GET, "/", NB),
+                (DEF_FAIL, HTTPc_ERR_NONE)
+            );
+            (o, sock)
+        })
+        .collect();
+    assert!(busy[0].0.pump_until(10, 1, || busy
+        .iter()
+        .all(|(_, s)| !s.tx.borrow().is_empty())));
+    let (o, _sock) = connected("ws.test", 256, true, &response_101(b""));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+}

@@ -309,13 +309,13 @@ impl Held {
     }
 
     /// Connections in the middle of an upgrade transaction (request out, response not
-    /// complete).
+    /// complete). Plain requests do not count: legacy's pool held handshakes only.
     pub(crate) fn upgrades_in_progress(&mut self) -> usize {
         let mut n = 0;
         let mut p = self.g().conns;
         while let Some(c) = p {
             let Some(s) = self.conn(c) else { break };
-            if s.in_transaction() {
+            if s.in_upgrade() {
                 n += 1;
             }
             p = s.next;

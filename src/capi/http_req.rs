@@ -136,10 +136,8 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32), HTTPc_ERR> {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
     let (persistent, trans_timeout_ms) = (s.flags.has(CONN_PERSISTENT), s.trans_timeout_ms);
-    // As the upgrades: `MsgQ_Size` transactions at once (a queued request is not one yet).
-    if !behind && h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
-        return Err(HTTPc_ERR_MSG_Q_FULL);
-    }
+    // (No pool bounds plain requests: `MsgQ_Size` counts the upgrades, whose handshakes
+    // legacy kept in a pool of that size; its task queue has no counterpart here.)
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;

@@ -426,10 +426,7 @@ fn arm(
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    r.used = true;
-    r.done = false;
-    r.no_block = up.no_block;
-    r.err = Code8::new(HTTPc_ERR_NONE);
+    r.start(up.no_block);
     up.resp.set(
         h,
         HTTPc_RESP_OBJ {
@@ -534,10 +531,7 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    r.used = true;
-    r.done = false;
-    r.no_block = q.no_block;
-    r.err = Code8::new(HTTPc_ERR_NONE);
+    r.start(q.no_block);
     // Legacy's methods are 0..=7.
     r.method = q.method as u8;
     r.content_type_rx = HTTP_CONTENT_TYPE_NONE as u8;
@@ -572,10 +566,7 @@ pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    r.used = true;
-    r.done = false;
-    r.no_block = q.no_block;
-    r.err = Code8::new(HTTPc_ERR_NONE);
+    r.start(q.no_block);
     r.method = q.method as u8;
     r.path = q.path;
     r.resp = Some(q.resp);

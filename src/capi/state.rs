@@ -21,7 +21,9 @@ use crate::proto::mask::Masker;
 use crate::proto::session::{Config, Session};
 
 mod flag_bits;
+mod wait_slot;
 pub(crate) use flag_bits::*;
+pub(crate) use wait_slot::WaitSlot;
 
 pub(crate) const CONN_MAGIC: u32 = 0x4854_4343; // "HTCC"
 pub(crate) const REQ_MAGIC: u32 = 0x4854_4352; // "HTCR"
@@ -238,6 +240,15 @@ impl ConnState {
         )
     }
 
+    /// An upgrade's request is out and its response not all read (its head being written
+    /// does not count: that happens within the upgrade call).
+    pub(crate) fn in_upgrade(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard
+        )
+    }
+
     /// A refused upgrade's head is read: its body (`body_left` bytes) is skipped.
     pub(crate) fn skip_body(&mut self) {
         self.phase = Phase::Discard;
@@ -308,6 +319,8 @@ pub(crate) struct ReqState {
     /// (`HTTPc_ERR_NONE`) or what ended the transaction.
     pub done: bool,
     pub err: Code8,
+    /// A blocking call's result (kept by `HTTPc_ReqClr`).
+    pub wait: WaitSlot,
     pub hdr_tbl: AppTable<HTTPc_HDR>,
     pub query_tbl: AppTable<HTTPc_KEY_VAL>,
     pub on_hdr_tx: HTTPc_REQ_HDR_HOOK,
@@ -350,6 +363,16 @@ pub(crate) struct ReqState {
 }
 
 impl ReqState {
+    /// A transaction starts (or is queued): in use, not ended, no error yet; a blocking one
+    /// arms the slot its call waits on.
+    pub(crate) fn start(&mut self, no_block: bool) {
+        self.used = true;
+        self.done = false;
+        self.no_block = no_block;
+        self.err = Code8::new(HTTPc_ERR_NONE);
+        self.wait.arm(!no_block);
+    }
+
     /// The transaction ends with `err` (`HTTPc_ERR_NONE`: a whole response arrived): the
     /// request is done and free again. Returns the hooks to report it through, none when it
     /// had ended already: `OnTransComplete` only for a non-blocking request, unless `any_mode`
@@ -359,6 +382,7 @@ impl ReqState {
         self.used = false;
         self.done = true;
         self.err = Code8::new(err);
+        self.wait.finish(err);
         if !notify {
             return ReqEnd {
                 on_complete: None,
@@ -439,6 +463,8 @@ pub(crate) struct MsgState {
     pub msg_type: u8,
     /// How the last send ended: `HTTPc_ERR_NONE` when it went out.
     pub err: Code8,
+    /// A blocking send's result (kept by `HTTPc_WebSockMsgClr`).
+    pub wait: WaitSlot,
     pub len: u32,
     /// Payload bytes produced so far.
     pub sent: u32,
@@ -502,6 +528,11 @@ holds!(HTTPc_WEBSOCK_MSG_OBJ, MsgState, MSG_MAGIC);
 pub(crate) trait Busy {
     /// The object is in use: its settings may not change.
     fn busy(&self) -> bool;
+
+    /// Where a blocking call on the object finds its result: `*Clr` keeps it.
+    fn wait_slot(&mut self) -> Option<&mut WaitSlot> {
+        None
+    }
 }
 
 impl Busy for ConnState {
@@ -514,6 +545,10 @@ impl Busy for ReqState {
     fn busy(&self) -> bool {
         self.used
     }
+
+    fn wait_slot(&mut self) -> Option<&mut WaitSlot> {
+        Some(&mut self.wait)
+    }
 }
 
 impl Busy for WsState {
@@ -525,6 +560,10 @@ impl Busy for WsState {
 impl Busy for MsgState {
     fn busy(&self) -> bool {
         self.used
+    }
+
+    fn wait_slot(&mut self) -> Option<&mut WaitSlot> {
+        Some(&mut self.wait)
     }
 }
 
@@ -637,13 +676,21 @@ impl Held {
         o: Obj<O>,
         busy_err: HTTPc_ERR,
     ) -> Result<&mut S, HTTPc_ERR> {
-        if self.state::<O, S>(o).is_some_and(|s| s.busy()) {
-            return Err(busy_err);
-        }
+        let kept = match self.state::<O, S>(o) {
+            Some(s) if s.busy() => return Err(busy_err),
+            Some(s) => s.wait_slot().map(|w| *w),
+            None => None,
+        };
         // SAFETY: a live object (`Obj` contract) whose reserved area fits `S` (`Holds`), not in
         // use, and no reference to it is alive (the one above ended).
         unsafe { S::clear(O::reserved(o.ptr())) };
-        self.state::<O, S>(o).ok_or(HTTPc_ERR_PARAM_INVALID)
+        let s = self.state::<O, S>(o).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+        // A blocking call may still have to read its result: a hook of the pass that ended
+        // the operation cleared the object (see `WaitSlot`).
+        if let (Some(k), Some(w)) = (kept, s.wait_slot()) {
+            *w = k;
+        }
+        Ok(s)
     }
 }
 

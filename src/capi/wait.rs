@@ -70,8 +70,8 @@ impl Until {
         match self {
             Until::Opened(c) => h.conn(c).is_none_or(|s| s.open_done()),
             Until::Closed(c) => h.conn(c).is_none_or(|s| s.phase == Phase::Idle),
-            Until::TransDone(r) => h.state::<_, ReqState>(r).is_none_or(|r| r.done),
-            Until::Sent(m) => h.msg(m).is_none_or(|ms| !ms.used),
+            Until::TransDone(r) => h.state::<_, ReqState>(r).is_none_or(|r| !r.wait.pending()),
+            Until::Sent(m) => h.msg(m).is_none_or(|ms| !ms.wait.pending()),
         }
     }
 }
@@ -129,13 +129,15 @@ pub(crate) fn close(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, err:
 
 /// A blocking call's wait ran out: close the connection (as the legacy code did when its wait
 /// failed), which also completes whatever the call was waiting for; the timeout to report.
+/// An open WebSocket's connection closes with status NONE, as every end of one that neither
+/// side asked for.
 pub(crate) fn give_up(h: &mut Held, c: Conn) -> HTTPc_ERR {
-    close(
-        h,
-        c,
-        HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-        HTTPc_ERR_CONN_SIGNAL_TIMEOUT,
-    );
+    let status = if h.conn(c).is_some_and(|s| s.phase == Phase::WebSock) {
+        HTTPc_CONN_CLOSE_STATUS_NONE
+    } else {
+        HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
+    };
+    close(h, c, status, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     HTTPc_ERR_CONN_SIGNAL_TIMEOUT
 }
 
@@ -161,9 +163,11 @@ pub(crate) fn transaction(
     if !done {
         return Err(give_up(h, c));
     }
-    match h.state::<_, ReqState>(req) {
-        Some(r) if r.err.get() == HTTPc_ERR_NONE => Ok(()),
-        Some(r) => Err(r.err.get()),
+    // The transaction's own result, even if a hook of the pass that ended it cleared the
+    // request or started another with it.
+    match h.state::<_, ReqState>(req).and_then(|r| r.wait.take()) {
+        Some(HTTPc_ERR_NONE) => Ok(()),
+        Some(err) => Err(err),
         None => Err(HTTPc_ERR_PARAM_INVALID),
     }
 }

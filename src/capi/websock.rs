@@ -448,6 +448,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.len = tx.len;
     ms.sent = 0;
     ms.err = Code8::new(HTTPc_ERR_NONE);
+    ms.wait.arm(!tx.no_block);
     ms.data = tx.data;
     ms.next = None;
     ws.flags.set(WS_TX_STALLED, false);
@@ -476,9 +477,10 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if !done {
         return Err(wait::give_up(h, c));
     }
-    match h.msg(m) {
-        Some(ms) if ms.err.get() == HTTPc_ERR_NONE => Ok(()),
-        Some(ms) => Err(ms.err.get()),
+    // The send's own result, even if a completion hook cleared or resent the message.
+    match h.msg(m).and_then(|ms| ms.wait.take()) {
+        Some(HTTPc_ERR_NONE) => Ok(()),
+        Some(err) => Err(err),
         None => Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT),
     }
 }

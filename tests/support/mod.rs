@@ -547,6 +547,9 @@ pub enum Act {
     Echo,
     /// Queue a Close(1000) with the world's close message.
     SendClose,
+    /// `HTTPc_ReqClr` on the world's `clr_req`, `HTTPc_WebSockMsgClr` on its `clr_msg` (each
+    /// when set): an application recycling its objects from a hook.
+    Clear,
 }
 
 /// The thread-local state of the port and the application.
@@ -577,6 +580,9 @@ pub struct World {
     pub hook_counts: RefCell<BTreeMap<Hook, u32>>,
     pub echo_msg: Cell<*mut HTTPc_WEBSOCK_MSG_OBJ>,
     pub close_msg: Cell<*mut HTTPc_WEBSOCK_MSG_OBJ>,
+    /// The objects [`Act::Clear`] clears.
+    pub clr_req: Cell<*mut HTTPc_REQ_OBJ>,
+    pub clr_msg: Cell<*mut HTTPc_WEBSOCK_MSG_OBJ>,
     /// Results of API calls made by reactions (for the checks).
     pub reaction_errs: RefCell<Vec<(Act, HTTPc_ERR, CPU_BOOLEAN)>>,
     /// Extra request header the request hook adds (name field, value).
@@ -607,6 +613,8 @@ impl World {
             hook_counts: RefCell::new(BTreeMap::new()),
             echo_msg: Cell::new(null_mut()),
             close_msg: Cell::new(null_mut()),
+            clr_req: Cell::new(null_mut()),
+            clr_msg: Cell::new(null_mut()),
             reaction_errs: RefCell::new(Vec::new()),
             req_hdr: RefCell::new(None),
         }
@@ -635,6 +643,8 @@ impl World {
         self.hook_counts.replace(BTreeMap::new());
         self.echo_msg.set(null_mut());
         self.close_msg.set(null_mut());
+        self.clr_req.set(null_mut());
+        self.clr_msg.set(null_mut());
         self.reaction_errs.replace(Vec::new());
         self.req_hdr.replace(None);
     }
@@ -1066,6 +1076,15 @@ unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
                         })
                     });
                 }
+            }
+        }
+        Act::Clear => {
+            let (r, m) = world(|w| (w.clr_req.get(), w.clr_msg.get()));
+            if !r.is_null() {
+                unsafe { HTTPc_ReqClr(r, &mut err) };
+            }
+            if !m.is_null() {
+                unsafe { HTTPc_WebSockMsgClr(m, &mut err) };
             }
         }
     }

@@ -114,7 +114,11 @@ pub(crate) fn request_close(
     };
     let g = h.g();
     if !g.in_task_mode() && !g.in_engine {
+        // The hooks of the teardown run as the engine's do: their blocking calls are refused
+        // (the engine would run nested in a half-finished teardown), their closes handed on.
+        g.in_engine = true;
         teardown(h, port, c, status, err);
+        h.g().in_engine = false;
         return false;
     }
     if let Some(s) = h.conn(c) {

@@ -445,6 +445,7 @@ pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_E
         (false, HTTPc_ERR_NONE) => HTTPc_ERR_WEBSOCK_SEND_ERROR,
         (false, err) => err,
     });
+    ms.wait.finish(ms.err.get());
     ms.next = None;
     let hook = ms.on_tx_complete;
     signal_waiters();
