@@ -3683,8 +3683,9 @@ void HTTPc_FormAddFile(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
  * `HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID`, `HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID`,
  * `HTTPc_ERR_REQ_PARAM_BODY_INVALID` (a body without a body hook, or on TRACE/CONNECT),
  * `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
- * `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head does not fit the
- * connection buffer), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
+ * `HTTPc_ERR_REQ_HDR_CREATE` (a header whose value pointer is NULL),
+ * `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head, query string included, does not fit the connection
+ * buffer), `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the connection's host cannot go in `Host`), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
  * `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
  * object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
  * with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a
@@ -3863,7 +3864,7 @@ void HTTPc_WebSockMsgSetParam(struct HTTPc_WEBSOCK_MSG_OBJ *p_msg_obj,
  * `HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID`, `HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID`,
  * `HTTPc_ERR_REQ_IS_USED`, `HTTPc_ERR_WEBSOCK_IS_USED`, `HTTPc_ERR_PARAM_INVALID` (an object
  * never cleared), `HTTPc_ERR_TRANS_TX_BUF_FULL`, `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`,
- * `HTTPc_ERR_REQ_HDR_INVALID`, `HTTPc_ERR_REQ_QUERY_STR_CREATE`, `HTTPc_ERR_WEBSOCK_FAULT` (the
+ * `HTTPc_ERR_REQ_HDR_INVALID`, `HTTPc_ERR_REQ_HDR_CREATE`, `HTTPc_ERR_WEBSOCK_FAULT` (the
  * random source failed), `HTTPc_ERR_FEATURE_DIS`, `HTTPc_ERR_CONN_INVALID_STATE`,
  * `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
  * `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.

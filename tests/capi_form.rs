@@ -1118,3 +1118,49 @@ fn form_fmt_functions_write_what_a_request_sends() {
     let n = unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 256, odd.cast(), 1, &mut err) };
     assert_eq!((n, err), (0, HTTPc_ERR_FORM_TYPE_INVALID));
 }
+
+#[test]
+fn a_multipart_form_of_the_most_entries_a_table_holds() {
+    let _g = setup();
+    // 65 535 entries: with its close delimiter, one step more than a 16-bit index counts.
+    let (o, sock) = connected("max.test", 4096, OK_RESPONSE);
+    let tbl = table((0..u16::MAX).map(|_| F::Kv(b"k", b"")).collect());
+    set_form(
+        &o,
+        HTTP_CONTENT_TYPE_MULTIPART_FORM,
+        tbl.as_mut_ptr(),
+        u16::MAX,
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_POST, "/max", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(
+        o.pump_until(20_000, 1, || has(&o, |e| matches!(
+            e,
+            Ev::TransComplete { .. }
+        ))),
+        "no completion"
+    );
+    assert!(completed_ok(&o), "{:?}", finals_of(&o));
+    let wire = wire(&sock);
+    let part = part(b"k", None, b"");
+    let body_len = part.len() * usize::from(u16::MAX) + CLOSE.len();
+    let head = head("/max", "max.test", MULTIPART, body_len);
+    assert_eq!(wire.len(), head.len() + body_len);
+    assert!(wire.starts_with(&head) && wire.ends_with(CLOSE));
+}
+
+fn finals_of(o: &Objs) -> Vec<Ev> {
+    let id = o.id();
+    world(|w| w.events())
+        .into_iter()
+        .filter(|e| {
+            e.conn() == id
+                && matches!(
+                    e,
+                    Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
+                )
+        })
+        .collect()
+}

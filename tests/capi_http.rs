@@ -1819,3 +1819,129 @@ fn plain_requests_in_progress_leave_msgq_size_to_the_upgrades() {
     assert_eq!(err, HTTPc_ERR_NONE);
     assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::Open { .. }))));
 }
+
+#[test]
+fn an_ipv6_host_goes_in_brackets_and_a_bad_host_is_refused_at_open() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "2001:db8::1",
+        256,
+        false,
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+    );
+    transact(&o, HTTP_METHOD_GET, "/v6");
+    assert!(
+        wire(&sock).starts_with("GET /v6 HTTP/1.1\r\nHost: [2001:db8::1]\r\n"),
+        "{}",
+        wire(&sock)
+    );
+    // Names that could not go in `Host`: refused by the open, not by every request after it.
+    for host in ["fe80::1%eth0", "a b", "user@h", "h:80", "[::1"] {
+        let o = Objs::new(0, 256, 0, host.as_bytes());
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        }
+        assert_eq!(err, HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID, "{host}");
+    }
+}
+
+fn upgrade_to(o: &Objs, path: &str) -> HTTPc_ERR {
+    let mut err = 0;
+    unsafe {
+        HTTPc_WebSockUpgrade(
+            o.conn,
+            o.req,
+            o.resp,
+            o.ws,
+            path.as_ptr().cast_mut().cast(),
+            path.len() as u16,
+            NB,
+            &mut err,
+        )
+    };
+    err
+}
+
+#[test]
+fn an_upgrade_takes_an_absolute_http_uri_as_rfc_6455_allows() {
+    let _g = setup();
+    let (o, sock) = connected("proxy.test", 512, true, &response_101(b""));
+    unsafe { assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE) };
+    // A relative path is not a resource name.
+    assert_eq!(
+        upgrade_to(&o, "chat"),
+        HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID
+    );
+    assert_eq!(
+        upgrade_to(&o, "ftp://srv.example/ws"),
+        HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID
+    );
+    assert_eq!(upgrade_to(&o, "HTTP://srv.example/ws"), HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+    assert!(wire(&sock).starts_with("GET HTTP://srv.example/ws HTTP/1.1\r\n"));
+}
+
+#[test]
+fn a_null_header_value_and_a_query_too_long_for_the_buffer() {
+    let _g = setup();
+    let (o, sock) = connected("q.test", 256, true, b"");
+    // A header whose value pointer is NULL, whatever its length: legacy's copy failed on it.
+    for len in [0u16, 3] {
+        let mut hdr = HTTPc_HDR {
+            HdrField: HTTP_HDR_FIELD_ACCEPT,
+            ValPtr: null_mut(),
+            ValLen: len,
+        };
+        let mut tbl = HTTPc_PARAM_TBL {
+            TblPtr: (&mut hdr as *mut HTTPc_HDR).cast(),
+            EntryNbr: 1,
+        };
+        assert_eq!(
+            req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+            HTTPc_ERR_NONE
+        );
+        assert_eq!(
+            send(&o, HTTP_METHOD_GET, "/", NB).1,
+            HTTPc_ERR_REQ_HDR_CREATE,
+            "{len}"
+        );
+    }
+    assert_eq!(req_setup_again(&o), HTTPc_ERR_NONE);
+    // A query string that does not fit the buffer: the head does not fit, as for a long path.
+    let mut pairs: Vec<HTTPc_KEY_VAL> = (0..40)
+        .map(|_| HTTPc_KEY_VAL {
+            KeyPtr: b"k".as_ptr().cast_mut().cast(),
+            KeyLen: 1,
+            ValPtr: b"vvvvvvvv".as_ptr().cast_mut().cast(),
+            ValLen: 8,
+        })
+        .collect();
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: pairs.as_mut_ptr().cast(),
+        EntryNbr: pairs.len() as u16,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        HTTPc_ERR_TRANS_TX_BUF_FULL
+    );
+    // Nothing went out, the connection is still open.
+    assert!(sock.tx.borrow().is_empty());
+    assert!(!o.ended());
+}
+
+/// Clears the request again and sets its response-body hook.
+fn req_setup_again(o: &Objs) -> HTTPc_ERR {
+    let err = unsafe { o.req_setup() };
+    req_hook(
+        o,
+        HTTPc_PARAM_TYPE_RESP_BODY_HOOK,
+        on_body_rx as *mut c_void,
+    );
+    err
+}

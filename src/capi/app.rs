@@ -84,6 +84,21 @@ impl AppBytes {
         self.ptr.cast()
     }
 
+    /// The bytes before the first NUL (all of them when there is none): legacy measured
+    /// strings with `Str_Len_N`, so a length counted with `sizeof` (the NUL included) works.
+    pub(crate) fn until_nul(self) -> AppBytes {
+        let len = self
+            .all()
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.all().len());
+        AppBytes {
+            ptr: self.ptr,
+            // At most `self.len`: the cast cannot truncate.
+            len: len as u32,
+        }
+    }
+
     /// All the bytes.
     pub(crate) fn all(&self) -> &[u8] {
         self.get(0, self.len as usize)

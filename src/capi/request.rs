@@ -34,6 +34,7 @@ fn write_err(e: WriteError) -> HTTPc_ERR {
     match e {
         WriteError::BufferFull => HTTPc_ERR_TRANS_TX_BUF_FULL,
         WriteError::InvalidTarget => HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID,
+        WriteError::InvalidHost => HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID,
         WriteError::InvalidHeader => HTTPc_ERR_REQ_HDR_INVALID,
         WriteError::ForbiddenHeader => HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED,
     }
@@ -84,11 +85,17 @@ fn write_hdr(
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+    if matches!(line, Line::Plain(p) if p.reserves(field)) {
+        return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED);
+    }
+    // A NULL value, whatever its length: legacy's copy failed on it.
+    if value.is_null() {
+        return Err(HTTPc_ERR_REQ_HDR_CREATE);
+    }
     match line {
         // (An upgrade is never written without the WebSocket client: its header checks and
         // subprotocol record are then not linked.)
         Line::Upgrade(_) if cfg!(feature = "websocket") => w.header(name, until_nul(value.all())),
-        Line::Plain(p) if p.reserves(field) => return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED),
         _ => w.field(name, until_nul(value.all())),
     }
     .map_err(write_err)
@@ -188,9 +195,10 @@ fn write_line_start(
         Line::Plain(p) => p.method,
     };
     // As legacy (`Str_Len_N`): the path ends at a NUL within its length. A WebSocket's is a
-    // resource name (RFC 6455 §3); a plain request's may also be `*` or an absolute URI.
+    // resource name, or an absolute http(s) URI (RFC 6455 §4.1, through a proxy); a plain
+    // request's may also be `*` or any absolute URI.
     let path = until_nul(t.path.all());
-    if matches!(line, Line::Upgrade(_)) && path.first() != Some(&b'/') {
+    if matches!(line, Line::Upgrade(_)) && path.first() != Some(&b'/') && !is_http_uri(path) {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
     w.line_start(method, path).map_err(write_err)?;
@@ -210,6 +218,14 @@ fn write_line_start(
     Ok(())
 }
 
+/// An absolute `http://` or `https://` URI (the scheme in any case).
+fn is_http_uri(path: &[u8]) -> bool {
+    [&b"http://"[..], b"https://"].iter().any(|scheme| {
+        path.get(..scheme.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
+    })
+}
+
 /// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).
 fn query_pair(
     w: &mut RequestWriter<'_, &mut OfferedProtocols>,
@@ -218,8 +234,9 @@ fn query_pair(
     v: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     let value = (!v.is_null()).then(|| until_nul(v.all()));
+    // (Its only error: the head does not fit the buffer, as for the rest of the head.)
     w.query_pair(first, until_nul(k.all()), value)
-        .map_err(|_| HTTPc_ERR_REQ_QUERY_STR_CREATE)
+        .map_err(write_err)
 }
 
 /// The end of the request line, `Host`, the handshake or body headers, the header table.
@@ -238,10 +255,8 @@ fn write_line_end(
     let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (host, port, secure) = (s.host, s.server_port(), s.is_secure());
     let mut w = at.writer(request_buf(h, t.conn)?);
-    // The host ends at a NUL within its length, as the port's connect reads it (a length
-    // counted with `sizeof` includes the NUL; legacy then sent that NUL in `Host`).
-    w.line_end(until_nul(host.all()), port, secure)
-        .map_err(write_err)?;
+    // (`HTTPc_ConnOpen` cut the host at its NUL and checked it.)
+    w.line_end(host.all(), port, secure).map_err(write_err)?;
     match line {
         Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
         Line::Plain(p) => write_plain_headers(&mut w, p),

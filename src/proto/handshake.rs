@@ -172,10 +172,12 @@ impl OfferedProtocols {
 pub enum WriteError {
     /// The caller's buffer cannot hold the request.
     BufferFull,
-    /// Empty host or path, or a path/query/host with bytes not allowed in a request line (CR,
-    /// LF, SP, NUL, other CTLs; path must start with '/'). Also returned for calls out of
-    /// order (see [`RequestWriter`]).
+    /// Empty path, or a path/query with bytes not allowed in a request line (CR, LF, SP, NUL,
+    /// other CTLs, '#'). Also returned for calls out of order (see [`RequestWriter`]).
     InvalidTarget,
+    /// A host that is neither a registered name, an IPv4 address nor an IPv6 address (bare
+    /// or in brackets): empty, or with bytes that would change the authority.
+    InvalidHost,
     /// A caller header with an invalid name (empty, not an HTTP token) or value (CR, LF, NUL).
     InvalidHeader,
     /// A caller header the library writes itself or forbids: `Host`, `Connection`, `Upgrade`,
@@ -190,7 +192,8 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             WriteError::BufferFull => "request buffer too small",
-            WriteError::InvalidTarget => "invalid host, path or query",
+            WriteError::InvalidTarget => "invalid path or query",
+            WriteError::InvalidHost => "invalid host",
             WriteError::InvalidHeader => "invalid header name or value",
             WriteError::ForbiddenHeader => "header is written by the library or forbidden",
         })
@@ -249,13 +252,22 @@ const IPV6_BYTES: AsciiSet = ascii_set(
     b"",
 );
 
-/// Host: a reg-name / IPv4, or a bracketed IPv6 literal (see [`HOST_BYTES`]).
-fn host_ok(host: &[u8]) -> bool {
+/// Host: a reg-name / IPv4 (see [`HOST_BYTES`]), or an IPv6 literal, bracketed or bare (as a
+/// socket API takes it: [`RequestWriter::line_end`] adds the brackets).
+pub fn host_ok(host: &[u8]) -> bool {
     let (set, s) = match host {
         [b'[', inner @ .., b']'] => (&IPV6_BYTES, inner),
+        _ if is_bare_ipv6(host) => return true,
         _ => (&HOST_BYTES, host),
     };
     !s.is_empty() && s.iter().all(|&b| in_set(set, b))
+}
+
+/// An IPv6 literal without its brackets: hex digits, dots (an embedded IPv4) and at least two
+/// ':' (every IPv6 text form has two, `::` included; a `host:port` has one). A zone (`%eth0`) is not taken: RFC 6874 would need it
+/// percent-encoded in `Host`, and servers ignore it.
+fn is_bare_ipv6(host: &[u8]) -> bool {
+    host.iter().filter(|&&b| b == b':').count() >= 2 && host.iter().all(|&b| in_set(&IPV6_BYTES, b))
 }
 
 /// Writes the upgrade request into a caller buffer.
@@ -427,11 +439,16 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
     }
 
     /// Ends the request line (` HTTP/1.1`) and writes `Host: host[:port]`: the port is omitted
-    /// when it is the scheme default (80 for `!secure`, 443 for `secure`).
+    /// when it is the scheme default (80 for `!secure`, 443 for `secure`); a bare IPv6 address
+    /// is put in brackets (RFC 3986 §3.2.2).
     pub fn line_end(&mut self, host: &[u8], port: u16, secure: bool) -> Result<(), WriteError> {
-        if self.len == 0 || !host_ok(host) {
+        if self.len == 0 {
             return Err(WriteError::InvalidTarget);
         }
+        if !host_ok(host) {
+            return Err(WriteError::InvalidHost);
+        }
+        let bare_v6 = is_bare_ipv6(host);
         // ':' and the port in decimal, unless it is the scheme default.
         let mut port_text = [b':'; 6];
         let mut first = port_text.len();
@@ -448,9 +465,12 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
                 }
             }
         }
+        let (open, close): (&[u8], &[u8]) = if bare_v6 { (b"[", b"]") } else { (b"", b"") };
         self.append(&[
             b" HTTP/1.1\r\nHost: ",
+            open,
             host,
+            close,
             port_text.get(first..).unwrap_or_default(),
             b"\r\n",
         ])
@@ -996,11 +1016,15 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
         if host.is_empty() || !host.iter().all(|&b| b.is_ascii_graphic()) {
             return false;
         }
+        let v6 = |s: &[u8]| {
+            s.iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        };
         if let [b'[', inner @ .., b']'] = host {
-            return !inner.is_empty()
-                && inner
-                    .iter()
-                    .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+            return !inner.is_empty() && v6(inner);
+        }
+        if host.iter().filter(|&&b| b == b':').count() >= 2 && v6(host) {
+            return true;
         }
         !host
             .iter()
@@ -1015,19 +1039,25 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
                 std::vec![b'a', b, b'z'],
                 std::vec![b'[', b, b']'],
                 std::vec![b'[', b':', b, b':', b']'],
+                std::vec![b':', b, b':'],
+                std::vec![b'a', b':', b],
             ] {
                 assert_eq!(host_ok(&host), host_ok_by_definition(&host), "{host:02x?}");
             }
         }
         assert!(host_ok(b"[::1]") && host_ok(b"[fe80::1.2.3.4]") && host_ok(b"example.com"));
         assert!(!host_ok(b"") && !host_ok(b"[]") && !host_ok(b"[::1") && !host_ok(b"a:80"));
+        // Bare IPv6 addresses, as a socket API takes them; a zone is not taken.
+        assert!(
+            host_ok(b"::1") && host_ok(b"2001:db8::8:800:200c:417a") && host_ok(b"::ffff:1.2.3.4")
+        );
+        assert!(!host_ok(b"fe80::1%eth0") && !host_ok(b"h:80"));
     }
 
     #[test]
     fn invalid_targets() {
         let mut buf = [0u8; 512];
         let bad: &[(&[u8], &[u8], &[u8])] = &[
-            (b"", b"/", b""),
             (b"h", b"", b""),
             (b"h", b"chat", b""),
             (b"h", b"/a b", b""),
@@ -1041,16 +1071,6 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
             (b"h", b"/", b"a\r"),
             (b"h", b"/", b"a\n"),
             (b"h", b"/", b"#x"),
-            (b"h h", b"/", b""),
-            (b"h\r\nX: y", b"/", b""),
-            (b"h\0", b"/", b""),
-            (b"h:80", b"/", b""),
-            (b"u@h", b"/", b""),
-            (b"h/x", b"/", b""),
-            (b"[]", b"/", b""),
-            (b"[::1", b"/", b""),
-            (b"[zz]", b"/", b""),
-            (b"h\xc3\xa9", b"/", b""),
         ];
         for &(host, path, query) in bad {
             let mut w = RequestWriter::new(&mut buf);
@@ -1061,6 +1081,38 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
             );
             assert_eq!(w.len(), 0);
         }
+        let bad_hosts: &[&[u8]] = &[
+            b"",
+            b"h h",
+            b"h\r\nX: y",
+            b"h\0",
+            b"h:80",
+            b"u@h",
+            b"h/x",
+            b"[]",
+            b"[::1",
+            b"[zz]",
+            b"h\xc3\xa9",
+        ];
+        for &host in bad_hosts {
+            let mut w = RequestWriter::new(&mut buf);
+            assert_eq!(
+                w.start(host, 80, false, b"/", b"", &sample_key()),
+                Err(WriteError::InvalidHost),
+                "{host:?}"
+            );
+            assert_eq!(w.len(), 0);
+        }
+    }
+
+    #[test]
+    fn a_bare_ipv6_host_is_bracketed() {
+        assert!(request_str(b"::1", 80, false, b"/", b"")
+            .starts_with(b"GET / HTTP/1.1\r\nHost: [::1]\r\n"));
+        assert!(request_str(b"2001:db8::1", 8080, false, b"/", b"")
+            .starts_with(b"GET / HTTP/1.1\r\nHost: [2001:db8::1]:8080\r\n"));
+        assert!(request_str(b"[::1]", 8080, false, b"/", b"")
+            .starts_with(b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n"));
     }
 
     #[test]

@@ -292,6 +292,10 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
 #[cfg(feature = "form")]
 fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+    if s.body_left == 0 {
+        // All of it went out (every form but an empty table has bytes in its last step).
+        return Ok(Tx::Done);
+    }
     let (req, cap) = (s.req.ok_or(HTTPc_ERR_CONN_INVALID_STATE)?, s.buf.len());
     let r = h
         .state::<_, ReqState>(req)
@@ -350,7 +354,9 @@ fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         off = 0;
     }
     if let Some(r) = h.state::<_, ReqState>(req) {
-        // `ix <= total <= u16::MAX` (a table has at most u16::MAX entries, plus the close).
+        // `ix <= total <= u16::MAX + 1` (a table has at most u16::MAX entries, plus the
+        // close): only the end of a 65 535-entry multipart form wraps, and `body_left` is 0
+        // then, which ends the form before the step is read again.
         r.form.step = ix as u16;
         r.body_src_off = off;
     }
