@@ -1618,8 +1618,8 @@ fn an_upgrade_waits_for_no_queue_it_would_jump() {
     assert!(o.pump_until(10, 1, || o.ended()));
 }
 
-/// `ContentLen` read from the response object at each header hook call.
 thread_local! {
+    /// `ContentLen` read from the response object at each header hook call.
     static LEN_AT_HDR: RefCell<(*const HTTPc_RESP_OBJ, Vec<(HTTP_HDR_FIELD, u32)>)> =
         const { RefCell::new((std::ptr::null(), Vec::new())) };
 }

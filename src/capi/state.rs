@@ -315,11 +315,10 @@ pub(crate) struct ReqState {
     pub magic: u32,
     pub used: bool,
     pub no_block: bool,
-    /// A blocking upgrade waits for this; `err` says whether a whole response came
-    /// (`HTTPc_ERR_NONE`) or what ended the transaction.
+    /// The transaction ended (its end was reported).
     pub done: bool,
-    pub err: Code8,
-    /// A blocking call's result (kept by `HTTPc_ReqClr`).
+    /// A blocking call's result: whether a whole response came (`HTTPc_ERR_NONE`) or what
+    /// ended the transaction (kept by `HTTPc_ReqClr`).
     pub wait: WaitSlot,
     pub hdr_tbl: AppTable<HTTPc_HDR>,
     pub query_tbl: AppTable<HTTPc_KEY_VAL>,
@@ -369,7 +368,6 @@ impl ReqState {
         self.used = true;
         self.done = false;
         self.no_block = no_block;
-        self.err = Code8::new(HTTPc_ERR_NONE);
         self.wait.arm(!no_block);
     }
 
@@ -381,7 +379,6 @@ impl ReqState {
         let notify = !self.done;
         self.used = false;
         self.done = true;
-        self.err = Code8::new(err);
         self.wait.finish(err);
         if !notify {
             return ReqEnd {
@@ -461,9 +458,8 @@ pub(crate) struct MsgState {
     /// The `HTTPc_WEBSOCK_MSG_TYPE`, one of the five `HTTPc_WebSockSend` accepts: its wire
     /// opcode.
     pub msg_type: u8,
-    /// How the last send ended: `HTTPc_ERR_NONE` when it went out.
-    pub err: Code8,
-    /// A blocking send's result (kept by `HTTPc_WebSockMsgClr`).
+    /// A blocking send's result: `HTTPc_ERR_NONE` when it went out (kept by
+    /// `HTTPc_WebSockMsgClr`).
     pub wait: WaitSlot,
     pub len: u32,
     /// Payload bytes produced so far.
@@ -625,7 +621,6 @@ clear! {
     /// blocking, not done, no header table, query table, form or hooks.
     ReqState {
         magic: REQ_MAGIC,
-        err: Code8::new(HTTPc_ERR_NONE),
         parser: ResponseParser::new(0, 0, false),
     }
 }
@@ -645,11 +640,10 @@ clear! {
 
 clear! {
     /// Writes a cleared state at `p`, in place. Cleared values that are zero: not used, type
-    /// 0, no length, data, successor or hooks.
+    /// 0, no length, data, successor or hooks, no blocking call waiting.
     MsgState {
         magic: MSG_MAGIC,
         progress: TxProgress::Fresh,
-        err: Code8::new(HTTPc_ERR_NONE),
     }
 }
 

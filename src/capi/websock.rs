@@ -11,8 +11,8 @@ use super::handle::{Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{start_upgrade, Upgrade};
 use super::state::{
-    Code8, MsgState, Phase, ReqState, TxProgress, WsState, CONN_WEBSOCKET, WS_IN_TURN,
-    WS_TX_STALLED, WS_USED,
+    MsgState, Phase, ReqState, TxProgress, WsState, CONN_WEBSOCKET, WS_IN_TURN, WS_TX_STALLED,
+    WS_USED,
 };
 use super::task::wake_engine;
 use super::types::*;
@@ -447,7 +447,6 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.msg_type = tx.msg_type as u8;
     ms.len = tx.len;
     ms.sent = 0;
-    ms.err = Code8::new(HTTPc_ERR_NONE);
     ms.wait.arm(!tx.no_block);
     ms.data = tx.data;
     ms.next = None;

@@ -7,7 +7,7 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::{Code8, MsgState, TxProgress, WsState, WS_TX_STALLED};
+use super::super::state::{MsgState, TxProgress, WsState, WS_TX_STALLED};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -440,12 +440,11 @@ pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_E
     }
     ms.used = false;
     // (A failure without a cause of its own reads as a send error.)
-    ms.err = Code8::new(match (ok, err) {
+    ms.wait.finish(match (ok, err) {
         (true, _) => HTTPc_ERR_NONE,
         (false, HTTPc_ERR_NONE) => HTTPc_ERR_WEBSOCK_SEND_ERROR,
         (false, err) => err,
     });
-    ms.wait.finish(ms.err.get());
     ms.next = None;
     let hook = ms.on_tx_complete;
     signal_waiters();

@@ -57,7 +57,7 @@ fn clear_writes_every_cleared_value_over_garbage() {
     let r = h.reinit::<_, ReqState>(ro, 0).unwrap();
 
     assert!(!r.used && !r.no_block && !r.done);
-    assert_eq!(r.err.get(), HTTPc_ERR_NONE);
+    assert!(!r.wait.pending() && r.wait.take().is_none());
     assert_eq!((r.hdr_tbl.len(), r.query_tbl.len()), (0, 0));
     assert!(r.on_hdr_tx.is_none() && r.on_hdr_rx.is_none());
     assert!(r.on_complete.is_none() && r.on_err.is_none());
@@ -84,7 +84,7 @@ fn clear_writes_every_cleared_value_over_garbage() {
 
     assert!(!m.used && m.progress == TxProgress::Fresh);
     assert_eq!((m.msg_type, m.len, m.sent), (0, 0, 0));
-    assert_eq!(m.err.get(), HTTPc_ERR_NONE);
+    assert!(!m.wait.pending() && m.wait.take().is_none());
     assert!(m.data.is_null() && m.next.is_none());
     assert!(m.on_tx_init.is_none() && m.on_tx_data.is_none() && m.on_tx_complete.is_none());
 }
