@@ -87,15 +87,10 @@ impl AppBytes {
     /// The bytes before the first NUL (all of them when there is none): legacy measured
     /// strings with `Str_Len_N`, so a length counted with `sizeof` (the NUL included) works.
     pub(crate) fn until_nul(self) -> AppBytes {
-        let len = self
-            .all()
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(self.all().len());
         AppBytes {
             ptr: self.ptr,
             // At most `self.len`: the cast cannot truncate.
-            len: len as u32,
+            len: until_nul(self.all()).len() as u32,
         }
     }
 
@@ -114,6 +109,11 @@ impl AppBytes {
         // SAFETY: `new`'s contract: `len` readable bytes, and `from + n <= len`.
         unsafe { core::slice::from_raw_parts(self.ptr.add(from), n) }
     }
+}
+
+/// The bytes before the first NUL (legacy measured keys, values and paths with `Str_Len_N`).
+pub(crate) fn until_nul(b: &[u8]) -> &[u8] {
+    b.split(|&c| c == 0).next().unwrap_or_default()
 }
 
 /// How much of a buffer-mode receive buffer may be written, as the application promised at

@@ -13,7 +13,6 @@ use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block, Until};
-use crate::proto::handshake::host_ok;
 
 /// Blocking `HTTPc_ConnOpen` wait (legacy value).
 const CONNECT_WAIT_MS: u32 = 10_000;
@@ -166,11 +165,11 @@ fn open(
     if buf.len() < usize::from(HTTPc_BUF_LEN_MIN) {
         return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
     }
-    // The name ends at a NUL within its length, as the port's connect reads it; one that
-    // could not go in `Host` (empty, a URI delimiter, a zone, a control byte) is refused here,
-    // not by every request after the connect.
+    // The name ends at a NUL within its length, as the port's connect reads it (one that
+    // cannot go in `Host` fails each request with HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID;
+    // legacy, too, left it to the name resolution).
     let host = host.until_nul();
-    if !host_ok(host.all()) {
+    if host.all().is_empty() {
         return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
     }
     if !no_block {

@@ -3,7 +3,7 @@
 //! header table and hook, its query table), and the connection, request and WebSocket armed
 //! for the transaction the engine then runs (`engine/upgrade.rs`, `engine/http.rs`).
 
-use super::app::AppBytes;
+use super::app::{until_nul, AppBytes};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
@@ -18,7 +18,7 @@ use super::state::{
 };
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
-use crate::proto::http::{media_type_name, nth_name};
+use crate::proto::http::{lookup_ci, media_type_name, nth_name};
 
 /// The objects and path of one `HTTPc_WebSockUpgrade`.
 pub(crate) struct Upgrade {
@@ -122,11 +122,6 @@ fn write_plain_headers(
     Ok(())
 }
 
-/// The bytes before the first NUL (legacy measured keys and values with `Str_Len_N`).
-fn until_nul(b: &[u8]) -> &[u8] {
-    b.split(|&c| c == 0).next().unwrap_or_default()
-}
-
 /// `n` in decimal, in the tail of `out`.
 fn decimal(mut n: u32, out: &mut [u8; 10]) -> &[u8] {
     let mut at = out.len();
@@ -218,12 +213,14 @@ fn write_line_start(
     Ok(())
 }
 
+/// The schemes of an absolute URI an upgrade may target, for [`lookup_ci`].
+static HTTP_SCHEMES: [u8; 13] = *b"http:\0https:\0";
+
 /// An absolute `http://` or `https://` URI (the scheme in any case).
 fn is_http_uri(path: &[u8]) -> bool {
-    [&b"http://"[..], b"https://"].iter().any(|scheme| {
-        path.get(..scheme.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(scheme))
-    })
+    let scheme = path.split(|&b| b == b'/').next().unwrap_or_default();
+    lookup_ci(&HTTP_SCHEMES, scheme) < 2
+        && path.get(scheme.len()..scheme.len() + 2) == Some(&b"//"[..])
 }
 
 /// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).

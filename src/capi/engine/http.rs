@@ -122,7 +122,6 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
             Ok(Rx::More) => {}
             Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
-            Ok(Rx::Closing) => return 0,
             Ok(Rx::End { keep, extra }) => {
                 // The server's close, seen with the response, closes the connection after it.
                 let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
@@ -174,6 +173,11 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
     };
     #[cfg(feature = "form")]
     if r.form.is_set() {
+        // Once all of it went out the form is done (every form but an empty table has bytes in
+        // its last step; see the step index in `produce_form`).
+        if body_left == 0 {
+            return Ok(Tx::Done);
+        }
         return produce_form(h, c);
     }
     // 1. The rest of what the hook pointed at in its own memory.
@@ -292,10 +296,6 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
 #[cfg(feature = "form")]
 fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
-    if s.body_left == 0 {
-        // All of it went out (every form but an empty table has bytes in its last step).
-        return Ok(Tx::Done);
-    }
     let (req, cap) = (s.req.ok_or(HTTPc_ERR_CONN_INVALID_STATE)?, s.buf.len());
     let r = h
         .state::<_, ReqState>(req)
@@ -400,10 +400,8 @@ fn put(out: &mut [u8], at: usize, src: &[u8]) -> Result<usize, HTTPc_ERR> {
 enum Rx {
     /// Everything buffered is used: receive more.
     More,
-    /// The body hook took nothing: asked again shortly.
+    /// The body hook took nothing: asked again shortly. (Also: a hook asked for the close.)
     Paused,
-    /// A hook asked for the close.
-    Closing,
     /// The response is complete: `keep`, the server keeps the connection; `extra`, bytes
     /// followed the response (nobody asked for them: the connection cannot be trusted).
     End { keep: bool, extra: bool },
@@ -413,13 +411,17 @@ enum Rx {
 /// hook (what it does not take stays in the buffer and is offered again).
 fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
     loop {
-        if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
-            // A hook asked for the close: nothing more reaches the hooks, the next pass closes.
-            return Ok(Rx::Closing);
+        let Some((s, r)) = h.conn_req(c) else {
+            return Ok(Rx::More);
+        };
+        if s.flags.has(CONN_CLOSE_REQUESTED) {
+            // A hook asked for the close: nothing more reaches the hooks; the close woke the
+            // engine, whose next pass performs it.
+            return Ok(Rx::Paused);
         }
         // Body bytes the hook left are offered again before anything else.
-        if h.req_of(c).is_some_and(|r| r.rx_held > 0) {
-            let held = h.req_of(c).map_or(0, |r| usize::from(r.rx_held));
+        let held = usize::from(r.rx_held);
+        if held > 0 {
             let taken = offer_body(h, c, held);
             if let Some(r) = h.req_of(c) {
                 r.rx_held -= taken as u16;
@@ -429,9 +431,6 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             }
             continue;
         }
-        let Some((s, r)) = h.conn_req(c) else {
-            return Ok(Rx::More);
-        };
         let (req, resp) = (s.req, s.resp);
         let input = s.buf.rx_data();
         let base = input.as_ptr() as usize;
@@ -450,6 +449,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 value: s.buf.rx_ptr(value.as_ptr() as usize - base),
                 len: value.len() as u16,
                 ctype: eq_ci(b"content-type\0", name).then(|| content_type(value) as u8),
+                length: r.parser.content_length().unwrap_or(0),
             },
             Some(Event::Head {
                 framing,
@@ -473,12 +473,12 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 value,
                 len,
                 ctype,
+                length,
             } => {
                 // As legacy, `ContentLen` is set at its header line: the hooks of later
                 // lines see it.
-                let length = h.req_of(c).and_then(|r| r.parser.content_length());
                 if let Some(resp) = resp {
-                    resp.set_content_len(h, length.unwrap_or(0));
+                    resp.set_content_len(h, length);
                 }
                 // The value stays where it is in the buffer during the hook call.
                 if let Some(t) = ctype {
@@ -541,6 +541,8 @@ enum Step {
         value: *mut u8,
         len: u16,
         ctype: Option<u8>,
+        /// `Content-Length` so far.
+        length: u32,
     },
     Head(Framing, bool),
     Data(usize),
