@@ -36,6 +36,8 @@ typedef struct {
     struct tcp_pcb *pcb;
     struct pbuf *rx; /* received, not yet read */
     int peer_closed; /* FIN received */
+    err_t err;       /* what on_err reported (SLOT_FAILED) */
+    u8_t tx_full;    /* Send found no room (segments or heap): not writable until an ACK */
     u8_t gen;        /* generation: bumped by every Connect (see on_dns_found) */
     u16_t remote_port;
     CPU_BOOLEAN keep_alive;
@@ -113,11 +115,30 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 static void on_err(void *arg, err_t err)
 {
     SLOT *s = (SLOT *)arg;
-    (void)err;
     if (s != NULL) {
         s->pcb = NULL;
         s->state = SLOT_FAILED;
+        s->err = err;
     }
+}
+
+/* Data was acknowledged: segments and heap came free, Send may find room again. */
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    SLOT *s = (SLOT *)arg;
+    (void)pcb, (void)len;
+    if (s != NULL) {
+        s->tx_full = 0u;
+    }
+    return ERR_OK;
+}
+
+/* A failed slot's I/O result: the peer's reset (or a close lwIP reported as an error) is the
+ * end of the stream, as the other ports report it; anything else (out of retries, aborted) is
+ * an error. */
+static CPU_INT32S slot_failed(const SLOT *s)
+{
+    return (s->err == ERR_RST || s->err == ERR_CLSD) ? HTTPc_PORT_CLOSED : HTTPc_PORT_ERR;
 }
 
 /* --------------------------------------- the port ---------------------------------------- */
@@ -135,6 +156,7 @@ static CPU_INT32S slot_connect(SLOT *s, const ip_addr_t *addr)
     s->pcb = pcb;
     tcp_arg(pcb, s);
     tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
     tcp_err(pcb, on_err);
     tcp_nagle_disable(pcb);
 #if LWIP_TCP_KEEPALIVE
@@ -183,9 +205,20 @@ static CPU_INT32S port_connect(void *p_ctx, const CPU_CHAR *p_host, CPU_INT16U p
     SLOT *s = NULL;
     CPU_INT32S rc;
     unsigned i;
+    char bare[48]; /* an IPv6 address given in brackets, without them */
 
     (void)p_ctx;
     (void)timeout_ms; /* enforced by the library, which then calls Close */
+    if (p_host[0] == '[') {
+        for (i = 0; p_host[1 + i] != ']'; i++) {
+            if (p_host[1 + i] == '\0' || i + 1u >= sizeof bare) {
+                return HTTPc_PORT_ERR;
+            }
+            bare[i] = (char)p_host[1 + i];
+        }
+        bare[i] = '\0';
+        p_host = (const CPU_CHAR *)bare;
+    }
     if (p_secure != NULL) {
         return HTTPc_PORT_ERR; /* no TLS in this port */
     }
@@ -202,6 +235,8 @@ static CPU_INT32S port_connect(void *p_ctx, const CPU_CHAR *p_host, CPU_INT16U p
     s->pcb = NULL;
     s->rx = NULL;
     s->peer_closed = 0;
+    s->err = ERR_OK;
+    s->tx_full = 0u;
     s->remote_port = port;
     s->keep_alive = keep_alive;
     s->inactivity_s = inactivity_s;
@@ -252,7 +287,7 @@ static CPU_INT32S port_send(void *p_ctx, void *handle, const CPU_INT08U *p_data,
 
     (void)p_ctx;
     if (s->state != SLOT_CONNECTED) {
-        return HTTPc_PORT_ERR;
+        return s->state == SLOT_FAILED ? slot_failed(s) : HTTPc_PORT_ERR;
     }
     room = tcp_sndbuf(s->pcb);
     if (tcp_sndqueuelen(s->pcb) >= TCP_SND_QUEUELEN - 1u) {
@@ -262,11 +297,13 @@ static CPU_INT32S port_send(void *p_ctx, void *handle, const CPU_INT08U *p_data,
         room = len;
     }
     if (room == 0u) {
+        s->tx_full = 1u;
         (void)tcp_output(s->pcb);
         return HTTPc_PORT_WOULD_BLOCK;
     }
     err = tcp_write(s->pcb, p_data, (u16_t)room, TCP_WRITE_FLAG_COPY);
     if (err == ERR_MEM) {
+        s->tx_full = 1u;
         (void)tcp_output(s->pcb);
         return HTTPc_PORT_WOULD_BLOCK; /* lwIP's heap is busy with unacknowledged data */
     }
@@ -285,7 +322,7 @@ static CPU_INT32S port_recv(void *p_ctx, void *handle, CPU_INT08U *p_buf, CPU_IN
     (void)p_ctx;
     if (s->rx == NULL) {
         if (s->state == SLOT_FAILED) {
-            return HTTPc_PORT_ERR;
+            return slot_failed(s);
         }
         if (s->peer_closed) {
             return HTTPc_PORT_CLOSED;
@@ -341,9 +378,13 @@ static int entry_ready(const HTTPc_PORT_WAIT_ENTRY *e)
     if ((e->Want & HTTPc_PORT_WAIT_RD) != 0u && (s->rx != NULL || s->peer_closed)) {
         return 1;
     }
+    /* Writable as Send sees it: room in the buffer and a segment free, and no ERR_MEM or full
+     * queue since the last ACK (else a blocking call would spin on Send and Wait). */
     if ((e->Want & HTTPc_PORT_WAIT_WR) != 0u &&
         (s->state != SLOT_RESOLVING && s->state != SLOT_CONNECTING &&
-         (s->pcb == NULL || tcp_sndbuf(s->pcb) > 0u))) {
+         (s->pcb == NULL ||
+          (s->tx_full == 0u && tcp_sndbuf(s->pcb) > 0u &&
+           tcp_sndqueuelen(s->pcb) < TCP_SND_QUEUELEN - 1u)))) {
         return 1;
     }
     return 0;

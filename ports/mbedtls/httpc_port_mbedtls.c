@@ -385,6 +385,18 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
       return HTTPc_PORT_ERR;
     }
     n = s->TxPending;
+    if (s->TxSealed != 0u && s->Ssl.out_left == 0u) {
+      /* The record left meanwhile: a Recv that answered the peer (the no_renegotiation alert
+       * after a HelloRequest) flushed mbedTLS's output first, and never sent the alert. Writing
+       * again would encrypt these bytes into a second record. */
+      s->TxPending = 0u;
+      s->TxSealed = 0u;
+      if (s->TxWant != 0u) {
+        s->TxWant = 0u;
+        sync_watch(s);
+      }
+      return (CPU_INT32S)n;
+    }
   } else {
     max = mbedtls_ssl_get_max_out_record_payload(&s->Ssl);
     n = len;
@@ -395,6 +407,7 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
   ret = mbedtls_ssl_write(&s->Ssl, p_data, n);
   if (ret > 0) {
     s->TxPending = 0u;
+    s->TxSealed = 0u;
     if (s->TxWant != 0u) {
       s->TxWant = 0u;
       sync_watch(s);
@@ -403,6 +416,10 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
   }
   if (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) {
     s->TxPending = (CPU_INT32U)n;
+    /* WANT_WRITE with output left, once the handshake is over (no renegotiation): the record
+     * of these bytes is sealed, only its sending is pending. */
+    s->TxSealed = (CPU_INT08U)(ret == MBEDTLS_ERR_SSL_WANT_WRITE && s->Ssl.out_left != 0u &&
+                               s->Ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER);
     s->TxWant = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? RD : WR;
     sync_watch(s);
     return HTTPc_PORT_WOULD_BLOCK;

@@ -64,6 +64,7 @@ typedef struct HTTPc_PORT_TLS_SESS {
   CPU_INT08U IoErr;       /* the inner Send/Recv reported HTTPc_PORT_ERR */
   CPU_INT08U HdrHave;     /* record-boundary tracking of the bytes handed to mbedTLS */
   CPU_INT08U Hdr[5];
+  CPU_INT08U TxSealed;    /* the pending record is encrypted in mbedTLS's output: any flush sends it */
   CPU_INT32U BodyLeft;
   CPU_INT32U TxPending;   /* length of a record mbedTLS holds unsent (same-arguments rule) */
   NET_SOCK_SECURE_TRUST_FNCT TrustFnct;

@@ -101,6 +101,8 @@ typedef struct port_posix_sock {
     int              Fd;           /* -1 when no socket is open.                              */
     struct addrinfo *AddrList;     /* Whole getaddrinfo() result (freed by Close).            */
     struct addrinfo *AddrNext;     /* Next address to try when the current connect fails.     */
+    CPU_INT32U       AttemptMs;    /* Each address's share of the connect timeout (0: all).   */
+    CPU_INT32U       AttemptStart; /* When the current address's connect started, ms.         */
     CPU_INT16U       InactivityS;  /* TCP_KEEPIDLE, s (0: leave the system default).          */
     CPU_BOOLEAN      KeepAlive;    /* SO_KEEPALIVE.                                           */
     CPU_INT08U       Want;         /* Watch: readiness wanted (0: not in the watch list).     */
@@ -221,9 +223,12 @@ static int PortPosix_SockCfg(int fd, const PORT_POSIX_SOCK *p_sock)
     return 0;
 }
 
+static CPU_INT32U PortPosix_TimeGet_ms(void *p_ctx);
+
 /* Start a non-blocking connect to the next address not tried yet. */
 static CPU_INT32S PortPosix_SockConnectNext(PORT_POSIX_SOCK *p_sock)
 {
+    p_sock->AttemptStart = PortPosix_TimeGet_ms(NULL);
     while (p_sock->AddrNext != NULL) {
         struct addrinfo *p_ai = p_sock->AddrNext;
         int              fd;
@@ -263,10 +268,10 @@ static CPU_INT32S PortPosix_Connect(void                        *p_ctx,
     PORT_POSIX_SOCK *p_sock;
     struct addrinfo  hints;
     char             service[8];
+    char             bare[INET6_ADDRSTRLEN + 1];        /* An IPv6 address without [ ].     */
     CPU_INT32S       rtn;
 
     (void)p_ctx;
-    (void)timeout_ms;                           /* Enforced by the library around ConnectPoll. */
 
     if (p_secure != NULL) {                     /* No TLS in this example port.                */
         return HTTPc_PORT_ERR;
@@ -289,12 +294,34 @@ static CPU_INT32S PortPosix_Connect(void                        *p_ctx,
     hints.ai_protocol = IPPROTO_TCP;
     hints.ai_flags    = AI_NUMERICSERV;
     (void)snprintf(service, sizeof(service), "%u", (unsigned)port);
+    if (p_host[0] == '[') {                     /* "[::1]": the address inside the brackets.   */
+        size_t n = strcspn(p_host + 1, "]");
+        if ((p_host[1 + n] != ']') || (n >= sizeof(bare))) {
+            free(p_sock);
+            return HTTPc_PORT_ERR;
+        }
+        memcpy(bare, p_host + 1, n);
+        bare[n] = '\0';
+        p_host = bare;
+        hints.ai_flags |= AI_NUMERICHOST;
+    }
 
     if (getaddrinfo(p_host, service, &hints, &p_sock->AddrList) != 0) {
         free(p_sock);
         return HTTPc_PORT_ERR;
     }
     p_sock->AddrNext = p_sock->AddrList;
+    {
+        /* The library enforces timeout_ms for the whole connect; each address gets its share,
+         * so that one that silently drops the SYN (an unrouted IPv6 address) leaves time for
+         * the next (an IPv4 one) instead of taking it all. */
+        CPU_INT32U       nbr = 0u;
+        struct addrinfo *p_ai;
+        for (p_ai = p_sock->AddrList; p_ai != NULL; p_ai = p_ai->ai_next) {
+            nbr++;
+        }
+        p_sock->AttemptMs = (nbr > 1u) ? (timeout_ms / nbr) : 0u;
+    }
 
     rtn = PortPosix_SockConnectNext(p_sock);
     if (rtn == HTTPc_PORT_ERR) {
@@ -325,6 +352,12 @@ static CPU_INT32S PortPosix_ConnectPoll(void *p_ctx, void *handle)
     pfd.revents = 0;
     n = poll(&pfd, 1u, 0);
     if (n == 0) {
+        if ((p_sock->AttemptMs != 0u) && (p_sock->AddrNext != NULL) &&
+            (PortPosix_TimeGet_ms(NULL) - p_sock->AttemptStart >= p_sock->AttemptMs)) {
+            (void)close(p_sock->Fd);                         /* Its share is spent: next one.  */
+            p_sock->Fd = -1;
+            return PortPosix_SockConnectNext(p_sock);
+        }
         return HTTPc_PORT_WOULD_BLOCK;                       /* Still connecting.              */
     }
     if (n < 0) {

@@ -11,9 +11,13 @@
 *            (2) A handle is the address of this port's slot for the socket ID in
 *                PortUcTcpIp_SockTbl[]: no allocation, no pool to size.
 *
-*            (3) The remote address arguments of NetSock_TxDataTo()/NetSock_RxDataFrom() are
-*                DEF_NULL: on a connected stream socket they are unused, and DEF_NULL is what
-*                NetSock_TxData()/NetSock_RxData() pass to the same handlers.
+*            (3) Receiving uses NetSock_RxData(), never NetSock_RxDataFrom() with DEF_NULL address
+*                arguments: that function checks and writes its address-length argument itself
+*                (with NET_ERR_CFG_ARG_CHK_EXT_EN, the template's default, it returns
+*                NET_ERR_FAULT_NULL_PTR still holding the stack's global lock; without it, it
+*                writes to address 0). Sending uses NetSock_TxDataTo() with DEF_NULL: on a
+*                connected stream socket its handler ignores the address, as NetSock_TxData()
+*                passes it.
 *
 *            (4) uC/TCP-IP's NET_SOCK_NBR_SOCK is an unsigned sum (NET_SOCK_CFG_SOCK_NBR_UDP +
 *                NET_SOCK_CFG_SOCK_NBR_TCP, both 'u' in net_cfg.h) while socket IDs are signed
@@ -404,16 +408,11 @@ static  CPU_INT32S  PortUcTcpIp_Recv (void        *p_ctx,
     }
     rx_len = (len > DEF_INT_16U_MAX_VAL) ? (CPU_INT16U)DEF_INT_16U_MAX_VAL : (CPU_INT16U)len;
 
-    rtn = NetSock_RxDataFrom(         sock_id,
-                             (void *) p_buf,
-                                      rx_len,
-                                      NET_SOCK_FLAG_NO_BLOCK,
-                                      DEF_NULL,                 /* See Note #3 (file header).                           */
-                                      DEF_NULL,
-                                      DEF_NULL,
-                                      0u,
-                                      DEF_NULL,
-                                     &err_net);
+    rtn = NetSock_RxData(         sock_id,                      /* See Note #3 (file header).                           */
+                         (void *) p_buf,
+                                  rx_len,
+                                  NET_SOCK_FLAG_NO_BLOCK,
+                                 &err_net);
     switch (err_net) {
         case NET_SOCK_ERR_NONE:                                 /* Data received.                                       */
         case NET_SOCK_ERR_INVALID_DATA_SIZE:

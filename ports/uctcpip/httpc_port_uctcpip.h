@@ -13,7 +13,7 @@
 *                              NetSock_OptSet() (TCP keep-idle, keep-alive, no-delay) and
 *                              NetTCP_ConnCfgMSL_Timeout(0).
 *                ConnectPoll   NetSock_Sel() on the write set, zero timeout.
-*                Send / Recv   NetSock_TxDataTo() / NetSock_RxDataFrom() with NET_SOCK_FLAG_NO_BLOCK
+*                Send / Recv   NetSock_TxDataTo() / NetSock_RxData() with NET_SOCK_FLAG_NO_BLOCK
 *                              and the legacy error mapping.
 *                Close         NetSock_Close(), retried on transient errors.
 *                Wait / Wake   NetSock_Sel() / NetSock_SelAbort().
@@ -47,6 +47,15 @@
 *
 *            (4) Wake may miss a NetSock_Sel() that is about to start: a select waits at most
 *                HTTPc_PORT_UCTCPIP_CFG_WAIT_MAX_MS, which bounds the delay such a miss causes.
+*
+*            (5) Connect BLOCKS, as the legacy client did: NetApp_ClientStreamOpenByHostname()
+*                resolves the name and connects in blocking mode, for up to the connect timeout
+*                per resolved address (plus the DNS time), and meanwhile the engine serves no
+*                other connection (no pings, pongs or hooks).  Keep the connect timeout
+*                (HTTPc_PARAM_TYPE_CONNECT_TIMEOUT) short where several connections run at
+*                once, prefer a numeric address, and with DNSc in asynchronous mode expect the
+*                first connect to a name not yet cached to fail (DNSc answers "pending"); the
+*                application's retry then finds it cached.
 *
 *               SPDX-License-Identifier: Apache-2.0
 *********************************************************************************************************

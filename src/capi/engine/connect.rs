@@ -13,6 +13,10 @@ use super::super::types::{DEF_FAIL, DEF_OK};
 use super::signal_waiters;
 use crate::proto::session::elapsed_ms;
 
+/// While a connect is in progress `ConnectPoll` is called at least this often, readiness or
+/// not: a port may move on to the next address of a name when one stays silent (PORTING.md).
+const CONNECT_POLL_MS: u32 = 100;
+
 /// Starts the connect of a queued connection.
 pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
@@ -45,7 +49,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
         Io::WouldBlock => {
             s.connecting(handle);
-            u32::from(s.connect_timeout_ms)
+            u32::from(s.connect_timeout_ms).min(CONNECT_POLL_MS)
         }
         Io::Closed | Io::Failed => {
             if !handle.is_null() {
@@ -67,7 +71,7 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let timeout = u32::from(s.connect_timeout_ms);
     match port.connect_poll(s.handle) {
         Io::Done(_) => connected(h, c, true),
-        Io::WouldBlock if elapsed < timeout => timeout - elapsed,
+        Io::WouldBlock if elapsed < timeout => (timeout - elapsed).min(CONNECT_POLL_MS),
         _ => {
             port.close(s.handle);
             s.set_handle(null_mut());

@@ -110,6 +110,12 @@ typedef  enum  net_sock_secure_cert_key_fmt {
 NET_SOCK_RTN_CODE   NetSock_Close              (NET_SOCK_ID                    sock_id,
                                                 NET_ERR                       *p_err);
 
+NET_SOCK_RTN_CODE   NetSock_RxData             (NET_SOCK_ID                    sock_id,
+                                                void                          *pdata_buf,
+                                                CPU_INT16U                     data_buf_len,
+                                                NET_SOCK_API_FLAGS             flags,
+                                                NET_ERR                       *p_err);
+
 NET_SOCK_RTN_CODE   NetSock_RxDataFrom         (NET_SOCK_ID                    sock_id,
                                                 void                          *pdata_buf,
                                                 CPU_INT16U                     data_buf_len,
