@@ -11,6 +11,7 @@
 typedef  enum  net_err {
     NET_ERR_NONE                            =     1u,
     NET_ERR_FAULT_LOCK_ACQUIRE              =    20u,
+    NET_ERR_FAULT_NULL_PTR                  =    23u,
     NET_ERR_RX                              =    50u,
     NET_ERR_TX                              =    60u,
     NET_INIT_ERR_NOT_COMPLETED              =   102u,

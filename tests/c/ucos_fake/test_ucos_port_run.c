@@ -1,0 +1,90 @@
+/*
+ * The uC/TCP-IP port (ports/uctcpip) run on the host against the fake stack of net_fake.c: a
+ * connection's whole life through the port's callbacks (Connect, ConnectPoll, Send with a full
+ * socket, Recv of nothing, of data and of the peer's close, Close), checking after each call
+ * that the stack's global lock was given back and the port's answer is the contract's
+ * (docs/PORTING.md).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "httpc_port_uctcpip.h"
+#include "net_fake.h"
+
+static int failures;
+
+#define CHECK(cond, what)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, what);                                  \
+            failures++;                                                                            \
+        }                                                                                          \
+        if (NetFake.LockDepth != 0 || NetFake.LockFaults != 0) {                                   \
+            printf("FAIL %s:%d: the stack's global lock was left held (%s)\n", __FILE__,           \
+                   __LINE__, what);                                                                \
+            failures++;                                                                            \
+            NetFake.LockDepth = 0;                                                                 \
+            NetFake.LockFaults = 0;                                                                \
+        }                                                                                          \
+    } while (0)
+
+CPU_INT32U HTTPc_PortUcTcpIp_TimeGet_ms(void)
+{
+    return 0u;
+}
+
+static CPU_BOOLEAN trng(CPU_INT08U *p_buf, CPU_INT32U len)
+{
+    memset(p_buf, 0x5A, len); /* (the port passes it through; not a test of randomness) */
+    return DEF_OK;
+}
+
+int main(void)
+{
+    HTTPc_PORT port;
+    void *h = NULL;
+    CPU_INT08U buf[64];
+    CPU_INT32S r;
+
+    NetFake_Reset();
+    HTTPc_PortUcTcpIp_Get(&port, trng);
+
+    r = port.Connect(port.Ctx, (const CPU_CHAR *)"dev.example", 80u, 2000u, NULL, 30u, DEF_YES, &h);
+    CHECK(r == HTTPc_PORT_OK || r == HTTPc_PORT_WOULD_BLOCK, "Connect");
+    CHECK(h != NULL && NetFake.Connects == 1 && NetFake.NoBlock, "a non-blocking socket");
+    if (r == HTTPc_PORT_WOULD_BLOCK) {
+        r = port.ConnectPoll(port.Ctx, h);
+        CHECK(r == HTTPc_PORT_OK, "ConnectPoll");
+    }
+
+    NetFake.TxRoom = 3u;
+    r = port.Send(port.Ctx, h, (const CPU_INT08U *)"hello", 5u);
+    CHECK(r == 3, "a partial send");
+    r = port.Send(port.Ctx, h, (const CPU_INT08U *)"lo", 2u);
+    CHECK(r == HTTPc_PORT_WOULD_BLOCK, "a full socket would block");
+    NetFake.TxRoom = 100u;
+    r = port.Send(port.Ctx, h, (const CPU_INT08U *)"lo", 2u);
+    CHECK(r == 2 && NetFake.TxLen == 5u && memcmp(NetFake.Tx, "hello", 5u) == 0, "the rest");
+
+    r = port.Recv(port.Ctx, h, buf, sizeof buf);
+    CHECK(r == HTTPc_PORT_WOULD_BLOCK, "nothing received yet");
+    memcpy(NetFake.Rx, "world", 5u);
+    NetFake.RxLen = 5u;
+    r = port.Recv(port.Ctx, h, buf, 3u);
+    CHECK(r == 3 && memcmp(buf, "wor", 3u) == 0, "a partial receive");
+    r = port.Recv(port.Ctx, h, buf, sizeof buf);
+    CHECK(r == 2 && memcmp(buf, "ld", 2u) == 0, "the rest received");
+    NetFake.PeerClosed = 1;
+    r = port.Recv(port.Ctx, h, buf, sizeof buf);
+    CHECK(r == HTTPc_PORT_CLOSED, "the peer's close is the end of the stream");
+
+    port.Close(port.Ctx, h);
+    CHECK(NetFake.Closes == 1, "Close closes the socket once");
+
+    if (failures == 0) {
+        printf("PASS: the uC/TCP-IP port on the fake stack\n");
+    }
+    return failures == 0 ? 0 : 1;
+}
