@@ -85,9 +85,10 @@ typedef struct port_posix_ctx {
     pthread_mutex_t RandomLock;
     size_t          RandomPos;
     CPU_INT08U      RandomPool[PORT_RANDOM_POOL_LEN];
-    /* Watch: the sockets the engine waits on, each with its wanted readiness. Touched only
-     * by Watch, Close and Wait, which the library calls from its engine's thread of control
-     * alone: no lock needed. */
+    /* Watch: the sockets the engine waits on, each with its wanted readiness. Watch and Close
+     * change it under the library's lock (Lock); Wait reads it under that lock too: in the poll
+     * model an application loop may sleep in Wait while another thread's blocking call runs
+     * the engine, which watches and closes sockets. */
     struct port_posix_sock *WatchHead;
     size_t                  WatchCnt;
 } PORT_POSIX_CTX;
@@ -651,6 +652,7 @@ static void PortPosix_Wait(void                        *p_ctx,
     if (p_entries == NULL) {
         nbr_entries = 0u;
     }
+    (void)pthread_mutex_lock(&p_port->Lock); /* recursive: also when the caller holds it      */
     /* With Watch the engine lists nothing: the watched sockets are the list. */
     nbr_fds = (nbr_entries > 0u) ? (size_t)nbr_entries : p_port->WatchCnt;
     if (nbr_fds > PORT_WAIT_STACK_ENTRIES) {
@@ -685,6 +687,7 @@ static void PortPosix_Wait(void                        *p_ctx,
         p_fds[i + 1u].events  = events;
         p_fds[i + 1u].revents = 0;
     }
+    (void)pthread_mutex_unlock(&p_port->Lock);
     nfds = (nfds_t)nbr_fds + 1u;
 
 #if PORT_WAKE_LAZY
