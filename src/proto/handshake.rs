@@ -260,10 +260,11 @@ const IPV6_BYTES: AsciiSet = ascii_set(
 /// without its ']' has a byte outside either set.)
 // A byte loop, not `contains`: that links core's word-wise memchr, 368 B on Cortex-M4.
 #[allow(clippy::manual_contains)]
-fn host_form(host: &[u8]) -> Option<bool> {
+#[inline(always)]
+fn host_form(host: &[u8], bare_v6_ok: bool) -> Option<bool> {
     let (set, s, bare_v6) = match host {
         [b'[', inner @ .., b']'] => (&IPV6_BYTES, inner, false),
-        _ if host.iter().any(|&b| b == b':') => (&IPV6_BYTES, host, true),
+        _ if bare_v6_ok && host.iter().any(|&b| b == b':') => (&IPV6_BYTES, host, true),
         _ => (&HOST_BYTES, host, false),
     };
     (!s.is_empty() && s.iter().all(|&b| in_set(set, b))).then_some(bare_v6)
@@ -271,7 +272,7 @@ fn host_form(host: &[u8]) -> Option<bool> {
 
 #[cfg(test)]
 fn host_ok(host: &[u8]) -> bool {
-    host_form(host).is_some()
+    host_form(host, true).is_some()
 }
 
 /// Writes the upgrade request into a caller buffer.
@@ -382,7 +383,8 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
         if !query.is_empty() {
             r = self.append(&[b"?", query]);
         }
-        r = r.and_then(|()| self.line_end(host, port, secure));
+        // (A bare IPv6 address is the piecewise writer's: this one takes the URI form, `[…]`.)
+        r = r.and_then(|()| self.host_line(host, port, secure, false));
         if r.is_err() {
             // All or nothing: the line is not counted.
             self.len = 0;
@@ -446,10 +448,24 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
     /// when it is the scheme default (80 for `!secure`, 443 for `secure`); a bare IPv6 address
     /// is put in brackets (RFC 3986 §3.2.2).
     pub fn line_end(&mut self, host: &[u8], port: u16, secure: bool) -> Result<(), WriteError> {
+        self.host_line(host, port, secure, true)
+    }
+
+    /// [`line_end`](Self::line_end), taking a bare IPv6 address only when `bare_v6_ok`.
+    // Inlined: `start_line`'s constant `false` leaves the bare form's code out of a firmware
+    // that writes whole lines (the protocol core alone).
+    #[inline(always)]
+    fn host_line(
+        &mut self,
+        host: &[u8],
+        port: u16,
+        secure: bool,
+        bare_v6_ok: bool,
+    ) -> Result<(), WriteError> {
         if self.len == 0 {
             return Err(WriteError::InvalidTarget);
         }
-        let bare_v6 = host_form(host).ok_or(WriteError::InvalidHost)?;
+        let bare_v6 = host_form(host, bare_v6_ok).ok_or(WriteError::InvalidHost)?;
         // ':' and the port in decimal, unless it is the scheme default.
         let mut port_text = [b':'; 6];
         let mut first = port_text.len();
@@ -1108,12 +1124,33 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
 
     #[test]
     fn a_bare_ipv6_host_is_bracketed() {
-        assert!(request_str(b"::1", 80, false, b"/", b"")
+        // The piecewise writer (the C API's) takes an address as a socket API does, bare.
+        let line = |host: &[u8], port| {
+            let mut buf = [0u8; 128];
+            let mut w = RequestWriter::new(&mut buf);
+            w.line_start(b"GET", b"/").unwrap();
+            w.line_end(host, port, false).unwrap();
+            let n = w.len();
+            buf[..n].to_vec()
+        };
+        assert_eq!(line(b"::1", 80), b"GET / HTTP/1.1\r\nHost: [::1]\r\n");
+        assert_eq!(
+            line(b"2001:db8::1", 8080),
+            b"GET / HTTP/1.1\r\nHost: [2001:db8::1]:8080\r\n"
+        );
+        assert_eq!(
+            line(b"[::1]", 8080),
+            b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n"
+        );
+        // The whole-line writer takes the URI form only.
+        let mut buf = [0u8; 256];
+        let mut w = RequestWriter::new(&mut buf);
+        assert_eq!(
+            w.start(b"::1", 80, false, b"/", b"", &sample_key()),
+            Err(WriteError::InvalidHost)
+        );
+        assert!(request_str(b"[::1]", 80, false, b"/", b"")
             .starts_with(b"GET / HTTP/1.1\r\nHost: [::1]\r\n"));
-        assert!(request_str(b"2001:db8::1", 8080, false, b"/", b"")
-            .starts_with(b"GET / HTTP/1.1\r\nHost: [2001:db8::1]:8080\r\n"));
-        assert!(request_str(b"[::1]", 8080, false, b"/", b"")
-            .starts_with(b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n"));
     }
 
     #[test]
