@@ -2208,8 +2208,7 @@ fn a_101s_header_lines_are_bounded_by_the_buffer_alone() {
 fn a_blocking_calls_result_survives_a_hook_that_clears_its_object() {
     let _g = setup();
     let o = Objs::new(1, 256, 0, b"recycle.test");
-    let sock = world(|w| w.expect_connect("recycle.test", ConnectMode::Ok));
-    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let sock = blocking_open(&o, "recycle.test");
     world(|w| {
         w.clr_req.set(o.req);
         w.clr_msg.set(o.msgs[0]);
@@ -2220,10 +2219,6 @@ fn a_blocking_calls_result_survives_a_hook_that_clears_its_object() {
     });
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
-        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
         // OnOpen clears the request: the upgrade still succeeded, the WebSocket stays open.
         assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
         assert_eq!(err, HTTPc_ERR_NONE);
@@ -2328,14 +2323,9 @@ fn hooks_of_an_application_close_cannot_block() {
 fn a_blocking_send_that_times_out_closes_an_open_websocket_with_status_none() {
     let _g = setup();
     let o = Objs::new(1, 256, 0, b"stuck.test");
-    let sock = world(|w| w.expect_connect("stuck.test", ConnectMode::Ok));
-    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let sock = blocking_open(&o, "stuck.test");
     let mut err = 0;
     unsafe {
-        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
-        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
         set_ws_param(&o, HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS, 0);
         assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
         assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
@@ -2362,4 +2352,19 @@ fn a_blocking_send_that_times_out_closes_an_open_websocket_with_status_none() {
         Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_CONN_SIGNAL_TIMEOUT))
     );
     assert_eq!(s.completions, vec![(o.msgs[0] as usize, false)]);
+}
+
+/// A blocking `HTTPc_ConnOpen` of `o` to `host`, whose socket answers the upgrade with a valid
+/// 101; the request and WebSocket objects set up, not upgraded yet.
+fn blocking_open(o: &Objs, host: &str) -> std::rc::Rc<Sock> {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+    }
+    sock
 }
