@@ -271,6 +271,7 @@ static int run(int hello_request)
         total += ret;
     }
     outer.Close(outer.Ctx, handle);
+    HTTPc_PortTls_Free(&tls);
     mbedtls_ssl_free(&srv);
     mbedtls_ssl_config_free(&srv_conf);
     mbedtls_x509_crt_free(&srv_crt);
