@@ -1945,3 +1945,84 @@ fn req_setup_again(o: &Objs) -> HTTPc_ERR {
     );
     err
 }
+
+thread_local! {
+    /// Where `resend_elsewhere` sends the request again: (connection, path).
+    static RESEND: std::cell::Cell<(*mut HTTPc_CONN_OBJ, &'static str)> =
+        const { std::cell::Cell::new((null_mut(), "")) };
+}
+
+/// `OnErr` that records the failure, then sends the same request again on another connection
+/// (it is free again: legal).
+unsafe extern "C" fn resend_elsewhere(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    p_req: *mut HTTPc_REQ_OBJ,
+    err: HTTPc_ERR,
+) {
+    unsafe { on_trans_err(p_conn, p_req, err) };
+    let (other, path) = RESEND.with(|r| r.get());
+    let resp = RESP_OF.with(|r| r.get());
+    let mut e = 0;
+    unsafe {
+        HTTPc_ReqSend(
+            other,
+            p_req,
+            resp,
+            HTTP_METHOD_GET,
+            path.as_ptr().cast_mut().cast(),
+            path.len() as u16,
+            NB,
+            &mut e,
+        )
+    };
+    assert_eq!(e, HTTPc_ERR_NONE, "sent again");
+}
+
+thread_local! {
+    static RESP_OF: std::cell::Cell<*mut HTTPc_RESP_OBJ> = const { std::cell::Cell::new(null_mut()) };
+}
+
+#[test]
+fn a_request_sent_again_from_its_failure_hook_is_not_ended_twice() {
+    let _g = setup();
+    // The first connection's response is cut short: OnErr runs, and sends the request again on
+    // the second connection. The first connection's close must leave that new transaction
+    // alone: it completes on the second connection, once.
+    let (o2, s2) = connected("second.test", 256, true, b"");
+    let (o1, s1) = connected(
+        "first.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+    );
+    s1.push(Gate::Request, Item::Eof);
+    RESEND.with(|r| r.set((o2.conn, "/again")));
+    RESP_OF.with(|r| r.set(o1.resp));
+    req_hook(
+        &o1,
+        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
+        resend_elsewhere as *mut c_void,
+    );
+    assert_eq!(
+        send(&o1, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o1.pump_until(50, 1, || has(&o1, |e| matches!(e, Ev::ConnClose { .. }))));
+    assert!(o2.pump_until(20, 1, || wire(&s2).contains("GET /again ")));
+    // The first connection reported its failure once: OnErr, OnTransComplete(DEF_FAIL).
+    let first: Vec<_> = finals(&o1);
+    assert_eq!(
+        first
+            .iter()
+            .filter(|e| matches!(e, Ev::TransErr { .. } | Ev::TransComplete { .. }))
+            .count(),
+        2,
+        "{first:#?}"
+    );
+    s2.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    assert!(o2.pump_until(50, 1, || has(&o2, |e| matches!(
+        e,
+        Ev::TransComplete { .. }
+    ))));
+    assert_eq!(completions(&o2), vec![true]);
+}

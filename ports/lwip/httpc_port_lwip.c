@@ -37,7 +37,7 @@ typedef struct {
     struct pbuf *rx; /* received, not yet read */
     int peer_closed; /* FIN received */
     err_t err;       /* what on_err reported (SLOT_FAILED) */
-    u8_t tx_full;    /* Send found no room (segments or heap): not writable until an ACK */
+    u8_t tx_full;    /* Send found no room with data in flight: not writable until an ACK */
     u8_t gen;        /* generation: bumped by every Connect (see on_dns_found) */
     u16_t remote_port;
     CPU_BOOLEAN keep_alive;
@@ -131,6 +131,14 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
         s->tx_full = 0u;
     }
     return ERR_OK;
+}
+
+/* Whether this connection has segments queued or unacknowledged: then an ACK will come and
+ * clear tx_full. Without any (lwIP's heap taken by other connections), tx_full stays clear: the
+ * engine retries rather than wait for an ACK that never comes. */
+static u8_t slot_in_flight(const SLOT *s)
+{
+    return (u8_t)(tcp_sndqueuelen(s->pcb) > 0u);
 }
 
 /* A failed slot's I/O result: the peer's reset (or a close lwIP reported as an error) is the
@@ -297,13 +305,13 @@ static CPU_INT32S port_send(void *p_ctx, void *handle, const CPU_INT08U *p_data,
         room = len;
     }
     if (room == 0u) {
-        s->tx_full = 1u;
+        s->tx_full = slot_in_flight(s);
         (void)tcp_output(s->pcb);
         return HTTPc_PORT_WOULD_BLOCK;
     }
     err = tcp_write(s->pcb, p_data, (u16_t)room, TCP_WRITE_FLAG_COPY);
     if (err == ERR_MEM) {
-        s->tx_full = 1u;
+        s->tx_full = slot_in_flight(s);
         (void)tcp_output(s->pcb);
         return HTTPc_PORT_WOULD_BLOCK; /* lwIP's heap is busy with unacknowledged data */
     }

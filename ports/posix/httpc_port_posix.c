@@ -86,9 +86,10 @@ typedef struct port_posix_ctx {
     size_t          RandomPos;
     CPU_INT08U      RandomPool[PORT_RANDOM_POOL_LEN];
     /* Watch: the sockets the engine waits on, each with its wanted readiness. Watch and Close
-     * change it under the library's lock (Lock); Wait reads it under that lock too: in the poll
-     * model an application loop may sleep in Wait while another thread's blocking call runs
-     * the engine, which watches and closes sockets. */
+     * change it under the library's lock (Lock); Wait builds its poll list under that lock too:
+     * in the poll model an application loop may sleep in Wait while another thread's blocking
+     * call runs the engine, which watches and closes sockets. (A socket closed while poll()
+     * sleeps only makes it return early.) */
     struct port_posix_sock *WatchHead;
     size_t                  WatchCnt;
 } PORT_POSIX_CTX;
@@ -297,7 +298,7 @@ static CPU_INT32S PortPosix_Connect(void                        *p_ctx,
     (void)snprintf(service, sizeof(service), "%u", (unsigned)port);
     if (p_host[0] == '[') {                     /* "[::1]": the address inside the brackets.   */
         size_t n = strcspn(p_host + 1, "]");
-        if ((p_host[1 + n] != ']') || (n >= sizeof(bare))) {
+        if ((p_host[1 + n] != ']') || (p_host[2 + n] != '\0') || (n >= sizeof(bare))) {
             free(p_sock);
             return HTTPc_PORT_ERR;
         }

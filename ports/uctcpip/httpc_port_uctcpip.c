@@ -158,6 +158,8 @@ static  CPU_INT32S  PortUcTcpIp_Connect (void                         *p_ctx,
     CPU_BOOLEAN               opt_bool;
     CPU_INT32S                rtn;
     void                     *handle;
+    CPU_CHAR                  host_bare[48];                /* An IPv6 address given in brackets, without them.     */
+    CPU_SIZE_T                i;
     NET_ERR                   err_net;
 
 
@@ -165,6 +167,16 @@ static  CPU_INT32S  PortUcTcpIp_Connect (void                         *p_ctx,
 
     if ((p_host == DEF_NULL) || (p_handle == DEF_NULL)) {
         return (HTTPc_PORT_ERR);
+    }
+    if (p_host[0] == '[') {                                     /* "[::1]": the address inside the brackets.            */
+        for (i = 0u; p_host[1u + i] != ']'; i++) {
+            if ((p_host[1u + i] == '\0') || (i + 1u >= sizeof(host_bare))) {
+                return (HTTPc_PORT_ERR);
+            }
+            host_bare[i] = p_host[1u + i];
+        }
+        host_bare[i] = '\0';
+        p_host       = host_bare;
     }
 
     p_secure_cfg = DEF_NULL;

@@ -253,21 +253,28 @@ const IPV6_BYTES: AsciiSet = ascii_set(
 );
 
 /// Host: a reg-name / IPv4 (see [`HOST_BYTES`]), or an IPv6 literal, bracketed or bare (as a
-/// socket API takes it: [`RequestWriter::line_end`] adds the brackets): a ':' outside brackets
-/// makes it one, so the rest must be hex digits, ':' and '.' (an embedded IPv4). A zone
+/// socket API takes it: [`RequestWriter::line_end`] adds the brackets): two ':' outside brackets
+/// make it one, so the rest must be hex digits, ':' and '.' (an embedded IPv4). A zone
 /// (`%eth0`) is not taken: RFC 6874 would need it percent-encoded in `Host`.
 /// Returns whether the host is valid, and then whether it is a bare IPv6 literal. (A '['
 /// without its ']' has a byte outside either set.)
-// A byte loop, not `contains`: that links core's word-wise memchr, 368 B on Cortex-M4.
-#[allow(clippy::manual_contains)]
 #[inline(always)]
 fn host_form(host: &[u8], bare_v6_ok: bool) -> Option<bool> {
     let (set, s, bare_v6) = match host {
         [b'[', inner @ .., b']'] => (&IPV6_BYTES, inner, false),
-        _ if bare_v6_ok && host.iter().any(|&b| b == b':') => (&IPV6_BYTES, host, true),
+        _ if bare_v6_ok && has_two_colons(host) => (&IPV6_BYTES, host, true),
         _ => (&HOST_BYTES, host, false),
     };
     (!s.is_empty() && s.iter().all(|&b| in_set(set, b))).then_some(bare_v6)
+}
+
+/// Every IPv6 address has two ':' at least (`::` included); a `host:port` has one.
+// Byte loops, not `contains`: that links core's word-wise memchr, 368 B on Cortex-M4.
+#[allow(clippy::manual_contains)]
+fn has_two_colons(host: &[u8]) -> bool {
+    let mut rest = host.iter();
+    // The second search goes on where the first stopped.
+    rest.any(|&b| b == b':') && rest.any(|&b| b == b':')
 }
 
 #[cfg(test)]
@@ -1040,7 +1047,7 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
         if let [b'[', inner @ .., b']'] = host {
             return !inner.is_empty() && v6(inner);
         }
-        if host[0] != b'[' && host.contains(&b':') {
+        if host[0] != b'[' && host.iter().filter(|&&b| b == b':').count() >= 2 {
             return v6(host);
         }
         !host
@@ -1064,6 +1071,8 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
         }
         assert!(host_ok(b"[::1]") && host_ok(b"[fe80::1.2.3.4]") && host_ok(b"example.com"));
         assert!(!host_ok(b"") && !host_ok(b"[]") && !host_ok(b"[::1") && !host_ok(b"h:80"));
+        // A name or IPv4 address with a port is no IPv6 address, hex digits or not.
+        assert!(!host_ok(b"192.168.1.10:8080") && !host_ok(b"cafe:80") && !host_ok(b"a:80"));
         // Bare IPv6 addresses, as a socket API takes them; a zone is not taken.
         assert!(
             host_ok(b"::1") && host_ok(b"2001:db8::8:800:200c:417a") && host_ok(b"::ffff:1.2.3.4")

@@ -1084,7 +1084,12 @@ unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
                 unsafe { HTTPc_ReqClr(r, &mut err) };
             }
             if !m.is_null() {
-                unsafe { HTTPc_WebSockMsgClr(m, &mut err) };
+                // (A refused HTTPc_ReqClr keeps its error.)
+                let mut msg_err = 0;
+                unsafe { HTTPc_WebSockMsgClr(m, &mut msg_err) };
+                if r.is_null() || err == HTTPc_ERR_NONE {
+                    err = msg_err;
+                }
             }
         }
     }

@@ -551,13 +551,18 @@ fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_E
     let Some(s) = h.conn(c) else {
         return;
     };
-    let (req, resp) = (s.req, s.resp);
+    // Detached before its hooks run: one that sends the request again (on another
+    // connection) must not see this connection's teardown end it a second time.
+    let (req, resp) = (s.req.take(), s.resp);
     let ok = result.is_ok();
     let err = result.err().unwrap_or(HTTPc_ERR_NONE);
     if ok {
         s.response_done();
     }
-    if let Some(hooks) = h.req_of(c).map(|r| r.end(err, false)) {
+    if let Some(hooks) = req
+        .and_then(|r| h.state::<_, ReqState>(r))
+        .map(|r| r.end(err, false))
+    {
         hooks.report(h, c.ptr(), ptr_or_null(req), ptr_or_null(resp), err);
     }
     match result {

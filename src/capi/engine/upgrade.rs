@@ -298,7 +298,8 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
         return;
     };
     let ok = err == HTTPc_ERR_NONE;
-    let (req, resp, ws) = (s.req, s.resp, s.ws);
+    // The request is detached before its hooks run (see `http::end`).
+    let (req, resp, ws) = (s.req.take(), s.resp, s.ws);
     if upgraded {
         s.upgraded();
     } else {
@@ -307,7 +308,9 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
             w.flags.set(WS_USED, false);
         }
     }
-    let hooks = h.req_of(c).map(|r| r.end(err, false));
+    let hooks = req
+        .and_then(|r| h.state::<_, ReqState>(r))
+        .map(|r| r.end(err, false));
     let cp = c.ptr();
     if ok {
         signal_waiters();

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <net_app.h>
@@ -62,13 +63,14 @@ NET_IP_ADDR_FAMILY NetApp_ClientStreamOpenByHostname(NET_SOCK_ID *p_sock_id, CPU
                                                      NET_APP_SOCK_SECURE_CFG *p_secure_cfg,
                                                      CPU_INT32U req_timeout_ms, NET_ERR *p_err)
 {
-    (void)p_host_server, (void)port_nbr, (void)p_sock_addr, (void)p_secure_cfg, (void)req_timeout_ms;
+    (void)port_nbr, (void)p_sock_addr, (void)p_secure_cfg, (void)req_timeout_ms;
     if (!lock(p_err)) {
         return NET_IP_ADDR_FAMILY_NONE;
     }
     NetFake.Connects++;
+    (void)snprintf(NetFake.Host, sizeof NetFake.Host, "%s", (const char *)p_host_server);
     *p_sock_id = NET_FAKE_SOCK_ID;
-    *p_err = NET_APP_ERR_NONE;
+    *p_err = NetFake.ConnectInProgress ? NET_APP_ERR_CONN_IN_PROGRESS : NET_APP_ERR_NONE;
     unlock();
     return NET_IP_ADDR_FAMILY_IPv4;
 }
@@ -223,6 +225,7 @@ NET_SOCK_RTN_CODE NetSock_Sel(NET_SOCK_QTY sock_nbr_max, NET_SOCK_DESC *psock_de
     if (!lock(p_err)) {
         return -1;
     }
+    NetFake.Sels++;
     if (psock_desc_rd != NULL && !(rd && NET_SOCK_DESC_IS_SET(NET_FAKE_SOCK_ID, psock_desc_rd))) {
         NET_SOCK_DESC_INIT(psock_desc_rd);
     } else if (psock_desc_rd != NULL) {
@@ -244,5 +247,6 @@ NET_SOCK_RTN_CODE NetSock_Sel(NET_SOCK_QTY sock_nbr_max, NET_SOCK_DESC *psock_de
 void NetSock_SelAbort(NET_SOCK_ID sock_id, NET_ERR *p_err)
 {
     (void)sock_id;
+    NetFake.SelAborts++;
     *p_err = NET_SOCK_ERR_NONE;
 }

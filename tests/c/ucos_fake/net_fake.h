@@ -20,6 +20,10 @@ typedef struct {
     int LockDepth;            /* the global lock: 0 when every call gave it back        */
     int LockFaults;           /* calls that found the lock still held (non-reentrant)   */
     int Connects;
+    int ConnectInProgress;    /* the next connect answers "in progress" (finished by Sel) */
+    char Host[64];            /* the name the last connect resolved                      */
+    int Sels;                 /* NetSock_Sel calls                                       */
+    int SelAborts;            /* NetSock_SelAbort calls                                  */
     int Closes;
     int NoBlock;              /* NetSock_CfgBlock(NO_BLOCK) was called                   */
     unsigned char Tx[256];    /* what the socket took                                    */

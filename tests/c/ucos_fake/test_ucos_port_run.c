@@ -83,6 +83,31 @@ int main(void)
     port.Close(port.Ctx, h);
     CHECK(NetFake.Closes == 1, "Close closes the socket once");
 
+    /* A connect still in progress is finished by ConnectPoll (the socket turns writable); an
+     * IPv6 address in brackets reaches the stack without them; Wait returns on readable data;
+     * Wake aborts the select of a Wait in progress or makes the next one return at once. */
+    NetFake_Reset();
+    NetFake.ConnectInProgress = 1;
+    r = port.Connect(port.Ctx, (const CPU_CHAR *)"[2001:db8::1]", 80u, 2000u, NULL, 0u, DEF_NO, &h);
+    CHECK(r == HTTPc_PORT_WOULD_BLOCK, "a connect in progress");
+    CHECK(strcmp(NetFake.Host, "2001:db8::1") == 0, "the address without its brackets");
+    r = port.ConnectPoll(port.Ctx, h);
+    CHECK(r == HTTPc_PORT_OK && NetFake.Sels == 1, "ConnectPoll: connected");
+    {
+        HTTPc_PORT_WAIT_ENTRY want = {h, HTTPc_PORT_WAIT_RD};
+        memcpy(NetFake.Rx, "x", 1u);
+        NetFake.RxLen = 1u;
+        port.Wait(port.Ctx, &want, 1u, 50u);
+        CHECK(NetFake.Sels == 2, "Wait selects");
+        port.Wake(port.Ctx);
+        port.Wait(port.Ctx, &want, 1u, 50u);
+        CHECK(NetFake.Sels == 2, "after a Wake the next Wait returns at once");
+    }
+    port.Close(port.Ctx, h);
+    CHECK(NetFake.Closes == 1, "Close");
+    r = port.Connect(port.Ctx, (const CPU_CHAR *)"[::1", 80u, 2000u, NULL, 0u, DEF_NO, &h);
+    CHECK(r == HTTPc_PORT_ERR && NetFake.Connects == 1, "an unclosed bracket never reaches the stack");
+
     if (failures == 0) {
         printf("PASS: the uC/TCP-IP port on the fake stack\n");
     }
