@@ -242,6 +242,10 @@ static CPU_INT32S tls_connect(void *p_ctx, const CPU_CHAR *p_host, CPU_INT16U po
   /* The inner port sees a plain connection: TLS is this layer's job. */
   r = t->Inner.Connect(t->Inner.Ctx, p_host, port, timeout_ms, NULL, inactivity_s, keep_alive, &s->InnerHandle);
   if (r != HTTPc_PORT_OK && r != HTTPc_PORT_WOULD_BLOCK) {
+    if (s->InnerHandle != NULL) {
+      /* A handle the failed Connect produced is closed all the same, as the engine does. */
+      t->Inner.Close(t->Inner.Ctx, s->InnerHandle);
+    }
     sess_release(s);
     return HTTPc_PORT_ERR;
   }

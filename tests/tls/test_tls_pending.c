@@ -42,6 +42,9 @@ static Pipe ToServer;
 static Pipe ToClient;
 /* Bytes the inner socket still takes (-1: any). */
 static long SendRoom = -1;
+/* The inner Connect fails after making its handle; how often the inner Close ran. */
+static int ConnectFails;
+static int InnerCloses;
 static unsigned Seed = 1u;
 
 static unsigned char next_byte(void)
@@ -57,7 +60,7 @@ static CPU_INT32S in_connect(void *ctx, const CPU_CHAR *host, CPU_INT16U port, C
     (void)ctx, (void)host, (void)port, (void)timeout_ms, (void)secure, (void)inactivity_s;
     (void)keep_alive;
     *p_handle = &ToServer;
-    return HTTPc_PORT_OK;
+    return ConnectFails ? HTTPc_PORT_ERR : HTTPc_PORT_OK;
 }
 
 static CPU_INT32S in_poll(void *ctx, void *handle)
@@ -105,6 +108,7 @@ static CPU_INT32S in_recv(void *ctx, void *handle, CPU_INT08U *p_buf, CPU_INT32U
 static void in_close(void *ctx, void *handle)
 {
     (void)ctx, (void)handle;
+    InnerCloses++;
 }
 
 static CPU_BOOLEAN in_random(void *ctx, CPU_INT08U *p_buf, CPU_INT32U len)
@@ -280,11 +284,57 @@ static int run(int hello_request)
     return total;
 }
 
+/* An inner Connect that fails after making a handle: the layer closes that handle once, as
+ * the engine closes one a failed Connect produced. Returns 0 when it does. */
+static int failed_inner_connect(void)
+{
+    static HTTPc_PORT_TLS tls;
+    static HTTPc_PORT_TLS_SESS sessions[1];
+    HTTPc_PORT inner;
+    HTTPc_PORT outer;
+    HTTPc_PORT_TLS_CFG cfg;
+    HTTPc_PORT_SECURE_CFG secure;
+    void *handle = NULL;
+    CPU_INT32S r;
+
+    memset(&inner, 0, sizeof inner);
+    inner.Connect = in_connect;
+    inner.ConnectPoll = in_poll;
+    inner.Send = in_send;
+    inner.Recv = in_recv;
+    inner.Close = in_close;
+    inner.Random = in_random;
+    inner.TimeGet_ms = in_time;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.InnerPortPtr = &inner;
+    cfg.CaPtr = (const unsigned char *)mbedtls_test_cas_pem;
+    cfg.CaLen = mbedtls_test_cas_pem_len;
+    cfg.SessionsPtr = sessions;
+    cfg.NbrSessions = 1u;
+    if (HTTPc_PortTls_Init(&tls, &cfg, &outer) != 0) {
+        return -1;
+    }
+    memset(&secure, 0, sizeof secure);
+    secure.CommonNamePtr = (const CPU_CHAR *)"localhost";
+    ConnectFails = 1;
+    InnerCloses = 0;
+    r = outer.Connect(outer.Ctx, (const CPU_CHAR *)"localhost", 443u, 1000u, &secure, 0u, DEF_NO,
+                      &handle);
+    ConnectFails = 0;
+    HTTPc_PortTls_Free(&tls);
+    return (r == HTTPc_PORT_ERR && InnerCloses == 1) ? 0 : -1;
+}
+
 int main(void)
 {
     int control = run(0);
     int renegotiated = run(1);
 
+    if (failed_inner_connect() != 0) {
+        printf("FAIL an inner handle a failed Connect made was not closed once (%d closes)\n",
+               InnerCloses);
+        failures++;
+    }
     if (control != 100) {
         printf("FAIL control run: the server read %d bytes, not 100\n", control);
         failures++;
@@ -295,7 +345,8 @@ int main(void)
         failures++;
     }
     if (failures == 0) {
-        printf("PASS: a record blocked mid-send leaves once, with and without a HelloRequest\n");
+        printf("PASS: a record blocked mid-send leaves once, with and without a HelloRequest; a "
+               "failed inner Connect's handle is closed\n");
     }
     return failures == 0 ? 0 : 1;
 }
