@@ -356,6 +356,18 @@ static int flush_queued(HTTPc_PORT_TLS_SESS *s)
   return mbedtls_ssl_write(&s->Ssl, none, 0u);
 }
 
+/* n bytes of the caller's were taken: nothing of ours is pending any more. */
+static CPU_INT32S tx_taken(HTTPc_PORT_TLS_SESS *s, size_t n)
+{
+  s->TxPending = 0u;
+  s->TxSealed = 0u;
+  if (s->TxWant != 0u) {
+    s->TxWant = 0u;
+    sync_watch(s);
+  }
+  return (CPU_INT32S)n;
+}
+
 static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, CPU_INT32U len)
 {
   HTTPc_PORT_TLS *t = (HTTPc_PORT_TLS *)p_ctx;
@@ -393,13 +405,7 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
       /* The record left meanwhile: a Recv that answered the peer (the no_renegotiation alert
        * after a HelloRequest) flushed mbedTLS's output first, and never sent the alert. Writing
        * again would encrypt these bytes into a second record. */
-      s->TxPending = 0u;
-      s->TxSealed = 0u;
-      if (s->TxWant != 0u) {
-        s->TxWant = 0u;
-        sync_watch(s);
-      }
-      return (CPU_INT32S)n;
+      return tx_taken(s, n);
     }
   } else {
     max = mbedtls_ssl_get_max_out_record_payload(&s->Ssl);
@@ -410,13 +416,7 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
   }
   ret = mbedtls_ssl_write(&s->Ssl, p_data, n);
   if (ret > 0) {
-    s->TxPending = 0u;
-    s->TxSealed = 0u;
-    if (s->TxWant != 0u) {
-      s->TxWant = 0u;
-      sync_watch(s);
-    }
-    return (CPU_INT32S)ret;
+    return tx_taken(s, (size_t)ret);
   }
   if (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) {
     s->TxPending = (CPU_INT32U)n;

@@ -167,6 +167,29 @@ static CPU_BOOLEAN trust_test_ca(void *p_cert, NET_SOCK_SECURE_UNTRUSTED_REASON 
     return DEF_YES; /* the test CA's certificate is for "localhost"; the chain is what matters */
 }
 
+/* The layer around the in-memory inner port, trusting mbedTLS's test CA: 0 when it is set up. */
+static int layer_init(HTTPc_PORT_TLS *p_tls, HTTPc_PORT_TLS_SESS *p_sess, HTTPc_PORT *p_outer)
+{
+    HTTPc_PORT inner;
+    HTTPc_PORT_TLS_CFG cfg;
+
+    memset(&inner, 0, sizeof inner);
+    inner.Connect = in_connect;
+    inner.ConnectPoll = in_poll;
+    inner.Send = in_send;
+    inner.Recv = in_recv;
+    inner.Close = in_close;
+    inner.Random = in_random;
+    inner.TimeGet_ms = in_time;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.InnerPortPtr = &inner; /* copied by Init */
+    cfg.CaPtr = (const unsigned char *)mbedtls_test_cas_pem;
+    cfg.CaLen = mbedtls_test_cas_pem_len;
+    cfg.SessionsPtr = p_sess;
+    cfg.NbrSessions = 1u;
+    return HTTPc_PortTls_Init(p_tls, &cfg, p_outer);
+}
+
 static int failures;
 
 #define CHECK(cond, ...)                                                                           \
@@ -185,9 +208,7 @@ static int run(int hello_request)
 {
     static HTTPc_PORT_TLS tls;
     static HTTPc_PORT_TLS_SESS sessions[1];
-    HTTPc_PORT inner;
     HTTPc_PORT outer;
-    HTTPc_PORT_TLS_CFG cfg;
     HTTPc_PORT_SECURE_CFG secure;
     mbedtls_ssl_config srv_conf;
     mbedtls_ssl_context srv;
@@ -205,21 +226,7 @@ static int run(int hello_request)
     memset(&ToServer, 0, sizeof ToServer);
     memset(&ToClient, 0, sizeof ToClient);
     SendRoom = -1;
-    memset(&inner, 0, sizeof inner);
-    inner.Connect = in_connect;
-    inner.ConnectPoll = in_poll;
-    inner.Send = in_send;
-    inner.Recv = in_recv;
-    inner.Close = in_close;
-    inner.Random = in_random;
-    inner.TimeGet_ms = in_time;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.InnerPortPtr = &inner;
-    cfg.CaPtr = (const unsigned char *)mbedtls_test_cas_pem;
-    cfg.CaLen = mbedtls_test_cas_pem_len;
-    cfg.SessionsPtr = sessions;
-    cfg.NbrSessions = 1u;
-    CHECK(HTTPc_PortTls_Init(&tls, &cfg, &outer) == 0, "HTTPc_PortTls_Init");
+    CHECK(layer_init(&tls, sessions, &outer) == 0, "HTTPc_PortTls_Init");
 
     mbedtls_ssl_config_init(&srv_conf);
     mbedtls_ssl_init(&srv);
@@ -290,28 +297,12 @@ static int failed_inner_connect(void)
 {
     static HTTPc_PORT_TLS tls;
     static HTTPc_PORT_TLS_SESS sessions[1];
-    HTTPc_PORT inner;
     HTTPc_PORT outer;
-    HTTPc_PORT_TLS_CFG cfg;
     HTTPc_PORT_SECURE_CFG secure;
     void *handle = NULL;
     CPU_INT32S r;
 
-    memset(&inner, 0, sizeof inner);
-    inner.Connect = in_connect;
-    inner.ConnectPoll = in_poll;
-    inner.Send = in_send;
-    inner.Recv = in_recv;
-    inner.Close = in_close;
-    inner.Random = in_random;
-    inner.TimeGet_ms = in_time;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.InnerPortPtr = &inner;
-    cfg.CaPtr = (const unsigned char *)mbedtls_test_cas_pem;
-    cfg.CaLen = mbedtls_test_cas_pem_len;
-    cfg.SessionsPtr = sessions;
-    cfg.NbrSessions = 1u;
-    if (HTTPc_PortTls_Init(&tls, &cfg, &outer) != 0) {
+    if (layer_init(&tls, sessions, &outer) != 0) {
         return -1;
     }
     memset(&secure, 0, sizeof secure);
