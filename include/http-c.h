@@ -3685,7 +3685,8 @@ void HTTPc_FormAddFile(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
  * `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
  * `HTTPc_ERR_REQ_HDR_CREATE` (a header whose value pointer is NULL),
  * `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head, query string included, does not fit the connection
- * buffer), `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the connection's host cannot go in `Host`), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
+ * buffer), `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the connection's host cannot go in
+ * `Host`), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
  * `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
  * object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
  * with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a
@@ -3866,8 +3867,8 @@ void HTTPc_WebSockMsgSetParam(struct HTTPc_WEBSOCK_MSG_OBJ *p_msg_obj,
  * never cleared), `HTTPc_ERR_TRANS_TX_BUF_FULL`, `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`,
  * `HTTPc_ERR_REQ_HDR_INVALID`, `HTTPc_ERR_REQ_HDR_CREATE`,
  * `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the host cannot go in `Host`),
- * `HTTPc_ERR_WEBSOCK_FAULT` (the random source failed), `HTTPc_ERR_FEATURE_DIS`, `HTTPc_ERR_CONN_INVALID_STATE`,
- * `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
+ * `HTTPc_ERR_WEBSOCK_FAULT` (the random source failed), `HTTPc_ERR_FEATURE_DIS`,
+ * `HTTPc_ERR_CONN_INVALID_STATE`, `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
  * `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
  *
  * # Safety

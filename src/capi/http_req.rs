@@ -32,7 +32,8 @@ use super::wait::{self, can_block};
 /// `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`, `HTTPc_ERR_REQ_HDR_INVALID`,
 /// `HTTPc_ERR_REQ_HDR_CREATE` (a header whose value pointer is NULL),
 /// `HTTPc_ERR_TRANS_TX_BUF_FULL` (the head, query string included, does not fit the connection
-/// buffer), `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the connection's host cannot go in `Host`), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
+/// buffer), `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the connection's host cannot go in
+/// `Host`), `HTTPc_ERR_CONN_IS_RELEASED` (the connection is neither open nor opening),
 /// `HTTPc_ERR_CONN_IS_USED` (another transaction runs on it), `HTTPc_ERR_PARAM_INVALID` (an
 /// object never cleared), `HTTPc_ERR_FEATURE_DIS` (built without plain requests, or blocking
 /// with an engine task but no wait hook), `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a

@@ -205,8 +205,8 @@ fn msg_set_param(
 /// never cleared), `HTTPc_ERR_TRANS_TX_BUF_FULL`, `HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED`,
 /// `HTTPc_ERR_REQ_HDR_INVALID`, `HTTPc_ERR_REQ_HDR_CREATE`,
 /// `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID` (the host cannot go in `Host`),
-/// `HTTPc_ERR_WEBSOCK_FAULT` (the random source failed), `HTTPc_ERR_FEATURE_DIS`, `HTTPc_ERR_CONN_INVALID_STATE`,
-/// `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
+/// `HTTPc_ERR_WEBSOCK_FAULT` (the random source failed), `HTTPc_ERR_FEATURE_DIS`,
+/// `HTTPc_ERR_CONN_INVALID_STATE`, `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and in blocking mode the `HTTPc_ERR_RESP_*` and
 /// `HTTPc_ERR_CONN_SOCK_*` errors of the transaction.
 ///
 /// # Safety
