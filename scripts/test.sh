@@ -108,12 +108,14 @@ valgrind_memcheck() {
 }
 
 # The hostile-server liveness cases (tests/adversarial) under valgrind, both execution models:
-# the same assertions (error and close code, deadline, CPU below 5 % while waiting, every message
-# completed once), timing windows widened for valgrind's slowdown.
+# the same assertions (error and close code, deadline, no busy wait, every message completed
+# once), timing windows widened for valgrind's slowdown. The CPU limit is 20 % here, not the
+# native 5 %: valgrind makes the real work in a wait about 25 times dearer (half_close, a send
+# every 100 ms: 0.2 % natively, 4-5.7 % under valgrind), while a busy loop still shows near 100 %.
 adversarial_valgrind() {
     .venv/bin/python tests/adversarial/run.py --client build-ci-gcc/tests/adversarial/adv_client \
         --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
-        --slack 8 -j 2
+        --slack 8 --cpu-limit 20 -j 2
 }
 
 # Cortex-M cross build with a toolchain file, then its ctest (the test firmware in QEMU talking
