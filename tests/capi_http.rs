@@ -387,6 +387,45 @@ Transfer-Encoding: chunked\r\n\r\n006\r\nhello \r\n005\r\nworld\r\n000\r\n\r\n"
 }
 
 #[test]
+fn only_def_yes_turns_chunking_on() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "k2.test",
+        256,
+        false,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_PLAIN;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    let mut len: CPU_INT32U = 5;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut len),
+        HTTPc_ERR_NONE
+    );
+    // Legacy tests `== DEF_YES`: 2 is DEF_NO there, and the length is used.
+    let mut two: CPU_BOOLEAN = 2;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut two),
+        HTTPc_ERR_NONE
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        on_body_tx as *mut c_void,
+    );
+    body(|b| b.tx.push_back(Piece::Buf(b"hello".to_vec(), true)));
+    transact(&o, HTTP_METHOD_PUT, "/k");
+    assert_eq!(
+        wire(&sock),
+        "PUT /k HTTP/1.1\r\nHost: k2.test\r\nConnection: close\r\nContent-Type: text/plain\r\n\
+Content-Length: 5\r\n\r\nhello"
+    );
+}
+
+#[test]
 fn persistent_connection_carries_several_requests() {
     let _g = setup();
     let one = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
@@ -1950,16 +1989,81 @@ thread_local! {
     /// Where `resend_elsewhere` sends the request again: (connection, path).
     static RESEND: std::cell::Cell<(*mut HTTPc_CONN_OBJ, &'static str)> =
         const { std::cell::Cell::new((null_mut(), "")) };
+    static RESP_OF: std::cell::Cell<*mut HTTPc_RESP_OBJ> = const { std::cell::Cell::new(null_mut()) };
+    /// What `probe_req` found in each hook: the hook, and `HTTPc_ReqSetParam`'s answer.
+    static PROBES: RefCell<Vec<(&'static str, HTTPc_ERR)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `OnErr` that records the failure, then sends the same request again on another connection
-/// (it is free again: legal).
-unsafe extern "C" fn resend_elsewhere(
+/// Asks whether the request is in use from inside one of its hooks: a harmless
+/// `HTTPc_ReqSetParam` (`OnErr` set to what it is) answers `HTTPc_ERR_REQ_IS_USED` if so.
+unsafe fn probe_req(hook: &'static str, p_req: *mut HTTPc_REQ_OBJ) {
+    PROBES.with(|p| p.borrow_mut().push((hook, unsafe { set_err_probe(p_req) })));
+}
+
+/// Sets `err_probe` as the request's `OnErr`: the error.
+unsafe fn set_err_probe(p_req: *mut HTTPc_REQ_OBJ) -> HTTPc_ERR {
+    let mut e = 0;
+    let f = err_probe as *mut c_void;
+    unsafe { HTTPc_ReqSetParam(p_req, HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK, f, &mut e) };
+    e
+}
+
+unsafe extern "C" fn err_probe(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    p_req: *mut HTTPc_REQ_OBJ,
+    err: HTTPc_ERR,
+) {
+    unsafe {
+        on_trans_err(p_conn, p_req, err);
+        probe_req("OnErr", p_req);
+    }
+}
+
+unsafe extern "C" fn complete_probe(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    p_req: *mut HTTPc_REQ_OBJ,
+    p_resp: *mut HTTPc_RESP_OBJ,
+    ok: CPU_BOOLEAN,
+) {
+    unsafe {
+        on_trans_complete(p_conn, p_req, p_resp, ok);
+        probe_req("OnTransComplete", p_req);
+    }
+}
+
+fn probes() -> Vec<(&'static str, HTTPc_ERR)> {
+    PROBES.with(|p| p.borrow_mut().drain(..).collect())
+}
+
+/// `OnErr` that records the failure, then tries to send the same request again on another
+/// connection: refused, the request is still in use during its `OnErr` (legacy).
+unsafe extern "C" fn resend_in_err(
     p_conn: *mut HTTPc_CONN_OBJ,
     p_req: *mut HTTPc_REQ_OBJ,
     err: HTTPc_ERR,
 ) {
     unsafe { on_trans_err(p_conn, p_req, err) };
+    let e = unsafe { resend(p_req) };
+    PROBES.with(|p| p.borrow_mut().push(("OnErr resend", e)));
+}
+
+/// `OnTransComplete` that records the outcome, then sends the same request again on another
+/// connection: it is free again there (legacy).
+unsafe extern "C" fn resend_on_complete(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    p_req: *mut HTTPc_REQ_OBJ,
+    p_resp: *mut HTTPc_RESP_OBJ,
+    ok: CPU_BOOLEAN,
+) {
+    unsafe { on_trans_complete(p_conn, p_req, p_resp, ok) };
+    if ok == DEF_FAIL {
+        let e = unsafe { resend(p_req) };
+        PROBES.with(|p| p.borrow_mut().push(("OnTransComplete resend", e)));
+    }
+}
+
+/// `HTTPc_ReqSend` of `p_req` as `RESEND` says, non-blocking: its error.
+unsafe fn resend(p_req: *mut HTTPc_REQ_OBJ) -> HTTPc_ERR {
     let (other, path) = RESEND.with(|r| r.get());
     let resp = RESP_OF.with(|r| r.get());
     let mut e = 0;
@@ -1975,19 +2079,15 @@ unsafe extern "C" fn resend_elsewhere(
             &mut e,
         )
     };
-    assert_eq!(e, HTTPc_ERR_NONE, "sent again");
-}
-
-thread_local! {
-    static RESP_OF: std::cell::Cell<*mut HTTPc_RESP_OBJ> = const { std::cell::Cell::new(null_mut()) };
+    e
 }
 
 #[test]
-fn a_request_sent_again_from_its_failure_hook_is_not_ended_twice() {
+fn a_failed_request_is_in_use_in_its_on_err_and_free_in_its_on_trans_complete() {
     let _g = setup();
-    // The first connection's response is cut short: OnErr runs, and sends the request again on
-    // the second connection. The first connection's close must leave that new transaction
-    // alone: it completes on the second connection, once.
+    // The first connection's response is cut short: OnErr cannot send the request again (in
+    // use), OnTransComplete(DEF_FAIL) sends it on the second connection. The first
+    // connection's close must leave that new transaction alone: it completes there, once.
     let (o2, s2) = connected("second.test", 256, true, b"");
     let (o1, s1) = connected(
         "first.test",
@@ -2001,13 +2101,26 @@ fn a_request_sent_again_from_its_failure_hook_is_not_ended_twice() {
     req_hook(
         &o1,
         HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
-        resend_elsewhere as *mut c_void,
+        resend_in_err as *mut c_void,
     );
+    req_hook(
+        &o1,
+        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
+        resend_on_complete as *mut c_void,
+    );
+    probes();
     assert_eq!(
         send(&o1, HTTP_METHOD_GET, "/", NB),
         (DEF_FAIL, HTTPc_ERR_NONE)
     );
     assert!(o1.pump_until(50, 1, || has(&o1, |e| matches!(e, Ev::ConnClose { .. }))));
+    assert_eq!(
+        probes(),
+        vec![
+            ("OnErr resend", HTTPc_ERR_REQ_IS_USED),
+            ("OnTransComplete resend", HTTPc_ERR_NONE)
+        ]
+    );
     assert!(o2.pump_until(20, 1, || wire(&s2).contains("GET /again ")));
     // The first connection reported its failure once: OnErr, OnTransComplete(DEF_FAIL).
     let first: Vec<_> = finals(&o1);
@@ -2025,4 +2138,75 @@ fn a_request_sent_again_from_its_failure_hook_is_not_ended_twice() {
         Ev::TransComplete { .. }
     ))));
     assert_eq!(completions(&o2), vec![true]);
+}
+
+#[test]
+fn a_request_cut_short_by_its_connection_is_in_use_in_both_hooks() {
+    let _g = setup();
+    // No response: the application closes the connection under the pending request. Legacy's
+    // HTTPcConn_Close ran OnTransComplete(DEF_FAIL) and OnErr before it freed the request.
+    let (o, s) = connected("cut.test", 256, true, b"");
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
+        err_probe as *mut c_void,
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
+        complete_probe as *mut c_void,
+    );
+    probes();
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(20, 1, || wire(&s).contains("GET / ")));
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert!(o.pump_until(20, 1, || o.ended()));
+    assert_eq!(
+        probes(),
+        vec![
+            ("OnTransComplete", HTTPc_ERR_REQ_IS_USED),
+            ("OnErr", HTTPc_ERR_REQ_IS_USED)
+        ]
+    );
+    // Free once the hooks are over.
+    assert_eq!(unsafe { set_err_probe(o.req) }, HTTPc_ERR_NONE);
+}
+
+#[test]
+fn a_request_that_failed_on_its_own_connection_is_free_in_on_trans_complete_only() {
+    let _g = setup();
+    // A response the parser refuses: OnErr (in use), then OnTransComplete(DEF_FAIL) (free).
+    let (o, _s) = connected(
+        "bad.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
+        err_probe as *mut c_void,
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
+        complete_probe as *mut c_void,
+    );
+    probes();
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(20, 1, || o.ended()));
+    assert_eq!(
+        probes(),
+        vec![
+            ("OnErr", HTTPc_ERR_REQ_IS_USED),
+            ("OnTransComplete", HTTPc_ERR_NONE)
+        ]
+    );
 }

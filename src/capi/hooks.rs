@@ -15,8 +15,9 @@ use super::app::ValHook;
 use super::app::{AppBuf, Entry, RxBound};
 use super::consts::*;
 use super::global::Held;
+use super::handle::Req;
 use super::objects::*;
-use super::state::ReqEnd;
+use super::state::{ReqEnd, ReqState};
 use super::types::*;
 
 macro_rules! hooks {
@@ -193,7 +194,9 @@ pub(crate) fn on_rx_init(
 
 impl ReqEnd {
     /// The end of a transaction, in legacy's order: `OnErr` when it failed (`err` not
-    /// `HTTPc_ERR_NONE`), then `OnTransComplete` (DEF_OK when a whole response arrived).
+    /// `HTTPc_ERR_NONE`), then `OnTransComplete` (DEF_OK when a whole response arrived). As
+    /// legacy, the request is still in use during `OnErr` (the API refuses it
+    /// `HTTPc_ERR_REQ_IS_USED`) and free during `OnTransComplete` (it may be sent again).
     // Inlined: a frame of its own would sit between the engine and the application's hook,
     // the deepest point of a transaction's end (stack budget).
     #[inline(always)]
@@ -201,28 +204,44 @@ impl ReqEnd {
         self,
         h: &mut Held,
         c: *mut HTTPc_CONN_OBJ,
-        r: *mut HTTPc_REQ_OBJ,
+        req: Req,
         resp: *mut HTTPc_RESP_OBJ,
         err: HTTPc_ERR,
     ) {
         let ok = err == HTTPc_ERR_NONE;
         if !ok {
-            on_trans_err(h, self.on_err, c, r, err);
+            on_trans_err(h, self.on_err, c, req.ptr(), err);
         }
-        on_trans_complete(h, self.on_complete, c, r, resp, CPU_BOOLEAN::from(ok));
+        release(h, req);
+        on_trans_complete(
+            h,
+            self.on_complete,
+            c,
+            req.ptr(),
+            resp,
+            CPU_BOOLEAN::from(ok),
+        );
     }
 
     /// A transaction cut short by its connection's close, in legacy `HTTPcConn_Close`'s order:
-    /// `OnTransComplete(DEF_FAIL)`, then `OnErr`.
+    /// `OnTransComplete(DEF_FAIL)`, then `OnErr`, the request in use during both.
     pub(crate) fn report_closed(
         self,
         h: &mut Held,
         c: *mut HTTPc_CONN_OBJ,
-        r: *mut HTTPc_REQ_OBJ,
+        req: Req,
         resp: *mut HTTPc_RESP_OBJ,
         err: HTTPc_ERR,
     ) {
-        on_trans_complete(h, self.on_complete, c, r, resp, DEF_FAIL);
-        on_trans_err(h, self.on_err, c, r, err);
+        on_trans_complete(h, self.on_complete, c, req.ptr(), resp, DEF_FAIL);
+        on_trans_err(h, self.on_err, c, req.ptr(), err);
+        release(h, req);
+    }
+}
+
+/// The ended request is free again (legacy `HTTPcConn_ReqRemove`).
+fn release(h: &mut Held, req: Req) {
+    if let Some(r) = h.state::<_, ReqState>(req) {
+        r.used = false;
     }
 }

@@ -373,12 +373,12 @@ impl ReqState {
     }
 
     /// The transaction ends with `err` (`HTTPc_ERR_NONE`: a whole response arrived): the
-    /// request is done and free again. Returns the hooks to report it through, none when it
-    /// had ended already: `OnTransComplete` only for a non-blocking request, unless `any_mode`
-    /// (a closing connection tells every request it cuts short, as legacy `HTTPcConn_Close`).
+    /// request is done. Returns the hooks to report it through (none when it had ended
+    /// already), whose report frees the request: `OnTransComplete` only for a non-blocking
+    /// request, unless `any_mode` (a closing connection tells every request it cuts short, as
+    /// legacy `HTTPcConn_Close`).
     pub(crate) fn end(&mut self, err: HTTPc_ERR, any_mode: bool) -> ReqEnd {
         let notify = !self.done;
-        self.used = false;
         self.done = true;
         self.wait.finish(err);
         if !notify {
@@ -399,8 +399,10 @@ impl ReqState {
 }
 
 /// The hooks a request's end is reported through ([`ReqState::end`]): by [`ReqEnd::report`]
-/// at the end of a transaction, in `HTTPcConn_Close`'s order by a closing connection.
+/// at the end of a transaction, in `HTTPcConn_Close`'s order by a closing connection. The
+/// report also frees the request, at legacy's point: it must be made.
 #[derive(Clone, Copy)]
+#[must_use]
 pub(crate) struct ReqEnd {
     pub on_complete: HTTPc_COMPLETE_CALLBACK,
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,

@@ -187,10 +187,10 @@ pub(crate) fn teardown(
         };
         // Legacy `HTTPcConn_Close` on a pending request, in both modes: OnTransComplete(DEF_FAIL)
         // then OnErr (HTTPc_ERR_CONN_SOCK_CLOSED when the application closed).
-        if let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) {
-            let (rp, resp) = (ptr_or_null(req), ptr_or_null(resp));
-            r.end(req_err, true)
-                .report_closed(h, c.ptr(), rp, resp, req_err);
+        if let Some((req, end)) =
+            req.and_then(|q| h.state::<_, ReqState>(q).map(|r| (q, r.end(req_err, true))))
+        {
+            end.report_closed(h, c.ptr(), req, ptr_or_null(resp), req_err);
         }
         if let Some(w) = ws.and_then(|w| h.state::<_, WsState>(w)) {
             w.flags.set(WS_USED, false);
@@ -294,6 +294,6 @@ pub(super) fn fail_queue(
         if !opened {
             end.on_complete = None;
         }
-        end.report_closed(h, c.ptr(), q.ptr(), resp, err);
+        end.report_closed(h, c.ptr(), q, resp, err);
     }
 }

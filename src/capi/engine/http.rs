@@ -559,11 +559,10 @@ fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_E
     if ok {
         s.response_done();
     }
-    if let Some(hooks) = req
-        .and_then(|r| h.state::<_, ReqState>(r))
-        .map(|r| r.end(err, false))
+    if let Some((req, hooks)) =
+        req.and_then(|q| h.state::<_, ReqState>(q).map(|r| (q, r.end(err, false))))
     {
-        hooks.report(h, c.ptr(), ptr_or_null(req), ptr_or_null(resp), err);
+        hooks.report(h, c.ptr(), req, ptr_or_null(resp), err);
     }
     match result {
         Ok(None) => {
@@ -616,6 +615,6 @@ pub(super) fn start_next(h: &mut Held, port: &Port, c: Conn) {
         return;
     };
     let resp = ptr_or_null(r.resp);
-    r.end(err, false).report(h, c.ptr(), req.ptr(), resp, err);
+    r.end(err, false).report(h, c.ptr(), req, resp, err);
     teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err);
 }

@@ -308,17 +308,15 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
             w.flags.set(WS_USED, false);
         }
     }
-    let hooks = req
-        .and_then(|r| h.state::<_, ReqState>(r))
-        .map(|r| r.end(err, false));
+    let hooks = req.and_then(|q| h.state::<_, ReqState>(q).map(|r| (q, r.end(err, false))));
     let cp = c.ptr();
     if ok {
         signal_waiters();
     }
     // Legacy order: the request's OnErr (on failure, blocking calls too), OnTransComplete
     // (non-blocking), then on failure the connection's OnClose.
-    if let Some(hooks) = hooks {
-        hooks.report(h, cp, ptr_or_null(req), ptr_or_null(resp), err);
+    if let Some((req, hooks)) = hooks {
+        hooks.report(h, cp, req, ptr_or_null(resp), err);
     }
     if !ok {
         fail(h, port, c, err);
