@@ -405,7 +405,12 @@ fn fmt_close_msg() {
         assert_eq!((n, err), (125, HTTPc_ERR_NONE));
         let n = HTTPc_WebSockFmtCloseMsg(1000, c"\xff".as_ptr().cast_mut(), p, 130, &mut err);
         assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM));
-        // The checks' order: the code before anything, the room before the reason's bytes.
+        // The checks' order: the code before anything (the buffer pointer too, as legacy),
+        // the room before the reason's bytes.
+        let n = HTTPc_WebSockFmtCloseMsg(1005, null_mut(), null_mut(), 130, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE));
+        let n = HTTPc_WebSockFmtCloseMsg(1000, null_mut(), null_mut(), 130, &mut err);
+        assert_eq!((n, err), (0, HTTPc_ERR_NULL_PTR));
         let n = HTTPc_WebSockFmtCloseMsg(1005, c"\xff".as_ptr().cast_mut(), p, 2, &mut err);
         assert_eq!((n, err), (0, HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE));
         let n = HTTPc_WebSockFmtCloseMsg(1000, c"\xff".as_ptr().cast_mut(), p, 2, &mut err);
@@ -547,6 +552,17 @@ fn send_argument_checks_on_open_websocket() {
     }
     assert!(o.pump_until(10, 0, || summary(&o, false).completions.len() == 1));
     unsafe {
+        // As legacy: no data pointer needs OnMsgTxData whatever the length, so an empty ping
+        // (or close) goes with a non-NULL pointer.
+        for t in [HTTPc_WEBSOCK_MSG_TYPE_PING, HTTPc_WEBSOCK_MSG_TYPE_CLOSE] {
+            assert_eq!(o.send(1, t, None, 0, NB, &mut err), DEF_FAIL);
+            assert_eq!(
+                err, HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID,
+                "type {t}"
+            );
+        }
+        let ping = HTTPc_WEBSOCK_MSG_TYPE_PING;
+        assert_eq!(o.send(1, ping, Some(b""), 0, NB, &mut err), DEF_OK);
         // Completed: usable again.
         assert_eq!(
             o.send(
@@ -563,7 +579,7 @@ fn send_argument_checks_on_open_websocket() {
     let mut o = o;
     assert!(o.release());
     let s = summary(&o, true);
-    assert_eq!(s.completions.len(), 2);
+    assert_eq!(s.completions.len(), 3);
     drop(o);
     check_port().unwrap();
 }
@@ -1953,12 +1969,14 @@ fn static_objects() {
             DEF_OK
         );
         HTTPc_WebSockMsgClr(msg, &mut err);
+        // An empty CLOSE: any non-NULL pointer (NULL needs OnMsgTxData, as legacy).
+        let none: [u8; 0] = [];
         assert_eq!(
             HTTPc_WebSockSend(
                 conn,
                 msg,
                 HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
-                null_mut(),
+                none.as_ptr().cast_mut().cast(),
                 0,
                 0,
                 &mut err

@@ -6,6 +6,8 @@
 
 mod support;
 
+use std::ptr::null_mut;
+
 use support::*;
 
 const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
@@ -404,6 +406,30 @@ fn msgq_size_bounds_concurrent_upgrades() {
     }
     assert_eq!(unsafe { objs[limit].upgrade(NB, &mut err) }, DEF_FAIL);
     assert_eq!(err, HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
+    // Legacy's check order with several mistakes at once: OnOpen (non-blocking), the request
+    // in use, the handshake blocks, the path.
+    let last = &objs[limit];
+    let upgrade = |req: *mut HTTPc_REQ_OBJ, path: *mut CPU_CHAR, err: &mut HTTPc_ERR| unsafe {
+        HTTPc_WebSockUpgrade(last.conn, req, last.resp, last.ws, path, 5, NB, err)
+    };
+    let chat: *mut CPU_CHAR = b"/chat".as_ptr().cast_mut().cast();
+    let busy_req = objs[0].req;
+    upgrade(last.req, null_mut(), &mut err);
+    assert_eq!(
+        err, HTTPc_ERR_WEBSOCK_REQ_MEM_ERR,
+        "the blocks before the path"
+    );
+    upgrade(busy_req, null_mut(), &mut err);
+    assert_eq!(err, HTTPc_ERR_REQ_IS_USED, "the request before the blocks");
+    unsafe { HTTPc_WebSockClr(last.ws, &mut err) };
+    upgrade(busy_req, null_mut(), &mut err);
+    assert_eq!(
+        err, HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID,
+        "OnOpen before the request"
+    );
+    upgrade(busy_req, chat, &mut err);
+    assert_eq!(err, HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
+    assert_eq!(unsafe { last.ws_setup(0) }, HTTPc_ERR_NONE);
     // The first one completes: its place is free again.
     socks[0].push_now(&response_101(b""));
     assert!(objs[0].pump_until(10, 0, || has(&objs[0], |e| matches!(e, Ev::Open { .. }))));

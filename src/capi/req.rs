@@ -9,7 +9,7 @@ use super::global::Held;
 use super::handle::{Obj, Req};
 use super::objects::*;
 use super::state::ReqState;
-use super::types::CPU_BOOLEAN;
+use super::types::{CPU_BOOLEAN, DEF_YES};
 
 /// Resets a request object. Keeps `UserDataPtr`.
 ///
@@ -117,9 +117,9 @@ fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Resul
             r.body_present = true;
         }
         HTTPc_PARAM_TYPE_REQ_BODY_CHUNK if cfg!(feature = "chunk-tx") => {
-            let on: CPU_BOOLEAN = p.get();
-            // Legacy only ever sets the flag (DEF_NO leaves an earlier DEF_YES in place).
-            r.chunked |= on != 0;
+            // Legacy only ever sets the flag, and only for DEF_YES (DEF_NO leaves an earlier
+            // DEF_YES in place; any other value is DEF_NO).
+            r.chunked |= p.get::<CPU_BOOLEAN>() == DEF_YES;
             r.body_present = true;
         }
         HTTPc_PARAM_TYPE_REQ_BODY_HOOK if cfg!(feature = "http") => r.on_body_tx = p.callback(),

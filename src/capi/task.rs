@@ -68,14 +68,19 @@ fn init(
     cfg: Option<HTTPc_CFG>,
     p_task_cfg: *const HTTP_TASK_CFG,
 ) -> Result<(), HTTPc_ERR> {
-    let cfg = cfg.ok_or(HTTPc_ERR_NULL_PTR)?;
+    // Legacy's order: done already, the configuration, then the task's.
     let g = h.g();
     if g.initialised {
         return Err(HTTPc_ERR_INIT);
     }
+    let cfg = cfg.ok_or(HTTPc_ERR_NULL_PTR)?;
     let port = global::port().ok_or(HTTPc_ERR_INIT_PORT_MISSING)?;
     if cfg.MsgQ_Size == 0 {
         return Err(HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID);
+    }
+    // (The poll model has no task: its configuration may be NULL.)
+    if port.has_task() && p_task_cfg.is_null() {
+        return Err(HTTPc_ERR_CFG_TASK_PTR_NULL);
     }
     if cfg.TaskDly_ms > 20 {
         return Err(HTTPc_ERR_CFG_TASK_DLY_INVALID);
@@ -90,9 +95,6 @@ fn init(
         if !cfg!(feature = "task") {
             // Built for the poll model only: the port must not ask for a task.
             return Err(HTTPc_ERR_FEATURE_DIS);
-        }
-        if p_task_cfg.is_null() {
-            return Err(HTTPc_ERR_CFG_TASK_PTR_NULL);
         }
         g.task_mode = true;
         g.initialised = true;

@@ -261,26 +261,6 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let busy = c.queue.is_some() || c.in_transaction();
     let (is_websocket, phase, trans_timeout_ms) =
         (c.flags.has(CONN_WEBSOCKET), c.phase, c.trans_timeout_ms);
-    // Legacy's first two checks, in its order.
-    if is_websocket {
-        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
-    }
-    if phase != Phase::Connected && !busy {
-        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
-    }
-    if up.path.all().is_empty() {
-        return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
-    }
-    if !up.no_block {
-        can_block(h)?;
-    }
-    // Legacy: `MsgQ_Size` handshake blocks, so at most that many upgrades at once.
-    if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
-        return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
-    }
-    if busy {
-        return Err(HTTPc_ERR_CONN_IS_USED);
-    }
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -288,16 +268,39 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let (ws_used, on_open) = (w.flags.has(WS_USED), w.on_open);
+    // Legacy's checks, in its order: the connection, `OnOpen`, the request in use (its
+    // `HTTPc_ReqSetParam`), a handshake block, the path (its `HTTPc_ReqSend`).
+    if is_websocket {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+    }
+    if phase != Phase::Connected && !busy {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+    }
+    if up.no_block && on_open.is_none() {
+        return Err(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
+    }
     if r_used {
         return Err(HTTPc_ERR_REQ_IS_USED);
     }
-    if w.flags.has(WS_USED) {
+    // Legacy: `MsgQ_Size` handshake blocks, so at most that many upgrades at once.
+    if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
+        return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
+    }
+    if up.path.all().is_empty() {
+        return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    }
+    // Ours: what legacy let through to fail later (or to crash).
+    if !up.no_block {
+        can_block(h)?;
+    }
+    if busy {
+        return Err(HTTPc_ERR_CONN_IS_USED);
+    }
+    if ws_used {
         return Err(HTTPc_ERR_WEBSOCK_IS_USED);
     }
     if up.no_block {
-        if w.on_open.is_none() {
-            return Err(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
-        }
         if on_complete.is_none() {
             return Err(HTTPc_ERR_REQ_PARAM_TRANS_COMPLETE_CALLBACK_INVALID);
         }
@@ -424,7 +427,9 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if tx.no_block && ms.on_tx_complete.is_none() {
         return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID);
     }
-    if (!tx.has_data && tx.len > 0 || !defined) && ms.on_tx_data.is_none() {
+    // Legacy: no data pointer needs `OnMsgTxData`, whatever the length. (Ours: so does an
+    // undefined length, which only the hook can deliver.)
+    if (!tx.has_data || !defined) && ms.on_tx_data.is_none() {
         return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
     }
     check_tx(
@@ -517,11 +522,13 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
     };
     let r = call.run(|_| {
         websocket()?;
-        let out = need(out)?;
-        // write_payload checks in legacy's order: the code, the length and room, the reason.
-        match close::write_payload(close_code, reason.all(), out) {
+        // Legacy's order: the code, the buffer pointer, the length and room, the reason (the
+        // code is write_payload's first check: without a buffer, any other error is the NULL).
+        let has_buf = out.is_some();
+        match close::write_payload(close_code, reason.all(), out.unwrap_or(&mut [])) {
             Ok(n) => Ok(n as u32),
             Err(close::CloseError::InvalidCode(_)) => Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE),
+            Err(_) if !has_buf => Err(HTTPc_ERR_NULL_PTR),
             Err(close::CloseError::InvalidReason) => Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM),
             Err(_) => Err(HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN),
         }

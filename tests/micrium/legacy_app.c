@@ -343,6 +343,14 @@ int  main (void)
         failed++;
     }
 
+    cfg            = HTTPc_Cfg;                                 /* Legacy's order: the task cfg before its delay.       */
+    cfg.TaskDly_ms = 21u;
+    HTTPc_Init(&cfg, (HTTP_TASK_CFG *)DEF_NULL, (MEM_SEG *)DEF_NULL, &err);
+    if (err != HTTPc_ERR_CFG_TASK_PTR_NULL) {
+        printf("HTTPc_Init(NULL task cfg, TaskDly_ms = 21): err %u, expected HTTPc_ERR_CFG_TASK_PTR_NULL\n", (unsigned)err);
+        failed++;
+    }
+
     cfg           = HTTPc_Cfg;
     cfg.MsgQ_Size = 0u;
     HTTPc_Init(&cfg, &HTTPc_TaskCfg, (MEM_SEG *)DEF_NULL, &err);
@@ -354,6 +362,11 @@ int  main (void)
     HTTPc_Init(&HTTPc_Cfg, &HTTPc_TaskCfg, (MEM_SEG *)DEF_NULL, &err);
     if (err != HTTPc_ERR_NONE) {
         printf("HTTPc_Init(HTTPc_Cfg, HTTPc_TaskCfg): err %u\n", (unsigned)err);
+        failed++;
+    }
+    HTTPc_Init((HTTPc_CFG *)DEF_NULL, (HTTP_TASK_CFG *)DEF_NULL, (MEM_SEG *)DEF_NULL, &err);
+    if (err != HTTPc_ERR_INIT) {                                /* Done already: checked first, as legacy.              */
+        printf("second HTTPc_Init(NULL, NULL): err %u, expected HTTPc_ERR_INIT\n", (unsigned)err);
         failed++;
     }
 
