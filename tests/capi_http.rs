@@ -293,6 +293,34 @@ Content-Type: text/plain\r\n\r\n5\r\nhello\r\n1;ext=1\r\n \r\n6\r\nworld!\r\n0\r
             .iter()
             .all(|c| !c.1 && !c.0.is_empty()));
         assert_eq!(calls.last().map(|c| (c.0.len(), c.1)), Some((0, true)));
+        // As legacy, each chunk in one call, however it arrived.
+        let pieces: Vec<&[u8]> = calls.iter().map(|c| &c.0[..]).collect();
+        assert_eq!(
+            pieces,
+            [&b"hello"[..], b" ", b"world!", b""],
+            "split {chunk}"
+        );
+        assert!(o.pump_until(10, 1, || o.ended()));
+    }
+}
+
+#[test]
+fn a_chunk_larger_than_the_buffer_goes_a_full_buffer_at_a_time() {
+    let _g = setup();
+    // 300 bytes in one chunk, a 256-byte buffer: legacy offered what the full buffer held,
+    // then the rest once all of it was in.
+    let mut response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n12c\r\n".to_vec();
+    response.extend_from_slice(&BIG);
+    response.extend_from_slice(b"\r\n2\r\nok\r\n0\r\n\r\n");
+    for chunk in [1usize, 7, 64, 1000] {
+        let (o, sock) = connected("big.test", 256, false, &response);
+        sock.rx_policy.borrow_mut().max_chunk = chunk;
+        transact(&o, HTTP_METHOD_GET, "/big");
+        let sizes: Vec<usize> = body(|b| b.rx.iter().map(|c| c.0.len()).collect());
+        assert_eq!(sizes, [256, 44, 2, 0], "split {chunk}");
+        let mut all = BIG.to_vec();
+        all.extend_from_slice(b"ok");
+        assert_eq!(rx_body(), all, "split {chunk}");
         assert!(o.pump_until(10, 1, || o.ended()));
     }
 }

@@ -339,6 +339,11 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
         }
         let (req, resp) = (s.req, s.resp);
         let input = s.buf.rx_data();
+        // As legacy: a chunk goes to the body hook whole once all of it is buffered, or what
+        // the buffer holds of it once the buffer is full.
+        if r.parser.chunk_incomplete(input.len()) && !s.buf.rx_full() {
+            return Ok(Rx::More);
+        }
         let base = input.as_ptr() as usize;
         let (used, event) = r.parser.feed(input).map_err(resp_err)?;
         let step = match event {

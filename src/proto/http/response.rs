@@ -252,6 +252,13 @@ impl ResponseParser {
         matches!(self.code, 100 | 102..=199)
     }
 
+    /// True inside a chunk's data when more of the chunk is still to come than the `buffered`
+    /// bytes hold. (A caller that hands chunks on whole, as the legacy client did, waits for
+    /// more input then, unless its buffer is full.)
+    pub fn chunk_incomplete(&self, buffered: usize) -> bool {
+        matches!(self.state, State::ChunkData) && self.remaining as usize > buffered
+    }
+
     /// The value of the `Content-Length` header of the current head, if it had one, even
     /// where it does not delimit the body (a response to HEAD, a 304).
     pub fn content_length(&self) -> Option<u32> {
