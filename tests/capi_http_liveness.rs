@@ -275,13 +275,17 @@ fn a_blocking_request_to_a_silent_server_returns_the_timeout() {
 
 /// Built without the WebSocket client (legacy `HTTPc_CFG_WEBSOCKET_EN` off): every
 /// `HTTPc_WebSock*` call and the upgrade parameter answer `HTTPc_ERR_FEATURE_DIS`, as legacy's
-/// switch did, while plain requests work.
+/// switch did, while plain requests work; the handshake's response headers are the
+/// application's then (legacy read them only with its WebSocket module).
 #[cfg(not(feature = "websocket"))]
 #[test]
 fn without_the_websocket_client_its_calls_answer_feature_dis() {
     let _g = setup();
     let (o, sock) = connected("plain.test");
-    sock.push_now(b"HTTP/1.1 204 No Content\r\n\r\n");
+    sock.push_now(
+        b"HTTP/1.1 204 No Content\r\nUpgrade: h2c\r\nSec-WebSocket-Version: 13\r\n\
+Content-Length: 0\r\n\r\n",
+    );
     let mut err = 0;
     unsafe {
         HTTPc_WebSockClr(o.ws, &mut err);
@@ -312,4 +316,15 @@ fn without_the_websocket_client_its_calls_answer_feature_dis() {
         assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
     }
     assert_eq!(send(&o, HTTP_METHOD_GET, 0), (DEF_OK, HTTPc_ERR_NONE));
+    let fields: Vec<HTTP_HDR_FIELD> = world(|w| w.events())
+        .iter()
+        .filter_map(|e| match e {
+            Ev::RespHdr { field, .. } => Some(*field),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [HTTP_HDR_FIELD_UPGRADE, HTTP_HDR_FIELD_WEBSOCKET_VERSION]
+    );
 }

@@ -274,19 +274,21 @@ pub(super) fn hook_field(name: &[u8]) -> Option<HTTP_HDR_FIELD> {
 }
 
 /// Response headers the library reads itself: like legacy, the application's header hook does
-/// not see them (nor `Origin`, which legacy does not know).
+/// not see them (nor `Origin`, which legacy does not know). The handshake's only with the
+/// WebSocket client built in, as legacy's `HTTPc_WEBSOCK_MODULE_EN` cases.
 pub(super) fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
+    let handshake = matches!(
+        field,
+        HTTP_HDR_FIELD_UPGRADE | HTTP_HDR_FIELD_WEBSOCKET_ACCEPT | HTTP_HDR_FIELD_WEBSOCKET_VERSION
+    );
     matches!(
         field,
         HTTP_HDR_FIELD_CONTENT_TYPE
             | HTTP_HDR_FIELD_CONTENT_LEN
             | HTTP_HDR_FIELD_CONN
             | HTTP_HDR_FIELD_TRANSFER_ENCODING
-            | HTTP_HDR_FIELD_UPGRADE
-            | HTTP_HDR_FIELD_WEBSOCKET_ACCEPT
-            | HTTP_HDR_FIELD_WEBSOCKET_VERSION
             | HTTP_HDR_FIELD_ORIGIN
-    )
+    ) || (handshake && cfg!(feature = "websocket"))
 }
 
 /// The upgrade transaction ends. `err` NONE: a whole response arrived; `upgraded` (101): the
