@@ -720,12 +720,16 @@ static  void  App_WebSock_OnClose (HTTPc_CONN_OBJ              *p_conn,
                                    HTTPc_WEBSOCK_CLOSE_CODE     close_code,
                                    HTTPc_WEBSOCK_CLOSE_REASON  *p_reason)
 {
-   (void)p_conn;
+    CPU_BOOLEAN  has_reason;
 
+
+   (void)p_conn;
+                                                                /* No reason: DataPtr is NULL (no code, or none).       */
+    has_reason = ((p_reason != DEF_NULL) && (p_reason->DataPtr != DEF_NULL)) ? DEF_YES : DEF_NO;
     APP_TRACE_INFO(("WebSocket closed: code %u, reason \"%.*s\".\n\r",
                     (unsigned int)close_code,
-                    (p_reason != DEF_NULL) ? (int)p_reason->Len : 0,
-                    (p_reason != DEF_NULL) ?      p_reason->DataPtr : ""));
+                    (has_reason == DEF_YES) ? (int)p_reason->Len : 0,
+                    (has_reason == DEF_YES) ?      p_reason->DataPtr : ""));
 
     App_WebSock_CloseCode = close_code;
     App_WebSock_IsClosed  = DEF_YES;

@@ -2386,3 +2386,87 @@ fn blocking_open(o: &Objs, host: &str) -> std::rc::Rc<Sock> {
     }
     sock
 }
+
+/// The WebSocket `OnClose` reason for what the server did (`server`, then the end of the
+/// stream when `eof`): (code, reason, DataPtr NULL).
+fn close_reason(host: &str, server: &[u8], eof: bool) -> (u16, Vec<u8>, bool) {
+    let o = Objs::new(0, 256, 0, host.as_bytes());
+    let sock = open_ws(&o, host, server, 0);
+    if eof {
+        sock.push(Gate::Now, Item::Eof);
+    }
+    assert!(o.pump_until(50, 10, || o.ended()));
+    let id = o.id();
+    o.since_open(|log| {
+        log.iter().find_map(|e| match e {
+            Ev::Close {
+                conn,
+                code,
+                reason,
+                reason_null,
+            } if *conn == id => Some((*code, reason.clone(), *reason_null)),
+            _ => None,
+        })
+    })
+    .expect("OnClose")
+}
+
+#[test]
+fn on_close_reason_pointer_is_null_without_a_code_as_legacy() {
+    let _g = setup();
+    // An empty Close, a dropped connection, a failed one: NULL (legacy: NULL and 0).
+    assert_eq!(
+        close_reason("empty.test", &frame(true, 8, b""), true),
+        (1005, vec![], true)
+    );
+    assert_eq!(close_reason("drop.test", b"", true), (1006, vec![], true));
+    assert_eq!(
+        close_reason("fail.test", &frame(true, 0x3, b""), true),
+        (1002, vec![], true)
+    );
+    // A code: the reason after it, where it is (empty for a code alone).
+    assert_eq!(
+        close_reason("code.test", &close_frame(1000, b""), true),
+        (1000, vec![], false)
+    );
+    assert_eq!(
+        close_reason("bye.test", &close_frame(1001, b"bye"), true),
+        (1001, b"bye".to_vec(), false)
+    );
+}
+
+#[test]
+fn what_came_before_the_end_of_the_stream_is_delivered_first() {
+    let _g = setup();
+    // The 101, a message, the server's Close and its FIN in one burst: the upgrade reads them
+    // all, and the end of the stream must not overtake the message or the Close.
+    let o = Objs::new(0, 256, 0, b"burst.test");
+    let mut server = frame(true, 1, b"last words");
+    server.extend_from_slice(&close_frame(1001, b"bye"));
+    let sock = open_ws(&o, "burst.test", &server, 0);
+    sock.push(Gate::Now, Item::Eof);
+    assert!(o.pump_until(50, 10, || o.ended()));
+    let s = summary(&o, true);
+    assert_eq!(
+        s.messages,
+        vec![(HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"last words".to_vec())]
+    );
+    assert_eq!(s.ws_close, Some((1001, b"bye".to_vec())));
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_NONE, HTTPc_ERR_NONE))
+    );
+    // Without a Close: the messages, then the dropped connection.
+    let o = Objs::new(0, 256, 0, b"burst2.test");
+    let sock = open_ws(&o, "burst2.test", &frame(true, 2, b"\x01\x02"), 0);
+    sock.push(Gate::Now, Item::Eof);
+    assert!(o.pump_until(50, 10, || o.ended()));
+    let s = summary(&o, true);
+    assert_eq!(
+        s.messages,
+        vec![(HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME, vec![1, 2])]
+    );
+    assert_eq!(s.ws_close.map(|c| c.0), Some(1006));
+    assert_eq!(s.errs, vec![HTTPc_ERR_CONN_SOCK_CLOSED]);
+}

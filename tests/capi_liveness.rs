@@ -261,15 +261,80 @@ fn protocol_error_behind_a_full_socket_ends_at_the_close_timeout() {
     let elapsed = now().wrapping_sub(start);
     assert!((1000..1100).contains(&elapsed), "ended after {elapsed} ms");
     let s = summary(&o);
-    assert_eq!(
-        s.errs,
-        vec![
-            HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE,
-            HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
-        ]
-    );
+    // The failure is reported once; the close timeout ends the wait with it.
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE]);
     assert_eq!(s.ws_close, Some((1002, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_NONE,
+            HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE
+        ))
+    );
     assert_eq!(s.completions, vec![(s.completions[0].0, false)]);
+    check_port().unwrap();
+}
+
+#[test]
+fn a_message_queued_when_the_connection_fails_completes_without_its_hooks() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"queued.test");
+    let sock = open_ws(&o, "queued.test", |_| {});
+    let src = MsgSrc {
+        data: b"abcd".to_vec(),
+        init_len: Some(4),
+        send_len: 4,
+        ..MsgSrc::default()
+    };
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, Some(src)), HTTPc_ERR_NONE);
+        // The violation is in before the pass that would start the message.
+        sock.push_now(&frame(true, 0x3, b""));
+        let bin = HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME;
+        assert_eq!(o.send(0, bin, None, 4, NB, &mut err), DEF_OK);
+    }
+    run_to_end(&o, 10_000, 50);
+    let log = world(|w| w.events());
+    assert!(
+        !log.iter()
+            .any(|e| matches!(e, Ev::TxInit { .. } | Ev::TxData { .. })),
+        "{log:#?}"
+    );
+    let s = summary(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE]);
+    assert_eq!(s.completions.len(), 1);
+    assert!(!s.completions[0].1);
+    check_port().unwrap();
+}
+
+#[test]
+fn after_a_protocol_error_a_server_that_keeps_tcp_open_ends_with_that_error() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"keep.test");
+    let sock = open_ws(&o, "keep.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 1000)
+    });
+    // A masked frame fails the connection; our Close leaves; the server answers with its own
+    // Close (not read: RFC 6455 §7.1.7) and never closes TCP.
+    sock.push_now(&[0x81, 0x81, 1, 2, 3, 4, b'x' ^ 1]);
+    sock.push(Gate::ClientClose, Item::Bytes(close_frame(1002, b"")));
+    let start = now();
+    run_to_end(&o, 10_000, 50);
+    let elapsed = now().wrapping_sub(start);
+    assert!((1000..1100).contains(&elapsed), "ended after {elapsed} ms");
+    let s = summary(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME]);
+    assert_eq!(s.ws_close, Some((1002, Vec::new())));
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_NONE,
+            HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME
+        ))
+    );
+    let frames = check_client_stream(&sock.tx.borrow()).expect("client stream");
+    assert_eq!(frames.last().map(|f| f.opcode), Some(OP_CLOSE));
     check_port().unwrap();
 }
 

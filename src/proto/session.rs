@@ -728,8 +728,8 @@ impl Session {
         Ok(n)
     }
 
-    /// Whether a frame may go now; its wire opcode if so.
-    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<u8, SendError> {
+    /// Whether frames may still go (open, no Close sent, received or owed); why not if not.
+    pub fn may_send(&self) -> Result<(), SendError> {
         if !matches!(self.state, State::Open | State::Closing) {
             return Err(SendError::NotOpen);
         }
@@ -738,6 +738,12 @@ impl Session {
         if self.close_sent || self.pending_close != 0 {
             return Err(SendError::Closing);
         }
+        Ok(())
+    }
+
+    /// Whether a frame may go now; its wire opcode if so.
+    fn check_send(&self, opcode: Opcode, fin: bool, len: u64) -> Result<u8, SendError> {
+        self.may_send()?;
         // The wire value: the tag itself for every opcode but the reserved ones.
         let op = match opcode {
             Opcode::Continuation => OP_CONTINUATION,

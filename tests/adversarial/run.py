@@ -161,10 +161,9 @@ EXPECT = {
         what="server never reads; 0.5 s after the upgrade a frame with reserved opcode 0x3; " + FILL +
              " (tx-stall timeout 5 s here: the close timeout is the deadline in play)",
         trigger="first_err (OnErr 224)",
-        expect=dict(errs=[ERR_WEBSOCK_RX_INVALID_OPCODE, ERR_WEBSOCK_CLOSE_TIMEOUT], ws_close=[1002],
-                    conn_close=[(ST_NONE, ERR_WEBSOCK_CLOSE_TIMEOUT)], req_err=[], open=1),
-        timing=("deadline", CLOSE_TO), cpu=True,
-        unsure=["conn_close err 236 (not 224, the first error)"]),
+        expect=dict(errs=[ERR_WEBSOCK_RX_INVALID_OPCODE], ws_close=[1002],
+                    conn_close=[(ST_NONE, ERR_WEBSOCK_RX_INVALID_OPCODE)], req_err=[], open=1),
+        timing=("deadline", CLOSE_TO), cpu=True),
     "stall_while_closing": dict(
         what="server never reads; client fills, then sends Close(1000) once its send path has been "
              "blocked 200 ms (tx-stall timeout 5 s here)",

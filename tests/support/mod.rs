@@ -228,6 +228,8 @@ pub enum Ev {
         conn: usize,
         code: u16,
         reason: Vec<u8>,
+        /// The reason's `DataPtr` was NULL.
+        reason_null: bool,
     },
     Err {
         conn: usize,
@@ -1235,15 +1237,15 @@ pub unsafe extern "C" fn on_close(
     close_code: HTTPc_WEBSOCK_CLOSE_CODE,
     p_reason: *mut HTTPc_WEBSOCK_CLOSE_REASON,
 ) {
-    let reason = if p_reason.is_null() {
-        vec![0xFF] // marks a NULL reason pointer: a rule break the checks report
+    let (reason, reason_null) = if p_reason.is_null() {
+        (vec![0xFF], false) // marks a NULL reason object: a rule break the checks report
     } else {
         let r = unsafe { *p_reason };
         if r.DataPtr.is_null() || r.Len == 0 {
-            Vec::new()
+            (Vec::new(), r.DataPtr.is_null())
         } else {
-            unsafe { std::slice::from_raw_parts(r.DataPtr.cast::<u8>(), usize::from(r.Len)) }
-                .to_vec()
+            let bytes = unsafe { std::slice::from_raw_parts(r.DataPtr.cast(), usize::from(r.Len)) };
+            (bytes.to_vec(), false)
         }
     };
     let act = world(|w| {
@@ -1251,6 +1253,7 @@ pub unsafe extern "C" fn on_close(
             conn: p_conn as usize,
             code: close_code,
             reason,
+            reason_null,
         });
         counted(w, Hook::Close)
     });

@@ -203,13 +203,16 @@ pub(crate) fn teardown(
         if let Some(st) = h.state::<_, WsState>(w) {
             if st.flags.has(WS_OPEN_NOTIFIED) && !st.flags.has(WS_CLOSE_NOTIFIED) {
                 st.flags.set(WS_CLOSE_NOTIFIED, true);
+                // No reason, as legacy: NULL without a code (an empty Close, no Close at all),
+                // else the payload after the code, still in the application's connection
+                // buffer during the call (empty for a code alone).
+                let none = (core::ptr::null(), 0);
                 let (code, (at, len)) = match st.session.close_received() {
-                    // The reason: the payload after the code, still in the application's
-                    // connection buffer during the call.
+                    Some(close::NO_STATUS) => (close::NO_STATUS, none),
                     Some(code) => (code, (parked.0.wrapping_add(2), parked.1.saturating_sub(2))),
                     None => match st.session.failure() {
-                        Some(f) => (f.close_code(), (parked.0, 0)),
-                        None => (close::ABNORMAL, (parked.0, 0)),
+                        Some(f) => (f.close_code(), none),
+                        None => (close::ABNORMAL, none),
                     },
                 };
                 let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {

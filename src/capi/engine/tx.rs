@@ -172,6 +172,12 @@ fn produce_control(
 
 /// Starts the next frame of data message `m` (the first frame, or the next fragment).
 fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, HTTPc_ERR> {
+    let fresh = h.msg(m).is_some_and(|ms| ms.progress == TxProgress::Fresh);
+    if fresh && h.ws_of(c).is_some_and(|ws| ws.session.may_send().is_err()) {
+        // A message that can no longer leave fails before any of its hooks.
+        fail_frame(h, c, m);
+        return Ok(true);
+    }
     let Some(ms) = h.msg(m) else {
         return Ok(false);
     };

@@ -5,7 +5,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::Port;
-use super::super::state::{WS_IN_TURN, WS_RX_PAUSED, WS_TX_STALLED};
+use super::super::state::{WS_IN_TURN, WS_RX_EOF, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
@@ -48,8 +48,32 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            match receive(h, port, c, closed) {
+            let (eof, paused) = h.ws_of(c).map_or((false, false), |ws| {
+                (ws.flags.has(WS_RX_EOF), ws.flags.has(WS_RX_PAUSED))
+            });
+            if eof && !paused {
+                // What came before the end of the stream is delivered: now it ends.
+                ws_transport_lost(h, port, c, HTTPc_ERR_CONN_SOCK_CLOSED);
+                return u32::MAX;
+            }
+            let r = if eof {
+                Ok(false)
+            } else {
+                receive(h, port, c, closed)
+            };
+            match r {
                 Ok(got) => progress |= got,
+                // The end of the stream behind bytes not delivered yet (they came with the
+                // 101, or the application held them back): a server's last messages and its
+                // Close are delivered first, not lost with the connection.
+                Err(HTTPc_ERR_CONN_SOCK_CLOSED)
+                    if h.conn(c).is_some_and(|s| !s.buf.rx_data().is_empty()) =>
+                {
+                    if let Some(ws) = h.ws_of(c) {
+                        ws.flags.set(WS_RX_EOF, true);
+                    }
+                    progress = true;
+                }
                 Err(e) => {
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
@@ -95,12 +119,24 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
         }
         Some(TimerEvent::CloseTimeout) => {
             let done = ws.session.close_handshake_done();
-            let err = if done {
+            // After we failed the connection (its error reported), the server's reply is not
+            // read (RFC 6455 §7.1.7): the wait ends with that error, not a second one.
+            let failed = ws.session.failure().is_some();
+            let err = if failed {
+                ws.err.get()
+            } else if done {
                 HTTPc_ERR_NONE
             } else {
                 HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
             };
-            ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, !done);
+            ws_end(
+                h,
+                port,
+                c,
+                HTTPc_CONN_CLOSE_STATUS_NONE,
+                err,
+                !done && !failed,
+            );
             return u32::MAX;
         }
         None => {}
