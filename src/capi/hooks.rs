@@ -225,6 +225,7 @@ impl ReqEnd {
 
     /// A transaction cut short by its connection's close, in legacy `HTTPcConn_Close`'s order:
     /// `OnTransComplete(DEF_FAIL)`, then `OnErr`, the request in use during both.
+    #[inline(always)]
     pub(crate) fn report_closed(
         self,
         h: &mut Held,

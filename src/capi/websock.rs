@@ -442,8 +442,8 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
         can_block(h)?;
     }
     let (ws, ms) = h.ws_msg(w, m).ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
-    let session = &ws.session;
-    if session.close_sent() || session.close_received().is_some() || session.failure().is_some() {
+    // Closing (a Close sent, received or owed) or failed.
+    if ws.session.may_send().is_err() {
         return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
     }
     let in_turn = ws.flags.has(WS_IN_TURN);

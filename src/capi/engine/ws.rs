@@ -5,7 +5,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::Port;
-use super::super::state::{WS_IN_TURN, WS_RX_EOF, WS_RX_PAUSED, WS_TX_STALLED};
+use super::super::state::{WS_IN_TURN, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
@@ -48,33 +48,13 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            let (eof, paused) = h.ws_of(c).map_or((false, false), |ws| {
-                (ws.flags.has(WS_RX_EOF), ws.flags.has(WS_RX_PAUSED))
-            });
-            if eof && !paused {
-                // What came before the end of the stream is delivered: now it ends.
-                ws_transport_lost(h, port, c, HTTPc_ERR_CONN_SOCK_CLOSED);
-                return u32::MAX;
-            }
-            let r = if eof {
-                Ok(false)
-            } else {
-                receive(h, port, c, closed)
-            };
-            match r {
+            match receive(h, port, c, closed) {
                 Ok(got) => progress |= got,
-                // The end of the stream behind bytes not delivered yet (they came with the
-                // 101, or the application held them back): a server's last messages and its
-                // Close are delivered first, not lost with the connection.
-                Err(HTTPc_ERR_CONN_SOCK_CLOSED)
-                    if h.conn(c).is_some_and(|s| !s.buf.rx_data().is_empty()) =>
-                {
-                    if let Some(ws) = h.ws_of(c) {
-                        ws.flags.set(WS_RX_EOF, true);
-                    }
-                    progress = true;
-                }
                 Err(e) => {
+                    // What came before the end of the stream (with the 101, or left by the
+                    // last pass's budget) is delivered first: a server's last messages and its
+                    // Close are not lost with the connection.
+                    while deliver(h, c, now).is_ok_and(|d| !d.starved) {}
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
                 }
