@@ -729,6 +729,7 @@ impl Session {
     }
 
     /// Whether frames may still go (open, no Close sent, received or owed); why not if not.
+    #[inline(always)]
     pub fn may_send(&self) -> Result<(), SendError> {
         if !matches!(self.state, State::Open | State::Closing) {
             return Err(SendError::NotOpen);
