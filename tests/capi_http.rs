@@ -2168,27 +2168,29 @@ fn a_failed_request_is_in_use_in_its_on_err_and_free_in_its_on_trans_complete() 
     assert_eq!(completions(&o2), vec![true]);
 }
 
+/// Sets the probing hooks on the request and sends it (non-blocking), the probes emptied.
+fn send_probed(o: &Objs) {
+    req_hook(
+        o,
+        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
+        err_probe as *mut c_void,
+    );
+    let complete = complete_probe as *mut c_void;
+    req_hook(o, HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK, complete);
+    probes();
+    assert_eq!(
+        send(o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+}
+
 #[test]
 fn a_request_cut_short_by_its_connection_is_in_use_in_both_hooks() {
     let _g = setup();
     // No response: the application closes the connection under the pending request. Legacy's
     // HTTPcConn_Close ran OnTransComplete(DEF_FAIL) and OnErr before it freed the request.
     let (o, s) = connected("cut.test", 256, true, b"");
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
-        err_probe as *mut c_void,
-    );
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
-        complete_probe as *mut c_void,
-    );
-    probes();
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB),
-        (DEF_FAIL, HTTPc_ERR_NONE)
-    );
+    send_probed(&o);
     assert!(o.pump_until(20, 1, || wire(&s).contains("GET / ")));
     let mut err = 0;
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
@@ -2214,21 +2216,7 @@ fn a_request_that_failed_on_its_own_connection_is_free_in_on_trans_complete_only
         true,
         b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
     );
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK,
-        err_probe as *mut c_void,
-    );
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
-        complete_probe as *mut c_void,
-    );
-    probes();
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB),
-        (DEF_FAIL, HTTPc_ERR_NONE)
-    );
+    send_probed(&o);
     assert!(o.pump_until(20, 1, || o.ended()));
     assert_eq!(
         probes(),
