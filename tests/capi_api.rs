@@ -1275,6 +1275,34 @@ fn conn_close_from_a_hook_is_deferred() {
 }
 
 #[test]
+fn conn_close_from_a_hook_stops_delivery_even_at_the_end_of_the_stream() {
+    let _g = setup();
+    // Two messages and the FIN in one burst; the first message's OnMsgRxComplete closes:
+    // the second is not delivered, and the close is the application's, not the server's.
+    let o = Objs::new(0, 256, 0, b"stop.test");
+    world(|w| {
+        w.reactions
+            .borrow_mut()
+            .push((Hook::RxComplete, 0, Act::ConnClose))
+    });
+    let srv = [frame(true, OP_TEXT, b"a"), frame(true, OP_TEXT, b"b")].concat();
+    let sock = open_ws(&o, "stop.test", &srv, 0);
+    sock.push(Gate::Now, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(
+        s.messages,
+        vec![(HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"a".to_vec())]
+    );
+    assert!(s.errs.is_empty(), "{:?}", s.errs);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
 fn several_connections_share_the_engine() {
     let _g = setup();
     let hosts = ["one.test", "two.test", "three.test"];

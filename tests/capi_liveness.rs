@@ -276,6 +276,35 @@ fn protocol_error_behind_a_full_socket_ends_at_the_close_timeout() {
 }
 
 #[test]
+fn a_send_stall_after_a_protocol_error_ends_with_that_error() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"stall2.test");
+    let sock = open_ws(&o, "stall2.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS, 1000);
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS, 5000);
+    });
+    stop_reading(&sock);
+    send_data(&o, 0);
+    unsafe { HTTPc_TaskHandler() };
+    sock.push_now(&frame(true, 0x3, b""));
+    let start = now();
+    run_to_end(&o, 10_000, 50);
+    // The stall (1 s, before the close timeout) ends it, with the error already reported.
+    let elapsed = now().wrapping_sub(start);
+    assert!(elapsed < 1100, "ended after {elapsed} ms");
+    let s = summary(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE]);
+    assert_eq!(
+        s.conn_close,
+        Some((
+            HTTPc_CONN_CLOSE_STATUS_NONE,
+            HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE
+        ))
+    );
+    check_port().unwrap();
+}
+
+#[test]
 fn a_message_queued_when_the_connection_fails_completes_without_its_hooks() {
     let _g = setup();
     let o = Objs::new(1, 256, 0, b"queued.test");

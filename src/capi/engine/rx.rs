@@ -7,7 +7,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
-use super::super::state::{WS_RX_PAUSED, WS_TX_STALLED};
+use super::super::state::{CONN_CLOSE_REQUESTED, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::ws_error;
 use crate::proto::close::{self, CloseError};
 use crate::proto::frame::FrameError;
@@ -46,6 +46,14 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
         let Some((s, ws)) = h.conn_ws(c) else {
             return Err(());
         };
+        if s.flags.has(CONN_CLOSE_REQUESTED) {
+            // A hook asked for the close: nothing more reaches the hooks; the next pass
+            // performs it.
+            return Ok(Delivered {
+                moved,
+                starved: true,
+            });
+        }
         let (used, event) = ws.session.read(s.buf.rx_data(), now);
         let act = match event {
             RxEvent::None => Act::Nothing,

@@ -5,7 +5,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::Port;
-use super::super::state::{WS_IN_TURN, WS_RX_PAUSED, WS_TX_STALLED};
+use super::super::state::{CONN_CLOSE_REQUESTED, WS_IN_TURN, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
@@ -55,6 +55,10 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                     // last pass's budget) is delivered first: a server's last messages and its
                     // Close are not lost with the connection.
                     while deliver(h, c, now).is_ok_and(|d| !d.starved) {}
+                    if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+                        // A close a hook asked for meanwhile comes first: the next pass.
+                        return 0;
+                    }
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
                 }
@@ -91,47 +95,32 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     } else {
         ws.session.poll_timers(now)
     };
-    match event {
-        Some(TimerEvent::PongTimeout) => {
-            let err = HTTPc_ERR_WEBSOCK_PONG_TIMEOUT;
-            ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, true);
-            return u32::MAX;
-        }
-        Some(TimerEvent::CloseTimeout) => {
-            let done = ws.session.close_handshake_done();
-            // After we failed the connection (its error reported), the server's reply is not
-            // read (RFC 6455 §7.1.7): the wait ends with that error, not a second one.
-            let failed = ws.session.failure().is_some();
-            let err = if failed {
-                ws.err.get()
-            } else if done {
-                HTTPc_ERR_NONE
-            } else {
-                HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT
-            };
-            ws_end(
-                h,
-                port,
-                c,
-                HTTPc_CONN_CLOSE_STATUS_NONE,
-                err,
-                !done && !failed,
-            );
-            return u32::MAX;
-        }
-        None => {}
-    }
+    let mut timed_out = match event {
+        Some(TimerEvent::PongTimeout) => Some(HTTPc_ERR_WEBSOCK_PONG_TIMEOUT),
+        Some(TimerEvent::CloseTimeout) if ws.session.close_handshake_done() => Some(HTTPc_ERR_NONE),
+        Some(TimerEvent::CloseTimeout) => Some(HTTPc_ERR_WEBSOCK_CLOSE_TIMEOUT),
+        None => None,
+    };
     let mut wait = ws.session.next_timeout(now).unwrap_or(u32::MAX);
     let tx_blocked = !s.buf.tx_is_empty();
     if tx_blocked && ws.tx_stall_ms != 0 {
         // Bytes wait and the socket took none for this long: the server stopped reading.
         let stalled = elapsed_ms(now, s.clock_ms);
         if stalled >= ws.tx_stall_ms {
-            let err = HTTPc_ERR_CONN_SOCK_TX;
-            ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, true);
-            return u32::MAX;
+            timed_out = timed_out.or(Some(HTTPc_ERR_CONN_SOCK_TX));
         }
-        wait = wait.min(ws.tx_stall_ms - stalled);
+        wait = wait.min(ws.tx_stall_ms.saturating_sub(stalled));
+    }
+    if let Some(err) = timed_out {
+        // Once we failed the connection (its error reported) no reply is read (RFC 6455
+        // §7.1.7): a timer ends it with that error, not a second one.
+        let (err, report) = if ws.session.failure().is_some() {
+            (ws.err.get(), false)
+        } else {
+            (err, err != HTTPc_ERR_NONE)
+        };
+        ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, report);
+        return u32::MAX;
     }
     if busy {
         // The turn budget ran out with work left: another pass right away.
