@@ -453,6 +453,11 @@ static CPU_INT32S tls_recv(void *p_ctx, void *handle, CPU_INT08U *p_buf, CPU_INT
     return io_result(s, ret);
   }
   ret = mbedtls_ssl_read(&s->Ssl, p_buf, len);
+  if (ret == 0 && (s->Eof & 1u) == 0u) {
+    /* Empty application-data records (mbedTLS returns 0 after two in a row; senders use them
+     * against CBC IV prediction) with the socket still open: nothing to read yet, not an end. */
+    ret = MBEDTLS_ERR_SSL_WANT_READ;
+  }
   if (ret > 0) {
     if (s->RxWant != extra) {
       s->RxWant = extra;
@@ -477,7 +482,12 @@ static void tls_close(void *p_ctx, void *handle)
   HTTPc_PORT_TLS_SESS *s = (HTTPc_PORT_TLS_SESS *)handle;
 
   if (s->Secure != 0u && s->State == ST_OPEN) {
-    (void)mbedtls_ssl_close_notify(&s->Ssl); /* one try, never waits */
+    /* One try, never waits. With output still pending, mbedTLS's first call only flushes it
+     * (and returns 0 without queueing the alert): then the alert needs a second call. */
+    int pending = s->Ssl.out_left != 0u;
+    if (mbedtls_ssl_close_notify(&s->Ssl) == 0 && pending && s->Ssl.out_left == 0u) {
+      (void)mbedtls_ssl_close_notify(&s->Ssl);
+    }
   }
   t->Inner.Close(t->Inner.Ctx, s->InnerHandle); /* forgets the inner watch too */
   sess_release(s);
@@ -505,6 +515,14 @@ static void tls_wait(void *p_ctx, const struct HTTPc_PORT_WAIT_ENTRY *p_entries,
    * below takes the lock too, so it never runs beside a Send. Not held while sleeping. */
   if (t->Inner.Lock != NULL) {
     t->Inner.Lock(t->Inner.Ctx);
+  }
+  if (t->Inner.Watch == NULL) {
+    /* List mode: this call's entries are all the engine waits for; a session it no longer
+     * lists (e.g. its application pauses reading) must not keep an old wish, or plaintext
+     * buffered inside mbedTLS would make every wait a zero timeout (a busy loop). */
+    for (i = 0u; i < t->NbrSess; i++) {
+      t->Sess[i].EngWant = 0u;
+    }
   }
   if (nbr_entries == 0u) {
     /* Watch mode (or nothing to wait on): bring every inner watch up to date first, since a
@@ -626,6 +644,10 @@ int HTTPc_PortTls_Init(HTTPc_PORT_TLS *p_tls, const HTTPc_PORT_TLS_CFG *p_cfg, H
     HTTPc_PortTls_Free(p_tls);
     return ret;
   }
+  /* TLS 1.2 at least: mbedTLS 2.28's default minimum is TLS 1.0 (RFC 8996 deprecates 1.0
+   * and 1.1). Also, one write is then always one record (1.0's CBC record splitting would make
+   * it two, which the pending-record bookkeeping of tls_send does not expect). */
+  mbedtls_ssl_conf_min_version(&p_tls->Conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
   /* OPTIONAL: the handshake completes, then the verdict (name, trust callback) decides. */
   mbedtls_ssl_conf_authmode(&p_tls->Conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
   mbedtls_ssl_conf_ca_chain(&p_tls->Conf, &p_tls->Ca, NULL);
