@@ -568,7 +568,11 @@ impl Session {
                     self.pong_owed = true;
                 }
             }
-            OP_PONG => self.ping_sent = false,
+            // A pong answers our keep-alive ping only once that ping is written: one that comes
+            // while it waits behind a full socket is unsolicited (§5.5.3), and taking it would
+            // leave the ping owed and its interval due, a timer due forever (a busy loop).
+            OP_PONG if !self.pending_ping => self.ping_sent = false,
+            OP_PONG => {}
             _ => {
                 let code = close::payload_code(payload).map_err(ProtocolError::Close)?;
                 self.close_received = code;

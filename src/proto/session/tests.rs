@@ -823,6 +823,32 @@ fn pong_timeout_runs_even_when_the_ping_is_never_written() {
     assert_eq!(s.poll_timers(1300), Some(TimerEvent::PongTimeout));
 }
 
+/// An unsolicited pong while our keep-alive ping waits behind a full socket is not its
+/// answer: the pong timer keeps running (no timer due at once, forever).
+#[test]
+fn a_pong_before_our_ping_is_written_does_not_answer_it() {
+    let cfg = Config {
+        ping_interval_ms: 500,
+        pong_timeout_ms: 700,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(cfg);
+    assert_eq!(s.poll_timers(500), None);
+    assert!(s.has_pending_control());
+    s.read(&server_frame(true, 10, b""), 600);
+    assert_eq!(s.next_timeout(600), Some(600));
+    assert_eq!(s.poll_timers(600), None);
+    // (Taken as the answer, the ping interval would be due from 1100 on, forever.)
+    assert_eq!(s.next_timeout(1100), Some(100));
+    // Written at last: a pong now answers it, and the idle clock runs from that receive.
+    let frames = control_frames(&mut s, 700, &[]);
+    assert_eq!(frames[0].0.opcode, Opcode::Ping);
+    s.read(&server_frame(true, 10, b""), 800);
+    assert_eq!(s.next_timeout(800), Some(500));
+    assert_eq!(s.poll_timers(1299), None);
+    assert!(!s.has_pending_control());
+}
+
 #[test]
 fn keepalive_ping_and_pong_timeout() {
     let cfg = Config {
