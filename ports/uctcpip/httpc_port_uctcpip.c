@@ -40,6 +40,7 @@
 
 #include  <cpu.h>
 #include  <lib_def.h>
+#include  <net.h>
 #include  <net_err.h>
 #include  <net_type.h>
 #include  <net_sock.h>
@@ -594,7 +595,16 @@ static  void  PortUcTcpIp_Wake (void  *p_ctx)
     CPU_CRITICAL_EXIT();
 
     if (sock_id != NET_SOCK_ID_NONE) {
-        NetSock_SelAbort(sock_id, &err_net);                    /* NONE / NONE_AVAIL: fine; others: the wait times out. */
+                                                                /* Under the network lock: NetSock_SelAbort() walks the */
+                                                                /* select's objects without it, and a select that ends  */
+                                                                /* meanwhile frees them (and deletes its semaphore)     */
+                                                                /* under it. Held here, the abort sees them whole or    */
+                                                                /* not at all (the stack's Sel releases it to pend).    */
+        Net_GlobalLockAcquire(DEF_NULL, &err_net);
+        if (err_net == NET_ERR_NONE) {
+            NetSock_SelAbort(sock_id, &err_net);                /* NONE / NONE_AVAIL: fine; others: the wait times out. */
+            Net_GlobalLockRelease();
+        }
        (void)err_net;
     }
 }

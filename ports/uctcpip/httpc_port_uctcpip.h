@@ -40,13 +40,16 @@
 *
 *            (3) No engine task, no lock: TaskCreate, Lock/Unlock and OsWait/OsSignal are left
 *                NULL.  Call HTTPc_TaskHandler() from one application task (sleeping for the
-*                time it returns, at most) and make every HTTPc_* call from that same task;
+*                time it returns, at most: 10 ms at most while a socket is waited on, as this
+*                port has no Watch) and make every HTTPc_* call from that same task;
 *                blocking calls then drive the engine themselves.  For an engine task, fill
 *                TaskCreate, Lock/Unlock (a recursive mutex) and OsWait/OsSignal yourself after
 *                HTTPc_PortUcTcpIp_Get().
 *
 *            (4) Wake may miss a NetSock_Sel() that is about to start: a select waits at most
 *                HTTPc_PORT_UCTCPIP_CFG_WAIT_MAX_MS, which bounds the delay such a miss causes.
+*                A Wake during a select aborts it (NetSock_SelAbort()) holding the network lock
+*                (Net_GlobalLockAcquire()): the select frees what the abort walks under it.
 *
 *            (5) Connect BLOCKS, as the legacy client did: NetApp_ClientStreamOpenByHostname()
 *                resolves the name and connects in blocking mode, for up to the connect timeout

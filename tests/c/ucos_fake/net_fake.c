@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <net.h>
 #include <net_app.h>
 #include <net_sock.h>
 #include <net_tcp.h>
@@ -239,14 +240,37 @@ NET_SOCK_RTN_CODE NetSock_Sel(NET_SOCK_QTY sock_nbr_max, NET_SOCK_DESC *psock_de
     if (psock_desc_err != NULL) {
         NET_SOCK_DESC_INIT(psock_desc_err);
     }
+    if (NetFake.DuringSel != NULL) {
+        /* The stack releases its lock while it pends: another task runs. */
+        unlock();
+        NetFake.DuringSel();
+        if (!lock(p_err)) {
+            return -1;
+        }
+    }
     *p_err = (n > 0) ? NET_SOCK_ERR_NONE : NET_SOCK_ERR_TIMEOUT;
     unlock();
     return n;
 }
 
+/* Like the stack's, it does not take the global lock itself: its caller must hold it. */
 void NetSock_SelAbort(NET_SOCK_ID sock_id, NET_ERR *p_err)
 {
     (void)sock_id;
     NetFake.SelAborts++;
+    NetFake.SelAbortsLocked += (NetFake.LockDepth > 0);
     *p_err = NET_SOCK_ERR_NONE;
+}
+
+void Net_GlobalLockAcquire(void *p_fcnt, NET_ERR *p_err)
+{
+    (void)p_fcnt;
+    if (lock(p_err)) {
+        *p_err = NET_ERR_NONE;
+    }
+}
+
+void Net_GlobalLockRelease(void)
+{
+    unlock();
 }

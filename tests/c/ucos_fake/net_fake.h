@@ -24,6 +24,8 @@ typedef struct {
     char Host[64];            /* the name the last connect resolved                      */
     int Sels;                 /* NetSock_Sel calls                                       */
     int SelAborts;            /* NetSock_SelAbort calls                                  */
+    int SelAbortsLocked;      /* ... of them made holding the global lock                */
+    void (*DuringSel)(void);  /* runs while NetSock_Sel pends (another task's turn)      */
     int Closes;
     int NoBlock;              /* NetSock_CfgBlock(NO_BLOCK) was called                   */
     unsigned char Tx[256];    /* what the socket took                                    */

@@ -41,6 +41,14 @@ static CPU_BOOLEAN trng(CPU_INT08U *p_buf, CPU_INT32U len)
     return DEF_OK;
 }
 
+/* The port another task wakes while the engine's select pends. */
+static HTTPc_PORT *WakePort;
+
+static void wake_during_sel(void)
+{
+    WakePort->Wake(WakePort->Ctx);
+}
+
 int main(void)
 {
     HTTPc_PORT port;
@@ -102,6 +110,15 @@ int main(void)
         port.Wake(port.Ctx);
         port.Wait(port.Ctx, &want, 1u, 50u);
         CHECK(NetFake.Sels == 2, "after a Wake the next Wait returns at once");
+        /* Another task's Wake while the select pends aborts it, holding the stack's lock (the
+         * select frees what the abort walks under that lock when it ends). */
+        WakePort = &port;
+        NetFake.DuringSel = wake_during_sel;
+        port.Wait(port.Ctx, &want, 1u, 50u);
+        NetFake.DuringSel = NULL;
+        CHECK(NetFake.Sels == 3 && NetFake.SelAborts == 1, "a Wake during the select aborts it");
+        CHECK(NetFake.SelAbortsLocked == 1 && NetFake.LockDepth == 0,
+              "the abort holds the stack's lock, and gives it back");
     }
     port.Close(port.Ctx, h);
     CHECK(NetFake.Closes == 1, "Close");
