@@ -3745,7 +3745,7 @@ void HTTPc_ReqSetParam(struct HTTPc_REQ_OBJ *p_req_obj,
  *
  * Errors: `HTTPc_ERR_NULL_PTR` (p_port), `HTTPc_ERR_INIT` (already initialised),
  * `HTTPc_ERR_INIT_PORT_INVALID` (a required callback is NULL, or Lock/Unlock or
- * OsWait/OsSignal given alone, or TaskCreate without Lock and Wait).
+ * OsWait/OsSignal given alone, or TaskCreate without Lock, Wait and Wake).
  *
  * # Safety
  * `p_port` is NULL or points to a valid `HTTPc_PORT`; `p_err` is NULL or writable. Not
@@ -3789,7 +3789,9 @@ void HTTPc_Reset(HTTPc_ERR *p_err);
 /**
  * Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
  * task). All hooks run inside this call. Returns how many milliseconds the caller may sleep
- * before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets).
+ * before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets; 0: a
+ * hook queued work, call again at once). With an engine task it does nothing (the task runs
+ * the passes, and the hooks must run there) and returns `HTTPc_PORT_WAIT_FOREVER`.
  *
  * # Safety
  * Call from one task at a time unless the port has a lock.

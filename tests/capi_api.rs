@@ -1302,6 +1302,38 @@ fn conn_close_from_a_hook_stops_delivery_even_at_the_end_of_the_stream() {
     check_port().unwrap();
 }
 
+/// A close a hook asks for during a pass is performed by the very next pass: the pass that ran
+/// the hook asks to be called again at once (an application that sleeps what
+/// `HTTPc_TaskHandler` returns would otherwise keep the connection until some unrelated
+/// event).
+#[test]
+fn a_close_asked_for_by_a_hook_makes_the_pass_return_zero() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"rerun.test");
+    let sock = open_ws(&o, "rerun.test", b"", 0);
+    // Open and idle: the socket is all the engine waits for.
+    let idle = unsafe { HTTPc_TaskHandler() };
+    assert_ne!(idle, 0, "an idle pass");
+    world(|w| {
+        w.reactions
+            .borrow_mut()
+            .push((Hook::RxComplete, 0, Act::ConnClose))
+    });
+    sock.push_now(&frame(true, OP_TEXT, b"a"));
+    let ret = unsafe { HTTPc_TaskHandler() };
+    assert!(has(&o, |e| matches!(e, Ev::RxComplete { .. })));
+    assert!(!o.ended(), "closed within the hook's own pass");
+    assert_eq!(ret, 0, "the pass whose hook asked for the close");
+    unsafe { HTTPc_TaskHandler() };
+    assert!(o.ended(), "the next pass performs the close");
+    assert_eq!(
+        summary(&o, true).conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn several_connections_share_the_engine() {
     let _g = setup();

@@ -89,7 +89,8 @@ typedef struct port_posix_ctx {
      * change it under the library's lock (Lock); Wait builds its poll list under that lock too:
      * in the poll model an application loop may sleep in Wait while another thread's blocking
      * call runs the engine, which watches and closes sockets. (A socket closed while poll()
-     * sleeps only makes it return early.) */
+     * sleeps is not reported by that poll() on Linux, which holds its own reference: harmless,
+     * the next pass no longer watches it.) */
     struct port_posix_sock *WatchHead;
     size_t                  WatchCnt;
 } PORT_POSIX_CTX;
@@ -147,6 +148,11 @@ static void PortPosix_CtxInit(void)
     if (pthread_mutexattr_init(&mutex_attr) != 0) {
         return;
     }
+#if defined(_POSIX_THREAD_PRIO_INHERIT) && (_POSIX_THREAD_PRIO_INHERIT > 0)
+    /* The engine holds the lock during Connect (name resolution included): a high-priority
+     * caller waiting for it lends its priority (docs/PORTING.md). Best effort. */
+    (void)pthread_mutexattr_setprotocol(&mutex_attr, PTHREAD_PRIO_INHERIT);
+#endif
     if ((pthread_mutexattr_settype(&mutex_attr, PTHREAD_MUTEX_RECURSIVE) == 0) &&
         (pthread_mutex_init(&p_ctx->Lock, &mutex_attr) == 0)) {
         mutex_ok = 1;

@@ -39,9 +39,11 @@
 *                secure connection fails (HTTPc_PORT_ERR).
 *
 *            (3) No engine task, no lock: TaskCreate, Lock/Unlock and OsWait/OsSignal are left
-*                NULL.  Call HTTPc_TaskHandler() from one application task (sleeping for the
-*                time it returns, at most: 10 ms at most while a socket is waited on, as this
-*                port has no Watch) and make every HTTPc_* call from that same task;
+*                NULL.  Call HTTPc_TaskHandler() from one application task, sleeping for the
+*                time it returns but never longer than a poll interval of your choice (say
+*                10 ms) while a connection is open: this port has no Watch, so your task
+*                cannot wait on the sockets, and HTTPc_PORT_WAIT_FOREVER only means no timer
+*                runs.  Make every HTTPc_* call from that same task;
 *                blocking calls then drive the engine themselves.  For an engine task, fill
 *                TaskCreate, Lock/Unlock (a recursive mutex) and OsWait/OsSignal yourself after
 *                HTTPc_PortUcTcpIp_Get().

@@ -193,7 +193,7 @@ fn open(
     }
     s.queue_open(buf, host, no_block);
     h.list_add(c);
-    wake_engine();
+    wake_engine(h);
     if no_block {
         return Ok(());
     }

@@ -22,6 +22,9 @@ pub(crate) struct Globals {
     pub conns: Option<Conn>,
     /// The engine is running on this thread of control (callbacks may call the API).
     pub in_engine: bool,
+    /// Work was queued (the engine woken) since the pass began: a hook's send or close during
+    /// the pass must not wait for an unrelated event, so that pass asks for another at once.
+    pub woken: bool,
 }
 
 impl Globals {
@@ -45,6 +48,7 @@ impl Globals {
             },
             conns: None,
             in_engine: false,
+            woken: false,
         }
     }
 }

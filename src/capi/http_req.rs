@@ -150,6 +150,6 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32), HTTPc_ERR> {
         start_plain(h, q, &head)?;
         0
     };
-    wake_engine();
+    wake_engine(h);
     Ok((trans_timeout_ms, ahead))
 }

@@ -228,8 +228,9 @@ pub(crate) struct Port {
 
 impl Port {
     /// Whether the application's port is usable: the required members are present,
-    /// `Lock`/`Unlock` and `OsWait`/`OsSignal` come in pairs, `TaskCreate` comes with `Lock`
-    /// and `Wait`, and `Watch` with `Wait`.
+    /// `Lock`/`Unlock` and `OsWait`/`OsSignal` come in pairs, `TaskCreate` comes with `Lock`,
+    /// `Wait` and `Wake` (an engine task that cannot be woken would sleep through the API
+    /// calls that queue its work), and `Watch` with `Wait`.
     pub(crate) fn accepts(raw: &HTTPc_PORT) -> bool {
         let required = raw.Connect.is_some()
             && raw.Send.is_some()
@@ -239,7 +240,8 @@ impl Port {
             && raw.TimeGet_ms.is_some();
         let pairs_ok = raw.Lock.is_some() == raw.Unlock.is_some()
             && raw.OsWait.is_some() == raw.OsSignal.is_some();
-        let task_ok = raw.TaskCreate.is_none() || (raw.Lock.is_some() && raw.Wait.is_some());
+        let task_ok = raw.TaskCreate.is_none()
+            || (raw.Lock.is_some() && raw.Wait.is_some() && raw.Wake.is_some());
         let watch_ok = raw.Watch.is_none() || raw.Wait.is_some();
         required && pairs_ok && task_ok && watch_ok
     }

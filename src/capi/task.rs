@@ -16,7 +16,7 @@ use super::wait::MAX_WAIT_ENTRIES;
 ///
 /// Errors: `HTTPc_ERR_NULL_PTR` (p_port), `HTTPc_ERR_INIT` (already initialised),
 /// `HTTPc_ERR_INIT_PORT_INVALID` (a required callback is NULL, or Lock/Unlock or
-/// OsWait/OsSignal given alone, or TaskCreate without Lock and Wait).
+/// OsWait/OsSignal given alone, or TaskCreate without Lock, Wait and Wake).
 ///
 /// # Safety
 /// `p_port` is NULL or points to a valid `HTTPc_PORT`; `p_err` is NULL or writable. Not
@@ -142,7 +142,9 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
 
 /// Runs one engine pass over every connection (bare-metal or application-loop mode: no engine
 /// task). All hooks run inside this call. Returns how many milliseconds the caller may sleep
-/// before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets).
+/// before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets; 0: a
+/// hook queued work, call again at once). With an engine task it does nothing (the task runs
+/// the passes, and the hooks must run there) and returns `HTTPc_PORT_WAIT_FOREVER`.
 ///
 /// # Safety
 /// Call from one task at a time unless the port has a lock.
@@ -150,7 +152,8 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
 pub unsafe extern "C" fn HTTPc_TaskHandler() -> CPU_INT32U {
     let mut lock = Lock::take();
     let h = lock.held();
-    let Some(port) = global::port().filter(|_| h.g().initialised) else {
+    let g = h.g();
+    let Some(port) = global::port().filter(|_| g.initialised && !g.in_task_mode()) else {
         return HTTPc_PORT_WAIT_FOREVER;
     };
     let sleep = engine::run_pass(h);
@@ -187,8 +190,10 @@ extern "C" fn engine_task(_arg: *mut c_void) {
     }
 }
 
-/// Wakes the engine after an API call queued work.
-pub(crate) fn wake_engine() {
+/// Wakes the engine after an API call queued work (also when the call came from a hook of the
+/// pass that runs: that pass then asks for the next one at once).
+pub(crate) fn wake_engine(h: &mut Held) {
+    h.g().woken = true;
     if let Some(p) = global::port() {
         p.wake();
     }

@@ -309,7 +309,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
         }
     }
     start_upgrade(h, &up)?;
-    wake_engine();
+    wake_engine(h);
     if up.no_block {
         return Ok(());
     }
@@ -470,10 +470,10 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     // turn produces the message before it ends.
     if tx.no_block {
         if !in_turn {
-            wake_engine();
+            wake_engine(h);
         }
     } else if !h.g().in_task_mode() || engine::send_now(h, c) {
-        wake_engine();
+        wake_engine(h);
     }
     if tx.no_block {
         return Ok(());

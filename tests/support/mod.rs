@@ -125,6 +125,15 @@ pub fn ensure_init() {
                 err,
                 HTTPc_ERR_INIT_PORT_INVALID,
             ));
+            let mut bad = port;
+            bad.TaskCreate = Some(port_task_create);
+            bad.Wake = None;
+            HTTPc_PortSet(&bad, &mut err);
+            log.push((
+                "PortSet with TaskCreate, no Wake",
+                err,
+                HTTPc_ERR_INIT_PORT_INVALID,
+            ));
             HTTPc_PortSet(&port, &mut err);
             log.push(("PortSet", err, HTTPc_ERR_NONE));
             HTTPc_Init(std::ptr::null(), std::ptr::null(), null_mut(), &mut err);

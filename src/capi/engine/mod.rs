@@ -51,7 +51,8 @@ fn mask_key(port: &Port) -> Option<[u8; 4]> {
 }
 
 /// One pass over every connection. Returns how long the caller may sleep (ms) before the next
-/// pass, `u32::MAX` when nothing is timed. Not re-entered from a hook (`in_engine`).
+/// pass, `u32::MAX` when nothing is timed, 0 when a hook queued work meanwhile (a send, a
+/// close). Not re-entered from a hook (`in_engine`).
 pub(crate) fn run_pass(h: &mut Held) -> u32 {
     let Some(port) = global::port() else {
         return u32::MAX;
@@ -61,6 +62,7 @@ pub(crate) fn run_pass(h: &mut Held) -> u32 {
         return 0;
     }
     g.in_engine = true;
+    g.woken = false;
     let now = port.now_ms();
     let mut sleep = u32::MAX;
     let mut c = g.conns;
@@ -69,8 +71,18 @@ pub(crate) fn run_pass(h: &mut Held) -> u32 {
         c = h.next(x);
         sleep = sleep.min(process(h, port, x, now));
     }
-    h.g().in_engine = false;
-    sleep
+    let g = h.g();
+    g.in_engine = false;
+    if g.woken {
+        return 0;
+    }
+    // The deadlines were measured from the pass's start: a long pass (hooks, a blocking
+    // connect) has used part of them.
+    if sleep == u32::MAX {
+        sleep
+    } else {
+        sleep.saturating_sub(port.now_ms().wrapping_sub(now))
+    }
 }
 
 /// Sends, from the thread of a blocking API call, what is queued on `c`, while an engine task
