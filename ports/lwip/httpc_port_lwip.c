@@ -38,11 +38,22 @@ typedef struct {
     int peer_closed; /* FIN received */
     err_t err;       /* what on_err reported (SLOT_FAILED) */
     u8_t tx_full;    /* Send found no room with data in flight: not writable until an ACK */
+    u8_t tx_backoff; /* ERR_MEM with nothing in flight: not writable until tx_retry_at */
+    u32_t tx_retry_at;
     u8_t gen;        /* generation: bumped by every Connect (see on_dns_found) */
     u16_t remote_port;
     CPU_BOOLEAN keep_alive;
     CPU_INT16U inactivity_s;
 } SLOT;
+
+/* The DNS answer's tag holds a slot index in 8 bits (on_dns_found). */
+#if HTTPC_PORT_LWIP_MAX_CONN > 256
+#error "HTTPC_PORT_LWIP_MAX_CONN: at most 256"
+#endif
+
+/* How long a Send that found lwIP's heap taken by other connections (ERR_MEM, nothing of this
+ * one in flight, so no ACK will announce room) waits before it is tried again. */
+#define TX_RETRY_MS 2u
 
 static SLOT Slots[HTTPC_PORT_LWIP_MAX_CONN];
 
@@ -133,12 +144,16 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     return ERR_OK;
 }
 
-/* Whether this connection has segments queued or unacknowledged: then an ACK will come and
- * clear tx_full. Without any (lwIP's heap taken by other connections), tx_full stays clear: the
- * engine retries rather than wait for an ACK that never comes. */
-static u8_t slot_in_flight(const SLOT *s)
+/* Send found no room. With segments of this connection queued or unacknowledged an ACK will
+ * come and clear tx_full. Without any (lwIP's heap taken by other connections) no ACK will:
+ * the engine retries after TX_RETRY_MS rather than wait for one, or spin. */
+static void slot_tx_blocked(SLOT *s)
 {
-    return (u8_t)(tcp_sndqueuelen(s->pcb) > 0u);
+    s->tx_full = (u8_t)(tcp_sndqueuelen(s->pcb) > 0u);
+    if (s->tx_full == 0u) {
+        s->tx_backoff = 1u;
+        s->tx_retry_at = sys_now() + TX_RETRY_MS;
+    }
 }
 
 /* A failed slot's I/O result: the peer's reset (or a close lwIP reported as an error) is the
@@ -167,14 +182,14 @@ static CPU_INT32S slot_connect(SLOT *s, const ip_addr_t *addr)
     tcp_sent(pcb, on_sent);
     tcp_err(pcb, on_err);
     tcp_nagle_disable(pcb);
-#if LWIP_TCP_KEEPALIVE
+    /* (SOF_KEEPALIVE and keep_idle need no LWIP_TCP_KEEPALIVE: that option only adds the
+     * probe interval and count, lwIP's defaults otherwise.) */
     if (s->keep_alive == DEF_YES) {
         ip_set_option(pcb, SOF_KEEPALIVE);
         if (s->inactivity_s > 0u) {
             pcb->keep_idle = (u32_t)s->inactivity_s * 1000u;
         }
     }
-#endif
     if (tcp_connect(pcb, addr, s->remote_port, on_connected) != ERR_OK) {
         slot_detach(s);
         tcp_abort(pcb);
@@ -245,6 +260,7 @@ static CPU_INT32S port_connect(void *p_ctx, const CPU_CHAR *p_host, CPU_INT16U p
     s->peer_closed = 0;
     s->err = ERR_OK;
     s->tx_full = 0u;
+    s->tx_backoff = 0u;
     s->remote_port = port;
     s->keep_alive = keep_alive;
     s->inactivity_s = inactivity_s;
@@ -305,19 +321,20 @@ static CPU_INT32S port_send(void *p_ctx, void *handle, const CPU_INT08U *p_data,
         room = len;
     }
     if (room == 0u) {
-        s->tx_full = slot_in_flight(s);
+        slot_tx_blocked(s);
         (void)tcp_output(s->pcb);
         return HTTPc_PORT_WOULD_BLOCK;
     }
     err = tcp_write(s->pcb, p_data, (u16_t)room, TCP_WRITE_FLAG_COPY);
     if (err == ERR_MEM) {
-        s->tx_full = slot_in_flight(s);
+        slot_tx_blocked(s);
         (void)tcp_output(s->pcb);
         return HTTPc_PORT_WOULD_BLOCK; /* lwIP's heap is busy with unacknowledged data */
     }
     if (err != ERR_OK) {
         return HTTPc_PORT_ERR;
     }
+    s->tx_backoff = 0u;
     (void)tcp_output(s->pcb);
     return (CPU_INT32S)room;
 }
@@ -368,7 +385,7 @@ static const HTTPc_PORT_LWIP_CFG *Cfg;
 static CPU_BOOLEAN port_random(void *p_ctx, CPU_INT08U *p_buf, CPU_INT32U len)
 {
     (void)p_ctx;
-    return Cfg->Random(p_buf, len);
+    return Cfg->Random(p_buf, len); /* (installed only when the configuration has it) */
 }
 
 static CPU_INT32U port_time_ms(void *p_ctx)
@@ -386,13 +403,15 @@ static int entry_ready(const HTTPc_PORT_WAIT_ENTRY *e)
     if ((e->Want & HTTPc_PORT_WAIT_RD) != 0u && (s->rx != NULL || s->peer_closed)) {
         return 1;
     }
-    /* Writable as Send sees it: room in the buffer and a segment free, and no ERR_MEM or full
-     * queue since the last ACK (else a blocking call would spin on Send and Wait). */
+    /* Writable as Send sees it: room in the buffer and a segment free, no ERR_MEM or full queue
+     * since the last ACK, and an ERR_MEM's back-off over (else a blocking call would spin on
+     * Send and Wait). */
     if ((e->Want & HTTPc_PORT_WAIT_WR) != 0u &&
         (s->state != SLOT_RESOLVING && s->state != SLOT_CONNECTING &&
          (s->pcb == NULL ||
           (s->tx_full == 0u && tcp_sndbuf(s->pcb) > 0u &&
-           tcp_sndqueuelen(s->pcb) < TCP_SND_QUEUELEN - 1u)))) {
+           tcp_sndqueuelen(s->pcb) < TCP_SND_QUEUELEN - 1u &&
+           (s->tx_backoff == 0u || (s32_t)(sys_now() - s->tx_retry_at) >= 0))))) {
         return 1;
     }
     return 0;
@@ -405,7 +424,7 @@ static void port_wait(void *p_ctx, const HTTPc_PORT_WAIT_ENTRY *p_entries, CPU_I
     CPU_INT16U i;
     (void)p_ctx;
     for (;;) {
-        if (Cfg->Poll != NULL) {
+        if (Cfg != NULL && Cfg->Poll != NULL) {
             Cfg->Poll();
         }
         for (i = 0; i < nbr_entries; i++) {
@@ -416,7 +435,7 @@ static void port_wait(void *p_ctx, const HTTPc_PORT_WAIT_ENTRY *p_entries, CPU_I
         if (timeout_ms != HTTPc_PORT_WAIT_FOREVER && sys_now() - start >= timeout_ms) {
             return;
         }
-        if (Cfg->Idle != NULL) {
+        if (Cfg != NULL && Cfg->Idle != NULL) {
             Cfg->Idle();
         }
     }
@@ -432,7 +451,8 @@ void HTTPc_PortLwIP_Get(HTTPc_PORT *p_port, const HTTPc_PORT_LWIP_CFG *p_cfg)
     p_port->Send = port_send;
     p_port->Recv = port_recv;
     p_port->Close = port_close;
-    p_port->Random = port_random;
+    /* No random source: HTTPc_PortSet refuses the port (HTTPc_ERR_INIT_PORT_INVALID). */
+    p_port->Random = (p_cfg != NULL && p_cfg->Random != NULL) ? port_random : NULL;
     p_port->TimeGet_ms = port_time_ms;
     p_port->Wait = port_wait;
 }

@@ -59,8 +59,9 @@ extern "C" {
 typedef struct HTTPc_PORT_LWIP_CFG {
     /* Required: fill p_buf with len bytes of strong randomness; DEF_FAIL if none. */
     CPU_BOOLEAN (*Random)(CPU_INT08U *p_buf, CPU_INT32U len);
-    /* Optional: move received frames into lwIP and run sys_check_timeouts(); Wait calls it in a
-     * loop. NULL when the application drives lwIP elsewhere. */
+    /* Move received frames into lwIP and run sys_check_timeouts(); Wait calls it in a loop.
+     * Needed for blocking calls (nothing else drives lwIP while one waits, NO_SYS=1); NULL only
+     * when the application makes non-blocking calls alone and drives lwIP in its own loop. */
     void (*Poll)(void);
     /* Optional: sleep until the next interrupt (WFI); NULL: Wait spins. */
     void (*Idle)(void);
