@@ -1090,6 +1090,61 @@ fn a_server_close_right_behind_the_response() {
     )));
 }
 
+/// A blocking request sent while a slow connect is still under way waits for the connect as
+/// well as for its own transaction: a connect that takes longer than the transaction timeout
+/// (within its own timeout) is no reason to give up and close the connection.
+#[test]
+fn a_blocking_request_behind_a_slow_connect_waits_for_it() {
+    let _g = setup();
+    body(|b| *b = Body::default());
+    let o = Objs::new(0, 256, 0, b"slow.test");
+    // The engine polls a connect in progress every 100 ms: about 3 s.
+    let sock = world(|w| w.expect_connect("slow.test", ConnectMode::Later(30)));
+    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        let mut err = 0;
+        let mut connect_ms: CPU_INT16U = 5000;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT,
+            (&mut connect_ms as *mut CPU_INT16U).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        let mut trans_ms: CPU_INT32U = 1000;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
+            (&mut trans_ms as *mut CPU_INT32U).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_RESP_BODY_HOOK,
+        on_body_rx as *mut c_void,
+    );
+    let started = world(|w| w.now.get());
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/slow", HTTPc_FLAG_NONE),
+        (DEF_OK, HTTPc_ERR_NONE),
+        "{:#?}",
+        events(&o)
+    );
+    let took = world(|w| w.now.get()).wrapping_sub(started);
+    assert!(took >= 2500, "the connect took {took} ms");
+    assert!(has(&o, |e| matches!(e, Ev::Connect { ok: true, .. })));
+    assert_eq!(rx_body(), b"ok");
+    assert!(o.pump_until(10, 1, || o.ended()));
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
     let _g = setup();

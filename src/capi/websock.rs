@@ -313,7 +313,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if up.no_block {
         return Ok(());
     }
-    wait::transaction(h, up.conn, up.req, trans_timeout_ms, 0)
+    wait::transaction(h, up.conn, up.req, trans_timeout_ms, 0, 0)
 }
 
 /// Checks a message's type, length and payload before it is queued.
