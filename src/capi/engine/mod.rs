@@ -76,13 +76,7 @@ pub(crate) fn run_pass(h: &mut Held) -> u32 {
     if g.woken {
         return 0;
     }
-    // The deadlines were measured from the pass's start: a long pass (hooks, a blocking
-    // connect) has used part of them.
-    if sleep == u32::MAX {
-        sleep
-    } else {
-        sleep.saturating_sub(port.now_ms().wrapping_sub(now))
-    }
+    sleep
 }
 
 /// Sends, from the thread of a blocking API call, what is queued on `c`, while an engine task
