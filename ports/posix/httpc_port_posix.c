@@ -157,6 +157,16 @@ static void PortPosix_CtxInit(void)
         (pthread_mutex_init(&p_ctx->Lock, &mutex_attr) == 0)) {
         mutex_ok = 1;
     }
+#if defined(_POSIX_THREAD_PRIO_INHERIT) && (_POSIX_THREAD_PRIO_INHERIT > 0)
+    if (!mutex_ok) {
+        /* A kernel without priority-inheritance futexes refuses that protocol (ENOTSUP): a
+         * plain recursive mutex then. */
+        (void)pthread_mutexattr_setprotocol(&mutex_attr, PTHREAD_PRIO_NONE);
+        if (pthread_mutex_init(&p_ctx->Lock, &mutex_attr) == 0) {
+            mutex_ok = 1;
+        }
+    }
+#endif
     (void)pthread_mutexattr_destroy(&mutex_attr);
     if (!mutex_ok) {
         return;
@@ -216,7 +226,8 @@ static int PortPosix_SockCfg(int fd, const PORT_POSIX_SOCK *p_sock)
     }
 #ifdef TCP_KEEPIDLE
     if ((keep_alive != 0) && (p_sock->InactivityS > 0u)) {
-        int idle_s = (int)p_sock->InactivityS;
+        /* Linux takes at most 32767 s (EINVAL beyond): a longer inactivity time gets that. */
+        int idle_s = (p_sock->InactivityS > 32767u) ? 32767 : (int)p_sock->InactivityS;
 
         if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof(idle_s)) != 0) {
             return -1;
@@ -243,7 +254,12 @@ static CPU_INT32S PortPosix_SockConnectNext(PORT_POSIX_SOCK *p_sock)
 
         p_sock->AddrNext = p_ai->ai_next;
 
+#ifdef SOCK_CLOEXEC
+        /* Close-on-exec from the start: another thread's fork+exec cannot inherit it. */
+        fd = socket(p_ai->ai_family, p_ai->ai_socktype | SOCK_CLOEXEC, p_ai->ai_protocol);
+#else
         fd = socket(p_ai->ai_family, p_ai->ai_socktype, p_ai->ai_protocol);
+#endif
         if (fd < 0) {
             continue;
         }
@@ -314,21 +330,32 @@ static CPU_INT32S PortPosix_Connect(void                        *p_ctx,
         hints.ai_flags |= AI_NUMERICHOST;
     }
 
-    if (getaddrinfo(p_host, service, &hints, &p_sock->AddrList) != 0) {
-        free(p_sock);
-        return HTTPc_PORT_ERR;
+    {
+        CPU_INT32U resolve_start = PortPosix_TimeGet_ms(NULL);
+        CPU_INT32U resolve_ms;
+
+        if (getaddrinfo(p_host, service, &hints, &p_sock->AddrList) != 0) {
+            free(p_sock);
+            return HTTPc_PORT_ERR;
+        }
+        resolve_ms = PortPosix_TimeGet_ms(NULL) - resolve_start;
+        /* What the name resolution left of the connect timeout. */
+        timeout_ms = (resolve_ms < timeout_ms) ? (timeout_ms - resolve_ms) : 0u;
     }
     p_sock->AddrNext = p_sock->AddrList;
     {
-        /* The library enforces timeout_ms for the whole connect; each address gets its share,
-         * so that one that silently drops the SYN (an unrouted IPv6 address) leaves time for
-         * the next (an IPv4 one) instead of taking it all. */
+        /* The library enforces timeout_ms for the whole connect; each address gets its share
+         * of what the resolution left, so that one that silently drops the SYN (an unrouted
+         * IPv6 address) leaves time for the next (an IPv4 one) instead of taking it all. */
         CPU_INT32U       nbr = 0u;
         struct addrinfo *p_ai;
         for (p_ai = p_sock->AddrList; p_ai != NULL; p_ai = p_ai->ai_next) {
             nbr++;
         }
         p_sock->AttemptMs = (nbr > 1u) ? (timeout_ms / nbr) : 0u;
+        if ((nbr > 1u) && (p_sock->AttemptMs == 0u)) {
+            p_sock->AttemptMs = 1u; /* (0 means "all of it") */
+        }
     }
 
     rtn = PortPosix_SockConnectNext(p_sock);
@@ -790,9 +817,16 @@ static CPU_BOOLEAN PortPosix_TaskCreate(void                *p_ctx,
         }
     }
     if (rc == 0) {
-        /* The engine thread starts with every signal blocked, so that signals such as SIGINT
-         * go to the application's threads. */
+        /* The engine thread starts with every asynchronous signal blocked, so that signals such
+         * as SIGINT go to the application's threads. Faults stay deliverable (blocked, their
+         * behaviour is undefined, and crash handlers and sanitizers would be bypassed). */
         (void)sigfillset(&all_sigs);
+        (void)sigdelset(&all_sigs, SIGSEGV);
+        (void)sigdelset(&all_sigs, SIGBUS);
+        (void)sigdelset(&all_sigs, SIGFPE);
+        (void)sigdelset(&all_sigs, SIGILL);
+        (void)sigdelset(&all_sigs, SIGABRT);
+        (void)sigdelset(&all_sigs, SIGTRAP);
         (void)pthread_sigmask(SIG_SETMASK, &all_sigs, &old_sigs);
         rc = pthread_create(&thread, &attr, PortPosix_TaskMain, p_start);
         (void)pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);

@@ -57,6 +57,10 @@ static int listen_on(int family, CPU_INT16U *p_port)
     return fd;
 }
 
+/* The keep-alive settings of the next connect_to(). */
+static CPU_BOOLEAN KeepAlive = DEF_NO;
+static CPU_INT16U InactivityS = 0u;
+
 /* Connect, then ConnectPoll every millisecond for up to 2 s: OK or ERR (never neither). */
 static CPU_INT32S connect_to(const HTTPc_PORT *p, const char *host, CPU_INT16U port, void **p_h)
 {
@@ -64,7 +68,7 @@ static CPU_INT32S connect_to(const HTTPc_PORT *p, const char *host, CPU_INT16U p
     int i;
 
     *p_h = NULL;
-    r = p->Connect(p->Ctx, (const CPU_CHAR *)host, port, 2000u, NULL, 0u, DEF_NO, p_h);
+    r = p->Connect(p->Ctx, (const CPU_CHAR *)host, port, 2000u, NULL, InactivityS, KeepAlive, p_h);
     for (i = 0; r == HTTPc_PORT_WOULD_BLOCK && i < 2000; i++) {
         struct timespec ms = {0, 1000000L};
         nanosleep(&ms, NULL);
@@ -101,6 +105,15 @@ int main(void)
     if (fd4 >= 0) {
         expect(&port, "127.0.0.1", port4, HTTPc_PORT_OK);
         expect(&port, "localhost", port4, HTTPc_PORT_OK); /* ::1 first on some hosts: refused, next */
+        /* Keep-alive with every legal inactivity time: Linux's TCP_KEEPIDLE stops at 32767 s,
+         * longer ones are clamped, not a failed connect. */
+        KeepAlive = DEF_YES;
+        InactivityS = 30u;
+        expect(&port, "127.0.0.1", port4, HTTPc_PORT_OK);
+        InactivityS = 65535u;
+        expect(&port, "127.0.0.1", port4, HTTPc_PORT_OK);
+        KeepAlive = DEF_NO;
+        InactivityS = 0u;
     }
     /* A port nobody listens on: refused, the connect ends in ERR. */
     gone = listen_on(AF_INET, &closed_port);
