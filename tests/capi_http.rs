@@ -132,15 +132,7 @@ fn connected(
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         if persistent {
-            let mut yes: CPU_BOOLEAN = DEF_YES;
-            let mut err = 0;
-            HTTPc_ConnSetParam(
-                o.conn,
-                HTTPc_PARAM_TYPE_PERSISTENT,
-                (&mut yes as *mut CPU_BOOLEAN).cast(),
-                &mut err,
-            );
-            assert_eq!(err, HTTPc_ERR_NONE);
+            set_conn_param::<CPU_BOOLEAN>(&o, HTTPc_PARAM_TYPE_PERSISTENT, DEF_YES);
         }
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
         let mut err = 0;
@@ -1103,23 +1095,9 @@ fn a_blocking_request_behind_a_slow_connect_waits_for_it() {
     sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        set_conn_param::<CPU_INT16U>(&o, HTTPc_PARAM_TYPE_CONNECT_TIMEOUT, 5000);
+        set_conn_param::<CPU_INT32U>(&o, HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS, 1000);
         let mut err = 0;
-        let mut connect_ms: CPU_INT16U = 5000;
-        HTTPc_ConnSetParam(
-            o.conn,
-            HTTPc_PARAM_TYPE_CONNECT_TIMEOUT,
-            (&mut connect_ms as *mut CPU_INT16U).cast(),
-            &mut err,
-        );
-        assert_eq!(err, HTTPc_ERR_NONE);
-        let mut trans_ms: CPU_INT32U = 1000;
-        HTTPc_ConnSetParam(
-            o.conn,
-            HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
-            (&mut trans_ms as *mut CPU_INT32U).cast(),
-            &mut err,
-        );
-        assert_eq!(err, HTTPc_ERR_NONE);
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
         assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
         assert_eq!(err, HTTPc_ERR_NONE);

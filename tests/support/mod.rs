@@ -2236,6 +2236,13 @@ pub fn summary(o: &Objs, finished: bool) -> Summary {
     }
 }
 
+/// `HTTPc_ConnSetParam` with a value of the parameter's type, which must be accepted.
+pub fn set_conn_param<T>(o: &Objs, t: HTTPc_PARAM_TYPE, mut v: T) {
+    let mut err = 0;
+    unsafe { HTTPc_ConnSetParam(o.conn, t, (&mut v as *mut T).cast(), &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+}
+
 /// `HTTPc_WebSockSetParam` with a `CPU_INT32U` value, which must be accepted.
 pub fn set_ws_param(o: &Objs, t: HTTPc_PARAM_TYPE, v: u32) {
     let mut v = v;

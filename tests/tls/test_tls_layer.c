@@ -99,19 +99,23 @@ static CPU_INT32S in_send(void *ctx, void *handle, const CPU_INT08U *p_data, CPU
     return (CPU_INT32S)n;
 }
 
-static CPU_INT32S in_recv(void *ctx, void *handle, CPU_INT08U *p_buf, CPU_INT32U len)
+/* Takes up to len bytes from a pipe: how many (0: it is empty). */
+static size_t pipe_read(Pipe *p, unsigned char *buf, size_t len)
 {
-    size_t n = ToClient.Len - ToClient.Off;
-    (void)ctx, (void)handle;
-    if (n == 0) {
-        return HTTPc_PORT_WOULD_BLOCK;
-    }
+    size_t n = p->Len - p->Off;
     if (n > len) {
         n = len;
     }
-    memcpy(p_buf, ToClient.Buf + ToClient.Off, n);
-    ToClient.Off += n;
-    return (CPU_INT32S)n;
+    memcpy(buf, p->Buf + p->Off, n);
+    p->Off += n;
+    return n;
+}
+
+static CPU_INT32S in_recv(void *ctx, void *handle, CPU_INT08U *p_buf, CPU_INT32U len)
+{
+    size_t n = pipe_read(&ToClient, p_buf, len);
+    (void)ctx, (void)handle;
+    return (n == 0) ? HTTPc_PORT_WOULD_BLOCK : (CPU_INT32S)n;
 }
 
 static void in_close(void *ctx, void *handle)
@@ -148,17 +152,9 @@ static int srv_send(void *ctx, const unsigned char *buf, size_t len)
 
 static int srv_recv(void *ctx, unsigned char *buf, size_t len)
 {
-    size_t n = ToServer.Len - ToServer.Off;
+    size_t n = pipe_read(&ToServer, buf, len);
     (void)ctx;
-    if (n == 0) {
-        return MBEDTLS_ERR_SSL_WANT_READ;
-    }
-    if (n > len) {
-        n = len;
-    }
-    memcpy(buf, ToServer.Buf + ToServer.Off, n);
-    ToServer.Off += n;
-    return (int)n;
+    return (n == 0) ? MBEDTLS_ERR_SSL_WANT_READ : (int)n;
 }
 
 static int srv_entropy(void *ctx, unsigned char *out, size_t len)
