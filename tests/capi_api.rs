@@ -1551,6 +1551,101 @@ fn refused_upgrade_that_ends_the_connection() {
     }
 }
 
+/// A refused upgrade whose whole body is there at once, longer than one pass reads: the pass
+/// that runs out of turns asks for the next at once (the receive region it leaves full would
+/// wake no read readiness), so the body is skipped without waiting, and the refusal reported.
+#[test]
+fn refused_upgrade_with_a_long_body_is_skipped_without_waiting() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"long.test");
+    let sock = world(|w| w.expect_connect("long.test", ConnectMode::Ok));
+    let mut response = b"HTTP/1.1 404 Not Found\r\nContent-Length: 100000\r\n\r\n".to_vec();
+    response.resize(response.len() + 100_000, b'x');
+    sock.push(Gate::Request, Item::Bytes(response));
+    let mut err = 0;
+    unsafe {
+        o.connect_nb();
+        o.upgrade(NB, &mut err);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    // Each pass is followed by the sleep it asked for (at most 1 s).
+    let start = world(|w| w.now.get());
+    for _ in 0..1000 {
+        let sleep = unsafe { HTTPc_TaskHandler() };
+        if has(&o, |e| {
+            matches!(e, Ev::TransComplete { .. } | Ev::TransErr { .. })
+        }) {
+            break;
+        }
+        world(|w| w.now.set(w.now.get().wrapping_add(sleep.min(1000))));
+    }
+    let waited = world(|w| w.now.get()).wrapping_sub(start);
+    assert!(waited < 100, "the body took {waited} ms of sleeps to skip");
+    assert!(!o.ended(), "the connection stays usable");
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    let s = finish(&o);
+    assert_eq!(s.trans_complete, Some(status_code_from_number(404)));
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A ping an application queues from the `OnMsgTxData` of a fragmented message that then says
+/// "nothing yet" leaves at once: that answer does not strand what the hook itself queued.
+#[test]
+fn a_ping_queued_by_a_stalled_fragment_hook_leaves_without_waiting() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"stalled.test");
+    let sock = open_ws(&o, "stalled.test", b"", 0);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.msg_setup(1, Some(src(b"ab", &[STALL], None, 0))),
+            HTTPc_ERR_NONE
+        );
+    }
+    world(|w| {
+        w.echo_msg.set(o.msgs[0]);
+        w.reactions.borrow_mut().push((Hook::TxData, 0, Act::Ping));
+    });
+    unsafe {
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                None,
+                STALL,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    // No data comes in; each pass sleeps what it asked (at most 1 s).
+    let start = world(|w| w.now.get());
+    let pinged = || {
+        check_client_stream(&sock.tx.borrow()).is_ok_and(|f| f.iter().any(|f| f.opcode == OP_PING))
+    };
+    for _ in 0..20 {
+        let sleep = unsafe { HTTPc_TaskHandler() };
+        if pinged() {
+            break;
+        }
+        world(|w| w.now.set(w.now.get().wrapping_add(sleep.min(1000))));
+    }
+    let waited = world(|w| w.now.get()).wrapping_sub(start);
+    assert!(pinged(), "the ping never left");
+    assert!(waited <= 10, "the ping waited {waited} ms");
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn request_headers_and_response_header_hook() {
     let _g = setup();

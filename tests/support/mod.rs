@@ -558,6 +558,8 @@ pub enum Act {
     Echo,
     /// Queue a Close(1000) with the world's close message.
     SendClose,
+    /// Queue a PING ("echo") with the world's echo message (non-blocking).
+    Ping,
     /// `HTTPc_ReqClr` on the world's `clr_req`, `HTTPc_WebSockMsgClr` on its `clr_msg` (each
     /// when set): an application recycling its objects from a hook.
     Clear,
@@ -1043,51 +1045,15 @@ unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
         Act::ConnClose => unsafe { HTTPc_ConnClose(p_conn, HTTPc_FLAG_NONE, &mut err) },
         Act::Echo => {
             let m = world(|w| w.echo_msg.get());
-            if !m.is_null() {
-                ok = unsafe {
-                    HTTPc_WebSockSend(
-                        p_conn,
-                        m,
-                        HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
-                        b"echo".as_ptr().cast_mut().cast(),
-                        4,
-                        HTTPc_FLAG_WEBSOCK_NO_BLOCK,
-                        &mut err,
-                    )
-                };
-                if ok == DEF_OK {
-                    world(|w| {
-                        w.record(Ev::Queued {
-                            conn: p_conn as usize,
-                            msg: m as usize,
-                        })
-                    });
-                }
-            }
+            (ok, err) = queue_msg(p_conn, m, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"echo");
+        }
+        Act::Ping => {
+            let m = world(|w| w.echo_msg.get());
+            (ok, err) = queue_msg(p_conn, m, HTTPc_WEBSOCK_MSG_TYPE_PING, b"echo");
         }
         Act::SendClose => {
             let m = world(|w| w.close_msg.get());
-            if !m.is_null() {
-                ok = unsafe {
-                    HTTPc_WebSockSend(
-                        p_conn,
-                        m,
-                        HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
-                        CLOSE_1000.as_ptr().cast_mut().cast(),
-                        CLOSE_1000.len() as u32,
-                        HTTPc_FLAG_WEBSOCK_NO_BLOCK,
-                        &mut err,
-                    )
-                };
-                if ok == DEF_OK {
-                    world(|w| {
-                        w.record(Ev::Queued {
-                            conn: p_conn as usize,
-                            msg: m as usize,
-                        })
-                    });
-                }
-            }
+            (ok, err) = queue_msg(p_conn, m, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, &CLOSE_1000);
         }
         Act::Clear => {
             let (r, m) = world(|w| (w.clr_req.get(), w.clr_msg.get()));
@@ -1105,6 +1071,39 @@ unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
         }
     }
     world(|w| w.reaction_errs.borrow_mut().push((act, err, ok)));
+}
+
+/// A reaction's non-blocking send of `payload` with message `m` (when set), recorded as queued.
+unsafe fn queue_msg(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    m: *mut HTTPc_WEBSOCK_MSG_OBJ,
+    t: HTTPc_WEBSOCK_MSG_TYPE,
+    payload: &'static [u8],
+) -> (CPU_BOOLEAN, HTTPc_ERR) {
+    let mut err = 0;
+    if m.is_null() {
+        return (DEF_OK, err);
+    }
+    let ok = unsafe {
+        HTTPc_WebSockSend(
+            p_conn,
+            m,
+            t,
+            payload.as_ptr().cast_mut().cast(),
+            payload.len() as u32,
+            HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+            &mut err,
+        )
+    };
+    if ok == DEF_OK {
+        world(|w| {
+            w.record(Ev::Queued {
+                conn: p_conn as usize,
+                msg: m as usize,
+            })
+        });
+    }
+    (ok, err)
 }
 
 /// A Close(1000, "bye") payload.

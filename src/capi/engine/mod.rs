@@ -95,6 +95,10 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
     }
     g.in_engine = true;
     let now = port.now_ms();
+    // The send-stall clock starts now if nothing waited (as a pass's turn starts it).
+    if let Some(s) = h.conn(c).filter(|s| s.buf.tx_is_empty()) {
+        s.clock_ms = now;
+    }
     let sent = tx::produce_and_flush(h, port, c, now);
     h.g().in_engine = false;
     let left = h.conn_ws(c).is_none_or(|(s, ws)| {

@@ -328,19 +328,19 @@ fn produce_fragment(
     opcode: Opcode,
     key: [u8; 4],
 ) -> Result<bool, HTTPc_ERR> {
-    let Some((s, _, ms)) = h.conn_ws_msg(c, m) else {
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(false);
     };
     // Behind frames still pending, the frame moves down to meet them (see below).
     let behind = !s.buf.tx_is_empty();
     let room = s.buf.tx_region().len().saturating_sub(MAX_HEADER_LEN);
     let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(MAX_HEADER_LEN));
+    // Stalled unless the hook gives a frame: set before it runs, so that a send the hook makes
+    // (which clears it) is not stranded behind its "nothing yet".
+    ws.flags.set(WS_TX_STALLED, true);
     let ret = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), room as u32).unwrap_or(0);
     if ret == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
         // "Nothing yet": no frame now; asked again after the next received data.
-        if let Some(ws) = h.ws_of(c) {
-            ws.flags.set(WS_TX_STALLED, true);
-        }
         return Ok(false);
     }
     let n = (ret as usize).min(room);
@@ -348,6 +348,7 @@ fn produce_fragment(
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(false);
     };
+    ws.flags.set(WS_TX_STALLED, false);
     let mut header = [0u8; MAX_HEADER_LEN];
     let Ok(hl) = ws
         .session

@@ -62,6 +62,9 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         end(h, port, c, false, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
         return u32::MAX;
     };
+    // Out of turns with the socket still giving: the last bytes read wait in the region
+    // (which may be full, so no read readiness would call us back): the next pass at once.
+    let mut budget_spent = true;
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
@@ -101,6 +104,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         };
         if h.conn(c).is_some_and(|s| s.phase == Phase::Discard) {
             if !got {
+                budget_spent = false;
                 break;
             }
             continue;
@@ -240,10 +244,15 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
         }
         if !got {
+            budget_spent = false;
             break;
         }
     }
-    left
+    if budget_spent {
+        0
+    } else {
+        left
+    }
 }
 
 fn handshake_err(e: HandshakeError) -> HTTPc_ERR {
