@@ -5,12 +5,12 @@ use core::ffi::c_void;
 use super::app::AppBytes;
 use super::connbuf::ConnBuf;
 use super::consts::*;
+use super::engine::wake_engine;
 use super::ffi::{need, Call, Param};
 use super::global::Held;
 use super::handle::{Conn, Obj};
 use super::objects::*;
 use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
-use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block, Until};
 

@@ -5,13 +5,13 @@
 
 use super::app::AppBytes;
 use super::consts::*;
+use super::engine::wake_engine;
 use super::ffi::{need, Call};
 use super::global::Held;
 use super::handle::Obj;
 use super::objects::*;
 use super::request::{enqueue, method_name, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState, CONN_PERSISTENT, CONN_WEBSOCKET};
-use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, can_block};
 
@@ -98,8 +98,8 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
 }
 
 /// Checks the request, writes its head (or queues it behind the one in progress) and wakes the
-/// engine: the transaction timeout, how many requests are ahead, and the connect timeout when
-/// the connect is still to come. Out of line, so that the head's locals are off the stack
+/// engine: the transaction timeout, how many requests are ahead, and the connect timeout (a
+/// connect may still be to come). Out of line, so that the head's locals are off the stack
 /// during the blocking wait.
 #[inline(never)]
 fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32, u32), HTTPc_ERR> {
@@ -139,11 +139,9 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32, u32), HTTPc_ERR> {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
     let (persistent, trans_timeout_ms) = (s.flags.has(CONN_PERSISTENT), s.trans_timeout_ms);
-    let connect_ms = if matches!(s.phase, Phase::OpenQueued | Phase::Connecting) {
-        u32::from(s.connect_timeout_ms)
-    } else {
-        0
-    };
+    // A connect still to come may take its timeout too. (Added whatever the phase: this wait
+    // only backs up the engine's own deadlines, a longer one costs nothing.)
+    let connect_ms = u32::from(s.connect_timeout_ms);
     // (No pool bounds plain requests: `MsgQ_Size` counts the upgrades, whose handshakes
     // legacy kept in a pool of that size; its task queue has no counterpart here.)
     let r = h

@@ -189,12 +189,3 @@ extern "C" fn engine_task(_arg: *mut c_void) {
         }
     }
 }
-
-/// Wakes the engine after an API call queued work (also when the call came from a hook of the
-/// pass that runs: that pass then asks for the next one at once).
-pub(crate) fn wake_engine(h: &mut Held) {
-    h.g().woken = true;
-    if let Some(p) = global::port() {
-        p.wake();
-    }
-}

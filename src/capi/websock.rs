@@ -5,6 +5,7 @@ use core::ffi::c_void;
 use super::app::{out_bytes, AppBytes};
 use super::consts::*;
 use super::engine;
+use super::engine::wake_engine;
 use super::ffi::{need, Call, Param};
 use super::global::{self, Held};
 use super::handle::{Conn, Msg, Obj, Ws};
@@ -14,7 +15,6 @@ use super::state::{
     MsgState, Phase, ReqState, TxProgress, WsState, CONN_WEBSOCKET, WS_IN_TURN, WS_TX_STALLED,
     WS_USED,
 };
-use super::task::wake_engine;
 use super::types::*;
 use super::wait::{self, block_until, can_block, Until};
 use crate::proto::close;

@@ -430,9 +430,11 @@ impl Session {
     /// True once Close frames went both ways (or the transport closed), or our failure Close
     /// went out (the server's reply is not read then: RFC 6455 §7.1.7), while no close timeout
     /// is set: nothing would bound a wait for the server to close TCP now.
+    // Inlined into its one caller: smaller than the call.
+    #[inline(always)]
     pub fn closed_untimed(&self) -> bool {
-        (self.state == State::Closed || (self.failure.is_some() && self.close_sent))
-            && self.cfg.close_timeout_ms == 0
+        self.cfg.close_timeout_ms == 0
+            && (self.state == State::Closed || self.failure.is_some() && self.close_sent)
     }
 
     /// True once the close is decided ([`Session::begin_close`]): by the application, by a

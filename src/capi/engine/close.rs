@@ -126,8 +126,7 @@ pub(crate) fn request_close(
         s.close_req_status = Code8::new(status);
         s.close_req_err = Code8::new(err);
     }
-    h.g().woken = true;
-    port.wake();
+    super::wake_engine(h);
     true
 }
 

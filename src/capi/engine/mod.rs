@@ -44,6 +44,15 @@ fn signal_waiters() {
     }
 }
 
+/// Wakes the engine after an API call queued work (also when the call came from a hook of the
+/// pass that runs: that pass then asks for the next one at once).
+pub(crate) fn wake_engine(h: &mut Held) {
+    h.g().woken = true;
+    if let Some(p) = global::port() {
+        p.wake();
+    }
+}
+
 /// A fresh masking key from the port's random source.
 fn mask_key(port: &Port) -> Option<[u8; 4]> {
     let mut key = [0u8; 4];
@@ -95,10 +104,6 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
     }
     g.in_engine = true;
     let now = port.now_ms();
-    // The send-stall clock starts now if nothing waited (as a pass's turn starts it).
-    if let Some(s) = h.conn(c).filter(|s| s.buf.tx_is_empty()) {
-        s.clock_ms = now;
-    }
     let sent = tx::produce_and_flush(h, port, c, now);
     h.g().in_engine = false;
     let left = h.conn_ws(c).is_none_or(|(s, ws)| {

@@ -32,6 +32,9 @@ pub(super) fn produce_and_flush(
             return Ok(moved);
         };
         if s.buf.tx_is_empty() {
+            // The send-stall clock runs only while bytes wait: from now, if these wait (in a
+            // pass's turn and in a blocking send beside the engine task alike).
+            s.clock_ms = now;
             // The region drained: the messages whose last frames it held are sent.
             if let Some(w) = s.ws {
                 while let Some(m) = take_finishing(h, w) {

@@ -62,9 +62,6 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         end(h, port, c, false, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
         return u32::MAX;
     };
-    // Out of turns with the socket still giving: the last bytes read wait in the region
-    // (which may be full, so no read readiness would call us back): the next pass at once.
-    let mut budget_spent = true;
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
@@ -104,8 +101,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         };
         if h.conn(c).is_some_and(|s| s.phase == Phase::Discard) {
             if !got {
-                budget_spent = false;
-                break;
+                return left;
             }
             continue;
         }
@@ -244,15 +240,12 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
         }
         if !got {
-            budget_spent = false;
-            break;
+            return left;
         }
     }
-    if budget_spent {
-        0
-    } else {
-        left
-    }
+    // Out of turns with the socket still giving: the last bytes read wait in the region
+    // (which may be full, so no read readiness would call us back): the next pass at once.
+    0
 }
 
 fn handshake_err(e: HandshakeError) -> HTTPc_ERR {

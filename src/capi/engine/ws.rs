@@ -35,12 +35,6 @@ fn set_in_turn(h: &mut Held, c: Conn, on: bool) -> bool {
 /// server's Close came (`closed`, as the turn starts), bytes are received only to be dropped
 /// when the receive region has no room left (see `receive`).
 fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
-    // The send-stall clock runs only while bytes wait: it starts with this pass if none did.
-    if let Some(s) = h.conn(c) {
-        if s.buf.tx_is_empty() {
-            s.clock_ms = now;
-        }
-    }
     let mut busy = true;
     // Every message already buffered is delivered before the next receive. (A short read is
     // no sign that the socket is drained: a TLS layer returns one record at a time.)
