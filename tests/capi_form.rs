@@ -35,6 +35,8 @@ enum Lie {
     EarlyDone,
     /// Reports one byte more than it was offered.
     OverOffer,
+    /// Honest, but says "done" with 2, not DEF_YES (any answer but DEF_NO is "done" to legacy).
+    DoneAsTwo,
 }
 
 /// One value hook's data, keyed by the object it belongs to.
@@ -85,23 +87,20 @@ unsafe fn give(obj: usize, buf: *mut CPU_CHAR, buf_len: u16, p_len: *mut u16) ->
         s.offered.push(buf_len);
         if s.stall > 0 {
             s.stall -= 1;
-            return (0, false);
+            return (0, None);
         }
         let n = s.piece.min(usize::from(buf_len)).min(s.data.len() - s.pos);
         unsafe { std::ptr::copy_nonoverlapping(s.data[s.pos..].as_ptr(), buf.cast(), n) };
         s.pos += n;
         match s.lie {
-            Lie::No => (n, s.pos == s.data.len()),
-            Lie::EarlyDone => (n, true),
-            Lie::OverOffer => (usize::from(buf_len) + 1, false),
+            Lie::No => (n, (s.pos == s.data.len()).then_some(DEF_YES)),
+            Lie::DoneAsTwo => (n, (s.pos == s.data.len()).then_some(2)),
+            Lie::EarlyDone => (n, Some(DEF_YES)),
+            Lie::OverOffer => (usize::from(buf_len) + 1, None),
         }
     });
     unsafe { *p_len = n as u16 };
-    if done {
-        DEF_YES
-    } else {
-        DEF_NO
-    }
+    done.unwrap_or(DEF_NO)
 }
 
 thread_local! {
@@ -855,6 +854,24 @@ fn hooks_that_break_their_word() {
             }
         )));
     }
+}
+
+/// As legacy (`!= DEF_NO`), a value hook's answer other than DEF_NO means "done": one that
+/// says so with 2 ends its value, and the request completes.
+#[test]
+fn any_answer_but_def_no_ends_a_value() {
+    let _g = setup();
+    let (o, _sock) = connected("two.test", 256, OK_RESPONSE);
+    let tbl = table(vec![F::Ext(b"v", b"0123456789".to_vec(), 4)]);
+    with_src(tbl[0].FieldObjPtr as usize, |s| s.lie = Lie::DoneAsTwo);
+    set_form(&o, HTTP_CONTENT_TYPE_MULTIPART_FORM, tbl.as_mut_ptr(), 1);
+    transact(&o, "/two");
+    assert!(
+        has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })),
+        "{:#?}",
+        world(|w| w.events())
+    );
+    assert!(!has(&o, |e| matches!(e, Ev::TransErr { .. })));
 }
 
 /// A value hook that closes its connection: no hook is called after it, and the request ends

@@ -130,7 +130,8 @@ pub(crate) fn on_body_tx(
 #[cfg(feature = "form")]
 /// A form value hook (`OnValTx` of an `HTTPc_KEY_VAL_EXT`, `OnFileTx` of an
 /// `HTTPc_MULTIPART_FILE`), once, offered `buf_len` bytes at `buf` (the connection buffer):
-/// whether it said it gave the whole value, and how many bytes it reported writing.
+/// whether it said it gave the whole value (as legacy: any answer but DEF_NO), and how many
+/// bytes it reported writing.
 pub(crate) fn on_form_val_tx(
     h: &mut Held,
     f: ValHook,
@@ -141,7 +142,7 @@ pub(crate) fn on_form_val_tx(
     buf_len: u16,
 ) -> Option<(bool, u16)> {
     let mut len: CPU_INT16U = 0;
-    let done = form_val_tx(h, f, c, r, obj, buf.cast(), buf_len, &mut len)? == DEF_YES;
+    let done = form_val_tx(h, f, c, r, obj, buf.cast(), buf_len, &mut len)? != DEF_NO;
     Some((done, len))
 }
 
