@@ -1123,6 +1123,89 @@ fn a_blocking_request_behind_a_slow_connect_waits_for_it() {
     check_port().unwrap();
 }
 
+thread_local! {
+    /// The pairs the query-string hook gives, one per call, each with its "last" answer (None:
+    /// the hook gives no pair).
+    static QUERY: RefCell<VecDeque<(Option<(&'static [u8], Option<&'static [u8]>)>, CPU_BOOLEAN)>> =
+        RefCell::new(VecDeque::new());
+    /// The pair the hook last pointed at (it must stay valid while the request is written).
+    static QUERY_PAIR: RefCell<HTTPc_KEY_VAL> = RefCell::new(HTTPc_KEY_VAL {
+        KeyPtr: null_mut(),
+        KeyLen: 0,
+        ValPtr: null_mut(),
+        ValLen: 0,
+    });
+}
+
+unsafe extern "C" fn on_query_tx(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    p_kvp: *mut *mut HTTPc_KEY_VAL,
+) -> CPU_BOOLEAN {
+    let (pair, last) = QUERY
+        .with(|q| q.borrow_mut().pop_front())
+        .unwrap_or((None, DEF_YES));
+    if let Some((k, v)) = pair {
+        QUERY_PAIR.with(|p| {
+            let mut p = p.borrow_mut();
+            *p = HTTPc_KEY_VAL {
+                KeyPtr: k.as_ptr().cast_mut().cast(),
+                KeyLen: k.len() as u16,
+                ValPtr: v.map_or(null_mut(), |v| v.as_ptr().cast_mut().cast()),
+                ValLen: v.map_or(0, |v| v.len() as u16),
+            };
+            unsafe { *p_kvp = &mut *p };
+        });
+    }
+    last
+}
+
+/// The query-string hook, as legacy calls it: one pair per call, percent-encoded, until it
+/// answers anything but DEF_NO (legacy's loop ran `while (done == DEF_NO)`: 2 is "last" too);
+/// a call that gives no pair fails the request with `HTTPc_ERR_REQ_QUERY_STR_INVALID`.
+#[test]
+fn query_string_hook_pairs_until_it_says_last() {
+    let _g = setup();
+    let (o, sock) = connected("q.test", 256, false, b"HTTP/1.1 204 No Content\r\n\r\n");
+    QUERY.with(|q| {
+        *q.borrow_mut() = VecDeque::from([
+            (Some((&b"a"[..], Some(&b"1"[..]))), DEF_NO),
+            (Some((&b"b c"[..], Some(&b"d&"[..]))), DEF_NO),
+            (Some((&b"flag"[..], None)), 2),
+        ])
+    });
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK,
+        on_query_tx as *mut c_void,
+    );
+    transact(&o, HTTP_METHOD_GET, "/q");
+    assert_eq!(
+        wire(&sock),
+        "GET /q?a=1&b%20c=d%26&flag HTTP/1.1\r\nHost: q.test\r\nConnection: close\r\n\r\n"
+    );
+    assert!(QUERY.with(|q| q.borrow().is_empty()));
+    assert!(o.pump_until(10, 1, || o.ended()));
+    drop(o);
+    // No pair: the request fails before anything is sent.
+    let (o, sock) = connected("q.test", 256, false, b"HTTP/1.1 204 No Content\r\n\r\n");
+    QUERY.with(|q| *q.borrow_mut() = VecDeque::from([(None, DEF_NO)]));
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK,
+        on_query_tx as *mut c_void,
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/q", NB),
+        (DEF_FAIL, HTTPc_ERR_REQ_QUERY_STR_INVALID)
+    );
+    assert!(wire(&sock).is_empty());
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn requests_on_a_persistent_connection_wait_their_turn_in_order() {
     let _g = setup();

@@ -271,6 +271,11 @@ pub(crate) trait Entry: Copy {
     /// What one entry holds.
     type Lent;
 
+    /// How legacy read its hook's "last" answer: any answer but DEF_NO (the query-string
+    /// hook's loop ran `while (done == DEF_NO)`), or DEF_YES alone (the header hook's ran
+    /// `while (done != DEF_YES)`).
+    const LAST_UNLESS_NO: bool = false;
+
     /// What this entry holds.
     ///
     /// # Safety
@@ -297,6 +302,7 @@ impl Entry for HTTPc_HDR {
 impl Entry for HTTPc_KEY_VAL {
     /// Its key and value.
     type Lent = (AppBytes, AppBytes);
+    const LAST_UNLESS_NO: bool = true;
 
     /// # Safety
     /// As for [`Entry::lend`].

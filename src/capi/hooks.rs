@@ -154,7 +154,7 @@ pub(crate) type EntryHook<T> = Option<
 
 /// The request-header or query-string hook, once: what the entry it gave holds (a header's
 /// field and value; a pair's key, and value unless its pointer is NULL; None for no entry) and
-/// whether it said it was the last.
+/// whether it said it was the last (read as legacy read each hook: [`Entry::LAST_UNLESS_NO`]).
 pub(crate) fn on_req_entry<T: Entry>(
     _h: &mut Held,
     f: EntryHook<T>,
@@ -167,7 +167,12 @@ pub(crate) fn on_req_entry<T: Entry>(
     // at is the application's, valid (with the bytes of its strings) until the request has
     // been written: read at once, and its strings used only while the request is written.
     unsafe {
-        let last = f(c, r, &mut p) == DEF_YES;
+        let said = f(c, r, &mut p);
+        let last = if T::LAST_UNLESS_NO {
+            said != DEF_NO
+        } else {
+            said == DEF_YES
+        };
         Some((p.as_ref().map(|e| e.lend()), last))
     }
 }
