@@ -1123,11 +1123,13 @@ fn a_blocking_request_behind_a_slow_connect_waits_for_it() {
     check_port().unwrap();
 }
 
+/// A query pair the hook gives: its key, and its value unless none.
+type Pair = (&'static [u8], Option<&'static [u8]>);
+
 thread_local! {
     /// The pairs the query-string hook gives, one per call, each with its "last" answer (None:
     /// the hook gives no pair).
-    static QUERY: RefCell<VecDeque<(Option<(&'static [u8], Option<&'static [u8]>)>, CPU_BOOLEAN)>> =
-        RefCell::new(VecDeque::new());
+    static QUERY: RefCell<VecDeque<(Option<Pair>, CPU_BOOLEAN)>> = RefCell::new(VecDeque::new());
     /// The pair the hook last pointed at (it must stay valid while the request is written).
     static QUERY_PAIR: RefCell<HTTPc_KEY_VAL> = RefCell::new(HTTPc_KEY_VAL {
         KeyPtr: null_mut(),
