@@ -1129,14 +1129,17 @@ type Pair = (&'static [u8], Option<&'static [u8]>);
 thread_local! {
     /// The pairs the query-string hook gives, one per call, each with its "last" answer (None:
     /// the hook gives no pair).
-    static QUERY: RefCell<VecDeque<(Option<Pair>, CPU_BOOLEAN)>> = RefCell::new(VecDeque::new());
+    static QUERY: RefCell<VecDeque<(Option<Pair>, CPU_BOOLEAN)>> =
+        const { RefCell::new(VecDeque::new()) };
     /// The pair the hook last pointed at (it must stay valid while the request is written).
-    static QUERY_PAIR: RefCell<HTTPc_KEY_VAL> = RefCell::new(HTTPc_KEY_VAL {
-        KeyPtr: null_mut(),
-        KeyLen: 0,
-        ValPtr: null_mut(),
-        ValLen: 0,
-    });
+    static QUERY_PAIR: RefCell<HTTPc_KEY_VAL> = const {
+        RefCell::new(HTTPc_KEY_VAL {
+            KeyPtr: null_mut(),
+            KeyLen: 0,
+            ValPtr: null_mut(),
+            ValLen: 0,
+        })
+    };
 }
 
 unsafe extern "C" fn on_query_tx(
