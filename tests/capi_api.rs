@@ -2241,6 +2241,62 @@ fn buffer_mode_fragments_without_a_limit_land_at_offset_zero() {
     check_port().unwrap();
 }
 
+/// A known-length message whose `OnMsgTxData` answers `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`
+/// ("nothing yet", http-c.h) is asked again: that answer is never a byte count (taken as one,
+/// whatever the send region held went out as the message).
+#[test]
+fn not_defined_from_a_known_length_tx_hook_is_nothing_yet() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"later.test");
+    let sock = open_ws(&o, "later.test", b"", 0);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(
+            o.msg_setup(0, Some(src(b"abcdefgh", &[STALL, 100], None, 8))),
+            HTTPc_ERR_NONE
+        );
+        assert_eq!(
+            o.send(0, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, None, 8, NB, &mut err),
+            DEF_OK
+        );
+    }
+    assert!(o.pump_until(20, 5, || summary(&o, false).completions.len() == 1));
+    let frames = client_frames(&sock);
+    assert_eq!(
+        frames.last().map(|f| f.payload.clone()),
+        Some(b"abcdefgh".to_vec())
+    );
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A single frame of 2^32-1 bytes: its length is the value `OnMsgRxInit` takes for
+/// "fragmented" (where buffer mode's bound is each fragment's own length), so it cannot be
+/// announced: it fails with 1009 before `OnMsgRxInit`, nothing is written into the 8-byte
+/// buffer (Miri runs this test too).
+#[test]
+fn a_frame_whose_length_is_the_fragmented_sentinel_is_too_big() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 8, b"huge.test");
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(o.rx_buf, 8));
+    let mut srv = vec![0x82, 127];
+    srv.extend_from_slice(&u64::from(u32::MAX).to_be_bytes());
+    srv.extend_from_slice(&[b'x'; 64]);
+    let sock = open_ws(&o, "huge.test", &srv, 0);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG]);
+    assert_eq!(s.ws_close.as_ref().map(|c| c.0), Some(1009));
+    assert!(!has(&o, |e| matches!(e, Ev::RxInit { .. })));
+    assert_eq!(
+        client_frames(&sock).last().map(|f| f.payload.clone()),
+        Some(1009u16.to_be_bytes().to_vec())
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
 /// A blocking upgrade that fails calls the request's `OnErr` too, before the connection's
 /// `OnClose` and before the call returns, and no `OnTransComplete` (legacy, blocking mode).
 #[test]

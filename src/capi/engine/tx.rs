@@ -299,7 +299,10 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<b
     } else {
         let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(header_len));
         let n = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), want as u32);
-        n.map_or(0, |n| (n as usize).min(want))
+        // `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` is "nothing yet" here too (http-c.h), never
+        // a count: clamped, it would send whatever the region held as the message's bytes.
+        n.filter(|&n| n != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED)
+            .map_or(0, |n| (n as usize).min(want))
     };
     // Looked up again: the hook may have used the API.
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
