@@ -200,8 +200,16 @@ impl ConnBuf {
     }
 
     /// The parked payload: the last Ping's or Close's (empty when none is).
+    #[cfg(test)]
     pub(crate) fn parked(&self) -> &[u8] {
         self.mem_ref().get(..usize::from(self.floor)).unwrap_or(&[])
+    }
+
+    /// The parked payload for a hook: a pointer made from the buffer itself (the hook may
+    /// write through it, which one made from a shared slice of it would not allow) and its
+    /// length.
+    pub(crate) fn parked_raw(&self) -> (*mut u8, usize) {
+        (self.ptr, usize::from(self.floor))
     }
 
     /// The parked payload and the free send region, to echo the one into the other.

@@ -510,22 +510,25 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
     buf_len: CPU_INT16U,
     p_err: *mut HTTPc_ERR,
 ) -> CPU_INT16U {
+    // The reason is copied out before the output is touched: the two may overlap (a reason
+    // formatted in place, after its code).
+    let mut copy = [0u8; close::MAX_REASON_LEN + 1];
     // SAFETY: this function's contract: `p_reason` is NULL or NUL-terminated (the scan stops
-    // at the NUL, or one byte past the limit); `p_buf` is NULL or writable for `buf_len` bytes:
-    // the call's output, which the reason it is made from is not part of.
-    let (call, reason, out) = unsafe {
-        (
-            Call::enter(p_err),
-            AppBytes::c_str(p_reason, close::MAX_REASON_LEN + 1),
-            out_bytes(p_buf, buf_len),
-        )
+    // at the NUL, or one byte past the limit), `p_buf` NULL or writable for `buf_len` bytes;
+    // the reason's bytes are read (their slice ends) before the output's slice is made.
+    let (call, n, out) = unsafe {
+        let call = Call::enter(p_err);
+        let given = AppBytes::c_str(p_reason, close::MAX_REASON_LEN + 1);
+        let n = crate::proto::bytes::copy(&mut copy, given.all());
+        (call, n, out_bytes(p_buf, buf_len))
     };
+    let reason = copy.get(..n).unwrap_or_default();
     let r = call.run(|_| {
         websocket()?;
         // Legacy's order: the code, the buffer pointer, the length and room, the reason (the
         // code is write_payload's first check: without a buffer, any other error is the NULL).
         let has_buf = out.is_some();
-        match close::write_payload(close_code, reason.all(), out.unwrap_or(&mut [])) {
+        match close::write_payload(close_code, reason, out.unwrap_or(&mut [])) {
             Ok(n) => Ok(n as u32),
             Err(close::CloseError::InvalidCode(_)) => Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE),
             Err(_) if !has_buf => Err(HTTPc_ERR_NULL_PTR),

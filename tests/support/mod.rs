@@ -1253,7 +1253,9 @@ pub unsafe extern "C" fn on_close(
             (Vec::new(), r.DataPtr.is_null())
         } else {
             let bytes = unsafe { std::slice::from_raw_parts(r.DataPtr.cast(), usize::from(r.Len)) };
-            (bytes.to_vec(), false)
+            let reason = bytes.to_vec();
+            unsafe { scribble(r.DataPtr.cast()) };
+            (reason, false)
         }
     };
     let act = world(|w| {
@@ -1279,6 +1281,16 @@ pub unsafe extern "C" fn on_err(p_conn: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR) {
     unsafe { react(act, p_conn) };
 }
 
+/// Writes the byte at `p` back unchanged: an application may write through the non-const
+/// pointers these hooks get (NUL-terminate in place, say), so Miri checks that the library
+/// lent them writable.
+///
+/// # Safety
+/// `p` points to a readable and writable byte.
+unsafe fn scribble(p: *mut u8) {
+    unsafe { p.write_volatile(p.read()) };
+}
+
 pub unsafe extern "C" fn on_pong(
     p_conn: *mut HTTPc_CONN_OBJ,
     p_data: *mut CPU_CHAR,
@@ -1287,7 +1299,11 @@ pub unsafe extern "C" fn on_pong(
     let data = if p_data.is_null() || data_len == 0 {
         Vec::new()
     } else {
-        unsafe { std::slice::from_raw_parts(p_data.cast::<u8>(), usize::from(data_len)) }.to_vec()
+        let data =
+            unsafe { std::slice::from_raw_parts(p_data.cast::<u8>(), usize::from(data_len)) }
+                .to_vec();
+        unsafe { scribble(p_data.cast()) };
+        data
     };
     let act = world(|w| {
         w.record(Ev::Pong {

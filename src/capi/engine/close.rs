@@ -159,8 +159,7 @@ pub(crate) fn teardown(
         port.close(s.handle);
     }
     // A received Close's payload, parked in the connection buffer: its reason is for OnClose.
-    let parked = s.buf.parked();
-    let parked = (parked.as_ptr(), parked.len());
+    let parked = s.buf.parked_raw();
     let phase = s.closed(err);
     let on_close = s.on_close;
     let on_connect = if s.flags.has(CONN_NO_BLOCK) {
@@ -206,7 +205,7 @@ pub(crate) fn teardown(
                 // No reason, as legacy: NULL without a code (an empty Close, no Close at all),
                 // else the payload after the code, still in the application's connection
                 // buffer during the call (empty for a code alone).
-                let none = (core::ptr::null(), 0);
+                let none = (core::ptr::null_mut(), 0);
                 let (code, (at, len)) = match st.session.close_received() {
                     Some(close::NO_STATUS) => (close::NO_STATUS, none),
                     Some(code) => (code, (parked.0.wrapping_add(2), parked.1.saturating_sub(2))),
@@ -216,7 +215,7 @@ pub(crate) fn teardown(
                     },
                 };
                 let mut reason = HTTPc_WEBSOCK_CLOSE_REASON {
-                    DataPtr: at.cast_mut().cast(),
+                    DataPtr: at.cast(),
                     Len: len as u8,
                 };
                 let hook = st.on_close;

@@ -54,14 +54,18 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 starved: true,
             });
         }
-        let (used, event) = ws.session.read(s.buf.rx_data(), now);
+        let input = s.buf.rx_data();
+        let base = input.as_ptr() as usize;
+        let (used, event) = ws.session.read(input, now);
         let act = match event {
             RxEvent::None => Act::Nothing,
             RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
             RxEvent::Data { kind, bytes } => Act::Data(kind, bytes.len()),
             RxEvent::MessageEnd => Act::End,
             RxEvent::Ping(p) => Act::Ping(p.len()),
-            RxEvent::Pong(p) => Act::Pong(p.as_ptr().cast_mut(), p.len()),
+            // (The hook gets a pointer made from the buffer itself, not from this shared
+            // slice: it may write through it.)
+            RxEvent::Pong(p) => Act::Pong(s.buf.rx_ptr(p.as_ptr() as usize - base), p.len()),
             // (1005 stands for an empty Close; any other code came in the payload.)
             RxEvent::Close { code, reason } => Act::Close(if code == close::NO_STATUS {
                 0
