@@ -27,7 +27,8 @@ pub const MAX_CONTROL_FRAME: usize = 6 + MAX_CONTROL_PAYLOAD;
 /// Limits and timers of a session. Zero disables a timer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
-    /// Largest message accepted (sum of its fragments); a larger one fails with 1009.
+    /// Largest message accepted (sum of its fragments); a larger one fails with 1009. A frame
+    /// of 2^32-1 bytes always does (see `start_frame`).
     pub max_message_len: u32,
     /// Send a keep-alive ping after this long without receiving anything (0: never).
     pub ping_interval_ms: u32,
@@ -270,8 +271,15 @@ impl Framing {
     /// `max_message_len` bytes.
     fn start_frame(&mut self, max_message_len: u32) -> Result<Option<MessageKind>, ProtocolError> {
         let (op, fin) = (self.decoder.raw_opcode(), self.decoder.fin());
-        // Above u32::MAX is above any configurable limit.
-        let len = self.decoder.len32().ok_or(ProtocolError::MessageTooBig)?;
+        // Above u32::MAX is above any configurable limit; u32::MAX itself is refused too: a
+        // message length reported as a u32 keeps that value for "unknown" (the C API's
+        // `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`, a fragmented message), so a frame of that
+        // length could be taken for one.
+        let len = self
+            .decoder
+            .len32()
+            .filter(|&l| l != u32::MAX)
+            .ok_or(ProtocolError::MessageTooBig)?;
         let started = match op {
             OP_TEXT | OP_BINARY => {
                 if self.rx_msg.is_some() {
