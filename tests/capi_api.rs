@@ -2248,6 +2248,39 @@ fn buffer_mode_fragments_without_a_limit_land_at_offset_zero() {
     check_port().unwrap();
 }
 
+/// Sending on, as they are, the bytes `OnMsgRxData` got (their pointer into the connection
+/// buffer, which the library overwrites) is refused with `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM`:
+/// copying them into the send region would copy the buffer onto itself. Copied out first,
+/// they go.
+#[test]
+fn sending_received_bytes_in_place_is_refused() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"inplace.test");
+    world(|w| {
+        w.echo_msg.set(o.msgs[0]);
+        w.reactions
+            .borrow_mut()
+            .push((Hook::RxData, 0, Act::EchoInPlace));
+    });
+    unsafe { assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE) };
+    let sock = open_ws(&o, "inplace.test", &frame(true, OP_BIN, b"hello"), 0);
+    assert!(o.pump_until(10, 1, || has(&o, |e| matches!(e, Ev::RxComplete { .. }))));
+    assert_eq!(
+        world(|w| w.reaction_errs.borrow().clone()),
+        vec![(
+            Act::EchoInPlace,
+            HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM,
+            DEF_FAIL
+        )]
+    );
+    // Nothing but the upgrade went out.
+    assert!(client_frames(&sock).is_empty());
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
 /// A known-length message whose `OnMsgTxData` answers `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`
 /// ("nothing yet", http-c.h) is asked again: that answer is never a byte count (taken as one,
 /// whatever the send region held went out as the message).

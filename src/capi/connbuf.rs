@@ -354,7 +354,6 @@ impl ConnBuf {
     }
 
     /// `n` bytes at `p` share a byte with the buffer.
-    #[cfg(feature = "http")]
     pub(crate) fn overlaps(&self, p: *const u8, n: usize) -> bool {
         let (a, b) = (p as usize, self.ptr as usize);
         !self.ptr.is_null() && n > 0 && a < b.saturating_add(self.len()) && b < a.saturating_add(n)

@@ -352,7 +352,8 @@ fn check_tx(
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_INVALID_CONN`
 /// (not an open WebSocket), `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` (closing),
 /// `HTTPc_ERR_WEBSOCK_MSG_IS_USED`, `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID`,
-/// `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID`, `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM`,
+/// `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID`, `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM` (also:
+/// `p_data` inside the connection buffer, e.g. bytes `OnMsgRxData` got: copy them out first),
 /// `HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE`, `HTTPc_ERR_PARAM_INVALID` (message never cleared),
 /// `HTTPc_ERR_FEATURE_DIS`, `HTTPc_ERR_CONN_INVALID_STATE` (blocking from a hook),
 /// `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`, and when the connection ends first `HTTPc_ERR_WEBSOCK_SEND_ERROR`
@@ -412,10 +413,17 @@ struct Tx {
 
 /// `HTTPc_WebSockSend` under the lock: queued (non-blocking) or sent (blocking), or the error.
 fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
-    let conn_ws = h
+    let s = h
         .conn(c)
-        .filter(|s| s.flags.has(CONN_WEBSOCKET) && s.phase == Phase::WebSock)
-        .and_then(|s| s.ws);
+        .filter(|s| s.flags.has(CONN_WEBSOCKET) && s.phase == Phase::WebSock);
+    // Data inside the connection buffer (bytes an OnMsgRxData got, sent on as they are) is the
+    // library's to overwrite: never copied from, as it would overlap what it is copied into.
+    if s.as_ref()
+        .is_some_and(|s| s.buf.overlaps(tx.data.ptr().cast(), tx.data.all().len()))
+    {
+        return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
+    }
+    let conn_ws = s.and_then(|s| s.ws);
     let ms = h.msg(m).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let w = conn_ws.ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
     let defined = tx.len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED;

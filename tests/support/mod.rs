@@ -560,6 +560,9 @@ pub enum Act {
     SendClose,
     /// Queue a PING ("echo") with the world's echo message (non-blocking).
     Ping,
+    /// From `OnMsgRxData`: send the bytes it got on with the world's echo message, as they
+    /// are (their pointer into the connection buffer; non-blocking).
+    EchoInPlace,
     /// `HTTPc_ReqClr` on the world's `clr_req`, `HTTPc_WebSockMsgClr` on its `clr_msg` (each
     /// when set): an application recycling its objects from a hook.
     Clear,
@@ -1055,6 +1058,8 @@ unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
             let m = world(|w| w.close_msg.get());
             (ok, err) = queue_msg(p_conn, m, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, &CLOSE_1000);
         }
+        // (Sent by `on_rx_data` itself: it has the bytes.)
+        Act::EchoInPlace => {}
         Act::Clear => {
             let (r, m) = world(|w| (w.clr_req.get(), w.clr_msg.get()));
             if !r.is_null() {
@@ -1362,6 +1367,27 @@ pub unsafe extern "C" fn on_rx_data(
         });
         (take, counted(w, Hook::RxData))
     });
+    if act == Some(Act::EchoInPlace) {
+        let m = world(|w| w.echo_msg.get());
+        let mut err = 0;
+        let ok = unsafe {
+            HTTPc_WebSockSend(
+                p_conn,
+                m,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                p_data.cast(),
+                u32::from(data_len),
+                HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+                &mut err,
+            )
+        };
+        world(|w| {
+            w.reaction_errs
+                .borrow_mut()
+                .push((Act::EchoInPlace, err, ok))
+        });
+        return take;
+    }
     unsafe { react(act, p_conn) };
     take
 }
