@@ -27,8 +27,7 @@ pub const MAX_CONTROL_FRAME: usize = 6 + MAX_CONTROL_PAYLOAD;
 /// Limits and timers of a session. Zero disables a timer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
-    /// Largest message accepted (sum of its fragments); a larger one fails with 1009. A frame
-    /// of 2^32-1 bytes always does (see `start_frame`).
+    /// Largest message accepted (sum of its fragments); a larger one fails with 1009.
     pub max_message_len: u32,
     /// Send a keep-alive ping after this long without receiving anything (0: never).
     pub ping_interval_ms: u32,
@@ -271,15 +270,8 @@ impl Framing {
     /// `max_message_len` bytes.
     fn start_frame(&mut self, max_message_len: u32) -> Result<Option<MessageKind>, ProtocolError> {
         let (op, fin) = (self.decoder.raw_opcode(), self.decoder.fin());
-        // Above u32::MAX is above any configurable limit; u32::MAX itself is refused too: a
-        // message length reported as a u32 keeps that value for "unknown" (the C API's
-        // `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`, a fragmented message), so a frame of that
-        // length could be taken for one.
-        let len = self
-            .decoder
-            .len32()
-            .filter(|&l| l != u32::MAX)
-            .ok_or(ProtocolError::MessageTooBig)?;
+        // Above u32::MAX is above any configurable limit.
+        let len = self.decoder.len32().ok_or(ProtocolError::MessageTooBig)?;
         let started = match op {
             OP_TEXT | OP_BINARY => {
                 if self.rx_msg.is_some() {
@@ -583,8 +575,8 @@ impl Session {
             // A pong answers our keep-alive ping only once that ping is written: one that comes
             // while it waits behind a full socket is unsolicited (§5.5.3), and taking it would
             // leave the ping owed and its interval due, a timer due forever (a busy loop).
-            OP_PONG if !self.pending_ping => self.ping_sent = false,
-            OP_PONG => {}
+            // (`ping_sent` stays set exactly while that ping is still owed.)
+            OP_PONG => self.ping_sent = self.pending_ping,
             _ => {
                 let code = close::payload_code(payload).map_err(ProtocolError::Close)?;
                 self.close_received = code;
@@ -901,7 +893,9 @@ impl Session {
                 self.ping_sent = false;
                 Some(TimerEvent::PongTimeout)
             }
-            Some((Timer::Ping, 0)) if !self.pending_ping => {
+            // (Never with a ping still owed: `ping_sent` stays set while one is, so the pong
+            // timer runs instead.)
+            Some((Timer::Ping, 0)) => {
                 self.pending_ping = true;
                 self.ping_sent = true;
                 self.clock_ms = now_ms;

@@ -86,6 +86,15 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     starved: true,
                 })
             }
+            Act::Start(_, Some(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED)) => {
+                // A single frame of 2^32-1 bytes: `OnMsgRxInit` could not tell its length from
+                // "fragmented" (whose buffer-mode bound is per fragment): too big, 1009.
+                fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG, now);
+                return Ok(Delivered {
+                    moved: true,
+                    starved: false,
+                });
+            }
             Act::Start(kind, len) => {
                 let msg_type = msg_type(kind);
                 // Buffer mode may write: a single frame's length; for a fragmented message the

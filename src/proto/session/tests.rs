@@ -634,26 +634,13 @@ fn message_too_big_fails_before_the_payload() {
     .concat();
     let events = run(&mut s, &input, 7, usize::MAX);
     assert_eq!(events.last(), Some(&Ev::End));
-    // 2^32-1 (the "unknown length" value of a u32 length) and above fail whatever the limit.
-    for len in [
-        &[0, 0, 0, 1, 0, 0, 0, 0],
-        &[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF],
-    ] {
-        let mut s = open_session(Config::DEFAULT);
-        let input = [&[0x82, 0x7F][..], &len[..]].concat();
-        failed_with(&mut s, &input, ProtocolError::MessageTooBig, 1009);
-    }
-    // 2^32-2 is a length like any other.
+    // Above 2^32-1 fails whatever the limit.
     let mut s = open_session(Config::DEFAULT);
-    let events = run(
+    failed_with(
         &mut s,
-        &[0x82, 0x7F, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFE],
-        10,
-        usize::MAX,
-    );
-    assert!(
-        !events.iter().any(|e| matches!(e, Ev::Failed(_))),
-        "{events:?}"
+        &[0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0],
+        ProtocolError::MessageTooBig,
+        1009,
     );
 }
 
