@@ -233,19 +233,19 @@ step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
 step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/consumers/run.sh)" \
     tests/consumers/run.sh
 # The 12 KB flash budget is reported (not met). The default build is the whole legacy client
-# (WebSocket, plain requests, chunked bodies, forms), enforced as a regression ceiling: 33 900 B
-# (33 808 B achieved; raised from 33 700 B for the legacy-fidelity and no-loss fixes of
-# 2026-12-06). The WebSocket-only build keeps its own ceiling (23 700 B: 23 632 B achieved), and
-# so does the smallest profile (20 000 B: 19 956 B achieved).
-step "footprint: no heap, no panic path, stack <= 700 B, static RAM <= 208 B, flash <= 33900 B (12 KB budget reported)" \
-    scripts/footprint.sh --flash-budget-warn --flash-ceiling 33900
-step "footprint of the WebSocket client without plain requests (default features but http, chunk-tx, form), flash <= 23700 B" \
-    scripts/footprint.sh --no-default-features --features "$WS_ONLY_FEATURES" --flash-ceiling 23700
+# (WebSocket, plain requests, chunked bodies, forms), enforced as a regression ceiling: 34 000 B
+# (33 936 B achieved; raised from 33 900 B for the liveness, soundness and port-contract fixes of
+# the second 2026-12-06 stop). The WebSocket-only build keeps its own ceiling (23 800 B:
+# 23 760 B achieved), and so does the smallest profile (20 100 B: 20 072 B achieved).
+step "footprint: no heap, no panic path, stack <= 700 B, static RAM <= 208 B, flash <= 34000 B (12 KB budget reported)" \
+    scripts/footprint.sh --flash-budget-warn --flash-ceiling 34000
+step "footprint of the WebSocket client without plain requests (default features but http, chunk-tx, form), flash <= 23800 B" \
+    scripts/footprint.sh --no-default-features --features "$WS_ONLY_FEATURES" --flash-ceiling 23800
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
-# header hooks, no query table, no plain requests (12 KB budget reported, not met yet; 19 900 B
+# header hooks, no query table, no plain requests (12 KB budget reported, not met yet; 20 100 B
 # enforced as a regression ceiling).
-step "footprint of the smallest profile (cargo --no-default-features --features websocket), flash <= 20000 B" \
-    scripts/footprint.sh --no-default-features --features websocket --flash-budget-warn --flash-ceiling 20000
+step "footprint of the smallest profile (cargo --no-default-features --features websocket), flash <= 20100 B" \
+    scripts/footprint.sh --no-default-features --features websocket --flash-budget-warn --flash-ceiling 20100
 step "footprint of plain HTTP without the WebSocket client, reported" \
     scripts/footprint.sh --no-default-features --features "$HTTP_ONLY_FEATURES" --flash-budget-warn
 # The legacy http-c_cfg.h switches: features derived from an application's header by CMake,
