@@ -1461,6 +1461,22 @@ fn handshake_refused_and_invalid() {
     check_port().unwrap();
 }
 
+/// A refused upgrade's end: `OnTransComplete` with `code`, then the connection's `OnClose` with
+/// `status` and no error (after the application's close when the connection stayed usable).
+fn refusal_ended(o: &Objs, code: u16, status: HTTPc_CONN_CLOSE_STATUS) {
+    if status == HTTPc_CONN_CLOSE_STATUS_APP {
+        let _ = o.pump_until(5, 1, || o.ended());
+        assert!(!o.ended(), "{code}: the connection stays usable");
+        let mut err = 0;
+        unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let s = finish(o);
+    assert_eq!(s.trans_complete, Some(status_code_from_number(code)));
+    assert_eq!(s.conn_close, Some((status, HTTPc_ERR_NONE)), "{code}");
+    assert!(!s.opened);
+}
+
 #[test]
 fn refused_upgrade_content_length_not_a_number() {
     let _g = setup();
@@ -1481,12 +1497,7 @@ fn refused_upgrade_content_length_not_a_number() {
     }
     assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
     assert_eq!(unsafe { (*o.resp).ContentLen }, 0);
-    let s = finish(&o);
-    assert_eq!(s.trans_complete, Some(status_code_from_number(403)));
-    assert_eq!(
-        s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
-    );
+    refusal_ended(&o, 403, HTTPc_CONN_CLOSE_STATUS_SERVER);
     drop(o);
     check_port().unwrap();
 }
@@ -1532,27 +1543,7 @@ fn refused_upgrade_that_ends_the_connection() {
             o.upgrade(NB, &mut err);
         }
         assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
-        match closed {
-            Some(status) => {
-                let s = finish(&o);
-                assert_eq!(s.trans_complete, Some(status_code_from_number(code)));
-                assert_eq!(s.conn_close, Some((status, HTTPc_ERR_NONE)), "{code}");
-                assert!(!s.opened);
-            }
-            None => {
-                let _ = o.pump_until(5, 1, || o.ended());
-                assert!(!o.ended(), "{code}: the connection stays usable");
-                unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
-                assert_eq!(err, HTTPc_ERR_NONE);
-                let s = finish(&o);
-                assert_eq!(s.trans_complete, Some(status_code_from_number(code)));
-                assert_eq!(
-                    s.conn_close,
-                    Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE)),
-                    "{code}"
-                );
-            }
-        }
+        refusal_ended(&o, code, closed.unwrap_or(HTTPc_CONN_CLOSE_STATUS_APP));
         drop(o);
         check_port().unwrap();
     }
@@ -1588,15 +1579,7 @@ fn refused_upgrade_with_a_long_body_is_skipped_without_waiting() {
     }
     let waited = world(|w| w.now.get()).wrapping_sub(start);
     assert!(waited < 100, "the body took {waited} ms of sleeps to skip");
-    assert!(!o.ended(), "the connection stays usable");
-    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
-    assert_eq!(err, HTTPc_ERR_NONE);
-    let s = finish(&o);
-    assert_eq!(s.trans_complete, Some(status_code_from_number(404)));
-    assert_eq!(
-        s.conn_close,
-        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
-    );
+    refusal_ended(&o, 404, HTTPc_CONN_CLOSE_STATUS_APP);
     drop(o);
     check_port().unwrap();
 }
