@@ -355,10 +355,10 @@ typedef struct HTTPc_REQ_OBJ {
 
 /**
  * Gives the value of an `HTTPc_KEY_VAL_EXT` while its form is sent: write up to `buf_len`
- * bytes at `p_buf`, set `*p_len_wr` to how many, return DEF_YES once the whole value
- * (`ValLen` bytes in all) was given. Called again (after what it wrote was sent) while it
- * returns DEF_NO; more than `ValLen` in all, or DEF_YES before, fails the request with
- * `HTTPc_ERR_REQ_FORM_CREATE`.
+ * bytes at `p_buf`, set `*p_len_wr` to how many, return DEF_YES (as legacy, any answer but
+ * DEF_NO) once the whole value (`ValLen` bytes in all) was given. Called again (after what it
+ * wrote was sent) while it returns DEF_NO; more than `ValLen` in all, or "done" before, fails
+ * the request with `HTTPc_ERR_REQ_FORM_CREATE`.
  */
 typedef CPU_BOOLEAN (*HTTPc_KEY_VAL_EXT_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                               struct HTTPc_REQ_OBJ *p_req,
@@ -599,8 +599,9 @@ typedef void (*HTTPc_PORT_OS_SIGNAL)(void *p_ctx);
  * `HTTPc_PORT_WAIT_RD` and/or `HTTPc_PORT_WAIT_WR`, 0 for nothing), and then calls `Wait`
  * with no entries: `Wait` must then wait on every socket as last watched (like epoll, or a
  * select set the port keeps). `Close` forgets the handle. Called only from the engine's
- * thread of control (the engine task, or `HTTPc_TaskHandler()` and blocking calls in poll
- * mode), like `Wait` and `Close`, so the port needs no lock of its own for it. Without it the
+ * thread of control (the engine task, or `HTTPc_TaskHandler()`, blocking calls and
+ * `HTTPc_ConnClose` in poll mode), like `Close`: with one task the port needs no lock for its
+ * watch set; a poll-model port used from several tasks guards it (the POSIX port does). Without it the
  * engine lists the sockets in each `Wait` call, at most 16, and polls every millisecond
  * while more connections need waiting on.
  */
@@ -796,7 +797,8 @@ typedef void (*HTTPc_CONN_CLOSE_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
 typedef void (*HTTPc_CONN_ERR_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn, HTTPc_ERR err);
 
 /**
- * Transaction (upgrade) complete; `status` DEF_OK when a whole response was received.
+ * Transaction (upgrade or plain request) complete; `status` DEF_OK when a whole response was
+ * received.
  */
 typedef void (*HTTPc_COMPLETE_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
                                         struct HTTPc_REQ_OBJ *p_req,
@@ -804,14 +806,16 @@ typedef void (*HTTPc_COMPLETE_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
                                         CPU_BOOLEAN status);
 
 /**
- * Transaction (upgrade) failed.
+ * Transaction (upgrade or plain request) failed.
  */
 typedef void (*HTTPc_TRANS_ERR_CALLBACK)(struct HTTPc_CONN_OBJ *p_conn,
                                          struct HTTPc_REQ_OBJ *p_req,
                                          HTTPc_ERR err);
 
 /**
- * Query-string hook (kept for source compatibility; not called yet).
+ * Query-string hook: points `*p_key_val` at one pair per call (its strings valid until the
+ * request is written) and returns anything but DEF_NO with the last one, as legacy read it;
+ * a call that gives no pair fails the request with `HTTPc_ERR_REQ_QUERY_STR_INVALID`.
  */
 typedef CPU_BOOLEAN (*HTTPc_REQ_QUERY_STR_HOOK)(struct HTTPc_CONN_OBJ *p_conn,
                                                 struct HTTPc_REQ_OBJ *p_req,
@@ -1144,7 +1148,9 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
  * httpc-ws (new): largest message accepted, bytes (`CPU_INT32U *`); a larger one is refused
  * with close code 1009. Also bounds the buffer handed back by `OnMsgRxInit` for a fragmented
  * message. Default 2^32-1, which counts as not set for that buffer (each fragment is then
- * written at offset 0, as legacy).
+ * written at offset 0, as legacy). A single frame of 2^32-1 bytes always fails with 1009
+ * (`HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG`): `OnMsgRxInit` could not tell its length from
+ * "fragmented".
  */
 #define HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX 36
 
@@ -1161,8 +1167,10 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
 #define HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS 38
 
 /**
- * httpc-ws (new): after our Close, drop the connection if it is still up this many ms later
- * (`CPU_INT32U *`; default 5000; 0: wait for the server forever).
+ * httpc-ws (new): from the moment the close is decided (our Close queued, the server's Close
+ * received, or a failure), drop the connection if it is still up this many ms later
+ * (`CPU_INT32U *`; default 5000; 0: wait for the server forever, but close TCP once Close
+ * frames went both ways, or our failure Close has left).
  */
 #define HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS 39
 
@@ -1174,8 +1182,8 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
 #define HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS 40
 
 /**
- * httpc-ws (new), ConnSetParam: the whole upgrade transaction, from the request to the end of
- * the response, blocking or not, must finish within this many ms or fail with
+ * httpc-ws (new), ConnSetParam: a whole transaction (an upgrade or a plain request), from the
+ * request to the end of the response, blocking or not, must finish within this many ms or fail with
  * `HTTPc_ERR_CONN_SIGNAL_TIMEOUT` (`CPU_INT32U *`; default 30000, the legacy
  * `HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT`; 0 is refused).
  */
@@ -3536,7 +3544,8 @@ void HTTPc_ConnClr(struct HTTPc_CONN_OBJ *p_conn_obj, HTTPc_ERR *p_err);
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_USED`,
  * `HTTPc_ERR_PARAM_INVALID` (unknown type, a type for another object, or a cleared object
- * expected), `HTTPc_ERR_CONN_PARAM_PORT_INVALID` (port 0).
+ * expected), `HTTPc_ERR_CONN_PARAM_PORT_INVALID` (port 0), `HTTPc_ERR_FEATURE_DIS`
+ * (`HTTPc_PARAM_TYPE_PERSISTENT` without `HTTPc_CFG_PERSISTENT_EN`).
  *
  * # Safety
  * Valid or NULL pointers; `p_param` points to a value of the type the parameter takes.
@@ -3581,7 +3590,8 @@ CPU_BOOLEAN HTTPc_ConnOpen(struct HTTPc_CONN_OBJ *p_conn_obj,
  * connection's `OnClose` (status APP). From inside a hook the close happens when the hook
  * returns.
  *
- * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_RELEASED`.
+ * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_RELEASED`,
+ * `HTTPc_ERR_FEATURE_DIS` (without `HTTPc_CFG_PERSISTENT_EN`).
  *
  * # Safety
  * Valid or NULL pointers.
@@ -3722,7 +3732,8 @@ void HTTPc_ReqClr(struct HTTPc_REQ_OBJ *p_req_obj, HTTPc_ERR *p_err);
  * Sets one request parameter. For a WebSocket upgrade: `HTTPc_PARAM_TYPE_REQ_HDR_TBL`
  * (`HTTPc_PARAM_TBL *` of `HTTPc_HDR`, e.g. Sec-WebSocket-Protocol or Origin),
  * `HTTPc_PARAM_TYPE_REQ_HDR_HOOK`, `HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL` (`HTTPc_PARAM_TBL *` of
- * `HTTPc_KEY_VAL`, percent-encoded as legacy), `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
+ * `HTTPc_KEY_VAL`, percent-encoded as legacy), `HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK`,
+ * `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
  * `HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK`, `HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK`,
  * `HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET` (accepted, no effect). For a plain request
  * (`HTTPc_ReqSend`, feature `http`) also the body parameters, `HTTPc_PARAM_TYPE_RESP_BODY_HOOK`
@@ -3730,7 +3741,9 @@ void HTTPc_ReqClr(struct HTTPc_REQ_OBJ *p_req_obj, HTTPc_ERR *p_err);
  * `HTTPc_FORM_TBL_FIELD`).
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`,
- * `HTTPc_ERR_FEATURE_DIS` (a parameter of a feature not built in), `HTTPc_ERR_PARAM_INVALID`.
+ * `HTTPc_ERR_FEATURE_DIS` (a parameter of a feature not built in), `HTTPc_ERR_PARAM_INVALID`,
+ * `HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR`, `HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID` (a
+ * NULL or misaligned table with entries).
  *
  * # Safety
  * Valid or NULL pointers; tables stay valid until the upgrade has been sent.
@@ -3745,7 +3758,8 @@ void HTTPc_ReqSetParam(struct HTTPc_REQ_OBJ *p_req_obj,
  *
  * Errors: `HTTPc_ERR_NULL_PTR` (p_port), `HTTPc_ERR_INIT` (already initialised),
  * `HTTPc_ERR_INIT_PORT_INVALID` (a required callback is NULL, or Lock/Unlock or
- * OsWait/OsSignal given alone, or TaskCreate without Lock, Wait and Wake).
+ * OsWait/OsSignal given alone, TaskCreate without Lock, Wait and Wake, or Watch without
+ * Wait).
  *
  * # Safety
  * `p_port` is NULL or points to a valid `HTTPc_PORT`; `p_err` is NULL or writable. Not
@@ -3760,7 +3774,8 @@ void HTTPc_PortSet(const struct HTTPc_PORT *p_port, HTTPc_ERR *p_err);
  *
  * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_INIT` (second call), `HTTPc_ERR_INIT_PORT_MISSING`,
  * `HTTPc_ERR_INIT_PORT_INVALID` (the random source failed), `HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID`,
- * `HTTPc_ERR_CFG_TASK_DLY_INVALID`, `HTTPc_ERR_CFG_TASK_PTR_NULL`, `HTTPc_ERR_INIT_TASK_CREATE`.
+ * `HTTPc_ERR_CFG_TASK_DLY_INVALID`, `HTTPc_ERR_CFG_TASK_PTR_NULL`, `HTTPc_ERR_INIT_TASK_CREATE`,
+ * `HTTPc_ERR_FEATURE_DIS` (a port with `TaskCreate` in a build without the engine task).
  *
  * # Safety
  * `p_cfg` and `p_task_cfg` are NULL or valid; `p_err` is NULL or writable.

@@ -7,7 +7,8 @@
  *     (dns_gethostbyname(), when lwIP has LWIP_DNS: its cache, its local host list or a query);
  *     then tcp_connect(), non-blocking (ConnectPoll reports the outcome; the library's connect
  *     timeout covers the DNS query too); Nagle off (as TCP_NODELAY in the POSIX port),
- *     keep-alive from the connection's settings when lwIP has LWIP_TCP_KEEPALIVE;
+ *     keep-alive from the connection's settings (SOF_KEEPALIVE, keep_idle; LWIP_TCP_KEEPALIVE
+ *     only adds lwIP's per-connection probe interval and count);
  *   - Recv: received pbufs are queued per connection and copied out as the library asks; the
  *     receive window is reopened (tcp_recved) only for bytes the library consumed, so a slow
  *     reader throttles the server and nothing is dropped; end of stream after the queue drains;

@@ -45,7 +45,8 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_USED`,
 /// `HTTPc_ERR_PARAM_INVALID` (unknown type, a type for another object, or a cleared object
-/// expected), `HTTPc_ERR_CONN_PARAM_PORT_INVALID` (port 0).
+/// expected), `HTTPc_ERR_CONN_PARAM_PORT_INVALID` (port 0), `HTTPc_ERR_FEATURE_DIS`
+/// (`HTTPc_PARAM_TYPE_PERSISTENT` without `HTTPc_CFG_PERSISTENT_EN`).
 ///
 /// # Safety
 /// Valid or NULL pointers; `p_param` points to a value of the type the parameter takes.
@@ -217,7 +218,8 @@ fn open(
 /// connection's `OnClose` (status APP). From inside a hook the close happens when the hook
 /// returns.
 ///
-/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_RELEASED`.
+/// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_RELEASED`,
+/// `HTTPc_ERR_FEATURE_DIS` (without `HTTPc_CFG_PERSISTENT_EN`).
 ///
 /// # Safety
 /// Valid or NULL pointers.

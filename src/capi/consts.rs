@@ -128,7 +128,9 @@ pub const HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE: HTTPc_PARAM_TYPE = 35;
 /// httpc-ws (new): largest message accepted, bytes (`CPU_INT32U *`); a larger one is refused
 /// with close code 1009. Also bounds the buffer handed back by `OnMsgRxInit` for a fragmented
 /// message. Default 2^32-1, which counts as not set for that buffer (each fragment is then
-/// written at offset 0, as legacy).
+/// written at offset 0, as legacy). A single frame of 2^32-1 bytes always fails with 1009
+/// (`HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG`): `OnMsgRxInit` could not tell its length from
+/// "fragmented".
 pub const HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX: HTTPc_PARAM_TYPE = 36;
 /// httpc-ws (new): send a keep-alive ping after this many ms without receiving (`CPU_INT32U *`;
 /// 0, the default: never).
@@ -136,15 +138,17 @@ pub const HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS: HTTPc_PARAM_TYPE = 37;
 /// httpc-ws (new): fail with `HTTPc_ERR_WEBSOCK_PONG_TIMEOUT` when a keep-alive ping gets no pong
 /// within this many ms (`CPU_INT32U *`; 0, the default: never).
 pub const HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS: HTTPc_PARAM_TYPE = 38;
-/// httpc-ws (new): after our Close, drop the connection if it is still up this many ms later
-/// (`CPU_INT32U *`; default 5000; 0: wait for the server forever).
+/// httpc-ws (new): from the moment the close is decided (our Close queued, the server's Close
+/// received, or a failure), drop the connection if it is still up this many ms later
+/// (`CPU_INT32U *`; default 5000; 0: wait for the server forever, but close TCP once Close
+/// frames went both ways, or our failure Close has left).
 pub const HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS: HTTPc_PARAM_TYPE = 39;
 /// httpc-ws (new): end the WebSocket when bytes wait to be sent and the socket has taken none
 /// for this many ms (the server stopped reading): `OnErr(HTTPc_ERR_CONN_SOCK_TX)`, close code
 /// 1006 (`CPU_INT32U *`; default 30000; 0: wait forever).
 pub const HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS: HTTPc_PARAM_TYPE = 40;
-/// httpc-ws (new), ConnSetParam: the whole upgrade transaction, from the request to the end of
-/// the response, blocking or not, must finish within this many ms or fail with
+/// httpc-ws (new), ConnSetParam: a whole transaction (an upgrade or a plain request), from the
+/// request to the end of the response, blocking or not, must finish within this many ms or fail with
 /// `HTTPc_ERR_CONN_SIGNAL_TIMEOUT` (`CPU_INT32U *`; default 30000, the legacy
 /// `HTTPc_TASK_TIMEOUT_MS_TRANS_DFLT`; 0 is refused).
 pub const HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS: HTTPc_PARAM_TYPE = 41;

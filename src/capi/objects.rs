@@ -228,7 +228,8 @@ pub type HTTPc_CONN_CLOSE_CALLBACK = Option<
 /// Declared by the legacy API, never called.
 pub type HTTPc_CONN_ERR_CALLBACK =
     Option<unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, err: HTTPc_ERR)>;
-/// Transaction (upgrade) complete; `status` DEF_OK when a whole response was received.
+/// Transaction (upgrade or plain request) complete; `status` DEF_OK when a whole response was
+/// received.
 pub type HTTPc_COMPLETE_CALLBACK = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,
@@ -237,11 +238,13 @@ pub type HTTPc_COMPLETE_CALLBACK = Option<
         status: CPU_BOOLEAN,
     ),
 >;
-/// Transaction (upgrade) failed.
+/// Transaction (upgrade or plain request) failed.
 pub type HTTPc_TRANS_ERR_CALLBACK = Option<
     unsafe extern "C" fn(p_conn: *mut HTTPc_CONN_OBJ, p_req: *mut HTTPc_REQ_OBJ, err: HTTPc_ERR),
 >;
-/// Query-string hook (kept for source compatibility; not called yet).
+/// Query-string hook: points `*p_key_val` at one pair per call (its strings valid until the
+/// request is written) and returns anything but DEF_NO with the last one, as legacy read it;
+/// a call that gives no pair fails the request with `HTTPc_ERR_REQ_QUERY_STR_INVALID`.
 pub type HTTPc_REQ_QUERY_STR_HOOK = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,
@@ -299,10 +302,10 @@ pub type HTTPc_RESP_BODY_HOOK = Option<
 >;
 
 /// Gives the value of an `HTTPc_KEY_VAL_EXT` while its form is sent: write up to `buf_len`
-/// bytes at `p_buf`, set `*p_len_wr` to how many, return DEF_YES once the whole value
-/// (`ValLen` bytes in all) was given. Called again (after what it wrote was sent) while it
-/// returns DEF_NO; more than `ValLen` in all, or DEF_YES before, fails the request with
-/// `HTTPc_ERR_REQ_FORM_CREATE`.
+/// bytes at `p_buf`, set `*p_len_wr` to how many, return DEF_YES (as legacy, any answer but
+/// DEF_NO) once the whole value (`ValLen` bytes in all) was given. Called again (after what it
+/// wrote was sent) while it returns DEF_NO; more than `ValLen` in all, or "done" before, fails
+/// the request with `HTTPc_ERR_REQ_FORM_CREATE`.
 pub type HTTPc_KEY_VAL_EXT_HOOK = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,

@@ -134,8 +134,9 @@ pub type HTTPc_PORT_OS_SIGNAL = Option<unsafe extern "C" fn(p_ctx: *mut c_void)>
 /// `HTTPc_PORT_WAIT_RD` and/or `HTTPc_PORT_WAIT_WR`, 0 for nothing), and then calls `Wait`
 /// with no entries: `Wait` must then wait on every socket as last watched (like epoll, or a
 /// select set the port keeps). `Close` forgets the handle. Called only from the engine's
-/// thread of control (the engine task, or `HTTPc_TaskHandler()` and blocking calls in poll
-/// mode), like `Wait` and `Close`, so the port needs no lock of its own for it. Without it the
+/// thread of control (the engine task, or `HTTPc_TaskHandler()`, blocking calls and
+/// `HTTPc_ConnClose` in poll mode), like `Close`: with one task the port needs no lock for its
+/// watch set; a poll-model port used from several tasks guards it (the POSIX port does). Without it the
 /// engine lists the sockets in each `Wait` call, at most 16, and polls every millisecond
 /// while more connections need waiting on.
 pub type HTTPc_PORT_WATCH =

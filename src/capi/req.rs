@@ -32,7 +32,8 @@ pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut
 /// Sets one request parameter. For a WebSocket upgrade: `HTTPc_PARAM_TYPE_REQ_HDR_TBL`
 /// (`HTTPc_PARAM_TBL *` of `HTTPc_HDR`, e.g. Sec-WebSocket-Protocol or Origin),
 /// `HTTPc_PARAM_TYPE_REQ_HDR_HOOK`, `HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL` (`HTTPc_PARAM_TBL *` of
-/// `HTTPc_KEY_VAL`, percent-encoded as legacy), `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
+/// `HTTPc_KEY_VAL`, percent-encoded as legacy), `HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK`,
+/// `HTTPc_PARAM_TYPE_RESP_HDR_HOOK`,
 /// `HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK`, `HTTPc_PARAM_TYPE_TRANS_ERR_CALLBACK`,
 /// `HTTPc_PARAM_TYPE_REQ_UPGRADE_WEBSOCKET` (accepted, no effect). For a plain request
 /// (`HTTPc_ReqSend`, feature `http`) also the body parameters, `HTTPc_PARAM_TYPE_RESP_BODY_HOOK`
@@ -40,7 +41,9 @@ pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut
 /// `HTTPc_FORM_TBL_FIELD`).
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`,
-/// `HTTPc_ERR_FEATURE_DIS` (a parameter of a feature not built in), `HTTPc_ERR_PARAM_INVALID`.
+/// `HTTPc_ERR_FEATURE_DIS` (a parameter of a feature not built in), `HTTPc_ERR_PARAM_INVALID`,
+/// `HTTPc_ERR_REQ_PARAM_HDR_INVALID_TBL_PTR`, `HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID` (a
+/// NULL or misaligned table with entries).
 ///
 /// # Safety
 /// Valid or NULL pointers; tables stay valid until the upgrade has been sent.

@@ -16,7 +16,8 @@ use super::wait::MAX_WAIT_ENTRIES;
 ///
 /// Errors: `HTTPc_ERR_NULL_PTR` (p_port), `HTTPc_ERR_INIT` (already initialised),
 /// `HTTPc_ERR_INIT_PORT_INVALID` (a required callback is NULL, or Lock/Unlock or
-/// OsWait/OsSignal given alone, or TaskCreate without Lock, Wait and Wake).
+/// OsWait/OsSignal given alone, TaskCreate without Lock, Wait and Wake, or Watch without
+/// Wait).
 ///
 /// # Safety
 /// `p_port` is NULL or points to a valid `HTTPc_PORT`; `p_err` is NULL or writable. Not
@@ -44,7 +45,8 @@ pub unsafe extern "C" fn HTTPc_PortSet(p_port: *const HTTPc_PORT, p_err: *mut HT
 ///
 /// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_INIT` (second call), `HTTPc_ERR_INIT_PORT_MISSING`,
 /// `HTTPc_ERR_INIT_PORT_INVALID` (the random source failed), `HTTPc_ERR_CFG_MSG_Q_SIZE_INVALID`,
-/// `HTTPc_ERR_CFG_TASK_DLY_INVALID`, `HTTPc_ERR_CFG_TASK_PTR_NULL`, `HTTPc_ERR_INIT_TASK_CREATE`.
+/// `HTTPc_ERR_CFG_TASK_DLY_INVALID`, `HTTPc_ERR_CFG_TASK_PTR_NULL`, `HTTPc_ERR_INIT_TASK_CREATE`,
+/// `HTTPc_ERR_FEATURE_DIS` (a port with `TaskCreate` in a build without the engine task).
 ///
 /// # Safety
 /// `p_cfg` and `p_task_cfg` are NULL or valid; `p_err` is NULL or writable.
