@@ -90,19 +90,18 @@ pub unsafe extern "C" fn HTTPc_ReqSend(
 /// `HTTPc_ReqSend` under the lock: handed to the engine (non-blocking) or a whole response
 /// received (blocking), or the error.
 fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
-    let (trans_timeout_ms, ahead, connect_ms) = hand_over(h, &q)?;
+    let ahead = hand_over(h, &q)?;
     if q.no_block {
         return Ok(());
     }
-    wait::transaction(h, q.conn, q.req, trans_timeout_ms, ahead, connect_ms)
+    wait::transaction(h, q.conn, q.req, ahead)
 }
 
 /// Checks the request, writes its head (or queues it behind the one in progress) and wakes the
-/// engine: the transaction timeout, how many requests are ahead, and the connect timeout (a
-/// connect may still be to come). Out of line, so that the head's locals are off the stack
-/// during the blocking wait.
+/// engine: how many requests are ahead. Out of line, so that the head's locals are off the
+/// stack during the blocking wait.
 #[inline(never)]
-fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32, u32), HTTPc_ERR> {
+fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -138,10 +137,7 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32, u32), HTTPc_ERR> {
     if s.phase != Phase::Connected && !behind {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
-    let (persistent, trans_timeout_ms) = (s.flags.has(CONN_PERSISTENT), s.trans_timeout_ms);
-    // A connect still to come may take its timeout too. (Added whatever the phase: this wait
-    // only backs up the engine's own deadlines, a longer one costs nothing.)
-    let connect_ms = u32::from(s.connect_timeout_ms);
+    let persistent = s.flags.has(CONN_PERSISTENT);
     // (No pool bounds plain requests: `MsgQ_Size` counts the upgrades, whose handshakes
     // legacy kept in a pool of that size; its task queue has no counterpart here.)
     let r = h
@@ -155,5 +151,5 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<(u32, u32, u32), HTTPc_ERR> {
         0
     };
     wake_engine(h);
-    Ok((trans_timeout_ms, ahead, connect_ms))
+    Ok(ahead)
 }

@@ -142,18 +142,15 @@ pub(crate) fn give_up(h: &mut Held, c: Conn) -> HTTPc_ERR {
 }
 
 /// A blocking transaction (upgrade or plain request) on `c`: waits until the engine ended
-/// `req`'s transaction, whose own deadline is `trans_timeout_ms` once it started, after
-/// `ahead` transactions queued before it and a connect still to come that may take
-/// `connect_ms`. Its outcome: Ok for a whole response, else its error.
-pub(crate) fn transaction(
-    h: &mut Held,
-    c: Conn,
-    req: Req,
-    trans_timeout_ms: u32,
-    ahead: u32,
-    connect_ms: u32,
-) -> Result<(), HTTPc_ERR> {
-    // The engine ends each transaction at its deadline; this wait only backs it up.
+/// `req`'s transaction, whose own deadline is the connection's transaction timeout once it
+/// started, after `ahead` transactions queued before it and a connect that may still be to
+/// come (its timeout). Its outcome: Ok for a whole response, else its error.
+pub(crate) fn transaction(h: &mut Held, c: Conn, req: Req, ahead: u32) -> Result<(), HTTPc_ERR> {
+    let (trans_timeout_ms, connect_ms) = h.conn(c).map_or((0, 0), |s| {
+        (s.trans_timeout_ms, u32::from(s.connect_timeout_ms))
+    });
+    // The engine ends each transaction at its deadline; this wait only backs it up (so the
+    // connect timeout is added whatever the phase: a longer backup costs nothing).
     // A sum, not `saturating_mul`: a checked product needs a 64-bit multiply, a library call on
     // Cortex-M0 (`ahead` is a queue position: a few requests at most).
     let mut all_ms = trans_timeout_ms.saturating_add(connect_ms);

@@ -259,8 +259,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     // A transaction in progress, or plain requests waiting for their turn, go first (the
     // upgrade would take the connection).
     let busy = c.queue.is_some() || c.in_transaction();
-    let (is_websocket, phase, trans_timeout_ms) =
-        (c.flags.has(CONN_WEBSOCKET), c.phase, c.trans_timeout_ms);
+    let (is_websocket, phase) = (c.flags.has(CONN_WEBSOCKET), c.phase);
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -313,7 +312,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if up.no_block {
         return Ok(());
     }
-    wait::transaction(h, up.conn, up.req, trans_timeout_ms, 0, 0)
+    wait::transaction(h, up.conn, up.req, 0)
 }
 
 /// Checks a message's type, length and payload before it is queued.

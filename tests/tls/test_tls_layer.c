@@ -78,6 +78,17 @@ static CPU_INT32S in_poll(void *ctx, void *handle)
     return HTTPc_PORT_OK;
 }
 
+/* Appends n bytes to a pipe: 0, or -1 when they do not fit. */
+static int pipe_write(Pipe *p, const unsigned char *buf, size_t n)
+{
+    if (n > sizeof p->Buf - p->Len) {
+        return -1;
+    }
+    memcpy(p->Buf + p->Len, buf, n);
+    p->Len += n;
+    return 0;
+}
+
 static CPU_INT32S in_send(void *ctx, void *handle, const CPU_INT08U *p_data, CPU_INT32U len)
 {
     size_t n = len;
@@ -91,12 +102,7 @@ static CPU_INT32S in_send(void *ctx, void *handle, const CPU_INT08U *p_data, CPU
     if (SendRoom > 0) {
         SendRoom -= (long)n;
     }
-    if (n > sizeof ToServer.Buf - ToServer.Len) {
-        return HTTPc_PORT_ERR;
-    }
-    memcpy(ToServer.Buf + ToServer.Len, p_data, n);
-    ToServer.Len += n;
-    return (CPU_INT32S)n;
+    return (pipe_write(&ToServer, p_data, n) == 0) ? (CPU_INT32S)n : HTTPc_PORT_ERR;
 }
 
 /* Takes up to len bytes from a pipe: how many (0: it is empty). */
@@ -142,12 +148,7 @@ static CPU_INT32U in_time(void *ctx)
 static int srv_send(void *ctx, const unsigned char *buf, size_t len)
 {
     (void)ctx;
-    if (len > sizeof ToClient.Buf - ToClient.Len) {
-        return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-    }
-    memcpy(ToClient.Buf + ToClient.Len, buf, len);
-    ToClient.Len += len;
-    return (int)len;
+    return (pipe_write(&ToClient, buf, len) == 0) ? (int)len : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 }
 
 static int srv_recv(void *ctx, unsigned char *buf, size_t len)
