@@ -1723,7 +1723,8 @@ fn a_subprotocol_the_hook_did_not_offer_fails_the_upgrade() {
 }
 
 /// A request-header hook that gives no header fails the upgrade with
-/// `HTTPc_ERR_REQ_HDR_INVALID`, whatever it returns (legacy `HTTPcReq_HdrExtHook`).
+/// `HTTPc_ERR_REQ_HDR_INVALID`, whatever it returns (legacy `HTTPcReq_HdrExtHook`); so does
+/// one that gives a misaligned entry (never read: a reference to it would be UB).
 #[test]
 fn request_header_hook_giving_no_header_is_invalid() {
     let _g = setup();
@@ -1734,30 +1735,58 @@ fn request_header_hook_giving_no_header_is_invalid() {
     ) -> CPU_BOOLEAN {
         DEF_YES
     }
-    let o = Objs::new(0, 512, 0, b"nohdr.test");
-    let _sock = world(|w| w.expect_connect("nohdr.test", ConnectMode::Ok));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        HTTPc_ReqSetParam(
-            o.req,
-            HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
-            no_header as *mut c_void,
-            &mut err,
-        );
-        assert_eq!(err, HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
-            e,
-            Ev::Connect { ok: true, .. }
-        ))));
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    unsafe extern "C" fn misaligned_header(
+        _c: *mut HTTPc_CONN_OBJ,
+        _r: *mut HTTPc_REQ_OBJ,
+        h: *mut *mut HTTPc_HDR,
+    ) -> CPU_BOOLEAN {
+        // A well-formed entry one byte off its alignment: read, it would be sent.
+        static mut BYTES: [u64; 8] = [0; 8];
+        let entry = HTTPc_HDR {
+            HdrField: HTTP_HDR_FIELD_COOKIE,
+            ValPtr: c"a=b".as_ptr().cast_mut(),
+            ValLen: 3,
+        };
+        // SAFETY: BYTES holds 64 bytes, the entry fits from offset 1; `h` is the library's
+        // out-parameter.
+        unsafe {
+            let at = (&raw mut BYTES).cast::<u8>().add(1).cast::<HTTPc_HDR>();
+            at.write_unaligned(entry);
+            *h = at;
+        }
+        DEF_YES
     }
-    assert_eq!(err, HTTPc_ERR_REQ_HDR_INVALID);
-    drop(o);
-    check_port().unwrap();
+    type Hook = unsafe extern "C" fn(
+        *mut HTTPc_CONN_OBJ,
+        *mut HTTPc_REQ_OBJ,
+        *mut *mut HTTPc_HDR,
+    ) -> CPU_BOOLEAN;
+    for hook in [no_header as Hook, misaligned_header as Hook] {
+        let o = Objs::new(0, 512, 0, b"nohdr.test");
+        let _sock = world(|w| w.expect_connect("nohdr.test", ConnectMode::Ok));
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+            HTTPc_ReqSetParam(
+                o.req,
+                HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
+                hook as *mut c_void,
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_NONE);
+            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+            assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
+                e,
+                Ev::Connect { ok: true, .. }
+            ))));
+            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        }
+        assert_eq!(err, HTTPc_ERR_REQ_HDR_INVALID);
+        drop(o);
+        check_port().unwrap();
+    }
 }
 
 use httpc_ws::proto::handshake::Key;

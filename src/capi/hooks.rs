@@ -173,6 +173,8 @@ pub(crate) fn on_req_entry<T: Entry>(
         } else {
             said == DEF_YES
         };
+        // A misaligned entry is refused like a NULL one (a reference to it would be UB).
+        let p = if p.is_aligned() { p } else { null_mut() };
         Some((p.as_ref().map(|e| e.lend()), last))
     }
 }
