@@ -1789,6 +1789,82 @@ fn request_header_hook_giving_no_header_is_invalid() {
     }
 }
 
+thread_local! {
+    /// The WebSocket the reusing header hook below tries to clear, and what its calls got.
+    static REUSE: std::cell::RefCell<(usize, Vec<HTTPc_ERR>)> =
+        const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+/// A request-header hook that tries to recycle the objects of the upgrade it is part of (the
+/// request and the WebSocket), then gives one header.
+unsafe extern "C" fn reusing_header(
+    _c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+    h: *mut *mut HTTPc_HDR,
+) -> CPU_BOOLEAN {
+    static mut ENTRY: HTTPc_HDR = HTTPc_HDR {
+        HdrField: HTTP_HDR_FIELD_COOKIE,
+        ValPtr: null_mut(),
+        ValLen: 0,
+    };
+    let ws = REUSE.with(|x| x.borrow().0) as *mut HTTPc_WEBSOCK_OBJ;
+    let (mut e1, mut e2) = (0, 0);
+    // SAFETY (test): the library's objects and out-parameter; ENTRY is this hook's alone.
+    unsafe {
+        HTTPc_ReqClr(r, &mut e1);
+        HTTPc_WebSockClr(ws, &mut e2);
+        ENTRY.ValPtr = c"a=b".as_ptr().cast_mut();
+        ENTRY.ValLen = 3;
+        *h = &raw mut ENTRY;
+    }
+    REUSE.with(|x| x.borrow_mut().1.extend([e1, e2]));
+    DEF_YES
+}
+
+/// The request and the WebSocket of an upgrade are in use while its header hook runs, as
+/// legacy's were (it marked them before its task wrote the request): the hook can neither
+/// clear them nor start them elsewhere, and the upgrade goes on.
+#[test]
+fn an_upgrade_header_hook_cannot_recycle_its_own_objects() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"reuse.test");
+    REUSE.with(|x| *x.borrow_mut() = (o.ws as usize, Vec::new()));
+    let sock = world(|w| w.expect_connect("reuse.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
+            reusing_header as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert_eq!(
+        REUSE.with(|x| x.borrow().1.clone()),
+        vec![HTTPc_ERR_REQ_IS_USED, HTTPc_ERR_WEBSOCK_IS_USED]
+    );
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+    let head = sock.client().unwrap().0.expect("request sent");
+    assert!(String::from_utf8(head)
+        .unwrap()
+        .contains("\r\nCookie: a=b\r\n"));
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
 use httpc_ws::proto::handshake::Key;
 
 #[test]

@@ -39,6 +39,8 @@ struct Body {
     take: Option<usize>,
     /// Calls to refuse (take nothing) before taking again.
     refuse: u32,
+    /// The response-body hook calls `HTTPc_ConnClose` from its last call.
+    close_on_last: bool,
 }
 
 thread_local! {
@@ -82,7 +84,7 @@ unsafe extern "C" fn on_body_tx(
 }
 
 unsafe extern "C" fn on_body_rx(
-    _c: *mut HTTPc_CONN_OBJ,
+    c: *mut HTTPc_CONN_OBJ,
     _r: *mut HTTPc_REQ_OBJ,
     content_type: HTTP_CONTENT_TYPE,
     p_data: *mut c_void,
@@ -101,6 +103,11 @@ unsafe extern "C" fn on_body_rx(
         }
         let n = b.take.map_or(data.len(), |t| t.min(data.len()));
         b.rx.push((data[..n].to_vec(), last == DEF_YES, content_type));
+        if b.close_on_last && last == DEF_YES {
+            let mut err = 0;
+            unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_NONE, &mut err) };
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
         n as u32
     })
 }
@@ -1911,6 +1918,125 @@ fn a_hook_that_closes_the_connection_is_the_last_one_called() {
             },
         ]
     );
+}
+
+thread_local! {
+    /// What the recycling header hook's calls got.
+    static REUSE_ERRS: RefCell<Vec<HTTPc_ERR>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A request-header hook that tries to clear its own request and send it again, then gives
+/// one header.
+unsafe extern "C" fn reusing_header(
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+    h: *mut *mut HTTPc_HDR,
+) -> CPU_BOOLEAN {
+    static mut ENTRY: HTTPc_HDR = HTTPc_HDR {
+        HdrField: HTTP_HDR_FIELD_COOKIE,
+        ValPtr: null_mut(),
+        ValLen: 0,
+    };
+    static mut RESP: std::mem::MaybeUninit<HTTPc_RESP_OBJ> = std::mem::MaybeUninit::zeroed();
+    let (mut e1, mut e2) = (0, 0);
+    // SAFETY (test): the library's objects and out-parameter; the statics are this hook's.
+    unsafe {
+        HTTPc_ReqClr(r, &mut e1);
+        HTTPc_ReqSend(
+            c,
+            r,
+            (&raw mut RESP).cast(),
+            HTTP_METHOD_GET,
+            c"/again".as_ptr().cast_mut(),
+            6,
+            NB,
+            &mut e2,
+        );
+        ENTRY.ValPtr = c"a=b".as_ptr().cast_mut();
+        ENTRY.ValLen = 3;
+        *h = &raw mut ENTRY;
+    }
+    REUSE_ERRS.with(|x| x.borrow_mut().extend([e1, e2]));
+    DEF_YES
+}
+
+/// A request is in use while its header hook runs, as legacy's was (its task wrote the head
+/// of a request already marked): the hook can neither clear it nor send it again, and the
+/// request goes on.
+#[test]
+fn a_request_header_hook_cannot_recycle_its_request() {
+    let _g = setup();
+    let response = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let (o, sock) = connected("reuse.test", 256, false, response);
+    REUSE_ERRS.with(|x| x.borrow_mut().clear());
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
+        reusing_header as *mut c_void,
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+    assert_eq!(
+        REUSE_ERRS.with(|x| x.borrow().clone()),
+        vec![HTTPc_ERR_REQ_IS_USED, HTTPc_ERR_REQ_IS_USED]
+    );
+    assert_eq!(completions(&o), vec![true]);
+    assert_eq!(rx_body(), b"ok");
+    assert!(wire(&sock).starts_with("GET / HTTP/1.1\r\n"));
+    assert!(wire(&sock).contains("\r\nCookie: a=b\r\n"));
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A body hook that calls `HTTPc_ConnClose` from its last call (`last_chunk = DEF_YES`): the
+/// transaction completes first, as legacy's did, then the connection closes (`APP` when
+/// persistent, `NO_PERSISTENT` otherwise). Content-Length and chunked bodies alike.
+#[test]
+fn a_close_from_the_last_body_call_completes_the_transaction_first() {
+    let _g = setup();
+    let bodies: [&[u8]; 2] = [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello world!",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nhello world!\r\n0\r\n\r\n",
+    ];
+    for response in bodies {
+        for persistent in [true, false] {
+            let (o, _sock) = connected("lastclose.test", 256, persistent, response);
+            body(|b| b.close_on_last = true);
+            assert_eq!(
+                send(&o, HTTP_METHOD_GET, "/", NB),
+                (DEF_FAIL, HTTPc_ERR_NONE)
+            );
+            assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+            let ev = events(&o);
+            let status = if persistent {
+                HTTPc_CONN_CLOSE_STATUS_APP
+            } else {
+                HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT
+            };
+            assert_eq!(
+                finals(&o),
+                vec![
+                    Ev::TransComplete {
+                        conn: o.id(),
+                        status: status_of(200),
+                        ok: true
+                    },
+                    Ev::ConnClose {
+                        conn: o.id(),
+                        status,
+                        err: HTTPc_ERR_NONE
+                    },
+                ],
+                "persistent {persistent}: {ev:#?}"
+            );
+            assert_eq!(rx_body(), b"hello world!");
+            drop(o);
+            check_port().unwrap();
+        }
+    }
 }
 
 #[test]

@@ -313,18 +313,25 @@ pub(crate) fn write_request(
     at: &mut Written,
 ) -> Result<(), HTTPc_ERR> {
     // The hooks called here may use the API, from the caller's context too: meanwhile the
-    // connection takes no other transaction (`Phase::Head`), blocking calls are refused and a
-    // close is left to the engine (`in_engine`), as from any hook.
+    // connection takes no other transaction (`Phase::Head`), the request is in use (as in
+    // legacy, where it was before its hooks ran: not cleared, not sent elsewhere), blocking
+    // calls are refused and a close is left to the engine (`in_engine`), as from any hook.
     let in_engine = core::mem::replace(&mut h.g().in_engine, true);
     if let Some(s) = h.conn(t.conn) {
         s.head_writing();
     }
-    let r = write_head_and_hooks(h, t, line, at);
+    let was_used = h
+        .state::<_, ReqState>(t.req)
+        .map(|r| core::mem::replace(&mut r.used, true));
+    let res = write_head_and_hooks(h, t, line, at);
+    if let (Some(r), Some(was)) = (h.state::<_, ReqState>(t.req), was_used) {
+        r.used = was;
+    }
     h.g().in_engine = in_engine;
     if let Some(s) = h.conn(t.conn) {
         s.head_written();
     }
-    r
+    res
 }
 
 /// `write_request` without its guard.
@@ -395,7 +402,12 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
         req: up.req,
         path: up.path,
     };
-    write_request(h, target, Line::Upgrade(&key), &mut req)?;
+    // The WebSocket is in use while the hooks run (no second upgrade, no clear).
+    set_ws_used(h, up.ws, true);
+    if let Err(e) = write_request(h, target, Line::Upgrade(&key), &mut req) {
+        set_ws_used(h, up.ws, false);
+        return Err(e);
+    }
     // The SHA-1 here, beside the calls above and below rather than under them: the deepest
     // stack of the upgrade.
     arm(h, up, key.accept_digest(), &req.offered)?;
@@ -403,6 +415,13 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
     // The transaction's deadline runs from here, blocking or not.
     s.upgrade_queued(up.req, up.resp, up.ws, req.len, port.now_ms());
     Ok(())
+}
+
+/// Marks the WebSocket in use, or not.
+fn set_ws_used(h: &mut Held, ws: Ws, used: bool) {
+    if let Some(w) = h.state::<_, WsState>(ws) {
+        w.flags.set(WS_USED, used);
+    }
 }
 
 /// A fresh `Sec-WebSocket-Key` from the port's random source.

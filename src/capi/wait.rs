@@ -6,7 +6,7 @@ use super::engine::{self, request_close};
 use super::global::{self, Held};
 use super::handle::{Conn, Msg, Req};
 use super::port::HTTPc_PORT_WAIT_ENTRY;
-use super::state::{Phase, ReqState};
+use super::state::{Phase, ReqState, CONN_CLOSE_REQUESTED};
 
 /// A blocking transaction (upgrade or request) waits this much past its deadline, which the
 /// engine enforces and reports itself.
@@ -69,7 +69,11 @@ impl Until {
     fn reached(self, h: &mut Held) -> bool {
         match self {
             Until::Opened(c) => h.conn(c).is_none_or(|s| s.open_done()),
-            Until::Closed(c) => h.conn(c).is_none_or(|s| s.phase == Phase::Idle),
+            // Done once the engine performed the close (which clears the request), also when
+            // a hook of that close reopened the connection.
+            Until::Closed(c) => h
+                .conn(c)
+                .is_none_or(|s| s.phase == Phase::Idle || !s.flags.has(CONN_CLOSE_REQUESTED)),
             Until::TransDone(r) => h.state::<_, ReqState>(r).is_none_or(|r| !r.wait.pending()),
             Until::Sent(m) => h.msg(m).is_none_or(|ms| !ms.wait.pending()),
         }

@@ -700,6 +700,104 @@ static void faults(const char *host, CPU_INT16U port)
           now_ms() - start, T_GenAt, T_Closed);
 }
 
+/* ---- A connection reopened from the hooks of its own close -------------------------------- */
+
+static const char  *T_ReopenHost;
+static NET_PORT_NBR T_ReopenPort;
+static int          T_Connected;   /* OnConnect(DEF_OK) calls.                               */
+static int          T_Reopened;    /* Reopens done from OnTransComplete(DEF_FAIL).           */
+
+static void reopen_on_connect(HTTPc_CONN_OBJ *c, CPU_BOOLEAN ok)
+{
+    (void)c;
+    pthread_mutex_lock(&T_Mutex);
+    T_Connected += ok == DEF_OK;
+    pthread_mutex_unlock(&T_Mutex);
+}
+
+/* Opens Conn (non-blocking, persistent) on the host and port of the reopen case. */
+static CPU_BOOLEAN reopen_open(HTTPc_ERR *p_err)
+{
+    CPU_BOOLEAN yes = DEF_YES;
+
+    HTTPc_ConnClr(&Conn, p_err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &T_ReopenPort, p_err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_PERSISTENT, &yes, p_err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)(uintptr_t)on_close,
+                       p_err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK,
+                       (void *)(uintptr_t)reopen_on_connect, p_err);
+    (void)HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, (CPU_CHAR *)T_ReopenHost,
+                         (CPU_INT16U)strlen(T_ReopenHost), HTTPc_FLAG_CONN_NO_BLOCK, p_err);
+    return *p_err == HTTPc_ERR_NONE;
+}
+
+/* A legacy reconnect: the request the close cut short reopens the connection. */
+static void reopen_on_complete(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTPc_RESP_OBJ *resp,
+                               CPU_BOOLEAN status)
+{
+    HTTPc_ERR err;
+
+    on_complete(c, r, resp, status);
+    if (status == DEF_FAIL && reopen_open(&err)) {
+        pthread_mutex_lock(&T_Mutex);
+        T_Reopened++;
+        pthread_mutex_unlock(&T_Mutex);
+    }
+}
+
+/* HTTPc_ConnClose of a connection whose close hooks reopen it returns once the close is done,
+ * not after its 1 s backstop (it waited for the connection to be idle, which the reopened one
+ * never is). */
+static void reopen_from_close(const char *host, CPU_INT16U port)
+{
+    HTTPc_ERR     err;
+    CPU_BOOLEAN   ok;
+    unsigned long start;
+    unsigned long took;
+    CPU_INT32U    len = 5u;
+    HTTP_CONTENT_TYPE ctype = HTTP_CONTENT_TYPE_OCTET_STREAM;
+
+    T_ReopenHost = host;
+    T_ReopenPort = port;
+    T_Connected = T_Reopened = 0;
+    reset();
+    if (!reopen_open(&err) || !wait_ge(&T_Connected, 1)) {
+        check(0, "reopen: open a connection", "err %u", (unsigned)err);
+        return;
+    }
+    req_clear();
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
+                      (void *)(uintptr_t)reopen_on_complete, &err);
+    T_GenLeft = len;
+    T_GenAt = 0u;
+    T_GenSum = 0u;
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &ctype, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &len, &err);
+    HTTPc_ReqSetParam(&Req, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, (void *)(uintptr_t)on_body_gen, &err);
+    ok = send_req(HTTP_METHOD_POST, "/stall", HTTPc_FLAG_REQ_NO_BLOCK, &err);
+    check(ok == DEF_FAIL && err == HTTPc_ERR_NONE, "reopen: POST /stall (non-blocking) is handed over",
+          "ok %u err %u", (unsigned)ok, (unsigned)err);
+    start = now_ms();
+    while (now_ms() - start < 100u) {
+        idle();
+    }
+    start = now_ms();
+    HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err);
+    took = now_ms() - start;
+    check(err == HTTPc_ERR_NONE && took < 500u && wait_ge(&T_Reopened, 1) && wait_ge(&T_Closed, 1) &&
+              wait_ge(&T_Connected, 2),
+          "reopen: HTTPc_ConnClose returns at once when the close's hooks reopen the connection",
+          "err %u after %lu ms, reopened %d closed %d connected %d", (unsigned)err, took, T_Reopened,
+          T_Closed, T_Connected);
+    reset();
+    HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err);
+    check(err == HTTPc_ERR_NONE && wait_ge(&T_Closed, 1) &&
+              T_CloseStatus == HTTPc_CONN_CLOSE_STATUS_APP,
+          "reopen: the reopened connection closes too", "err %u closed %d status %u",
+          (unsigned)err, T_Closed, (unsigned)T_CloseStatus);
+}
+
 /* Parses HOST:PORT into `host` (at most `len` bytes with its NUL) and `*p_port`. */
 static int parse_addr(const char *addr, char *host, size_t len, CPU_INT16U *p_port)
 {
@@ -997,6 +1095,7 @@ int main(int argc, char **argv)
         T_Via = "aiohttp";
         rest_then_websocket(aio_host, aio_port, big);
         faults(aio_host, aio_port);
+        reopen_from_close(aio_host, aio_port);
     }
     if (proxy != NULL) {
         T_Via = "nginx";

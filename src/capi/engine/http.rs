@@ -320,9 +320,10 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
         let Some((s, r)) = h.conn_req(c) else {
             return Ok(Rx::More);
         };
-        if s.flags.has(CONN_CLOSE_REQUESTED) {
-            // A hook asked for the close: nothing more reaches the hooks; the close woke the
-            // engine, whose next pass performs it.
+        // A hook asked for the close: nothing more reaches the hooks; the close woke the
+        // engine, whose next pass performs it. Once the last piece of a body of known length
+        // is taken, no hook is left: the response completes first, as legacy's did.
+        if s.flags.has(CONN_CLOSE_REQUESTED) && !(r.txn.has(TXN_LAST_TOLD) && r.rx_held == 0) {
             return Ok(Rx::Paused);
         }
         // Body bytes the hook left are offered again before anything else.
