@@ -643,6 +643,32 @@ fn hostile_responses_are_refused_with_their_error() {
     );
 }
 
+/// An interim response followed by the server's close fails the request, and the response
+/// object shows no status: interim lines never reach it.
+#[test]
+fn an_interim_status_alone_leaves_the_response_object_unknown() {
+    let _g = setup();
+    for interim in [
+        &b"HTTP/1.1 100 Continue\r\n\r\n"[..],
+        b"HTTP/1.0 103 Early Hints\r\nLink: x\r\n\r\n",
+    ] {
+        let (o, sock) = connected("interim.test", 256, true, interim);
+        sock.push(Gate::Now, Item::Eof);
+        transact(&o, HTTP_METHOD_GET, "/");
+        assert!(o.pump_until(10, 1, || o.ended()));
+        assert_eq!(completions(&o), vec![false]);
+        assert_eq!(
+            resp(&o),
+            (
+                HTTP_STATUS_UNKNOWN,
+                HTTP_PROTOCOL_VER_UNKNOWN,
+                HTTP_CONTENT_TYPE_NONE,
+                0
+            )
+        );
+    }
+}
+
 #[test]
 fn bytes_after_the_response_close_a_persistent_connection() {
     let _g = setup();
@@ -1264,6 +1290,16 @@ fn queued_requests_fail_once_when_the_connection_closes() {
     let (o, _sock) = connected("qc.test", 256, true, b"");
     let r2 = extra_req();
     let r3 = extra_req();
+    // What an earlier response left in the queued requests' response objects: reset when
+    // they fail before their turn, as at their turn.
+    for x in [&r2, &r3] {
+        unsafe {
+            (*x.resp).StatusCode = HTTP_STATUS_OK;
+            (*x.resp).ProtocolVer = HTTP_PROTOCOL_VER_1_1;
+            (*x.resp).ContentLen = 99;
+            (*x.resp).ReasonPhrasePtr = null_mut();
+        }
+    }
     assert_eq!(send(&o, HTTP_METHOD_GET, "/a", NB).1, HTTPc_ERR_NONE);
     assert_eq!(send_with(&o, &r2, "/b").1, HTTPc_ERR_NONE);
     assert_eq!(send_with(&o, &r3, "/c").1, HTTPc_ERR_NONE);
@@ -1287,6 +1323,14 @@ fn queued_requests_fail_once_when_the_connection_closes() {
         })
         .count();
     assert_eq!(errs, 3);
+    for x in [&r2, &r3] {
+        let r = unsafe { &*x.resp };
+        assert_eq!(
+            (r.StatusCode, r.ProtocolVer, r.ContentLen),
+            (HTTP_STATUS_UNKNOWN, HTTP_PROTOCOL_VER_UNKNOWN, 0)
+        );
+        assert!(!r.ReasonPhrasePtr.is_null());
+    }
     // All free again.
     unsafe { HTTPc_ReqClr(r2.req, &mut err) };
     assert_eq!(err, HTTPc_ERR_NONE);
@@ -1432,19 +1476,19 @@ fn a_queued_request_that_fails_at_its_turn_closes_the_connection_as_legacy() {
                 status: status_of(200),
                 ok: true
             },
-            // Their response objects were never touched (zeroed by the test).
+            // Their response objects are reset (the test zeroed them): no status.
             Ev::TransErr {
                 conn: id,
                 err: HTTPc_ERR_REQ_HDR_INVALID
             },
             Ev::TransComplete {
                 conn: id,
-                status: 0,
+                status: HTTP_STATUS_UNKNOWN,
                 ok: false
             },
             Ev::TransComplete {
                 conn: id,
-                status: 0,
+                status: HTTP_STATUS_UNKNOWN,
                 ok: false
             },
             Ev::TransErr {

@@ -11,7 +11,6 @@
 
 use core::ptr::NonNull;
 
-#[cfg(feature = "http")]
 use super::consts::*;
 use super::global::Held;
 use super::objects::*;
@@ -118,13 +117,20 @@ impl<O: Public> Obj<O> {
 pub(crate) const NO_REASON: *const core::ffi::c_char = c"".as_ptr();
 
 impl Resp {
-    /// Writes the whole response object (its fields are public, the application reads them).
-    pub(crate) fn set(self, h: &mut Held, value: HTTPc_RESP_OBJ) {
-        *self.fields(h) = value;
+    /// Resets the response object (its fields are public, the application reads them) for a
+    /// request that starts, or fails before its turn: no status, no length, an empty reason,
+    /// `ContentType` as given.
+    pub(crate) fn reset(self, h: &mut Held, content_type: HTTP_CONTENT_TYPE) {
+        *self.fields(h) = HTTPc_RESP_OBJ {
+            ProtocolVer: HTTP_PROTOCOL_VER_UNKNOWN,
+            StatusCode: HTTP_STATUS_UNKNOWN,
+            ReasonPhrasePtr: NO_REASON,
+            ContentType: content_type,
+            ContentLen: 0,
+        };
     }
 
     /// Sets its status line: `StatusCode` and `ProtocolVer` (1.1, or 1.0 when `minor` is 0).
-    #[cfg(feature = "http")]
     pub(crate) fn set_status(self, h: &mut Held, code: HTTP_STATUS_CODE, minor: u8) {
         let ver = if minor == 0 {
             HTTP_PROTOCOL_VER_1_0

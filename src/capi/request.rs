@@ -7,9 +7,8 @@ use super::app::{until_nul, AppBytes};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
-use super::handle::{Conn, Req, Resp, Ws, NO_REASON};
+use super::handle::{Conn, Req, Resp, Ws};
 use super::hooks;
-use super::objects::HTTPc_RESP_OBJ;
 use super::port::Port;
 #[cfg(feature = "http")]
 use super::state::CONN_PERSISTENT;
@@ -458,16 +457,7 @@ fn arm(
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     r.start(up.no_block);
-    up.resp.set(
-        h,
-        HTTPc_RESP_OBJ {
-            ProtocolVer: HTTP_PROTOCOL_VER_UNKNOWN,
-            StatusCode: HTTP_STATUS_UNKNOWN,
-            ReasonPhrasePtr: NO_REASON,
-            ContentType: HTTP_CONTENT_TYPE_UNKNOWN,
-            ContentLen: 0,
-        },
-    );
+    up.resp.reset(h, HTTP_CONTENT_TYPE_UNKNOWN);
     Ok(())
 }
 
@@ -572,16 +562,7 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
     r.txn.set(TXN_CHUNK_END_OWED, false);
     r.txn.set(TXN_BODY_DONE, head.content_type.is_none());
     let content_len = head.content_len.unwrap_or(0);
-    q.resp.set(
-        h,
-        HTTPc_RESP_OBJ {
-            ProtocolVer: HTTP_PROTOCOL_VER_UNKNOWN,
-            StatusCode: HTTP_STATUS_UNKNOWN,
-            ReasonPhrasePtr: NO_REASON,
-            ContentType: HTTP_CONTENT_TYPE_NONE,
-            ContentLen: 0,
-        },
-    );
+    q.resp.reset(h, HTTP_CONTENT_TYPE_NONE);
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // The body still to send (standard mode); the transaction's deadline runs from here.
     s.body_left = content_len;
@@ -643,6 +624,10 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
     let next = r.next.take();
     let (resp, method, path, no_block) = (r.resp, r.method, r.path, r.no_block);
     let head = plain_head(r, HTTP_METHOD::from(method), persistent);
+    // Its turn: its response object is reset, also for a request that fails here.
+    if let Some(rs) = resp {
+        rs.reset(h, HTTP_CONTENT_TYPE_NONE);
+    }
     if let Some(s) = h.conn(c) {
         s.queue = next;
     }

@@ -291,8 +291,12 @@ pub(super) fn fail_queue(
         if !r.used || r.done {
             continue;
         }
-        let resp = ptr_or_null(r.resp);
-        let mut end = r.end(err, opened);
+        let (rs, mut end) = (r.resp, r.end(err, opened));
+        // Its response never started: reset, not what an earlier request left in it.
+        if let Some(rs) = rs {
+            rs.reset(h, HTTP_CONTENT_TYPE_NONE);
+        }
+        let resp = ptr_or_null(rs);
         if !opened {
             end.on_complete = None;
         }

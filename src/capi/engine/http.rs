@@ -352,6 +352,8 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             None if used == 0 && s.buf.rx_full() => return Err(HTTPc_ERR_RESP_HDR_TOO_LARGE),
             None if used == 0 => return Ok(Rx::More),
             None => Step::Skip,
+            // An interim status line is skipped too: the response object shows the final one.
+            Some(Event::Status { .. }) if r.parser.interim() => Step::Skip,
             Some(Event::Status { code, minor, .. }) => Step::Status(code, minor),
             // An interim head's headers are skipped with it: nothing of them reaches the
             // hook or the response object.

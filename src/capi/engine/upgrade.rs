@@ -3,9 +3,8 @@
 
 use super::super::consts::*;
 use super::super::global::Held;
-use super::super::handle::{ptr_or_null, Conn, NO_REASON};
+use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
-use super::super::objects::HTTPc_RESP_OBJ;
 use super::super::port::Port;
 use super::super::state::{
     Phase, ReqState, WsState, CONN_BODY_SIZED, CONN_BODY_UNBOUNDED, CONN_SERVER_CLOSES,
@@ -154,16 +153,8 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         false,
                     );
                     if let Some(resp) = s.resp {
-                        resp.set(
-                            h,
-                            HTTPc_RESP_OBJ {
-                                ProtocolVer: HTTP_PROTOCOL_VER_1_1,
-                                StatusCode: status_code_from_number(code),
-                                ReasonPhrasePtr: NO_REASON,
-                                ContentType: HTTP_CONTENT_TYPE_UNKNOWN,
-                                ContentLen: 0,
-                            },
-                        );
+                        resp.reset(h, HTTP_CONTENT_TYPE_UNKNOWN);
+                        resp.set_status(h, status_code_from_number(code), 1);
                     }
                 }
                 Step::Header {
