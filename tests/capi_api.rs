@@ -2809,3 +2809,41 @@ fn what_came_before_the_end_of_the_stream_is_delivered_first() {
     assert_eq!(s.ws_close.map(|c| c.0), Some(1006));
     assert_eq!(s.errs, vec![HTTPc_ERR_CONN_SOCK_CLOSED]);
 }
+
+/// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then
+/// everything): the message and the server's Close still come, once it takes them. One that
+/// never takes them is ended by the close timeout, from the server's close.
+#[test]
+fn a_pause_at_the_end_of_the_stream_loses_nothing() {
+    let _g = setup();
+    let mut server = frame(true, 1, b"last words");
+    server.extend_from_slice(&close_frame(1001, b"bye"));
+    for (plan, ends_clean) in [(vec![0, u32::MAX], true), (vec![0], false)] {
+        world(|w| *w.rx_mode.borrow_mut() = RxMode::Stream(plan.clone()));
+        let o = Objs::new(0, 256, 0, b"pause.test");
+        let sock = open_ws(&o, "pause.test", &server, 0);
+        sock.push(Gate::Now, Item::Eof);
+        let start = world(|w| w.now.get());
+        // Waiting on the application is a timed retry, not a pass at once.
+        let sleep = unsafe { HTTPc_TaskHandler() };
+        assert!(o.ended() || (1..=100).contains(&sleep), "{sleep}");
+        assert!(o.pump_until(2000, 10, || o.ended()), "{plan:?}");
+        let waited = world(|w| w.now.get()).wrapping_sub(start);
+        let s = summary(&o, true);
+        if ends_clean {
+            assert_eq!(
+                s.messages,
+                vec![(HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, b"last words".to_vec())]
+            );
+            assert_eq!(s.ws_close, Some((1001, b"bye".to_vec())));
+            assert!(s.errs.is_empty(), "{:?}", s.errs);
+            assert!(waited < 100, "{waited} ms");
+        } else {
+            assert!(s.messages.is_empty());
+            assert_eq!(s.ws_close.map(|c| c.0), Some(1006));
+            assert_eq!(s.errs, vec![HTTPc_ERR_CONN_SOCK_CLOSED]);
+            // The default close timeout (5 s), not sooner, not much later.
+            assert!((5000..5200).contains(&waited), "{waited} ms");
+        }
+    }
+}

@@ -23,7 +23,7 @@ pub(crate) use tx::enqueue;
 use super::global::{self, Held};
 use super::handle::Conn;
 use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
-use super::state::{ConnState, Phase, CONN_CLOSE_REQUESTED, TXN_RX_EOF};
+use super::state::{ConnState, Phase, CONN_CLOSE_REQUESTED, TXN_RX_EOF, WS_RX_EOF};
 use crate::proto::session::State;
 
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
@@ -126,13 +126,13 @@ fn wanted(s: &ConnState, rx_eof: bool) -> u8 {
         Phase::Connecting => HTTPc_PORT_WAIT_WR,
         // An idle connection is read too: a server that closes it (or sends what nobody
         // asked for) is noticed then, not by the next request (legacy checked each loop).
-        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::Connected
-            if s.buf.rx_has_room() =>
+        // A response or a WebSocket whose server closed is read no more (a closed socket
+        // stays readable).
+        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::Connected | Phase::ReqRx
+            if s.buf.rx_has_room() && !rx_eof =>
         {
             HTTPc_PORT_WAIT_RD
         }
-        // A response whose server closed is read no more (a closed socket stays readable).
-        Phase::ReqRx if s.buf.rx_has_room() && !rx_eof => HTTPc_PORT_WAIT_RD,
         _ => 0,
     };
     if !s.buf.tx_is_empty() {
@@ -164,7 +164,8 @@ pub(crate) fn wait_entries(
     };
     let mut c = h.g().conns;
     while let Some(x) = c {
-        let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.txn.has(TXN_RX_EOF));
+        let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.txn.has(TXN_RX_EOF))
+            || cfg!(feature = "websocket") && h.ws_of(x).is_some_and(|w| w.flags.has(WS_RX_EOF));
         let Some(s) = h.conn(x) else { break };
         c = s.next;
         if s.handle.is_null() {

@@ -5,7 +5,9 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::Port;
-use super::super::state::{CONN_CLOSE_REQUESTED, WS_IN_TURN, WS_RX_PAUSED, WS_TX_STALLED};
+use super::super::state::{
+    CONN_CLOSE_REQUESTED, WS_IN_TURN, WS_RX_EOF, WS_RX_PAUSED, WS_TX_STALLED,
+};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
@@ -31,6 +33,25 @@ fn set_in_turn(h: &mut Held, c: Conn, on: bool) -> bool {
     ws.session.close_received().is_some()
 }
 
+/// After the server's orderly close: whether bytes `OnMsgRxData` held back (it took nothing)
+/// are still buffered and the close timeout, from that close, has not run out. They are
+/// offered again on the retry timer, as a pause promises; the close is reported once they
+/// are taken (with the server's Close among them, a clean one).
+fn held_at_eof(h: &mut Held, c: Conn, now: u32) -> bool {
+    let Some((s, ws)) = h.conn_ws(c) else {
+        return false;
+    };
+    if !ws.flags.has(WS_RX_PAUSED) || s.buf.rx_data().is_empty() {
+        return false;
+    }
+    if !ws.flags.has(WS_RX_EOF) {
+        ws.flags.set(WS_RX_EOF, true);
+        // (The send-stall clock is not needed any more: nothing is produced from here on.)
+        s.clock_ms = now;
+    }
+    elapsed_ms(now, s.clock_ms) < ws.session.config().close_timeout_ms
+}
+
 /// The turn itself; returns how long the engine may sleep for this connection. Once the
 /// server's Close came (`closed`, as the turn starts), bytes are received only to be dropped
 /// when the receive region has no room left (see `receive`).
@@ -42,7 +63,13 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let mut progress = false;
         if starved {
-            match receive(h, port, c, closed) {
+            let eof = h.ws_of(c).is_some_and(|w| w.flags.has(WS_RX_EOF));
+            let got = if eof {
+                Err(HTTPc_ERR_CONN_SOCK_CLOSED)
+            } else {
+                receive(h, port, c, closed)
+            };
+            match got {
                 Ok(got) => progress |= got,
                 Err(e) => {
                     // What came before the end of the stream (with the 101, or left by the
@@ -52,6 +79,9 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                     if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
                         // A close a hook asked for meanwhile comes first: the next pass.
                         return 0;
+                    }
+                    if e == HTTPc_ERR_CONN_SOCK_CLOSED && held_at_eof(h, c, now) {
+                        return RX_RETRY_MS;
                     }
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;

@@ -65,6 +65,9 @@ pub(crate) const WS_RX_PAUSED: u8 = 16;
 /// `WsState::flags`: the engine is in this WebSocket's turn: a message a hook queues now is
 /// produced before the turn ends, so the engine needs no wake for it.
 pub(crate) const WS_IN_TURN: u8 = 32;
+/// `WsState::flags`: the server closed TCP while `OnMsgRxData` held back buffered bytes: they
+/// are offered again (nothing more is received) until taken or the close timeout ends it.
+pub(crate) const WS_RX_EOF: u8 = 64;
 
 /// `ReqState::txn`, chunked: the CRLF that ends the chunk whose data is going out is owed.
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
