@@ -2810,6 +2810,73 @@ fn what_came_before_the_end_of_the_stream_is_delivered_first() {
     assert_eq!(s.errs, vec![HTTPc_ERR_CONN_SOCK_CLOSED]);
 }
 
+/// The server's Close while a large message is leaving: its frame is finished and the
+/// message completes first, then the one queued behind it fails (it may no longer leave), in
+/// queue order.
+#[test]
+fn completions_keep_the_queue_order_when_the_servers_close_cuts_in() {
+    let _g = setup();
+    // A 4 KB buffer: the big message's first frame bytes take all but the 512-byte receive
+    // reserve (where the Close is read); its 120-byte tail, our Close reply and the next
+    // message then fit in one batch.
+    let o = Objs::new(2, 4096, 0, b"order.test");
+    let sock = open_ws(&o, "order.test", b"", 0);
+    let big = vec![7u8; 3700];
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        // The socket takes 100 bytes, then is full for a while: the big frame is under way.
+        sock.tx_policy.borrow_mut().steps =
+            [Step::Take(100), Step::WouldBlock, Step::WouldBlock].into();
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+                Some(&big),
+                3700,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"after"),
+                5,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        HTTPc_TaskHandler();
+    }
+    assert!(
+        sock.tx.borrow().len() < 1000,
+        "the big message left at once"
+    );
+    sock.push(Gate::Now, Item::Bytes(close_frame(1001, b"")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    assert!(o.pump_until(200, 1, || o.ended()));
+    let frames = check_client_stream(&sock.tx.borrow()).unwrap();
+    let frames: Vec<_> = frames.iter().map(|f| (f.opcode, f.payload.len())).collect();
+    assert_eq!(frames, vec![(OP_BIN, 3700), (OP_CLOSE, 2)]);
+    let done: Vec<(usize, bool)> = o.since_open(|log| {
+        log.iter()
+            .filter_map(|e| match e {
+                Ev::TxComplete { msg, ok, .. } => Some((*msg, *ok)),
+                _ => None,
+            })
+            .collect()
+    });
+    assert_eq!(
+        done,
+        vec![(o.msgs[0] as usize, true), (o.msgs[1] as usize, false)]
+    );
+}
+
 /// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then
 /// everything): the message and the server's Close still come, once it takes them. One that
 /// never takes them is ended by the close timeout, from the server's close.
