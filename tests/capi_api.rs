@@ -1549,6 +1549,47 @@ fn refused_upgrade_that_ends_the_connection() {
     }
 }
 
+/// Bytes after a refused upgrade's response, in the same read: the refusal is reported, then
+/// the connection closes with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID` (the next response would
+/// start inside them), as after a plain response.
+#[test]
+fn bytes_after_a_refused_upgrade_close_the_connection() {
+    let _g = setup();
+    for (response, code) in [
+        (
+            &b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\nGARBAGE"[..],
+            403,
+        ),
+        (
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno!GARBAGE",
+            404,
+        ),
+        (b"HTTP/1.1 204 No Content\r\n\r\nX", 204),
+    ] {
+        let o = Objs::new(0, 256, 0, b"extra.test");
+        let sock = world(|w| w.expect_connect("extra.test", ConnectMode::Ok));
+        sock.push(Gate::Request, Item::Bytes(response.to_vec()));
+        let mut err = 0;
+        unsafe {
+            o.connect_nb();
+            o.upgrade(NB, &mut err);
+        }
+        let s = finish(&o);
+        assert_eq!(s.trans_complete, Some(status_code_from_number(code)));
+        assert!(!s.opened);
+        assert_eq!(
+            s.conn_close,
+            Some((
+                HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+                HTTPc_ERR_RESP_RX_DATA_LEN_INVALID
+            )),
+            "{code}"
+        );
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 /// A refused upgrade whose whole body is there at once, longer than one pass reads: the pass
 /// that runs out of turns asks for the next at once (the receive region it leaves full would
 /// wake no read readiness), so the body is skipped without waiting, and the refusal reported.
