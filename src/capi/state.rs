@@ -159,6 +159,14 @@ impl ConnState {
         self.phase = if ok { Phase::Connected } else { Phase::Idle };
     }
 
+    /// The engine is to close it (`HTTPc_ConnClose`, or a failure found between passes) with
+    /// `status` and `err`, at its next pass.
+    pub(crate) fn ask_close(&mut self, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
+        self.flags.set(CONN_CLOSE_REQUESTED, true);
+        self.close_req_status = Code8::new(status);
+        self.close_req_err = Code8::new(err);
+    }
+
     /// An API call writes a request head on the connected connection (its hooks may run).
     pub(crate) fn head_writing(&mut self) {
         if self.phase == Phase::Connected {

@@ -8,8 +8,7 @@ use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::port::Port;
 use super::super::state::{
-    Code8, Phase, ReqState, WsState, CONN_CLOSE_REQUESTED, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED,
-    WS_OPEN_NOTIFIED, WS_USED,
+    Code8, Phase, ReqState, WsState, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED, WS_USED,
 };
 use super::super::types::DEF_FAIL;
 use super::io::receive;
@@ -122,9 +121,7 @@ pub(crate) fn request_close(
         return false;
     }
     if let Some(s) = h.conn(c) {
-        s.flags.set(CONN_CLOSE_REQUESTED, true);
-        s.close_req_status = Code8::new(status);
-        s.close_req_err = Code8::new(err);
+        s.ask_close(status, err);
     }
     super::wake_engine(h);
     true

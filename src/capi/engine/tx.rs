@@ -176,9 +176,18 @@ fn produce_control(
 /// Starts the next frame of data message `m` (the first frame, or the next fragment).
 fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, HTTPc_ERR> {
     let fresh = h.msg(m).is_some_and(|ms| ms.progress == TxProgress::Fresh);
-    if fresh && h.ws_of(c).is_some_and(|ws| ws.session.may_send().is_err()) {
-        // A message that can no longer leave fails before any of its hooks.
-        return fail_frame(h, c, m);
+    if let Some(ws) = h
+        .ws_of(c)
+        .filter(|ws| fresh && ws.session.may_send().is_err())
+    {
+        // A message that can no longer leave fails before any of its hooks, once the
+        // messages before it still leaving (their last bytes in the send region) completed:
+        // completions keep the queue's order.
+        if ws.finishing.is_some() {
+            return Ok(false);
+        }
+        fail_frame(h, c, m);
+        return Ok(true);
     }
     let Some(ms) = h.msg(m) else {
         return Ok(false);
@@ -225,7 +234,10 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
             ms.progress = TxProgress::Started;
             produce_payload(h, c, m, n)
         }
-        Err(_) => fail_frame(h, c, m),
+        Err(_) => {
+            fail_frame(h, c, m);
+            Ok(true)
+        }
     }
 }
 
@@ -238,25 +250,8 @@ fn single_frame_left(ms: &MsgState) -> u32 {
     }
 }
 
-/// A frame of `m` cannot be encoded (the session is past sending): it fails, once the
-/// messages before it that are still leaving (their last bytes in the send region) completed,
-/// so that completions keep the queue's order. Whether it failed now (Ok(true), as progress)
-/// or waits for the region to drain (Ok(false)).
-fn fail_frame(h: &mut Held, c: Conn, m: Msg) -> Result<bool, HTTPc_ERR> {
-    let Some(w) = h.ws_obj(c) else {
-        return Ok(false);
-    };
-    if h.state::<_, WsState>(w)
-        .is_some_and(|ws| ws.finishing.is_some())
-    {
-        return Ok(false);
-    }
-    fail_now(h, c, m);
-    Ok(true)
-}
-
-/// `m` fails at once (out of the queue, `OnMsgTxComplete(DEF_FAIL)`).
-fn fail_now(h: &mut Held, c: Conn, m: Msg) {
+/// A frame of `m` cannot be encoded (the session is past sending): it fails.
+fn fail_frame(h: &mut Held, c: Conn, m: Msg) {
     let Some(w) = h.ws_obj(c) else { return };
     dequeue(h, w, m);
     complete_msg(h, c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
@@ -373,9 +368,7 @@ fn produce_fragment(
         .session
         .encode_frame(opcode, fin, n as u64, key, &mut header)
     else {
-        // (Not left to wait as `fail_frame` may: the hook's bytes are taken, and would be
-        // asked for again.)
-        fail_now(h, c, m);
+        fail_frame(h, c, m);
         return Ok(true);
     };
     // The header goes right before the payload the hook wrote.

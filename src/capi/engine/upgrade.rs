@@ -10,7 +10,7 @@ use super::super::state::{
     Phase, ReqState, WsState, CONN_BODY_SIZED, CONN_BODY_UNBOUNDED, CONN_SERVER_CLOSES,
     WS_OPEN_NOTIFIED, WS_USED,
 };
-use super::close::{fail, request_close, teardown};
+use super::close::{fail, teardown};
 use super::io::{flush, receive};
 use super::{signal_waiters, TURNS_PER_PASS};
 use crate::proto::handshake::{HandshakeError, ParseEvent};
@@ -92,15 +92,14 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 let extra = !s.buf.rx_data().is_empty();
                 s.buf.rx_clear();
                 if extra {
-                    request_close(
-                        h,
-                        c,
+                    s.ask_close(
                         HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
                         HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
                     );
                 }
                 end(h, port, c, false, HTTPc_ERR_NONE);
-                return u32::MAX;
+                // (The close at the next pass, at once.)
+                return if extra { 0 } else { u32::MAX };
             }
         }
         let got = match receive(h, port, c, false) {
