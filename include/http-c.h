@@ -3911,7 +3911,7 @@ CPU_BOOLEAN HTTPc_WebSockUpgrade(struct HTTPc_CONN_OBJ *p_conn_obj,
  * `OnMsgTxComplete`, when set, is called exactly once either way.
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_INVALID_CONN`
- * (not an open WebSocket), `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` (closing),
+ * (not an open WebSocket), `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` (closing: a Close queued, sent or received),
  * `HTTPc_ERR_WEBSOCK_MSG_IS_USED`, `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID`,
  * `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID`, `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM` (also:
  * `p_data` inside the connection buffer, e.g. bytes `OnMsgRxData` got: copy them out first),

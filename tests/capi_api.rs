@@ -2918,6 +2918,52 @@ fn completions_keep_the_queue_order_when_the_servers_close_cuts_in() {
     );
 }
 
+/// A message sent after the application queued its Close could never leave: refused at once
+/// with `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` and no completion (it was accepted, then failed
+/// through `OnMsgTxComplete`, so the application saw the error twice).
+#[test]
+fn a_send_behind_a_queued_close_is_refused_at_once() {
+    let _g = setup();
+    let o = Objs::new(2, 512, 0, b"afterclose.test");
+    let _sock = open_ws(&o, "afterclose.test", b"", 0);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&CLOSE_1000),
+                2,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        assert_eq!(
+            o.send(
+                1,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"late"),
+                4,
+                NB,
+                &mut err
+            ),
+            DEF_FAIL
+        );
+    }
+    assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
+    let _ = o.pump_until(50, 10, || o.ended());
+    let late = o.msgs[1] as usize;
+    let completions = o.since_open(|log| {
+        log.iter()
+            .filter(|e| matches!(e, Ev::TxComplete { msg, .. } if *msg == late))
+            .count()
+    });
+    assert_eq!(completions, 0);
+}
+
 /// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then
 /// everything): the message and the server's Close still come, once it takes them. One that
 /// never takes them is ended by the close timeout, from the server's close.

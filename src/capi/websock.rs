@@ -349,7 +349,7 @@ fn check_tx(
 /// `OnMsgTxComplete`, when set, is called exactly once either way.
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_WEBSOCK_INVALID_CONN`
-/// (not an open WebSocket), `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` (closing),
+/// (not an open WebSocket), `HTTPc_ERR_WEBSOCK_INVALID_TX_STATE` (closing: a Close queued, sent or received),
 /// `HTTPc_ERR_WEBSOCK_MSG_IS_USED`, `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID`,
 /// `HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID`, `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM` (also:
 /// `p_data` inside the connection buffer, e.g. bytes `OnMsgRxData` got: copy them out first),
@@ -449,8 +449,14 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
         can_block(h)?;
     }
     let (ws, ms) = h.ws_msg(w, m).ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
-    // Closing (a Close sent, received or owed) or failed.
-    if ws.session.may_send().is_err() {
+    // Closing (a Close sent, received or owed) or failed; once the application queued its
+    // Close, data or a second Close behind it could never leave (a ping or pong still goes
+    // ahead of it).
+    let jumps = matches!(
+        tx.msg_type,
+        HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG
+    );
+    if ws.session.may_send().is_err() || (ws.session.close_started() && !jumps) {
         return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
     }
     let in_turn = ws.flags.has(WS_IN_TURN);
