@@ -1,7 +1,8 @@
 # HttpcWsInstall.cmake: the install rules of httpc-ws (included by CMakeLists.txt when
 # HTTPC_WS_INSTALL is on). One prefix holds builds for several Rust targets side by side:
 #
-#   include/httpc_ws/                          http-c.h, http-c_websock.h, the ports' headers
+#   include/httpc_ws/                          http-c.h, http-c_websock.h (and Client/Source/
+#                                              forwarding to them), the ports' headers
 #   lib/httpc_ws/<triple>/                     libhttpc_ws.a, the ports' archives
 #   lib/cmake/httpc_ws/httpc_wsConfig.cmake    picks the build that matches the consumer's C
 #                                              compiler (core and float ABI), refuses a mismatch
@@ -23,6 +24,10 @@ set(HTTPC_WS_INSTALL_DATADIR "${CMAKE_INSTALL_DATADIR}/httpc_ws")
 install(FILES "${HTTPC_WS_LIBRARY}" DESTINATION "${HTTPC_WS_INSTALL_LIBDIR}")
 install(FILES "${HTTPC_WS_INCLUDE_DIR}/http-c.h" "${HTTPC_WS_INCLUDE_DIR}/http-c_websock.h"
         DESTINATION "${HTTPC_WS_INSTALL_INCLUDEDIR}")
+# The legacy include path (<Client/Source/http-c.h>), forwarding to the two above.
+install(FILES "${HTTPC_WS_INCLUDE_DIR}/Client/Source/http-c.h"
+              "${HTTPC_WS_INCLUDE_DIR}/Client/Source/http-c_websock.h"
+        DESTINATION "${HTTPC_WS_INSTALL_INCLUDEDIR}/Client/Source")
 
 # Ports: exported targets (httpc_ws::port_*), their headers and, for the ones the consumer
 # compiles (INTERFACE libraries), their sources.

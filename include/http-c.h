@@ -15,6 +15,15 @@
 #include <stdint.h>
 #include <stddef.h>
 /*
+ * The legacy Client/Source/http-c.h (guard HTTPc_MODULE_PRESENT) must not be compiled with
+ * this library: its objects have another layout. This header takes its place, and defines its
+ * guard so that a later include of the legacy one is skipped.
+ */
+#ifdef HTTPc_MODULE_PRESENT
+#error "the legacy uC/HTTP-client Client/Source/http-c.h was included: httpc-ws replaces it (put httpc-ws's include directory before the uC-HTTP root; see docs/MICRIUM_BUILD.md)"
+#endif
+#define HTTPc_MODULE_PRESENT
+/*
  * Micrium names this API uses: the base types (uC/CPU cpu.h), DEF_* (uC/LIB lib_def.h),
  * MEM_SEG (lib_mem.h), NET_PORT_NBR and the TLS trust types (uC/TCP-IP net_type.h and
  * net_sock.h), HTTP_TASK_CFG and the HTTP_* enums (uC/HTTP Common/http.h), HTTPc_CFG
@@ -48,6 +57,16 @@
 #      if __has_include(<lib_mem.h>)
 #        include <lib_mem.h>
 #      endif
+#      if __has_include(<cpu_core.h>) && __has_include(<lib_str.h>) && __has_include(<lib_ascii.h>)
+#        include <cpu_core.h>
+#        include <lib_str.h>
+#        include <lib_ascii.h>
+#      endif
+#      if __has_include(<Source/net.h>) && __has_include(<Source/net_app.h>)
+#        include <Source/net.h>
+#        include <Source/net_cfg_net.h>
+#        include <Source/net_app.h>
+#      endif
 #      if __has_include(<Source/net_sock.h>)
 #        include <Source/net_sock.h>
 #      elif __has_include(<net_sock.h>)
@@ -55,6 +74,9 @@
 #      endif
 #      if __has_include(<Common/http.h>) && __has_include(<Source/net.h>)
 #        include <Common/http.h>
+#        if __has_include(<Common/http_dict.h>)
+#          include <Common/http_dict.h>
+#        endif
 #      endif
 #      if __has_include(<Client/Source/http-c_type.h>) && __has_include(<Source/net_type.h>)
 #        include <Client/Source/http-c_type.h>
@@ -232,6 +254,31 @@ typedef struct httpc_cfg {
 #define HTTPc_WEBSOCK_GUID_STRING "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 /** The Sec-WebSocket-Version value sent. */
 #define HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR "13"
+
+/*
+ * Legacy http-c.h's version (the release this library stands in for) and its module switches,
+ * which applications test (Micrium's examples declare their callbacks under
+ * HTTPc_TASK_MODULE_EN): set from the HTTPc_CFG_* switches of http-c_cfg.h as legacy set them,
+ * or all set without that header (every feature is built in by default).
+ */
+#ifndef HTTPc_VERSION
+#define HTTPc_VERSION 30101u
+#endif
+#if !defined(HTTPc_CFG_MODE_ASYNC_TASK_EN) || (HTTPc_CFG_MODE_ASYNC_TASK_EN == DEF_ENABLED)
+#  ifndef HTTPc_TASK_MODULE_EN
+#    define HTTPc_TASK_MODULE_EN
+#  endif
+#  if !defined(HTTPc_CFG_MODE_BLOCK_EN) || (HTTPc_CFG_MODE_BLOCK_EN == DEF_ENABLED)
+#    ifndef HTTPc_SIGNAL_TASK_MODULE_EN
+#      define HTTPc_SIGNAL_TASK_MODULE_EN
+#    endif
+#  endif
+#  if !defined(HTTPc_CFG_WEBSOCKET_EN) || (HTTPc_CFG_WEBSOCKET_EN == DEF_ENABLED)
+#    ifndef HTTPc_WEBSOCK_MODULE_EN
+#      define HTTPc_WEBSOCK_MODULE_EN
+#    endif
+#  endif
+#endif
 
 /* The form hooks' typedefs name the structs they belong to, defined after them. */
 struct HTTPc_KEY_VAL_EXT;

@@ -30,6 +30,8 @@ struct expect {
 #define C(name, expected) {#name, (unsigned long long)(name), (unsigned long long)(expected)}
 
 static const struct expect constants[] = {
+    /* ---- legacy http-c.h: the version this library stands in for ---- */
+    C(HTTPc_VERSION, 30101),
     /* ---- uC/LIB lib_def.h fallbacks ---- */
     C(DEF_NULL, 0),
     C(DEF_FALSE, 0),
@@ -688,6 +690,16 @@ int main(void) {
         failed++;
         printf("MISMATCH NET_SOCK_SECURE_TRUST_FNCT call\n");
     }
+
+    /* Legacy http-c.h's guard and module switches (no http-c_cfg.h here: every feature on),
+     * which applications test. */
+#if defined(HTTPc_MODULE_PRESENT) && defined(HTTPc_TASK_MODULE_EN) && \
+    defined(HTTPc_SIGNAL_TASK_MODULE_EN) && defined(HTTPc_WEBSOCK_MODULE_EN)
+    passed++;
+#else
+    failed++;
+    printf("MISSING HTTPc_MODULE_PRESENT or an HTTPc_*_MODULE_EN switch\n");
+#endif
 
     printf("%u constants, %u type checks, %u strings\n",
            (unsigned)(sizeof constants / sizeof constants[0]),

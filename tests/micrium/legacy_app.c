@@ -65,8 +65,27 @@
 #include  <cpu.h>
 #elif (HTTPCWS_ORDER == 5)
 #include  "http-c.h"
+#elif (HTTPCWS_ORDER == 6)                                      /* The legacy include path, as Micrium's examples.      */
+#include  <cpu.h>
+#include  <lib_def.h>
+#include  <Client/Source/http-c.h>
+#include  <Client/Source/http-c_websock.h>
 #else
-#error  "HTTPCWS_ORDER must be 1 to 5"
+#error  "HTTPCWS_ORDER must be 1 to 6"
+#endif
+
+                                                                /* Legacy http-c.h's module switches, from http-c_cfg.h. */
+#if (HTTPc_CFG_MODE_ASYNC_TASK_EN == DEF_ENABLED) != defined(HTTPc_TASK_MODULE_EN)
+#error  "HTTPc_TASK_MODULE_EN does not follow HTTPc_CFG_MODE_ASYNC_TASK_EN"
+#endif
+#if ((HTTPc_CFG_MODE_ASYNC_TASK_EN == DEF_ENABLED) && (HTTPc_CFG_MODE_BLOCK_EN == DEF_ENABLED)) != defined(HTTPc_SIGNAL_TASK_MODULE_EN)
+#error  "HTTPc_SIGNAL_TASK_MODULE_EN does not follow the http-c_cfg.h switches"
+#endif
+#if ((HTTPc_CFG_MODE_ASYNC_TASK_EN == DEF_ENABLED) && (HTTPc_CFG_WEBSOCKET_EN == DEF_ENABLED)) != defined(HTTPc_WEBSOCK_MODULE_EN)
+#error  "HTTPc_WEBSOCK_MODULE_EN does not follow the http-c_cfg.h switches"
+#endif
+#if !defined(HTTPc_VERSION) || (HTTPc_VERSION != 30101u)
+#error  "HTTPc_VERSION is not legacy's"
 #endif
 
 #include  <app_cfg.h>
