@@ -300,7 +300,7 @@ struct HTTPc_MULTIPART_FILE;
 /**
  * Words of library state in a request object.
  */
-#define HTTPc_REQ_OBJ_RESERVED_WORDS 29
+#define HTTPc_REQ_OBJ_RESERVED_WORDS 28
 
 /**
  * Words of library state in a WebSocket object (it holds the protocol session).
@@ -394,6 +394,13 @@ typedef struct HTTPc_REQ_OBJ {
    * Free for the application.
    */
   void *UserDataPtr;
+  /**
+   * Read-only: the `HTTP_METHOD` of the request last sent (`HTTP_METHOD_GET` for an
+   * upgrade), `HTTP_METHOD_UNKNOWN` after `HTTPc_ReqClr()`. Legacy's `Method_reserved`,
+   * which its own example hooks read; legacy's other `*_reserved` fields are not kept.
+   * (32-bit whatever the size of a C enum, as `HTTPc_RESP_OBJ`'s enum fields.)
+   */
+  CPU_INT32U Method_reserved;
   /**
    * Library state; do not touch.
    */
@@ -3766,7 +3773,7 @@ CPU_BOOLEAN HTTPc_ReqSend(struct HTTPc_CONN_OBJ *p_conn_obj,
                           HTTPc_ERR *p_err);
 
 /**
- * Resets a request object. Keeps `UserDataPtr`.
+ * Resets a request object (`Method_reserved`: `HTTP_METHOD_UNKNOWN`). Keeps `UserDataPtr`.
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`.
  *

@@ -2147,6 +2147,7 @@ static mut S_CONN: HTTPc_CONN_OBJ = HTTPc_CONN_OBJ {
 };
 static mut S_REQ: HTTPc_REQ_OBJ = HTTPc_REQ_OBJ {
     UserDataPtr: null_mut(),
+    Method_reserved: 0,
     Reserved: [0; HTTPc_REQ_OBJ_RESERVED_WORDS],
 };
 static mut S_WS: HTTPc_WEBSOCK_OBJ = HTTPc_WEBSOCK_OBJ {

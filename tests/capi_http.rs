@@ -450,7 +450,10 @@ fn persistent_connection_carries_several_requests() {
     let _g = setup();
     let one = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
     let (o, sock) = connected("keep.test", 512, true, one);
+    // Legacy's read-only `Method_reserved`: unknown once cleared, then the method last sent.
+    assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_UNKNOWN);
     transact(&o, HTTP_METHOD_GET, "/1");
+    assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_GET);
     assert_eq!(wire(&sock), "GET /1 HTTP/1.1\r\nHost: keep.test\r\n\r\n");
     assert!(!o.ended(), "a persistent connection stays open");
     // The second request on the same connection.
@@ -459,6 +462,7 @@ fn persistent_connection_carries_several_requests() {
     sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo");
     transact(&o, HTTP_METHOD_DELETE, "/2");
     assert!(wire(&sock).ends_with("DELETE /2 HTTP/1.1\r\nHost: keep.test\r\n\r\n"));
+    assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_DELETE);
     assert_eq!(rx_body(), b"two");
     // The server said close: legacy closes with status NO_PERSISTENT (`http-c_resp.c`).
     assert!(o.pump_until(10, 1, || o.ended()));

@@ -211,6 +211,34 @@ pub(crate) unsafe fn out_bytes<'a>(ptr: *mut CPU_CHAR, len: u16) -> Option<&'a m
     Some(unsafe { core::slice::from_raw_parts_mut(ptr.cast::<u8>(), usize::from(len)) })
 }
 
+/// A path the application lent with a queued request (at most 65 535 bytes, as
+/// `HTTPc_ReqSend`'s length): an [`AppBytes`] packed to 6 bytes of the request object.
+#[derive(Clone, Copy)]
+#[repr(C, packed(2))]
+pub(crate) struct AppPath {
+    ptr: *const u8,
+    len: u16,
+}
+
+impl AppPath {
+    /// `b`, whose length is a 16-bit one (longer: cut to 65 535 bytes, never past it).
+    pub(crate) fn new(b: AppBytes) -> AppPath {
+        AppPath {
+            ptr: b.ptr,
+            len: u16::try_from(b.len).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// Back to the bytes it holds.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) fn bytes(self) -> AppBytes {
+        AppBytes {
+            ptr: self.ptr,
+            len: u32::from(self.len),
+        }
+    }
+}
+
 /// A table the application lent (`n` entries at `ptr`): request headers or query pairs.
 /// (Packed to 2-byte alignment: two tables side by side take 12 bytes of a request object,
 /// not 16. Fields are only ever read by value.)

@@ -15,6 +15,7 @@ use super::consts::*;
 use super::global::Held;
 use super::objects::*;
 use super::state::{ConnState, Holds, MsgState, ReqState, WsState};
+use super::types::CPU_INT32U;
 
 /// A live application object of type `O`.
 #[repr(transparent)]
@@ -86,6 +87,39 @@ pub(crate) unsafe trait Public {
 // SAFETY: a response object is all public fields, and has no reserved area.
 unsafe impl Public for HTTPc_RESP_OBJ {
     type Fields = HTTPc_RESP_OBJ;
+}
+
+/// The public fields a request object starts with.
+#[repr(C)]
+pub(crate) struct ReqPublic {
+    pub UserDataPtr: *mut core::ffi::c_void,
+    pub Method_reserved: CPU_INT32U,
+}
+
+// SAFETY: `ReqPublic` is the request object's first two fields, as laid out there, and ends
+// before `Reserved` (asserted below).
+unsafe impl Public for HTTPc_REQ_OBJ {
+    type Fields = ReqPublic;
+}
+const _: () = assert!(
+    core::mem::offset_of!(HTTPc_REQ_OBJ, UserDataPtr)
+        == core::mem::offset_of!(ReqPublic, UserDataPtr)
+        && core::mem::offset_of!(HTTPc_REQ_OBJ, Method_reserved)
+            == core::mem::offset_of!(ReqPublic, Method_reserved)
+        && core::mem::offset_of!(HTTPc_REQ_OBJ, Reserved) >= core::mem::size_of::<ReqPublic>()
+);
+
+impl Req {
+    /// Sets its `Method_reserved` (legacy's read-only field of the method last sent).
+    pub(crate) fn set_method(self, h: &mut Held, m: HTTP_METHOD) {
+        self.fields(h).Method_reserved = m;
+    }
+
+    /// Its `Method_reserved`.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) fn method(self, h: &mut Held) -> HTTP_METHOD {
+        self.fields(h).Method_reserved
+    }
 }
 
 // SAFETY: `UserDataPtr` is the message object's first field and ends before `Reserved`

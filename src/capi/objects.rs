@@ -13,7 +13,7 @@ use super::types::*;
 /// Words of library state in a connection object.
 pub const HTTPc_CONN_OBJ_RESERVED_WORDS: usize = 23;
 /// Words of library state in a request object.
-pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 29;
+pub const HTTPc_REQ_OBJ_RESERVED_WORDS: usize = 28;
 /// Words of library state in a WebSocket object (it holds the protocol session).
 pub const HTTPc_WEBSOCK_OBJ_RESERVED_WORDS: usize = 36;
 /// Words of library state in a WebSocket message object.
@@ -33,6 +33,11 @@ pub struct HTTPc_CONN_OBJ {
 pub struct HTTPc_REQ_OBJ {
     /// Free for the application.
     pub UserDataPtr: *mut c_void,
+    /// Read-only: the `HTTP_METHOD` of the request last sent (`HTTP_METHOD_GET` for an
+    /// upgrade), `HTTP_METHOD_UNKNOWN` after `HTTPc_ReqClr()`. Legacy's `Method_reserved`,
+    /// which its own example hooks read; legacy's other `*_reserved` fields are not kept.
+    /// (32-bit whatever the size of a C enum, as `HTTPc_RESP_OBJ`'s enum fields.)
+    pub Method_reserved: CPU_INT32U,
     /// Library state; do not touch.
     pub Reserved: [usize; HTTPc_REQ_OBJ_RESERVED_WORDS],
 }

@@ -8,10 +8,10 @@ use super::ffi::{need, Call, Param};
 use super::global::Held;
 use super::handle::{Obj, Req};
 use super::objects::*;
-use super::state::ReqState;
+use super::state::{ReqState, REQ_BODY_PRESENT, REQ_CHUNKED};
 use super::types::{CPU_BOOLEAN, DEF_YES};
 
-/// Resets a request object. Keeps `UserDataPtr`.
+/// Resets a request object (`Method_reserved`: `HTTP_METHOD_UNKNOWN`). Keeps `UserDataPtr`.
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_REQ_IS_USED`.
 ///
@@ -24,7 +24,9 @@ pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut
     // (what `Obj::from_api` needs).
     let (call, req) = unsafe { (Call::enter(p_err), Obj::from_api(p_req_obj)) };
     let _ = call.run(|h| {
-        h.reinit::<_, ReqState>(need(req)?, HTTPc_ERR_REQ_IS_USED)?;
+        let req = need(req)?;
+        h.reinit::<_, ReqState>(req, HTTPc_ERR_REQ_IS_USED)?;
+        req.set_method(h, HTTP_METHOD_UNKNOWN);
         Ok(0)
     });
 }
@@ -113,17 +115,19 @@ fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Resul
             // A C enum: one byte where enums are short, an int otherwise. Every value is
             // below 256, so its first byte is the value on the little-endian targets we build.
             r.content_type = p.get::<u8>();
-            r.body_present = true;
+            r.params.set(REQ_BODY_PRESENT, true);
         }
         HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN if cfg!(feature = "http") => {
             r.content_len = p.get();
-            r.body_present = true;
+            r.params.set(REQ_BODY_PRESENT, true);
         }
         HTTPc_PARAM_TYPE_REQ_BODY_CHUNK if cfg!(feature = "chunk-tx") => {
             // Legacy only ever sets the flag, and only for DEF_YES (DEF_NO leaves an earlier
             // DEF_YES in place; any other value is DEF_NO).
-            r.chunked |= p.get::<CPU_BOOLEAN>() == DEF_YES;
-            r.body_present = true;
+            if p.get::<CPU_BOOLEAN>() == DEF_YES {
+                r.params.set(REQ_CHUNKED, true);
+            }
+            r.params.set(REQ_BODY_PRESENT, true);
         }
         HTTPc_PARAM_TYPE_REQ_BODY_HOOK if cfg!(feature = "http") => r.on_body_tx = p.callback(),
         HTTPc_PARAM_TYPE_RESP_BODY_HOOK if cfg!(feature = "http") => r.on_body_rx = p.callback(),
@@ -131,7 +135,7 @@ fn set_param(h: &mut Held, req: Req, type_: HTTPc_PARAM_TYPE, p: Param) -> Resul
         // body is present.
         HTTPc_PARAM_TYPE_REQ_FORM_TBL if cfg!(feature = "form") => {
             r.form = p.form_table();
-            r.body_present = true;
+            r.params.set(REQ_BODY_PRESENT, true);
         }
         HTTPc_PARAM_TYPE_REQ_FORM_TBL
         | HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE

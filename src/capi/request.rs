@@ -3,7 +3,7 @@
 //! header table and hook, its query table), and the connection, request and WebSocket armed
 //! for the transaction the engine then runs (`engine/upgrade.rs`, `engine/http.rs`).
 
-use super::app::{until_nul, AppBytes};
+use super::app::{until_nul, AppBytes, AppPath};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
@@ -13,7 +13,8 @@ use super::port::Port;
 #[cfg(feature = "http")]
 use super::state::CONN_PERSISTENT;
 use super::state::{
-    Code8, Flags8, Phase, ReqState, WsState, TXN_BODY_DONE, TXN_CHUNK_END_OWED, WS_USED,
+    Code8, Flags8, Phase, ReqState, WsState, REQ_BODY_PRESENT, REQ_CHUNKED, TXN_BODY_DONE,
+    TXN_CHUNK_END_OWED, WS_USED,
 };
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
@@ -401,7 +402,9 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
         req: up.req,
         path: up.path,
     };
-    // The WebSocket is in use while the hooks run (no second upgrade, no clear).
+    // The WebSocket is in use while the hooks run (no second upgrade, no clear). The method
+    // is set first, as legacy's upgrade (a GET request through `HTTPc_ReqSend`) did.
+    up.req.set_method(h, HTTP_METHOD_GET);
     set_ws_used(h, up.ws, true);
     if let Err(e) = write_request(h, target, Line::Upgrade(&key), &mut req) {
         set_ws_used(h, up.ws, false);
@@ -498,12 +501,12 @@ pub(crate) fn plain_head(
         chunked: false,
         content_len: None,
     };
-    if !r.body_present {
+    if !r.params.has(REQ_BODY_PRESENT) {
         return Ok(head);
     }
     let t = media_type_name(r.content_type).ok_or(HTTPc_ERR_REQ_PARAM_CONTENT_TYPE_INVALID)?;
     let form = cfg!(feature = "form") && r.form.is_set();
-    if !form && !r.chunked && r.content_len == 0 {
+    if !form && !r.params.has(REQ_CHUNKED) && r.content_len == 0 {
         return Err(HTTPc_ERR_REQ_PARAM_CONTENT_LEN_INVALID);
     }
     let multipart = HTTP_CONTENT_TYPE::from(r.content_type) == HTTP_CONTENT_TYPE_MULTIPART_FORM;
@@ -530,10 +533,10 @@ pub(crate) fn plain_head(
         head.content_len = Some(form_len(&r.form, multipart)?);
         return Ok(head);
     }
-    head.chunked = r.chunked;
+    head.chunked = r.params.has(REQ_CHUNKED);
     // A chunked body has no length (legacy sent both headers when both were set, which
     // RFC 9112 §6.1 forbids).
-    head.content_len = (!r.chunked).then_some(r.content_len);
+    head.content_len = (!r.params.has(REQ_CHUNKED)).then_some(r.content_len);
     Ok(head)
 }
 
@@ -548,13 +551,13 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
         req: q.req,
         path: q.path,
     };
+    // Set before the hooks run, as legacy's `HTTPc_ReqSend` did.
+    q.req.set_method(h, q.method);
     write_request(h, target, Line::Plain(head), &mut written)?;
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     r.start(q.no_block);
-    // Legacy's methods are 0..=7.
-    r.method = q.method as u8;
     r.content_type_rx = HTTP_CONTENT_TYPE_NONE as u8;
     r.body_src = AppBytes::NONE;
     r.body_src_off = 0;
@@ -579,10 +582,10 @@ pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     r.start(q.no_block);
-    r.method = q.method as u8;
-    r.path = q.path;
+    r.path = AppPath::new(q.path);
     r.resp = Some(q.resp);
     r.next = None;
+    q.req.set_method(h, q.method);
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let Some(mut at) = s.queue else {
         s.queue = Some(q.req);
@@ -613,6 +616,7 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
     let (Some(req), persistent) = (s.queue, s.flags.has(CONN_PERSISTENT)) else {
         return Ok(());
     };
+    let method = req.method(h);
     let Some(r) = h.state::<_, ReqState>(req) else {
         // Not a request any more: the queue ends here.
         if let Some(s) = h.conn(c) {
@@ -622,8 +626,8 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
     };
     // Out of the queue before anything can fail: whatever happens to it, the rest moves up.
     let next = r.next.take();
-    let (resp, method, path, no_block) = (r.resp, r.method, r.path, r.no_block);
-    let head = plain_head(r, HTTP_METHOD::from(method), persistent);
+    let (resp, path, no_block) = (r.resp, r.path.bytes(), r.no_block);
+    let head = plain_head(r, method, persistent);
     // Its turn: its response object is reset, also for a request that fails here.
     if let Some(rs) = resp {
         rs.reset(h, HTTP_CONTENT_TYPE_NONE);
@@ -635,7 +639,7 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
         conn: c,
         req,
         resp: resp.ok_or((req, HTTPc_ERR_PARAM_INVALID))?,
-        method: HTTP_METHOD::from(method),
+        method,
         path,
         no_block,
     };

@@ -8,7 +8,7 @@
 use core::ffi::c_void;
 use core::mem::{align_of, offset_of, size_of};
 
-use super::app::{AppBuf, AppBytes, AppForm, AppTable};
+use super::app::{AppBuf, AppBytes, AppForm, AppPath, AppTable};
 use super::connbuf::ConnBuf;
 use super::consts::*;
 use super::global::Held;
@@ -336,13 +336,15 @@ pub(crate) struct ReqState {
     pub on_hdr_rx: HTTPc_RESP_HDR_HOOK,
     pub on_complete: HTTPc_COMPLETE_CALLBACK,
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
-    // A plain request (`HTTPc_ReqSend`): its method and body, and the response body hook.
-    pub method: u8,
-    /// A body parameter was set (`HTTPc_FLAG_REQ_BODY_PRESENT` in legacy).
-    pub body_present: bool,
-    /// `HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`: the body goes out chunked.
-    pub chunked: bool,
+    // A plain request (`HTTPc_ReqSend`): its body, and the response body hook. (Its method
+    // is the object's public `Method_reserved`.)
+    /// `REQ_*` flags: a body parameter was set, the body goes out chunked.
+    pub params: Flags8,
     pub content_type: u8,
+    /// The response's `Content-Type`, for the body hook.
+    pub content_type_rx: u8,
+    /// The transaction's `TXN_*` flags.
+    pub txn: Flags8,
     pub content_len: u32,
     pub on_body_tx: HTTPc_REQ_BODY_HOOK,
     pub on_body_rx: HTTPc_RESP_BODY_HOOK,
@@ -359,13 +361,9 @@ pub(crate) struct ReqState {
     pub parser: ResponseParser,
     /// Body bytes the body hook left in the buffer (offered again).
     pub rx_held: u16,
-    /// The response's `Content-Type`, for the body hook.
-    pub content_type_rx: u8,
-    /// The transaction's `TXN_*` flags.
-    pub txn: Flags8,
     /// A request waiting in its connection's queue: what `HTTPc_ReqSend` was given, and the
     /// request after it.
-    pub path: AppBytes,
+    pub path: AppPath,
     pub resp: Option<Resp>,
     pub next: Option<Req>,
 }
@@ -485,13 +483,17 @@ pub(crate) struct MsgState {
 
 macro_rules! assert_fits {
     ($state:ty, $obj:ty, $words:expr) => {
+        assert_fits!($state, $obj, $words, 1);
+    };
+    // `public`: the words of public fields before the reserved area.
+    ($state:ty, $obj:ty, $words:expr, $public:expr) => {
         const _: () = assert!(size_of::<$state>() <= $words * size_of::<usize>());
         const _: () = assert!(align_of::<$state>() <= align_of::<usize>());
-        const _: () = assert!(size_of::<$obj>() == (1 + $words) * size_of::<usize>());
+        const _: () = assert!(size_of::<$obj>() == ($public + $words) * size_of::<usize>());
     };
 }
 assert_fits!(ConnState, HTTPc_CONN_OBJ, HTTPc_CONN_OBJ_RESERVED_WORDS);
-assert_fits!(ReqState, HTTPc_REQ_OBJ, HTTPc_REQ_OBJ_RESERVED_WORDS);
+assert_fits!(ReqState, HTTPc_REQ_OBJ, HTTPc_REQ_OBJ_RESERVED_WORDS, 2);
 assert_fits!(WsState, HTTPc_WEBSOCK_OBJ, HTTPc_WEBSOCK_OBJ_RESERVED_WORDS);
 assert_fits!(
     MsgState,

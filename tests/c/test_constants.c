@@ -122,7 +122,7 @@ static const struct expect constants[] = {
 
     /* ---- object sizes, in pointer-sized words of library state ---- */
     C(HTTPc_CONN_OBJ_RESERVED_WORDS, 23),
-    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 29),
+    C(HTTPc_REQ_OBJ_RESERVED_WORDS, 28),
     C(HTTPc_WEBSOCK_OBJ_RESERVED_WORDS, 36),
     C(HTTPc_WEBSOCK_MSG_OBJ_RESERVED_WORDS, 10),
 
@@ -593,7 +593,7 @@ static const struct expect types[] = {
     W(HTTPc_WEBSOCK_CLOSE_CODE, 2),
     /* Objects: UserDataPtr plus the reserved words, whatever the pointer size. */
     W(HTTPc_CONN_OBJ, (1 + 23) * sizeof(void *)),
-    W(HTTPc_REQ_OBJ, (1 + 29) * sizeof(void *)),
+    W(HTTPc_REQ_OBJ, (2 + 28) * sizeof(void *)), /* UserDataPtr, Method_reserved (padded) */
     W(HTTPc_WEBSOCK_OBJ, (1 + 36) * sizeof(void *)),
     W(HTTPc_WEBSOCK_MSG_OBJ, (1 + 10) * sizeof(void *)),
     W(HTTPc_FORM_FIELD_TYPE, 4),

@@ -113,6 +113,9 @@ HTTPCWS_ASSERT(sizeof(((HTTPc_HDR *)0)->HdrField)         == 4u, hdr_field_is_32
 HTTPCWS_ASSERT(offsetof(HTTPc_HDR, ValPtr) == sizeof(void *), hdr_val_ptr_offset);
 
 HTTPCWS_ASSERT(sizeof(CPU_INT32U) == 4u, cpu_int32u_is_32_bit);
+                                                                /* Legacy's read-only Method_reserved (its examples ... */
+                                                                /* ... switch on it in their body hooks).               */
+HTTPCWS_ASSERT(sizeof(((HTTPc_REQ_OBJ *)0)->Method_reserved) == 4u, req_method_reserved_is_32_bit);
 
                                                                 /* The form types: legacy's layout (form_layout.h, ... */
                                                                 /* ... checked on Micrium's http-c.h by check_values.c). */

@@ -12,8 +12,8 @@ use super::super::hooks;
 use super::super::port::Port;
 use super::super::request::start_queued;
 use super::super::state::{
-    Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, TXN_BODY_DONE, TXN_CHUNK_END_OWED,
-    TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
+    Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, REQ_CHUNKED, TXN_BODY_DONE,
+    TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
 };
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
@@ -142,12 +142,15 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
 
 /// The request is out: the response is read from a fresh buffer with a fresh parser.
 fn response_starts(h: &mut Held, c: Conn) {
-    let head_request = h.req_of(c).is_some_and(|r| {
+    let head_request = h
+        .conn(c)
+        .and_then(|s| s.req)
+        .is_some_and(|q| q.method(h) == HTTP_METHOD_HEAD);
+    if let Some(r) = h.req_of(c) {
         r.rx_held = 0;
         r.txn.set(TXN_RX_EOF, false);
         r.txn.set(TXN_LAST_TOLD, false);
-        r.method == HTTP_METHOD_HEAD as u8
-    });
+    }
     if let Some(r) = h.req_of(c) {
         r.parser = ResponseParser::new(MAX_LINE, MAX_HEAD, head_request);
     }
@@ -204,11 +207,11 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         }
         return Ok(queue(h, c, tail.get(..n).unwrap_or_default()));
     }
-    if r.txn.has(TXN_BODY_DONE) || (!r.chunked && body_left == 0) {
+    if r.txn.has(TXN_BODY_DONE) || (!r.params.has(REQ_CHUNKED) && body_left == 0) {
         return Ok(Tx::Done);
     }
     // 3. The hook, offered the buffer (after room for the chunk header when chunked).
-    let (chunked, hook) = (r.chunked, r.on_body_tx);
+    let (chunked, hook) = (r.params.has(REQ_CHUNKED), r.on_body_tx);
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
     let start = if chunked { width + CHUNK_END.len() } else { 0 };
     let room = u16::try_from(s.buf.len().saturating_sub(start)).unwrap_or(u16::MAX);

@@ -69,6 +69,13 @@ pub(crate) const WS_IN_TURN: u8 = 32;
 /// are offered again (nothing more is received) until taken or the close timeout ends it.
 pub(crate) const WS_RX_EOF: u8 = 64;
 
+/// `ReqState::params`: a body parameter was set (`HTTPc_FLAG_REQ_BODY_PRESENT` in legacy).
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const REQ_BODY_PRESENT: u8 = 1;
+/// `ReqState::params`: `HTTPc_PARAM_TYPE_REQ_BODY_CHUNK`: the body goes out chunked.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) const REQ_CHUNKED: u8 = 2;
+
 /// `ReqState::txn`, chunked: the CRLF that ends the chunk whose data is going out is owed.
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
 pub(crate) const TXN_CHUNK_END_OWED: u8 = 1;

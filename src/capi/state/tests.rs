@@ -15,6 +15,7 @@ fn clear_writes_every_cleared_value_over_garbage() {
     };
     let mut req = HTTPc_REQ_OBJ {
         UserDataPtr: null_mut(),
+        Method_reserved: 0xA5A5_A5A5,
         Reserved: [JUNK; HTTPc_REQ_OBJ_RESERVED_WORDS],
     };
     let mut ws = HTTPc_WEBSOCK_OBJ {
