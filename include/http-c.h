@@ -972,7 +972,8 @@ typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_TX_INIT)(struct HTTPc_CONN_OBJ *p_conn,
  * `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again on
  * later engine passes; an engine task does not wake up for it by itself, only when data
  * arrives, a send is queued or a timer runs out). With a known length, 0 means
- * "nothing yet" too.
+ * "nothing yet" too, `buf_len` is the whole room (as legacy), and bytes beyond the message's
+ * length are not sent.
  */
 typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_TX_DATA)(struct HTTPc_CONN_OBJ *p_conn,
                                                struct HTTPc_WEBSOCK_MSG_OBJ *p_websock_msg,

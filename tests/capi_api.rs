@@ -1422,6 +1422,8 @@ fn handshake_refused_and_invalid() {
     assert_eq!(s.trans_complete, Some(status_code_from_number(403)));
     assert!(!s.opened);
     assert_eq!(unsafe { (*o.resp).ContentLen }, 0);
+    // As legacy's status line left it (the upgrade does not read Content-Type).
+    assert_eq!(unsafe { (*o.resp).ContentType }, HTTP_CONTENT_TYPE_NONE);
     // On the open connection, a NULL path is a bad path, as legacy's `HTTPc_ReqSend` (which its
     // upgrade calls) said.
     unsafe {
@@ -2963,6 +2965,44 @@ fn a_send_behind_a_queued_close_is_refused_at_once() {
             .count()
     });
     assert_eq!(completions, 0);
+}
+
+/// `OnMsgTxData` of a message whose length is known is offered the whole room, as legacy
+/// offered it (not just what is left of the message), and what it gives beyond the length is
+/// not sent.
+#[test]
+fn on_msg_tx_data_is_offered_the_whole_room() {
+    let _g = setup();
+    let o = Objs::new(1, 512, 0, b"room.test");
+    let sock = open_ws(&o, "room.test", b"", 0);
+    let src = MsgSrc {
+        // Twenty bytes ready, ten announced by OnMsgTxInit.
+        data: b"0123456789abcdefghij".to_vec(),
+        init_len: Some(10),
+        send_len: 10,
+        ..MsgSrc::default()
+    };
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, Some(src)), HTTPc_ERR_NONE);
+        let bin = HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME;
+        assert_eq!(o.send(0, bin, None, 10, NB, &mut err), DEF_OK);
+    }
+    assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::TxComplete { .. }))));
+    let offered: Vec<(u32, u32)> = o.since_open(|log| {
+        log.iter()
+            .filter_map(|e| match e {
+                Ev::TxData { offered, n, .. } => Some((*offered, *n)),
+                _ => None,
+            })
+            .collect()
+    });
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert!(offered[0].0 > 10, "{offered:?}");
+    assert_eq!(offered[0].1, 20);
+    let frames = client_frames(&sock);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].payload, b"0123456789");
 }
 
 /// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then

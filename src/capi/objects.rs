@@ -384,7 +384,8 @@ pub type HTTPc_WEBSOCK_ON_TX_INIT = Option<
 /// `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again on
 /// later engine passes; an engine task does not wake up for it by itself, only when data
 /// arrives, a send is queued or a timer runs out). With a known length, 0 means
-/// "nothing yet" too.
+/// "nothing yet" too, `buf_len` is the whole room (as legacy), and bytes beyond the message's
+/// length are not sent.
 pub type HTTPc_WEBSOCK_ON_TX_DATA = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,

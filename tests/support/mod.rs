@@ -267,6 +267,8 @@ pub enum Ev {
     TxData {
         conn: usize,
         msg: usize,
+        /// The room offered (`buf_len`).
+        offered: u32,
         n: u32,
     },
     TxComplete {
@@ -1476,6 +1478,7 @@ pub unsafe extern "C" fn on_tx_data(
         w.record(Ev::TxData {
             conn: p_conn as usize,
             msg: p_ws_msg as usize,
+            offered: buf_len,
             n: ret,
         });
         (ret, counted(w, Hook::TxData))

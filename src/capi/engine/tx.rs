@@ -305,8 +305,10 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<b
         s.buf
             .tx_copy_in(header_len, ms.data.get(ms.sent as usize, want))
     } else {
+        // As legacy, the hook is offered the whole room, and what it gives beyond the message's
+        // length is not sent.
         let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(header_len));
-        let n = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), want as u32);
+        let n = hooks::on_tx_data(h, hook, c.ptr(), m.ptr(), p.cast(), room as u32);
         // `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` is "nothing yet" here too (http-c.h), never
         // a count: clamped, it would send whatever the region held as the message's bytes.
         n.filter(|&n| n != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED)

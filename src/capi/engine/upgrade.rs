@@ -164,7 +164,9 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         false,
                     );
                     if let Some(resp) = s.resp {
-                        resp.reset(h, HTTP_CONTENT_TYPE_UNKNOWN);
+                        // As legacy's status line: no content type (the headers do not set it
+                        // here).
+                        resp.reset(h, HTTP_CONTENT_TYPE_NONE);
                         resp.set_status(h, status_code_from_number(code), 1);
                     }
                 }
