@@ -1807,28 +1807,32 @@ fn request_header_hook_giving_no_header_is_invalid() {
     for hook in [no_header as Hook, misaligned_header as Hook] {
         let o = Objs::new(0, 512, 0, b"nohdr.test");
         let _sock = world(|w| w.expect_connect("nohdr.test", ConnectMode::Ok));
-        let mut err = 0;
-        unsafe {
-            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-            HTTPc_ReqSetParam(
-                o.req,
-                HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
-                hook as *mut c_void,
-                &mut err,
-            );
-            assert_eq!(err, HTTPc_ERR_NONE);
-            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-            assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
-                e,
-                Ev::Connect { ok: true, .. }
-            ))));
-            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-        }
-        assert_eq!(err, HTTPc_ERR_REQ_HDR_INVALID);
+        assert_eq!(
+            upgrade_with_header_hook(&o, hook as *mut c_void),
+            (DEF_FAIL, HTTPc_ERR_REQ_HDR_INVALID)
+        );
         drop(o);
         check_port().unwrap();
+    }
+}
+
+/// Sets `o` up with `hook` as its request-header hook, connects it and starts a non-blocking
+/// upgrade (its socket expected by the caller): what the upgrade call gave.
+fn upgrade_with_header_hook(o: &Objs, hook: *mut c_void) -> (CPU_BOOLEAN, HTTPc_ERR) {
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_HDR_HOOK, hook, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(5, 0, || has(o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        let ok = o.upgrade(NB, &mut err);
+        (ok, err)
     }
 }
 
@@ -1845,20 +1849,13 @@ unsafe extern "C" fn reusing_header(
     r: *mut HTTPc_REQ_OBJ,
     h: *mut *mut HTTPc_HDR,
 ) -> CPU_BOOLEAN {
-    static mut ENTRY: HTTPc_HDR = HTTPc_HDR {
-        HdrField: HTTP_HDR_FIELD_COOKIE,
-        ValPtr: null_mut(),
-        ValLen: 0,
-    };
     let ws = REUSE.with(|x| x.borrow().0) as *mut HTTPc_WEBSOCK_OBJ;
     let (mut e1, mut e2) = (0, 0);
-    // SAFETY (test): the library's objects and out-parameter; ENTRY is this hook's alone.
+    // SAFETY (test): the library's objects and out-parameter.
     unsafe {
         HTTPc_ReqClr(r, &mut e1);
         HTTPc_WebSockClr(ws, &mut e2);
-        ENTRY.ValPtr = c"a=b".as_ptr().cast_mut();
-        ENTRY.ValLen = 3;
-        *h = &raw mut ENTRY;
+        *h = cookie_header();
     }
     REUSE.with(|x| x.borrow_mut().1.extend([e1, e2]));
     DEF_YES
@@ -1874,26 +1871,11 @@ fn an_upgrade_header_hook_cannot_recycle_its_own_objects() {
     REUSE.with(|x| *x.borrow_mut() = (o.ws as usize, Vec::new()));
     let sock = world(|w| w.expect_connect("reuse.test", ConnectMode::Ok));
     sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    assert_eq!(
+        upgrade_with_header_hook(&o, reusing_header as *mut c_void),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
     let mut err = 0;
-    unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        HTTPc_ReqSetParam(
-            o.req,
-            HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
-            reusing_header as *mut c_void,
-            &mut err,
-        );
-        assert_eq!(err, HTTPc_ERR_NONE);
-        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(
-            e,
-            Ev::Connect { ok: true, .. }
-        ))));
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-        assert_eq!(err, HTTPc_ERR_NONE);
-    }
     assert_eq!(
         REUSE.with(|x| x.borrow().1.clone()),
         vec![HTTPc_ERR_REQ_IS_USED, HTTPc_ERR_WEBSOCK_IS_USED]

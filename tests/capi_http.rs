@@ -1980,14 +1980,9 @@ unsafe extern "C" fn reusing_header(
     r: *mut HTTPc_REQ_OBJ,
     h: *mut *mut HTTPc_HDR,
 ) -> CPU_BOOLEAN {
-    static mut ENTRY: HTTPc_HDR = HTTPc_HDR {
-        HdrField: HTTP_HDR_FIELD_COOKIE,
-        ValPtr: null_mut(),
-        ValLen: 0,
-    };
     static mut RESP: std::mem::MaybeUninit<HTTPc_RESP_OBJ> = std::mem::MaybeUninit::zeroed();
     let (mut e1, mut e2) = (0, 0);
-    // SAFETY (test): the library's objects and out-parameter; the statics are this hook's.
+    // SAFETY (test): the library's objects and out-parameter; RESP is this hook's alone.
     unsafe {
         HTTPc_ReqClr(r, &mut e1);
         HTTPc_ReqSend(
@@ -2000,9 +1995,7 @@ unsafe extern "C" fn reusing_header(
             NB,
             &mut e2,
         );
-        ENTRY.ValPtr = c"a=b".as_ptr().cast_mut();
-        ENTRY.ValLen = 3;
-        *h = &raw mut ENTRY;
+        *h = cookie_header();
     }
     REUSE_ERRS.with(|x| x.borrow_mut().extend([e1, e2]));
     DEF_YES

@@ -1207,6 +1207,17 @@ thread_local! {
     static REQ_HDR: RefCell<Option<(HTTPc_HDR, Vec<u8>)>> = const { RefCell::new(None) };
 }
 
+/// A header entry for request-header hooks to give: `Cookie: a=b` (static, never written by
+/// the library).
+pub fn cookie_header() -> *mut HTTPc_HDR {
+    static mut ENTRY: HTTPc_HDR = HTTPc_HDR {
+        HdrField: HTTP_HDR_FIELD_COOKIE,
+        ValPtr: c"a=b".as_ptr().cast_mut(),
+        ValLen: 3,
+    };
+    &raw mut ENTRY
+}
+
 pub unsafe extern "C" fn on_req_hdr(
     p_conn: *mut HTTPc_CONN_OBJ,
     _p_req: *mut HTTPc_REQ_OBJ,
