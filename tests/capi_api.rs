@@ -2987,6 +2987,78 @@ fn on_msg_tx_data_is_offered_the_whole_room() {
     assert_eq!(frames[0].payload, b"0123456789");
 }
 
+/// A by-value copy of an open connection object is not that connection: closing it is
+/// `HTTPc_ERR_CONN_IS_RELEASED` (it closed the original's socket, which the engine then closed
+/// again), clearing it works, and the original goes on.
+#[test]
+fn a_copy_of_an_open_connection_is_not_the_connection() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"copy.test");
+    let sock = world(|w| w.expect_connect("copy.test", ConnectMode::Ok));
+    unsafe { o.connect_nb() };
+    let mut copy = Box::new(unsafe { std::ptr::read(o.conn) });
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(&mut *copy, HTTPc_FLAG_NONE, &mut err) };
+    assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
+    let _ = o.pump_until(5, 1, || o.ended());
+    assert!(!o.ended(), "the original stays open");
+    assert_eq!(sock.closes.get(), 0);
+    unsafe { HTTPc_ConnClr(&mut *copy, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    // The original, still open, cannot be cleared; it closes as usual.
+    unsafe { HTTPc_ConnClr(o.conn, &mut err) };
+    assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert_eq!(sock.closes.get(), 1);
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A host name or a path inside the connection buffer would be overwritten by the request
+/// written there: refused (`HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID`,
+/// `HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID`).
+#[test]
+fn a_host_or_path_inside_the_connection_buffer_is_refused() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"inbuf.test");
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        std::ptr::copy_nonoverlapping(b"inbuf.test\0".as_ptr(), o.buf, 11);
+        HTTPc_ConnOpen(
+            o.conn,
+            o.buf.cast(),
+            o.buf_len,
+            o.buf.cast(),
+            10,
+            HTTPc_FLAG_CONN_NO_BLOCK,
+            &mut err,
+        );
+    }
+    assert_eq!(err, HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
+    let _sock = world(|w| w.expect_connect("inbuf.test", ConnectMode::Ok));
+    unsafe { o.connect_nb() };
+    unsafe {
+        std::ptr::copy_nonoverlapping(b"/chat".as_ptr(), o.buf.add(100), 5);
+        HTTPc_WebSockUpgrade(
+            o.conn,
+            o.req,
+            o.resp,
+            o.ws,
+            o.buf.add(100).cast(),
+            5,
+            NB,
+            &mut err,
+        );
+    }
+    assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
 /// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then
 /// everything): the message and the server's Close still come, once it takes them. One that
 /// never takes them is ended by the close timeout, from the server's close.

@@ -32,7 +32,15 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
     let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
     let _ = call.run(|h| {
         let cfg = h.g().cfg;
-        let s = h.reinit::<_, ConnState>(need(conn)?, HTTPc_ERR_CONN_IS_USED)?;
+        let c = need(conn)?;
+        // An object that says it is open but is not in the engine's list (a copy of an open
+        // connection, or one that went out of scope open) is not: cleared like an idle one.
+        if !h.listed(c) {
+            if let Some(s) = h.conn(c) {
+                s.phase = Phase::Idle;
+            }
+        }
+        let s = h.reinit::<_, ConnState>(c, HTTPc_ERR_CONN_IS_USED)?;
         s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
         s.inactivity_s = cfg.ConnInactivityTimeout_s;
         s.flags.set(CONN_KEEP_ALIVE, cfg.ConnIsKeepAlive == DEF_YES);
@@ -166,11 +174,13 @@ fn open(
     if buf.len() < usize::from(HTTPc_BUF_LEN_MIN) {
         return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
     }
-    // The name ends at a NUL within its length, as the port's connect reads it (one that
-    // cannot go in `Host` fails each request with HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID;
-    // legacy, too, left it to the name resolution).
+    // `Host` takes the name up to a NUL within its length (a length counted with the NUL
+    // works); the port's connect reads it up to its NUL, so the string must have one, as in
+    // legacy (a name that cannot go in `Host` fails each request with
+    // HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID; legacy, too, left it to the name resolution).
     let host = host.until_nul();
-    if host.all().is_empty() {
+    // (A name inside the buffer would be overwritten by the first request.)
+    if host.all().is_empty() || buf.overlaps(host.all().as_ptr(), host.all().len()) {
         return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
     }
     if !no_block {
@@ -241,7 +251,7 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
         {
             return Err(HTTPc_ERR_FEATURE_DIS);
         }
-        if !h.conn(c).is_some_and(|s| s.is_open()) {
+        if !h.conn(c).is_some_and(|s| s.is_open()) || !h.listed(c) {
             return Err(HTTPc_ERR_CONN_IS_RELEASED);
         }
         wait::close(h, c, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE);

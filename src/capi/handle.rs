@@ -309,14 +309,23 @@ impl Held {
         self.conn(c).and_then(|s| s.next)
     }
 
-    /// Adds `c` (cleared) to the list, if absent.
-    pub(crate) fn list_add(&mut self, c: Conn) {
+    /// Whether `c` is in the list: an open connection. (A copy of one, made by the
+    /// application, carries its state but is not: never closed nor left busy on that state.)
+    pub(crate) fn listed(&mut self, c: Conn) -> bool {
         let mut p = self.g().conns;
         while let Some(x) = p {
             if x == c {
-                return;
+                return true;
             }
             p = self.next(x);
+        }
+        false
+    }
+
+    /// Adds `c` (cleared) to the list, if absent.
+    pub(crate) fn list_add(&mut self, c: Conn) {
+        if self.listed(c) {
+            return;
         }
         let head = self.g().conns;
         if let Some(s) = self.conn(c) {

@@ -10,7 +10,7 @@ use super::ffi::{need, Call};
 use super::global::Held;
 use super::handle::Obj;
 use super::objects::*;
-use super::request::{enqueue, method_name, plain_head, start_plain, Send};
+use super::request::{enqueue, in_conn_buf, method_name, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState, CONN_PERSISTENT, CONN_WEBSOCKET};
 use super::types::*;
 use super::wait::{self, can_block};
@@ -110,7 +110,9 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     }
     let (on_complete, on_err) = (r.on_complete, r.on_err);
     method_name(q.method).ok_or(HTTPc_ERR_REQ_PARAM_METHOD_INVALID)?;
-    if q.path.is_null() || q.path.all().is_empty() {
+    // (A path inside the connection buffer would be overwritten by the head it goes in.)
+    let path = q.path.all();
+    if path.is_empty() || in_conn_buf(h, q.conn, path) {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
     if q.no_block {

@@ -426,6 +426,12 @@ fn set_ws_used(h: &mut Held, ws: Ws, used: bool) {
     }
 }
 
+/// Whether `bytes` lie in `c`'s connection buffer, which requests are written into.
+pub(crate) fn in_conn_buf(h: &mut Held, c: Conn, bytes: &[u8]) -> bool {
+    h.conn(c)
+        .is_some_and(|s| s.buf.overlaps(bytes.as_ptr(), bytes.len()))
+}
+
 /// A fresh `Sec-WebSocket-Key` from the port's random source.
 #[inline(never)]
 fn new_key(port: &Port) -> Option<Key> {

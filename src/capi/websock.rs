@@ -10,7 +10,7 @@ use super::ffi::{need, Call, Param};
 use super::global::{self, Held};
 use super::handle::{Conn, Msg, Obj, Ws};
 use super::objects::*;
-use super::request::{start_upgrade, Upgrade};
+use super::request::{in_conn_buf, start_upgrade, Upgrade};
 use super::state::{
     MsgState, Phase, ReqState, TxProgress, WsState, CONN_WEBSOCKET, WS_IN_TURN, WS_TX_STALLED,
     WS_USED,
@@ -286,7 +286,9 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
         return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
     }
-    if up.path.all().is_empty() {
+    // (A path inside the connection buffer would be overwritten by the request it goes in.)
+    let path = up.path.all();
+    if path.is_empty() || in_conn_buf(h, up.conn, path) {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
     // Ours: what legacy let through to fail later (or to crash).
