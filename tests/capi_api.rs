@@ -3026,7 +3026,7 @@ fn a_host_or_path_inside_the_connection_buffer_is_refused() {
     let mut err = 0;
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        std::ptr::copy_nonoverlapping(b"inbuf.test\0".as_ptr(), o.buf, 11);
+        std::ptr::copy_nonoverlapping(c"inbuf.test".as_ptr().cast(), o.buf, 11);
         HTTPc_ConnOpen(
             o.conn,
             o.buf.cast(),
