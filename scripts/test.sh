@@ -233,19 +233,20 @@ step "Cortex-M0 firmware build (runs on the an385 model)" firmware m0
 step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/consumers/run.sh)" \
     tests/consumers/run.sh
 # The 12 KB flash budget is reported (not met). The default build is the whole legacy client
-# (WebSocket, plain requests, chunked bodies, forms), enforced as a regression ceiling: 34 000 B
-# (33 924 B achieved; raised from 33 900 B for the liveness, soundness and port-contract fixes of
-# the second 2026-12-06 stop). The WebSocket-only build keeps its own ceiling (23 800 B:
-# 23 776 B achieved), and so does the smallest profile (20 100 B: 20 072 B achieved).
-step "footprint: no heap, no panic path, stack <= 700 B, static RAM <= 208 B, flash <= 34000 B (12 KB budget reported)" \
-    scripts/footprint.sh --flash-budget-warn --flash-ceiling 34000
-step "footprint of the WebSocket client without plain requests (default features but http, chunk-tx, form), flash <= 23800 B" \
-    scripts/footprint.sh --no-default-features --features "$WS_ONLY_FEATURES" --flash-ceiling 23800
+# (WebSocket, plain requests, chunked bodies, forms), enforced as a regression ceiling: 34 600 B
+# (34 464 B achieved; raised from 34 000 B for the re-entrancy, hostile-server, hostile-caller
+# and Micrium-example fixes of the third 2026-12-06 stop). The WebSocket-only build keeps its own
+# ceiling (24 400 B: 24 304 B achieved), and so does the smallest profile (20 700 B: 20 596 B
+# achieved).
+step "footprint: no heap, no panic path, stack <= 700 B, static RAM <= 208 B, flash <= 34600 B (12 KB budget reported)" \
+    scripts/footprint.sh --flash-budget-warn --flash-ceiling 34600
+step "footprint of the WebSocket client without plain requests (default features but http, chunk-tx, form), flash <= 24400 B" \
+    scripts/footprint.sh --no-default-features --features "$WS_ONLY_FEATURES" --flash-ceiling 24400
 # The smallest useful profile of the legacy switches: poll model, non-blocking calls only, no
-# header hooks, no query table, no plain requests (12 KB budget reported, not met yet; 20 100 B
+# header hooks, no query table, no plain requests (12 KB budget reported, not met yet; 20 700 B
 # enforced as a regression ceiling).
-step "footprint of the smallest profile (cargo --no-default-features --features websocket), flash <= 20100 B" \
-    scripts/footprint.sh --no-default-features --features websocket --flash-budget-warn --flash-ceiling 20100
+step "footprint of the smallest profile (cargo --no-default-features --features websocket), flash <= 20700 B" \
+    scripts/footprint.sh --no-default-features --features websocket --flash-budget-warn --flash-ceiling 20700
 step "footprint of plain HTTP without the WebSocket client, reported" \
     scripts/footprint.sh --no-default-features --features "$HTTP_ONLY_FEATURES" --flash-budget-warn
 # The legacy http-c_cfg.h switches: features derived from an application's header by CMake,
