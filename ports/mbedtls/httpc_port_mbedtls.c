@@ -77,10 +77,18 @@ static int bio_recv(void *p, unsigned char *buf, size_t len)
 {
   HTTPc_PORT_TLS_SESS *s = (HTTPc_PORT_TLS_SESS *)p;
   HTTPc_PORT *in = &s->LayerPtr->Inner;
-  CPU_INT32U n = (len > 0x7FFFFFFFu) ? 0x7FFFFFFFu : (CPU_INT32U)len;
-  CPU_INT32S r = in->Recv(in->Ctx, s->InnerHandle, buf, n);
+  CPU_INT32U n = (len > s->RxBudget) ? s->RxBudget : (CPU_INT32U)len;
+  CPU_INT32S r;
 
+  if (n == 0u) {
+    /* This call's input budget is spent (mbedTLS loops over records that carry no data, such
+     * as warning alerts, without returning): back to the engine, whose deadlines then run;
+     * the next call goes on where this one stopped. */
+    return MBEDTLS_ERR_SSL_WANT_READ;
+  }
+  r = in->Recv(in->Ctx, s->InnerHandle, buf, n);
   if (r > 0) {
+    s->RxBudget -= (CPU_INT32U)r;
     track_records(s, buf, (size_t)r);
     return (int)r;
   }
@@ -291,6 +299,7 @@ static CPU_INT32S tls_connect_poll(void *p_ctx, void *handle)
     s->State = ST_HANDSHAKE;
     /* fall through */
   case ST_HANDSHAKE:
+    s->RxBudget = HTTPC_PORT_TLS_RX_BUDGET;
     ret = mbedtls_ssl_handshake(&s->Ssl);
     if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
       s->HsWant = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? RD : WR;
@@ -452,6 +461,7 @@ static CPU_INT32S tls_recv(void *p_ctx, void *handle, CPU_INT08U *p_buf, CPU_INT
   } else if (ret < 0 && ret != MBEDTLS_ERR_SSL_WANT_READ) {
     return io_result(s, ret);
   }
+  s->RxBudget = HTTPC_PORT_TLS_RX_BUDGET;
   ret = mbedtls_ssl_read(&s->Ssl, p_buf, len);
   if (ret == 0 && (s->Eof & 1u) == 0u) {
     /* Empty application-data records (mbedTLS returns 0 after two in a row; senders use them

@@ -49,6 +49,14 @@ extern "C" {
 #define HTTPC_PORT_TLS_ERR_ARG     (-1)  /* NULL or inconsistent configuration */
 #define HTTPC_PORT_TLS_ERR_RANDOM  (-2)  /* the inner port's Random failed: no weak fallback */
 
+/* Most bytes one Recv or ConnectPoll call takes from the inner socket: mbedTLS consumes records
+ * that carry no data (warning alerts, empty records) in a loop of its own, and a peer sending
+ * them without end would otherwise hold the call, and the engine, past every deadline. Two
+ * maximum-size records: a legitimate call never needs more. */
+#ifndef HTTPC_PORT_TLS_RX_BUDGET
+#define HTTPC_PORT_TLS_RX_BUDGET 34816u
+#endif
+
 /* One connection. Application storage, given to the layer as an array; do not touch. */
 typedef struct HTTPc_PORT_TLS_SESS {
   struct HTTPc_PORT_TLS *LayerPtr;
@@ -67,6 +75,7 @@ typedef struct HTTPc_PORT_TLS_SESS {
   CPU_INT08U TxSealed;    /* the pending record is encrypted in mbedTLS's output: any flush sends it */
   CPU_INT32U BodyLeft;
   CPU_INT32U TxPending;   /* length of a record mbedTLS holds unsent (same-arguments rule) */
+  CPU_INT32U RxBudget;    /* bytes the inner Recv may still give within this Recv/ConnectPoll */
   NET_SOCK_SECURE_TRUST_FNCT TrustFnct;
   mbedtls_ssl_context Ssl;
 } HTTPc_PORT_TLS_SESS;

@@ -14,6 +14,8 @@
  *   (a busy loop while the application holds reading back);
  * - empty application-data records (two in a row make mbedtls_ssl_read() return 0) are not the
  *   end of the stream: the data after them arrives;
+ * - a flood of warning alerts (records mbedTLS consumes in a loop of its own) is read at most
+ *   HTTPC_PORT_TLS_RX_BUDGET bytes per call, so the engine's deadlines run between calls;
  * - a server that offers only TLS 1.0 is refused (the layer's minimum is TLS 1.2);
  * - a Close with part of a record still unsent flushes it and then sends close_notify.
  *
@@ -435,6 +437,44 @@ static int empty_records_are_not_the_end(void)
     return 0;
 }
 
+/* More than the budget of warning alerts (records mbedTLS consumes in a loop of its own), then
+ * 10 bytes: one Recv stops at the budget (would-block, back to the engine and its deadlines)
+ * instead of reading every alert, and the 10 bytes arrive on the calls after it. */
+static int alert_flood_is_read_in_budgeted_calls(void)
+{
+    unsigned char ten[10] = "0123456789";
+    unsigned char buf[64];
+    size_t start;
+    CPU_INT32S r;
+    int got = 0;
+    int calls = 0;
+
+    CHECK(peer_open(0, 0) == 0, "handshake: LastErr %d", P.Tls.LastErr);
+    start = ToClient.Off;
+    while (ToClient.Len - start < HTTPC_PORT_TLS_RX_BUDGET + 8192u) {
+        CHECK(mbedtls_ssl_send_alert_message(&P.Srv, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
+                                             MBEDTLS_SSL_ALERT_MSG_USER_CANCELED) == 0,
+              "server: alert");
+    }
+    CHECK(mbedtls_ssl_write(&P.Srv, ten, sizeof ten) == (int)sizeof ten, "server write");
+    r = P.Outer.Recv(P.Outer.Ctx, P.Handle, buf, sizeof buf);
+    CHECK(r == HTTPc_PORT_WOULD_BLOCK, "first Recv: %d (LastErr -0x%x), not would-block", (int)r,
+          (unsigned)-P.Tls.LastErr);
+    CHECK(ToClient.Off - start <= HTTPC_PORT_TLS_RX_BUDGET,
+          "the first Recv took %u bytes, over its budget of %u", (unsigned)(ToClient.Off - start),
+          (unsigned)HTTPC_PORT_TLS_RX_BUDGET);
+    for (calls = 0; calls < 8 && got < (int)sizeof ten; calls++) {
+        r = P.Outer.Recv(P.Outer.Ctx, P.Handle, buf, sizeof buf);
+        CHECK(r > 0 || r == HTTPc_PORT_WOULD_BLOCK, "Recv %d: %d (LastErr -0x%x)", calls, (int)r,
+              (unsigned)-P.Tls.LastErr);
+        got += (r > 0) ? (int)r : 0;
+    }
+    CHECK(got == (int)sizeof ten && memcmp(buf, ten, sizeof ten) == 0, "read %d bytes, not 10",
+          got);
+    peer_close();
+    return 0;
+}
+
 /* A server that offers only TLS 1.0 is refused during the handshake. */
 static int tls10_refused(void)
 {
@@ -487,13 +527,14 @@ int main(void)
     (void)failed_inner_connect();
     (void)list_mode_forgets_unlisted();
     (void)empty_records_are_not_the_end();
+    (void)alert_flood_is_read_in_budgeted_calls();
     (void)tls10_refused();
     (void)close_notify_after_pending();
     if (failures == 0) {
         printf("PASS: a record blocked mid-send leaves once, with and without a HelloRequest; a "
                "failed inner Connect's handle is closed; list mode keeps the engine's timeout; "
-               "empty records are not an end; TLS 1.0 is refused; close_notify follows a "
-               "pending record\n");
+               "empty records are not an end; an alert flood is read in budgeted calls; TLS 1.0 "
+               "is refused; close_notify follows a pending record\n");
     }
     return failures == 0 ? 0 : 1;
 }
