@@ -2996,14 +2996,18 @@ fn a_copy_of_an_open_connection_is_not_the_connection() {
     let o = Objs::new(0, 512, 0, b"copy.test");
     let sock = world(|w| w.expect_connect("copy.test", ConnectMode::Ok));
     unsafe { o.connect_nb() };
-    let mut copy = Box::new(unsafe { std::ptr::read(o.conn) });
+    // A byte copy, as C's `copy = *p_conn` (the state's padding bytes are uninitialised: the
+    // copy is never read as a whole value here).
+    let mut copy = Box::new(std::mem::MaybeUninit::<HTTPc_CONN_OBJ>::uninit());
+    let p_copy = copy.as_mut_ptr();
+    unsafe { std::ptr::copy_nonoverlapping(o.conn.cast_const(), p_copy, 1) };
     let mut err = 0;
-    unsafe { HTTPc_ConnClose(&mut *copy, HTTPc_FLAG_NONE, &mut err) };
+    unsafe { HTTPc_ConnClose(p_copy, HTTPc_FLAG_NONE, &mut err) };
     assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
     let _ = o.pump_until(5, 1, || o.ended());
     assert!(!o.ended(), "the original stays open");
     assert_eq!(sock.closes.get(), 0);
-    unsafe { HTTPc_ConnClr(&mut *copy, &mut err) };
+    unsafe { HTTPc_ConnClr(p_copy, &mut err) };
     assert_eq!(err, HTTPc_ERR_NONE);
     // The original, still open, cannot be cleared; it closes as usual.
     unsafe { HTTPc_ConnClr(o.conn, &mut err) };
