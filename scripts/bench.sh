@@ -57,8 +57,8 @@ fi
 # --- build ---------------------------------------------------------------------------------
 BUILD="$ROOT/build-bench"
 mkdir -p "$BUILD"
-log "cargo build --release (libhttpc_ws.a)"
-cargo build --locked --release --lib -j 2 --quiet
+log "cargo rustc --release --crate-type staticlib (libhttpc_ws.a, as CMake builds it: LTO)"
+cargo rustc --locked --release --lib --crate-type staticlib -j 2 --quiet
 log "cargo build --release (bench/: echo server, tungstenite and raw clients)"
 cargo build --locked --release -j 2 --quiet --manifest-path bench/Cargo.toml
 

@@ -113,8 +113,12 @@ machine_for() { case "$1" in m4) echo mps2-an386 ;; m0) echo mps2-an385 ;; esac;
 profile_for() { case "$1" in z) echo release ;; s) echo release-s ;; esac; }
 
 # strip_mem IN.a OUT.a: the archive as CMake builds it for a bare-metal target: compiler_builtins'
-# memcpy/memset/__aeabi_mem* made local, so that the C library's are linked.
-strip_mem() { arm-none-eabi-objcopy --localize-symbols="$MEM_SYMBOLS" "$1" "$2"; }
+# memcpy/memset/__aeabi_mem* made local, so that the C library's are linked, and the LLVM
+# bitcode of its members removed.
+strip_mem() {
+    arm-none-eabi-objcopy --localize-symbols="$MEM_SYMBOLS" --remove-section=.llvmbc \
+        --remove-section=.llvmcmd "$1" "$2"
+}
 
 # link OUT.elf LIB|"" DEFINES... -- SOURCES...
 link() {
@@ -175,8 +179,8 @@ for core in m4 m0; do
     target=$(target_for "$core")
     for opt in z s; do
         profile=$(profile_for "$opt")
-        echo "footprint.sh: cargo build --lib --target $target --profile $profile" >&2
-        cargo build --quiet --locked --lib --target "$target" --profile "$profile" \
+        echo "footprint.sh: cargo rustc --lib --crate-type staticlib --target $target --profile $profile" >&2
+        cargo rustc --quiet --locked --lib --crate-type staticlib --target "$target" --profile "$profile" \
             ${FEATURE_ARGS[@]+"${FEATURE_ARGS[@]}"} --target-dir "$LIB_TARGET_DIR"
         lib_built=$LIB_TARGET_DIR/$target/$profile/libhttpc_ws.a
         lib=$OUT/libhttpc_ws-$core-$opt.a
@@ -326,9 +330,9 @@ for k in m4-z m4-s m0-z m0-s; do
 done
 
 # Panic paths: the panic handler of this build references an undefined symbol.
-echo "footprint.sh: cargo build --release --target thumbv7em-none-eabihf --features panic-link-check" >&2
+echo "footprint.sh: cargo rustc --lib --crate-type staticlib --release --target thumbv7em-none-eabihf --features panic-link-check" >&2
 PCT=$TARGET_DIR/panic-link-check
-if cargo build --quiet --locked --lib --release --target thumbv7em-none-eabihf --features panic-link-check --target-dir "$PCT" &&
+if cargo rustc --quiet --locked --lib --crate-type staticlib --release --target thumbv7em-none-eabihf --features panic-link-check --target-dir "$PCT" &&
     strip_mem "$PCT/thumbv7em-none-eabihf/release/libhttpc_ws.a" "$OUT/libhttpc_ws-panic-check.a" &&
     link "$OUT/fp-m4-z-panic-check.elf" "$OUT/libhttpc_ws-panic-check.a" m4 -DFP_WITH_LIB=1 -- \
         "$FW/startup.c" "$FW/semihost.c" "$FW/fwlib.c" "$FW/footprint/fp_main.c" 2>"$OUT/panic-check.log"; then

@@ -11,7 +11,7 @@
 #        [source.crates-io] replace-with = "vendored-sources"
 #        [source.vendored-sources] directory = "VENDOR_DIR"
 # 2. Without the network (unshare -n, when the kernel allows it) and with an empty CARGO_HOME (no
-#    registry cache to fall back on): cargo build --offline --locked --config vendor-config.toml,
+#    registry cache to fall back on): cargo rustc --offline --locked --config vendor-config.toml,
 #    the library for the host and thumbv7em-none-eabihf;
 # 3. the same through CMake: HTTPC_WS_CARGO_ARGS="--offline;--config;vendor-config.toml",
 #    configure and build a host tree.
@@ -65,8 +65,8 @@ offline() {
 
 export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup}
 for target in "" thumbv7em-none-eabihf; do
-    log "cargo build --offline --locked --release --lib ${target:+--target $target}"
-    offline cargo build --offline --locked --release --lib ${target:+--target "$target"} \
+    log "cargo rustc --offline --locked --release --lib --crate-type staticlib ${target:+--target $target}"
+    offline cargo rustc --offline --locked --release --lib --crate-type staticlib ${target:+--target "$target"} \
         --config "$CONFIG" --target-dir "$WORK/target" --quiet
 done
 

@@ -41,7 +41,7 @@ check() {
     cfg_header "$dir/http-c_cfg.h" "$@"
     cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
         -DHTTPC_WS_CFG_HEADER="$dir/http-c_cfg.h" >"$dir/configure.log"
-    line=$(grep -o -m1 'cargo build[^"]*--target-dir [^ ]*[^&]*' "$dir/build/build.ninja")
+    line=$(grep -o -m1 'cargo rustc[^"]*--target-dir [^ ]*[^&]*' "$dir/build/build.ninja")
     local expect="--no-default-features --features $want"
     [ -n "$want" ] || expect="--no-default-features"
     case "$line " in

@@ -15,7 +15,7 @@
 #   C compiler (cc), libmbedtls-dev (2.28), openssl CLI, .venv/bin/python with websockets,
 #   node + ws (in $NODE_WS_DIR, default .cache/tls-node/node_modules), valgrind for --valgrind,
 #   .cache/autobahn-venv27 for --autobahn (tests/conformance/install.sh).
-# libhttpc_ws.a is built with `cargo build --release` when missing.
+# libhttpc_ws.a is built with `cargo rustc --release --crate-type staticlib` when missing.
 # Outputs: target/tls/ (binaries, logs).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -63,8 +63,8 @@ fi
 LIB="$ROOT/target/release/libhttpc_ws.a"
 # Always through cargo (a no-op when up to date): a library left from an older tree would be
 # tested instead of this one.
-log "building $LIB (cargo build --release)"
-cargo build --release -j1
+log "building $LIB (cargo rustc --release --crate-type staticlib, as CMake builds it)"
+cargo rustc --release --lib --crate-type staticlib -j1
 mkdir -p "$OUT"
 FLAGS=(-std=c99 -g -O1 -Wall -Wextra -Werror)
 [ "$ASAN" = 0 ] || FLAGS+=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
