@@ -8,7 +8,6 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-
 #ifndef HTTP_C_H
 #define HTTP_C_H
 
@@ -283,6 +282,10 @@ typedef struct httpc_cfg {
 /* The form hooks' typedefs name the structs they belong to, defined after them. */
 struct HTTPc_KEY_VAL_EXT;
 struct HTTPc_MULTIPART_FILE;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 
 /**
@@ -3578,10 +3581,6 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
  */
 #define HTTPc_PORT_WAIT_FOREVER 4294967295
 
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
-
 /**
  * Resets a connection object to defaults (timeouts and keep-alive from `HTTPc_CFG`, port 80,
  * no callbacks). Keeps `UserDataPtr`.
@@ -4007,7 +4006,7 @@ CPU_INT16U HTTPc_WebSockFmtCloseMsg(HTTPc_WEBSOCK_CLOSE_CODE close_code,
                                     HTTPc_ERR *p_err);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+} /* extern "C" */
+#endif
 
-#endif  /* HTTP_C_H */
+#endif /* HTTP_C_H */
