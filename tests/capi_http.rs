@@ -1818,6 +1818,51 @@ fn a_body_pointed_at_inside_the_connection_buffer_is_moved_not_aliased() {
     assert_eq!(completions(&o), vec![true]);
 }
 
+/// A chunked body hook that writes in front of the region it was offered (where the chunk's
+/// size line goes), still inside the connection buffer, and points `*p_data` there.
+unsafe extern "C" fn body_points_before_its_offer(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    p_data: *mut *mut c_void,
+    p_buf: *mut CPU_CHAR,
+    _buf_len: CPU_INT16U,
+    p_data_len: *mut CPU_INT16U,
+) -> CPU_BOOLEAN {
+    let data = b"in the buffer";
+    unsafe {
+        // A 256-byte buffer: the size line takes 3 + 2 bytes, `p_buf` is 5 bytes in.
+        let at = p_buf.sub(4).cast::<u8>();
+        std::ptr::copy(data.as_ptr(), at, data.len());
+        *p_data = at.cast();
+        *p_data_len = data.len() as u16;
+    }
+    DEF_YES
+}
+
+#[test]
+fn a_chunk_pointed_at_in_front_of_its_offer_is_moved_before_the_size_line_is_written() {
+    let _g = setup();
+    let (o, sock) = text_body_conn("front.test");
+    let mut on: CPU_BOOLEAN = DEF_YES;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
+        HTTPc_ERR_NONE
+    );
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        body_points_before_its_offer as *mut c_void,
+    );
+    transact(&o, HTTP_METHOD_PUT, "/f");
+    // The size line was written over the data's first bytes before they were moved.
+    assert!(
+        wire(&sock).ends_with("\r\n\r\n00d\r\nin the buffer\r\n000\r\n\r\n"),
+        "{:?}",
+        wire(&sock)
+    );
+    assert_eq!(completions(&o), vec![true]);
+}
+
 #[test]
 fn an_upgrade_waits_for_no_queue_it_would_jump() {
     let _g = setup();

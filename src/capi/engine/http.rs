@@ -238,12 +238,6 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
             let n = last_chunk(width, &mut end).ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
             return Ok(queue(h, c, end.get(..n).unwrap_or_default()));
         }
-        let mut head = [0u8; 8 + 2];
-        let n = chunk_header(u32::from(len), width, &mut head)
-            .filter(|&n| n == start)
-            .ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
-        let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
-        s.buf.copy_in(0, head.get(..n).unwrap_or_default());
     } else {
         if len == 0 {
             return Ok(Tx::Stalled);
@@ -274,6 +268,15 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         Some(own) => (s.buf.copy_in(start, own.all()), own),
         None => (usize::from(len), AppBytes::NONE),
     };
+    if chunked {
+        // The size line goes in front only now: data the hook pointed at in front of the
+        // region it was offered (where the line goes) has been moved out of the way first.
+        let mut head = [0u8; 8 + 2];
+        let n = chunk_header(u32::from(len), width, &mut head)
+            .filter(|&n| n == start)
+            .ok_or(HTTPc_ERR_REQ_BODY_CHUNK_PREPARE)?;
+        s.buf.copy_in(0, head.get(..n).unwrap_or_default());
+    }
     s.buf
         .tx_queue_span(if chunked { 0 } else { start }, start + copied);
     if let Some(r) = h.req_of(c) {
