@@ -31,6 +31,8 @@
 #                     configure (the prefix has no thumbv6m-none-eabi build)
 #   pkg_config        cc -static app_host.c $(pkg-config --static --cflags --libs
 #                     httpc_ws_port_posix): links and runs
+#   archive_reindexed the installed M4F archive: LTO-built (no libcore member), no LLVM bitcode,
+#                     its index intact after arm-none-eabi-ranlib
 #   makefile          make (cargo, objcopy, arm-none-eabi-gcc), check_mem.sh on its map
 #
 # Outputs under target/consumers/ (logs: target/consumers/*.log). Ends with
@@ -245,6 +247,30 @@ pkg_config_static() {
     cc -static -o "$b/app" "$SRC/tests/consumers/common/app_host.c" $flags && "$b/app"
 }
 
+# The installed Cortex-M4F archive as a firmware team handles it: built with the profile's LTO
+# (the crate and libcore in one member), no LLVM bitcode left in any member, and still indexed
+# after the team's own ranlib (a binutils with an older LLVM plugin emptied the index of
+# bitcode members).
+archive_reindexed() {
+    local lib=$PFX/lib/httpc_ws/thumbv7em-none-eabihf/libhttpc_ws.a b=$OUT/archive_reindexed
+    local before after members
+    rm -rf "$b"
+    mkdir -p "$b"
+    [ -f "$lib" ] || { echo "no $lib"; return 1; }
+    members=$(arm-none-eabi-ar t "$lib")
+    if grep -q '^core-' <<<"$members"; then echo "libcore is a member of its own: built without LTO"; return 1; fi
+    [ "$(grep -c '^httpc_ws-' <<<"$members")" = 1 ] || { echo "not one httpc_ws member"; return 1; }
+    if arm-none-eabi-objdump -h "$lib" 2>/dev/null | grep -q '\.llvmbc'; then
+        echo "a member still holds LLVM bitcode"; return 1
+    fi
+    cp "$lib" "$b/libhttpc_ws.a"
+    before=$(arm-none-eabi-nm --print-armap "$b/libhttpc_ws.a" 2>/dev/null | grep -c '^HTTPc_[A-Za-z]* in ')
+    arm-none-eabi-ranlib "$b/libhttpc_ws.a" || return 1
+    after=$(arm-none-eabi-nm --print-armap "$b/libhttpc_ws.a" 2>/dev/null | grep -c '^HTTPc_[A-Za-z]* in ')
+    echo "HTTPc_* in the archive index: $before installed, $after after ranlib"
+    [ "$before" -ge 20 ] && [ "$after" = "$before" ]
+}
+
 makefile() {
     local b=$OUT/makefile
     rm -rf "$b"
@@ -266,6 +292,7 @@ check find_package find_package_host
 check find_package_fw-m4f find_package_fw
 check find_package_fw-m0-refused find_package_m0_refused
 check pkg_config_static pkg_config_static
+check archive_reindexed archive_reindexed
 check makefile makefile
 
 manifest >"$OUT/src.after"
