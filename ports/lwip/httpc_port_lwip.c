@@ -23,6 +23,12 @@
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
 
+/* The raw API without locks: only lwIP's single-context mode makes that safe. With an OS
+ * (NO_SYS 0) lwIP's own thread would run beside these calls (README.md). */
+#if !NO_SYS
+#error "httpc_port_lwip.c needs lwIP with NO_SYS 1 (it calls the raw API without LOCK_TCPIP_CORE)"
+#endif
+
 typedef enum {
     SLOT_FREE = 0,
     SLOT_RESOLVING, /* waiting for lwIP's DNS */

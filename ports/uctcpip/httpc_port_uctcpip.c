@@ -84,6 +84,7 @@ typedef  struct  httpc_port_uctcpip_ctx {
 
 static  HTTPc_PORT_UCTCPIP_CTX  PortUcTcpIp_Ctx;
 static  NET_SOCK_ID             PortUcTcpIp_SockTbl[NET_SOCK_NBR_SOCK];     /* See Note #2.                             */
+static  CPU_BOOLEAN             PortUcTcpIp_TxStalled[NET_SOCK_NBR_SOCK];   /* See PortUcTcpIp_Send() Note #2.          */
 
 
 /*
@@ -97,7 +98,8 @@ static  void  *PortUcTcpIp_HandleGet (NET_SOCK_ID  sock_id)
     if ((sock_id < 0) || (sock_id >= PORT_UCTCPIP_SOCK_NBR)) {
         return (DEF_NULL);
     }
-    PortUcTcpIp_SockTbl[sock_id] = sock_id;
+    PortUcTcpIp_SockTbl[sock_id]   = sock_id;
+    PortUcTcpIp_TxStalled[sock_id] = DEF_NO;
 
     return ((void *)&PortUcTcpIp_SockTbl[sock_id]);
 }
@@ -115,7 +117,7 @@ static  NET_SOCK_ID  PortUcTcpIp_SockID (const  void  *handle)
 
 static  void  PortUcTcpIp_SockClose (NET_SOCK_ID  sock_id)
 {
-    CPU_INT08U  retry;
+    CPU_INT32U  retry;                                          /* Wider than the limit: a limit of 255 still ends.     */
     NET_ERR     err_net;
 
 
@@ -249,7 +251,8 @@ static  CPU_INT32S  PortUcTcpIp_Connect (void                         *p_ctx,
         goto exit_close;
     }
                                                                 /* ---------------- NO DELAY (NAGLE OFF) -------------- */
-    opt_bool = DEF_YES;                                         /* The legacy client meant this but passed DEF_FALSE.   */
+    opt_bool = DEF_DISABLED;                                    /* The option's value is the Nagle ENABLE flag          */
+                                                                /* (NetSock_CfgTxNagleEnHandler()): off, as legacy.     */
    (void)NetSock_OptSet( sock_id,
                          NET_SOCK_PROTOCOL_TCP,
                          NET_SOCK_OPT_TCP_NO_DELAY,
@@ -343,7 +346,19 @@ static  CPU_INT32S  PortUcTcpIp_ConnectPoll (void  *p_ctx,
 *********************************************************************************************************
 *                                           PortUcTcpIp_Send()
 *
-* Note(s) : (1) Error mapping of the legacy HTTPcSock_ConnDataTx().
+* Note(s) : (1) Error mapping of the legacy HTTPcSock_ConnDataTx(), but for (3).
+*
+*            (2) NET_ERR_TX is a full window, or no network buffer free (NET_TCP_ERR_NONE_AVAIL):
+*                NetSock_Sel() still reports the socket writable then (it checks the window
+*                only), and a Wait() on it would return at once, again and again, until the
+*                stack's own task frees buffers, which a higher-priority engine task never lets
+*                it do. So the socket is marked stalled: Wait() does not select it for writing
+*                but sleeps at most HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS, and the next send tries.
+*
+*            (3) A reset or a retransmission timeout closes the socket inside the stack, which
+*                then answers every call on it with NET_SOCK_ERR_INVALID_TYPE (its type is
+*                FAULT): the connection is gone, HTTPc_PORT_CLOSED (the legacy client reported a
+*                fatal error).
 *********************************************************************************************************
 */
 
@@ -379,13 +394,19 @@ static  CPU_INT32S  PortUcTcpIp_Send (void               *p_ctx,
         case NET_SOCK_ERR_PORT_NBR_NONE_AVAIL:
         case NET_CONN_ERR_NONE_AVAIL:
         case NET_ERR_FAULT_LOCK_ACQUIRE:
-             return ((rtn > 0) ? (CPU_INT32S)rtn : HTTPc_PORT_WOULD_BLOCK);
+             if (rtn > 0) {
+                 PortUcTcpIp_TxStalled[sock_id] = DEF_NO;
+                 return ((CPU_INT32S)rtn);
+             }
+             return (HTTPc_PORT_WOULD_BLOCK);
 
-        case NET_ERR_TX:                                        /* Transitory tx err.                                   */
+        case NET_ERR_TX:                                        /* Transitory tx err (see Note #2).                     */
+             PortUcTcpIp_TxStalled[sock_id] = DEF_YES;
              return (HTTPc_PORT_WOULD_BLOCK);
 
         case NET_SOCK_ERR_CLOSED:                               /* Conn closed by peer.                                 */
         case NET_SOCK_ERR_TX_Q_CLOSED:
+        case NET_SOCK_ERR_INVALID_TYPE:                         /* Reset (see Note #3).                                 */
              return (HTTPc_PORT_CLOSED);
 
         default:                                                /* Fatal err.                                           */
@@ -398,7 +419,8 @@ static  CPU_INT32S  PortUcTcpIp_Send (void               *p_ctx,
 *********************************************************************************************************
 *                                           PortUcTcpIp_Recv()
 *
-* Note(s) : (1) Error mapping of the legacy HTTPcSock_ConnDataRx().
+* Note(s) : (1) Error mapping of the legacy HTTPcSock_ConnDataRx(), but for a reset
+*                (PortUcTcpIp_Send() Note #3).
 *********************************************************************************************************
 */
 
@@ -439,6 +461,7 @@ static  CPU_INT32S  PortUcTcpIp_Recv (void        *p_ctx,
 
         case NET_SOCK_ERR_CLOSED:                               /* Conn closed by peer.                                 */
         case NET_SOCK_ERR_RX_Q_CLOSED:
+        case NET_SOCK_ERR_INVALID_TYPE:                         /* Reset (see PortUcTcpIp_Send() Note #3).              */
              return (HTTPc_PORT_CLOSED);
 
         default:                                                /* Fatal err.                                           */
@@ -545,7 +568,13 @@ static  void  PortUcTcpIp_Wait (void                                *p_ctx,
             NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_rd);
         }
         if ((p_entries[ix].Want & HTTPc_PORT_WAIT_WR) != 0u) {
-            NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr);
+            if (PortUcTcpIp_TxStalled[sock_id] == DEF_YES) {    /* Not selected: retried after a short sleep ...        */
+                if (timeout_ms > HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS) {
+                    timeout_ms = HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS;
+                }                                               /* ... (see PortUcTcpIp_Send() Note #2).                */
+            } else {
+                NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr);
+            }
         }
         NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_err);
         if (sock_id_first == NET_SOCK_ID_NONE) {

@@ -86,6 +86,10 @@
 #define  HTTPc_PORT_UCTCPIP_CFG_WAIT_MAX_MS               100u  /* Longest NetSock_Sel() (see Note #4).                 */
 #endif
 
+#ifndef  HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS
+#define  HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS                 2u  /* Sleep before a send retry when the stack had no      */
+#endif                                                          /* network buffer (httpc_port_uctcpip.c, Send Note #2). */
+
 #ifndef  HTTPc_PORT_UCTCPIP_CFG_CLOSE_RETRY_MAX
 #define  HTTPc_PORT_UCTCPIP_CFG_CLOSE_RETRY_MAX            10u  /* NetSock_Close() retries on transient errors.         */
 #endif

@@ -19,6 +19,7 @@ void NetFake_Reset(void)
 {
     memset(&NetFake, 0, sizeof NetFake);
     NetFake.TxRoom = sizeof NetFake.Tx;
+    NetFake.NagleEn = DEF_ENABLED; /* the stack's default (net_tcp.c) */
 }
 
 /* uC/CPU's critical section: one thread here, nothing to mask. */
@@ -91,9 +92,13 @@ CPU_BOOLEAN NetSock_CfgBlock(NET_SOCK_ID sock_id, CPU_INT08U block, NET_ERR *p_e
 NET_SOCK_RTN_CODE NetSock_OptSet(NET_SOCK_ID sock_id, NET_SOCK_PROTOCOL level, NET_SOCK_OPT_NAME opt_name,
                                  const void *popt_val, NET_SOCK_OPT_LEN opt_len, NET_ERR *p_err)
 {
-    (void)sock_id, (void)level, (void)opt_name, (void)popt_val, (void)opt_len;
+    (void)sock_id, (void)level;
     if (!lock(p_err)) {
         return -1;
+    }
+    /* net_sock.c passes the value to NetSock_CfgTxNagleEnHandler(): DEF_ENABLED turns Nagle on. */
+    if (opt_name == NET_SOCK_OPT_TCP_NO_DELAY && opt_len == sizeof(CPU_BOOLEAN)) {
+        NetFake.NagleEn = *(const CPU_BOOLEAN *)popt_val;
     }
     *p_err = NET_SOCK_ERR_NONE;
     unlock();
@@ -132,6 +137,16 @@ NET_SOCK_RTN_CODE NetSock_TxDataTo(NET_SOCK_ID sock_id, void *p_data, CPU_INT16U
     if (!lock(p_err)) {
         return -1;
     }
+    if (NetFake.ResetByPeer) {
+        *p_err = NET_SOCK_ERR_INVALID_TYPE;
+        unlock();
+        return -1;
+    }
+    if (NetFake.NoBufs || NetFake.TxRoom == 0u) {
+        *p_err = NET_ERR_TX; /* net_sock.c: NET_TCP_ERR_NONE_AVAIL and a full window alike */
+        unlock();
+        return -1;
+    }
     if (n > NetFake.TxRoom) {
         n = NetFake.TxRoom;
     }
@@ -147,6 +162,10 @@ NET_SOCK_RTN_CODE NetSock_TxDataTo(NET_SOCK_ID sock_id, void *p_data, CPU_INT16U
 static NET_SOCK_RTN_CODE rx(void *pdata_buf, CPU_INT16U data_buf_len, NET_ERR *p_err)
 {
     size_t n = NetFake.RxLen - NetFake.RxOff;
+    if (NetFake.ResetByPeer) {
+        *p_err = NET_SOCK_ERR_INVALID_TYPE;
+        return -1;
+    }
     if (n == 0u) {
         *p_err = NetFake.PeerClosed ? NET_SOCK_ERR_RX_Q_CLOSED : NET_SOCK_ERR_RX_Q_EMPTY;
         return NetFake.PeerClosed ? 0 : -1;
@@ -209,6 +228,12 @@ NET_SOCK_RTN_CODE NetSock_Close(NET_SOCK_ID sock_id, NET_ERR *p_err)
         return -1;
     }
     NetFake.Closes++;
+    if (NetFake.CloseLockFaults > 0) {
+        NetFake.CloseLockFaults--;
+        *p_err = NET_ERR_FAULT_LOCK_ACQUIRE;
+        unlock();
+        return -1;
+    }
     *p_err = NET_SOCK_ERR_NONE;
     unlock();
     return 0;
@@ -220,13 +245,16 @@ NET_SOCK_RTN_CODE NetSock_Sel(NET_SOCK_QTY sock_nbr_max, NET_SOCK_DESC *psock_de
                               NET_SOCK_TIMEOUT *ptimeout, NET_ERR *p_err)
 {
     int rd = (NetFake.RxLen > NetFake.RxOff) || NetFake.PeerClosed;
-    int wr = NetFake.TxRoom > 0u;
+    int wr = NetFake.TxRoom > 0u; /* the window: buffers are not checked (NetTCP_ConnIsRdyTx) */
     int n = 0;
-    (void)sock_nbr_max, (void)ptimeout;
+    (void)sock_nbr_max;
     if (!lock(p_err)) {
         return -1;
     }
     NetFake.Sels++;
+    NetFake.SelTimeoutMs = (ptimeout == NULL) ? -1
+                         : (long)ptimeout->timeout_sec * 1000L + (long)ptimeout->timeout_us / 1000L;
+    NetFake.SelWr = psock_desc_wr != NULL && NET_SOCK_DESC_IS_SET(NET_FAKE_SOCK_ID, psock_desc_wr);
     if (psock_desc_rd != NULL && !(rd && NET_SOCK_DESC_IS_SET(NET_FAKE_SOCK_ID, psock_desc_rd))) {
         NET_SOCK_DESC_INIT(psock_desc_rd);
     } else if (psock_desc_rd != NULL) {

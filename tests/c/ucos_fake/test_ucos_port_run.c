@@ -62,6 +62,7 @@ int main(void)
     r = port.Connect(port.Ctx, (const CPU_CHAR *)"dev.example", 80u, 2000u, NULL, 30u, DEF_YES, &h);
     CHECK(r == HTTPc_PORT_OK || r == HTTPc_PORT_WOULD_BLOCK, "Connect");
     CHECK(h != NULL && NetFake.Connects == 1 && NetFake.NoBlock, "a non-blocking socket");
+    CHECK(NetFake.NagleEn == DEF_DISABLED, "Nagle turned off (the option's value enables it)");
     if (r == HTTPc_PORT_WOULD_BLOCK) {
         r = port.ConnectPoll(port.Ctx, h);
         CHECK(r == HTTPc_PORT_OK, "ConnectPoll");
@@ -88,8 +89,42 @@ int main(void)
     r = port.Recv(port.Ctx, h, buf, sizeof buf);
     CHECK(r == HTTPc_PORT_CLOSED, "the peer's close is the end of the stream");
 
+    /* No network buffer free: the send fails with NET_ERR_TX while the select still says
+     * writable (it checks the window only). Wait must not select the socket for writing (it
+     * would return at once, again and again) but sleep a short retry time; a send that goes
+     * through ends that. */
+    NetFake.PeerClosed = 0;
+    NetFake.NoBufs = 1;
+    r = port.Send(port.Ctx, h, (const CPU_INT08U *)"x", 1u);
+    CHECK(r == HTTPc_PORT_WOULD_BLOCK, "no buffer: would block");
+    {
+        HTTPc_PORT_WAIT_ENTRY want = {h, HTTPc_PORT_WAIT_WR};
+        port.Wait(port.Ctx, &want, 1u, 50u);
+        CHECK(!NetFake.SelWr && NetFake.SelTimeoutMs >= 0 &&
+              NetFake.SelTimeoutMs <= (long)HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS,
+              "a stalled send sleeps the retry time, not selected for writing");
+        NetFake.NoBufs = 0;
+        r = port.Send(port.Ctx, h, (const CPU_INT08U *)"x", 1u);
+        CHECK(r == 1, "buffers back: sent");
+        port.Wait(port.Ctx, &want, 1u, 50u);
+        CHECK(NetFake.SelWr && NetFake.SelTimeoutMs == 50, "selected for writing again");
+    }
+
+    /* A reset: the stack closed the socket and answers NET_SOCK_ERR_INVALID_TYPE. */
+    NetFake.ResetByPeer = 1;
+    r = port.Recv(port.Ctx, h, buf, sizeof buf);
+    CHECK(r == HTTPc_PORT_CLOSED, "a reset ends the stream (Recv)");
+    r = port.Send(port.Ctx, h, (const CPU_INT08U *)"x", 1u);
+    CHECK(r == HTTPc_PORT_CLOSED, "a reset ends the stream (Send)");
+    NetFake.ResetByPeer = 0;
+
+    /* A close that keeps finding the lock taken is retried CLOSE_RETRY_MAX times more, and
+     * ends (this test builds the port with the limit at 255: the retry count's range). */
+    NetFake.CloseLockFaults = 100000;
     port.Close(port.Ctx, h);
-    CHECK(NetFake.Closes == 1, "Close closes the socket once");
+    CHECK(NetFake.Closes == (int)HTTPc_PORT_UCTCPIP_CFG_CLOSE_RETRY_MAX + 1,
+          "Close gives up after the retries");
+    NetFake.CloseLockFaults = 0;
 
     /* A connect still in progress is finished by ConnectPoll (the socket turns writable); an
      * IPv6 address in brackets reaches the stack without them; Wait returns on readable data;
