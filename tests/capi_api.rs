@@ -3063,6 +3063,108 @@ fn a_host_or_path_inside_the_connection_buffer_is_refused() {
     check_port().unwrap();
 }
 
+/// Objects that share bytes with each other or with the connection buffer (the library keeps
+/// its state in each and writes the buffer: a response object over the connection's state
+/// turned a cursor into a wild pointer) are refused with `HTTPc_ERR_PARAM_INVALID` before
+/// anything is marked in use.
+#[test]
+fn objects_that_overlap_each_other_or_the_buffer_are_refused() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"ovl.test");
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        HTTPc_ConnOpen(
+            o.conn,
+            o.conn.cast(),
+            o.buf_len,
+            c"ovl.test".as_ptr().cast_mut(),
+            8,
+            HTTPc_FLAG_CONN_NO_BLOCK,
+            &mut err,
+        );
+    }
+    assert_eq!(
+        err, HTTPc_ERR_PARAM_INVALID,
+        "a buffer over the connection object"
+    );
+    let _sock = world(|w| w.expect_connect("ovl.test", ConnectMode::Ok));
+    unsafe { o.connect_nb() };
+    let overlapping: [*mut HTTPc_RESP_OBJ; 5] = unsafe {
+        [
+            o.conn.cast(),
+            o.conn.cast::<u8>().add(40).cast(),
+            o.req.cast(),
+            o.ws.cast::<u8>().add(80).cast(),
+            o.buf.add(64 + o.buf.align_offset(8)).cast(),
+        ]
+    };
+    for resp in overlapping {
+        unsafe {
+            HTTPc_WebSockUpgrade(
+                o.conn,
+                o.req,
+                resp,
+                o.ws,
+                b"/chat".as_ptr().cast_mut().cast(),
+                5,
+                NB,
+                &mut err,
+            );
+        }
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "response at {resp:p}");
+    }
+    // A (cleared) request object inside the buffer, too.
+    let in_buf: *mut HTTPc_REQ_OBJ = unsafe { o.buf.add(128 + o.buf.align_offset(8)).cast() };
+    unsafe {
+        HTTPc_ReqClr(in_buf, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        HTTPc_WebSockUpgrade(
+            o.conn,
+            in_buf,
+            o.resp,
+            o.ws,
+            b"/chat".as_ptr().cast_mut().cast(),
+            5,
+            NB,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "a request in the buffer");
+        // Nothing was marked in use: both objects clear, and the connection closes cleanly.
+        HTTPc_ReqClr(o.req, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        HTTPc_WebSockClr(o.ws, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err);
+    }
+    assert!(o.pump_until(10, 0, || o.ended()));
+    drop(o);
+
+    // A message object inside the open WebSocket's connection buffer.
+    let o = Objs::new(1, 256, 0, b"ovl2.test");
+    let _sock = open_ws(&o, "ovl2.test", b"", 0);
+    let in_buf: *mut HTTPc_WEBSOCK_MSG_OBJ =
+        unsafe { o.buf.add(64 + o.buf.align_offset(8)).cast() };
+    unsafe {
+        HTTPc_WebSockMsgClr(in_buf, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        HTTPc_WebSockSend(
+            o.conn,
+            in_buf,
+            HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+            b"x".as_ptr().cast_mut().cast(),
+            1,
+            HTTPc_FLAG_NONE,
+            &mut err,
+        );
+    }
+    assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "a message in the buffer");
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()));
+    drop(o);
+    check_port().unwrap();
+}
+
 /// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then
 /// everything): the message and the server's Close still come, once it takes them. One that
 /// never takes them is ended by the close timeout, from the server's close.

@@ -1818,6 +1818,42 @@ fn a_body_pointed_at_inside_the_connection_buffer_is_moved_not_aliased() {
     assert_eq!(completions(&o), vec![true]);
 }
 
+/// A response object over the connection's or the request's state, or in the connection
+/// buffer, is refused (`HTTPc_ERR_PARAM_INVALID`) before the request is marked in use; the
+/// request then goes out with a proper one.
+#[test]
+fn a_response_object_overlapping_another_object_or_the_buffer_is_refused() {
+    let _g = setup();
+    let (o, sock) = connected("ovl.test", 256, false, b"HTTP/1.1 204 No Content\r\n\r\n");
+    let overlapping: [*mut HTTPc_RESP_OBJ; 4] = unsafe {
+        [
+            o.conn.cast(),
+            o.conn.cast::<u8>().add(40).cast(),
+            o.req.cast::<u8>().add(56).cast(),
+            o.buf.add(64 + o.buf.align_offset(8)).cast(),
+        ]
+    };
+    for resp in overlapping {
+        let mut err = 0;
+        unsafe {
+            HTTPc_ReqSend(
+                o.conn,
+                o.req,
+                resp,
+                HTTP_METHOD_GET,
+                b"/".as_ptr().cast_mut().cast(),
+                1,
+                NB,
+                &mut err,
+            )
+        };
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "response at {resp:p}");
+    }
+    assert!(wire(&sock).is_empty(), "nothing sent");
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(completions(&o), vec![true]);
+}
+
 /// A chunked body hook that writes in front of the region it was offered (where the chunk's
 /// size line goes), still inside the connection buffer, and points `*p_data` there.
 unsafe extern "C" fn body_points_before_its_offer(

@@ -8,7 +8,7 @@ use super::consts::*;
 use super::engine::wake_engine;
 use super::ffi::{need, Call, Param};
 use super::global::Held;
-use super::handle::{Conn, Obj};
+use super::handle::{apart, Conn, Obj};
 use super::objects::*;
 use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::types::*;
@@ -173,6 +173,10 @@ fn open(
 ) -> Result<(), HTTPc_ERR> {
     if buf.len() < usize::from(HTTPc_BUF_LEN_MIN) {
         return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
+    }
+    // The buffer is written over: it may not hold the connection's own state.
+    if !apart(&[c.span()], buf.span()) {
+        return Err(HTTPc_ERR_PARAM_INVALID);
     }
     // `Host` takes the name up to a NUL within its length (a length counted with the NUL
     // works); the port's connect reads it up to its NUL, so the string must have one, as in

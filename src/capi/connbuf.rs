@@ -86,7 +86,12 @@ impl ConnBuf {
         unsafe { core::slice::from_raw_parts(self.ptr, usize::from(self.len)) }
     }
 
-    /// Its length.
+    /// Its bytes, as (address, length), to check that objects lie apart from it.
+    pub(crate) fn span(&self) -> (usize, usize) {
+        (self.ptr as usize, self.len())
+    }
+
+    /// The buffer's length in bytes.
     pub(crate) fn len(&self) -> usize {
         usize::from(self.len)
     }

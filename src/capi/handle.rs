@@ -60,6 +60,25 @@ impl<O> Obj<O> {
     pub(crate) fn ptr(self) -> *mut O {
         self.0.as_ptr()
     }
+
+    /// The object's bytes, as (address, size), to check that objects lie apart.
+    pub(crate) fn span(self) -> (usize, usize) {
+        (self.ptr() as usize, size_of::<O>())
+    }
+}
+
+/// Whether the application's objects of one call (`spans`, see [`Obj::span`]) and the byte
+/// range `buf` (the connection buffer) share no byte: the library keeps its state in each object
+/// and writes the buffer, so two that overlap would overwrite each other (state read back as a
+/// pointer, or two `&mut` to the same bytes).
+pub(crate) fn apart(spans: &[(usize, usize)], buf: (usize, usize)) -> bool {
+    let meets = |(a, n): (usize, usize), (b, m): (usize, usize)| {
+        n > 0 && m > 0 && a < b.saturating_add(m) && b < a.saturating_add(n)
+    };
+    spans
+        .iter()
+        .enumerate()
+        .all(|(i, &x)| !meets(x, buf) && spans.iter().skip(i + 1).all(|&y| !meets(x, y)))
 }
 
 /// The WebSocket a connection's state links to (one function, so that `conn_ws` and

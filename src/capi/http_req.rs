@@ -8,7 +8,7 @@ use super::consts::*;
 use super::engine::wake_engine;
 use super::ffi::{need, Call};
 use super::global::Held;
-use super::handle::Obj;
+use super::handle::{apart, Obj};
 use super::objects::*;
 use super::request::{enqueue, in_conn_buf, method_name, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState, CONN_PERSISTENT, CONN_WEBSOCKET};
@@ -102,6 +102,10 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
 /// stack during the blocking wait.
 #[inline(never)]
 fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
+    let buf = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?.buf.span();
+    if !apart(&[q.conn.span(), q.req.span(), q.resp.span()], buf) {
+        return Err(HTTPc_ERR_PARAM_INVALID);
+    }
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;

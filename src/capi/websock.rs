@@ -8,7 +8,7 @@ use super::engine;
 use super::engine::wake_engine;
 use super::ffi::{need, Call, Param};
 use super::global::{self, Held};
-use super::handle::{Conn, Msg, Obj, Ws};
+use super::handle::{apart, Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{in_conn_buf, start_upgrade, Upgrade};
 use super::state::{
@@ -256,6 +256,10 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
 /// response received (blocking), or the error.
 fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let objects = [up.conn.span(), up.req.span(), up.resp.span(), up.ws.span()];
+    if !apart(&objects, c.buf.span()) {
+        return Err(HTTPc_ERR_PARAM_INVALID);
+    }
     // A transaction in progress, or plain requests waiting for their turn, go first (the
     // upgrade would take the connection).
     let busy = c.queue.is_some() || c.in_transaction();
@@ -424,9 +428,13 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     {
         return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
     }
+    let buf = s.as_ref().map(|s| s.buf.span()).unwrap_or_default();
     let conn_ws = s.and_then(|s| s.ws);
     let ms = h.msg(m).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let w = conn_ws.ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
+    if !apart(&[c.span(), w.span(), m.span()], buf) {
+        return Err(HTTPc_ERR_PARAM_INVALID);
+    }
     let defined = tx.len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED;
     // Only read for control messages (at most 125 bytes).
     let ctrl_payload = if tx.len <= 125 { tx.data.all() } else { &[] };
