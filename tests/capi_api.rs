@@ -1183,6 +1183,60 @@ fn hooks_reenter_the_api() {
     check_port().unwrap();
 }
 
+/// A reconnect from the WebSocket's `OnClose` (the connection's own close still to come) is
+/// refused with `HTTPc_ERR_CONN_IS_USED`, as legacy's connection stayed in use until its
+/// `OnClose`: reopened there, the old connection's `OnClose` came after the new open. From the
+/// connection's `OnClose` the reconnect works.
+#[test]
+fn a_reconnect_waits_for_the_connections_own_on_close() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"rc.test");
+    world(|w| {
+        w.reopen.set((o.buf, o.buf_len, c"rc.test".as_ptr().cast()));
+        w.reactions.borrow_mut().extend([
+            (Hook::Close, 0, Act::Reopen),
+            (Hook::ConnClose, 0, Act::Reopen),
+        ]);
+    });
+    let _sock = open_ws(&o, "rc.test", b"", 0);
+    unsafe { assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE) };
+    let _next = world(|w| w.expect_connect("rc.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || { world(|w| w.reaction_errs.borrow().len()) == 2 }));
+    let reactions = world(|w| w.reaction_errs.borrow().clone());
+    assert_eq!(reactions[0].0, Act::Reopen);
+    assert_eq!(
+        reactions[0].1, HTTPc_ERR_CONN_IS_USED,
+        "from the WebSocket's OnClose"
+    );
+    assert_eq!(reactions[1].0, Act::Reopen);
+    assert_eq!(
+        reactions[1].1, HTTPc_ERR_NONE,
+        "from the connection's OnClose"
+    );
+    // The old connection's close, then the new connection's connect: in that order.
+    assert!(o.pump_until(10, 0, || world(|w| w
+        .events()
+        .iter()
+        .filter(|e| matches!(e, Ev::Connect { .. }))
+        .count()
+        == 2)));
+    let order: Vec<&str> = world(|w| w.events())
+        .iter()
+        .filter_map(|e| match e {
+            Ev::ConnClose { .. } => Some("close"),
+            Ev::Connect { .. } => Some("connect"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, vec!["connect", "close", "connect"]);
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()));
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn a_reply_queued_before_a_bad_frame_leaves_before_the_close() {
     let _g = setup();

@@ -36,7 +36,7 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
         // An object that says it is open but is not in the engine's list (a copy of an open
         // connection, or one that went out of scope open) is not: cleared like an idle one.
         if !h.listed(c) {
-            if let Some(s) = h.conn(c) {
+            if let Some(s) = h.conn(c).filter(|s| s.phase != Phase::Closing) {
                 s.phase = Phase::Idle;
             }
         }

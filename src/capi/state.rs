@@ -79,6 +79,9 @@ pub(crate) enum Phase {
     ReqTx,
     /// Reading a plain request's response: its head, then its body.
     ReqRx,
+    /// Closed, its close hooks running (the request's, the WebSocket's, the messages'): still
+    /// in use, as legacy's connection was until its `OnClose`, which comes once `Idle`.
+    Closing,
 }
 
 /// Connection state, in `HTTPc_CONN_OBJ::Reserved`.
@@ -287,7 +290,7 @@ impl ConnState {
         self.flags.set(CONN_CLOSE_REQUESTED, false);
         self.err = Code8::new(err);
         self.buf.reset();
-        core::mem::replace(&mut self.phase, Phase::Idle)
+        core::mem::replace(&mut self.phase, Phase::Closing)
     }
 
     /// The open ended (a blocking `HTTPc_ConnOpen` waits for this): connected, failed, or

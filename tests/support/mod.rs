@@ -568,6 +568,9 @@ pub enum Act {
     /// `HTTPc_ReqClr` on the world's `clr_req`, `HTTPc_WebSockMsgClr` on its `clr_msg` (each
     /// when set): an application recycling its objects from a hook.
     Clear,
+    /// `HTTPc_ConnOpen` (non-blocking) of the hook's connection with the world's `reopen`
+    /// buffer and host: an application reconnecting from a hook.
+    Reopen,
 }
 
 /// The thread-local state of the port and the application.
@@ -601,6 +604,8 @@ pub struct World {
     /// The objects [`Act::Clear`] clears.
     pub clr_req: Cell<*mut HTTPc_REQ_OBJ>,
     pub clr_msg: Cell<*mut HTTPc_WEBSOCK_MSG_OBJ>,
+    /// The buffer (pointer, length) and NUL-terminated host [`Act::Reopen`] opens with.
+    pub reopen: Cell<(*mut u8, u16, *const u8)>,
     /// Results of API calls made by reactions (for the checks).
     pub reaction_errs: RefCell<Vec<(Act, HTTPc_ERR, CPU_BOOLEAN)>>,
     /// Extra request header the request hook adds (name field, value).
@@ -632,6 +637,7 @@ impl World {
             echo_msg: Cell::new(null_mut()),
             close_msg: Cell::new(null_mut()),
             clr_req: Cell::new(null_mut()),
+            reopen: Cell::new((null_mut(), 0, std::ptr::null())),
             clr_msg: Cell::new(null_mut()),
             reaction_errs: RefCell::new(Vec::new()),
             req_hdr: RefCell::new(None),
@@ -663,6 +669,7 @@ impl World {
         self.close_msg.set(null_mut());
         self.clr_req.set(null_mut());
         self.clr_msg.set(null_mut());
+        self.reopen.set((null_mut(), 0, std::ptr::null()));
         self.reaction_errs.replace(Vec::new());
         self.req_hdr.replace(None);
     }
@@ -1062,6 +1069,21 @@ unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
         }
         // (Sent by `on_rx_data` itself: it has the bytes.)
         Act::EchoInPlace => {}
+        Act::Reopen => {
+            let (buf, len, host) = world(|w| w.reopen.get());
+            let host_len = unsafe { std::ffi::CStr::from_ptr(host.cast()) }.count_bytes();
+            unsafe {
+                HTTPc_ConnOpen(
+                    p_conn,
+                    buf.cast(),
+                    len,
+                    host.cast_mut().cast(),
+                    host_len as u16,
+                    HTTPc_FLAG_CONN_NO_BLOCK,
+                    &mut err,
+                )
+            };
+        }
         Act::Clear => {
             let (r, m) = world(|w| (w.clr_req.get(), w.clr_msg.get()));
             if !r.is_null() {

@@ -149,7 +149,7 @@ pub(crate) fn teardown(
     let Some(s) = h.conn(c) else {
         return;
     };
-    if s.phase == Phase::Idle {
+    if matches!(s.phase, Phase::Idle | Phase::Closing) {
         return;
     }
     if !s.handle.is_null() {
@@ -246,6 +246,11 @@ pub(crate) fn teardown(
     signal_waiters();
     let connecting = matches!(phase, Phase::OpenQueued | Phase::Connecting);
     if connecting {
+        // A connect that failed is free again before its OnConnect(DEF_FAIL), as legacy
+        // released it first: a retry from that hook is the usual reaction.
+        if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
+            s.phase = Phase::Idle;
+        }
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
     }
     // The requests waiting their turn (never beside a WebSocket: an upgrade waits for none to
@@ -253,6 +258,10 @@ pub(crate) fn teardown(
     // when it fails.
     #[cfg(feature = "http")]
     fail_queue(h, c, queue, !connecting);
+    // Free again: reopened from its OnClose (the legacy reconnect), it starts afresh.
+    if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
+        s.phase = Phase::Idle;
+    }
     // A connect that failed never opened: no OnClose (legacy). One the application closed
     // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
     if connecting && status != HTTPc_CONN_CLOSE_STATUS_APP {

@@ -216,7 +216,7 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
         Phase::Connected => close::idle(h, port, c),
         // Only during an API call, which holds the lock: never seen by a pass.
-        Phase::Head | Phase::Idle => u32::MAX,
+        Phase::Head | Phase::Idle | Phase::Closing => u32::MAX,
         // Without the WebSocket client (feature `websocket`) no connection gets here.
         Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard if cfg!(feature = "websocket") => {
             upgrade::io(h, port, c, now)
