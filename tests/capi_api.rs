@@ -1237,6 +1237,47 @@ fn a_reconnect_waits_for_the_connections_own_on_close() {
     check_port().unwrap();
 }
 
+/// A retry from `OnConnect(DEF_FAIL)` (the usual reaction to a failed connect) is accepted:
+/// the failed connection is free again before that hook, as legacy released it first.
+#[test]
+fn a_failed_connect_can_be_retried_from_its_on_connect() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"retry.test");
+    world(|w| {
+        w.reopen
+            .set((o.buf, o.buf_len, c"retry.test".as_ptr().cast()));
+        w.reactions
+            .borrow_mut()
+            .push((Hook::Connect, 0, Act::Reopen));
+        w.expect_connect("retry.test", ConnectMode::LaterFail(1));
+    });
+    let _second = world(|w| w.expect_connect("retry.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    let oks = || -> Vec<bool> {
+        world(|w| w.events())
+            .iter()
+            .filter_map(|e| match e {
+                Ev::Connect { ok, .. } => Some(*ok),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(o.pump_until(30, 10, || oks().len() == 2));
+    assert_eq!(oks(), vec![false, true]);
+    let reactions = world(|w| w.reaction_errs.borrow().clone());
+    assert_eq!(reactions[0].0, Act::Reopen);
+    assert_eq!(reactions[0].1, HTTPc_ERR_NONE);
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()));
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn a_reply_queued_before_a_bad_frame_leaves_before_the_close() {
     let _g = setup();
