@@ -15,7 +15,8 @@
 #   HTTPC_WS_CFG_HTTP_EN           -> feature http (plain requests: HTTPc_ReqSend). Not a legacy
 #                                  switch (legacy always builds HTTPc_ReqSend); a header may
 #                                  still define HTTPc_CFG_HTTP_EN DEF_DISABLED for a
-#                                  WebSocket-only build (chunk-tx and form need it: they bring it)
+#                                  WebSocket-only build: CHUNK_TX and FORM (plain-request parts,
+#                                  on in Micrium's template) are then left out with it
 #
 # All are ON by default (the library's default features, the whole legacy client as Micrium's
 # template configures it); when one is OFF the library is built with --no-default-features and
@@ -83,11 +84,18 @@ set(HTTPC_WS_LEGACY_CFG_FEATURES "")
 set(_httpc_ws_summary "")
 list(LENGTH _httpc_ws_switches _n)
 math(EXPR _last "${_n} - 1")
+_httpc_ws_cfg_switch(HTTP_EN http ON _httpc_ws_http_on)
 foreach(_i RANGE 0 ${_last} 2)
     math(EXPR _j "${_i} + 1")
     list(GET _httpc_ws_switches ${_i} _switch)
     list(GET _httpc_ws_switches ${_j} _feature)
     _httpc_ws_cfg_switch(${_switch} ${_feature} ON _on)
+    # Chunked bodies and forms are parts of plain requests: without them, they go too (cargo
+    # would bring `http` back for them).
+    if(_on AND NOT _httpc_ws_http_on AND _feature MATCHES "^(chunk-tx|form)$")
+        message(STATUS "httpc-ws: HTTPc_CFG_${_switch} left out with HTTPc_CFG_HTTP_EN (plain requests off)")
+        set(_on OFF)
+    endif()
     if(_on)
         list(APPEND HTTPC_WS_LEGACY_CFG_FEATURES ${_feature})
     else()

@@ -65,8 +65,10 @@ check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket,chunk-tx,form,
 check all_off websocket,http MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX FORM
 check all_off_ws_only websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX \
     FORM HTTP
+# The template with HTTPc_CFG_HTTP_EN alone off: CHUNK_TX and FORM (on) go with it.
+check_features_only http_off_alone blocking,task,hdr-rx,hdr-tx,query-str,persistent,websocket HTTP
 # Without the WebSocket client: the build follows (capi_profile needs it, so only the
 # features are checked here; tests/capi_http_liveness.rs covers that build).
 check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form,http \
     WEBSOCKET
-echo "legacy_cfg: 4 configurations checked"
+echo "legacy_cfg: 5 configurations checked"
