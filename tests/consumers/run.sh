@@ -27,8 +27,9 @@
 #                     (vendor file) builds installed into one prefix: the files they share are
 #                     identical, nothing of one build is overwritten by another
 #   find_package      find_package(httpc_ws COMPONENTS port_posix) from that prefix, host: builds
-#                     and runs; find_package_fw: M4F links a firmware image; M0 must fail at
-#                     configure (the prefix has no thumbv6m-none-eabi build)
+#                     and runs (also from a C++-only project: find_package_cxx);
+#                     find_package_fw: M4F links a firmware image; M0 must fail at configure
+#                     (the prefix has no thumbv6m-none-eabi build)
 #   pkg_config        cc -static app_host.c $(pkg-config --static --cflags --libs
 #                     httpc_ws_port_posix): links and runs
 #   archive_reindexed the installed M4F archive: LTO-built (no libcore member), no LLVM bitcode,
@@ -210,6 +211,14 @@ find_package_host() {
         build "$b" && "$b/app"
 }
 
+# The same from a C++-only project (project(... CXX)): the package enables C itself.
+find_package_cxx() {
+    local b=$OUT/find_package_cxx
+    rm -rf "$b"
+    configure -S "$SRC/tests/consumers/find_package_cxx" -B "$b" "-DCMAKE_PREFIX_PATH=$PFX" &&
+        build "$b" && "$b/app"
+}
+
 find_package_fw() {
     local b=$OUT/find_package_fw-m4f
     rm -rf "$b"
@@ -289,6 +298,7 @@ check cargo_options cargo_options
 check target_not_installed target_not_installed
 check install install_prefix
 check find_package find_package_host
+check find_package_cxx find_package_cxx
 check find_package_fw-m4f find_package_fw
 check find_package_fw-m0-refused find_package_m0_refused
 check pkg_config_static pkg_config_static
