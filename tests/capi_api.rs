@@ -1278,6 +1278,120 @@ fn a_failed_connect_can_be_retried_from_its_on_connect() {
     check_port().unwrap();
 }
 
+/// A connect still in progress that the application closes: its `OnConnect(DEF_FAIL)` comes
+/// with the connection still in use (its `OnClose(APP)` follows), so a retry from there is
+/// refused and one from `OnClose` goes through, in that order.
+#[test]
+fn a_connect_the_application_closed_is_retried_from_its_on_close() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"cc.test");
+    world(|w| {
+        w.reopen.set((o.buf, o.buf_len, c"cc.test".as_ptr().cast()));
+        w.reactions.borrow_mut().extend([
+            (Hook::Connect, 0, Act::Reopen),
+            (Hook::ConnClose, 0, Act::Reopen),
+        ]);
+        w.expect_connect("cc.test", ConnectMode::Never);
+    });
+    let _second = world(|w| w.expect_connect("cc.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    o.pump_until(2, 0, || false);
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    let log = || -> Vec<String> {
+        world(|w| w.events())
+            .iter()
+            .filter_map(|e| match e {
+                Ev::ConnClose { status, .. } => Some(format!("OnClose({status})")),
+                Ev::Connect { ok, .. } => Some(format!("OnConnect({ok})")),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(o.pump_until(10, 0, || log().len() == 3), "{:?}", log());
+    assert_eq!(
+        log(),
+        vec![
+            "OnConnect(false)".to_string(),
+            format!("OnClose({HTTPc_CONN_CLOSE_STATUS_APP})"),
+            "OnConnect(true)".to_string()
+        ]
+    );
+    let reactions = world(|w| w.reaction_errs.borrow().clone());
+    assert_eq!(
+        reactions[0].1, HTTPc_ERR_CONN_IS_USED,
+        "from OnConnect(DEF_FAIL)"
+    );
+    assert_eq!(reactions[1].1, HTTPc_ERR_NONE, "from OnClose(APP)");
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()));
+    drop(o);
+    check_port().unwrap();
+}
+
+thread_local! {
+    /// Where `ws_on_close_copying` copies the connection object.
+    static CONN_COPY: std::cell::Cell<*mut HTTPc_CONN_OBJ> = const { std::cell::Cell::new(std::ptr::null_mut()) };
+}
+
+/// A WebSocket `OnClose` that copies its connection object (still closing then).
+unsafe extern "C" fn ws_on_close_copying(
+    p_conn: *mut HTTPc_CONN_OBJ,
+    _code: HTTPc_WEBSOCK_CLOSE_CODE,
+    _reason: *mut HTTPc_WEBSOCK_CLOSE_REASON,
+) {
+    let copy = CONN_COPY.with(|c| c.get());
+    // A byte copy (the object has padding; a typed copy would read it).
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            p_conn.cast::<u8>(),
+            copy.cast::<u8>(),
+            size_of::<HTTPc_CONN_OBJ>(),
+        )
+    };
+}
+
+/// A copy of a connection object taken in one of its close hooks looks closing, but once the
+/// hooks are over it is a copy like any other: `HTTPc_ConnClr` clears it.
+#[test]
+fn a_copy_taken_during_the_close_hooks_can_be_cleared_afterwards() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"cp.test");
+    let copy = Box::into_raw(Objs::zeroed_obj::<HTTPc_CONN_OBJ>());
+    CONN_COPY.with(|c| c.set(copy));
+    let sock = world(|w| w.expect_connect("cp.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        HTTPc_WebSockSetParam(
+            o.ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_CLOSE,
+            ws_on_close_copying as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        assert_eq!(o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(20, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()));
+    unsafe { HTTPc_ConnClr(copy, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE, "HTTPc_ConnClr of the copy");
+    drop(unsafe { Box::from_raw(copy) });
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn a_reply_queued_before_a_bad_frame_leaves_before_the_close() {
     let _g = setup();

@@ -35,8 +35,14 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
         let c = need(conn)?;
         // An object that says it is open but is not in the engine's list (a copy of an open
         // connection, or one that went out of scope open) is not: cleared like an idle one.
+        // (One closing is in use while the engine runs its close hooks, only then: outside the
+        // engine, a closing object is a copy taken during them.)
         if !h.listed(c) {
-            if let Some(s) = h.conn(c).filter(|s| s.phase != Phase::Closing) {
+            let in_engine = h.g().in_engine;
+            if let Some(s) = h
+                .conn(c)
+                .filter(|s| s.phase != Phase::Closing || !in_engine)
+            {
                 s.phase = Phase::Idle;
             }
         }

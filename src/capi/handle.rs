@@ -71,14 +71,20 @@ impl<O> Obj<O> {
 /// range `buf` (the connection buffer) share no byte: the library keeps its state in each object
 /// and writes the buffer, so two that overlap would overwrite each other (state read back as a
 /// pointer, or two `&mut` to the same bytes).
+// (Objects are never empty; an empty span, a buffer not lent yet at address 0, meets nothing
+// that lies above it.)
 pub(crate) fn apart(spans: &[(usize, usize)], buf: (usize, usize)) -> bool {
     let meets = |(a, n): (usize, usize), (b, m): (usize, usize)| {
-        n > 0 && m > 0 && a < b.saturating_add(m) && b < a.saturating_add(n)
+        a < b.wrapping_add(m) && b < a.wrapping_add(n)
     };
-    spans
-        .iter()
-        .enumerate()
-        .all(|(i, &x)| !meets(x, buf) && spans.iter().skip(i + 1).all(|&y| !meets(x, y)))
+    let mut rest = spans;
+    while let [x, tail @ ..] = rest {
+        if meets(*x, buf) || tail.iter().any(|y| meets(*x, *y)) {
+            return false;
+        }
+        rest = tail;
+    }
+    true
 }
 
 /// The WebSocket a connection's state links to (one function, so that `conn_ws` and
@@ -389,5 +395,31 @@ impl Held {
             p = s.next;
         }
         n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apart;
+
+    #[test]
+    fn apart_objects_may_touch_but_not_share_a_byte() {
+        let none = (0, 0);
+        // Adjacent: apart.
+        assert!(apart(&[(100, 96), (196, 120), (316, 20)], none));
+        // The last byte of one is the first of the next, or one inside another.
+        assert!(!apart(&[(100, 96), (195, 120)], none));
+        assert!(!apart(&[(100, 96), (140, 20)], none));
+        assert!(!apart(&[(140, 20), (100, 96)], none));
+        // The same object twice.
+        assert!(!apart(&[(100, 96), (200, 20), (100, 96)], none));
+        // The buffer: before, after and around the objects.
+        assert!(apart(&[(100, 96)], (1000, 256)));
+        assert!(apart(&[(1000, 96)], (744, 256)));
+        assert!(!apart(&[(1000, 96)], (745, 256)));
+        assert!(!apart(&[(2000, 96), (1100, 20)], (1000, 256)));
+        // A buffer not lent yet (address 0, empty) meets nothing.
+        assert!(apart(&[(100, 96), (300, 20)], none));
+        assert!(apart(&[], (1000, 256)));
     }
 }

@@ -247,9 +247,12 @@ pub(crate) fn teardown(
     let connecting = matches!(phase, Phase::OpenQueued | Phase::Connecting);
     if connecting {
         // A connect that failed is free again before its OnConnect(DEF_FAIL), as legacy
-        // released it first: a retry from that hook is the usual reaction.
-        if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
-            s.phase = Phase::Idle;
+        // released it first: a retry from that hook is the usual reaction. Not one the
+        // application closed: its OnClose(APP) is still to come.
+        if status != HTTPc_CONN_CLOSE_STATUS_APP {
+            if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
+                s.phase = Phase::Idle;
+            }
         }
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
     }
