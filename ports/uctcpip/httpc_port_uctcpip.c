@@ -115,6 +115,32 @@ static  NET_SOCK_ID  PortUcTcpIp_SockID (const  void  *handle)
 }
 
 
+/* Whether the stack says the socket can take data now (a zero-timeout NetSock_Sel(): a poll). */
+static  CPU_BOOLEAN  PortUcTcpIp_TxRdy (NET_SOCK_ID  sock_id)
+{
+    NET_SOCK_DESC     desc_wr;
+    NET_SOCK_TIMEOUT  timeout;
+    NET_ERR           err_net;
+
+
+    NET_SOCK_DESC_INIT(&desc_wr);
+    NET_SOCK_DESC_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr);
+    timeout.timeout_sec = 0;
+    timeout.timeout_us  = 0;
+   (void)NetSock_Sel((NET_SOCK_QTY)(sock_id + 1),
+                      DEF_NULL,
+                     &desc_wr,
+                      DEF_NULL,
+                     &timeout,
+                     &err_net);
+    if (err_net != NET_SOCK_ERR_NONE) {
+        return (DEF_NO);
+    }
+
+    return (NET_SOCK_DESC_IS_SET(PORT_UCTCPIP_DESC_NBR(sock_id), &desc_wr) ? DEF_YES : DEF_NO);
+}
+
+
 static  void  PortUcTcpIp_SockClose (NET_SOCK_ID  sock_id)
 {
     CPU_INT32U  retry;                                          /* Wider than the limit: a limit of 255 still ends.     */
@@ -348,12 +374,14 @@ static  CPU_INT32S  PortUcTcpIp_ConnectPoll (void  *p_ctx,
 *
 * Note(s) : (1) Error mapping of the legacy HTTPcSock_ConnDataTx(), but for (3).
 *
-*            (2) NET_ERR_TX is a full window, or no network buffer free (NET_TCP_ERR_NONE_AVAIL):
-*                NetSock_Sel() still reports the socket writable then (it checks the window
+*            (2) NET_ERR_TX is a full window or transmit queue, or no network buffer free
+*                (NET_TCP_ERR_NONE_AVAIL). In the first case NetSock_Sel() waits for room, as it
+*                should. In the second it still reports the socket writable (it checks the window
 *                only), and a Wait() on it would return at once, again and again, until the
 *                stack's own task frees buffers, which a higher-priority engine task never lets
-*                it do. So the socket is marked stalled: Wait() does not select it for writing
-*                but sleeps at most HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS, and the next send tries.
+*                it do. So when a poll says writable after such a failure, the socket is marked
+*                stalled: Wait() does not select it for writing but sleeps at most
+*                HTTPc_PORT_UCTCPIP_CFG_TX_RETRY_MS, and the next send tries.
 *
 *            (3) A reset or a retransmission timeout closes the socket inside the stack, which
 *                then answers every call on it with NET_SOCK_ERR_INVALID_TYPE (its type is
@@ -401,7 +429,7 @@ static  CPU_INT32S  PortUcTcpIp_Send (void               *p_ctx,
              return (HTTPc_PORT_WOULD_BLOCK);
 
         case NET_ERR_TX:                                        /* Transitory tx err (see Note #2).                     */
-             PortUcTcpIp_TxStalled[sock_id] = DEF_YES;
+             PortUcTcpIp_TxStalled[sock_id] = PortUcTcpIp_TxRdy(sock_id);
              return (HTTPc_PORT_WOULD_BLOCK);
 
         case NET_SOCK_ERR_CLOSED:                               /* Conn closed by peer.                                 */

@@ -73,6 +73,12 @@ int main(void)
     CHECK(r == 3, "a partial send");
     r = port.Send(port.Ctx, h, (const CPU_INT08U *)"lo", 2u);
     CHECK(r == HTTPc_PORT_WOULD_BLOCK, "a full socket would block");
+    {
+        /* A full window: the select waits for room (not the short retry of a buffer shortage). */
+        HTTPc_PORT_WAIT_ENTRY want = {h, HTTPc_PORT_WAIT_WR};
+        port.Wait(port.Ctx, &want, 1u, 50u);
+        CHECK(NetFake.SelWr && NetFake.SelTimeoutMs == 50, "a full window is waited for with select");
+    }
     NetFake.TxRoom = 100u;
     r = port.Send(port.Ctx, h, (const CPU_INT08U *)"lo", 2u);
     CHECK(r == 2 && NetFake.TxLen == 5u && memcmp(NetFake.Tx, "hello", 5u) == 0, "the rest");
