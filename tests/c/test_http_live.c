@@ -705,7 +705,29 @@ static void faults(const char *host, CPU_INT16U port)
 static const char  *T_ReopenHost;
 static NET_PORT_NBR T_ReopenPort;
 static int          T_Connected;   /* OnConnect(DEF_OK) calls.                               */
-static int          T_Reopened;    /* Reopens done from OnTransComplete(DEF_FAIL).           */
+static int          T_Reopened;    /* Reopens done from the connection's OnClose.            */
+static int          T_ReopenArmed; /* The next OnClose reopens.                              */
+static HTTPc_ERR    T_EarlyReopen; /* HTTPc_ConnOpen's answer in OnTransComplete(DEF_FAIL).  */
+
+static CPU_BOOLEAN reopen_open(HTTPc_ERR *p_err);
+
+/* The legacy reconnect: the connection's OnClose reopens it (once armed). */
+static void reopen_on_close(HTTPc_CONN_OBJ *c, HTTPc_CONN_CLOSE_STATUS status, HTTPc_ERR err)
+{
+    HTTPc_ERR open_err;
+    int       armed;
+
+    on_close(c, status, err);
+    pthread_mutex_lock(&T_Mutex);
+    armed = T_ReopenArmed;
+    T_ReopenArmed = 0;
+    pthread_mutex_unlock(&T_Mutex);
+    if (armed && reopen_open(&open_err)) {
+        pthread_mutex_lock(&T_Mutex);
+        T_Reopened++;
+        pthread_mutex_unlock(&T_Mutex);
+    }
+}
 
 static void reopen_on_connect(HTTPc_CONN_OBJ *c, CPU_BOOLEAN ok)
 {
@@ -723,8 +745,8 @@ static CPU_BOOLEAN reopen_open(HTTPc_ERR *p_err)
     HTTPc_ConnClr(&Conn, p_err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_SERVER_PORT, &T_ReopenPort, p_err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_PERSISTENT, &yes, p_err);
-    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK, (void *)(uintptr_t)on_close,
-                       p_err);
+    HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CLOSE_CALLBACK,
+                       (void *)(uintptr_t)reopen_on_close, p_err);
     HTTPc_ConnSetParam(&Conn, HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK,
                        (void *)(uintptr_t)reopen_on_connect, p_err);
     (void)HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, (CPU_CHAR *)T_ReopenHost,
@@ -732,16 +754,19 @@ static CPU_BOOLEAN reopen_open(HTTPc_ERR *p_err)
     return *p_err == HTTPc_ERR_NONE;
 }
 
-/* A legacy reconnect: the request the close cut short reopens the connection. */
+/* The request the close cut short tries to reopen the connection: refused, as in legacy (the
+ * connection is in use until its own OnClose). */
 static void reopen_on_complete(HTTPc_CONN_OBJ *c, HTTPc_REQ_OBJ *r, HTTPc_RESP_OBJ *resp,
                                CPU_BOOLEAN status)
 {
-    HTTPc_ERR err;
+    HTTPc_ERR err = HTTPc_ERR_NONE;
 
     on_complete(c, r, resp, status);
-    if (status == DEF_FAIL && reopen_open(&err)) {
+    if (status == DEF_FAIL) {
+        (void)HTTPc_ConnOpen(&Conn, ConnBuf, T_BUF_LEN, (CPU_CHAR *)T_ReopenHost,
+                             (CPU_INT16U)strlen(T_ReopenHost), HTTPc_FLAG_CONN_NO_BLOCK, &err);
         pthread_mutex_lock(&T_Mutex);
-        T_Reopened++;
+        T_EarlyReopen = err;
         pthread_mutex_unlock(&T_Mutex);
     }
 }
@@ -761,6 +786,8 @@ static void reopen_from_close(const char *host, CPU_INT16U port)
     T_ReopenHost = host;
     T_ReopenPort = port;
     T_Connected = T_Reopened = 0;
+    T_EarlyReopen = HTTPc_ERR_NONE;
+    T_ReopenArmed = 0;
     reset();
     if (!reopen_open(&err) || !wait_ge(&T_Connected, 1)) {
         check(0, "reopen: open a connection", "err %u", (unsigned)err);
@@ -782,6 +809,9 @@ static void reopen_from_close(const char *host, CPU_INT16U port)
     while (now_ms() - start < 100u) {
         idle();
     }
+    pthread_mutex_lock(&T_Mutex);
+    T_ReopenArmed = 1;
+    pthread_mutex_unlock(&T_Mutex);
     start = now_ms();
     HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err);
     took = now_ms() - start;
@@ -790,6 +820,9 @@ static void reopen_from_close(const char *host, CPU_INT16U port)
           "reopen: HTTPc_ConnClose returns at once when the close's hooks reopen the connection",
           "err %u after %lu ms, reopened %d closed %d connected %d", (unsigned)err, took, T_Reopened,
           T_Closed, T_Connected);
+    check(T_EarlyReopen == HTTPc_ERR_CONN_IS_USED,
+          "reopen: refused from the request's OnTransComplete(DEF_FAIL), before the OnClose",
+          "err %u", (unsigned)T_EarlyReopen);
     reset();
     HTTPc_ConnClose(&Conn, HTTPc_FLAG_NONE, &err);
     check(err == HTTPc_ERR_NONE && wait_ge(&T_Closed, 1) &&
