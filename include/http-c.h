@@ -972,9 +972,9 @@ typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_TX_INIT)(struct HTTPc_CONN_OBJ *p_conn,
 /**
  * Fill `p_buf` (up to `buf_len` bytes) with the next payload bytes; return how many were
  * written. For a fragmented message each call makes one frame and 0 ends the message; return
- * `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again on
- * later engine passes; an engine task does not wake up for it by itself, only when data
- * arrives, a send is queued or a timer runs out). With a known length, 0 means
+ * `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED` for "nothing yet" (httpc-ws extension: asked again a
+ * few milliseconds later, as legacy's task asked again after its delay, and on any earlier
+ * engine pass). With a known length, 0 means
  * "nothing yet" too, `buf_len` is the whole room (as legacy), and bytes beyond the message's
  * length are not sent.
  */

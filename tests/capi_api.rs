@@ -2604,6 +2604,58 @@ fn sending_received_bytes_in_place_is_refused() {
     check_port().unwrap();
 }
 
+/// After `OnMsgTxData` said "nothing yet", the engine asks again within a few milliseconds:
+/// a pass returns a short sleep (an engine task sleeping for `u32::MAX` left a blocking send
+/// waiting on that message hanging until something else woke it), and the message completes
+/// without any other event.
+#[test]
+fn nothing_yet_from_the_tx_hook_is_asked_again_on_a_short_timer() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"again.test");
+    let sock = open_ws(&o, "again.test", b"", 0);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(
+            o.msg_setup(0, Some(src(b"abcdef", &[STALL, 3, STALL, 3, 9], None, 0))),
+            HTTPc_ERR_NONE
+        );
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                None,
+                HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    // The sleeps of the passes that left the message waiting on its hook.
+    let mut sleeps = Vec::new();
+    for _ in 0..10 {
+        let wait = unsafe { HTTPc_TaskHandler() };
+        if summary(&o, false).completions.len() == 1 {
+            break;
+        }
+        sleeps.push(wait);
+        world(|w| w.now.set(w.now.get() + wait.min(1000)));
+    }
+    assert!(
+        !sleeps.is_empty() && sleeps.iter().all(|&w| w <= 5),
+        "a pass after \"nothing yet\" sleeps at most 5 ms: {sleeps:?}"
+    );
+    assert_eq!(summary(&o, false).completions.len(), 1, "{sleeps:?}");
+    let payload: Vec<u8> = client_frames(&sock)
+        .iter()
+        .flat_map(|f| f.payload.clone())
+        .collect();
+    assert_eq!(payload, b"abcdef");
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+    drop(o);
+    check_port().unwrap();
+}
+
 /// A known-length message whose `OnMsgTxData` answers `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`
 /// ("nothing yet", http-c.h) is asked again: that answer is never a byte count (taken as one,
 /// whatever the send region held went out as the message).

@@ -120,8 +120,10 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
 /// can unblock it: write readiness only while bytes wait in the send region (or the connect is
 /// in progress), read readiness only while the receive region has room (a full region, held
 /// by an application that refused data, is retried on a timer instead: a socket that stays
-/// readable must not wake us in a loop).
-fn wanted(s: &ConnState, rx_eof: bool) -> u8 {
+/// readable must not wake us in a loop). Once the server's Close came (`sink`), what arrives is
+/// read to be dropped into the free send region when the receive region has no room
+/// (`io::receive`): its end of the stream must wake us.
+fn wanted(s: &ConnState, rx_eof: bool, sink: bool) -> u8 {
     let mut want = match s.phase {
         Phase::Connecting => HTTPc_PORT_WAIT_WR,
         // An idle connection is read too: a server that closes it (or sends what nobody
@@ -129,7 +131,7 @@ fn wanted(s: &ConnState, rx_eof: bool) -> u8 {
         // A response or a WebSocket whose server closed is read no more (a closed socket
         // stays readable).
         Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::Connected | Phase::ReqRx
-            if s.buf.rx_has_room() && !rx_eof =>
+            if (s.buf.rx_has_room() || sink && s.buf.tx_room() > 0) && !rx_eof =>
         {
             HTTPc_PORT_WAIT_RD
         }
@@ -166,12 +168,15 @@ pub(crate) fn wait_entries(
     while let Some(x) = c {
         let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.txn.has(TXN_RX_EOF))
             || cfg!(feature = "websocket") && h.ws_of(x).is_some_and(|w| w.flags.has(WS_RX_EOF));
+        let sink = cfg!(feature = "websocket")
+            && h.ws_of(x)
+                .is_some_and(|w| w.session.close_received().is_some());
         let Some(s) = h.conn(x) else { break };
         c = s.next;
         if s.handle.is_null() {
             continue;
         }
-        let want = wanted(s, rx_eof);
+        let want = wanted(s, rx_eof, sink);
         if watch {
             if want != s.watched {
                 s.watched = want;
@@ -227,5 +232,59 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         Phase::ReqTx | Phase::ReqRx => http::io(h, port, c, now),
         #[cfg(not(feature = "http"))]
         Phase::ReqTx | Phase::ReqRx => u32::MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::connbuf::ConnBuf;
+    use super::super::handle::Obj;
+    use super::super::objects::{HTTPc_CONN_OBJ, HTTPc_CONN_OBJ_RESERVED_WORDS};
+    use super::*;
+    use core::ptr::null_mut;
+
+    /// A Close whose payload fills the receive region of the smallest buffer (125 of 256
+    /// bytes, parked for `OnClose`): the socket is still read (to drop what comes) so that the
+    /// server's end of the stream wakes an engine task, which otherwise slept until the close
+    /// timeout.
+    #[test]
+    fn a_closing_websocket_with_a_full_receive_region_still_waits_for_its_end_of_stream() {
+        let mut conn = HTTPc_CONN_OBJ {
+            UserDataPtr: null_mut(),
+            Reserved: [0; HTTPc_CONN_OBJ_RESERVED_WORDS],
+        };
+        let mut mem = [0u8; 256];
+        // SAFETY: this test's own object and buffer, live locals used by nothing else.
+        let (mut h, co) = unsafe {
+            (
+                Held::single_threaded(),
+                Obj::from_api(&raw mut conn).unwrap(),
+            )
+        };
+        let s = h.reinit::<_, ConnState>(co, 0).unwrap();
+        // SAFETY: `mem` outlives `s` and nothing else touches it meanwhile.
+        s.buf = unsafe { ConnBuf::lend(mem.as_mut_ptr(), 256) };
+        s.phase = Phase::WebSock;
+        let n = s.buf.rx_space(false).0.len();
+        assert_eq!(n, 125, "the receive region of a 256-byte buffer");
+        s.buf.rx_commit(n);
+        s.buf.rx_consume(n);
+        s.buf.park(n);
+        assert!(!s.buf.rx_has_room());
+        assert_eq!(
+            wanted(s, false, false),
+            0,
+            "no room, no Close yet: not read"
+        );
+        assert_eq!(
+            wanted(s, false, true),
+            HTTPc_PORT_WAIT_RD,
+            "after the Close"
+        );
+        assert_eq!(
+            wanted(s, true, true),
+            0,
+            "once the end of the stream was seen"
+        );
     }
 }

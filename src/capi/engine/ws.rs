@@ -5,9 +5,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::port::Port;
-use super::super::state::{
-    CONN_CLOSE_REQUESTED, WS_IN_TURN, WS_RX_EOF, WS_RX_PAUSED, WS_TX_STALLED,
-};
+use super::super::state::{CONN_CLOSE_REQUESTED, WS_IN_TURN, WS_RX_EOF, WS_RX_PAUSED};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
 use super::rx::deliver;
@@ -153,9 +151,9 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     // Liveness: nothing more can happen now. A blocked send waits for write readiness (see
     // `wanted`), input for read readiness, both bounded by the deadlines above. What no socket
     // event announces is retried on a short timer: data the application refused, and a send
-    // whose hook gave nothing while the region is empty.
-    let producible =
-        ws.session.has_pending_control() || (ws.head.is_some() && !ws.flags.has(WS_TX_STALLED));
+    // whose hook gave nothing ("nothing yet": no write readiness is asked for it, and an engine
+    // task would otherwise sleep with a blocking send waiting on it).
+    let producible = ws.session.has_pending_control() || ws.head.is_some();
     if ws.flags.has(WS_RX_PAUSED) || (!tx_blocked && producible) {
         wait = wait.min(RX_RETRY_MS);
     }
