@@ -348,8 +348,10 @@ pub type HTTPc_WEBSOCK_ON_CLOSE = Option<
 >;
 /// A message starts. `msg_len` is its length when it is a single frame, else
 /// `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`. Setting `*p_data` to a buffer selects buffer mode: the
-/// library copies the message there (at most `msg_len` bytes, or the configured maximum message
-/// length for fragmented messages) and does not call `OnMsgRxData`.
+/// library copies the message there (at most `msg_len` bytes; a fragmented message's fragments
+/// are appended up to `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX` when it is set, else each one is
+/// written at offset 0, bounded by its own length, as legacy wrote them) and does not call
+/// `OnMsgRxData`.
 pub type HTTPc_WEBSOCK_ON_RX_INIT = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,
@@ -359,8 +361,8 @@ pub type HTTPc_WEBSOCK_ON_RX_INIT = Option<
     ),
 >;
 /// Streaming receive: a chunk of the current message (valid during the call). Return how many
-/// bytes were taken; the rest is offered again with the next data. Returning 0 pauses reception
-/// until the next engine pass.
+/// bytes were taken; the rest is offered again with the next data. Returning 0 pauses reception:
+/// the bytes are offered again a few milliseconds later (or on an earlier engine pass).
 pub type HTTPc_WEBSOCK_ON_RX_DATA = Option<
     unsafe extern "C" fn(
         p_conn: *mut HTTPc_CONN_OBJ,
