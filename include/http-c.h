@@ -939,8 +939,10 @@ typedef void (*HTTPc_WEBSOCK_ON_CLOSE)(struct HTTPc_CONN_OBJ *p_conn,
 /**
  * A message starts. `msg_len` is its length when it is a single frame, else
  * `HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED`. Setting `*p_data` to a buffer selects buffer mode: the
- * library copies the message there (at most `msg_len` bytes, or the configured maximum message
- * length for fragmented messages) and does not call `OnMsgRxData`.
+ * library copies the message there (at most `msg_len` bytes; a fragmented message's fragments
+ * are appended up to `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX` when it is set, else each one is
+ * written at offset 0, bounded by its own length, as legacy wrote them) and does not call
+ * `OnMsgRxData`.
  */
 typedef void (*HTTPc_WEBSOCK_ON_RX_INIT)(struct HTTPc_CONN_OBJ *p_conn,
                                          HTTPc_WEBSOCK_MSG_TYPE msg_type,
@@ -949,8 +951,8 @@ typedef void (*HTTPc_WEBSOCK_ON_RX_INIT)(struct HTTPc_CONN_OBJ *p_conn,
 
 /**
  * Streaming receive: a chunk of the current message (valid during the call). Return how many
- * bytes were taken; the rest is offered again with the next data. Returning 0 pauses reception
- * until the next engine pass.
+ * bytes were taken; the rest is offered again with the next data. Returning 0 pauses reception:
+ * the bytes are offered again a few milliseconds later (or on an earlier engine pass).
  */
 typedef CPU_INT32U (*HTTPc_WEBSOCK_ON_RX_DATA)(struct HTTPc_CONN_OBJ *p_conn,
                                                HTTPc_WEBSOCK_MSG_TYPE msg_type,
@@ -3618,6 +3620,7 @@ void HTTPc_ConnSetParam(struct HTTPc_CONN_OBJ *p_conn_obj,
  * connected (waits up to 10 s).
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CFG_INVALID_BUF_LEN`,
+ * `HTTPc_ERR_PARAM_INVALID` (the buffer over the connection object),
  * `HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID`, `HTTPc_ERR_CONN_IS_USED`,
  * `HTTPc_ERR_CONN_PARAM_CLOSE_CALLBACK_INVALID`, `HTTPc_ERR_CONN_PARAM_CONNECT_CALLBACK_INVALID`,
  * `HTTPc_ERR_CONN_PARAM_CONNECT_TIMEOUT_INVALID`, `HTTPc_ERR_CONN_PARAM_INACTIVITY_TIMEOUT_INVALID`,
