@@ -1818,6 +1818,23 @@ fn a_body_pointed_at_inside_the_connection_buffer_is_moved_not_aliased() {
     assert_eq!(completions(&o), vec![true]);
 }
 
+/// A request on a connection whose WebSocket ended (its `OnClose` came) is refused as on any
+/// closed connection, `HTTPc_ERR_CONN_IS_RELEASED` (legacy's `HTTPcConn_ReqAdd`), not as busy.
+#[test]
+fn a_request_after_the_websocket_ended_finds_the_connection_released() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"wsdone.test");
+    let _sock = open_ws(&o, "wsdone.test", b"", 0);
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/", NB).1, HTTPc_ERR_CONN_IS_USED);
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()));
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        HTTPc_ERR_CONN_IS_RELEASED
+    );
+}
+
 /// A response object over the connection's or the request's state, or in the connection
 /// buffer, is refused (`HTTPc_ERR_PARAM_INVALID`) before the request is marked in use; the
 /// request then goes out with a proper one.

@@ -137,7 +137,8 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
         s.phase,
         Phase::ReqTx | Phase::ReqRx | Phase::OpenQueued | Phase::Connecting
     ) || s.queue.is_some();
-    if s.flags.has(CONN_WEBSOCKET) || (s.in_transaction() && !behind) {
+    // (A WebSocket that ended left its connection released: as after a plain close.)
+    if s.flags.has(CONN_WEBSOCKET) && s.is_open() || (s.in_transaction() && !behind) {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
     if s.phase != Phase::Connected && !behind {
