@@ -411,6 +411,26 @@ mod tests {
         unsafe { ConnBuf::lend(mem.as_mut_ptr(), mem.len() as u16) }
     }
 
+    /// A Close whose 125-byte payload is parked in the smallest buffer's receive region: no
+    /// room to receive, but the send region is free, so what the server sends after it (its
+    /// end of the stream) is still read there, to be dropped (the engine then asks for read
+    /// readiness: `engine::wanted`).
+    #[test]
+    fn a_parked_close_payload_fills_the_smallest_receive_region_but_can_still_be_read_past() {
+        let mut mem = vec![0u8; 256];
+        let mut b = lent(&mut mem);
+        let n = b.rx_space(false).0.len();
+        assert_eq!(n, 125);
+        b.rx_commit(n);
+        b.rx_consume(n);
+        b.park(n);
+        assert!(!b.rx_has_room());
+        assert!(b.tx_room() > 0);
+        let (space, keep) = b.rx_space(true);
+        assert!(!space.is_empty() && !keep);
+        assert_eq!(b.parked().len(), 125);
+    }
+
     #[test]
     fn regions_split_a_quarter_for_sending_at_least_one_control_frame() {
         let mut mem = vec![0u8; 1024];

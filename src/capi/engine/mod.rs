@@ -124,23 +124,30 @@ pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
 /// read to be dropped into the free send region when the receive region has no room
 /// (`io::receive`): its end of the stream must wake us.
 fn wanted(s: &ConnState, rx_eof: bool, sink: bool) -> u8 {
-    let mut want = match s.phase {
-        Phase::Connecting => HTTPc_PORT_WAIT_WR,
-        // An idle connection is read too: a server that closes it (or sends what nobody
-        // asked for) is noticed then, not by the next request (legacy checked each loop).
-        // A response or a WebSocket whose server closed is read no more (a closed socket
-        // stays readable).
-        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::Connected | Phase::ReqRx
-            if (s.buf.rx_has_room() || sink && s.buf.tx_room() > 0) && !rx_eof =>
-        {
-            HTTPc_PORT_WAIT_RD
-        }
-        _ => 0,
+    let room = s.buf.rx_has_room() || sink && s.buf.tx_room() > 0;
+    let mut want = if reads(s.phase, room, rx_eof) {
+        HTTPc_PORT_WAIT_RD
+    } else if s.phase == Phase::Connecting {
+        HTTPc_PORT_WAIT_WR
+    } else {
+        0
     };
     if !s.buf.tx_is_empty() {
         want |= HTTPc_PORT_WAIT_WR;
     }
     want
+}
+
+/// Whether a connection in `phase` is read: an idle connection too (a server that closes it,
+/// or sends what nobody asked for, is noticed then, not by the next request; legacy checked
+/// each loop), while there is `room` to receive into, until the end of the stream was seen (a
+/// closed socket stays readable).
+fn reads(phase: Phase, room: bool, rx_eof: bool) -> bool {
+    matches!(
+        phase,
+        Phase::UpgradeRx | Phase::Discard | Phase::WebSock | Phase::Connected | Phase::ReqRx
+    ) && room
+        && !rx_eof
 }
 
 /// The sockets to wait on, as returned by [`wait_entries`].
@@ -237,54 +244,31 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::connbuf::ConnBuf;
-    use super::super::handle::Obj;
-    use super::super::objects::{HTTPc_CONN_OBJ, HTTPc_CONN_OBJ_RESERVED_WORDS};
     use super::*;
-    use core::ptr::null_mut;
 
-    /// A Close whose payload fills the receive region of the smallest buffer (125 of 256
-    /// bytes, parked for `OnClose`): the socket is still read (to drop what comes) so that the
-    /// server's end of the stream wakes an engine task, which otherwise slept until the close
-    /// timeout.
     #[test]
-    fn a_closing_websocket_with_a_full_receive_region_still_waits_for_its_end_of_stream() {
-        let mut conn = HTTPc_CONN_OBJ {
-            UserDataPtr: null_mut(),
-            Reserved: [0; HTTPc_CONN_OBJ_RESERVED_WORDS],
-        };
-        let mut mem = [0u8; 256];
-        // SAFETY: this test's own object and buffer, live locals used by nothing else.
-        let (mut h, co) = unsafe {
-            (
-                Held::single_threaded(),
-                Obj::from_api(&raw mut conn).unwrap(),
-            )
-        };
-        let s = h.reinit::<_, ConnState>(co, 0).unwrap();
-        // SAFETY: `mem` outlives `s` and nothing else touches it meanwhile.
-        s.buf = unsafe { ConnBuf::lend(mem.as_mut_ptr(), 256) };
-        s.phase = Phase::WebSock;
-        let n = s.buf.rx_space(false).0.len();
-        assert_eq!(n, 125, "the receive region of a 256-byte buffer");
-        s.buf.rx_commit(n);
-        s.buf.rx_consume(n);
-        s.buf.park(n);
-        assert!(!s.buf.rx_has_room());
-        assert_eq!(
-            wanted(s, false, false),
-            0,
-            "no room, no Close yet: not read"
-        );
-        assert_eq!(
-            wanted(s, false, true),
-            HTTPc_PORT_WAIT_RD,
-            "after the Close"
-        );
-        assert_eq!(
-            wanted(s, true, true),
-            0,
-            "once the end of the stream was seen"
-        );
+    fn a_connection_is_read_while_it_has_room_until_its_end_of_stream() {
+        for phase in [
+            Phase::UpgradeRx,
+            Phase::Discard,
+            Phase::WebSock,
+            Phase::Connected,
+            Phase::ReqRx,
+        ] {
+            assert!(reads(phase, true, false), "{phase:?}");
+            assert!(!reads(phase, false, false), "{phase:?}: no room");
+            assert!(!reads(phase, true, true), "{phase:?}: end of stream seen");
+        }
+        for phase in [
+            Phase::Idle,
+            Phase::OpenQueued,
+            Phase::Connecting,
+            Phase::Head,
+            Phase::UpgradeTx,
+            Phase::ReqTx,
+            Phase::Closing,
+        ] {
+            assert!(!reads(phase, true, false), "{phase:?}");
+        }
     }
 }
