@@ -1231,10 +1231,7 @@ fn a_reconnect_waits_for_the_connections_own_on_close() {
         })
         .collect();
     assert_eq!(order, vec!["connect", "close", "connect"]);
-    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
-    assert!(o.pump_until(10, 0, || o.ended()));
-    drop(o);
-    check_port().unwrap();
+    close_and_check(o);
 }
 
 /// A retry from `OnConnect(DEF_FAIL)` (the usual reaction to a failed connect) is accepted:
@@ -1272,10 +1269,7 @@ fn a_failed_connect_can_be_retried_from_its_on_connect() {
     let reactions = world(|w| w.reaction_errs.borrow().clone());
     assert_eq!(reactions[0].0, Act::Reopen);
     assert_eq!(reactions[0].1, HTTPc_ERR_NONE);
-    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
-    assert!(o.pump_until(10, 0, || o.ended()));
-    drop(o);
-    check_port().unwrap();
+    close_and_check(o);
 }
 
 /// A connect still in progress that the application closes: its `OnConnect(DEF_FAIL)` comes
@@ -1327,10 +1321,7 @@ fn a_connect_the_application_closed_is_retried_from_its_on_close() {
         "from OnConnect(DEF_FAIL)"
     );
     assert_eq!(reactions[1].1, HTTPc_ERR_NONE, "from OnClose(APP)");
-    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
-    assert!(o.pump_until(10, 0, || o.ended()));
-    drop(o);
-    check_port().unwrap();
+    close_and_check(o);
 }
 
 thread_local! {
@@ -3420,10 +3411,7 @@ fn objects_that_overlap_each_other_or_the_buffer_are_refused() {
         );
     }
     assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "a message in the buffer");
-    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
-    assert!(o.pump_until(10, 0, || o.ended()));
-    drop(o);
-    check_port().unwrap();
+    close_and_check(o);
 }
 
 /// The same burst to an application that pauses (its `OnMsgRxData` takes nothing once, then

@@ -2284,6 +2284,16 @@ pub fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
 /// Opens `o` (non-blocking) on a socket that answers the upgrade with a valid 101 plus
 /// `server` (released once the request went out), and pumps until OnOpen. `max_msg`:
 /// `HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX` (0: not set).
+/// Ends a test's connection: `HTTPc_ConnClose` (non-blocking), pumped until its `OnClose`, the
+/// objects dropped, then the port's books checked (every socket closed once, lock balanced).
+pub fn close_and_check(o: Objs) {
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert!(o.pump_until(10, 0, || o.ended()), "the connection did not end");
+    drop(o);
+    check_port().unwrap();
+}
+
 pub fn open_ws(o: &Objs, host: &str, server: &[u8], max_msg: u32) -> std::rc::Rc<Sock> {
     let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
     let mut bytes = response_101(b"");
