@@ -2289,7 +2289,10 @@ pub fn has(o: &Objs, f: impl Fn(&Ev) -> bool) -> bool {
 pub fn close_and_check(o: Objs) {
     let mut err = 0;
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
-    assert!(o.pump_until(10, 0, || o.ended()), "the connection did not end");
+    assert!(
+        o.pump_until(10, 0, || o.ended()),
+        "the connection did not end"
+    );
     drop(o);
     check_port().unwrap();
 }
