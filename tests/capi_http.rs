@@ -1818,6 +1818,36 @@ fn a_body_pointed_at_inside_the_connection_buffer_is_moved_not_aliased() {
     assert_eq!(completions(&o), vec![true]);
 }
 
+/// The server answers and closes its side at once (its FIN right behind the response): the
+/// request queued behind is never written to the closed connection (a POST reported as failed
+/// must not have reached the server), as legacy checked the socket first; it fails with
+/// `HTTPc_ERR_CONN_SOCK_CLOSED`.
+#[test]
+fn a_request_queued_behind_a_response_and_the_servers_fin_is_not_sent() {
+    let _g = setup();
+    let one = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
+    let (o, sock) = connected("fin.test", 512, true, one);
+    sock.push(Gate::Now, Item::Eof);
+    let r2 = extra_req();
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/1", NB).1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r2, "/2").1, HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || o.ended()));
+    assert!(wire(&sock).contains("GET /1 "));
+    assert!(
+        !wire(&sock).contains("GET /2 "),
+        "written after the FIN: {:?}",
+        wire(&sock)
+    );
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::TransErr {
+            err: HTTPc_ERR_CONN_SOCK_CLOSED,
+            ..
+        }
+    )));
+    assert_eq!(completions(&o), vec![true, false]);
+}
+
 /// A request on a connection whose WebSocket ended (its `OnClose` came) is refused as on any
 /// closed connection, `HTTPc_ERR_CONN_IS_RELEASED` (legacy's `HTTPcConn_ReqAdd`), not as busy.
 #[test]

@@ -9,11 +9,11 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
-use super::super::port::Port;
+use super::super::port::{Io, Port};
 use super::super::request::start_queued;
 use super::super::state::{
-    Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, REQ_CHUNKED, TXN_BODY_DONE,
-    TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
+    rx_err, Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, REQ_CHUNKED, TXN_BODY_DONE,
+    TXN_CHUNK_END_OWED, TXN_EARLY, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF, TXN_UNSENT,
 };
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
@@ -64,6 +64,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             return 0;
         }
         if s.phase == Phase::ReqTx {
+            if let Some(e) = closed_before(h, port, c) {
+                end(h, port, c, Err(e));
+                return u32::MAX;
+            }
             if let Err(e) = flush(h, port, c, now) {
                 end(h, port, c, Err(e));
                 return u32::MAX;
@@ -140,14 +144,41 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     left
 }
 
+/// Before the first byte of a request goes out (once per request): whether the server already
+/// closed the connection, its FIN unread since the last response (on a kept connection, the
+/// server's idle close). The request is then never sent, as legacy checked the socket first
+/// (`HTTPcSock_IsRxClosed`): a request that fails must not have reached a server (a POST
+/// retried would run twice). A byte that came instead is the response's first, kept for it.
+fn closed_before(h: &mut Held, port: &Port, c: Conn) -> Option<HTTPc_ERR> {
+    let r = h.req_of(c).filter(|r| r.txn.has(TXN_UNSENT))?;
+    r.txn.set(TXN_UNSENT, false);
+    let handle = h.conn(c)?.handle;
+    let mut early = [0u8; 1];
+    match port.recv(handle, &mut early) {
+        Io::WouldBlock => None,
+        Io::Done(_) => {
+            let r = h.req_of(c)?;
+            r.rx_held = u16::from(early[0]);
+            r.txn.set(TXN_EARLY, true);
+            None
+        }
+        io => Some(rx_err(io)),
+    }
+}
+
 /// The request is out: the response is read from a fresh buffer with a fresh parser.
 fn response_starts(h: &mut Held, c: Conn) {
     let head_request = h
         .conn(c)
         .and_then(|s| s.req)
         .is_some_and(|q| q.method(h) == HTTP_METHOD_HEAD);
+    let mut early = None;
     if let Some(r) = h.req_of(c) {
+        if r.txn.has(TXN_EARLY) {
+            early = Some(r.rx_held as u8);
+        }
         r.rx_held = 0;
+        r.txn.set(TXN_EARLY, false);
         r.txn.set(TXN_RX_EOF, false);
         r.txn.set(TXN_LAST_TOLD, false);
     }
@@ -157,6 +188,11 @@ fn response_starts(h: &mut Held, c: Conn) {
     if let Some(s) = h.conn(c) {
         s.body_left = 0;
         s.request_sent();
+        // The byte read before the request went out starts the response.
+        if let Some(b) = early {
+            let n = s.buf.copy_in(0, &[b]);
+            s.buf.rx_commit(n);
+        }
     }
 }
 
