@@ -20,7 +20,8 @@
 #   servers_register_pid PID
 #                           record a server started some other way, so stop_servers stops it
 #   stop_servers            SIGTERM every recorded PID, wait up to 5 s each, then SIGKILL; wait
-#                           for them; idempotent (safe to call twice)
+#                           for them; remove nginx's temporary prefixes; idempotent (safe to
+#                           call twice)
 #   servers_install_trap    trap stop_servers on EXIT, and turn INT/TERM/HUP into an exit (so the
 #                           EXIT trap runs). An EXIT trap that is already set is kept and run
 #                           after stop_servers.
@@ -37,6 +38,10 @@ SERVERS_LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SERVERS_PYTHON=${SERVERS_PYTHON:-$SERVERS_LIB_ROOT/.venv/bin/python}
 if [ -z "${SERVERS_PIDS+x}" ]; then
     SERVERS_PIDS=()
+fi
+# Temporary prefixes of servers that keep files while they run (nginx), removed by stop_servers.
+if [ -z "${SERVERS_DIRS+x}" ]; then
+    SERVERS_DIRS=()
 fi
 
 servers_log() { printf '[servers] %s\n' "$*" >&2; }
@@ -71,6 +76,7 @@ start_nginx_proxy() {
     local dir port pid i
     dir=$(mktemp -d "${TMPDIR:-/tmp}/httpc-ws-nginx.XXXXXX")
     port=$("$SERVERS_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    SERVERS_DIRS+=("$dir")
     mkdir -p "$dir/logs" "$dir/tmp"
     cat >"$dir/nginx.conf" <<NGINX_CONF
 worker_processes 1;
@@ -158,7 +164,7 @@ servers_start_python() {
 }
 
 stop_servers() {
-    local pid i
+    local pid i dir
     for pid in ${SERVERS_PIDS[@]+"${SERVERS_PIDS[@]}"}; do
         if kill -0 "$pid" 2>/dev/null; then
             kill -TERM "$pid" 2>/dev/null || true
@@ -175,6 +181,10 @@ stop_servers() {
         wait "$pid" 2>/dev/null || true
     done
     SERVERS_PIDS=()
+    for dir in ${SERVERS_DIRS[@]+"${SERVERS_DIRS[@]}"}; do
+        rm -rf "$dir"
+    done
+    SERVERS_DIRS=()
 }
 
 servers_install_trap() {
