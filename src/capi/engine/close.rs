@@ -250,9 +250,7 @@ pub(crate) fn teardown(
         // released it first: a retry from that hook is the usual reaction. Not one the
         // application closed: its OnClose(APP) is still to come.
         if status != HTTPc_CONN_CLOSE_STATUS_APP {
-            if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
-                s.phase = Phase::Idle;
-            }
+            release(h, c);
         }
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
     }
@@ -262,15 +260,21 @@ pub(crate) fn teardown(
     #[cfg(feature = "http")]
     fail_queue(h, c, queue, !connecting);
     // Free again: reopened from its OnClose (the legacy reconnect), it starts afresh.
-    if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
-        s.phase = Phase::Idle;
-    }
+    release(h, c);
     // A connect that failed never opened: no OnClose (legacy). One the application closed
     // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
     if connecting && status != HTTPc_CONN_CLOSE_STATUS_APP {
         return;
     }
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
+}
+
+/// A closing connection becomes free (`Idle`) for a new open; one already reopened, or cleared,
+/// by a hook of its teardown is left as that hook made it.
+fn release(h: &mut Held, c: Conn) {
+    if let Some(s) = h.conn(c).filter(|s| s.phase == Phase::Closing) {
+        s.phase = Phase::Idle;
+    }
 }
 
 /// The plain requests that waited for their turn on a connection that closed (`opened`):
