@@ -399,7 +399,8 @@ typedef struct HTTPc_REQ_OBJ {
   void *UserDataPtr;
   /**
    * Read-only: the `HTTP_METHOD` of the request last sent (`HTTP_METHOD_GET` for an
-   * upgrade), `HTTP_METHOD_UNKNOWN` after `HTTPc_ReqClr()`. Legacy's `Method_reserved`,
+   * upgrade; as legacy, a valid method is kept even when `HTTPc_ReqSend` then fails a later
+   * check), `HTTP_METHOD_UNKNOWN` after `HTTPc_ReqClr()`. Legacy's `Method_reserved`,
    * which its own example hooks read; legacy's other `*_reserved` fields are not kept.
    * (32-bit whatever the size of a C enum, as `HTTPc_RESP_OBJ`'s enum fields.)
    */

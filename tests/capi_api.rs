@@ -144,10 +144,17 @@ fn null_and_invalid_arguments() {
         assert_eq!(err, HTTPc_ERR_NULL_PTR);
         let path = b"/".as_ptr().cast_mut().cast();
         assert_eq!(
-            HTTPc_WebSockUpgrade(o.conn, null_mut(), o.resp, o.ws, path, 1, NB, &mut err),
+            HTTPc_WebSockUpgrade(null_mut(), o.req, o.resp, o.ws, path, 1, NB, &mut err),
             DEF_FAIL
         );
         assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        // A NULL request comes after the connection's checks (legacy's order), and this
+        // connection object was never cleared.
+        assert_eq!(
+            HTTPc_WebSockUpgrade(o.conn, null_mut(), o.resp, o.ws, path, 1, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_PARAM_INVALID);
         assert_eq!(
             HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, null_mut(), 1, NB, &mut err),
             DEF_FAIL
@@ -346,6 +353,20 @@ fn null_and_invalid_arguments() {
         // An empty path too: the connection's state is checked first, as legacy did.
         assert_eq!(
             HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, o.ws, path, 0, NB, &mut err),
+            DEF_FAIL
+        );
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+        // NULL request or response objects too (legacy looked at them only later, in its
+        // HTTPc_ReqSetParam and HTTPc_ReqSend); a missing OnOpen wins over them as well.
+        for (req, resp) in [(null_mut(), o.resp), (o.req, null_mut())] {
+            assert_eq!(
+                HTTPc_WebSockUpgrade(o.conn, req, resp, o.ws, path, 1, NB, &mut err),
+                DEF_FAIL
+            );
+            assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+        }
+        assert_eq!(
+            HTTPc_WebSockUpgrade(o.conn, o.req, o.resp, null_mut(), path, 1, 0, &mut err),
             DEF_FAIL
         );
         assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
@@ -554,6 +575,14 @@ fn send_argument_checks_on_open_websocket() {
         assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
         assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
         assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+        for (req, resp) in [(null_mut(), o.resp), (o.req, null_mut())] {
+            let path = c"/".as_ptr().cast_mut();
+            assert_eq!(
+                HTTPc_WebSockUpgrade(o.conn, req, resp, o.ws, path, 1, NB, &mut err),
+                DEF_FAIL
+            );
+            assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+        }
         assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
         assert_eq!(err, HTTPc_ERR_CONN_IS_USED);
     }

@@ -707,7 +707,7 @@ fn request_checks_in_legacys_order() {
             o.conn,
             o.req,
             o.resp,
-            HTTP_METHOD_GET,
+            HTTP_METHOD_POST,
             null_mut(),
             0,
             NB,
@@ -716,6 +716,8 @@ fn request_checks_in_legacys_order() {
         err
     };
     assert_eq!(null_path, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    // The valid method was stored before the path failed, as legacy did.
+    assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_POST);
     assert_eq!(
         send(&o, HTTP_METHOD_UNKNOWN, "/", NB).1,
         HTTPc_ERR_REQ_PARAM_METHOD_INVALID

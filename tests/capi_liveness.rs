@@ -532,6 +532,13 @@ fn msgq_size_bounds_concurrent_upgrades() {
         err, HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID,
         "OnOpen before the request"
     );
+    for (req, resp) in [(null_mut(), last.resp), (last.req, null_mut())] {
+        unsafe { HTTPc_WebSockUpgrade(last.conn, req, resp, last.ws, chat, 5, NB, &mut err) };
+        assert_eq!(
+            err, HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID,
+            "OnOpen before a NULL request or response"
+        );
+    }
     upgrade(busy_req, chat, &mut err);
     assert_eq!(err, HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
     assert_eq!(unsafe { last.ws_setup(0) }, HTTPc_ERR_NONE);

@@ -114,6 +114,9 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     }
     let (on_complete, on_err) = (r.on_complete, r.on_err);
     method_name(q.method).ok_or(HTTPc_ERR_REQ_PARAM_METHOD_INVALID)?;
+    // Kept from here on, whatever fails next, as legacy's `HTTPc_ReqSend` stored a valid
+    // method before its other checks.
+    q.req.set_method(h, q.method);
     // (A path inside the connection buffer would be overwritten by the head it goes in.)
     let path = q.path.all();
     if path.is_empty() || in_conn_buf(h, q.conn, path) {

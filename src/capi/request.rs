@@ -593,7 +593,6 @@ pub(crate) fn enqueue(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     r.path = AppPath::new(q.path);
     r.resp = Some(q.resp);
     r.next = None;
-    q.req.set_method(h, q.method);
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let Some(mut at) = s.queue else {
         s.queue = Some(q.req);

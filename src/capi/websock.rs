@@ -238,8 +238,10 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     };
     let r = call.run(|h| {
         websocket()?;
+        let conn = need(conn)?;
+        upgradable(h, conn, ws, no_block)?;
         let up = Upgrade {
-            conn: need(conn)?,
+            conn,
             req: need(req)?,
             resp: need(resp)?,
             ws: need(ws)?,
@@ -250,6 +252,29 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
     });
     // Legacy: a non-blocking upgrade returns DEF_FAIL with no error once sent to the engine.
     CPU_BOOLEAN::from(r.is_ok() && !no_block)
+}
+
+/// Legacy's first checks of an upgrade, on the connection and the WebSocket's `OnOpen`: they
+/// come before the request and response are looked at (NULL ones included), as legacy reached
+/// those only in the `HTTPc_ReqSetParam` and `HTTPc_ReqSend` it called next.
+fn upgradable(h: &mut Held, conn: Conn, ws: Option<Ws>, no_block: bool) -> Result<(), HTTPc_ERR> {
+    let c = h.conn(conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let busy = c.queue.is_some() || c.in_transaction();
+    if c.flags.has(CONN_WEBSOCKET) {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
+    }
+    if c.phase != Phase::Connected && !busy {
+        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+    }
+    if no_block {
+        let w = h
+            .state::<_, WsState>(need(ws)?)
+            .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+        if w.on_open.is_none() {
+            return Err(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
+        }
+    }
+    Ok(())
 }
 
 /// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
@@ -263,7 +288,6 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     // A transaction in progress, or plain requests waiting for their turn, go first (the
     // upgrade would take the connection).
     let busy = c.queue.is_some() || c.in_transaction();
-    let (is_websocket, phase) = (c.flags.has(CONN_WEBSOCKET), c.phase);
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
@@ -271,18 +295,9 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (ws_used, on_open) = (w.flags.has(WS_USED), w.on_open);
-    // Legacy's checks, in its order: the connection, `OnOpen`, the request in use (its
+    let ws_used = w.flags.has(WS_USED);
+    // Legacy's checks, in its order, after those of `upgradable`: the request in use (its
     // `HTTPc_ReqSetParam`), a handshake block, the path (its `HTTPc_ReqSend`).
-    if is_websocket {
-        return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
-    }
-    if phase != Phase::Connected && !busy {
-        return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
-    }
-    if up.no_block && on_open.is_none() {
-        return Err(HTTPc_ERR_REQ_PARAM_WEBSOCK_ON_OPEN_CALLBACK_INVALID);
-    }
     if r_used {
         return Err(HTTPc_ERR_REQ_IS_USED);
     }
