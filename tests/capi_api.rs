@@ -3339,6 +3339,8 @@ fn a_host_or_path_inside_the_connection_buffer_is_refused() {
         );
     }
     assert_eq!(err, HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    // The upgrade's GET was set before its path check, as legacy's `HTTPc_ReqSend` set it.
+    assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_GET);
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
     drop(o);
     check_port().unwrap();

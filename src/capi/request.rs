@@ -402,9 +402,8 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
         req: up.req,
         path: up.path,
     };
-    // The WebSocket is in use while the hooks run (no second upgrade, no clear). The method
-    // is set first, as legacy's upgrade (a GET request through `HTTPc_ReqSend`) did.
-    up.req.set_method(h, HTTP_METHOD_GET);
+    // The WebSocket is in use while the hooks run (no second upgrade, no clear). (The method
+    // is set: `HTTPc_WebSockUpgrade` did, before its path check.)
     set_ws_used(h, up.ws, true);
     if let Err(e) = write_request(h, target, Line::Upgrade(&key), &mut req) {
         set_ws_used(h, up.ws, false);

@@ -305,6 +305,9 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
         return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
     }
+    // The method is set here, whatever fails next, as legacy's upgrade (a GET request through
+    // `HTTPc_ReqSend`) set it before its path check.
+    up.req.set_method(h, HTTP_METHOD_GET);
     // (A path inside the connection buffer would be overwritten by the request it goes in.)
     let path = up.path.all();
     if path.is_empty() || in_conn_buf(h, up.conn, path) {
