@@ -255,7 +255,7 @@ fn connected_as(
     SRC.with(|m| m.borrow_mut().clear());
     let o = Objs::new(0, buf_len, 0, host.as_bytes());
     let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
-    sock.push_now(response);
+    sock.push_reply(response);
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         if persistent {
@@ -630,12 +630,12 @@ fn a_form_on_a_queued_request() {
         assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_NONE));
     }
     // One response at a time: bytes after a response close a persistent connection.
-    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     assert!(o.pump_until(200, 1, || has(&o, |e| matches!(
         e,
         Ev::TransComplete { .. }
     ))));
-    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     assert!(o.pump_until(200, 1, || QUEUED.with(|q| !q.borrow().0.is_empty())));
     let w = show(&wire(&sock));
     let form =

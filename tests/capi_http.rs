@@ -135,7 +135,7 @@ fn connected(
     body(|b| *b = Body::default());
     let o = Objs::new(0, buf_len, 0, host.as_bytes());
     let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
-    sock.push_now(response);
+    sock.push_reply(response);
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         if persistent {
@@ -459,7 +459,7 @@ fn persistent_connection_carries_several_requests() {
     // The second request on the same connection.
     world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
     body(|b| b.rx.clear());
-    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo");
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo");
     transact(&o, HTTP_METHOD_DELETE, "/2");
     assert!(wire(&sock).ends_with("DELETE /2 HTTP/1.1\r\nHost: keep.test\r\n\r\n"));
     assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_DELETE);
@@ -890,7 +890,7 @@ fn a_request_sent_during_the_connect_waits_for_it() {
         body(|b| *b = Body::default());
         let o = Objs::new(0, 256, 0, host.as_bytes());
         let sock = world(|w| w.expect_connect(host, mode));
-        sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         unsafe {
             assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
             assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
@@ -1006,7 +1006,7 @@ fn host_and_header_lengths_that_count_the_nul() {
     body(|b| *b = Body::default());
     let o = Objs::new(0, 256, 0, b"nul.test");
     let sock = world(|w| w.expect_connect("nul.test", ConnectMode::Ok));
-    sock.push_now(b"HTTP/1.1 204 No Content\r\n\r\n");
+    sock.push_reply(b"HTTP/1.1 204 No Content\r\n\r\n");
     let mut err = 0;
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
@@ -1058,7 +1058,7 @@ fn tls_settings_move_port_80_to_443() {
         body(|b| *b = Body::default());
         let o = Objs::new(0, 256, 0, b"tls.test");
         let sock = world(|w| w.expect_connect("tls.test", ConnectMode::Ok));
-        sock.push_now(b"HTTP/1.1 204 No Content\r\n\r\n");
+        sock.push_reply(b"HTTP/1.1 204 No Content\r\n\r\n");
         let mut err = 0;
         unsafe {
             assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
@@ -1131,7 +1131,7 @@ fn a_blocking_request_behind_a_slow_connect_waits_for_it() {
     let o = Objs::new(0, 256, 0, b"slow.test");
     // The engine polls a connect in progress every 100 ms: about 3 s.
     let sock = world(|w| w.expect_connect("slow.test", ConnectMode::Later(30)));
-    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         set_conn_param::<CPU_INT16U>(&o, HTTPc_PARAM_TYPE_CONNECT_TIMEOUT, 5000);
@@ -1414,7 +1414,7 @@ fn websocket_upgrade_after_rest_requests_on_one_connection() {
     assert_eq!(rx_body(), b"ok");
     assert!(!o.ended());
     // The same connection and request object, now for the upgrade.
-    sock.push_now(&response_101(b""));
+    sock.push_reply(&response_101(b""));
     let mut err = 0;
     unsafe {
         assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
@@ -1757,7 +1757,7 @@ fn paths_as_legacy_measured_them_and_other_request_targets() {
     assert!(wire(&sock).starts_with("GET /index.html HTTP/1.1\r\n"));
     // OPTIONS * and an absolute URI (a proxy) are request targets too.
     world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
-    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     transact(&o, HTTP_METHOD_OPTIONS, "*");
     assert!(wire(&sock).contains("OPTIONS * HTTP/1.1\r\n"));
     // A target with a space or a CR would split the request: refused.
@@ -1848,6 +1848,38 @@ fn a_request_queued_behind_a_response_and_the_servers_fin_is_not_sent() {
         }
     )));
     assert_eq!(completions(&o), vec![true, false]);
+}
+
+/// Bytes that came after a response and before the next request went out cannot be that
+/// request's response (a stale `408`, the tail of a broken response): the queued request is
+/// never sent and fails with `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`, the connection closes (as
+/// such bytes close an idle one); it used to take them as its response.
+#[test]
+fn bytes_before_a_queued_request_went_out_fail_it_unsent() {
+    let _g = setup();
+    let one = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
+    let stale = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n";
+    let (o, sock) = connected("stale2.test", 512, true, &[&one[..], stale].concat());
+    // One read takes the first response alone: the stale one waits in the socket.
+    sock.rx_policy.borrow_mut().max_chunk = one.len();
+    let r2 = extra_req();
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/1", NB).1, HTTPc_ERR_NONE);
+    assert_eq!(send_with(&o, &r2, "/2").1, HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || o.ended()), "{:#?}", events(&o));
+    assert!(
+        !wire(&sock).contains("GET /2 "),
+        "sent behind the stale bytes: {:?}",
+        wire(&sock)
+    );
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::TransErr {
+            err: HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+            ..
+        }
+    )));
+    assert_eq!(completions(&o), vec![true, false]);
+    assert_eq!(unsafe { (*r2.resp).StatusCode }, HTTP_STATUS_UNKNOWN);
 }
 
 /// A request on a connection whose WebSocket ended (its `OnClose` came) is refused as on any

@@ -159,7 +159,7 @@ fn an_endless_trickled_body_ends_at_the_deadline_and_keeps_what_came() {
     for _ in 0..20_000 {
         body.extend_from_slice(b"1\r\nx\r\n");
     }
-    sock.push_now(&body);
+    sock.push_reply(&body);
     // A few bytes per receive, fake time moving on: the server never ends the body.
     sock.rx_policy.borrow_mut().max_chunk = 8;
     let started = now();
@@ -211,7 +211,7 @@ fn set(o: &Objs, t: HTTPc_PARAM_TYPE, p: *mut c_void) {
 fn a_body_hook_that_never_takes_is_asked_again_on_a_timer_until_the_deadline() {
     let _g = setup();
     let (o, sock) = connected("full.test");
-    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
     set(
         &o,
         HTTPc_PARAM_TYPE_RESP_BODY_HOOK,
@@ -282,7 +282,7 @@ fn a_blocking_request_to_a_silent_server_returns_the_timeout() {
 fn without_the_websocket_client_its_calls_answer_feature_dis() {
     let _g = setup();
     let (o, sock) = connected("plain.test");
-    sock.push_now(
+    sock.push_reply(
         b"HTTP/1.1 204 No Content\r\nUpgrade: h2c\r\nSec-WebSocket-Version: 13\r\n\
 Content-Length: 0\r\n\r\n",
     );

@@ -14,7 +14,7 @@ use super::port::Port;
 use super::state::CONN_PERSISTENT;
 use super::state::{
     Code8, Flags8, Phase, ReqState, WsState, REQ_BODY_PRESENT, REQ_CHUNKED, TXN_BODY_DONE,
-    TXN_CHUNK_END_OWED, TXN_EARLY, TXN_UNSENT, WS_USED,
+    TXN_CHUNK_END_OWED, TXN_UNSENT, WS_USED,
 };
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
@@ -570,7 +570,6 @@ pub(crate) fn start_plain(h: &mut Held, q: &Send, head: &Plain) -> Result<(), HT
     r.txn.set(TXN_CHUNK_END_OWED, false);
     r.txn.set(TXN_BODY_DONE, head.content_type.is_none());
     r.txn.set(TXN_UNSENT, true);
-    r.txn.set(TXN_EARLY, false);
     let content_len = head.content_len.unwrap_or(0);
     q.resp.reset(h, HTTP_CONTENT_TYPE_NONE);
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;

@@ -362,8 +362,7 @@ pub(crate) struct ReqState {
     pub body_src_off: u32,
     /// The response's parser.
     pub parser: ResponseParser,
-    /// Body bytes the body hook left in the buffer (offered again). While the request goes out,
-    /// with `TXN_EARLY`: the byte the server sent before it, for the response.
+    /// Body bytes the body hook left in the buffer (offered again).
     pub rx_held: u16,
     /// A request waiting in its connection's queue: what `HTTPc_ReqSend` was given, and the
     /// request after it.

@@ -2449,8 +2449,9 @@ static void t_hostile(void)
     srv_101();
     objs_setup(&o);
 
-    /* NULL objects (HTTPc_ERR_NULL_PTR); a NULL path on this connection, not open, meets
-     * legacy's first checks first (a bad path on an open one: tests/capi_api.rs). */
+    /* A NULL connection object (HTTPc_ERR_NULL_PTR); NULL request, response, WebSocket
+     * objects or path on this connection, not open, meet legacy's first checks first (the
+     * connection's: legacy met the others only later; on an open one: tests/capi_api.rs). */
 #define UPG(c, r, rs, w, p, want)                                                             \
     do {                                                                                      \
         err = 0u;                                                                             \
@@ -2461,9 +2462,9 @@ static void t_hostile(void)
               (unsigned)ok, (unsigned)err);                                                   \
     } while (0)
     UPG(NULL, &Req, &Resp, &Ws, Path, HTTPc_ERR_NULL_PTR);
-    UPG(&Conn, NULL, &Resp, &Ws, Path, HTTPc_ERR_NULL_PTR);
-    UPG(&Conn, &Req, NULL, &Ws, Path, HTTPc_ERR_NULL_PTR);
-    UPG(&Conn, &Req, &Resp, NULL, Path, HTTPc_ERR_NULL_PTR);
+    UPG(&Conn, NULL, &Resp, &Ws, Path, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+    UPG(&Conn, &Req, NULL, &Ws, Path, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+    UPG(&Conn, &Req, &Resp, NULL, Path, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
     UPG(&Conn, &Req, &Resp, &Ws, NULL, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
 #undef UPG
     ok = HTTPc_WebSockUpgrade(NULL, NULL, NULL, NULL, NULL, 0u, 0u, NULL);   /* NULL p_err.  */

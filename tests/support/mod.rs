@@ -350,6 +350,9 @@ pub enum Gate {
     Request,
     /// Once this many client frames were sent.
     Frames(usize),
+    /// Once the client sent more than this many bytes in all: a reply, which a server cannot
+    /// send before the request it answers.
+    SentMoreThan(usize),
     /// Once the client's Close frame was sent.
     ClientClose,
 }
@@ -497,6 +500,7 @@ impl Sock {
                 Gate::Now => true,
                 Gate::Request => head,
                 Gate::Frames(n) => frames.len() >= n,
+                Gate::SentMoreThan(n) => self.tx.borrow().len() > n,
                 Gate::ClientClose => frames.iter().any(|f| f.opcode == 8),
             };
             if !open {
@@ -519,6 +523,13 @@ impl Sock {
     /// Server bytes released right away.
     pub fn push_now(&self, bytes: &[u8]) {
         self.push(Gate::Now, Item::Bytes(bytes.to_vec()));
+    }
+
+    /// A server's reply to the client's next bytes: released once the client sends anything
+    /// after this call (an HTTP response comes after its request's first byte, never before).
+    pub fn push_reply(&self, bytes: &[u8]) {
+        let sent = self.tx.borrow().len();
+        self.push(Gate::SentMoreThan(sent), Item::Bytes(bytes.to_vec()));
     }
 }
 

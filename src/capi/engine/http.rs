@@ -13,7 +13,7 @@ use super::super::port::{Io, Port};
 use super::super::request::start_queued;
 use super::super::state::{
     rx_err, Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, REQ_CHUNKED, TXN_BODY_DONE,
-    TXN_CHUNK_END_OWED, TXN_EARLY, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF, TXN_UNSENT,
+    TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF, TXN_UNSENT,
 };
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
@@ -146,22 +146,18 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
 
 /// Before the first byte of a request goes out (once per request): whether the server already
 /// closed the connection, its FIN unread since the last response (on a kept connection, the
-/// server's idle close). The request is then never sent, as legacy checked the socket first
-/// (`HTTPcSock_IsRxClosed`): a request that fails must not have reached a server (a POST
-/// retried would run twice). A byte that came instead is the response's first, kept for it.
+/// server's idle close), or sent bytes nobody asked for (a `408` before its close, the tail
+/// of a broken response). The request is then never sent, as legacy checked the socket for a
+/// close first (`HTTPcSock_IsRxClosed`): a request that fails must not have reached a server (a
+/// POST retried would run twice), and bytes that came before it cannot be its response (as
+/// on an idle connection: `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`).
 fn closed_before(h: &mut Held, port: &Port, c: Conn) -> Option<HTTPc_ERR> {
     let r = h.req_of(c).filter(|r| r.txn.has(TXN_UNSENT))?;
     r.txn.set(TXN_UNSENT, false);
     let handle = h.conn(c)?.handle;
-    let mut early = [0u8; 1];
-    match port.recv(handle, &mut early) {
+    match port.recv(handle, &mut [0u8; 1]) {
         Io::WouldBlock => None,
-        Io::Done(_) => {
-            let r = h.req_of(c)?;
-            r.rx_held = u16::from(early[0]);
-            r.txn.set(TXN_EARLY, true);
-            None
-        }
+        Io::Done(_) => Some(HTTPc_ERR_RESP_RX_DATA_LEN_INVALID),
         io => Some(rx_err(io)),
     }
 }
@@ -172,13 +168,8 @@ fn response_starts(h: &mut Held, c: Conn) {
         .conn(c)
         .and_then(|s| s.req)
         .is_some_and(|q| q.method(h) == HTTP_METHOD_HEAD);
-    let mut early = None;
     if let Some(r) = h.req_of(c) {
-        if r.txn.has(TXN_EARLY) {
-            early = Some(r.rx_held as u8);
-        }
         r.rx_held = 0;
-        r.txn.set(TXN_EARLY, false);
         r.txn.set(TXN_RX_EOF, false);
         r.txn.set(TXN_LAST_TOLD, false);
     }
@@ -188,11 +179,6 @@ fn response_starts(h: &mut Held, c: Conn) {
     if let Some(s) = h.conn(c) {
         s.body_left = 0;
         s.request_sent();
-        // The byte read before the request went out starts the response.
-        if let Some(b) = early {
-            let n = s.buf.copy_in(0, &[b]);
-            s.buf.rx_commit(n);
-        }
     }
 }
 

@@ -97,10 +97,6 @@ pub(crate) const TXN_LAST_TOLD: u8 = 16;
 /// `ReqState::txn`: nothing of the request went out yet (see `engine::http::closed_before`).
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
 pub(crate) const TXN_UNSENT: u8 = 32;
-/// `ReqState::txn`: `ReqState::rx_held` holds the first response byte, read before the request
-/// went out.
-#[cfg_attr(not(feature = "http"), allow(dead_code))]
-pub(crate) const TXN_EARLY: u8 = 64;
 
 #[cfg(test)]
 mod tests {
