@@ -6,6 +6,7 @@
 
 mod support;
 
+use httpc_ws::capi::http_req::HTTPc_ReqSend;
 use std::ffi::c_void;
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -3268,6 +3269,51 @@ fn on_msg_tx_data_is_offered_the_whole_room() {
     assert_eq!(frames[0].payload, b"0123456789");
 }
 
+/// A by-value copy of a connection whose WebSocket is open carries no WebSocket: a message sent
+/// on it is refused (`HTTPc_ERR_WEBSOCK_INVALID_CONN`; it was written over the original's
+/// pending frames, with the copy's stale cursors) and the original's messages go on.
+#[test]
+fn a_copy_of_a_websocket_connection_sends_nothing() {
+    let _g = setup();
+    let o = Objs::new(1, 512, 0, b"wscopy.test");
+    let sock = open_ws(&o, "wscopy.test", b"", 0);
+    let mut copy = Box::new(std::mem::MaybeUninit::<HTTPc_CONN_OBJ>::uninit());
+    let p_copy = copy.as_mut_ptr();
+    unsafe { std::ptr::copy_nonoverlapping(o.conn.cast_const(), p_copy, 1) };
+    let mut err = 0;
+    let data = b"hello";
+    assert_eq!(unsafe { o.msg_setup(0, None) }, HTTPc_ERR_NONE);
+    unsafe {
+        HTTPc_WebSockSend(
+            p_copy,
+            o.msgs[0],
+            HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+            data.as_ptr().cast_mut().cast(),
+            5,
+            NB,
+            &mut err,
+        )
+    };
+    assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_CONN);
+    // The message is free for the original.
+    assert_eq!(
+        unsafe {
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(data),
+                5,
+                NB,
+                &mut err,
+            )
+        },
+        DEF_OK
+    );
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(o.pump_until(10, 1, || client_frames(&sock).len() == 1));
+    assert_eq!(client_frames(&sock)[0].payload, data);
+}
+
 /// A by-value copy of an open connection object is not that connection: closing it is
 /// `HTTPc_ERR_CONN_IS_RELEASED` (it closed the original's socket, which the engine then closed
 /// again), clearing it works, and the original goes on.
@@ -3285,6 +3331,31 @@ fn a_copy_of_an_open_connection_is_not_the_connection() {
     let mut err = 0;
     unsafe { HTTPc_ConnClose(p_copy, HTTPc_FLAG_NONE, &mut err) };
     assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
+    // Nor can a request or an upgrade start on it (they were accepted, then never served: the
+    // request and WebSocket stayed in use for good; a blocking one's timeout closed the
+    // original's socket).
+    let path = c"/".as_ptr().cast_mut();
+    unsafe {
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        HTTPc_ReqSend(
+            p_copy,
+            o.req,
+            o.resp,
+            HTTP_METHOD_GET,
+            path,
+            1,
+            NB,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_CONN_IS_RELEASED);
+        HTTPc_WebSockUpgrade(p_copy, o.req, o.resp, o.ws, path, 1, NB, &mut err);
+        assert_eq!(err, HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
+        HTTPc_ReqClr(o.req, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE, "the request is free");
+        HTTPc_WebSockClr(o.ws, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE, "the WebSocket is free");
+    }
     let _ = o.pump_until(5, 1, || o.ended());
     assert!(!o.ended(), "the original stays open");
     assert_eq!(sock.closes.get(), 0);

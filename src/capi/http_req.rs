@@ -132,6 +132,9 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     } else {
         can_block(h)?;
     }
+    // (A copy of an open connection object carries its state but is not in the engine's list:
+    // released.)
+    let listed = h.listed(q.conn);
     let s = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // Behind a plain request in progress (or waiting), or a connect a non-blocking
     // `HTTPc_ConnOpen` started, a request waits its turn, as in legacy's task queue and request
@@ -144,7 +147,7 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     if s.flags.has(CONN_WEBSOCKET) && s.is_open() || (s.in_transaction() && !behind) {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
-    if s.phase != Phase::Connected && !behind {
+    if !listed || s.phase != Phase::Connected && !behind {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
     let persistent = s.flags.has(CONN_PERSISTENT);

@@ -258,12 +258,15 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
 /// come before the request and response are looked at (NULL ones included), as legacy reached
 /// those only in the `HTTPc_ReqSetParam` and `HTTPc_ReqSend` it called next.
 fn upgradable(h: &mut Held, conn: Conn, ws: Option<Ws>, no_block: bool) -> Result<(), HTTPc_ERR> {
+    // (A copy of an open connection object carries its state but is not in the engine's
+    // list: not connected.)
+    let listed = h.listed(conn);
     let c = h.conn(conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let busy = c.queue.is_some() || c.in_transaction();
     if c.flags.has(CONN_WEBSOCKET) {
         return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
     }
-    if c.phase != Phase::Connected && !busy {
+    if !listed || c.phase != Phase::Connected && !busy {
         return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
     }
     if no_block {
@@ -436,9 +439,12 @@ struct Tx {
 
 /// `HTTPc_WebSockSend` under the lock: queued (non-blocking) or sent (blocking), or the error.
 fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
+    // (A copy of an open connection object carries its state but is not in the engine's list:
+    // no WebSocket.)
+    let listed = h.listed(c);
     let s = h
         .conn(c)
-        .filter(|s| s.flags.has(CONN_WEBSOCKET) && s.phase == Phase::WebSock);
+        .filter(|s| listed && s.flags.has(CONN_WEBSOCKET) && s.phase == Phase::WebSock);
     // Data inside the connection buffer (bytes an OnMsgRxData got, sent on as they are) is the
     // library's to overwrite: never copied from, as it would overlap what it is copied into.
     if s.as_ref()
