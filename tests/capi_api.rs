@@ -1539,6 +1539,51 @@ fn conn_close_from_a_hook_stops_delivery_even_at_the_end_of_the_stream() {
     check_port().unwrap();
 }
 
+/// A message queued before a hook closed the connection in the same pass is not sent after
+/// the close (it went out, and completed `DEF_OK`, behind the application's back): it fails
+/// with the close, and nothing more reaches the wire.
+#[test]
+fn no_message_goes_out_once_a_hook_asked_for_the_close() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"late.test");
+    let sock = open_ws(&o, "late.test", b"", 0);
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+                Some(b"late"),
+                4,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+    }
+    world(|w| {
+        w.reactions
+            .borrow_mut()
+            .push((Hook::RxComplete, 0, Act::ConnClose))
+    });
+    // The server's message and the queued one meet in one pass.
+    sock.push_now(&frame(true, OP_TEXT, b"a"));
+    let s = finish(&o);
+    assert!(
+        client_frames(&sock).is_empty(),
+        "{:?}",
+        client_frames(&sock)
+    );
+    assert_eq!(s.completions, vec![(o.msgs[0] as usize, false)]);
+    assert_eq!(
+        s.conn_close,
+        Some((HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE))
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
 /// A close a hook asks for during a pass is performed by the very next pass: the pass that ran
 /// the hook asks to be called again at once (an application that sleeps what
 /// `HTTPc_TaskHandler` returns would otherwise keep the connection until some unrelated

@@ -7,7 +7,7 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::{MsgState, TxProgress, WsState, WS_TX_STALLED};
+use super::super::state::{MsgState, TxProgress, WsState, CONN_CLOSE_REQUESTED, WS_TX_STALLED};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -80,7 +80,9 @@ fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_E
 /// `produce_one` would make several to find nothing: the common end of a batch.
 fn may_produce(h: &mut Held, c: Conn) -> bool {
     h.conn_ws(c).is_some_and(|(s, ws)| {
-        s.buf.tx_room() >= MAX_CONTROL_FRAME
+        // (Not once a hook asked for the close: no message hook runs after that.)
+        !s.flags.has(CONN_CLOSE_REQUESTED)
+            && s.buf.tx_room() >= MAX_CONTROL_FRAME
             && (ws.head.is_some() || ws.session.has_pending_control())
     })
 }

@@ -93,6 +93,11 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
             }
             Err(()) => return u32::MAX,
         }
+        if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+            // A hook asked for the close: no more hooks (no message produced, none completed);
+            // the next pass performs it.
+            return 0;
+        }
         match produce_and_flush(h, port, c, now) {
             Ok(moved) => progress |= moved,
             Err(e) => {
