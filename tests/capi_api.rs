@@ -2637,6 +2637,36 @@ fn buffer_mode_fragments_without_a_limit_land_at_offset_zero() {
     check_port().unwrap();
 }
 
+/// Buffer mode: a buffer `OnMsgRxInit` points inside the connection buffer (the bytes being
+/// copied), or inside the connection or WebSocket object (the library's state), is refused as
+/// one too small, `HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW` and 1009: the copy used to alias them
+/// (server bytes written over the state, or a copy onto itself).
+#[test]
+fn a_receive_buffer_over_the_connection_buffer_or_an_object_is_refused() {
+    for target in 0..3 {
+        let _g = setup();
+        let o = Objs::new(0, 256, 8, b"alias.test");
+        let p: *mut u8 = match target {
+            0 => unsafe { o.buf.add(200) },
+            1 => unsafe { o.conn.cast::<u8>().add(16) },
+            _ => unsafe { o.ws.cast::<u8>().add(16) },
+        };
+        world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(p, 8));
+        let srv = frame(true, OP_BIN, b"ZZZZZZZZ");
+        let sock = open_ws(&o, "alias.test", &srv, 0);
+        sock.push(Gate::ClientClose, Item::Eof);
+        let s = finish(&o);
+        assert_eq!(
+            s.errs,
+            vec![HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW],
+            "target {target}"
+        );
+        assert!(world(|w| w.rx_snaps.borrow().is_empty()), "target {target}");
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 /// Sending on, as they are, the bytes `OnMsgRxData` got (their pointer into the connection
 /// buffer, which the library overwrites) is refused with `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM`:
 /// copying them into the send region would copy the buffer onto itself. Copied out first,

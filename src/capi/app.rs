@@ -180,6 +180,14 @@ impl AppBuf {
         }
     }
 
+    /// Where the next `len` bytes would go: (address, length), as [`Obj::span`] gives an
+    /// object's.
+    ///
+    /// [`Obj::span`]: super::handle::Obj::span
+    pub(crate) fn next_span(&self, len: usize) -> (usize, usize) {
+        ((self.ptr as usize).wrapping_add(self.off as usize), len)
+    }
+
     /// Appends `src`: false (nothing written) when it would pass the bound.
     pub(crate) fn append(&mut self, src: &[u8]) -> bool {
         let room = self.cap.saturating_sub(self.off) as usize;
@@ -188,7 +196,8 @@ impl AppBuf {
         }
         // SAFETY: `new`'s contract: `cap` writable bytes (or the current fragment's length,
         // set by `fragment_starts`), and `off + src.len() <= cap`; `src` is library memory
-        // (the connection buffer), never the application's buffer.
+        // (the connection buffer), which the caller checked the destination stays clear of
+        // (`next_span`).
         unsafe {
             core::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(self.off as usize), src.len())
         };

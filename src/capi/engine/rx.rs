@@ -5,7 +5,7 @@
 use super::super::app::{AppBuf, RxBound};
 use super::super::consts::*;
 use super::super::global::Held;
-use super::super::handle::Conn;
+use super::super::handle::{apart, Conn};
 use super::super::hooks;
 use super::super::state::{CONN_CLOSE_REQUESTED, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::ws_error;
@@ -125,8 +125,16 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 let (msg_type, hook) = (msg_type(kind), ws.on_rx_data);
                 let taken = if !ws.rx_buf.is_null() {
                     let data = s.buf.rx_data().get(..len).unwrap_or(&[]);
-                    if !ws.rx_buf.append(data) {
-                        // The application's buffer is too small: fail with 1009.
+                    // Never over the connection buffer (the bytes being copied) or the objects
+                    // whose state is in use here.
+                    let objects = [
+                        c.span(),
+                        s.ws.map(|w| w.span()).unwrap_or_default(),
+                        ws.rx_buf.next_span(data.len()),
+                    ];
+                    if !apart(&objects, s.buf.span()) || !ws.rx_buf.append(data) {
+                        // The application's buffer is too small (or lies over them): fail with
+                        // 1009.
                         ws.session.consume_data(0);
                         fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW, now);
                         return Ok(Delivered {
