@@ -856,6 +856,35 @@ fn hooks_that_break_their_word() {
     }
 }
 
+/// A form string inside the connection buffer would be read while the body is written over it:
+/// the transaction fails with `HTTPc_ERR_REQ_FORM_CREATE` before any of the body goes out.
+#[test]
+fn a_form_string_inside_the_connection_buffer_fails_the_request() {
+    let _g = setup();
+    let (o, sock) = connected("inbuf.test", 512, OK_RESPONSE);
+    let tbl = table(vec![F::Kv(b"key", b"value")]);
+    let in_buf = unsafe { o.buf.add(480) };
+    unsafe {
+        std::ptr::copy_nonoverlapping(b"value".as_ptr(), in_buf, 5);
+        (*tbl[0].FieldObjPtr.cast::<HTTPc_KEY_VAL>()).ValPtr = in_buf.cast();
+    }
+    set_form(&o, HTTP_CONTENT_TYPE_APP_FORM, tbl.as_mut_ptr(), 1);
+    transact(&o, "/inbuf");
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::TransErr {
+            err: HTTPc_ERR_REQ_FORM_CREATE,
+            ..
+        }
+    )));
+    assert!(
+        !show(&wire(&sock)).contains("key="),
+        "{}",
+        show(&wire(&sock))
+    );
+    assert!(o.pump_until(10, 1, || o.ended()));
+}
+
 /// As legacy (`!= DEF_NO`), a value hook's answer other than DEF_NO means "done": one that
 /// says so with 2 ends its value, and the request completes.
 #[test]

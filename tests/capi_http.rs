@@ -2445,6 +2445,100 @@ fn a_null_header_value_and_a_query_too_long_for_the_buffer() {
     assert!(!o.ended());
 }
 
+/// Header and query strings (and their tables) inside the connection buffer would be read
+/// while the head is written over them (legacy sent them corrupted): refused,
+/// `HTTPc_ERR_REQ_HDR_INVALID` / `HTTPc_ERR_REQ_QUERY_STR_INVALID` (a table:
+/// `HTTPc_ERR_PARAM_INVALID`, as an object there), nothing sent; the same strings elsewhere go.
+#[test]
+fn head_strings_inside_the_connection_buffer_are_refused() {
+    let _g = setup();
+    let (o, sock) = connected("inbuf.test", 512, true, b"HTTP/1.1 204 No Content\r\n\r\n");
+    // A string and a table in the buffer's last bytes (the head is written from its start).
+    let in_buf = unsafe { o.buf.add(400) };
+    unsafe { std::ptr::copy_nonoverlapping(b"text/x".as_ptr(), in_buf, 6) };
+    let mut hdr = HTTPc_HDR {
+        HdrField: HTTP_HDR_FIELD_ACCEPT,
+        ValPtr: in_buf.cast(),
+        ValLen: 6,
+    };
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: (&mut hdr as *mut HTTPc_HDR).cast(),
+        EntryNbr: 1,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        HTTPc_ERR_REQ_HDR_INVALID
+    );
+    assert_eq!(req_setup_again(&o), HTTPc_ERR_NONE);
+    let mut pair = HTTPc_KEY_VAL {
+        KeyPtr: b"k".as_ptr().cast_mut().cast(),
+        KeyLen: 1,
+        ValPtr: in_buf.cast(),
+        ValLen: 6,
+    };
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: (&mut pair as *mut HTTPc_KEY_VAL).cast(),
+        EntryNbr: 1,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        HTTPc_ERR_REQ_QUERY_STR_INVALID
+    );
+    // The table itself in the buffer.
+    assert_eq!(req_setup_again(&o), HTTPc_ERR_NONE);
+    let tbl_in_buf = unsafe { o.buf.add(448 + o.buf.add(448).align_offset(8)) };
+    unsafe {
+        std::ptr::write(
+            tbl_in_buf.cast::<HTTPc_KEY_VAL>(),
+            HTTPc_KEY_VAL {
+                KeyPtr: b"k".as_ptr().cast_mut().cast(),
+                KeyLen: 1,
+                ValPtr: b"v".as_ptr().cast_mut().cast(),
+                ValLen: 1,
+            },
+        )
+    };
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: tbl_in_buf.cast(),
+        EntryNbr: 1,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        HTTPc_ERR_PARAM_INVALID
+    );
+    assert!(sock.tx.borrow().is_empty(), "nothing went out");
+    // The same value from the application's own memory goes.
+    assert_eq!(req_setup_again(&o), HTTPc_ERR_NONE);
+    hdr.ValPtr = b"text/x".as_ptr().cast_mut().cast();
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: (&mut hdr as *mut HTTPc_HDR).cast(),
+        EntryNbr: 1,
+    };
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+        HTTPc_ERR_NONE
+    );
+    assert_eq!(send(&o, HTTP_METHOD_GET, "/", NB).1, HTTPc_ERR_NONE);
+    assert!(o.pump_until(20, 1, || completions(&o) == vec![true]));
+    assert!(
+        wire(&sock).contains("Accept: text/x\r\n"),
+        "{}",
+        wire(&sock)
+    );
+}
+
 /// Clears the request again and sets its response-body hook.
 fn req_setup_again(o: &Objs) -> HTTPc_ERR {
     let err = unsafe { o.req_setup() };

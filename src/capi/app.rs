@@ -94,6 +94,12 @@ impl AppBytes {
         }
     }
 
+    /// Where the bytes are: (address, length), as `Obj::span` gives an object's (for
+    /// `handle::clear_of`).
+    pub(crate) fn span(&self) -> (usize, usize) {
+        (self.ptr as usize, self.len as usize)
+    }
+
     /// All the bytes.
     pub(crate) fn all(&self) -> &[u8] {
         self.get(0, self.len as usize)
@@ -288,6 +294,11 @@ impl<T: Copy> AppTable<T> {
     pub(crate) fn len(&self) -> usize {
         usize::from(self.n)
     }
+
+    /// Where the entries are: (address, length in bytes), for `handle::apart`.
+    pub(crate) fn span(&self) -> (usize, usize) {
+        (self.ptr as usize, self.len() * core::mem::size_of::<T>())
+    }
 }
 
 impl<T: Entry> AppTable<T> {
@@ -453,6 +464,14 @@ impl AppForm {
     /// As for [`new`](Self::new).
     pub(crate) unsafe fn as_given(ptr: *const HTTPc_FORM_TBL_FIELD, n: u16) -> AppForm {
         AppForm { ptr, n, step: 0 }
+    }
+
+    /// Where the entries are: (address, length in bytes), for `handle::apart`.
+    pub(crate) fn span(&self) -> (usize, usize) {
+        (
+            self.ptr as usize,
+            usize::from(self.n) * core::mem::size_of::<HTTPc_FORM_TBL_FIELD>(),
+        )
     }
 
     /// The table pointer is NULL.

@@ -87,6 +87,15 @@ pub(crate) fn apart(spans: &[(usize, usize)], buf: (usize, usize)) -> bool {
     true
 }
 
+/// Whether the bytes at `x` (address, length) lie outside `buf` (the connection buffer): bytes
+/// the application lent that the library reads while it writes the buffer. (Empty ones always
+/// do.)
+// Out of line: one copy for the request head's and the form's checks.
+#[inline(never)]
+pub(crate) fn clear_of(buf: (usize, usize), x: (usize, usize)) -> bool {
+    x.1 == 0 || x.0 >= buf.0.wrapping_add(buf.1) || buf.0 >= x.0.wrapping_add(x.1)
+}
+
 /// The WebSocket a connection's state links to (one function, so that `conn_ws` and
 /// `conn_ws_msg` share their code).
 fn ws_link(s: &ConnState) -> Option<Ws> {

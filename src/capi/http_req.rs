@@ -103,7 +103,19 @@ fn req_send(h: &mut Held, q: Send) -> Result<(), HTTPc_ERR> {
 #[inline(never)]
 fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     let buf = h.conn(q.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?.buf.span();
-    if !apart(&[q.conn.span(), q.req.span(), q.resp.span()], buf) {
+    let r = h
+        .state::<_, ReqState>(q.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    // The objects, and the tables the head and body are read from while the buffer is written.
+    let spans = [
+        q.conn.span(),
+        q.req.span(),
+        q.resp.span(),
+        r.hdr_tbl.span(),
+        r.query_tbl.span(),
+        r.form.span(),
+    ];
+    if !apart(&spans, buf) {
         return Err(HTTPc_ERR_PARAM_INVALID);
     }
     let r = h

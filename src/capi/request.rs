@@ -7,7 +7,7 @@ use super::app::{until_nul, AppBytes, AppPath};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
-use super::handle::{Conn, Req, Resp, Ws};
+use super::handle::{clear_of, Conn, Req, Resp, Ws};
 use super::hooks;
 use super::port::Port;
 #[cfg(feature = "http")]
@@ -80,11 +80,13 @@ impl Plain {
 /// its length, as paths and query strings do: legacy sent the NUL of a `sizeof`-counted value).
 fn write_hdr(
     w: &mut RequestWriter<'_, &mut OfferedProtocols>,
+    out: Span,
     line: Line<'_>,
     field: u32,
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+    outside(out, value.span(), HTTPc_ERR_REQ_HDR_INVALID)?;
     if matches!(line, Line::Plain(p) if p.reserves(field)) {
         return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED);
     }
@@ -184,7 +186,8 @@ fn write_line_start(
         .state::<_, ReqState>(t.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?
         .query_tbl;
-    let mut w = at.writer(request_buf(h, t.conn)?);
+    let (buf, out) = head_buf(h, t.conn)?;
+    let mut w = at.writer(buf);
     let method = match line {
         Line::Upgrade(_) => b"GET",
         Line::Plain(p) => p.method,
@@ -206,7 +209,7 @@ fn write_line_start(
         let (k, v) = query_tbl
             .get(i)
             .ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
-        query_pair(&mut w, i == 0, k, v)?;
+        query_pair(&mut w, out, i == 0, k, v)?;
     }
     at.len = w.len();
     at.query_started = query_nbr > 0;
@@ -226,10 +229,14 @@ fn is_http_uri(path: &[u8]) -> bool {
 /// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).
 fn query_pair(
     w: &mut RequestWriter<'_, &mut OfferedProtocols>,
+    out: Span,
     first: bool,
     k: AppBytes,
     v: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
+    // (Each on its own: a key and its value may share bytes.)
+    outside(out, k.span(), HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
+    outside(out, v.span(), HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
     let value = (!v.is_null()).then(|| until_nul(v.all()));
     // (Its only error: the head does not fit the buffer, as for the rest of the head.)
     w.query_pair(first, until_nul(k.all()), value)
@@ -251,7 +258,8 @@ fn write_line_end(
         .hdr_tbl;
     let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (host, port, secure) = (s.host, s.server_port(), s.is_secure());
-    let mut w = at.writer(request_buf(h, t.conn)?);
+    let (buf, out) = head_buf(h, t.conn)?;
+    let mut w = at.writer(buf);
     // (`HTTPc_ConnOpen` cut the host at its NUL and checked it.)
     w.line_end(host.all(), port, secure).map_err(write_err)?;
     match line {
@@ -268,20 +276,35 @@ fn write_line_end(
     };
     for i in 0..hdr_nbr {
         let (field, value) = hdr_tbl.get(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-        write_hdr(&mut w, line, field, value)?;
+        write_hdr(&mut w, out, line, field, value)?;
     }
     at.len = w.len();
     Ok(())
 }
 
 /// The connection buffer holding the request being written, as long as the head is being
-/// written (a hook may have closed the connection).
-fn request_buf(h: &mut Held, c: Conn) -> Result<&mut [u8], HTTPc_ERR> {
+/// written (a hook may have closed the connection), and where it lies.
+fn head_buf(h: &mut Held, c: Conn) -> Result<(&mut [u8], Span), HTTPc_ERR> {
     let s = h
         .conn(c)
         .filter(|s| s.phase == Phase::Head)
         .ok_or(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)?;
-    Ok(s.buf.whole())
+    let out = s.buf.span();
+    Ok((s.buf.whole(), out))
+}
+
+/// Where bytes lie: (address, length), as `Obj::span` and `ConnBuf::span` give them.
+type Span = (usize, usize);
+
+/// The application's strings and tables the head is made of lie outside the connection buffer
+/// `out` it is written into (they would be read while the head overwrites them; legacy sent
+/// them corrupted): else `err`.
+fn outside(out: Span, x: Span, err: HTTPc_ERR) -> Result<(), HTTPc_ERR> {
+    if clear_of(out, x) {
+        Ok(())
+    } else {
+        Err(err)
+    }
 }
 
 /// Writes one header the hook gave, with a writer resumed where the request stood.
@@ -295,8 +318,9 @@ fn write_hook_hdr(
     field: u32,
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
-    let mut w = at.writer(request_buf(h, c)?);
-    write_hdr(&mut w, line, field, value)?;
+    let (buf, out) = head_buf(h, c)?;
+    let mut w = at.writer(buf);
+    write_hdr(&mut w, out, line, field, value)?;
     at.len = w.len();
     Ok(())
 }
@@ -354,8 +378,9 @@ fn write_head_and_hooks(
                 hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
             let first = !at.query_started;
-            let mut w = at.writer(request_buf(h, t.conn)?);
-            query_pair(&mut w, first, k, v)?;
+            let (buf, out) = head_buf(h, t.conn)?;
+            let mut w = at.writer(buf);
+            query_pair(&mut w, out, first, k, v)?;
             at.len = w.len();
             at.query_started = true;
             if last {
@@ -383,7 +408,7 @@ fn write_head_and_hooks(
         }
     }
     at.len = at
-        .writer(request_buf(h, t.conn)?)
+        .writer(head_buf(h, t.conn)?.0)
         .finish()
         .map_err(write_err)?;
     Ok(())

@@ -283,11 +283,23 @@ fn upgradable(h: &mut Held, conn: Conn, ws: Option<Ws>, no_block: bool) -> Resul
 /// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
 /// response received (blocking), or the error.
 fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
-    let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let objects = [up.conn.span(), up.req.span(), up.resp.span(), up.ws.span()];
-    if !apart(&objects, c.buf.span()) {
+    let buf = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?.buf.span();
+    let r = h
+        .state::<_, ReqState>(up.req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    // The objects, and the tables the head is read from while the buffer is written.
+    let spans = [
+        up.conn.span(),
+        up.req.span(),
+        up.resp.span(),
+        up.ws.span(),
+        r.hdr_tbl.span(),
+        r.query_tbl.span(),
+    ];
+    if !apart(&spans, buf) {
         return Err(HTTPc_ERR_PARAM_INVALID);
     }
+    let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // A transaction in progress, or plain requests waiting for their turn, go first (the
     // upgrade would take the connection).
     let busy = c.queue.is_some() || c.in_transaction();

@@ -35,6 +35,9 @@ pub(super) fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
         let fixed = step.fixed_len().ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
         if off < fixed {
             let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
+            if step.reads_from(s.buf.span()) {
+                return Err(HTTPc_ERR_REQ_FORM_CREATE);
+            }
             let mut w = Window::new(s.buf.whole().get_mut(fill..).unwrap_or_default(), off);
             step.write_fixed(&mut w);
             fill += w.written();
