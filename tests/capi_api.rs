@@ -3588,6 +3588,23 @@ fn objects_that_overlap_each_other_or_the_buffer_are_refused() {
         );
     }
     assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "a message in the buffer");
+    // A payload inside the message object (or another of the call's objects): read while
+    // the library writes its state there.
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        for payload in [o.msgs[0].cast::<CPU_CHAR>(), o.ws.cast(), o.conn.cast()] {
+            HTTPc_WebSockSend(
+                o.conn,
+                o.msgs[0],
+                HTTPc_WEBSOCK_MSG_TYPE_PING,
+                payload,
+                8,
+                NB,
+                &mut err,
+            );
+            assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "a payload over an object");
+        }
+    }
     close_and_check(o);
 }
 

@@ -468,7 +468,8 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     let conn_ws = s.and_then(|s| s.ws);
     let ms = h.msg(m).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let w = conn_ws.ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
-    if !apart(&[c.span(), w.span(), m.span()], buf) {
+    // (The payload too: read while the library's state in the objects is written.)
+    if !apart(&[c.span(), w.span(), m.span(), tx.data.span()], buf) {
         return Err(HTTPc_ERR_PARAM_INVALID);
     }
     let defined = tx.len != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED;
