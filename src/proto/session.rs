@@ -893,8 +893,9 @@ impl Session {
                 self.ping_sent = false;
                 Some(TimerEvent::PongTimeout)
             }
-            // (Never with a ping still owed: `ping_sent` stays set while one is, so the pong
-            // timer runs instead.)
+            // (With a pong timeout, never with a ping still owed: `ping_sent` stays set while
+            // one is, so the pong timer runs instead. Without one the interval runs again from
+            // the ping: a peer that never answers still gets one every interval.)
             Some((Timer::Ping, 0)) => {
                 self.pending_ping = true;
                 self.ping_sent = true;
@@ -919,7 +920,7 @@ impl Session {
             (Timer::Close, self.clock_ms, self.cfg.close_timeout_ms)
         } else if self.state != State::Open {
             return None;
-        } else if self.ping_sent {
+        } else if self.ping_sent && self.cfg.pong_timeout_ms != 0 {
             (Timer::Pong, self.clock_ms, self.cfg.pong_timeout_ms)
         } else {
             (Timer::Ping, self.clock_ms, self.cfg.ping_interval_ms)

@@ -849,6 +849,31 @@ fn a_pong_before_our_ping_is_written_does_not_answer_it() {
     assert!(!s.has_pending_control());
 }
 
+/// A ping interval without a pong timeout: nothing waits for the pong, so a peer that never
+/// answers still gets a ping every interval (it used to get one, then none).
+#[test]
+fn keepalive_pings_go_on_without_a_pong_timeout() {
+    let cfg = Config {
+        ping_interval_ms: 300,
+        pong_timeout_ms: 0,
+        ..Config::DEFAULT
+    };
+    let mut s = open_session(cfg);
+    for round in 1..=3u32 {
+        let due = 300 * round;
+        assert_eq!(s.poll_timers(due - 1), None);
+        assert!(!s.has_pending_control(), "round {round}");
+        assert_eq!(s.poll_timers(due), None);
+        let frames = control_frames(&mut s, due, &[]);
+        assert_eq!(frames.len(), 1, "round {round}");
+        assert_eq!(frames[0].0.opcode, Opcode::Ping);
+        assert_eq!(s.next_timeout(due), Some(300), "round {round}");
+    }
+    // A pong (late) changes nothing: the interval runs from the last receive.
+    s.read(&server_frame(true, 10, b""), 1000);
+    assert_eq!(s.next_timeout(1000), Some(300));
+}
+
 #[test]
 fn keepalive_ping_and_pong_timeout() {
     let cfg = Config {
