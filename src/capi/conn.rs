@@ -6,7 +6,7 @@ use super::app::AppBytes;
 use super::connbuf::ConnBuf;
 use super::consts::*;
 use super::engine::wake_engine;
-use super::ffi::{need, Call, Param};
+use super::ffi::{need, span_ms, Call, Param};
 use super::global::Held;
 use super::handle::{apart, Conn, Obj};
 use super::objects::*;
@@ -104,7 +104,7 @@ fn set_param(h: &mut Held, c: Conn, type_: HTTPc_PARAM_TYPE, p: Param) -> Result
         }
         HTTPc_PARAM_TYPE_CONNECT_TIMEOUT => s.connect_timeout_ms = p.get(),
         HTTPc_PARAM_TYPE_INACTIVITY_TIMEOUT => s.inactivity_s = p.get(),
-        HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS => match p.get::<CPU_INT32U>() {
+        HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS => match span_ms(p) {
             0 => return Err(HTTPc_ERR_PARAM_INVALID),
             ms => s.trans_timeout_ms = ms,
         },

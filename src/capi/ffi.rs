@@ -180,6 +180,13 @@ callbacks!(
 #[derive(Clone, Copy)]
 pub(crate) struct Param(core::ptr::NonNull<c_void>);
 
+/// A time span parameter in milliseconds (a `CPU_INT32U *`), at most 2^31 - 1 (24.8 days): the
+/// library's timers measure up to that on the port's wrapping 32-bit clock, so a longer one
+/// would never run out.
+pub(crate) fn span_ms(p: Param) -> u32 {
+    p.get::<u32>().min(u32::MAX / 2)
+}
+
 impl Param {
     /// The parameter pointer of a `*SetParam` call, or the object of an `HTTPc_FormAdd*` call;
     /// None for NULL.

@@ -6,7 +6,7 @@ use super::app::{out_bytes, AppBytes};
 use super::consts::*;
 use super::engine;
 use super::engine::wake_engine;
-use super::ffi::{need, Call, Param};
+use super::ffi::{need, span_ms, Call, Param};
 use super::global::{self, Held};
 use super::handle::{apart, Conn, Msg, Obj, Ws};
 use super::objects::*;
@@ -99,16 +99,17 @@ fn ws_set_param(h: &mut Held, ws: Ws, type_: HTTPc_PARAM_TYPE, p: Param) -> Resu
         HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX => {
             w.session.config_mut().max_message_len = p.get();
         }
-        HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => {
-            w.session.config_mut().ping_interval_ms = p.get()
+        HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS => w.tx_stall_ms = span_ms(p),
+        t @ (HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS
+        | HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS
+        | HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS) => {
+            let (ms, cfg) = (span_ms(p), w.session.config_mut());
+            match t {
+                HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS => cfg.ping_interval_ms = ms,
+                HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS => cfg.pong_timeout_ms = ms,
+                _ => cfg.close_timeout_ms = ms,
+            }
         }
-        HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS => {
-            w.session.config_mut().pong_timeout_ms = p.get()
-        }
-        HTTPc_PARAM_TYPE_WEBSOCK_CLOSE_TIMEOUT_MS => {
-            w.session.config_mut().close_timeout_ms = p.get()
-        }
-        HTTPc_PARAM_TYPE_WEBSOCK_TX_STALL_TIMEOUT_MS => w.tx_stall_ms = p.get(),
         _ => return Err(HTTPc_ERR_PARAM_INVALID),
     }
     Ok(())
