@@ -2235,8 +2235,16 @@ fn blocking_calls() {
         assert_eq!(err, HTTPc_ERR_NONE);
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
         assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        // The response comes after a wait (the first reads would block).
+        sock.rx_policy
+            .borrow_mut()
+            .steps
+            .extend([Step::WouldBlock, Step::WouldBlock]);
         assert_eq!(o.upgrade(HTTPc_FLAG_NONE, &mut err), DEF_OK);
         assert_eq!(err, HTTPc_ERR_NONE);
+        // Poll model: the call ran the engine and its waits took the wakes; the application's
+        // next wait returns at once, so that its next pass sees the timers the call armed.
+        assert!(world(|w| w.wake_pending.get()));
         assert_eq!((*o.resp).StatusCode, HTTP_STATUS_SWITCHING_PROTOCOLS);
         // The reason phrase is not kept, but the pointer is never NULL.
         assert_eq!(std::ffi::CStr::from_ptr((*o.resp).ReasonPhrasePtr), c"");

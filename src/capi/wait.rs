@@ -83,6 +83,18 @@ impl Until {
 /// Blocks until `until` happened or `timeout_ms` passed; returns whether it happened.
 #[inline(never)]
 pub(crate) fn block_until(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
+    let reached = wait_for(h, timeout_ms, until);
+    if !h.g().in_task_mode() {
+        // The application's loop sleeps next for what its last `HTTPc_TaskHandler` said, from
+        // before the timers this call's passes armed (a keep-alive ping, a deadline), and this
+        // call's waits took the wake that would have told it: its next wait returns at once.
+        engine::wake_engine(h);
+    }
+    reached
+}
+
+/// `block_until` without the wake at its end.
+fn wait_for(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
     let Some(port) = global::port() else {
         return false;
     };

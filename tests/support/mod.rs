@@ -602,6 +602,8 @@ pub struct World {
     pub unlock_underflow: Cell<u32>,
     pub waits: Cell<u32>,
     pub wakes: Cell<u32>,
+    /// A `Wake` came after the last `Wait` (the application's next wait would return at once).
+    pub wake_pending: Cell<bool>,
     pub connect_calls: Cell<u32>,
     pub rx_mode: RefCell<RxMode>,
     pub rx_step: Cell<usize>,
@@ -638,6 +640,7 @@ impl World {
             unlock_underflow: Cell::new(0),
             waits: Cell::new(0),
             wakes: Cell::new(0),
+            wake_pending: Cell::new(false),
             connect_calls: Cell::new(0),
             rx_mode: RefCell::new(RxMode::Stream(Vec::new())),
             rx_step: Cell::new(0),
@@ -669,6 +672,7 @@ impl World {
         self.unlock_underflow.set(0);
         self.waits.set(0);
         self.wakes.set(0);
+        self.wake_pending.set(false);
         self.connect_calls.set(0);
         self.rx_mode.replace(RxMode::Stream(Vec::new()));
         self.rx_step.set(0);
@@ -1009,13 +1013,17 @@ pub unsafe extern "C" fn port_wait(
     // The library sleeps: let fake time pass (at least 1 ms so blocking calls time out).
     world(|w| {
         w.waits.set(w.waits.get() + 1);
+        w.wake_pending.set(false);
         let step = timeout_ms.clamp(1, w.wait_step_max.get().max(1));
         w.now.set(w.now.get().wrapping_add(step));
     })
 }
 
 pub unsafe extern "C" fn port_wake(_ctx: *mut c_void) {
-    world(|w| w.wakes.set(w.wakes.get() + 1));
+    world(|w| {
+        w.wakes.set(w.wakes.get() + 1);
+        w.wake_pending.set(true);
+    });
 }
 
 pub unsafe extern "C" fn port_lock(_ctx: *mut c_void) {
