@@ -697,6 +697,73 @@ fn bytes_after_the_response_close_a_persistent_connection() {
     )));
 }
 
+/// Empty lines after a body (some servers send a CRLF after it) are no data nobody asked for:
+/// with the response, while the connection is idle, or just before the next request goes out,
+/// they are dropped and the connection serves the next request (they used to close it with
+/// `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`).
+#[test]
+fn empty_lines_after_a_body_keep_the_connection() {
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    for when in ["with the response", "while idle", "before the next request"] {
+        let _g = setup();
+        let first = if when == "with the response" {
+            [&ok[..], b"\r\n"].concat()
+        } else {
+            ok.to_vec()
+        };
+        let (o, sock) = connected("crlf.test", 256, true, &first);
+        transact(&o, HTTP_METHOD_GET, "/1");
+        match when {
+            "while idle" => {
+                sock.push_now(b"\r\n");
+                let _ = o.pump_until(5, 1, || false);
+            }
+            // Not read before the request starts: found by the check before its first byte.
+            "before the next request" => sock.push_now(b"\r\n"),
+            _ => {}
+        }
+        assert!(!o.ended(), "{when}: {:#?}", events(&o));
+        sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+        assert_eq!(
+            send(&o, HTTP_METHOD_GET, "/2", NB).1,
+            HTTPc_ERR_NONE,
+            "{when}"
+        );
+        assert!(o.pump_until(20, 1, || completions(&o).len() == 2), "{when}");
+        assert_eq!(completions(&o), vec![true, true], "{when}");
+        assert_eq!(rx_body(), b"oktwo", "{when}");
+        assert!(!o.ended(), "{when}");
+    }
+}
+
+/// A 101 answering a plain request is followed by the new protocol's bytes: the connection
+/// closes as documented, `OnClose(NO_PERSISTENT)`, not as an error over those bytes.
+#[test]
+fn a_101_to_a_plain_request_with_bytes_after_it_closes_as_documented() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "sw.test",
+        256,
+        true,
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: upgrade\r\n\r\nfoo bytes",
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert_eq!(completions(&o), vec![true]);
+    assert_eq!(
+        unsafe { (*o.resp).StatusCode },
+        HTTP_STATUS_SWITCHING_PROTOCOLS
+    );
+    assert!(o.pump_until(10, 1, || o.ended()));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::ConnClose {
+            status: HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
+            err: HTTPc_ERR_NONE,
+            ..
+        }
+    )));
+}
+
 #[test]
 fn request_checks_in_legacys_order() {
     let _g = setup();

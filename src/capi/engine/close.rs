@@ -11,7 +11,7 @@ use super::super::state::{
     Code8, Phase, ReqState, WsState, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED, WS_USED,
 };
 use super::super::types::DEF_FAIL;
-use super::io::receive;
+use super::io::{blank, receive};
 use super::signal_waiters;
 use super::tx::{complete_msg, dequeue, take_finishing};
 use crate::proto::close;
@@ -87,6 +87,13 @@ pub(super) fn ws_end(
 pub(super) fn idle(h: &mut Held, port: &Port, c: Conn) -> u32 {
     let (status, err) = match receive(h, port, c, false) {
         Ok(false) => return u32::MAX,
+        // (Empty lines after the last body: dropped.)
+        Ok(true) if h.conn(c).is_some_and(|s| blank(s.buf.rx_data())) => {
+            if let Some(s) = h.conn(c) {
+                s.buf.rx_clear();
+            }
+            return u32::MAX;
+        }
         Ok(true) => (
             HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
             HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,

@@ -17,7 +17,7 @@ use super::super::state::{
 };
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
-use super::io::{flush, receive};
+use super::io::{blank, flush, receive};
 use super::upgrade::{consumed_hdr, hook_field};
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
 use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
@@ -155,11 +155,18 @@ fn closed_before(h: &mut Held, port: &Port, c: Conn) -> Option<HTTPc_ERR> {
     let r = h.req_of(c).filter(|r| r.txn.has(TXN_UNSENT))?;
     r.txn.set(TXN_UNSENT, false);
     let handle = h.conn(c)?.handle;
-    match port.recv(handle, &mut [0u8; 1]) {
-        Io::WouldBlock => None,
-        Io::Done(_) => Some(HTTPc_ERR_RESP_RX_DATA_LEN_INVALID),
-        io => Some(rx_err(io)),
+    let mut early = [0u8; 1];
+    // (Empty lines after the last body are harmless: read and dropped, a few at most, so that
+    // no half of a CRLF is left to start the response.)
+    for _ in 0..4 {
+        match port.recv(handle, &mut early) {
+            Io::WouldBlock => return None,
+            Io::Done(_) if blank(&early) => {}
+            Io::Done(_) => return Some(HTTPc_ERR_RESP_RX_DATA_LEN_INVALID),
+            io => return Some(rx_err(io)),
+        }
     }
+    None
 }
 
 /// The request is out: the response is read from a fresh buffer with a fresh parser.
@@ -466,7 +473,9 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             }
             Step::End => {
                 s.buf.rx_consume(used);
-                let extra = !s.buf.rx_data().is_empty();
+                // (Empty lines a server sends after a body are harmless: the next status line
+                // may follow them, as the parser allows.)
+                let extra = !blank(s.buf.rx_data());
                 finish_body(h, c);
                 return Ok(Rx::End { keep, extra });
             }
@@ -621,13 +630,14 @@ type Close = (HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR);
 /// middle of them.
 fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool, eof: bool) -> Option<Close> {
     let persistent = h.conn(c).is_some_and(|s| s.flags.has(CONN_PERSISTENT));
-    if persistent && extra {
+    if !persistent || !keep {
+        // Closed whatever follows (after a 101, the new protocol's bytes).
+        Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
+    } else if extra {
         Some((
             HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
             HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
         ))
-    } else if !persistent || !keep {
-        Some((HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE))
     } else if eof {
         Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE))
     } else {

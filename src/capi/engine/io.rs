@@ -53,3 +53,9 @@ pub(super) fn receive(h: &mut Held, port: &Port, c: Conn, sink: bool) -> Result<
         io => Err(rx_err(io)),
     }
 }
+
+/// Bytes that are nothing but line ends (CR, LF): what some servers send after a body, harmless
+/// between responses (the parser skips such lines before a status line).
+pub(super) fn blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == b'\r' || b == b'\n')
+}
