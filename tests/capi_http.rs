@@ -764,6 +764,24 @@ fn a_101_to_a_plain_request_with_bytes_after_it_closes_as_documented() {
     )));
 }
 
+/// A proxy's `200 Connection Established` to CONNECT (no length) completes the request at once,
+/// and the connection stays: it is the tunnel now (it used to wait for a body until the
+/// deadline; legacy took it as empty too).
+#[test]
+fn a_2xx_to_connect_completes_at_once() {
+    let _g = setup();
+    let (o, sock) = connected(
+        "proxy.test",
+        256,
+        true,
+        b"HTTP/1.1 200 Connection Established\r\n\r\n",
+    );
+    transact(&o, HTTP_METHOD_CONNECT, "example.com:443");
+    assert_eq!(completions(&o), vec![true]);
+    assert!(wire(&sock).starts_with("CONNECT example.com:443 HTTP/1.1\r\n"));
+    assert!(!o.ended());
+}
+
 #[test]
 fn request_checks_in_legacys_order() {
     let _g = setup();

@@ -175,6 +175,8 @@ const F_LENGTH: u8 = 4;
 const F_CHUNKED: u8 = 8;
 const F_CLOSE: u8 = 16;
 const F_KEEP_ALIVE: u8 = 32;
+/// The request was CONNECT.
+const F_CONNECT: u8 = 64;
 
 // Tokens as statics, not literals: a NUL-terminated literal lands in the one mergeable string
 // section, which the linker keeps whole when any string in it is used.
@@ -233,6 +235,16 @@ impl ResponseParser {
             flags: if head_request { F_HEAD } else { 0 },
             state: State::Status,
         }
+    }
+
+    /// The same parser, for the response to a CONNECT request (`connect`): a 2xx makes the
+    /// connection a tunnel right after the head, with no body whatever its headers say
+    /// (RFC 9112 §6.3).
+    pub const fn for_connect(mut self, connect: bool) -> Self {
+        if connect {
+            self.flags |= F_CONNECT;
+        }
+        self
     }
 
     /// `max_line`, for the tests' buffer check.
@@ -405,8 +417,9 @@ impl ResponseParser {
         } else if matches!(state, State::Status) {
             let (code, minor, reason) = parse_status(line, 0).map_err(error)?;
             self.code = code;
-            // A new head: only the request's HEAD flag carries over from an interim one.
-            self.flags = (self.flags & F_HEAD) | if minor == 0 { F_HTTP10 } else { 0 };
+            // A new head: only the request's method flags carry over from an interim one.
+            self.flags =
+                (self.flags & (F_HEAD | F_CONNECT)) | if minor == 0 { F_HTTP10 } else { 0 };
             self.state = State::Headers;
             Event::Status {
                 code,
@@ -479,7 +492,8 @@ impl ResponseParser {
             return Event::Interim;
         }
         let f = self.flags;
-        let framing = if f & F_HEAD != 0 || code < 200 || code == 204 || code == 304 {
+        let tunnel = f & F_CONNECT != 0 && code / 100 == 2;
+        let framing = if f & F_HEAD != 0 || tunnel || code < 200 || code == 204 || code == 304 {
             Framing::NoBody
         } else if f & F_CHUNKED != 0 {
             Framing::Chunked

@@ -364,6 +364,36 @@ fn no_body_responses() {
     }
 }
 
+/// A 2xx to CONNECT makes the connection a tunnel right after the head: no body, whatever its
+/// headers say (RFC 9112 §6.3); the bytes after it are the tunnel's. Any other answer to
+/// CONNECT has its body as usual, and an interim one keeps the flag for the final one.
+#[test]
+fn a_2xx_to_connect_has_no_body() {
+    let connect = || ResponseParser::new(MAX_LINE, MAX_HEAD, false).for_connect(true);
+    for head in [
+        &b"HTTP/1.1 200 Connection Established\r\n\r\n"[..],
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
+        b"HTTP/1.1 204 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
+    ] {
+        let input = [head, b"TUNNEL"].concat();
+        let r = run_all_ways(connect(), &input, false);
+        assert_eq!(r.outcome, Outcome::Done, "{head:?}");
+        assert_eq!(
+            r.events[r.events.len() - 2],
+            Ev::Head(Framing::NoBody, true)
+        );
+        assert_eq!(r.leftover, b"TUNNEL");
+    }
+    let r = run_all_ways(
+        connect(),
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 3\r\n\r\nno!",
+        false,
+    );
+    assert_eq!(r.outcome, Outcome::Done);
+    assert!(r.events.contains(&data("no!")));
+}
+
 fn r_reason(head: &[u8]) -> Vec<u8> {
     let line = head.split(|&b| b == b'\r').next().unwrap();
     line[13..].to_vec()
