@@ -86,7 +86,10 @@ fn write_hdr(
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-    outside(out, value.span(), HTTPc_ERR_REQ_HDR_INVALID)?;
+    // (Not read from the buffer the head is written into: see `clear_of`.)
+    if !clear_of(out, value.span()) {
+        return Err(HTTPc_ERR_REQ_HDR_INVALID);
+    }
     if matches!(line, Line::Plain(p) if p.reserves(field)) {
         return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED);
     }
@@ -235,8 +238,9 @@ fn query_pair(
     v: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     // (Each on its own: a key and its value may share bytes.)
-    outside(out, k.span(), HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
-    outside(out, v.span(), HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
+    if !clear_of(out, k.span()) || !clear_of(out, v.span()) {
+        return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
+    }
     let value = (!v.is_null()).then(|| until_nul(v.all()));
     // (Its only error: the head does not fit the buffer, as for the rest of the head.)
     w.query_pair(first, until_nul(k.all()), value)
@@ -295,17 +299,6 @@ fn head_buf(h: &mut Held, c: Conn) -> Result<(&mut [u8], Span), HTTPc_ERR> {
 
 /// Where bytes lie: (address, length), as `Obj::span` and `ConnBuf::span` give them.
 type Span = (usize, usize);
-
-/// The application's strings and tables the head is made of lie outside the connection buffer
-/// `out` it is written into (they would be read while the head overwrites them; legacy sent
-/// them corrupted): else `err`.
-fn outside(out: Span, x: Span, err: HTTPc_ERR) -> Result<(), HTTPc_ERR> {
-    if clear_of(out, x) {
-        Ok(())
-    } else {
-        Err(err)
-    }
-}
 
 /// Writes one header the hook gave, with a writer resumed where the request stood.
 // Out of line, and referenced only where the header hook is built in (`hdr-tx`).

@@ -88,7 +88,7 @@ pub(super) fn idle(h: &mut Held, port: &Port, c: Conn) -> u32 {
     let (status, err) = match receive(h, port, c, false) {
         Ok(false) => return u32::MAX,
         // (Empty lines after the last body: dropped.)
-        Ok(true) if h.conn(c).is_some_and(|s| blank(s.buf.rx_data())) => {
+        Ok(true) if cfg!(feature = "http") && h.conn(c).is_some_and(|s| blank(s.buf.rx_data())) => {
             if let Some(s) = h.conn(c) {
                 s.buf.rx_clear();
             }
