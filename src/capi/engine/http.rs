@@ -171,15 +171,13 @@ fn closed_before(h: &mut Held, port: &Port, c: Conn) -> Option<HTTPc_ERR> {
 
 /// The request is out: the response is read from a fresh buffer with a fresh parser.
 fn response_starts(h: &mut Held, c: Conn) {
-    let method = h.conn(c).and_then(|s| s.req).map(|q| q.method(h));
+    let method = h.conn(c).and_then(|s| s.req).map_or(0, |q| q.method(h));
     if let Some(r) = h.req_of(c) {
         r.rx_held = 0;
         r.txn.set(TXN_RX_EOF, false);
         r.txn.set(TXN_LAST_TOLD, false);
-    }
-    if let Some(r) = h.req_of(c) {
-        r.parser = ResponseParser::new(MAX_LINE, MAX_HEAD, method == Some(HTTP_METHOD_HEAD))
-            .for_connect(method == Some(HTTP_METHOD_CONNECT));
+        r.parser = ResponseParser::new(MAX_LINE, MAX_HEAD, method == HTTP_METHOD_HEAD)
+            .for_connect(method == HTTP_METHOD_CONNECT);
     }
     if let Some(s) = h.conn(c) {
         s.body_left = 0;

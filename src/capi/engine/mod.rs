@@ -173,14 +173,11 @@ pub(crate) fn wait_entries(
     };
     let mut c = h.g().conns;
     while let Some(x) = c {
-        // One lookup of the WebSocket serves both: its end of stream, and a received Close
-        // (after which reading goes on into a sink).
-        let (ws_eof, sink) = match h.ws_of(x).filter(|_| cfg!(feature = "websocket")) {
-            Some(w) => (w.flags.has(WS_RX_EOF), w.session.close_received().is_some()),
-            None => (false, false),
-        };
-        let rx_eof =
-            ws_eof || cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.txn.has(TXN_RX_EOF));
+        let rx_eof = cfg!(feature = "http") && h.req_of(x).is_some_and(|r| r.txn.has(TXN_RX_EOF))
+            || cfg!(feature = "websocket") && h.ws_of(x).is_some_and(|w| w.flags.has(WS_RX_EOF));
+        let sink = cfg!(feature = "websocket")
+            && h.ws_of(x)
+                .is_some_and(|w| w.session.close_received().is_some());
         let Some(s) = h.conn(x) else { break };
         c = s.next;
         if s.handle.is_null() {
