@@ -185,6 +185,19 @@ fn transact(o: &Objs, method: HTTP_METHOD, path: &str) {
     );
 }
 
+/// Pumps until the connection ended; its `OnClose` said `status` and `err`.
+fn assert_closes(o: &Objs, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
+    assert!(o.pump_until(10, 1, || o.ended()), "{:#?}", events(o));
+    assert!(
+        has(
+            o,
+            |e| matches!(e, Ev::ConnClose { status: s, err: r, .. } if *s == status && *r == err)
+        ),
+        "{:#?}",
+        events(o)
+    );
+}
+
 fn events(o: &Objs) -> Vec<Ev> {
     let id = o.id();
     o.since_open(|log| log.iter().filter(|e| e.conn() == id).cloned().collect())
@@ -465,15 +478,7 @@ fn persistent_connection_carries_several_requests() {
     assert_eq!(unsafe { (*o.req).Method_reserved }, HTTP_METHOD_DELETE);
     assert_eq!(rx_body(), b"two");
     // The server said close: legacy closes with status NO_PERSISTENT (`http-c_resp.c`).
-    assert!(o.pump_until(10, 1, || o.ended()));
-    assert!(has(&o, |e| matches!(
-        e,
-        Ev::ConnClose {
-            status: HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
-            err: HTTPc_ERR_NONE,
-            ..
-        }
-    )));
+    assert_closes(&o, HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE);
 }
 
 #[test]
@@ -686,15 +691,11 @@ fn bytes_after_the_response_close_a_persistent_connection() {
     // The response itself is whole and delivered; the connection cannot be trusted after it.
     assert_eq!(rx_body(), b"ok");
     assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
-    assert!(o.pump_until(10, 1, || o.ended()));
-    assert!(has(&o, |e| matches!(
-        e,
-        Ev::ConnClose {
-            status: HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-            err: HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
-            ..
-        }
-    )));
+    assert_closes(
+        &o,
+        HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+        HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+    );
 }
 
 /// Empty lines after a body (some servers send a CRLF after it) are no data nobody asked for:
@@ -753,15 +754,7 @@ fn a_101_to_a_plain_request_with_bytes_after_it_closes_as_documented() {
         unsafe { (*o.resp).StatusCode },
         HTTP_STATUS_SWITCHING_PROTOCOLS
     );
-    assert!(o.pump_until(10, 1, || o.ended()));
-    assert!(has(&o, |e| matches!(
-        e,
-        Ev::ConnClose {
-            status: HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
-            err: HTTPc_ERR_NONE,
-            ..
-        }
-    )));
+    assert_closes(&o, HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE);
 }
 
 /// A proxy's `200 Connection Established` to CONNECT (no length) completes the request at once,
@@ -1195,15 +1188,7 @@ fn a_server_close_right_behind_the_response() {
     transact(&o, HTTP_METHOD_GET, "/");
     assert_eq!(completions(&o), vec![true]);
     assert_eq!(rx_body(), b"ok");
-    assert!(o.pump_until(10, 1, || o.ended()));
-    assert!(has(&o, |e| matches!(
-        e,
-        Ev::ConnClose {
-            status: HTTPc_CONN_CLOSE_STATUS_SERVER,
-            err: HTTPc_ERR_NONE,
-            ..
-        }
-    )));
+    assert_closes(&o, HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
 }
 
 /// A blocking request sent while a slow connect is still under way waits for the connect as

@@ -403,25 +403,8 @@ fn non_blocking_upgrade_has_a_deadline() {
     for trickle in [false, true] {
         let _g = setup();
         let o = Objs::new(0, 256, 0, b"slow.test");
-        let sock = world(|w| w.expect_connect("slow.test", ConnectMode::Ok));
-        let mut err = 0;
+        let (sock, start) = upgrade_with_deadline(&o, "slow.test", 2000);
         unsafe {
-            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-            let mut t: u32 = 2000;
-            HTTPc_ConnSetParam(
-                o.conn,
-                HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
-                (&mut t as *mut u32).cast(),
-                &mut err,
-            );
-            assert_eq!(err, HTTPc_ERR_NONE);
-            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-            assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
-            let start = now();
-            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-            assert_eq!(err, HTTPc_ERR_NONE);
             if trickle {
                 // One byte of the response every 100 ms: it would take 12.9 s.
                 let mut response = response_101(b"").into_iter();
@@ -465,33 +448,40 @@ fn a_timeout_of_2_31_ms_or_more_still_runs_out() {
     for t in [0x8000_0000u32, u32::MAX] {
         let _g = setup();
         let o = Objs::new(0, 256, 0, b"long.test");
-        let _sock = world(|w| w.expect_connect("long.test", ConnectMode::Ok));
-        let mut err = 0;
-        unsafe {
-            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-            let mut t = t;
-            HTTPc_ConnSetParam(
-                o.conn,
-                HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
-                (&mut t as *mut u32).cast(),
-                &mut err,
-            );
-            assert_eq!(err, HTTPc_ERR_NONE);
-            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
-            assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
-            let start = now();
-            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-            assert_eq!(err, HTTPc_ERR_NONE);
-            // The server never answers; the clock runs on in steps of 2^28 ms.
-            run_to_end(&o, 1 << 28, 20);
-            let elapsed = now().wrapping_sub(start);
-            assert_eq!(elapsed, u32::MAX / 2, "{t:#x}");
-        }
+        let (_sock, start) = upgrade_with_deadline(&o, "long.test", t);
+        // The server never answers; the clock runs on in steps of 2^28 ms.
+        run_to_end(&o, 1 << 28, 20);
+        let elapsed = now().wrapping_sub(start);
+        assert_eq!(elapsed, u32::MAX / 2, "{t:#x}");
         assert_eq!(summary(&o).trans_err, Some(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         drop(o);
         check_port().unwrap();
+    }
+}
+
+/// Connects `o` to `host` with a transaction timeout of `t` ms and starts a non-blocking
+/// upgrade: the server socket, and the clock when the upgrade started.
+fn upgrade_with_deadline(o: &Objs, host: &str, t: u32) -> (std::rc::Rc<Sock>, u32) {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        let mut t = t;
+        HTTPc_ConnSetParam(
+            o.conn,
+            HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS,
+            (&mut t as *mut u32).cast(),
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+        assert!(o.pump_until(10, 0, || has(o, |e| matches!(e, Ev::Connect { .. }))));
+        let start = now();
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        (sock, start)
     }
 }
 
