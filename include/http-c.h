@@ -1217,8 +1217,8 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
 
 /**
  * httpc-ws (new): send a keep-alive ping after this many ms without receiving (`CPU_INT32U *`;
- * 0, the default: never; every interval while the peer stays silent). Spans over 2^31 - 1 ms
- * (24.8 days), this one and the four below, are taken as that.
+ * 0, the default: never; every interval while the peer stays silent). Spans over 2^30 - 1 ms
+ * (12.4 days), this one and the four below, are taken as that.
  */
 #define HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS 37
 

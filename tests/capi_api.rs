@@ -3612,6 +3612,17 @@ fn objects_that_overlap_each_other_or_the_buffer_are_refused() {
             );
             assert_eq!(err, HTTPc_ERR_PARAM_INVALID, "a payload over an object");
         }
+        // An empty one is over nothing, wherever it points (here: inside an object).
+        HTTPc_WebSockSend(
+            o.conn,
+            o.msgs[0],
+            HTTPc_WEBSOCK_MSG_TYPE_PING,
+            o.ws.cast::<CPU_CHAR>().add(8),
+            0,
+            NB,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE, "an empty payload");
     }
     close_and_check(o);
 }

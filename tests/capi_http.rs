@@ -705,7 +705,12 @@ fn bytes_after_the_response_close_a_persistent_connection() {
 #[test]
 fn empty_lines_after_a_body_keep_the_connection() {
     let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-    for when in ["with the response", "while idle", "before the next request"] {
+    for when in [
+        "with the response",
+        "while idle",
+        "before the next request",
+        "a CR before it, its LF with the response",
+    ] {
         let _g = setup();
         let first = if when == "with the response" {
             [&ok[..], b"\r\n"].concat()
@@ -721,10 +726,13 @@ fn empty_lines_after_a_body_keep_the_connection() {
             }
             // Not read before the request starts: found by the check before its first byte.
             "before the next request" => sock.push_now(b"\r\n"),
+            "a CR before it, its LF with the response" => sock.push_now(b"\r"),
             _ => {}
         }
         assert!(!o.ended(), "{when}: {:#?}", events(&o));
-        sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+        let lf = if when.starts_with("a CR") { "\n" } else { "" };
+        let two = format!("{lf}HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+        sock.push_reply(two.as_bytes());
         assert_eq!(
             send(&o, HTTP_METHOD_GET, "/2", NB).1,
             HTTPc_ERR_NONE,
@@ -1909,13 +1917,17 @@ fn a_request_queued_behind_a_response_and_the_servers_fin_is_not_sent() {
 /// such bytes close an idle one); it used to take them as its response.
 #[test]
 fn bytes_before_a_queued_request_went_out_fail_it_unsent() {
-    let _g = setup();
     let one = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
     let stale = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n";
-    let (o, sock) = connected("stale2.test", 512, true, &[&one[..], stale].concat());
-    // One read takes the first response alone: the stale one waits in the socket.
-    sock.rx_policy.borrow_mut().max_chunk = one.len();
-    second_fails_unsent(&o, &sock, HTTPc_ERR_RESP_RX_DATA_LEN_INVALID);
+    // (Empty lines in front of it hide nothing.)
+    for blank in [&b""[..], b"\r\n\r\n"] {
+        let _g = setup();
+        let server = [&one[..], blank, stale].concat();
+        let (o, sock) = connected("stale2.test", 512, true, &server);
+        // One read takes the first response alone: the stale one waits in the socket.
+        sock.rx_policy.borrow_mut().max_chunk = one.len();
+        second_fails_unsent(&o, &sock, HTTPc_ERR_RESP_RX_DATA_LEN_INVALID);
+    }
 }
 
 /// Sends `/1` and queues `/2` behind it on `o`: the first completes, the second fails with

@@ -133,8 +133,8 @@ pub const HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_COMPLETE: HTTPc_PARAM_TYPE = 35;
 /// "fragmented".
 pub const HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX: HTTPc_PARAM_TYPE = 36;
 /// httpc-ws (new): send a keep-alive ping after this many ms without receiving (`CPU_INT32U *`;
-/// 0, the default: never; every interval while the peer stays silent). Spans over 2^31 - 1 ms
-/// (24.8 days), this one and the four below, are taken as that.
+/// 0, the default: never; every interval while the peer stays silent). Spans over 2^30 - 1 ms
+/// (12.4 days), this one and the four below, are taken as that.
 pub const HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS: HTTPc_PARAM_TYPE = 37;
 /// httpc-ws (new): fail with `HTTPc_ERR_WEBSOCK_PONG_TIMEOUT` when a keep-alive ping gets no pong
 /// within this many ms (`CPU_INT32U *`; 0, the default: never).

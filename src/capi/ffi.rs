@@ -180,11 +180,11 @@ callbacks!(
 #[derive(Clone, Copy)]
 pub(crate) struct Param(core::ptr::NonNull<c_void>);
 
-/// A time span parameter in milliseconds (a `CPU_INT32U *`), at most 2^31 - 1 (24.8 days): the
-/// library's timers measure up to that on the port's wrapping 32-bit clock, so a longer one
-/// would never run out.
+/// A time span parameter in milliseconds (a `CPU_INT32U *`), at most 2^30 - 1 (12.4 days): the
+/// library's timers measure up to 2^31 - 1 on the port's wrapping 32-bit clock, and a pass that
+/// comes late (a sleep rounded up to ticks) must still find a longer span run out, not wrapped.
 pub(crate) fn span_ms(p: Param) -> u32 {
-    p.get::<u32>().min(u32::MAX / 2)
+    p.get::<u32>().min(u32::MAX / 4)
 }
 
 impl Param {

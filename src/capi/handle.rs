@@ -71,11 +71,11 @@ impl<O> Obj<O> {
 /// range `buf` (the connection buffer) share no byte: the library keeps its state in each object
 /// and writes the buffer, so two that overlap would overwrite each other (state read back as a
 /// pointer, or two `&mut` to the same bytes).
-// (Objects are never empty; an empty span, a buffer not lent yet at address 0, meets nothing
-// that lies above it.)
+// (An empty span meets nothing: a buffer not lent yet, an empty table or payload, whatever
+// its pointer.)
 pub(crate) fn apart(spans: &[(usize, usize)], buf: (usize, usize)) -> bool {
     let meets = |(a, n): (usize, usize), (b, m): (usize, usize)| {
-        a < b.wrapping_add(m) && b < a.wrapping_add(n)
+        n > 0 && m > 0 && a < b.wrapping_add(m) && b < a.wrapping_add(n)
     };
     let mut rest = spans;
     while let [x, tail @ ..] = rest {

@@ -33,6 +33,9 @@ use form_body::produce_form;
 const MAX_LINE: usize = u16::MAX as usize;
 const MAX_HEAD: usize = u16::MAX as usize;
 
+/// Line-end bytes (CR, LF) a server may send between responses, dropped before a request.
+const BLANK_MAX: u32 = 16;
+
 /// What the body producer did.
 enum Tx {
     /// Bytes are in the send region.
@@ -156,17 +159,17 @@ fn closed_before(h: &mut Held, port: &Port, c: Conn) -> Option<HTTPc_ERR> {
     r.txn.set(TXN_UNSENT, false);
     let handle = h.conn(c)?.handle;
     let mut early = [0u8; 1];
-    // (Empty lines after the last body are harmless: read and dropped, a few at most, so that
-    // no half of a CRLF is left to start the response.)
-    for _ in 0..4 {
+    // (Empty lines after the last body are harmless: read and dropped, a few of them; more
+    // are bytes nobody asked for too.)
+    for _ in 0..BLANK_MAX {
         match port.recv(handle, &mut early) {
             Io::WouldBlock => return None,
             Io::Done(_) if blank(&early) => {}
-            Io::Done(_) => return Some(HTTPc_ERR_RESP_RX_DATA_LEN_INVALID),
+            Io::Done(_) => break,
             io => return Some(rx_err(io)),
         }
     }
-    None
+    Some(HTTPc_ERR_RESP_RX_DATA_LEN_INVALID)
 }
 
 /// The request is out: the response is read from a fresh buffer with a fresh parser.

@@ -342,6 +342,16 @@ impl ResponseParser {
                 Ok(data(input, n))
             }
             State::UntilClose => Ok(data(input, input.len())),
+            // A lone LF before the status line ends an empty line whose CR came before (a
+            // caller may drop line ends between responses; RFC 9112 §2.2 lets a recipient take
+            // a lone LF as a line end): skipped, within the head's budget.
+            State::Status if input.first() == Some(&b'\n') => {
+                self.used = self.used.saturating_add(1);
+                if self.used >= self.max_head {
+                    return Err(Error::HeadTooLarge);
+                }
+                Ok((1, None))
+            }
             // The CRLF after chunk data, refused from its first wrong byte.
             State::ChunkEnd => match input {
                 [] | [b'\r'] => Ok((0, None)),
