@@ -920,6 +920,32 @@ fn protocol_violation_fails_the_connection() {
     check_port().unwrap();
 }
 
+/// The server's Close (or a ping) and its end of stream right behind the 101: it only
+/// half-closed, so
+/// the reply still goes out before the connection ends (it used to end without one, RFC 6455
+/// §5.5.1).
+#[test]
+fn a_close_or_ping_with_the_servers_fin_is_still_answered() {
+    for (server, op) in [
+        (close_frame(1000, b"bye"), OP_CLOSE),
+        (frame(true, OP_PING, b"p"), OP_PONG),
+    ] {
+        let _g = setup();
+        let o = Objs::new(0, 256, 0, b"fin2.test");
+        // Right behind the 101, in the same read as it.
+        let sock = open_ws_then(&o, "fin2.test", &server, 0, &[Item::Eof]);
+        let s = finish(&o);
+        let frames = client_frames(&sock);
+        assert_eq!(frames.len(), 1, "{op}: {frames:?}");
+        assert_eq!(frames[0].opcode, op);
+        if op == OP_CLOSE {
+            assert_eq!(s.ws_close, Some((1000, b"bye".to_vec())));
+        }
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 #[test]
 fn server_close_then_send_is_refused() {
     let _g = setup();

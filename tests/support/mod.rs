@@ -2317,10 +2317,24 @@ pub fn close_and_check(o: Objs) {
 }
 
 pub fn open_ws(o: &Objs, host: &str, server: &[u8], max_msg: u32) -> std::rc::Rc<Sock> {
+    open_ws_then(o, host, server, max_msg, &[])
+}
+
+/// [`open_ws`], the server's `then` items released with its 101 (its end of stream, say).
+pub fn open_ws_then(
+    o: &Objs,
+    host: &str,
+    server: &[u8],
+    max_msg: u32,
+    then: &[Item],
+) -> std::rc::Rc<Sock> {
     let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
     let mut bytes = response_101(b"");
     bytes.extend_from_slice(server);
     sock.push(Gate::Request, Item::Bytes(bytes));
+    for item in then {
+        sock.push(Gate::Request, item.clone());
+    }
     unsafe {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);

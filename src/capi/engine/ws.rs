@@ -81,6 +81,12 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                     if e == HTTPc_ERR_CONN_SOCK_CLOSED && held_at_eof(h, c, now) {
                         return RX_RETRY_MS;
                     }
+                    if e == HTTPc_ERR_CONN_SOCK_CLOSED {
+                        // The server only half-closed: it can still read the reply to its
+                        // Close (or ping) that came with its end of stream (RFC 6455 §5.5.1).
+                        // As much as the socket takes now; the connection ends either way.
+                        let _ = produce_and_flush(h, port, c, now);
+                    }
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
                 }
