@@ -520,7 +520,7 @@ typedef struct HTTPc_RESP_OBJ {
   /**
    * An `HTTP_CONTENT_TYPE` value. A plain request's response: its `Content-Type` when
    * legacy's list knows it, `HTTP_CONTENT_TYPE_UNKNOWN` for another type,
-   * `HTTP_CONTENT_TYPE_NONE` without one. Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+   * `HTTP_CONTENT_TYPE_NONE` without one, and after an upgrade's response (as legacy).
    */
   CPU_INT32U ContentType;
   /**

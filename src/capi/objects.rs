@@ -78,7 +78,7 @@ pub struct HTTPc_RESP_OBJ {
     pub ReasonPhrasePtr: *const CPU_CHAR,
     /// An `HTTP_CONTENT_TYPE` value. A plain request's response: its `Content-Type` when
     /// legacy's list knows it, `HTTP_CONTENT_TYPE_UNKNOWN` for another type,
-    /// `HTTP_CONTENT_TYPE_NONE` without one. Always `HTTP_CONTENT_TYPE_UNKNOWN` for an upgrade.
+    /// `HTTP_CONTENT_TYPE_NONE` without one, and after an upgrade's response (as legacy).
     pub ContentType: CPU_INT32U,
     /// The response's `Content-Length` (0 when it has none, e.g. a chunked body).
     pub ContentLen: CPU_INT32U,

@@ -16,8 +16,8 @@ use super::http::names::{
 };
 use super::http::request::{hex_digit, unreserved};
 use super::http::{
-    ascii_set, in_set, is_token, list_contains_ci, list_next, parse_field, parse_status, take_line,
-    trim_ows, AsciiSet, LineError,
+    ascii_set, eq_ci, in_set, is_token, list_contains_ci, list_next, parse_field, parse_status,
+    take_line, trim_ows, AsciiSet, LineError,
 };
 use super::sha1;
 use core::borrow::BorrowMut;
@@ -800,7 +800,12 @@ impl ResponseParser {
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
         let (bit, ok) = match header_index(name) {
-            HDR_UPGRADE => (SEEN_UPGRADE, list_contains_ci(value, &TOKEN_WEBSOCKET)),
+            // Exactly `websocket`: any other value fails (RFC 6455 §4.1, step 2).
+            // (The value comes without its surrounding white space.)
+            HDR_UPGRADE if !eq_ci(&TOKEN_WEBSOCKET, value) => {
+                return Err(HandshakeError::UpgradeMissing);
+            }
+            HDR_UPGRADE => (SEEN_UPGRADE, true),
             HDR_CONNECTION => (SEEN_CONNECTION, list_contains_ci(value, TOKEN_UPGRADE)),
             HDR_ACCEPT => {
                 if self.seen & SEEN_ACCEPT != 0 || !is_accept_text(&self.accept_digest, value) {
@@ -1628,6 +1633,25 @@ Sec-WebSocket-Protocol: x, y\r\n\
         );
         assert_eq!(
             err_of(b"", &resp_101(&[b"Upgrade: websocket2", CONN, ACC])),
+            Some(UpgradeMissing)
+        );
+        // Exactly `websocket` (any case, no other value beside it, in any Upgrade header).
+        assert_eq!(
+            err_of(b"", &resp_101(&[b"Upgrade: WebSocket", CONN, ACC])),
+            None
+        );
+        for other in [
+            &b"Upgrade: websocket, h2c"[..],
+            b"Upgrade: h2c, websocket",
+            b"Upgrade: websocket,",
+        ] {
+            assert_eq!(
+                err_of(b"", &resp_101(&[other, CONN, ACC])),
+                Some(UpgradeMissing)
+            );
+        }
+        assert_eq!(
+            err_of(b"", &resp_101(&[UPG, b"Upgrade: foo", CONN, ACC])),
             Some(UpgradeMissing)
         );
         assert_eq!(err_of(b"", &resp_101(&[UPG, ACC])), Some(ConnectionMissing));
