@@ -281,15 +281,14 @@ fn upgradable(h: &mut Held, conn: Conn, ws: Option<Ws>, no_block: bool) -> Resul
     Ok(())
 }
 
-/// The upgrade's objects, and the tables its head is read from while the buffer is written, lie
-/// apart from each other and from the connection buffer. Out of line: its locals are off the
-/// stack during the blocking wait that may follow.
-#[inline(never)]
-fn objects_apart(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR> {
+/// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
+/// response received (blocking), or the error.
+fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let buf = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?.buf.span();
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    // The objects, and the tables the head is read from while the buffer is written.
     let spans = [
         up.conn.span(),
         up.req.span(),
@@ -301,13 +300,6 @@ fn objects_apart(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR> {
     if !apart(&spans, buf) {
         return Err(HTTPc_ERR_PARAM_INVALID);
     }
-    Ok(())
-}
-
-/// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
-/// response received (blocking), or the error.
-fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
-    objects_apart(h, &up)?;
     let c = h.conn(up.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
     // A transaction in progress, or plain requests waiting for their turn, go first (the
     // upgrade would take the connection).
