@@ -185,6 +185,27 @@ fn transact(o: &Objs, method: HTTP_METHOD, path: &str) {
     );
 }
 
+/// Sets a table parameter of `o`'s request: `entries`, as an `HTTPc_PARAM_TBL`.
+fn set_table<T>(o: &Objs, t: HTTPc_PARAM_TYPE, entries: &mut [T]) -> HTTPc_ERR {
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: entries.as_mut_ptr().cast(),
+        EntryNbr: entries.len() as u16,
+    };
+    req_param(o, t, &mut tbl)
+}
+
+/// Sets a table parameter (see [`set_table`]), then sends a non-blocking `method` to `/`: the
+/// error `HTTPc_ReqSend` gave.
+fn send_with_table<T>(
+    o: &Objs,
+    t: HTTPc_PARAM_TYPE,
+    entries: &mut [T],
+    method: HTTP_METHOD,
+) -> HTTPc_ERR {
+    assert_eq!(set_table(o, t, entries), HTTPc_ERR_NONE);
+    send(o, method, "/", NB).1
+}
+
 /// Pumps until the connection ended; its `OnClose` said `status` and `err`.
 fn assert_closes(o: &Objs, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
     assert!(o.pump_until(10, 1, || o.ended()), "{:#?}", events(o));
@@ -868,16 +889,13 @@ fn request_checks_in_legacys_order() {
         ValPtr: b"x".as_ptr().cast_mut().cast(),
         ValLen: 1,
     };
-    let mut tbl = HTTPc_PARAM_TBL {
-        TblPtr: (&mut host_hdr as *mut HTTPc_HDR).cast(),
-        EntryNbr: 1,
-    };
     assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
-        HTTPc_ERR_NONE
-    );
-    assert_eq!(
-        send(&o, HTTP_METHOD_POST, "/", NB).1,
+        send_with_table(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+            std::slice::from_mut(&mut host_hdr),
+            HTTP_METHOD_POST
+        ),
         HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED
     );
     // Nothing went out.
@@ -1116,12 +1134,12 @@ fn host_and_header_lengths_that_count_the_nul() {
         ValPtr: value.as_ptr().cast_mut().cast(),
         ValLen: value.len() as u16,
     };
-    let mut tbl = HTTPc_PARAM_TBL {
-        TblPtr: (&mut accept as *mut HTTPc_HDR).cast(),
-        EntryNbr: 1,
-    };
     assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+        set_table(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+            std::slice::from_mut(&mut accept)
+        ),
         HTTPc_ERR_NONE
     );
     transact(&o, HTTP_METHOD_GET, "/");
@@ -2470,12 +2488,12 @@ fn a_null_header_value_and_a_query_too_long_for_the_buffer() {
             ValPtr: null_mut(),
             ValLen: len,
         };
-        let mut tbl = HTTPc_PARAM_TBL {
-            TblPtr: (&mut hdr as *mut HTTPc_HDR).cast(),
-            EntryNbr: 1,
-        };
         assert_eq!(
-            req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+            set_table(
+                &o,
+                HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+                std::slice::from_mut(&mut hdr)
+            ),
             HTTPc_ERR_NONE
         );
         assert_eq!(
@@ -2494,16 +2512,13 @@ fn a_null_header_value_and_a_query_too_long_for_the_buffer() {
             ValLen: 8,
         })
         .collect();
-    let mut tbl = HTTPc_PARAM_TBL {
-        TblPtr: pairs.as_mut_ptr().cast(),
-        EntryNbr: pairs.len() as u16,
-    };
     assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &mut tbl),
-        HTTPc_ERR_NONE
-    );
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        send_with_table(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL,
+            &mut pairs,
+            HTTP_METHOD_GET
+        ),
         HTTPc_ERR_TRANS_TX_BUF_FULL
     );
     // Nothing went out, the connection is still open.
@@ -2527,16 +2542,13 @@ fn head_strings_inside_the_connection_buffer_are_refused() {
         ValPtr: in_buf.cast(),
         ValLen: 6,
     };
-    let mut tbl = HTTPc_PARAM_TBL {
-        TblPtr: (&mut hdr as *mut HTTPc_HDR).cast(),
-        EntryNbr: 1,
-    };
     assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
-        HTTPc_ERR_NONE
-    );
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        send_with_table(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+            std::slice::from_mut(&mut hdr),
+            HTTP_METHOD_GET
+        ),
         HTTPc_ERR_REQ_HDR_INVALID
     );
     assert_eq!(req_setup_again(&o), HTTPc_ERR_NONE);
@@ -2546,16 +2558,13 @@ fn head_strings_inside_the_connection_buffer_are_refused() {
         ValPtr: in_buf.cast(),
         ValLen: 6,
     };
-    let mut tbl = HTTPc_PARAM_TBL {
-        TblPtr: (&mut pair as *mut HTTPc_KEY_VAL).cast(),
-        EntryNbr: 1,
-    };
     assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, &mut tbl),
-        HTTPc_ERR_NONE
-    );
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB).1,
+        send_with_table(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL,
+            std::slice::from_mut(&mut pair),
+            HTTP_METHOD_GET
+        ),
         HTTPc_ERR_REQ_QUERY_STR_INVALID
     );
     // The table itself in the buffer.
@@ -2588,15 +2597,15 @@ fn head_strings_inside_the_connection_buffer_are_refused() {
     // The same value from the application's own memory goes.
     assert_eq!(req_setup_again(&o), HTTPc_ERR_NONE);
     hdr.ValPtr = b"text/x".as_ptr().cast_mut().cast();
-    let mut tbl = HTTPc_PARAM_TBL {
-        TblPtr: (&mut hdr as *mut HTTPc_HDR).cast(),
-        EntryNbr: 1,
-    };
     assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut tbl),
+        send_with_table(
+            &o,
+            HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+            std::slice::from_mut(&mut hdr),
+            HTTP_METHOD_GET
+        ),
         HTTPc_ERR_NONE
     );
-    assert_eq!(send(&o, HTTP_METHOD_GET, "/", NB).1, HTTPc_ERR_NONE);
     assert!(o.pump_until(20, 1, || completions(&o) == vec![true]));
     assert!(
         wire(&sock).contains("Accept: text/x\r\n"),
