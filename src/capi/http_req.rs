@@ -118,9 +118,6 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     if !apart(&spans, buf) {
         return Err(HTTPc_ERR_PARAM_INVALID);
     }
-    let r = h
-        .state::<_, ReqState>(q.req)
-        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     if r.used {
         return Err(HTTPc_ERR_REQ_IS_USED);
     }
