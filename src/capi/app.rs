@@ -95,7 +95,7 @@ impl AppBytes {
     }
 
     /// Where the bytes are: (address, length), as `Obj::span` gives an object's (for
-    /// `handle::clear_of`).
+    /// `handle::meets`).
     pub(crate) fn span(&self) -> (usize, usize) {
         (self.ptr as usize, self.len as usize)
     }

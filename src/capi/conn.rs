@@ -8,7 +8,7 @@ use super::consts::*;
 use super::engine::wake_engine;
 use super::ffi::{need, span_ms, Call, Param};
 use super::global::Held;
-use super::handle::{apart, Conn, Obj};
+use super::handle::{apart, meets, Conn, Obj};
 use super::objects::*;
 use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::types::*;
@@ -191,7 +191,7 @@ fn open(
     // HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID; legacy, too, left it to the name resolution).
     let host = host.until_nul();
     // (A name inside the buffer would be overwritten by the first request.)
-    if host.all().is_empty() || buf.overlaps(host.all().as_ptr(), host.all().len()) {
+    if host.all().is_empty() || meets(buf.span(), host.span()) {
         return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
     }
     if !no_block {

@@ -16,6 +16,7 @@
 //! Invariants, kept by every method (cursors are clamped, never trusted):
 //! `floor <= rx_start <= rx_end <= rx_limit() <= rx_cap()` and `tx_start <= tx_end <= len`.
 
+use super::handle::Span;
 use crate::proto::session::MAX_CONTROL_FRAME;
 
 /// Receive room a borrowing frame leaves (at least; a sixteenth of larger buffers): more than a
@@ -87,7 +88,7 @@ impl ConnBuf {
     }
 
     /// Its bytes, as (address, length), to check that objects lie apart from it.
-    pub(crate) fn span(&self) -> (usize, usize) {
+    pub(crate) fn span(&self) -> Span {
         (self.ptr as usize, self.len())
     }
 
@@ -356,12 +357,6 @@ impl ConnBuf {
     pub(crate) fn offset_of(&self, p: *const u8) -> Option<usize> {
         let off = (p as usize).wrapping_sub(self.ptr as usize);
         (!self.ptr.is_null() && off < self.len()).then_some(off)
-    }
-
-    /// `n` bytes at `p` share a byte with the buffer.
-    pub(crate) fn overlaps(&self, p: *const u8, n: usize) -> bool {
-        let (a, b) = (p as usize, self.ptr as usize);
-        !self.ptr.is_null() && n > 0 && a < b.saturating_add(self.len()) && b < a.saturating_add(n)
     }
 
     /// Moves `n` bytes at byte `from` of the buffer to byte `to` (the ranges may overlap;

@@ -18,7 +18,7 @@
 use super::app::{out_bytes, AppForm, FieldError, FormField, HookVal};
 use super::consts::*;
 use super::ffi::{ErrOut, Out, Param, ParamValue};
-use super::handle::clear_of;
+use super::handle::{meets, Span};
 use super::objects::*;
 use super::types::*;
 use crate::proto::http::media_type_name;
@@ -98,7 +98,7 @@ impl Step {
     /// Whether a string this step copies lies in `buf` (address, length: the connection
     /// buffer it is copied into, where it would be overwritten while read).
     #[cfg_attr(not(feature = "form"), allow(dead_code))]
-    pub(crate) fn reads_from(&self, buf: (usize, usize)) -> bool {
+    pub(crate) fn reads_from(&self, buf: Span) -> bool {
         let (a, b) = match &self.field {
             Some(FormField::KeyVal { key, val }) => (key.span(), val.span()),
             Some(FormField::Ext { key, .. }) => (key.span(), (0, 0)),
@@ -107,7 +107,7 @@ impl Step {
             }) => (name.span(), file_name.span()),
             None => return false,
         };
-        !clear_of(buf, a) || !clear_of(buf, b)
+        meets(buf, a) || meets(buf, b)
     }
 
     /// The length of [`write_fixed`](Self::write_fixed)'s bytes; None past `u32::MAX`.

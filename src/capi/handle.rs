@@ -62,7 +62,7 @@ impl<O> Obj<O> {
     }
 
     /// The object's bytes, as (address, size), to check that objects lie apart.
-    pub(crate) fn span(self) -> (usize, usize) {
+    pub(crate) fn span(self) -> Span {
         (self.ptr() as usize, size_of::<O>())
     }
 }
@@ -73,10 +73,7 @@ impl<O> Obj<O> {
 /// pointer, or two `&mut` to the same bytes).
 // (An empty span meets nothing: a buffer not lent yet, an empty table or payload, whatever
 // its pointer.)
-pub(crate) fn apart(spans: &[(usize, usize)], buf: (usize, usize)) -> bool {
-    let meets = |(a, n): (usize, usize), (b, m): (usize, usize)| {
-        n > 0 && m > 0 && a < b.wrapping_add(m) && b < a.wrapping_add(n)
-    };
+pub(crate) fn apart(spans: &[Span], buf: Span) -> bool {
     let mut rest = spans;
     while let [x, tail @ ..] = rest {
         if meets(*x, buf) || tail.iter().any(|y| meets(*x, *y)) {
@@ -87,13 +84,15 @@ pub(crate) fn apart(spans: &[(usize, usize)], buf: (usize, usize)) -> bool {
     true
 }
 
-/// Whether the bytes at `x` (address, length) lie outside `buf` (the connection buffer): bytes
-/// the application lent that the library reads while it writes the buffer. (Empty ones always
-/// do.)
-// Out of line: one copy for the request head's and the form's checks.
+/// Where bytes lie: (address, length), as `Obj::span` and `ConnBuf::span` give them.
+pub(crate) type Span = (usize, usize);
+
+/// Whether two byte ranges share a byte (empty ones meet nothing): the application's bytes
+/// the library reads against the connection buffer it writes, or two objects.
+// Out of line: one copy for every aliasing check.
 #[inline(never)]
-pub(crate) fn clear_of(buf: (usize, usize), x: (usize, usize)) -> bool {
-    x.1 == 0 || x.0 >= buf.0.wrapping_add(buf.1) || buf.0 >= x.0.wrapping_add(x.1)
+pub(crate) fn meets((a, n): Span, (b, m): Span) -> bool {
+    n > 0 && m > 0 && a < b.saturating_add(m) && b < a.saturating_add(n)
 }
 
 /// The WebSocket a connection's state links to (one function, so that `conn_ws` and
@@ -409,7 +408,22 @@ impl Held {
 
 #[cfg(test)]
 mod tests {
-    use super::apart;
+    use super::{apart, meets};
+
+    #[test]
+    fn ranges_meet_when_they_share_a_byte_and_empty_ones_never() {
+        assert!(meets((100, 10), (109, 1)));
+        assert!(meets((109, 1), (100, 10)));
+        assert!(!meets((100, 10), (110, 5)));
+        assert!(!meets((110, 5), (100, 10)));
+        assert!(meets((100, 10), (50, 200)));
+        // Empty: a 0-byte payload or string inside the buffer reads nothing from it.
+        assert!(!meets((100, 10), (105, 0)));
+        assert!(!meets((105, 0), (100, 10)));
+        // At the top of the address space the ends saturate instead of wrapping to 0.
+        assert!(meets((usize::MAX - 4, 10), (usize::MAX - 1, 1)));
+        assert!(!meets((usize::MAX - 4, 10), (0, 4)));
+    }
 
     #[test]
     fn apart_objects_may_touch_but_not_share_a_byte() {

@@ -7,7 +7,7 @@ use super::app::{until_nul, AppBytes, AppPath};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
-use super::handle::{clear_of, Conn, Req, Resp, Ws};
+use super::handle::{meets, Conn, Req, Resp, Span, Ws};
 use super::hooks;
 use super::port::Port;
 #[cfg(feature = "http")]
@@ -86,8 +86,8 @@ fn write_hdr(
     value: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-    // (Not read from the buffer the head is written into: see `clear_of`.)
-    if !clear_of(out, value.span()) {
+    // (Not read from the buffer the head is written into: see `meets`.)
+    if meets(out, value.span()) {
         return Err(HTTPc_ERR_REQ_HDR_INVALID);
     }
     if matches!(line, Line::Plain(p) if p.reserves(field)) {
@@ -238,7 +238,7 @@ fn query_pair(
     v: AppBytes,
 ) -> Result<(), HTTPc_ERR> {
     // (Each on its own: a key and its value may share bytes.)
-    if !clear_of(out, k.span()) || !clear_of(out, v.span()) {
+    if meets(out, k.span()) || meets(out, v.span()) {
         return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
     }
     let value = (!v.is_null()).then(|| until_nul(v.all()));
@@ -296,9 +296,6 @@ fn head_buf(h: &mut Held, c: Conn) -> Result<(&mut [u8], Span), HTTPc_ERR> {
     let out = s.buf.span();
     Ok((s.buf.whole(), out))
 }
-
-/// Where bytes lie: (address, length), as `Obj::span` and `ConnBuf::span` give them.
-type Span = (usize, usize);
 
 /// Writes one header the hook gave, with a writer resumed where the request stood.
 // Out of line, and referenced only where the header hook is built in (`hdr-tx`).
@@ -446,7 +443,7 @@ fn set_ws_used(h: &mut Held, ws: Ws, used: bool) {
 /// Whether `bytes` lie in `c`'s connection buffer, which requests are written into.
 pub(crate) fn in_conn_buf(h: &mut Held, c: Conn, bytes: &[u8]) -> bool {
     h.conn(c)
-        .is_some_and(|s| s.buf.overlaps(bytes.as_ptr(), bytes.len()))
+        .is_some_and(|s| meets(s.buf.span(), (bytes.as_ptr() as usize, bytes.len())))
 }
 
 /// A fresh `Sec-WebSocket-Key` from the port's random source.

@@ -8,7 +8,7 @@ use super::engine;
 use super::engine::wake_engine;
 use super::ffi::{need, span_ms, Call, Param};
 use super::global::{self, Held};
-use super::handle::{apart, Conn, Msg, Obj, Ws};
+use super::handle::{apart, meets, Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{in_conn_buf, start_upgrade, Upgrade};
 use super::state::{
@@ -461,7 +461,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     // Data inside the connection buffer (bytes an OnMsgRxData got, sent on as they are) is the
     // library's to overwrite: never copied from, as it would overlap what it is copied into.
     if s.as_ref()
-        .is_some_and(|s| s.buf.overlaps(tx.data.ptr().cast(), tx.data.all().len()))
+        .is_some_and(|s| meets(s.buf.span(), tx.data.span()))
     {
         return Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM);
     }

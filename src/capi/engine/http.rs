@@ -7,7 +7,7 @@
 use super::super::app::AppBytes;
 use super::super::consts::*;
 use super::super::global::Held;
-use super::super::handle::{ptr_or_null, Conn};
+use super::super::handle::{meets, ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::port::{Io, Port};
 use super::super::request::start_queued;
@@ -281,7 +281,7 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
     let (copied, src) = match piece.own {
         // Pointed into the connection buffer (at bytes it wrote there): moved to where the
         // data goes, never read as the application's memory while the buffer is written.
-        Some(own) if s.buf.overlaps(own.ptr().cast(), usize::from(len)) => {
+        Some(own) if meets(s.buf.span(), (own.ptr() as usize, usize::from(len))) => {
             let from = s
                 .buf
                 .offset_of(own.ptr().cast())
