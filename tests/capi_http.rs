@@ -2278,11 +2278,13 @@ fn a_request_header_hook_cannot_recycle_its_request() {
     check_port().unwrap();
 }
 
-/// A body hook that calls `HTTPc_ConnClose` from its last call (`last_chunk = DEF_YES`): the
-/// transaction completes first, as legacy's did, then the connection closes (`APP` when
-/// persistent, `NO_PERSISTENT` otherwise). Content-Length and chunked bodies alike.
+/// A body hook that calls `HTTPc_ConnClose` from its last call (`last_chunk = DEF_YES`): as in
+/// legacy, whose close message came before the transaction's completion, the transaction fails
+/// as every request of a connection the application closes (`OnTransComplete(DEF_FAIL)`, then
+/// `OnErr(HTTPc_ERR_CONN_SOCK_CLOSED)`), then `OnClose(APP)`, persistent or not. Content-Length
+/// and chunked bodies alike; the body was delivered whole all the same.
 #[test]
-fn a_close_from_the_last_body_call_completes_the_transaction_first() {
+fn a_close_from_the_last_body_call_fails_the_transaction_as_legacy() {
     let _g = setup();
     let bodies: [&[u8]; 2] = [
         b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello world!",
@@ -2298,22 +2300,21 @@ fn a_close_from_the_last_body_call_completes_the_transaction_first() {
             );
             assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
             let ev = events(&o);
-            let status = if persistent {
-                HTTPc_CONN_CLOSE_STATUS_APP
-            } else {
-                HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT
-            };
             assert_eq!(
                 finals(&o),
                 vec![
                     Ev::TransComplete {
                         conn: o.id(),
                         status: status_of(200),
-                        ok: true
+                        ok: false
+                    },
+                    Ev::TransErr {
+                        conn: o.id(),
+                        err: HTTPc_ERR_CONN_SOCK_CLOSED
                     },
                     Ev::ConnClose {
                         conn: o.id(),
-                        status,
+                        status: HTTPc_CONN_CLOSE_STATUS_APP,
                         err: HTTPc_ERR_NONE
                     },
                 ],
@@ -2323,6 +2324,59 @@ fn a_close_from_the_last_body_call_completes_the_transaction_first() {
             drop(o);
             check_port().unwrap();
         }
+    }
+}
+
+/// `HTTPc_ConnClose` from the hooks that end a transaction whose connection closes anyway
+/// (not persistent, the server's `Connection: close`, a failed response): `OnClose` says
+/// `APP`, as legacy's close message overwrote the status; the error stays the failure's.
+#[test]
+fn a_close_from_the_ending_hooks_is_reported_as_the_applications() {
+    let _g = setup();
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".as_slice();
+    let server_close = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok";
+    let broken = b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n".as_slice();
+    let cases: [(&[u8], bool, Hook, HTTPc_ERR); 4] = [
+        (ok, false, Hook::TransComplete, HTTPc_ERR_NONE),
+        (server_close, true, Hook::TransComplete, HTTPc_ERR_NONE),
+        (
+            broken,
+            true,
+            Hook::TransComplete,
+            HTTPc_ERR_RESP_CONTENT_LEN_INVALID,
+        ),
+        (
+            broken,
+            true,
+            Hook::TransErr,
+            HTTPc_ERR_RESP_CONTENT_LEN_INVALID,
+        ),
+    ];
+    for (response, persistent, hook, err) in cases {
+        let (o, _sock) = connected("endclose.test", 256, persistent, response);
+        world(|w| {
+            w.hook_counts.borrow_mut().clear();
+            *w.reactions.borrow_mut() = vec![(hook, 0, Act::ConnClose)];
+        });
+        assert_eq!(
+            send(&o, HTTP_METHOD_GET, "/", NB),
+            (DEF_FAIL, HTTPc_ERR_NONE)
+        );
+        assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+        let ev = events(&o);
+        assert_eq!(
+            finals(&o).last(),
+            Some(&Ev::ConnClose {
+                conn: o.id(),
+                status: HTTPc_CONN_CLOSE_STATUS_APP,
+                err
+            }),
+            "{hook:?} persistent {persistent}: {ev:#?}"
+        );
+        // One completion, as the transaction ended before the close.
+        assert_eq!(completions(&o).len(), 1, "{ev:#?}");
+        drop(o);
+        check_port().unwrap();
     }
 }
 

@@ -8,7 +8,8 @@ use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::port::Port;
 use super::super::state::{
-    Code8, Phase, ReqState, WsState, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED, WS_USED,
+    Code8, Phase, ReqState, WsState, CONN_CLOSE_REQUESTED, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED,
+    WS_OPEN_NOTIFIED, WS_USED,
 };
 use super::super::types::DEF_FAIL;
 use super::io::{blank, receive};
@@ -159,6 +160,14 @@ pub(crate) fn teardown(
     if matches!(s.phase, Phase::Idle | Phase::Closing) {
         return;
     }
+    // A close a hook asked for (`HTTPc_ConnClose`), still pending, is the status whatever
+    // else ends the connection (a transaction's end, a failure, the server's close), as
+    // legacy's close message overwrote it; the error stays the failure's.
+    let status = if s.flags.has(CONN_CLOSE_REQUESTED) {
+        s.close_req_status.get()
+    } else {
+        status
+    };
     if !s.handle.is_null() {
         port.close(s.handle);
     }

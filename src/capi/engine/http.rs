@@ -355,9 +355,9 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             return Ok(Rx::More);
         };
         // A hook asked for the close: nothing more reaches the hooks; the close woke the
-        // engine, whose next pass performs it. Once the last piece of a body of known length
-        // is taken, no hook is left: the response completes first, as legacy's did.
-        if s.flags.has(CONN_CLOSE_REQUESTED) && !(r.txn.has(TXN_LAST_TOLD) && r.rx_held == 0) {
+        // engine, whose next pass performs it and fails the transaction, even from the last
+        // body call, as legacy's close message came before its transaction completed.
+        if s.flags.has(CONN_CLOSE_REQUESTED) {
             return Ok(Rx::Paused);
         }
         // Body bytes the hook left are offered again before anything else.
@@ -476,6 +476,10 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 // may follow them, as the parser allows.)
                 let extra = !blank(s.buf.rx_data());
                 finish_body(h, c);
+                // (A close its last call asked for comes first, as above.)
+                if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+                    return Ok(Rx::Paused);
+                }
                 return Ok(Rx::End { keep, extra });
             }
         }
