@@ -163,13 +163,16 @@ impl FrameHeader {
 
 /// Incremental header decoder: feed it bytes split anywhere; it reports the header once complete.
 ///
-/// Checks fail fast: RSV bits, opcode, FIN on control frames, the mask bit and the 7-bit length
-/// of control frames are judged as soon as the first two bytes are in, before the rest arrives.
+/// Checks fail fast: RSV bits, opcode and the mask bit are judged as soon as the first two bytes
+/// are in, before the rest arrives; FIN and the length of control frames once the header is.
+///
+/// `MASKED`: masked frames are accepted (a server's view, for tests and tools); a client's
+/// decoder (the default) refuses them, a check the compiler then sees as constant.
 ///
 /// Byte at a time with a small accumulator: the first two bytes are kept, the extended length
 /// and the masking key are shifted in as they arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HeaderDecoder {
+pub struct HeaderDecoder<const MASKED: bool = false> {
     /// Bytes of the current header received so far.
     have: u8,
     /// Header length implied by the first two bytes (valid once `have >= 2`).
@@ -178,7 +181,6 @@ pub struct HeaderDecoder {
     key_at: u8,
     b0: u8,
     b1: u8,
-    accept_masked: bool,
     /// Extended length, high and low 32 bits (no u64 field: the session stays 4-aligned).
     len_hi: u32,
     len_lo: u32,
@@ -195,22 +197,25 @@ impl Default for HeaderDecoder {
 impl HeaderDecoder {
     /// A decoder for frames from a server: masked frames are an error.
     pub const fn new() -> Self {
-        Self::with_masked(false)
+        Self::fresh()
     }
+}
 
+impl HeaderDecoder<true> {
     /// A decoder that also accepts masked frames (a server's view; used by tests and tools).
     pub const fn accepting_masked() -> Self {
-        Self::with_masked(true)
+        Self::fresh()
     }
+}
 
-    const fn with_masked(accept_masked: bool) -> Self {
+impl<const MASKED: bool> HeaderDecoder<MASKED> {
+    const fn fresh() -> Self {
         HeaderDecoder {
             have: 0,
             need: 0,
             key_at: 0,
             b0: 0,
             b1: 0,
-            accept_masked,
             len_hi: 0,
             len_lo: 0,
             key: 0,
@@ -234,15 +239,7 @@ impl HeaderDecoder {
         if op & 0x07 >= 3 {
             return Err(FrameError::ReservedOpcode(op));
         }
-        if op & 0x08 != 0 {
-            if b0 & 0x80 == 0 {
-                return Err(FrameError::ControlFragmented);
-            }
-            if usize::from(b1 & 0x7F) > MAX_CONTROL_PAYLOAD {
-                return Err(FrameError::ControlTooLong);
-            }
-        }
-        if b1 & 0x80 != 0 && !self.accept_masked {
+        if b1 & 0x80 != 0 && !MASKED {
             return Err(FrameError::MaskedFrame);
         }
         Ok(())
@@ -293,6 +290,16 @@ impl HeaderDecoder {
                 self.have = 0;
                 if self.len_hi >> 31 != 0 {
                     return Err(FrameError::LengthOverflow);
+                }
+                if self.b0 & 0x08 != 0 {
+                    if self.b0 & 0x80 == 0 {
+                        return Err(FrameError::ControlFragmented);
+                    }
+                    // The decoded length: a short payload in the 16- or 64-bit form is one
+                    // (RFC 6455 §5.5 bounds the payload, as legacy checked it).
+                    if self.len_hi != 0 || self.len_lo > MAX_CONTROL_PAYLOAD as u32 {
+                        return Err(FrameError::ControlTooLong);
+                    }
                 }
                 return Ok((used, true));
             }
@@ -448,13 +455,21 @@ mod tests {
 
     #[test]
     fn stateless_violations() {
-        let cases: [(&[u8], FrameError); 9] = [
+        let cases: [(&[u8], FrameError); 11] = [
             (&[0xC1, 0x00], FrameError::ReservedBits(4)),
             (&[0xA1, 0x00], FrameError::ReservedBits(2)),
             (&[0x91, 0x00], FrameError::ReservedBits(1)),
             (&[0x83, 0x00], FrameError::ReservedOpcode(3)),
             (&[0x8B, 0x00], FrameError::ReservedOpcode(0xB)),
-            (&[0x89, 0x7E], FrameError::ControlTooLong),
+            (&[0x89, 0x7E, 0x00, 0x7E], FrameError::ControlTooLong),
+            (
+                &[0x8A, 0x7F, 0, 0, 0, 0, 0, 0, 0, 0x7E],
+                FrameError::ControlTooLong,
+            ),
+            (
+                &[0x88, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0],
+                FrameError::ControlTooLong,
+            ),
             (&[0x09, 0x00], FrameError::ControlFragmented),
             (&[0x81, 0x80], FrameError::MaskedFrame),
             (
@@ -464,6 +479,16 @@ mod tests {
         ];
         for (bytes, want) in cases {
             assert_eq!(HeaderDecoder::new().feed(bytes), Err(want), "{bytes:02x?}");
+        }
+        // A control frame's bound is on its decoded length: a short payload in the 16- or
+        // 64-bit form is accepted (the minimal-length rule binds the sender; legacy took them).
+        for bytes in [
+            &[0x89, 0x7E, 0x00, 0x05][..],
+            &[0x8A, 0x7F, 0, 0, 0, 0, 0, 0, 0, 0x7D],
+            &[0x88, 0x7E, 0x00, 0x02],
+        ] {
+            let mut d = HeaderDecoder::new();
+            assert_eq!(d.feed_raw(bytes), Ok((bytes.len(), true)), "{bytes:02x?}");
         }
     }
 

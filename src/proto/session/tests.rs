@@ -322,6 +322,30 @@ fn rfc_examples_received() {
     assert_eq!(events, vec![Ev::Pong(b"Hello".to_vec())]);
 }
 
+/// A control frame's length in the 16- or 64-bit form (not minimal, but within §5.5's 125
+/// bytes) is read like any other, as legacy read it; over 125 in any form fails with 1002.
+#[test]
+fn control_frames_are_bounded_by_their_decoded_length() {
+    let mut s = open_session(Config::DEFAULT);
+    let mut ping16 = vec![0x89, 126, 0, 5];
+    ping16.extend_from_slice(b"hello");
+    assert_eq!(s.read(&ping16, 0), (ping16.len(), RxEvent::Ping(b"hello")));
+    let mut pong64 = vec![0x8A, 127, 0, 0, 0, 0, 0, 0, 0, 2];
+    pong64.extend_from_slice(b"hi");
+    assert_eq!(s.read(&pong64, 0), (pong64.len(), RxEvent::Pong(b"hi")));
+    let mut long = vec![0x89, 126, 0, 126];
+    long.extend_from_slice(&[b'x'; 126]);
+    let (_, ev) = s.read(&long, 0);
+    assert_eq!(
+        ev,
+        RxEvent::Failed(ProtocolError::Frame(FrameError::ControlTooLong))
+    );
+    assert_eq!(
+        ProtocolError::Frame(FrameError::ControlTooLong).close_code(),
+        1002
+    );
+}
+
 #[test]
 fn control_payloads_are_taken_whole_and_a_ping_supersedes_the_pong_owed() {
     let mut s = open_session(Config::DEFAULT);
