@@ -1239,6 +1239,46 @@ fn hooks_reenter_the_api() {
     check_port().unwrap();
 }
 
+/// A PING queued behind a CLOSE that heads the queue (both from the hooks of one message)
+/// goes first, as control frames go ahead of the queue: accepted, it is sent, never failed
+/// after the Close.
+#[test]
+fn a_ping_queued_behind_a_close_goes_ahead_of_it() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 0, b"pingclose.test");
+    world(|w| {
+        w.echo_msg.set(o.msgs[0]);
+        w.close_msg.set(o.msgs[1]);
+        w.reactions.borrow_mut().extend([
+            (Hook::RxData, 0, Act::SendClose),
+            (Hook::RxComplete, 0, Act::Ping),
+        ]);
+    });
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+    }
+    let sock = open_ws(&o, "pingclose.test", &frame(true, OP_TEXT, b"go"), 0);
+    sock.push(Gate::ClientClose, Item::Bytes(close_frame(1000, b"")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    let reactions = world(|w| w.reaction_errs.borrow().clone());
+    assert_eq!(reactions[0], (Act::SendClose, HTTPc_ERR_NONE, DEF_OK));
+    assert_eq!(reactions[1], (Act::Ping, HTTPc_ERR_NONE, DEF_OK));
+    let frames = client_frames(&sock);
+    let ops: Vec<u8> = frames.iter().map(|f| f.opcode).collect();
+    assert_eq!(ops, vec![OP_PING, OP_CLOSE]);
+    assert_eq!(frames[0].payload, b"echo");
+    assert_eq!(s.completions.len(), 2);
+    assert!(
+        s.completions.iter().all(|(_, ok)| *ok),
+        "{:?}",
+        s.completions
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
 /// A reconnect from the WebSocket's `OnClose` (the connection's own close still to come) is
 /// refused with `HTTPc_ERR_CONN_IS_USED`, as legacy's connection stayed in use until its
 /// `OnClose`: reopened there, the old connection's `OnClose` came after the new open. From the

@@ -113,15 +113,24 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
             return Ok(true);
         }
     }
-    // 3. Application pings and pongs go ahead of data; its Close keeps its place in the queue
-    // (no data may follow a Close: what was queued before it leaves first, as legacy's queue).
-    let (mut m, mut at_head) = (ws.head, true);
+    // 3. Application pings and pongs go ahead of data, and of a Close queued before them; the
+    // Close keeps its place among data messages (no data may follow a Close: what was queued
+    // before it leaves first, as legacy's queue), and goes once it heads the queue.
+    let head = ws.head;
+    let (mut m, mut close) = (head, None);
     while let Some(x) = m {
         let Some(ms) = h.msg(x) else { break };
-        if jumps_queue(u32::from(ms.msg_type), at_head) {
-            return produce_control(h, port, c, x, now);
+        match u32::from(ms.msg_type) {
+            HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG => {
+                return produce_control(h, port, c, x, now);
+            }
+            HTTPc_WEBSOCK_MSG_TYPE_CLOSE if m == head => close = Some(x),
+            _ => {}
         }
-        (m, at_head) = (ms.next, false);
+        m = ms.next;
+    }
+    if let Some(x) = close {
+        return produce_control(h, port, c, x, now);
     }
     // 4. The data message under way, or the next one: the queue's head either way (a data
     // message is only started at the head, with no ping or pong queued, and leaves the queue
@@ -130,16 +139,6 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
         return Ok(false);
     };
     start_data_frame(h, port, c, cur)
-}
-
-/// Whether an application message of type `t` is produced now as a control frame: a ping or
-/// a pong wherever it is queued, a Close once it heads the queue.
-fn jumps_queue(t: HTTPc_WEBSOCK_MSG_TYPE, at_head: bool) -> bool {
-    match t {
-        HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG => true,
-        HTTPc_WEBSOCK_MSG_TYPE_CLOSE => at_head,
-        _ => false,
-    }
 }
 
 /// An application control message (close, ping, pong): one whole frame.
