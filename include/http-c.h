@@ -3650,7 +3650,9 @@ CPU_BOOLEAN HTTPc_ConnOpen(struct HTTPc_CONN_OBJ *p_conn_obj,
  * returns.
  *
  * Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_RELEASED`,
- * `HTTPc_ERR_FEATURE_DIS` (without `HTTPc_CFG_PERSISTENT_EN`).
+ * `HTTPc_ERR_FEATURE_DIS` (without `HTTPc_CFG_PERSISTENT_EN`), `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`
+ * (blocking, with an engine task held up over 1 s: the close still comes, `OnClose` with it;
+ * keep the objects until then).
  *
  * # Safety
  * Valid or NULL pointers.

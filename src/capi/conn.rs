@@ -240,7 +240,9 @@ fn open(
 /// returns.
 ///
 /// Errors: `HTTPc_ERR_INIT_NOT_COMPLETED`, `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_CONN_IS_RELEASED`,
-/// `HTTPc_ERR_FEATURE_DIS` (without `HTTPc_CFG_PERSISTENT_EN`).
+/// `HTTPc_ERR_FEATURE_DIS` (without `HTTPc_CFG_PERSISTENT_EN`), `HTTPc_ERR_CONN_SIGNAL_TIMEOUT`
+/// (blocking, with an engine task held up over 1 s: the close still comes, `OnClose` with it;
+/// keep the objects until then).
 ///
 /// # Safety
 /// Valid or NULL pointers.
@@ -265,7 +267,11 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
         if !h.conn(c).is_some_and(|s| s.is_open()) || !h.listed(c) {
             return Err(HTTPc_ERR_CONN_IS_RELEASED);
         }
-        wait::close(h, c, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE);
+        let closed = wait::close(h, c, HTTPc_CONN_CLOSE_STATUS_APP, HTTPc_ERR_NONE);
+        // Asked not to block, the call has handed the close over, whatever the wait saw.
+        if flags & HTTPc_FLAG_CONN_NO_BLOCK == 0 {
+            closed?;
+        }
         Ok(0)
     });
 }

@@ -129,8 +129,15 @@ fn wait_for(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
 }
 
 /// Closes a connection for an API call; with an engine task (and `OsWait`), waits up to 1 s
-/// until the engine has done it.
-pub(crate) fn close(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
+/// until the engine has done it. `HTTPc_ERR_CONN_SIGNAL_TIMEOUT` when the engine had not by
+/// then (held up: the close is still to come, `OnClose` with it, and the objects stay in use
+/// until then; legacy stopped in `CPU_SW_EXCEPTION`).
+pub(crate) fn close(
+    h: &mut Held,
+    c: Conn,
+    status: HTTPc_CONN_CLOSE_STATUS,
+    err: HTTPc_ERR,
+) -> Result<(), HTTPc_ERR> {
     let handed_over = request_close(h, c, status, err);
     let g = h.g();
     let waitable = !g.in_engine && g.in_task_mode();
@@ -138,9 +145,11 @@ pub(crate) fn close(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, err:
         && handed_over
         && waitable
         && global::port().is_some_and(|p| p.has_os_wait())
+        && !block_until(h, 1000, Until::Closed(c))
     {
-        block_until(h, 1000, Until::Closed(c));
+        return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     }
+    Ok(())
 }
 
 /// A blocking call's wait ran out: close the connection (as the legacy code did when its wait
@@ -153,7 +162,8 @@ pub(crate) fn give_up(h: &mut Held, c: Conn) -> HTTPc_ERR {
     } else {
         HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
     };
-    close(h, c, status, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+    // (Its own wait running out too is the same timeout.)
+    let _ = close(h, c, status, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
     HTTPc_ERR_CONN_SIGNAL_TIMEOUT
 }
 

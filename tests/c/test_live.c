@@ -1202,6 +1202,46 @@ static int Check_ConnCloseOpen(const void *p_arg)
     return Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_ABNORMAL_CLOSURE, NULL, HTTPc_CONN_CLOSE_STATUS_APP);
 }
 
+/* The POSIX port's Wait, wrapped: once armed, the engine task is held up 1.5 s after the wake
+ * that brought it out (starved by higher-priority work, as on a busy RTOS). Task mode only. */
+static HTTPc_PORT Live_RealPort;
+static int        Live_StallArmed;
+
+static void Live_StallingWait(void *p_ctx, const HTTPc_PORT_WAIT_ENTRY *p_entries, CPU_INT16U nbr_entries,
+                              CPU_INT32U timeout_ms)
+{
+    Live_RealPort.Wait(p_ctx, p_entries, nbr_entries, timeout_ms);
+    if (__atomic_exchange_n(&Live_StallArmed, 0, __ATOMIC_SEQ_CST) != 0) {
+        Live_Settle(1500u);
+    }
+}
+
+/* HTTPc_ConnClose (blocking) while the engine task is held up past the call's 1 s wait: the
+ * call says so (HTTPc_ERR_CONN_SIGNAL_TIMEOUT: the objects are still in use), and the close
+ * comes when the engine runs again, OnClose with it. Returning HTTPc_ERR_NONE there let an
+ * application free objects the engine was about to use. */
+static int Check_ConnCloseStalledEngine(const void *p_arg)
+{
+    LIVE_SLOT *s = &Live_Slots[0];
+    HTTPc_ERR  err = 0u;
+    LIVE_EV    ev;
+
+    (void)p_arg;
+    if (Live_PollMode) {
+        return 1;                                /* no engine task to hold up                 */
+    }
+    if (!Live_OpenWs(s, "/echo")) {
+        return 0;
+    }
+    __atomic_store_n(&Live_StallArmed, 1, __ATOMIC_SEQ_CST);
+    HTTPc_ConnClose(&s->Conn, HTTPc_FLAG_NONE, &err);
+    Live_Snap(s, &ev);
+    CHECK(err == HTTPc_ERR_CONN_SIGNAL_TIMEOUT, "HTTPc_ConnClose with the engine held up: err %u, expected "
+          "HTTPc_ERR_CONN_SIGNAL_TIMEOUT (%u)", (unsigned)err, (unsigned)HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
+    CHECK(ev.ConnCloseN == 0, "OnClose already called when HTTPc_ConnClose timed out");
+    return Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_ABNORMAL_CLOSURE, NULL, HTTPc_CONN_CLOSE_STATUS_APP);
+}
+
 /* A port with no listener on 127.0.0.1: bind an ephemeral port, then close the socket. */
 static int Live_FreePort(NET_PORT_NBR *p_port)
 {
@@ -1444,6 +1484,10 @@ int main(int argc, char **argv)
     }
 
     HTTPc_PortPosix_Get(&port, Live_PollMode ? DEF_NO : DEF_YES);
+    Live_RealPort = port;
+    if (!Live_PollMode) {
+        port.Wait = Live_StallingWait;
+    }
     err = 0u;
     HTTPc_PortSet(&port, &err);
     if (err == HTTPc_ERR_NONE) {
@@ -1486,6 +1530,8 @@ int main(int argc, char **argv)
     Live_Run("clean close from the server (/close-after-first): OnClose(1000, \"bye\"), then conn OnClose(NONE, NONE) as legacy",
              Check_ServerClose, NULL, 0);
     Live_Run("HTTPc_ConnClose on an open WebSocket: OnClose(1006), then conn OnClose(APP)", Check_ConnCloseOpen, NULL, 0);
+    Live_Run("HTTPc_ConnClose with the engine task held up 1.5 s: HTTPc_ERR_CONN_SIGNAL_TIMEOUT, then OnClose(APP) (task mode)",
+             Check_ConnCloseStalledEngine, NULL, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
              Check_ClosedPortBlocking, NULL, 0);
     Live_Run("connect to a closed port, non-blocking: OnConnect(DEF_FAIL), no OnClose", Check_ClosedPortNoBlock, NULL, 0);
