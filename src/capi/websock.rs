@@ -533,7 +533,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
         if !in_turn {
             wake_engine(h);
         }
-    } else if !h.g().in_task_mode() || engine::send_now(h, c) {
+    } else if !h.g().in_task_mode() || engine::send_now(h, c, m) {
         wake_engine(h);
     }
     if tx.no_block {

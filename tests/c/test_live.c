@@ -115,6 +115,7 @@ typedef struct live_ev {
 typedef struct live_tx {
     int         N;
     CPU_BOOLEAN Status;
+    pthread_t   Thread;                       /* where the last completion ran                 */
 } LIVE_TX;
 
 /* One connection with its objects. */
@@ -396,6 +397,7 @@ static void Live_OnMsgTxComplete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *
     LOCK();
     t->N++;
     t->Status = status;
+    t->Thread = pthread_self();
     UNLOCK();
 }
 
@@ -1242,6 +1244,45 @@ static int Check_ConnCloseStalledEngine(const void *p_arg)
     return Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_ABNORMAL_CLOSURE, NULL, HTTPc_CONN_CLOSE_STATUS_APP);
 }
 
+/* A blocking HTTPc_WebSockSend sends from the calling task only when its message is alone in
+ * the queue: a non-blocking message queued before it (the engine held up meanwhile) is sent,
+ * and completed, by the engine task, as legacy ran every hook in its task. */
+static int Check_BlockingSendLeavesOthersToTheEngine(const void *p_arg)
+{
+    LIVE_SLOT  *s = &Live_Slots[0];
+    HTTPc_ERR   err = 0u;
+    CPU_BOOLEAN ok;
+    LIVE_TX     data;
+    LIVE_TX     ctl;
+
+    (void)p_arg;
+    if (Live_PollMode) {
+        return 1;                                /* one thread: every hook runs in it         */
+    }
+    if (!Live_OpenWs(s, "/echo")) {
+        return 0;
+    }
+    Live_ResetRx(s);
+    memcpy(s->TxBuf, "first", 5u);
+    memcpy(s->CtlBuf, "second", 6u);
+    __atomic_store_n(&Live_StallArmed, 1, __ATOMIC_SEQ_CST);
+    ok = HTTPc_WebSockSend(&s->Conn, &s->Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)s->TxBuf, 5u,
+                           HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
+    CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "non-blocking send: returned %u, err %u", (unsigned)ok, (unsigned)err);
+    ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, s->CtlBuf, 6u, HTTPc_FLAG_NONE, &err);
+    CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "blocking send: returned %u, err %u", (unsigned)ok, (unsigned)err);
+    CHECK(Live_WaitGe(&s->Ev.RxCompleteN, 2, LIVE_WAIT_MS), "both echoes not back within %u ms", LIVE_WAIT_MS);
+    LOCK();
+    data = s->MsgTx;
+    ctl  = s->CtlTx;
+    UNLOCK();
+    CHECK((data.N == 1) && (data.Status == DEF_OK) && (ctl.N == 1) && (ctl.Status == DEF_OK),
+          "completions: %d (status %u) and %d (status %u)", data.N, (unsigned)data.Status, ctl.N, (unsigned)ctl.Status);
+    CHECK(!pthread_equal(data.Thread, pthread_self()),
+          "the non-blocking message's OnMsgTxComplete ran in the task of another message's blocking send");
+    return 1;
+}
+
 /* A port with no listener on 127.0.0.1: bind an ephemeral port, then close the socket. */
 static int Live_FreePort(NET_PORT_NBR *p_port)
 {
@@ -1532,6 +1573,8 @@ int main(int argc, char **argv)
     Live_Run("HTTPc_ConnClose on an open WebSocket: OnClose(1006), then conn OnClose(APP)", Check_ConnCloseOpen, NULL, 0);
     Live_Run("HTTPc_ConnClose with the engine task held up 1.5 s: HTTPc_ERR_CONN_SIGNAL_TIMEOUT, then OnClose(APP) (task mode)",
              Check_ConnCloseStalledEngine, NULL, 0);
+    Live_Run("a blocking send behind a queued non-blocking one leaves that one's hooks to the engine task (task mode)",
+             Check_BlockingSendLeavesOthersToTheEngine, NULL, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
              Check_ClosedPortBlocking, NULL, 0);
     Live_Run("connect to a closed port, non-blocking: OnConnect(DEF_FAIL), no OnClose", Check_ClosedPortNoBlock, NULL, 0);

@@ -21,7 +21,7 @@ pub(crate) use close::{request_close, teardown};
 pub(crate) use tx::enqueue;
 
 use super::global::{self, Held};
-use super::handle::Conn;
+use super::handle::{Conn, Msg};
 use super::port::{HTTPc_PORT_WAIT_ENTRY, HTTPc_PORT_WAIT_RD, HTTPc_PORT_WAIT_WR, Port};
 use super::state::{ConnState, Phase, CONN_CLOSE_REQUESTED, TXN_RX_EOF, WS_RX_EOF};
 use crate::proto::session::State;
@@ -88,16 +88,25 @@ pub(crate) fn run_pass(h: &mut Held) -> u32 {
     sleep
 }
 
-/// Sends, from the thread of a blocking API call, what is queued on `c`, while an engine task
-/// sleeps (the caller holds the lock, so no pass runs). Hooks run as in a pass (`in_engine`: a
-/// hook's blocking call is refused, a close it asks for is left to the engine), and nothing is
-/// torn down here: a socket error is left for the engine's next pass. True when the engine must
+/// Sends, from the thread of a blocking API call, its message `m` queued on `c`, while an
+/// engine task sleeps (the caller holds the lock, so no pass runs). Only when `m` is alone in
+/// the queue: the hooks that run here are its own (the hooks of other messages run in the
+/// engine's task, as legacy ran every hook). Hooks run as in a pass (`in_engine`: a hook's
+/// blocking call is refused, a close it asks for is left to the engine), and nothing is torn
+/// down here: a socket error is left for the engine's next pass. True when the engine must
 /// look: bytes or messages still wait (it must now watch for write readiness), the socket
 /// failed, or the connection is closing (its close timer now runs, and only a pass ends it).
-pub(crate) fn send_now(h: &mut Held, c: Conn) -> bool {
+pub(crate) fn send_now(h: &mut Held, c: Conn, m: Msg) -> bool {
     let Some(port) = global::port() else {
         return true;
     };
+    let alone = h
+        .ws_of(c)
+        .is_some_and(|ws| ws.head == Some(m) && ws.finishing.is_none())
+        && h.msg(m).is_some_and(|ms| ms.next.is_none());
+    if !alone {
+        return true;
+    }
     let g = h.g();
     if g.in_engine {
         return true;
