@@ -33,7 +33,9 @@ step "scripts/setup.sh"
 scripts/setup.sh
 
 step "cmake configure (Release, build/)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+# (Examples on explicitly: a build/ configured before without them, as the README's install
+# line does, keeps that choice in its cache.)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DHTTPC_WS_BUILD_EXAMPLES=ON
 
 step "cmake build"
 start=$SECONDS
