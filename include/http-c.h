@@ -257,22 +257,25 @@ typedef struct httpc_cfg {
 /*
  * Legacy http-c.h's version (the release this library stands in for) and its module switches,
  * which applications test (Micrium's examples declare their callbacks under
- * HTTPc_TASK_MODULE_EN): set from the HTTPc_CFG_* switches of http-c_cfg.h as legacy set them,
- * or all set without that header (every feature is built in by default).
+ * HTTPc_TASK_MODULE_EN): set from the HTTPc_CFG_* switches of http-c_cfg.h as legacy set them;
+ * without that header, from the features the library was built with, as its CMake target
+ * (or installed package, or pkg-config) defines them: HTTPC_WS_BUILT_TASK, _BLOCKING and
+ * _WEBSOCKET are 0 for a feature left out; all set when nothing says otherwise (the default
+ * build has every feature).
  */
 #ifndef HTTPc_VERSION
 #define HTTPc_VERSION 30101u
 #endif
-#if !defined(HTTPc_CFG_MODE_ASYNC_TASK_EN) || (HTTPc_CFG_MODE_ASYNC_TASK_EN == DEF_ENABLED)
+#if (defined(HTTPc_CFG_MODE_ASYNC_TASK_EN) && (HTTPc_CFG_MODE_ASYNC_TASK_EN == DEF_ENABLED)) || (!defined(HTTPc_CFG_MODE_ASYNC_TASK_EN) && (!defined(HTTPC_WS_BUILT_TASK) || HTTPC_WS_BUILT_TASK))
 #  ifndef HTTPc_TASK_MODULE_EN
 #    define HTTPc_TASK_MODULE_EN
 #  endif
-#  if !defined(HTTPc_CFG_MODE_BLOCK_EN) || (HTTPc_CFG_MODE_BLOCK_EN == DEF_ENABLED)
+#  if (defined(HTTPc_CFG_MODE_BLOCK_EN) && (HTTPc_CFG_MODE_BLOCK_EN == DEF_ENABLED)) || (!defined(HTTPc_CFG_MODE_BLOCK_EN) && (!defined(HTTPC_WS_BUILT_BLOCKING) || HTTPC_WS_BUILT_BLOCKING))
 #    ifndef HTTPc_SIGNAL_TASK_MODULE_EN
 #      define HTTPc_SIGNAL_TASK_MODULE_EN
 #    endif
 #  endif
-#  if !defined(HTTPc_CFG_WEBSOCKET_EN) || (HTTPc_CFG_WEBSOCKET_EN == DEF_ENABLED)
+#  if (defined(HTTPc_CFG_WEBSOCKET_EN) && (HTTPc_CFG_WEBSOCKET_EN == DEF_ENABLED)) || (!defined(HTTPc_CFG_WEBSOCKET_EN) && (!defined(HTTPC_WS_BUILT_WEBSOCKET) || HTTPC_WS_BUILT_WEBSOCKET))
 #    ifndef HTTPc_WEBSOCK_MODULE_EN
 #      define HTTPc_WEBSOCK_MODULE_EN
 #    endif

@@ -33,6 +33,21 @@ cfg_header() {
     } >"$file"
 }
 
+# modules NAME DIR TASK SIGNAL WEBSOCK: an application of that build that includes http-c.h
+# without its http-c_cfg.h (the definitions the library's CMake target gives it, from the
+# configure log) sees legacy's module switches as the build has them (1 defined, 0 not).
+modules() {
+    local name=$1 dir=$2 defs=() d
+    for d in $(sed -n 's/^-- httpc-ws: header definitions for this build: //p' "$dir/configure.log" | tr ';' ' '); do
+        defs+=("-D$d")
+    done
+    printf '#include "http-c.h"\n#if defined(HTTPc_TASK_MODULE_EN) != WANT_TASK || defined(HTTPc_SIGNAL_TASK_MODULE_EN) != WANT_SIGNAL || defined(HTTPc_WEBSOCK_MODULE_EN) != WANT_WEBSOCK\n#error module switches differ from the build\n#endif\n' |
+        cc -std=c99 -Wall -Wextra -Werror -fsyntax-only -I"$ROOT/include" "${defs[@]}" \
+            -DWANT_TASK="$3" -DWANT_SIGNAL="$4" -DWANT_WEBSOCK="$5" -x c - ||
+        { echo "legacy_cfg: $name: module switches (${defs[*]}) are not TASK=$3 SIGNAL=$4 WEBSOCK=$5" >&2; return 1; }
+    echo "legacy_cfg: $name: http-c.h without http-c_cfg.h: TASK=$3 SIGNAL=$4 WEBSOCK=$5 (${defs[*]:-no definitions})"
+}
+
 # check NAME EXPECTED_FEATURES OFF_SWITCHES...
 check() {
     local name=$1 want=$2 dir=$work/$1 line
@@ -52,6 +67,7 @@ check() {
             ;;
     esac
     echo "legacy_cfg: $name: http-c_cfg.h -> $expect"
+    modules "$name" "$dir" "${MODULES[@]}"
     [ -n "${FEATURES_ONLY:-}" ] && return 0
     (cd "$ROOT" && cargo test --quiet --locked --no-default-features --features "$want" --test capi_profile)
 }
@@ -61,14 +77,26 @@ check_features_only() {
 }
 
 # Micrium's template enables CHUNK_TX and FORM: the plain-request features come with them.
+# MODULES: the module switches (task, signal, websock) an application without the header sees.
+MODULES=(1 0 1)
 check block_hdr_rx_off task,hdr-tx,query-str,persistent,websocket,chunk-tx,form,http MODE_BLOCK HDR_RX
+MODULES=(0 0 0)
 check all_off websocket,http MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX FORM
 check all_off_ws_only websocket MODE_BLOCK MODE_ASYNC_TASK HDR_RX HDR_TX QUERY_STR PERSISTENT CHUNK_TX \
     FORM HTTP
 # The template with HTTPc_CFG_HTTP_EN alone off: CHUNK_TX and FORM (on) go with it.
+MODULES=(1 1 1)
 check_features_only http_off_alone blocking,task,hdr-rx,hdr-tx,query-str,persistent,websocket HTTP
 # Without the WebSocket client: the build follows (capi_profile needs it, so only the
 # features are checked here; tests/capi_http_liveness.rs covers that build).
+MODULES=(1 1 0)
 check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form,http \
     WEBSOCKET
-echo "legacy_cfg: 5 configurations checked"
+# The same switches as CMake options, without an http-c_cfg.h: the application's header still
+# follows the build.
+dir=$work/options_only
+mkdir -p "$dir"
+cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
+    -DHTTPC_WS_CFG_MODE_ASYNC_TASK_EN=OFF -DHTTPC_WS_CFG_WEBSOCKET_EN=OFF >"$dir/configure.log"
+modules options_only "$dir" 0 0 0
+echo "legacy_cfg: 6 configurations checked"
