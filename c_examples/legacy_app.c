@@ -59,6 +59,10 @@
 *           (2) The flags below are written by the hooks, in the HTTPc task, and read by the
 *               application task, as in any uC/HTTP-client application.  The full memory barrier
 *               in KAL_Dly() orders those reads on a multi-core host.
+*
+*           (3) Built in a Micrium project's layout (docs/MICRIUM_BUILD.md), http-c.h brings
+*               uC/Common's kal.h, which declares KAL_Dly() with external linkage: the host's
+*               stands in for the KAL with that linkage there.
 *********************************************************************************************************
 *********************************************************************************************************
 */
@@ -69,7 +73,13 @@
 
 #define  APP_TRACE_INFO(x)                  printf x
 
-static  void  KAL_Dly (CPU_INT32U  dly_ms)
+#ifdef   KAL_MODULE_PRESENT                                     /* See Note #3.                                         */
+#define  APP_HOST_KAL_LINKAGE
+#else
+#define  APP_HOST_KAL_LINKAGE               static
+#endif
+
+APP_HOST_KAL_LINKAGE  void  KAL_Dly (CPU_INT32U  dly_ms)
 {
     struct  timespec  ts;
 
@@ -106,10 +116,14 @@ static  void  KAL_Dly (CPU_INT32U  dly_ms)
 *********************************************************************************************************
 *********************************************************************************************************
 *                              HTTP CLIENT SUITE CONFIGURATION OBJECTS
+*
+* Note(s) : (1) In a Micrium project's layout they come from the project's http-c_cfg.c (Micrium's
+*               template defines them there), declared by the http-c_cfg.h that http-c.h includes.
 *********************************************************************************************************
 *********************************************************************************************************
 */
 
+#ifndef  HTTPc_CFG_MODULE_PRESENT                               /* See Note #1.                                         */
 const  HTTPc_CFG  HTTPc_Cfg = {
          1u,                                                    /* .TaskDly_ms (HTTPc Task delay in milliseconds)       */
          5u,                                                    /* .MsgQ_Size  (Message Task Queue size)                */
@@ -123,6 +137,7 @@ const  HTTP_TASK_CFG  HTTPc_TaskCfg = {
         HTTPc_OS_CFG_TASK_STK_SIZE,                             /* HTTPc task stack size.                               */
         DEF_NULL,                                               /* HTTPc task stack pointer (DEF_NULL: allocated).      */
 };
+#endif
 
 
 /*
