@@ -232,6 +232,16 @@ static CPU_INT32S tls_connect(void *p_ctx, const CPU_CHAR *p_host, CPU_INT16U po
   if (s->Secure != 0u) {
     const char *name = (p_secure->CommonNamePtr != NULL) ? (const char *)p_secure->CommonNamePtr
                                                          : (const char *)p_host;
+    /* An IPv6 address comes bracketed ("[::1]", as in a URL): the name checked against the
+     * certificate is the address itself. (mbedTLS sends it as SNI as well: its API ties the
+     * two; set HTTPc_PARAM_TYPE_SECURE_COMMON_NAME to the certificate's DNS name instead.) */
+    char bare[64];
+    size_t len = strlen(name);
+    if ((len >= 2u) && (name[0] == '[') && (name[len - 1u] == ']') && (len - 2u < sizeof(bare))) {
+      memcpy(bare, name + 1, len - 2u);
+      bare[len - 2u] = '\0';
+      name = bare;
+    }
     mbedtls_ssl_init(&s->Ssl);
     ret = mbedtls_ssl_setup(&s->Ssl, &t->Conf);
     if (ret == 0) {

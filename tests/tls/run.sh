@@ -163,6 +163,8 @@ suite() {
     [ "$NODE" = 0 ] || run_case "node ws echo, chaos inner I/O" "$m" node "$ok" -0x0000 "${CA[@]}" --cn localhost --chaos
     run_case "unknown CA accepted, chaos inner I/O" "$m" unknown "trust:0 $ok" -0x0000 "${CA[@]}" --cn localhost --trust accept --chaos
     run_case "wrong name"                       "$m" echo "$fail" -0x2700 "${CA[@]}" --cn wrong.example
+    # A bracketed name (an IPv6 address as in a URL, "[::1]") is checked without its brackets.
+    run_case "bracketed name checked bare"      "$m" echo "$ok" -0x0000 "${CA[@]}" --cn "[localhost]"
     run_case "wrong name, trust cb accepts"     "$m" echo "$fail" -0x2700 "${CA[@]}" --cn wrong.example --trust accept
     run_case "expired, trust cb refuses"        "$m" expired "trust:1 $fail" -0x2700 "${CA[@]}" --cn localhost --trust refuse
     run_case "expired, no trust cb"             "$m" expired "$fail" -0x2700 "${CA[@]}" --cn localhost
