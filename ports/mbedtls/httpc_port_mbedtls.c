@@ -134,6 +134,10 @@ static int ready_now(HTTPc_PORT_TLS_SESS *s)
          (mbedtls_ssl_get_bytes_avail(&s->Ssl) > 0u || mbedtls_ssl_check_pending(&s->Ssl) != 0);
 }
 
+/* The inner port's watch of a session, brought up to what TLS now waits for. Only from the
+ * engine's thread of control (ConnectPoll, Watch, Wait), as PORTING.md promises the inner port:
+ * a Send from a task making a blocking HTTPc_WebSockSend only records what it waits for, and
+ * the engine's next Wait (woken when bytes are left) brings every session's watch up to date. */
 static void sync_watch(HTTPc_PORT_TLS_SESS *s)
 {
   HTTPc_PORT *in = &s->LayerPtr->Inner;
@@ -380,10 +384,7 @@ static CPU_INT32S tx_taken(HTTPc_PORT_TLS_SESS *s, size_t n)
 {
   s->TxPending = 0u;
   s->TxSealed = 0u;
-  if (s->TxWant != 0u) {
-    s->TxWant = 0u;
-    sync_watch(s);
-  }
+  s->TxWant = 0u;
   return (CPU_INT32S)n;
 }
 
@@ -405,7 +406,6 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
   if (ret != 0) {
     if (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) {
       s->TxWant = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? RD : WR;
-      sync_watch(s);
       return HTTPc_PORT_WOULD_BLOCK;
     }
     if (ret < 0) {
@@ -444,7 +444,6 @@ static CPU_INT32S tls_send(void *p_ctx, void *handle, const CPU_INT08U *p_data, 
     s->TxSealed = (CPU_INT08U)(ret == MBEDTLS_ERR_SSL_WANT_WRITE && s->Ssl.out_left != 0u &&
                                s->Ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER);
     s->TxWant = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? RD : WR;
-    sync_watch(s);
     return HTTPc_PORT_WOULD_BLOCK;
   }
   return io_result(s, ret);
@@ -479,18 +478,11 @@ static CPU_INT32S tls_recv(void *p_ctx, void *handle, CPU_INT08U *p_buf, CPU_INT
     ret = MBEDTLS_ERR_SSL_WANT_READ;
   }
   if (ret > 0) {
-    if (s->RxWant != extra) {
-      s->RxWant = extra;
-      sync_watch(s);
-    }
+    s->RxWant = extra;
     return (CPU_INT32S)ret;
   }
   if (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) {
-    CPU_INT08U w = (CPU_INT08U)(((ret == MBEDTLS_ERR_SSL_WANT_WRITE) ? WR : RD) | extra);
-    if (w != s->RxWant) {
-      s->RxWant = w;
-      sync_watch(s);
-    }
+    s->RxWant = (CPU_INT08U)(((ret == MBEDTLS_ERR_SSL_WANT_WRITE) ? WR : RD) | extra);
     return HTTPc_PORT_WOULD_BLOCK;
   }
   return io_result(s, ret);
