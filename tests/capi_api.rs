@@ -1937,6 +1937,53 @@ fn bytes_after_a_refused_upgrade_close_the_connection() {
     }
 }
 
+/// The application's `HTTPc_ConnClose` meets the close the library asked for after bytes that
+/// followed a refused upgrade (from the `OnTransComplete` hook, or from the application once
+/// the transaction completed, before the engine's next pass): `OnClose` says APP, as its
+/// close is the last one asked for, with the library's error, the first one. The same in
+/// both cases (the direct close of the poll model once gave the library's status).
+#[test]
+fn an_application_close_after_a_refused_upgrades_extra_bytes_keeps_their_error() {
+    let _g = setup();
+    for from_hook in [true, false] {
+        let o = Objs::new(0, 256, 0, b"extra2.test");
+        let sock = world(|w| w.expect_connect("extra2.test", ConnectMode::Ok));
+        sock.push(
+            Gate::Request,
+            Item::Bytes(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\nGARBAGE".to_vec()),
+        );
+        world(|w| {
+            w.hook_counts.borrow_mut().clear();
+            *w.reactions.borrow_mut() = if from_hook {
+                vec![(Hook::TransComplete, 0, Act::ConnClose)]
+            } else {
+                Vec::new()
+            };
+        });
+        let mut err = 0;
+        unsafe {
+            o.connect_nb();
+            o.upgrade(NB, &mut err);
+        }
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
+        if !from_hook && !o.ended() {
+            unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        let s = finish(&o);
+        assert_eq!(
+            s.conn_close,
+            Some((
+                HTTPc_CONN_CLOSE_STATUS_APP,
+                HTTPc_ERR_RESP_RX_DATA_LEN_INVALID
+            )),
+            "from hook: {from_hook}"
+        );
+        drop(o);
+        check_port().unwrap();
+    }
+}
+
 /// A refused upgrade whose whole body is there at once, longer than one pass reads: the pass
 /// that runs out of turns asks for the next at once (the receive region it leaves full would
 /// wake no read readiness), so the body is skipped without waiting, and the refusal reported.

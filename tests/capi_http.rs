@@ -2281,18 +2281,29 @@ fn a_request_header_hook_cannot_recycle_its_request() {
 /// A body hook that calls `HTTPc_ConnClose` from its last call (`last_chunk = DEF_YES`): as in
 /// legacy, whose close message came before the transaction's completion, the transaction fails
 /// as every request of a connection the application closes (`OnTransComplete(DEF_FAIL)`, then
-/// `OnErr(HTTPc_ERR_CONN_SOCK_CLOSED)`), then `OnClose(APP)`, persistent or not. Content-Length
-/// and chunked bodies alike; the body was delivered whole all the same.
+/// `OnErr(HTTPc_ERR_CONN_SOCK_CLOSED)`), then `OnClose(APP)`, persistent or not. Content-Length,
+/// chunked and close-delimited bodies alike; the body was delivered whole all the same.
 #[test]
 fn a_close_from_the_last_body_call_fails_the_transaction_as_legacy() {
     let _g = setup();
-    let bodies: [&[u8]; 2] = [
-        b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello world!",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nhello world!\r\n0\r\n\r\n",
+    let bodies: [(&[u8], bool); 3] = [
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello world!",
+            false,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nc\r\nhello world!\r\n0\r\n\r\n",
+            false,
+        ),
+        // The last call comes with the server's close (the body ends there).
+        (b"HTTP/1.0 200 OK\r\n\r\nhello world!", true),
     ];
-    for response in bodies {
+    for (response, eof) in bodies {
         for persistent in [true, false] {
-            let (o, _sock) = connected("lastclose.test", 256, persistent, response);
+            let (o, sock) = connected("lastclose.test", 256, persistent, response);
+            if eof {
+                sock.push(Gate::Now, Item::Eof);
+            }
             body(|b| b.close_on_last = true);
             assert_eq!(
                 send(&o, HTTP_METHOD_GET, "/", NB),

@@ -163,11 +163,14 @@ impl ConnState {
     }
 
     /// The engine is to close it (`HTTPc_ConnClose`, or a failure found between passes) with
-    /// `status` and `err`, at its next pass.
+    /// `status` and `err`, at its next pass. A second request decides the status, as legacy's
+    /// close message did; an error already asked for stays (legacy's `ErrCode`).
     pub(crate) fn ask_close(&mut self, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
+        if !self.flags.has(CONN_CLOSE_REQUESTED) || err != HTTPc_ERR_NONE {
+            self.close_req_err = Code8::new(err);
+        }
         self.flags.set(CONN_CLOSE_REQUESTED, true);
         self.close_req_status = Code8::new(status);
-        self.close_req_err = Code8::new(err);
     }
 
     /// An API call writes a request head on the connected connection (its hooks may run).

@@ -119,6 +119,11 @@ pub(crate) fn request_close(
     let Some(port) = global::port() else {
         return false;
     };
+    // Recorded either way: a close the library asked for and this one meet as in task mode
+    // (the last status, the first error).
+    if let Some(s) = h.conn(c) {
+        s.ask_close(status, err);
+    }
     let g = h.g();
     if !g.in_task_mode() && !g.in_engine {
         // The hooks of the teardown run as the engine's do: their blocking calls are refused
@@ -127,9 +132,6 @@ pub(crate) fn request_close(
         teardown(h, port, c, status, err);
         h.g().in_engine = false;
         return false;
-    }
-    if let Some(s) = h.conn(c) {
-        s.ask_close(status, err);
     }
     super::wake_engine(h);
     true
@@ -160,13 +162,18 @@ pub(crate) fn teardown(
     if matches!(s.phase, Phase::Idle | Phase::Closing) {
         return;
     }
-    // A close a hook asked for (`HTTPc_ConnClose`), still pending, is the status whatever
-    // else ends the connection (a transaction's end, a failure, the server's close), as
-    // legacy's close message overwrote it; the error stays the failure's.
-    let status = if s.flags.has(CONN_CLOSE_REQUESTED) {
-        s.close_req_status.get()
+    // A close still pending (`HTTPc_ConnClose`, or one the library asked for) is the status
+    // whatever else ends the connection (a transaction's end, a failure, the server's close),
+    // as legacy's close message overwrote it; the error stays the first one.
+    let (status, err) = if s.flags.has(CONN_CLOSE_REQUESTED) {
+        let first = if err == HTTPc_ERR_NONE {
+            s.close_req_err.get()
+        } else {
+            err
+        };
+        (s.close_req_status.get(), first)
     } else {
-        status
+        (status, err)
     };
     if !s.handle.is_null() {
         port.close(s.handle);

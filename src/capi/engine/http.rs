@@ -119,6 +119,10 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 let eof = h.req_of(c).map(|r| r.parser.eof());
                 if matches!(eof, Some(Ok(Some(Event::End)))) {
                     finish_body(h, c);
+                    if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+                        // A close that last call asked for comes first, as in `parse`.
+                        return 0;
+                    }
                     let gone = (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
                     end(h, port, c, Ok(Some(gone)));
                 } else {
