@@ -99,4 +99,11 @@ mkdir -p "$dir"
 cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
     -DHTTPC_WS_CFG_MODE_ASYNC_TASK_EN=OFF -DHTTPC_WS_CFG_WEBSOCKET_EN=OFF >"$dir/configure.log"
 modules options_only "$dir" 0 0 0
-echo "legacy_cfg: 6 configurations checked"
+# Features named directly (comma-separated, as CONFIGURATION.md allows): the three are there.
+dir=$work/cargo_features
+mkdir -p "$dir"
+cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
+    -DHTTPC_WS_CARGO_NO_DEFAULT_FEATURES=ON -DHTTPC_WS_CARGO_FEATURES=task,websocket,blocking \
+    >"$dir/configure.log"
+modules cargo_features "$dir" 1 1 1
+echo "legacy_cfg: 7 configurations checked"
