@@ -92,14 +92,24 @@ static void on_trans_err(HTTPc_CONN_OBJ *p_conn, HTTPc_REQ_OBJ *p_req, HTTPc_ERR
     Failed = 1;
 }
 
+/* Closes the connection. HTTPc_ERR_CONN_SIGNAL_TIMEOUT: the engine task is held up and the
+ * close still comes; the objects are reused by the next session only after its OnClose. */
+static void close_session(HTTPc_CONN_OBJ *p_conn)
+{
+    HTTPc_ERR err;
+    HTTPc_ConnClose(p_conn, HTTPc_FLAG_NONE, &err);
+    while (err == HTTPc_ERR_CONN_SIGNAL_TIMEOUT && !ab_echo_stats()->closed) {
+        sleep_ms(2);
+    }
+}
+
 /* Waits until the connection closed (or the case timed out). */
 static int wait_closed(HTTPc_CONN_OBJ *p_conn)
 {
     CPU_INT32U start = now_ms();
-    HTTPc_ERR err;
     while (!ab_echo_stats()->closed) {
         if (now_ms() - start > CASE_TIMEOUT_MS) {
-            HTTPc_ConnClose(p_conn, HTTPc_FLAG_NONE, &err);
+            close_session(p_conn);
             return -1;
         }
         if (TaskHandlerMode) {
@@ -168,7 +178,7 @@ static int run_session(const char *host, CPU_INT16U port, char *path)
         ok = HTTPc_WebSockUpgrade(&conn, &req, &resp, &ws, path, (CPU_INT16U)strlen(path), ws_flags, &err);
         if (ok != DEF_OK || err != HTTPc_ERR_NONE || resp.StatusCode != HTTP_STATUS_SWITCHING_PROTOCOLS) {
             fprintf(stderr, "WebSockUpgrade failed: %u (status index %u)\n", (unsigned)err, (unsigned)resp.StatusCode);
-            HTTPc_ConnClose(&conn, HTTPc_FLAG_NONE, &err);
+            close_session(&conn);
             return -1;
         }
     }
