@@ -24,9 +24,10 @@ set(HTTPC_WS_INSTALL_DATADIR "${CMAKE_INSTALL_DATADIR}/httpc_ws")
 install(FILES "${HTTPC_WS_LIBRARY}" DESTINATION "${HTTPC_WS_INSTALL_LIBDIR}")
 install(FILES "${HTTPC_WS_INCLUDE_DIR}/http-c.h" "${HTTPC_WS_INCLUDE_DIR}/http-c_websock.h"
         DESTINATION "${HTTPC_WS_INSTALL_INCLUDEDIR}")
-# The legacy include path (<Client/Source/http-c.h>), forwarding to the two above.
-install(FILES "${HTTPC_WS_INCLUDE_DIR}/Client/Source/http-c.h"
-              "${HTTPC_WS_INCLUDE_DIR}/Client/Source/http-c_websock.h"
+# The legacy include path (<Client/Source/http-c.h>), forwarding to the two above; the legacy
+# client's internal headers there stop a build that includes them with an #error.
+file(GLOB _httpc_ws_legacy_path_headers "${HTTPC_WS_INCLUDE_DIR}/Client/Source/*.h")
+install(FILES ${_httpc_ws_legacy_path_headers}
         DESTINATION "${HTTPC_WS_INSTALL_INCLUDEDIR}/Client/Source")
 
 # Ports: exported targets (httpc_ws::port_*), their headers and, for the ones the consumer

@@ -335,12 +335,12 @@ typedef struct HTTPc_CONN_OBJ {
 /**
  * Error code written through every `p_err` (legacy C enum). Success is `HTTPc_ERR_NONE` (1).
  */
-typedef uint32_t HTTPc_ERR;
+typedef CPU_INT32U HTTPc_ERR;
 
 /**
  * Which parameter a `HTTPc_*SetParam` call sets (legacy C enum; values are its indices).
  */
-typedef uint32_t HTTPc_PARAM_TYPE;
+typedef CPU_INT32U HTTPc_PARAM_TYPE;
 
 /**
  * Bit set of API option flags (`HTTPc_FLAG_*`).
@@ -350,7 +350,7 @@ typedef CPU_INT08U HTTPc_FLAGS;
 /**
  * What an `HTTPc_FORM_TBL_FIELD` points to (legacy C enum; values are its indices).
  */
-typedef uint32_t HTTPc_FORM_FIELD_TYPE;
+typedef CPU_INT32U HTTPc_FORM_FIELD_TYPE;
 
 /**
  * One entry of a form table (`HTTPc_PARAM_TYPE_REQ_FORM_TBL`, `HTTPc_FormAppFmt`,
@@ -771,7 +771,7 @@ typedef struct HTTPc_WEBSOCK_MSG_OBJ {
 /**
  * Message type of `HTTPc_WebSockSend` and the receive hooks (legacy C enum; = the opcodes).
  */
-typedef uint32_t HTTPc_WEBSOCK_MSG_TYPE;
+typedef CPU_INT32U HTTPc_WEBSOCK_MSG_TYPE;
 
 /**
  * WebSocket close status code (RFC 6455 section 7.4). 1004 is reserved and has no name.
@@ -781,12 +781,12 @@ typedef CPU_INT16U HTTPc_WEBSOCK_CLOSE_CODE;
 /**
  * Connection state (legacy C enum). The family is `state & HTTPc_CONN_STATE_FAMILY_MASK`.
  */
-typedef uint32_t HTTPc_CONN_STATE;
+typedef CPU_INT32U HTTPc_CONN_STATE;
 
 /**
  * Why a connection closed, as given to the connection `OnClose` callback (legacy C enum).
  */
-typedef uint32_t HTTPc_CONN_CLOSE_STATUS;
+typedef CPU_INT32U HTTPc_CONN_CLOSE_STATUS;
 
 /**
  * WebSocket frame opcode (RFC 6455 section 5.2).

@@ -51,7 +51,7 @@ pub const HTTPc_FLAG_WEBSOCK_NO_BLOCK: HTTPc_FLAGS = HTTPc_FLAG_REQ_NO_BLOCK;
 // ------------------------------------------------------------------------------------------
 
 /// Which parameter a `HTTPc_*SetParam` call sets (legacy C enum; values are its indices).
-pub type HTTPc_PARAM_TYPE = u32;
+pub type HTTPc_PARAM_TYPE = CPU_INT32U;
 
 /// ConnSetParam: server port, `p_param` is `NET_PORT_NBR *`.
 pub const HTTPc_PARAM_TYPE_SERVER_PORT: HTTPc_PARAM_TYPE = 0;
@@ -159,7 +159,7 @@ pub const HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS: HTTPc_PARAM_TYPE = 41;
 // ------------------------------------------------------------------------------------------
 
 /// Connection state (legacy C enum). The family is `state & HTTPc_CONN_STATE_FAMILY_MASK`.
-pub type HTTPc_CONN_STATE = u32;
+pub type HTTPc_CONN_STATE = CPU_INT32U;
 
 /// Mask that selects the state family (bits 7..5).
 pub const HTTPc_CONN_STATE_FAMILY_MASK: HTTPc_CONN_STATE = 0xE0;
@@ -269,7 +269,7 @@ pub const HTTPc_CONN_STATE_RESP_COMPLETED: HTTPc_CONN_STATE = 72;
 pub const HTTPc_CONN_STATE_WEBSOCK_RXTX: HTTPc_CONN_STATE = 96;
 
 /// Why a connection closed, as given to the connection `OnClose` callback (legacy C enum).
-pub type HTTPc_CONN_CLOSE_STATUS = u32;
+pub type HTTPc_CONN_CLOSE_STATUS = CPU_INT32U;
 
 /// Not closed.
 pub const HTTPc_CONN_CLOSE_STATUS_NONE: HTTPc_CONN_CLOSE_STATUS = 0;
@@ -287,7 +287,7 @@ pub const HTTPc_CONN_CLOSE_STATUS_APP: HTTPc_CONN_CLOSE_STATUS = 4;
 // ------------------------------------------------------------------------------------------
 
 /// Error code written through every `p_err` (legacy C enum). Success is `HTTPc_ERR_NONE` (1).
-pub type HTTPc_ERR = u32;
+pub type HTTPc_ERR = CPU_INT32U;
 
 /// Mask that selects the error family (bits 7..6).
 pub const HTTPc_ERR_FAMILY_MASK: HTTPc_ERR = 0xC0;
@@ -589,7 +589,7 @@ pub const HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW: HTTPc_ERR = 238;
 // ------------------------------------------------------------------------------------------
 
 /// What an `HTTPc_FORM_TBL_FIELD` points to (legacy C enum; values are its indices).
-pub type HTTPc_FORM_FIELD_TYPE = u32;
+pub type HTTPc_FORM_FIELD_TYPE = CPU_INT32U;
 
 /// An `HTTPc_KEY_VAL`: a key and its value.
 pub const HTTPc_FORM_FIELD_TYPE_KEY_VAL: HTTPc_FORM_FIELD_TYPE = 0;
@@ -621,7 +621,7 @@ pub const HTTPc_WEBSOCK_OPCODE_PONG: HTTPc_WEBSOCK_OPCODE = 0xA;
 pub const HTTPc_WEBSOCK_OPCODE_NONE: HTTPc_WEBSOCK_OPCODE = 0xFF;
 
 /// Message type of `HTTPc_WebSockSend` and the receive hooks (legacy C enum; = the opcodes).
-pub type HTTPc_WEBSOCK_MSG_TYPE = u32;
+pub type HTTPc_WEBSOCK_MSG_TYPE = CPU_INT32U;
 
 /// Text message.
 pub const HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME: HTTPc_WEBSOCK_MSG_TYPE = 1;

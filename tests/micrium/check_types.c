@@ -133,3 +133,13 @@ HTTPCWS_ASSERT(sizeof(HTTPc_CFG) == sizeof(MICRIUM_HTTPc_CFG), httpc_cfg_size);
 
 /* ---- MEM_SEG: an incomplete struct here, only its pointer crosses the API ---- */
 HTTPCWS_ASSERT(sizeof(MEM_SEG *) == sizeof(MICRIUM_MEM_SEG *), mem_seg_ptr);
+
+/* ---- The HTTPc_* enum types: legacy's are C enums (they promote to int); ours are CPU_INT32U,
+ * unsigned int on every port, never newlib's `long` uint32_t: a legacy application's
+ * printf("%i", err) passes -Wformat -Werror on Cortex-M as it did. ---- */
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_ERR, unsigned int), httpc_err_is_unsigned_int);
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_PARAM_TYPE, unsigned int), httpc_param_type_is_unsigned_int);
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_FORM_FIELD_TYPE, unsigned int), httpc_form_field_type_is_unsigned_int);
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_WEBSOCK_MSG_TYPE, unsigned int), httpc_websock_msg_type_is_unsigned_int);
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_CONN_STATE, unsigned int), httpc_conn_state_is_unsigned_int);
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_CONN_CLOSE_STATUS, unsigned int), httpc_conn_close_status_is_unsigned_int);
