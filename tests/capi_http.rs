@@ -555,6 +555,30 @@ fn body_hook_that_takes_less_is_offered_the_rest_again() {
     assert_eq!(lasts, vec![true, true, true, true]);
 }
 
+/// A body hook that takes a fixed piece per call is offered the rest at once, in the same
+/// pass: only a hook that took nothing waits for the retry timer (a 600-byte body taken 8
+/// bytes at a time once needed a pass, 5 ms apart, per piece).
+#[test]
+fn a_body_hook_that_takes_pieces_gets_the_rest_in_the_same_pass() {
+    let _g = setup();
+    let mut response = b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n".to_vec();
+    response.extend((0..600).map(|i| b'a' + (i % 26) as u8));
+    let (o, _sock) = connected("pieces.test", 1024, false, &response);
+    body(|b| b.take = Some(8));
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    // The clock stands still: no retry timer can run out.
+    assert!(
+        o.pump_until(4, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))),
+        "{:#?}",
+        events(&o)
+    );
+    assert_eq!(rx_body(), &response[response.len() - 600..]);
+    assert_eq!(body(|b| b.rx.len()), 75);
+}
+
 /// A hostile or broken response: the transaction fails with `err`, legacy's order of hooks
 /// (OnErr, OnTransComplete(DEF_FAIL), OnClose), and the body delivered before stays delivered.
 fn refused(response: &[u8], err: HTTPc_ERR, status: HTTPc_CONN_CLOSE_STATUS, delivered: &[u8]) {

@@ -364,14 +364,15 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
         if s.flags.has(CONN_CLOSE_REQUESTED) {
             return Ok(Rx::Paused);
         }
-        // Body bytes the hook left are offered again before anything else.
+        // Body bytes the hook left are offered again before anything else: at once while it
+        // takes some (a hook that takes a fixed piece per call), shortly when it took none.
         let held = usize::from(r.rx_held);
         if held > 0 {
             let taken = offer_body(h, c, held);
             if let Some(r) = h.req_of(c) {
                 r.rx_held -= taken as u16;
             }
-            if taken < held {
+            if taken == 0 {
                 return Ok(Rx::Paused);
             }
             continue;
@@ -470,7 +471,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 if let Some(r) = h.req_of(c) {
                     r.rx_held = held;
                 }
-                if held > 0 {
+                if held > 0 && taken == 0 {
                     return Ok(Rx::Paused);
                 }
             }
