@@ -364,8 +364,9 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
         if s.flags.has(CONN_CLOSE_REQUESTED) {
             return Ok(Rx::Paused);
         }
-        // Body bytes the hook left are offered again before anything else: at once while it
-        // takes some (a hook that takes a fixed piece per call), shortly when it took none.
+        // Body bytes held (a piece the parser counted, or what the hook left of it) are offered
+        // before anything else: again at once while it takes some (a hook that takes a fixed
+        // piece per call), shortly when it took none.
         let held = usize::from(r.rx_held);
         if held > 0 {
             let taken = offer_body(h, c, held);
@@ -464,17 +465,9 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                     };
                 }
             }
-            Step::Data(n) => {
-                // The parser counted the piece; the hook may take less (held, offered again).
-                let taken = offer_body(h, c, n);
-                let held = (n - taken) as u16;
-                if let Some(r) = h.req_of(c) {
-                    r.rx_held = held;
-                }
-                if held > 0 && taken == 0 {
-                    return Ok(Rx::Paused);
-                }
-            }
+            // The parser counted the piece: held, it is offered at the top of the loop (as
+            // what the hook leaves of it is, again).
+            Step::Data(n) => r.rx_held = n as u16,
             Step::End => {
                 s.buf.rx_consume(used);
                 // (Empty lines a server sends after a body are harmless: the next status line
