@@ -175,6 +175,15 @@ fn send(o: &Objs, method: HTTP_METHOD, path: &str, flags: HTTPc_FLAGS) -> (CPU_B
     (ok, err)
 }
 
+/// Sends a non-blocking GET and pumps until the connection's `OnClose`.
+fn get_until_closed(o: &Objs) {
+    assert_eq!(
+        send(o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(50, 1, || has(o, |e| matches!(e, Ev::ConnClose { .. }))));
+}
+
 /// Sends a non-blocking request and pumps until its `OnTransComplete`.
 fn transact(o: &Objs, method: HTTP_METHOD, path: &str) {
     assert_eq!(send(o, method, path, NB), (DEF_FAIL, HTTPc_ERR_NONE));
@@ -2204,11 +2213,7 @@ fn a_hook_that_closes_the_connection_is_the_last_one_called() {
             .borrow_mut()
             .push((Hook::RespHdr, 0, Act::ConnClose))
     });
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB),
-        (DEF_FAIL, HTTPc_ERR_NONE)
-    );
-    assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+    get_until_closed(&o);
     let ev = events(&o);
     let hdrs = ev
         .iter()
@@ -2285,11 +2290,7 @@ fn a_request_header_hook_cannot_recycle_its_request() {
         HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
         reusing_header as *mut c_void,
     );
-    assert_eq!(
-        send(&o, HTTP_METHOD_GET, "/", NB),
-        (DEF_FAIL, HTTPc_ERR_NONE)
-    );
-    assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+    get_until_closed(&o);
     assert_eq!(
         REUSE_ERRS.with(|x| x.borrow().clone()),
         vec![HTTPc_ERR_REQ_IS_USED, HTTPc_ERR_REQ_IS_USED]
@@ -2329,11 +2330,7 @@ fn a_close_from_the_last_body_call_fails_the_transaction_as_legacy() {
                 sock.push(Gate::Now, Item::Eof);
             }
             body(|b| b.close_on_last = true);
-            assert_eq!(
-                send(&o, HTTP_METHOD_GET, "/", NB),
-                (DEF_FAIL, HTTPc_ERR_NONE)
-            );
-            assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+            get_until_closed(&o);
             let ev = events(&o);
             assert_eq!(
                 finals(&o),
@@ -2393,11 +2390,7 @@ fn a_close_from_the_ending_hooks_is_reported_as_the_applications() {
             w.hook_counts.borrow_mut().clear();
             *w.reactions.borrow_mut() = vec![(hook, 0, Act::ConnClose)];
         });
-        assert_eq!(
-            send(&o, HTTP_METHOD_GET, "/", NB),
-            (DEF_FAIL, HTTPc_ERR_NONE)
-        );
-        assert!(o.pump_until(50, 1, || has(&o, |e| matches!(e, Ev::ConnClose { .. }))));
+        get_until_closed(&o);
         let ev = events(&o);
         assert_eq!(
             finals(&o).last(),
