@@ -386,11 +386,15 @@ static void Live_OnMsgRxComplete(HTTPc_CONN_OBJ *p_conn)
     UNLOCK();
 }
 
+/* Set: the control message's completion queues the slot's data message (non-blocking), once. */
+static int Live_ChainArmed;
+
 static void Live_OnMsgTxComplete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg, CPU_BOOLEAN status)
 {
-    LIVE_TX *t = (LIVE_TX *)p_msg->UserDataPtr;
+    LIVE_TX   *t = (LIVE_TX *)p_msg->UserDataPtr;
+    LIVE_SLOT *s = Live_SlotOf(p_conn);
+    HTTPc_ERR  err;
 
-    (void)p_conn;
     if (t == NULL) {
         return;
     }
@@ -399,6 +403,10 @@ static void Live_OnMsgTxComplete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *
     t->Status = status;
     t->Thread = pthread_self();
     UNLOCK();
+    if ((p_msg == &s->CtlMsg) && (__atomic_exchange_n(&Live_ChainArmed, 0, __ATOMIC_SEQ_CST) != 0)) {
+        (void)HTTPc_WebSockSend(p_conn, &s->Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)s->TxBuf, 7u,
+                                HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
+    }
 }
 
 static const char *const Live_FragChunks[3] = { "alpha-", "beta-", "gamma" };
@@ -1283,6 +1291,40 @@ static int Check_BlockingSendLeavesOthersToTheEngine(const void *p_arg)
     return 1;
 }
 
+/* A message queued (non-blocking) from the completion of a blocking send that ran in the
+ * calling task is sent, and completed, by the engine task: the caller's send stops at its
+ * own message. */
+static int Check_ChainedSendLeftToTheEngine(const void *p_arg)
+{
+    LIVE_SLOT  *s = &Live_Slots[0];
+    HTTPc_ERR   err = 0u;
+    CPU_BOOLEAN ok;
+    LIVE_TX     data;
+
+    (void)p_arg;
+    if (Live_PollMode) {
+        return 1;                                /* one thread: every hook runs in it         */
+    }
+    if (!Live_OpenWs(s, "/echo")) {
+        return 0;
+    }
+    Live_ResetRx(s);
+    memcpy(s->TxBuf, "chained", 7u);
+    memcpy(s->CtlBuf, "first", 5u);
+    __atomic_store_n(&Live_ChainArmed, 1, __ATOMIC_SEQ_CST);
+    ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, s->CtlBuf, 5u, HTTPc_FLAG_NONE, &err);
+    CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "blocking send: returned %u, err %u", (unsigned)ok, (unsigned)err);
+    CHECK(Live_WaitGe(&s->Ev.RxCompleteN, 2, LIVE_WAIT_MS), "both echoes not back within %u ms", LIVE_WAIT_MS);
+    CHECK(Live_WaitGe(&s->MsgTx.N, 1, LIVE_WAIT_MS), "the chained message never completed");
+    LOCK();
+    data = s->MsgTx;
+    UNLOCK();
+    CHECK(data.Status == DEF_OK, "chained message: status %u", (unsigned)data.Status);
+    CHECK(!pthread_equal(data.Thread, pthread_self()),
+          "the chained message's OnMsgTxComplete ran in the task of the blocking send that queued it");
+    return 1;
+}
+
 /* A port with no listener on 127.0.0.1: bind an ephemeral port, then close the socket. */
 static int Live_FreePort(NET_PORT_NBR *p_port)
 {
@@ -1575,6 +1617,8 @@ int main(int argc, char **argv)
              Check_ConnCloseStalledEngine, NULL, 0);
     Live_Run("a blocking send behind a queued non-blocking one leaves that one's hooks to the engine task (task mode)",
              Check_BlockingSendLeavesOthersToTheEngine, NULL, 0);
+    Live_Run("a message queued from a blocking send's completion is left to the engine task (task mode)",
+             Check_ChainedSendLeftToTheEngine, NULL, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
              Check_ClosedPortBlocking, NULL, 0);
     Live_Run("connect to a closed port, non-blocking: OnConnect(DEF_FAIL), no OnClose", Check_ClosedPortNoBlock, NULL, 0);

@@ -113,7 +113,7 @@ pub(crate) fn send_now(h: &mut Held, c: Conn, m: Msg) -> bool {
     }
     g.in_engine = true;
     let now = port.now_ms();
-    let sent = tx::produce_and_flush(h, port, c, now);
+    let sent = tx::produce_and_flush(h, port, c, now, Some(m));
     h.g().in_engine = false;
     let left = h.conn_ws(c).is_none_or(|(s, ws)| {
         s.flags.has(CONN_CLOSE_REQUESTED)

@@ -25,6 +25,7 @@ pub(super) fn produce_and_flush(
     port: &Port,
     c: Conn,
     now: u32,
+    only: Option<Msg>,
 ) -> Result<bool, HTTPc_ERR> {
     let mut moved = false;
     for _ in 0..4 {
@@ -41,7 +42,7 @@ pub(super) fn produce_and_flush(
                     complete_msg(h, c, m, true, HTTPc_ERR_NONE);
                 }
             }
-            if !produce(h, port, c, now)? {
+            if !produce(h, port, c, now, only)? {
                 return Ok(moved);
             }
         }
@@ -61,10 +62,16 @@ const BATCH_FRAMES: u32 = 32;
 /// messages then leave together, in one write. Ok(false) when nothing was written.
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
-fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+fn produce(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    now: u32,
+    only: Option<Msg>,
+) -> Result<bool, HTTPc_ERR> {
     let mut any = false;
     for _ in 0..BATCH_FRAMES {
-        if !may_produce(h, c) {
+        if !may_produce(h, c, only) {
             break;
         }
         if !produce_one(h, port, c, now)? {
@@ -76,14 +83,16 @@ fn produce(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_E
 }
 
 /// Whether `produce_one` may write a frame now: a whole control frame still has room and
-/// something waits (a control frame owed, a message queued or under way). One lookup, where
-/// `produce_one` would make several to find nothing: the common end of a batch.
-fn may_produce(h: &mut Held, c: Conn) -> bool {
+/// something waits (a control frame owed, a message queued or under way); with `only` (a
+/// blocking send's own message, see `send_now`), as long as that message heads the queue. One
+/// lookup, where `produce_one` would make several to find nothing: the common end of a batch.
+fn may_produce(h: &mut Held, c: Conn, only: Option<Msg>) -> bool {
     h.conn_ws(c).is_some_and(|(s, ws)| {
         // (Not once a hook asked for the close: no message hook runs after that.)
         !s.flags.has(CONN_CLOSE_REQUESTED)
             && s.buf.tx_room() >= MAX_CONTROL_FRAME
             && (ws.head.is_some() || ws.session.has_pending_control())
+            && only.is_none_or(|m| ws.head == Some(m))
     })
 }
 

@@ -85,7 +85,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                         // The server only half-closed: it can still read the reply to its
                         // Close (or ping) that came with its end of stream (RFC 6455 §5.5.1).
                         // As much as the socket takes now; the connection ends either way.
-                        let _ = produce_and_flush(h, port, c, now);
+                        let _ = produce_and_flush(h, port, c, now, None);
                     }
                     ws_transport_lost(h, port, c, e);
                     return u32::MAX;
@@ -104,7 +104,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
             // the next pass performs it.
             return 0;
         }
-        match produce_and_flush(h, port, c, now) {
+        match produce_and_flush(h, port, c, now, None) {
             Ok(moved) => progress |= moved,
             Err(e) => {
                 ws_transport_lost(h, port, c, e);
