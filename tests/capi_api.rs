@@ -3781,3 +3781,59 @@ fn a_pause_at_the_end_of_the_stream_loses_nothing() {
         }
     }
 }
+
+// ----- Rows of docs/MIGRATION.md pinned through the C API -----
+
+/// MIGRATION: a 64-bit length with the top bit set is a protocol error, 1002,
+/// `HTTPc_ERR_WEBSOCK_INVALID_RX_LEN`.
+#[test]
+fn a_64_bit_length_with_the_top_bit_set_is_1002() {
+    let _g = setup();
+    let o = Objs::new(1, 256, 0, b"len63.test");
+    let srv = [0x82u8, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 1];
+    let sock = open_ws(&o, "len63.test", &srv, 0);
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_INVALID_RX_LEN]);
+    assert_eq!(s.ws_close, Some((1002, Vec::new())));
+    let frames = client_frames(&sock);
+    assert_eq!(
+        frames.last().map(|f| f.payload.clone()),
+        Some(1002u16.to_be_bytes().to_vec())
+    );
+    drop(o);
+    check_port().unwrap();
+}
+
+/// MIGRATION: a 101 without `Connection: upgrade` (or `Upgrade: websocket, h2c`) fails the
+/// upgrade: DEF_FAIL with `…_CONN_INVALID` / `…_UPGRADE_INVALID`, connection closed.
+#[test]
+fn a_101_without_connection_upgrade_fails_the_upgrade() {
+    let _g = setup();
+    for (host, resp, want) in [
+        (
+            "noconn.test",
+            [&b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: "[..], &accept(), b"\r\n\r\n"].concat(),
+            HTTPc_ERR_RESP_WEBSOCK_CONN_INVALID,
+        ),
+        (
+            "h2c.test",
+            [&b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket, h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "[..], &accept(), b"\r\n\r\n"].concat(),
+            HTTPc_ERR_RESP_WEBSOCK_UPGRADE_INVALID,
+        ),
+    ] {
+        let o = Objs::new(0, 256, 0, host.as_bytes());
+        let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+        sock.push(Gate::Request, Item::Bytes(resp));
+        let mut err = 0;
+        unsafe {
+            o.connect_nb();
+            assert_eq!(o.upgrade(0, &mut err), DEF_FAIL);
+        }
+        assert_eq!(err, want, "{host}");
+        let s = summary(&o, true);
+        assert_eq!(s.conn_close, Some((HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, want)));
+        drop(o);
+        check_port().unwrap();
+    }
+}

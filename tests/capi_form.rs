@@ -1210,3 +1210,181 @@ fn finals_of(o: &Objs) -> Vec<Ev> {
         })
         .collect()
 }
+
+// ----- Rows of docs/MIGRATION.md pinned through the C API -----
+
+thread_local! {
+    static BODY_HOOK_CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+unsafe extern "C" fn counting_body_hook(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    _p_data: *mut *mut c_void,
+    _p_buf: *mut CPU_CHAR,
+    _buf_len: CPU_INT16U,
+    p_data_len: *mut CPU_INT16U,
+) -> CPU_BOOLEAN {
+    BODY_HOOK_CALLS.with(|c| c.set(c.get() + 1));
+    unsafe { *p_data_len = 0 };
+    DEF_YES
+}
+
+/// MIGRATION "The method": a form is the body of any method but TRACE and CONNECT (PUT here);
+/// "BODY_HOOK beside a form: ignored".
+#[test]
+fn a_form_on_put_with_a_body_hook_beside_it() {
+    let _g = setup();
+    let (o, sock) = connected("put.test", 256, OK_RESPONSE);
+    let tbl = table(vec![F::Kv(b"a", b"b c")]);
+    let mut err = 0;
+    unsafe {
+        HTTPc_ReqSetParam(
+            o.req,
+            HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+            counting_body_hook as *mut c_void,
+            &mut err,
+        )
+    };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    BODY_HOOK_CALLS.with(|c| c.set(0));
+    set_form(&o, HTTP_CONTENT_TYPE_APP_FORM, tbl.as_mut_ptr(), 1);
+    assert_eq!(
+        send(&o, HTTP_METHOD_PUT, "/f", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(50, 1, || completed_ok(&o)));
+    let want = "PUT /f HTTP/1.1\r\nHost: put.test\r\nConnection: close\r\n\
+Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b%20c";
+    assert_eq!(show(&wire(&sock)), want);
+    assert_eq!(BODY_HOOK_CALLS.with(|c| c.get()), 0);
+}
+
+/// MIGRATION: a multipart file whose FileNamePtr is NULL with length 0: `filename=""` is written
+/// and counted.
+#[test]
+fn a_null_file_name_of_length_0_is_written_and_counted() {
+    let _g = setup();
+    let (o, sock) = connected("fn.test", 512, OK_RESPONSE);
+    let tbl = table(vec![F::File(
+        b"f",
+        b"",
+        HTTP_CONTENT_TYPE_UNKNOWN,
+        b"xy".to_vec(),
+        9,
+    )]);
+    unsafe {
+        let f = tbl[0].FieldObjPtr.cast::<HTTPc_MULTIPART_FILE>();
+        (*f).FileNamePtr = null_mut();
+        (*f).FileNameLen = 0;
+    }
+    set_form(&o, HTTP_CONTENT_TYPE_MULTIPART_FORM, tbl.as_mut_ptr(), 1);
+    transact(&o, "/up");
+    assert!(completed_ok(&o));
+    let mut body = part(b"f", Some((b"", None)), b"xy");
+    body.extend_from_slice(b"--rgifovj80325n--\r\n");
+    let mut want = head("/up", "fn.test", MULTIPART, body.len());
+    want.extend_from_slice(&body);
+    assert_eq!(show(&wire(&sock)), show(&want));
+}
+
+/// MIGRATION `HTTPc_FormAppFmt`/`HTTPc_FormMultipartFmt`: a NULL key whose length is not 0 is
+/// HTTPc_ERR_FORM_FIELD_INVALID; types are checked before any size (several faults: the type
+/// error); nothing is written on any error; key names needing 256+ escapes are counted right.
+#[test]
+fn form_fmt_checks_and_long_escapes() {
+    let _g = setup();
+    let mut err = 0;
+    let null_key = leak(HTTPc_KEY_VAL {
+        KeyPtr: null_mut(),
+        KeyLen: 3,
+        ValPtr: text(b"v"),
+        ValLen: 1,
+    });
+    let null_val = leak(HTTPc_KEY_VAL {
+        KeyPtr: text(b"k"),
+        KeyLen: 1,
+        ValPtr: null_mut(),
+        ValLen: 2,
+    });
+    for obj in [null_key, null_val] {
+        let t = Box::leak(Box::new([HTTPc_FORM_TBL_FIELD {
+            Type: HTTPc_FORM_FIELD_TYPE_KEY_VAL,
+            FieldObjPtr: obj.cast(),
+        }]));
+        let mut buf = [0xEEu8; 64];
+        let n =
+            unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 64, t.as_mut_ptr(), 1, &mut err) };
+        assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
+        let n = unsafe {
+            HTTPc_FormMultipartFmt(buf.as_mut_ptr().cast(), 64, t.as_mut_ptr(), 1, &mut err)
+        };
+        assert_eq!((n, err), (0, HTTPc_ERR_FORM_FIELD_INVALID));
+        assert!(buf.iter().all(|&b| b == 0xEE));
+    }
+    // A good first entry, too big for the buffer, then an entry of the wrong type.
+    let mixed = table(vec![
+        F::Kv(b"key", b"a long value that does not fit"),
+        F::Ext(b"e", b"x".to_vec(), 1),
+    ]);
+    let mut small = [0xEEu8; 8];
+    let n = unsafe {
+        HTTPc_FormAppFmt(
+            small.as_mut_ptr().cast(),
+            8,
+            mixed.as_mut_ptr(),
+            2,
+            &mut err,
+        )
+    };
+    assert_eq!((n, err), (0, HTTPc_ERR_FORM_TYPE_INVALID));
+    assert!(small.iter().all(|&b| b == 0xEE));
+    let n = unsafe {
+        HTTPc_FormMultipartFmt(
+            small.as_mut_ptr().cast(),
+            8,
+            mixed.as_mut_ptr(),
+            2,
+            &mut err,
+        )
+    };
+    assert_eq!((n, err), (0, HTTPc_ERR_FORM_TYPE_INVALID));
+    assert!(small.iter().all(|&b| b == 0xEE));
+    // A key that needs 300 escapes (900 bytes encoded).
+    let key: &'static [u8] = Box::leak(vec![0xFFu8; 300].into_boxed_slice());
+    let tbl = table(vec![F::Kv(key, b"v")]);
+    let mut want = part(key, None, b"v");
+    want.extend_from_slice(b"--rgifovj80325n--\r\n");
+    let len = want.len();
+    let mut buf = vec![0xEEu8; len + 16];
+    let n = unsafe {
+        HTTPc_FormMultipartFmt(
+            buf.as_mut_ptr().cast(),
+            len as u16,
+            tbl.as_mut_ptr(),
+            1,
+            &mut err,
+        )
+    };
+    assert_eq!((n as usize, err), (len, HTTPc_ERR_NONE));
+    assert_eq!(show(&buf[..len]), show(&want));
+    assert!(buf[len..].iter().all(|&b| b == 0xEE));
+    let mut buf = vec![0xEEu8; len + 16];
+    let n = unsafe {
+        HTTPc_FormMultipartFmt(
+            buf.as_mut_ptr().cast(),
+            (len - 1) as u16,
+            tbl.as_mut_ptr(),
+            1,
+            &mut err,
+        )
+    };
+    assert_eq!((n, err), (0, HTTPc_ERR_FORM_BUF_LEN_INVALID));
+    assert!(buf.iter().all(|&b| b == 0xEE));
+    let n =
+        unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 901, tbl.as_mut_ptr(), 1, &mut err) };
+    assert_eq!((n, err), (0, HTTPc_ERR_FORM_BUF_LEN_INVALID));
+    let n =
+        unsafe { HTTPc_FormAppFmt(buf.as_mut_ptr().cast(), 902, tbl.as_mut_ptr(), 1, &mut err) };
+    assert_eq!((n, err), (902, HTTPc_ERR_NONE));
+}

@@ -2920,3 +2920,302 @@ fn a_request_that_failed_on_its_own_connection_is_free_in_on_trans_complete_only
         ]
     );
 }
+
+// ----- Rows of docs/MIGRATION.md pinned through the C API -----
+
+thread_local! {
+    /// (p_data was NULL, *p_data_len was 0) at each entry of `entry_probe_tx`.
+    static TX_HOOK_ENTRIES: RefCell<Vec<(bool, u16)>> = const { RefCell::new(Vec::new()) };
+}
+
+unsafe extern "C" fn entry_probe_tx(
+    c: *mut HTTPc_CONN_OBJ,
+    r: *mut HTTPc_REQ_OBJ,
+    p_data: *mut *mut c_void,
+    p_buf: *mut CPU_CHAR,
+    buf_len: CPU_INT16U,
+    p_data_len: *mut CPU_INT16U,
+) -> CPU_BOOLEAN {
+    TX_HOOK_ENTRIES.with(|v| {
+        v.borrow_mut()
+            .push(unsafe { ((*p_data).is_null(), *p_data_len) })
+    });
+    unsafe { on_body_tx(c, r, p_data, p_buf, buf_len, p_data_len) }
+}
+
+fn body_conn(
+    host: &str,
+    persistent: bool,
+    len: Option<u32>,
+    chunk: bool,
+) -> (Objs, std::rc::Rc<Sock>) {
+    let response: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    let (o, sock) = connected(host, 256, persistent, response);
+    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_PLAIN;
+    assert_eq!(
+        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
+        HTTPc_ERR_NONE
+    );
+    if let Some(mut l) = len {
+        assert_eq!(
+            req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut l),
+            HTTPc_ERR_NONE
+        );
+    }
+    if chunk {
+        let mut on: CPU_BOOLEAN = DEF_YES;
+        assert_eq!(
+            req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
+            HTTPc_ERR_NONE
+        );
+    }
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        on_body_tx as *mut c_void,
+    );
+    (o, sock)
+}
+
+/// MIGRATION "A header value with CR or LF": HTTPc_ERR_REQ_HDR_INVALID, nothing sent.
+#[test]
+fn header_value_with_cr_or_lf_is_refused() {
+    let _g = setup();
+    for v in [&b"a\r\nX-Evil: 1"[..], b"a\nb", b"a\rb"] {
+        let (o, sock) = connected("crlf.test", 256, false, b"");
+        let mut h = HTTPc_HDR {
+            HdrField: HTTP_HDR_FIELD_COOKIE,
+            ValPtr: v.as_ptr().cast_mut().cast(),
+            ValLen: v.len() as u16,
+        };
+        assert_eq!(
+            send_with_table(
+                &o,
+                HTTPc_PARAM_TYPE_REQ_HDR_TBL,
+                std::slice::from_mut(&mut h),
+                HTTP_METHOD_GET
+            ),
+            HTTPc_ERR_REQ_HDR_INVALID,
+            "{v:?}"
+        );
+        assert!(wire(&sock).is_empty());
+    }
+}
+
+/// MIGRATION "Chunked with a content length set": only Transfer-Encoding: chunked.
+#[test]
+fn chunked_with_a_content_length_sends_only_chunked() {
+    let _g = setup();
+    let (o, sock) = body_conn("cl.test", false, Some(11), true);
+    body(|b| b.tx.push_back(Piece::Buf(b"hello world".to_vec(), true)));
+    transact(&o, HTTP_METHOD_POST, "/c");
+    let w = wire(&sock);
+    assert!(w.contains("Transfer-Encoding: chunked\r\n"), "{w}");
+    assert!(!w.to_ascii_lowercase().contains("content-length"), "{w}");
+}
+
+/// MIGRATION: with a buffer under 4096 B, a chunk the hook points at in its own memory is at
+/// most 4095 bytes; past it HTTPc_ERR_REQ_BODY_CHUNK_PREPARE.
+#[test]
+fn a_chunk_past_the_fixed_width_is_chunk_prepare() {
+    let _g = setup();
+    static MAX: [u8; 4095] = [b'x'; 4095];
+    static OVER: [u8; 4096] = [b'y'; 4096];
+    let (o, sock) = body_conn("w1.test", false, None, true);
+    body(|b| b.tx.push_back(Piece::Own(&MAX, true)));
+    transact(&o, HTTP_METHOD_POST, "/ok");
+    assert!(
+        has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })),
+        "{:#?}",
+        events(&o)
+    );
+    assert!(wire(&sock).contains("\r\nfff\r\n"));
+    let (o, _sock) = body_conn("w2.test", false, None, true);
+    body(|b| b.tx.push_back(Piece::Own(&OVER, true)));
+    transact(&o, HTTP_METHOD_POST, "/over");
+    assert!(
+        has(&o, |e| matches!(
+            e,
+            Ev::TransErr {
+                err: HTTPc_ERR_REQ_BODY_CHUNK_PREPARE,
+                ..
+            }
+        )),
+        "{:#?}",
+        events(&o)
+    );
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::TransComplete { ok: false, .. }
+    )));
+}
+
+/// MIGRATION "A chunked body whose hook ends with 0 bytes and DEF_YES": one last chunk.
+#[test]
+fn chunked_end_with_zero_bytes_writes_one_terminator() {
+    let _g = setup();
+    let (o, sock) = body_conn("z.test", false, None, true);
+    body(|b| {
+        b.tx.push_back(Piece::Buf(b"hello".to_vec(), false));
+        b.tx.push_back(Piece::Buf(Vec::new(), true));
+    });
+    transact(&o, HTTP_METHOD_POST, "/z");
+    let w = wire(&sock);
+    assert!(w.ends_with("\r\n\r\n005\r\nhello\r\n000\r\n\r\n"), "{w:?}");
+    assert_eq!(w.matches("000\r\n").count(), 1, "{w:?}");
+}
+
+/// MIGRATION "The body hook returns 0 bytes (not chunked)": asked again, the body goes.
+#[test]
+fn body_hook_with_nothing_yet_is_asked_again() {
+    let _g = setup();
+    let (o, sock) = body_conn("again.test", false, Some(5), false);
+    body(|b| {
+        b.tx.push_back(Piece::Buf(Vec::new(), false));
+        b.tx.push_back(Piece::Buf(Vec::new(), false));
+        b.tx.push_back(Piece::Buf(b"hello".to_vec(), true));
+    });
+    transact(&o, HTTP_METHOD_POST, "/a");
+    assert!(
+        wire(&sock).ends_with("Content-Length: 5\r\n\r\nhello"),
+        "{}",
+        wire(&sock)
+    );
+    assert_eq!(body(|b| b.offered.len()), 3);
+    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+}
+
+/// MIGRATION "A request object sent again without setting REQ_BODY_CONTENT_LEN again": the
+/// same length again. And "The body hook's *p_data and *p_data_len on entry: NULL and 0".
+#[test]
+fn resend_keeps_the_length_and_hook_entry_is_null_zero() {
+    let _g = setup();
+    static OWN: [u8; 3] = *b"xyz";
+    let (o, sock) = body_conn("re.test", true, Some(5), false);
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        entry_probe_tx as *mut c_void,
+    );
+    TX_HOOK_ENTRIES.with(|v| v.borrow_mut().clear());
+    body(|b| {
+        b.tx.push_back(Piece::Own(&OWN, false));
+        b.tx.push_back(Piece::Buf(b"ab".to_vec(), true));
+    });
+    transact(&o, HTTP_METHOD_POST, "/1");
+    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+    world(|w| w.log.borrow_mut().push(Ev::Opened { conn: o.id() }));
+    sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    body(|b| b.tx.push_back(Piece::Buf(b"12345".to_vec(), true)));
+    transact(&o, HTTP_METHOD_POST, "/2");
+    let w = wire(&sock);
+    assert!(w.ends_with("Content-Length: 5\r\n\r\n12345"), "{w:?}");
+    assert!(
+        has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })),
+        "{:#?}",
+        events(&o)
+    );
+    let entries = TX_HOOK_ENTRIES.with(|v| v.borrow().clone());
+    assert_eq!(entries, vec![(true, 0); 3]);
+}
+
+/// MIGRATION "A body on TRACE or CONNECT": HTTPc_ERR_REQ_PARAM_BODY_INVALID (CONNECT half).
+#[test]
+fn a_body_on_connect_is_refused() {
+    let _g = setup();
+    let (o, sock) = body_conn("conn.test", false, Some(5), false);
+    assert_eq!(
+        send(&o, HTTP_METHOD_CONNECT, "example.test:443", NB).1,
+        HTTPc_ERR_REQ_PARAM_BODY_INVALID
+    );
+    assert!(wire(&sock).is_empty());
+}
+
+/// MIGRATION "Upgrade or Connection: upgrade in a plain response (h2c)": ignored, with the
+/// WebSocket client built in.
+#[test]
+fn an_h2c_offer_in_a_plain_response_is_ignored() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "h2c.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nContent-Length: 2\r\n\r\nok",
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert!(
+        has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })),
+        "{:#?}",
+        events(&o)
+    );
+    assert_eq!(rx_body(), b"ok");
+    assert!(!o.ended());
+}
+
+/// MIGRATION: a status code legacy's list does not know is delivered (HTTP_STATUS_UNKNOWN);
+/// a Content-Type it does not know (or only a prefix of a known one) is UNKNOWN, delivered;
+/// an empty header value reaches the header hook with length 0; a control byte in a header the
+/// application never sees refuses the whole response (HDR_MALFORMED); `TE, close` closes.
+#[test]
+fn unknown_status_and_type_empty_value_control_byte() {
+    let _g = setup();
+    let (o, _sock) = connected(
+        "teapot.test",
+        256,
+        false,
+        b"HTTP/1.1 418 I'm a teapot\r\nContent-Type: application/json-patch+json\r\nServer:\r\nContent-Length: 2\r\n\r\nok",
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert!(
+        has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })),
+        "{:#?}",
+        events(&o)
+    );
+    let r = resp(&o);
+    assert_eq!(
+        (r.0, r.2, r.3),
+        (HTTP_STATUS_UNKNOWN, HTTP_CONTENT_TYPE_UNKNOWN, 2)
+    );
+    assert_eq!(rx_body(), b"ok");
+    let hdrs: Vec<_> = events(&o)
+        .iter()
+        .filter_map(|e| match e {
+            Ev::RespHdr { field, value, .. } => Some((*field, value.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(hdrs, vec![(HTTP_HDR_FIELD_SERVER, Vec::new())]);
+    // A control byte in a header nobody reads.
+    let (o, _sock) = connected(
+        "ctl.test",
+        256,
+        false,
+        b"HTTP/1.1 200 OK\r\nX-Nobody-Knows: a\x01b\r\nContent-Length: 0\r\n\r\n",
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert!(
+        has(&o, |e| matches!(
+            e,
+            Ev::TransErr {
+                err: HTTPc_ERR_RESP_HDR_MALFORMED,
+                ..
+            }
+        )),
+        "{:#?}",
+        events(&o)
+    );
+    // `TE, close`: closes, NO_PERSISTENT (legacy read the first token only and refused it).
+    let (o, _sock) = connected(
+        "tok.test",
+        256,
+        true,
+        b"HTTP/1.1 200 OK\r\nConnection: TE, close\r\nContent-Length: 0\r\n\r\n",
+    );
+    transact(&o, HTTP_METHOD_GET, "/");
+    assert!(
+        has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })),
+        "{:#?}",
+        events(&o)
+    );
+    assert_closes(&o, HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE);
+}

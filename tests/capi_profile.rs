@@ -213,3 +213,27 @@ fn engine_task_switch() {
         assert_eq!(err, HTTPc_ERR_NONE);
     }
 }
+
+/// MIGRATION "HTTPc_Init in the poll model": a NULL p_task_cfg is still
+/// HTTPc_ERR_CFG_TASK_PTR_NULL when the port creates a task.
+#[cfg(feature = "task")]
+#[test]
+fn a_null_task_cfg_with_a_task_creating_port() {
+    let _g = setup();
+    let mut err = 0;
+    unsafe {
+        HTTPc_Reset(&mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        let mut port = test_port();
+        port.TaskCreate = Some(port_task_create);
+        HTTPc_PortSet(&port, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        let cfg = test_cfg();
+        HTTPc_Init(&cfg, null_mut::<HTTP_TASK_CFG>(), null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_CFG_TASK_PTR_NULL);
+        HTTPc_Reset(&mut err);
+        HTTPc_PortSet(&test_port(), &mut err);
+        HTTPc_Init(&cfg, null_mut::<HTTP_TASK_CFG>(), null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+}
