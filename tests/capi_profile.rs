@@ -181,6 +181,75 @@ fn non_blocking_session_in_every_profile() {
     check_port().unwrap();
 }
 
+/// The plain-request switches: without `http`, `HTTPc_ReqSend` answers `HTTPc_ERR_FEATURE_DIS`
+/// whatever its flags; without `blocking`, a blocking `HTTPc_ReqSend`; without `form`, the form
+/// table parameter and the `HTTPc_Form*` calls. A non-blocking request on a connected
+/// connection is sent in every profile that has `http`.
+#[test]
+fn plain_request_switches() {
+    let _g = setup();
+    let o = Objs::new(0, 256, 0, b"plain-sw.test");
+    let sock = world(|w| w.expect_connect("plain-sw.test", ConnectMode::Ok));
+    sock.push_reply(b"HTTP/1.1 204 No Content\r\n\r\n");
+    let mut err = 0;
+    let path = b"/";
+    let send = |flags: HTTPc_FLAGS, err: &mut HTTPc_ERR| unsafe {
+        httpc_ws::capi::http_req::HTTPc_ReqSend(
+            o.conn,
+            o.req,
+            o.resp,
+            HTTP_METHOD_GET,
+            path.as_ptr().cast_mut().cast(),
+            1,
+            flags,
+            err,
+        )
+    };
+    unsafe {
+        o.connect_nb();
+        assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        HTTPc_ReqClr(o.req, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        let mut tbl = HTTPc_PARAM_TBL {
+            TblPtr: null_mut(),
+            EntryNbr: 0,
+        };
+        let p_tbl = (&mut tbl as *mut HTTPc_PARAM_TBL).cast::<c_void>();
+        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_FORM_TBL, p_tbl, &mut err);
+        assert_eq!(err, expect(cfg!(feature = "form"), HTTPc_ERR_NONE));
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        let mut buf = [0u8; 16];
+        httpc_ws::capi::form::HTTPc_FormAppFmt(
+            buf.as_mut_ptr().cast(),
+            16,
+            null_mut(),
+            0,
+            &mut err,
+        );
+        // (An empty table is refused for its NULL pointer when forms are built in.)
+        assert_eq!(
+            err == HTTPc_ERR_FEATURE_DIS,
+            !cfg!(feature = "form"),
+            "{err}"
+        );
+    }
+    if !cfg!(feature = "blocking") || !cfg!(feature = "http") {
+        assert_eq!(send(HTTPc_FLAG_NONE, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+    }
+    let nb = HTTPc_FLAG_REQ_NO_BLOCK;
+    if !cfg!(feature = "http") {
+        assert_eq!(send(nb, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        assert!(!has(&o, |e| matches!(e, Ev::TransComplete { .. })));
+    } else {
+        send(nb, &mut err);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. }))));
+    }
+    drop(o);
+}
+
 /// A port with a `TaskCreate` hook: without the `task` feature `HTTPc_Init` refuses it (the
 /// build is for the poll model); with it the task is created.
 #[test]
