@@ -306,6 +306,23 @@ Content-Length: 0\r\n\r\n",
             &mut err,
         );
         assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        HTTPc_WebSockSetParam(
+            o.ws,
+            HTTPc_PARAM_TYPE_WEBSOCK_ON_OPEN,
+            on_open as *mut c_void,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_FEATURE_DIS);
+        let ok = HTTPc_WebSockSend(
+            o.conn,
+            o.msgs.first().copied().unwrap_or(std::ptr::null_mut()),
+            HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
+            buf.as_mut_ptr().cast(),
+            1,
+            HTTPc_FLAG_WEBSOCK_NO_BLOCK,
+            &mut err,
+        );
+        assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_FEATURE_DIS));
         let mut yes: CPU_BOOLEAN = DEF_YES;
         HTTPc_ReqSetParam(
             o.req,
