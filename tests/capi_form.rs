@@ -1074,6 +1074,36 @@ fn form_add_functions_check_the_object_as_legacy() {
         // A NULL p_err is tolerated.
         HTTPc_FormAddFile(&mut e, file, null_mut());
     }
+    // A table entry or an object one byte off its alignment is taken for a NULL one: never
+    // written or read (a fault on Cortex-M0), the bytes around untouched.
+    let mut bytes = [0xEEu8; 2 * size_of::<HTTPc_FORM_TBL_FIELD>() + 1];
+    let base = bytes.as_mut_ptr();
+    let off = (1..size_of::<usize>())
+        .find(|&k| {
+            !(base.wrapping_add(k) as usize).is_multiple_of(align_of::<HTTPc_FORM_TBL_FIELD>())
+        })
+        .unwrap_or(1);
+    let odd_entry = base.wrapping_add(off).cast::<HTTPc_FORM_TBL_FIELD>();
+    let mut kv_bytes = [0u8; size_of::<HTTPc_KEY_VAL>() + size_of::<usize>()];
+    let odd_kv = kv_bytes
+        .as_mut_ptr()
+        .wrapping_add(1)
+        .cast::<HTTPc_KEY_VAL>();
+    unsafe {
+        HTTPc_FormAddKeyVal(odd_entry, kv, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_FormAddKeyVal(&mut e, odd_kv, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_FormAddKeyValExt(odd_entry, ext, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+        HTTPc_FormAddFile(odd_entry, file, &mut err);
+        assert_eq!(err, HTTPc_ERR_NULL_PTR);
+    }
+    assert!(bytes.iter().all(|&b| b == 0xEE));
+    assert_eq!(
+        (e.Type, e.FieldObjPtr),
+        (HTTPc_FORM_FIELD_TYPE_FILE, file.cast())
+    );
 }
 
 #[test]

@@ -29,6 +29,11 @@ impl<T: Copy> Out<T> {
         self.0.is_null()
     }
 
+    /// The pointer is aligned for a `T` (a C `T *` always is; a cast byte address may not be).
+    pub(crate) fn is_aligned(&self) -> bool {
+        self.0.is_aligned()
+    }
+
     /// Writes `v` (when a pointer was given).
     pub(crate) fn write(&self, v: T) {
         if !self.0.is_null() {

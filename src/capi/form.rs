@@ -265,7 +265,8 @@ fn fmt_into(form: &AppForm, multipart: bool, buf: &mut [u8]) -> Result<u32, HTTP
 
 /// Makes `p_form_tbl` (one table entry) the key/value pair `p_key_val`.
 ///
-/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `ValPtr` is
+/// Errors: `HTTPc_ERR_NULL_PTR` (also for a pointer not aligned for its type),
+/// `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `ValPtr` is
 /// NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
 ///
 /// # Safety
@@ -297,7 +298,8 @@ pub unsafe extern "C" fn HTTPc_FormAddKeyVal(
 /// Makes `p_form_tbl` (one table entry) the key with a hook-given value `p_key_val_ext`
 /// (multipart forms).
 ///
-/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `OnValTx` is
+/// Errors: `HTTPc_ERR_NULL_PTR` (also for a pointer not aligned for its type),
+/// `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `OnValTx` is
 /// NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
 ///
 /// # Safety
@@ -328,7 +330,8 @@ pub unsafe extern "C" fn HTTPc_FormAddKeyValExt(
 
 /// Makes `p_form_tbl` (one table entry) the file `p_file_obj` (multipart forms).
 ///
-/// Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `NamePtr`, `FileNamePtr`
+/// Errors: `HTTPc_ERR_NULL_PTR` (also for a pointer not aligned for its type),
+/// `HTTPc_ERR_FORM_FIELD_INVALID` (its `NamePtr`, `FileNamePtr`
 /// or `OnFileTx` is NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
 ///
 /// # Safety
@@ -370,7 +373,11 @@ fn add<T: ParamValue>(
 ) {
     let r = match obj {
         _ if !cfg!(feature = "form") => Err(HTTPc_ERR_FEATURE_DIS),
-        Some(obj) if !entry.is_null() => {
+        // A table entry or object not aligned for its type is taken for a NULL one, as the
+        // form calls that read them do (MIGRATION.md): never written (a fault on Cortex-M0).
+        Some(obj)
+            if !entry.is_null() && entry.is_aligned() && obj.ptr().cast::<T>().is_aligned() =>
+        {
             if valid(&obj.get::<T>()) {
                 entry.write(HTTPc_FORM_TBL_FIELD {
                     Type: kind,
