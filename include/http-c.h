@@ -3704,7 +3704,8 @@ CPU_INT32U HTTPc_FormMultipartFmt(CPU_CHAR *p_buf,
 /**
  * Makes `p_form_tbl` (one table entry) the key/value pair `p_key_val`.
  *
- * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `ValPtr` is
+ * Errors: `HTTPc_ERR_NULL_PTR` (also for a pointer not aligned for its type),
+ * `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `ValPtr` is
  * NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
  *
  * # Safety
@@ -3718,7 +3719,8 @@ void HTTPc_FormAddKeyVal(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
  * Makes `p_form_tbl` (one table entry) the key with a hook-given value `p_key_val_ext`
  * (multipart forms).
  *
- * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `OnValTx` is
+ * Errors: `HTTPc_ERR_NULL_PTR` (also for a pointer not aligned for its type),
+ * `HTTPc_ERR_FORM_FIELD_INVALID` (its `KeyPtr` or `OnValTx` is
  * NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
  *
  * # Safety
@@ -3731,7 +3733,8 @@ void HTTPc_FormAddKeyValExt(struct HTTPc_FORM_TBL_FIELD *p_form_tbl,
 /**
  * Makes `p_form_tbl` (one table entry) the file `p_file_obj` (multipart forms).
  *
- * Errors: `HTTPc_ERR_NULL_PTR`, `HTTPc_ERR_FORM_FIELD_INVALID` (its `NamePtr`, `FileNamePtr`
+ * Errors: `HTTPc_ERR_NULL_PTR` (also for a pointer not aligned for its type),
+ * `HTTPc_ERR_FORM_FIELD_INVALID` (its `NamePtr`, `FileNamePtr`
  * or `OnFileTx` is NULL), `HTTPc_ERR_FEATURE_DIS` (built without `form`).
  *
  * # Safety
