@@ -251,7 +251,8 @@ fn plain_request_switches() {
 }
 
 /// A port with a `TaskCreate` hook: without the `task` feature `HTTPc_Init` refuses it (the
-/// build is for the poll model); with it the task is created.
+/// build is for the poll model); with it the task is created (and a NULL task configuration
+/// is refused, as legacy).
 #[test]
 fn engine_task_switch() {
     let _g = setup();
@@ -264,6 +265,10 @@ fn engine_task_switch() {
         HTTPc_PortSet(&port, &mut err);
         assert_eq!(err, HTTPc_ERR_NONE);
         let cfg = test_cfg();
+        // A NULL task configuration with a port that creates a task: legacy's error, checked
+        // first (MIGRATION.md, "HTTPc_Init in the poll model").
+        HTTPc_Init(&cfg, null_mut::<HTTP_TASK_CFG>(), null_mut(), &mut err);
+        assert_eq!(err, HTTPc_ERR_CFG_TASK_PTR_NULL);
         let task_cfg = HTTP_TASK_CFG {
             Prio: 1,
             StkSizeBytes: 1024,
@@ -278,30 +283,6 @@ fn engine_task_switch() {
         assert_eq!(err, HTTPc_ERR_NONE);
         HTTPc_PortSet(&test_port(), &mut err);
         assert_eq!(err, HTTPc_ERR_NONE);
-        HTTPc_Init(&cfg, null_mut::<HTTP_TASK_CFG>(), null_mut(), &mut err);
-        assert_eq!(err, HTTPc_ERR_NONE);
-    }
-}
-
-/// MIGRATION "HTTPc_Init in the poll model": a NULL p_task_cfg is still
-/// HTTPc_ERR_CFG_TASK_PTR_NULL when the port creates a task.
-#[cfg(feature = "task")]
-#[test]
-fn a_null_task_cfg_with_a_task_creating_port() {
-    let _g = setup();
-    let mut err = 0;
-    unsafe {
-        HTTPc_Reset(&mut err);
-        assert_eq!(err, HTTPc_ERR_NONE);
-        let mut port = test_port();
-        port.TaskCreate = Some(port_task_create);
-        HTTPc_PortSet(&port, &mut err);
-        assert_eq!(err, HTTPc_ERR_NONE);
-        let cfg = test_cfg();
-        HTTPc_Init(&cfg, null_mut::<HTTP_TASK_CFG>(), null_mut(), &mut err);
-        assert_eq!(err, HTTPc_ERR_CFG_TASK_PTR_NULL);
-        HTTPc_Reset(&mut err);
-        HTTPc_PortSet(&test_port(), &mut err);
         HTTPc_Init(&cfg, null_mut::<HTTP_TASK_CFG>(), null_mut(), &mut err);
         assert_eq!(err, HTTPc_ERR_NONE);
     }
