@@ -166,7 +166,7 @@ impl ConnState {
     /// `status` and `err`, at its next pass. A second request decides the status, as legacy's
     /// close message did; an error already asked for stays (legacy's `ErrCode`).
     pub(crate) fn ask_close(&mut self, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
-        if !self.flags.has(CONN_CLOSE_REQUESTED) || err != HTTPc_ERR_NONE {
+        if !self.flags.has(CONN_CLOSE_REQUESTED) || self.close_req_err.get() == HTTPc_ERR_NONE {
             self.close_req_err = Code8::new(err);
         }
         self.flags.set(CONN_CLOSE_REQUESTED, true);

@@ -104,7 +104,8 @@ fn wait_for(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
         if until.reached(h) {
             return true;
         }
-        let elapsed = port.now_ms().wrapping_sub(start);
+        // (As every deadline: a clock that jumps back reads as no time passed, not as hours.)
+        let elapsed = crate::proto::session::elapsed_ms(port.now_ms(), start);
         if elapsed >= timeout_ms {
             return false;
         }

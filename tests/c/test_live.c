@@ -386,7 +386,8 @@ static void Live_OnMsgRxComplete(HTTPc_CONN_OBJ *p_conn)
     UNLOCK();
 }
 
-/* Set: the control message's completion queues the slot's data message (non-blocking), once. */
+/* 1: the control message's completion queues the slot's data message (non-blocking), once;
+ * 2: it sends the control message itself again (non-blocking), once. */
 static int Live_ChainArmed;
 
 static void Live_OnMsgTxComplete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg, CPU_BOOLEAN status)
@@ -403,9 +404,19 @@ static void Live_OnMsgTxComplete(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *
     t->Status = status;
     t->Thread = pthread_self();
     UNLOCK();
-    if ((p_msg == &s->CtlMsg) && (__atomic_exchange_n(&Live_ChainArmed, 0, __ATOMIC_SEQ_CST) != 0)) {
-        (void)HTTPc_WebSockSend(p_conn, &s->Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)s->TxBuf, 7u,
-                                HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
+    if (p_msg == &s->CtlMsg) {
+        switch (__atomic_exchange_n(&Live_ChainArmed, 0, __ATOMIC_SEQ_CST)) {
+        case 1:
+            (void)HTTPc_WebSockSend(p_conn, &s->Msg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, (CPU_CHAR *)s->TxBuf, 7u,
+                                    HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
+            break;
+        case 2:
+            (void)HTTPc_WebSockSend(p_conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, s->CtlBuf, 5u,
+                                    HTTPc_FLAG_WEBSOCK_NO_BLOCK, &err);
+            break;
+        default:
+            break;
+        }
     }
 }
 
@@ -1325,6 +1336,38 @@ static int Check_ChainedSendLeftToTheEngine(const void *p_arg)
     return 1;
 }
 
+/* The same object sent again (non-blocking) from the completion of its blocking send that
+ * ran in the calling task: the second send is the engine task's. */
+static int Check_ResendFromCompletionLeftToTheEngine(const void *p_arg)
+{
+    LIVE_SLOT  *s = &Live_Slots[0];
+    HTTPc_ERR   err = 0u;
+    CPU_BOOLEAN ok;
+    LIVE_TX     ctl;
+
+    (void)p_arg;
+    if (Live_PollMode) {
+        return 1;                                /* one thread: every hook runs in it         */
+    }
+    if (!Live_OpenWs(s, "/echo")) {
+        return 0;
+    }
+    Live_ResetRx(s);
+    memcpy(s->CtlBuf, "again", 5u);
+    __atomic_store_n(&Live_ChainArmed, 2, __ATOMIC_SEQ_CST);
+    ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, s->CtlBuf, 5u, HTTPc_FLAG_NONE, &err);
+    CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "blocking send: returned %u, err %u", (unsigned)ok, (unsigned)err);
+    CHECK(Live_WaitGe(&s->Ev.RxCompleteN, 2, LIVE_WAIT_MS), "both echoes not back within %u ms", LIVE_WAIT_MS);
+    CHECK(Live_WaitGe(&s->CtlTx.N, 2, LIVE_WAIT_MS), "the second send never completed");
+    LOCK();
+    ctl = s->CtlTx;
+    UNLOCK();
+    CHECK((ctl.N == 2) && (ctl.Status == DEF_OK), "completions: %d, status %u", ctl.N, (unsigned)ctl.Status);
+    CHECK(!pthread_equal(ctl.Thread, pthread_self()),
+          "the second send's OnMsgTxComplete ran in the task of the blocking send that queued it");
+    return 1;
+}
+
 /* A port with no listener on 127.0.0.1: bind an ephemeral port, then close the socket. */
 static int Live_FreePort(NET_PORT_NBR *p_port)
 {
@@ -1619,6 +1662,8 @@ int main(int argc, char **argv)
              Check_BlockingSendLeavesOthersToTheEngine, NULL, 0);
     Live_Run("a message queued from a blocking send's completion is left to the engine task (task mode)",
              Check_ChainedSendLeftToTheEngine, NULL, 0);
+    Live_Run("the same object sent again from its blocking send's completion is left to the engine task (task mode)",
+             Check_ResendFromCompletionLeftToTheEngine, NULL, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
              Check_ClosedPortBlocking, NULL, 0);
     Live_Run("connect to a closed port, non-blocking: OnConnect(DEF_FAIL), no OnClose", Check_ClosedPortNoBlock, NULL, 0);

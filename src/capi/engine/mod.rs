@@ -29,8 +29,8 @@ use crate::proto::session::State;
 /// Most loop turns one connection gets per pass, so one busy peer cannot starve the others.
 const TURNS_PER_PASS: u32 = 64;
 
-/// How soon data an `OnMsgRxData` hook refused, or a send hook that gave nothing, is asked
-/// again (nothing else would wake us for it).
+/// How soon data an `OnMsgRxData` or response-body hook refused (took none of), or a send or
+/// request-body hook that gave nothing, is asked again (nothing else would wake us for it).
 const RX_RETRY_MS: u32 = 5;
 
 /// Wakes the API calls blocked on an outcome (engine task mode). Without blocking calls

@@ -40,6 +40,11 @@ pub(super) fn produce_and_flush(
             if let Some(w) = s.ws {
                 while let Some(m) = take_finishing(h, w) {
                     complete_msg(h, c, m, true, HTTPc_ERR_NONE);
+                    // A blocking send's own message is done: what its completion hook queued
+                    // (the same object sent again, too) is the engine's.
+                    if only.is_some() {
+                        return Ok(moved);
+                    }
                 }
             }
             if !produce(h, port, c, now, only)? {
