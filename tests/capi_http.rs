@@ -428,13 +428,47 @@ Content-Type: application/octet-stream\r\nContent-Length: 305\r\n\r\n";
 
 /// A non-persistent connection whose request has a text/plain body (the server answers 200
 /// with no body).
-fn text_body_conn(host: &str) -> (Objs, std::rc::Rc<Sock>) {
+fn text_body_conn(
+    host: &str,
+    persistent: bool,
+    len: Option<u32>,
+    chunk: bool,
+) -> (Objs, std::rc::Rc<Sock>) {
     let response: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    let (o, sock) = connected(host, 256, false, response);
+    let (o, sock) = connected(host, 256, persistent, response);
     let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_PLAIN;
     assert_eq!(
         req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
         HTTPc_ERR_NONE
+    );
+    if let Some(mut l) = len {
+        assert_eq!(
+            req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut l),
+            HTTPc_ERR_NONE
+        );
+    }
+    if chunk {
+        let mut on: CPU_BOOLEAN = DEF_YES;
+        assert_eq!(
+            req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
+            HTTPc_ERR_NONE
+        );
+    }
+    (o, sock)
+}
+
+/// `text_body_conn` with the scripted request-body hook (`Body::tx`) set.
+fn body_conn(
+    host: &str,
+    persistent: bool,
+    len: Option<u32>,
+    chunk: bool,
+) -> (Objs, std::rc::Rc<Sock>) {
+    let (o, sock) = text_body_conn(host, persistent, len, chunk);
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        on_body_tx as *mut c_void,
     );
     (o, sock)
 }
@@ -442,17 +476,7 @@ fn text_body_conn(host: &str) -> (Objs, std::rc::Rc<Sock>) {
 #[test]
 fn chunked_request_body_in_legacys_fixed_width() {
     let _g = setup();
-    let (o, sock) = text_body_conn("k.test");
-    let mut on: CPU_BOOLEAN = DEF_YES;
-    assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
-        HTTPc_ERR_NONE
-    );
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
-        on_body_tx as *mut c_void,
-    );
+    let (o, sock) = body_conn("k.test", false, None, true);
     body(|b| {
         b.tx.push_back(Piece::Buf(b"hello ".to_vec(), false));
         b.tx.push_back(Piece::Own(b"world", true));
@@ -471,12 +495,7 @@ Transfer-Encoding: chunked\r\n\r\n006\r\nhello \r\n005\r\nworld\r\n000\r\n\r\n"
 #[test]
 fn only_def_yes_turns_chunking_on() {
     let _g = setup();
-    let (o, sock) = text_body_conn("k2.test");
-    let mut len: CPU_INT32U = 5;
-    assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut len),
-        HTTPc_ERR_NONE
-    );
+    let (o, sock) = text_body_conn("k2.test", false, Some(5), false);
     // Legacy tests `== DEF_YES`: 2 is DEF_NO there, and the length is used.
     let mut two: CPU_BOOLEAN = 2;
     assert_eq!(
@@ -2085,12 +2104,7 @@ unsafe extern "C" fn body_points_before_its_offer(
 #[test]
 fn a_chunk_pointed_at_in_front_of_its_offer_is_moved_before_the_size_line_is_written() {
     let _g = setup();
-    let (o, sock) = text_body_conn("front.test");
-    let mut on: CPU_BOOLEAN = DEF_YES;
-    assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
-        HTTPc_ERR_NONE
-    );
+    let (o, sock) = text_body_conn("front.test", false, None, true);
     req_hook(
         &o,
         HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
@@ -2950,40 +2964,6 @@ unsafe extern "C" fn entry_probe_tx(
             .push(unsafe { ((*p_data).is_null(), *p_data_len) })
     });
     unsafe { on_body_tx(c, r, p_data, p_buf, buf_len, p_data_len) }
-}
-
-fn body_conn(
-    host: &str,
-    persistent: bool,
-    len: Option<u32>,
-    chunk: bool,
-) -> (Objs, std::rc::Rc<Sock>) {
-    let response: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    let (o, sock) = connected(host, 256, persistent, response);
-    let mut t: HTTP_CONTENT_TYPE = HTTP_CONTENT_TYPE_PLAIN;
-    assert_eq!(
-        req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_TYPE, &mut t),
-        HTTPc_ERR_NONE
-    );
-    if let Some(mut l) = len {
-        assert_eq!(
-            req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CONTENT_LEN, &mut l),
-            HTTPc_ERR_NONE
-        );
-    }
-    if chunk {
-        let mut on: CPU_BOOLEAN = DEF_YES;
-        assert_eq!(
-            req_param(&o, HTTPc_PARAM_TYPE_REQ_BODY_CHUNK, &mut on),
-            HTTPc_ERR_NONE
-        );
-    }
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
-        on_body_tx as *mut c_void,
-    );
-    (o, sock)
 }
 
 /// MIGRATION "A header value with CR or LF": HTTPc_ERR_REQ_HDR_INVALID, nothing sent.

@@ -22,6 +22,18 @@ fn expect(on: bool, ok: HTTPc_ERR) -> HTTPc_ERR {
     }
 }
 
+/// Sets an empty table (`HTTPc_PARAM_TBL` with no entries) as request parameter `t`.
+fn set_empty_table(o: &Objs, t: HTTPc_PARAM_TYPE) -> HTTPc_ERR {
+    let mut tbl = HTTPc_PARAM_TBL {
+        TblPtr: null_mut(),
+        EntryNbr: 0,
+    };
+    let mut err = 0;
+    let p_tbl = (&mut tbl as *mut HTTPc_PARAM_TBL).cast::<c_void>();
+    unsafe { HTTPc_ReqSetParam(o.req, t, p_tbl, &mut err) };
+    err
+}
+
 unsafe extern "C" fn no_hdr(
     _c: *mut HTTPc_CONN_OBJ,
     _r: *mut HTTPc_REQ_OBJ,
@@ -39,13 +51,10 @@ fn request_and_connection_switches() {
         assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
         HTTPc_ReqClr(o.req, &mut err);
         assert_eq!(err, HTTPc_ERR_NONE);
-        let mut tbl = HTTPc_PARAM_TBL {
-            TblPtr: null_mut(),
-            EntryNbr: 0,
-        };
-        let p_tbl = (&mut tbl as *mut HTTPc_PARAM_TBL).cast::<c_void>();
-        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_HDR_TBL, p_tbl, &mut err);
-        assert_eq!(err, expect(cfg!(feature = "hdr-tx"), HTTPc_ERR_NONE));
+        assert_eq!(
+            set_empty_table(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL),
+            expect(cfg!(feature = "hdr-tx"), HTTPc_ERR_NONE)
+        );
         HTTPc_ReqSetParam(
             o.req,
             HTTPc_PARAM_TYPE_REQ_HDR_HOOK,
@@ -61,8 +70,10 @@ fn request_and_connection_switches() {
             &mut err,
         );
         assert_eq!(err, expect(cfg!(feature = "hdr-rx"), HTTPc_ERR_NONE));
-        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL, p_tbl, &mut err);
-        assert_eq!(err, expect(cfg!(feature = "query-str"), HTTPc_ERR_NONE));
+        assert_eq!(
+            set_empty_table(&o, HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL),
+            expect(cfg!(feature = "query-str"), HTTPc_ERR_NONE)
+        );
         HTTPc_ReqSetParam(
             o.req,
             HTTPc_PARAM_TYPE_REQ_QUERY_STR_HOOK,
@@ -210,13 +221,10 @@ fn plain_request_switches() {
         assert!(o.pump_until(5, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
         HTTPc_ReqClr(o.req, &mut err);
         assert_eq!(err, HTTPc_ERR_NONE);
-        let mut tbl = HTTPc_PARAM_TBL {
-            TblPtr: null_mut(),
-            EntryNbr: 0,
-        };
-        let p_tbl = (&mut tbl as *mut HTTPc_PARAM_TBL).cast::<c_void>();
-        HTTPc_ReqSetParam(o.req, HTTPc_PARAM_TYPE_REQ_FORM_TBL, p_tbl, &mut err);
-        assert_eq!(err, expect(cfg!(feature = "form"), HTTPc_ERR_NONE));
+        assert_eq!(
+            set_empty_table(&o, HTTPc_PARAM_TYPE_REQ_FORM_TBL),
+            expect(cfg!(feature = "form"), HTTPc_ERR_NONE)
+        );
         assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
         let mut buf = [0u8; 16];
         httpc_ws::capi::form::HTTPc_FormAppFmt(

@@ -1303,16 +1303,18 @@ static int Check_BlockingSendLeavesOthersToTheEngine(const void *p_arg)
 }
 
 /* A message queued (non-blocking) from the completion of a blocking send that ran in the
- * calling task is sent, and completed, by the engine task: the caller's send stops at its
- * own message. */
-static int Check_ChainedSendLeftToTheEngine(const void *p_arg)
+ * calling task, another object (*p_arg 1) or the same one sent again (2), is sent, and
+ * completed, by the engine task: the caller's send stops at its own message. */
+static int Check_SendFromCompletionLeftToTheEngine(const void *p_arg)
 {
+    const int   mode = *(const int *)p_arg;
     LIVE_SLOT  *s = &Live_Slots[0];
+    LIVE_TX    *p_tx = (mode == 1) ? &s->MsgTx : &s->CtlTx;
+    const int   n = (mode == 1) ? 1 : 2;
     HTTPc_ERR   err = 0u;
     CPU_BOOLEAN ok;
-    LIVE_TX     data;
+    LIVE_TX     tx;
 
-    (void)p_arg;
     if (Live_PollMode) {
         return 1;                                /* one thread: every hook runs in it         */
     }
@@ -1322,49 +1324,17 @@ static int Check_ChainedSendLeftToTheEngine(const void *p_arg)
     Live_ResetRx(s);
     memcpy(s->TxBuf, "chained", 7u);
     memcpy(s->CtlBuf, "first", 5u);
-    __atomic_store_n(&Live_ChainArmed, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&Live_ChainArmed, mode, __ATOMIC_SEQ_CST);
     ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, s->CtlBuf, 5u, HTTPc_FLAG_NONE, &err);
     CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "blocking send: returned %u, err %u", (unsigned)ok, (unsigned)err);
     CHECK(Live_WaitGe(&s->Ev.RxCompleteN, 2, LIVE_WAIT_MS), "both echoes not back within %u ms", LIVE_WAIT_MS);
-    CHECK(Live_WaitGe(&s->MsgTx.N, 1, LIVE_WAIT_MS), "the chained message never completed");
+    CHECK(Live_WaitGe(&p_tx->N, n, LIVE_WAIT_MS), "the send queued from the completion never completed");
     LOCK();
-    data = s->MsgTx;
+    tx = *p_tx;
     UNLOCK();
-    CHECK(data.Status == DEF_OK, "chained message: status %u", (unsigned)data.Status);
-    CHECK(!pthread_equal(data.Thread, pthread_self()),
-          "the chained message's OnMsgTxComplete ran in the task of the blocking send that queued it");
-    return 1;
-}
-
-/* The same object sent again (non-blocking) from the completion of its blocking send that
- * ran in the calling task: the second send is the engine task's. */
-static int Check_ResendFromCompletionLeftToTheEngine(const void *p_arg)
-{
-    LIVE_SLOT  *s = &Live_Slots[0];
-    HTTPc_ERR   err = 0u;
-    CPU_BOOLEAN ok;
-    LIVE_TX     ctl;
-
-    (void)p_arg;
-    if (Live_PollMode) {
-        return 1;                                /* one thread: every hook runs in it         */
-    }
-    if (!Live_OpenWs(s, "/echo")) {
-        return 0;
-    }
-    Live_ResetRx(s);
-    memcpy(s->CtlBuf, "again", 5u);
-    __atomic_store_n(&Live_ChainArmed, 2, __ATOMIC_SEQ_CST);
-    ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, s->CtlBuf, 5u, HTTPc_FLAG_NONE, &err);
-    CHECK((ok == DEF_OK) && (err == HTTPc_ERR_NONE), "blocking send: returned %u, err %u", (unsigned)ok, (unsigned)err);
-    CHECK(Live_WaitGe(&s->Ev.RxCompleteN, 2, LIVE_WAIT_MS), "both echoes not back within %u ms", LIVE_WAIT_MS);
-    CHECK(Live_WaitGe(&s->CtlTx.N, 2, LIVE_WAIT_MS), "the second send never completed");
-    LOCK();
-    ctl = s->CtlTx;
-    UNLOCK();
-    CHECK((ctl.N == 2) && (ctl.Status == DEF_OK), "completions: %d, status %u", ctl.N, (unsigned)ctl.Status);
-    CHECK(!pthread_equal(ctl.Thread, pthread_self()),
-          "the second send's OnMsgTxComplete ran in the task of the blocking send that queued it");
+    CHECK((tx.N == n) && (tx.Status == DEF_OK), "completions: %d, status %u", tx.N, (unsigned)tx.Status);
+    CHECK(!pthread_equal(tx.Thread, pthread_self()),
+          "the queued send's OnMsgTxComplete ran in the task of the blocking send whose completion queued it");
     return 1;
 }
 
@@ -1578,6 +1548,8 @@ int main(int argc, char **argv)
     unsigned      t;
     unsigned      z;
     char          name[128];
+    static const int chain_other = 1;
+    static const int chain_same  = 2;
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--poll") == 0) {
@@ -1661,9 +1633,9 @@ int main(int argc, char **argv)
     Live_Run("a blocking send behind a queued non-blocking one leaves that one's hooks to the engine task (task mode)",
              Check_BlockingSendLeavesOthersToTheEngine, NULL, 0);
     Live_Run("a message queued from a blocking send's completion is left to the engine task (task mode)",
-             Check_ChainedSendLeftToTheEngine, NULL, 0);
+             Check_SendFromCompletionLeftToTheEngine, &chain_other, 0);
     Live_Run("the same object sent again from its blocking send's completion is left to the engine task (task mode)",
-             Check_ResendFromCompletionLeftToTheEngine, NULL, 0);
+             Check_SendFromCompletionLeftToTheEngine, &chain_same, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
              Check_ClosedPortBlocking, NULL, 0);
     Live_Run("connect to a closed port, non-blocking: OnConnect(DEF_FAIL), no OnClose", Check_ClosedPortNoBlock, NULL, 0);
