@@ -23,6 +23,15 @@
 #endif
 #define HTTPc_MODULE_PRESENT
 /*
+ * Also the legacy Client/Source/http-c_websock.h's guard: everything that header declared is in
+ * this one, so a later include of it is skipped as the legacy http-c.h is (instead of
+ * redefining HTTPc_WEBSOCK_CLOSE_REASON and the hook typedefs), and code that tests the guard
+ * finds it.
+ */
+#ifndef HTTPc_WEBSOCK_MODULE_PRESENT
+#define HTTPc_WEBSOCK_MODULE_PRESENT
+#endif
+/*
  * Micrium names this API uses: the base types (uC/CPU cpu.h), DEF_* (uC/LIB lib_def.h),
  * MEM_SEG (lib_mem.h), NET_PORT_NBR and the TLS trust types (uC/TCP-IP net_type.h and
  * net_sock.h), HTTP_TASK_CFG and the HTTP_* enums (uC/HTTP Common/http.h), HTTPc_CFG
@@ -811,6 +820,12 @@ typedef struct HTTPc_HDR {
    */
   CPU_INT16U ValLen;
 } HTTPc_HDR;
+
+/**
+ * Legacy `http-c.h` names the response struct twice (`HTTPc_RESP` and `HTTPc_RESP_OBJ` are one
+ * `struct httpc_resp`): applications may use either.
+ */
+typedef struct HTTPc_RESP_OBJ HTTPc_RESP;
 
 /**
  * A table given to a `*_TBL` parameter.
@@ -2505,6 +2520,22 @@ typedef void (*HTTPc_WEBSOCK_ON_PONG)(struct HTTPc_CONN_OBJ *p_conn,
  * Size of the base64 accept value with its NUL (28 + 1).
  */
 #define HTTPc_WEBSOCK_KEY_HASH_ENCODED_LEN 29
+
+/**
+ * Size of `HTTPc_WEBSOCK_GUID_STRING` with its NUL (36 + 1), as legacy's
+ * `sizeof(HTTPc_WEBSOCK_GUID_STRING)`.
+ */
+#define HTTPc_WEBSOCK_GUID_STRING_LEN 37
+
+/**
+ * Length of `HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR` without its NUL (2).
+ */
+#define HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR_LEN 2
+
+/**
+ * Length of the key and the GUID concatenated before hashing, without NULs (24 + 36).
+ */
+#define HTTPc_WEBSOCK_KEY_PRE_HASH_LEN 60
 
 /**
  * Smallest connection buffer accepted by `HTTPc_ConnOpen`.

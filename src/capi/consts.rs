@@ -712,6 +712,13 @@ pub const HTTPc_WEBSOCK_KEY_ENCODED_LEN: CPU_INT32U = 25;
 pub const HTTPc_WEBSOCK_KEY_HASH_LEN: CPU_INT32U = 20;
 /// Size of the base64 accept value with its NUL (28 + 1).
 pub const HTTPc_WEBSOCK_KEY_HASH_ENCODED_LEN: CPU_INT32U = 29;
+/// Size of `HTTPc_WEBSOCK_GUID_STRING` with its NUL (36 + 1), as legacy's
+/// `sizeof(HTTPc_WEBSOCK_GUID_STRING)`.
+pub const HTTPc_WEBSOCK_GUID_STRING_LEN: CPU_INT32U = 37;
+/// Length of `HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR` without its NUL (2).
+pub const HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR_LEN: CPU_INT32U = 2;
+/// Length of the key and the GUID concatenated before hashing, without NULs (24 + 36).
+pub const HTTPc_WEBSOCK_KEY_PRE_HASH_LEN: CPU_INT32U = 60;
 
 /// The RFC 6455 handshake GUID. In C: the string macro `HTTPc_WEBSOCK_GUID_STRING`, hand-written
 /// in `cbindgen.toml` (cbindgen cannot emit string constants).
@@ -1358,6 +1365,15 @@ mod test {
             HTTPc_WEBSOCK_NORMAL_FRAME_MAX_LEN + 1
         );
         assert_eq!(HTTPc_WEBSOCK_GUID_STRING.len(), 36);
+        assert_eq!(HTTPc_WEBSOCK_GUID_STRING_LEN as usize, HTTPc_WEBSOCK_GUID_STRING.len() + 1);
+        assert_eq!(
+            HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR_LEN as usize,
+            HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR.len()
+        );
+        assert_eq!(
+            HTTPc_WEBSOCK_KEY_PRE_HASH_LEN,
+            (HTTPc_WEBSOCK_KEY_ENCODED_LEN - 1) + (HTTPc_WEBSOCK_GUID_STRING_LEN - 1)
+        );
         // base64 of n bytes is 4 * ceil(n / 3) chars, plus the NUL.
         assert_eq!(
             HTTPc_WEBSOCK_KEY_ENCODED_LEN,

@@ -84,6 +84,10 @@ pub struct HTTPc_RESP_OBJ {
     pub ContentLen: CPU_INT32U,
 }
 
+/// Legacy `http-c.h` names the response struct twice (`HTTPc_RESP` and `HTTPc_RESP_OBJ` are one
+/// `struct httpc_resp`): applications may use either.
+pub type HTTPc_RESP = HTTPc_RESP_OBJ;
+
 /// Run-time configuration given to `HTTPc_Init()`; field order and types as in the legacy API.
 ///
 /// Hand-written in the header (`cbindgen.toml` `after_includes`, same fields) as

@@ -402,6 +402,9 @@ static const struct expect constants[] = {
     C(HTTPc_WEBSOCK_KEY_ENCODED_LEN, 25),
     C(HTTPc_WEBSOCK_KEY_HASH_LEN, 20),
     C(HTTPc_WEBSOCK_KEY_HASH_ENCODED_LEN, 29),
+    C(HTTPc_WEBSOCK_GUID_STRING_LEN, 37),
+    C(HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR_LEN, 2),
+    C(HTTPc_WEBSOCK_KEY_PRE_HASH_LEN, 60),
 
     /* ---- 3 limits and default timeouts ---- */
     C(HTTPc_BUF_LEN_MIN, 256),
@@ -691,14 +694,15 @@ int main(void) {
         printf("MISMATCH NET_SOCK_SECURE_TRUST_FNCT call\n");
     }
 
-    /* Legacy http-c.h's guard and module switches (no http-c_cfg.h here: every feature on),
-     * which applications test. */
-#if defined(HTTPc_MODULE_PRESENT) && defined(HTTPc_TASK_MODULE_EN) && \
+    /* Legacy http-c.h's and http-c_websock.h's guards and module switches (no http-c_cfg.h
+     * here: every feature on), which applications test. */
+#if defined(HTTPc_MODULE_PRESENT) && defined(HTTPc_WEBSOCK_MODULE_PRESENT) && \
+    defined(HTTPc_TASK_MODULE_EN) && \
     defined(HTTPc_SIGNAL_TASK_MODULE_EN) && defined(HTTPc_WEBSOCK_MODULE_EN)
     passed++;
 #else
     failed++;
-    printf("MISSING HTTPc_MODULE_PRESENT or an HTTPc_*_MODULE_EN switch\n");
+    printf("MISSING HTTPc_MODULE_PRESENT, HTTPc_WEBSOCK_MODULE_PRESENT or an HTTPc_*_MODULE_EN switch\n");
 #endif
 
     printf("%u constants, %u type checks, %u strings\n",

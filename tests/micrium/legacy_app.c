@@ -87,6 +87,11 @@
 #if !defined(HTTPc_VERSION) || (HTTPc_VERSION != 30101u)
 #error  "HTTPc_VERSION is not legacy's"
 #endif
+                                                                /* Legacy http-c_websock.h's guard: its declarations ... */
+                                                                /* ... are all in http-c.h (legacy_websock_after.c).    */
+#if !defined(HTTPc_WEBSOCK_MODULE_PRESENT)
+#error  "HTTPc_WEBSOCK_MODULE_PRESENT (the legacy http-c_websock.h's guard) is not defined"
+#endif
 
 #include  <app_cfg.h>
 
@@ -113,6 +118,12 @@ HTTPCWS_ASSERT(sizeof(((HTTPc_HDR *)0)->HdrField)         == 4u, hdr_field_is_32
 HTTPCWS_ASSERT(offsetof(HTTPc_HDR, ValPtr) == sizeof(void *), hdr_val_ptr_offset);
 
 HTTPCWS_ASSERT(sizeof(CPU_INT32U) == 4u, cpu_int32u_is_32_bit);
+                                                                /* Legacy's second name of the response struct, and ... */
+                                                                /* ... the lengths of the two handshake strings.        */
+HTTPCWS_ASSERT(HTTPCWS_SAME(HTTPc_RESP, HTTPc_RESP_OBJ), resp_is_resp_obj);
+HTTPCWS_ASSERT(HTTPc_WEBSOCK_GUID_STRING_LEN == sizeof(HTTPc_WEBSOCK_GUID_STRING), guid_string_len);
+HTTPCWS_ASSERT(HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR_LEN == sizeof(HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR) - 1u,
+               protocol_version_13_str_len);
                                                                 /* Legacy's read-only Method_reserved (its examples ... */
                                                                 /* ... switch on it in their body hooks).               */
 HTTPCWS_ASSERT(sizeof(((HTTPc_REQ_OBJ *)0)->Method_reserved) == 4u, req_method_reserved_is_32_bit);
