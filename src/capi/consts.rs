@@ -1365,7 +1365,10 @@ mod test {
             HTTPc_WEBSOCK_NORMAL_FRAME_MAX_LEN + 1
         );
         assert_eq!(HTTPc_WEBSOCK_GUID_STRING.len(), 36);
-        assert_eq!(HTTPc_WEBSOCK_GUID_STRING_LEN as usize, HTTPc_WEBSOCK_GUID_STRING.len() + 1);
+        assert_eq!(
+            HTTPc_WEBSOCK_GUID_STRING_LEN as usize,
+            HTTPc_WEBSOCK_GUID_STRING.len() + 1
+        );
         assert_eq!(
             HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR_LEN as usize,
             HTTPc_WEBSOCK_PROTOCOL_VERSION_13_STR.len()

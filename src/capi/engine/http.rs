@@ -68,7 +68,12 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         }
         if s.phase == Phase::ReqTx {
             if let Some(e) = closed_before(h, port, c) {
-                end(h, port, c, Err(e));
+                let conn = if e == HTTPc_ERR_CONN_SOCK_CLOSED {
+                    Ok(Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)))
+                } else {
+                    Err(e)
+                };
+                end_as(h, port, c, e, conn);
                 return u32::MAX;
             }
             if let Err(e) = flush(h, port, c, now) {
@@ -594,15 +599,27 @@ fn resp_err(e: Error) -> HTTPc_ERR {
 /// order: the request's `OnErr` on failure, `OnTransComplete` (non-blocking), then the
 /// connection's `OnClose` when it closes; a blocking caller wakes last.
 fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_ERR>) {
+    end_as(h, port, c, result.err().unwrap_or(HTTPc_ERR_NONE), result);
+}
+
+/// `end` with the request's error apart from how the connection ends: a request the server's
+/// close (read before its first byte went out) fails with `HTTPc_ERR_CONN_SOCK_CLOSED` while
+/// the connection ends as an idle one the server closed, `OnClose(SERVER, HTTPc_ERR_NONE)`
+/// (legacy `HTTPcConn_TransProcess`, PARAM_VALIDATE: `ErrCode` NONE, SERVER).
+fn end_as(
+    h: &mut Held,
+    port: &Port,
+    c: Conn,
+    err: HTTPc_ERR,
+    conn: Result<Option<Close>, HTTPc_ERR>,
+) {
     let Some(s) = h.conn(c) else {
         return;
     };
     // Detached before its hooks run: one that sends the request again (on another
     // connection) must not see this connection's teardown end it a second time.
     let (req, resp) = (s.req.take(), s.resp);
-    let ok = result.is_ok();
-    let err = result.err().unwrap_or(HTTPc_ERR_NONE);
-    if ok {
+    if err == HTTPc_ERR_NONE {
         s.response_done();
     }
     if let Some((req, hooks)) =
@@ -610,7 +627,7 @@ fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_E
     {
         hooks.report(h, c.ptr(), req, ptr_or_null(resp), err);
     }
-    match result {
+    match conn {
         Ok(None) => {
             signal_waiters();
             start_next(h, port, c);
