@@ -3188,3 +3188,60 @@ fn unknown_status_and_type_empty_value_control_byte() {
     );
     assert_closes(&o, HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT, HTTPc_ERR_NONE);
 }
+
+thread_local! {
+    /// The objects `close_then_upgrade` uses, and the upgrade's error it saw.
+    static CLOSE_THEN_UPGRADE: std::cell::Cell<(*const Objs, HTTPc_ERR)> =
+        const { std::cell::Cell::new((std::ptr::null(), 0)) };
+}
+
+/// `OnTransComplete` that closes the connection, then asks for an upgrade on it.
+unsafe extern "C" fn close_then_upgrade(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    _p: *mut HTTPc_RESP_OBJ,
+    _status: CPU_BOOLEAN,
+) {
+    let (o, _) = CLOSE_THEN_UPGRADE.with(|c| c.get());
+    if o.is_null() {
+        // Called again: for an upgrade that was accepted, then failed by the close.
+        return;
+    }
+    let o = unsafe { &*o };
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    let e = upgrade_to(o, "/chat");
+    CLOSE_THEN_UPGRADE.with(|c| c.set((std::ptr::null(), e)));
+}
+
+#[test]
+fn an_upgrade_asked_after_a_pending_close_is_refused_by_the_call() {
+    let _g = setup();
+    // Legacy's task ran the close message first; the upgrade's request then found the
+    // connection released. Here the call says so, and nothing more goes on the wire.
+    let (o, sock) = connected(
+        "closing.test",
+        512,
+        true,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    unsafe { assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE) };
+    CLOSE_THEN_UPGRADE.with(|c| c.set((&o as *const Objs, 0)));
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_TRANS_COMPLETE_CALLBACK,
+        close_then_upgrade as *mut c_void,
+    );
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    assert!(o.pump_until(20, 1, || o.ended()));
+    assert_eq!(
+        CLOSE_THEN_UPGRADE.with(|c| c.get().1),
+        HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED
+    );
+    assert!(!wire(&sock).contains("GET /chat"), "{}", wire(&sock));
+    assert!(!has(&o, |e| matches!(e, Ev::Open { .. })));
+}

@@ -11,7 +11,7 @@ use super::global::Held;
 use super::handle::{apart, Obj};
 use super::objects::*;
 use super::request::{enqueue, in_conn_buf, method_name, plain_head, start_plain, Send};
-use super::state::{Phase, ReqState, CONN_PERSISTENT, CONN_WEBSOCKET};
+use super::state::{Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, CONN_WEBSOCKET};
 use super::types::*;
 use super::wait::{self, can_block};
 
@@ -156,7 +156,10 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     if s.flags.has(CONN_WEBSOCKET) && s.is_open() || (s.in_transaction() && !behind) {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
-    if !listed || s.phase != Phase::Connected && !behind {
+    // (A close the application asked for, still to be carried out by the engine — from a hook —
+    // releases the connection as one already done: legacy's close message ran before the
+    // request's, whose `HTTPcConn_ReqAdd` then found it released.)
+    if !listed || s.phase != Phase::Connected && !behind || s.flags.has(CONN_CLOSE_REQUESTED) {
         return Err(HTTPc_ERR_CONN_IS_RELEASED);
     }
     let persistent = s.flags.has(CONN_PERSISTENT);

@@ -12,8 +12,8 @@ use super::handle::{apart, meets, Conn, Msg, Obj, Ws};
 use super::objects::*;
 use super::request::{in_conn_buf, start_upgrade, Upgrade};
 use super::state::{
-    MsgState, Phase, ReqState, TxProgress, WsState, CONN_WEBSOCKET, WS_IN_TURN, WS_TX_STALLED,
-    WS_USED,
+    MsgState, Phase, ReqState, TxProgress, WsState, CONN_CLOSE_REQUESTED, CONN_WEBSOCKET,
+    WS_IN_TURN, WS_TX_STALLED, WS_USED,
 };
 use super::types::*;
 use super::wait::{self, block_until, can_block, Until};
@@ -267,7 +267,9 @@ fn upgradable(h: &mut Held, conn: Conn, ws: Option<Ws>, no_block: bool) -> Resul
     if c.flags.has(CONN_WEBSOCKET) {
         return Err(HTTPc_ERR_WEBSOCK_CONN_ALREADY_WEBSOCKET);
     }
-    if !listed || c.phase != Phase::Connected && !busy {
+    // (A close asked for and not yet carried out, from a hook or before the engine task's
+    // turn, leaves nothing to upgrade: legacy's close message came first.)
+    if !listed || c.phase != Phase::Connected && !busy || c.flags.has(CONN_CLOSE_REQUESTED) {
         return Err(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED);
     }
     if no_block {
