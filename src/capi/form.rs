@@ -15,7 +15,7 @@
 //! Without the feature every export answers `HTTPc_ERR_FEATURE_DIS` and nothing else of this
 //! file is linked.
 
-use super::app::{out_bytes, AppForm, FieldError, FormField, HookVal};
+use super::app::{out_bytes, AppBytes, AppForm, FieldError, FormField, HookVal};
 use super::consts::*;
 use super::ffi::{ErrOut, Out, Param, ParamValue};
 use super::handle::{meets, Span};
@@ -65,33 +65,37 @@ impl Step {
     /// value and CRLF; a hook part's head only (its value and CRLF follow, see [`Step::hook`]);
     /// the close delimiter.
     pub(crate) fn write_fixed(&self, s: &mut dyn FormSink) {
-        match (self.multipart, &self.field) {
-            (false, Some(FormField::KeyVal { key, val })) => {
-                form_pair(s, key.all(), val.all(), self.more)
+        let Some(field) = &self.field else {
+            if self.multipart {
+                form_close(s);
             }
-            (true, None) => form_close(s),
-            (true, Some(FormField::KeyVal { key, val })) => {
-                part_head(s, key.all(), None, None);
-                s.raw(val.all());
-                s.raw(PART_END);
+            return;
+        };
+        // A part's name, file name, type and (for a key/value pair) value; an urlencoded form
+        // has key/value pairs only (`step` refused other entries).
+        let (name, file_name, content_type, val) = match field {
+            FormField::KeyVal { key, val } if !self.multipart => {
+                return form_pair(s, all(key), all(val), self.more);
             }
-            (true, Some(FormField::Ext { key, .. })) => part_head(s, key.all(), None, None),
-            (
-                true,
-                Some(FormField::File {
-                    name,
-                    file_name,
-                    content_type,
-                    ..
-                }),
-            ) => part_head(
-                s,
-                name.all(),
-                Some(file_name.all()),
+            _ if !self.multipart => return,
+            FormField::KeyVal { key, val } => (key, None, None, Some(val)),
+            FormField::Ext { key, .. } => (key, None, None, None),
+            FormField::File {
+                name,
+                file_name,
+                content_type,
+                ..
+            } => (
+                name,
+                Some(all(file_name)),
                 media_type_name(*content_type),
+                None,
             ),
-            // An urlencoded form has no other step (`step` refused other entries).
-            (false, _) => {}
+        };
+        part_head(s, all(name), file_name, content_type);
+        if let Some(val) = val {
+            s.raw(all(val));
+            s.raw(PART_END);
         }
     }
 
@@ -139,22 +143,43 @@ impl Step {
     }
 }
 
+/// The bytes of a string of the form (out of line: one call where each is written).
+#[inline(never)]
+fn all(b: &AppBytes) -> &[u8] {
+    b.all()
+}
+
 /// The checks `HTTPc_ReqSend` makes of a form table, and its length (the `Content-Length`).
 pub(crate) fn form_len(form: &AppForm, multipart: bool) -> Result<u32, HTTPc_ERR> {
+    measure(
+        form,
+        multipart,
+        [
+            HTTPc_ERR_FORM_TYPE_INVALID,
+            HTTPc_ERR_REQ_PARAM_FORM_FIELD_NULL_PTR,
+            HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN,
+        ],
+    )
+}
+
+/// The length of a form's body, every step checked (each one, whatever the length comes to):
+/// `errs` is the error of an entry of the wrong type, of a NULL, and of a length past
+/// `u32::MAX`.
+// Out of line: `HTTPc_ReqSend` and `HTTPc_Form*Fmt` share it.
+#[inline(never)]
+fn measure(form: &AppForm, multipart: bool, errs: [HTTPc_ERR; 3]) -> Result<u32, HTTPc_ERR> {
+    let [type_err, null_err, len_err] = errs;
     let mut total = Measure::new();
     for i in 0..steps(form, multipart) {
-        let step = step(form, multipart, i).map_err(|e| match e {
-            FieldError::Type => HTTPc_ERR_FORM_TYPE_INVALID,
-            FieldError::Null => HTTPc_ERR_REQ_PARAM_FORM_FIELD_NULL_PTR,
-        })?;
-        total.add(
-            step.len()
-                .ok_or(HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN)?,
-        );
+        // (Read where it was returned, not moved out of the `Result`.)
+        let step = match &step(form, multipart, i) {
+            Ok(step) => step.len().ok_or(len_err)?,
+            Err(FieldError::Type) => return Err(type_err),
+            Err(FieldError::Null) => return Err(null_err),
+        };
+        total.add(step);
     }
-    total
-        .total()
-        .ok_or(HTTPc_ERR_REQ_PARAM_FORM_FIELD_INVALID_LEN)
+    total.total().ok_or(len_err)
 }
 
 // ----- The exports ---------------------------------------------------------------------------
@@ -244,19 +269,22 @@ fn fmt_into(form: &AppForm, multipart: bool, buf: &mut [u8]) -> Result<u32, HTTP
             return Err(HTTPc_ERR_FORM_TYPE_INVALID);
         }
     }
-    let mut len = Measure::new();
-    for i in 0..steps(form, multipart) {
-        step(form, multipart, i)
-            .map_err(|_| HTTPc_ERR_FORM_FIELD_INVALID)?
-            .write_fixed(&mut len);
+    // (Key/value pairs only: each step's length is its fixed bytes'.)
+    let len = measure(
+        form,
+        multipart,
+        [
+            HTTPc_ERR_FORM_FIELD_INVALID,
+            HTTPc_ERR_FORM_FIELD_INVALID,
+            HTTPc_ERR_FORM_BUF_LEN_INVALID,
+        ],
+    )?;
+    if len as usize > buf.len() {
+        return Err(HTTPc_ERR_FORM_BUF_LEN_INVALID);
     }
-    let len = len
-        .total()
-        .filter(|&l| l as usize <= buf.len())
-        .ok_or(HTTPc_ERR_FORM_BUF_LEN_INVALID)?;
     let mut w = Window::new(buf, 0);
     for i in 0..steps(form, multipart) {
-        if let Ok(s) = step(form, multipart, i) {
+        if let Ok(s) = &step(form, multipart, i) {
             s.write_fixed(&mut w);
         }
     }

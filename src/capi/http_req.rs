@@ -168,11 +168,13 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(q.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let head = plain_head(r, q.method, persistent)?;
+    // (Read where it was returned, not moved out of the `Result`.)
+    let head = &plain_head(r, q.method, persistent);
+    let head = head.as_ref().map_err(|&e| e)?;
     let ahead = if behind {
         enqueue(h, q)?
     } else {
-        start_plain(h, q, &head)?;
+        start_plain(h, q, head)?;
         0
     };
     wake_engine(h);

@@ -7,7 +7,7 @@ use super::app::{until_nul, AppBytes, AppPath};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
-use super::handle::{meets, Conn, Req, Resp, Span, Ws};
+use super::handle::{meets, Conn, Req, Resp, Ws};
 use super::hooks;
 use super::port::Port;
 #[cfg(feature = "http")]
@@ -76,36 +76,6 @@ impl Plain {
     }
 }
 
-/// Writes one application header (a dictionary field and its value, which ends at a NUL within
-/// its length, as paths and query strings do: legacy sent the NUL of a `sizeof`-counted value).
-fn write_hdr(
-    w: &mut RequestWriter<'_, &mut OfferedProtocols>,
-    out: Span,
-    line: Line<'_>,
-    field: u32,
-    value: AppBytes,
-) -> Result<(), HTTPc_ERR> {
-    let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-    // (Not read from the buffer the head is written into: see `meets`.)
-    if meets(out, value.span()) {
-        return Err(HTTPc_ERR_REQ_HDR_INVALID);
-    }
-    if matches!(line, Line::Plain(p) if p.reserves(field)) {
-        return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED);
-    }
-    // A NULL value, whatever its length: legacy's copy failed on it.
-    if value.is_null() {
-        return Err(HTTPc_ERR_REQ_HDR_CREATE);
-    }
-    match line {
-        // (An upgrade is never written without the WebSocket client: its header checks and
-        // subprotocol record are then not linked.)
-        Line::Upgrade(_) if cfg!(feature = "websocket") => w.header(name, until_nul(value.all())),
-        _ => w.field(name, until_nul(value.all())),
-    }
-    .map_err(write_err)
-}
-
 /// Writes the headers legacy writes itself for a plain request, in its order: the
 /// connection and body headers.
 fn write_plain_headers(
@@ -161,11 +131,6 @@ impl Written {
             query_started: false,
         }
     }
-
-    /// A writer over `buf` (the connection buffer), resumed where the request stands.
-    fn writer<'b>(&'b mut self, buf: &'b mut [u8]) -> RequestWriter<'b, &'b mut OfferedProtocols> {
-        RequestWriter::resume_into(buf, self.len, &mut self.offered)
-    }
 }
 
 /// What a head is written for: the connection, the request, and the path.
@@ -176,47 +141,120 @@ pub(crate) struct Target {
     pub path: AppBytes,
 }
 
-/// The start of the request line: the method, the path and the query table.
+/// One piece of a head, in the order they are written.
+#[derive(Clone, Copy)]
+enum Piece {
+    /// The method and the path.
+    Start,
+    /// One query parameter: its key and value (`=value` when the value pointer is set).
+    Query(AppBytes, AppBytes),
+    /// The end of the request line, `Host`, the handshake or body headers.
+    End,
+    /// One application header: a dictionary field and its value.
+    Hdr(u32, AppBytes),
+    /// The empty line that ends the head.
+    Finish,
+}
+
+/// Writes one piece of the head, with a writer resumed where the request stands (no borrow of
+/// the buffer lives across a hook, which may use the API). Strings end at a NUL within their
+/// length (`Str_Len_N`), as legacy; none is read from the buffer the head is written into (see
+/// `meets`).
 // Out of line: the writer is off the stack while the hooks run.
 #[inline(never)]
-fn write_line_start(
+fn write_piece(
     h: &mut Held,
     t: Target,
     line: Line<'_>,
     at: &mut Written,
+    piece: Piece,
 ) -> Result<(), HTTPc_ERR> {
-    let query_tbl = h
-        .state::<_, ReqState>(t.req)
-        .ok_or(HTTPc_ERR_PARAM_INVALID)?
-        .query_tbl;
-    let (buf, out) = head_buf(h, t.conn)?;
-    let mut w = at.writer(buf);
-    let method = match line {
-        Line::Upgrade(_) => b"GET",
-        Line::Plain(p) => p.method,
-    };
-    // As legacy (`Str_Len_N`): the path ends at a NUL within its length. A WebSocket's is a
-    // resource name, or an absolute http(s) URI (RFC 6455 §4.1, through a proxy); a plain
-    // request's may also be `*` or any absolute URI.
-    let path = until_nul(t.path.all());
-    if matches!(line, Line::Upgrade(_)) && path.first() != Some(&b'/') && !is_http_uri(path) {
-        return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+    let s = h.conn(t.conn);
+    if s.is_none() && matches!(piece, Piece::End) {
+        return Err(HTTPc_ERR_PARAM_INVALID);
     }
-    w.line_start(method, path).map_err(write_err)?;
-    let query_nbr = if cfg!(feature = "query-str") {
-        query_tbl.len()
-    } else {
-        0
-    };
-    for i in 0..query_nbr {
-        let (k, v) = query_tbl
-            .get(i)
-            .ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
-        query_pair(&mut w, out, i == 0, k, v)?;
+    // As long as the head is being written (a hook may have closed the connection).
+    let s = s
+        .filter(|s| s.phase == Phase::Head)
+        .ok_or(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)?;
+    let (host, port, secure) = (s.host, s.server_port(), s.is_secure());
+    // (Where the buffer lies: no string is read from it, see `meets`.)
+    let out = s.buf.span();
+    let buf = s.buf.whole();
+    let first_query = !at.query_started;
+    let mut w = RequestWriter::resume_into(buf, at.len, &mut at.offered);
+    match piece {
+        Piece::Start => {
+            let method = match line {
+                Line::Upgrade(_) => b"GET",
+                Line::Plain(p) => p.method,
+            };
+            // A WebSocket's path is a resource name, or an absolute http(s) URI (RFC 6455
+            // §4.1, through a proxy); a plain request's may also be `*` or any absolute URI.
+            let path = text(&t.path);
+            if matches!(line, Line::Upgrade(_)) && path.first() != Some(&b'/') && !is_http_uri(path)
+            {
+                return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
+            }
+            w.line_start(method, path)
+        }
+        Piece::Query(k, v) => {
+            // (Each on its own: a key and its value may share bytes.)
+            if meets(out, k.span()) || meets(out, v.span()) {
+                return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
+            }
+            let value = (!v.is_null()).then(|| text(&v));
+            // (Its only error: the head does not fit the buffer, as for the rest of the head.)
+            w.query_pair(first_query, text(&k), value)
+        }
+        Piece::End => {
+            // (`HTTPc_ConnOpen` cut the host at its NUL and checked it.)
+            w.line_end(host.all(), port, secure)
+                .and_then(|()| match line {
+                    Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
+                    Line::Plain(p) => write_plain_headers(&mut w, p),
+                    // Never built without the WebSocket client (see below).
+                    Line::Upgrade(_) => Ok(()),
+                })
+        }
+        Piece::Hdr(field, value) => {
+            let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+            if meets(out, value.span()) {
+                return Err(HTTPc_ERR_REQ_HDR_INVALID);
+            }
+            if matches!(line, Line::Plain(p) if p.reserves(field)) {
+                return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED);
+            }
+            // A NULL value, whatever its length: legacy's copy failed on it.
+            if value.is_null() {
+                return Err(HTTPc_ERR_REQ_HDR_CREATE);
+            }
+            let value = text(&value);
+            match line {
+                // (An upgrade is never written without the WebSocket client: its header checks
+                // and subprotocol record are then not linked.)
+                Line::Upgrade(_) if cfg!(feature = "websocket") => w.header(name, value),
+                _ => w.field(name, value),
+            }
+        }
+        Piece::Finish => {
+            at.len = w.finish().map_err(write_err)?;
+            return Ok(());
+        }
     }
+    .map_err(write_err)?;
     at.len = w.len();
-    at.query_started = query_nbr > 0;
+    if let Piece::Query(..) = piece {
+        at.query_started = true;
+    }
     Ok(())
+}
+
+/// The string in `b`: its bytes up to a NUL within its length (legacy `Str_Len_N`).
+// Out of line: one call at each of its uses.
+#[inline(never)]
+fn text(b: &AppBytes) -> &[u8] {
+    until_nul(b.all())
 }
 
 /// The schemes of an absolute URI an upgrade may target, for [`lookup_ci`].
@@ -227,92 +265,6 @@ fn is_http_uri(path: &[u8]) -> bool {
     let scheme = path.split(|&b| b == b'/').next().unwrap_or_default();
     lookup_ci(&HTTP_SCHEMES, scheme) < 2
         && path.get(scheme.len()..scheme.len() + 2) == Some(&b"//"[..])
-}
-
-/// One query parameter, percent-encoded as legacy (`=value` when the value pointer is set).
-fn query_pair(
-    w: &mut RequestWriter<'_, &mut OfferedProtocols>,
-    out: Span,
-    first: bool,
-    k: AppBytes,
-    v: AppBytes,
-) -> Result<(), HTTPc_ERR> {
-    // (Each on its own: a key and its value may share bytes.)
-    if meets(out, k.span()) || meets(out, v.span()) {
-        return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
-    }
-    let value = (!v.is_null()).then(|| until_nul(v.all()));
-    // (Its only error: the head does not fit the buffer, as for the rest of the head.)
-    w.query_pair(first, until_nul(k.all()), value)
-        .map_err(write_err)
-}
-
-/// The end of the request line, `Host`, the handshake or body headers, the header table.
-// Out of line: the writer is off the stack while the hooks run.
-#[inline(never)]
-fn write_line_end(
-    h: &mut Held,
-    t: Target,
-    line: Line<'_>,
-    at: &mut Written,
-) -> Result<(), HTTPc_ERR> {
-    let hdr_tbl = h
-        .state::<_, ReqState>(t.req)
-        .ok_or(HTTPc_ERR_PARAM_INVALID)?
-        .hdr_tbl;
-    let s = h.conn(t.conn).ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (host, port, secure) = (s.host, s.server_port(), s.is_secure());
-    let (buf, out) = head_buf(h, t.conn)?;
-    let mut w = at.writer(buf);
-    // (`HTTPc_ConnOpen` cut the host at its NUL and checked it.)
-    w.line_end(host.all(), port, secure).map_err(write_err)?;
-    match line {
-        Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
-        Line::Plain(p) => write_plain_headers(&mut w, p),
-        // Never built without the WebSocket client (see `write_hdr`).
-        Line::Upgrade(_) => Ok(()),
-    }
-    .map_err(write_err)?;
-    let hdr_nbr = if cfg!(feature = "hdr-tx") {
-        hdr_tbl.len()
-    } else {
-        0
-    };
-    for i in 0..hdr_nbr {
-        let (field, value) = hdr_tbl.get(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-        write_hdr(&mut w, out, line, field, value)?;
-    }
-    at.len = w.len();
-    Ok(())
-}
-
-/// The connection buffer holding the request being written, as long as the head is being
-/// written (a hook may have closed the connection), and where it lies.
-fn head_buf(h: &mut Held, c: Conn) -> Result<(&mut [u8], Span), HTTPc_ERR> {
-    let s = h
-        .conn(c)
-        .filter(|s| s.phase == Phase::Head)
-        .ok_or(HTTPc_ERR_WEBSOCK_CONN_IS_NOT_CONNECTED)?;
-    let out = s.buf.span();
-    Ok((s.buf.whole(), out))
-}
-
-/// Writes one header the hook gave, with a writer resumed where the request stood.
-// Out of line, and referenced only where the header hook is built in (`hdr-tx`).
-#[inline(never)]
-fn write_hook_hdr(
-    h: &mut Held,
-    c: Conn,
-    line: Line<'_>,
-    at: &mut Written,
-    field: u32,
-    value: AppBytes,
-) -> Result<(), HTTPc_ERR> {
-    let (buf, out) = head_buf(h, c)?;
-    let mut w = at.writer(buf);
-    write_hdr(&mut w, out, line, field, value)?;
-    at.len = w.len();
-    Ok(())
 }
 
 /// Writes the whole upgrade request into the connection buffer: its length, and the
@@ -348,60 +300,62 @@ pub(crate) fn write_request(
     res
 }
 
-/// `write_request` without its guard.
+/// `write_request` without its guard: the request line (method, path, the query table and
+/// hook), `Host`, the handshake or body headers, the header table and hook, the empty line.
 fn write_head_and_hooks(
     h: &mut Held,
     t: Target,
     line: Line<'_>,
     at: &mut Written,
 ) -> Result<(), HTTPc_ERR> {
-    write_line_start(h, t, line, at)?;
-    let hook = h
+    let r = h
         .state::<_, ReqState>(t.req)
-        .and_then(|r| r.on_query_tx)
-        .filter(|_| cfg!(feature = "query-str"));
-    if hook.is_some() {
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let (tbl, hook) = (r.query_tbl, r.on_query_tx);
+    write_piece(h, t, line, at, Piece::Start)?;
+    if cfg!(feature = "query-str") {
+        for i in 0..tbl.len() {
+            let (k, v) = tbl
+                .get(i)
+                .ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
+            write_piece(h, t, line, at, Piece::Query(k, v))?;
+        }
         // As legacy: called until it says it gave the last pair, each call giving one; no
         // pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
-        loop {
+        while hook.is_some() {
             let (given, last) =
                 hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
-            let first = !at.query_started;
-            let (buf, out) = head_buf(h, t.conn)?;
-            let mut w = at.writer(buf);
-            query_pair(&mut w, out, first, k, v)?;
-            at.len = w.len();
-            at.query_started = true;
+            write_piece(h, t, line, at, Piece::Query(k, v))?;
             if last {
                 break;
             }
         }
     }
-    write_line_end(h, t, line, at)?;
-    let hook = h
+    let r = h
         .state::<_, ReqState>(t.req)
-        .and_then(|r| r.on_hdr_tx)
-        .filter(|_| cfg!(feature = "hdr-tx"));
-    if hook.is_some() {
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?;
+    let (tbl, hook) = (r.hdr_tbl, r.on_hdr_tx);
+    write_piece(h, t, line, at, Piece::End)?;
+    if cfg!(feature = "hdr-tx") {
+        for i in 0..tbl.len() {
+            let (field, value) = tbl.get(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+            write_piece(h, t, line, at, Piece::Hdr(field, value))?;
+        }
         // As legacy: called until it says it gave the last header, each call giving one (the
         // last one too); no header is HTTPc_ERR_REQ_HDR_INVALID. A hook that never says
         // "last" fills the buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
-        loop {
+        while hook.is_some() {
             let (given, last) =
                 hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
             let (field, value) = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            write_hook_hdr(h, t.conn, line, at, field, value)?;
+            write_piece(h, t, line, at, Piece::Hdr(field, value))?;
             if last {
                 break;
             }
         }
     }
-    at.len = at
-        .writer(head_buf(h, t.conn)?.0)
-        .finish()
-        .map_err(write_err)?;
-    Ok(())
+    write_piece(h, t, line, at, Piece::Finish)
 }
 
 /// Writes the upgrade request and arms the connection, request and WebSocket for it. Kept out
@@ -410,7 +364,11 @@ fn write_head_and_hooks(
 #[inline(never)]
 pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR> {
     let port = global::port().ok_or(HTTPc_ERR_INIT_NOT_COMPLETED)?;
-    let key = new_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+    // (Borrowed where it is returned: not copied out of the `Option`.)
+    let key = new_key(port);
+    let Some(key) = &key else {
+        return Err(HTTPc_ERR_WEBSOCK_FAULT);
+    };
     let mut req = Written::new();
     let target = Target {
         conn: up.conn,
@@ -420,7 +378,7 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
     // The WebSocket is in use while the hooks run (no second upgrade, no clear). (The method
     // is set: `HTTPc_WebSockUpgrade` did, before its path check.)
     set_ws_used(h, up.ws, true);
-    if let Err(e) = write_request(h, target, Line::Upgrade(&key), &mut req) {
+    if let Err(e) = write_request(h, target, Line::Upgrade(key), &mut req) {
         set_ws_used(h, up.ws, false);
         return Err(e);
     }
@@ -663,8 +621,12 @@ pub(crate) fn start_queued(h: &mut Held, c: Conn) -> Result<(), (Req, HTTPc_ERR)
         path,
         no_block,
     };
-    head.and_then(|head| start_plain(h, &q, &head))
-        .map_err(|e| (req, e))
+    // (Read where it was returned, not moved out of the `Result`.)
+    match &head {
+        Ok(head) => start_plain(h, &q, head),
+        Err(e) => Err(*e),
+    }
+    .map_err(|e| (req, e))
 }
 
 #[cfg(test)]
