@@ -328,6 +328,7 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
 }
 
 /// Queues `bytes` (library framing) as the whole send region.
+#[inline(always)]
 fn queue(h: &mut Held, c: Conn, bytes: &[u8]) -> Tx {
     if let Some(s) = h.conn(c) {
         let n = s.buf.copy_in(0, bytes);
@@ -403,13 +404,26 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             // An interim head's headers are skipped with it: nothing of them reaches the
             // hook or the response object.
             Some(Event::Header { .. }) if r.parser.interim() => Step::Skip,
-            Some(Event::Header { name, value }) => Step::Header {
-                field: hook_field(name),
-                value: s.buf.rx_ptr(value.as_ptr() as usize - base),
-                len: value.len() as u16,
-                ctype: eq_ci(b"content-type\0", name).then(|| content_type(value) as u8),
-                length: r.parser.content_length().unwrap_or(0),
-            },
+            Some(Event::Header { name, value }) => {
+                let field = hook_field(name);
+                // With the header hook the name was looked up already: its field tells.
+                let is_ctype = if cfg!(feature = "hdr-rx") {
+                    field == Some(HTTP_HDR_FIELD_CONTENT_TYPE)
+                } else {
+                    eq_ci(b"content-type\0", name)
+                };
+                let ctype = is_ctype.then(|| content_type(value) as u8);
+                if let Some(t) = ctype {
+                    r.content_type_rx = t;
+                }
+                Step::Header {
+                    field,
+                    value: s.buf.rx_ptr(value.as_ptr() as usize - base),
+                    len: value.len() as u16,
+                    ctype,
+                    length: r.parser.content_length().unwrap_or(0),
+                }
+            }
             Some(Event::Head {
                 framing,
                 keep_alive,
@@ -441,9 +455,6 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 }
                 // The value stays where it is in the buffer during the hook call.
                 if let Some(t) = ctype {
-                    if let Some(r) = h.req_of(c) {
-                        r.content_type_rx = t;
-                    }
                     if let Some(resp) = resp {
                         resp.set_content_type(h, HTTP_CONTENT_TYPE::from(t));
                     }
@@ -460,15 +471,11 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             }
             Step::Head(framing, keep_alive) => {
                 s.buf.rx_consume(used);
-                if let Some(r) = h.req_of(c) {
-                    r.txn.set(TXN_KEEP_ALIVE, keep_alive);
-                }
-                if let Some(s) = h.conn(c) {
-                    s.body_left = match framing {
-                        Framing::Length(n) => n,
-                        _ => 0,
-                    };
-                }
+                r.txn.set(TXN_KEEP_ALIVE, keep_alive);
+                s.body_left = match framing {
+                    Framing::Length(n) => n,
+                    _ => 0,
+                };
             }
             // The parser counted the piece: held, it is offered at the top of the loop (as
             // what the hook leaves of it is, again).
@@ -573,7 +580,7 @@ fn finish_body(h: &mut Held, c: Conn) {
 }
 
 /// The `HTTPc_ERR_*` of a refused response, as legacy reported each class of fault.
-fn resp_err(e: Error) -> HTTPc_ERR {
+const fn resp_code(e: Error) -> HTTPc_ERR {
     match e {
         Error::StatusLineMalformed => HTTPc_ERR_RESP_FORMAT_INVALID,
         Error::VersionInvalid => HTTPc_ERR_RESP_PROTOCOL_VER_INVALID,
@@ -592,6 +599,47 @@ fn resp_err(e: Error) -> HTTPc_ERR {
         Error::DataAfterEnd => HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
         Error::Truncated => HTTPc_ERR_CONN_SOCK_CLOSED,
     }
+}
+
+/// [`resp_code`] as a table of bytes indexed by the variant (every code fits a byte): the
+/// `match` compiles to a table of words and a longer lookup.
+static RESP_CODES: [u8; 16] = resp_codes(&[
+    Error::StatusLineMalformed,
+    Error::VersionInvalid,
+    Error::StatusCodeInvalid,
+    Error::HeaderMalformed,
+    Error::ObsFold,
+    Error::LineTooLong,
+    Error::HeadTooLarge,
+    Error::ContentLengthInvalid,
+    Error::ContentLengthConflict,
+    Error::ContentLengthWithTransferEncoding,
+    Error::TransferEncodingUnsupported,
+    Error::ChunkSizeInvalid,
+    Error::ChunkSizeOverflow,
+    Error::ChunkDelimiterInvalid,
+    Error::DataAfterEnd,
+    Error::Truncated,
+]);
+
+/// The table of [`RESP_CODES`] from `all` the variants (checked at compile time: each once,
+/// each code a byte), packed in a word, as a const fn may not index.
+const fn resp_codes(mut all: &[Error]) -> [u8; 16] {
+    let (mut packed, mut seen) = (0u128, 0u32);
+    while let [e, rest @ ..] = all {
+        let (i, code) = (*e as u32, resp_code(*e));
+        assert!(i < 16 && seen & (1 << i) == 0 && code <= 0xff);
+        packed |= (code as u128) << (8 * i);
+        seen |= 1 << i;
+        all = rest;
+    }
+    assert!(seen == 0xffff);
+    packed.to_le_bytes()
+}
+
+/// [`resp_code`], looked up.
+fn resp_err(e: Error) -> HTTPc_ERR {
+    HTTPc_ERR::from(RESP_CODES.get(e as usize).copied().unwrap_or_default())
 }
 
 /// The transaction ends: `Ok(close)` a whole response (the connection then closes with that

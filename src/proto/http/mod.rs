@@ -136,9 +136,15 @@ pub(crate) fn trim_ows(s: &[u8]) -> &[u8] {
 /// it (and its comma). Empty elements are skipped, as RFC 9110 §5.6.1.2 asks of recipients.
 pub(crate) fn list_next<'a>(list: &mut &'a [u8]) -> Option<&'a [u8]> {
     while !list.is_empty() {
-        let end = list.iter().position(|&b| b == b',').unwrap_or(list.len());
-        let element = trim_ows(list.get(..end).unwrap_or_default());
-        *list = list.get(end.saturating_add(1)..).unwrap_or_default();
+        let mut element: &[u8] = list;
+        let mut rest: &[u8] = &[];
+        if let Some(end) = list.iter().position(|&b| b == b',') {
+            if let (Some(e), Some(r)) = (list.get(..end), list.get(end + 1..)) {
+                (element, rest) = (e, r);
+            }
+        }
+        let element = trim_ows(element);
+        *list = rest;
         if !element.is_empty() {
             return Some(element);
         }
@@ -289,8 +295,10 @@ pub(crate) fn parse_status(line: &[u8], min_minor: u8) -> Result<(u16, u8, &[u8]
             rest = r.get(1..);
         }
     }
-    let minor = match version {
-        [b'H', b'T', b'T', b'P', b'/', b'1', b'.', m] => m.wrapping_sub(b'0'),
+    // `HTTP/1.` and the minor digit, as one word.
+    const HTTP_1: u64 = u64::from_le_bytes(*b"HTTP/1.\0");
+    let minor = match <[u8; 8]>::try_from(version).map(u64::from_le_bytes) {
+        Ok(v) if v & (u64::MAX >> 8) == HTTP_1 => ((v >> 56) as u8).wrapping_sub(b'0'),
         _ => u8::MAX,
     };
     if minor < min_minor || minor > 1 {

@@ -11,8 +11,8 @@
 
 use super::names::{header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
 use super::{
-    eq_ci, has_ctl, is_ctl, list_contains_ci, list_next, lookup_ci, nth_name, parse_decimal,
-    parse_field, parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError, TOKEN_CLOSE,
+    eq_ci, has_ctl, is_ctl, list_next, lookup_ci, nth_name, parse_decimal, parse_field,
+    parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
 };
 use core::fmt;
 
@@ -165,7 +165,8 @@ enum State {
     ChunkEnd,
     Trailers,
     Done,
-    Failed(Error),
+    /// Refused: [`ResponseParser::error`] says why.
+    Failed,
 }
 
 /// The request was HEAD.
@@ -181,7 +182,9 @@ const F_CONNECT: u8 = 64;
 // Tokens as statics, not literals: a NUL-terminated literal lands in the one mergeable string
 // section, which the linker keeps whole when any string in it is used.
 static CHUNKED: [u8; 8] = *b"chunked\0";
-static KEEP_ALIVE: [u8; 11] = *b"keep-alive\0";
+/// The `Connection` options the parser reads, `close` then `keep-alive` (the order of the
+/// flags they set).
+static CONNECTION_OPTIONS: [u8; 17] = *b"close\0keep-alive\0";
 
 /// Incremental parser of one response to a plain HTTP/1.1 request.
 ///
@@ -214,6 +217,9 @@ pub struct ResponseParser {
     code: u16,
     flags: u8,
     state: State,
+    /// Why the response was refused, valid in [`State::Failed`] (a field of its own, not the
+    /// state's payload: a plain state byte is one table jump).
+    error: Error,
 }
 
 impl ResponseParser {
@@ -234,6 +240,7 @@ impl ResponseParser {
             code: 0,
             flags: if head_request { F_HEAD } else { 0 },
             state: State::Status,
+            error: Error::Truncated,
         }
     }
 
@@ -290,7 +297,8 @@ impl ResponseParser {
     pub fn feed<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Event<'a>>), Error> {
         let result = self.step(input);
         if let Err(e) = result {
-            self.state = State::Failed(e);
+            self.state = State::Failed;
+            self.error = e;
         }
         result
     }
@@ -302,7 +310,7 @@ impl ResponseParser {
     pub fn eof(&mut self) -> Result<Option<Event<'static>>, Error> {
         match self.state {
             State::Done => Ok(None),
-            State::Failed(e) => Err(e),
+            State::Failed => Err(self.error),
             // In the trailer section every body byte came: a server that closes after the
             // last chunk without the final empty line ended the body (legacy ended it at the
             // last chunk too); an unfinished trailer line is dropped with the rest.
@@ -315,7 +323,8 @@ impl ResponseParser {
                 Ok(Some(Event::End))
             }
             _ => {
-                self.state = State::Failed(Error::Truncated);
+                self.state = State::Failed;
+                self.error = Error::Truncated;
                 Err(Error::Truncated)
             }
         }
@@ -323,7 +332,7 @@ impl ResponseParser {
 
     fn step<'a>(&mut self, input: &'a [u8]) -> Result<(usize, Option<Event<'a>>), Error> {
         match self.state {
-            State::Failed(e) => Err(e),
+            State::Failed => Err(self.error),
             State::Done if input.is_empty() => Ok((0, None)),
             State::Done => Err(Error::DataAfterEnd),
             State::Body if self.remaining == 0 => {
@@ -386,15 +395,13 @@ impl ResponseParser {
         } else {
             line_window.min(usize::from(self.max_head.saturating_sub(self.used)))
         };
-        let error = |e| match e {
-            LineError::TooLong if window < line_window => Error::HeadTooLarge,
-            LineError::TooLong => Error::LineTooLong,
-            LineError::Malformed if matches!(state, State::Status) => Error::StatusLineMalformed,
-            LineError::Malformed if matches!(state, State::ChunkSize) => Error::ChunkSizeInvalid,
-            LineError::Malformed => Error::HeaderMalformed,
-            LineError::Version => Error::VersionInvalid,
-            LineError::Code => Error::StatusCodeInvalid,
-            LineError::ObsFold => Error::ObsFold,
+        // (`take_line` refuses a line as too long or malformed, nothing else.)
+        let error = |e| match (e, state) {
+            (LineError::TooLong, _) if window < line_window => Error::HeadTooLarge,
+            (LineError::TooLong, _) => Error::LineTooLong,
+            (_, State::Status) => Error::StatusLineMalformed,
+            (_, State::ChunkSize) => Error::ChunkSizeInvalid,
+            _ => Error::HeaderMalformed,
         };
         let Some((line, used)) = take_line(input, window).map_err(error)? else {
             return Ok((0, None));
@@ -425,7 +432,7 @@ impl ResponseParser {
                 _ => self.head_end(),
             }
         } else if matches!(state, State::Status) {
-            let (code, minor, reason) = parse_status(line, 0).map_err(error)?;
+            let (code, minor, reason) = parse_status(line, 0).map_err(status_error)?;
             self.code = code;
             // A new head: only the request's method flags carry over from an interim one.
             self.flags =
@@ -437,7 +444,8 @@ impl ResponseParser {
                 reason,
             }
         } else {
-            let (name, value) = parse_field(line).map_err(error)?;
+            // (A leading SP or HTAB was refused above: the line has no obs-fold.)
+            let (name, value) = parse_field(line).map_err(|_| Error::HeaderMalformed)?;
             if has_ctl(value) {
                 return Err(Error::HeaderMalformed);
             }
@@ -481,11 +489,14 @@ impl ResponseParser {
                 self.flags |= F_CHUNKED;
             }
             HDR_CONNECTION => {
-                if list_contains_ci(value, &TOKEN_CLOSE) {
-                    self.flags |= F_CLOSE;
-                }
-                if list_contains_ci(value, &KEEP_ALIVE) {
-                    self.flags |= F_KEEP_ALIVE;
+                // One walk of the list for both options.
+                let mut rest = value;
+                while let Some(option) = list_next(&mut rest) {
+                    self.flags |= match lookup_ci(&CONNECTION_OPTIONS, option) {
+                        0 => F_CLOSE,
+                        1 => F_KEEP_ALIVE,
+                        _ => 0,
+                    };
                 }
             }
             _ => {}
@@ -526,6 +537,16 @@ impl ResponseParser {
             framing,
             keep_alive,
         }
+    }
+}
+
+/// The [`Error`] of a status line [`parse_status`] refused (as malformed, for its version or
+/// for its code).
+fn status_error(e: LineError) -> Error {
+    match e {
+        LineError::Version => Error::VersionInvalid,
+        LineError::Code => Error::StatusCodeInvalid,
+        _ => Error::StatusLineMalformed,
     }
 }
 

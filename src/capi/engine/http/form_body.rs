@@ -31,7 +31,9 @@ pub(super) fn produce_form(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
     let mut fill = 0usize;
     let mut stalled = false;
     while ix < total {
-        let step = step(&form, multipart, ix).map_err(|_| HTTPc_ERR_REQ_FORM_CREATE)?;
+        let Ok(step) = step(&form, multipart, ix) else {
+            return Err(HTTPc_ERR_REQ_FORM_CREATE);
+        };
         let fixed = step.fixed_len().ok_or(HTTPc_ERR_REQ_FORM_CREATE)?;
         if off < fixed {
             let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
