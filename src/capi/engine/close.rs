@@ -28,8 +28,14 @@ pub(super) fn ws_error(h: &mut Held, c: Conn, err: HTTPc_ERR) {
     hooks::on_ws_err(h, on_err, c.ptr(), err);
 }
 
-/// The socket failed or closed under an open WebSocket.
-pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_ERR) {
+/// The socket failed or closed under an open WebSocket: the `OnClose` status and error its
+/// [`ws_end`] reports (the error reported first through `OnErr` when the application did not
+/// expect the end).
+pub(super) fn ws_transport_lost(
+    h: &mut Held,
+    c: Conn,
+    err: HTTPc_ERR,
+) -> (HTTPc_CONN_CLOSE_STATUS, HTTPc_ERR) {
     // The connection was already ending: the server's Close arrived (servers often close TCP
     // right after it, before our reply could leave), or we failed it (the error was reported).
     let (ending, closing) = h.ws_of(c).map_or((None, false), |ws| {
@@ -42,7 +48,7 @@ pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_E
     // The connection's OnClose status, as legacy reports it once the WebSocket is open: SERVER
     // (with no error) only when the server closed TCP; NONE otherwise, the error telling a
     // failure from a clean close.
-    let (status, err) = match ending {
+    match ending {
         Some(reported) => (HTTPc_CONN_CLOSE_STATUS_NONE, reported),
         None => {
             // Unexpected for the application (queued messages fail): its WebSocket OnErr says
@@ -58,8 +64,7 @@ pub(super) fn ws_transport_lost(h: &mut Held, port: &Port, c: Conn, err: HTTPc_E
                 (HTTPc_CONN_CLOSE_STATUS_NONE, err)
             }
         }
-    };
-    ws_end(h, port, c, status, err, false);
+    }
 }
 
 /// Ends the WebSocket: `err` reported through `OnErr` first when `report`, then socket closed,
@@ -254,7 +259,7 @@ pub(crate) fn teardown(
                 break;
             };
             dequeue(h, w, m);
-            complete_msg(h, c, m, false, fail_err);
+            complete_msg(h, c, m, fail_err);
         }
         // Free for the next upgrade only now: cleared from a hook above, it would have lost
         // its queue before every message completed. (Unless a hook above upgraded another

@@ -42,7 +42,8 @@ pub(super) struct Delivered {
 /// Delivers received frames to the hooks. Err(()) when the connection ended.
 pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> {
     let mut moved = false;
-    loop {
+    // A local failure leaves the loop with its error (one call of `fail_local`).
+    let err = loop {
         let Some((s, ws)) = h.conn_ws(c) else {
             return Err(());
         };
@@ -89,11 +90,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             Act::Start(_, Some(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED)) => {
                 // A single frame of 2^32-1 bytes: `OnMsgRxInit` could not tell its length from
                 // "fragmented" (whose buffer-mode bound is per fragment): too big, 1009.
-                fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG, now);
-                return Ok(Delivered {
-                    moved: true,
-                    starved: false,
-                });
+                break HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG;
             }
             Act::Start(kind, len) => {
                 let msg_type = msg_type(kind);
@@ -136,11 +133,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                         // The application's buffer is too small (or lies over them): fail with
                         // 1009.
                         ws.session.consume_data(0);
-                        fail_local(h, c, HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW, now);
-                        return Ok(Delivered {
-                            moved: true,
-                            starved: false,
-                        });
+                        break HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW;
                     }
                     len
                 } else if hook.is_some() {
@@ -199,7 +192,12 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             Act::Close(len) => s.buf.park(len),
             Act::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
-    }
+    };
+    fail_local(h, c, err, now);
+    Ok(Delivered {
+        moved: true,
+        starved: false,
+    })
 }
 
 /// The legacy message type of a received message.
@@ -220,33 +218,37 @@ fn fail_local(h: &mut Held, c: Conn, err: HTTPc_ERR, now: u32) {
 
 /// The legacy error for a protocol violation by the server.
 fn protocol_err(e: ProtocolError) -> HTTPc_ERR {
-    match e {
+    // (In a byte: every error code is below 256, see `Code8`.)
+    let code = match e {
         ProtocolError::Frame(FrameError::ReservedBits(bits)) => {
-            if bits & 0b100 != 0 {
+            (if bits & 0b100 != 0 {
                 HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_1_SET
             } else if bits & 0b010 != 0 {
                 HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_2_SET
             } else {
                 HTTPc_ERR_WEBSOCK_RX_RSVD_BIT_3_SET
-            }
+            }) as u8
         }
-        ProtocolError::Frame(FrameError::ReservedOpcode(_)) => HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE,
+        ProtocolError::Frame(FrameError::ReservedOpcode(_)) => {
+            HTTPc_ERR_WEBSOCK_RX_INVALID_OPCODE as u8
+        }
         ProtocolError::Frame(FrameError::ControlTooLong) => {
-            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_TOO_LONG
+            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_TOO_LONG as u8
         }
         ProtocolError::Frame(FrameError::ControlFragmented) => {
-            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_FRAGMENTED
+            HTTPc_ERR_WEBSOCK_RX_CTRL_FRAME_FRAGMENTED as u8
         }
-        ProtocolError::Frame(FrameError::MaskedFrame) => HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME,
+        ProtocolError::Frame(FrameError::MaskedFrame) => HTTPc_ERR_WEBSOCK_RX_MASKED_FRAME as u8,
         // Legacy name for a 64-bit length it could not represent.
-        ProtocolError::Frame(FrameError::LengthOverflow) => HTTPc_ERR_WEBSOCK_INVALID_RX_LEN,
-        ProtocolError::MessageTooBig => HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG,
+        ProtocolError::Frame(FrameError::LengthOverflow) => HTTPc_ERR_WEBSOCK_INVALID_RX_LEN as u8,
+        ProtocolError::MessageTooBig => HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG as u8,
         ProtocolError::UnexpectedContinuation | ProtocolError::ExpectedContinuation => {
-            HTTPc_ERR_WEBSOCK_RX_FRAG_FRAME_SEQUENCE_INVALID
+            HTTPc_ERR_WEBSOCK_RX_FRAG_FRAME_SEQUENCE_INVALID as u8
         }
         ProtocolError::Close(CloseError::InvalidReason) | ProtocolError::InvalidUtf8 => {
-            HTTPc_ERR_WEBSOCK_RX_UTF8_INVALID
+            HTTPc_ERR_WEBSOCK_RX_UTF8_INVALID as u8
         }
-        ProtocolError::Close(_) => HTTPc_ERR_WEBSOCK_RX_CLOSE_CODE_INVALID,
-    }
+        ProtocolError::Close(_) => HTTPc_ERR_WEBSOCK_RX_CLOSE_CODE_INVALID as u8,
+    };
+    HTTPc_ERR::from(code)
 }

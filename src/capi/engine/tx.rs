@@ -7,7 +7,9 @@ use super::super::global::Held;
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
 use super::super::port::Port;
-use super::super::state::{MsgState, TxProgress, WsState, CONN_CLOSE_REQUESTED, WS_TX_STALLED};
+use super::super::state::{
+    Code8, MsgState, TxProgress, WsState, CONN_CLOSE_REQUESTED, WS_TX_STALLED,
+};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -26,7 +28,7 @@ pub(super) fn produce_and_flush(
     c: Conn,
     now: u32,
     only: Option<Msg>,
-) -> Result<bool, HTTPc_ERR> {
+) -> Result<bool, Code8> {
     let mut moved = false;
     for _ in 0..4 {
         let Some((s, _)) = h.conn_ws(c) else {
@@ -39,7 +41,7 @@ pub(super) fn produce_and_flush(
             // The region drained: the messages whose last frames it held are sent.
             if let Some(w) = s.ws {
                 while let Some(m) = take_finishing(h, w) {
-                    complete_msg(h, c, m, true, HTTPc_ERR_NONE);
+                    complete_msg(h, c, m, HTTPc_ERR_NONE);
                     // A blocking send's own message is done: what its completion hook queued
                     // (the same object sent again, too) is the engine's.
                     if only.is_some() {
@@ -47,17 +49,26 @@ pub(super) fn produce_and_flush(
                     }
                 }
             }
-            if !produce(h, port, c, now, only)? {
+            if !produce(h, port, c, now, only)
+                .map_err(|Fault| Code8::new(HTTPc_ERR_WEBSOCK_FAULT))?
+            {
                 return Ok(moved);
             }
         }
-        moved |= flush(h, port, c, now)?;
+        moved |= flush(h, port, c, now).map_err(Code8::new)?;
         if h.conn(c).is_none_or(|s| !s.buf.tx_is_empty()) {
             return Ok(moved);
         }
     }
     Ok(moved)
 }
+
+/// The random source failed (`HTTPc_ERR_WEBSOCK_FAULT`): the one error of producing frames.
+/// (Zero-sized: a `Result<bool, Fault>` comes back in a register, not through memory.)
+struct Fault;
+
+/// What producing a frame did: Ok(false) when nothing was written.
+type Produced = Result<bool, Fault>;
 
 /// Frames written into the send region before one write, at most.
 const BATCH_FRAMES: u32 = 32;
@@ -67,13 +78,7 @@ const BATCH_FRAMES: u32 = 32;
 /// messages then leave together, in one write. Ok(false) when nothing was written.
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
-fn produce(
-    h: &mut Held,
-    port: &Port,
-    c: Conn,
-    now: u32,
-    only: Option<Msg>,
-) -> Result<bool, HTTPc_ERR> {
+fn produce(h: &mut Held, port: &Port, c: Conn, now: u32, only: Option<Msg>) -> Produced {
     let mut any = false;
     for _ in 0..BATCH_FRAMES {
         if !may_produce(h, c, only) {
@@ -102,19 +107,45 @@ fn may_produce(h: &mut Held, c: Conn, only: Option<Msg>) -> bool {
 }
 
 /// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
-fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Produced {
     // 1. Payload of a frame already started (one-frame messages stream through the region):
     // the queue's head, the data message under way (see `start_data_frame`).
     let head = h.ws_of(c).and_then(|ws| ws.head);
-    if let Some(cur) = head.filter(|&m| h.msg(m).is_some_and(|ms| single_frame_left(ms) > 0)) {
-        return produce_payload(h, c, cur, 0);
-    }
+    // (One call of `produce_payload`, for both.)
+    let (cur, at) = match head.filter(|&m| h.msg(m).is_some_and(|ms| single_frame_left(ms) > 0)) {
+        Some(cur) => (cur, 0),
+        None => match next_frame(h, port, c, now)? {
+            Frame::Done(any) => return Ok(any),
+            Frame::Fail(m) => {
+                fail_frame(h, c, m);
+                return Ok(true);
+            }
+            Frame::Payload(m, header_len) => (m, header_len),
+        },
+    };
+    produce_payload(h, c, cur, at)
+}
+
+/// What [`next_frame`] did.
+enum Frame {
+    /// A whole frame written (true), or nothing.
+    Done(bool),
+    /// The header of a one-frame message's frame is written, this many bytes: its payload
+    /// follows.
+    Payload(Msg, usize),
+    /// The message cannot be sent (the session is past sending): it fails (one call of
+    /// `fail_frame` for every such case).
+    Fail(Msg),
+}
+
+/// A new frame, its payload not under way: steps 2 to 4 of [`produce_one`].
+fn next_frame(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<Frame, Fault> {
     let Some((s, ws)) = h.conn_ws(c) else {
-        return Ok(false);
+        return Ok(Frame::Done(false));
     };
     // 2. Automatic control frames: pong, Close reply or failure Close, keep-alive ping.
     if ws.session.has_pending_control() {
-        let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+        let key = mask_key(port).ok_or(Fault)?;
         let (received, out) = s.buf.parked_and_tx_region();
         let written = ws.session.poll_control(key, now, received, out);
         // A ping's payload is done with once the frame is made; a Close's stays (its reason is
@@ -124,72 +155,64 @@ fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTT
         }
         if let Some(n) = written {
             s.buf.tx_queue(0, n);
-            return Ok(true);
+            return Ok(Frame::Done(true));
         }
     }
     // 3. Application pings and pongs go ahead of data, and of a Close queued before them; the
     // Close keeps its place among data messages (no data may follow a Close: what was queued
     // before it leaves first, as legacy's queue), and goes once it heads the queue.
     let head = ws.head;
-    let (mut m, mut close) = (head, None);
+    let (mut m, mut control) = (head, None);
     while let Some(x) = m {
         let Some(ms) = h.msg(x) else { break };
         match u32::from(ms.msg_type) {
             HTTPc_WEBSOCK_MSG_TYPE_PING | HTTPc_WEBSOCK_MSG_TYPE_PONG => {
-                return produce_control(h, port, c, x, now);
+                control = Some(x);
+                break;
             }
-            HTTPc_WEBSOCK_MSG_TYPE_CLOSE if m == head => close = Some(x),
+            HTTPc_WEBSOCK_MSG_TYPE_CLOSE if m == head => control = Some(x),
             _ => {}
         }
         m = ms.next;
     }
-    if let Some(x) = close {
+    if let Some(x) = control {
         return produce_control(h, port, c, x, now);
     }
     // 4. The data message under way, or the next one: the queue's head either way (a data
     // message is only started at the head, with no ping or pong queued, and leaves the queue
     // with its last frame; control messages queued meanwhile come behind it).
     let Some(cur) = h.ws_of(c).and_then(|ws| ws.head) else {
-        return Ok(false);
+        return Ok(Frame::Done(false));
     };
     start_data_frame(h, port, c, cur)
 }
 
 /// An application control message (close, ping, pong): one whole frame.
-fn produce_control(
-    h: &mut Held,
-    port: &Port,
-    c: Conn,
-    m: Msg,
-    now: u32,
-) -> Result<bool, HTTPc_ERR> {
+fn produce_control(h: &mut Held, port: &Port, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> {
     // The key first: if the random source fails, the message is still queued and the teardown
     // that follows completes it like every other.
-    let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
-    let Some(w) = h.ws_obj(c) else {
-        return Ok(false);
-    };
-    dequeue(h, w, m);
+    let key = mask_key(port).ok_or(Fault)?;
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
-        return Ok(false);
+        return Ok(Frame::Done(false));
     };
     let payload = ms.data.get(0, ms.len as usize);
     let opcode = Opcode::from_u8(ms.msg_type);
+    // Out of the queue either way: done once flushed, or failed now.
     match ws
         .session
         .encode_control(opcode, payload, key, now, s.buf.tx_region())
     {
         Ok(n) => {
             s.buf.tx_queue(0, n);
-            finish_on_flush(h, w, m);
+            last_frame_written(h, c, m);
+            Ok(Frame::Done(true))
         }
-        Err(_) => complete_msg(h, c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE),
+        Err(_) => Ok(Frame::Fail(m)),
     }
-    Ok(true)
 }
 
 /// Starts the next frame of data message `m` (the first frame, or the next fragment).
-fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, HTTPc_ERR> {
+fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<Frame, Fault> {
     let fresh = h.msg(m).is_some_and(|ms| ms.progress == TxProgress::Fresh);
     if let Some(ws) = h
         .ws_of(c)
@@ -199,13 +222,12 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
         // messages before it still leaving (their last bytes in the send region) completed:
         // completions keep the queue's order.
         if ws.finishing.is_some() {
-            return Ok(false);
+            return Ok(Frame::Done(false));
         }
-        fail_frame(h, c, m);
-        return Ok(true);
+        return Ok(Frame::Fail(m));
     }
     let Some(ms) = h.msg(m) else {
-        return Ok(false);
+        return Ok(Frame::Done(false));
     };
     // First call: OnMsgTxInit may replace the length.
     if ms.progress == TxProgress::Fresh {
@@ -222,7 +244,7 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
         }
     }
     let Some(ms) = h.msg(m) else {
-        return Ok(false);
+        return Ok(Frame::Done(false));
     };
     let opcode = if ms.progress == TxProgress::Started {
         Opcode::Continuation
@@ -232,13 +254,13 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
         Opcode::Binary
     };
     let len = ms.len;
-    let key = mask_key(port).ok_or(HTTPc_ERR_WEBSOCK_FAULT)?;
+    let key = mask_key(port).ok_or(Fault)?;
     if len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
         // Fragmented: each OnMsgTxData call is one frame; 0 ends the message.
-        return produce_fragment(h, c, m, opcode, key);
+        return produce_fragment(h, c, m, opcode, key).map(Frame::Done);
     }
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
-        return Ok(false);
+        return Ok(Frame::Done(false));
     };
     match ws
         .session
@@ -247,12 +269,9 @@ fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<bool, 
         Ok(n) => {
             ws.masker = Masker::new(key);
             ms.progress = TxProgress::Started;
-            produce_payload(h, c, m, n)
+            Ok(Frame::Payload(m, n))
         }
-        Err(_) => {
-            fail_frame(h, c, m);
-            Ok(true)
-        }
+        Err(_) => Ok(Frame::Fail(m)),
     }
 }
 
@@ -269,7 +288,7 @@ fn single_frame_left(ms: &MsgState) -> u32 {
 fn fail_frame(h: &mut Held, c: Conn, m: Msg) {
     let Some(w) = h.ws_obj(c) else { return };
     dequeue(h, w, m);
-    complete_msg(h, c, m, false, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
+    complete_msg(h, c, m, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
 }
 
 /// The frame of `m` is all in the send region: the message is done once it is flushed.
@@ -310,7 +329,7 @@ pub(super) fn take_finishing(h: &mut Held, w: Ws) -> Option<Msg> {
 
 /// Copies (or asks the hook for) the next payload piece of the current single frame into the
 /// send region after `header_len` bytes of header, masks it, and queues it.
-fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<bool, HTTPc_ERR> {
+fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Produced {
     let Some((s, _, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(false);
     };
@@ -352,13 +371,7 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Result<b
 // Out of line: its header buffer stays off the frame of `produce`, which every other send
 // hook runs under.
 #[inline(never)]
-fn produce_fragment(
-    h: &mut Held,
-    c: Conn,
-    m: Msg,
-    opcode: Opcode,
-    key: [u8; 4],
-) -> Result<bool, HTTPc_ERR> {
+fn produce_fragment(h: &mut Held, c: Conn, m: Msg, opcode: Opcode, key: [u8; 4]) -> Produced {
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(false);
     };
@@ -468,8 +481,9 @@ fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>) {
     }
 }
 
-/// Finishes one message: exactly one completion per send.
-pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_ERR) {
+/// Finishes one message: exactly one completion per send; sent when `err` is
+/// `HTTPc_ERR_NONE` (every failure has its cause).
+pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, err: HTTPc_ERR) {
     let Some(ms) = h.msg(m) else {
         return;
     };
@@ -477,12 +491,8 @@ pub(super) fn complete_msg(h: &mut Held, c: Conn, m: Msg, ok: bool, err: HTTPc_E
         return;
     }
     ms.used = false;
-    // (A failure without a cause of its own reads as a send error.)
-    ms.wait.finish(match (ok, err) {
-        (true, _) => HTTPc_ERR_NONE,
-        (false, HTTPc_ERR_NONE) => HTTPc_ERR_WEBSOCK_SEND_ERROR,
-        (false, err) => err,
-    });
+    ms.wait.finish(err);
+    let ok = err == HTTPc_ERR_NONE;
     ms.next = None;
     let hook = ms.on_tx_complete;
     signal_waiters();

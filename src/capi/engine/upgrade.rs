@@ -54,28 +54,54 @@ enum Body {
 // Out of line: its own frame on the upgrade path, not the dispatcher's largest (stack).
 #[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+    // Every end of the transaction leaves through here: one call of `end`.
+    match turn(h, port, c, now) {
+        Ok(wait) => wait,
+        Err(e) => {
+            end(h, port, c, e.upgraded, e.err);
+            e.wait
+        }
+    }
+}
+
+/// How the turn ends the transaction: [`end`] with these, then sleep for `wait`.
+struct Ended {
+    upgraded: bool,
+    err: HTTPc_ERR,
+    wait: u32,
+}
+
+/// The transaction failed with `err` (the connection closes).
+fn failed(err: HTTPc_ERR) -> Ended {
+    Ended {
+        upgraded: false,
+        err,
+        wait: u32::MAX,
+    }
+}
+
+/// [`io`] but for the end of the transaction.
+fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<u32, Ended> {
     let Some(s) = h.conn(c) else {
-        return u32::MAX;
+        return Ok(u32::MAX);
     };
     let Some(left) = s.trans_left(now) else {
-        end(h, port, c, false, HTTPc_ERR_CONN_SIGNAL_TIMEOUT);
-        return u32::MAX;
+        return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     };
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
-            return u32::MAX;
+            return Ok(u32::MAX);
         };
         if s.phase == Phase::UpgradeTx {
             if let Err(e) = flush(h, port, c, now) {
-                end(h, port, c, false, e);
-                return u32::MAX;
+                return Err(failed(e));
             }
             let Some(s) = h.conn(c) else {
-                return u32::MAX;
+                return Ok(u32::MAX);
             };
             if !s.buf.tx_is_empty() {
                 // The socket is full: wait for write readiness (or the deadline).
-                return left;
+                return Ok(left);
             }
             s.request_sent();
             continue;
@@ -97,35 +123,36 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
                     );
                 }
-                end(h, port, c, false, HTTPc_ERR_NONE);
                 // (The close at the next pass, at once.)
-                return if extra { 0 } else { u32::MAX };
+                return Err(Ended {
+                    upgraded: false,
+                    err: HTTPc_ERR_NONE,
+                    wait: if extra { 0 } else { u32::MAX },
+                });
             }
         }
         let got = match receive(h, port, c, false) {
             Ok(got) => got,
             Err(e) => {
-                end(h, port, c, false, e);
-                return u32::MAX;
+                return Err(failed(e));
             }
         };
         if h.conn(c).is_some_and(|s| s.phase == Phase::Discard) {
             if !got {
-                return left;
+                return Ok(left);
             }
             continue;
         }
         // Parse every complete line we have.
         loop {
             let Some((s, ws)) = h.conn_ws(c) else {
-                return u32::MAX;
+                return Ok(u32::MAX);
             };
             let input = s.buf.rx_data();
             let (used, event) = match ws.session.read_handshake(input, now) {
                 Ok(parsed) => parsed,
                 Err(e) => {
-                    end(h, port, c, false, handshake_err(e));
-                    return u32::MAX;
+                    return Err(failed(handshake_err(e)));
                 }
             };
             let step = match event {
@@ -152,8 +179,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 Step::More => {
                     if s.buf.rx_full() {
                         // A line longer than the receive region.
-                        end(h, port, c, false, HTTPc_ERR_RESP_HDR_TOO_LARGE);
-                        return u32::MAX;
+                        return Err(failed(HTTPc_ERR_RESP_HDR_TOO_LARGE));
                     }
                     break;
                 }
@@ -213,8 +239,11 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                     }
                 }
                 Step::Done(101) => {
-                    end(h, port, c, true, HTTPc_ERR_NONE);
-                    return 0;
+                    return Err(Ended {
+                        upgraded: true,
+                        err: HTTPc_ERR_NONE,
+                        wait: 0,
+                    });
                 }
                 Step::Done(code) => {
                     // A bodiless status has no body, whatever its headers say; without a
@@ -236,7 +265,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                         };
                         end(h, port, c, false, HTTPc_ERR_NONE);
                         teardown(h, port, c, status, HTTPc_ERR_NONE);
-                        return u32::MAX;
+                        return Ok(u32::MAX);
                     }
                     s.skip_body();
                     break;
@@ -244,12 +273,12 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
         }
         if !got {
-            return left;
+            return Ok(left);
         }
     }
     // Out of turns with the socket still giving: the last bytes read wait in the region
     // (which may be full, so no read readiness would call us back): the next pass at once.
-    0
+    Ok(0)
 }
 
 fn handshake_err(e: HandshakeError) -> HTTPc_ERR {

@@ -17,9 +17,28 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 #[inline(never)]
 pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let closed = set_in_turn(h, c, true);
-    let wait = turn(h, port, c, now, closed);
+    // The WebSocket ends: one call of `ws_end`.
+    let wait = turn(h, port, c, now, closed).unwrap_or_else(|end| {
+        let (status, err, report) = match end {
+            Ending::Lost(e) => {
+                let (status, err) = ws_transport_lost(h, c, e);
+                (status, err, false)
+            }
+            Ending::Timer(err, report) => (HTTPc_CONN_CLOSE_STATUS_NONE, err, report),
+        };
+        ws_end(h, port, c, status, err, report);
+        u32::MAX
+    });
     set_in_turn(h, c, false);
     wait
+}
+
+/// How a turn ends the WebSocket.
+enum Ending {
+    /// The transport was lost with this error.
+    Lost(HTTPc_ERR),
+    /// A timer ran out: this error, reported through `OnErr` when true.
+    Timer(HTTPc_ERR, bool),
 }
 
 /// Marks the turn; returns whether the server's Close had come by then.
@@ -50,10 +69,10 @@ fn held_at_eof(h: &mut Held, c: Conn, now: u32) -> bool {
     elapsed_ms(now, s.clock_ms) < ws.session.config().close_timeout_ms
 }
 
-/// The turn itself; returns how long the engine may sleep for this connection. Once the
-/// server's Close came (`closed`, as the turn starts), bytes are received only to be dropped
-/// when the receive region has no room left (see `receive`).
-fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
+/// The turn itself; returns how long the engine may sleep for this connection, or how the
+/// WebSocket ends. Once the server's Close came (`closed`, as the turn starts), bytes are
+/// received only to be dropped when the receive region has no room left (see `receive`).
+fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> Result<u32, Ending> {
     let mut busy = true;
     // Every message already buffered is delivered before the next receive. (A short read is
     // no sign that the socket is drained: a TLS layer returns one record at a time.)
@@ -76,10 +95,10 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                     while deliver(h, c, now).is_ok_and(|d| !d.starved) {}
                     if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
                         // A close a hook asked for meanwhile comes first: the next pass.
-                        return 0;
+                        return Ok(0);
                     }
                     if e == HTTPc_ERR_CONN_SOCK_CLOSED && held_at_eof(h, c, now) {
-                        return RX_RETRY_MS;
+                        return Ok(RX_RETRY_MS);
                     }
                     if e == HTTPc_ERR_CONN_SOCK_CLOSED {
                         // The server only half-closed: it can still read the reply to its
@@ -87,8 +106,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                         // As much as the socket takes now; the connection ends either way.
                         let _ = produce_and_flush(h, port, c, now, None);
                     }
-                    ws_transport_lost(h, port, c, e);
-                    return u32::MAX;
+                    return Err(Ending::Lost(e));
                 }
             }
         }
@@ -97,19 +115,16 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
                 progress |= d.moved;
                 starved = d.starved || !d.moved;
             }
-            Err(()) => return u32::MAX,
+            Err(()) => return Ok(u32::MAX),
         }
         if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
             // A hook asked for the close: no more hooks (no message produced, none completed);
             // the next pass performs it.
-            return 0;
+            return Ok(0);
         }
         match produce_and_flush(h, port, c, now, None) {
             Ok(moved) => progress |= moved,
-            Err(e) => {
-                ws_transport_lost(h, port, c, e);
-                return u32::MAX;
-            }
+            Err(e) => return Err(Ending::Lost(e.get())),
         }
         if !progress {
             busy = false;
@@ -118,7 +133,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     }
     // Timers.
     let Some((s, ws)) = h.conn_ws(c) else {
-        return u32::MAX;
+        return Ok(u32::MAX);
     };
     // No close timeout (0): nothing would bound the wait for the server to close TCP once
     // Close frames went both ways, so the close is ours once our reply has left.
@@ -152,12 +167,11 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
         } else {
             (err, err != HTTPc_ERR_NONE)
         };
-        ws_end(h, port, c, HTTPc_CONN_CLOSE_STATUS_NONE, err, report);
-        return u32::MAX;
+        return Err(Ending::Timer(err, report));
     }
     if busy {
         // The turn budget ran out with work left: another pass right away.
-        return 0;
+        return Ok(0);
     }
     // Liveness: nothing more can happen now. A blocked send waits for write readiness (see
     // `wanted`), input for read readiness, both bounded by the deadlines above. What no socket
@@ -168,5 +182,5 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> u32 {
     if ws.flags.has(WS_RX_PAUSED) || (!tx_blocked && producible) {
         wait = wait.min(RX_RETRY_MS);
     }
-    wait
+    Ok(wait)
 }
