@@ -51,6 +51,14 @@ step() {
     fi
 }
 
+clock_wrap_tests() {
+    local start
+    for start in 0xFFFFF448 0x7FFFFC18; do
+        HTTPC_TEST_CLOCK0=$start cargo test --quiet --test capi_clock --test capi_liveness \
+            --test capi_http_liveness --test capi_api --test capi_http || return 1
+    done
+}
+
 cmake_build_and_test() {
     local dir=$1 compiler=$2 generator=$3
     cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$compiler" \
@@ -209,6 +217,9 @@ step "setup (scripts/setup.sh --autobahn)" scripts/setup.sh --autobahn
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy --all-targets -D warnings" cargo clippy --all-targets -- -D warnings
 step "cargo test" cargo test
+# Every timer against a tick counter about to wrap (2^32 - 3 s, and 2^31 - 1 s): the liveness,
+# clock and API tests again with the fake clock starting there.
+step "cargo test, the clock about to wrap (HTTPC_TEST_CLOCK0)" clock_wrap_tests
 step "headers are up to date (scripts/gen_headers.sh --check)" scripts/gen_headers.sh --check
 step "rust-toolchain.toml: the pinned toolchain, offline" toolchain_pinned
 step "cargo build --release --target thumbv7em-none-eabihf" cargo build --release --target thumbv7em-none-eabihf

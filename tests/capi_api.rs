@@ -2860,7 +2860,7 @@ fn nothing_yet_from_the_tx_hook_is_asked_again_on_a_short_timer() {
             break;
         }
         sleeps.push(wait);
-        world(|w| w.now.set(w.now.get() + wait.min(1000)));
+        world(|w| w.now.set(w.now.get().wrapping_add(wait.min(1000))));
     }
     assert!(
         !sleeps.is_empty() && sleeps.iter().all(|&w| w <= 5),

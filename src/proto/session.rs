@@ -607,7 +607,14 @@ impl Session {
         if !matches!(self.state, State::Open | State::Closing) || self.rx_stopped {
             return (input.len(), RxEvent::None);
         }
-        if !input.is_empty() {
+        // Input that is only the rest of a control frame's payload, still short of whole, was
+        // offered before (it stays unconsumed until complete, and the caller offers it again at
+        // every call): not a sign of life, or a peer that died in the middle of a ping would
+        // hold the keep-alive ping off for good.
+        let control_short = matches!(&self.stage, Stage::Frames(f)
+            if f.rx_op != RX_IDLE && f.rx_op & OP_CONTROL != 0
+                && (input.len() as u64) < u64::from(f.rx_remaining));
+        if !input.is_empty() && !control_short {
             self.restart_idle_clock(now_ms);
         }
         let Stage::Frames(f) = &mut self.stage else {

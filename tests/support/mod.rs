@@ -589,6 +589,8 @@ pub struct World {
     pub now: Cell<u32>,
     /// Most the clock moves in one `Wait` (the library sleeping).
     pub wait_step_max: Cell<u32>,
+    /// The clock stands still: `Wait` does not move it either (a port whose tick is stuck).
+    pub frozen: Cell<bool>,
     rng: Cell<u64>,
     pub random_fails: Cell<bool>,
     /// Scripts for the next sockets, per host (`""`: any host).
@@ -625,11 +627,27 @@ pub struct World {
     pub req_hdr: RefCell<Option<(HTTP_HDR_FIELD, Vec<u8>)>>,
 }
 
+/// The fake clock's reading at the start of each test: 1000, or `HTTPC_TEST_CLOCK0` (a clock
+/// about to wrap, say) to run every test against another start.
+pub fn clock0() -> u32 {
+    std::env::var("HTTPC_TEST_CLOCK0")
+        .ok()
+        .and_then(|v| {
+            let v = v.trim();
+            match v.strip_prefix("0x") {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None => v.parse().ok(),
+            }
+        })
+        .unwrap_or(1_000)
+}
+
 impl World {
     fn new() -> Self {
         World {
-            now: Cell::new(1_000),
+            now: Cell::new(clock0()),
             wait_step_max: Cell::new(100),
+            frozen: Cell::new(false),
             rng: Cell::new(0x9E37_79B9_7F4A_7C15),
             random_fails: Cell::new(false),
             next_socks: RefCell::new(BTreeMap::new()),
@@ -663,6 +681,7 @@ impl World {
         let fresh = World::new();
         self.now.set(fresh.now.get());
         self.wait_step_max.set(fresh.wait_step_max.get());
+        self.frozen.set(false);
         self.rng.set(fresh.rng.get());
         self.random_fails.set(false);
         self.next_socks.replace(BTreeMap::new());
@@ -1015,7 +1034,9 @@ pub unsafe extern "C" fn port_wait(
         w.waits.set(w.waits.get() + 1);
         w.wake_pending.set(false);
         let step = timeout_ms.clamp(1, w.wait_step_max.get().max(1));
-        w.now.set(w.now.get().wrapping_add(step));
+        if !w.frozen.get() {
+            w.now.set(w.now.get().wrapping_add(step));
+        }
     })
 }
 

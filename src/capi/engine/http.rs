@@ -54,10 +54,28 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    let Some(left) = s.trans_left(now) else {
+    // A pass that comes after the deadline (a late application loop, a debugger halt) still
+    // reads what the server sent before it: only a transaction that this turn did not end
+    // times out. (Not a request still to write: nothing more of it goes out once late.)
+    let left = s.trans_left(now);
+    let late = left.is_none();
+    let wait = if late && s.phase == Phase::ReqTx {
+        0
+    } else {
+        turn(h, port, c, now, left.unwrap_or(0))
+    };
+    if late
+        && h.conn(c)
+            .is_some_and(|s| s.in_transaction() && s.trans_left(now).is_none())
+    {
         end(h, port, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         return u32::MAX;
-    };
+    }
+    wait
+}
+
+/// The transaction's turn proper; `left`: the time to its deadline (0: passed).
+fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return u32::MAX;

@@ -85,9 +85,25 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<u32, Ended> {
     let Some(s) = h.conn(c) else {
         return Ok(u32::MAX);
     };
-    let Some(left) = s.trans_left(now) else {
+    // A pass that comes after the deadline (a late application loop, a debugger halt) still
+    // reads what the server sent before it: only a transaction that this turn did not end
+    // times out. (Not a request still to write: nothing more of it goes out once late.)
+    let left = s.trans_left(now);
+    if left.is_none() && s.phase == Phase::UpgradeTx {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
-    };
+    }
+    let wait = exchange(h, port, c, now, left.unwrap_or(0))?;
+    if left.is_none()
+        && h.conn(c)
+            .is_some_and(|s| s.in_transaction() && s.trans_left(now).is_none())
+    {
+        return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
+    }
+    Ok(wait)
+}
+
+/// The turn proper; `left`: the time to the transaction's deadline (0: passed).
+fn exchange(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> Result<u32, Ended> {
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return Ok(u32::MAX);

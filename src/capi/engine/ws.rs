@@ -66,7 +66,9 @@ fn held_at_eof(h: &mut Held, c: Conn, now: u32) -> bool {
         // (The send-stall clock is not needed any more: nothing is produced from here on.)
         s.clock_ms = now;
     }
-    elapsed_ms(now, s.clock_ms) < ws.session.config().close_timeout_ms
+    // (0: no close timeout, as everywhere else: they are offered until taken.)
+    let limit = ws.session.config().close_timeout_ms;
+    limit == 0 || elapsed_ms(now, s.clock_ms) < limit
 }
 
 /// The turn itself; returns how long the engine may sleep for this connection, or how the
