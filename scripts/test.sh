@@ -200,6 +200,7 @@ miri_capi() {
     cargo +nightly miri test --test capi_api &&
         cargo +nightly miri test --test capi_http &&
         cargo +nightly miri test --test capi_large_messages &&
+        cargo +nightly miri test --test capi_reentry -- port_reenters_ hook_reenters_ &&
         cargo +nightly miri test --lib -- capi::connbuf:: capi::app:: capi::state::
 }
 

@@ -271,6 +271,19 @@ impl ConnBuf {
             .unwrap_or(&[])
     }
 
+    /// [`tx_pending`](Self::tx_pending) as (address, length): the application's buffer, for a
+    /// port call made with no borrow of the state alive.
+    pub(crate) fn tx_pending_raw(&self) -> (*const u8, usize) {
+        let d = self.tx_pending();
+        (d.as_ptr(), d.len())
+    }
+
+    /// [`rx_space`](Self::rx_space) as (address, length, keep), as `tx_pending_raw`.
+    pub(crate) fn rx_space_raw(&mut self, sink: bool) -> (*mut u8, usize, bool) {
+        let (space, keep) = self.rx_space(sink);
+        (space.as_mut_ptr(), space.len(), keep)
+    }
+
     /// Nothing waits to be sent.
     pub(crate) fn tx_is_empty(&self) -> bool {
         self.tx_end <= self.tx_start

@@ -330,24 +330,33 @@ impl Port {
         io_from(port_call!(self.ConnectPoll(handle)).unwrap_or(HTTPc_PORT_ERR))
     }
 
-    pub(crate) fn send(&self, handle: *mut c_void, data: &[u8]) -> Io {
-        let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-        let ret = port_call!(self.Send(handle, data.as_ptr(), len));
+    /// `send` of `len` bytes at `p` (the connection buffer, readable for the call): no
+    /// reference to the library's state lives across the port's `Send`, which may call the API
+    /// (PORTING.md).
+    pub(crate) fn send_raw(&self, handle: *mut c_void, p: *const u8, len: usize) -> Io {
+        let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+        let ret = port_call!(self.Send(handle, p, len32));
         match io_from(ret.unwrap_or(HTTPc_PORT_ERR)) {
             // Nothing taken is "try later", not progress: the engine must not spin on it.
-            Io::Done(0) if !data.is_empty() => Io::WouldBlock,
+            Io::Done(0) if len != 0 => Io::WouldBlock,
             // A port claiming more than it was given is treated as having taken it all.
-            Io::Done(n) => Io::Done(n.min(data.len())),
+            Io::Done(n) => Io::Done(n.min(len)),
             other => other,
         }
     }
 
     pub(crate) fn recv(&self, handle: *mut c_void, buf: &mut [u8]) -> Io {
-        let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
-        let ret = port_call!(self.Recv(handle, buf.as_mut_ptr(), len));
+        self.recv_raw(handle, buf.as_mut_ptr(), buf.len())
+    }
+
+    /// `recv` into `len` bytes at `p` (the connection buffer, writable for the call), as
+    /// `send_raw`.
+    pub(crate) fn recv_raw(&self, handle: *mut c_void, p: *mut u8, len: usize) -> Io {
+        let len32 = u32::try_from(len).unwrap_or(u32::MAX);
+        let ret = port_call!(self.Recv(handle, p, len32));
         match io_from(ret.unwrap_or(HTTPc_PORT_ERR)) {
             Io::Done(0) => Io::WouldBlock,
-            Io::Done(n) if n > buf.len() => Io::Failed,
+            Io::Done(n) if n > len => Io::Failed,
             other => other,
         }
     }

@@ -146,7 +146,10 @@ pub unsafe extern "C" fn HTTPc_Reset(p_err: *mut HTTPc_ERR) {
 /// task). All hooks run inside this call. Returns how many milliseconds the caller may sleep
 /// before the next pass (`HTTPc_PORT_WAIT_FOREVER`: nothing is pending but the sockets; 0: a
 /// hook queued work, call again at once). With an engine task it does nothing (the task runs
-/// the passes, and the hooks must run there) and returns `HTTPc_PORT_WAIT_FOREVER`.
+/// the passes, and the hooks must run there) and returns `HTTPc_PORT_WAIT_FOREVER`. Called
+/// from a hook (or a port callback) it does nothing either: the pass that runs the hook is not
+/// re-entered, and it returns 0 (do not loop on it there: the pass goes on once the hook
+/// returns).
 ///
 /// # Safety
 /// Call from one task at a time unless the port has a lock.

@@ -845,6 +845,7 @@ pub unsafe extern "C" fn port_connect(
     _keep_alive: CPU_BOOLEAN,
     p_handle: *mut *mut c_void,
 ) -> CPU_INT32S {
+    port_react("port_connect");
     let host = unsafe { std::ffi::CStr::from_ptr(p_host) }
         .to_string_lossy()
         .into_owned();
@@ -898,12 +899,28 @@ pub unsafe extern "C" fn port_connect_poll(_ctx: *mut c_void, handle: *mut c_voi
     })
 }
 
+/// A test's own reaction to a port callback (an application whose port calls the API): the
+/// callback's name. Runs before the callback does its work, no world borrow held.
+pub type PortReact = std::rc::Rc<dyn Fn(&'static str)>;
+
+thread_local! {
+    pub static PORT_REACT: RefCell<Option<PortReact>> = const { RefCell::new(None) };
+}
+
+fn port_react(which: &'static str) {
+    let f = PORT_REACT.with(|c| c.borrow().clone());
+    if let Some(f) = f {
+        f(which);
+    }
+}
+
 pub unsafe extern "C" fn port_send(
     _ctx: *mut c_void,
     handle: *mut c_void,
     p_data: *const CPU_INT08U,
     len: CPU_INT32U,
 ) -> CPU_INT32S {
+    port_react("port_send");
     world(|w| {
         let Some(s) = w.sock(handle) else {
             return HTTPc_PORT_ERR;
@@ -943,6 +960,7 @@ pub unsafe extern "C" fn port_recv(
     p_buf: *mut CPU_INT08U,
     len: CPU_INT32U,
 ) -> CPU_INT32S {
+    port_react("port_recv");
     world(|w| {
         let Some(s) = w.sock(handle) else {
             return HTTPc_PORT_ERR;
@@ -991,6 +1009,7 @@ pub unsafe extern "C" fn port_recv(
 }
 
 pub unsafe extern "C" fn port_close(_ctx: *mut c_void, handle: *mut c_void) {
+    port_react("port_close");
     world(|w| {
         if let Some(s) = w.sock(handle) {
             s.closes.set(s.closes.get() + 1);
@@ -1075,6 +1094,7 @@ pub unsafe extern "C" fn port_task_create(
 
 fn counted(w: &World, hook: Hook) -> Option<Act> {
     hook_guard(w);
+    LAST_HOOK.with(|l| l.set(Some(hook)));
     let n = {
         let mut counts = w.hook_counts.borrow_mut();
         let c = counts.entry(hook).or_insert(0);
@@ -1088,8 +1108,28 @@ fn counted(w: &World, hook: Hook) -> Option<Act> {
         .map(|(_, _, a)| *a)
 }
 
+/// A test's own reaction to every hook call (after the hook recorded it, no world borrow
+/// held): the hook and its connection.
+pub type CustomReact = std::rc::Rc<dyn Fn(Hook, *mut HTTPc_CONN_OBJ)>;
+
+thread_local! {
+    static LAST_HOOK: Cell<Option<Hook>> = const { Cell::new(None) };
+    pub static CUSTOM_REACT: RefCell<Option<CustomReact>> = const { RefCell::new(None) };
+}
+
+/// Runs the test's own reaction, if any, for `hook` on `p_conn`.
+pub fn custom_react(hook: Hook, p_conn: *mut HTTPc_CONN_OBJ) {
+    let f = CUSTOM_REACT.with(|c| c.borrow().clone());
+    if let Some(f) = f {
+        f(hook, p_conn);
+    }
+}
+
 /// Runs a reaction (no world borrow is held: the API may call hooks again).
 unsafe fn react(act: Option<Act>, p_conn: *mut HTTPc_CONN_OBJ) {
+    if let Some(hook) = LAST_HOOK.with(|l| l.take()) {
+        custom_react(hook, p_conn);
+    }
     let Some(act) = act else { return };
     let mut err: HTTPc_ERR = 0;
     let mut ok = DEF_OK;
@@ -1292,6 +1332,7 @@ pub unsafe extern "C" fn on_req_hdr(
         hook_guard(w);
         w.req_hdr.borrow().clone()
     });
+    custom_react(Hook::ReqHdr, p_conn);
     if let Some((field, value)) = hdr {
         REQ_HDR.with(|slot| {
             let mut slot = slot.borrow_mut();

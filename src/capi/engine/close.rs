@@ -180,9 +180,7 @@ pub(crate) fn teardown(
     } else {
         (status, err)
     };
-    if !s.handle.is_null() {
-        port.close(s.handle);
-    }
+    let handle = s.handle;
     // A received Close's payload, parked in the connection buffer: its reason is for OnClose.
     let parked = s.buf.parked_raw();
     let phase = s.closed(err);
@@ -199,6 +197,10 @@ pub(crate) fn teardown(
     #[cfg(feature = "http")]
     let queue = s.queue.take();
     h.list_remove(c);
+    // The socket, once no state reference is alive (the port's `Close` may call the API).
+    if !handle.is_null() {
+        port.close(handle);
+    }
 
     if matches!(
         phase,

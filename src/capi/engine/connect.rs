@@ -32,16 +32,28 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         TrustCallback: s.trust,
     };
     let secure = s.is_secure().then_some(&secure_cfg);
-    let mut handle: *mut c_void = null_mut();
-    let io = port.connect(
+    let (host, server_port, connect_ms, inactivity_s, keep_alive) = (
         s.host.ptr(),
         s.server_port(),
-        u32::from(s.connect_timeout_ms),
-        secure,
+        s.connect_timeout_ms,
         s.inactivity_s,
         s.flags.has(CONN_KEEP_ALIVE),
+    );
+    let mut handle: *mut c_void = null_mut();
+    // No state reference lives across `Connect`: a TLS port calls the application's trust
+    // callback from it, which may call the API.
+    let io = port.connect(
+        host,
+        server_port,
+        u32::from(connect_ms),
+        secure,
+        inactivity_s,
+        keep_alive,
         &mut handle,
     );
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
     match io {
         Io::Done(_) => {
             s.set_handle(handle);
@@ -55,8 +67,10 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             if !handle.is_null() {
                 port.close(handle);
             }
-            s.set_handle(null_mut());
-            s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
+            if let Some(s) = h.conn(c) {
+                s.set_handle(null_mut());
+                s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
+            }
             connected(h, c, false)
         }
     }
@@ -69,13 +83,17 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     };
     let elapsed = elapsed_ms(now, s.clock_ms);
     let timeout = u32::from(s.connect_timeout_ms);
-    match port.connect_poll(s.handle) {
+    let handle = s.handle;
+    // (As in `start`: the trust callback may run in `ConnectPoll`.)
+    match port.connect_poll(handle) {
         Io::Done(_) => connected(h, c, true),
         Io::WouldBlock if elapsed < timeout => (timeout - elapsed).min(CONNECT_POLL_MS),
         _ => {
-            port.close(s.handle);
-            s.set_handle(null_mut());
-            s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
+            port.close(handle);
+            if let Some(s) = h.conn(c) {
+                s.set_handle(null_mut());
+                s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
+            }
             connected(h, c, false)
         }
     }

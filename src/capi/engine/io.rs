@@ -9,12 +9,23 @@ use super::super::state::{rx_err, tx_err, Phase};
 /// Sends what waits in the send region. Ok(true) when bytes moved (the send-stall clock
 /// restarts at `now`).
 pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
-    let Some(s) = h.conn(c) else {
-        return Ok(false);
-    };
     let mut moved = false;
-    while !s.buf.tx_is_empty() {
-        match port.send(s.handle, s.buf.tx_pending()) {
+    loop {
+        // No state reference lives across the port call: the port (a TLS trust callback in it)
+        // may call the API, which reaches the same state.
+        let Some(s) = h.conn(c) else {
+            return Ok(moved);
+        };
+        if s.buf.tx_is_empty() {
+            return Ok(moved);
+        }
+        let handle = s.handle;
+        let (p, len) = s.buf.tx_pending_raw();
+        let io = port.send_raw(handle, p, len);
+        let Some(s) = h.conn(c) else {
+            return Ok(moved);
+        };
+        match io {
             Io::Done(n) => {
                 s.buf.tx_advance(n);
                 // The send-stall clock (an open WebSocket's; a transaction's deadline runs
@@ -28,7 +39,6 @@ pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool
             io => return Err(tx_err(io)),
         }
     }
-    Ok(moved)
 }
 
 /// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
@@ -38,14 +48,17 @@ pub(super) fn receive(h: &mut Held, port: &Port, c: Conn, sink: bool) -> Result<
         return Ok(false);
     };
     let handle = s.handle;
-    let (space, keep) = s.buf.rx_space(sink);
-    if space.is_empty() {
+    let (p, len, keep) = s.buf.rx_space_raw(sink);
+    if len == 0 {
         return Ok(false);
     }
-    match port.recv(handle, space) {
+    // (As in `flush`: no state reference across the port call.)
+    match port.recv_raw(handle, p, len) {
         Io::Done(n) => {
             if keep {
-                s.buf.rx_commit(n);
+                if let Some(s) = h.conn(c) {
+                    s.buf.rx_commit(n);
+                }
             }
             Ok(true)
         }
