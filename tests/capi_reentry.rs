@@ -134,7 +134,7 @@ struct Cell0 {
 }
 
 thread_local! {
-    static C: Cell0 = Cell0 {
+    static C: Cell0 = const { Cell0 {
         target: Cell::new(None),
         call: Cell::new(Call::TaskHandler),
         blocking: Cell::new(false),
@@ -147,7 +147,7 @@ thread_local! {
         opened_other: Cell::new(false),
         body_tx_left: Cell::new(0),
         drv_blocking: Cell::new(false),
-    };
+    } };
 }
 
 fn cx<R>(f: impl FnOnce(&Cell0) -> R) -> R {

@@ -345,6 +345,9 @@ impl Port {
         }
     }
 
+    /// `recv` into a buffer of the library's own (a plain request's check for a close before
+    /// it goes out).
+    #[cfg(feature = "http")]
     pub(crate) fn recv(&self, handle: *mut c_void, buf: &mut [u8]) -> Io {
         self.recv_raw(handle, buf.as_mut_ptr(), buf.len())
     }
