@@ -3245,3 +3245,430 @@ fn an_upgrade_asked_after_a_pending_close_is_refused_by_the_call() {
     assert!(!wire(&sock).contains("GET /chat"), "{}", wire(&sock));
     assert!(!has(&o, |e| matches!(e, Ev::Open { .. })));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile-server matrix (rd): every response delivered whole, a byte per pass, split in two at
+// every point, and cut short by the server's close at every point. The outcome must not depend
+// on the split; callbacks come once each, in legacy's order; the body delivered is exactly
+// the server's, nothing lost or doubled.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+struct Outcome {
+    /// TransErr / TransComplete / ConnClose, in order.
+    ends: Vec<Ev>,
+    body: Vec<u8>,
+    /// Number of body-hook calls flagged last, and whether the final call is one.
+    lasts: (usize, bool),
+    resp: (HTTP_STATUS_CODE, HTTP_PROTOCOL_VER, HTTP_CONTENT_TYPE, u32),
+    hdrs: Vec<(HTTP_HDR_FIELD, Vec<u8>)>,
+    /// A second request on a connection left open: its completion and body.
+    second: Option<(Vec<bool>, Vec<u8>)>,
+}
+
+/// `pieces` are pushed one after the other with `passes` engine passes between them, then the
+/// server's close when `eof`.
+fn run_rd(pieces: &[&[u8]], eof: bool, method: HTTP_METHOD, persistent: bool, buf: u16) -> Outcome {
+    run_rd_take(pieces, eof, method, persistent, buf, None, 0)
+}
+
+fn run_rd_take(
+    pieces: &[&[u8]],
+    eof: bool,
+    method: HTTP_METHOD,
+    persistent: bool,
+    buf: u16,
+    take: Option<usize>,
+    refuse: u32,
+) -> Outcome {
+    let (o, sock) = connected("rd.test", buf, persistent, b"");
+    body(|b| {
+        b.take = take;
+        b.refuse = refuse;
+    });
+    let path = if method == HTTP_METHOD_CONNECT {
+        "h:1"
+    } else {
+        "/"
+    };
+    assert_eq!(send(&o, method, path, NB), (DEF_FAIL, HTTPc_ERR_NONE));
+    o.pump_until(3, 1, || false);
+    for p in pieces {
+        if !p.is_empty() {
+            sock.push_now(p);
+        }
+        o.pump_until(2, 1, || false);
+    }
+    if eof {
+        sock.push(Gate::Now, Item::Eof);
+    }
+    o.pump_until(400, 5, || {
+        o.ended() || (!eof && !completions(&o).is_empty())
+    });
+    let ev = events(&o);
+    let ends: Vec<Ev> = ev
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Ev::TransComplete { .. } | Ev::ConnClose { .. } | Ev::TransErr { .. }
+            )
+        })
+        .map(|e| match e.clone() {
+            Ev::TransComplete { status, ok, .. } => Ev::TransComplete {
+                conn: 0,
+                status,
+                ok,
+            },
+            Ev::ConnClose { status, err, .. } => Ev::ConnClose {
+                conn: 0,
+                status,
+                err,
+            },
+            Ev::TransErr { err, .. } => Ev::TransErr { conn: 0, err },
+            e => e,
+        })
+        .collect();
+    let hdrs = ev
+        .iter()
+        .filter_map(|e| match e {
+            Ev::RespHdr { field, value, .. } => Some((*field, value.clone())),
+            _ => None,
+        })
+        .collect();
+    let calls = body(|b| b.rx.clone());
+    let lasts = (
+        calls.iter().filter(|c| c.1).count(),
+        calls.last().is_some_and(|c| c.1),
+    );
+    let out_body = rx_body();
+    let resp0 = resp(&o);
+    let mut second = None;
+    if !o.ended() && completions(&o).len() == 1 {
+        body(|b| {
+            b.rx.clear();
+            b.take = None;
+        });
+        sock.push_reply(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+        let (ok, err) = send(&o, HTTP_METHOD_GET, "/2", NB);
+        if err == HTTPc_ERR_NONE {
+            o.pump_until(20, 1, || completions(&o).len() >= 2 || o.ended());
+        }
+        let _ = ok;
+        second = Some((completions(&o), rx_body()));
+    }
+    Outcome {
+        ends,
+        body: out_body,
+        lasts,
+        resp: resp0,
+        hdrs,
+        second,
+    }
+}
+
+fn rd_cases() -> Vec<(&'static str, Vec<u8>, bool, HTTP_METHOD)> {
+    let g = HTTP_METHOD_GET;
+    let v = |s: &str| s.as_bytes().to_vec();
+    let mut cases = vec![
+        ("100 then CL", v("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"), false, g),
+        ("two 100s and a 102", v("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\nX: y\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("103 then chunked", v("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\nContent-Length: 99\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"), false, g),
+        ("100 with CRLF before final", v("HTTP/1.1 100 Continue\r\n\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"), false, g),
+        ("101 to plain", v("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\nxyz"), false, g),
+        ("HEAD CL", v("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"), false, HTTP_METHOD_HEAD),
+        ("HEAD chunked", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), false, HTTP_METHOD_HEAD),
+        ("204 CL", v("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"), false, g),
+        ("304 chunked", v("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n"), false, g),
+        ("204 with a body anyway", v("HTTP/1.1 204 No Content\r\n\r\nhello"), false, g),
+        ("CL leading zeros", v("HTTP/1.1 200 OK\r\nContent-Length: 007\r\n\r\nabcdefg"), false, g),
+        ("CL plus", v("HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello"), false, g),
+        ("CL spaces", v("HTTP/1.1 200 OK\r\nContent-Length:    5   \r\n\r\nhello"), false, g),
+        ("CL inner space", v("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\nhello"), false, g),
+        ("CL list equal", v("HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello"), false, g),
+        ("CL dup equal", v("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello"), false, g),
+        ("CL dup unequal", v("HTTP/1.1 200 OK\r\nContent-Length: 5\r\ncontent-length: 6\r\n\r\nhello"), false, g),
+        ("CL long digits", v("HTTP/1.1 200 OK\r\nContent-Length: 000000000000000000000000000000005\r\n\r\nhello"), false, g),
+        ("CL huge", v("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nhello"), false, g),
+        ("CL 2^32", v("HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n\r\nhello"), false, g),
+        ("CL empty", v("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\nhello"), false, g),
+        ("CL 0 keep", v("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), false, g),
+        ("TE gzip, chunked", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"), false, g),
+        ("TE chunked, identity", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n"), false, g),
+        ("TE repeated", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), false, g),
+        ("TE CHUNKED case", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n2\r\nok\r\n0\r\n\r\n"), false, g),
+        ("TE chunked, (empty elt)", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked,\r\n\r\n2\r\nok\r\n0\r\n\r\n"), false, g),
+        ("TE in 1.0", v("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"), true, g),
+        ("TE then CL", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nok\r\n0\r\n\r\n"), false, g),
+        ("chunk size zeros", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0005\r\nhello\r\n000\r\n\r\n"), false, g),
+        ("chunk ext", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 ; a=b ;c=\"q\\\"x\"\r\nhello\r\n0;z\r\n\r\n"), false, g),
+        ("chunk size trailing sp", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n"), false, g),
+        ("chunk size leading sp", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n 5\r\nhello\r\n0\r\n\r\n"), false, g),
+        ("chunk size overflow", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n000000001ffffffff\r\nhello\r\n0\r\n\r\n"), false, g),
+        ("chunk size 0x", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n"), false, g),
+        ("chunk data too long", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokX\r\n0\r\n\r\n"), false, g),
+        ("chunk bare LF", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\nok\r\n0\r\n\r\n"), false, g),
+        ("trailers", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\nY: 2\r\n\r\n"), false, g),
+        ("trailer fold", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n 2\r\n\r\n"), false, g),
+        ("trailer NUL", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: a\0b\r\n\r\n"), false, g),
+        ("last chunk then close", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n"), true, g),
+        ("bare LF head", v("HTTP/1.1 200 OK\nContent-Length: 2\n\nok"), false, g),
+        ("bare LF after status", v("HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nok"), false, g),
+        ("bare CR head", v("HTTP/1.1 200 OK\rContent-Length: 2\r\n\r\nok"), false, g),
+        ("NUL in value", v("HTTP/1.1 200 OK\r\nServer: a\0b\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("obs-text in value", b"HTTP/1.1 200 OK\r\nServer: caf\xe9\xff\r\nContent-Length: 2\r\n\r\nok".to_vec(), false, g),
+        ("DEL in value", v("HTTP/1.1 200 OK\r\nServer: a\x7fb\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("space before colon", v("HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok"), false, g),
+        ("tab before colon", v("HTTP/1.1 200 OK\r\nContent-Length\t: 2\r\n\r\nok"), false, g),
+        ("empty name", v("HTTP/1.1 200 OK\r\n: x\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("status 000", v("HTTP/1.1 000 X\r\n\r\n"), false, g),
+        ("status 999", v("HTTP/1.1 999 X\r\nContent-Length: 0\r\n\r\n"), false, g),
+        ("status 099", v("HTTP/1.1 099 X\r\n\r\n"), false, g),
+        ("status 20", v("HTTP/1.1 20 X\r\n\r\n"), false, g),
+        ("status 2x0", v("HTTP/1.1 2x0 X\r\n\r\n"), false, g),
+        ("status 599", v("HTTP/1.1 599 X\r\nContent-Length: 0\r\n\r\n"), false, g),
+        ("status 600", v("HTTP/1.1 600 X\r\nContent-Length: 0\r\n\r\n"), false, g),
+        ("no reason", v("HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("empty reason", v("HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("reason ctl", v("HTTP/1.1 200 O\x01K\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("reason obs-text", b"HTTP/1.1 200 \xc3\xa9\r\nContent-Length: 2\r\n\r\nok".to_vec(), false, g),
+        ("two spaces", v("HTTP/1.1  200 OK\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("lowercase http", v("http/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("HTTP/1.2", v("HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("HTTP/1.0 keep-alive", v("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("HTTP/1.0 no CL", v("HTTP/1.0 200 OK\r\n\r\nuntil close"), true, g),
+        ("1.1 no CL close", v("HTTP/1.1 200 OK\r\n\r\nuntil close"), true, g),
+        ("Connection close CL", v("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("Connection close CL eof", v("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"), true, g),
+        ("CL then extra", v("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA"), false, g),
+        ("CL then extra, eof", v("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA"), true, g),
+        ("CL then CRLFs", v("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n\r\n"), false, g),
+        ("chunked then extra", v("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nX"), false, g),
+        ("CONNECT 200 CL", v("HTTP/1.1 200 Connection Established\r\nContent-Length: 5\r\n\r\n"), false, HTTP_METHOD_CONNECT),
+        ("CONNECT 407 CL", v("HTTP/1.1 407 Auth\r\nContent-Length: 5\r\n\r\nhello"), false, HTTP_METHOD_CONNECT),
+        ("Content-Type variants", v("HTTP/1.1 200 OK\r\nContent-Type: TEXT/HTML ; charset=x\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("obs fold first header", v("HTTP/1.1 200 OK\r\n X: y\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("leading CRLFs before status", v("\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), false, g),
+        ("leading LF before status", v("\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), false, g),
+    ];
+    // A body larger than the buffer, chunked and by length, in chunks of odd sizes.
+    let mut big = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for (i, n) in [300usize, 1, 255, 256, 257, 17].iter().enumerate() {
+        big.extend(format!("{n:x}\r\n").bytes());
+        big.extend(std::iter::repeat_n(b'a' + i as u8, *n));
+        big.extend(b"\r\n");
+    }
+    big.extend(b"0\r\n\r\n");
+    cases.push(("big chunked", big, false, g));
+    let mut bl = b"HTTP/1.1 200 OK\r\nContent-Length: 700\r\n\r\n".to_vec();
+    bl.extend((0..700).map(|i| b'a' + (i % 26) as u8));
+    cases.push(("big CL", bl, false, g));
+    cases
+}
+
+fn check_shape(name: &str, how: &str, o: &Outcome) {
+    // Exactly one completion, at most one OnErr before it, at most one OnClose after it.
+    let tc: Vec<usize> = o
+        .ends
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Ev::TransComplete { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let te: Vec<usize> = o
+        .ends
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Ev::TransErr { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let cc: Vec<usize> = o
+        .ends
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Ev::ConnClose { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(tc.len(), 1, "{name} / {how}: {:?}", o.ends);
+    assert!(
+        te.len() <= 1 && cc.len() <= 1,
+        "{name} / {how}: {:?}",
+        o.ends
+    );
+    if let Some(&e) = te.first() {
+        assert!(e < tc[0], "{name} / {how}: {:?}", o.ends);
+        assert_eq!(
+            cc.len(),
+            1,
+            "{name} / {how}: an error must close: {:?}",
+            o.ends
+        );
+    }
+    if let Some(&c) = cc.first() {
+        assert!(c > tc[0], "{name} / {how}: {:?}", o.ends);
+    }
+    // At most one "last" call, and only the final call.
+    assert!(
+        o.lasts.0 <= 1 || o.lasts.1,
+        "{name} / {how}: lasts {:?}",
+        o.lasts
+    );
+}
+
+#[test]
+fn rd_hostile_matrix_splits_agree() {
+    let _g = setup();
+    let mut report = String::new();
+    let mut runs = 0;
+    let mut diffs = Vec::new();
+    for (name, bytes, eof, method) in rd_cases() {
+        for buf in [256u16, 300] {
+            let whole = run_rd(&[&bytes], eof, method, true, buf);
+            runs += 1;
+            check_shape(name, "whole", &whole);
+            report.push_str(&format!(
+                "{name:30} buf {buf}: {:?} body {:?} 2nd {:?}\n",
+                whole
+                    .ends
+                    .iter()
+                    .map(|e| match e {
+                        Ev::TransErr { err, .. } => format!("OnErr({err})"),
+                        Ev::TransComplete { ok, status, .. } => format!("Complete({ok},{status})"),
+                        Ev::ConnClose { status, err, .. } => format!("Close({status},{err})"),
+                        _ => String::new(),
+                    })
+                    .collect::<Vec<_>>(),
+                String::from_utf8_lossy(&whole.body),
+                whole.second.as_ref().map(|s| s.0.clone())
+            ));
+            // A byte per pass.
+            let bytes1: Vec<&[u8]> = bytes.chunks(1).collect();
+            let mut hows: Vec<(String, Vec<&[u8]>)> = vec![("bytewise".into(), bytes1)];
+            for k in 1..bytes.len() {
+                hows.push((format!("split {k}"), vec![&bytes[..k], &bytes[k..]]));
+            }
+            for (how, pieces) in hows {
+                let o = run_rd(&pieces, eof, method, true, buf);
+                runs += 1;
+                check_shape(name, &how, &o);
+                // Pieces boundaries may differ; the rest must not.
+                let mut a = o.clone();
+                let mut b = whole.clone();
+                a.lasts = (0, false);
+                b.lasts = (0, false);
+                if a != b {
+                    diffs.push(format!(
+                        "{name} buf {buf} {how}:\n  whole {b:?}\n  split {a:?}"
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{report}");
+    eprintln!("{runs} runs, {} differ", diffs.len());
+    for d in diffs.iter().take(40) {
+        eprintln!("{d}");
+    }
+    assert!(diffs.is_empty());
+}
+
+#[test]
+fn rd_server_close_at_every_point() {
+    let _g = setup();
+    let mut runs = 0;
+    let mut bad = Vec::new();
+    for (name, bytes, _eof, method) in rd_cases() {
+        let whole = run_rd(&[&bytes], true, method, true, 256);
+        for k in 0..bytes.len() {
+            let o = run_rd(&[&bytes[..k]], true, method, true, 256);
+            runs += 1;
+            check_shape(name, &format!("cut {k}"), &o);
+            // What was delivered is a prefix of what the whole response delivers.
+            if !whole.body.starts_with(&o.body)
+                && o.ends.iter().all(|e| !matches!(e, Ev::TransErr { .. }))
+            {
+                bad.push(format!(
+                    "{name} cut {k}: body {:?} not a prefix of {:?}",
+                    o.body, whole.body
+                ));
+            }
+            if o.second.is_some() {
+                bad.push(format!(
+                    "{name} cut {k}: connection left open after the close: {:?}",
+                    o.ends
+                ));
+            }
+        }
+    }
+    eprintln!("{runs} runs, {} bad", bad.len());
+    for d in bad.iter().take(40) {
+        eprintln!("{d}");
+    }
+    assert!(bad.is_empty());
+}
+
+#[test]
+fn rd_hostile_matrix_with_a_slow_body_hook() {
+    let _g = setup();
+    let mut runs = 0;
+    let mut diffs = Vec::new();
+    for (name, bytes, eof, method) in rd_cases() {
+        let whole = run_rd(&[&bytes], eof, method, true, 256);
+        for (take, refuse) in [(Some(1), 0), (Some(3), 2), (Some(100), 1), (Some(2), 3)] {
+            let bytes1: Vec<&[u8]> = bytes.chunks(1).collect();
+            let mut hows: Vec<(String, Vec<&[u8]>)> = vec![
+                ("whole".into(), vec![&bytes[..]]),
+                ("bytewise".into(), bytes1),
+            ];
+            for k in (1..bytes.len()).step_by(7) {
+                hows.push((format!("split {k}"), vec![&bytes[..k], &bytes[k..]]));
+            }
+            for (how, pieces) in hows {
+                let o = run_rd_take(&pieces, eof, method, true, 256, take, refuse);
+                runs += 1;
+                check_shape(name, &how, &o);
+                let mut a = o.clone();
+                let mut b = whole.clone();
+                a.lasts = (0, false);
+                b.lasts = (0, false);
+                if take == Some(0) {
+                    // A hook that never takes: the body is never delivered.
+                    continue;
+                }
+                if a != b {
+                    diffs.push(format!(
+                        "{name} take {take:?}/{refuse} {how}:\n  whole {b:?}\n  got   {a:?}"
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{runs} runs, {} differ", diffs.len());
+    for d in diffs.iter().take(30) {
+        eprintln!("{d}");
+    }
+    assert!(diffs.is_empty());
+}
+
+/// A 2xx to CONNECT makes the connection the tunnel (docs/MIGRATION.md), whatever the proxy's
+/// version: tinyproxy and older squids answer `HTTP/1.0 200 Connection established` without
+/// `Connection: keep-alive`; the connection must stay open all the same.
+#[test]
+fn rd_an_http_1_0_proxy_answer_to_connect_keeps_the_tunnel() {
+    let _g = setup();
+    for answer in [
+        &b"HTTP/1.0 200 Connection established\r\nProxy-agent: tinyproxy/1.11\r\n\r\n"[..],
+        b"HTTP/1.0 200 Connection established\r\n\r\n",
+    ] {
+        let (o, _sock) = connected("proxy.test", 256, true, answer);
+        transact(&o, HTTP_METHOD_CONNECT, "example.com:443");
+        assert_eq!(completions(&o), vec![true]);
+        let _ = o.pump_until(5, 1, || o.ended());
+        assert!(
+            !o.ended(),
+            "{}: {:#?}",
+            String::from_utf8_lossy(answer),
+            events(&o)
+        );
+    }
+}

@@ -610,10 +610,10 @@ impl Session {
         // Input that is only the rest of a control frame's payload, still short of whole, was
         // offered before (it stays unconsumed until complete, and the caller offers it again at
         // every call): not a sign of life, or a peer that died in the middle of a ping would
-        // hold the keep-alive ping off for good. (Between frames `rx_remaining` is 0; a control
-        // payload's is at most 125.)
+        // hold the keep-alive ping off for good.
         let control_short = matches!(&self.stage, Stage::Frames(f)
-            if f.rx_op & OP_CONTROL != 0 && input.len() < f.rx_remaining as usize);
+            if f.rx_op != RX_IDLE && f.rx_op & OP_CONTROL != 0
+                && (input.len() as u64) < u64::from(f.rx_remaining));
         if !input.is_empty() && !control_short {
             self.restart_idle_clock(now_ms);
         }

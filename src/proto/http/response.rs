@@ -523,10 +523,13 @@ impl ResponseParser {
         } else {
             Framing::UntilClose
         };
+        // A tunnel stays open whatever the proxy's version: an HTTP/1.0 proxy (tinyproxy, older
+        // squids) answers `HTTP/1.0 200 Connection established` without `keep-alive`, and the
+        // connection is the tunnel all the same (RFC 9110 §9.3.6: it ends when a side closes).
         let keep_alive = code != 101
             && framing != Framing::UntilClose
             && f & F_CLOSE == 0
-            && (f & F_HTTP10 == 0 || f & F_KEEP_ALIVE != 0);
+            && (tunnel || f & F_HTTP10 == 0 || f & F_KEEP_ALIVE != 0);
         (self.state, self.remaining) = match framing {
             Framing::NoBody => (State::Body, 0),
             Framing::Length(n) => (State::Body, n),
