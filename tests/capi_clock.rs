@@ -567,3 +567,180 @@ fn a_forward_jump_of_2_31_ms_or_more() {
     // back by 2^32 - J, and the 5 s timer ends 2^32 - J + 5 s later (24.8 days here).
     assert_eq!(big, (1u32 << 31) - 1000 + 5000);
 }
+
+/// Review: the response-header hook closes the connection (`HTTPc_ConnClose`) in a pass that
+/// comes after the deadline, while the response had come in time. The close the hook asked
+/// for comes first, as in a pass on time (`parse`: "A hook asked for the close: ... the next
+/// pass performs it and fails the transaction"): the transaction must end as it does on time,
+/// not as a timeout that overrides the application's close.
+#[test]
+fn a_close_asked_from_a_hook_in_a_late_pass_is_not_a_timeout() {
+    if !cfg!(feature = "hdr-rx") {
+        return;
+    }
+    let mut runs = Vec::new();
+    for late in [false, true] {
+        let _g = setup();
+        let host = if late { "latec1.test" } else { "latec0.test" };
+        let o = Objs::new(0, 256, 0, host.as_bytes());
+        let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            set_trans(&o, 1000);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        }
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        support::CUSTOM_REACT.with(|r| {
+            *r.borrow_mut() = Some(std::rc::Rc::new(|h, c| {
+                if h == Hook::RespHdr {
+                    let mut e = 0;
+                    unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_NONE, &mut e) };
+                }
+            }))
+        });
+        let path = "/close-from-hook";
+        let ok = unsafe {
+            HTTPc_ReqSend(
+                o.conn,
+                o.req,
+                o.resp,
+                HTTP_METHOD_GET,
+                path.as_ptr().cast_mut().cast(),
+                path.len() as u16,
+                HTTPc_FLAG_REQ_NO_BLOCK,
+                &mut err,
+            )
+        };
+        assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_NONE));
+        unsafe { HTTPc_TaskHandler() };
+        advance(100);
+        sock.push_now(b"HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 2\r\n\r\nok");
+        if late {
+            advance(4900);
+        }
+        for _ in 0..5 {
+            unsafe { HTTPc_TaskHandler() };
+        }
+        support::CUSTOM_REACT.with(|r| *r.borrow_mut() = None);
+        let id = o.id();
+        let evs: Vec<_> = o.since_open(|l| {
+            l.iter()
+                .filter(|e| {
+                    e.conn() == id
+                        && matches!(
+                            e,
+                            Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
+                        )
+                })
+                .cloned()
+                .map(|e| match e {
+                    Ev::TransComplete { status, ok, .. } => Ev::TransComplete {
+                        conn: 0,
+                        status,
+                        ok,
+                    },
+                    Ev::TransErr { err, .. } => Ev::TransErr { conn: 0, err },
+                    Ev::ConnClose { status, err, .. } => Ev::ConnClose {
+                        conn: 0,
+                        status,
+                        err,
+                    },
+                    e => e,
+                })
+                .collect()
+        });
+        runs.push(evs);
+        drop(o);
+    }
+    assert_eq!(
+        runs[1], runs[0],
+        "late pass (left) ends the transaction unlike a pass on time (right)"
+    );
+}
+
+/// Review: the same for an upgrade: the response-header hook closes the connection during a
+/// late pass (the head is not complete yet): the close comes first, not a timeout.
+#[test]
+fn a_close_asked_from_a_hook_in_a_late_upgrade_pass_is_not_a_timeout() {
+    if !cfg!(feature = "hdr-rx") {
+        return;
+    }
+    let mut runs = Vec::new();
+    for late in [false, true] {
+        let _g = setup();
+        let host = if late { "lateu1.test" } else { "lateu0.test" };
+        let o = Objs::new(0, 256, 0, host.as_bytes());
+        let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+            set_trans(&o, 2000);
+            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+            assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+        }
+        support::CUSTOM_REACT.with(|r| {
+            *r.borrow_mut() = Some(std::rc::Rc::new(|h, c| {
+                if h == Hook::RespHdr {
+                    let mut e = 0;
+                    unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_NONE, &mut e) };
+                }
+            }))
+        });
+        unsafe {
+            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+            assert_eq!(err, HTTPc_ERR_NONE);
+            HTTPc_TaskHandler();
+        }
+        advance(100);
+        let mut head = response_101(b"Server: x\r\n");
+        head.truncate(head.len() - 2);
+        sock.push_now(&head);
+        if late {
+            advance(4900);
+        }
+        for _ in 0..5 {
+            unsafe { HTTPc_TaskHandler() };
+        }
+        support::CUSTOM_REACT.with(|r| *r.borrow_mut() = None);
+        let id = o.id();
+        let evs: Vec<_> = o.since_open(|l| {
+            l.iter()
+                .filter(|e| {
+                    e.conn() == id
+                        && matches!(
+                            e,
+                            Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
+                        )
+                })
+                .cloned()
+                .map(|e| match e {
+                    Ev::TransComplete { status, ok, .. } => Ev::TransComplete {
+                        conn: 0,
+                        status,
+                        ok,
+                    },
+                    Ev::TransErr { err, .. } => Ev::TransErr { conn: 0, err },
+                    Ev::ConnClose { status, err, .. } => Ev::ConnClose {
+                        conn: 0,
+                        status,
+                        err,
+                    },
+                    e => e,
+                })
+                .collect()
+        });
+        runs.push(evs);
+        drop(o);
+    }
+    assert_eq!(
+        runs[1], runs[0],
+        "late pass (left) ends the upgrade unlike a pass on time (right)"
+    );
+}

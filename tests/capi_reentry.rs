@@ -9,6 +9,7 @@ mod support;
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::ptr::null_mut;
+use std::rc::Rc;
 
 use httpc_ws::capi::form::*;
 use httpc_ws::capi::http_req::HTTPc_ReqSend;
@@ -1097,4 +1098,97 @@ fn hook_reenters_from_rx_data() {
     let _g = setup();
     let r = run_cell(Scen::Ws, T::H(Hook::RxData), Call::ConnClose, false);
     assert!(r.is_ok(), "{r:?}");
+}
+
+fn conn_events(o: &Objs) -> Vec<Ev> {
+    let id = o.id();
+    world(|w| w.events())
+        .into_iter()
+        .filter(|e| e.conn() == id)
+        .collect()
+}
+
+/// The application closes the connection from inside `Connect` (a trust callback that rejects
+/// the certificate and closes), and the connect fails. The close must be carried out (or
+/// dropped), not left pending on the idle connection: the next open of the object must connect
+/// and serve a request as any other, without an `OnClose(APP)` nobody asked for.
+#[test]
+fn a_close_asked_during_a_failing_connect_does_not_outlive_it() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"cfail.test");
+    world(|w| w.expect_connect("cfail.test", ConnectMode::Fail));
+    let conn = o.conn;
+    let armed = Rc::new(Cell::new(true));
+    let a = armed.clone();
+    PORT_REACT.with(|r| {
+        *r.borrow_mut() = Some(Rc::new(move |which| {
+            if which == "port_connect" && a.replace(false) {
+                let mut e = 0;
+                unsafe { HTTPc_ConnClose(conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut e) };
+                assert_eq!(e, HTTPc_ERR_NONE, "the close from Connect was refused");
+            }
+        }))
+    });
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+    }
+    assert!(o.pump_until(10, 0, || o.ended()));
+    PORT_REACT.with(|r| *r.borrow_mut() = None);
+    assert!(!armed.get(), "Connect was not called");
+    let first = conn_events(&o);
+
+    // Open the same object again: this connect succeeds.
+    let sock = world(|w| w.expect_connect("cfail.test", ConnectMode::Ok));
+    unsafe { assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
+    let path = "/after";
+    let ok = unsafe {
+        HTTPc_ReqSend(
+            o.conn,
+            o.req,
+            o.resp,
+            HTTP_METHOD_GET,
+            path.as_ptr().cast_mut().cast(),
+            path.len() as u16,
+            HTTPc_FLAG_REQ_NO_BLOCK,
+            &mut err,
+        )
+    };
+    let send = (ok, err);
+    sock.push(
+        Gate::Request,
+        Item::Bytes(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec()),
+    );
+    o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::TransComplete { .. })));
+    let second: Vec<Ev> =
+        o.since_open(|l| l.iter().filter(|e| e.conn() == o.id()).cloned().collect());
+    assert!(
+        send == (DEF_FAIL, HTTPc_ERR_NONE)
+            && second.iter().any(|e| matches!(e, Ev::Connect { ok: true, .. }))
+            && second.iter().any(|e| matches!(e, Ev::TransComplete { ok: true, .. }))
+            && !second.iter().any(|e| matches!(
+                e,
+                Ev::ConnClose { status: HTTPc_CONN_CLOSE_STATUS_APP, .. }
+            )),
+        "the reopened connection is not usable: send {send:?}\nfirst open: {first:#?}\nsecond open: {second:#?}"
+    );
+    // The close the call accepted is the library's own rule for a connect the application
+    // closed (engine/close.rs `teardown`): `OnConnect(DEF_FAIL)`, then `OnClose(APP)`.
+    assert!(
+        first.iter().any(|e| matches!(
+            e,
+            Ev::ConnClose {
+                status: HTTPc_CONN_CLOSE_STATUS_APP,
+                ..
+            }
+        )),
+        "the accepted close got no OnClose(APP): {first:#?}"
+    );
+    let mut o = o;
+    o.release();
 }

@@ -8,7 +8,7 @@ use super::super::global::Held;
 use super::super::handle::Conn;
 use super::super::hooks;
 use super::super::port::{HTTPc_PORT_SECURE_CFG, Io, Port};
-use super::super::state::{Code8, CONN_KEEP_ALIVE, CONN_NO_BLOCK};
+use super::super::state::{Code8, CONN_CLOSE_REQUESTED, CONN_KEEP_ALIVE, CONN_NO_BLOCK};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::signal_waiters;
 use crate::proto::session::elapsed_ms;
@@ -71,7 +71,7 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 s.set_handle(null_mut());
                 s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
             }
-            connected(h, c, false)
+            connect_failed(h, port, c)
         }
     }
 }
@@ -94,9 +94,22 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
                 s.set_handle(null_mut());
                 s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
             }
-            connected(h, c, false)
+            connect_failed(h, port, c)
         }
     }
+}
+
+/// The connect failed. A close the application asked for during the port call (a socket
+/// callback, or the trust callback a TLS port calls from `Connect` / `ConnectPoll`, may call
+/// the API) is carried out as one asked between passes (`OnConnect(DEF_FAIL)`, then the
+/// `OnClose(APP)` the close promises), not left pending on the idle connection.
+fn connect_failed(h: &mut Held, port: &Port, c: Conn) -> u32 {
+    if let Some(s) = h.conn(c).filter(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+        let (status, err) = (s.close_req_status.get(), s.close_req_err.get());
+        super::teardown(h, port, c, status, err);
+        return u32::MAX;
+    }
+    connected(h, c, false)
 }
 
 /// The connect finished: report it. A failed connection leaves the list without `OnClose`

@@ -64,9 +64,11 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     } else {
         turn(h, port, c, now, left.unwrap_or(0))
     };
+    // (Not when a hook of this turn asked for the close: that comes first, as on time.)
     if late
-        && h.conn(c)
-            .is_some_and(|s| s.in_transaction() && s.trans_left(now).is_none())
+        && h.conn(c).is_some_and(|s| {
+            s.in_transaction() && !s.flags.has(CONN_CLOSE_REQUESTED) && s.trans_left(now).is_none()
+        })
     {
         end(h, port, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         return u32::MAX;
@@ -655,9 +657,12 @@ const fn resp_codes(mut all: &[Error]) -> [u8; 16] {
     packed.to_le_bytes()
 }
 
-/// [`resp_code`], looked up.
+/// [`resp_code`], looked up. (A variant missing from the table's list still fails the
+/// response: never `HTTPc_ERR_NONE`.)
 fn resp_err(e: Error) -> HTTPc_ERR {
-    HTTPc_ERR::from(RESP_CODES.get(e as usize).copied().unwrap_or_default())
+    RESP_CODES
+        .get(e as usize)
+        .map_or(HTTPc_ERR_RESP_FORMAT_INVALID, |&b| HTTPc_ERR::from(b))
 }
 
 /// The transaction ends: `Ok(close)` a whole response (the connection then closes with that
