@@ -2,7 +2,7 @@
 //! hook the library invokes, in the poll model. Each cell: the call returns at once (no wait
 //! on the engine it runs in), then the connection ends, every accepted transaction and message
 //! ends exactly once, no hook comes after the connection's OnClose, the port's books balance.
-#![allow(non_snake_case, clippy::missing_safety_doc)]
+#![allow(non_snake_case, non_upper_case_globals, clippy::missing_safety_doc)]
 
 mod support;
 
