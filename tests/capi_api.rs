@@ -2792,6 +2792,61 @@ fn a_receive_buffer_over_the_connection_buffer_or_an_object_is_refused() {
     }
 }
 
+/// Buffer mode: a buffer that starts in the application's own memory and runs into the
+/// connection buffer (`OnMsgRxInit` was told 20 bytes; the last 12 of them are the connection
+/// buffer's) is refused before a byte is written, however the message arrives: in one read, or
+/// three bytes at a time (docs/MIGRATION.md: "fails with 1009 and
+/// `HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW` before a byte is written").
+#[test]
+fn a_receive_buffer_running_into_the_connection_buffer_is_refused_before_any_write() {
+    for chunk in [0usize, 3] {
+        let _g = setup();
+        let mut o = Objs::new(0, 320, 8, b"alias2.test");
+        // The connection gets the last 256 of the 320 bytes; the receive buffer starts 8 bytes
+        // before them.
+        let (whole, whole_len) = (o.buf, o.buf_len);
+        o.buf = unsafe { whole.add(64) };
+        o.buf_len = 256;
+        unsafe { std::ptr::write_bytes(whole, b'.', 64) };
+        world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(unsafe { whole.add(56) }, 20));
+        let sock = world(|w| w.expect_connect("alias2.test", ConnectMode::Ok));
+        sock.rx_policy.borrow_mut().max_chunk = chunk;
+        let mut bytes = response_101(b"");
+        bytes.extend_from_slice(&frame(true, OP_BIN, b"ABCDEFGHIJKLMNOPQRST"));
+        sock.push(Gate::Request, Item::Bytes(bytes));
+        sock.push(Gate::ClientClose, Item::Eof);
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+            let mut err = 0;
+            o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
+            assert_eq!(err, HTTPc_ERR_NONE);
+            o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. })));
+            o.upgrade(HTTPc_FLAG_WEBSOCK_NO_BLOCK, &mut err);
+            assert_eq!(err, HTTPc_ERR_NONE);
+        }
+        let ended = o.pump_until(200, 10, || o.ended());
+        let before = unsafe { std::slice::from_raw_parts(whole.add(56), 8) }.to_vec();
+        // (The objects free the whole buffer: given back before any assertion can fail.)
+        (o.buf, o.buf_len) = (whole, whole_len);
+        assert!(ended, "chunk {chunk}: connection did not end");
+        let s = summary(&o, true);
+        drop(o);
+        assert_eq!(
+            s.errs,
+            vec![HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW],
+            "chunk {chunk}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&before),
+            "........",
+            "chunk {chunk}: written before the refusal"
+        );
+        check_port().unwrap();
+    }
+}
+
 /// Sending on, as they are, the bytes `OnMsgRxData` got (their pointer into the connection
 /// buffer, which the library overwrites) is refused with `HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM`:
 /// copying them into the send region would copy the buffer onto itself. Copied out first,

@@ -186,12 +186,17 @@ impl AppBuf {
         }
     }
 
-    /// Where the next `len` bytes would go: (address, length), as [`Obj::span`] gives an
-    /// object's.
+    /// Where the rest of what may be written lies (from the next byte to the bound): (address,
+    /// length), as [`Obj::span`] gives an object's. Checked whole at every write, so that a
+    /// buffer that runs into memory the library uses is refused before its first byte, however
+    /// the payload arrives.
     ///
     /// [`Obj::span`]: super::handle::Obj::span
-    pub(crate) fn next_span(&self, len: usize) -> (usize, usize) {
-        ((self.ptr as usize).wrapping_add(self.off as usize), len)
+    pub(crate) fn rest_span(&self) -> (usize, usize) {
+        (
+            (self.ptr as usize).wrapping_add(self.off as usize),
+            self.cap.saturating_sub(self.off) as usize,
+        )
     }
 
     /// Appends `src`: false (nothing written) when it would pass the bound.
@@ -203,7 +208,7 @@ impl AppBuf {
         // SAFETY: `new`'s contract: `cap` writable bytes (or the current fragment's length,
         // set by `fragment_starts`), and `off + src.len() <= cap`; `src` is library memory
         // (the connection buffer), which the caller checked the destination stays clear of
-        // (`next_span`).
+        // (`rest_span`).
         unsafe {
             core::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(self.off as usize), src.len())
         };

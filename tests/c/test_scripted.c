@@ -836,7 +836,11 @@ static HTTPc_REQ_OBJ         Req;
 static HTTPc_RESP_OBJ        Resp;
 static HTTPc_WEBSOCK_OBJ     Ws;
 static HTTPc_WEBSOCK_MSG_OBJ Msg[NMSG];
-static CPU_CHAR              ConnBuf[CONN_BUF_LEN];
+static struct {
+    CPU_CHAR Pre[64];                   /* Memory of the application's right before it.      */
+    CPU_CHAR Buf[CONN_BUF_LEN];
+} ConnMem;
+#define ConnBuf (ConnMem.Buf)
 static CPU_CHAR              Host[] = "server.example.com";
 static CPU_CHAR              Path[] = "/chat";
 static const char           *MsgName[NMSG] = { "M0", "M1", "M2", "M3" };
@@ -845,6 +849,10 @@ static unsigned char Rx_Acc[140000];
 static size_t        Rx_Len;
 static int           Rx_ConsumeOne;     /* OnMsgRxData takes one byte per call.                 */
 static void         *Rx_AppBuf;         /* Non-NULL: OnMsgRxInit hands it (buffer mode).        */
+static void         *Plan[4];           /* OnMsgRxInit's *p_data for the first Plan_N messages. */
+static int           Plan_N;
+static int           Init_N;
+static int           RxMax_Force;       /* Set RX_MSG_LEN_MAX even to 0.                        */
 static int           Conn_Closed;
 static int           Ws_Opened;
 static int           Trans_Done;
@@ -940,9 +948,15 @@ static void on_rx_init(HTTPc_CONN_OBJ *c, HTTPc_WEBSOCK_MSG_TYPE t, CPU_INT32U l
     if (p_data == NULL) {
         Bad_Args++;
     }
-    Rx_Len = 0u;
-    if ((p_data != NULL) && (Rx_AppBuf != NULL)) {
-        *p_data = Rx_AppBuf;
+    if ((p_data != NULL) && (*p_data != NULL)) {
+        Bad_Args++;                               /* Legacy handed it NULL.                  */
+    }
+    if (p_data != NULL) {
+        *p_data = (Init_N < Plan_N) ? Plan[Init_N] : Rx_AppBuf;
+    }
+    Init_N++;
+    if ((p_data == NULL) || (*p_data == NULL)) {
+        Rx_Len = 0u;                              /* Streamed: Rx_Acc holds this message.    */
     }
     ev_add("rx_init(%u,%lu)", (unsigned)t, (unsigned long)len);
 }
@@ -1050,6 +1064,9 @@ static void state_reset(void)
     Rx_Len        = 0u;
     Rx_ConsumeOne = 0;
     Rx_AppBuf     = NULL;
+    Plan_N        = 0;
+    Init_N        = 0;
+    RxMax_Force   = 0;
     Conn_Closed   = 0;
     Ws_Opened     = 0;
     Trans_Done    = 0;
@@ -1135,7 +1152,7 @@ static void objs_setup(const SESS *o)
             CHECK_ERR(err, HTTPc_ERR_NONE);
         }
     }
-    if (o->RxMax != 0u) {
+    if (o->RxMax != 0u || RxMax_Force) {
         CPU_INT32U v = o->RxMax;
         HTTPc_WebSockSetParam(&Ws, HTTPc_PARAM_TYPE_WEBSOCK_RX_MSG_LEN_MAX, &v, &err);
         CHECK_ERR(err, HTTPc_ERR_NONE);
@@ -2694,6 +2711,328 @@ static void t_hostile(void)
     sess_end();
 }
 
+/* 18-21. Buffer mode (*p_data from OnMsgRxInit) at its bounds, into heap buffers of exactly the
+ * application's size (an ASan build, HTTPC_WS_SANITIZE=address, catches a byte past them), each
+ * case with the server's bytes whole and 1, 3 and 7 bytes per read. Legacy
+ * (http-c_websock.c HTTPcWebSock_RX, HTTPcWebSock_GetPayload): OnMsgRxInit once per message, at
+ * its first frame, *p_data NULL on entry, msg_len the frame's length when FIN else
+ * HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED; each frame written from offset 0 (RxMsgLenRead reset per
+ * frame), OnMsgRxData not called, OnMsgRxComplete at FIN. Ours, docs/MIGRATION.md: the same
+ * without RX_MSG_LEN_MAX; with it, fragments appended up to it, 1009 at the header that would
+ * pass it. */
+typedef struct { int fin; unsigned op; const char *p; int len; char gen; } FR;
+#define FEND { -1, 0u, NULL, 0, 0 }
+#define NOBUF (-1)
+
+typedef struct {
+    const char *name;
+    FR          fr[12];
+    int         rxmax_set;
+    CPU_INT32U  rxmax;
+    int         nbuf;
+    int         bufsz[4];       /* NOBUF: OnMsgRxInit leaves *p_data NULL.                    */
+    const char *want[4];        /* Expected buffer contents (whole buffer; NULL: skip).       */
+    const char *ev;             /* Expected events after "open" (glob).                       */
+    const char *stream;         /* Expected OnMsgRxData bytes (NULL: none).                   */
+} CASE;
+
+static unsigned char Gen_Pat(char seed, int i) { return (unsigned char)(seed + (i % 23)); }
+
+static void srv_fr(const FR *f)
+{
+    static unsigned char tmp[70000];
+    int n = f->len;
+    if (f->op == 0xFFu) {
+        srv_closed();
+        return;
+    }
+    if (f->gen) {
+        int i;
+        for (i = 0; i < n; i++) tmp[i] = Gen_Pat(f->gen, i);
+        srv_frame(f->fin, 0u, f->op, NULL, tmp, (size_t)n);
+    } else {
+        if (n < 0) n = (int)strlen(f->p);
+        srv_frame(f->fin, 0u, f->op, NULL, f->p, (size_t)n);
+    }
+}
+
+static int Cases_Run;
+
+static void run_case(const CASE *c, size_t chunk)
+{
+    unsigned char *bufs[4] = { NULL, NULL, NULL, NULL };
+    SESS           o;
+    int            i;
+    char           d[1200];
+    char           want_ev[1200];
+
+    memset(&o, 0, sizeof o);
+    state_reset();
+    port_reset();
+    P.RxChunk  = chunk;
+    Plan_N      = c->nbuf;
+    RxMax_Force = c->rxmax_set;
+    o.RxMax    = c->rxmax;
+    for (i = 0; i < c->nbuf; i++) {
+        if (c->bufsz[i] == NOBUF) {
+            Plan[i] = NULL;
+        } else {
+            bufs[i] = (unsigned char *)malloc((size_t)c->bufsz[i]);
+            if (c->bufsz[i] > 0) memset(bufs[i], '.', (size_t)c->bufsz[i]);
+            Plan[i] = bufs[i];
+        }
+    }
+    srv_wait_req();
+    srv_101();
+    for (i = 0; c->fr[i].fin >= 0; i++) {
+        srv_fr(&c->fr[i]);
+    }
+    (void)sess_open(&o);
+    pump(200);
+    ev_dump(d, sizeof d);
+    (void)snprintf(want_ev, sizeof want_ev, "connect(1), trans(1), open%s%s",
+                   c->ev[0] ? ", " : "", c->ev);
+    CHECK(glob_match(want_ev, d), "[%s chunk %u] events:\n   want [%s]\n   got  [%s]", c->name,
+          (unsigned)chunk, want_ev, d);
+    for (i = 0; i < c->nbuf; i++) {
+        if (bufs[i] != NULL && c->want[i] != NULL &&
+            memcmp(bufs[i], c->want[i], (size_t)c->bufsz[i]) != 0) {
+            char h[400]; int k; size_t u = 0;
+            for (k = 0; k < c->bufsz[i] && u + 4 < sizeof h; k++) {
+                unsigned ch = bufs[i][k];
+                u += (size_t)snprintf(h + u, sizeof h - u, (ch >= 32 && ch < 127) ? "%c" : "\\x%02x", ch);
+            }
+            CHECK(0, "[%s chunk %u] buffer %d holds '%s'", c->name, (unsigned)chunk, i, h);
+        }
+    }
+    if (c->stream != NULL) {
+        CHECK(Rx_Len == strlen(c->stream) && memcmp(Rx_Acc, c->stream, Rx_Len) == 0,
+              "[%s chunk %u] streamed '%.*s'", c->name, (unsigned)chunk, (int)Rx_Len, Rx_Acc);
+    } else {
+        CHECK(Rx_Len == 0u, "[%s chunk %u] streamed %u bytes", c->name, (unsigned)chunk, (unsigned)Rx_Len);
+    }
+    {
+        unsigned want_code = strstr(c->ev, "ws_err(235)") ? 1009u : strstr(c->ev, "ws_err(234)") ? 1007u : 0u;
+        if (want_code != 0u) {
+            cap_decode();
+            CHECK(F_N >= 1 && F[F_N - 1].Op == 8u && F[F_N - 1].Len >= 2u &&
+                  (unsigned)((fpay(F_N - 1)[0] << 8) | fpay(F_N - 1)[1]) == want_code,
+                  "[%s chunk %u] no Close %u sent", c->name, (unsigned)chunk, want_code);
+        }
+        if (strstr(c->name, "ping") != NULL && want_code == 0u) {
+            int k, pongs = 0;
+            cap_decode();
+            for (k = 0; k < F_N; k++) pongs += (F[k].Op == 10u);
+            CHECK(pongs == 1, "[%s chunk %u] %d pongs", c->name, (unsigned)chunk, pongs);
+        }
+    }
+    if (getenv("RX_VERBOSE")) fprintf(stderr, "# %s chunk %u: [%s]\n", c->name, (unsigned)chunk, d);
+    sess_end();
+    for (i = 0; i < 4; i++) free(bufs[i]);
+    Plan_N      = 0;
+    RxMax_Force = 0;
+    Cases_Run++;
+}
+
+#define NODEF "4294967295"
+#define TOOBIG_END "ws_err(235)*"
+
+static const CASE Cases[] = {
+    /* --- single frames ------------------------------------------------------------------ */
+    { "single = buffer (bin)", { {1,2u,"0123456789",-1,0}, FEND }, 0, 0u, 1, {10}, {"0123456789"},
+      "rx_init(2,10), rx_complete", NULL },
+    { "single = buffer (txt)", { {1,1u,"0123456789",-1,0}, FEND }, 0, 0u, 1, {10}, {"0123456789"},
+      "rx_init(1,10), rx_complete", NULL },
+    { "single = buffer = max", { {1,2u,"0123456789",-1,0}, FEND }, 1, 10u, 1, {10}, {"0123456789"},
+      "rx_init(2,10), rx_complete", NULL },
+    { "single = max+1 (1009)", { {1,2u,"0123456789A",-1,0}, FEND }, 1, 10u, 1, {10}, {".........."},
+      TOOBIG_END, NULL },
+    { "single, max < buffer, msg between", { {1,2u,"0123456789AB",-1,0}, FEND }, 1, 10u, 1, {14}, {".............."},
+      TOOBIG_END, NULL },
+    { "single, max > buffer, msg = buffer", { {1,2u,"0123456789",-1,0}, FEND }, 1, 100u, 1, {10}, {"0123456789"},
+      "rx_init(2,10), rx_complete", NULL },
+    { "single 300 (16-bit len) = buffer", { {1,2u,NULL,300,'A'}, FEND }, 0, 0u, 1, {300}, {NULL},
+      "rx_init(2,300), rx_complete", NULL },
+    { "single 3000 > conn buffer = buffer", { {1,2u,NULL,3000,'A'}, FEND }, 0, 0u, 1, {3000}, {NULL},
+      "rx_init(2,3000), rx_complete", NULL },
+    { "empty single, 0-byte buffer", { {1,2u,"",0,0}, FEND }, 0, 0u, 1, {0}, {NULL},
+      "rx_init(2,0), rx_complete", NULL },
+    { "empty single, max 0", { {1,2u,"",0,0}, FEND }, 1, 0u, 1, {0}, {NULL},
+      "rx_init(2,0), rx_complete", NULL },
+    { "1 byte, max 0 (1009)", { {1,2u,"x",1,0}, FEND }, 1, 0u, 1, {0}, {NULL},
+      TOOBIG_END, NULL },
+    { "empty txt single", { {1,1u,"",0,0}, FEND }, 0, 0u, 1, {0}, {NULL},
+      "rx_init(1,0), rx_complete", NULL },
+    /* --- fragmented, no max ------------------------------------------------------------- */
+    { "frag 8+6, buf 8, no max", { {0,2u,"abcdefgh",-1,0}, {1,0u,"ijklmn",-1,0}, FEND }, 0, 0u, 1, {8},
+      {"ijklmngh"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "frag 5+8+3, buf 8, no max", { {0,2u,"abcde",-1,0}, {0,0u,"fghijklm",-1,0}, {1,0u,"nop",-1,0}, FEND },
+      0, 0u, 1, {8}, {"nopijklm"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "frag 8+6, max u32::MAX explicit", { {0,2u,"abcdefgh",-1,0}, {1,0u,"ijklmn",-1,0}, FEND }, 1, 0xFFFFFFFFu, 1, {8},
+      {"ijklmngh"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "frag 3000+2000, buf 3000, no max", { {0,2u,NULL,3000,'a'}, {1,0u,NULL,2000,'K'}, FEND }, 0, 0u, 1, {3000},
+      {NULL}, "rx_init(2," NODEF "), rx_complete", NULL },
+    /* --- fragmented, with max ----------------------------------------------------------- */
+    { "frag 8+6, max 14 = buf", { {0,2u,"abcdefgh",-1,0}, {1,0u,"ijklmn",-1,0}, FEND }, 1, 14u, 1, {14},
+      {"abcdefghijklmn"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "frag 8+6, max 13 = buf (1009)", { {0,2u,"abcdefgh",-1,0}, {1,0u,"ijklmn",-1,0}, FEND }, 1, 13u, 1, {13},
+      {"abcdefgh....."}, "rx_init(2," NODEF "), " TOOBIG_END, NULL },
+    { "frag 8+6, max 20 = buf", { {0,2u,"abcdefgh",-1,0}, {1,0u,"ijklmn",-1,0}, FEND }, 1, 20u, 1, {20},
+      {"abcdefghijklmn......"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "frag 8+6, max 10 < buf 14 (1009)", { {0,2u,"abcdefgh",-1,0}, {1,0u,"ijklmn",-1,0}, FEND }, 1, 10u, 1, {14},
+      {"abcdefgh......"}, "rx_init(2," NODEF "), " TOOBIG_END, NULL },
+    { "frag 9 first > max 8 (1009)", { {0,2u,"abcdefghi",-1,0}, {1,0u,"j",-1,0}, FEND }, 1, 8u, 1, {8},
+      {"........"}, TOOBIG_END, NULL },
+    { "frag 3000+2000, max 5000 = buf", { {0,2u,NULL,3000,'a'}, {1,0u,NULL,2000,'K'}, FEND }, 1, 5000u, 1, {5000},
+      {NULL}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "frag 3000+2001, max 5000 (1009)", { {0,2u,NULL,3000,'a'}, {1,0u,NULL,2001,'K'}, FEND }, 1, 5000u, 1, {5000},
+      {NULL}, "rx_init(2," NODEF "), " TOOBIG_END, NULL },
+    /* --- control frames between fragments ------------------------------------------------ */
+    { "ping between, buf 8, no max", { {0,2u,"abcdefgh",-1,0}, {1,9u,"P1",-1,0}, {1,0u,"ijklmn",-1,0}, FEND },
+      0, 0u, 1, {8}, {"ijklmngh"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "pong+ping between, max 10 = buf", { {0,2u,"abcd",-1,0}, {1,10u,"pp",-1,0}, {0,0u,"efgh",-1,0},
+      {1,9u,"q",-1,0}, {1,0u,"ij",-1,0}, FEND }, 1, 10u, 1, {10}, {"abcdefghij"},
+      "rx_init(2," NODEF "), pong(pp), rx_complete", NULL },
+    { "pong between, no max, buf 4", { {0,2u,"abcd",-1,0}, {1,10u,"pp",-1,0}, {1,0u,"ef",-1,0}, FEND },
+      0, 0u, 1, {4}, {"efcd"}, "rx_init(2," NODEF "), pong(pp), rx_complete", NULL },
+    { "close between fragments", { {0,2u,"abcd",-1,0}, {1,8u,"\x03\xe8",2,0}, {1,0xFFu,NULL,0,0}, FEND },
+      0, 0u, 1, {4}, {"abcd"}, "rx_init(2," NODEF "), ws_close(1000,)*", NULL },
+    /* --- buffer then NULL then buffer ------------------------------------------------- */
+    { "buf, NULL, buf (single frames)", { {1,2u,"AAAA",-1,0}, {1,2u,"BBBB",-1,0}, {1,2u,"CC",-1,0}, FEND },
+      0, 0u, 3, {4, NOBUF, 2}, {"AAAA", NULL, "CC"},
+      "rx_init(2,4), rx_complete, rx_init(2,4), rx_data(2), rx_complete, rx_init(2,2), rx_complete", "BBBB" },
+    { "frag buf, frag NULL, single buf", { {0,2u,"AAA",-1,0}, {1,0u,"aa",-1,0}, {0,1u,"BBB",-1,0}, {1,0u,"bb",-1,0},
+      {1,2u,"CC",-1,0}, FEND }, 0, 0u, 3, {3, NOBUF, 2}, {"aaA", NULL, "CC"},
+      "rx_init(2," NODEF "), rx_complete, rx_init(1," NODEF "), rx_data(1), rx_complete, rx_init(2,2), rx_complete", "BBBbb" },
+    { "NULL after max-mode buffer", { {0,2u,"AAA",-1,0}, {1,0u,"aa",-1,0}, {0,2u,"BBB",-1,0}, {1,0u,"bb",-1,0}, FEND },
+      1, 5u, 2, {5, NOBUF}, {"AAAaa", NULL},
+      "rx_init(2," NODEF "), rx_complete, rx_init(2," NODEF "), rx_data(2), rx_complete", "BBBbb" },
+    /* --- UTF-8 across fragments -------------------------------------------------------- */
+    { "utf8 split, no max, buf 2", { {0,1u,"a\xC3",-1,0}, {1,0u,"\xA9" "b",-1,0}, FEND }, 0, 0u, 1, {2},
+      {"\xA9" "b"}, "rx_init(1," NODEF "), rx_complete", NULL },
+    { "utf8 split, max 4 = buf", { {0,1u,"a\xC3",-1,0}, {1,0u,"\xA9" "b",-1,0}, FEND }, 1, 4u, 1, {4},
+      {"a\xC3\xA9" "b"}, "rx_init(1," NODEF "), rx_complete", NULL },
+    { "4-byte char over 3 fragments, max 4", { {0,1u,"\xF0",-1,0}, {0,0u,"\x9F\x98",-1,0}, {1,0u,"\x80",-1,0}, FEND },
+      1, 4u, 1, {4}, {"\xF0\x9F\x98\x80"}, "rx_init(1," NODEF "), rx_complete", NULL },
+    { "4-byte char over 3 fragments, no max, buf 2", { {0,1u,"\xF0",-1,0}, {0,0u,"\x9F\x98",-1,0}, {1,0u,"\x80",-1,0}, FEND },
+      0, 0u, 1, {2}, {"\x80\x98"}, "rx_init(1," NODEF "), rx_complete", NULL },
+    { "invalid utf8 across fragments (1007)", { {0,1u,"a\xC3",-1,0}, {1,0u,"A",-1,0}, FEND }, 1, 3u, 1, {3},
+      {"a\xC3."}, "rx_init(1," NODEF "), ws_err(234)*", NULL },
+    { "utf8 truncated at FIN (1007)", { {1,1u,"a\xC3",-1,0}, FEND }, 0, 0u, 1, {2},
+      {"a\xC3"}, "rx_init(1,2), ws_err(234)*", NULL },
+    /* --- empty fragments ----------------------------------------------------------------- */
+    { "empty first fragment, no max", { {0,2u,"",0,0}, {0,0u,"abc",-1,0}, {1,0u,"de",-1,0}, FEND }, 0, 0u, 1, {3},
+      {"dec"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "empty middle+last fragments", { {0,2u,"abc",-1,0}, {0,0u,"",0,0}, {1,0u,"",0,0}, FEND }, 0, 0u, 1, {3},
+      {"abc"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "all fragments empty, 0-byte buf", { {0,2u,"",0,0}, {0,0u,"",0,0}, {1,0u,"",0,0}, FEND }, 0, 0u, 1, {0},
+      {NULL}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "max 3 = buf, then empty fragments", { {0,2u,"abc",-1,0}, {0,0u,"",0,0}, {1,0u,"",0,0}, FEND }, 1, 3u, 1, {3},
+      {"abc"}, "rx_init(2," NODEF "), rx_complete", NULL },
+    { "max 3 = buf, empty then 1 more (1009)", { {0,2u,"abc",-1,0}, {0,0u,"",0,0}, {1,0u,"d",-1,0}, FEND }, 1, 3u, 1, {3},
+      {"abc"}, "rx_init(2," NODEF "), " TOOBIG_END, NULL },
+    { "empty first fragment, max 0", { {0,2u,"",0,0}, {1,0u,"",0,0}, FEND }, 1, 0u, 1, {0},
+      {NULL}, "rx_init(2," NODEF "), rx_complete", NULL },
+};
+
+static void t_cases(void)
+{
+    static const size_t chunks[] = { 0u, 1u, 3u, 7u };
+    size_t k;
+    size_t j;
+    for (k = 0; k < sizeof Cases / sizeof Cases[0]; k++) {
+        for (j = 0; j < sizeof chunks / sizeof chunks[0]; j++) {
+            run_case(&Cases[k], chunks[j]);
+        }
+    }
+}
+
+static void t_gen_check(void)
+{
+    /* Large fragment content: per-fragment (3000+2000 into 3000) and appended (5000). */
+    int i;
+    unsigned char *b = (unsigned char *)malloc(3000);
+    unsigned char *b5 = (unsigned char *)malloc(5000);
+    CASE c = { "gen per-fragment", { {0,2u,NULL,3000,'a'}, {1,0u,NULL,2000,'K'}, FEND }, 0, 0u, 1, {3000},
+               {NULL}, "rx_init(2," NODEF "), rx_complete", NULL };
+    CASE c5 = { "gen appended", { {0,2u,NULL,3000,'a'}, {1,0u,NULL,2000,'K'}, FEND }, 1, 5000u, 1, {5000},
+               {NULL}, "rx_init(2," NODEF "), rx_complete", NULL };
+    for (i = 0; i < 3000; i++) b[i] = (i < 2000) ? Gen_Pat('K', i) : Gen_Pat('a', i);
+    for (i = 0; i < 5000; i++) b5[i] = (i < 3000) ? Gen_Pat('a', i) : Gen_Pat('K', i - 3000);
+    c.want[0] = (const char *)b;
+    c5.want[0] = (const char *)b5;
+    run_case(&c, 0u); run_case(&c, 1u); run_case(&c, 100u);
+    run_case(&c5, 0u); run_case(&c5, 1u); run_case(&c5, 100u);
+    free(b); free(b5);
+}
+
+/* A buffer-mode buffer that starts 8 bytes before the connection buffer (so runs into it). */
+static void t_overlap(void)
+{
+    size_t chunks[] = { 0u, 3u };
+    size_t j;
+    for (j = 0; j < 2; j++) {
+        SESS o;
+        memset(&o, 0, sizeof o);
+        state_reset();
+        port_reset();
+        P.RxChunk = chunks[j];
+        memset(ConnMem.Pre, '.', sizeof ConnMem.Pre);
+        Plan[0] = &ConnMem.Pre[56];
+        Plan_N = 1; Init_N = 0;
+        srv_wait_req();
+        srv_101();
+        srv_frame(1, 0u, 2u, NULL, "ABCDEFGHIJKLMNOPQRST", 20u);
+        (void)sess_open(&o);
+        pump(100);
+        {
+            char d[1200];
+            ev_dump(d, sizeof d);
+            EXPECT_EVENTS("connect(1)", "trans(1)", "open", "rx_init(2,20)", "ws_err(238)");
+            (void)d;
+        }
+        CHECK(memcmp(&ConnMem.Pre[56], "........", 8u) == 0,
+              "chunk %u: bytes written before the overlap was refused: '%.8s' (MIGRATION: 'before a byte is written')",
+              (unsigned)chunks[j], &ConnMem.Pre[56]);
+        sess_end();
+        Plan_N = 0;
+    }
+}
+
+/* Headers only: a single FIN frame of 2^32-1 bytes, and of 2^32 bytes, in both modes. */
+static void t_huge_headers(void)
+{
+    static const unsigned char h1[] = { 0x82, 0x7F, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 'x', 'y' };
+    static const unsigned char h2[] = { 0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0, 'x', 'y' };
+    static const unsigned char h3[] = { 0x02, 0x7F, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 'x', 'y' };
+    const unsigned char *hs[] = { h1, h2, h3 };
+    int k, m;
+    for (k = 0; k < 3; k++) {
+        for (m = 0; m < 2; m++) {
+            SESS o;
+            unsigned char *b = (unsigned char *)malloc(2);
+            char d[1200];
+            memset(&o, 0, sizeof o);
+            state_reset();
+            port_reset();
+            Plan[0] = m ? b : NULL; Plan_N = 1; Init_N = 0;
+            srv_wait_req();
+            srv_101();
+            srv_bytes(hs[k], sizeof h1);
+            (void)sess_open(&o);
+            pump(50);
+            ev_dump(d, sizeof d);
+            CHECK(glob_match(k < 2 ? "connect(1), trans(1), open, ws_err(235)"
+                                   : (m ? "connect(1), trans(1), open, rx_init(2,4294967295)"
+                                        : "connect(1), trans(1), open, rx_init(2,4294967295), rx_data(2)"),
+                             d), "huge header %d (%s): [%s]", k, m ? "buffer" : "stream", d);
+            sess_end();
+            Plan_N = 0;
+            free(b);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 int main(void)
@@ -2744,6 +3083,10 @@ int main(void)
     begin(15, "server Close, then TCP dropped at once"); t_close_then_drop(); end();
     begin(16, "OnMsgTxInit longer than the buffer");    t_tx_init_longer_than_buffer(); end();
     begin(17, "buffer mode: fragments within the application's buffer"); t_buffer_mode_bounds(); end();
+    begin(18, "buffer mode: bounds matrix");          t_cases();            end();
+    begin(19, "buffer mode: large fragments");        t_gen_check();        end();
+    begin(20, "buffer mode: 4 GiB headers");          t_huge_headers();     end();
+    begin(21, "buffer mode: buffer running into the connection buffer"); t_overlap(); end();
 
     printf("%d passed, %d failed\n", T_Passed_Total, T_Failed_Total);
     return T_Failed_Total == 0 ? 0 : 1;

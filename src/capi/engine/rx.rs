@@ -127,7 +127,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     let objects = [
                         c.span(),
                         s.ws.map(|w| w.span()).unwrap_or_default(),
-                        ws.rx_buf.next_span(data.len()),
+                        ws.rx_buf.rest_span(),
                     ];
                     if !apart(&objects, s.buf.span()) || !ws.rx_buf.append(data) {
                         // The application's buffer is too small (or lies over them): fail with
