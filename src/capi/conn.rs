@@ -6,13 +6,13 @@ use super::app::AppBytes;
 use super::connbuf::ConnBuf;
 use super::consts::*;
 use super::engine::wake_engine;
-use super::ffi::{need, span_ms, Call, Param};
+use super::ffi::{may_block, need, span_ms, Call, Param};
 use super::global::Held;
 use super::handle::{apart, meets, Conn, Obj};
 use super::objects::*;
 use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::types::*;
-use super::wait::{self, block_until, can_block, Until};
+use super::wait::{self, block_until, Until};
 
 /// Blocking `HTTPc_ConnOpen` wait (legacy value).
 const CONNECT_WAIT_MS: u32 = 10_000;
@@ -194,9 +194,7 @@ fn open(
     if host.all().is_empty() || meets(buf.span(), host.span()) {
         return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
     }
-    if !no_block {
-        can_block(h)?;
-    }
+    may_block(h, no_block)?;
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
     if s.is_open() {
         return Err(HTTPc_ERR_CONN_IS_USED);

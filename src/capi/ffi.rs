@@ -125,6 +125,33 @@ pub(crate) fn need<T>(o: Option<T>) -> Result<T, HTTPc_ERR> {
     o.ok_or(HTTPc_ERR_NULL_PTR)
 }
 
+/// Ok for a call that does not block (`no_block`); for one that does, whether it may
+/// ([`can_block`](super::wait::can_block)).
+// (One call whatever `no_block` is: the checks after it are not compiled twice, once per
+// answer.)
+#[inline(always)]
+pub(crate) fn may_block(h: &mut Held, no_block: bool) -> Result<(), HTTPc_ERR> {
+    if !cfg!(feature = "blocking") {
+        // Known here: what follows a refused blocking call is not linked.
+        return if no_block {
+            Ok(())
+        } else {
+            Err(HTTPc_ERR_FEATURE_DIS)
+        };
+    }
+    blocking_allowed(h, no_block)
+}
+
+/// [`may_block`] with blocking calls built in.
+#[inline(never)]
+fn blocking_allowed(h: &mut Held, no_block: bool) -> Result<(), HTTPc_ERR> {
+    if no_block {
+        Ok(())
+    } else {
+        super::wait::can_block(h)
+    }
+}
+
 /// A value type a [`Param`] may point to: every bit pattern is a valid value.
 ///
 /// # Safety

@@ -374,6 +374,9 @@ impl Port {
         port_call!(self.Random(buf.as_mut_ptr(), len)) == Some(DEF_OK)
     }
 
+    // Out of line: called from the engine's pass, the blocking wait and the calls that queue
+    // work.
+    #[inline(never)]
     pub(crate) fn now_ms(&self) -> u32 {
         port_call!(self.TimeGet_ms()).unwrap_or(0)
     }

@@ -6,7 +6,7 @@ use super::app::{out_bytes, AppBytes};
 use super::consts::*;
 use super::engine;
 use super::engine::wake_engine;
-use super::ffi::{need, span_ms, Call, Param};
+use super::ffi::{may_block, need, span_ms, Call, Param};
 use super::global::{self, Held};
 use super::handle::{apart, meets, Conn, Msg, Obj, Ws};
 use super::objects::*;
@@ -16,7 +16,7 @@ use super::state::{
     WS_IN_TURN, WS_TX_STALLED, WS_USED,
 };
 use super::types::*;
-use super::wait::{self, block_until, can_block, Until};
+use super::wait::{self, block_until, Until};
 use crate::proto::close;
 
 /// Blocking send wait (legacy value).
@@ -332,9 +332,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
     // Ours: what legacy let through to fail later (or to crash).
-    if !up.no_block {
-        can_block(h)?;
-    }
+    may_block(h, up.no_block)?;
     if busy {
         return Err(HTTPc_ERR_CONN_IS_USED);
     }
@@ -495,9 +493,7 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
         tx.len,
         tx.has_data || tx.len == 0,
     )?;
-    if !tx.no_block {
-        can_block(h)?;
-    }
+    may_block(h, tx.no_block)?;
     let (ws, ms) = h.ws_msg(w, m).ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
     // Closing (a Close sent, received or owed) or failed; once the application queued its
     // Close, data or a second Close behind it could never leave (a ping or pong still goes
