@@ -27,17 +27,19 @@ const RX_RESERVE: usize = 512;
 /// The application's connection buffer and its cursors.
 #[repr(C)]
 pub(crate) struct ConnBuf {
-    ptr: *mut u8,
-    len: u16,
-    rx_start: u16,
-    rx_end: u16,
-    tx_start: u16,
-    tx_end: u16,
+    // (The bytes first: inside the connection's state they then lie within reach of Thumb's
+    // 16-bit byte loads.)
     /// The receive region is the whole buffer (a plain request's response: nothing is sent
     /// while it is read), not the WebSocket's three quarters.
     rx_whole: bool,
     /// Length of the parked control payload at the front of the receive region (at most 125).
     floor: u8,
+    len: u16,
+    rx_start: u16,
+    rx_end: u16,
+    tx_start: u16,
+    tx_end: u16,
+    ptr: *mut u8,
 }
 
 impl ConnBuf {
@@ -265,6 +267,7 @@ impl ConnBuf {
     // ----- Sending -----------------------------------------------------------------------
 
     /// Bytes waiting to be sent.
+    #[cfg(test)]
     pub(crate) fn tx_pending(&self) -> &[u8] {
         self.mem_ref()
             .get(usize::from(self.tx_start)..usize::from(self.tx_end))
@@ -272,10 +275,16 @@ impl ConnBuf {
     }
 
     /// [`tx_pending`](Self::tx_pending) as (address, length): the application's buffer, for a
-    /// port call made with no borrow of the state alive.
+    /// port call made with no borrow of the state alive. (No slice is made: the length is the
+    /// one it would have, none when the cursors are not in the buffer.)
     pub(crate) fn tx_pending_raw(&self) -> (*const u8, usize) {
-        let d = self.tx_pending();
-        (d.as_ptr(), d.len())
+        let (from, to) = (usize::from(self.tx_start), usize::from(self.tx_end));
+        let n = if to <= self.len() {
+            to.saturating_sub(from)
+        } else {
+            0
+        };
+        (self.ptr.wrapping_add(from).cast_const(), n)
     }
 
     /// [`rx_space`](Self::rx_space) as (address, length, keep), as `tx_pending_raw`.
@@ -679,5 +688,42 @@ mod tests {
         assert_eq!(b.rx_ptr(0).cast_const(), b.rx_data().as_ptr());
         let p = b.tx_region_ptr(7);
         assert_eq!(p.cast_const(), b.tx_region()[7..].as_ptr());
+    }
+
+    #[test]
+    fn the_raw_pending_bytes_are_the_pending_slice() {
+        let mut mem = vec![0u8; 400];
+        let mut b = lent(&mut mem);
+        for (from, to) in [
+            (0, 0),
+            (0, 3),
+            (5, 9),
+            (399, 400),
+            (0, 400),
+            (10, 500),
+            (600, 700),
+        ] {
+            b.tx_queue_span(from, to);
+            let (p, n) = b.tx_pending_raw();
+            let d = b.tx_pending();
+            assert_eq!(n, d.len(), "[{from}, {to})");
+            if n > 0 {
+                assert_eq!(p, d.as_ptr(), "[{from}, {to})");
+            }
+            b.tx_advance(1);
+            assert_eq!(
+                b.tx_pending_raw().1,
+                b.tx_pending().len(),
+                "[{from}, {to}) less one"
+            );
+        }
+        // Cursors out of the buffer (never made by the methods) give nothing.
+        b.tx_start = 10;
+        b.tx_end = 401;
+        assert_eq!(b.tx_pending_raw().1, 0);
+        b.tx_start = 20;
+        b.tx_end = 10;
+        assert_eq!(b.tx_pending_raw().1, 0);
+        assert_eq!(ConnBuf::NONE.tx_pending_raw().1, 0);
     }
 }

@@ -335,6 +335,14 @@ pub(crate) struct ReqState {
     /// A blocking call's result: whether a whole response came (`HTTPc_ERR_NONE`) or what
     /// ended the transaction (kept by `HTTPc_ReqClr`).
     pub wait: WaitSlot,
+    // (The bytes the engine tests most lie near the start, where Thumb's 16-bit loads reach.)
+    /// The transaction's `TXN_*` flags.
+    pub txn: Flags8,
+    /// `REQ_*` flags (a plain request): a body parameter was set, the body goes out chunked.
+    pub params: Flags8,
+    pub content_type: u8,
+    /// The response's `Content-Type`, for the body hook.
+    pub content_type_rx: u8,
     pub hdr_tbl: AppTable<HTTPc_HDR>,
     pub query_tbl: AppTable<HTTPc_KEY_VAL>,
     pub on_hdr_tx: HTTPc_REQ_HDR_HOOK,
@@ -344,13 +352,6 @@ pub(crate) struct ReqState {
     pub on_err: HTTPc_TRANS_ERR_CALLBACK,
     // A plain request (`HTTPc_ReqSend`): its body, and the response body hook. (Its method
     // is the object's public `Method_reserved`.)
-    /// `REQ_*` flags: a body parameter was set, the body goes out chunked.
-    pub params: Flags8,
-    pub content_type: u8,
-    /// The response's `Content-Type`, for the body hook.
-    pub content_type_rx: u8,
-    /// The transaction's `TXN_*` flags.
-    pub txn: Flags8,
     pub content_len: u32,
     pub on_body_tx: HTTPc_REQ_BODY_HOOK,
     pub on_body_rx: HTTPc_RESP_BODY_HOOK,
