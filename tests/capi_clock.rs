@@ -595,14 +595,7 @@ fn a_close_asked_from_a_hook_in_a_late_pass_is_not_a_timeout() {
             e,
             Ev::Connect { ok: true, .. }
         ))));
-        support::CUSTOM_REACT.with(|r| {
-            *r.borrow_mut() = Some(std::rc::Rc::new(|h, c| {
-                if h == Hook::RespHdr {
-                    let mut e = 0;
-                    unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_NONE, &mut e) };
-                }
-            }))
-        });
+        close_from_the_response_header_hook();
         let path = "/close-from-hook";
         let ok = unsafe {
             HTTPc_ReqSend(
@@ -627,34 +620,7 @@ fn a_close_asked_from_a_hook_in_a_late_pass_is_not_a_timeout() {
             unsafe { HTTPc_TaskHandler() };
         }
         support::CUSTOM_REACT.with(|r| *r.borrow_mut() = None);
-        let id = o.id();
-        let evs: Vec<_> = o.since_open(|l| {
-            l.iter()
-                .filter(|e| {
-                    e.conn() == id
-                        && matches!(
-                            e,
-                            Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
-                        )
-                })
-                .cloned()
-                .map(|e| match e {
-                    Ev::TransComplete { status, ok, .. } => Ev::TransComplete {
-                        conn: 0,
-                        status,
-                        ok,
-                    },
-                    Ev::TransErr { err, .. } => Ev::TransErr { conn: 0, err },
-                    Ev::ConnClose { status, err, .. } => Ev::ConnClose {
-                        conn: 0,
-                        status,
-                        err,
-                    },
-                    e => e,
-                })
-                .collect()
-        });
-        runs.push(evs);
+        runs.push(transaction_ends(&o));
         drop(o);
     }
     assert_eq!(
@@ -685,14 +651,7 @@ fn a_close_asked_from_a_hook_in_a_late_upgrade_pass_is_not_a_timeout() {
             o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err);
             assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
         }
-        support::CUSTOM_REACT.with(|r| {
-            *r.borrow_mut() = Some(std::rc::Rc::new(|h, c| {
-                if h == Hook::RespHdr {
-                    let mut e = 0;
-                    unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_NONE, &mut e) };
-                }
-            }))
-        });
+        close_from_the_response_header_hook();
         unsafe {
             assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
             assert_eq!(err, HTTPc_ERR_NONE);
@@ -709,38 +668,55 @@ fn a_close_asked_from_a_hook_in_a_late_upgrade_pass_is_not_a_timeout() {
             unsafe { HTTPc_TaskHandler() };
         }
         support::CUSTOM_REACT.with(|r| *r.borrow_mut() = None);
-        let id = o.id();
-        let evs: Vec<_> = o.since_open(|l| {
-            l.iter()
-                .filter(|e| {
-                    e.conn() == id
-                        && matches!(
-                            e,
-                            Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
-                        )
-                })
-                .cloned()
-                .map(|e| match e {
-                    Ev::TransComplete { status, ok, .. } => Ev::TransComplete {
-                        conn: 0,
-                        status,
-                        ok,
-                    },
-                    Ev::TransErr { err, .. } => Ev::TransErr { conn: 0, err },
-                    Ev::ConnClose { status, err, .. } => Ev::ConnClose {
-                        conn: 0,
-                        status,
-                        err,
-                    },
-                    e => e,
-                })
-                .collect()
-        });
-        runs.push(evs);
+        runs.push(transaction_ends(&o));
         drop(o);
     }
     assert_eq!(
         runs[1], runs[0],
         "late pass (left) ends the upgrade unlike a pass on time (right)"
     );
+}
+
+/// The response-header hook closes the connection (blocking call, from the hook: carried out
+/// after it).
+fn close_from_the_response_header_hook() {
+    support::CUSTOM_REACT.with(|r| {
+        *r.borrow_mut() = Some(std::rc::Rc::new(|h, c| {
+            if h == Hook::RespHdr {
+                let mut e = 0;
+                unsafe { HTTPc_ConnClose(c, HTTPc_FLAG_NONE, &mut e) };
+            }
+        }))
+    });
+}
+
+/// The connection's transaction ends and close since it opened, without object addresses.
+fn transaction_ends(o: &Objs) -> Vec<Ev> {
+    let id = o.id();
+    o.since_open(|l| {
+        l.iter()
+            .filter(|e| {
+                e.conn() == id
+                    && matches!(
+                        e,
+                        Ev::TransComplete { .. } | Ev::TransErr { .. } | Ev::ConnClose { .. }
+                    )
+            })
+            .cloned()
+            .map(|e| match e {
+                Ev::TransComplete { status, ok, .. } => Ev::TransComplete {
+                    conn: 0,
+                    status,
+                    ok,
+                },
+                Ev::TransErr { err, .. } => Ev::TransErr { conn: 0, err },
+                Ev::ConnClose { status, err, .. } => Ev::ConnClose {
+                    conn: 0,
+                    status,
+                    err,
+                },
+                e => e,
+            })
+            .collect()
+    })
 }

@@ -672,50 +672,33 @@ fn q8_idle_close_then_send() {
 //    COMPLETED: r2 removed, OnTransComplete(stale success), no OnErr; OnClose(SERVER, NONE).
 //    (a) the FIN read with the response, (b) read at r2's turn.
 #[test]
-fn q9_fin_behind_response_with_queue_same_read() {
-    let _g = setup();
-    let (o, sock) = connected("q9.test", true);
-    new_req("r1");
-    new_req("r2");
-    assert_eq!(send(&o, "r1", "/1"), HTTPc_ERR_NONE);
-    assert_eq!(send(&o, "r2", "/2"), HTTPc_ERR_NONE);
-    sock.push_reply(OK1);
-    sock.push(Gate::SentMoreThan(0), Item::Eof);
-    o.pump_until(20, 10, || o.ended());
-    assert_eq!(requests_sent(&sock), s(&["/1"]));
-    assert_eq!(
-        log(),
-        s(&[
-            "r1 TC(OK) free",
-            "r2 ERR(106) used",
-            "r2 TC(FAIL) free",
-            "CLOSE(2,1)"
-        ])
-    );
-}
-
-#[test]
-fn q9_fin_behind_response_with_queue_next_read() {
-    let _g = setup();
-    let (o, sock) = connected("q9b.test", true);
-    new_req("r1");
-    new_req("r2");
-    sock.rx_policy.borrow_mut().max_chunk = OK1.len();
-    assert_eq!(send(&o, "r1", "/1"), HTTPc_ERR_NONE);
-    assert_eq!(send(&o, "r2", "/2"), HTTPc_ERR_NONE);
-    sock.push_reply(OK1);
-    sock.push(Gate::SentMoreThan(0), Item::Eof);
-    o.pump_until(20, 10, || o.ended());
-    assert_eq!(requests_sent(&sock), s(&["/1"]));
-    assert_eq!(
-        log(),
-        s(&[
-            "r1 TC(OK) free",
-            "r2 ERR(106) used",
-            "r2 TC(FAIL) free",
-            "CLOSE(2,1)"
-        ])
-    );
+fn q9_fin_behind_response_with_queue() {
+    // (a) the FIN read with the response, (b) at r2's turn.
+    for (host, next_read) in [("q9.test", false), ("q9b.test", true)] {
+        let _g = setup();
+        let (o, sock) = connected(host, true);
+        new_req("r1");
+        new_req("r2");
+        if next_read {
+            sock.rx_policy.borrow_mut().max_chunk = OK1.len();
+        }
+        assert_eq!(send(&o, "r1", "/1"), HTTPc_ERR_NONE);
+        assert_eq!(send(&o, "r2", "/2"), HTTPc_ERR_NONE);
+        sock.push_reply(OK1);
+        sock.push(Gate::SentMoreThan(0), Item::Eof);
+        o.pump_until(20, 10, || o.ended());
+        assert_eq!(requests_sent(&sock), s(&["/1"]), "{host}");
+        assert_eq!(
+            log(),
+            s(&[
+                "r1 TC(OK) free",
+                "r2 ERR(106) used",
+                "r2 TC(FAIL) free",
+                "CLOSE(2,1)"
+            ]),
+            "{host}"
+        );
+    }
 }
 
 // 10. r1's response says Connection: close, r2 queued: legacy TO_CLOSE from the header
