@@ -3268,7 +3268,13 @@ struct Outcome {
 
 /// `pieces` are pushed one after the other with `passes` engine passes between them, then the
 /// server's close when `eof`.
-fn run_rd(pieces: &[&[u8]], eof: bool, method: HTTP_METHOD, persistent: bool, buf: u16) -> Outcome {
+fn run_hostile(
+    pieces: &[&[u8]],
+    eof: bool,
+    method: HTTP_METHOD,
+    persistent: bool,
+    buf: u16,
+) -> Outcome {
     run_rd_take(pieces, eof, method, persistent, buf, None, 0)
 }
 
@@ -3367,7 +3373,7 @@ fn run_rd_take(
     }
 }
 
-fn rd_cases() -> Vec<(&'static str, Vec<u8>, bool, HTTP_METHOD)> {
+fn hostile_responses() -> Vec<(&'static str, Vec<u8>, bool, HTTP_METHOD)> {
     let g = HTTP_METHOD_GET;
     let v = |s: &str| s.as_bytes().to_vec();
     let mut cases = vec![
@@ -3516,14 +3522,15 @@ fn check_shape(name: &str, how: &str, o: &Outcome) {
 }
 
 #[test]
-fn rd_hostile_matrix_splits_agree() {
+#[cfg_attr(miri, ignore = "exhaustive: thousands of runs")]
+fn hostile_responses_agree_however_split() {
     let _g = setup();
     let mut report = String::new();
     let mut runs = 0;
     let mut diffs = Vec::new();
-    for (name, bytes, eof, method) in rd_cases() {
+    for (name, bytes, eof, method) in hostile_responses() {
         for buf in [256u16, 300] {
-            let whole = run_rd(&[&bytes], eof, method, true, buf);
+            let whole = run_hostile(&[&bytes], eof, method, true, buf);
             runs += 1;
             check_shape(name, "whole", &whole);
             report.push_str(&format!(
@@ -3548,7 +3555,7 @@ fn rd_hostile_matrix_splits_agree() {
                 hows.push((format!("split {k}"), vec![&bytes[..k], &bytes[k..]]));
             }
             for (how, pieces) in hows {
-                let o = run_rd(&pieces, eof, method, true, buf);
+                let o = run_hostile(&pieces, eof, method, true, buf);
                 runs += 1;
                 check_shape(name, &how, &o);
                 // Pieces boundaries may differ; the rest must not.
@@ -3573,14 +3580,15 @@ fn rd_hostile_matrix_splits_agree() {
 }
 
 #[test]
-fn rd_server_close_at_every_point() {
+#[cfg_attr(miri, ignore = "exhaustive: thousands of runs")]
+fn hostile_responses_cut_by_a_close_at_every_byte() {
     let _g = setup();
     let mut runs = 0;
     let mut bad = Vec::new();
-    for (name, bytes, _eof, method) in rd_cases() {
-        let whole = run_rd(&[&bytes], true, method, true, 256);
+    for (name, bytes, _eof, method) in hostile_responses() {
+        let whole = run_hostile(&[&bytes], true, method, true, 256);
         for k in 0..bytes.len() {
-            let o = run_rd(&[&bytes[..k]], true, method, true, 256);
+            let o = run_hostile(&[&bytes[..k]], true, method, true, 256);
             runs += 1;
             check_shape(name, &format!("cut {k}"), &o);
             // What was delivered is a prefix of what the whole response delivers.
@@ -3608,12 +3616,13 @@ fn rd_server_close_at_every_point() {
 }
 
 #[test]
-fn rd_hostile_matrix_with_a_slow_body_hook() {
+#[cfg_attr(miri, ignore = "exhaustive: thousands of runs")]
+fn hostile_responses_with_a_body_hook_that_takes_little() {
     let _g = setup();
     let mut runs = 0;
     let mut diffs = Vec::new();
-    for (name, bytes, eof, method) in rd_cases() {
-        let whole = run_rd(&[&bytes], eof, method, true, 256);
+    for (name, bytes, eof, method) in hostile_responses() {
+        let whole = run_hostile(&[&bytes], eof, method, true, 256);
         for (take, refuse) in [(Some(1), 0), (Some(3), 2), (Some(100), 1), (Some(2), 3)] {
             let bytes1: Vec<&[u8]> = bytes.chunks(1).collect();
             let mut hows: Vec<(String, Vec<&[u8]>)> = vec![
@@ -3654,7 +3663,7 @@ fn rd_hostile_matrix_with_a_slow_body_hook() {
 /// version: tinyproxy and older squids answer `HTTP/1.0 200 Connection established` without
 /// `Connection: keep-alive`; the connection must stay open all the same.
 #[test]
-fn rd_an_http_1_0_proxy_answer_to_connect_keeps_the_tunnel() {
+fn an_http_1_0_proxy_answer_to_connect_keeps_the_tunnel() {
     let _g = setup();
     for answer in [
         &b"HTTP/1.0 200 Connection established\r\nProxy-agent: tinyproxy/1.11\r\n\r\n"[..],
