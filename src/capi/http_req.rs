@@ -6,14 +6,14 @@
 use super::app::AppBytes;
 use super::consts::*;
 use super::engine::wake_engine;
-use super::ffi::{need, Call};
+use super::ffi::{may_block, need, Call};
 use super::global::Held;
 use super::handle::{apart, Obj};
 use super::objects::*;
 use super::request::{enqueue, in_conn_buf, method_name, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, CONN_WEBSOCKET};
 use super::types::*;
-use super::wait::{self, can_block};
+use super::wait;
 
 /// Sends a plain HTTP request (`method` on `p_resource_path`) on an open connection and reads
 /// its response: status and headers into `p_resp_obj` and the response-header hook, the body
@@ -138,9 +138,8 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
         if on_err.is_none() {
             return Err(HTTPc_ERR_REQ_PARAM_ERR_CALLBACK_INVALID);
         }
-    } else {
-        can_block(h)?;
     }
+    may_block(h, q.no_block)?;
     // (A copy of an open connection object carries its state but is not in the engine's list:
     // released.)
     let listed = h.listed(q.conn);

@@ -242,6 +242,15 @@ impl ConnState {
             .filter(|&l| l > 0)
     }
 
+    /// After a late pass's turn: the transaction is still under way with its deadline passed,
+    /// and no close a hook asked for comes first; it times out. (A pass that comes after the
+    /// deadline still reads what the server sent before it.)
+    pub(crate) fn late_unfinished(&self, now: u32) -> bool {
+        self.in_transaction()
+            && !self.flags.has(CONN_CLOSE_REQUESTED)
+            && self.trans_left(now).is_none()
+    }
+
     /// A request transaction (upgrade or plain) is under way, or its head being written.
     pub(crate) fn in_transaction(&self) -> bool {
         matches!(

@@ -67,10 +67,6 @@ pub(super) fn start(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             if !handle.is_null() {
                 port.close(handle);
             }
-            if let Some(s) = h.conn(c) {
-                s.set_handle(null_mut());
-                s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
-            }
             connect_failed(h, port, c)
         }
     }
@@ -90,10 +86,6 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
         Io::WouldBlock if elapsed < timeout => (timeout - elapsed).min(CONNECT_POLL_MS),
         _ => {
             port.close(handle);
-            if let Some(s) = h.conn(c) {
-                s.set_handle(null_mut());
-                s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
-            }
             connect_failed(h, port, c)
         }
     }
@@ -104,7 +96,13 @@ pub(super) fn poll(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
 /// the API) is carried out as one asked between passes (`OnConnect(DEF_FAIL)`, then the
 /// `OnClose(APP)` the close promises), not left pending on the idle connection.
 fn connect_failed(h: &mut Held, port: &Port, c: Conn) -> u32 {
-    if let Some(s) = h.conn(c).filter(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+    let Some(s) = h.conn(c) else {
+        return u32::MAX;
+    };
+    // (The port closed its handle, if any.)
+    s.set_handle(null_mut());
+    s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
+    if s.flags.has(CONN_CLOSE_REQUESTED) {
         let (status, err) = (s.close_req_status.get(), s.close_req_err.get());
         super::teardown(h, port, c, status, err);
         return u32::MAX;

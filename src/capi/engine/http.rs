@@ -64,12 +64,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     } else {
         turn(h, port, c, now, left.unwrap_or(0))
     };
-    // (Not when a hook of this turn asked for the close: that comes first, as on time.)
-    if late
-        && h.conn(c).is_some_and(|s| {
-            s.in_transaction() && !s.flags.has(CONN_CLOSE_REQUESTED) && s.trans_left(now).is_none()
-        })
-    {
+    if late && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
         end(h, port, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         return u32::MAX;
     }

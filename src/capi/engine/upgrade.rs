@@ -7,8 +7,8 @@ use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::port::Port;
 use super::super::state::{
-    Phase, ReqState, WsState, CONN_BODY_SIZED, CONN_BODY_UNBOUNDED, CONN_CLOSE_REQUESTED,
-    CONN_SERVER_CLOSES, WS_OPEN_NOTIFIED, WS_USED,
+    Phase, ReqState, WsState, CONN_BODY_SIZED, CONN_BODY_UNBOUNDED, CONN_SERVER_CLOSES,
+    WS_OPEN_NOTIFIED, WS_USED,
 };
 use super::close::{fail, teardown};
 use super::io::{flush, receive};
@@ -93,11 +93,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<u32, Ended> {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     }
     let wait = exchange(h, port, c, now, left.unwrap_or(0))?;
-    if left.is_none()
-        && h.conn(c).is_some_and(|s| {
-            s.in_transaction() && !s.flags.has(CONN_CLOSE_REQUESTED) && s.trans_left(now).is_none()
-        })
-    {
+    if left.is_none() && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     }
     Ok(wait)
