@@ -94,20 +94,7 @@ fn a_late_pass_reads_the_response_that_came_in_time() {
         e,
         Ev::Connect { ok: true, .. }
     ))));
-    let path = "/fast";
-    let ok = unsafe {
-        HTTPc_ReqSend(
-            o.conn,
-            o.req,
-            o.resp,
-            HTTP_METHOD_GET,
-            path.as_ptr().cast_mut().cast(),
-            path.len() as u16,
-            HTTPc_FLAG_REQ_NO_BLOCK,
-            &mut err,
-        )
-    };
-    assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_NONE));
+    get_no_block(&o, "/fast");
     unsafe { HTTPc_TaskHandler() };
     advance(100);
     sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
@@ -311,24 +298,7 @@ fn a_halt_during_the_close_handshake_reads_the_servers_close_first() {
     let _g = setup();
     let o = Objs::new(1, 256, 0, b"halt2.test");
     let sock = open_ws_with(&o, "halt2.test", &[], |_| {});
-    assert!(o.pump_until(20, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
-        let body = [0x03, 0xE8];
-        assert_eq!(
-            o.send(
-                0,
-                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
-                Some(&body),
-                2,
-                NB,
-                &mut err
-            ),
-            DEF_OK
-        );
-        HTTPc_TaskHandler();
-    }
+    send_close_once_open(&o);
     assert!(client_frames(&sock).iter().any(|f| f.opcode == 8));
     sock.push_now(&close_frame(1000, b""));
     advance(HOURS_3);
@@ -517,24 +487,7 @@ fn the_largest_websocket_timeouts_still_run_out() {
 fn close_timeout_after_jump(jump: u32) -> u32 {
     let o = Objs::new(1, 256, 0, b"jump.test");
     let _sock = open_ws_with(&o, "jump.test", &[], |_| {});
-    assert!(o.pump_until(20, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
-        let body = [0x03, 0xE8];
-        assert_eq!(
-            o.send(
-                0,
-                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
-                Some(&body),
-                2,
-                NB,
-                &mut err
-            ),
-            DEF_OK
-        );
-        HTTPc_TaskHandler();
-    }
+    send_close_once_open(&o);
     advance(jump);
     let start = now();
     for _ in 0..100 {
@@ -596,20 +549,7 @@ fn a_close_asked_from_a_hook_in_a_late_pass_is_not_a_timeout() {
             Ev::Connect { ok: true, .. }
         ))));
         close_from_the_response_header_hook();
-        let path = "/close-from-hook";
-        let ok = unsafe {
-            HTTPc_ReqSend(
-                o.conn,
-                o.req,
-                o.resp,
-                HTTP_METHOD_GET,
-                path.as_ptr().cast_mut().cast(),
-                path.len() as u16,
-                HTTPc_FLAG_REQ_NO_BLOCK,
-                &mut err,
-            )
-        };
-        assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_NONE));
+        get_no_block(&o, "/close-from-hook");
         unsafe { HTTPc_TaskHandler() };
         advance(100);
         sock.push_now(b"HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 2\r\n\r\nok");
@@ -719,4 +659,44 @@ fn transaction_ends(o: &Objs) -> Vec<Ev> {
             })
             .collect()
     })
+}
+
+/// Waits for the WebSocket to open, then queues our Close (1000) and runs one pass.
+fn send_close_once_open(o: &Objs) {
+    assert!(o.pump_until(20, 0, || has(o, |e| matches!(e, Ev::Open { .. }))));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        let body = [0x03, 0xE8];
+        assert_eq!(
+            o.send(
+                0,
+                HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+                Some(&body),
+                2,
+                NB,
+                &mut err
+            ),
+            DEF_OK
+        );
+        HTTPc_TaskHandler();
+    }
+}
+
+/// A non-blocking GET of `path` on `o`, accepted.
+fn get_no_block(o: &Objs, path: &str) {
+    let mut err = 0;
+    let ok = unsafe {
+        HTTPc_ReqSend(
+            o.conn,
+            o.req,
+            o.resp,
+            HTTP_METHOD_GET,
+            path.as_ptr().cast_mut().cast(),
+            path.len() as u16,
+            HTTPc_FLAG_REQ_NO_BLOCK,
+            &mut err,
+        )
+    };
+    assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_NONE));
 }

@@ -3275,10 +3275,10 @@ fn run_hostile(
     persistent: bool,
     buf: u16,
 ) -> Outcome {
-    run_rd_take(pieces, eof, method, persistent, buf, None, 0)
+    run_hostile_taking(pieces, eof, method, persistent, buf, None, 0)
 }
 
-fn run_rd_take(
+fn run_hostile_taking(
     pieces: &[&[u8]],
     eof: bool,
     method: HTTP_METHOD,
@@ -3521,6 +3521,37 @@ fn check_shape(name: &str, how: &str, o: &Outcome) {
     );
 }
 
+/// The ways `bytes` reach the client: a byte per pass, and split in two at every `step`-th
+/// byte (after the whole, first, when `whole`).
+fn deliveries(bytes: &[u8], step: usize, whole: bool) -> Vec<(String, Vec<&[u8]>)> {
+    let mut hows: Vec<(String, Vec<&[u8]>)> = Vec::new();
+    if whole {
+        hows.push(("whole".into(), vec![bytes]));
+    }
+    hows.push(("bytewise".into(), bytes.chunks(1).collect()));
+    for k in (1..bytes.len()).step_by(step) {
+        hows.push((format!("split {k}"), vec![&bytes[..k], &bytes[k..]]));
+    }
+    hows
+}
+
+/// The same outcome but for where the pieces' boundaries put the body hook's "last" calls.
+fn same_outcome(a: &Outcome, b: &Outcome) -> bool {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    a.lasts = (0, false);
+    b.lasts = (0, false);
+    a == b
+}
+
+/// Prints how many of `runs` went wrong (the first 40) and fails if any did.
+fn assert_none(what: &str, runs: usize, wrong: &[String]) {
+    eprintln!("{runs} runs, {} {what}", wrong.len());
+    for d in wrong.iter().take(40) {
+        eprintln!("{d}");
+    }
+    assert!(wrong.is_empty());
+}
+
 #[test]
 #[cfg_attr(miri, ignore = "exhaustive: thousands of runs")]
 fn hostile_responses_agree_however_split() {
@@ -3548,35 +3579,20 @@ fn hostile_responses_agree_however_split() {
                 String::from_utf8_lossy(&whole.body),
                 whole.second.as_ref().map(|s| s.0.clone())
             ));
-            // A byte per pass.
-            let bytes1: Vec<&[u8]> = bytes.chunks(1).collect();
-            let mut hows: Vec<(String, Vec<&[u8]>)> = vec![("bytewise".into(), bytes1)];
-            for k in 1..bytes.len() {
-                hows.push((format!("split {k}"), vec![&bytes[..k], &bytes[k..]]));
-            }
-            for (how, pieces) in hows {
+            for (how, pieces) in deliveries(&bytes, 1, false) {
                 let o = run_hostile(&pieces, eof, method, true, buf);
                 runs += 1;
                 check_shape(name, &how, &o);
-                // Pieces boundaries may differ; the rest must not.
-                let mut a = o.clone();
-                let mut b = whole.clone();
-                a.lasts = (0, false);
-                b.lasts = (0, false);
-                if a != b {
+                if !same_outcome(&o, &whole) {
                     diffs.push(format!(
-                        "{name} buf {buf} {how}:\n  whole {b:?}\n  split {a:?}"
+                        "{name} buf {buf} {how}:\n  whole {whole:?}\n  split {o:?}"
                     ));
                 }
             }
         }
     }
     eprintln!("{report}");
-    eprintln!("{runs} runs, {} differ", diffs.len());
-    for d in diffs.iter().take(40) {
-        eprintln!("{d}");
-    }
-    assert!(diffs.is_empty());
+    assert_none("differ", runs, &diffs);
 }
 
 #[test]
@@ -3608,11 +3624,7 @@ fn hostile_responses_cut_by_a_close_at_every_byte() {
             }
         }
     }
-    eprintln!("{runs} runs, {} bad", bad.len());
-    for d in bad.iter().take(40) {
-        eprintln!("{d}");
-    }
-    assert!(bad.is_empty());
+    assert_none("bad", runs, &bad);
 }
 
 #[test]
@@ -3624,39 +3636,19 @@ fn hostile_responses_with_a_body_hook_that_takes_little() {
     for (name, bytes, eof, method) in hostile_responses() {
         let whole = run_hostile(&[&bytes], eof, method, true, 256);
         for (take, refuse) in [(Some(1), 0), (Some(3), 2), (Some(100), 1), (Some(2), 3)] {
-            let bytes1: Vec<&[u8]> = bytes.chunks(1).collect();
-            let mut hows: Vec<(String, Vec<&[u8]>)> = vec![
-                ("whole".into(), vec![&bytes[..]]),
-                ("bytewise".into(), bytes1),
-            ];
-            for k in (1..bytes.len()).step_by(7) {
-                hows.push((format!("split {k}"), vec![&bytes[..k], &bytes[k..]]));
-            }
-            for (how, pieces) in hows {
-                let o = run_rd_take(&pieces, eof, method, true, 256, take, refuse);
+            for (how, pieces) in deliveries(&bytes, 7, true) {
+                let o = run_hostile_taking(&pieces, eof, method, true, 256, take, refuse);
                 runs += 1;
                 check_shape(name, &how, &o);
-                let mut a = o.clone();
-                let mut b = whole.clone();
-                a.lasts = (0, false);
-                b.lasts = (0, false);
-                if take == Some(0) {
-                    // A hook that never takes: the body is never delivered.
-                    continue;
-                }
-                if a != b {
+                if !same_outcome(&o, &whole) {
                     diffs.push(format!(
-                        "{name} take {take:?}/{refuse} {how}:\n  whole {b:?}\n  got   {a:?}"
+                        "{name} take {take:?}/{refuse} {how}:\n  whole {whole:?}\n  got   {o:?}"
                     ));
                 }
             }
         }
     }
-    eprintln!("{runs} runs, {} differ", diffs.len());
-    for d in diffs.iter().take(30) {
-        eprintln!("{d}");
-    }
-    assert!(diffs.is_empty());
+    assert_none("differ", runs, &diffs);
 }
 
 /// A 2xx to CONNECT makes the connection the tunnel (docs/MIGRATION.md), whatever the proxy's

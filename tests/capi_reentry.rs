@@ -1005,36 +1005,34 @@ fn reentry_matrix_websocket_err() {
     );
 }
 
+/// The hooks a plain request runs, in order.
+const HTTP_HOOKS: [T; 8] = [
+    T::H(Hook::Connect),
+    T::H(Hook::ReqHdr),
+    T::QueryTx,
+    T::BodyTx,
+    T::H(Hook::RespHdr),
+    T::BodyRx,
+    T::H(Hook::TransComplete),
+    T::H(Hook::ConnClose),
+];
+
 #[test]
 fn reentry_matrix_http() {
     let _g = setup();
-    let t = [
-        T::H(Hook::Connect),
-        T::H(Hook::ReqHdr),
-        T::QueryTx,
-        T::BodyTx,
-        T::H(Hook::RespHdr),
-        T::BodyRx,
-        T::H(Hook::TransComplete),
-        T::H(Hook::ConnClose),
-    ];
-    report("http-np", matrix(Scen::Http { persistent: false }, &t));
+    report(
+        "http-np",
+        matrix(Scen::Http { persistent: false }, &HTTP_HOOKS),
+    );
 }
 
 #[test]
 fn reentry_matrix_http_persistent() {
     let _g = setup();
-    let t = [
-        T::H(Hook::Connect),
-        T::H(Hook::ReqHdr),
-        T::QueryTx,
-        T::BodyTx,
-        T::H(Hook::RespHdr),
-        T::BodyRx,
-        T::H(Hook::TransComplete),
-        T::H(Hook::ConnClose),
-    ];
-    report("http-p", matrix(Scen::Http { persistent: true }, &t));
+    report(
+        "http-p",
+        matrix(Scen::Http { persistent: true }, &HTTP_HOOKS),
+    );
 }
 
 #[test]
