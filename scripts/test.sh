@@ -74,6 +74,13 @@ cmake_build_and_test() {
 # under valgrind.
 WS_ONLY_FEATURES=websocket,blocking,task,hdr-rx,hdr-tx,query-str,persistent
 HTTP_ONLY_FEATURES=blocking,task,hdr-rx,hdr-tx,query-str,persistent,http,chunk-tx,form
+# The integration tests under the WebSocket-only and the smallest profiles (each test names the
+# features it needs in Cargo.toml, required-features; the rest run).
+profile_tests() {
+    cargo test --no-default-features --features "$WS_ONLY_FEATURES" --tests &&
+        cargo test --no-default-features --features websocket --tests
+}
+
 plain_http() {
     local vg=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
     local servers=(127.0.0.1:@HTTP_PORT@ 127.0.0.1:@AIO_PORT@ 127.0.0.1:@NGINX_PORT@) mode
@@ -265,6 +272,7 @@ step "footprint of plain HTTP without the WebSocket client, reported" \
 step "legacy http-c_cfg.h switches (tests/legacy_cfg/run.sh)" tests/legacy_cfg/run.sh
 step "cargo clippy -D warnings, smallest profile (--no-default-features --features websocket)" \
     cargo clippy --no-default-features --features websocket --lib --tests -- -D warnings
+step "cargo test, WebSocket-only and smallest profiles" profile_tests
 if [ "$QUICK" = 0 ]; then
     step "ASan + UBSan: C tests and examples (clang)" sanitizers
     step "valgrind memcheck: scripted and live tests, examples" valgrind_memcheck
