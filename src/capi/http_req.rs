@@ -10,7 +10,7 @@ use super::ffi::{may_block, need, Call};
 use super::global::Held;
 use super::handle::{apart, Obj};
 use super::objects::*;
-use super::request::{enqueue, in_conn_buf, method_name, plain_head, start_plain, Send};
+use super::request::{enqueue, in_conn_buf, plain_head, start_plain, Send};
 use super::state::{Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, CONN_WEBSOCKET};
 use super::types::*;
 use super::wait;
@@ -122,7 +122,10 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
         return Err(HTTPc_ERR_REQ_IS_USED);
     }
     let (on_complete, on_err) = (r.on_complete, r.on_err);
-    method_name(q.method).ok_or(HTTPc_ERR_REQ_PARAM_METHOD_INVALID)?;
+    // (The methods with a name, `GET` 0 to `CONNECT` 7: `method_name` answers the same.)
+    if q.method > HTTP_METHOD_CONNECT {
+        return Err(HTTPc_ERR_REQ_PARAM_METHOD_INVALID);
+    }
     // Kept from here on, whatever fails next, as legacy's `HTTPc_ReqSend` stored a valid
     // method before its other checks.
     q.req.set_method(h, q.method);

@@ -18,10 +18,13 @@ use super::super::state::{
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
 use super::io::{blank, flush, receive};
-use super::upgrade::{consumed_hdr, hook_field};
+use super::upgrade::consumed_hdr;
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
+#[cfg(feature = "hdr-rx")]
+use crate::proto::http::names::{HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
 use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
-use crate::proto::http::{content_type, eq_ci, Error, Event, Framing, ResponseParser};
+use crate::proto::http::response::content_type_value;
+use crate::proto::http::{eq_ci, Error, Event, Framing, ResponseParser};
 #[cfg(feature = "form")]
 mod form_body;
 #[cfg(feature = "form")]
@@ -420,14 +423,14 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             // hook or the response object.
             Some(Event::Header { .. }) if r.parser.interim() => Step::Skip,
             Some(Event::Header { name, value }) => {
-                let field = hook_field(name);
+                let field = hook_field_at(r.parser.name_index());
                 // With the header hook the name was looked up already: its field tells.
                 let is_ctype = if cfg!(feature = "hdr-rx") {
                     field == Some(HTTP_HDR_FIELD_CONTENT_TYPE)
                 } else {
                     eq_ci(b"content-type\0", name)
                 };
-                let ctype = is_ctype.then(|| content_type(value) as u8);
+                let ctype = is_ctype.then(|| content_type_value(value));
                 if let Some(t) = ctype {
                     r.content_type_rx = t;
                 }
@@ -448,6 +451,7 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             Some(Event::End) => Step::End,
         };
         let keep = r.txn.has(TXN_KEEP_ALIVE);
+        let hook = r.on_hdr_rx.filter(|_| cfg!(feature = "hdr-rx"));
         match step {
             Step::Skip => s.buf.rx_consume(used),
             Step::Status(code, minor) => {
@@ -474,10 +478,6 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                         resp.set_content_type(h, HTTP_CONTENT_TYPE::from(t));
                     }
                 }
-                let hook = h
-                    .req_of(c)
-                    .and_then(|r| r.on_hdr_rx)
-                    .filter(|_| cfg!(feature = "hdr-rx"));
                 if let Some(field) = field.filter(|&f| !consumed_hdr(f)) {
                     let rp = ptr_or_null(req);
                     hooks::on_resp_hdr(h, hook, c.ptr(), rp, field, value.cast(), len);
@@ -510,6 +510,23 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
         }
     }
 }
+
+/// A response header's dictionary field, for the header hook (as `upgrade::hook_field`), from
+/// the index of its name the parser found ([`ResponseParser::name_index`]: with the hook built
+/// in, the parser's list is legacy's dictionary, in field order from 1; the name is not looked
+/// up twice). Without `HTTPc_CFG_HDR_RX_EN` none: there is no hook.
+fn hook_field_at(index: usize) -> Option<HTTP_HDR_FIELD> {
+    let index = index as HTTP_HDR_FIELD;
+    (cfg!(feature = "hdr-rx") && index < HTTP_HDR_FIELD_ORIGIN).then_some(index + 1)
+}
+
+// The parser's list is legacy's dictionary when the header hook is built in.
+#[cfg(feature = "hdr-rx")]
+const _: () = assert!(
+    HDR_CONTENT_LENGTH + 1 == HTTP_HDR_FIELD_CONTENT_LEN as usize
+        && HDR_TRANSFER_ENCODING + 1 == HTTP_HDR_FIELD_TRANSFER_ENCODING as usize
+        && HDR_CONNECTION + 1 == HTTP_HDR_FIELD_CONN as usize
+);
 
 /// One parsed piece of the response, once the borrow of the buffer is over.
 enum Step {

@@ -5,12 +5,14 @@
 //!   ([`take_line`]), the status-line and header-line parsers, the case-insensitive name lookup
 //!   in a packed name list and the token-list helpers. The WebSocket handshake's
 //!   `ResponseParser` uses them too, so the firmware carries one copy;
-//! - [`response`]: the incremental, zero-copy response parser ([`ResponseParser`]);
+//! - [`response`]: the incremental, zero-copy response parser ([`ResponseParser`]), and
+//!   `chunk_size`, the chunk-size line it reads a chunked body by;
 //! - [`request`]: the pure request-side helpers (percent-encoding as legacy
 //!   `HTTP_URL_EncodeStr`, chunk framing as the legacy client writes it).
 //!
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
+mod chunk_size;
 pub mod names;
 pub mod request;
 pub mod response;

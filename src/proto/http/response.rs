@@ -9,10 +9,13 @@
 //! `Content-Length` value, `chunked` as the only transfer coding, chunk sizes that fit in 32
 //! bits, nothing after the end of the message. Each refusal is its own [`Error`] variant.
 
-use super::names::{header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
+use super::chunk_size::parse_chunk_size;
+use super::names::{
+    header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_COUNT, HDR_TRANSFER_ENCODING,
+};
 use super::{
-    eq_ci, has_ctl, is_ctl, list_next, lookup_ci, nth_name, parse_decimal, parse_field,
-    parse_status, take_line, tchar, trim_ows, trim_start_ows, LineError,
+    eq_ci, has_ctl, list_next, lookup_ci, nth_name, parse_decimal, parse_field, parse_status,
+    take_line, trim_ows, LineError,
 };
 use core::fmt;
 
@@ -220,7 +223,11 @@ pub struct ResponseParser {
     /// Why the response was refused, valid in [`State::Failed`] (a field of its own, not the
     /// state's payload: a plain state byte is one table jump).
     error: Error,
+    /// The index of the last header's name in the crate's list (see [`Self::name_index`]).
+    name: u8,
 }
+
+const _: () = assert!(HDR_COUNT <= u8::MAX as usize);
 
 impl ResponseParser {
     /// A parser for the response to one request. `max_line` bounds one line without its CRLF,
@@ -241,6 +248,7 @@ impl ResponseParser {
             flags: if head_request { F_HEAD } else { 0 },
             state: State::Status,
             error: Error::Truncated,
+            name: 0,
         }
     }
 
@@ -276,6 +284,14 @@ impl ResponseParser {
     /// more input then, unless its buffer is full.)
     pub fn chunk_incomplete(&self, buffered: usize) -> bool {
         matches!(self.state, State::ChunkData) && self.remaining as usize > buffered
+    }
+
+    /// The index of the last [`Event::Header`]'s name in the crate's list of header names
+    /// (`names::HEADER_NAMES`, legacy's dictionary when a header hook is built in), the number
+    /// of names when it is none of them: the name looked up once, by the parser, for both.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // for the plain-request engine
+    pub(crate) fn name_index(&self) -> usize {
+        usize::from(self.name)
     }
 
     /// The value of the `Content-Length` header of the current head, if it had one, even
@@ -339,18 +355,19 @@ impl ResponseParser {
                 self.state = State::Done;
                 Ok((0, Some(Event::End)))
             }
-            State::Body | State::ChunkData => {
-                let n = input
-                    .len()
-                    .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
-                // `n <= remaining`: the cast is exact and nothing underflows.
-                self.remaining -= n as u32;
-                if self.remaining == 0 && matches!(self.state, State::ChunkData) {
-                    self.state = State::ChunkEnd;
+            // One body path: a length or a chunk counts down, a body until the close does not.
+            State::Body | State::ChunkData | State::UntilClose => {
+                let mut n = input.len();
+                if self.state != State::UntilClose {
+                    n = n.min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+                    // `n <= remaining`: the cast is exact and nothing underflows.
+                    self.remaining -= n as u32;
+                    if self.remaining == 0 && matches!(self.state, State::ChunkData) {
+                        self.state = State::ChunkEnd;
+                    }
                 }
                 Ok(data(input, n))
             }
-            State::UntilClose => Ok(data(input, input.len())),
             // A lone LF before the status line ends an empty line whose CR came before (a
             // caller may drop line ends between responses; RFC 9112 §2.2 lets a recipient take
             // a lone LF as a line end): skipped, within the head's budget.
@@ -461,7 +478,10 @@ impl ResponseParser {
 
     /// Records what a header says about the framing and the connection.
     fn header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Error> {
-        match header_index(name) {
+        let index = header_index(name);
+        // (At most the number of names: checked below.)
+        self.name = index as u8;
+        match index {
             HDR_CONTENT_LENGTH => {
                 if self.flags & F_CHUNKED != 0 {
                     return Err(Error::ContentLengthWithTransferEncoding);
@@ -513,29 +533,26 @@ impl ResponseParser {
             return Event::Interim;
         }
         let f = self.flags;
-        let tunnel = f & F_CONNECT != 0 && code / 100 == 2;
-        let framing = if f & F_HEAD != 0 || tunnel || code < 200 || code == 204 || code == 304 {
-            Framing::NoBody
+        let tunnel = f & F_CONNECT != 0 && (200..300).contains(&code);
+        // (Below 200 only a 101 is left.)
+        let no_body = f & F_HEAD != 0 || tunnel || matches!(code, 101 | 204 | 304);
+        let (framing, state, remaining) = if no_body {
+            (Framing::NoBody, State::Body, 0)
         } else if f & F_CHUNKED != 0 {
-            Framing::Chunked
+            (Framing::Chunked, State::ChunkSize, 0)
         } else if f & F_LENGTH != 0 {
-            Framing::Length(self.length)
+            (Framing::Length(self.length), State::Body, self.length)
         } else {
-            Framing::UntilClose
+            (Framing::UntilClose, State::UntilClose, 0)
         };
+        (self.state, self.remaining) = (state, remaining);
         // A tunnel stays open whatever the proxy's version: an HTTP/1.0 proxy (tinyproxy, older
         // squids) answers `HTTP/1.0 200 Connection established` without `keep-alive`, and the
         // connection is the tunnel all the same (RFC 9110 §9.3.6: it ends when a side closes).
         let keep_alive = code != 101
-            && framing != Framing::UntilClose
+            && state != State::UntilClose
             && f & F_CLOSE == 0
             && (tunnel || f & F_HTTP10 == 0 || f & F_KEEP_ALIVE != 0);
-        (self.state, self.remaining) = match framing {
-            Framing::NoBody => (State::Body, 0),
-            Framing::Length(n) => (State::Body, n),
-            Framing::Chunked => (State::ChunkSize, 0),
-            Framing::UntilClose => (State::UntilClose, 0),
-        };
         Event::Head {
             framing,
             keep_alive,
@@ -558,76 +575,6 @@ fn data(input: &[u8], n: usize) -> (usize, Option<Event<'_>>) {
     match input.get(..n) {
         Some(d) if n > 0 => (n, Some(Event::Data(d))),
         _ => (0, None),
-    }
-}
-
-fn hex_value(b: u8) -> Option<u32> {
-    let v = match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        b'A'..=b'F' => b - b'A' + 10,
-        _ => return None,
-    };
-    Some(u32::from(v))
-}
-
-/// `chunk-size [chunk-ext]` (RFC 9112 §7.1, §7.1.1): the size; the extensions are checked and
-/// skipped (nobody here has a use for them).
-fn parse_chunk_size(line: &[u8]) -> Result<u32, Error> {
-    let mut size = 0u32;
-    let mut rest = line;
-    let mut digits = false;
-    while let [b, tail @ ..] = rest {
-        let Some(v) = hex_value(*b) else { break };
-        if size >> 28 != 0 {
-            return Err(Error::ChunkSizeOverflow);
-        }
-        size = size << 4 | v;
-        digits = true;
-        rest = tail;
-    }
-    // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): whitespace only before a
-    // ';' or around a '='.
-    while digits && !rest.is_empty() {
-        let [b';', tail @ ..] = trim_start_ows(rest) else {
-            return Err(Error::ChunkSizeInvalid);
-        };
-        rest = chunk_ext(tail).ok_or(Error::ChunkSizeInvalid)?;
-    }
-    if !digits {
-        return Err(Error::ChunkSizeInvalid);
-    }
-    Ok(size)
-}
-
-/// Skips `BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ]`; the bytes after it.
-fn chunk_ext(s: &[u8]) -> Option<&[u8]> {
-    let rest = skip_token(trim_start_ows(s))?;
-    let [b'=', value @ ..] = trim_start_ows(rest) else {
-        return Some(rest);
-    };
-    let value = trim_start_ows(value);
-    let [b'"', quoted @ ..] = value else {
-        return skip_token(value);
-    };
-    let mut rest = quoted;
-    loop {
-        match rest {
-            [b'"', tail @ ..] => return Some(tail),
-            [b'\\', q, tail @ ..] if !is_ctl(*q) => rest = tail,
-            [b, tail @ ..] if *b != b'\\' && !is_ctl(*b) => rest = tail,
-            _ => return None,
-        }
-    }
-}
-
-/// Skips a token at the start of `s`; `None` when there is none.
-fn skip_token(s: &[u8]) -> Option<&[u8]> {
-    let n = s.iter().position(|&b| !tchar(b)).unwrap_or(s.len());
-    if n == 0 {
-        None
-    } else {
-        s.get(n..)
     }
 }
 
@@ -710,10 +657,37 @@ pub fn media_type_name(value: u8) -> Option<&'static [u8]> {
 /// `HTTPc_ERR_RESP_CONTENT_TYPE_INVALID` on any other type; here the media type must match
 /// exactly and any other is [`ContentType::Unknown`], for the caller to report.
 pub fn content_type(value: &[u8]) -> ContentType {
-    let end = value.iter().position(|&b| b == b';').unwrap_or(value.len());
-    let media = trim_ows(value.get(..end).unwrap_or_default());
     BY_INDEX
-        .get(lookup_ci(MEDIA_TYPES, media))
+        .get(media_index(value))
         .copied()
         .unwrap_or(ContentType::Unknown)
+}
+
+/// [`content_type`] as its value (legacy's `HTTP_CONTENT_TYPE`), for the C layer: the
+/// discriminants follow the list, from 2 (checked below), and need no table.
+#[cfg_attr(not(feature = "http"), allow(dead_code))] // for the plain-request engine
+pub(crate) fn content_type_value(value: &[u8]) -> u8 {
+    let index = media_index(value);
+    if index < BY_INDEX.len() {
+        index as u8 + 2
+    } else {
+        ContentType::Unknown as u8
+    }
+}
+
+// Legacy's values are the list's order from 2: what `content_type_value` counts on.
+const _: () = {
+    let (mut rest, mut value): (&[ContentType], u8) = (&BY_INDEX, 2);
+    while let [t, tail @ ..] = rest {
+        assert!(*t as u8 == value);
+        (rest, value) = (tail, value + 1);
+    }
+};
+
+/// The index in [`MEDIA_TYPES`] of the media type of a `Content-Type` value (before any `;`
+/// parameter, OWS-trimmed, ASCII case-insensitive); the number of types when it is none.
+fn media_index(value: &[u8]) -> usize {
+    let end = value.iter().position(|&b| b == b';').unwrap_or(value.len());
+    let media = trim_ows(value.get(..end).unwrap_or_default());
+    lookup_ci(MEDIA_TYPES, media)
 }

@@ -1453,3 +1453,92 @@ proptest! {
         prop_assert_eq!(parse_decimal(s.as_bytes()), want);
     }
 }
+
+// ---- The chunk-extension table against the grammar in code ----------------------------------
+
+/// The chunk-size line as the parser read it in code, before its table of states
+/// (`chunk_size::chunk_ext_valid`): the oracle the table is checked against.
+fn chunk_size_by_grammar(line: &[u8]) -> Result<u32, Error> {
+    let mut size = 0u32;
+    let mut rest = line;
+    let mut digits = false;
+    while let [b, tail @ ..] = rest {
+        let Some(v) = hex_value(*b) else { break };
+        if size >> 28 != 0 {
+            return Err(Error::ChunkSizeOverflow);
+        }
+        size = size << 4 | v;
+        digits = true;
+        rest = tail;
+    }
+    // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): whitespace only before a
+    // ';' or around a '='.
+    while digits && !rest.is_empty() {
+        let [b';', tail @ ..] = trim_start_ows(rest) else {
+            return Err(Error::ChunkSizeInvalid);
+        };
+        rest = chunk_ext(tail).ok_or(Error::ChunkSizeInvalid)?;
+    }
+    if !digits {
+        return Err(Error::ChunkSizeInvalid);
+    }
+    Ok(size)
+}
+
+/// Skips `BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ]`; the bytes after it.
+fn chunk_ext(s: &[u8]) -> Option<&[u8]> {
+    let rest = skip_token(trim_start_ows(s))?;
+    let [b'=', value @ ..] = trim_start_ows(rest) else {
+        return Some(rest);
+    };
+    let value = trim_start_ows(value);
+    let [b'"', quoted @ ..] = value else {
+        return skip_token(value);
+    };
+    let mut rest = quoted;
+    loop {
+        match rest {
+            [b'"', tail @ ..] => return Some(tail),
+            [b'\\', q, tail @ ..] if !is_ctl(*q) => rest = tail,
+            [b, tail @ ..] if *b != b'\\' && !is_ctl(*b) => rest = tail,
+            _ => return None,
+        }
+    }
+}
+
+/// Skips a token at the start of `s`; `None` when there is none.
+fn skip_token(s: &[u8]) -> Option<&[u8]> {
+    let n = s.iter().position(|&b| !tchar(b)).unwrap_or(s.len());
+    if n == 0 {
+        None
+    } else {
+        s.get(n..)
+    }
+}
+
+fn hex_value(b: u8) -> Option<u32> {
+    char::from(b).to_digit(16)
+}
+
+/// Every line of up to 6 bytes over an alphabet of each byte class the grammar tells apart
+/// (hex digit, other `tchar`, SP, HTAB, `;`, `=`, `"`, backslash, other visible, control, DEL,
+/// obs-text): the same size or the same error as the grammar.
+#[test]
+fn chunk_size_table_matches_the_grammar() {
+    let alpha: &[u8] = b"1ax \t;=\"\\(\x01\x7f\x80";
+    let mut line = Vec::new();
+    for len in 0..=6u32 {
+        for mut k in 0..alpha.len().pow(len) {
+            line.clear();
+            for _ in 0..len {
+                line.push(alpha[k % alpha.len()]);
+                k /= alpha.len();
+            }
+            assert_eq!(
+                chunk_size::parse_chunk_size(&line),
+                chunk_size_by_grammar(&line),
+                "{line:?}"
+            );
+        }
+    }
+}
