@@ -22,9 +22,7 @@ use super::handle::{meets, Span};
 use super::objects::*;
 use super::types::*;
 use crate::proto::http::media_type_name;
-use crate::proto::http::request::{
-    form_close, form_pair, part_head, FormSink, Measure, Window, PART_END,
-};
+use crate::proto::http::request::{form_close, form_pair, part_head, Window, PART_END};
 
 /// One step of a form body: entry `i` of the table, or (multipart) the close delimiter after
 /// the last entry.
@@ -64,7 +62,7 @@ impl Step {
     /// The bytes of this step the library writes itself: an urlencoded pair; a part's head,
     /// value and CRLF; a hook part's head only (its value and CRLF follow, see [`Step::hook`]);
     /// the close delimiter.
-    pub(crate) fn write_fixed(&self, s: &mut dyn FormSink) {
+    pub(crate) fn write_fixed(&self, s: &mut Window<'_>) {
         let Some(field) = &self.field else {
             if self.multipart {
                 form_close(s);
@@ -117,7 +115,7 @@ impl Step {
     /// The length of [`write_fixed`](Self::write_fixed)'s bytes; None past `u32::MAX`.
     #[cfg_attr(not(feature = "form"), allow(dead_code))]
     pub(crate) fn fixed_len(&self) -> Option<u32> {
-        let mut m = Measure::new();
+        let mut m = Window::measure();
         self.write_fixed(&mut m);
         m.total()
     }
@@ -133,13 +131,11 @@ impl Step {
 
     /// The whole step's length; None past `u32::MAX`.
     fn len(&self) -> Option<u32> {
-        let mut m = Measure::new();
-        self.write_fixed(&mut m);
-        if let Some(v) = self.hook() {
-            m.add(v.len);
-            m.add(PART_END.len() as u32);
+        let fixed = self.fixed_len()?;
+        match self.hook() {
+            Some(v) => fixed.checked_add(v.len)?.checked_add(PART_END.len() as u32),
+            None => Some(fixed),
         }
-        m.total()
     }
 }
 
@@ -169,7 +165,7 @@ pub(crate) fn form_len(form: &AppForm, multipart: bool) -> Result<u32, HTTPc_ERR
 #[inline(never)]
 fn measure(form: &AppForm, multipart: bool, errs: [HTTPc_ERR; 3]) -> Result<u32, HTTPc_ERR> {
     let [type_err, null_err, len_err] = errs;
-    let mut total = Measure::new();
+    let mut total = Window::measure();
     for i in 0..steps(form, multipart) {
         // (Read where it was returned, not moved out of the `Result`.)
         let step = match &step(form, multipart, i) {

@@ -17,7 +17,7 @@ use super::state::{
     TXN_CHUNK_END_OWED, TXN_UNSENT, WS_USED,
 };
 use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
-use crate::proto::http::request::MULTIPART_CONTENT_TYPE;
+use crate::proto::http::request::{query_param, MULTIPART_CONTENT_TYPE};
 use crate::proto::http::{lookup_ci, media_type_name, nth_name};
 
 /// The objects and path of one `HTTPc_WebSockUpgrade`.
@@ -182,7 +182,7 @@ fn write_piece(
     let out = s.buf.span();
     let buf = s.buf.whole();
     let first_query = !at.query_started;
-    let mut w = RequestWriter::resume_into(buf, at.len, &mut at.offered);
+    let mut w = RequestWriter::resume_into(&mut *buf, at.len, &mut at.offered);
     match piece {
         Piece::Start => {
             let method = match line {
@@ -206,6 +206,13 @@ fn write_piece(
                 return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
             }
             let value = (!v.is_null()).then(|| text(&v));
+            if cfg!(feature = "form") {
+                // Through the form's encoder, linked anyway (the same bytes).
+                at.len += query_param(buf.get_mut(at.len..), first_query, text(&k), value)
+                    .ok_or(HTTPc_ERR_TRANS_TX_BUF_FULL)?;
+                at.query_started = true;
+                return Ok(());
+            }
             // (Its only error: the head does not fit the buffer, as for the rest of the head.)
             w.query_pair(first_query, text(&k), value)
         }
@@ -317,17 +324,17 @@ fn write_head_and_hooks(
     let (tbl, hook) = (r.query_tbl, r.on_query_tx);
     write_piece(h, t, line, at, Piece::Start)?;
     if cfg!(feature = "query-str") {
-        for i in 0..tbl.len() {
-            let (k, v) = tbl
-                .get(i)
-                .ok_or(HTTPc_ERR_REQ_PARAM_QUERY_STR_TBL_INVALID)?;
-            write_piece(h, t, line, at, Piece::Query(k, v))?;
-        }
-        // As legacy: called until it says it gave the last pair, each call giving one; no
-        // pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
-        while hook.is_some() {
-            let (given, last) =
-                hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
+        // The table's pairs, then the hook's. As legacy, the hook is called until it says it
+        // gave the last pair, each call giving one; no pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
+        // (One loop for both: one call of the writer.)
+        for i in 0.. {
+            let (given, last) = match tbl.get(i) {
+                Some(pair) => (Some(pair), false),
+                None if hook.is_some() => {
+                    hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true))
+                }
+                None => break,
+            };
             let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
             write_piece(h, t, line, at, Piece::Query(k, v))?;
             if last {
@@ -341,16 +348,18 @@ fn write_head_and_hooks(
     let (tbl, hook) = (r.hdr_tbl, r.on_hdr_tx);
     write_piece(h, t, line, at, Piece::End)?;
     if cfg!(feature = "hdr-tx") {
-        for i in 0..tbl.len() {
-            let (field, value) = tbl.get(i).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            write_piece(h, t, line, at, Piece::Hdr(field, value))?;
-        }
-        // As legacy: called until it says it gave the last header, each call giving one (the
-        // last one too); no header is HTTPc_ERR_REQ_HDR_INVALID. A hook that never says
-        // "last" fills the buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
-        while hook.is_some() {
-            let (given, last) =
-                hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true));
+        // The table's headers, then the hook's. As legacy, the hook is called until it says it
+        // gave the last header, each call giving one (the last one too); no header is
+        // HTTPc_ERR_REQ_HDR_INVALID. A hook that never says "last" fills the buffer:
+        // HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
+        for i in 0.. {
+            let (given, last) = match tbl.get(i) {
+                Some(hdr) => (Some(hdr), false),
+                None if hook.is_some() => {
+                    hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true))
+                }
+                None => break,
+            };
             let (field, value) = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
             write_piece(h, t, line, at, Piece::Hdr(field, value))?;
             if last {

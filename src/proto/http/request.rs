@@ -6,9 +6,9 @@
 //!   request body as legacy `http-c_req.c` writes it;
 //! - [`form_pair`], [`part_head`], [`form_close`] and [`FORM_BOUNDARY`]: the pieces of a form
 //!   body (`application/x-www-form-urlencoded` and `multipart/form-data`) as legacy
-//!   `HTTPcReq_FormApp` / `HTTPcReq_FormMultipart` write them, written into a [`FormSink`]: a
-//!   [`Measure`] (the `Content-Length`) or a [`Window`] (any part of the bytes, so a form streams
-//!   through a buffer of any size from the same description that measured it).
+//!   `HTTPcReq_FormApp` / `HTTPcReq_FormMultipart` write them, written into a [`Window`] that
+//!   counts them (the `Content-Length`) and keeps any part of the bytes, so a form streams
+//!   through a buffer of any size from the same description that measured it.
 //!
 //! Each writes into a caller buffer and says how much it wrote, or `None` when it does not fit.
 
@@ -114,62 +114,18 @@ pub const MULTIPART_CONTENT_TYPE: &[u8] = b"multipart/form-data; boundary=rgifov
 /// The CRLF after each part's value.
 pub const PART_END: &[u8] = b"\r\n";
 
-/// Where the pieces of a form go: raw bytes, or bytes percent-encoded as [`url_encode`] does.
-pub trait FormSink {
-    /// `b` as it is.
-    fn raw(&mut self, b: &[u8]);
-    /// `b` percent-encoded (legacy `HTTP_URL_EncodeStr`).
-    fn encoded(&mut self, b: &[u8]);
-}
-
-/// A [`FormSink`] that counts: the length of what was written into it, `None` past `u32::MAX`
-/// (a `Content-Length` it cannot announce).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Measure(Option<u32>);
-
-impl Measure {
-    /// Nothing yet.
-    pub const fn new() -> Measure {
-        Measure(Some(0))
-    }
-
-    /// The length so far; `None` once it passed `u32::MAX`.
-    pub fn total(&self) -> Option<u32> {
-        self.0
-    }
-
-    /// Adds `n` bytes that are not written through the sink (a value a hook gives).
-    pub fn add(&mut self, n: u32) {
-        self.0 = self.0.and_then(|l| l.checked_add(n));
-    }
-
-    fn add_usize(&mut self, n: usize) {
-        match u32::try_from(n) {
-            Ok(n) => self.add(n),
-            Err(_) => self.0 = None,
-        }
-    }
-}
-
-impl FormSink for Measure {
-    fn raw(&mut self, b: &[u8]) {
-        self.add_usize(b.len());
-    }
-
-    fn encoded(&mut self, b: &[u8]) {
-        self.add_usize(url_encoded_len(b));
-    }
-}
-
-/// A [`FormSink`] that writes a window of the bytes: the first `skip` bytes written into it are
-/// dropped, the next ones fill `out` until it is full, the rest are dropped. Written piece by
-/// piece from the same description with a growing `skip`, a form of any length streams through
-/// a small buffer.
+/// Where the pieces of a form go, and their count: the first `skip` bytes written into it are
+/// dropped, the next ones fill `out` until it is full, the rest are dropped; all are counted
+/// ([`total`](Self::total)). Written piece by piece from the same description with a growing
+/// `skip`, a form of any length streams through a small buffer; over no buffer
+/// ([`measure`](Self::measure)) it only counts: the `Content-Length`. (One concrete sink, not a
+/// trait: its writers call it directly.)
 pub struct Window<'a> {
     out: &'a mut [u8],
     skip: u32,
-    /// Bytes written into the sink so far (dropped ones included), while `out` is not full.
-    pos: u32,
+    /// Bytes written into the window so far (dropped ones included); `None` past `u32::MAX` (a
+    /// `Content-Length` it cannot announce).
+    pos: Option<u32>,
     /// Bytes of `out` written.
     n: usize,
 }
@@ -180,9 +136,14 @@ impl<'a> Window<'a> {
         Window {
             out,
             skip,
-            pos: 0,
+            pos: Some(0),
             n: 0,
         }
+    }
+
+    /// A window over nothing: it only counts.
+    pub fn measure() -> Window<'static> {
+        Window::new(&mut [], 0)
     }
 
     /// Bytes of `out` written.
@@ -195,48 +156,44 @@ impl<'a> Window<'a> {
         self.n >= self.out.len()
     }
 
-    /// Advances over `len` bytes that lie before the window; false when some of them are in it.
-    fn before(&mut self, len: usize) -> bool {
-        let end = u32::try_from(len)
-            .ok()
-            .and_then(|l| self.pos.checked_add(l));
-        match end {
-            Some(end) if end <= self.skip => {
-                self.pos = end;
-                true
-            }
-            _ => false,
-        }
-    }
-}
-
-impl FormSink for Window<'_> {
-    fn raw(&mut self, b: &[u8]) {
-        if self.full() || self.before(b.len()) {
-            return;
-        }
-        // Part of `b` is in the window: what lies before `skip` is dropped.
-        let from = self.skip.saturating_sub(self.pos) as usize;
-        let src = b.get(from..).unwrap_or_default();
-        let dst = self.out.get_mut(self.n..).unwrap_or_default();
-        self.n += bytes::copy(dst, src);
-        let len = u32::try_from(src.len()).unwrap_or(u32::MAX);
-        self.pos = self.pos.max(self.skip).saturating_add(len);
+    /// The length of all that was written so far (dropped bytes included); `None` once it
+    /// passed `u32::MAX`.
+    pub fn total(&self) -> Option<u32> {
+        self.pos
     }
 
-    fn encoded(&mut self, b: &[u8]) {
-        if self.full() || self.before(url_encoded_len(b)) {
+    /// Counts `n` bytes that are not written through the window (a value a hook gives, in a
+    /// measure).
+    pub fn add(&mut self, n: u32) {
+        self.pos = self.pos.and_then(|p| p.checked_add(n));
+    }
+
+    /// Counts `len` bytes: where they start (`None`: past `u32::MAX`).
+    fn advance(&mut self, len: usize) -> Option<u32> {
+        let at = self.pos;
+        self.pos = at.and_then(|p| p.checked_add(u32::try_from(len).ok()?));
+        at
+    }
+
+    /// `b` as it is.
+    pub fn raw(&mut self, b: &[u8]) {
+        let Some(at) = self.advance(b.len()) else {
             return;
+        };
+        // The part of `b` in the window (none when it all lies before `skip`).
+        if let Some(src) = b.get(self.skip.saturating_sub(at) as usize..) {
+            self.n += bytes::copy(self.out.get_mut(self.n..).unwrap_or_default(), src);
         }
+    }
+
+    /// `b` percent-encoded (legacy `HTTP_URL_EncodeStr`, as [`url_encode`]): each byte through
+    /// [`raw`](Self::raw), which counts it and keeps what lies in the window.
+    pub fn encoded(&mut self, b: &[u8]) {
         for &c in b {
-            if self.full() {
-                return;
-            }
-            if unreserved(c) {
-                self.raw(&[c]);
-            } else {
-                self.raw(&[b'%', hex_digit(c >> 4, true), hex_digit(c, true)]);
-            }
+            // One call for either form: `c`, or `%XX`.
+            let pct = [b'%', hex_digit(c >> 4, true), hex_digit(c, true)];
+            let one = [c];
+            self.raw(if unreserved(c) { &one } else { &pct });
         }
     }
 }
@@ -244,7 +201,7 @@ impl FormSink for Window<'_> {
 /// One pair of an `application/x-www-form-urlencoded` body as legacy `HTTPcReq_FormApp`
 /// writes it: key and value percent-encoded, `=` between them, `&` after it when `more` pairs
 /// follow.
-pub fn form_pair(s: &mut dyn FormSink, key: &[u8], value: &[u8], more: bool) {
+pub fn form_pair(s: &mut Window<'_>, key: &[u8], value: &[u8], more: bool) {
     s.encoded(key);
     s.raw(b"=");
     s.encoded(value);
@@ -259,7 +216,7 @@ pub fn form_pair(s: &mut dyn FormSink, key: &[u8], value: &[u8], more: bool) {
 /// (percent-encoded too) for a file, CRLF, `Content-Type: …` CRLF when a type is given, then the
 /// empty line. The value follows, then [`PART_END`].
 pub fn part_head(
-    s: &mut dyn FormSink,
+    s: &mut Window<'_>,
     name: &[u8],
     filename: Option<&[u8]>,
     content_type: Option<&[u8]>,
@@ -282,8 +239,31 @@ pub fn part_head(
 
 /// The close delimiter that ends a `multipart/form-data` body: `--` [`FORM_BOUNDARY`] `--`
 /// CRLF.
-pub fn form_close(s: &mut dyn FormSink) {
+pub fn form_close(s: &mut Window<'_>) {
     s.raw(b"--rgifovj80325n--\r\n");
+}
+
+/// One query parameter written at the start of `out`, byte for byte as
+/// [`RequestWriter::query_pair`](crate::proto::handshake::RequestWriter::query_pair) writes it
+/// (`?` before the first one, `&` before the others, the key, `=value` when a value is given,
+/// both percent-encoded), through a [`Window`]: a firmware with forms links one encoder. Returns
+/// its length; `None` (what was written is scratch) when it does not fit.
+pub fn query_param(
+    out: Option<&mut [u8]>,
+    first: bool,
+    key: &[u8],
+    value: Option<&[u8]>,
+) -> Option<usize> {
+    let mut w = Window::new(out?, 0);
+    w.raw(if first { b"?" } else { b"&" });
+    w.encoded(key);
+    if let Some(v) = value {
+        w.raw(b"=");
+        w.encoded(v);
+    }
+    // All of it written: nothing dropped past the end of `out`.
+    w.total().filter(|&n| n as usize == w.written())?;
+    Some(w.written())
 }
 
 /// Copies all of `src` to the start of `out`, or nothing when it does not fit.
@@ -424,7 +404,7 @@ mod tests {
 
     /// Everything written into a sink, the long way (a window that starts at 0 and never
     /// fills).
-    fn whole(write: &dyn Fn(&mut dyn FormSink)) -> Vec<u8> {
+    fn whole(write: &dyn Fn(&mut Window<'_>)) -> Vec<u8> {
         let mut out = vec![0u8; 4096];
         let mut w = Window::new(&mut out, 0);
         write(&mut w);
@@ -443,7 +423,7 @@ mod tests {
             form_pair(w, b"x", b"", false);
         });
         assert_eq!(two, b"user%20name=J%C3%B6hn%20%26%20co%3D1&x=");
-        let mut m = Measure::new();
+        let mut m = Window::measure();
         form_pair(&mut m, b"user name", b"J\xc3\xb6hn & co=1", true);
         form_pair(&mut m, b"x", b"", false);
         assert_eq!(m.total(), Some(two.len() as u32));
@@ -481,7 +461,7 @@ filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
     /// whole, and its measure is their length.
     #[test]
     fn windows_cut_the_same_bytes_anywhere() {
-        let write = |w: &mut dyn FormSink| {
+        let write = |w: &mut Window<'_>| {
             part_head(w, b"k\x00y", Some(b"f/n"), Some(b"text/plain"));
             w.raw(b"value\r\n");
             w.encoded(b"%&= ~");
@@ -493,7 +473,7 @@ filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
         write(&mut w);
         let len = w.written();
         all.truncate(len);
-        let mut m = Measure::new();
+        let mut m = Window::measure();
         write(&mut m);
         assert_eq!(m.total(), Some(len as u32));
         for size in [1usize, 2, 3, 7, 64, 1000] {
@@ -525,9 +505,45 @@ filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
         }
     }
 
+    /// `query_param` writes what the request writer's `query_pair` writes, and fails where it
+    /// fails (a buffer one byte short).
+    #[test]
+    fn query_param_matches_the_request_writer() {
+        use crate::proto::handshake::RequestWriter;
+        let cases: [(&[u8], Option<&[u8]>); 5] = [
+            (b"q", Some(b"a b&c=d")),
+            (b"k\x00/\xff", None),
+            (b"", Some(b"")),
+            (b"x.y-z~_", Some(b"%")),
+            (b"", None),
+        ];
+        for (key, value) in cases {
+            for first in [true, false] {
+                let mut want = [0u8; 64];
+                let mut w = RequestWriter::new(&mut want);
+                w.line_start(b"GET", b"/").unwrap();
+                let start = w.len();
+                w.query_pair(first, key, value).unwrap();
+                let n = w.len() - start;
+                let mut got = [0u8; 64];
+                assert_eq!(query_param(Some(&mut got), first, key, value), Some(n));
+                assert_eq!(got[..n], want[start..start + n]);
+                // Exactly the room it needs, and a byte less.
+                assert_eq!(query_param(Some(&mut got[..n]), first, key, value), Some(n));
+                if n > 0 {
+                    assert_eq!(
+                        query_param(Some(&mut got[..n - 1]), first, key, value),
+                        None
+                    );
+                }
+            }
+        }
+        assert_eq!(query_param(None, true, b"k", None), None);
+    }
+
     #[test]
     fn measure_says_none_past_u32() {
-        let mut m = Measure::new();
+        let mut m = Window::measure();
         m.add(u32::MAX - 1);
         m.raw(b"x");
         assert_eq!(m.total(), Some(u32::MAX));
