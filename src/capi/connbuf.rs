@@ -168,6 +168,8 @@ impl ConnBuf {
     }
 
     /// `n` received bytes are consumed (at most what there is).
+    // Out of line: consuming follows every parsed piece, in every arm its caller has.
+    #[inline(never)]
     pub(crate) fn rx_consume(&mut self, n: usize) {
         let n = n.min(usize::from(self.rx_end - self.rx_start));
         self.rx_start += n as u16;

@@ -41,26 +41,25 @@ pub fn digest(a: &[u8], b: &[u8]) -> [u8; 20] {
     let mut state = INIT;
     for block in 0..blocks {
         let at = block * 64;
-        let mut w = [0u32; 16];
-        for (j, x) in w.iter_mut().enumerate() {
-            let k = at + 4 * j;
-            *x = u32::from_be_bytes([byte(k), byte(k + 1), byte(k + 2), byte(k + 3)]);
-        }
-        compress(&mut state, w);
+        let mut w: [u32; 16] = core::array::from_fn(|j| {
+            // Big-endian: the word's first byte is its most significant.
+            (at + 4 * j..at + 4 * j + 4).fold(0, |x, k| x << 8 | u32::from(byte(k)))
+        });
+        compress(&mut state, &mut w);
     }
     // Truncating cast: one byte of a word.
     core::array::from_fn(|i| (state.get(i / 4).copied().unwrap_or(0) >> (24 - 8 * (i % 4))) as u8)
 }
 
 /// One block: `w` is its 16 words, then the rolling message schedule.
-fn compress(state: &mut [u32; 5], mut w: [u32; 16]) {
+fn compress(state: &mut [u32; 5], w: &mut [u32; 16]) {
     let [mut a, mut b, mut c, mut d, mut e] = *state;
     for t in 0..80usize {
         let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
         // W[t] is used, and its slot takes W[t + 16] = W[t+13] ^ W[t+8] ^ W[t+2] ^ W[t],
         // rotated (computed in every round: no branch; the last 16 go unused).
-        let wt = at(&w, 0);
-        let next = (at(&w, 13) ^ at(&w, 8) ^ at(&w, 2) ^ wt).rotate_left(1);
+        let wt = at(w, 0);
+        let next = (at(w, 13) ^ at(w, 8) ^ at(w, 2) ^ wt).rotate_left(1);
         if let Some(slot) = w.get_mut(t % 16) {
             *slot = next;
         }

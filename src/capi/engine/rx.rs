@@ -13,19 +13,20 @@ use crate::proto::close::{self, CloseError};
 use crate::proto::frame::FrameError;
 use crate::proto::session::{MessageKind, ProtocolError, RxEvent};
 
-/// What one received piece asks for, once the borrows of the buffer and session are over.
+/// What one received piece asks for, once the borrows of the buffer and session are over (a
+/// payload's length beside it).
 enum Act {
     Nothing,
     Start(MessageKind, Option<u32>),
-    /// Payload: this many bytes, first in the receive region once the event is consumed.
-    Data(MessageKind, usize),
+    /// Payload (its length beside): first in the receive region once the event is consumed.
+    Data(MessageKind),
     End,
-    /// A ping with a payload of this many bytes (the last consumed).
-    Ping(usize),
+    /// A ping (its payload's length beside: the last bytes consumed).
+    Ping,
     /// A pong, its payload (consumed, still in the receive region).
-    Pong(*mut u8, usize),
-    /// A Close with a payload of this many bytes (the last consumed).
-    Close(usize),
+    Pong(*mut u8),
+    /// A Close (its payload's length beside: the last bytes consumed).
+    Close,
     Failed(ProtocolError),
 }
 
@@ -58,22 +59,27 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
         let input = s.buf.rx_data();
         let base = input.as_ptr() as usize;
         let (used, event) = ws.session.read(input, now);
-        let act = match event {
-            RxEvent::None => Act::Nothing,
-            RxEvent::MessageStart { kind, len } => Act::Start(kind, len),
-            RxEvent::Data { kind, bytes } => Act::Data(kind, bytes.len()),
-            RxEvent::MessageEnd => Act::End,
-            RxEvent::Ping(p) => Act::Ping(p.len()),
+        // What the event says, in lengths (and the pong's pointer): its borrow of the buffer
+        // ends here, before the buffer is consumed.
+        let (act, len) = match event {
+            RxEvent::None => (Act::Nothing, 0),
+            RxEvent::MessageStart { kind, len } => (Act::Start(kind, len), 0),
+            RxEvent::Data { kind, bytes } => (Act::Data(kind), bytes.len()),
+            RxEvent::MessageEnd => (Act::End, 0),
+            RxEvent::Ping(p) => (Act::Ping, p.len()),
             // (The hook gets a pointer made from the buffer itself, not from this shared
             // slice: it may write through it.)
-            RxEvent::Pong(p) => Act::Pong(s.buf.rx_ptr(p.as_ptr() as usize - base), p.len()),
+            RxEvent::Pong(p) => (Act::Pong(s.buf.rx_ptr(p.as_ptr() as usize - base)), p.len()),
             // (1005 stands for an empty Close; any other code came in the payload.)
-            RxEvent::Close { code, reason } => Act::Close(if code == close::NO_STATUS {
-                0
-            } else {
-                2 + reason.len()
-            }),
-            RxEvent::Failed(e) => Act::Failed(e),
+            RxEvent::Close { code, reason } => (
+                Act::Close,
+                if code == close::NO_STATUS {
+                    0
+                } else {
+                    2 + reason.len()
+                },
+            ),
+            RxEvent::Failed(e) => (Act::Failed(e), 0),
         };
         s.buf.rx_consume(used);
         if used > 0 {
@@ -113,7 +119,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     }
                 }
             }
-            Act::Data(kind, len) => {
+            Act::Data(kind) => {
                 if let Some((frame_len, left)) = ws.session.rx_frame_progress() {
                     if frame_len == left {
                         ws.rx_buf.fragment_starts(frame_len);
@@ -174,7 +180,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             // Let the pong go out before the next frame is read: each ping gets its own pong
             // unless the socket cannot keep up (then the latest wins). Its payload is parked
             // for the pong to echo.
-            Act::Ping(len) => {
+            Act::Ping => {
                 if ws.session.pong_owed() {
                     s.buf.park(len);
                 }
@@ -183,13 +189,13 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     starved: false,
                 });
             }
-            Act::Pong(p, len) => {
+            Act::Pong(p) => {
                 let hook = ws.on_pong;
                 hooks::on_pong(h, hook, c.ptr(), p.cast(), len as u16);
             }
             // Our reply (if owed) is queued; OnClose comes when the transport goes. The payload
             // is parked for both.
-            Act::Close(len) => s.buf.park(len),
+            Act::Close => s.buf.park(len),
             Act::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
     };
