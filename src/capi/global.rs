@@ -106,9 +106,16 @@ static PORT: PortCell = PortCell(UnsafeCell::new(Port::NONE));
 
 /// The registered port, if any.
 pub(crate) fn port() -> Option<&'static Port> {
-    // SAFETY: read-only after `HTTPc_PortSet`, which runs before any other use (see `PortCell`).
-    let port = unsafe { &*PORT.0.get() };
+    let port = engine_port();
     port.is_registered().then_some(port)
+}
+
+/// The port, for the engine (which runs only once one is registered): [`Port::NONE`], whose
+/// calls do nothing, before that. Read here rather than handed down each engine stage: a
+/// `&Port` argument becomes the fields it reaches, loaded at every call site.
+pub(crate) fn engine_port() -> &'static Port {
+    // SAFETY: read-only after `HTTPc_PortSet`, which runs before any other use (see `PortCell`).
+    unsafe { &*PORT.0.get() }
 }
 
 /// The library used by one thread of control alone, with no lock: `HTTPc_PortSet` before

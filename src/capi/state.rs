@@ -157,9 +157,9 @@ impl ConnState {
         self.phase = Phase::Connecting;
     }
 
-    /// The connect ended: connected, or failed (the connection leaves the list).
-    pub(crate) fn connect_done(&mut self, ok: bool) {
-        self.phase = if ok { Phase::Connected } else { Phase::Idle };
+    /// The connect succeeded. (A failed one ends as any connection: `teardown`.)
+    pub(crate) fn connect_done(&mut self) {
+        self.phase = Phase::Connected;
     }
 
     /// The engine is to close it (`HTTPc_ConnClose`, or a failure found between passes) with

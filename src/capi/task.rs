@@ -58,8 +58,9 @@ pub unsafe extern "C" fn HTTPc_Init(
     p_err: *mut HTTPc_ERR,
 ) {
     let _ = p_mem_seg;
-    // SAFETY: this function's contract: valid or NULL pointers; the configuration is copied.
-    let (mut call, cfg) = unsafe { (Call::enter(p_err), p_cfg.as_ref().copied()) };
+    // SAFETY: this function's contract: valid or NULL pointers; the configuration is copied
+    // before the call returns.
+    let (mut call, cfg) = unsafe { (Call::enter(p_err), p_cfg.as_ref()) };
     let r = init(call.h(), cfg, p_task_cfg);
     call.report(&r);
 }
@@ -67,7 +68,7 @@ pub unsafe extern "C" fn HTTPc_Init(
 /// `HTTPc_Init` under the lock.
 fn init(
     h: &mut Held,
-    cfg: Option<HTTPc_CFG>,
+    cfg: Option<&HTTPc_CFG>,
     p_task_cfg: *const HTTP_TASK_CFG,
 ) -> Result<(), HTTPc_ERR> {
     // Legacy's order: done already, the configuration, then the task's.
@@ -92,7 +93,15 @@ fn init(
     if !port.random(&mut probe) {
         return Err(HTTPc_ERR_INIT_PORT_INVALID);
     }
-    g.cfg = cfg;
+    // Field by field: a whole-struct copy is one 8-byte access, for which the compiler aligns
+    // the globals to 8 bytes, padding static RAM.
+    g.cfg = HTTPc_CFG {
+        TaskDly_ms: cfg.TaskDly_ms,
+        MsgQ_Size: cfg.MsgQ_Size,
+        ConnConnectTimeout_ms: cfg.ConnConnectTimeout_ms,
+        ConnInactivityTimeout_s: cfg.ConnInactivityTimeout_s,
+        ConnIsKeepAlive: cfg.ConnIsKeepAlive,
+    };
     if port.has_task() {
         if !cfg!(feature = "task") {
             // Built for the poll model only: the port must not ask for a task.

@@ -146,12 +146,9 @@ pub(crate) fn close(
     status: HTTPc_CONN_CLOSE_STATUS,
     err: HTTPc_ERR,
 ) -> Result<(), HTTPc_ERR> {
-    let handed_over = request_close(h, c, status, err);
-    let g = h.g();
-    let waitable = !g.in_engine && g.in_task_mode();
+    let to_task = request_close(h, c, status, err);
     if cfg!(feature = "blocking")
-        && handed_over
-        && waitable
+        && to_task
         && global::port().is_some_and(|p| p.has_os_wait())
         && !block_until(h, 1000, Until::Closed(c))
     {

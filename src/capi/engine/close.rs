@@ -6,7 +6,6 @@ use super::super::global::{self, Held};
 use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
-use super::super::port::Port;
 use super::super::state::{
     Code8, Phase, ReqState, WsState, CONN_CLOSE_REQUESTED, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED,
     WS_OPEN_NOTIFIED, WS_USED,
@@ -71,7 +70,6 @@ pub(super) fn ws_transport_lost(
 /// queued messages failed, `OnClose` hooks called with `status`.
 pub(super) fn ws_end(
     h: &mut Held,
-    port: &Port,
     c: Conn,
     status: HTTPc_CONN_CLOSE_STATUS,
     err: HTTPc_ERR,
@@ -83,15 +81,15 @@ pub(super) fn ws_end(
     if let Some(ws) = h.ws_of(c) {
         ws.session.transport_closed();
     }
-    teardown(h, port, c, status, err);
+    teardown(h, c, status, err);
 }
 
 /// An open connection between transactions: the server closing it ends it now, `OnClose`
 /// with `HTTPc_CONN_CLOSE_STATUS_SERVER`, as legacy's check of every idle loop did (not by the
 /// next request); bytes nobody asked for end it too (`HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`: the
 /// next response would start inside them).
-pub(super) fn idle(h: &mut Held, port: &Port, c: Conn) -> u32 {
-    let (status, err) = match receive(h, port, c, false) {
+pub(super) fn idle(h: &mut Held, c: Conn) -> u32 {
+    let (status, err) = match receive(h, c, false) {
         Ok(false) => return u32::MAX,
         // (Empty lines after the last body: dropped.)
         Ok(true) if cfg!(feature = "http") && h.conn(c).is_some_and(|s| blank(s.buf.rx_data())) => {
@@ -107,60 +105,57 @@ pub(super) fn idle(h: &mut Held, port: &Port, c: Conn) -> u32 {
         Err(HTTPc_ERR_CONN_SOCK_CLOSED) => (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE),
         Err(e) => (HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, e),
     };
-    teardown(h, port, c, status, err);
+    teardown(h, c, status, err);
     u32::MAX
 }
 
 /// Closes a connection on behalf of an API call. Only the engine's thread of control may close
 /// sockets (the engine task waits on them outside the lock), so with an engine task — or from
-/// inside a hook — the close is handed to the engine: returns true then, and the caller may
-/// wait for it. Otherwise it happens here and now.
+/// inside a hook — the close is handed to the engine; otherwise it happens here and now.
+/// Returns true when it went to an engine task from outside a hook: the caller may wait for
+/// it.
 pub(crate) fn request_close(
     h: &mut Held,
     c: Conn,
     status: HTTPc_CONN_CLOSE_STATUS,
     err: HTTPc_ERR,
 ) -> bool {
-    let Some(port) = global::port() else {
+    if global::port().is_none() {
         return false;
-    };
+    }
     // Recorded either way: a close the library asked for and this one meet as in task mode
     // (the last status, the first error).
     if let Some(s) = h.conn(c) {
         s.ask_close(status, err);
     }
     let g = h.g();
-    if !g.in_task_mode() && !g.in_engine {
+    let in_engine = g.in_engine;
+    if !g.in_task_mode() && !in_engine {
         // The hooks of the teardown run as the engine's do: their blocking calls are refused
         // (the engine would run nested in a half-finished teardown), their closes handed on.
         g.in_engine = true;
-        teardown(h, port, c, status, err);
+        teardown(h, c, status, err);
         h.g().in_engine = false;
         return false;
     }
     super::wake_engine(h);
-    true
+    !in_engine
 }
 
 /// Closes a connection whose transaction failed with `err`: `OnClose` says SERVER when the
 /// server dropped TCP, as legacy's, ERR_INTERNAL otherwise.
-pub(super) fn fail(h: &mut Held, port: &Port, c: Conn, err: HTTPc_ERR) {
+pub(super) fn fail(h: &mut Held, c: Conn, err: HTTPc_ERR) {
     let status = if err == HTTPc_ERR_CONN_SOCK_CLOSED {
         HTTPc_CONN_CLOSE_STATUS_SERVER
     } else {
         HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL
     };
-    teardown(h, port, c, status, err);
+    teardown(h, c, status, err);
 }
 
 /// Closes the connection for good: socket, queued messages, pending transaction, hooks, list.
-pub(crate) fn teardown(
-    h: &mut Held,
-    port: &Port,
-    c: Conn,
-    status: HTTPc_CONN_CLOSE_STATUS,
-    err: HTTPc_ERR,
-) {
+pub(crate) fn teardown(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, err: HTTPc_ERR) {
+    let port = global::engine_port();
     let Some(s) = h.conn(c) else {
         return;
     };
@@ -275,11 +270,14 @@ pub(crate) fn teardown(
 
     signal_waiters();
     let connecting = matches!(phase, Phase::OpenQueued | Phase::Connecting);
+    // A connect that failed never opened: no OnClose (legacy). One the application closed
+    // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
+    let failed_connect = connecting && status != HTTPc_CONN_CLOSE_STATUS_APP;
     if connecting {
         // A connect that failed is free again before its OnConnect(DEF_FAIL), as legacy
         // released it first: a retry from that hook is the usual reaction. Not one the
         // application closed: its OnClose(APP) is still to come.
-        if status != HTTPc_CONN_CLOSE_STATUS_APP {
+        if failed_connect {
             release(h, c);
         }
         hooks::on_connect(h, on_connect, c.ptr(), DEF_FAIL);
@@ -291,11 +289,7 @@ pub(crate) fn teardown(
     fail_queue(h, c, queue, !connecting);
     // Free again: reopened from its OnClose (the legacy reconnect), it starts afresh.
     release(h, c);
-    // A connect that failed never opened: no OnClose (legacy). One the application closed
-    // gets the OnClose(APP) its HTTPc_ConnClose promises (legacy finished the connect first).
-    if connecting && status != HTTPc_CONN_CLOSE_STATUS_APP {
-        return;
-    }
+    let on_close = if failed_connect { None } else { on_close };
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
 }
 

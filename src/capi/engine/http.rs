@@ -6,10 +6,10 @@
 
 use super::super::app::AppBytes;
 use super::super::consts::*;
-use super::super::global::Held;
+use super::super::global::{self, Held};
 use super::super::handle::{meets, ptr_or_null, Conn};
 use super::super::hooks;
-use super::super::port::{Io, Port};
+use super::super::port::Io;
 use super::super::request::start_queued;
 use super::super::state::{
     rx_err, Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, REQ_CHUNKED, TXN_BODY_DONE,
@@ -53,7 +53,7 @@ enum Tx {
 /// not at all, or with an endless body cannot hold the connection.
 // Out of line: its own frame on the request path, not the dispatcher's largest (stack).
 #[inline(never)]
-pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
@@ -65,17 +65,17 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     let wait = if late && s.phase == Phase::ReqTx {
         0
     } else {
-        turn(h, port, c, now, left.unwrap_or(0))
+        turn(h, c, now, left.unwrap_or(0))
     };
     if late && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
-        end(h, port, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
+        end(h, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         return u32::MAX;
     }
     wait
 }
 
 /// The transaction's turn proper; `left`: the time to its deadline (0: passed).
-fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
+fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
@@ -85,17 +85,17 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
             return 0;
         }
         if s.phase == Phase::ReqTx {
-            if let Some(e) = closed_before(h, port, c) {
+            if let Some(e) = closed_before(h, c) {
                 let conn = if e == HTTPc_ERR_CONN_SOCK_CLOSED {
                     Ok(Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)))
                 } else {
                     Err(e)
                 };
-                end_as(h, port, c, e, conn);
+                end_as(h, c, e, conn);
                 return u32::MAX;
             }
-            if let Err(e) = flush(h, port, c, now) {
-                end(h, port, c, Err(e));
+            if let Err(e) = flush(h, c, now) {
+                end(h, c, Err(e));
                 return u32::MAX;
             }
             if h.conn(c).is_some_and(|s| !s.buf.tx_is_empty()) {
@@ -110,7 +110,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
                     continue;
                 }
                 Err(e) => {
-                    end(h, port, c, Err(e));
+                    end(h, c, Err(e));
                     return u32::MAX;
                 }
             }
@@ -121,7 +121,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
         let got = if eof {
             false
         } else {
-            match receive(h, port, c, false) {
+            match receive(h, c, false) {
                 Ok(got) => got,
                 Err(HTTPc_ERR_CONN_SOCK_CLOSED) => {
                     if let Some(r) = h.req_of(c) {
@@ -130,7 +130,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
                     true
                 }
                 Err(e) => {
-                    end(h, port, c, Err(e));
+                    end(h, c, Err(e));
                     return u32::MAX;
                 }
             }
@@ -147,9 +147,9 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
                         return 0;
                     }
                     let gone = (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
-                    end(h, port, c, Ok(Some(gone)));
+                    end(h, c, Ok(Some(gone)));
                 } else {
-                    end(h, port, c, Err(HTTPc_ERR_CONN_SOCK_CLOSED));
+                    end(h, c, Err(HTTPc_ERR_CONN_SOCK_CLOSED));
                 }
                 return u32::MAX;
             }
@@ -159,11 +159,11 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
                 // The server's close, seen with the response, closes the connection after it.
                 let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
                 let close = after_response(h, c, keep, extra, eof);
-                end(h, port, c, Ok(close));
+                end(h, c, Ok(close));
                 return u32::MAX;
             }
             Err(e) => {
-                end(h, port, c, Err(e));
+                end(h, c, Err(e));
                 return u32::MAX;
             }
         }
@@ -181,7 +181,8 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> u32 {
 /// close first (`HTTPcSock_IsRxClosed`): a request that fails must not have reached a server (a
 /// POST retried would run twice), and bytes that came before it cannot be its response (as
 /// on an idle connection: `HTTPc_ERR_RESP_RX_DATA_LEN_INVALID`).
-fn closed_before(h: &mut Held, port: &Port, c: Conn) -> Option<HTTPc_ERR> {
+fn closed_before(h: &mut Held, c: Conn) -> Option<HTTPc_ERR> {
+    let port = global::engine_port();
     let r = h.req_of(c).filter(|r| r.txn.has(TXN_UNSENT))?;
     r.txn.set(TXN_UNSENT, false);
     let handle = h.conn(c)?.handle;
@@ -681,21 +682,15 @@ fn resp_err(e: Error) -> HTTPc_ERR {
 /// status, or stays for the next request), `Err` a failure (the connection closes). Legacy's
 /// order: the request's `OnErr` on failure, `OnTransComplete` (non-blocking), then the
 /// connection's `OnClose` when it closes; a blocking caller wakes last.
-fn end(h: &mut Held, port: &Port, c: Conn, result: Result<Option<Close>, HTTPc_ERR>) {
-    end_as(h, port, c, result.err().unwrap_or(HTTPc_ERR_NONE), result);
+fn end(h: &mut Held, c: Conn, result: Result<Option<Close>, HTTPc_ERR>) {
+    end_as(h, c, result.err().unwrap_or(HTTPc_ERR_NONE), result);
 }
 
 /// `end` with the request's error apart from how the connection ends: a request the server's
 /// close (read before its first byte went out) fails with `HTTPc_ERR_CONN_SOCK_CLOSED` while
 /// the connection ends as an idle one the server closed, `OnClose(SERVER, HTTPc_ERR_NONE)`
 /// (legacy `HTTPcConn_TransProcess`, PARAM_VALIDATE: `ErrCode` NONE, SERVER).
-fn end_as(
-    h: &mut Held,
-    port: &Port,
-    c: Conn,
-    err: HTTPc_ERR,
-    conn: Result<Option<Close>, HTTPc_ERR>,
-) {
+fn end_as(h: &mut Held, c: Conn, err: HTTPc_ERR, conn: Result<Option<Close>, HTTPc_ERR>) {
     let Some(s) = h.conn(c) else {
         return;
     };
@@ -713,10 +708,10 @@ fn end_as(
     match conn {
         Ok(None) => {
             signal_waiters();
-            start_next(h, port, c);
+            start_next(h, c);
         }
-        Ok(Some((status, err))) => teardown(h, port, c, status, err),
-        Err(e) => fail(h, port, c, e),
+        Ok(Some((status, err))) => teardown(h, c, status, err),
+        Err(e) => fail(h, c, e),
     }
 }
 
@@ -750,7 +745,7 @@ fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool, eof: bool) -> 
 /// anything was sent (a hook's header, a head too long for the buffer) is reported as legacy
 /// reported request errors: `OnErr`, `OnTransComplete(DEF_FAIL)`, then the connection closes
 /// and the rest of the queue fails with it.
-pub(super) fn start_next(h: &mut Held, port: &Port, c: Conn) {
+pub(super) fn start_next(h: &mut Held, c: Conn) {
     if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
         // The close a hook asked for comes first; the queue fails with it.
         return;
@@ -763,5 +758,5 @@ pub(super) fn start_next(h: &mut Held, port: &Port, c: Conn) {
     };
     let resp = ptr_or_null(r.resp);
     r.end(err, false).report(h, c.ptr(), req, resp, err);
-    teardown(h, port, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err);
+    teardown(h, c, HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL, err);
 }

@@ -1,14 +1,15 @@
 //! Moving bytes between the socket and the connection buffer.
 
 use super::super::consts::*;
-use super::super::global::Held;
+use super::super::global::{self, Held};
 use super::super::handle::Conn;
-use super::super::port::{Io, Port};
+use super::super::port::Io;
 use super::super::state::{rx_err, tx_err, Phase};
 
 /// Sends what waits in the send region. Ok(true) when bytes moved (the send-stall clock
 /// restarts at `now`).
-pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+pub(super) fn flush(h: &mut Held, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+    let port = global::engine_port();
     let mut moved = false;
     loop {
         // No state reference lives across the port call: the port (a TLS trust callback in it)
@@ -43,7 +44,8 @@ pub(super) fn flush(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<bool
 
 /// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
 /// arrived. With `sink`, bytes may be received only to be dropped (see `ConnBuf::rx_space`).
-pub(super) fn receive(h: &mut Held, port: &Port, c: Conn, sink: bool) -> Result<bool, HTTPc_ERR> {
+pub(super) fn receive(h: &mut Held, c: Conn, sink: bool) -> Result<bool, HTTPc_ERR> {
+    let port = global::engine_port();
     let Some(s) = h.conn(c) else {
         return Ok(false);
     };

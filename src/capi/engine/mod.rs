@@ -113,7 +113,7 @@ pub(crate) fn send_now(h: &mut Held, c: Conn, m: Msg) -> bool {
     }
     g.in_engine = true;
     let now = port.now_ms();
-    let sent = tx::produce_and_flush(h, port, c, now, Some(m));
+    let sent = tx::produce_and_flush(h, c, now, Some(m));
     h.g().in_engine = false;
     let left = h.conn_ws(c).is_none_or(|(s, ws)| {
         s.flags.has(CONN_CLOSE_REQUESTED)
@@ -223,29 +223,28 @@ fn process(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
     };
     if s.flags.has(CONN_CLOSE_REQUESTED) {
         let (status, err) = (s.close_req_status.get(), s.close_req_err.get());
-        teardown(h, port, c, status, err);
+        teardown(h, c, status, err);
         return u32::MAX;
     }
     match s.phase {
-        Phase::OpenQueued => connect::start(h, port, c, now),
-        Phase::Connecting => connect::poll(h, port, c, now),
+        Phase::OpenQueued | Phase::Connecting => connect::step(h, port, c, now),
         // Requests queued during the connect start now.
         #[cfg(feature = "http")]
         Phase::Connected if s.queue.is_some() => {
-            http::start_next(h, port, c);
+            http::start_next(h, c);
             0
         }
-        Phase::Connected => close::idle(h, port, c),
+        Phase::Connected => close::idle(h, c),
         // Only during an API call, which holds the lock: never seen by a pass.
         Phase::Head | Phase::Idle | Phase::Closing => u32::MAX,
         // Without the WebSocket client (feature `websocket`) no connection gets here.
         Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard if cfg!(feature = "websocket") => {
-            upgrade::io(h, port, c, now)
+            upgrade::io(h, c, now)
         }
-        Phase::WebSock if cfg!(feature = "websocket") => ws::io(h, port, c, now),
+        Phase::WebSock if cfg!(feature = "websocket") => ws::io(h, c, now),
         Phase::UpgradeTx | Phase::UpgradeRx | Phase::Discard | Phase::WebSock => u32::MAX,
         #[cfg(feature = "http")]
-        Phase::ReqTx | Phase::ReqRx => http::io(h, port, c, now),
+        Phase::ReqTx | Phase::ReqRx => http::io(h, c, now),
         #[cfg(not(feature = "http"))]
         Phase::ReqTx | Phase::ReqRx => u32::MAX,
     }

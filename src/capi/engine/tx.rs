@@ -3,10 +3,9 @@
 //! frame streamed from its buffer or `OnMsgTxData`; and completing each message exactly once.
 
 use super::super::consts::*;
-use super::super::global::Held;
+use super::super::global::{self, Held};
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
-use super::super::port::Port;
 use super::super::state::{
     Code8, MsgState, TxProgress, WsState, CONN_CLOSE_REQUESTED, WS_TX_STALLED,
 };
@@ -24,7 +23,6 @@ use crate::proto::session::{header_len, MAX_CONTROL_FRAME};
 #[inline(never)]
 pub(super) fn produce_and_flush(
     h: &mut Held,
-    port: &Port,
     c: Conn,
     now: u32,
     only: Option<Msg>,
@@ -49,13 +47,11 @@ pub(super) fn produce_and_flush(
                     }
                 }
             }
-            if !produce(h, port, c, now, only)
-                .map_err(|Fault| Code8::new(HTTPc_ERR_WEBSOCK_FAULT))?
-            {
+            if !produce(h, c, now, only).map_err(|Fault| Code8::new(HTTPc_ERR_WEBSOCK_FAULT))? {
                 return Ok(moved);
             }
         }
-        moved |= flush(h, port, c, now).map_err(Code8::new)?;
+        moved |= flush(h, c, now).map_err(Code8::new)?;
         if h.conn(c).is_none_or(|s| !s.buf.tx_is_empty()) {
             return Ok(moved);
         }
@@ -78,13 +74,13 @@ const BATCH_FRAMES: u32 = 32;
 /// messages then leave together, in one write. Ok(false) when nothing was written.
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
-fn produce(h: &mut Held, port: &Port, c: Conn, now: u32, only: Option<Msg>) -> Produced {
+fn produce(h: &mut Held, c: Conn, now: u32, only: Option<Msg>) -> Produced {
     let mut any = false;
     for _ in 0..BATCH_FRAMES {
         if !may_produce(h, c, only) {
             break;
         }
-        if !produce_one(h, port, c, now)? {
+        if !produce_one(h, c, now)? {
             break;
         }
         any = true;
@@ -107,14 +103,14 @@ fn may_produce(h: &mut Held, c: Conn, only: Option<Msg>) -> bool {
 }
 
 /// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
-fn produce_one(h: &mut Held, port: &Port, c: Conn, now: u32) -> Produced {
+fn produce_one(h: &mut Held, c: Conn, now: u32) -> Produced {
     // 1. Payload of a frame already started (one-frame messages stream through the region):
     // the queue's head, the data message under way (see `start_data_frame`).
     let head = h.ws_of(c).and_then(|ws| ws.head);
     // (One call of `produce_payload`, for both.)
     let (cur, at) = match head.filter(|&m| h.msg(m).is_some_and(|ms| single_frame_left(ms) > 0)) {
         Some(cur) => (cur, 0),
-        None => match next_frame(h, port, c, now)? {
+        None => match next_frame(h, c, now)? {
             Frame::Done(any) => return Ok(any),
             Frame::Fail(m) => {
                 fail_frame(h, c, m);
@@ -139,7 +135,8 @@ enum Frame {
 }
 
 /// A new frame, its payload not under way: steps 2 to 4 of [`produce_one`].
-fn next_frame(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<Frame, Fault> {
+fn next_frame(h: &mut Held, c: Conn, now: u32) -> Result<Frame, Fault> {
+    let port = global::engine_port();
     let Some((s, ws)) = h.conn_ws(c) else {
         return Ok(Frame::Done(false));
     };
@@ -176,7 +173,7 @@ fn next_frame(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<Frame, Fau
         m = ms.next;
     }
     if let Some(x) = control {
-        return produce_control(h, port, c, x, now);
+        return produce_control(h, c, x, now);
     }
     // 4. The data message under way, or the next one: the queue's head either way (a data
     // message is only started at the head, with no ping or pong queued, and leaves the queue
@@ -184,11 +181,12 @@ fn next_frame(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<Frame, Fau
     let Some(cur) = h.ws_of(c).and_then(|ws| ws.head) else {
         return Ok(Frame::Done(false));
     };
-    start_data_frame(h, port, c, cur)
+    start_data_frame(h, c, cur)
 }
 
 /// An application control message (close, ping, pong): one whole frame.
-fn produce_control(h: &mut Held, port: &Port, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> {
+fn produce_control(h: &mut Held, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> {
+    let port = global::engine_port();
     // The key first: if the random source fails, the message is still queued and the teardown
     // that follows completes it like every other.
     let key = mask_key(port).ok_or(Fault)?;
@@ -212,7 +210,8 @@ fn produce_control(h: &mut Held, port: &Port, c: Conn, m: Msg, now: u32) -> Resu
 }
 
 /// Starts the next frame of data message `m` (the first frame, or the next fragment).
-fn start_data_frame(h: &mut Held, port: &Port, c: Conn, m: Msg) -> Result<Frame, Fault> {
+fn start_data_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
+    let port = global::engine_port();
     let fresh = h.msg(m).is_some_and(|ms| ms.progress == TxProgress::Fresh);
     if let Some(ws) = h
         .ws_of(c)

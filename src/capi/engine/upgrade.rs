@@ -5,7 +5,6 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
-use super::super::port::Port;
 use super::super::state::{
     Phase, ReqState, WsState, CONN_BODY_SIZED, CONN_BODY_UNBOUNDED, CONN_SERVER_CLOSES,
     WS_OPEN_NOTIFIED, WS_USED,
@@ -53,12 +52,12 @@ enum Body {
 /// that answers slowly, or not at all, or sends an endless body, cannot hold the connection.
 // Out of line: its own frame on the upgrade path, not the dispatcher's largest (stack).
 #[inline(never)]
-pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     // Every end of the transaction leaves through here: one call of `end`.
-    match turn(h, port, c, now) {
+    match turn(h, c, now) {
         Ok(wait) => wait,
         Err(e) => {
-            end(h, port, c, e.upgraded, e.err);
+            end(h, c, e.upgraded, e.err);
             e.wait
         }
     }
@@ -81,7 +80,7 @@ fn failed(err: HTTPc_ERR) -> Ended {
 }
 
 /// [`io`] but for the end of the transaction.
-fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<u32, Ended> {
+fn turn(h: &mut Held, c: Conn, now: u32) -> Result<u32, Ended> {
     let Some(s) = h.conn(c) else {
         return Ok(u32::MAX);
     };
@@ -92,7 +91,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<u32, Ended> {
     if left.is_none() && s.phase == Phase::UpgradeTx {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     }
-    let wait = exchange(h, port, c, now, left.unwrap_or(0))?;
+    let wait = exchange(h, c, now, left.unwrap_or(0))?;
     if left.is_none() && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     }
@@ -100,13 +99,13 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32) -> Result<u32, Ended> {
 }
 
 /// The turn proper; `left`: the time to the transaction's deadline (0: passed).
-fn exchange(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> Result<u32, Ended> {
+fn exchange(h: &mut Held, c: Conn, now: u32, left: u32) -> Result<u32, Ended> {
     for _ in 0..TURNS_PER_PASS {
         let Some(s) = h.conn(c) else {
             return Ok(u32::MAX);
         };
         if s.phase == Phase::UpgradeTx {
-            if let Err(e) = flush(h, port, c, now) {
+            if let Err(e) = flush(h, c, now) {
                 return Err(failed(e));
             }
             let Some(s) = h.conn(c) else {
@@ -144,7 +143,7 @@ fn exchange(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> Result<u
                 });
             }
         }
-        let got = match receive(h, port, c, false) {
+        let got = match receive(h, c, false) {
             Ok(got) => got,
             Err(e) => {
                 return Err(failed(e));
@@ -276,8 +275,8 @@ fn exchange(h: &mut Held, port: &Port, c: Conn, now: u32, left: u32) -> Result<u
                         } else {
                             HTTPc_CONN_CLOSE_STATUS_SERVER
                         };
-                        end(h, port, c, false, HTTPc_ERR_NONE);
-                        teardown(h, port, c, status, HTTPc_ERR_NONE);
+                        end(h, c, false, HTTPc_ERR_NONE);
+                        teardown(h, c, status, HTTPc_ERR_NONE);
                         return Ok(u32::MAX);
                     }
                     s.skip_body();
@@ -343,7 +342,7 @@ pub(super) fn consumed_hdr(field: HTTP_HDR_FIELD) -> bool {
 /// connection becomes a WebSocket, otherwise the upgrade was refused: the transaction still
 /// succeeds (legacy), the status tells the application. Else the upgrade failed (socket error
 /// or a response that fails the handshake): reported on the request, the connection closed.
-fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
+fn end(h: &mut Held, c: Conn, upgraded: bool, err: HTTPc_ERR) {
     let Some(s) = h.conn(c) else {
         return;
     };
@@ -369,7 +368,7 @@ fn end(h: &mut Held, port: &Port, c: Conn, upgraded: bool, err: HTTPc_ERR) {
         hooks.report(h, cp, req, ptr_or_null(resp), err);
     }
     if !ok {
-        fail(h, port, c, err);
+        fail(h, c, err);
         return;
     }
     if upgraded {

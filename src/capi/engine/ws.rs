@@ -4,7 +4,6 @@
 use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::Conn;
-use super::super::port::Port;
 use super::super::state::{CONN_CLOSE_REQUESTED, WS_IN_TURN, WS_RX_EOF, WS_RX_PAUSED};
 use super::close::{ws_end, ws_transport_lost};
 use super::io::receive;
@@ -15,10 +14,10 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 
 // Out of line: measured smaller than inlined into `run_pass` (less register pressure).
 #[inline(never)]
-pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
+pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     let closed = set_in_turn(h, c, true);
     // The WebSocket ends: one call of `ws_end`.
-    let wait = turn(h, port, c, now, closed).unwrap_or_else(|end| {
+    let wait = turn(h, c, now, closed).unwrap_or_else(|end| {
         let (status, err, report) = match end {
             Ending::Lost(e) => {
                 let (status, err) = ws_transport_lost(h, c, e);
@@ -26,7 +25,7 @@ pub(super) fn io(h: &mut Held, port: &Port, c: Conn, now: u32) -> u32 {
             }
             Ending::Timer(err, report) => (HTTPc_CONN_CLOSE_STATUS_NONE, err, report),
         };
-        ws_end(h, port, c, status, err, report);
+        ws_end(h, c, status, err, report);
         u32::MAX
     });
     set_in_turn(h, c, false);
@@ -74,7 +73,7 @@ fn held_at_eof(h: &mut Held, c: Conn, now: u32) -> bool {
 /// The turn itself; returns how long the engine may sleep for this connection, or how the
 /// WebSocket ends. Once the server's Close came (`closed`, as the turn starts), bytes are
 /// received only to be dropped when the receive region has no room left (see `receive`).
-fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> Result<u32, Ending> {
+fn turn(h: &mut Held, c: Conn, now: u32, closed: bool) -> Result<u32, Ending> {
     let mut busy = true;
     // Every message already buffered is delivered before the next receive. (A short read is
     // no sign that the socket is drained: a TLS layer returns one record at a time.)
@@ -86,7 +85,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> Result<u3
             let got = if eof {
                 Err(HTTPc_ERR_CONN_SOCK_CLOSED)
             } else {
-                receive(h, port, c, closed)
+                receive(h, c, closed)
             };
             match got {
                 Ok(got) => progress |= got,
@@ -106,7 +105,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> Result<u3
                         // The server only half-closed: it can still read the reply to its
                         // Close (or ping) that came with its end of stream (RFC 6455 §5.5.1).
                         // As much as the socket takes now; the connection ends either way.
-                        let _ = produce_and_flush(h, port, c, now, None);
+                        let _ = produce_and_flush(h, c, now, None);
                     }
                     return Err(Ending::Lost(e));
                 }
@@ -124,7 +123,7 @@ fn turn(h: &mut Held, port: &Port, c: Conn, now: u32, closed: bool) -> Result<u3
             // the next pass performs it.
             return Ok(0);
         }
-        match produce_and_flush(h, port, c, now, None) {
+        match produce_and_flush(h, c, now, None) {
             Ok(moved) => progress |= moved,
             Err(e) => return Err(Ending::Lost(e.get())),
         }

@@ -159,10 +159,15 @@ impl Held {
             Some(s) => s.wait_slot().map(|w| *w),
             None => None,
         };
+        let p = O::reserved(o.ptr());
         // SAFETY: a live object (`Obj` contract) whose reserved area fits `S` (`Holds`), not in
-        // use, and no reference to it is alive (the one above ended).
-        unsafe { S::clear(O::reserved(o.ptr())) };
-        let s = self.state::<O, S>(o).ok_or(HTTPc_ERR_PARAM_INVALID)?;
+        // use, and no reference to it is alive (the one above ended). Once cleared it holds a
+        // whole `S` (as `Held::state` would find by its magic), and the reference borrows
+        // `self`, so it ends before the next hook or state access.
+        let s = unsafe {
+            S::clear(p);
+            &mut *p
+        };
         // A blocking call may still have to read its result: a hook of the pass that ended
         // the operation cleared the object (see `WaitSlot`).
         if let (Some(k), Some(w)) = (kept, s.wait_slot()) {
