@@ -1459,18 +1459,16 @@ proptest! {
 /// The chunk-size line as the parser read it in code, before its table of states
 /// (`chunk_size::chunk_ext_valid`): the oracle the table is checked against.
 fn chunk_size_by_grammar(line: &[u8]) -> Result<u32, Error> {
-    let mut size = 0u32;
-    let mut rest = line;
-    let mut digits = false;
-    while let [b, tail @ ..] = rest {
-        let Some(v) = hex_value(*b) else { break };
-        if size >> 28 != 0 {
-            return Err(Error::ChunkSizeOverflow);
-        }
-        size = size << 4 | v;
-        digits = true;
-        rest = tail;
-    }
+    // The size: the leading hex digits, of a value that fits in 32 bits (leading zeros are
+    // free).
+    let n = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    let (hex, mut rest) = line.split_at(n);
+    let digits = n > 0;
+    let size = match core::str::from_utf8(hex).map(|h| u64::from_str_radix(h, 16)) {
+        _ if !digits => 0,
+        Ok(Ok(v)) if v <= u64::from(u32::MAX) => v as u32,
+        _ => return Err(Error::ChunkSizeOverflow),
+    };
     // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): whitespace only before a
     // ';' or around a '='.
     while digits && !rest.is_empty() {
@@ -1514,10 +1512,6 @@ fn skip_token(s: &[u8]) -> Option<&[u8]> {
     } else {
         s.get(n..)
     }
-}
-
-fn hex_value(b: u8) -> Option<u32> {
-    char::from(b).to_digit(16)
 }
 
 /// Every line of up to 6 bytes over an alphabet of each byte class the grammar tells apart
