@@ -8,7 +8,7 @@ use super::consts::*;
 use super::engine::wake_engine;
 use super::ffi::{may_block, need, span_ms, Call, Param};
 use super::global::Held;
-use super::handle::{apart, meets, Conn, Obj};
+use super::handle::{meets, Conn, Obj};
 use super::objects::*;
 use super::state::{ConnState, Phase, CONN_KEEP_ALIVE, CONN_PERSISTENT};
 use super::types::*;
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
     // needs), `p_conn_obj` NULL or a connection object that stays valid while the library uses
     // it (what `Obj::from_api` needs).
     let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
-    let _ = call.run(|h| {
+    call.run(|h| {
         let cfg = h.g().cfg;
         let c = need(conn)?;
         // An object that says it is open but is not in the engine's list (a copy of an open
@@ -50,7 +50,7 @@ pub unsafe extern "C" fn HTTPc_ConnClr(p_conn_obj: *mut HTTPc_CONN_OBJ, p_err: *
         s.connect_timeout_ms = cfg.ConnConnectTimeout_ms;
         s.inactivity_s = cfg.ConnInactivityTimeout_s;
         s.flags.set(CONN_KEEP_ALIVE, cfg.ConnIsKeepAlive == DEF_YES);
-        Ok(0)
+        Ok(())
     });
 }
 
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn HTTPc_ConnSetParam(
             Param::new(p_param),
         )
     };
-    let _ = call.run(|h| set_param(h, need(conn)?, type_, need(param)?).map(|()| 0));
+    call.run(|h| set_param(h, need(conn)?, type_, need(param)?));
 }
 
 /// `HTTPc_ConnSetParam` under the lock.
@@ -157,16 +157,16 @@ pub unsafe extern "C" fn HTTPc_ConnOpen(
             AppBytes::new(p_hostname_str, u32::from(hostname_str_len)),
         )
     };
-    let r = call.run(|h| {
+    let ok = call.run(|h| {
         let c = need(conn)?;
         if p_buf.is_null() {
             return Err(HTTPc_ERR_NULL_PTR);
         }
         let buf = buf.take().unwrap_or(ConnBuf::NONE);
-        open(h, c, buf, host, no_block).map(|()| 0)
+        open(h, c, buf, host, no_block)
     });
     // Legacy: a non-blocking open returns DEF_FAIL with no error once queued.
-    CPU_BOOLEAN::from(r.is_ok() && !no_block)
+    CPU_BOOLEAN::from(ok && !no_block)
 }
 
 /// `HTTPc_ConnOpen` under the lock: queued (non-blocking) or connected (blocking), or the
@@ -182,7 +182,7 @@ fn open(
         return Err(HTTPc_ERR_CFG_INVALID_BUF_LEN);
     }
     // The buffer is written over: it may not hold the connection's own state.
-    if !apart(&[c.span()], buf.span()) {
+    if meets(c.span(), buf.span()) {
         return Err(HTTPc_ERR_PARAM_INVALID);
     }
     // `Host` takes the name up to a NUL within its length (a length counted with the NUL
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
     // SAFETY: this function's contract: `p_err` NULL or writable, `p_conn_obj` NULL or a
     // connection object that stays valid while the library uses it.
     let (call, conn) = unsafe { (Call::enter(p_err), Obj::from_api(p_conn_obj)) };
-    let _ = call.run(|h| {
+    call.run(|h| {
         let c = need(conn)?;
         // Legacy: no HTTPc_ConnClose without HTTPc_CFG_PERSISTENT_EN, and none but the
         // non-blocking one without HTTPc_CFG_MODE_BLOCK_EN.
@@ -270,6 +270,6 @@ pub unsafe extern "C" fn HTTPc_ConnClose(
         if flags & HTTPc_FLAG_CONN_NO_BLOCK == 0 {
             closed?;
         }
-        Ok(0)
+        Ok(())
     });
 }

@@ -61,63 +61,62 @@ impl ErrOut {
     }
 }
 
-/// One API call in progress: the lock is held until it ends, and its outcome goes to the
-/// caller's `p_err`.
+/// One API call: its outcome goes to the caller's `p_err`; its body runs under the lock.
 pub(crate) struct Call {
-    lock: Lock,
     out: ErrOut,
 }
 
 impl Call {
-    /// Takes the lock for an API call that reports through `p_err`.
+    /// An API call that reports through `p_err`.
     ///
     /// # Safety
     /// As for [`ErrOut::new`].
-    #[inline(never)]
-    pub(crate) unsafe fn enter(p_err: *mut HTTPc_ERR) -> Call {
-        Call {
-            lock: Lock::take(),
-            out: Out(p_err),
-        }
-    }
-
-    /// The token, for the call's body.
-    pub(crate) fn h(&mut self) -> &mut Held {
-        self.lock.held()
-    }
-
-    /// Runs the call's body after the first legacy check (the library is initialised), and
-    /// reports its outcome. The body returns the call's value (0 when it has none). Inlined
-    /// into each export; what every export shares is out of line (`initialised`, `finish`).
     #[inline(always)]
-    pub(crate) fn run(
-        mut self,
-        body: impl FnOnce(&mut Held) -> Result<u32, HTTPc_ERR>,
-    ) -> Result<u32, HTTPc_ERR> {
-        let r = if self.initialised() {
-            body(self.h())
+    pub(crate) unsafe fn enter(p_err: *mut HTTPc_ERR) -> Call {
+        Call { out: Out(p_err) }
+    }
+
+    /// Takes the lock, runs the call's body after the first legacy check (the library is
+    /// initialised), and reports its outcome; whether it succeeded. Inlined into each export;
+    /// what every export shares is out of line (`lock_for_call`, `finish`). The outcome reaches
+    /// the shared tail as one error code (`HTTPc_ERR_NONE` for success): each exit of the body
+    /// sets one register. (A call with a value passes it out through a captured variable.)
+    #[inline(always)]
+    pub(crate) fn run(self, body: impl FnOnce(&mut Held) -> Result<(), HTTPc_ERR>) -> bool {
+        let (mut lock, initialised) = lock_for_call();
+        let err = if initialised {
+            match body(lock.held()) {
+                Ok(()) => HTTPc_ERR_NONE,
+                Err(e) => e,
+            }
         } else {
-            Err(HTTPc_ERR_INIT_NOT_COMPLETED)
+            HTTPc_ERR_INIT_NOT_COMPLETED
         };
-        self.finish(r)
+        self.finish(lock, err)
     }
 
+    /// Reports `err` and releases the lock; whether it is `HTTPc_ERR_NONE`.
     #[inline(never)]
-    fn initialised(&mut self) -> bool {
-        self.h().g().initialised
+    fn finish(self, lock: Lock, err: HTTPc_ERR) -> bool {
+        self.out.set(err);
+        drop(lock);
+        err == HTTPc_ERR_NONE
     }
 
-    /// Reports the outcome and releases the lock.
-    #[inline(never)]
-    fn finish(self, r: Result<u32, HTTPc_ERR>) -> Result<u32, HTTPc_ERR> {
+    /// Takes the lock, runs the body (no check first: `HTTPc_Init`) and reports its outcome.
+    pub(crate) fn run_uninitialised(self, body: impl FnOnce(&mut Held) -> Result<(), HTTPc_ERR>) {
+        let mut lock = Lock::take();
+        let r = body(lock.held());
         self.out.result(&r);
-        r
     }
+}
 
-    /// Reports an outcome computed without [`run`](Self::run).
-    pub(crate) fn report(self, r: &Result<(), HTTPc_ERR>) {
-        self.out.result(r);
-    }
+/// The lock, and whether the library is initialised then: every export's first step, one call.
+#[inline(never)]
+fn lock_for_call() -> (Lock, bool) {
+    let mut lock = Lock::take();
+    let initialised = lock.held().g().initialised;
+    (lock, initialised)
 }
 
 /// The second legacy check: a required pointer argument is not NULL.
@@ -226,7 +225,8 @@ impl Param {
     /// # Safety
     /// `p` is NULL, or points to a readable value of the type the call takes (the parameter
     /// type's, the `HTTPc_FormAdd*` function's: `get` and `table` are called with that type
-    /// only; a table's entries and strings stay valid until the request is sent), or is itself
+    /// only; a table's entries and strings stay valid until the request is sent), aligned for
+    /// it as every C `T *` is (legacy read it as one: `*(NET_PORT_NBR *)p_param`), or is itself
     /// the callback the parameter type names (`callback` is called with that type only): the
     /// API contract.
     pub(crate) unsafe fn new(p: *mut c_void) -> Option<Param> {
@@ -238,11 +238,12 @@ impl Param {
         self.0.as_ptr()
     }
 
-    /// The value it points to (any alignment).
+    /// The value it points to: a whole-word load where the type is a word (a byte at a time
+    /// on Cortex-M0 when read as if it could be misaligned, 300 B there over the exports).
     pub(crate) fn get<T: ParamValue>(self) -> T {
-        // SAFETY: `new`'s contract: a readable `T`, and any bits are a valid `T`
+        // SAFETY: `new`'s contract: a readable, aligned `T`, and any bits are a valid `T`
         // (`ParamValue`).
-        unsafe { self.0.as_ptr().cast::<T>().read_unaligned() }
+        unsafe { self.0.as_ptr().cast::<T>().read() }
     }
 
     /// The `HTTPc_PARAM_TBL` it points to, as a table of `T`; None for a NULL (or misaligned)

@@ -154,10 +154,11 @@ pub(crate) struct Lock {
 }
 
 impl Lock {
+    // Out of line, as the release: every export and engine pass takes it.
+    #[inline(never)]
     pub(crate) fn take() -> Lock {
-        if let Some(p) = port() {
-            p.lock();
-        }
+        // (No port registered: `Port::NONE` has no `Lock`, nothing is called.)
+        engine_port().lock();
         Lock {
             held: Held {
                 _not_send: PhantomData,
@@ -172,11 +173,10 @@ impl Lock {
 }
 
 impl Drop for Lock {
+    #[inline(never)]
     fn drop(&mut self) {
         // The port cannot change while the library is in use (`HTTPc_PortSet` refuses after
         // `HTTPc_Init`), so this is the port that was locked.
-        if let Some(p) = port() {
-            p.unlock();
-        }
+        engine_port().unlock();
     }
 }

@@ -69,7 +69,7 @@ pub unsafe extern "C" fn HTTPc_ReqSend(
             AppBytes::new(p_resource_path, u32::from(resource_path_len)),
         )
     };
-    let r = call.run(|h| {
+    let ok = call.run(|h| {
         let send = Send {
             conn: need(conn)?,
             req: need(req)?,
@@ -81,10 +81,10 @@ pub unsafe extern "C" fn HTTPc_ReqSend(
         if !cfg!(feature = "http") {
             return Err(HTTPc_ERR_FEATURE_DIS);
         }
-        req_send(h, send).map(|()| 0)
+        req_send(h, send)
     });
     // Legacy: a non-blocking request returns DEF_FAIL with no error once handed over.
-    CPU_BOOLEAN::from(r.is_ok() && !no_block)
+    CPU_BOOLEAN::from(ok && !no_block)
 }
 
 /// `HTTPc_ReqSend` under the lock: handed to the engine (non-blocking) or a whole response

@@ -23,11 +23,11 @@ pub unsafe extern "C" fn HTTPc_ReqClr(p_req_obj: *mut HTTPc_REQ_OBJ, p_err: *mut
     // needs), `p_req_obj` NULL or a request object that stays valid while the library uses it
     // (what `Obj::from_api` needs).
     let (call, req) = unsafe { (Call::enter(p_err), Obj::from_api(p_req_obj)) };
-    let _ = call.run(|h| {
+    call.run(|h| {
         let req = need(req)?;
         h.reinit::<_, ReqState>(req, HTTPc_ERR_REQ_IS_USED)?;
         req.set_method(h, HTTP_METHOD_UNKNOWN);
-        Ok(0)
+        Ok(())
     });
 }
 
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn HTTPc_ReqSetParam(
             Param::new(p_param),
         )
     };
-    let _ = call.run(|h| set_param(h, need(req)?, type_, need(param)?).map(|()| 0));
+    call.run(|h| set_param(h, need(req)?, type_, need(param)?));
 }
 
 /// `HTTPc_ReqSetParam` under the lock.

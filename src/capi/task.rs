@@ -60,9 +60,8 @@ pub unsafe extern "C" fn HTTPc_Init(
     let _ = p_mem_seg;
     // SAFETY: this function's contract: valid or NULL pointers; the configuration is copied
     // before the call returns.
-    let (mut call, cfg) = unsafe { (Call::enter(p_err), p_cfg.as_ref()) };
-    let r = init(call.h(), cfg, p_task_cfg);
-    call.report(&r);
+    let (call, cfg) = unsafe { (Call::enter(p_err), p_cfg.as_ref()) };
+    call.run_uninitialised(|h| init(h, cfg, p_task_cfg));
 }
 
 /// `HTTPc_Init` under the lock.
@@ -167,9 +166,12 @@ pub unsafe extern "C" fn HTTPc_TaskHandler() -> CPU_INT32U {
     let mut lock = Lock::take();
     let h = lock.held();
     let g = h.g();
-    let Some(port) = global::port().filter(|_| g.initialised && !g.in_task_mode()) else {
+    // (Initialised means a port is registered: `HTTPc_Init` needs one, and registering
+    // another returns the library to its state before `HTTPc_Init`.)
+    if !g.initialised || g.in_task_mode() {
         return HTTPc_PORT_WAIT_FOREVER;
-    };
+    }
+    let port = global::engine_port();
     let sleep = engine::run_pass(h);
     if port.has_watch() {
         // The application may sleep in the port's `Wait` next: hand it what each socket now

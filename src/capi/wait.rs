@@ -95,9 +95,8 @@ pub(crate) fn block_until(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
 
 /// `block_until` without the wake at its end.
 fn wait_for(h: &mut Held, timeout_ms: u32, until: Until) -> bool {
-    let Some(port) = global::port() else {
-        return false;
-    };
+    // (Every blocking call comes after `HTTPc_Init`, which needs a registered port.)
+    let port = global::engine_port();
     let task_mode = h.g().in_task_mode();
     let start = port.now_ms();
     loop {
@@ -149,7 +148,7 @@ pub(crate) fn close(
     let to_task = request_close(h, c, status, err);
     if cfg!(feature = "blocking")
         && to_task
-        && global::port().is_some_and(|p| p.has_os_wait())
+        && global::engine_port().has_os_wait()
         && !block_until(h, 1000, Until::Closed(c))
     {
         return Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT);

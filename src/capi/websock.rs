@@ -45,10 +45,10 @@ pub unsafe extern "C" fn HTTPc_WebSockClr(p_ws_obj: *mut HTTPc_WEBSOCK_OBJ, p_er
     // needs), `p_ws_obj` NULL or a WebSocket object that stays valid while the library uses it
     // (what `Obj::from_api` needs).
     let (call, ws) = unsafe { (Call::enter(p_err), Obj::from_api(p_ws_obj)) };
-    let _ = call.run(|h| {
+    call.run(|h| {
         websocket()?;
         h.reinit::<_, WsState>(need(ws)?, HTTPc_ERR_WEBSOCK_IS_USED)?;
-        Ok(0)
+        Ok(())
     });
 }
 
@@ -79,9 +79,9 @@ pub unsafe extern "C" fn HTTPc_WebSockSetParam(
             Param::new(p_param),
         )
     };
-    let _ = call.run(|h| {
+    call.run(|h| {
         websocket()?;
-        ws_set_param(h, need(ws)?, type_, need(param)?).map(|()| 0)
+        ws_set_param(h, need(ws)?, type_, need(param)?)
     });
 }
 
@@ -130,12 +130,12 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgClr(
     // needs), `p_msg_obj` NULL or a message object that stays valid while the library uses it
     // (what `Obj::from_api` needs).
     let (call, msg) = unsafe { (Call::enter(p_err), Obj::from_api(p_msg_obj)) };
-    let _ = call.run(|h| {
+    call.run(|h| {
         websocket()?;
         let m = need(msg)?;
         h.reinit::<_, MsgState>(m, HTTPc_ERR_WEBSOCK_MSG_IS_USED)?;
         m.set_user_data(h, core::ptr::null_mut());
-        Ok(0)
+        Ok(())
     });
 }
 
@@ -164,9 +164,9 @@ pub unsafe extern "C" fn HTTPc_WebSockMsgSetParam(
             Param::new(p_param),
         )
     };
-    let _ = call.run(|h| {
+    call.run(|h| {
         websocket()?;
-        msg_set_param(h, need(msg)?, type_, need(param)?).map(|()| 0)
+        msg_set_param(h, need(msg)?, type_, need(param)?)
     });
 }
 
@@ -237,7 +237,7 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
             AppBytes::new(p_resource_path, u32::from(resource_path_len)),
         )
     };
-    let r = call.run(|h| {
+    let ok = call.run(|h| {
         websocket()?;
         let conn = need(conn)?;
         upgradable(h, conn, ws, no_block)?;
@@ -249,10 +249,10 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
             path,
             no_block,
         };
-        ws_upgrade(h, up).map(|()| 0)
+        ws_upgrade(h, up)
     });
     // Legacy: a non-blocking upgrade returns DEF_FAIL with no error once sent to the engine.
-    CPU_BOOLEAN::from(r.is_ok() && !no_block)
+    CPU_BOOLEAN::from(ok && !no_block)
 }
 
 /// Legacy's first checks of an upgrade, on the connection and the WebSocket's `OnOpen`: they
@@ -426,7 +426,7 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
         )
     };
     let has_data = !p_data.is_null();
-    let r = call.run(|h| {
+    let ok = call.run(|h| {
         websocket()?;
         let (c, m) = (need(conn)?, need(msg)?);
         let tx = Tx {
@@ -436,9 +436,9 @@ pub unsafe extern "C" fn HTTPc_WebSockSend(
             len: payload_len,
             no_block: flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0,
         };
-        ws_send(h, c, m, tx).map(|()| 0)
+        ws_send(h, c, m, tx)
     });
-    CPU_BOOLEAN::from(r.is_ok())
+    CPU_BOOLEAN::from(ok)
 }
 
 /// What `HTTPc_WebSockSend` was asked to send.
@@ -582,18 +582,22 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
         (call, n, out_bytes(p_buf, buf_len))
     };
     let reason = copy.get(..n).unwrap_or_default();
-    let r = call.run(|_| {
+    let mut len = 0;
+    call.run(|_| {
         websocket()?;
         // Legacy's order: the code, the buffer pointer, the length and room, the reason (the
         // code is write_payload's first check: without a buffer, any other error is the NULL).
         let has_buf = out.is_some();
         match close::write_payload(close_code, reason, out.unwrap_or(&mut [])) {
-            Ok(n) => Ok(n as u32),
+            Ok(n) => {
+                len = n;
+                Ok(())
+            }
             Err(close::CloseError::InvalidCode(_)) => Err(HTTPc_ERR_WEBSOCK_INVALID_CLOSE_CODE),
             Err(_) if !has_buf => Err(HTTPc_ERR_NULL_PTR),
             Err(close::CloseError::InvalidReason) => Err(HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM),
             Err(_) => Err(HTTPc_ERR_WEBSOCK_INVALID_CTRL_FRAME_LEN),
         }
     });
-    r.unwrap_or(0) as CPU_INT16U
+    len as CPU_INT16U
 }

@@ -154,10 +154,12 @@ impl Held {
         o: Obj<O>,
         busy_err: HTTPc_ERR,
     ) -> Result<&mut S, HTTPc_ERR> {
+        // (A cleared slot when there is nothing to keep: then the clear is written once, not
+        // once per case.)
         let kept = match self.state::<O, S>(o) {
             Some(s) if s.busy() => return Err(busy_err),
-            Some(s) => s.wait_slot().map(|w| *w),
-            None => None,
+            Some(s) => s.wait_slot().map_or(WaitSlot::CLEARED, |w| *w),
+            None => WaitSlot::CLEARED,
         };
         let p = O::reserved(o.ptr());
         // SAFETY: a live object (`Obj` contract) whose reserved area fits `S` (`Holds`), not in
@@ -170,8 +172,8 @@ impl Held {
         };
         // A blocking call may still have to read its result: a hook of the pass that ended
         // the operation cleared the object (see `WaitSlot`).
-        if let (Some(k), Some(w)) = (kept, s.wait_slot()) {
-            *w = k;
+        if let Some(w) = s.wait_slot() {
+            *w = kept;
         }
         Ok(s)
     }

@@ -17,6 +17,9 @@ const IDLE: u8 = 0;
 const PENDING: u8 = u8::MAX;
 
 impl WaitSlot {
+    /// No call waits: the value `*Clr` writes (zero, as the rest of a cleared state).
+    pub(crate) const CLEARED: WaitSlot = WaitSlot(IDLE);
+
     /// An operation starts: a blocking one arms the slot; a non-blocking one leaves it alone
     /// (a hook may start one on the same object before the blocking call read its result).
     pub(crate) fn arm(&mut self, blocking: bool) {
