@@ -87,13 +87,9 @@ fn init(
     if cfg.TaskDly_ms > 20 {
         return Err(HTTPc_ERR_CFG_TASK_DLY_INVALID);
     }
-    // No weak fallback: a random source that does not deliver stops us here.
-    let mut probe = [0u8; 16];
-    if !port.random(&mut probe) {
-        return Err(HTTPc_ERR_INIT_PORT_INVALID);
-    }
-    // Field by field: a whole-struct copy is one 8-byte access, for which the compiler aligns
-    // the globals to 8 bytes, padding static RAM.
+    // Copied before the port is called (its Random may touch the application's object; the
+    // copy is read only once initialised). Field by field: a whole-struct copy is one 8-byte
+    // access, for which the compiler aligns the globals to 8 bytes, padding static RAM.
     g.cfg = HTTPc_CFG {
         TaskDly_ms: cfg.TaskDly_ms,
         MsgQ_Size: cfg.MsgQ_Size,
@@ -101,6 +97,11 @@ fn init(
         ConnInactivityTimeout_s: cfg.ConnInactivityTimeout_s,
         ConnIsKeepAlive: cfg.ConnIsKeepAlive,
     };
+    // No weak fallback: a random source that does not deliver stops us here.
+    let mut probe = [0u8; 16];
+    if !port.random(&mut probe) {
+        return Err(HTTPc_ERR_INIT_PORT_INVALID);
+    }
     if port.has_task() {
         if !cfg!(feature = "task") {
             // Built for the poll model only: the port must not ask for a task.
