@@ -507,9 +507,29 @@ filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
 
     /// `query_param` writes what the request writer's `query_pair` writes, and fails where it
     /// fails (a buffer one byte short).
+    fn query_param_as_the_request_writer(key: &[u8], value: Option<&[u8]>, first: bool) {
+        use crate::proto::handshake::RequestWriter;
+        let mut want = [0u8; 512];
+        let mut w = RequestWriter::new(&mut want);
+        w.line_start(b"GET", b"/").unwrap();
+        let start = w.len();
+        w.query_pair(first, key, value).unwrap();
+        let n = w.len() - start;
+        let mut got = [0u8; 512];
+        assert_eq!(query_param(Some(&mut got), first, key, value), Some(n));
+        assert_eq!(got[..n], want[start..start + n]);
+        // Exactly the room it needs, and a byte less.
+        assert_eq!(query_param(Some(&mut got[..n]), first, key, value), Some(n));
+        if n > 0 {
+            assert_eq!(
+                query_param(Some(&mut got[..n - 1]), first, key, value),
+                None
+            );
+        }
+    }
+
     #[test]
     fn query_param_matches_the_request_writer() {
-        use crate::proto::handshake::RequestWriter;
         let cases: [(&[u8], Option<&[u8]>); 5] = [
             (b"q", Some(b"a b&c=d")),
             (b"k\x00/\xff", None),
@@ -519,26 +539,22 @@ filename=\"my%20%22f%22.png\"\r\nContent-Type: image/png\r\n\r\n"[..]
         ];
         for (key, value) in cases {
             for first in [true, false] {
-                let mut want = [0u8; 64];
-                let mut w = RequestWriter::new(&mut want);
-                w.line_start(b"GET", b"/").unwrap();
-                let start = w.len();
-                w.query_pair(first, key, value).unwrap();
-                let n = w.len() - start;
-                let mut got = [0u8; 64];
-                assert_eq!(query_param(Some(&mut got), first, key, value), Some(n));
-                assert_eq!(got[..n], want[start..start + n]);
-                // Exactly the room it needs, and a byte less.
-                assert_eq!(query_param(Some(&mut got[..n]), first, key, value), Some(n));
-                if n > 0 {
-                    assert_eq!(
-                        query_param(Some(&mut got[..n - 1]), first, key, value),
-                        None
-                    );
-                }
+                query_param_as_the_request_writer(key, value, first);
             }
         }
         assert_eq!(query_param(None, true, b"k", None), None);
+    }
+
+    proptest::proptest! {
+        /// Any bytes in the key and value (every byte the encoder tells apart).
+        #[test]
+        fn query_param_matches_the_request_writer_on_any_bytes(
+            key in proptest::collection::vec(proptest::num::u8::ANY, 0..24),
+            value in proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..24)),
+            first in proptest::bool::ANY,
+        ) {
+            query_param_as_the_request_writer(&key, value.as_deref(), first);
+        }
     }
 
     #[test]
