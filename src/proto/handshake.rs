@@ -772,15 +772,7 @@ impl ResponseParser {
             ParseEvent::Status { code, reason }
         } else if line.is_empty() {
             if self.code == 101 {
-                if self.seen & SEEN_UPGRADE == 0 {
-                    return Err(HandshakeError::UpgradeMissing);
-                }
-                if self.seen & SEEN_CONNECTION == 0 {
-                    return Err(HandshakeError::ConnectionMissing);
-                }
-                if self.seen & SEEN_ACCEPT == 0 {
-                    return Err(HandshakeError::AcceptMissing);
-                }
+                self.check_end_at()?;
             }
             self.state = State::Done;
             ParseEvent::Done { code: self.code }
@@ -799,7 +791,38 @@ impl ResponseParser {
 
     /// Per-header checks of a 101 response (RFC 6455 §4.1, client steps 1-6).
     fn check_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HandshakeError> {
-        let (bit, ok) = match header_index(name) {
+        self.check_header_at(header_index(name), value)
+    }
+
+    /// The end of a 101's head: the headers a 101 must carry came (RFC 6455 §4.1, client
+    /// steps 2-4). Also for an engine whose own parser reads the head (the plain-request
+    /// engine's, which reads an upgrade's response in builds with both clients): this parser
+    /// then holds what the request offered, and only its checks run.
+    // (Inlined, as `check_header_at`: the WebSocket-only builds' code stays as it was.)
+    #[inline(always)]
+    pub(crate) fn check_end_at(&self) -> Result<(), HandshakeError> {
+        if self.seen & SEEN_UPGRADE == 0 {
+            return Err(HandshakeError::UpgradeMissing);
+        }
+        if self.seen & SEEN_CONNECTION == 0 {
+            return Err(HandshakeError::ConnectionMissing);
+        }
+        if self.seen & SEEN_ACCEPT == 0 {
+            return Err(HandshakeError::AcceptMissing);
+        }
+        Ok(())
+    }
+
+    /// [`Self::check_header`] with the name given by its index in the crate's list
+    /// (`header_index`), also for an engine whose own parser reads the head (see
+    /// [`Self::check_end_at`]).
+    #[inline(always)]
+    pub(crate) fn check_header_at(
+        &mut self,
+        index: usize,
+        value: &[u8],
+    ) -> Result<(), HandshakeError> {
+        let (bit, ok) = match index {
             // Exactly `websocket`: any other value fails (RFC 6455 §4.1, step 2).
             // (The value comes without its surrounding white space.)
             HDR_UPGRADE if !eq_ci(&TOKEN_WEBSOCKET, value) => {

@@ -550,6 +550,26 @@ impl Session {
         result
     }
 
+    /// The handshake's checks alone, for an engine whose own parser reads the response head
+    /// (the plain-request engine's, in builds with it): None once the head was read.
+    #[cfg(feature = "http")]
+    pub(crate) fn handshake_checks(&mut self) -> Option<&mut ResponseParser> {
+        match &mut self.stage {
+            Stage::Handshake(parser) => Some(parser),
+            _ => None,
+        }
+    }
+
+    /// That engine read a 101 whose checks passed: the session opens, as in
+    /// [`Self::read_handshake`]. (A refused or failed handshake leaves the session as it is
+    /// until the next [`Self::reset`]: nothing reads it then.)
+    #[cfg(feature = "http")]
+    pub(crate) fn handshake_opened(&mut self, now_ms: u32) {
+        self.frames_start();
+        self.clock_ms = now_ms;
+        self.state = State::Open;
+    }
+
     // ----- Receiving ---------------------------------------------------------------------
 
     /// Bytes arrived: the idle clock starts over, unless another timer runs.

@@ -12,16 +12,18 @@ use super::super::hooks;
 use super::super::port::Io;
 use super::super::request::start_queued;
 use super::super::state::{
-    rx_err, Phase, ReqState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT, REQ_CHUNKED, TXN_BODY_DONE,
-    TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF, TXN_UNSENT,
+    rx_err, ConnState, Phase, ReqState, WsState, CONN_CLOSE_REQUESTED, CONN_PERSISTENT,
+    REQ_CHUNKED, TXN_BODY_DONE, TXN_CHUNK_END_OWED, TXN_KEEP_ALIVE, TXN_LAST_TOLD, TXN_RX_EOF,
+    TXN_UNSENT, WS_USED,
 };
 use super::super::types::{DEF_NO, DEF_YES};
 use super::close::{fail, teardown};
 use super::io::{blank, flush, receive};
-use super::upgrade::consumed_hdr;
+use super::upgrade::{self, consumed_hdr};
 use super::{signal_waiters, RX_RETRY_MS, TURNS_PER_PASS};
+use crate::proto::http::names::HDR_CONTENT_LENGTH;
 #[cfg(feature = "hdr-rx")]
-use crate::proto::http::names::{HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING};
+use crate::proto::http::names::{HDR_CONNECTION, HDR_TRANSFER_ENCODING};
 use crate::proto::http::request::{chunk_header, hex_digits, last_chunk, CHUNK_END};
 use crate::proto::http::response::content_type_value;
 use crate::proto::http::{eq_ci, Error, Event, Framing, ResponseParser};
@@ -62,7 +64,7 @@ pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     // times out. (Not a request still to write: nothing more of it goes out once late.)
     let left = s.trans_left(now);
     let late = left.is_none();
-    let wait = if late && s.phase == Phase::ReqTx {
+    let wait = if late && sending(s.phase) {
         0
     } else {
         turn(h, c, now, left.unwrap_or(0))
@@ -80,12 +82,15 @@ fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
         let Some(s) = h.conn(c) else {
             return u32::MAX;
         };
-        if s.flags.has(CONN_CLOSE_REQUESTED) {
+        // (An upgrade's read goes on, as legacy's: its hooks run, its result stands.)
+        let up = upgrading(s);
+        if s.flags.has(CONN_CLOSE_REQUESTED) && !up {
             // A hook asked for the close: the next pass performs it, no more hooks before.
             return 0;
         }
-        if s.phase == Phase::ReqTx {
-            if let Some(e) = closed_before(h, c) {
+        if sending(s.phase) {
+            // (An upgrade's request goes out as legacy's did, without this check.)
+            if let Some(e) = (!up).then(|| closed_before(h, c)).flatten() {
                 let conn = if e == HTTPc_ERR_CONN_SOCK_CLOSED {
                     Ok(Some((HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE)))
                 } else {
@@ -135,7 +140,7 @@ fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
                 }
             }
         };
-        match parse(h, c) {
+        match parse(h, c, now) {
             Ok(Rx::More) if h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF)) => {
                 // Everything buffered is parsed: the close ends a body delimited by it, and
                 // cuts anything else short.
@@ -155,6 +160,7 @@ fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
             }
             Ok(Rx::More) => {}
             Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
+            Ok(Rx::Over(wait)) => return wait,
             Ok(Rx::End { keep, extra }) => {
                 // The server's close, seen with the response, closes the connection after it.
                 let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
@@ -168,10 +174,29 @@ fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
             }
         }
         if !got {
-            break;
+            return left;
         }
     }
-    left
+    // Out of turns with the socket still giving. An upgrade's last bytes read wait in its
+    // region (which may be full, so no read readiness would call us back): the next pass at
+    // once.
+    if h.conn(c).is_some_and(|s| upgrading(s)) {
+        0
+    } else {
+        left
+    }
+}
+
+/// The request is being sent (a plain one, or with the WebSocket client an upgrade's).
+fn sending(phase: Phase) -> bool {
+    phase == Phase::ReqTx || cfg!(feature = "websocket") && phase == Phase::UpgradeTx
+}
+
+/// The transaction is a WebSocket upgrade's: its response is read here too, with the
+/// handshake's checks and legacy's handling of a refusal (`upgrade`). (Never without the
+/// WebSocket client.)
+fn upgrading(s: &ConnState) -> bool {
+    cfg!(feature = "websocket") && s.ws.is_some()
 }
 
 /// Before the first byte of a request goes out (once per request): whether the server already
@@ -202,13 +227,15 @@ fn closed_before(h: &mut Held, c: Conn) -> Option<HTTPc_ERR> {
 
 /// The request is out: the response is read from a fresh buffer with a fresh parser.
 fn response_starts(h: &mut Held, c: Conn) {
+    let up = h.conn(c).is_some_and(|s| upgrading(s));
     let method = h.conn(c).and_then(|s| s.req).map_or(0, |q| q.method(h));
     if let Some(r) = h.req_of(c) {
         r.rx_held = 0;
         r.txn.set(TXN_RX_EOF, false);
         r.txn.set(TXN_LAST_TOLD, false);
         r.parser = ResponseParser::new(MAX_LINE, MAX_HEAD, method == HTTP_METHOD_HEAD)
-            .for_connect(method == HTTP_METHOD_CONNECT);
+            .for_connect(method == HTTP_METHOD_CONNECT)
+            .for_upgrade(up);
     }
     if let Some(s) = h.conn(c) {
         s.body_left = 0;
@@ -224,6 +251,10 @@ fn produce(h: &mut Held, c: Conn) -> Result<Tx, HTTPc_ERR> {
     let Some(s) = h.conn(c) else {
         return Ok(Tx::Done);
     };
+    if upgrading(s) {
+        // The upgrade's request is its head alone.
+        return Ok(Tx::Done);
+    }
     let (req, body_left) = (s.req, s.body_left);
     let width = hex_digits(s.buf.len() as u32);
     let Some(r) = req.and_then(|r| h.state::<_, ReqState>(r)) else {
@@ -374,19 +405,22 @@ enum Rx {
     /// The response is complete: `keep`, the server keeps the connection; `extra`, bytes
     /// followed the response (nobody asked for them: the connection cannot be trusted).
     End { keep: bool, extra: bool },
+    /// An upgrade's transaction ended ([`upgrade`]): sleep for this long.
+    Over(u32),
 }
 
 /// Parses what the buffer holds: each head line, and each piece of body offered to the body
 /// hook (what it does not take stays in the buffer and is offered again).
-fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
+fn parse(h: &mut Held, c: Conn, now: u32) -> Result<Rx, HTTPc_ERR> {
     loop {
         let Some((s, r)) = h.conn_req(c) else {
             return Ok(Rx::More);
         };
+        let up = upgrading(s);
         // A hook asked for the close: nothing more reaches the hooks; the close woke the
         // engine, whose next pass performs it and fails the transaction, even from the last
         // body call, as legacy's close message came before its transaction completed.
-        if s.flags.has(CONN_CLOSE_REQUESTED) {
+        if s.flags.has(CONN_CLOSE_REQUESTED) && !up {
             return Ok(Rx::Paused);
         }
         // Body bytes held (a piece the parser counted, or what the hook left of it) are offered
@@ -424,23 +458,30 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             // hook or the response object.
             Some(Event::Header { .. }) if r.parser.interim() => Step::Skip,
             Some(Event::Header { name, value }) => {
-                let field = hook_field_at(r.parser.name_index());
+                let index = r.parser.name_index();
+                let field = hook_field_at(index);
                 // With the header hook the name was looked up already: its field tells.
-                let is_ctype = if cfg!(feature = "hdr-rx") {
-                    field == Some(HTTP_HDR_FIELD_CONTENT_TYPE)
-                } else {
-                    eq_ci(b"content-type\0", name)
-                };
+                let is_ctype = !up
+                    && if cfg!(feature = "hdr-rx") {
+                        field == Some(HTTP_HDR_FIELD_CONTENT_TYPE)
+                    } else {
+                        eq_ci(b"content-type\0", name)
+                    };
                 let ctype = is_ctype.then(|| content_type_value(value));
                 if let Some(t) = ctype {
                     r.content_type_rx = t;
                 }
+                let at = value.as_ptr() as usize - base;
                 Step::Header {
                     field,
-                    value: s.buf.rx_ptr(value.as_ptr() as usize - base),
+                    value: s.buf.rx_ptr(at),
                     len: value.len() as u16,
                     ctype,
-                    length: r.parser.content_length().unwrap_or(0),
+                    // An upgrade's response object shows the length at its header alone.
+                    length: (!up || index == HDR_CONTENT_LENGTH)
+                        .then(|| r.parser.content_length().unwrap_or(0)),
+                    // The handshake's checks, for a 101.
+                    check: (up && r.parser.status() == 101).then_some((index, at)),
                 }
             }
             Some(Event::Head {
@@ -458,6 +499,11 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             Step::Status(code, minor) => {
                 s.buf.rx_consume(used);
                 if let Some(resp) = resp {
+                    if up {
+                        // As legacy's status line: no content type (the headers do not set
+                        // it in an upgrade's response).
+                        resp.reset(h, HTTP_CONTENT_TYPE_NONE);
+                    }
                     resp.set_status(h, status_code_from_number(code), minor);
                 }
             }
@@ -467,10 +513,14 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
                 len,
                 ctype,
                 length,
+                check,
             } => {
+                if let Some((index, at)) = check {
+                    upgrade::check_header(h, c, index, at, usize::from(len))?;
+                }
                 // As legacy, `ContentLen` is set at its header line: the hooks of later
                 // lines see it.
-                if let Some(resp) = resp {
+                if let (Some(resp), Some(length)) = (resp, length) {
                     resp.set_content_len(h, length);
                 }
                 // The value stays where it is in the buffer during the hook call.
@@ -487,6 +537,13 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             }
             Step::Head(framing, keep_alive) => {
                 s.buf.rx_consume(used);
+                if up {
+                    let code = r.parser.status();
+                    if let Some(wait) = upgrade::head_end(h, c, now, code, framing, keep_alive)? {
+                        return Ok(Rx::Over(wait));
+                    }
+                    continue;
+                }
                 r.txn.set(TXN_KEEP_ALIVE, keep_alive);
                 s.body_left = match framing {
                     Framing::Length(n) => n,
@@ -495,9 +552,14 @@ fn parse(h: &mut Held, c: Conn) -> Result<Rx, HTTPc_ERR> {
             }
             // The parser counted the piece: held, it is offered at the top of the loop (as
             // what the hook leaves of it is, again).
+            // (A refused upgrade's body is skipped.)
+            Step::Data(n) if up => s.buf.rx_consume(n),
             Step::Data(n) => r.rx_held = n as u16,
             Step::End => {
                 s.buf.rx_consume(used);
+                if up {
+                    return Ok(Rx::Over(upgrade::refused(h, c)));
+                }
                 // (Empty lines a server sends after a body are harmless: the next status line
                 // may follow them, as the parser allows.)
                 let extra = !blank(s.buf.rx_data());
@@ -538,8 +600,11 @@ enum Step {
         value: *mut u8,
         len: u16,
         ctype: Option<u8>,
-        /// `Content-Length` so far.
-        length: u32,
+        /// `Content-Length` so far, for the response object (None: not set at this line).
+        length: Option<u32>,
+        /// For an upgrade's 101: the index of the name and where the value is in the receive
+        /// region, for the handshake's checks.
+        check: Option<(usize, usize)>,
     },
     Head(Framing, bool),
     Data(usize),
@@ -699,6 +764,13 @@ fn end_as(h: &mut Held, c: Conn, err: HTTPc_ERR, conn: Result<Option<Close>, HTT
     let (req, resp) = (s.req.take(), s.resp);
     if err == HTTPc_ERR_NONE {
         s.response_done();
+    }
+    // An upgrade's transaction ends here only when it fails (as `upgrade::end` then): its
+    // WebSocket is detached and free.
+    if let Some(ws) = s.ws.take().filter(|_| cfg!(feature = "websocket")) {
+        if let Some(w) = h.state::<_, WsState>(ws) {
+            w.flags.set(WS_USED, false);
+        }
     }
     if let Some((req, hooks)) =
         req.and_then(|q| h.state::<_, ReqState>(q).map(|r| (q, r.end(err, false))))

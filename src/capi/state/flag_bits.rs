@@ -18,6 +18,7 @@ impl Flags8 {
 
     /// True when any bit of `bits` is set.
     #[inline]
+    #[cfg_attr(feature = "http", allow(dead_code))] // (the upgrade's own reader)
     pub(crate) const fn any(self, bits: u8) -> bool {
         self.0 & bits != 0
     }
@@ -43,12 +44,16 @@ pub(crate) const CONN_KEEP_ALIVE: u8 = 4;
 pub(crate) const CONN_WEBSOCKET: u8 = 8;
 /// `ConnState::flags`: `HTTPc_ConnClose` (or a failure) asked the engine to close it.
 pub(crate) const CONN_CLOSE_REQUESTED: u8 = 16;
+// (The three below: the upgrade's own reader, built without `http`, whose parser tells.)
 /// `ConnState::flags`: the refused upgrade's body has no length (chunked, until close, or a
 /// `Content-Length` that is not a number): the connection cannot be reused.
+#[cfg_attr(feature = "http", allow(dead_code))]
 pub(crate) const CONN_BODY_UNBOUNDED: u8 = 32;
 /// `ConnState::flags`: the refused upgrade's response says `Connection: close`.
+#[cfg_attr(feature = "http", allow(dead_code))]
 pub(crate) const CONN_SERVER_CLOSES: u8 = 64;
 /// `ConnState::flags`: the refused upgrade's response gave its body's length.
+#[cfg_attr(feature = "http", allow(dead_code))]
 pub(crate) const CONN_BODY_SIZED: u8 = 128;
 
 /// `WsState::flags`: attached to a connection by an upgrade, until the WebSocket ends.

@@ -18,6 +18,8 @@ pub mod request;
 pub mod response;
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "websocket"))]
+mod upgrade_mode_tests;
 
 pub use response::{
     content_type, media_type_name, ContentType, Error, Event, Framing, ResponseParser,
@@ -155,7 +157,8 @@ pub(crate) fn list_next<'a>(list: &mut &'a [u8]) -> Option<&'a [u8]> {
 }
 
 /// The `Connection` option that ends the connection after the response (a static, not a
-/// literal: see `response.rs`).
+/// literal: see `response.rs`). For the upgrade's own reader, built without `http`.
+#[cfg_attr(feature = "http", allow(dead_code))]
 pub(crate) static TOKEN_CLOSE: [u8; 6] = *b"close\0";
 
 /// True when the comma-separated `list` has an element equal to `token` (ASCII

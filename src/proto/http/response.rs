@@ -181,6 +181,12 @@ const F_CLOSE: u8 = 16;
 const F_KEEP_ALIVE: u8 = 32;
 /// The request was CONNECT.
 const F_CONNECT: u8 = 64;
+/// The request was a WebSocket upgrade (see [`ResponseParser::for_upgrade`]; read through
+/// `ResponseParser::upgrade`).
+const F_UPGRADE: u8 = 128;
+/// For an upgrade: a body that cannot be delimited (`Transfer-Encoding`, a `Content-Length`
+/// that is not a number). (The chunked flag's bit: an upgrade's response is never decoded.)
+const F_UNBOUNDED: u8 = F_CHUNKED;
 
 // Tokens as statics, not literals: a NUL-terminated literal lands in the one mergeable string
 // section, which the linker keeps whole when any string in it is used.
@@ -262,6 +268,30 @@ impl ResponseParser {
         self
     }
 
+    /// The same parser, for the response to a WebSocket upgrade request (`upgrade`), read as
+    /// the handshake's own parser ([`crate::proto::handshake::ResponseParser`]) reads it, for
+    /// an engine that reads both kinds of response with this one: HTTP/1.1 only; no empty
+    /// line before the status line, no interim head (a 1xx ends the head as a refusal); a
+    /// folded line refused at its end; control bytes in values and `Content-Length` or
+    /// `Transfer-Encoding` values not refused: [`Event::Head`] then tells the refusal's body
+    /// as legacy saw it: `Chunked` when it cannot be delimited (any `Transfer-Encoding`, a
+    /// `Content-Length` that is not a number), `keep_alive` false after `Connection: close`
+    /// (and nothing else). A refusal's body is never decoded; the handshake's own checks
+    /// are the caller's.
+    #[cfg_attr(not(all(feature = "http", feature = "websocket")), allow(dead_code))]
+    pub(crate) const fn for_upgrade(mut self, upgrade: bool) -> Self {
+        if upgrade {
+            self.flags = F_UPGRADE;
+        }
+        self
+    }
+
+    /// Reading an upgrade's response. Never without the WebSocket client: no code of that mode
+    /// is built then.
+    fn upgrade(&self) -> bool {
+        cfg!(feature = "websocket") && self.flags & F_UPGRADE != 0
+    }
+
     /// `max_line`, for the tests' buffer check.
     #[cfg(test)]
     pub(super) fn max_line(&self) -> usize {
@@ -276,7 +306,7 @@ impl ResponseParser {
     /// True while the head being read is interim (a 1xx other than 101): its headers describe
     /// nothing the final response delivers.
     pub fn interim(&self) -> bool {
-        matches!(self.code, 100 | 102..=199)
+        !self.upgrade() && matches!(self.code, 100 | 102..=199)
     }
 
     /// True inside a chunk's data when more of the chunk is still to come than the `buffered`
@@ -292,6 +322,12 @@ impl ResponseParser {
     #[cfg_attr(not(feature = "http"), allow(dead_code))] // for the plain-request engine
     pub(crate) fn name_index(&self) -> usize {
         usize::from(self.name)
+    }
+
+    /// The status code of the current head (0 before its status line).
+    #[cfg_attr(not(all(feature = "http", feature = "websocket")), allow(dead_code))]
+    pub(crate) fn status(&self) -> u16 {
+        self.code
     }
 
     /// The value of the `Content-Length` header of the current head, if it had one, even
@@ -371,7 +407,7 @@ impl ResponseParser {
             // A lone LF before the status line ends an empty line whose CR came before (a
             // caller may drop line ends between responses; RFC 9112 §2.2 lets a recipient take
             // a lone LF as a line end): skipped, within the head's budget.
-            State::Status if input.first() == Some(&b'\n') => {
+            State::Status if input.first() == Some(&b'\n') && !self.upgrade() => {
                 self.used = self.used.saturating_add(1);
                 if self.used >= self.max_head {
                     return Err(Error::HeadTooLarge);
@@ -402,7 +438,7 @@ impl ResponseParser {
         let state = self.state;
         let field_line = matches!(state, State::Headers | State::Trailers);
         // An obs-fold shows in its first byte: refused without waiting for the line's end.
-        if field_line && matches!(input, [b' ' | b'\t', ..]) {
+        if field_line && !self.upgrade() && matches!(input, [b' ' | b'\t', ..]) {
             return Err(Error::ObsFold);
         }
         let line_window = usize::from(self.max_line) + 2;
@@ -441,7 +477,8 @@ impl ResponseParser {
             match state {
                 // Empty lines before a status line are skipped (legacy skipped leading
                 // blanks; some servers send a CRLF after a body).
-                State::Status => return Ok((used, None)),
+                State::Status if !self.upgrade() => return Ok((used, None)),
+                State::Status => return Err(Error::StatusLineMalformed),
                 State::Trailers => {
                     self.state = State::Done;
                     Event::End
@@ -449,11 +486,12 @@ impl ResponseParser {
                 _ => self.head_end(),
             }
         } else if matches!(state, State::Status) {
-            let (code, minor, reason) = parse_status(line, 0).map_err(status_error)?;
+            let (code, minor, reason) =
+                parse_status(line, u8::from(self.upgrade())).map_err(status_error)?;
             self.code = code;
             // A new head: only the request's method flags carry over from an interim one.
-            self.flags =
-                (self.flags & (F_HEAD | F_CONNECT)) | if minor == 0 { F_HTTP10 } else { 0 };
+            self.flags = (self.flags & (F_HEAD | F_CONNECT | F_UPGRADE))
+                | if minor == 0 { F_HTTP10 } else { 0 };
             self.state = State::Headers;
             Event::Status {
                 code,
@@ -463,7 +501,7 @@ impl ResponseParser {
         } else {
             // (A leading SP or HTAB was refused above: the line has no obs-fold.)
             let (name, value) = parse_field(line).map_err(|_| Error::HeaderMalformed)?;
-            if has_ctl(value) {
+            if !self.upgrade() && has_ctl(value) {
                 return Err(Error::HeaderMalformed);
             }
             if matches!(state, State::Trailers) {
@@ -482,6 +520,13 @@ impl ResponseParser {
         // (At most the number of names: checked below.)
         self.name = index as u8;
         match index {
+            // An upgrade's: the last value, 0 when it is not a number (then no length).
+            HDR_CONTENT_LENGTH if self.upgrade() => {
+                let n = parse_decimal(value);
+                self.length = n.unwrap_or(0);
+                self.flags |= if n.is_some() { F_LENGTH } else { F_UNBOUNDED };
+            }
+            HDR_TRANSFER_ENCODING if self.upgrade() => self.flags |= F_UNBOUNDED,
             HDR_CONTENT_LENGTH => {
                 if self.flags & F_CHUNKED != 0 {
                     return Err(Error::ContentLengthWithTransferEncoding);
@@ -527,15 +572,15 @@ impl ResponseParser {
     /// The empty line after the headers: decides the framing (RFC 9112 §6.3).
     fn head_end(&mut self) -> Event<'static> {
         let code = self.code;
-        if code < 200 && code != 101 {
+        if code < 200 && code != 101 && !self.upgrade() {
             // Interim: the final response follows and shares the head budget.
             self.state = State::Status;
             return Event::Interim;
         }
         let f = self.flags;
         let tunnel = f & F_CONNECT != 0 && (200..300).contains(&code);
-        // (Below 200 only a 101 is left.)
-        let no_body = f & F_HEAD != 0 || tunnel || matches!(code, 101 | 204 | 304);
+        // (Below 200 only a 101 is left, or an upgrade's 1xx.)
+        let no_body = f & F_HEAD != 0 || tunnel || code < 200 || matches!(code, 204 | 304);
         let (framing, state, remaining) = if no_body {
             (Framing::NoBody, State::Body, 0)
         } else if f & F_CHUNKED != 0 {
@@ -549,10 +594,11 @@ impl ResponseParser {
         // A tunnel stays open whatever the proxy's version: an HTTP/1.0 proxy (tinyproxy, older
         // squids) answers `HTTP/1.0 200 Connection established` without `keep-alive`, and the
         // connection is the tunnel all the same (RFC 9110 §9.3.6: it ends when a side closes).
-        let keep_alive = code != 101
-            && state != State::UntilClose
-            && f & F_CLOSE == 0
-            && (tunnel || f & F_HTTP10 == 0 || f & F_KEEP_ALIVE != 0);
+        let keep_alive = f & F_CLOSE == 0
+            && (self.upgrade()
+                || code != 101
+                    && state != State::UntilClose
+                    && (tunnel || f & F_HTTP10 == 0 || f & F_KEEP_ALIVE != 0));
         Event::Head {
             framing,
             keep_alive,
