@@ -13,6 +13,7 @@
 //! No I/O, no heap, no panics: every length is checked and every error is a value.
 
 mod chunk_size;
+pub mod content_type;
 pub mod names;
 pub mod request;
 pub mod response;
@@ -21,9 +22,8 @@ mod tests;
 #[cfg(all(test, feature = "websocket"))]
 mod upgrade_mode_tests;
 
-pub use response::{
-    content_type, media_type_name, ContentType, Error, Event, Framing, ResponseParser,
-};
+pub use content_type::{content_type, media_type_name, ContentType};
+pub use response::{Error, Event, Framing, ResponseParser};
 
 // ---------------------------------------------------------------------------------------------
 // Bytes and tokens
