@@ -8,7 +8,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
-use super::super::state::{ReqState, WsState, WS_OPEN_NOTIFIED, WS_USED};
+use super::super::state::{ConnState, ReqState, WsState, WS_OPEN_NOTIFIED, WS_USED};
 use super::close::fail;
 #[cfg(feature = "http")]
 use super::close::teardown;
@@ -101,14 +101,7 @@ pub(super) fn refused(h: &mut Held, c: Conn) -> u32 {
     let Some(s) = h.conn(c) else {
         return u32::MAX;
     };
-    let extra = !s.buf.rx_data().is_empty();
-    s.buf.rx_clear();
-    if extra {
-        s.ask_close(
-            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-            HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
-        );
-    }
+    let extra = drop_extra(s);
     end(h, c, false, HTTPc_ERR_NONE);
     if extra {
         0
@@ -194,4 +187,19 @@ pub(super) fn end(h: &mut Held, c: Conn, upgraded: bool, err: HTTPc_ERR) {
         });
         hooks::on_open(h, on_open, cp);
     }
+}
+
+/// After a refusal's body: drops the bytes behind it, which nobody asked for, and asks for the
+/// connection's close when there were any (the next response would start inside them), as
+/// after a plain response; whether there were.
+fn drop_extra(s: &mut ConnState) -> bool {
+    let extra = !s.buf.rx_data().is_empty();
+    s.buf.rx_clear();
+    if extra {
+        s.ask_close(
+            HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
+            HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
+        );
+    }
+    extra
 }

@@ -12,7 +12,7 @@ use super::super::super::state::{
 use super::super::close::teardown;
 use super::super::io::{flush, receive};
 use super::super::TURNS_PER_PASS;
-use super::{consumed_hdr, end, handshake_err};
+use super::{consumed_hdr, drop_extra, end, handshake_err};
 use crate::proto::handshake::ParseEvent;
 use crate::proto::http::names::{
     header_index, HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_TRANSFER_ENCODING,
@@ -128,14 +128,7 @@ fn exchange(h: &mut Held, c: Conn, now: u32, left: u32) -> Result<u32, Ended> {
                 // Bytes after the refusal, nobody asked for: the refusal is reported, then the
                 // connection closes (the next response would start inside them), as after a
                 // plain response.
-                let extra = !s.buf.rx_data().is_empty();
-                s.buf.rx_clear();
-                if extra {
-                    s.ask_close(
-                        HTTPc_CONN_CLOSE_STATUS_ERR_INTERNAL,
-                        HTTPc_ERR_RESP_RX_DATA_LEN_INVALID,
-                    );
-                }
+                let extra = drop_extra(s);
                 // (The close at the next pass, at once.)
                 return Err(Ended {
                     upgraded: false,
