@@ -254,7 +254,7 @@ step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/con
 # The 12 KB flash budget is reported (not met). The default build is the whole legacy client
 # (WebSocket, plain requests, chunked bodies, forms), enforced as a regression ceiling: the
 # achieved figure plus 2 % (30 308 B achieved, 2026-12-07: 30 910 B). The WebSocket-only build
-# keeps its own ceiling (21 764 B achieved: 22 200 B), and so does the smallest profile
+# keeps its own ceiling (21 728 B achieved: 22 200 B), and so does the smallest profile
 # (18 408 B achieved: 18 780 B).
 step "footprint: no heap, no panic path, stack <= 700 B, static RAM <= 208 B, flash <= 30910 B (12 KB budget reported)" \
     scripts/footprint.sh --flash-budget-warn --flash-ceiling 30910

@@ -3,12 +3,12 @@
 //! header table and hook, its query table), and the connection, request and WebSocket armed
 //! for the transaction the engine then runs (`engine/upgrade.rs`, `engine/http.rs`).
 
-use super::app::{until_nul, AppBytes, AppPath, AppTable, Entry};
+use super::app::{until_nul, AppBytes, AppPath};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
 use super::handle::{meets, Conn, Req, Resp, Ws};
-use super::hooks::{self, EntryHook};
+use super::hooks;
 use super::port::Port;
 #[cfg(feature = "http")]
 use super::state::CONN_PERSISTENT;
@@ -324,17 +324,23 @@ fn write_head_and_hooks(
     let (tbl, hook) = (r.query_tbl, r.on_query_tx);
     write_piece(h, t, line, at, Piece::Start)?;
     if cfg!(feature = "query-str") {
-        // No pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
-        let query = |(k, v)| Piece::Query(k, v);
-        write_entries(
-            h,
-            t,
-            line,
-            at,
-            (tbl, hook),
-            HTTPc_ERR_REQ_QUERY_STR_INVALID,
-            query,
-        )?;
+        // The table's pairs, then the hook's. As legacy, the hook is called until it says it
+        // gave the last pair, each call giving one; no pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
+        // (One loop for both: one call of the writer.)
+        for i in 0.. {
+            let (given, last) = match tbl.get(i) {
+                Some(pair) => (Some(pair), false),
+                None if hook.is_some() => {
+                    hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true))
+                }
+                None => break,
+            };
+            let (k, v) = given.ok_or(HTTPc_ERR_REQ_QUERY_STR_INVALID)?;
+            write_piece(h, t, line, at, Piece::Query(k, v))?;
+            if last {
+                break;
+            }
+        }
     }
     let r = h
         .state::<_, ReqState>(t.req)
@@ -342,42 +348,26 @@ fn write_head_and_hooks(
     let (tbl, hook) = (r.hdr_tbl, r.on_hdr_tx);
     write_piece(h, t, line, at, Piece::End)?;
     if cfg!(feature = "hdr-tx") {
-        // No header is HTTPc_ERR_REQ_HDR_INVALID. A hook that never says "last" fills the
-        // buffer: HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
-        let hdr = |(field, value)| Piece::Hdr(field, value);
-        write_entries(h, t, line, at, (tbl, hook), HTTPc_ERR_REQ_HDR_INVALID, hdr)?;
-    }
-    write_piece(h, t, line, at, Piece::Finish)
-}
-
-/// One section of the head: the table's entries, then the hook's. As legacy, the hook is
-/// called until it says it gave the last entry, each call giving one (the last one too); a
-/// call that gives none is `missing`.
-// Inlined into both sections: one out-of-line copy measured 68 B more.
-#[inline(always)]
-fn write_entries<T: Entry>(
-    h: &mut Held,
-    t: Target,
-    line: Line<'_>,
-    at: &mut Written,
-    (tbl, hook): (AppTable<T>, EntryHook<T>),
-    missing: HTTPc_ERR,
-    piece: impl Fn(T::Lent) -> Piece,
-) -> Result<(), HTTPc_ERR> {
-    for i in 0.. {
-        let (given, last) = match tbl.get(i) {
-            Some(entry) => (Some(entry), false),
-            None if hook.is_some() => {
-                hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true))
+        // The table's headers, then the hook's. As legacy, the hook is called until it says it
+        // gave the last header, each call giving one (the last one too); no header is
+        // HTTPc_ERR_REQ_HDR_INVALID. A hook that never says "last" fills the buffer:
+        // HTTPc_ERR_TRANS_TX_BUF_FULL ends it.
+        for i in 0.. {
+            let (given, last) = match tbl.get(i) {
+                Some(hdr) => (Some(hdr), false),
+                None if hook.is_some() => {
+                    hooks::on_req_entry(h, hook, t.conn.ptr(), t.req.ptr()).unwrap_or((None, true))
+                }
+                None => break,
+            };
+            let (field, value) = given.ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
+            write_piece(h, t, line, at, Piece::Hdr(field, value))?;
+            if last {
+                break;
             }
-            None => break,
-        };
-        write_piece(h, t, line, at, piece(given.ok_or(missing)?))?;
-        if last {
-            break;
         }
     }
-    Ok(())
+    write_piece(h, t, line, at, Piece::Finish)
 }
 
 /// Writes the upgrade request and arms the connection, request and WebSocket for it. Kept out
