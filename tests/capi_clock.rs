@@ -7,7 +7,6 @@ mod support;
 
 use std::ffi::c_void;
 
-use httpc_ws::capi::http_req::HTTPc_ReqSend;
 use support::*;
 
 const NB: HTTPc_FLAGS = HTTPc_FLAG_WEBSOCK_NO_BLOCK;
@@ -433,11 +432,12 @@ fn the_largest_websocket_timeouts_still_run_out() {
             }
         });
         assert!(o.pump_until(20, 0, || has(&o, |e| matches!(e, Ev::Open { .. }))));
+        // Our Close's payload (1000): the message lends it until it has gone out.
+        let body = [0x03, 0xE8];
         if close {
             let mut err = 0;
             unsafe {
                 assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
-                let body = [0x03, 0xE8];
                 assert_eq!(
                     o.send(
                         0,
@@ -685,18 +685,6 @@ fn send_close_once_open(o: &Objs) {
 
 /// A non-blocking GET of `path` on `o`, accepted.
 fn get_no_block(o: &Objs, path: &str) {
-    let mut err = 0;
-    let ok = unsafe {
-        HTTPc_ReqSend(
-            o.conn,
-            o.req,
-            o.resp,
-            HTTP_METHOD_GET,
-            path.as_ptr().cast_mut().cast(),
-            path.len() as u16,
-            HTTPc_FLAG_REQ_NO_BLOCK,
-            &mut err,
-        )
-    };
-    assert_eq!((ok, err), (DEF_FAIL, HTTPc_ERR_NONE));
+    let sent = o.req_send(HTTP_METHOD_GET, path, HTTPc_FLAG_REQ_NO_BLOCK);
+    assert_eq!(sent, (DEF_FAIL, HTTPc_ERR_NONE));
 }

@@ -282,20 +282,7 @@ fn connected_as(
 }
 
 fn send(o: &Objs, method: HTTP_METHOD, path: &str, flags: HTTPc_FLAGS) -> (CPU_BOOLEAN, HTTPc_ERR) {
-    let mut err = 0;
-    let ok = unsafe {
-        HTTPc_ReqSend(
-            o.conn,
-            o.req,
-            o.resp,
-            method,
-            path.as_ptr().cast_mut().cast(),
-            path.len() as u16,
-            flags,
-            &mut err,
-        )
-    };
-    (ok, err)
+    o.req_send(method, path, flags)
 }
 
 /// Sends a non-blocking POST and pumps until its `OnTransComplete`.

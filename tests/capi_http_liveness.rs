@@ -11,7 +11,6 @@ mod support;
 
 use std::ffi::c_void;
 
-use httpc_ws::capi::http_req::HTTPc_ReqSend;
 use support::*;
 
 /// The transaction deadline these tests set (ms).
@@ -51,20 +50,7 @@ fn connected(host: &str) -> (Objs, std::rc::Rc<Sock>) {
 
 fn send(o: &Objs, method: HTTP_METHOD, flags: HTTPc_FLAGS) -> (CPU_BOOLEAN, HTTPc_ERR) {
     let path = "/slow";
-    let mut err = 0;
-    let ok = unsafe {
-        HTTPc_ReqSend(
-            o.conn,
-            o.req,
-            o.resp,
-            method,
-            path.as_ptr().cast_mut().cast(),
-            path.len() as u16,
-            flags,
-            &mut err,
-        )
-    };
-    (ok, err)
+    o.req_send(method, path, flags)
 }
 
 fn now() -> u32 {

@@ -26,6 +26,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 pub use httpc_ws::capi::conn::*;
 pub use httpc_ws::capi::consts::*;
+use httpc_ws::capi::http_req::HTTPc_ReqSend;
 pub use httpc_ws::capi::objects::*;
 pub use httpc_ws::capi::port::*;
 pub use httpc_ws::capi::req::*;
@@ -1909,6 +1910,31 @@ impl Objs {
             }
         }
         err
+    }
+
+    /// `HTTPc_ReqSend` of `method` on `path`: what it returned, and its error.
+    pub fn req_send(
+        &self,
+        method: HTTP_METHOD,
+        path: &str,
+        flags: HTTPc_FLAGS,
+    ) -> (CPU_BOOLEAN, HTTPc_ERR) {
+        let mut err = 0;
+        // SAFETY: the objects are this harness's, live while `self` is; the path is borrowed
+        // for the call (a non-blocking request copies it into the head before returning).
+        let ok = unsafe {
+            HTTPc_ReqSend(
+                self.conn,
+                self.req,
+                self.resp,
+                method,
+                path.as_ptr().cast_mut().cast(),
+                path.len() as u16,
+                flags,
+                &mut err,
+            )
+        };
+        (ok, err)
     }
 
     /// `HTTPc_WebSockUpgrade` to "/chat".
