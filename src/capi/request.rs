@@ -16,7 +16,7 @@ use super::state::{
     Code8, Flags8, Phase, ReqState, WsState, REQ_BODY_PRESENT, REQ_CHUNKED, TXN_BODY_DONE,
     TXN_CHUNK_END_OWED, TXN_UNSENT, WS_USED,
 };
-use crate::proto::handshake::{Key, OfferedProtocols, RequestWriter, WriteError};
+use crate::proto::handshake::{decimal, Key, OfferedProtocols, RequestWriter, WriteError};
 use crate::proto::http::request::{query_param, MULTIPART_CONTENT_TYPE};
 use crate::proto::http::{lookup_ci, media_type_name, nth_name};
 
@@ -91,25 +91,14 @@ fn write_plain_headers(
     if p.chunked {
         w.field(b"Transfer-Encoding", b"chunked")?;
     } else if let Some(len) = p.content_len {
-        let mut digits = [0u8; 10];
-        w.field(b"Content-Length", decimal(len, &mut digits))?;
+        let mut digits = [0u8; 11];
+        let before = decimal(len, &mut digits);
+        w.field(
+            b"Content-Length",
+            digits.get(before + 1..).unwrap_or_default(),
+        )?;
     }
     Ok(())
-}
-
-/// `n` in decimal, in the tail of `out`.
-fn decimal(mut n: u32, out: &mut [u8; 10]) -> &[u8] {
-    let mut at = out.len();
-    for d in out.iter_mut().rev() {
-        // `n % 10 < 10`: the cast cannot truncate.
-        *d = b'0' + (n % 10) as u8;
-        at -= 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.get(at..).unwrap_or_default()
 }
 
 /// Where a request being written stands between two calls of the header hook (the hook may
@@ -196,7 +185,17 @@ fn write_piece(
             {
                 return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
             }
-            w.line_start(method, path)
+            let started = w.line_start(method, path);
+            if HEAD_HOOKS {
+                started
+            } else {
+                // No hook can run before the other pieces: the whole head in this call.
+                at.len = started
+                    .and_then(|()| line_end(&mut w, host.all(), port, secure, line))
+                    .and_then(|()| w.finish())
+                    .map_err(write_err)?;
+                return Ok(());
+            }
         }
         // (Each switch's arm only where it is built in: the piece is passed by reference, so
         // the compiler cannot see that no caller makes it.)
@@ -216,16 +215,7 @@ fn write_piece(
             // (Its only error: the head does not fit the buffer, as for the rest of the head.)
             w.query_pair(first_query, text(&k), value)
         }
-        Piece::End => {
-            // (`HTTPc_ConnOpen` cut the host at its NUL and checked it.)
-            w.line_end(host.all(), port, secure)
-                .and_then(|()| match line {
-                    Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
-                    Line::Plain(p) => write_plain_headers(&mut w, p),
-                    // Never built without the WebSocket client (see below).
-                    Line::Upgrade(_) => Ok(()),
-                })
-        }
+        Piece::End => line_end(&mut w, host.all(), port, secure, line),
         Piece::Hdr(field, value) if cfg!(feature = "hdr-tx") => {
             let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
             if meets(out, value.span()) {
@@ -260,6 +250,29 @@ fn write_piece(
     Ok(())
 }
 
+/// The end of the request line, `Host`, the handshake or body headers.
+#[inline(always)] // one piece of `write_piece`, written where the piece is
+fn line_end(
+    w: &mut RequestWriter<'_, &mut OfferedProtocols>,
+    host: &[u8],
+    port: u16,
+    secure: bool,
+    line: Line<'_>,
+) -> Result<(), WriteError> {
+    // (`HTTPc_ConnOpen` cut the host at its NUL and checked it.)
+    w.line_end(host, port, secure).and_then(|()| match line {
+        Line::Upgrade(key) if cfg!(feature = "websocket") => w.handshake_headers(key),
+        Line::Plain(p) => write_plain_headers(w, p),
+        // Never built without the WebSocket client (see below).
+        Line::Upgrade(_) => Ok(()),
+    })
+}
+
+/// Whether application hooks run while a head is written: the query and header hooks.
+/// Without them nothing can look at the head while it is written (nor at the objects), so the
+/// guard of `write_request` and the split into pieces are left out.
+const HEAD_HOOKS: bool = cfg!(any(feature = "query-str", feature = "hdr-tx"));
+
 /// The string in `b`: its bytes up to a NUL within its length (legacy `Str_Len_N`).
 // Out of line: one call at each of its uses.
 #[inline(never)]
@@ -292,18 +305,24 @@ pub(crate) fn write_request(
     // connection takes no other transaction (`Phase::Head`), the request is in use (as in
     // legacy, where it was before its hooks ran: not cleared, not sent elsewhere), blocking
     // calls are refused and a close is left to the engine (`in_engine`), as from any hook.
-    let in_engine = core::mem::replace(&mut h.g().in_engine, true);
+    // (Those two only with hooks: without them nothing could see them.)
     if let Some(s) = h.conn(t.conn) {
         s.head_writing();
     }
-    let was_used = h
-        .state::<_, ReqState>(t.req)
-        .map(|r| core::mem::replace(&mut r.used, true));
-    let res = write_head_and_hooks(h, t, line, at);
-    if let (Some(r), Some(was)) = (h.state::<_, ReqState>(t.req), was_used) {
-        r.used = was;
-    }
-    h.g().in_engine = in_engine;
+    let res = if HEAD_HOOKS {
+        let in_engine = core::mem::replace(&mut h.g().in_engine, true);
+        let was_used = h
+            .state::<_, ReqState>(t.req)
+            .map(|r| core::mem::replace(&mut r.used, true));
+        let res = write_head_and_hooks(h, t, line, at);
+        if let (Some(r), Some(was)) = (h.state::<_, ReqState>(t.req), was_used) {
+            r.used = was;
+        }
+        h.g().in_engine = in_engine;
+        res
+    } else {
+        write_head_and_hooks(h, t, line, at)
+    };
     if let Some(s) = h.conn(t.conn) {
         s.head_written();
     }
@@ -323,6 +342,10 @@ fn write_head_and_hooks(
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let (tbl, hook) = (r.query_tbl, r.on_query_tx);
     write_piece(h, t, line, at, Piece::Start)?;
+    if !HEAD_HOOKS {
+        // (The whole head, see `write_piece`.)
+        return Ok(());
+    }
     if cfg!(feature = "query-str") {
         // The table's pairs, then the hook's. As legacy, the hook is called until it says it
         // gave the last pair, each call giving one; no pair is HTTPc_ERR_REQ_QUERY_STR_INVALID.
@@ -387,12 +410,17 @@ pub(crate) fn start_upgrade(h: &mut Held, up: &Upgrade) -> Result<(), HTTPc_ERR>
         req: up.req,
         path: up.path,
     };
-    // The WebSocket is in use while the hooks run (no second upgrade, no clear). (The method
-    // is set: `HTTPc_WebSockUpgrade` did, before its path check.)
-    set_ws_used(h, up.ws, true);
-    if let Err(e) = write_request(h, target, Line::Upgrade(key), &mut req) {
-        set_ws_used(h, up.ws, false);
-        return Err(e);
+    // The WebSocket is in use while the hooks run (no second upgrade, no clear); without
+    // hooks nothing could see it, `arm` marks it. (The method is set: `HTTPc_WebSockUpgrade`
+    // did, before its path check.)
+    if !HEAD_HOOKS {
+        write_request(h, target, Line::Upgrade(key), &mut req)?;
+    } else {
+        set_ws_used(h, up.ws, true);
+        if let Err(e) = write_request(h, target, Line::Upgrade(key), &mut req) {
+            set_ws_used(h, up.ws, false);
+            return Err(e);
+        }
     }
     // The SHA-1 here, beside the calls above and below rather than under them: the deepest
     // stack of the upgrade.

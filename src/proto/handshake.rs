@@ -277,6 +277,25 @@ fn has_two_colons(host: &[u8]) -> bool {
     rest.any(|&b| b == b':') && rest.any(|&b| b == b':')
 }
 
+/// Writes `n` in decimal at the end of `out`, which has room for one byte more than the
+/// digits (a 16-bit port in 6 bytes, a 32-bit length in 11), and returns the index of the
+/// byte just before them (left as it was: room for a prefix). Shared by `Host`'s port and a
+/// plain request's `Content-Length`.
+pub(crate) fn decimal(mut n: u32, out: &mut [u8]) -> usize {
+    let mut before = 0;
+    // The loop ends at an index `i >= 1`, before `out[0]`.
+    for (i, d) in out.iter_mut().enumerate().rev() {
+        // `n % 10 < 10`, so the cast cannot truncate.
+        *d = b'0' + (n % 10) as u8;
+        before = i - 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    before
+}
+
 #[cfg(test)]
 fn host_ok(host: &[u8]) -> bool {
     host_form(host, true).is_some()
@@ -477,17 +496,7 @@ impl<O: BorrowMut<OfferedProtocols>> RequestWriter<'_, O> {
         let mut port_text = [b':'; 6];
         let mut first = port_text.len();
         if port != if secure { 443 } else { 80 } {
-            let mut n = port;
-            // At most 5 digits: the loop ends at an index `i >= 1`, before the ':' at index 0.
-            for (i, d) in port_text.iter_mut().enumerate().rev() {
-                // `n % 10 < 10`, so the cast cannot truncate.
-                *d = b'0' + (n % 10) as u8;
-                first = i - 1;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
+            first = decimal(u32::from(port), &mut port_text);
         }
         let (open, close): (&[u8], &[u8]) = if bare_v6 { (b"[", b"]") } else { (b"", b"") };
         self.append(&[
@@ -981,6 +990,18 @@ mod tests {
     }
 
     // ---- RequestWriter --------------------------------------------------------------------
+
+    #[test]
+    fn decimal_leaves_the_byte_before_the_digits() {
+        for (n, want) in [(0, "0"), (7, "7"), (443, "443"), (65_535, "65535")] {
+            let mut out = [b':'; 6];
+            let before = decimal(n, &mut out);
+            assert_eq!(&out[before..], std::format!(":{want}").as_bytes());
+        }
+        let mut out = [0u8; 11];
+        let before = decimal(u32::MAX, &mut out);
+        assert_eq!((before, &out[1..]), (0, &b"4294967295"[..]));
+    }
 
     fn write_request(
         buf: &mut [u8],
