@@ -196,12 +196,20 @@ impl ConnBuf {
     pub(crate) fn park(&mut self, len: usize) {
         let start = usize::from(self.rx_start);
         let from = start.saturating_sub(len.min(usize::from(u8::MAX)));
-        let end = usize::from(self.rx_end);
-        crate::proto::bytes::move_to_front(self.mem(), from, end);
-        // (Both fit: `start - from` is at most 255, `end - from` at most the buffer's length.)
+        // (It fits: `start - from` is at most 255.)
         self.floor = (start - from) as u8;
+        self.slide(from, 0);
+    }
+
+    /// Moves the bytes from `from` to the end of the received ones down to `to` (`to <= from
+    /// <= rx_end`), where the unconsumed ones then start at the floor: a payload parked, or the
+    /// region compacted. (The new end fits: it is below the old one.)
+    fn slide(&mut self, from: usize, to: usize) {
+        let end = usize::from(self.rx_end);
+        let behind = self.mem().get_mut(to..).unwrap_or(&mut []);
+        crate::proto::bytes::move_to_front(behind, from - to, end - to);
         self.rx_start = u16::from(self.floor);
-        self.rx_end = (end - from) as u16;
+        self.rx_end = (end - (from - to)) as u16;
     }
 
     /// The parked payload is no longer needed (our pong went out).
@@ -248,10 +256,7 @@ impl ConnBuf {
             self.rx_clear();
         } else if start > floor && cap.saturating_sub(end) < cap / 2 {
             // Rare now, so a plain loop (`copy_within` would link a panic path).
-            let behind = self.mem().get_mut(floor..).unwrap_or(&mut []);
-            crate::proto::bytes::move_to_front(behind, start - floor, end - floor);
-            self.rx_end -= self.rx_start - u16::from(self.floor);
-            self.rx_start = u16::from(self.floor);
+            self.slide(start, floor);
         }
         let end = usize::from(self.rx_end);
         if end < cap || !sink {

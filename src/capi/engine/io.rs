@@ -4,11 +4,18 @@ use super::super::consts::*;
 use super::super::global::{self, Held};
 use super::super::handle::Conn;
 use super::super::port::Io;
-use super::super::state::{rx_err, tx_err, Phase};
+use super::super::state::{rx_err, tx_err, Code8, Phase};
 
 /// Sends what waits in the send region. Ok(true) when bytes moved (the send-stall clock
 /// restarts at `now`).
+#[inline(always)]
 pub(super) fn flush(h: &mut Held, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> {
+    flush8(h, c, now).map_err(Code8::get)
+}
+
+/// [`flush`], its error in a byte: the result comes back in a register, not through memory.
+#[inline(never)]
+fn flush8(h: &mut Held, c: Conn, now: u32) -> Result<bool, Code8> {
     let port = global::engine_port();
     let mut moved = false;
     loop {
@@ -37,14 +44,21 @@ pub(super) fn flush(h: &mut Held, c: Conn, now: u32) -> Result<bool, HTTPc_ERR> 
                 moved = true;
             }
             Io::WouldBlock => return Ok(moved),
-            io => return Err(tx_err(io)),
+            io => return Err(Code8::new(tx_err(io))),
         }
     }
 }
 
 /// Receives into the free end of the receive region (compacted first). Ok(true) when bytes
 /// arrived. With `sink`, bytes may be received only to be dropped (see `ConnBuf::rx_space`).
+#[inline(always)]
 pub(super) fn receive(h: &mut Held, c: Conn, sink: bool) -> Result<bool, HTTPc_ERR> {
+    receive8(h, c, sink).map_err(Code8::get)
+}
+
+/// [`receive`], its error in a byte (as [`flush8`]).
+#[inline(never)]
+fn receive8(h: &mut Held, c: Conn, sink: bool) -> Result<bool, Code8> {
     let port = global::engine_port();
     let Some(s) = h.conn(c) else {
         return Ok(false);
@@ -65,7 +79,7 @@ pub(super) fn receive(h: &mut Held, c: Conn, sink: bool) -> Result<bool, HTTPc_E
             Ok(true)
         }
         Io::WouldBlock => Ok(false),
-        io => Err(rx_err(io)),
+        io => Err(Code8::new(rx_err(io))),
     }
 }
 
