@@ -269,8 +269,9 @@ impl<const MASKED: bool> HeaderDecoder<MASKED> {
                 self.key_at = 2 + ext;
                 self.need = 2 + ext + ((b >> 5) & 4);
             }
-            // The extended length ends where the key (if any) starts.
-            _ if at < self.key_at => {
+            // The extended length ends where the key (if any) starts. (A client's decoder never
+            // reads a key: a masked frame failed at byte 1, and is not fed again.)
+            _ if !MASKED || at < self.key_at => {
                 self.len_hi = (self.len_hi << 8) | (self.len_lo >> 24);
                 self.len_lo = (self.len_lo << 8) | u32::from(b);
             }

@@ -77,12 +77,15 @@ pub enum State {
 }
 
 /// The type of a data message.
+// (The discriminants are the wire opcodes of a message's first frame, which the C API's
+// message types are too: the conversions are no code.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum MessageKind {
     /// UTF-8 text.
-    Text,
+    Text = OP_TEXT,
     /// Binary data.
-    Binary,
+    Binary = OP_BINARY,
 }
 
 impl MessageKind {
@@ -179,6 +182,21 @@ pub enum RxEvent<'a> {
     },
     /// The server broke the protocol: our Close with `error.close_code()` is queued and further
     /// input is ignored.
+    Failed(ProtocolError),
+}
+
+/// An [`RxEvent`] without its borrow of the input: where its payload lies instead. A data
+/// payload is the `len` bytes after the consumed ones, a control frame's payload the last
+/// `len` bytes consumed (a Close's: 0 for no status, else the code and the reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RxMark {
+    None,
+    MessageStart { kind: MessageKind, len: Option<u32> },
+    Data { kind: MessageKind, len: usize },
+    MessageEnd,
+    Ping(usize),
+    Pong(usize),
+    Close(usize),
     Failed(ProtocolError),
 }
 
@@ -462,8 +480,7 @@ impl Session {
     /// small: [`ProtocolError::MessageTooBig`]): our Close is queued, further input is ignored.
     pub fn fail_with(&mut self, error: ProtocolError, now_ms: u32) {
         if matches!(self.state, State::Open | State::Closing) && self.failure.is_none() {
-            self.fail(error);
-            self.begin_close(now_ms);
+            self.fail(error, now_ms);
         }
     }
 
@@ -585,7 +602,10 @@ impl Session {
         self.stage = Stage::Frames(Framing::NEW);
     }
 
-    fn fail(&mut self, error: ProtocolError) -> ProtocolError {
+    /// Fails the connection with `error` (our Close owed, input ignored from here on) and
+    /// starts the close timeout.
+    fn fail(&mut self, error: ProtocolError, now_ms: u32) -> ProtocolError {
+        self.begin_close(now_ms);
         self.failure = Some(error);
         self.rx_stopped = true;
         self.pong_owed = false;
@@ -638,12 +658,48 @@ impl Session {
     ///
     /// A control frame's payload is taken whole: until all of it is in `input`, only its header
     /// is consumed (a receive buffer of [`MAX_CONTROL_PAYLOAD`] bytes always suffices).
+    // Out of line: the C API reads through `read_marked`, so this is code only a Rust user of the
+    // core links, and the core probe must count it (not inline it into its own driver).
+    #[inline(never)]
+    pub fn read<'a>(&mut self, input: &'a [u8], now_ms: u32) -> (usize, RxEvent<'a>) {
+        let (used, mark) = self.read_marked(input, now_ms);
+        // Where the payload lies: after the consumed bytes (data), or their tail (control).
+        let (from, to) = match mark {
+            RxMark::Data { len, .. } => (used, used.saturating_add(len)),
+            RxMark::Ping(len) | RxMark::Pong(len) | RxMark::Close(len) => {
+                (used.saturating_sub(len), used)
+            }
+            _ => (0, 0),
+        };
+        let payload = input.get(from..to).unwrap_or_default();
+        let event = match mark {
+            RxMark::None => RxEvent::None,
+            RxMark::MessageStart { kind, len } => RxEvent::MessageStart { kind, len },
+            RxMark::Data { kind, .. } => RxEvent::Data {
+                kind,
+                bytes: payload,
+            },
+            RxMark::MessageEnd => RxEvent::MessageEnd,
+            RxMark::Ping(_) => RxEvent::Ping(payload),
+            RxMark::Pong(_) => RxEvent::Pong(payload),
+            RxMark::Close(_) => RxEvent::Close {
+                code: self.close_received,
+                // (After the code; none without one.)
+                reason: payload.get(2..).unwrap_or_default(),
+            },
+            RxMark::Failed(e) => RxEvent::Failed(e),
+        };
+        (used, event)
+    }
+
+    /// [`Session::read`] with the event's payload as a place in `input` ([`RxMark`]), for a
+    /// caller that consumes its input before it acts on the event.
     // Out of line: the caller's frame, under which the application's hooks run, stays smaller
     // (measured smaller code too).
     #[inline(never)]
-    pub fn read<'a>(&mut self, input: &'a [u8], now_ms: u32) -> (usize, RxEvent<'a>) {
+    pub(crate) fn read_marked(&mut self, input: &[u8], now_ms: u32) -> (usize, RxMark) {
         if !matches!(self.state, State::Open | State::Closing) || self.rx_stopped {
-            return (input.len(), RxEvent::None);
+            return (input.len(), RxMark::None);
         }
         // Input that is only the rest of a control frame's payload, still short of whole, was
         // offered before (it stays unconsumed until complete, and the caller offers it again at
@@ -656,7 +712,7 @@ impl Session {
             self.restart_idle_clock(now_ms);
         }
         let Stage::Frames(f) = &mut self.stage else {
-            return (input.len(), RxEvent::None);
+            return (input.len(), RxMark::None);
         };
         let mut pos = 0usize;
         // Every violation leaves the loop here, to one place that fails the connection.
@@ -669,7 +725,7 @@ impl Session {
                 };
                 pos += used;
                 if !complete {
-                    return (pos, RxEvent::None);
+                    return (pos, RxMark::None);
                 }
                 match f.start_frame(self.cfg.max_message_len) {
                     Err(e) => break e,
@@ -679,7 +735,7 @@ impl Session {
                         } else {
                             None
                         };
-                        return (pos, RxEvent::MessageStart { kind, len });
+                        return (pos, RxMark::MessageStart { kind, len });
                     }
                     Ok(None) => continue,
                 }
@@ -692,7 +748,7 @@ impl Session {
             if op & OP_CONTROL != 0 {
                 // (At most 125 bytes: the header check bounds it.)
                 let Some(payload) = rest.get(..remaining as usize) else {
-                    return (pos, RxEvent::None);
+                    return (pos, RxMark::None);
                 };
                 pos += payload.len();
                 f.rx_remaining = 0;
@@ -706,7 +762,7 @@ impl Session {
                     // (A pong ends the pong timer: the idle clock runs again, from now.)
                     self.restart_idle_clock(now_ms);
                 }
-                return (pos, control_event(op, self.close_received, payload));
+                return (pos, control_mark(op, payload.len()));
             }
             // Data frame (text, binary or continuation).
             let Some(kind) = f.rx_msg else {
@@ -721,10 +777,10 @@ impl Session {
                     break ProtocolError::InvalidUtf8;
                 }
                 f.rx_msg = None;
-                return (pos, RxEvent::MessageEnd);
+                return (pos, RxMark::MessageEnd);
             }
             if take == 0 {
-                return (pos, RxEvent::None);
+                return (pos, RxMark::None);
             }
             if kind == MessageKind::Text {
                 let seen = usize::try_from(f.validated_ahead).unwrap_or(usize::MAX);
@@ -735,11 +791,10 @@ impl Session {
                 }
             }
             f.validated_ahead = f.validated_ahead.max(take as u32);
-            return (pos, RxEvent::Data { kind, bytes: chunk });
+            return (pos, RxMark::Data { kind, len: take });
         };
-        let error = self.fail(error);
-        self.begin_close(now_ms);
-        (input.len(), RxEvent::Failed(error))
+        let error = self.fail(error, now_ms);
+        (input.len(), RxMark::Failed(error))
     }
 
     /// The caller took `n` bytes of the payload offered by the last [`RxEvent::Data`] (more than
@@ -830,6 +885,8 @@ impl Session {
     /// Encodes a whole application control frame (ping, pong or close) with its masked payload
     /// into `out` (at least [`MAX_CONTROL_FRAME`] bytes). A Close payload must be empty or a
     /// valid code plus UTF-8 reason; sending it starts the closing handshake.
+    // Out of line, as `read`: the C API sends control frames through its one-frame data path.
+    #[inline(never)]
     pub fn encode_control(
         &mut self,
         opcode: Opcode,
@@ -861,7 +918,8 @@ impl Session {
         Ok(n)
     }
 
-    fn mark_close_sent(&mut self, now_ms: u32) {
+    /// Our Close went out (its whole frame is written): the closing handshake's send side.
+    pub fn mark_close_sent(&mut self, now_ms: u32) {
         self.close_sent = true;
         self.begin_close(now_ms);
         self.pending_ping = false;
@@ -984,16 +1042,13 @@ enum Timer {
     Ping,
 }
 
-/// The event of a whole control frame; `code` is the Close code received. (Inlined into
-/// `Session::read`, its one caller, now that `read` itself is out of line: measured smaller.)
-fn control_event(op: u8, code: u16, payload: &[u8]) -> RxEvent<'_> {
+/// The mark of a whole control frame of `len` payload bytes. (Inlined into
+/// `Session::read_marked`, its one caller: measured smaller.)
+fn control_mark(op: u8, len: usize) -> RxMark {
     match op {
-        OP_PING => RxEvent::Ping(payload),
-        OP_PONG => RxEvent::Pong(payload),
-        _ => RxEvent::Close {
-            code,
-            reason: payload.get(2..).unwrap_or(&[]),
-        },
+        OP_PING => RxMark::Ping(len),
+        OP_PONG => RxMark::Pong(len),
+        _ => RxMark::Close(len),
     }
 }
 

@@ -9,26 +9,9 @@ use super::super::handle::{apart, Conn};
 use super::super::hooks;
 use super::super::state::{CONN_CLOSE_REQUESTED, WS_RX_PAUSED, WS_TX_STALLED};
 use super::close::ws_error;
-use crate::proto::close::{self, CloseError};
+use crate::proto::close::CloseError;
 use crate::proto::frame::FrameError;
-use crate::proto::session::{MessageKind, ProtocolError, RxEvent};
-
-/// What one received piece asks for, once the borrows of the buffer and session are over (a
-/// payload's length beside it).
-enum Act {
-    Nothing,
-    Start(MessageKind, Option<u32>),
-    /// Payload (its length beside): first in the receive region once the event is consumed.
-    Data(MessageKind),
-    End,
-    /// A ping (its payload's length beside: the last bytes consumed).
-    Ping,
-    /// A pong, its payload (consumed, still in the receive region).
-    Pong(*mut u8),
-    /// A Close (its payload's length beside: the last bytes consumed).
-    Close,
-    Failed(ProtocolError),
-}
+use crate::proto::session::{MessageKind, ProtocolError, RxMark};
 
 /// What [`deliver`] achieved.
 pub(super) struct Delivered {
@@ -56,49 +39,28 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 starved: true,
             });
         }
-        let input = s.buf.rx_data();
-        let base = input.as_ptr() as usize;
-        let (used, event) = ws.session.read(input, now);
-        // What the event says, in lengths (and the pong's pointer): its borrow of the buffer
-        // ends here, before the buffer is consumed.
-        let (act, len) = match event {
-            RxEvent::None => (Act::Nothing, 0),
-            RxEvent::MessageStart { kind, len } => (Act::Start(kind, len), 0),
-            RxEvent::Data { kind, bytes } => (Act::Data(kind), bytes.len()),
-            RxEvent::MessageEnd => (Act::End, 0),
-            RxEvent::Ping(p) => (Act::Ping, p.len()),
-            // (The hook gets a pointer made from the buffer itself, not from this shared
-            // slice: it may write through it.)
-            RxEvent::Pong(p) => (Act::Pong(s.buf.rx_ptr(p.as_ptr() as usize - base)), p.len()),
-            // (1005 stands for an empty Close; any other code came in the payload.)
-            RxEvent::Close { code, reason } => (
-                Act::Close,
-                if code == close::NO_STATUS {
-                    0
-                } else {
-                    2 + reason.len()
-                },
-            ),
-            RxEvent::Failed(e) => (Act::Failed(e), 0),
-        };
+        let (used, mark) = ws.session.read_marked(s.buf.rx_data(), now);
         s.buf.rx_consume(used);
         if used > 0 {
             moved = true;
             ws.flags.set(WS_TX_STALLED, false);
         }
-        match act {
-            Act::Nothing => {
+        match mark {
+            RxMark::None => {
                 return Ok(Delivered {
                     moved,
                     starved: true,
                 })
             }
-            Act::Start(_, Some(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED)) => {
+            RxMark::MessageStart {
+                len: Some(HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED),
+                ..
+            } => {
                 // A single frame of 2^32-1 bytes: `OnMsgRxInit` could not tell its length from
                 // "fragmented" (whose buffer-mode bound is per fragment): too big, 1009.
                 break HTTPc_ERR_WEBSOCK_RX_MSG_TOO_BIG;
             }
-            Act::Start(kind, len) => {
+            RxMark::MessageStart { kind, len } => {
                 let msg_type = msg_type(kind);
                 // Buffer mode may write: a single frame's length; for a fragmented message the
                 // limit the application set, else each fragment at offset 0 (as legacy). (Set
@@ -119,7 +81,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     }
                 }
             }
-            Act::Data(kind) => {
+            RxMark::Data { kind, len } => {
                 if let Some((frame_len, left)) = ws.session.rx_frame_progress() {
                     if frame_len == left {
                         ws.rx_buf.fragment_starts(frame_len);
@@ -167,7 +129,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 ws.flags.set(WS_RX_PAUSED, false);
                 moved = true;
             }
-            Act::End => {
+            RxMark::MessageEnd => {
                 let hook = ws.on_rx_complete;
                 hooks::on_rx_complete(h, hook, c.ptr());
                 // Give a reply queued by the hook a chance to leave before later frames (which
@@ -180,7 +142,7 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
             // Let the pong go out before the next frame is read: each ping gets its own pong
             // unless the socket cannot keep up (then the latest wins). Its payload is parked
             // for the pong to echo.
-            Act::Ping => {
+            RxMark::Ping(len) => {
                 if ws.session.pong_owed() {
                     s.buf.park(len);
                 }
@@ -189,14 +151,17 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                     starved: false,
                 });
             }
-            Act::Pong(p) => {
+            RxMark::Pong(len) => {
+                // Its payload, the last bytes consumed, through a pointer made from the buffer
+                // itself (not from a shared slice of it): the hook may write through it.
+                let p = s.buf.rx_ptr(0).wrapping_sub(len);
                 let hook = ws.on_pong;
                 hooks::on_pong(h, hook, c.ptr(), p.cast(), len as u16);
             }
             // Our reply (if owed) is queued; OnClose comes when the transport goes. The payload
             // is parked for both.
-            Act::Close => s.buf.park(len),
-            Act::Failed(e) => ws_error(h, c, protocol_err(e)),
+            RxMark::Close(len) => s.buf.park(len),
+            RxMark::Failed(e) => ws_error(h, c, protocol_err(e)),
         }
     };
     fail_local(h, c, err, now);
@@ -208,10 +173,13 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
 
 /// The legacy message type of a received message.
 fn msg_type(kind: MessageKind) -> HTTPc_WEBSOCK_MSG_TYPE {
-    match kind {
-        MessageKind::Text => HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME,
-        MessageKind::Binary => HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
-    }
+    // (Text 1, binary 2 in both: the wire opcodes.)
+    const _: () = assert!(
+        MessageKind::Text as u8 as HTTPc_WEBSOCK_MSG_TYPE == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME
+            && MessageKind::Binary as u8 as HTTPc_WEBSOCK_MSG_TYPE
+                == HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME
+    );
+    HTTPc_WEBSOCK_MSG_TYPE::from(kind as u8)
 }
 
 /// A local failure (not the server's fault as such): fail the connection with 1009 and report.

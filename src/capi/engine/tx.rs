@@ -105,7 +105,7 @@ fn may_produce(h: &mut Held, c: Conn, only: Option<Msg>) -> bool {
 /// Writes the next frame (or frame piece) into the send region. Ok(false) when nothing to send.
 fn produce_one(h: &mut Held, c: Conn, now: u32) -> Produced {
     // 1. Payload of a frame already started (one-frame messages stream through the region):
-    // the queue's head, the data message under way (see `start_data_frame`).
+    // the queue's head, the data message under way (see `start_frame`).
     let head = h.ws_of(c).and_then(|ws| ws.head);
     // (One call of `produce_payload`, for both.)
     let (cur, at) = match head.filter(|&m| h.msg(m).is_some_and(|ms| single_frame_left(ms) > 0)) {
@@ -172,72 +172,54 @@ fn next_frame(h: &mut Held, c: Conn, now: u32) -> Result<Frame, Fault> {
         }
         m = ms.next;
     }
-    if let Some(x) = control {
-        return produce_control(h, c, x, now);
-    }
-    // 4. The data message under way, or the next one: the queue's head either way (a data
-    // message is only started at the head, with no ping or pong queued, and leaves the queue
-    // with its last frame; control messages queued meanwhile come behind it).
-    let Some(cur) = h.ws_of(c).and_then(|ws| ws.head) else {
+    // 4. Else the data message under way, or the next one: the queue's head either way (a
+    // data message is only started at the head, with no ping or pong queued, and leaves the
+    // queue with its last frame; control messages queued meanwhile come behind it).
+    let Some(cur) = control.or_else(|| h.ws_of(c).and_then(|ws| ws.head)) else {
         return Ok(Frame::Done(false));
     };
-    start_data_frame(h, c, cur)
+    start_frame(h, c, cur, now)
 }
 
-/// An application control message (close, ping, pong): one whole frame.
-fn produce_control(h: &mut Held, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> {
+/// Starts the next frame of message `m`: the first frame, or the next fragment, of a data
+/// message; the one whole frame of an application control message (close, ping, pong), its
+/// payload copied by `produce_payload` as a data message's (the room for a whole control frame
+/// is there: see `may_produce`).
+fn start_frame(h: &mut Held, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> {
     let port = global::engine_port();
-    // The key first: if the random source fails, the message is still queued and the teardown
-    // that follows completes it like every other.
-    let key = mask_key(port).ok_or(Fault)?;
-    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
-        return Ok(Frame::Done(false));
-    };
-    let payload = ms.data.get(0, ms.len as usize);
-    let opcode = Opcode::from_u8(ms.msg_type);
-    // Out of the queue either way: done once flushed, or failed now.
-    match ws
-        .session
-        .encode_control(opcode, payload, key, now, s.buf.tx_region())
-    {
-        Ok(n) => {
-            s.buf.tx_queue(0, n);
-            last_frame_written(h, c, m);
-            Ok(Frame::Done(true))
-        }
-        Err(_) => Ok(Frame::Fail(m)),
-    }
-}
-
-/// Starts the next frame of data message `m` (the first frame, or the next fragment).
-fn start_data_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
-    let port = global::engine_port();
-    let fresh = h.msg(m).is_some_and(|ms| ms.progress == TxProgress::Fresh);
-    if let Some(ws) = h
-        .ws_of(c)
-        .filter(|ws| fresh && ws.session.may_send().is_err())
-    {
-        // A message that can no longer leave fails before any of its hooks, once the
-        // messages before it still leaving (their last bytes in the send region) completed:
-        // completions keep the queue's order.
-        if ws.finishing.is_some() {
-            return Ok(Frame::Done(false));
-        }
-        return Ok(Frame::Fail(m));
-    }
     let Some(ms) = h.msg(m) else {
         return Ok(Frame::Done(false));
     };
-    // First call: OnMsgTxInit may replace the length.
-    if ms.progress == TxProgress::Fresh {
-        ms.progress = TxProgress::Initialised;
-        let hook = ms.on_tx_init;
-        if let Some(len) = hooks::on_tx_init(h, hook, c.ptr(), m.ptr()) {
-            if let Some(ms) = h.msg(m) {
-                // The hook's length replaces the given one, but never beyond a buffer the
-                // application lent with its own length: we would read past it.
-                if ms.data.is_null() || len <= ms.len {
-                    ms.len = len;
+    // (The control types' values are their wire opcodes, with the control bit.)
+    let control = ms.msg_type & 0x08 != 0;
+    if !control {
+        let fresh = ms.progress == TxProgress::Fresh;
+        if let Some(ws) = h
+            .ws_of(c)
+            .filter(|ws| fresh && ws.session.may_send().is_err())
+        {
+            // A message that can no longer leave fails before any of its hooks, once the
+            // messages before it still leaving (their last bytes in the send region) completed:
+            // completions keep the queue's order.
+            if ws.finishing.is_some() {
+                return Ok(Frame::Done(false));
+            }
+            return Ok(Frame::Fail(m));
+        }
+        let Some(ms) = h.msg(m) else {
+            return Ok(Frame::Done(false));
+        };
+        // First call: OnMsgTxInit may replace the length.
+        if ms.progress == TxProgress::Fresh {
+            ms.progress = TxProgress::Initialised;
+            let hook = ms.on_tx_init;
+            if let Some(len) = hooks::on_tx_init(h, hook, c.ptr(), m.ptr()) {
+                if let Some(ms) = h.msg(m) {
+                    // The hook's length replaces the given one, but never beyond a buffer the
+                    // application lent with its own length: we would read past it.
+                    if ms.data.is_null() || len <= ms.len {
+                        ms.len = len;
+                    }
                 }
             }
         }
@@ -245,12 +227,11 @@ fn start_data_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
     let Some(ms) = h.msg(m) else {
         return Ok(Frame::Done(false));
     };
+    // (The five types' values are their wire opcodes.)
     let opcode = if ms.progress == TxProgress::Started {
         Opcode::Continuation
-    } else if u32::from(ms.msg_type) == HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME {
-        Opcode::Text
     } else {
-        Opcode::Binary
+        Opcode::from_u8(ms.msg_type)
     };
     let len = ms.len;
     let key = mask_key(port).ok_or(Fault)?;
@@ -261,6 +242,7 @@ fn start_data_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(Frame::Done(false));
     };
+    // (A control frame is refused here when it may no longer go, or is too long.)
     match ws
         .session
         .encode_frame(opcode, true, u64::from(len), key, s.buf.tx_region())
@@ -268,6 +250,10 @@ fn start_data_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
         Ok(n) => {
             ws.masker = Masker::new(key);
             ms.progress = TxProgress::Started;
+            if opcode == Opcode::Close {
+                // Its payload follows at once, whole (no hook): our Close is sent.
+                ws.session.mark_close_sent(now);
+            }
             Ok(Frame::Payload(m, n))
         }
         Err(_) => Ok(Frame::Fail(m)),
@@ -302,20 +288,7 @@ fn last_frame_written(h: &mut Held, c: Conn, m: Msg) {
 /// `m` (out of the queue) completes when the send region drains, after the messages already
 /// waiting for that: a chain through `next`, from `finishing`.
 fn finish_on_flush(h: &mut Held, w: Ws, m: Msg) {
-    let mut last = None;
-    let mut p = h.state::<_, WsState>(w).and_then(|ws| ws.finishing);
-    while let Some(x) = p {
-        last = Some(x);
-        p = h.msg(x).and_then(|ms| ms.next);
-    }
-    match last.and_then(|x| h.msg(x)) {
-        Some(ms) => ms.next = Some(m),
-        None => {
-            if let Some(ws) = h.state::<_, WsState>(w) {
-                ws.finishing = Some(m);
-            }
-        }
-    }
+    append(h, w, m, Chain::Finishing);
 }
 
 /// The first message waiting for the send region to drain, taken off that chain.
@@ -336,7 +309,8 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, header_len: usize) -> Produced
     };
     let room = s.buf.tx_region().len().saturating_sub(header_len);
     let want = (single_frame_left(ms) as usize).min(room);
-    let produced = if !ms.data.is_null() {
+    // (A control message's payload is never the hook's: NULL only when empty.)
+    let produced = if !ms.data.is_null() || ms.msg_type & 0x08 != 0 {
         s.buf
             .tx_copy_in(header_len, ms.data.get(ms.sent as usize, want))
     } else {
@@ -426,16 +400,38 @@ fn produce_fragment(h: &mut Held, c: Conn, m: Msg, opcode: Opcode, key: [u8; 4])
 
 /// Appends `m` (out of any queue, its `next` cleared) to the queue of WebSocket `w`, after the
 /// last message: found by walking (no tail pointer is kept; a queue holds the few messages in
-/// flight). A walk stops at an object that is no longer a valid message: appending there cuts
-/// it off, as `dequeue` does.
+/// flight).
 pub(crate) fn enqueue(h: &mut Held, w: Ws, m: Msg) {
+    append(h, w, m, Chain::Queue);
+}
+
+/// Which chain through the messages' `next` of a WebSocket: its queue (`head`), or the
+/// messages waiting for the send region to drain (`finishing`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    Queue,
+    Finishing,
+}
+
+/// The first message of `chain`.
+fn first(ws: &mut WsState, chain: Chain) -> &mut Option<Msg> {
+    if chain == Chain::Finishing {
+        &mut ws.finishing
+    } else {
+        &mut ws.head
+    }
+}
+
+/// Appends `m` to `chain` of WebSocket `w`. A walk stops at an object that is no longer a
+/// valid message: appending there cuts it off, as `dequeue` does.
+fn append(h: &mut Held, w: Ws, m: Msg, chain: Chain) {
     let mut last = None;
-    let mut p = h.state::<_, WsState>(w).and_then(|ws| ws.head);
+    let mut p = h.state::<_, WsState>(w).and_then(|ws| *first(ws, chain));
     while let Some(next) = p.and_then(|x| h.msg(x)).map(|ms| ms.next) {
         last = p;
         p = next;
     }
-    relink(h, w, last, Some(m));
+    relink(h, w, last, Some(m), chain);
 }
 
 /// Unlinks `m` from the queue of WebSocket `w` (it stays `used` until completed). A queue
@@ -446,11 +442,11 @@ pub(super) fn dequeue(h: &mut Held, w: Ws, m: Msg) {
     while let Some(x) = p {
         let Some(next) = h.msg(x).map(|ms| ms.next) else {
             // Nothing after `x` is reachable any more.
-            relink(h, w, prev, None);
+            relink(h, w, prev, None, Chain::Queue);
             return;
         };
         if x == m {
-            relink(h, w, prev, next);
+            relink(h, w, prev, next, Chain::Queue);
             if let Some(ms) = h.msg(m) {
                 ms.next = None;
             }
@@ -461,8 +457,8 @@ pub(super) fn dequeue(h: &mut Held, w: Ws, m: Msg) {
     }
 }
 
-/// Makes `to` follow `prev` (or head the queue).
-fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>) {
+/// Makes `to` follow `prev` (or head `chain`).
+fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>, chain: Chain) {
     match prev {
         Some(pv) => {
             if let Some(pv) = h.msg(pv) {
@@ -471,7 +467,7 @@ fn relink(h: &mut Held, w: Ws, prev: Option<Msg>, to: Option<Msg>) {
         }
         None => {
             if let Some(ws) = h.state::<_, WsState>(w) {
-                ws.head = to;
+                *first(ws, chain) = to;
             }
         }
     }
