@@ -185,15 +185,21 @@ fn write_piece(
             {
                 return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
             }
-            let started = w.line_start(method, path);
             if HEAD_HOOKS {
-                started
+                w.line_start(method, path)
             } else {
-                // No hook can run before the other pieces: the whole head in this call.
-                at.len = started
-                    .and_then(|()| line_end(&mut w, host.all(), port, secure, line))
-                    .and_then(|()| w.finish())
-                    .map_err(write_err)?;
+                // No hook can run before the other pieces: the whole head in this call (an
+                // upgrade's in one append).
+                at.len = match line {
+                    Line::Upgrade(key) if cfg!(feature = "websocket") => {
+                        w.upgrade_head(path, host.all(), port, secure, key)
+                    }
+                    _ => w
+                        .line_start(method, path)
+                        .and_then(|()| line_end(&mut w, host.all(), port, secure, line))
+                        .and_then(|()| w.finish()),
+                }
+                .map_err(write_err)?;
                 return Ok(());
             }
         }

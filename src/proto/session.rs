@@ -250,8 +250,11 @@ const OP_CONTROL: u8 = 0x8;
 const OP_CLOSE: u8 = 0x8;
 const OP_PING: u8 = 0x9;
 const OP_PONG: u8 = 0xA;
-/// `rx_op` between frames (bit 3 set: not a data frame).
-const RX_IDLE: u8 = 0xFF;
+/// `rx_op` between frames: zero, so that the fresh framing state is all zeros (written by a
+/// memset, or not at all over a zeroed object, rather than copied from a constant).
+const RX_IDLE: u8 = 0;
+/// Set in `rx_op` while a frame is received, beside its wire opcode.
+const RX_IN_FRAME: u8 = 0x10;
 
 /// The receive side's framing state. Only the frames after the handshake need it, so it
 /// shares its room with the handshake's response parser ([`Stage`]).
@@ -260,8 +263,8 @@ const RX_IDLE: u8 = 0xFF;
 #[derive(Debug, Clone)]
 #[repr(C)]
 struct Framing {
-    /// The frame being received: its wire opcode (the decoder let through 0–2 and 8–10 only;
-    /// `RX_IDLE` between frames), FIN and the part of its payload not consumed yet (0 between
+    /// The frame being received: `RX_IN_FRAME` and its wire opcode (the decoder let through
+    /// 0–2 and 8–10 only; `RX_IDLE` between frames), FIN and the part of its payload not consumed yet (0 between
     /// frames; the payload's length stays in the decoder).
     rx_op: u8,
     rx_fin: bool,
@@ -325,7 +328,7 @@ impl Framing {
             _ => None,
         };
         self.validated_ahead = 0;
-        self.rx_op = op;
+        self.rx_op = RX_IN_FRAME | op;
         self.rx_fin = fin;
         self.rx_remaining = len;
         Ok(started)
@@ -501,7 +504,7 @@ impl Session {
         };
         // (The decoder still holds the frame's header: the next one starts after the payload.)
         let len = f.decoder.len32().unwrap_or(0);
-        (f.rx_op & OP_CONTROL == 0).then_some((len, f.rx_remaining))
+        (f.rx_op & (RX_IN_FRAME | OP_CONTROL) == RX_IN_FRAME).then_some((len, f.rx_remaining))
     }
 
     /// True once Close frames went both ways.
@@ -706,7 +709,7 @@ impl Session {
         // every call): not a sign of life, or a peer that died in the middle of a ping would
         // hold the keep-alive ping off for good.
         let control_short = matches!(&self.stage, Stage::Frames(f)
-            if f.rx_op != RX_IDLE && f.rx_op & OP_CONTROL != 0
+            if f.rx_op & OP_CONTROL != 0
                 && (input.len() as u64) < u64::from(f.rx_remaining));
         if !input.is_empty() && !control_short {
             self.restart_idle_clock(now_ms);
@@ -740,7 +743,7 @@ impl Session {
                     Ok(None) => continue,
                 }
             }
-            let (op, remaining) = (f.rx_op, f.rx_remaining);
+            let (op, remaining) = (f.rx_op & !RX_IN_FRAME, f.rx_remaining);
             let take = usize::try_from(remaining)
                 .unwrap_or(usize::MAX)
                 .min(rest.len());
