@@ -3899,3 +3899,105 @@ fn a_101_without_connection_upgrade_fails_the_upgrade() {
         check_port().unwrap();
     }
 }
+
+/// A fragmented message under way when the server's Close comes: its next fragment, the hook's
+/// bytes already given, may no longer go (our Close reply went first); the message fails at
+/// once, in the turn (not later with the connection), and no frame of it follows the Close.
+#[test]
+fn a_fragment_after_the_servers_close_fails_the_message_at_once() {
+    let _g = setup();
+    let o = Objs::new(1, 512, 0, b"fragclose.test");
+    let sock = open_ws(&o, "fragclose.test", b"", 0);
+    let mut err = 0;
+    unsafe {
+        // 3 bytes, "nothing yet" for a while, then 5 bytes (after the Close), then the end.
+        let mut chunks = vec![3];
+        chunks.extend([STALL; 8]);
+        chunks.extend([5, 0]);
+        assert_eq!(
+            o.msg_setup(0, Some(src(b"abcdefgh", &chunks, None, 0))),
+            HTTPc_ERR_NONE
+        );
+        let text = HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME;
+        assert_eq!(o.send(0, text, None, STALL, NB, &mut err), DEF_OK);
+    }
+    assert!(o.pump_until(20, 1, || client_frames(&sock).len() == 1));
+    sock.push_now(&frame(true, OP_CLOSE, &CLOSE_1000));
+    assert!(o.pump_until(200, 1, || !summary(&o, false).completions.is_empty()));
+    let msg = o.msgs[0] as usize;
+    let (fail_at, close_at) = o.since_open(|log| {
+        let at = |f: &dyn Fn(&Ev) -> bool| log.iter().position(f);
+        (
+            at(&|e| matches!(e, Ev::TxComplete { msg: m, ok: false, .. } if *m == msg)),
+            at(&|e| matches!(e, Ev::Close { .. })),
+        )
+    });
+    let fail_at = fail_at.expect("the message failed");
+    assert!(
+        close_at.is_none_or(|c| fail_at < c),
+        "{fail_at} {close_at:?}"
+    );
+    let shape = frame_shapes(&client_frames(&sock));
+    assert_eq!(shape.first(), Some(&(OP_TEXT, false, 3)));
+    assert!(
+        shape.iter().skip(1).all(|&(op, _, _)| op == OP_CLOSE),
+        "{shape:?}"
+    );
+    let _ = o.pump_until(50, 10, || o.ended());
+}
+
+/// A queued Close whose payload the application changed before it left (its buffer stays the
+/// application's until completion): the payload is judged again when the frame is made. An
+/// invalid one never reaches the wire: the message completes with DEF_FAIL, no Close is sent.
+fn changed_close(after: &[u8]) {
+    let _g = setup();
+    let o = Objs::new(1, 512, 64, b"close-rv.test");
+    let sock = open_ws(&o, "close-rv.test", b"", 0);
+    unsafe { assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE) };
+    // The application's buffer: valid when queued, changed before the engine's next turn.
+    let mut buf = CLOSE_1000;
+    // (One raw pointer for both the library and the change below.)
+    let raw = buf.as_mut_ptr();
+    let mut err = 0;
+    let ok = unsafe {
+        o.send_ptr(
+            0,
+            HTTPc_WEBSOCK_MSG_TYPE_CLOSE,
+            raw.cast(),
+            CLOSE_1000.len() as u32,
+            NB,
+            &mut err,
+        )
+    };
+    assert_eq!((ok, err), (DEF_OK, HTTPc_ERR_NONE));
+    unsafe { std::ptr::copy_nonoverlapping(after.as_ptr(), raw, after.len()) };
+    unsafe { HTTPc_TaskHandler() };
+    let frames = sock.client().expect("client stream").1;
+    assert!(
+        frames.iter().all(|f| f.opcode != OP_CLOSE),
+        "an invalid Close payload went out: {frames:?}"
+    );
+    assert!(has(&o, |e| matches!(e, Ev::TxComplete { ok: false, .. })));
+    // The server ends it (every profile: no HTTPc_ConnClose without `persistent`).
+    sock.push_now(&close_frame(1000, b""));
+    sock.push(Gate::ClientClose, Item::Eof);
+    assert!(
+        o.pump_until(20, 10, || o.ended()),
+        "the connection did not end"
+    );
+    summary(&o, true);
+    drop(sock);
+    drop(o);
+    check_port().unwrap();
+}
+
+#[test]
+fn a_close_code_made_invalid_after_queueing_is_not_sent() {
+    // Code 0 (not a code that may be sent).
+    changed_close(&[0x00, 0x00]);
+}
+
+#[test]
+fn a_close_reason_made_invalid_utf8_after_queueing_is_not_sent() {
+    changed_close(&[0x03, 0xE8, 0xFF]);
+}

@@ -1964,10 +1964,24 @@ impl Objs {
         flags: HTTPc_FLAGS,
         err: &mut HTTPc_ERR,
     ) -> CPU_BOOLEAN {
+        let p = data.map_or(null_mut(), |d| d.as_ptr().cast_mut().cast());
+        unsafe { self.send_ptr(i, msg_type, p, len, flags, err) }
+    }
+
+    /// [`Objs::send`] with the payload as a raw pointer: for a test that writes into the lent
+    /// buffer afterwards through the same pointer (a shared borrow would be invalidated).
+    pub unsafe fn send_ptr(
+        &self,
+        i: usize,
+        msg_type: HTTPc_WEBSOCK_MSG_TYPE,
+        p: *mut CPU_CHAR,
+        len: u32,
+        flags: HTTPc_FLAGS,
+        err: &mut HTTPc_ERR,
+    ) -> CPU_BOOLEAN {
         let m = self.msgs[i];
         let no_block = flags & HTTPc_FLAG_WEBSOCK_NO_BLOCK != 0;
         let before = world(|w| w.log.borrow().len());
-        let p = data.map_or(null_mut(), |d| d.as_ptr().cast_mut().cast());
         let ok = unsafe { HTTPc_WebSockSend(self.conn, m, msg_type, p, len, flags, err) };
         let queued = if no_block {
             ok == DEF_OK
