@@ -1,7 +1,8 @@
 //! Session tests, grouped by state. Server frames are built by hand (unmasked); client frames
 //! are decoded with a server-side decoder and unmasked.
 use super::*;
-use crate::proto::frame::{FrameHeader, MAX_HEADER_LEN};
+use crate::proto::close::CloseError;
+use crate::proto::frame::{FrameError, FrameHeader, MAX_HEADER_LEN};
 use crate::proto::handshake::{Key, RequestWriter};
 use crate::proto::mask::Masker;
 use proptest::prelude::*;
