@@ -1144,20 +1144,7 @@ fn a_close_asked_during_a_failing_connect_does_not_outlive_it() {
     unsafe { assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL) };
     assert_eq!(err, HTTPc_ERR_NONE);
     assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
-    let path = "/after";
-    let ok = unsafe {
-        HTTPc_ReqSend(
-            o.conn,
-            o.req,
-            o.resp,
-            HTTP_METHOD_GET,
-            path.as_ptr().cast_mut().cast(),
-            path.len() as u16,
-            HTTPc_FLAG_REQ_NO_BLOCK,
-            &mut err,
-        )
-    };
-    let send = (ok, err);
+    let send = o.req_send(HTTP_METHOD_GET, "/after", HTTPc_FLAG_REQ_NO_BLOCK);
     sock.push(
         Gate::Request,
         Item::Bytes(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec()),
