@@ -110,7 +110,7 @@ fn produce_one(h: &mut Held, c: Conn, now: u32) -> Produced {
     };
     // (One call of `produce_payload` and of `fail_frame`, for every case.)
     let frame = match frame {
-        Frame::Payload(m, at) => produce_payload(h, c, m, at),
+        Frame::Payload(m, at) => produce_payload(h, c, m, at, now),
         f => f,
     };
     match frame {
@@ -179,14 +179,14 @@ fn next_frame(h: &mut Held, c: Conn, now: u32) -> Result<Frame, Fault> {
     let Some(cur) = control.or(head) else {
         return Ok(Frame::Done(false));
     };
-    start_frame(h, c, cur, now)
+    start_frame(h, c, cur)
 }
 
 /// Starts the next frame of message `m`: the first frame, or the next fragment, of a data
 /// message; the one whole frame of an application control message (close, ping, pong), its
 /// payload copied by `produce_payload` as a data message's (the room for a whole control frame
 /// is there: see `may_produce`).
-fn start_frame(h: &mut Held, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> {
+fn start_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
     let port = global::engine_port();
     let Some(ms) = h.msg(m) else {
         return Ok(Frame::Done(false));
@@ -225,17 +225,8 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> 
             }
         }
     }
-    let Some(ms) = h.msg(m) else {
-        return Ok(Frame::Done(false));
-    };
-    // (The five types' values are their wire opcodes.)
-    let opcode = if ms.progress == TxProgress::Started {
-        Opcode::Continuation
-    } else {
-        Opcode::from_u8(ms.msg_type)
-    };
     let key = mask_key(port).ok_or(Fault)?;
-    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+    let Some((_, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(Frame::Done(false));
     };
     // (A fragment's payload is masked from the start of its frame too.)
@@ -247,25 +238,14 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg, now: u32) -> Result<Frame, Fault> 
     }
     // A Close's payload is judged again as the frame is made: the application's buffer is
     // read now, not when it was queued. An invalid one never reaches the wire: the message
-    // fails.
-    if opcode == Opcode::Close && payload_code(ms.data.get(0, ms.len as usize)).is_err() {
+    // fails. (The five types' values are their wire opcodes.)
+    if Opcode::from_u8(ms.msg_type) == Opcode::Close
+        && payload_code(ms.data.get(0, ms.len as usize)).is_err()
+    {
         return Ok(Frame::Fail(m));
     }
-    // (A control frame is refused here when it may no longer go, or is too long.)
-    match ws
-        .session
-        .encode_frame(opcode, true, u64::from(ms.len), key, s.buf.tx_region())
-    {
-        Ok(n) => {
-            ms.progress = TxProgress::Started;
-            if opcode == Opcode::Close {
-                // Its payload follows at once, whole (no hook): our Close is sent.
-                ws.session.mark_close_sent(now);
-            }
-            Ok(Frame::Payload(m, n))
-        }
-        Err(_) => Ok(Frame::Fail(m)),
-    }
+    // One frame: its payload goes after its header, which `produce_payload` writes.
+    Ok(Frame::Payload(m, header_len(u64::from(ms.len))))
 }
 
 /// Payload bytes of a started one-frame message still to produce (0 for a fragmented one).
@@ -312,7 +292,7 @@ pub(super) fn take_finishing(h: &mut Held, w: Ws) -> Option<Msg> {
 /// (its header, when just written, the `at` bytes before), or one whole frame of a fragmented
 /// message (`at` is `MAX_HEADER_LEN`: its header, its length known only once the hook gave its
 /// bytes, is written in place right before them: no copy of them).
-fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize) -> Frame {
+fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize, now: u32) -> Frame {
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Frame::Done(false);
     };
@@ -323,7 +303,7 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize) -> Frame {
     let want = if fragment {
         room
     } else {
-        (single_frame_left(ms) as usize).min(room)
+        (ms.len.saturating_sub(ms.sent) as usize).min(room)
     };
     // (A control message's payload is never the hook's: NULL only when empty; a fragmented
     // message's always is.)
@@ -353,30 +333,39 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize) -> Frame {
         return Frame::Done(false);
     };
     let end = at + produced;
-    // Where the frame's bytes start in the region: a fragment's header right before its
-    // payload. (A fragment's payload is always at `MAX_HEADER_LEN`: said here too, the
-    // header's place is computed from a constant; measured smaller, and the frame of the
-    // function this is inlined into stays as it was before the two paths were merged.)
+    // Where the frame's bytes start in the region: its header right before its payload,
+    // written now for a message's first frame and each fragment (its length known only once
+    // the hook gave its bytes: no copy of them); a one-frame message's later pieces have none.
     let mut start = 0;
-    if fragment && at == MAX_HEADER_LEN {
-        ws.flags.set(WS_TX_STALLED, false);
-        start = at - header_len(produced as u64);
-        let opcode = if ms.progress == TxProgress::Started {
-            Opcode::Continuation
-        } else {
+    let first = ms.progress != TxProgress::Started;
+    if fragment || first {
+        if fragment {
+            ws.flags.set(WS_TX_STALLED, false);
+        }
+        let len = if fragment { produced as u32 } else { ms.len };
+        start = at - header_len(u64::from(len));
+        let opcode = if first {
             // (The five types' values are their wire opcodes.)
             Opcode::from_u8(ms.msg_type)
+        } else {
+            Opcode::Continuation
         };
         let out = s.buf.tx_region().get_mut(start..).unwrap_or(&mut []);
-        let (fin, key) = (produced == 0, ws.masker.key());
+        // (A fragmented message ends with its empty frame.)
+        let (fin, key) = (!fragment || produced == 0, ws.masker.key());
+        // (A control frame is refused here when it may no longer go.)
         if ws
             .session
-            .encode_frame(opcode, fin, produced as u64, key, out)
+            .encode_frame(opcode, fin, u64::from(len), key, out)
             .is_err()
         {
             return Frame::Fail(m);
         }
         ms.progress = TxProgress::Started;
+        if opcode == Opcode::Close {
+            // Its payload is here, whole (no hook): our Close is sent.
+            ws.session.mark_close_sent(now);
+        }
     }
     let region = s.buf.tx_region();
     ws.masker.apply(region.get_mut(at..end).unwrap_or(&mut []));
