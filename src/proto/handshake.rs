@@ -26,6 +26,9 @@ use core::fmt;
 /// The GUID that RFC 6455 §1.3 appends to the key before hashing.
 pub const GUID: &[u8; 36] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+/// The GUID as the SHA-1 words that follow a key ([`sha1::tail_words`]).
+static GUID_WORDS: [u32; 10] = sha1::tail_words(GUID);
+
 /// A `Sec-WebSocket-Key`: base64 of 16 caller-supplied random bytes (24 ASCII chars).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Key([u8; 24]);
@@ -48,7 +51,7 @@ impl Key {
     /// parser keeps these rather than the 28 characters (8 bytes less in every session).
     #[inline(never)] // the SHA-1 state lives only here, not in the callers' frames
     pub fn accept_digest(&self) -> [u8; 20] {
-        sha1::digest(&self.0, GUID)
+        sha1::digest_head_tail(&self.0, &GUID_WORDS)
     }
 
     /// base64(SHA-1(key + GUID)), 28 ASCII chars: what `Sec-WebSocket-Accept` must be.

@@ -39,29 +39,69 @@ pub fn digest(a: &[u8], b: &[u8]) -> [u8; 20] {
         }
     };
     let mut state = INIT;
+    let mut w = [0u32; 16];
     for block in 0..blocks {
         let at = block * 64;
-        let mut w: [u32; 16] = core::array::from_fn(|j| {
+        compress(&mut state, &mut w, |j| {
             // Big-endian: the word's first byte is its most significant.
             (at + 4 * j..at + 4 * j + 4).fold(0, |x, k| x << 8 | u32::from(byte(k)))
         });
-        compress(&mut state, &mut w);
     }
     // Truncating cast: one byte of a word.
     core::array::from_fn(|i| (state.get(i / 4).copied().unwrap_or(0) >> (24 - 8 * (i % 4))) as u8)
 }
 
-/// One block: `w` is its 16 words, then the rolling message schedule.
-fn compress(state: &mut [u32; 5], w: &mut [u32; 16]) {
+/// The words that follow a 24-byte message head in its first block, for [`digest_head_tail`]:
+/// a 36-byte `tail` (big-endian words), then the 0x80 byte that starts the padding. Computed
+/// at compile time: the handshake's tail is its GUID.
+pub const fn tail_words(tail: &[u8; 36]) -> [u32; 10] {
+    // Nine words of the tail; the tenth keeps the padding's first byte.
+    let mut w = [0x8000_0000u32; 10];
+    let (mut rest, mut out): (&[u8], &mut [u32]) = (tail, &mut w);
+    while let ([a, b, c, d, more @ ..], [x, others @ ..]) = (rest, out) {
+        *x = u32::from_be_bytes([*a, *b, *c, *d]);
+        (rest, out) = (more, others);
+    }
+    w
+}
+
+/// [`digest`] of a 24-byte `head` followed by a 36-byte tail given as its [`tail_words`]: the
+/// `Sec-WebSocket-Accept` digest of a key. The 60 bytes and their padding fill two blocks, the
+/// second one fixed (zeros and the bit count, 480): no byte-by-byte padding logic.
+pub fn digest_head_tail(head: &[u8; 24], tail: &[u32; 10]) -> [u8; 20] {
+    let mut state = INIT;
+    let mut w = [0u32; 16];
+    for block in 0..2 {
+        compress(&mut state, &mut w, |j| match (block, j) {
+            (0, 0..=5) => head
+                .get(4 * j..4 * j + 4)
+                .unwrap_or_default()
+                .iter()
+                .fold(0, |x, &b| x << 8 | u32::from(b)),
+            (0, _) => tail.get(j - 6).copied().unwrap_or(0),
+            (_, 15) => 480,
+            _ => 0,
+        });
+    }
+    // Truncating cast: one byte of a word.
+    core::array::from_fn(|i| (state.get(i / 4).copied().unwrap_or(0) >> (24 - 8 * (i % 4))) as u8)
+}
+
+/// One block, whose word `j` (0 to 15) is `word(j)`: each is taken as its round comes and
+/// the schedule rolls in `w` (no block of words is built first and copied in).
+fn compress(state: &mut [u32; 5], w: &mut [u32; 16], word: impl Fn(usize) -> u32) {
     let [mut a, mut b, mut c, mut d, mut e] = *state;
     for t in 0..80usize {
         let at = |w: &[u32; 16], k: usize| w.get((t + k) % 16).copied().unwrap_or(0);
-        // W[t] is used, and its slot takes W[t + 16] = W[t+13] ^ W[t+8] ^ W[t+2] ^ W[t],
-        // rotated (computed in every round: no branch; the last 16 go unused).
-        let wt = at(w, 0);
-        let next = (at(w, 13) ^ at(w, 8) ^ at(w, 2) ^ wt).rotate_left(1);
+        // W[t]: the block's word, then W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16], rotated, each
+        // in the slot of the one 16 before it.
+        let wt = if t < 16 {
+            word(t)
+        } else {
+            (at(w, 13) ^ at(w, 8) ^ at(w, 2) ^ at(w, 0)).rotate_left(1)
+        };
         if let Some(slot) = w.get_mut(t % 16) {
-            *slot = next;
+            *slot = wt;
         }
         let (f, k) = match t {
             // Ch and Maj in their shorter equivalent forms.
@@ -128,7 +168,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn head_and_tail_words_are_the_whole_message() {
+        let tail = *b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+        let words = tail_words(&tail);
+        for n in 0..=255u8 {
+            let head: [u8; 24] =
+                core::array::from_fn(|i| n.wrapping_mul(31).wrapping_add(i as u8 * 7));
+            let mut all = head.to_vec();
+            all.extend_from_slice(&tail);
+            let want = sha1_smol::Sha1::from(&all).digest().bytes();
+            assert_eq!(digest_head_tail(&head, &words), want, "head {n}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn head_tail_equals_sha1_smol(head in prop::array::uniform24(any::<u8>()), tail in prop::collection::vec(any::<u8>(), 36)) {
+            let mut all = head.to_vec();
+            all.extend_from_slice(&tail);
+            let want = sha1_smol::Sha1::from(&all).digest().bytes();
+            let tail: [u8; 36] = tail.try_into().unwrap();
+            prop_assert_eq!(digest_head_tail(&head, &tail_words(&tail)), want);
+        }
+
         #[test]
         fn equals_sha1_smol(input in prop::collection::vec(any::<u8>(), 0..200), cut in 0usize..200) {
             let cut = cut.min(input.len());
