@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::ffi::c_void;
 use std::ptr::{null_mut, without_provenance_mut};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 pub use httpc_ws::capi::conn::*;
@@ -55,6 +56,12 @@ static SERIAL: Mutex<()> = Mutex::new(());
 pub fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// Sockets the port handed out and the library has not closed yet, across the test threads of
+/// one binary. Each test thread has its own world, and socket handles are numbered from 1 in
+/// each: a connection a test leaves open would reach the next test's sockets through its
+/// handle (a flaky failure, depending on which test runs next).
+static OPEN_SOCKETS: AtomicUsize = AtomicUsize::new(0);
 
 /// What `HTTPc_PortSet`/`HTTPc_Init` returned during the one-time initialisation, in order:
 /// (what was tried, error returned, error expected).
@@ -871,6 +878,7 @@ pub unsafe extern "C" fn port_connect(
         script.connected.set(mode == ConnectMode::Ok);
         socks.push(script);
         unsafe { *p_handle = without_provenance_mut(id) };
+        OPEN_SOCKETS.fetch_add(1, Ordering::Relaxed);
         if mode == ConnectMode::Ok {
             HTTPc_PORT_OK
         } else {
@@ -1013,6 +1021,9 @@ pub unsafe extern "C" fn port_close(_ctx: *mut c_void, handle: *mut c_void) {
     port_react("port_close");
     world(|w| {
         if let Some(s) = w.sock(handle) {
+            if s.closes.get() == 0 {
+                OPEN_SOCKETS.fetch_sub(1, Ordering::Relaxed);
+            }
             s.closes.set(s.closes.get() + 1);
         }
     })
@@ -2391,6 +2402,13 @@ pub fn check_client_stream(tx: &[u8]) -> Result<Vec<ClientFrame>, String> {
 /// Per-test setup: the serial lock, the library initialised once, a fresh world.
 pub fn setup() -> MutexGuard<'static, ()> {
     let g = serial();
+    // (Reported once: the count starts again from 0 for the tests after this one.)
+    let left_open = OPEN_SOCKETS.swap(0, Ordering::Relaxed);
+    assert_eq!(
+        left_open, 0,
+        "a test that ran before this one left a connection open: it would reach this test's \
+         sockets (end every connection before a test returns)"
+    );
     ensure_init();
     world(|w| w.reset());
     g
