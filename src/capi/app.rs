@@ -38,25 +38,27 @@ impl AppBytes {
         }
     }
 
-    /// The bytes of the NUL-terminated string at `ptr`, at most `max` of them: the scan stops
-    /// at the NUL or after `max` bytes, whichever comes first (NULL: none).
+    /// Copies the NUL-terminated string at `ptr` into `out`, up to its NUL or until `out` is
+    /// full, whichever comes first (NULL: nothing); returns the bytes it copied. (One pass:
+    /// the scan for the NUL is the copy.)
     ///
     /// # Safety
-    /// `ptr` is NULL or points to a NUL-terminated string, readable up to its NUL and valid for
-    /// as long as this value is used.
-    pub(crate) unsafe fn c_str(ptr: *const CPU_CHAR, max: usize) -> AppBytes {
-        let mut len = 0;
+    /// `ptr` is NULL or points to a NUL-terminated string, readable up to its NUL.
+    pub(crate) unsafe fn copy_c_str(ptr: *const CPU_CHAR, out: &mut [u8]) -> &[u8] {
+        let mut n = 0;
         if !ptr.is_null() {
-            // SAFETY: the caller's contract: every byte up to the NUL is readable, and the
-            // scan reads none past it (nor past `max`).
-            while len < max && unsafe { *ptr.add(len) } != 0 {
-                len += 1;
+            for slot in out.iter_mut() {
+                // SAFETY: the caller's contract: every byte up to the NUL is readable, and the
+                // copy reads none past it (it stops at the NUL).
+                let b = unsafe { *ptr.add(n) } as u8;
+                if b == 0 {
+                    break;
+                }
+                *slot = b;
+                n += 1;
             }
         }
-        AppBytes {
-            ptr: ptr.cast(),
-            len: len as u32,
-        }
+        out.get(..n).unwrap_or_default()
     }
 
     /// The `len` bytes at `ptr` of a form field: NULL stands for nothing only when `len` is 0

@@ -233,18 +233,28 @@ impl Port {
     /// `Wait` and `Wake` (an engine task that cannot be woken would sleep through the API
     /// calls that queue its work), and `Watch` with `Wait`.
     pub(crate) fn accepts(raw: &HTTPc_PORT) -> bool {
-        let required = raw.Connect.is_some()
-            && raw.Send.is_some()
-            && raw.Recv.is_some()
-            && raw.Close.is_some()
-            && raw.Random.is_some()
-            && raw.TimeGet_ms.is_some();
-        let pairs_ok = raw.Lock.is_some() == raw.Unlock.is_some()
-            && raw.OsWait.is_some() == raw.OsSignal.is_some();
-        let task_ok = raw.TaskCreate.is_none()
-            || (raw.Lock.is_some() && raw.Wait.is_some() && raw.Wake.is_some());
-        let watch_ok = raw.Watch.is_none() || raw.Wait.is_some();
-        required && pairs_ok && task_ok && watch_ok
+        // (One test after another, each leaving at the first failure: the compiler turns the
+        // combined boolean expression into selects over every member.)
+        if raw.Connect.is_none()
+            || raw.Send.is_none()
+            || raw.Recv.is_none()
+            || raw.Close.is_none()
+            || raw.Random.is_none()
+            || raw.TimeGet_ms.is_none()
+        {
+            return false;
+        }
+        if raw.Lock.is_some() != raw.Unlock.is_some()
+            || raw.OsWait.is_some() != raw.OsSignal.is_some()
+        {
+            return false;
+        }
+        if raw.TaskCreate.is_some()
+            && (raw.Lock.is_none() || raw.Wait.is_none() || raw.Wake.is_none())
+        {
+            return false;
+        }
+        raw.Watch.is_none() || raw.Wait.is_some()
     }
 
     /// A copy of a port that [`accepts`](Self::accepts) approved.
@@ -414,5 +424,88 @@ impl Port {
 
     pub(crate) fn os_signal(&self) {
         port_call!(self.OsSignal());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A member of each type, only ever tested against NULL.
+    unsafe extern "C" fn connect(
+        _: *mut c_void,
+        _: *const CPU_CHAR,
+        _: CPU_INT16U,
+        _: CPU_INT32U,
+        _: *const HTTPc_PORT_SECURE_CFG,
+        _: CPU_INT16U,
+        _: CPU_BOOLEAN,
+        _: *mut *mut c_void,
+    ) -> CPU_INT32S {
+        HTTPc_PORT_ERR
+    }
+    unsafe extern "C" fn handle_op(_: *mut c_void, _: *mut c_void) -> CPU_INT32S {
+        HTTPc_PORT_ERR
+    }
+    unsafe extern "C" fn send(_: *mut c_void, _: *mut c_void, _: *const u8, _: u32) -> i32 {
+        HTTPc_PORT_ERR
+    }
+    unsafe extern "C" fn recv(_: *mut c_void, _: *mut c_void, _: *mut u8, _: u32) -> i32 {
+        HTTPc_PORT_ERR
+    }
+    unsafe extern "C" fn close(_: *mut c_void, _: *mut c_void) {}
+    unsafe extern "C" fn random(_: *mut c_void, _: *mut u8, _: u32) -> CPU_BOOLEAN {
+        0
+    }
+    unsafe extern "C" fn time(_: *mut c_void) -> CPU_INT32U {
+        0
+    }
+    unsafe extern "C" fn wait(_: *mut c_void, _: *const HTTPc_PORT_WAIT_ENTRY, _: u16, _: u32) {}
+    unsafe extern "C" fn ctx_op(_: *mut c_void) {}
+    unsafe extern "C" fn task(
+        _: *mut c_void,
+        _: Option<unsafe extern "C" fn(*mut c_void)>,
+        _: *mut c_void,
+        _: *const HTTP_TASK_CFG,
+    ) -> CPU_BOOLEAN {
+        0
+    }
+    unsafe extern "C" fn os_wait(_: *mut c_void, _: CPU_INT32U) {}
+    unsafe extern "C" fn watch(_: *mut c_void, _: *mut c_void, _: CPU_INT08U) {}
+
+    /// `accepts` against its rule written as one boolean expression, over every combination of
+    /// members given and missing (the context pointer plays no part).
+    #[test]
+    fn accepts_follows_the_rule_for_every_combination_of_members() {
+        for bits in 0u32..1 << 15 {
+            let given = |i: u32| bits & (1 << i) != 0;
+            let raw = HTTPc_PORT {
+                Ctx: core::ptr::null_mut(),
+                Connect: given(0).then_some(connect as _),
+                ConnectPoll: given(1).then_some(handle_op as _),
+                Send: given(2).then_some(send as _),
+                Recv: given(3).then_some(recv as _),
+                Close: given(4).then_some(close as _),
+                Random: given(5).then_some(random as _),
+                TimeGet_ms: given(6).then_some(time as _),
+                Wait: given(7).then_some(wait as _),
+                Wake: given(8).then_some(ctx_op as _),
+                TaskCreate: given(9).then_some(task as _),
+                Lock: given(10).then_some(ctx_op as _),
+                Unlock: given(11).then_some(ctx_op as _),
+                OsWait: given(12).then_some(os_wait as _),
+                OsSignal: given(13).then_some(ctx_op as _),
+                Watch: given(14).then_some(watch as _),
+            };
+            let required = given(0) && given(2) && given(3) && given(4) && given(5) && given(6);
+            let pairs = given(10) == given(11) && given(12) == given(13);
+            let task = !given(9) || (given(10) && given(7) && given(8));
+            let watch = !given(14) || given(7);
+            assert_eq!(
+                Port::accepts(&raw),
+                required && pairs && task && watch,
+                "{bits:#06x}"
+            );
+        }
     }
 }

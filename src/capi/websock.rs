@@ -572,16 +572,16 @@ pub unsafe extern "C" fn HTTPc_WebSockFmtCloseMsg(
     // The reason is copied out before the output is touched: the two may overlap (a reason
     // formatted in place, after its code).
     let mut copy = [0u8; close::MAX_REASON_LEN + 1];
-    // SAFETY: this function's contract: `p_reason` is NULL or NUL-terminated (the scan stops
+    // SAFETY: this function's contract: `p_reason` is NULL or NUL-terminated (the copy stops
     // at the NUL, or one byte past the limit), `p_buf` NULL or writable for `buf_len` bytes;
     // the reason's bytes are read (their slice ends) before the output's slice is made.
-    let (call, n, out) = unsafe {
-        let call = Call::enter(p_err);
-        let given = AppBytes::c_str(p_reason, close::MAX_REASON_LEN + 1);
-        let n = crate::proto::bytes::copy(&mut copy, given.all());
-        (call, n, out_bytes(p_buf, buf_len))
+    let (call, reason, out) = unsafe {
+        (
+            Call::enter(p_err),
+            AppBytes::copy_c_str(p_reason, &mut copy),
+            out_bytes(p_buf, buf_len),
+        )
     };
-    let reason = copy.get(..n).unwrap_or_default();
     let mut len = 0;
     call.run(|_| {
         websocket()?;
