@@ -1263,6 +1263,95 @@ static int Check_ConnCloseStalledEngine(const void *p_arg)
     return Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_ABNORMAL_CLOSURE, NULL, HTTPc_CONN_CLOSE_STATUS_APP);
 }
 
+/* The port's Random, wrapped: once armed, its next call fails (a failing hardware RNG). */
+static int Live_RandomFailArmed;
+
+static CPU_BOOLEAN Live_Random(void *p_ctx, CPU_INT08U *p_buf, CPU_INT32U len)
+{
+    if (__atomic_exchange_n(&Live_RandomFailArmed, 0, __ATOMIC_SEQ_CST) != 0) {
+        return DEF_FAIL;
+    }
+    return Live_RealPort.Random(p_ctx, p_buf, len);
+}
+
+static int Live_FaultTxInitN;
+static int Live_FaultTxDataN;
+
+/* OnMsgTxInit: holds the calling task (and the library) while the server's Close arrives, then
+ * makes the masking key of this message's frame fail. */
+static CPU_INT32U Live_OnTxInitFault(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg)
+{
+    (void)p_conn;
+    (void)p_msg;
+    (void)__atomic_add_fetch(&Live_FaultTxInitN, 1, __ATOMIC_SEQ_CST);
+    Live_SleepMs(400u);
+    __atomic_store_n(&Live_RandomFailArmed, 1, __ATOMIC_SEQ_CST);
+    return 5u;
+}
+
+static CPU_INT32U Live_OnTxDataCount(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_OBJ *p_msg, CPU_CHAR *p_buf,
+                                     CPU_INT32U buf_len)
+{
+    (void)p_conn;
+    (void)p_msg;
+    (void)__atomic_add_fetch(&Live_FaultTxDataN, 1, __ATOMIC_SEQ_CST);
+    if (buf_len >= 5u) {
+        memcpy(p_buf, "hello", 5u);
+    }
+    return 5u;
+}
+
+/* A blocking send whose first frame could not be made (the random source failed once, after
+ * OnMsgTxInit) and whose retry by the engine task comes after the server's Close: the message
+ * fails (HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) without its OnMsgTxData being asked for bytes
+ * that can never be sent (as at ecca992: the frame was refused before its payload). */
+static int Check_FaultedStartThenServerClose(const void *p_arg)
+{
+    LIVE_SLOT  *s = &Live_Slots[0];
+    HTTPc_ERR   err = 0u;
+    CPU_BOOLEAN ok;
+    int         attempt;
+    int         init_n;
+    int         data_n;
+
+    (void)p_arg;
+    if (Live_PollMode) {
+        return 1;                                /* the retry is the engine task's            */
+    }
+    for (attempt = 0; attempt < 5; attempt++) {
+        if (!Live_OpenWs(s, "/close-after-delay")) {
+            return 0;
+        }
+        HTTPc_WebSockMsgSetParam(&s->CtlMsg, HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_INIT, FN(Live_OnTxInitFault), &err);
+        CHECK(err == HTTPc_ERR_NONE, "WebSockMsgSetParam(ON_TX_INIT): err %u", (unsigned)err);
+        HTTPc_WebSockMsgSetParam(&s->CtlMsg, HTTPc_PARAM_TYPE_WEBSOCK_MSG_ON_TX_DATA, FN(Live_OnTxDataCount), &err);
+        CHECK(err == HTTPc_ERR_NONE, "WebSockMsgSetParam(ON_TX_DATA): err %u", (unsigned)err);
+        __atomic_store_n(&Live_FaultTxInitN, 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&Live_FaultTxDataN, 0, __ATOMIC_SEQ_CST);
+        /* The server closes 0.2 s after the open: meanwhile, a blocking send of 5 bytes from the
+         * hook, its OnMsgTxInit holding the library 0.4 s. */
+        ok = HTTPc_WebSockSend(&s->Conn, &s->CtlMsg, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, NULL, 5u, HTTPc_FLAG_NONE, &err);
+        init_n = __atomic_load_n(&Live_FaultTxInitN, __ATOMIC_SEQ_CST);
+        data_n = __atomic_load_n(&Live_FaultTxDataN, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&Live_RandomFailArmed, 0, __ATOMIC_SEQ_CST);
+        if (init_n == 0) {
+            /* The server's Close was handled first (the send refused): once more. */
+            (void)Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, "bye", HTTPc_CONN_CLOSE_STATUS_NONE);
+            Live_DetailSet = 0;
+            Live_CleanupAll();
+            continue;
+        }
+        CHECK((ok == DEF_FAIL) && (err == HTTPc_ERR_WEBSOCK_INVALID_TX_STATE),
+              "blocking send: returned %u, err %u, expected DEF_FAIL, HTTPc_ERR_WEBSOCK_INVALID_TX_STATE (%u)",
+              (unsigned)ok, (unsigned)err, (unsigned)HTTPc_ERR_WEBSOCK_INVALID_TX_STATE);
+        CHECK(data_n == 0, "OnMsgTxData called %d time(s) for a message refused once the server's Close came "
+              "(its frame may no longer go)", data_n);
+        return Live_ExpectClosed(s, HTTPc_WEBSOCK_CLOSE_CODE_NORMAL, "bye", HTTPc_CONN_CLOSE_STATUS_NONE);
+    }
+    CHECK(0, "the server's Close came before the send in all %d attempts", attempt);
+    return 0;
+}
+
 /* A blocking HTTPc_WebSockSend sends from the calling task only when its message is alone in
  * the queue: a non-blocking message queued before it (the engine held up meanwhile) is sent,
  * and completed, by the engine task, as legacy ran every hook in its task. */
@@ -1584,7 +1673,8 @@ int main(int argc, char **argv)
     HTTPc_PortPosix_Get(&port, Live_PollMode ? DEF_NO : DEF_YES);
     Live_RealPort = port;
     if (!Live_PollMode) {
-        port.Wait = Live_StallingWait;
+        port.Wait   = Live_StallingWait;
+        port.Random = Live_Random;
     }
     err = 0u;
     HTTPc_PortSet(&port, &err);
@@ -1636,6 +1726,8 @@ int main(int argc, char **argv)
              Check_SendFromCompletionLeftToTheEngine, &chain_other, 0);
     Live_Run("the same object sent again from its blocking send's completion is left to the engine task (task mode)",
              Check_SendFromCompletionLeftToTheEngine, &chain_same, 0);
+    Live_Run("a blocking send's frame refused after a failed random and the server's Close: no OnMsgTxData (task mode)",
+             Check_FaultedStartThenServerClose, NULL, 0);
     Live_Run("connect to a closed port, blocking: DEF_FAIL, HTTPc_ERR_CONN_SOCK_CONNECT, no OnClose",
              Check_ClosedPortBlocking, NULL, 0);
     Live_Run("connect to a closed port, non-blocking: OnConnect(DEF_FAIL), no OnClose", Check_ClosedPortNoBlock, NULL, 0);

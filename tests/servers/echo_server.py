@@ -13,6 +13,7 @@ Behaviour by request path:
   /echo (and any path not listed)  echo every message with its type (text stays text,
                                    binary stays binary) until the client closes
   /close-after-first               echo one message, then close with 1000 "bye"
+  /close-after-delay               close with 1000 "bye" 0.2 s after open (echo meanwhile)
   /server-ping                     send a ping with payload b"hello" right after open, then echo
   /subprotocol                     supports ["chat", "superchat"]: selects the first of those (in
                                    that order) that the client offers, none if it offers neither;
@@ -86,6 +87,13 @@ async def send_fragmented(ws: ServerConnection, fragments) -> None:
 async def handler(ws: ServerConnection) -> None:
     path = _path(ws)
     try:
+        if path == "/close-after-delay":
+            try:
+                await asyncio.wait_for(echo(ws), timeout=0.2)
+            except asyncio.TimeoutError:
+                pass
+            await ws.close(1000, "bye")
+            return
         if path == "/close-after-first":
             await echo(ws, limit=1)
             await ws.close(1000, "bye")

@@ -244,6 +244,12 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
     {
         return Ok(Frame::Fail(m));
     }
+    // A frame that may no longer go is refused before its payload is asked for, as when its
+    // header was written here: a data message whose OnMsgTxInit ran before the session stopped
+    // sending (its frame not made then: the random source failed) gets no OnMsgTxData.
+    if ws.session.may_send().is_err() {
+        return Ok(Frame::Fail(m));
+    }
     // One frame: its payload goes after its header, which `produce_payload` writes.
     Ok(Frame::Payload(m, header_len(u64::from(ms.len))))
 }
