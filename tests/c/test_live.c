@@ -1304,7 +1304,7 @@ static CPU_INT32U Live_OnTxDataCount(HTTPc_CONN_OBJ *p_conn, HTTPc_WEBSOCK_MSG_O
 /* A blocking send whose first frame could not be made (the random source failed once, after
  * OnMsgTxInit) and whose retry by the engine task comes after the server's Close: the message
  * fails (HTTPc_ERR_WEBSOCK_INVALID_TX_STATE) without its OnMsgTxData being asked for bytes
- * that can never be sent (as at ecca992: the frame was refused before its payload). */
+ * that can never be sent (a frame that may no longer go is refused before its payload). */
 static int Check_FaultedStartThenServerClose(const void *p_arg)
 {
     LIVE_SLOT  *s = &Live_Slots[0];
