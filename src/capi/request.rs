@@ -17,7 +17,11 @@ use super::state::{
     TXN_CHUNK_END_OWED, TXN_UNSENT, WS_USED,
 };
 use crate::proto::handshake::{decimal, Key, OfferedProtocols, RequestWriter, WriteError};
+use crate::proto::http::names::{
+    NAME_CONNECTION, NAME_CONTENT_LENGTH, NAME_CONTENT_TYPE, NAME_TRANSFER_ENCODING,
+};
 use crate::proto::http::request::{query_param, MULTIPART_CONTENT_TYPE};
+use crate::proto::http::response::{VALUE_CHUNKED, VALUE_CLOSE};
 use crate::proto::http::{lookup_ci, media_type_name, nth_name};
 
 /// The objects and path of one `HTTPc_WebSockUpgrade`.
@@ -83,18 +87,18 @@ fn write_plain_headers(
     p: &Plain,
 ) -> Result<(), WriteError> {
     if p.close {
-        w.field(b"Connection", b"close")?;
+        w.field(NAME_CONNECTION, VALUE_CLOSE)?;
     }
     if let Some(t) = p.content_type {
-        w.field(b"Content-Type", t)?;
+        w.field(NAME_CONTENT_TYPE, t)?;
     }
     if p.chunked {
-        w.field(b"Transfer-Encoding", b"chunked")?;
+        w.field(NAME_TRANSFER_ENCODING, VALUE_CHUNKED)?;
     } else if let Some(len) = p.content_len {
         let mut digits = [0u8; 11];
         let before = decimal(len, &mut digits);
         w.field(
-            b"Content-Length",
+            NAME_CONTENT_LENGTH,
             digits.get(before + 1..).unwrap_or_default(),
         )?;
     }

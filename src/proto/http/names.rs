@@ -160,8 +160,66 @@ const _: () = assert!(
 /// list (case-insensitive), not stored a second time.
 pub(crate) const TOKEN_UPGRADE: &[u8] = entry(HDR_UPGRADE);
 
+/// `name` as a request head spells it (legacy's case): the bytes of [`HEADER_NAMES`] when the
+/// list holds it spelt so (legacy's dictionary, linked with a header hook: not stored a second
+/// time), else `name` itself. At compile time.
+const fn wire_name(name: &'static [u8]) -> &'static [u8] {
+    let listed = entry(index_of(name));
+    // The entry must be `name` and its NUL, byte for byte (the short list is lower-case).
+    let (mut left, mut want) = (listed, name);
+    while let ([a, more @ ..], [b, rest @ ..]) = (left, want) {
+        if *a != *b {
+            return name;
+        }
+        (left, want) = (more, rest);
+    }
+    match (left, listed.split_last()) {
+        ([0], Some((_, spelt))) => spelt,
+        _ => name,
+    }
+}
+
+/// The names a plain request's head carries besides the application's.
+pub(crate) const NAME_CONNECTION: &[u8] = wire_name(b"Connection");
+pub(crate) const NAME_CONTENT_TYPE: &[u8] = wire_name(b"Content-Type");
+pub(crate) const NAME_CONTENT_LENGTH: &[u8] = wire_name(b"Content-Length");
+pub(crate) const NAME_TRANSFER_ENCODING: &[u8] = wire_name(b"Transfer-Encoding");
+
 /// The index of `name` (ASCII case-insensitive) in [`HEADER_NAMES`], or [`HDR_COUNT`].
 #[inline(always)] // callers pass the list to the shared lookup directly
 pub(crate) fn header_index(name: &[u8]) -> usize {
     super::lookup_ci(HEADER_NAMES, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_head_names_are_spelt_as_legacy() {
+        // (Whether they share the list's bytes is for the linker to show: the footprint.)
+        assert_eq!(NAME_CONNECTION, b"Connection");
+        assert_eq!(NAME_CONTENT_TYPE, b"Content-Type");
+        assert_eq!(NAME_CONTENT_LENGTH, b"Content-Length");
+        assert_eq!(NAME_TRANSFER_ENCODING, b"Transfer-Encoding");
+    }
+
+    #[test]
+    fn a_name_spelt_otherwise_than_in_the_list_stays_itself() {
+        for name in [
+            &b"CONNECTION"[..],
+            b"Connectio",
+            b"Connection\0",
+            b"X-Unknown",
+        ] {
+            assert_eq!(wire_name(name), name);
+        }
+        assert_eq!(wire_name(b""), b"");
+    }
+
+    #[test]
+    fn request_head_values_are_the_parsers_tokens() {
+        assert_eq!(super::super::response::VALUE_CLOSE, b"close");
+        assert_eq!(super::super::response::VALUE_CHUNKED, b"chunked");
+    }
 }

@@ -194,6 +194,11 @@ static CHUNKED: [u8; 8] = *b"chunked\0";
 /// flags they set).
 static CONNECTION_OPTIONS: [u8; 17] = *b"close\0keep-alive\0";
 
+/// `close` and `chunked` as a plain request's head writes them (`Connection`,
+/// `Transfer-Encoding`): the parser's own bytes, not stored a second time.
+pub(crate) const VALUE_CLOSE: &[u8] = CONNECTION_OPTIONS.split_at(5).0;
+pub(crate) const VALUE_CHUNKED: &[u8] = CHUNKED.split_at(7).0;
+
 /// Incremental parser of one response to a plain HTTP/1.1 request.
 ///
 /// Feed it the bytes not consumed yet, each time from the first one; each call consumes at
