@@ -47,8 +47,7 @@ pub fn digest(a: &[u8], b: &[u8]) -> [u8; 20] {
             (at + 4 * j..at + 4 * j + 4).fold(0, |x, k| x << 8 | u32::from(byte(k)))
         });
     }
-    // Truncating cast: one byte of a word.
-    core::array::from_fn(|i| (state.get(i / 4).copied().unwrap_or(0) >> (24 - 8 * (i % 4))) as u8)
+    output(&state)
 }
 
 /// The words that follow a 24-byte message head in its first block, for [`digest_head_tail`]:
@@ -83,6 +82,11 @@ pub fn digest_head_tail(head: &[u8; 24], tail: &[u32; 10]) -> [u8; 20] {
             _ => 0,
         });
     }
+    output(&state)
+}
+
+/// The digest's 20 bytes: the state's words, big-endian.
+fn output(state: &[u32; 5]) -> [u8; 20] {
     // Truncating cast: one byte of a word.
     core::array::from_fn(|i| (state.get(i / 4).copied().unwrap_or(0) >> (24 - 8 * (i % 4))) as u8)
 }

@@ -309,6 +309,7 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize, now: u32) -> Frame 
     let want = if fragment {
         room
     } else {
+        // (Not `single_frame_left`: a message's first piece comes before it is `Started`.)
         (ms.len.saturating_sub(ms.sent) as usize).min(room)
     };
     // (A control message's payload is never the hook's: NULL only when empty; a fragmented
