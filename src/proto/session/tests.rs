@@ -583,6 +583,21 @@ fn bad_input_classes_fail_with_their_close_code() {
             ProtocolError::ExpectedContinuation,
             1002,
         ),
+        // Out of sequence is 1002 whatever the length, one above any limit (2^32) too.
+        (
+            vec![0x80, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0],
+            ProtocolError::UnexpectedContinuation,
+            1002,
+        ),
+        (
+            [
+                server_frame(false, 2, b"abc"),
+                vec![0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0],
+            ]
+            .concat(),
+            ProtocolError::ExpectedContinuation,
+            1002,
+        ),
         (
             server_frame(true, 8, b"\x03"),
             ProtocolError::Close(CloseError::Truncated),
