@@ -170,6 +170,17 @@ mod tests {
     }
 
     #[test]
+    fn parse_bounds_the_reason_at_123_bytes() {
+        // The largest a control frame carries is accepted; one byte more (only reachable by a
+        // caller of this API, not from a frame) is refused, whatever the bytes are.
+        let mut payload = [b'x'; 126];
+        payload[..2].copy_from_slice(&1000u16.to_be_bytes());
+        assert_eq!(parse_payload(&payload[..125]), Ok((1000, &payload[2..125])));
+        assert_eq!(parse_payload(&payload), Err(CloseError::TooLong));
+        assert_eq!(payload_code(&payload[..125]), Ok(1000));
+    }
+
+    #[test]
     fn write_round_trips_and_checks() {
         let mut out = [0u8; 125];
         let n = write_payload(1001, b"away", &mut out).unwrap();
