@@ -137,16 +137,23 @@ impl Framing {
     /// `max_message_len` bytes.
     fn start_frame(&mut self, max_message_len: u32) -> Result<Option<MessageKind>, ProtocolError> {
         let (op, fin) = (self.decoder.raw_opcode(), self.decoder.fin());
-        // None: above u32::MAX, above any configurable limit. The sequence is judged first: a
-        // frame out of it is 1002 at any length.
-        let len = self.decoder.len32();
-        let too_big = ProtocolError::MessageTooBig;
-        let (started, len) = match op {
+        // The sequence first: a frame out of it is 1002 at any length.
+        match op {
+            OP_TEXT | OP_BINARY if self.rx_msg.is_some() => {
+                return Err(ProtocolError::ExpectedContinuation)
+            }
+            OP_CONTINUATION if self.rx_msg.is_none() => {
+                return Err(ProtocolError::UnexpectedContinuation)
+            }
+            _ => {}
+        }
+        // Above u32::MAX is above any configurable limit.
+        let len = self.decoder.len32().ok_or(ProtocolError::MessageTooBig)?;
+        let started = match op {
             OP_TEXT | OP_BINARY => {
-                if self.rx_msg.is_some() {
-                    return Err(ProtocolError::ExpectedContinuation);
+                if len > max_message_len {
+                    return Err(ProtocolError::MessageTooBig);
                 }
-                let len = len.filter(|&n| n <= max_message_len).ok_or(too_big)?;
                 let kind = if op == OP_TEXT {
                     MessageKind::Text
                 } else {
@@ -155,21 +162,17 @@ impl Framing {
                 self.rx_msg = Some(kind);
                 self.rx_msg_len = len;
                 self.utf8.reset();
-                (Some(kind), len)
+                Some(kind)
             }
             OP_CONTINUATION => {
-                if self.rx_msg.is_none() {
-                    return Err(ProtocolError::UnexpectedContinuation);
-                }
-                let len = len.ok_or(too_big)?;
-                match self.rx_msg_len.checked_add(len) {
+                let total = self.rx_msg_len.checked_add(len);
+                match total {
                     Some(t) if t <= max_message_len => self.rx_msg_len = t,
-                    _ => return Err(too_big),
+                    _ => return Err(ProtocolError::MessageTooBig),
                 }
-                (None, len)
+                None
             }
-            // A control frame (the decoder refused one over 125 bytes).
-            _ => (None, len.ok_or(too_big)?),
+            _ => None,
         };
         self.validated_ahead = 0;
         self.rx_op = RX_IN_FRAME | op;
