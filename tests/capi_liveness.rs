@@ -396,6 +396,53 @@ fn keepalive_ping_that_cannot_leave_still_times_out() {
     check_port().unwrap();
 }
 
+/// A server that reads a long one-frame message steadily (64 bytes per write) and answers a ping
+/// at once: the keep-alive ping decided while the frame streams leaves after it (a frame is
+/// never cut), and its pong timer runs from the last bytes of ours ahead of it, not from the
+/// decision: the upload is not failed for the time it takes.
+#[test]
+fn keepalive_ping_behind_a_long_frame_the_server_reads_does_not_time_out() {
+    let _g = setup();
+    static LONG: [u8; 100_000] = [0x42; 100_000];
+    let o = Objs::new(1, 1024, 0, b"upload.test");
+    let sock = open_ws(&o, "upload.test", |o| {
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_PING_INTERVAL_MS, 1000);
+        set_ws_param(o, HTTPc_PARAM_TYPE_WEBSOCK_PONG_TIMEOUT_MS, 1000);
+    });
+    // The server answers our ping, the second frame, at once.
+    sock.push(Gate::Frames(2), Item::Bytes(frame(true, OP_PONG, b"")));
+    sock.tx_policy.borrow_mut().steps = (0..200_000)
+        .flat_map(|_| [Step::Take(64), Step::WouldBlock])
+        .collect();
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        let len = LONG.len() as u32;
+        let sent = o.send(
+            0,
+            HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME,
+            Some(&LONG),
+            len,
+            NB,
+            &mut err,
+        );
+        assert_eq!(sent, DEF_OK);
+    }
+    let start = now();
+    let done = || has(&o, |e| matches!(e, Ev::TxComplete { .. })) || o.ended();
+    assert!(o.pump_until(2000, 100, done));
+    // (2.5 s at this pace: longer than the ping interval and the pong timeout together.)
+    assert!(now().wrapping_sub(start) > 2000);
+    assert!(!o.ended(), "{:#?}", world(|w| w.events()));
+    let frames = check_client_stream(&sock.tx.borrow()).expect("client stream");
+    let ops: Vec<u8> = frames.iter().map(|f| f.opcode).collect();
+    assert_eq!(ops, [OP_BIN, OP_PING]);
+    // Its pong is reported, and the connection closes normally.
+    sock.tx_policy.borrow_mut().steps.clear();
+    assert!(o.pump_until(10, 100, || has(&o, |e| matches!(e, Ev::Pong { .. }))));
+    close_and_check(o);
+}
+
 /// A non-blocking upgrade whose server never answers, or answers a byte at a time: the
 /// transaction deadline ends both.
 #[test]

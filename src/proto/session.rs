@@ -202,7 +202,8 @@ pub struct Session {
     // Receive side.
     rx_stopped: bool,
     /// A keep-alive ping was decided (not written: a blocked socket must not stop the pong
-    /// timer) and its pong has not come.
+    /// timer, which starts again while our bytes ahead of it go out, `tx_progress`) and its
+    /// pong has not come.
     ping_sent: bool,
     /// The close was decided: our Close queued by the application, a failure, or the server's
     /// Close. The close timeout runs from then, written or not.
@@ -696,6 +697,16 @@ impl Session {
                 None
             }
             _ => None,
+        }
+    }
+
+    /// Bytes of ours went out at `now_ms`. A keep-alive ping still waiting behind them (a frame
+    /// under way goes first, however long) has its pong timer start again: the timer measures
+    /// the peer, not our own frame ahead of the ping. A socket that takes nothing still lets it
+    /// run out.
+    pub fn tx_progress(&mut self, now_ms: u32) {
+        if self.pending_ping && !self.close_started {
+            self.clock_ms = now_ms;
         }
     }
 

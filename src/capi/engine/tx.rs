@@ -52,7 +52,13 @@ pub(super) fn produce_and_flush(
                 return Ok(moved);
             }
         }
-        moved |= flush(h, c, now).map_err(Code8::new)?;
+        if flush(h, c, now).map_err(Code8::new)? {
+            moved = true;
+            // (A keep-alive ping waiting behind these bytes: its pong timer starts again.)
+            if let Some(ws) = h.ws_of(c) {
+                ws.session.tx_progress(now);
+            }
+        }
         if h.conn(c).is_none_or(|s| !s.buf.tx_is_empty()) {
             return Ok(moved);
         }
