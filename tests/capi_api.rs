@@ -4001,3 +4001,46 @@ fn a_close_code_made_invalid_after_queueing_is_not_sent() {
 fn a_close_reason_made_invalid_utf8_after_queueing_is_not_sent() {
     changed_close(&[0x03, 0xE8, 0xFF]);
 }
+
+/// A fragmented message is under way when the server's Close comes: our reply goes out, and
+/// the message fails without another `OnMsgTxData` (what the hook would give could never be
+/// sent).
+#[test]
+fn a_fragmented_message_under_way_when_the_server_closes_gets_no_more_data_calls() {
+    let _g = setup();
+    let o = Objs::new(1, 512, 0, b"frag.test");
+    let sock = open_ws(&o, "frag.test", b"", 0);
+    // Once the first fragment arrived, the server closes.
+    sock.push(Gate::Frames(1), Item::Bytes(close_frame(1000, b"")));
+    sock.push(Gate::ClientClose, Item::Eof);
+    let mut err = 0;
+    unsafe {
+        let src = MsgSrc {
+            data: vec![b'x'; 64],
+            chunks: vec![8, STALL, 8, 8, 8, 8, 8, 0],
+            ..Default::default()
+        };
+        assert_eq!(o.msg_setup(0, Some(src)), HTTPc_ERR_NONE);
+        let len = HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED;
+        let sent = o.send(0, HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME, None, len, NB, &mut err);
+        assert_eq!(sent, DEF_OK);
+    }
+    assert!(o.pump_until(100, 10, || o.ended()));
+    let given: Vec<u32> = o.since_open(|log| {
+        log.iter()
+            .filter_map(|e| match e {
+                Ev::TxData { n, .. } if *n != STALL => Some(*n),
+                _ => None,
+            })
+            .collect()
+    });
+    let frames = check_client_stream(&sock.tx.borrow()).expect("client stream");
+    let ops: Vec<(u8, usize)> = frames.iter().map(|f| (f.opcode, f.payload.len())).collect();
+    assert_eq!(ops, [(OP_TEXT, 8), (OP_CLOSE, 2)]);
+    assert_eq!(given, [8], "OnMsgTxData after our Close reply");
+    let s = summary(&o, true);
+    assert_eq!(s.completions.len(), 1);
+    assert!(!s.completions[0].1, "the message must fail");
+    drop(o);
+    check_port().unwrap();
+}

@@ -132,6 +132,8 @@ struct Cell0 {
     body_tx_left: Cell<u32>,
     /// The driver's own operations are blocking (they run the engine, and so the hooks).
     drv_blocking: Cell<bool>,
+    /// The length of the event log when the call returned.
+    log_at_call: Cell<usize>,
 }
 
 thread_local! {
@@ -148,6 +150,7 @@ thread_local! {
         opened_other: Cell::new(false),
         body_tx_left: Cell::new(0),
         drv_blocking: Cell::new(false),
+        log_at_call: Cell::new(0),
     } };
 }
 
@@ -385,6 +388,7 @@ fn fire(t: T, conn: *mut HTTPc_CONN_OBJ) {
     cx(|c| c.done.set(true));
     let t0 = world(|w| w.now.get());
     let (ok, err) = unsafe { do_call(p) };
+    cx(|c| c.log_at_call.set(world(|w| w.events().len())));
     let dt = world(|w| w.now.get()).wrapping_sub(t0);
     cx(|c| c.result.set(Some((ok, err, dt))));
 }
@@ -866,6 +870,25 @@ fn run_cell(scen: Scen, target: T, call: Call, blocking: bool) -> Result<String,
         let _ = m;
         if let Err(e) = check_conn(&log[..end], o.id(), true) {
             problems.push(format!("epoch {k}: {e}"));
+        }
+    }
+    // A close asked for from a hook: no message or body hook of the connection after it
+    // (MIGRATION.md), until a reopen from a hook starts another epoch.
+    let closed = cx(|c| c.call.get() == Call::ConnClose && c.done.get());
+    if closed && matches!(res, Some((_, HTTPc_ERR_NONE, _))) {
+        let from = cx(|c| c.log_at_call.get()).min(log.len());
+        let after = log[from..]
+            .iter()
+            .take_while(|e| !matches!(e, Ev::Opened { .. }))
+            .filter(|e| e.conn() == o.id())
+            .find(|e| {
+                matches!(
+                    e,
+                    Ev::RxInit { .. } | Ev::RxData { .. } | Ev::TxInit { .. } | Ev::TxData { .. }
+                )
+            });
+        if let Some(e) = after {
+            problems.push(format!("{e:?} after HTTPc_ConnClose from a hook"));
         }
     }
     if cx(|c| c.opened_other.get()) {

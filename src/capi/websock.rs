@@ -13,7 +13,7 @@ use super::objects::*;
 use super::request::{in_conn_buf, start_upgrade, Upgrade};
 use super::state::{
     MsgState, Phase, ReqState, TxProgress, WsState, CONN_CLOSE_REQUESTED, CONN_WEBSOCKET,
-    WS_IN_TURN, WS_TX_STALLED, WS_USED,
+    WS_IN_TURN, WS_USED,
 };
 use super::types::*;
 use super::wait::{self, block_until, Until};
@@ -515,7 +515,6 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     ms.wait.arm(!tx.no_block);
     ms.data = tx.data;
     ms.next = None;
-    ws.flags.set(WS_TX_STALLED, false);
     if tx.msg_type == HTTPc_WEBSOCK_MSG_TYPE_CLOSE {
         // The close is decided now: its timeout runs even if the frame cannot leave yet.
         if let Some(port) = global::port() {

@@ -7,7 +7,7 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::{apart, Conn};
 use super::super::hooks;
-use super::super::state::{CONN_CLOSE_REQUESTED, WS_RX_PAUSED, WS_TX_STALLED};
+use super::super::state::{CONN_CLOSE_REQUESTED, WS_RX_PAUSED};
 use super::close::ws_error;
 use crate::proto::close::CloseError;
 use crate::proto::frame::FrameError;
@@ -43,7 +43,6 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
         s.buf.rx_consume(used);
         if used > 0 {
             moved = true;
-            ws.flags.set(WS_TX_STALLED, false);
         }
         match mark {
             RxMark::None => {

@@ -6,9 +6,7 @@ use super::super::consts::*;
 use super::super::global::{self, Held};
 use super::super::handle::{Conn, Msg, Ws};
 use super::super::hooks;
-use super::super::state::{
-    Code8, MsgState, TxProgress, WsState, CONN_CLOSE_REQUESTED, WS_TX_STALLED,
-};
+use super::super::state::{Code8, MsgState, TxProgress, WsState, CONN_CLOSE_REQUESTED};
 use super::super::types::{DEF_FAIL, DEF_OK};
 use super::io::flush;
 use super::{mask_key, signal_waiters};
@@ -199,20 +197,17 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
     };
     // (The control types' values are their wire opcodes, with the control bit.)
     let control = ms.msg_type & 0x08 != 0;
-    if !control {
-        let fresh = ms.progress == TxProgress::Fresh;
-        if let Some(ws) = h
-            .ws_of(c)
-            .filter(|ws| fresh && ws.session.may_send().is_err())
-        {
-            // A message that can no longer leave fails before any of its hooks, once the
-            // messages before it still leaving (their last bytes in the send region) completed:
-            // completions keep the queue's order.
-            if ws.finishing.is_some() {
-                return Ok(Frame::Done(false));
-            }
-            return Ok(Frame::Fail(m));
+    if let Some(ws) = h.ws_of(c).filter(|ws| ws.session.may_send().is_err()) {
+        // A message that can no longer leave (our Close is out, or the session failed) fails
+        // before any more of its hooks (OnMsgTxInit, the next fragment's OnMsgTxData), once
+        // the messages before it still leaving (their last bytes in the send region)
+        // completed: completions keep the queue's order.
+        if ws.finishing.is_some() {
+            return Ok(Frame::Done(false));
         }
+        return Ok(Frame::Fail(m));
+    }
+    if !control {
         let Some(ms) = h.msg(m) else {
             return Ok(Frame::Done(false));
         };
@@ -232,9 +227,14 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
         }
     }
     let key = mask_key(port).ok_or(Fault)?;
-    let Some((_, ws, ms)) = h.conn_ws_msg(c, m) else {
+    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(Frame::Done(false));
     };
+    // OnMsgTxInit asked for the close: no more hooks, nothing more of the message (it fails
+    // with the others queued when the next pass closes).
+    if s.flags.has(CONN_CLOSE_REQUESTED) {
+        return Ok(Frame::Done(false));
+    }
     // (A fragment's payload is masked from the start of its frame too.)
     ws.masker = Masker::new(key);
     if ms.len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
@@ -248,12 +248,6 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
     if Opcode::from_u8(ms.msg_type) == Opcode::Close
         && payload_code(ms.data.get(0, ms.len as usize)).is_err()
     {
-        return Ok(Frame::Fail(m));
-    }
-    // A frame that may no longer go is refused before its payload is asked for, as when its
-    // header was written here: a data message whose OnMsgTxInit ran before the session stopped
-    // sending (its frame not made then: the random source failed) gets no OnMsgTxData.
-    if ws.session.may_send().is_err() {
         return Ok(Frame::Fail(m));
     }
     // One frame: its payload goes after its header, which `produce_payload` writes.
@@ -305,7 +299,7 @@ pub(super) fn take_finishing(h: &mut Held, w: Ws) -> Option<Msg> {
 /// message (`at` is `MAX_HEADER_LEN`: its header, its length known only once the hook gave its
 /// bytes, is written in place right before them: no copy of them).
 fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize, now: u32) -> Frame {
-    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+    let Some((s, _, ms)) = h.conn_ws_msg(c, m) else {
         return Frame::Done(false);
     };
     let fragment = ms.len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED;
@@ -323,11 +317,6 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize, now: u32) -> Frame 
     let produced = if !ms.data.is_null() || ms.msg_type & 0x08 != 0 {
         s.buf.tx_copy_in(at, ms.data.get(ms.sent as usize, want))
     } else {
-        // A fragment stalls unless the hook gives a frame: set before it runs, so that a send
-        // the hook makes (which clears it) is not stranded behind its "nothing yet".
-        if fragment {
-            ws.flags.set(WS_TX_STALLED, true);
-        }
         // As legacy, the hook is offered the whole room, and what it gives beyond the message's
         // length is not sent.
         let (hook, p) = (ms.on_tx_data, s.buf.tx_region_ptr(at));
@@ -341,8 +330,12 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize, now: u32) -> Frame 
         n.filter(|&n| n != HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED)
             .map_or(0, |n| (n as usize).min(want))
     };
-    // Looked up again: the hook may have used the API.
-    let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
+    // Looked up again: the hook may have used the API. (It asked for the close: what it gave
+    // is not sent, see `start_frame`.)
+    let Some((s, ws, ms)) = h
+        .conn_ws_msg(c, m)
+        .filter(|(s, ..)| !s.flags.has(CONN_CLOSE_REQUESTED))
+    else {
         return Frame::Done(false);
     };
     let end = at + produced;
@@ -352,9 +345,6 @@ fn produce_payload(h: &mut Held, c: Conn, m: Msg, at: usize, now: u32) -> Frame 
     let mut start = 0;
     let first = ms.progress != TxProgress::Started;
     if fragment || first {
-        if fragment {
-            ws.flags.set(WS_TX_STALLED, false);
-        }
         let len = if fragment { produced as u32 } else { ms.len };
         start = at - header_len(u64::from(len));
         let opcode = if first {

@@ -62,9 +62,7 @@ pub(crate) const WS_USED: u8 = 1;
 pub(crate) const WS_OPEN_NOTIFIED: u8 = 2;
 /// `WsState::flags`: `OnClose` was called.
 pub(crate) const WS_CLOSE_NOTIFIED: u8 = 4;
-/// `WsState::flags`: the fragment hook said "nothing yet": do not ask the port for write
-/// readiness.
-pub(crate) const WS_TX_STALLED: u8 = 8;
+// (8: free.)
 /// `WsState::flags`: `OnMsgRxData` took nothing last time: retry on a timer.
 pub(crate) const WS_RX_PAUSED: u8 = 16;
 /// `WsState::flags`: the engine is in this WebSocket's turn: a message a hook queues now is
