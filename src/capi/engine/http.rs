@@ -207,7 +207,8 @@ fn closed_before(h: &mut Held, c: Conn) -> Option<HTTPc_ERR> {
     let mut early = [0u8; 1];
     // (Empty lines after the last body are harmless: read and dropped, a few of them; more
     // are bytes nobody asked for too.)
-    for _ in 0..BLANK_MAX {
+    // (One read past them: more than `BLANK_MAX` close the connection.)
+    for _ in 0..=BLANK_MAX {
         match port.recv(handle, &mut early) {
             Io::WouldBlock => return None,
             Io::Done(_) if blank(&early) => {}

@@ -12,6 +12,7 @@ use super::super::state::{ConnState, ReqState, WsState, WS_OPEN_NOTIFIED, WS_USE
 use super::close::fail;
 #[cfg(feature = "http")]
 use super::close::teardown;
+use super::io::blank;
 use super::signal_waiters;
 use crate::proto::handshake::HandshakeError;
 #[cfg(feature = "http")]
@@ -193,7 +194,9 @@ pub(super) fn end(h: &mut Held, c: Conn, upgraded: bool, err: HTTPc_ERR) {
 /// connection's close when there were any (the next response would start inside them), as
 /// after a plain response; whether there were.
 fn drop_extra(s: &mut ConnState) -> bool {
-    let extra = !s.buf.rx_data().is_empty();
+    // (Empty lines are dropped, as after a plain response: the same bytes close the connection
+    // or not whether they came with the body or later, while it is idle.)
+    let extra = !blank(s.buf.rx_data());
     s.buf.rx_clear();
     if extra {
         s.ask_close(
