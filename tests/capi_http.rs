@@ -874,6 +874,28 @@ fn an_empty_line_after_a_refused_upgrade_keeps_the_connection_however_it_arrives
     }
 }
 
+/// An empty line the server sent after a plain response, read only once the upgrade that
+/// follows on the kept connection is out: skipped before its 101, which opens the WebSocket.
+#[test]
+fn an_empty_line_after_a_plain_response_does_not_break_the_upgrade_after_it() {
+    let _g = setup();
+    let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let (o, sock) = connected("rest-then-ws.test", 512, true, ok);
+    transact(&o, HTTP_METHOD_GET, "/login");
+    assert!(!o.ended());
+    sock.push_now(b"\r\n");
+    sock.push_reply(&response_101(b""));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    let opened = |o: &Objs| has(o, |e| matches!(e, Ev::Open { .. }));
+    assert!(o.pump_until(20, 1, || opened(&o) || o.ended()));
+    assert!(opened(&o), "{:#?}", events(&o));
+}
+
 /// A 101 answering a plain request is followed by the new protocol's bytes: the connection
 /// closes as documented, `OnClose(NO_PERSISTENT)`, not as an error over those bytes.
 #[test]

@@ -835,7 +835,15 @@ impl ResponseParser {
         let Some((line, used)) = take_line(input, window).map_err(error)? else {
             return Ok((0, None));
         };
-        let event = if in_status {
+        // (Counted against the head's budget, so that endless ones fail.)
+        self.consumed = self
+            .consumed
+            .saturating_add(u16::try_from(used).unwrap_or(u16::MAX));
+        let event = if in_status && line.is_empty() {
+            // Empty lines before the status line (a server's CRLF after the response before,
+            // on a connection kept) are skipped, as legacy and the plain-response parser do.
+            return Ok((used, None));
+        } else if in_status {
             // HTTP/1.0 cannot upgrade: only 1.1 is accepted (`min_minor` 1).
             let (code, _, reason) = parse_status(line, 1).map_err(error)?;
             self.code = code;
@@ -854,9 +862,6 @@ impl ResponseParser {
             }
             ParseEvent::Header { name, value }
         };
-        self.consumed = self
-            .consumed
-            .saturating_add(u16::try_from(used).unwrap_or(u16::MAX));
         Ok((used, Some(event)))
     }
 
@@ -1521,7 +1526,8 @@ Sec-WebSocket-Protocol: chat, superchat\r\n\
                     Ok((0, None)) => break,
                     Ok((n, ev)) => {
                         assert!(n > 0 && n <= pending.len());
-                        events.push(own(ev.unwrap()));
+                        // (None: an empty line before the status line, skipped.)
+                        events.extend(ev.map(own));
                         pending.drain(..n);
                         consumed += n;
                     }
@@ -1672,6 +1678,21 @@ Sec-WebSocket-Protocol: x, y\r\n\
     }
 
     #[test]
+    fn empty_lines_before_the_status_line_are_skipped_within_the_head_budget() {
+        let head = b"HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n";
+        let plain = run_all_ways(parser(b""), head);
+        let after_blanks = run_all_ways(parser(b""), &[b"\r\n\r\n".as_slice(), head].concat());
+        assert_eq!(after_blanks, plain);
+        // Endless ones are a head that never ends.
+        let (events, err, _) = run(parser(b""), &b"\r\n".repeat(5000));
+        assert!(events.is_empty());
+        assert_eq!(err, Some(HandshakeError::HeaderTooLarge));
+        // A lone LF is not an empty line (the status line's rules).
+        let (_, err, _) = run(parser(b""), b"\nHTTP/1.1 101 OK\r\n");
+        assert_eq!(err, Some(HandshakeError::StatusLineMalformed));
+    }
+
+    #[test]
     fn informational_and_redirect_are_refusals() {
         let (events, err, _) = run_all_ways(parser(b""), b"HTTP/1.1 100 Continue\r\n\r\n");
         assert_eq!(err, None);
@@ -1686,7 +1707,6 @@ Sec-WebSocket-Protocol: x, y\r\n\
     fn status_line_errors() {
         use HandshakeError::*;
         let cases: &[(&[u8], HandshakeError)] = &[
-            (b"\r\n", StatusLineMalformed),
             (b" HTTP/1.1 101 OK\r\n", VersionInvalid),
             (b"HTTP/1.1  101 OK\r\n", StatusCodeInvalid),
             (b"HTTP/1.1\t101 OK\r\n", VersionInvalid),

@@ -480,9 +480,8 @@ impl ResponseParser {
         let event = if line.is_empty() {
             match state {
                 // Empty lines before a status line are skipped (legacy skipped leading
-                // blanks; some servers send a CRLF after a body).
-                State::Status if !self.upgrade() => return Ok((used, None)),
-                State::Status => return Err(Error::StatusLineMalformed),
+                // blanks; some servers send a CRLF after a body), before an upgrade's too.
+                State::Status => return Ok((used, None)),
                 State::Trailers => {
                     self.state = State::Done;
                     Event::End

@@ -28,6 +28,8 @@ enum Out {
     Refused(Option<bool>, u32, usize),
     /// Waits for more bytes.
     More,
+    /// An empty line before the status line, skipped: this many bytes.
+    Skipped(usize),
 }
 
 fn own_class(e: HandshakeError) -> u8 {
@@ -65,7 +67,12 @@ fn own(input: &[u8]) -> Vec<Out> {
     loop {
         match p.feed(&input[at..]) {
             Err(e) => out.push(Out::Fail(own_class(e))),
-            Ok((_, None)) => out.push(Out::More),
+            Ok((0, None)) => out.push(Out::More),
+            Ok((n, None)) => {
+                out.push(Out::Skipped(n));
+                at += n;
+                continue;
+            }
             Ok((n, Some(ParseEvent::Status { code, .. }))) => {
                 (body_left, sized, unbounded, closes) = (0, false, false, false);
                 out.push(Out::Status(code, n));
@@ -119,7 +126,11 @@ fn plain(input: &[u8]) -> Vec<Out> {
         match p.feed(&input[at..]) {
             Err(e) => out.push(Out::Fail(plain_class(e))),
             Ok((0, None)) => out.push(Out::More),
-            Ok((n, None)) => out.push(Out::Status(0xdead, n)),
+            Ok((n, None)) => {
+                out.push(Out::Skipped(n));
+                at += n;
+                continue;
+            }
             Ok((n, Some(Event::Status { code, .. }))) => {
                 out.push(Out::Status(code, n));
                 at += n;
@@ -205,6 +216,8 @@ fn heads() -> Vec<Vec<u8>> {
         b"HTTP/1.1 200 OK\r\n\r\n".to_vec(),
         b"HTTP/1.0 101 OK\r\n\r\n".to_vec(),
         b"\r\nHTTP/1.1 404 x\r\n\r\n".to_vec(),
+        [b"\r\n\r\n".as_slice(), &ok101].concat(),
+        b"\r\n\n\r\nHTTP/1.1 101 OK\r\n\r\n".to_vec(),
         b"\nHTTP/1.1 404 x\r\n\r\n".to_vec(),
         b"HTTP/1.1 404 x\r\n folded\r\n\r\n".to_vec(),
         b"HTTP/1.1 404 x\r\nA: b\r\n\tfolded\r\n\r\n".to_vec(),

@@ -182,6 +182,8 @@ fn exchange(h: &mut Held, c: Conn, now: u32, left: u32) -> Result<u32, Ended> {
             };
             s.buf.rx_consume(used);
             match step {
+                // An empty line before the status line, skipped: the next line at once.
+                Step::More if used > 0 => {}
                 Step::More => {
                     if s.buf.rx_full() {
                         // A line longer than the receive region.
