@@ -446,6 +446,59 @@ mod tests {
     }
 
     #[test]
+    fn encode_writes_fin_reserved_bits_and_opcode_in_the_first_byte() {
+        // (An extension would set the reserved bits; the client never does, the API may.)
+        for rsv in 0..8u8 {
+            for fin in [false, true] {
+                let h = FrameHeader {
+                    rsv,
+                    ..hdr(fin, Opcode::Ping, None, 3)
+                };
+                let mut out = [0u8; MAX_HEADER_LEN];
+                assert_eq!(h.encode(&mut out), Ok(2));
+                assert_eq!(
+                    out[..2],
+                    [u8::from(fin) << 7 | rsv << 4 | 0x9, 3],
+                    "{rsv} {fin}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_header_fed_in_pieces_is_partial_until_complete() {
+        let bytes = [0x82, 0x7E, 0x01, 0x00];
+        let mut d = HeaderDecoder::new();
+        assert!(!d.is_partial());
+        for (i, b) in bytes.iter().enumerate() {
+            let (used, h) = d.feed(core::slice::from_ref(b)).unwrap();
+            assert_eq!(used, 1);
+            let last = i + 1 == bytes.len();
+            assert_eq!(h.is_some(), last);
+            assert_eq!(d.is_partial(), !last, "after byte {i}");
+        }
+    }
+
+    #[test]
+    fn errors_describe_themselves() {
+        use std::string::ToString;
+        let errors = [
+            FrameError::ReservedBits(4),
+            FrameError::ReservedOpcode(3),
+            FrameError::ControlTooLong,
+            FrameError::ControlFragmented,
+            FrameError::MaskedFrame,
+            FrameError::LengthOverflow,
+        ];
+        let texts: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(texts[0], "reserved bits 0b100 set");
+        assert_eq!(texts[1], "reserved opcode 0x3");
+        for (i, t) in texts.iter().enumerate() {
+            assert!(!t.is_empty() && !texts[..i].contains(t), "{t}");
+        }
+    }
+
+    #[test]
     fn encode_reports_short_buffer_at_every_length() {
         let h = hdr(true, Opcode::Binary, Some([9, 9, 9, 9]), 70000);
         for size in 0..h.encoded_len() {
