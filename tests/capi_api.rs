@@ -4053,27 +4053,11 @@ fn a_fragmented_message_under_way_when_the_server_closes_gets_no_more_data_calls
 fn empty_lines_before_the_101_are_skipped() {
     let _g = setup();
     let o = Objs::new(0, 512, 0, b"blank101.test");
-    let sock = world(|w| w.expect_connect("blank101.test", ConnectMode::Ok));
     let reply = [b"\r\n\r\n".as_slice(), &response_101(b"")].concat();
     // Cut inside the empty lines, so that one arrives alone.
-    sock.push(Gate::Request, Item::Bytes(reply[..3].to_vec()));
-    sock.push(Gate::Request, Item::Bytes(reply[3..].to_vec()));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
-        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
-        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(e, Ev::Connect { .. }))));
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-        assert_eq!(err, HTTPc_ERR_NONE);
-    }
-    let opened = |o: &Objs| has(o, |e| matches!(e, Ev::Open { .. }));
-    assert!(
-        o.pump_until(20, 0, || opened(&o)),
-        "{:#?}",
-        world(|w| w.events())
-    );
+    let (a, b) = reply.split_at(3);
+    let items = [Item::Bytes(a.to_vec()), Item::Bytes(b.to_vec())];
+    open_ws_answered(&o, "blank101.test", &items, 0);
     assert_eq!(
         unsafe { (*o.resp).StatusCode },
         HTTP_STATUS_SWITCHING_PROTOCOLS

@@ -229,6 +229,17 @@ fn events(o: &Objs) -> Vec<Ev> {
     o.since_open(|log| log.iter().filter(|e| e.conn() == id).cloned().collect())
 }
 
+/// Clears the WebSocket object and sends its upgrade on `o`'s connection (non-blocking:
+/// accepted).
+fn upgrade_nb(o: &Objs) {
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+}
+
 fn wire(sock: &Sock) -> String {
     String::from_utf8_lossy(&sock.tx.borrow()).into_owned()
 }
@@ -855,11 +866,7 @@ fn an_empty_line_after_a_refused_upgrade_keeps_the_connection_however_it_arrives
         } else {
             sock.push_reply(refusal);
         }
-        let mut err = 0;
-        unsafe {
-            assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-            assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-        }
+        upgrade_nb(&o);
         let complete = |o: &Objs| has(o, |e| matches!(e, Ev::TransComplete { .. }));
         assert!(o.pump_until(20, 1, || complete(&o)));
         if !with_body {
@@ -885,12 +892,7 @@ fn an_empty_line_after_a_plain_response_does_not_break_the_upgrade_after_it() {
     assert!(!o.ended());
     sock.push_now(b"\r\n");
     sock.push_reply(&response_101(b""));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-    }
-    assert_eq!(err, HTTPc_ERR_NONE);
+    upgrade_nb(&o);
     let opened = |o: &Objs| has(o, |e| matches!(e, Ev::Open { .. }));
     assert!(o.pump_until(20, 1, || opened(&o) || o.ended()));
     assert!(opened(&o), "{:#?}", events(&o));
@@ -1601,11 +1603,7 @@ fn request_on_a_busy_or_closed_connection() {
 
     // Behind an upgrade there is no turn to wait for.
     let (o, _sock) = connected("up.test", 256, true, b"");
-    unsafe {
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-    }
-    assert_eq!(err, HTTPc_ERR_NONE);
+    upgrade_nb(&o);
     let r2 = extra_req();
     assert_eq!(send_with(&o, &r2, "/x").1, HTTPc_ERR_CONN_IS_USED);
 }
@@ -1641,12 +1639,7 @@ fn websocket_upgrade_after_rest_requests_on_one_connection() {
     assert!(!o.ended());
     // The same connection and request object, now for the upgrade.
     sock.push_reply(&response_101(b""));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-    }
-    assert_eq!(err, HTTPc_ERR_NONE);
+    upgrade_nb(&o);
     assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::Open { .. }))));
     let wire = wire(&sock);
     let second = wire
@@ -2579,12 +2572,7 @@ fn plain_requests_in_progress_leave_msgq_size_to_the_upgrades() {
         .iter()
         .all(|(_, s)| !s.tx.borrow().is_empty())));
     let (o, _sock) = connected("ws.test", 256, true, &response_101(b""));
-    let mut err = 0;
-    unsafe {
-        assert_eq!(o.ws_setup(0), HTTPc_ERR_NONE);
-        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
-    }
-    assert_eq!(err, HTTPc_ERR_NONE);
+    upgrade_nb(&o);
     assert!(o.pump_until(20, 1, || has(&o, |e| matches!(e, Ev::Open { .. }))));
 }
 

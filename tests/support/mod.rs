@@ -2448,11 +2448,19 @@ pub fn open_ws_then(
     max_msg: u32,
     then: &[Item],
 ) -> std::rc::Rc<Sock> {
-    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
     let mut bytes = response_101(b"");
     bytes.extend_from_slice(server);
-    sock.push(Gate::Request, Item::Bytes(bytes));
-    for item in then {
+    let reply: Vec<Item> = std::iter::once(Item::Bytes(bytes))
+        .chain(then.iter().cloned())
+        .collect();
+    open_ws_answered(o, host, &reply, max_msg)
+}
+
+/// Connects and upgrades `o` (non-blocking), the server's `reply` to the upgrade's request
+/// released with it, item by item: the WebSocket must open.
+pub fn open_ws_answered(o: &Objs, host: &str, reply: &[Item], max_msg: u32) -> std::rc::Rc<Sock> {
+    let sock = world(|w| w.expect_connect(host, ConnectMode::Ok));
+    for item in reply {
         sock.push(Gate::Request, item.clone());
     }
     unsafe {
