@@ -26,6 +26,8 @@ enum Act {
     Close,
     /// `HTTPc_ConnClose`, then send another named request.
     CloseThenSend(&'static str, &'static str),
+    /// Send two other named requests, non-blocking, one after the other.
+    SendTwo([(&'static str, &'static str); 2]),
 }
 
 #[derive(Default)]
@@ -86,6 +88,12 @@ fn run_act(name: &'static str, kind: &'static str) {
         Act::Close => {
             unsafe { HTTPc_ConnClose(conn, HTTPc_FLAG_NONE, &mut err) };
             "ConnClose".to_string()
+        }
+        Act::SendTwo([(first, p1), (second, p2)]) => {
+            send_raw(conn, first, p1, NB, &mut err);
+            q(|s| s.act_errs.push(format!("{first} sent {p1}: {err}")));
+            send_raw(conn, second, p2, NB, &mut err);
+            format!("{second} sent {p2}")
         }
         Act::CloseThenSend(other, p) => {
             unsafe { HTTPc_ConnClose(conn, HTTPc_FLAG_NONE, &mut err) };
@@ -757,4 +765,149 @@ fn q11_close_then_send_from_on_trans_complete() {
             &format!("r2 sent /2: {HTTPc_ERR_CONN_IS_RELEASED}")
         ])
     );
+}
+
+// 12. HTTPc_ReqSend(r2) then HTTPc_ReqSend(r3) from r1's OnTransComplete, nothing queued. Legacy
+//     queues both (http-c_task.c:259-261, http-c_conn.c:735) and starts each after the one
+//     before completed (http-c_conn.c:448-503). r2 takes the free connection at once, r3 waits
+//     for r2's end (it was started behind r2's back, and both failed with the connection).
+#[test]
+fn q12_two_sent_from_on_trans_complete_run_in_turn() {
+    let _g = setup();
+    let (o, sock) = connected("q12.test", true);
+    for n in ["r1", "r2", "r3"] {
+        new_req(n);
+    }
+    q(|s| {
+        let two = Act::SendTwo([("r2", "/2"), ("r3", "/3")]);
+        s.acts.insert(("r1", "TC"), two)
+    });
+    assert_eq!(send(&o, "r1", "/1"), HTTPc_ERR_NONE);
+    serve(&o, &sock, &[Some(OK1), Some(OK1), Some(OK1)], 40);
+    assert_eq!(
+        q(|s| s.act_errs.clone()),
+        s(&["r2 sent /2: 1", "r3 sent /3: 1"])
+    );
+    assert_eq!(
+        log(),
+        s(&["r1 TC(OK) free", "r2 TC(OK) free", "r3 TC(OK) free"])
+    );
+    assert_eq!(requests_sent(&sock), s(&["/1", "/2", "/3"]));
+    assert!(!o.ended());
+}
+
+/// A blocking `HTTPc_ConnOpen` whose connection, connected in a pass, is given a request by
+/// another connection's `OnConnect` in that same pass: the open succeeded (it used to return
+/// `HTTPc_ERR_CONN_SOCK_CONNECT` for a connection the library went on using, its buffer too).
+#[test]
+fn a_blocking_open_succeeds_when_a_hook_of_the_same_pass_uses_the_connection() {
+    thread_local! {
+        static TARGET: std::cell::Cell<(*mut HTTPc_CONN_OBJ, *mut HTTPc_REQ_OBJ, *mut HTTPc_RESP_OBJ)> =
+            const { std::cell::Cell::new((std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut())) };
+        static SENT: std::cell::Cell<HTTPc_ERR> = const { std::cell::Cell::new(0) };
+    }
+    unsafe extern "C" fn send_on_target(_c: *mut HTTPc_CONN_OBJ, ok: CPU_BOOLEAN) {
+        let (conn, req, resp) = TARGET.with(|t| t.get());
+        let (path, mut err) = (b"/x", 0);
+        if ok == DEF_OK {
+            let p = path.as_ptr().cast_mut().cast();
+            unsafe { HTTPc_ReqSend(conn, req, resp, HTTP_METHOD_GET, p, 2, NB, &mut err) };
+            SENT.with(|s| s.set(err));
+        }
+    }
+    let _g = setup();
+    let (target, other) = (
+        Objs::new(0, 512, 0, b"c.test"),
+        Objs::new(0, 512, 0, b"d.test"),
+    );
+    world(|w| w.expect_connect("c.test", ConnectMode::Ok));
+    world(|w| w.expect_connect("d.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(target.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(target.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(other.conn_setup(true), HTTPc_ERR_NONE);
+        let hook = send_on_target as *mut c_void;
+        HTTPc_ConnSetParam(
+            other.conn,
+            HTTPc_PARAM_TYPE_CONN_CONNECT_CALLBACK,
+            hook,
+            &mut err,
+        );
+        assert_eq!(err, HTTPc_ERR_NONE);
+        TARGET.with(|t| t.set((target.conn, target.req, target.resp)));
+        // The other one queued first: the target, added last, heads the engine's list, so the
+        // pass of the blocking open connects it, then the other, whose OnConnect sends on it.
+        assert_eq!(other.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        assert_eq!(err, HTTPc_ERR_NONE);
+        let opened = target.open(HTTPc_FLAG_NONE, &mut err);
+        assert_eq!(
+            SENT.with(|s| s.get()),
+            HTTPc_ERR_NONE,
+            "the request on the target"
+        );
+        assert_eq!((opened, err), (DEF_OK, HTTPc_ERR_NONE));
+    }
+    for o in [&other, &target] {
+        unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    }
+    assert!(target.pump_until(10, 0, || other.ended() && target.ended()));
+    drop((other, target));
+    check_port().unwrap();
+}
+
+/// A connection closed in the middle of a request and opened again (without `HTTPc_ConnClr`,
+/// which a reconnect does not need) no longer reaches that request: the object is the
+/// application's again, here sent on another connection whose response ends with the server's
+/// close. The reopened connection, idle, is watched for reads (each pass read the reused
+/// request's state through it, which left it unwatched: a server's close went unnoticed).
+#[test]
+fn a_reopened_connection_lets_go_of_the_request_its_close_failed() {
+    let _g = setup();
+    let (a, sock_a) = connected("first.test", true);
+    new_req("r1");
+    assert_eq!(send(&a, "r1", "/1"), HTTPc_ERR_NONE);
+    serve(&a, &sock_a, &[None], 3);
+    let mut err = 0;
+    unsafe { HTTPc_ConnClose(a.conn, HTTPc_FLAG_NONE, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
+    assert!(a.pump_until(5, 0, || a.ended()));
+    // The request on another connection, its response delimited by the server's close.
+    let b = Objs::new(0, 512, 0, b"second.test");
+    let sock_b = world(|w| w.expect_connect("second.test", ConnectMode::Ok));
+    unsafe {
+        assert_eq!(b.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(b.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+    }
+    assert_eq!(send(&b, "r1", "/b"), HTTPc_ERR_NONE);
+    assert!(b.pump_until(10, 0, || !requests_sent(&sock_b).is_empty()));
+    sock_b.push_now(b"HTTP/1.1 200 OK\r\n\r\nxyz");
+    sock_b.push(Gate::Now, Item::Eof);
+    assert!(b.pump_until(20, 0, || b.ended()));
+    // The first connection again, idle.
+    let sock_a2 = world(|w| w.expect_connect("first.test", ConnectMode::Ok));
+    unsafe { assert_eq!(a.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL) };
+    let _ = a.pump_until(3, 0, || false);
+    assert!(!a.ended());
+    // A blocking open of a third connection makes the library wait on every socket.
+    let c = Objs::new(0, 512, 0, b"third.test");
+    world(|w| w.expect_connect("third.test", ConnectMode::Later(3)));
+    unsafe {
+        assert_eq!(c.conn_setup(false), HTTPc_ERR_NONE);
+        assert_eq!(c.open(HTTPc_FLAG_NONE, &mut err), DEF_OK);
+    }
+    let watched = world(|w| w.last_wait.borrow().clone());
+    let a_id = sock_a2.id.get();
+    assert!(
+        watched
+            .iter()
+            .any(|&(id, want)| id == a_id && want & HTTPc_PORT_WAIT_RD != 0),
+        "{watched:?}, the reopened connection is socket {a_id}"
+    );
+    for o in [&a, &c] {
+        unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+    }
+    assert!(a.pump_until(10, 0, || a.ended() && c.ended()));
+    drop((a, b, c));
+    check_port().unwrap();
 }

@@ -221,13 +221,15 @@ fn open(
     if !done {
         return Err(wait::give_up(h, c));
     }
+    // The connect's outcome, whatever the engine did with the connection since it ended (a
+    // request a hook started on it in the same pass, the server's close): still open, or
+    // closed cleanly (its OnClose came), it opened; else the error of the connect (see
+    // `teardown`) or of the close.
     let s = h.conn(c).ok_or(HTTPc_ERR_CONN_INVALID_STATE)?;
-    if s.phase == Phase::Connected {
-        Ok(())
-    } else if s.err.get() == HTTPc_ERR_NONE {
-        Err(HTTPc_ERR_CONN_SOCK_CONNECT)
-    } else {
-        Err(s.err.get())
+    match s.err.get() {
+        _ if s.is_open() => Ok(()),
+        HTTPc_ERR_NONE => Ok(()),
+        err => Err(err),
     }
 }
 

@@ -611,6 +611,8 @@ pub struct World {
     pub hooks_unlocked: Cell<u32>,
     pub unlock_underflow: Cell<u32>,
     pub waits: Cell<u32>,
+    /// The last `Wait`'s entries: (socket id, readiness wanted).
+    pub last_wait: RefCell<Vec<(usize, u8)>>,
     pub wakes: Cell<u32>,
     /// A `Wake` came after the last `Wait` (the application's next wait would return at once).
     pub wake_pending: Cell<bool>,
@@ -665,6 +667,7 @@ impl World {
             hooks_unlocked: Cell::new(0),
             unlock_underflow: Cell::new(0),
             waits: Cell::new(0),
+            last_wait: RefCell::new(Vec::new()),
             wakes: Cell::new(0),
             wake_pending: Cell::new(false),
             connect_calls: Cell::new(0),
@@ -698,6 +701,7 @@ impl World {
         self.hooks_unlocked.set(0);
         self.unlock_underflow.set(0);
         self.waits.set(0);
+        self.last_wait.replace(Vec::new());
         self.wakes.set(0);
         self.wake_pending.set(false);
         self.connect_calls.set(0);
@@ -1060,8 +1064,16 @@ pub unsafe extern "C" fn port_wait(
     _nbr_entries: CPU_INT16U,
     timeout_ms: CPU_INT32U,
 ) {
+    let entries = if _p_entries.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: the library hands `_nbr_entries` entries for the duration of the call.
+        unsafe { std::slice::from_raw_parts(_p_entries, usize::from(_nbr_entries)) }
+    };
     // The library sleeps: let fake time pass (at least 1 ms so blocking calls time out).
     world(|w| {
+        let wanted = entries.iter().map(|e| (e.Handle as usize, e.Want));
+        w.last_wait.replace(wanted.collect());
         w.waits.set(w.waits.get() + 1);
         w.wake_pending.set(false);
         let step = timeout_ms.clamp(1, w.wait_step_max.get().max(1));

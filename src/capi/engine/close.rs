@@ -179,6 +179,11 @@ pub(crate) fn teardown(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, e
     // A received Close's payload, parked in the connection buffer: its reason is for OnClose.
     let parked = s.buf.parked_raw();
     let phase = s.closed(err);
+    // A connection that never opened: the open failed, for a blocking `HTTPc_ConnOpen` that
+    // reads it (one that opened keeps its close's error: none for a clean close).
+    if matches!(phase, Phase::OpenQueued | Phase::Connecting) && err == HTTPc_ERR_NONE {
+        s.err = Code8::new(HTTPc_ERR_CONN_SOCK_CONNECT);
+    }
     let on_close = s.on_close;
     let on_connect = if s.flags.has(CONN_NO_BLOCK) {
         s.on_connect
@@ -186,9 +191,10 @@ pub(crate) fn teardown(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, e
         None
     };
     // From here on hooks run: the attached objects are reached through the handles taken now,
-    // so a hook that clears the connection object cannot hide them. The WebSocket is let go:
-    // reopened, the connection must not reach an object another connection may use by then.
-    let (req, resp, ws) = (s.req, s.resp, s.ws.take());
+    // so a hook that clears the connection object cannot hide them. They are let go: reopened,
+    // the connection must not reach an object another connection may use by then (its engine
+    // passes would read a request object reused elsewhere).
+    let (req, resp, ws) = (s.req.take(), s.resp.take(), s.ws.take());
     #[cfg(feature = "http")]
     let queue = s.queue.take();
     h.list_remove(c);

@@ -593,8 +593,12 @@ fn after_response(h: &mut Held, c: Conn, keep: bool, extra: bool, eof: bool) -> 
 /// reported request errors: `OnErr`, `OnTransComplete(DEF_FAIL)`, then the connection closes
 /// and the rest of the queue fails with it.
 pub(super) fn start_next(h: &mut Held, c: Conn) {
-    if h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
-        // The close a hook asked for comes first; the queue fails with it.
+    // The close a hook asked for comes first; the queue fails with it. And a request the last
+    // one's OnTransComplete sent on the free connection has it now: the queue waits for its end
+    // (legacy started each request after the one before completed).
+    if h.conn(c)
+        .is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED) || s.phase != Phase::Connected)
+    {
         return;
     }
     let Err((req, err)) = start_queued(h, c) else {
