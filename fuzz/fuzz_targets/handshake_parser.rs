@@ -112,9 +112,14 @@ fn drive(l: &Limits, input: &[u8], chunks: &mut Plan) -> (Vec<Ev>, End, usize) {
                 buf.extend_from_slice(&input[fed..fed + n]);
                 fed += n;
             }
-            Ok((used, ev)) => {
+            Ok((used, None)) => {
+                // Only an empty line before the status line is consumed without an event.
+                assert!(events.is_empty() && buf[..used] == *b"\r\n");
+                consumed += used;
+                buf.drain(..used);
+            }
+            Ok((used, Some(ev))) => {
                 assert!(used > 0 && used <= buf.len());
-                let ev = ev.expect("bytes consumed without an event");
                 let owned = match ev {
                     ParseEvent::Status { code, reason } => {
                         assert!(within(reason));

@@ -786,7 +786,8 @@ impl ResponseParser {
     /// yet consumed) and returns `(bytes consumed, event)`.
     ///
     /// `Ok((0, None))` means no complete line is in `input` yet: call again with more bytes
-    /// appended. When the line in progress can no longer fit the limits (`input` holds
+    /// appended. `Ok((2, None))`: an empty line before the status line was skipped (a CRLF a
+    /// server sent after an earlier response): call again with the rest. When the line in progress can no longer fit the limits (`input` holds
     /// `max_line + 2` bytes, or the rest of the `max_head` budget, without a LF), the result is
     /// [`HandshakeError::HeaderTooLarge`], so a caller buffer of `max_line + 2` bytes always
     /// suffices.
