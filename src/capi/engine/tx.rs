@@ -226,15 +226,15 @@ fn start_frame(h: &mut Held, c: Conn, m: Msg) -> Result<Frame, Fault> {
             }
         }
     }
-    let key = mask_key(port).ok_or(Fault)?;
     let Some((s, ws, ms)) = h.conn_ws_msg(c, m) else {
         return Ok(Frame::Done(false));
     };
     // OnMsgTxInit asked for the close: no more hooks, nothing more of the message (it fails
-    // with the others queued when the next pass closes).
+    // with the others queued when the next pass closes), and no mask drawn for it.
     if s.flags.has(CONN_CLOSE_REQUESTED) {
         return Ok(Frame::Done(false));
     }
+    let key = mask_key(port).ok_or(Fault)?;
     // (A fragment's payload is masked from the start of its frame too.)
     ws.masker = Masker::new(key);
     if ms.len == HTTPc_WEBSOCK_TX_MSG_LEN_NOT_DEFINED {
