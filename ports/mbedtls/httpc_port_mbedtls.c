@@ -478,7 +478,8 @@ static CPU_INT32S tls_recv(void *p_ctx, void *handle, CPU_INT08U *p_buf, CPU_INT
     ret = MBEDTLS_ERR_SSL_WANT_READ;
   }
   if (ret > 0) {
-    s->RxWant = extra;
+    /* Reading went on beside output still queued: what comes next is waited for as well. */
+    s->RxWant = (CPU_INT08U)(RD | extra);
     return (CPU_INT32S)ret;
   }
   if (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) {

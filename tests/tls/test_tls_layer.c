@@ -17,7 +17,9 @@
  * - a flood of warning alerts (records mbedTLS consumes in a loop of its own) is read at most
  *   HTTPC_PORT_TLS_RX_BUDGET bytes per call, so the engine's deadlines run between calls;
  * - a server that offers only TLS 1.0 is refused (the layer's minimum is TLS 1.2);
- * - a Close with part of a record still unsent flushes it and then sends close_notify.
+ * - a Close with part of a record still unsent flushes it and then sends close_notify;
+ * - watch mode: after a read that went on beside a queued alert, the inner socket is watched
+ *   for reading too, not only for the alert's way out.
  *
  * Needs mbedTLS 2.x's built-in test certificates (mbedtls/certs.h); with 3.x it reports
  * "skipped" (exit 77). */
@@ -185,6 +187,16 @@ static void in_wait(void *ctx, const HTTPc_PORT_WAIT_ENTRY *p_entries, CPU_INT16
     InnerTimeout = timeout_ms;
 }
 
+/* The readiness the inner port's Watch was last asked for (watch mode, see layer_init). */
+static int InnerWatchMode;
+static CPU_INT08U InnerWatched;
+
+static void in_watch(void *ctx, void *handle, CPU_INT08U want)
+{
+    (void)ctx, (void)handle;
+    InnerWatched = want;
+}
+
 /* The layer around the in-memory inner port, trusting mbedTLS's test CA: 0 when it is set up.
  * `list_mode`: the inner port has Wait and no Watch (as the lwIP and µC/TCP-IP ports). */
 static int layer_init(HTTPc_PORT_TLS *p_tls, HTTPc_PORT_TLS_SESS *p_sess, HTTPc_PORT *p_outer,
@@ -203,6 +215,9 @@ static int layer_init(HTTPc_PORT_TLS *p_tls, HTTPc_PORT_TLS_SESS *p_sess, HTTPc_
     inner.TimeGet_ms = in_time;
     if (list_mode) {
         inner.Wait = in_wait;
+    } else if (InnerWatchMode) {
+        inner.Wait = in_wait;
+        inner.Watch = in_watch;
     }
     memset(&cfg, 0, sizeof cfg);
     cfg.InnerPortPtr = &inner; /* copied by Init */
@@ -510,6 +525,39 @@ static int close_notify_after_pending(void)
     return 0;
 }
 
+/* Watch mode: the answer to a server's HelloRequest (a no_renegotiation alert) waits, the inner
+ * socket full; the server's data that follows is read all the same. The engine then waits for
+ * more to read: the inner socket is watched for reading as well as for the alert's way out, or
+ * a server that waits for our reading before it reads (the alert) would stall us both. */
+static int read_kept_watched_beside_queued_output(void)
+{
+    unsigned char data[50];
+    unsigned char buf[4096];
+    CPU_INT32S r = HTTPc_PORT_WOULD_BLOCK;
+    int i;
+
+    InnerWatchMode = 1;
+    CHECK(peer_open(0, 0) == 0, "handshake: LastErr %d", P.Tls.LastErr);
+    SendRoom = 0;
+    CHECK(mbedtls_ssl_renegotiate(&P.Srv) == 0, "the server's HelloRequest");
+    memset(data, 'D', sizeof data);
+    CHECK(mbedtls_ssl_write(&P.Srv, data, sizeof data) == (int)sizeof data, "the server's data");
+    for (i = 0; i < 4 && r <= 0; i++) {
+        r = P.Outer.Recv(P.Outer.Ctx, P.Handle, buf, sizeof buf);
+    }
+    CHECK(r == (CPU_INT32S)sizeof data, "Recv: %d", (int)r);
+    CHECK(P.Sess[0].Ssl.out_left != 0u, "the alert was meant to wait (out_left 0)");
+    InnerWatched = 0u;
+    P.Outer.Watch(P.Outer.Ctx, P.Handle, HTTPc_PORT_WAIT_RD);
+    CHECK(InnerWatched == (HTTPc_PORT_WAIT_RD | HTTPc_PORT_WAIT_WR),
+          "the engine waits to read; the inner socket is watched for 0x%x, not RD|WR",
+          (unsigned)InnerWatched);
+    SendRoom = -1;
+    peer_close();
+    InnerWatchMode = 0;
+    return 0;
+}
+
 int main(void)
 {
     int control = record_once(0);
@@ -530,11 +578,12 @@ int main(void)
     (void)alert_flood_is_read_in_budgeted_calls();
     (void)tls10_refused();
     (void)close_notify_after_pending();
+    (void)read_kept_watched_beside_queued_output();
     if (failures == 0) {
         printf("PASS: a record blocked mid-send leaves once, with and without a HelloRequest; a "
                "failed inner Connect's handle is closed; list mode keeps the engine's timeout; "
                "empty records are not an end; an alert flood is read in budgeted calls; TLS 1.0 "
-               "is refused; close_notify follows a pending record\n");
+               "is refused; close_notify follows a pending record; reading stays watched beside a queued alert\n");
     }
     return failures == 0 ? 0 : 1;
 }
