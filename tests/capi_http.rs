@@ -540,20 +540,45 @@ fn persistent_connection_carries_several_requests() {
 #[test]
 fn body_delimited_by_the_close_and_head_without_body() {
     let _g = setup();
-    let (o, sock) = connected("eof.test", 256, false, b"HTTP/1.0 200 OK\r\n\r\nall of it");
-    sock.push(Gate::Now, Item::Eof);
-    transact(&o, HTTP_METHOD_GET, "/");
-    assert_eq!(rx_body(), b"all of it");
-    assert_eq!(resp(&o).1, HTTP_PROTOCOL_VER_1_0);
-    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
-    assert!(has(&o, |e| matches!(
-        e,
-        Ev::ConnClose {
-            status: HTTPc_CONN_CLOSE_STATUS_SERVER,
-            err: HTTPc_ERR_NONE,
-            ..
-        }
-    )));
+    // The close's status as after any whole response: `NO_PERSISTENT` on a connection that is
+    // not persistent (legacy set it when the request was prepared) or after the server's
+    // `Connection: close` (legacy set it at that header), else `SERVER`.
+    for (persistent, head, status) in [
+        (
+            false,
+            &b"HTTP/1.0 200 OK\r\n\r\n"[..],
+            HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
+        ),
+        (
+            true,
+            b"HTTP/1.0 200 OK\r\n\r\n",
+            HTTPc_CONN_CLOSE_STATUS_SERVER,
+        ),
+        (
+            true,
+            b"HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\n",
+            HTTPc_CONN_CLOSE_STATUS_SERVER,
+        ),
+        (
+            true,
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+            HTTPc_CONN_CLOSE_STATUS_NO_PERSISTENT,
+        ),
+    ] {
+        let response = [head, b"all of it"].concat();
+        let (o, sock) = connected("eof.test", 256, persistent, &response);
+        sock.push(Gate::SentMoreThan(0), Item::Eof);
+        transact(&o, HTTP_METHOD_GET, "/");
+        assert_eq!(rx_body(), b"all of it");
+        let ver = if head.starts_with(b"HTTP/1.0") {
+            HTTP_PROTOCOL_VER_1_0
+        } else {
+            HTTP_PROTOCOL_VER_1_1
+        };
+        assert_eq!(resp(&o).1, ver, "{head:?}");
+        assert_eq!(completions(&o), vec![true], "{head:?}");
+        assert_closes(&o, status, HTTPc_ERR_NONE);
+    }
 
     // HEAD: the length is reported, no body is read.
     let (o, _sock) = connected(
@@ -566,6 +591,47 @@ fn body_delimited_by_the_close_and_head_without_body() {
     assert_eq!(resp(&o).3, 1000);
     assert!(rx_body().is_empty());
     assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+}
+
+/// A response that has no body whatever its headers say may carry the framing headers a GET
+/// would have got (RFC 9112 §6.1: `gzip, chunked` for one), and a client ignores both in a 2xx
+/// to CONNECT (RFC 9110 §9.3.6): each completes at its empty line, the connection kept.
+#[test]
+fn bodiless_responses_complete_whatever_their_framing_headers() {
+    let _g = setup();
+    for (method, response) in [
+        (
+            HTTP_METHOD_HEAD,
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"[..],
+        ),
+        (
+            HTTP_METHOD_HEAD,
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n",
+        ),
+        (
+            HTTP_METHOD_GET,
+            b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        ),
+        (
+            HTTP_METHOD_GET,
+            b"HTTP/1.1 204 No Content\r\nContent-Length: zero\r\n\r\n",
+        ),
+        (
+            HTTP_METHOD_CONNECT,
+            b"HTTP/1.1 200 Connection established\r\nContent-Length: 0\r\n\
+Transfer-Encoding: chunked\r\n\r\n",
+        ),
+    ] {
+        let path = if method == HTTP_METHOD_CONNECT { "h:1" } else { "/" };
+        let (o, _sock) = connected("te.test", 256, true, response);
+        transact(&o, method, path);
+        assert_eq!(completions(&o), vec![true], "{response:?}: {:?}", events(&o));
+        assert!(
+            !has(&o, |e| matches!(e, Ev::ConnClose { .. })),
+            "{response:?}"
+        );
+        close_and_check(o);
+    }
 }
 
 #[test]

@@ -137,15 +137,17 @@ fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
             Ok(Rx::More) if h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF)) => {
                 // Everything buffered is parsed: the close ends a body delimited by it, and
                 // cuts anything else short.
-                let eof = h.req_of(c).map(|r| r.parser.eof());
-                if matches!(eof, Some(Ok(Some(Event::End)))) {
+                let eof = h.req_of(c).map(|r| (r.parser.eof(), r.parser.closes()));
+                if let Some((Ok(Some(Event::End)), closes)) = eof {
                     finish_body(h, c);
                     if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
                         // A close that last call asked for comes first, as in `parse`.
                         return 0;
                     }
-                    let gone = (HTTPc_CONN_CLOSE_STATUS_SERVER, HTTPc_ERR_NONE);
-                    end(h, c, Ok(Some(gone)));
+                    // As after any whole response: `NO_PERSISTENT` on a connection that is not
+                    // persistent or after `Connection: close`, else the server's close.
+                    let gone = after_response(h, c, !closes, false, true);
+                    end(h, c, Ok(gone));
                 } else {
                     end(h, c, Err(HTTPc_ERR_CONN_SOCK_CLOSED));
                 }

@@ -296,6 +296,17 @@ impl ResponseParser {
         cfg!(feature = "websocket") && self.flags & F_UPGRADE != 0
     }
 
+    /// Whether the current head's response has no body, whatever its headers say (RFC 9112
+    /// §6.3): the answer to HEAD, a 2xx to CONNECT (the tunnel), a 1xx, 204 or 304. (Below
+    /// 200 at the head's end only a 101 is left, or an upgrade's 1xx.)
+    fn bodiless(&self) -> bool {
+        let code = self.code;
+        self.flags & F_HEAD != 0
+            || self.flags & F_CONNECT != 0 && (200..300).contains(&code)
+            || code < 200
+            || matches!(code, 204 | 304)
+    }
+
     /// `max_line`, for the tests' buffer check.
     #[cfg(test)]
     pub(super) fn max_line(&self) -> usize {
@@ -326,6 +337,12 @@ impl ResponseParser {
     #[cfg_attr(not(feature = "http"), allow(dead_code))] // for the plain-request engine
     pub(crate) fn name_index(&self) -> usize {
         usize::from(self.name)
+    }
+
+    /// Whether the current head said `Connection: close`.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // for the plain-request engine
+    pub(crate) fn closes(&self) -> bool {
+        self.flags & F_CLOSE != 0
     }
 
     /// The status code of the current head (0 before its status line).
@@ -530,6 +547,16 @@ impl ResponseParser {
                 self.flags |= if n.is_some() { F_LENGTH } else { F_UNBOUNDED };
             }
             HDR_TRANSFER_ENCODING if self.upgrade() => self.flags |= F_UNBOUNDED,
+            // A response without a body whatever its headers say: its framing headers tell
+            // what a GET would have got (RFC 9112 §6.1, §6.3; a CONNECT's 2xx, RFC 9110
+            // §9.3.6: ignored), so none fails it. A length that is a number is still told (a
+            // HEAD's is the resource's size).
+            HDR_CONTENT_LENGTH | HDR_TRANSFER_ENCODING if self.bodiless() => {
+                if let Some(n) = parse_decimal(value).filter(|_| index == HDR_CONTENT_LENGTH) {
+                    self.length = n;
+                    self.flags |= F_LENGTH;
+                }
+            }
             HDR_CONTENT_LENGTH => {
                 if self.flags & F_CHUNKED != 0 {
                     return Err(Error::ContentLengthWithTransferEncoding);
@@ -582,8 +609,7 @@ impl ResponseParser {
         }
         let f = self.flags;
         let tunnel = f & F_CONNECT != 0 && (200..300).contains(&code);
-        // (Below 200 only a 101 is left, or an upgrade's 1xx.)
-        let no_body = f & F_HEAD != 0 || tunnel || code < 200 || matches!(code, 204 | 304);
+        let no_body = self.bodiless();
         let (framing, state, remaining) = if no_body {
             (Framing::NoBody, State::Body, 0)
         } else if f & F_CHUNKED != 0 {

@@ -344,6 +344,29 @@ fn no_body_responses() {
         ),
         (b"HTTP/1.1 200 OK\r\n\r\n", true, 200),
         (b"HTTP/1.1 404 Not Found\r\n\r\n", true, 404),
+        // Framing headers that would fail a response with a body: here they only say what a
+        // GET would have got (RFC 9112 §6.1), a coding list with gzip for one.
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+            true,
+            200,
+        ),
+        (
+            b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+            false,
+            304,
+        ),
+        (
+            b"HTTP/1.1 204 No Content\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            false,
+            204,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            true,
+            200,
+        ),
+        (b"HTTP/1.1 304 Not Modified\r\nContent-Length: x\r\n\r\n", false, 304),
     ];
     for &(head, head_request, code) in cases {
         let mut input = head.to_vec();
@@ -403,6 +426,9 @@ fn a_2xx_to_connect_has_no_body() {
         b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
         b"HTTP/1.1 204 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
+        // RFC 9110 §9.3.6: a client ignores both framing headers in a 2xx to CONNECT.
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\n",
     ] {
         let input = [head, b"TUNNEL"].concat();
         let r = run_all_ways(connect(), &input, false);
@@ -438,6 +464,38 @@ fn content_length_kept_for_head_and_304() {
     }
     assert!(p.is_done());
     assert_eq!(p.content_length(), Some(1234));
+    // Beside a coding it would have conflicted with, and after a value that is not a number.
+    let mut p = ResponseParser::new(MAX_LINE, MAX_HEAD, false);
+    let input = b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\
+Content-Length: x\r\nContent-Length: 77\r\n\r\n";
+    let mut rest: &[u8] = input;
+    while let Ok((n, Some(_))) = p.feed(rest) {
+        rest = &rest[n..];
+    }
+    assert!(p.is_done());
+    assert_eq!(p.content_length(), Some(77));
+}
+
+/// A 200 (with a body) still fails on the framing headers a bodiless response may carry.
+#[test]
+fn framing_headers_still_checked_where_a_body_follows() {
+    for (head, err) in [
+        (
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"[..],
+            Error::TransferEncodingUnsupported,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            Error::ContentLengthConflict,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+            Error::ContentLengthInvalid,
+        ),
+    ] {
+        let r = run_all_ways(parser(), head, false);
+        assert_eq!(r.outcome, Outcome::Failed(err), "{head:?}");
+    }
 }
 
 #[test]
