@@ -622,10 +622,19 @@ fn bodiless_responses_complete_whatever_their_framing_headers() {
 Transfer-Encoding: chunked\r\n\r\n",
         ),
     ] {
-        let path = if method == HTTP_METHOD_CONNECT { "h:1" } else { "/" };
+        let path = if method == HTTP_METHOD_CONNECT {
+            "h:1"
+        } else {
+            "/"
+        };
         let (o, _sock) = connected("te.test", 256, true, response);
         transact(&o, method, path);
-        assert_eq!(completions(&o), vec![true], "{response:?}: {:?}", events(&o));
+        assert_eq!(
+            completions(&o),
+            vec![true],
+            "{response:?}: {:?}",
+            events(&o)
+        );
         assert!(
             !has(&o, |e| matches!(e, Ev::ConnClose { .. })),
             "{response:?}"
@@ -2054,6 +2063,109 @@ fn paths_as_legacy_measured_them_and_other_request_targets() {
         send(&o, HTTP_METHOD_GET, "/a\r\nX: y", NB).1,
         HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID
     );
+}
+
+/// Strings end at their NUL, within their length, as legacy measured them (`Str_Len_N`): a
+/// path, a query value or a header value that ends before the connection buffer is sent,
+/// whatever length it was passed with (here one reaching into the buffer). Only one read
+/// inside the buffer, its NUL included, is refused: the head is written over it.
+#[test]
+fn strings_ending_before_the_connection_buffer_are_sent_whatever_their_length() {
+    let _g = setup();
+    for (case, lead, nul_at) in [
+        ("path", 64u16, 2usize),
+        ("query", 64, 1),
+        ("header", 64, 1),
+        // The NUL is the buffer's first byte: read in the buffer, refused.
+        ("path", 2, 2),
+        ("query", 1, 1),
+        ("header", 1, 1),
+    ] {
+        let mut o = Objs::new(0, lead + 256, 0, b"nul.test");
+        // The application's bytes, right before the connection buffer.
+        let (mem, mem_len) = (o.buf, o.buf_len);
+        o.buf = unsafe { mem.add(usize::from(lead)) };
+        o.buf_len = 256;
+        let text: &[u8] = if case == "path" { b"/x" } else { b"v" };
+        unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), mem, nul_at) };
+        let refused = usize::from(lead) <= nul_at;
+        if !refused {
+            unsafe { *mem.add(nul_at) = 0 };
+        }
+        let sock = world(|w| w.expect_connect("nul.test", ConnectMode::Ok));
+        sock.push_reply(b"HTTP/1.1 204 No Content\r\n\r\n");
+        let mut err = 0;
+        unsafe {
+            assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+            assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+            assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+        }
+        assert!(o.pump_until(10, 0, || has(&o, |e| matches!(
+            e,
+            Ev::Connect { ok: true, .. }
+        ))));
+        let mut kv = [HTTPc_KEY_VAL {
+            KeyPtr: b"k".as_ptr().cast_mut().cast(),
+            KeyLen: 1,
+            ValPtr: mem.cast(),
+            ValLen: 100,
+        }];
+        let mut hdr = [HTTPc_HDR {
+            HdrField: HTTP_HDR_FIELD_ACCEPT,
+            ValPtr: mem.cast(),
+            ValLen: 100,
+        }];
+        let err = match case {
+            "path" => unsafe {
+                HTTPc_ReqSend(
+                    o.conn,
+                    o.req,
+                    o.resp,
+                    HTTP_METHOD_GET,
+                    mem.cast(),
+                    128,
+                    NB,
+                    &mut err,
+                );
+                err
+            },
+            "query" => send_with_table(
+                &o,
+                HTTPc_PARAM_TYPE_REQ_QUERY_STR_TBL,
+                &mut kv,
+                HTTP_METHOD_GET,
+            ),
+            _ => send_with_table(&o, HTTPc_PARAM_TYPE_REQ_HDR_TBL, &mut hdr, HTTP_METHOD_GET),
+        };
+        let expected = match case {
+            _ if !refused => HTTPc_ERR_NONE,
+            "path" => HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID,
+            "query" => HTTPc_ERR_REQ_QUERY_STR_INVALID,
+            _ => HTTPc_ERR_REQ_HDR_INVALID,
+        };
+        // (Everything is checked once the connection ended and `o` has its own buffer back.)
+        let done = err == HTTPc_ERR_NONE
+            && o.pump_until(50, 1, || {
+                has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. }))
+            });
+        let head = wire(&sock);
+        let mut close_err = 0;
+        unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut close_err) };
+        let ended = o.pump_until(10, 1, || o.ended());
+        (o.buf, o.buf_len) = (mem, mem_len);
+        drop(o);
+        assert!(ended);
+        assert_eq!(err, expected, "{case}, lead {lead}");
+        if !refused {
+            let want = match case {
+                "path" => "GET /x HTTP/1.1\r\n",
+                "query" => "GET /?k=v HTTP/1.1\r\n",
+                _ => "\r\nAccept: v\r\n",
+            };
+            assert!(done && head.contains(want), "{case}: {head:?}");
+        }
+        check_port().unwrap();
+    }
 }
 
 /// A body hook that writes into the buffer it was offered and points `*p_data` at it.

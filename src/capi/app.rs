@@ -96,6 +96,14 @@ impl AppBytes {
         }
     }
 
+    /// Where the bytes a reader up to the NUL touches are: those before it and the NUL itself,
+    /// within the length (for `handle::meets`: a string whose length runs on past its NUL is
+    /// read no further).
+    pub(crate) fn read_span(&self) -> (usize, usize) {
+        let n = until_nul(self.all()).len() + 1;
+        (self.ptr as usize, n.min(self.len as usize))
+    }
+
     /// Where the bytes are: (address, length), as `Obj::span` gives an object's (for
     /// `handle::meets`).
     pub(crate) fn span(&self) -> (usize, usize) {

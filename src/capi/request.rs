@@ -211,7 +211,7 @@ fn write_piece(
         // the compiler cannot see that no caller makes it.)
         Piece::Query(k, v) if cfg!(feature = "query-str") => {
             // (Each on its own: a key and its value may share bytes.)
-            if meets(out, k.span()) || meets(out, v.span()) {
+            if meets(out, k.read_span()) || meets(out, v.read_span()) {
                 return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
             }
             let value = (!v.is_null()).then(|| text(&v));
@@ -228,7 +228,7 @@ fn write_piece(
         Piece::End => line_end(&mut w, host.all(), port, secure, line),
         Piece::Hdr(field, value) if cfg!(feature = "hdr-tx") => {
             let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            if meets(out, value.span()) {
+            if meets(out, value.read_span()) {
                 return Err(HTTPc_ERR_REQ_HDR_INVALID);
             }
             if matches!(line, Line::Plain(p) if p.reserves(field)) {
@@ -448,10 +448,11 @@ fn set_ws_used(h: &mut Held, ws: Ws, used: bool) {
     }
 }
 
-/// Whether `bytes` lie in `c`'s connection buffer, which requests are written into.
-pub(crate) fn in_conn_buf(h: &mut Held, c: Conn, bytes: &[u8]) -> bool {
+/// Whether the string `bytes` (what of it is read: up to its NUL) meets `c`'s connection buffer,
+/// which requests are written into.
+pub(crate) fn in_conn_buf(h: &mut Held, c: Conn, bytes: &AppBytes) -> bool {
     h.conn(c)
-        .is_some_and(|s| meets(s.buf.span(), (bytes.as_ptr() as usize, bytes.len())))
+        .is_some_and(|s| meets(s.buf.span(), bytes.read_span()))
 }
 
 /// A fresh `Sec-WebSocket-Key` from the port's random source.

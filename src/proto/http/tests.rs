@@ -366,7 +366,11 @@ fn no_body_responses() {
             true,
             200,
         ),
-        (b"HTTP/1.1 304 Not Modified\r\nContent-Length: x\r\n\r\n", false, 304),
+        (
+            b"HTTP/1.1 304 Not Modified\r\nContent-Length: x\r\n\r\n",
+            false,
+            304,
+        ),
     ];
     for &(head, head_request, code) in cases {
         let mut input = head.to_vec();
