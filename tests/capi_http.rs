@@ -3279,6 +3279,38 @@ fn chunked_end_with_zero_bytes_writes_one_terminator() {
     assert_eq!(w.matches("000\r\n").count(), 1, "{w:?}");
 }
 
+/// A chunked body hook that gives 0 bytes and returns 2 (neither `DEF_YES` nor `DEF_NO`).
+unsafe extern "C" fn chunk_hook_nothing_returns_2(
+    _c: *mut HTTPc_CONN_OBJ,
+    _r: *mut HTTPc_REQ_OBJ,
+    _p_data: *mut *mut c_void,
+    _p_buf: *mut CPU_CHAR,
+    _buf_len: CPU_INT16U,
+    p_data_len: *mut CPU_INT16U,
+) -> CPU_BOOLEAN {
+    unsafe { *p_data_len = 0 };
+    2
+}
+
+/// MIGRATION "A chunked body hook that gives 0 bytes and returns neither `DEF_YES` nor
+/// `DEF_NO`": the request fails as for `DEF_NO`, and no empty chunk (the body's end for the
+/// server) is sent.
+#[test]
+fn chunk_hook_with_nothing_and_neither_yes_nor_no_fails_the_request() {
+    let _g = setup();
+    let (o, sock) = body_conn("two.test", false, None, true);
+    req_hook(
+        &o,
+        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
+        chunk_hook_nothing_returns_2 as *mut c_void,
+    );
+    transact(&o, HTTP_METHOD_POST, "/2");
+    assert_eq!(completions(&o), vec![false]);
+    assert_trans_err(&o, HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
+    let w = wire(&sock);
+    assert!(w.ends_with("Transfer-Encoding: chunked\r\n\r\n"), "{w:?}");
+}
+
 /// MIGRATION "The body hook returns 0 bytes (not chunked)": asked again, the body goes.
 #[test]
 fn body_hook_with_nothing_yet_is_asked_again() {
