@@ -528,6 +528,12 @@ fn send_argument_checks_on_open_websocket() {
             DEF_FAIL
         );
         assert_eq!(err, HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
+        // A control message (or an unknown type) of that length is too long first, as legacy
+        // found it (its length check came before the hook's).
+        for t in [HTTPc_WEBSOCK_MSG_TYPE_PING, HTTPc_WEBSOCK_MSG_TYPE_CLOSE, 3] {
+            assert_eq!(o.send(1, t, Some(b"x"), STALL, NB, &mut err), DEF_FAIL);
+            assert_eq!(err, HTTPc_ERR_WEBSOCK_INVALID_TX_PARAM, "type {t}");
+        }
         // A queued message is "used" until it completes: no re-send, no clear, no set-param.
         assert_eq!(
             o.send(
@@ -2280,6 +2286,70 @@ fn an_upgrade_header_hook_cannot_recycle_its_own_objects() {
     unsafe { HTTPc_ConnClose(o.conn, HTTPc_FLAG_NONE, &mut err) };
     drop(o);
     check_port().unwrap();
+}
+
+/// `HTTPc_ConnClose` from the upgrade's `OnTransComplete`: the WebSocket never opens for the
+/// application, neither `OnOpen` nor its `OnClose`: the connection's `OnClose(APP)` alone, as
+/// legacy's close message came before its step that called `OnOpen`.
+#[test]
+fn a_close_from_the_upgrades_on_trans_complete_comes_before_on_open() {
+    let _g = setup();
+    let o = Objs::new(0, 512, 0, b"cct.test");
+    CUSTOM_REACT.with(|c| {
+        *c.borrow_mut() = Some(std::rc::Rc::new(|hook, conn| {
+            if hook == Hook::TransComplete {
+                let mut err = 0;
+                unsafe { HTTPc_ConnClose(conn, HTTPc_FLAG_CONN_NO_BLOCK, &mut err) };
+            }
+        }))
+    });
+    let sock = world(|w| w.expect_connect("cct.test", ConnectMode::Ok));
+    sock.push(Gate::Request, Item::Bytes(response_101(b"")));
+    let mut err = 0;
+    unsafe {
+        o.connect_nb();
+        assert_eq!(o.upgrade(NB, &mut err), DEF_FAIL);
+    }
+    assert_eq!(err, HTTPc_ERR_NONE);
+    let ended = o.pump_until(50, 0, || o.ended());
+    CUSTOM_REACT.with(|c| *c.borrow_mut() = None);
+    assert!(ended);
+    assert!(has(&o, |e| matches!(e, Ev::TransComplete { ok: true, .. })));
+    assert!(!has(&o, |e| matches!(
+        e,
+        Ev::Open { .. } | Ev::Close { .. }
+    )));
+    assert!(has(&o, |e| matches!(
+        e,
+        Ev::ConnClose { status, err, .. }
+            if *status == HTTPc_CONN_CLOSE_STATUS_APP && *err == HTTPc_ERR_NONE
+    )));
+    drop(o);
+    check_port().unwrap();
+}
+
+/// A blocking `HTTPc_WebSockSend` queued behind a non-blocking message returns when its own
+/// message is sent, with its result (legacy woke it at the first message's completion, through
+/// the connection's one semaphore, and returned `HTTPc_ERR_WEBSOCK_SEND_ERROR` while its
+/// message stayed queued and went later).
+#[test]
+fn a_blocking_send_behind_a_queued_message_returns_its_own_result() {
+    let _g = setup();
+    let o = Objs::new(2, 512, 0, b"bsq.test");
+    let sock = open_ws(&o, "bsq.test", b"", 0);
+    let mut err = 0;
+    let ok = unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        let text = HTTPc_WEBSOCK_MSG_TYPE_TXT_FRAME;
+        assert_eq!(o.send(0, text, Some(b"first"), 5, NB, &mut err), DEF_OK);
+        o.send(1, text, Some(b"second"), 6, 0, &mut err)
+    };
+    assert_eq!((ok, err), (DEF_OK, HTTPc_ERR_NONE));
+    let frames = sock.client().unwrap().1;
+    let payloads: Vec<&[u8]> = frames.iter().map(|f| &f.payload[..]).collect();
+    assert_eq!(payloads, [&b"first"[..], b"second"]);
+    close_and_check(o);
 }
 
 use httpc_ws::proto::handshake::Key;

@@ -616,6 +616,23 @@ fn msgq_size_bounds_concurrent_upgrades() {
     );
     upgrade(busy_req, null_mut(), &mut err);
     assert_eq!(err, HTTPc_ERR_REQ_IS_USED, "the request before the blocks");
+    // A NULL response object comes after both (legacy's `HTTPc_ReqSend` met it), a NULL
+    // request before them (its `HTTPc_ReqSetParam`).
+    let no_resp = |req: *mut HTTPc_REQ_OBJ, err: &mut HTTPc_ERR| unsafe {
+        HTTPc_WebSockUpgrade(last.conn, req, null_mut(), last.ws, chat, 5, NB, err)
+    };
+    no_resp(busy_req, &mut err);
+    assert_eq!(
+        err, HTTPc_ERR_REQ_IS_USED,
+        "the request before the response"
+    );
+    no_resp(last.req, &mut err);
+    assert_eq!(
+        err, HTTPc_ERR_WEBSOCK_REQ_MEM_ERR,
+        "the blocks before the response"
+    );
+    no_resp(null_mut(), &mut err);
+    assert_eq!(err, HTTPc_ERR_NULL_PTR, "the request first");
     unsafe { HTTPc_WebSockClr(last.ws, &mut err) };
     upgrade(busy_req, null_mut(), &mut err);
     assert_eq!(

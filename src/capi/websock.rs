@@ -8,7 +8,7 @@ use super::engine;
 use super::engine::wake_engine;
 use super::ffi::{may_block, need, span_ms, Call, Param};
 use super::global::{self, Held};
-use super::handle::{apart, meets, Conn, Msg, Obj, Ws};
+use super::handle::{apart, meets, Conn, Msg, Obj, Req, Ws};
 use super::objects::*;
 use super::request::{in_conn_buf, start_upgrade, Upgrade};
 use super::state::{
@@ -241,9 +241,12 @@ pub unsafe extern "C" fn HTTPc_WebSockUpgrade(
         websocket()?;
         let conn = need(conn)?;
         upgradable(h, conn, ws, no_block)?;
+        let req = need(req)?;
+        request_free(h, req)?;
         let up = Upgrade {
             conn,
-            req: need(req)?,
+            req,
+            // (Legacy's `HTTPc_ReqSend` met a NULL response only now.)
             resp: need(resp)?,
             ws: need(ws)?,
             path,
@@ -283,6 +286,22 @@ fn upgradable(h: &mut Held, conn: Conn, ws: Option<Ws>, no_block: bool) -> Resul
     Ok(())
 }
 
+/// Legacy's next checks of an upgrade, those of its `HTTPc_ReqSetParam` (the request in use)
+/// and of its handshake block (one free), before its `HTTPc_ReqSend` met a NULL response.
+fn request_free(h: &mut Held, req: Req) -> Result<(), HTTPc_ERR> {
+    if h.state::<_, ReqState>(req)
+        .ok_or(HTTPc_ERR_PARAM_INVALID)?
+        .used
+    {
+        return Err(HTTPc_ERR_REQ_IS_USED);
+    }
+    // Legacy: `MsgQ_Size` handshake blocks, so at most that many upgrades at once.
+    if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
+        return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
+    }
+    Ok(())
+}
+
 /// `HTTPc_WebSockUpgrade` under the lock: sent to the engine (non-blocking) or a whole
 /// response received (blocking), or the error.
 fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
@@ -309,20 +328,13 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     let r = h
         .state::<_, ReqState>(up.req)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
-    let (r_used, on_complete, on_err) = (r.used, r.on_complete, r.on_err);
+    let (on_complete, on_err) = (r.on_complete, r.on_err);
     let w = h
         .state::<_, WsState>(up.ws)
         .ok_or(HTTPc_ERR_PARAM_INVALID)?;
     let ws_used = w.flags.has(WS_USED);
-    // Legacy's checks, in its order, after those of `upgradable`: the request in use (its
-    // `HTTPc_ReqSetParam`), a handshake block, the path (its `HTTPc_ReqSend`).
-    if r_used {
-        return Err(HTTPc_ERR_REQ_IS_USED);
-    }
-    // Legacy: `MsgQ_Size` handshake blocks, so at most that many upgrades at once.
-    if h.upgrades_in_progress() >= usize::from(h.g().cfg.MsgQ_Size) {
-        return Err(HTTPc_ERR_WEBSOCK_REQ_MEM_ERR);
-    }
+    // Legacy's checks, in its order, after those of `upgradable` and `request_free`: the path
+    // (its `HTTPc_ReqSend`).
     // The method is set here, whatever fails next, as legacy's upgrade (a GET request through
     // `HTTPc_ReqSend`) set it before its path check.
     up.req.set_method(h, HTTP_METHOD_GET);
@@ -481,9 +493,9 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
     if tx.no_block && ms.on_tx_complete.is_none() {
         return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_COMPLETE_CALLBACK_INVALID);
     }
-    // Legacy: no data pointer needs `OnMsgTxData`, whatever the length. (Ours: so does an
-    // undefined length, which only the hook can deliver.)
-    if (!tx.has_data || !defined) && ms.on_tx_data.is_none() {
+    // Legacy: no data pointer needs `OnMsgTxData`, whatever the length.
+    let no_hook = ms.on_tx_data.is_none();
+    if !tx.has_data && no_hook {
         return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
     }
     check_tx(
@@ -492,6 +504,11 @@ fn ws_send(h: &mut Held, c: Conn, m: Msg, tx: Tx) -> Result<(), HTTPc_ERR> {
         tx.len,
         tx.has_data || tx.len == 0,
     )?;
+    // Ours, after legacy's checks: an undefined length needs it too (only the hook can
+    // deliver such a message; a control message's was refused above as too long, as legacy).
+    if !defined && no_hook {
+        return Err(HTTPc_ERR_WEBSOCK_PARAM_ON_TX_CALLBACK_INVALID);
+    }
     may_block(h, tx.no_block)?;
     let (ws, ms) = h.ws_msg(w, m).ok_or(HTTPc_ERR_WEBSOCK_INVALID_CONN)?;
     // Closing (a Close sent, received or owed) or failed; once the application queued its

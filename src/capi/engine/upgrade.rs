@@ -8,7 +8,9 @@ use super::super::consts::*;
 use super::super::global::Held;
 use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
-use super::super::state::{ConnState, ReqState, WsState, WS_OPEN_NOTIFIED, WS_USED};
+use super::super::state::{
+    ConnState, ReqState, WsState, CONN_CLOSE_REQUESTED, WS_OPEN_NOTIFIED, WS_USED,
+};
 use super::close::fail;
 #[cfg(feature = "http")]
 use super::close::teardown;
@@ -180,7 +182,13 @@ pub(super) fn end(h: &mut Held, c: Conn, upgraded: bool, err: HTTPc_ERR) {
         fail(h, c, err);
         return;
     }
-    if upgraded {
+    // A close `OnTransComplete` asked for comes first: the WebSocket never opens for the
+    // application (no `OnOpen`, so no WebSocket `OnClose`: the connection's `OnClose(APP)`
+    // alone), as legacy's close message came before its step that called `OnOpen`.
+    if upgraded
+        && h.conn(c)
+            .is_some_and(|s| !s.flags.has(CONN_CLOSE_REQUESTED))
+    {
         // Looked up again after the hook.
         let on_open = h.ws_of(c).and_then(|ws| {
             ws.flags.set(WS_OPEN_NOTIFIED, true);
