@@ -2352,6 +2352,46 @@ fn a_blocking_send_behind_a_queued_message_returns_its_own_result() {
     close_and_check(o);
 }
 
+/// The objects of a connection are the application's again once its last hook ran (its
+/// `OnClose`; `OnConnect(DEF_FAIL)` for a connect that failed): an RTOS task woken by that hook
+/// may free them at once. Freed in the hook here, for each way a connection ends in a pass: the
+/// library must not read them after it (Miri checks every access).
+#[test]
+fn the_objects_may_be_freed_in_the_last_hook() {
+    let _g = setup();
+    // The server's Close, the server dropping TCP, a protocol error (each then the end of
+    // the stream).
+    let server_close = close_frame(1000, b"");
+    for (what, server) in [
+        ("the server's Close", &server_close[..]),
+        ("TCP dropped", &[][..]),
+        ("a protocol error", &[0x83, 0x00][..]),
+    ] {
+        let mut o = Objs::new(0, 512, 0, b"free.test");
+        free_objects_in(Hook::ConnClose, o.ws);
+        let _sock = open_ws_then(&o, "free.test", server, 0, &[Item::Eof]);
+        let ended = o.pump_until(50, 1, || o.ended());
+        o.refill_freed(true);
+        assert!(ended, "{what}");
+        drop(o);
+        check_port().unwrap();
+    }
+    // A connect that failed: its OnConnect(DEF_FAIL) is its last hook.
+    let mut o = Objs::new(0, 512, 0, b"nofree.test");
+    free_objects_in(Hook::Connect, std::ptr::null_mut());
+    world(|w| w.expect_connect("nofree.test", ConnectMode::Fail));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+    }
+    let ended = o.pump_until(10, 1, || o.ended());
+    o.refill_freed(false);
+    assert!(ended);
+    drop(o);
+    check_port().unwrap();
+}
+
 use httpc_ws::proto::handshake::Key;
 
 #[test]

@@ -643,6 +643,45 @@ Transfer-Encoding: chunked\r\n\r\n",
     }
 }
 
+/// A pass that comes after the transaction's deadline (a late application loop) still reads
+/// the response that came in time; when that completes the transaction and closes the
+/// connection (not persistent), its `OnClose` is the last hook: the application may free the
+/// objects there, and the late pass must not read them after it (Miri checks).
+#[test]
+fn a_late_pass_that_closes_the_connection_leaves_its_objects_alone() {
+    let _g = setup();
+    let mut o = Objs::new(0, 256, 0, b"late.test");
+    let sock = world(|w| w.expect_connect("late.test", ConnectMode::Ok));
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.conn_setup(true), HTTPc_ERR_NONE);
+        set_conn_param::<CPU_INT32U>(&o, HTTPc_PARAM_TYPE_TRANS_TIMEOUT_MS, 1000);
+        assert_eq!(o.req_setup(), HTTPc_ERR_NONE);
+        assert_eq!(o.open(HTTPc_FLAG_CONN_NO_BLOCK, &mut err), DEF_FAIL);
+    }
+    assert!(o.pump_until(10, 0, || has(&o, |e| matches!(
+        e,
+        Ev::Connect { ok: true, .. }
+    ))));
+    free_objects_in(Hook::ConnClose, std::ptr::null_mut());
+    assert_eq!(
+        send(&o, HTTP_METHOD_GET, "/", NB),
+        (DEF_FAIL, HTTPc_ERR_NONE)
+    );
+    // This pass writes the request; the answer comes 100 ms later, the next pass 5 s later.
+    unsafe { HTTPc_TaskHandler() };
+    world(|w| w.now.set(w.now.get().wrapping_add(100)));
+    sock.push_now(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    world(|w| w.now.set(w.now.get().wrapping_add(4900)));
+    unsafe { HTTPc_TaskHandler() };
+    let (done, ended) = (completions(&o), o.ended());
+    o.refill_freed(false);
+    assert_eq!(done, vec![true]);
+    assert!(ended);
+    drop(o);
+    check_port().unwrap();
+}
+
 #[test]
 fn body_hook_that_takes_less_is_offered_the_rest_again() {
     let _g = setup();

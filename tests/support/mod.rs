@@ -1141,6 +1141,29 @@ thread_local! {
     pub static CUSTOM_REACT: RefCell<Option<CustomReact>> = const { RefCell::new(None) };
 }
 
+/// From the application's `hook` (the last one a connection gets: its `OnClose`, or
+/// `OnConnect` for a connect that failed), frees the connection object and `ws` (when not
+/// NULL), once, as an RTOS application may as soon as that hook ran (another task, woken by
+/// it, returns from the function whose stack held them): the library must not touch either
+/// again (Miri tells). The test then gives the `Objs` fresh ones ([`Objs::refill_freed`]).
+pub fn free_objects_in(hook: Hook, ws: *mut HTTPc_WEBSOCK_OBJ) {
+    let done = std::rc::Rc::new(Cell::new(false));
+    CUSTOM_REACT.with(|r| {
+        *r.borrow_mut() = Some(std::rc::Rc::new(move |h, p_conn| {
+            if h == hook && !done.replace(true) {
+                // SAFETY (test): both were made by `Objs::new` (Box::into_raw), and the
+                // library is done with them after this hook.
+                unsafe {
+                    drop(Box::from_raw(p_conn));
+                    if !ws.is_null() {
+                        drop(Box::from_raw(ws));
+                    }
+                }
+            }
+        }))
+    });
+}
+
 /// Runs the test's own reaction, if any, for `hook` on `p_conn`.
 pub fn custom_react(hook: Hook, p_conn: *mut HTTPc_CONN_OBJ) {
     let f = CUSTOM_REACT.with(|c| c.borrow().clone());
@@ -2105,6 +2128,19 @@ impl Objs {
                 ),
                 DEF_OK
             );
+        }
+    }
+
+    /// After [`free_objects_in`] freed the connection object (and the WebSocket object when
+    /// `ws`): fresh, cleared ones in their place, so that dropping `self` frees what it owns.
+    pub fn refill_freed(&mut self, ws: bool) {
+        CUSTOM_REACT.with(|r| *r.borrow_mut() = None);
+        self.conn = Box::into_raw(Objs::zeroed_obj());
+        let mut err = 0;
+        unsafe { HTTPc_ConnClr(self.conn, &mut err) };
+        assert_eq!(err, HTTPc_ERR_NONE);
+        if ws {
+            self.ws = Box::into_raw(Objs::zeroed_obj());
         }
     }
 

@@ -293,9 +293,14 @@ pub(crate) fn teardown(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, e
     // when it fails.
     #[cfg(feature = "http")]
     fail_queue(h, c, queue, !connecting);
+    // A connect that failed had its last hook: its object is the application's again (reopened
+    // from it, or freed), never read after it.
+    if failed_connect {
+        return;
+    }
     // Free again: reopened from its OnClose (the legacy reconnect), it starts afresh.
     release(h, c);
-    let on_close = if failed_connect { None } else { on_close };
+    // The last hook: nothing reads the objects after it (the application may free them).
     hooks::on_conn_close(h, on_close, c.ptr(), status, err);
 }
 

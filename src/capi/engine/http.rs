@@ -62,7 +62,9 @@ pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     } else {
         turn(h, c, now, left.unwrap_or(0))
     };
-    if late && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
+    // (`u32::MAX`: the turn ended the transaction, perhaps the connection with it, whose
+    // objects are the application's again after its `OnClose`: not read then.)
+    if late && wait != u32::MAX && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
         end(h, c, Err(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
         return u32::MAX;
     }

@@ -16,8 +16,12 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 #[inline(never)]
 pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     let closed = set_in_turn(h, c, true);
+    let end = turn(h, c, now, closed);
+    // (Before the end: once the connection's `OnClose` ran, its objects are the application's
+    // again, never read after it.)
+    set_in_turn(h, c, false);
     // The WebSocket ends: one call of `ws_end`.
-    let wait = turn(h, c, now, closed).unwrap_or_else(|end| {
+    end.unwrap_or_else(|end| {
         let (status, err, report) = match end {
             Ending::Lost(e) => {
                 let (status, err) = ws_transport_lost(h, c, e);
@@ -27,9 +31,7 @@ pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
         };
         ws_end(h, c, status, err, report);
         u32::MAX
-    });
-    set_in_turn(h, c, false);
-    wait
+    })
 }
 
 /// How a turn ends the WebSocket.

@@ -93,7 +93,9 @@ fn turn(h: &mut Held, c: Conn, now: u32) -> Result<u32, Ended> {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     }
     let wait = exchange(h, c, now, left.unwrap_or(0))?;
-    if left.is_none() && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
+    // (`u32::MAX`: the exchange closed the connection, whose objects are the application's
+    // again after its `OnClose`: not read then.)
+    if left.is_none() && wait != u32::MAX && h.conn(c).is_some_and(|s| s.late_unfinished(now)) {
         return Err(failed(HTTPc_ERR_CONN_SIGNAL_TIMEOUT));
     }
     Ok(wait)
