@@ -8,7 +8,7 @@ use super::super::hooks;
 use super::super::objects::HTTPc_WEBSOCK_CLOSE_REASON;
 use super::super::state::{
     Code8, Phase, ReqState, WsState, CONN_CLOSE_REQUESTED, CONN_NO_BLOCK, WS_CLOSE_NOTIFIED,
-    WS_OPEN_NOTIFIED, WS_USED,
+    WS_IN_TURN, WS_OPEN_NOTIFIED, WS_USED,
 };
 use super::super::types::DEF_FAIL;
 use super::io::{blank, receive};
@@ -79,6 +79,8 @@ pub(super) fn ws_end(
         ws_error(h, c, err);
     }
     if let Some(ws) = h.ws_of(c) {
+        // (The end of the engine's turn too: nothing reads the objects after `OnClose`.)
+        ws.flags.set(WS_IN_TURN, false);
         ws.session.transport_closed();
     }
     teardown(h, c, status, err);

@@ -135,38 +135,42 @@ fn turn(h: &mut Held, c: Conn, now: u32, left: u32) -> u32 {
                 }
             }
         };
-        match parse(h, c, now) {
+        let rx = match parse(h, c, now) {
             Ok(Rx::More) if h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF)) => {
                 // Everything buffered is parsed: the close ends a body delimited by it, and
                 // cuts anything else short.
                 let eof = h.req_of(c).map(|r| (r.parser.eof(), r.parser.closes()));
-                if let Some((Ok(Some(Event::End)), closes)) = eof {
-                    finish_body(h, c);
-                    if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
-                        // A close that last call asked for comes first, as in `parse`.
-                        return 0;
-                    }
-                    // As after any whole response: `NO_PERSISTENT` on a connection that is not
-                    // persistent or after `Connection: close`, else the server's close.
-                    let gone = after_response(h, c, !closes, false, true);
-                    end(h, c, Ok(gone));
-                } else {
+                let Some((Ok(Some(Event::End)), closes)) = eof else {
                     end(h, c, Err(HTTPc_ERR_CONN_SOCK_CLOSED));
+                    return u32::MAX;
+                };
+                finish_body(h, c);
+                if h.conn(c).is_some_and(|s| s.flags.has(CONN_CLOSE_REQUESTED)) {
+                    // A close that last call asked for comes first, as in `parse`.
+                    return 0;
                 }
+                // A whole response, as any other: `NO_PERSISTENT` on a connection that is not
+                // persistent or after `Connection: close`, else the server's close.
+                Rx::End {
+                    keep: !closes,
+                    extra: false,
+                }
+            }
+            Ok(rx) => rx,
+            Err(e) => {
+                end(h, c, Err(e));
                 return u32::MAX;
             }
-            Ok(Rx::More) => {}
-            Ok(Rx::Paused) => return left.min(RX_RETRY_MS),
-            Ok(Rx::Over(wait)) => return wait,
-            Ok(Rx::End { keep, extra }) => {
+        };
+        match rx {
+            Rx::More => {}
+            Rx::Paused => return left.min(RX_RETRY_MS),
+            Rx::Over(wait) => return wait,
+            Rx::End { keep, extra } => {
                 // The server's close, seen with the response, closes the connection after it.
                 let eof = h.req_of(c).is_some_and(|r| r.txn.has(TXN_RX_EOF));
                 let close = after_response(h, c, keep, extra, eof);
                 end(h, c, Ok(close));
-                return u32::MAX;
-            }
-            Err(e) => {
-                end(h, c, Err(e));
                 return u32::MAX;
             }
         }

@@ -16,22 +16,26 @@ use crate::proto::session::{elapsed_ms, TimerEvent};
 #[inline(never)]
 pub(super) fn io(h: &mut Held, c: Conn, now: u32) -> u32 {
     let closed = set_in_turn(h, c, true);
-    let end = turn(h, c, now, closed);
-    // (Before the end: once the connection's `OnClose` ran, its objects are the application's
-    // again, never read after it.)
-    set_in_turn(h, c, false);
-    // The WebSocket ends: one call of `ws_end`.
-    end.unwrap_or_else(|end| {
-        let (status, err, report) = match end {
-            Ending::Lost(e) => {
-                let (status, err) = ws_transport_lost(h, c, e);
-                (status, err, false)
-            }
-            Ending::Timer(err, report) => (HTTPc_CONN_CLOSE_STATUS_NONE, err, report),
-        };
-        ws_end(h, c, status, err, report);
-        u32::MAX
-    })
+    match turn(h, c, now, closed) {
+        Ok(wait) => {
+            set_in_turn(h, c, false);
+            wait
+        }
+        // The WebSocket ends: one call of `ws_end`, which ends the turn's mark too (once the
+        // connection's `OnClose` ran, its objects are the application's again, never read
+        // after it).
+        Err(end) => {
+            let (status, err, report) = match end {
+                Ending::Lost(e) => {
+                    let (status, err) = ws_transport_lost(h, c, e);
+                    (status, err, false)
+                }
+                Ending::Timer(err, report) => (HTTPc_CONN_CLOSE_STATUS_NONE, err, report),
+            };
+            ws_end(h, c, status, err, report);
+            u32::MAX
+        }
+    }
 }
 
 /// How a turn ends the WebSocket.
