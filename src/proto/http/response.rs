@@ -540,34 +540,37 @@ impl ResponseParser {
         // (At most the number of names: checked below.)
         self.name = index as u8;
         match index {
-            // An upgrade's: the last value, 0 when it is not a number (then no length).
-            HDR_CONTENT_LENGTH if self.upgrade() => {
+            // (One parse of the value, for the three readings of it.)
+            HDR_CONTENT_LENGTH => {
                 let n = parse_decimal(value);
-                self.length = n.unwrap_or(0);
-                self.flags |= if n.is_some() { F_LENGTH } else { F_UNBOUNDED };
-            }
-            HDR_TRANSFER_ENCODING if self.upgrade() => self.flags |= F_UNBOUNDED,
-            // A response without a body whatever its headers say: its framing headers tell
-            // what a GET would have got (RFC 9112 §6.1, §6.3; a CONNECT's 2xx, RFC 9110
-            // §9.3.6: ignored), so none fails it. A length that is a number is still told (a
-            // HEAD's is the resource's size).
-            HDR_CONTENT_LENGTH | HDR_TRANSFER_ENCODING if self.bodiless() => {
-                if let Some(n) = parse_decimal(value).filter(|_| index == HDR_CONTENT_LENGTH) {
+                if self.upgrade() {
+                    // An upgrade's: the last value, 0 when it is not a number (then no length).
+                    self.length = n.unwrap_or(0);
+                    self.flags |= if n.is_some() { F_LENGTH } else { F_UNBOUNDED };
+                } else if self.bodiless() {
+                    // A response without a body whatever its headers say: its framing headers
+                    // tell what a GET would have got (RFC 9112 §6.1, §6.3; a CONNECT's 2xx,
+                    // RFC 9110 §9.3.6: ignored), so none fails it. A length that is a number
+                    // is still told (a HEAD's is the resource's size).
+                    if let Some(n) = n {
+                        self.length = n;
+                        self.flags |= F_LENGTH;
+                    }
+                } else {
+                    if self.flags & F_CHUNKED != 0 {
+                        return Err(Error::ContentLengthWithTransferEncoding);
+                    }
+                    let n = n.ok_or(Error::ContentLengthInvalid)?;
+                    if self.flags & F_LENGTH != 0 && n != self.length {
+                        return Err(Error::ContentLengthConflict);
+                    }
                     self.length = n;
                     self.flags |= F_LENGTH;
                 }
             }
-            HDR_CONTENT_LENGTH => {
-                if self.flags & F_CHUNKED != 0 {
-                    return Err(Error::ContentLengthWithTransferEncoding);
-                }
-                let n = parse_decimal(value).ok_or(Error::ContentLengthInvalid)?;
-                if self.flags & F_LENGTH != 0 && n != self.length {
-                    return Err(Error::ContentLengthConflict);
-                }
-                self.length = n;
-                self.flags |= F_LENGTH;
-            }
+            HDR_TRANSFER_ENCODING if self.upgrade() => self.flags |= F_UNBOUNDED,
+            // (See `Content-Length` above.)
+            HDR_TRANSFER_ENCODING if self.bodiless() => {}
             HDR_TRANSFER_ENCODING => {
                 if self.flags & F_LENGTH != 0 {
                     return Err(Error::ContentLengthWithTransferEncoding);
