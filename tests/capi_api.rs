@@ -2902,6 +2902,46 @@ fn a_receive_buffer_over_the_connection_buffer_or_an_object_is_refused() {
     }
 }
 
+/// Buffer mode: a buffer `OnMsgRxInit` points over a message object queued on the WebSocket
+/// (its state is in the object: a server's bytes there became its lengths and pointers, and
+/// the library read past the payload they described) is refused as the others above.
+#[test]
+fn a_receive_buffer_over_a_queued_message_is_refused() {
+    let _g = setup();
+    let o = Objs::new(2, 256, 8, b"alias3.test");
+    let queued = o.msgs[1].cast::<u8>();
+    world(|w| *w.rx_mode.borrow_mut() = RxMode::Buffer(unsafe { queued.add(8) }, 8));
+    let sock = open_ws(&o, "alias3.test", b"", 0);
+    // The socket takes nothing meanwhile: the first message's frame waits, the second is
+    // queued behind it.
+    sock.tx_policy
+        .borrow_mut()
+        .steps
+        .extend(std::iter::repeat_n(Step::WouldBlock, 50));
+    let big = vec![7u8; 2000];
+    let mut err = 0;
+    unsafe {
+        assert_eq!(o.msg_setup(0, None), HTTPc_ERR_NONE);
+        assert_eq!(o.msg_setup(1, None), HTTPc_ERR_NONE);
+        let bin = HTTPc_WEBSOCK_MSG_TYPE_BIN_FRAME;
+        assert_eq!(o.send(0, bin, Some(&big), 2000, NB, &mut err), DEF_OK);
+        assert_eq!(
+            o.send(1, bin, Some(b"0123456789abcdef"), 16, NB, &mut err),
+            DEF_OK
+        );
+    }
+    o.pump_until(3, 1, || false);
+    sock.push_now(&frame(true, OP_BIN, b"ZZZZZZZZ"));
+    sock.push(Gate::ClientClose, Item::Eof);
+    let s = finish(&o);
+    assert_eq!(s.errs, vec![HTTPc_ERR_WEBSOCK_RX_BUF_OVERFLOW]);
+    // Each message completes once (the connection failed before they went).
+    assert_eq!(s.completions.len(), 2, "{:?}", s.completions);
+    assert!(world(|w| w.rx_snaps.borrow().is_empty()));
+    drop(o);
+    check_port().unwrap();
+}
+
 /// Buffer mode: a buffer that starts in the application's own memory and runs into the
 /// connection buffer (`OnMsgRxInit` was told 20 bytes; the last 12 of them are the connection
 /// buffer's) is refused before a byte is written, however the message arrives: in one read, or

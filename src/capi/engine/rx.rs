@@ -5,9 +5,9 @@
 use super::super::app::{AppBuf, RxBound};
 use super::super::consts::*;
 use super::super::global::Held;
-use super::super::handle::{apart, Conn};
+use super::super::handle::{apart, meets, Conn, Span, Ws};
 use super::super::hooks;
-use super::super::state::{CONN_CLOSE_REQUESTED, WS_RX_PAUSED};
+use super::super::state::{WsState, CONN_CLOSE_REQUESTED, WS_RX_PAUSED};
 use super::close::ws_error;
 use crate::proto::close::CloseError;
 use crate::proto::frame::FrameError;
@@ -21,6 +21,25 @@ pub(super) struct Delivered {
     /// can make progress. Otherwise a whole message or control frame went out and more may
     /// be buffered: deliver again before the next receive.
     pub starved: bool,
+}
+
+/// Whether `span` meets a message object queued on WebSocket `w`, or waiting for the send
+/// region to drain: the library's state of each is in it. (A walk stops at an object that is no
+/// longer a valid message, as every walk of the queue.)
+fn meets_queued(h: &mut Held, w: Ws, span: Span) -> bool {
+    let Some(st) = h.state::<_, WsState>(w) else {
+        return false;
+    };
+    for first in [st.head, st.finishing] {
+        let mut m = first;
+        while let Some(x) = m {
+            if meets(x.span(), span) {
+                return true;
+            }
+            m = h.msg(x).and_then(|ms| ms.next);
+        }
+    }
+    false
 }
 
 /// Delivers received frames to the hooks. Err(()) when the connection ended.
@@ -88,15 +107,18 @@ pub(super) fn deliver(h: &mut Held, c: Conn, now: u32) -> Result<Delivered, ()> 
                 }
                 let (msg_type, hook) = (msg_type(kind), ws.on_rx_data);
                 let taken = if !ws.rx_buf.is_null() {
-                    let data = s.buf.rx_data().get(..len).unwrap_or(&[]);
                     // Never over the connection buffer (the bytes being copied) or the objects
-                    // whose state is in use here.
-                    let objects = [
-                        c.span(),
-                        s.ws.map(|w| w.span()).unwrap_or_default(),
-                        ws.rx_buf.rest_span(),
-                    ];
-                    if !apart(&objects, s.buf.span()) || !ws.rx_buf.append(data) {
+                    // whose state is in use here: the connection, the WebSocket, the messages
+                    // queued on it.
+                    let (rest, w) = (ws.rx_buf.rest_span(), s.ws);
+                    let objects = [c.span(), w.map(|w| w.span()).unwrap_or_default(), rest];
+                    let over = !apart(&objects, s.buf.span())
+                        || w.is_some_and(|w| meets_queued(h, w, rest));
+                    let Some((s, ws)) = h.conn_ws(c) else {
+                        return Err(());
+                    };
+                    let data = s.buf.rx_data().get(..len).unwrap_or(&[]);
+                    if over || !ws.rx_buf.append(data) {
                         // The application's buffer is too small (or lies over them): fail with
                         // 1009.
                         ws.session.consume_data(0);
