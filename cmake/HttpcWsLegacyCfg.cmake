@@ -55,8 +55,20 @@ if(HTTPC_WS_CFG_HEADER)
     if(NOT EXISTS "${HTTPC_WS_CFG_HEADER}")
         message(FATAL_ERROR "httpc-ws: HTTPC_WS_CFG_HEADER=${HTTPC_WS_CFG_HEADER} does not exist")
     endif()
-    file(STRINGS "${HTTPC_WS_CFG_HEADER}" _httpc_ws_cfg_defines
-         REGEX "^[ \t]*#[ \t]*define[ \t]+HTTPc_CFG_[A-Z_]+_EN[ \t]")
+    # The #define lines of the switches, comments removed first (a switch commented out is not
+    # set). The header is read, not preprocessed: a switch defined twice (under #if / #else,
+    # say) cannot be told apart and stops the configuration (see _httpc_ws_cfg_switch).
+    file(READ "${HTTPC_WS_CFG_HEADER}" _httpc_ws_cfg_text)
+    string(REGEX REPLACE "/\\*([^*]|\\*+[^*/])*\\*+/" " " _httpc_ws_cfg_text "${_httpc_ws_cfg_text}")
+    string(REGEX REPLACE "//[^\n]*" "" _httpc_ws_cfg_text "${_httpc_ws_cfg_text}")
+    string(REPLACE ";" "," _httpc_ws_cfg_text "${_httpc_ws_cfg_text}")
+    string(REPLACE "\r" "" _httpc_ws_cfg_text "${_httpc_ws_cfg_text}")
+    string(REPLACE "\n" ";" _httpc_ws_cfg_lines "${_httpc_ws_cfg_text}")
+    foreach(_line IN LISTS _httpc_ws_cfg_lines)
+        if(_line MATCHES "^[ \t]*#[ \t]*define[ \t]+HTTPc_CFG_[A-Z_]+_EN[ \t]")
+            list(APPEND _httpc_ws_cfg_defines "${_line}")
+        endif()
+    endforeach()
     # A header change reconfigures.
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${HTTPC_WS_CFG_HEADER}")
 endif()
@@ -66,13 +78,22 @@ endif()
 function(_httpc_ws_cfg_switch switch feature default out)
     option(HTTPC_WS_CFG_${switch} "Legacy HTTPc_CFG_${switch} (cargo feature ${feature})" ${default})
     set(_on ${HTTPC_WS_CFG_${switch}})
+    set(_seen "")
     foreach(_line IN LISTS _httpc_ws_cfg_defines)
-        if(_line MATCHES "define[ \t]+HTTPc_CFG_${switch}[ \t]+([^ \t/]+)")
+        if(_line MATCHES "define[ \t]+HTTPc_CFG_${switch}[ \t]+([^ \t]+)")
             _httpc_ws_cfg_bool("${CMAKE_MATCH_1}" _v)
             if(_v STREQUAL "")
                 message(FATAL_ERROR "httpc-ws: ${HTTPC_WS_CFG_HEADER}: HTTPc_CFG_${switch} is "
                                     "'${CMAKE_MATCH_1}', expected DEF_ENABLED or DEF_DISABLED")
             endif()
+            if(NOT _seen STREQUAL "")
+                message(FATAL_ERROR "httpc-ws: ${HTTPC_WS_CFG_HEADER}: HTTPc_CFG_${switch} is "
+                    "defined more than once (under #if/#else?): the header is read, not "
+                    "preprocessed, so which one applies cannot be told. Define it once, or leave "
+                    "HTTPC_WS_CFG_HEADER unset and give -DHTTPC_WS_CFG_${switch}=ON|OFF "
+                    "(docs/CONFIGURATION.md)")
+            endif()
+            set(_seen ${_v})
             set(_on ${_v})
         endif()
     endforeach()

@@ -92,6 +92,32 @@ check_features_only http_off_alone blocking,task,hdr-rx,hdr-tx,query-str,persist
 MODULES=(1 1 0)
 check_features_only no_websocket blocking,task,hdr-rx,hdr-tx,query-str,persistent,chunk-tx,form,http \
     WEBSOCKET
+# The header is read, not preprocessed: a switch in a comment is not set (block comments across
+# lines, line comments), and one defined twice (under #if / #else) stops the configuration with
+# a message, rather than building what the application's compiler does not see.
+dir=$work/comments
+mkdir -p "$dir"
+cfg_header "$dir/http-c_cfg.h" HDR_RX
+printf '/* Was:\n#define  HTTPc_CFG_WEBSOCKET_EN  DEF_DISABLED\n */\n// #define HTTPc_CFG_FORM_EN DEF_DISABLED\n' \
+    >>"$dir/http-c_cfg.h"
+cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
+    -DHTTPC_WS_CFG_HEADER="$dir/http-c_cfg.h" >"$dir/configure.log"
+grep -q -- '--features blocking,task,hdr-tx,query-str,persistent,websocket,chunk-tx,form,http ' \
+    "$dir/build/build.ninja" || { echo "legacy_cfg: comments: a commented-out switch was read" >&2; exit 1; }
+echo "legacy_cfg: comments: switches in comments are not read"
+dir=$work/twice
+mkdir -p "$dir"
+cfg_header "$dir/http-c_cfg.h"
+printf '#if 1\n#define HTTPc_CFG_WEBSOCKET_EN DEF_ENABLED\n#else\n#define HTTPc_CFG_WEBSOCKET_EN DEF_DISABLED\n#endif\n' \
+    >>"$dir/http-c_cfg.h"
+if cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_BUILD_EXAMPLES=OFF \
+    -DHTTPC_WS_CFG_HEADER="$dir/http-c_cfg.h" >"$dir/configure.log" 2>&1; then
+    echo "legacy_cfg: twice: a switch defined twice was accepted" >&2
+    exit 1
+fi
+grep -q "HTTPc_CFG_WEBSOCKET_EN is defined more than once" "$dir/configure.log" ||
+    { echo "legacy_cfg: twice: no message naming the switch" >&2; cat "$dir/configure.log" >&2; exit 1; }
+echo "legacy_cfg: twice: a switch defined twice stops the configuration"
 # The same switches as CMake options, without an http-c_cfg.h: the application's header still
 # follows the build.
 dir=$work/options_only
@@ -106,4 +132,4 @@ cmake -S "$ROOT" -B "$dir/build" -G Ninja -DHTTPC_WS_BUILD_TESTS=OFF -DHTTPC_WS_
     -DHTTPC_WS_CARGO_NO_DEFAULT_FEATURES=ON -DHTTPC_WS_CARGO_FEATURES=task,websocket,blocking \
     >"$dir/configure.log"
 modules cargo_features "$dir" 1 1 1
-echo "legacy_cfg: 7 configurations checked"
+echo "legacy_cfg: 9 configurations checked"
