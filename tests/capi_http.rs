@@ -462,12 +462,19 @@ fn body_conn(
     len: Option<u32>,
     chunk: bool,
 ) -> (Objs, std::rc::Rc<Sock>) {
+    chunked_conn_with(host, persistent, len, chunk, on_body_tx as *mut c_void)
+}
+
+/// `text_body_conn` with `hook` as the request-body hook (chunked when `chunk`).
+fn chunked_conn_with(
+    host: &str,
+    persistent: bool,
+    len: Option<u32>,
+    chunk: bool,
+    hook: *mut c_void,
+) -> (Objs, std::rc::Rc<Sock>) {
     let (o, sock) = text_body_conn(host, persistent, len, chunk);
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
-        on_body_tx as *mut c_void,
-    );
+    req_hook(&o, HTTPc_PARAM_TYPE_REQ_BODY_HOOK, hook);
     (o, sock)
 }
 
@@ -2383,12 +2390,8 @@ unsafe extern "C" fn body_points_before_its_offer(
 #[test]
 fn a_chunk_pointed_at_in_front_of_its_offer_is_moved_before_the_size_line_is_written() {
     let _g = setup();
-    let (o, sock) = text_body_conn("front.test", false, None, true);
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
-        body_points_before_its_offer as *mut c_void,
-    );
+    let hook = body_points_before_its_offer as *mut c_void;
+    let (o, sock) = chunked_conn_with("front.test", false, None, true, hook);
     transact(&o, HTTP_METHOD_PUT, "/f");
     // The size line was written over the data's first bytes before they were moved.
     assert!(
@@ -3337,12 +3340,8 @@ unsafe extern "C" fn chunk_hook_nothing_returns_2(
 #[test]
 fn chunk_hook_with_nothing_and_neither_yes_nor_no_fails_the_request() {
     let _g = setup();
-    let (o, sock) = body_conn("two.test", false, None, true);
-    req_hook(
-        &o,
-        HTTPc_PARAM_TYPE_REQ_BODY_HOOK,
-        chunk_hook_nothing_returns_2 as *mut c_void,
-    );
+    let hook = chunk_hook_nothing_returns_2 as *mut c_void;
+    let (o, sock) = chunked_conn_with("two.test", false, None, true, hook);
     transact(&o, HTTP_METHOD_POST, "/2");
     assert_eq!(completions(&o), vec![false]);
     assert_trans_err(&o, HTTPc_ERR_REQ_BODY_CHUNK_INVALID);
