@@ -578,8 +578,8 @@ int main(int argc, char **argv)
     if (!Echo_WaitFlag(&Echo_State.Opened, ECHO_TIMEOUT_MS)) {   /* OnOpen may follow the return. */
         Echo_Fail("OnOpen was not called within %u ms of the upgrade", ECHO_TIMEOUT_MS);
     }
-    printf("connected: ws://%s:%u%s%s\n", host, (unsigned)server_port, p_path,
-           Echo_PollMode ? " (poll mode)" : "");
+    printf("connected: %s://%s:%u%s%s\n", Echo_Secure ? "wss" : "ws", host, (unsigned)server_port,
+           p_path, Echo_PollMode ? " (poll mode)" : "");
     fflush(stdout);
 
     /* ------------------------------------- MESSAGES ------------------------------------ */

@@ -34,6 +34,10 @@
 #                     httpc_ws_port_posix): links and runs
 #   archive_reindexed the installed M4F archive: LTO-built (no libcore member), no LLVM bitcode,
 #                     its index intact after arm-none-eabi-ranlib
+#   micrium_layout    a Micrium project's include path (the real uC-HTTP root after httpc-ws's
+#                     include directory, docs/MICRIUM_BUILD.md), as a subproject and with
+#                     find_package: <Client/Source/http-c.h> is httpc-ws's (skipped without
+#                     the Micrium sources, MICRIUM_DIR)
 #   makefile          make (cargo, objcopy, arm-none-eabi-gcc), check_mem.sh on its map
 #
 # Outputs under target/consumers/ (logs: target/consumers/*.log). Ends with
@@ -46,7 +50,7 @@ JOBS=2
 while [ $# -gt 0 ]; do
     case "$1" in
         --jobs) JOBS=$2; shift 2 ;;
-        -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -280,6 +284,23 @@ archive_reindexed() {
     [ "$before" -ge 20 ] && [ "$after" = "$before" ]
 }
 
+# A Micrium project's layout (micrium_layout): the real uC-HTTP root on the include path after
+# httpc-ws's, a file that includes the client header by its legacy path only must get httpc-ws's
+# (an imported target's include directory is -isystem by default, searched after every -I: the
+# legacy header was found, compiled unnoticed against legacy's objects). Subproject, and from
+# the install (HTTPC_WS_FROM_PREFIX). Skipped without the Micrium sources.
+MICRIUM=${MICRIUM_DIR:-$ROOT/../shared/micrium}
+micrium_layout() {
+    local b=$OUT/micrium_layout-$1
+    shift
+    rm -rf "$b"
+    if [ ! -f "$MICRIUM/uC-HTTP/Common/http.h" ]; then
+        echo "SKIP: no Micrium sources at $MICRIUM (set MICRIUM_DIR)"; return 0
+    fi
+    configure -S "$SRC/tests/consumers/micrium_layout" -B "$b" "-DMICRIUM_DIR=$MICRIUM" "$@" &&
+        build "$b" && "$b/app"
+}
+
 makefile() {
     local b=$OUT/makefile
     rm -rf "$b"
@@ -298,6 +319,8 @@ check cargo_options cargo_options
 check target_not_installed target_not_installed
 check install install_prefix
 check find_package find_package_host
+check micrium_layout-subdir micrium_layout subdir
+check micrium_layout-find_package micrium_layout find_package "-DCMAKE_PREFIX_PATH=$PFX" -DHTTPC_WS_FROM_PREFIX=ON
 check find_package_cxx find_package_cxx
 check find_package_fw-m4f find_package_fw
 check find_package_fw-m0-refused find_package_m0_refused
