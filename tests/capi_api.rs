@@ -2324,6 +2324,9 @@ fn a_close_from_the_upgrades_on_trans_complete_comes_before_on_open() {
         Ev::ConnClose { status, err, .. }
             if *status == HTTPc_CONN_CLOSE_STATUS_APP && *err == HTTPc_ERR_NONE
     )));
+    // The WebSocket object is free again, for the next upgrade.
+    unsafe { HTTPc_WebSockClr(o.ws, &mut err) };
+    assert_eq!(err, HTTPc_ERR_NONE);
     drop(o);
     check_port().unwrap();
 }
