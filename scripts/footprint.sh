@@ -59,7 +59,7 @@ CEILING=
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-stack) STACK=0; shift ;;
-        # The 12 KB flash budget is not met yet (28.9 KB today, 17.1 KB for the smallest profile): scripts/test.sh passes this so CI
+        # The 12 KB flash budget is not met yet (29.0 KB today, 17.2 KB for the smallest profile): scripts/test.sh passes this so CI
         # keeps enforcing the heap, panic-path and stack checks while the figure is reported.
         --flash-budget-warn) FLASH_ENFORCED=0; shift ;;
         --flash-ceiling) CEILING=$2; shift 2 ;;
