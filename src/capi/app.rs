@@ -92,15 +92,32 @@ impl AppBytes {
         AppBytes {
             ptr: self.ptr,
             // At most `self.len`: the cast cannot truncate.
-            len: until_nul(self.all()).len() as u32,
+            len: self.text().len() as u32,
         }
+    }
+
+    /// The bytes before the first NUL within the length (all of them when there is none), as
+    /// legacy measured strings (`Str_Len_N`). Read one byte at a time up to the NUL: no
+    /// reference ever covers the bytes after it, which may be the connection buffer's (a
+    /// length that runs on past the NUL into it), written by the library meanwhile.
+    pub(crate) fn text(&self) -> &[u8] {
+        let mut n = 0;
+        while self.get(n, 1).first().is_some_and(|&b| b != 0) {
+            n += 1;
+        }
+        self.get(0, n)
+    }
+
+    /// The length is 0 (or the pointer NULL): nothing to read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ptr.is_null() || self.len == 0
     }
 
     /// Where the bytes a reader up to the NUL touches are: those before it and the NUL itself,
     /// within the length (for `handle::meets`: a string whose length runs on past its NUL is
     /// read no further).
     pub(crate) fn read_span(&self) -> (usize, usize) {
-        let n = until_nul(self.all()).len() + 1;
+        let n = self.text().len() + 1;
         (self.ptr as usize, n.min(self.len as usize))
     }
 
@@ -125,11 +142,6 @@ impl AppBytes {
         // SAFETY: `new`'s contract: `len` readable bytes, and `from + n <= len`.
         unsafe { core::slice::from_raw_parts(self.ptr.add(from), n) }
     }
-}
-
-/// The bytes before the first NUL (legacy measured keys, values and paths with `Str_Len_N`).
-pub(crate) fn until_nul(b: &[u8]) -> &[u8] {
-    b.split(|&c| c == 0).next().unwrap_or_default()
 }
 
 /// How much of a buffer-mode receive buffer may be written, as the application promised at
@@ -650,6 +662,31 @@ mod tests {
         assert!(AppBytes::NONE.all().is_empty() && AppBytes::NONE.is_null());
         let (null, _) = lend::<u8>(core::ptr::null(), 50, core::ptr::null(), 0);
         assert!(null.all().is_empty());
+    }
+
+    /// A string ends at its NUL within its length (legacy `Str_Len_N`); what is read of it
+    /// (`read_span`) is the bytes before the NUL and the NUL, never more than the length.
+    #[test]
+    fn strings_end_at_their_nul_within_their_length() {
+        let data = *b"/x\0after";
+        for (len, text, read) in [
+            (9, &b"/x"[..], 3),
+            (2, b"/x", 2),
+            (3, b"/x", 3),
+            (0, b"", 0),
+        ] {
+            let (b, _) = lend::<u8>(data.as_ptr(), len, core::ptr::null(), 0);
+            assert_eq!(b.text(), text, "length {len}");
+            assert_eq!(b.until_nul().all(), text, "length {len}");
+            assert_eq!(
+                b.read_span(),
+                (data.as_ptr() as usize, read),
+                "length {len}"
+            );
+            assert_eq!(b.is_empty(), len == 0);
+        }
+        let (null, _) = lend::<u8>(core::ptr::null(), 50, core::ptr::null(), 0);
+        assert!(null.text().is_empty() && null.is_empty());
     }
 
     #[test]

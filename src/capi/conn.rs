@@ -189,9 +189,10 @@ fn open(
     // works); the port's connect reads it up to its NUL, so the string must have one, as in
     // legacy (a name that cannot go in `Host` fails each request with
     // HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID; legacy, too, left it to the name resolution).
+    // (A name inside the buffer, its NUL included, would be overwritten by the first request.)
+    let read = host.read_span();
     let host = host.until_nul();
-    // (A name inside the buffer would be overwritten by the first request.)
-    if host.all().is_empty() || meets(buf.span(), host.span()) {
+    if host.is_empty() || meets(buf.span(), read) {
         return Err(HTTPc_ERR_CONN_PARAM_HOSTNAME_INVALID);
     }
     may_block(h, no_block)?;

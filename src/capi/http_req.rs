@@ -130,7 +130,7 @@ fn hand_over(h: &mut Held, q: &Send) -> Result<u32, HTTPc_ERR> {
     // method before its other checks.
     q.req.set_method(h, q.method);
     // (A path inside the connection buffer would be overwritten by the head it goes in.)
-    if q.path.all().is_empty() || in_conn_buf(h, q.conn, &q.path) {
+    if q.path.is_empty() || in_conn_buf(h, q.conn, &q.path) {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
     if q.no_block {

@@ -3,7 +3,7 @@
 //! header table and hook, its query table), and the connection, request and WebSocket armed
 //! for the transaction the engine then runs (`engine/upgrade.rs`, `engine/http.rs`).
 
-use super::app::{until_nul, AppBytes, AppPath};
+use super::app::{AppBytes, AppPath};
 use super::consts::*;
 use super::form::form_len;
 use super::global::{self, Held};
@@ -287,7 +287,7 @@ const HEAD_HOOKS: bool = cfg!(any(feature = "query-str", feature = "hdr-tx"));
 // Out of line: one call at each of its uses.
 #[inline(never)]
 fn text(b: &AppBytes) -> &[u8] {
-    until_nul(b.all())
+    b.text()
 }
 
 /// The schemes of an absolute URI an upgrade may target, for [`lookup_ci`].

@@ -339,7 +339,7 @@ fn ws_upgrade(h: &mut Held, up: Upgrade) -> Result<(), HTTPc_ERR> {
     // `HTTPc_ReqSend`) set it before its path check.
     up.req.set_method(h, HTTP_METHOD_GET);
     // (A path inside the connection buffer would be overwritten by the request it goes in.)
-    if up.path.all().is_empty() || in_conn_buf(h, up.conn, &up.path) {
+    if up.path.is_empty() || in_conn_buf(h, up.conn, &up.path) {
         return Err(HTTPc_ERR_REQ_PARAM_RESOURCE_PATH_INVALID);
     }
     // Ours: what legacy let through to fail later (or to crash).
