@@ -227,13 +227,6 @@ pub(crate) fn teardown(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, e
     }
 
     if let Some(w) = ws.filter(|_| cfg!(feature = "websocket")) {
-        // A WebSocket that never opened for the application (a close its upgrade's
-        // OnTransComplete asked for came first: no OnOpen, so no OnClose) is free once its
-        // messages failed, as one that closed. (Read before any hook: in use through them, it
-        // cannot have been taken for another upgrade by one.)
-        let unopened = phase == Phase::WebSock
-            && h.state::<_, WsState>(w)
-                .is_some_and(|st| !st.flags.has(WS_OPEN_NOTIFIED));
         // WebSocket OnClose, once per opened WebSocket; then the messages it leaves fail, as
         // legacy ordered them.
         if let Some(st) = h.state::<_, WsState>(w) {
@@ -277,7 +270,7 @@ pub(crate) fn teardown(h: &mut Held, c: Conn, status: HTTPc_CONN_CLOSE_STATUS, e
         // its queue before every message completed. (Unless a hook above upgraded another
         // connection with it: that cleared the flags, `WS_CLOSE_NOTIFIED` with them.)
         if let Some(st) = h.state::<_, WsState>(w) {
-            if st.flags.has(WS_CLOSE_NOTIFIED) || unopened {
+            if st.flags.has(WS_CLOSE_NOTIFIED) {
                 st.flags.set(WS_USED, false);
             }
         }

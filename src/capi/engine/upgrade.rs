@@ -9,7 +9,8 @@ use super::super::global::Held;
 use super::super::handle::{ptr_or_null, Conn};
 use super::super::hooks;
 use super::super::state::{
-    ConnState, ReqState, WsState, CONN_CLOSE_REQUESTED, WS_OPEN_NOTIFIED, WS_USED,
+    ConnState, ReqState, WsState, CONN_CLOSE_REQUESTED, WS_CLOSE_NOTIFIED, WS_OPEN_NOTIFIED,
+    WS_USED,
 };
 use super::close::fail;
 #[cfg(feature = "http")]
@@ -185,14 +186,18 @@ pub(super) fn end(h: &mut Held, c: Conn, upgraded: bool, err: HTTPc_ERR) {
     // A close `OnTransComplete` asked for comes first: the WebSocket never opens for the
     // application (no `OnOpen`, so no WebSocket `OnClose`: the connection's `OnClose(APP)`
     // alone), as legacy's close message came before its step that called `OnOpen`.
-    if upgraded
-        && h.conn(c)
-            .is_some_and(|s| !s.flags.has(CONN_CLOSE_REQUESTED))
-    {
-        // Looked up again after the hook.
+    if upgraded {
+        let closing = h.conn(c).is_none_or(|s| s.flags.has(CONN_CLOSE_REQUESTED));
+        // Looked up again after the hook. (Never opened: no OnClose is owed either, and the
+        // WebSocket is free once the close failed its messages, as one that closed.)
         let on_open = h.ws_of(c).and_then(|ws| {
-            ws.flags.set(WS_OPEN_NOTIFIED, true);
-            ws.on_open
+            let notified = if closing {
+                WS_CLOSE_NOTIFIED
+            } else {
+                WS_OPEN_NOTIFIED
+            };
+            ws.flags.set(notified, true);
+            ws.on_open.filter(|_| !closing)
         });
         hooks::on_open(h, on_open, cp);
     }

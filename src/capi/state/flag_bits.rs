@@ -60,7 +60,8 @@ pub(crate) const CONN_BODY_SIZED: u8 = 128;
 pub(crate) const WS_USED: u8 = 1;
 /// `WsState::flags`: `OnOpen` was called.
 pub(crate) const WS_OPEN_NOTIFIED: u8 = 2;
-/// `WsState::flags`: `OnClose` was called.
+/// `WsState::flags`: no `OnClose` is owed any more: it was called, or the WebSocket never
+/// opened for the application (a close its upgrade's `OnTransComplete` asked for came first).
 pub(crate) const WS_CLOSE_NOTIFIED: u8 = 4;
 // (8: free.)
 /// `WsState::flags`: `OnMsgRxData` took nothing last time: retry on a timer.
