@@ -117,8 +117,21 @@ impl AppBytes {
     /// within the length (for `handle::meets`: a string whose length runs on past its NUL is
     /// read no further).
     pub(crate) fn read_span(&self) -> (usize, usize) {
-        let n = self.text().len() + 1;
-        (self.ptr as usize, n.min(self.len as usize))
+        self.text_and_span().1
+    }
+
+    /// [`text`](Self::text) unless what reading it touches ([`read_span`](Self::read_span))
+    /// meets `out`, bytes the library writes meanwhile: one reading for both.
+    pub(crate) fn text_apart(&self, out: (usize, usize)) -> Option<&[u8]> {
+        let (text, read) = self.text_and_span();
+        (!super::handle::meets(out, read)).then_some(text)
+    }
+
+    /// The text and its read span.
+    fn text_and_span(&self) -> (&[u8], (usize, usize)) {
+        let text = self.text();
+        let n = (text.len() + 1).min(self.len as usize);
+        (text, (self.ptr as usize, n))
     }
 
     /// Where the bytes are: (address, length), as `Obj::span` gives an object's (for

@@ -211,26 +211,24 @@ fn write_piece(
         // the compiler cannot see that no caller makes it.)
         Piece::Query(k, v) if cfg!(feature = "query-str") => {
             // (Each on its own: a key and its value may share bytes.)
-            if meets(out, k.read_span()) || meets(out, v.read_span()) {
+            let (Some(key), Some(val)) = (k.text_apart(out), v.text_apart(out)) else {
                 return Err(HTTPc_ERR_REQ_QUERY_STR_INVALID);
-            }
-            let value = (!v.is_null()).then(|| text(&v));
+            };
+            let value = (!v.is_null()).then_some(val);
             if cfg!(feature = "form") {
                 // Through the form's encoder, linked anyway (the same bytes).
-                at.len += query_param(buf.get_mut(at.len..), first_query, text(&k), value)
+                at.len += query_param(buf.get_mut(at.len..), first_query, key, value)
                     .ok_or(HTTPc_ERR_TRANS_TX_BUF_FULL)?;
                 at.query_started = true;
                 return Ok(());
             }
             // (Its only error: the head does not fit the buffer, as for the rest of the head.)
-            w.query_pair(first_query, text(&k), value)
+            w.query_pair(first_query, key, value)
         }
         Piece::End => line_end(&mut w, host.all(), port, secure, line),
         Piece::Hdr(field, value) if cfg!(feature = "hdr-tx") => {
             let name = hdr_field_name(field).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
-            if meets(out, value.read_span()) {
-                return Err(HTTPc_ERR_REQ_HDR_INVALID);
-            }
+            let text = value.text_apart(out).ok_or(HTTPc_ERR_REQ_HDR_INVALID)?;
             if matches!(line, Line::Plain(p) if p.reserves(field)) {
                 return Err(HTTPc_ERR_REQ_PARAM_HDR_UNAUTHORIZED);
             }
@@ -238,7 +236,7 @@ fn write_piece(
             if value.is_null() {
                 return Err(HTTPc_ERR_REQ_HDR_CREATE);
             }
-            let value = text(&value);
+            let value = text;
             match line {
                 // (An upgrade is never written without the WebSocket client: its header checks
                 // and subprotocol record are then not linked.)
