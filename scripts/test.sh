@@ -255,7 +255,7 @@ step "consumers: add_subdirectory, find_package, pkg-config, Makefile (tests/con
 # (WebSocket, plain requests, chunked bodies, forms), enforced as a regression ceiling: the
 # achieved figure plus 2 % (29 264 B achieved, 2026-12-07: 29 830 B). The WebSocket-only build
 # keeps its own ceiling (20 876 B achieved: 21 170 B), and so does the smallest profile
-# (17 632 B achieved, 2026-12-08, after the buffer-mode check against queued messages:
+# (17 616 B achieved, 2026-12-08, after the buffer-mode check against queued messages:
 # 17 900 B).
 step "footprint: no heap, no panic path, stack <= 700 B, static RAM <= 208 B, flash <= 29830 B (12 KB budget reported)" \
     scripts/footprint.sh --flash-budget-warn --flash-ceiling 29830
